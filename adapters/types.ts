@@ -1,0 +1,232 @@
+/**
+ * The adapter seam: the only contract between chat platforms and the rest of the bot.
+ * Flows import this file and nothing else from `adapters/`.
+ */
+
+/** A chat platform the bot speaks on. Stored in the database; never rename a value. */
+export type Platform = 'telegram' | 'zalo_oa' | 'zalo_personal' | 'web';
+
+/** The sender of an inbound event, as the platform names them. */
+export interface InboundSender {
+  /** Platform user id, always a string (Zalo ids exceed 2^53). */
+  id: string;
+  /** Display name as the platform reports it; may be empty. */
+  name?: string;
+  /** Platform username without `@`, when there is one. */
+  username?: string;
+  /** IETF language tag reported by the platform (`vi`, `en-US`), when known. */
+  languageCode?: string;
+}
+
+interface InboundBase {
+  platform: Platform;
+  /** Unique per platform; the key for deduplication (Telegram `update_id`, Zalo `msg_id`). */
+  eventId: string;
+  from: InboundSender;
+  /** Platform chat/thread id where the event happened and where replies go. */
+  chatId: string;
+  /** Platform message id of the message this one replies to, if any. */
+  replyTo?: string;
+  /** When the platform says the event happened (UTC instant). */
+  at: Date;
+  /** The platform's payload as received, for the audit trail and debugging. */
+  raw: unknown;
+}
+
+/** A plain text message. */
+export interface MessageEvent extends InboundBase {
+  kind: 'message';
+  /** Platform id of this message, so answers can reply to it. */
+  messageId: string;
+  text: string;
+}
+
+/** A `/command args` message. `command` is lower-case, without `/` or `@botname`. */
+export interface CommandEvent extends InboundBase {
+  kind: 'command';
+  messageId: string;
+  command: string;
+  /** Everything after the command, trimmed; empty string when none. */
+  args: string;
+}
+
+/** A press on a button the bot sent. */
+export interface ButtonEvent extends InboundBase {
+  kind: 'button';
+  /** Platform id of the message that carried the button. */
+  messageId: string;
+  /** The action id given in {@link Button.action}. */
+  action: string;
+  /** The opaque payload given in {@link Button.payload}. */
+  payload: string;
+}
+
+/** Everything a platform can tell the bot, normalised. */
+export type InboundEvent = MessageEvent | CommandEvent | ButtonEvent;
+
+/** An inline button. `action` + `payload` must fit in {@link MAX_BUTTON_DATA_BYTES} bytes together. */
+export interface Button {
+  label: string;
+  /** Short action id, `[a-z_]+`, e.g. `ans`, `topic`. */
+  action: string;
+  /** Opaque payload, e.g. an inquiry id. Must not contain `|`. */
+  payload: string;
+}
+
+/** Telegram's `callback_data` limit; `action|payload` must fit in it. */
+export const MAX_BUTTON_DATA_BYTES = 64;
+
+/** A message to send. Adapters split text longer than their limit; buttons go on the last part. */
+export interface OutboundMessage {
+  text: string;
+  /** Rows of buttons. Adapters without buttons render a numbered text fallback. */
+  buttons?: Button[][];
+  /** Platform message id to reply to (thread the message under it). */
+  replyTo?: string;
+}
+
+/** What a platform can do, so flows and the dispatcher never branch on `platform`. */
+export interface AdapterCapabilities {
+  /** Inline buttons are supported. */
+  buttons: boolean;
+  /** Native replies/quotes are supported. */
+  replies: boolean;
+  /** Maximum characters in one text message. */
+  maxTextLength: number;
+}
+
+/** Result of a send: the platform ids of every part sent, in order. */
+export interface SendResult {
+  /** Platform message id of the first part (the one replies should thread under). */
+  messageId: string;
+  /** Platform message ids of all parts, in order. */
+  messageIds: string[];
+}
+
+/** A framework-free HTTP request handed to an adapter's webhook. */
+export interface WebhookRequest {
+  /** Header names lower-cased. */
+  headers: Record<string, string | undefined>;
+  /** The body exactly as received (signatures are computed over it). */
+  rawBody: Buffer;
+}
+
+/** The adapter's answer to a webhook call. */
+export interface WebhookResponse {
+  status: number;
+  body?: string | Record<string, unknown>;
+}
+
+/** Receives inbound events. Resolves once the event is persisted (not necessarily processed). */
+export type InboundHandler = (event: InboundEvent) => Promise<void>;
+
+/** One chat platform. Implementations live in `adapters/<platform>/` and own their SDK. */
+export interface ChatAdapter {
+  readonly platform: Platform;
+  readonly capabilities: AdapterCapabilities;
+  /** Begin receiving events (polling, sockets). Webhook-only adapters just remember `onEvent`. */
+  start(onEvent: InboundHandler): Promise<void>;
+  /** Stop receiving; resolves when in-flight work is done. */
+  stop(): Promise<void>;
+  /** Present when the adapter receives events over HTTP. */
+  readonly webhook?: { path: string; handle(req: WebhookRequest): Promise<WebhookResponse> };
+  /**
+   * Send one message (split into parts if longer than `capabilities.maxTextLength`).
+   * `skipParts` parts are assumed already sent (a retry after a partial send).
+   * Throws {@link ChatError} subclasses only.
+   */
+  send(chatId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+}
+
+/** Options for {@link ChatAdapter.send}. */
+export interface SendOptions {
+  /** Number of leading parts already delivered by an earlier attempt. Default 0. */
+  skipParts?: number;
+  /** Called after each part is accepted by the platform, with its index and message id. */
+  onPartSent?: (index: number, messageId: string) => void | Promise<void>;
+}
+
+/** Base class of every platform error an adapter throws. */
+export class ChatError extends Error {
+  /** Stable code for logs and metrics. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The platform asked us to slow down. Retry after `retryAfterMs` milliseconds. */
+export class RateLimitError extends ChatError {
+  constructor(readonly retryAfterMs: number, message = 'rate limited', options?: { cause?: unknown }) {
+    super('rate_limited', message, options);
+  }
+}
+
+/** The recipient cannot be reached (blocked the bot, chat gone, outside the Zalo window). Do not retry. */
+export class UnreachableError extends ChatError {
+  constructor(readonly reason: string, message = reason, options?: { cause?: unknown }) {
+    super('unreachable', message, options);
+  }
+}
+
+/** Our credentials were refused. Do not retry until an operator acts. */
+export class AuthError extends ChatError {
+  constructor(message = 'authentication failed', options?: { cause?: unknown }) {
+    super('auth', message, options);
+  }
+}
+
+/** The platform refused the request as malformed. Retrying the same request will not help. */
+export class BadRequestError extends ChatError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('bad_request', message, options);
+  }
+}
+
+/** A network failure or a 5xx. Retry with backoff; `retryAfterMs` is a hint when known. */
+export class TransientError extends ChatError {
+  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
+    super('transient', message, options);
+  }
+}
+
+/** Encode a button's action and payload into one platform callback string. */
+export function encodeButtonData(action: string, payload: string): string {
+  const data = `${action}|${payload}`;
+  if (Buffer.byteLength(data, 'utf8') > MAX_BUTTON_DATA_BYTES) {
+    throw new RangeError(`button data over ${MAX_BUTTON_DATA_BYTES} bytes: ${action}`);
+  }
+  return data;
+}
+
+/** Decode {@link encodeButtonData}; `undefined` for anything that is not ours. */
+export function decodeButtonData(data: string): { action: string; payload: string } | undefined {
+  const bar = data.indexOf('|');
+  if (bar <= 0) return undefined;
+  const action = data.slice(0, bar);
+  if (!/^[a-z_]+$/.test(action)) return undefined;
+  return { action, payload: data.slice(bar + 1) };
+}
+
+/**
+ * Split text into parts of at most `max` characters, preferring paragraph, line, then word
+ * boundaries, so an answer never breaks mid-word when it can be helped.
+ */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < max / 2) cut = window.lastIndexOf('\n');
+    if (cut < max / 2) cut = window.lastIndexOf(' ');
+    if (cut < max / 2) cut = max;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}

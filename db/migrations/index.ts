@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as core from './2026-11-22-001-core.js';
+
+/**
+ * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
+ * Listed statically so that migrations need no file-system scan at run time.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-001-core': core,
+};

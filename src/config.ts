@@ -1,0 +1,171 @@
+import { parse as parseDotenv } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z.string().trim().min(1).optional();
+
+/** Every setting, validated. Keys and defaults are documented in `.env.example`. */
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,64}$/).optional(),
+  PUBLIC_URL: z.url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) URL').optional(),
+  DATABASE_URL: z.string().trim().min(1).default('data/liaison.sqlite'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('liaison'),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_PORT: int(0, 65535).default(8080),
+  DATA_DIR: z.string().min(1).default('data'),
+  DEFAULT_LOCALE: z.enum(['vi', 'en']).default('vi'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOX_CONCURRENCY: int(1, 256).default(16),
+  OUTBOX_MAX_ATTEMPTS: int(1, 1000).default(30),
+  OUTBOX_BACKOFF_MAX_MS: int(1000, 3_600_000).default(300_000),
+  MAX_QUESTION_CHARS: int(20, 20_000).default(4000),
+  SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  METRICS_ENABLED: bool.default(true),
+  CI: optionalText,
+});
+
+type Raw = z.infer<typeof schema>;
+
+/** The validated, frozen configuration. Built once by {@link loadConfig}; pass it down explicitly. */
+export interface Config {
+  telegram?: {
+    /** Bot token from @BotFather. Secret: never log it. */
+    token: string;
+    /** Bot API root without path, e.g. `https://api.telegram.org` or a local fake. */
+    apiRoot: string;
+    mode: 'polling' | 'webhook';
+    /** Webhook secret echoed by Telegram in `X-Telegram-Bot-Api-Secret-Token` (webhook mode). */
+    webhookSecret?: string;
+    /** Bot username for deep links; asked from `getMe` when unset. */
+    username?: string;
+  };
+  /** Public base URL of this service (webhooks), e.g. `https://bot.example.gov.vn`. */
+  publicUrl?: string;
+  databaseUrl: string;
+  /** `undefined`: run a private redis-server child. */
+  redisUrl?: string;
+  redisServerBin: string;
+  /** BullMQ key prefix; several deployments may share one Redis with different prefixes. */
+  queuePrefix: string;
+  http: { host: string; port: number };
+  /** Directory for the SQLite file, the private Redis and exports. */
+  dataDir: string;
+  defaultLocale: 'vi' | 'en';
+  logLevel: Raw['LOG_LEVEL'];
+  outbox: {
+    /** Parallel deliveries per process. */
+    concurrency: number;
+    /** Attempts on transient errors before a row is marked failed. */
+    maxAttempts: number;
+    /** Upper bound of the exponential backoff between attempts, in ms. */
+    backoffMaxMs: number;
+  };
+  /** Longest question accepted, in characters. */
+  maxQuestionChars: number;
+  /** How long a graceful stop may take before the process exits anyway, in ms. */
+  shutdownTimeoutMs: number;
+  metricsEnabled: boolean;
+  /** Every secret value, so the logger can scrub them from any text. */
+  secrets: readonly string[];
+}
+
+/** Thrown by {@link loadConfig}; `problems` lists every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `.env` (if present) under the environment: real environment variables win. */
+export function readEnvironment(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const file = `${cwd}/.env`;
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+function emptyToUndefined(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    out[key] = v === undefined || v.trim() === '' ? undefined : v;
+  }
+  return out;
+}
+
+/** Validates the environment into a frozen {@link Config}, or throws {@link ConfigError}. */
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Readonly<Config> {
+  const parsed = schema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const raw = parsed.data;
+  const problems = crossCheck(raw);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(toConfig(raw));
+}
+
+function crossCheck(raw: Raw): string[] {
+  const problems: string[] = [];
+  if (raw.TELEGRAM_MODE === 'webhook') {
+    if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
+    if (!raw.PUBLIC_URL) problems.push('PUBLIC_URL: required when TELEGRAM_MODE=webhook (Telegram must reach /webhooks/telegram)');
+  }
+  return problems;
+}
+
+function toConfig(raw: Raw): Config {
+  const telegram = raw.TELEGRAM_BOT_TOKEN
+    ? {
+      token: raw.TELEGRAM_BOT_TOKEN,
+      apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/$/, ''),
+      mode: raw.TELEGRAM_MODE,
+      ...(raw.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET } : {}),
+      ...(raw.TELEGRAM_BOT_USERNAME ? { username: raw.TELEGRAM_BOT_USERNAME } : {}),
+    }
+    : undefined;
+  const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL)]
+    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  return {
+    ...(telegram ? { telegram } : {}),
+    ...(raw.PUBLIC_URL ? { publicUrl: raw.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    databaseUrl: raw.DATABASE_URL,
+    ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),
+    redisServerBin: raw.REDIS_SERVER_BIN,
+    queuePrefix: raw.QUEUE_PREFIX,
+    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT },
+    dataDir: raw.DATA_DIR,
+    defaultLocale: raw.DEFAULT_LOCALE,
+    logLevel: raw.LOG_LEVEL,
+    outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS },
+    maxQuestionChars: raw.MAX_QUESTION_CHARS,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    metricsEnabled: raw.METRICS_ENABLED,
+    secrets,
+  };
+}
+
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url || !/^[a-z]+:\/\//i.test(url)) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createDb, type DbHandle, type Dialect } from '../../db/client.js';
+import { migrateToLatest } from '../../db/migrate.js';
+
+/** The dialects this run covers: SQLite always, PostgreSQL when `TEST_POSTGRES_URL` is set. */
+export function testDialects(): Dialect[] {
+  return process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A migrated, private database for one test file, and how to throw it away. */
+export interface TestDb extends DbHandle {
+  /** The URL a second process (e.g. a restarted bot) can open; for PG, use with `pgSchema`. */
+  url: string;
+  pgSchema?: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh migrated database: a SQLite file in a temp dir, or a unique schema in the
+ * PostgreSQL database of `TEST_POSTGRES_URL`.
+ */
+export async function createTestDb(dialect: Dialect): Promise<TestDb> {
+  if (dialect === 'postgres') {
+    const url = process.env.TEST_POSTGRES_URL;
+    if (!url) throw new Error('TEST_POSTGRES_URL is not set');
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    const handle = createDb({ url, pgSchema: schema, pgPoolSize: 4 });
+    await migrateToLatest(handle.db);
+    return {
+      ...handle, url, pgSchema: schema,
+      drop: async () => {
+        await handle.close();
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`DROP SCHEMA ${schema} CASCADE`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'liaison-test-'));
+  const url = join(dir, 'test.sqlite');
+  const handle = createDb({ url });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle, url,
+    drop: async () => {
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
