@@ -7,8 +7,9 @@ export interface MigrateOutcome {
 }
 
 /** Applies every pending migration; throws (naming the failed one) on error. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrateOutcome> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrateOutcome> {
+  // Migrations are written against an untyped schema: they define it.
+  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider: { getMigrations: async () => migrations } });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error || failed) {

@@ -1,0 +1,91 @@
+import type { Db } from '../client.js';
+import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
+
+/** Reads of the directory (organisations, topics, outlets, people, roles) used by the flows. */
+
+export async function findOrg(db: Db, id: number): Promise<Org | undefined> {
+  return db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Organisations an inquiry can be routed to (agencies and departments valid on `today`). */
+export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly OrgType[] = ['department', 'agency', 'ministry', 'government']): Promise<Org[]> {
+  return db.selectFrom('orgs').selectAll()
+    .where('type', 'in', [...types])
+    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
+    .orderBy('name').execute();
+}
+
+/** `orgId` and every ancestor up to the root, nearest first. */
+export async function orgAncestorIds(db: Db, orgId: number): Promise<number[]> {
+  const ids: number[] = [];
+  let current: number | null = orgId;
+  while (current !== null && !ids.includes(current)) {
+    ids.push(current);
+    const row: { parent_id: number | null } | undefined = await db.selectFrom('orgs').select('parent_id').where('id', '=', current).executeTakeFirst();
+    current = row?.parent_id ?? null;
+  }
+  return ids;
+}
+
+export async function listActiveTopics(db: Db): Promise<Topic[]> {
+  return db.selectFrom('topics').selectAll().where('active', '=', 1).orderBy('name').execute();
+}
+
+export async function findTopic(db: Db, id: number): Promise<Topic | undefined> {
+  return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listOutlets(db: Db): Promise<Outlet[]> {
+  return db.selectFrom('outlets').selectAll().orderBy('name').execute();
+}
+
+export async function findOutlet(db: Db, id: number): Promise<Outlet | undefined> {
+  return db.selectFrom('outlets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPerson(db: Db, id: number): Promise<Person | undefined> {
+  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPersonByInvite(db: Db, code: string): Promise<Person | undefined> {
+  return db.selectFrom('persons').selectAll().where('invite_code', '=', code).executeTakeFirst();
+}
+
+/** Role assignments of a person in force on `today` (any status; callers check `status`). */
+export async function rolesOf(db: Db, personId: number, today: IsoDate): Promise<RoleAssignment[]> {
+  return db.selectFrom('role_assignments').selectAll()
+    .where('person_id', '=', personId)
+    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
+    .orderBy('id').execute();
+}
+
+export async function findRoleAssignment(db: Db, id: number): Promise<RoleAssignment | undefined> {
+  return db.selectFrom('role_assignments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Active holders of `role` whose scope organisation is one of `orgIds` (or unscoped when `includeUnscoped`). */
+export async function personIdsWithRole(db: Db, role: Role, orgIds: readonly number[], today: IsoDate, includeUnscoped = false): Promise<Array<{ personId: number; kind: string | null; caseInquiryId: number | null }>> {
+  if (orgIds.length === 0 && !includeUnscoped) return [];
+  const rows = await db.selectFrom('role_assignments')
+    .select(['person_id', 'kind', 'case_inquiry_id'])
+    .where('role', '=', role).where('status', '=', 'active')
+    .where((eb) => {
+      const scoped = orgIds.length > 0 ? [eb('org_id', 'in', [...orgIds])] : [];
+      return eb.or(includeUnscoped ? [...scoped, eb('org_id', 'is', null)] : scoped);
+    })
+    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
+    .orderBy('person_id').execute();
+  const seen = new Set<number>();
+  return rows.filter((r) => !seen.has(r.person_id) && seen.add(r.person_id))
+    .map((r) => ({ personId: r.person_id, kind: r.kind, caseInquiryId: r.case_inquiry_id }));
+}
+
+/** The identity to notify a person on: the most recently active reachable one, else any. */
+export async function preferredIdentity(db: Db, personId: number): Promise<Identity | undefined> {
+  const rows = await db.selectFrom('identities').selectAll().where('person_id', '=', personId).execute();
+  const score = (i: Identity) => (i.unreachable_at ? 0 : 1e15) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
+  return rows.sort((a, b) => score(b) - score(a))[0];
+}

@@ -1,0 +1,48 @@
+import type { Platform } from '../../adapters/types.js';
+import type { Db } from '../client.js';
+import type { Identity } from '../schema.js';
+
+/** What an inbound event tells us about its sender. */
+export interface SeenIdentity {
+  platform: Platform;
+  platformUserId: string;
+  chatId: string;
+  displayName?: string;
+}
+
+/**
+ * Returns the identity for a sender, creating it on first contact, and records the inbound time
+ * (a person who writes to us is reachable again).
+ */
+export async function touchIdentity(db: Db, seen: SeenIdentity, nowIso: string): Promise<Identity> {
+  await db.insertInto('identities').values({
+    platform: seen.platform, platform_user_id: seen.platformUserId, chat_id: seen.chatId,
+    person_id: null, display_name: seen.displayName ?? null, locale: null, dialog: null,
+    unreachable_at: null, unreachable_reason: null, last_inbound_at: nowIso, created_at: nowIso, updated_at: nowIso,
+  }).onConflict((oc) => oc.columns(['platform', 'platform_user_id']).doUpdateSet({
+    chat_id: seen.chatId, last_inbound_at: nowIso, unreachable_at: null, unreachable_reason: null,
+    ...(seen.displayName ? { display_name: seen.displayName } : {}),
+  })).execute();
+  return db.selectFrom('identities').selectAll()
+    .where('platform', '=', seen.platform).where('platform_user_id', '=', seen.platformUserId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findIdentity(db: Db, id: number): Promise<Identity | undefined> {
+  return db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Updates the conversation state (JSON) of an identity; `null` clears it. */
+export async function setDialog(db: Db, identityId: number, dialog: unknown, nowIso: string): Promise<void> {
+  await db.updateTable('identities')
+    .set({ dialog: dialog === null ? null : JSON.stringify(dialog), updated_at: nowIso })
+    .where('id', '=', identityId).execute();
+}
+
+export async function setIdentityLocale(db: Db, identityId: number, locale: string, nowIso: string): Promise<void> {
+  await db.updateTable('identities').set({ locale, updated_at: nowIso }).where('id', '=', identityId).execute();
+}
+
+export async function linkIdentity(db: Db, identityId: number, personId: number, nowIso: string): Promise<void> {
+  await db.updateTable('identities').set({ person_id: personId, updated_at: nowIso }).where('id', '=', identityId).execute();
+}

@@ -1,0 +1,38 @@
+import type { Platform } from '../../adapters/types.js';
+import type { Db } from '../client.js';
+
+/** A persisted inbound event awaiting (or done with) processing. */
+export interface StoredInbound {
+  platform: Platform;
+  eventId: string;
+  payload: string;
+}
+
+/** Stores an inbound event once; returns false when `(platform, eventId)` was seen before. */
+export async function insertInbound(db: Db, platform: Platform, eventId: string, payload: string, nowIso: string): Promise<boolean> {
+  const result = await db.insertInto('inbound_events')
+    .values({ platform, event_id: eventId, payload, status: 'pending', error: null, received_at: nowIso, processed_at: null })
+    .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Marks an event processed; returns false when it was not pending (another worker took it). */
+export async function markInboundDone(db: Db, platform: Platform, eventId: string, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('inbound_events').set({ status: 'done', processed_at: nowIso })
+    .where('platform', '=', platform).where('event_id', '=', eventId).where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markInboundFailed(db: Db, platform: Platform, eventId: string, error: string, nowIso: string): Promise<void> {
+  await db.updateTable('inbound_events').set({ status: 'failed', error: error.slice(0, 500), processed_at: nowIso })
+    .where('platform', '=', platform).where('event_id', '=', eventId).execute();
+}
+
+/** Events stored but never processed (the process stopped in between), oldest first. */
+export async function listPendingInbound(db: Db, limit = 1000): Promise<StoredInbound[]> {
+  const rows = await db.selectFrom('inbound_events').select(['platform', 'event_id', 'payload'])
+    .where('status', '=', 'pending').orderBy('received_at').limit(limit).execute();
+  return rows.map((r) => ({ platform: r.platform, eventId: r.event_id, payload: r.payload }));
+}

@@ -1,0 +1,98 @@
+import type { Platform } from '../../adapters/types.js';
+import type { Db } from '../client.js';
+import type {
+  EntryKind, Inquiry, InquiryStatus, InquiryUpdate, MessageRef, MessageRefKind,
+} from '../schema.js';
+import { OPEN_INQUIRY_STATUSES } from '../schema.js';
+
+/** Fields a new inquiry needs; the rest start empty. */
+export interface NewInquiry {
+  reporterPersonId: number;
+  reporterIdentityId: number;
+  originChatId: string;
+  originMessageId: string;
+  topicId: number;
+  orgId: number | null;
+  suggestedOrgId: number;
+  status: InquiryStatus;
+  question: string;
+  receivedAt: string;
+}
+
+/** Inserts an inquiry and gives it its public code `Q-<id>`. */
+export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
+  const { id } = await db.insertInto('inquiries').values({
+    code: null, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
+    origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
+    org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
+    received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
+    urgent_requested: 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
+    handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
+    resume_status: null, rating: null, rated_at: null, created_at: n.receivedAt, updated_at: n.receivedAt,
+  }).returning('id').executeTakeFirstOrThrow();
+  await db.updateTable('inquiries').set({ code: `Q-${id}` }).where('id', '=', id).execute();
+  return (await findInquiry(db, id))!;
+}
+
+export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {
+  return db.selectFrom('inquiries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Finds by public code, case-insensitive, with or without the `Q-` prefix. */
+export async function findInquiryByCode(db: Db, code: string): Promise<Inquiry | undefined> {
+  const m = /^\s*(?:q-?)?(\d{1,12})\s*$/i.exec(code);
+  return m ? findInquiry(db, Number(m[1])) : undefined;
+}
+
+/**
+ * Applies `changes` only if the inquiry is still in one of `expected` statuses, so two people
+ * pressing buttons at once cannot both win. Returns the updated inquiry, or undefined when stale.
+ */
+export async function updateInquiryIf(db: Db, id: number, expected: readonly InquiryStatus[], changes: InquiryUpdate): Promise<Inquiry | undefined> {
+  const r = await db.updateTable('inquiries').set(changes)
+    .where('id', '=', id).where('status', 'in', [...expected]).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) return undefined;
+  return findInquiry(db, id);
+}
+
+export async function addEntry(db: Db, inquiryId: number, kind: EntryKind, authorPersonId: number | null, text: string, nowIso: string): Promise<void> {
+  await db.insertInto('inquiry_entries').values({ inquiry_id: inquiryId, kind, author_person_id: authorPersonId, text, created_at: nowIso }).execute();
+}
+
+/** The reporter's inquiries, newest first. */
+export async function listReporterInquiries(db: Db, personId: number, limit = 20): Promise<Inquiry[]> {
+  return db.selectFrom('inquiries').selectAll().where('reporter_person_id', '=', personId)
+    .orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Open inquiries assigned to any of `orgIds` (or to one of `caseIds`), oldest first. */
+export async function listOpenInquiries(db: Db, orgIds: readonly number[], caseIds: readonly number[] = [], limit = 30): Promise<Inquiry[]> {
+  if (orgIds.length === 0 && caseIds.length === 0) return [];
+  return db.selectFrom('inquiries').selectAll()
+    .where('status', 'in', OPEN_INQUIRY_STATUSES.filter((s) => s !== 'screening'))
+    .where((eb) => eb.or([
+      ...(orgIds.length > 0 ? [eb('org_id', 'in', [...orgIds])] : []),
+      ...(caseIds.length > 0 ? [eb('id', 'in', [...caseIds])] : []),
+    ]))
+    .orderBy('received_at').limit(limit).execute();
+}
+
+/** Inquiries merged into `id`, whose reporters receive its answer too. */
+export async function listMergedInto(db: Db, id: number): Promise<Inquiry[]> {
+  return db.selectFrom('inquiries').selectAll().where('merged_into_id', '=', id).where('status', '=', 'merged').execute();
+}
+
+/** Records that a platform message belongs to an inquiry (inbound questions; outbound refs come from the outbox). */
+export async function addMessageRef(db: Db, ref: { platform: Platform; chatId: string; messageId: string; inquiryId: number; kind: MessageRefKind; personId: number | null; nowIso: string }): Promise<void> {
+  await db.insertInto('message_refs').values({
+    platform: ref.platform, chat_id: ref.chatId, message_id: ref.messageId, inquiry_id: ref.inquiryId,
+    kind: ref.kind, person_id: ref.personId, created_at: ref.nowIso,
+  }).execute();
+}
+
+/** What a replied-to platform message was, if it is one of ours. */
+export async function findMessageRef(db: Db, platform: Platform, chatId: string, messageId: string): Promise<MessageRef | undefined> {
+  return db.selectFrom('message_refs').selectAll()
+    .where('platform', '=', platform).where('chat_id', '=', chatId).where('message_id', '=', messageId)
+    .orderBy('id', 'desc').executeTakeFirst();
+}

@@ -1,0 +1,37 @@
+import type { InboundEvent, OutboundMessage } from '../adapters/types.js';
+import type { Db } from '../db/client.js';
+import type { Identity, IsoDate, Person, RoleAssignment } from '../db/schema.js';
+import type { Copy } from './copy/index.js';
+import type { Effects, SendSpec } from './effects.js';
+
+/** Settings the flows need (a slice of the configuration). */
+export interface FlowSettings {
+  /** Longest question or answer accepted, in characters. */
+  maxTextChars: number;
+  defaultLocale: 'vi' | 'en';
+}
+
+/** The person behind an inbound event. */
+export interface Actor {
+  identity: Identity;
+  person: Person | undefined;
+  /** Role assignments in force today, any status. */
+  roles: RoleAssignment[];
+  /** Copy in the actor's language. */
+  t: Copy;
+}
+
+/** Everything a flow handler gets: the transaction, the time, the actor and the effects writer. */
+export interface FlowContext {
+  db: Db;
+  now: Date;
+  nowIso: string;
+  /** Today's date in Vietnam (`YYYY-MM-DD`), for role validity. */
+  today: IsoDate;
+  settings: FlowSettings;
+  event: InboundEvent;
+  actor: Actor;
+  effects: Effects;
+  /** Queues a message to the actor's own chat. */
+  reply(build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+}

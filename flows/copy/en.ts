@@ -1,0 +1,143 @@
+import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { excerpt, formatLocalTime } from './format.js';
+
+const STATUS: Record<string, string> = {
+  screening: 'being screened', assigned: 'sent to the agency', acknowledged: 'in progress',
+  clarifying: 'waiting for your clarification', answered: 'answered', declined: 'declined',
+  rejected: 'out of scope', merged: 'merged', withdrawn: 'withdrawn',
+};
+const GROUNDS: Record<string, string> = {
+  secret: 'State secret, personal or family privacy, or another secret protected by law',
+  investigation: 'Case under investigation or not yet tried',
+  unresolved: 'Inspection, complaint or denunciation not yet concluded',
+  draft_policy: 'Draft policy not yet cleared for release',
+};
+const RATINGS: Record<string, string> = { satisfied: 'Satisfied', acceptable: 'Acceptable', unsatisfied: 'Unsatisfied' };
+const ROLES: Record<string, string> = {
+  reporter: 'reporter', spokesperson: 'spokesperson', coordinator: 'coordinator', contact: 'contact', admin: 'admin',
+};
+
+function due(at: Date | string | null): string {
+  return at ? `\nDue: ${formatLocalTime(at)} (Vietnam time)` : '';
+}
+
+function card(v: InquiryView): string {
+  return `Inquiry ${v.code} — topic: ${v.topicName}\nReporter: ${v.reporterName} (${v.outletName})\nReceived: ${formatLocalTime(v.receivedAt)}${due(v.dueAt)}\n\n${v.question}`;
+}
+
+function line(l: InquiryLine): string {
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatLocalTime(l.dueAt)}` : ''}\n  ${excerpt(l.question)}`;
+}
+
+/** English, complete. */
+export const en: Copy = {
+  locale: 'en',
+  statusLabel: (s) => STATUS[s] ?? s,
+  groundLabel: (g) => GROUNDS[g] ?? g,
+  ratingLabel: (r) => RATINGS[r] ?? r,
+  roleLabel: (r) => ROLES[r] ?? r,
+
+  help: (roles, registered) => [
+    'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
+    !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
+    roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\nReply to an answer to follow up.' : '',
+    roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.' : '',
+    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.' : '',
+    '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',
+  ].filter(Boolean).join('\n\n'),
+  unknownCommand: (c) => `There is no /${c} command. Type /help for the list.`,
+  notRegistered: 'You are not registered yet. Type /start to register as a reporter, or open the invite link you received.',
+  pendingVerification: 'Your account is waiting for verification by the coordinating office. You will be told here as soon as it is approved; then you can ask questions.',
+  reporterRejected: 'Your reporter registration was not approved, so you cannot ask questions. Please contact the network\'s coordinating office.',
+  notAllowed: 'Sorry, you are not allowed to do that.',
+  stale: (code, s) => `That action no longer applies: inquiry ${code} is now "${STATUS[s] ?? s}".`,
+  inquiryNotFound: (code) => `Inquiry ${code} was not found.`,
+  cancelled: 'Cancelled.',
+  nothingToCancel: 'There is nothing to cancel.',
+  langSet: 'Language set to English.',
+  langUsage: 'Usage: /lang vi or /lang en',
+  textTooLong: (max) => `That text is too long (at most ${max} characters). Please shorten it and send it again.`,
+  textOnly: 'For now the bot only reads text messages. Please type your message.',
+  genericError: 'Sorry, something went wrong while handling your message. Please try again in a few minutes.',
+  useButtons: 'Please choose one of the buttons above, or /cancel.',
+
+  welcome: 'Welcome to the press-liaison network — the channel for the press to put questions to agency spokespersons.',
+  chooseLanguage: 'Vui lòng chọn ngôn ngữ / Please choose a language:',
+  askFullName: 'Reporter registration (step 1 of 3): please type your full name.',
+  invalidName: 'A name needs 2 to 100 characters. Please type it again.',
+  askOutlet: 'Step 2 of 3: which press outlet do you work for? Choose below or type its name.',
+  outletOther: 'Other (type the name)',
+  askPressCard: 'Step 3 of 3: please type your press card number.',
+  invalidPressCard: 'A press card number has 3–30 letters and digits. Please type it again.',
+  registrationSubmitted: 'Thank you. Your registration has been sent to the coordinating office for verification. You will be told the result here.',
+  alreadyRegistered: (name) => `You are already registered as ${name}. Type /help for help.`,
+  verifyRequest: (p) => `Reporter verification request\nName: ${p.name}\nOutlet: ${p.outlet}\nPress card: ${p.pressCard}\nAccount: ${p.handle}`,
+  approve: 'Approve',
+  reject: 'Reject',
+  reporterApproved: 'Your reporter account is verified. You can now ask questions: type your question or /ask.',
+  reporterRejectedNotice: 'We are sorry: your reporter registration was not approved. If this is a mistake, please contact the coordinating office.',
+  verifyDone: (name, ok) => `${ok ? 'Approved' : 'Rejected'} reporter ${name}.`,
+  verifyAlreadyDone: (name) => `The request of ${name} was already handled.`,
+  inviteAccepted: (name, roles) => `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}. Type /help for help.`,
+  inviteInvalid: 'That invite code is not valid. Please check the link, or type /start to register.',
+  inviteUsed: 'This invite code has already been used. If that was not you, please tell the network\'s administrator.',
+
+  askPrompt: 'Please type your question.',
+  chooseTopic: (q) => `Which topic is your question about?\n\n«${excerpt(q, 200)}»`,
+  confirmQuestion: (t, o, s) => `Send this question?\nTopic: ${t}\nAnswering agency: ${o}${s ? '\n(The coordinating office screens it before it goes to the agency.)' : ''}`,
+  send: 'Send',
+  cancel: 'Cancel',
+  inquiryAccepted: (code, org, s, d) => `Inquiry ${code} received.\nAgency: ${org}${s ? ' (being screened by the coordinating office)' : ''}${due(d)}\nThe answer will arrive here, right under your question. Type /my to check its status.`,
+  askCancelled: 'Cancelled; the question was not sent.',
+
+  screeningNotice: (v, org) => `Inquiry to screen\n${card(v)}\n\nSuggested agency: ${org}`,
+  routeTo: (o) => `Route: ${excerpt(o, 40)}`,
+  chooseOther: 'Choose another agency',
+  rejectOutOfScope: 'Reject (out of scope)',
+  merge: 'Merge into another inquiry',
+  chooseOrg: (c) => `Choose the agency for inquiry ${c}:`,
+  askRejectReason: (c) => `Please type why inquiry ${c} is rejected. The reporter will see this reason.`,
+  askMergeCode: (c) => `Type the code of the open inquiry to merge ${c} into (e.g. Q-12).`,
+  mergeInvalid: (c) => `Cannot merge into ${c}: it does not exist, is closed, or is this inquiry. Type another code or /cancel.`,
+  rejectedToReporter: (c, r) => `Inquiry ${c} is outside the network's scope.\nReason: ${r}`,
+  mergedToReporter: (c, into) => `Inquiry ${c} duplicates inquiry ${into}, which is being handled, so they were merged. You will receive the answer here.`,
+  screeningDone: (c, what) => `Inquiry ${c}: ${what}.`,
+  routedWhat: (o) => `routed to ${o}`,
+  rejectedWhat: 'rejected; the reporter was given the reason',
+  mergedWhat: (into) => `merged into ${into}`,
+
+  staffNotice: (v, note) => `${note ? `${note}\n` : ''}${card(v)}\n\nTo answer: reply to this message, or press "Answer".`,
+  btnAck: 'Acknowledge',
+  btnAnswer: 'Answer',
+  btnClarify: 'Ask the reporter',
+  btnTransfer: 'Transfer',
+  btnDecline: 'Decline',
+  askAnswerText: (c) => `Type the answer to inquiry ${c} (or /cancel).`,
+  askClarifyText: (c) => `Type what the reporter should clarify about ${c}.`,
+  chooseTransferOrg: (c) => `Transfer inquiry ${c} to which agency?`,
+  chooseGround: (c) => `Choose the statutory ground for declining inquiry ${c} (Press Law):`,
+  askDeclineReason: (c, g) => `Ground: ${g}.\nPlease type the specific reason; the reporter receives both the ground and the reason (inquiry ${c}).`,
+  ackToReporter: (c, o) => `${o} has taken up inquiry ${c}.`,
+  ackDone: (c) => `You have taken up inquiry ${c}.`,
+  answerDone: (c, n) => `The answer to inquiry ${c} was sent${n > 1 ? ` to ${n} reporters` : ''}.`,
+  transferToReporter: (c, o) => `Inquiry ${c} was transferred to ${o}, the competent agency. Its received time is unchanged.`,
+  transferDone: (c, o) => `Inquiry ${c} transferred to ${o}.`,
+  declineToReporter: (c, o, g, r) => `${o} declines to provide information on inquiry ${c}.\nGround: ${g}\nReason: ${r}`,
+  declineDone: (c) => `The decline of inquiry ${c} was sent with its ground and reason.`,
+  clarifyToReporter: (c, o, q) => `${o} asks you to clarify inquiry ${c}:\n\n${q}\n\nPlease reply to this message to clarify.`,
+  clarifyDone: (c) => `Your clarification request was sent to the reporter (inquiry ${c}).`,
+  clarifyReplyToStaff: (c, r, t) => `Reporter ${r} clarifies inquiry ${c}:\n\n${t}\n\nReply to this message to answer.`,
+  forwardedToStaff: (c) => `Forwarded to the spokesperson (inquiry ${c}).`,
+  answerToReporter: (c, o, a) => `Answer to inquiry ${c} — ${o}\n\n${a}\n\nReply to this message to follow up. How would you rate this answer?`,
+  followupToStaff: (c, r, t) => `Reporter ${r} follows up on inquiry ${c}:\n\n${t}\n\nReply to this message to answer.`,
+  rateButtons: { satisfied: 'Satisfied', acceptable: 'Acceptable', unsatisfied: 'Unsatisfied' },
+  ratingThanks: (l) => `Thank you for your rating: ${l}.`,
+  alreadyRated: (l) => `You already rated this answer: ${l}.`,
+  followupClosed: (c, s) => `Inquiry ${c} is "${STATUS[s] ?? s}"; it cannot take follow-ups. Please send a new question.`,
+
+  myList: (ls) => `Your inquiries:\n${ls.map(line).join('\n')}`,
+  myEmpty: 'You have not sent any question yet. Type your question to start.',
+  pendingList: (ls) => `Inquiries waiting for an answer:\n${ls.map(line).join('\n')}`,
+  pendingEmpty: 'No inquiry is waiting for your agency.',
+  unreachableToCoordinator: (p) => `A message to ${p.name} (${p.platform}) could not be delivered: ${p.reason}${p.code ? ` — about inquiry ${p.code}` : ''}. Please reach them another way.`,
+};

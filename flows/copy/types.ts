@@ -1,0 +1,130 @@
+import type { DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
+
+/** What the copy needs to describe an inquiry. */
+export interface InquiryView {
+  code: string;
+  question: string;
+  orgName: string;
+  topicName: string;
+  reporterName: string;
+  outletName: string;
+  receivedAt: Date | string;
+  dueAt: Date | string | null;
+  status: InquiryStatus;
+}
+
+/** One line of a list (`/my`, `/pending`). */
+export interface InquiryLine {
+  code: string;
+  status: InquiryStatus;
+  orgName: string;
+  question: string;
+  receivedAt: Date | string;
+  dueAt: Date | string | null;
+}
+
+/** Every user-facing text, as functions of typed parameters. One implementation per language. */
+export interface Copy {
+  locale: 'vi' | 'en';
+  statusLabel(s: InquiryStatus): string;
+  groundLabel(g: DeclineGround): string;
+  ratingLabel(r: Rating): string;
+  roleLabel(r: Role): string;
+
+  help(roles: readonly Role[], registered: boolean): string;
+  unknownCommand(command: string): string;
+  notRegistered: string;
+  pendingVerification: string;
+  reporterRejected: string;
+  notAllowed: string;
+  stale(code: string, status: InquiryStatus): string;
+  inquiryNotFound(code: string): string;
+  cancelled: string;
+  nothingToCancel: string;
+  langSet: string;
+  langUsage: string;
+  textTooLong(max: number): string;
+  textOnly: string;
+  genericError: string;
+  useButtons: string;
+
+  welcome: string;
+  chooseLanguage: string;
+  askFullName: string;
+  invalidName: string;
+  askOutlet: string;
+  outletOther: string;
+  askPressCard: string;
+  invalidPressCard: string;
+  registrationSubmitted: string;
+  alreadyRegistered(name: string): string;
+  verifyRequest(p: { name: string; outlet: string; pressCard: string; handle: string }): string;
+  approve: string;
+  reject: string;
+  reporterApproved: string;
+  reporterRejectedNotice: string;
+  verifyDone(name: string, approved: boolean): string;
+  verifyAlreadyDone(name: string): string;
+  inviteAccepted(name: string, roles: readonly Role[]): string;
+  inviteInvalid: string;
+  inviteUsed: string;
+
+  askPrompt: string;
+  chooseTopic(question: string): string;
+  confirmQuestion(topic: string, org: string, screened: boolean): string;
+  send: string;
+  cancel: string;
+  inquiryAccepted(code: string, org: string, screened: boolean, dueAt: Date | string | null): string;
+  askCancelled: string;
+
+  screeningNotice(v: InquiryView, suggestedOrg: string): string;
+  routeTo(org: string): string;
+  chooseOther: string;
+  rejectOutOfScope: string;
+  merge: string;
+  chooseOrg(code: string): string;
+  askRejectReason(code: string): string;
+  askMergeCode(code: string): string;
+  mergeInvalid(code: string): string;
+  rejectedToReporter(code: string, reason: string): string;
+  mergedToReporter(code: string, into: string): string;
+  screeningDone(code: string, what: string): string;
+  routedWhat(org: string): string;
+  rejectedWhat: string;
+  mergedWhat(into: string): string;
+
+  staffNotice(v: InquiryView, note?: string): string;
+  btnAck: string;
+  btnAnswer: string;
+  btnClarify: string;
+  btnTransfer: string;
+  btnDecline: string;
+  askAnswerText(code: string): string;
+  askClarifyText(code: string): string;
+  chooseTransferOrg(code: string): string;
+  chooseGround(code: string): string;
+  askDeclineReason(code: string, ground: string): string;
+  ackToReporter(code: string, org: string): string;
+  ackDone(code: string): string;
+  answerDone(code: string, recipients: number): string;
+  transferToReporter(code: string, org: string): string;
+  transferDone(code: string, org: string): string;
+  declineToReporter(code: string, org: string, ground: string, reason: string): string;
+  declineDone(code: string): string;
+  clarifyToReporter(code: string, org: string, question: string): string;
+  clarifyDone(code: string): string;
+  clarifyReplyToStaff(code: string, reporter: string, text: string): string;
+  forwardedToStaff(code: string): string;
+  answerToReporter(code: string, org: string, answer: string): string;
+  followupToStaff(code: string, reporter: string, text: string): string;
+  rateButtons: { satisfied: string; acceptable: string; unsatisfied: string };
+  ratingThanks(label: string): string;
+  alreadyRated(label: string): string;
+  followupClosed(code: string, status: InquiryStatus): string;
+
+  myList(lines: readonly InquiryLine[]): string;
+  myEmpty: string;
+  pendingList(lines: readonly InquiryLine[]): string;
+  pendingEmpty: string;
+  unreachableToCoordinator(p: { name: string; platform: string; reason: string; code?: string }): string;
+}

@@ -1,0 +1,143 @@
+import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { excerpt, formatLocalTime } from './format.js';
+
+const STATUS: Record<string, string> = {
+  screening: 'đang sàng lọc', assigned: 'đã chuyển cơ quan', acknowledged: 'đang xử lý',
+  clarifying: 'chờ phóng viên bổ sung', answered: 'đã trả lời', declined: 'từ chối cung cấp',
+  rejected: 'không thuộc phạm vi', merged: 'đã gộp', withdrawn: 'đã rút',
+};
+const GROUNDS: Record<string, string> = {
+  secret: 'Thuộc bí mật nhà nước, bí mật đời tư hoặc bí mật khác theo luật',
+  investigation: 'Vụ việc đang điều tra hoặc chưa xét xử',
+  unresolved: 'Vụ việc đang thanh tra, giải quyết khiếu nại, tố cáo chưa có kết luận',
+  draft_policy: 'Dự thảo chính sách chưa được phép công bố',
+};
+const RATINGS: Record<string, string> = { satisfied: 'Hài lòng', acceptable: 'Chấp nhận được', unsatisfied: 'Không hài lòng' };
+const ROLES: Record<string, string> = {
+  reporter: 'phóng viên', spokesperson: 'người phát ngôn', coordinator: 'đầu mối sàng lọc', contact: 'đầu mối truyền thông', admin: 'quản trị',
+};
+
+function due(at: Date | string | null): string {
+  return at ? `\nHạn trả lời: ${formatLocalTime(at)}` : '';
+}
+
+function card(v: InquiryView): string {
+  return `Câu hỏi ${v.code} — lĩnh vực: ${v.topicName}\nPhóng viên: ${v.reporterName} (${v.outletName})\nNhận lúc: ${formatLocalTime(v.receivedAt)}${due(v.dueAt)}\n\n${v.question}`;
+}
+
+function line(l: InquiryLine): string {
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — hạn ${formatLocalTime(l.dueAt)}` : ''}\n  ${excerpt(l.question)}`;
+}
+
+/** Vietnamese, the default language. */
+export const vi: Copy = {
+  locale: 'vi',
+  statusLabel: (s) => STATUS[s] ?? s,
+  groundLabel: (g) => GROUNDS[g] ?? g,
+  ratingLabel: (r) => RATINGS[r] ?? r,
+  roleLabel: (r) => ROLES[r] ?? r,
+
+  help: (roles, registered) => [
+    'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
+    !registered ? '/start — đăng ký phóng viên (hoặc /start <mã mời>)' : '',
+    roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\nTrả lời (reply) tin nhắn trả lời để hỏi thêm.' : '',
+    roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.' : '',
+    roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.' : '',
+    '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',
+  ].filter(Boolean).join('\n\n'),
+  unknownCommand: (c) => `Lệnh /${c} không có. Gõ /help để xem các lệnh.`,
+  notRegistered: 'Bạn chưa đăng ký. Gõ /start để đăng ký là phóng viên, hoặc dùng đường dẫn mời bạn đã nhận.',
+  pendingVerification: 'Tài khoản của bạn đang chờ đầu mối sàng lọc xác minh. Bạn sẽ được báo ngay khi được duyệt; sau đó có thể gửi câu hỏi.',
+  reporterRejected: 'Đăng ký phóng viên của bạn chưa được chấp thuận, nên chưa thể gửi câu hỏi. Vui lòng liên hệ đầu mối sàng lọc của mạng lưới.',
+  notAllowed: 'Xin lỗi, bạn không có quyền thực hiện thao tác này.',
+  stale: (code, s) => `Thao tác không còn hiệu lực: câu hỏi ${code} hiện ở trạng thái "${STATUS[s] ?? s}".`,
+  inquiryNotFound: (code) => `Không tìm thấy câu hỏi ${code}.`,
+  cancelled: 'Đã huỷ thao tác.',
+  nothingToCancel: 'Không có thao tác nào đang làm.',
+  langSet: 'Đã chuyển sang tiếng Việt.',
+  langUsage: 'Cách dùng: /lang vi hoặc /lang en',
+  textTooLong: (max) => `Nội dung quá dài (tối đa ${max} ký tự). Vui lòng rút gọn rồi gửi lại.`,
+  textOnly: 'Hiện bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung.',
+  genericError: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút.',
+  useButtons: 'Vui lòng chọn một trong các nút ở tin nhắn trên, hoặc /cancel để huỷ.',
+
+  welcome: 'Chào mừng đến với Mạng lưới phát ngôn — kênh gửi câu hỏi của báo chí tới người phát ngôn các cơ quan.',
+  chooseLanguage: 'Vui lòng chọn ngôn ngữ / Please choose a language:',
+  askFullName: 'Đăng ký phóng viên (bước 1/3): vui lòng gõ họ và tên đầy đủ của bạn.',
+  invalidName: 'Họ tên cần từ 2 đến 100 ký tự. Vui lòng gõ lại.',
+  askOutlet: 'Bước 2/3: bạn công tác tại cơ quan báo chí nào? Chọn bên dưới hoặc gõ tên cơ quan.',
+  outletOther: 'Cơ quan khác (gõ tên)',
+  askPressCard: 'Bước 3/3: vui lòng gõ số thẻ nhà báo của bạn.',
+  invalidPressCard: 'Số thẻ nhà báo cần 3–30 ký tự chữ và số. Vui lòng gõ lại.',
+  registrationSubmitted: 'Cảm ơn bạn. Thông tin đăng ký đã được gửi tới đầu mối sàng lọc để xác minh. Bạn sẽ được báo kết quả tại đây.',
+  alreadyRegistered: (name) => `Bạn đã đăng ký với tên ${name}. Gõ /help để xem hướng dẫn.`,
+  verifyRequest: (p) => `Yêu cầu xác minh phóng viên\nHọ tên: ${p.name}\nCơ quan báo chí: ${p.outlet}\nSố thẻ nhà báo: ${p.pressCard}\nTài khoản: ${p.handle}`,
+  approve: 'Duyệt',
+  reject: 'Từ chối',
+  reporterApproved: 'Tài khoản phóng viên của bạn đã được xác minh. Bạn có thể gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask.',
+  reporterRejectedNotice: 'Rất tiếc, đăng ký phóng viên của bạn chưa được chấp thuận. Nếu có nhầm lẫn, vui lòng liên hệ đầu mối sàng lọc.',
+  verifyDone: (name, ok) => `${ok ? 'Đã duyệt' : 'Đã từ chối'} phóng viên ${name}.`,
+  verifyAlreadyDone: (name) => `Yêu cầu của ${name} đã được xử lý trước đó.`,
+  inviteAccepted: (name, roles) => `Xin chào ${name}! Tài khoản đã được liên kết với vai trò: ${roles.map((r) => ROLES[r]).join(', ')}. Gõ /help để xem hướng dẫn.`,
+  inviteInvalid: 'Mã mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn, hoặc gõ /start để đăng ký.',
+  inviteUsed: 'Mã mời này đã được sử dụng. Nếu đó không phải bạn, vui lòng báo quản trị mạng lưới.',
+
+  askPrompt: 'Vui lòng gõ nội dung câu hỏi của bạn.',
+  chooseTopic: (q) => `Câu hỏi của bạn thuộc lĩnh vực nào?\n\n«${excerpt(q, 200)}»`,
+  confirmQuestion: (t, o, s) => `Xác nhận gửi câu hỏi?\nLĩnh vực: ${t}\nCơ quan trả lời: ${o}${s ? '\n(Câu hỏi sẽ qua đầu mối sàng lọc trước khi chuyển cơ quan.)' : ''}`,
+  send: 'Gửi',
+  cancel: 'Huỷ',
+  inquiryAccepted: (code, org, s, d) => `Đã tiếp nhận câu hỏi ${code}.\nCơ quan: ${org}${s ? ' (đang qua đầu mối sàng lọc)' : ''}${due(d)}\nCâu trả lời sẽ được gửi vào đây, ngay dưới câu hỏi của bạn. Gõ /my để xem tình trạng.`,
+  askCancelled: 'Đã huỷ, câu hỏi chưa được gửi.',
+
+  screeningNotice: (v, org) => `Câu hỏi cần sàng lọc\n${card(v)}\n\nCơ quan đề xuất: ${org}`,
+  routeTo: (o) => `Chuyển: ${excerpt(o, 40)}`,
+  chooseOther: 'Chọn cơ quan khác',
+  rejectOutOfScope: 'Từ chối (ngoài phạm vi)',
+  merge: 'Gộp vào câu hỏi khác',
+  chooseOrg: (c) => `Chọn cơ quan nhận câu hỏi ${c}:`,
+  askRejectReason: (c) => `Vui lòng gõ lý do từ chối câu hỏi ${c}. Phóng viên sẽ nhận được lý do này.`,
+  askMergeCode: (c) => `Gõ mã câu hỏi đang mở để gộp ${c} vào (ví dụ Q-12).`,
+  mergeInvalid: (c) => `Không thể gộp vào ${c}: câu hỏi không tồn tại, đã đóng, hoặc chính là câu hỏi này. Gõ mã khác hoặc /cancel.`,
+  rejectedToReporter: (c, r) => `Câu hỏi ${c} không thuộc phạm vi tiếp nhận của mạng lưới.\nLý do: ${r}`,
+  mergedToReporter: (c, into) => `Câu hỏi ${c} trùng nội dung với câu hỏi ${into} đang được xử lý, nên đã được gộp. Bạn sẽ nhận câu trả lời tại đây khi có.`,
+  screeningDone: (c, what) => `Câu hỏi ${c}: ${what}.`,
+  routedWhat: (o) => `đã chuyển tới ${o}`,
+  rejectedWhat: 'đã từ chối, phóng viên đã được báo lý do',
+  mergedWhat: (into) => `đã gộp vào ${into}`,
+
+  staffNotice: (v, note) => `${note ? `${note}\n` : ''}${card(v)}\n\nĐể trả lời: trả lời (reply) trực tiếp tin nhắn này, hoặc bấm "Trả lời".`,
+  btnAck: 'Nhận xử lý',
+  btnAnswer: 'Trả lời',
+  btnClarify: 'Hỏi lại phóng viên',
+  btnTransfer: 'Chuyển đơn vị',
+  btnDecline: 'Từ chối',
+  askAnswerText: (c) => `Gõ nội dung trả lời cho câu hỏi ${c} (hoặc /cancel để huỷ).`,
+  askClarifyText: (c) => `Gõ câu hỏi cần phóng viên làm rõ về ${c}.`,
+  chooseTransferOrg: (c) => `Chuyển câu hỏi ${c} tới cơ quan nào?`,
+  chooseGround: (c) => `Chọn căn cứ từ chối cung cấp thông tin cho câu hỏi ${c} (Luật Báo chí):`,
+  askDeclineReason: (c, g) => `Căn cứ: ${g}.\nVui lòng gõ lý do cụ thể; phóng viên sẽ nhận được cả căn cứ và lý do (câu hỏi ${c}).`,
+  ackToReporter: (c, o) => `${o} đã nhận xử lý câu hỏi ${c}.`,
+  ackDone: (c) => `Bạn đã nhận xử lý câu hỏi ${c}.`,
+  answerDone: (c, n) => `Đã gửi câu trả lời cho câu hỏi ${c}${n > 1 ? ` tới ${n} phóng viên` : ''}.`,
+  transferToReporter: (c, o) => `Câu hỏi ${c} đã được chuyển tới ${o}, cơ quan có thẩm quyền trả lời. Thời điểm tiếp nhận vẫn giữ nguyên.`,
+  transferDone: (c, o) => `Đã chuyển câu hỏi ${c} tới ${o}.`,
+  declineToReporter: (c, o, g, r) => `${o} từ chối cung cấp thông tin cho câu hỏi ${c}.\nCăn cứ: ${g}\nLý do: ${r}`,
+  declineDone: (c) => `Đã gửi thông báo từ chối câu hỏi ${c} kèm căn cứ và lý do.`,
+  clarifyToReporter: (c, o, q) => `${o} đề nghị bạn làm rõ câu hỏi ${c}:\n\n${q}\n\nVui lòng trả lời (reply) tin nhắn này để bổ sung.`,
+  clarifyDone: (c) => `Đã gửi câu hỏi làm rõ tới phóng viên (câu hỏi ${c}).`,
+  clarifyReplyToStaff: (c, r, t) => `Phóng viên ${r} bổ sung cho câu hỏi ${c}:\n\n${t}\n\nTrả lời (reply) tin nhắn này để gửi câu trả lời.`,
+  forwardedToStaff: (c) => `Đã chuyển nội dung của bạn tới người phát ngôn (câu hỏi ${c}).`,
+  answerToReporter: (c, o, a) => `Trả lời câu hỏi ${c} — ${o}\n\n${a}\n\nTrả lời (reply) tin nhắn này nếu cần hỏi thêm. Bạn đánh giá câu trả lời thế nào?`,
+  followupToStaff: (c, r, t) => `Phóng viên ${r} hỏi thêm về câu hỏi ${c}:\n\n${t}\n\nTrả lời (reply) tin nhắn này để gửi câu trả lời.`,
+  rateButtons: { satisfied: 'Hài lòng', acceptable: 'Chấp nhận được', unsatisfied: 'Không hài lòng' },
+  ratingThanks: (l) => `Cảm ơn bạn đã đánh giá: ${l}.`,
+  alreadyRated: (l) => `Bạn đã đánh giá câu trả lời này: ${l}.`,
+  followupClosed: (c, s) => `Câu hỏi ${c} đã ở trạng thái "${STATUS[s] ?? s}", không thể hỏi thêm. Vui lòng gửi câu hỏi mới.`,
+
+  myList: (ls) => `Các câu hỏi của bạn:\n${ls.map(line).join('\n')}`,
+  myEmpty: 'Bạn chưa gửi câu hỏi nào. Gõ nội dung câu hỏi để bắt đầu.',
+  pendingList: (ls) => `Câu hỏi đang chờ trả lời:\n${ls.map(line).join('\n')}`,
+  pendingEmpty: 'Không có câu hỏi nào đang chờ cơ quan bạn trả lời.',
+  unreachableToCoordinator: (p) => `Không gửi được tin nhắn tới ${p.name} (${p.platform}): ${p.reason}${p.code ? ` — liên quan câu hỏi ${p.code}` : ''}. Vui lòng liên hệ qua kênh khác.`,
+};

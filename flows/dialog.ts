@@ -1,0 +1,29 @@
+import type { DeclineGround } from '../db/schema.js';
+
+/** What the bot is waiting for from one identity. Stored as JSON on the identity. */
+export type Dialog =
+  | { step: 'reg_name' }
+  | { step: 'reg_outlet'; name: string }
+  | { step: 'reg_card'; name: string; outletId: number | null; outletName: string | null }
+  | { step: 'ask_text' }
+  | { step: 'ask_topic'; question: string; messageId: string }
+  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number }
+  | { step: 'answer'; inquiryId: number }
+  | { step: 'clarify'; inquiryId: number }
+  | { step: 'decline_reason'; inquiryId: number; ground: DeclineGround }
+  | { step: 'reject_reason'; inquiryId: number }
+  | { step: 'merge_code'; inquiryId: number };
+
+const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code']);
+
+/** Parses a stored dialog; anything unrecognised (an older format) counts as no dialog. */
+export function parseDialog(json: string | null): Dialog | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    if (value && typeof value === 'object' && STEPS.has((value as { step?: string }).step ?? '')) return value as Dialog;
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+import type { OutboundMessage } from '../adapters/types.js';
+import type { Db } from '../db/client.js';
+import { insertAudit } from '../db/repositories/audit.js';
+import { findPerson, preferredIdentity } from '../db/repositories/directory.js';
+import { findIdentity } from '../db/repositories/identities.js';
+import { insertOutbox } from '../db/repositories/outbox.js';
+import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
+import { copyFor, type Copy } from './copy/index.js';
+
+/** Links a sent message to an inquiry so that a reply to it can be routed. */
+export interface MessageRefSpec {
+  inquiryId: number;
+  kind: MessageRefKind;
+}
+
+/** Options of one outbound message. */
+export interface SendSpec {
+  ref?: MessageRefSpec;
+  /** Platform message id to reply to (thread under). */
+  replyToMessageId?: string;
+  /** 0: do not tell coordinators if this recipient is unreachable (avoids loops). Default 1. */
+  reportUnreachable?: boolean;
+  queue?: OutboxQueue;
+}
+
+/**
+ * The side effects of a flow, written into the flow's own transaction: outbox rows and audit
+ * events. Nothing is sent from here; the dispatcher delivers committed rows.
+ */
+export interface Effects {
+  /** Ids of the outbox rows written so far, for the dispatcher once the transaction commits. */
+  readonly outboxIds: number[];
+  /** Queues a message to one identity, in that identity's language. */
+  sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+  /** Queues a message to a person on their preferred identity; undefined when they have none. */
+  notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
+  audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
+}
+
+/** Who caused the effects, for the audit trail. */
+export interface EffectsActor {
+  personId: number | null;
+  identityId: number | null;
+}
+
+/** Creates the effects writer for one transaction. */
+export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
+  const outboxIds: number[] = [];
+  const localeOf = async (identity: Identity): Promise<string> => {
+    if (identity.locale) return identity.locale;
+    const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
+    return person?.locale ?? defaultLocale;
+  };
+  const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
+    const message = build(copyFor(await localeOf(identity), defaultLocale));
+    const id = await insertOutbox(db, {
+      queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
+      text: message.text, buttons: message.buttons ? JSON.stringify(message.buttons) : null,
+      reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: null,
+      inquiry_id: spec.ref?.inquiryId ?? null, ref_kind: spec.ref?.kind ?? null,
+      ref_person_id: identity.person_id, report_unreachable: spec.reportUnreachable === false ? 0 : 1,
+      status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+      last_error: null, created_at: nowIso, sent_at: null,
+    });
+    outboxIds.push(id);
+    return id;
+  };
+  return {
+    outboxIds,
+    sendTo,
+    notifyPerson: async (personId, build, spec) => {
+      const identity = await preferredIdentity(db, personId);
+      return identity ? sendTo(identity, build, spec) : undefined;
+    },
+    audit: (action, entity, entityId, before, after) => insertAudit(db, {
+      at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
+    }),
+  };
+}
+
+/** Loads an identity by id (for messages to a specific chat, e.g. the reporter's thread). */
+export async function identityById(db: Db, id: number): Promise<Identity | undefined> {
+  return findIdentity(db, id);
+}

@@ -1,0 +1,37 @@
+import type { InboundEvent } from '../adapters/types.js';
+import type { Db } from '../db/client.js';
+import { findPerson, rolesOf } from '../db/repositories/directory.js';
+import { touchIdentity } from '../db/repositories/identities.js';
+import { copyFor } from './copy/index.js';
+import { localDate } from './copy/format.js';
+import type { FlowContext, FlowSettings } from './context.js';
+import { createEffects } from './effects.js';
+import { routeEvent } from './router.js';
+
+/**
+ * Handles one inbound event inside the caller's transaction: resolves who sent it, runs the
+ * owning flow, and returns the ids of the outbox rows it wrote (to hand to the dispatcher after
+ * commit).
+ */
+export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date, settings: FlowSettings): Promise<number[]> {
+  const nowIso = now.toISOString();
+  const today = localDate(now);
+  const identity = await touchIdentity(db, {
+    platform: event.platform, platformUserId: event.from.id, chatId: event.chatId,
+    ...(event.from.name ? { displayName: event.from.name } : {}),
+  }, nowIso);
+  const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
+  const roles = person ? await rolesOf(db, person.id, today) : [];
+  const locale = identity.locale ?? person?.locale ?? settings.defaultLocale;
+  const t = copyFor(locale, settings.defaultLocale);
+  const effects = createEffects(db, nowIso, settings.defaultLocale, { personId: person?.id ?? null, identityId: identity.id });
+  const actorIdentity = { ...identity, locale: identity.locale ?? locale };
+  const ctx: FlowContext = {
+    db, now, nowIso, today, settings, event, effects,
+    actor: { identity: actorIdentity, person, roles, t },
+    reply: (build, spec) => effects.sendTo(actorIdentity, build, spec),
+  };
+  await routeEvent(ctx);
+  return effects.outboxIds;
+}
+

@@ -1,0 +1,76 @@
+import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
+import { setDialog } from '../../db/repositories/identities.js';
+import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
+import { A, btn, parseId, rows } from '../buttons.js';
+import type { FlowContext } from '../context.js';
+import { parseDialog } from '../dialog.js';
+import { notifyAgency, notifyScreening } from './route.js';
+import { orgName, topicName } from './view.js';
+
+/** A verified reporter wrote a question: ask for its topic. */
+export async function startAsk(ctx: FlowContext, question: string, messageId: string): Promise<void> {
+  const text = question.trim();
+  if (text.length > ctx.settings.maxTextChars) {
+    await ctx.reply((t) => ({ text: t.textTooLong(ctx.settings.maxTextChars), replyTo: messageId }));
+    return;
+  }
+  const topics = await listActiveTopics(ctx.db);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId }, ctx.nowIso);
+  await ctx.reply((t) => ({
+    text: t.chooseTopic(text),
+    buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0)]],
+    replyTo: messageId,
+  }));
+}
+
+/** The reporter picked a topic: show where it goes and ask for confirmation. */
+export async function onTopic(ctx: FlowContext, payload: string): Promise<void> {
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  const topic = parseId(payload) ? await findTopic(ctx.db, Number(payload)) : undefined;
+  if (dialog?.step !== 'ask_topic' || !topic || topic.active !== 1) {
+    await ctx.reply((t) => ({ text: t.askPrompt }));
+    return;
+  }
+  const org = await findOrg(ctx.db, topic.org_id);
+  const screened = (topic.screening ?? org?.screening ?? 0) === 1;
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id }, ctx.nowIso);
+  await ctx.reply((t) => ({
+    text: t.confirmQuestion(topicName(topic, t), orgName(org, t), screened),
+    buttons: [[btn(t.send, A.askSend, topic.id), btn(t.cancel, A.askCancel, topic.id)]],
+  }));
+}
+
+/** The reporter confirmed: create the inquiry and route it. */
+export async function onAskSend(ctx: FlowContext): Promise<void> {
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  const person = ctx.actor.person;
+  const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
+  if (dialog?.step !== 'ask_confirm' || !topic || !person) {
+    await ctx.reply((t) => ({ text: t.askPrompt }));
+    return;
+  }
+  const org = await findOrg(ctx.db, topic.org_id);
+  const screened = (topic.screening ?? org?.screening ?? 0) === 1;
+  const inquiry = await createInquiry(ctx.db, {
+    reporterPersonId: person.id, reporterIdentityId: ctx.actor.identity.id,
+    originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
+    orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
+    status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
+  });
+  await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
+  await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
+  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+  await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code });
+  await ctx.reply((t) => ({ text: t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at), replyTo: dialog.messageId }));
+  if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
+  else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
+}
+
+/** The reporter cancelled before sending. */
+export async function onAskCancel(ctx: FlowContext): Promise<void> {
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  if (dialog?.step === 'ask_topic' || dialog?.step === 'ask_confirm') {
+    await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+    await ctx.reply((t) => ({ text: t.askCancelled }));
+  }
+}

@@ -1,0 +1,73 @@
+import type { OutboundMessage } from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import { findOrg } from '../../db/repositories/directory.js';
+import { findIdentity } from '../../db/repositories/identities.js';
+import type { Inquiry } from '../../db/schema.js';
+import { A, btn, rows } from '../buttons.js';
+import { copyFor, type Copy, type InquiryView } from '../copy/index.js';
+import type { Effects } from '../effects.js';
+import { coordinatorsFor, spokespersonsFor } from '../roles.js';
+import { loadView, orgName } from './view.js';
+
+/** The spokesperson's action buttons on an inquiry notification. */
+export function staffButtons(t: Copy, inquiryId: number) {
+  return [
+    [btn(t.btnAck, A.ack, inquiryId), btn(t.btnAnswer, A.answer, inquiryId)],
+    [btn(t.btnClarify, A.clarify, inquiryId), btn(t.btnTransfer, A.transfer, inquiryId)],
+    [btn(t.btnDecline, A.decline, inquiryId)],
+  ];
+}
+
+/**
+ * Sends the inquiry to its agency's spokespersons (a reply to the notification is an answer).
+ * When the agency has nobody to receive it, the coordinators are told instead. Returns how many
+ * people were notified.
+ */
+export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string): Promise<number> {
+  const people = await spokespersonsFor(db, inquiry, today);
+  const build = await viewBuilder(db, inquiry, (t, v) => ({
+    text: t.staffNotice(v, note?.(t)), buttons: staffButtons(t, inquiry.id),
+  }));
+  for (const personId of people) {
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' } });
+  }
+  if (people.length === 0) await notifyScreening(db, effects, inquiry, today);
+  return people.length;
+}
+
+/** Sends the inquiry to the coordinators with the screening buttons. */
+export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string): Promise<void> {
+  const suggested = inquiry.suggested_org_id ? await findOrg(db, inquiry.suggested_org_id) : undefined;
+  const build = await viewBuilder(db, inquiry, (t, v) => ({
+    text: t.screeningNotice(v, orgName(suggested, t)),
+    buttons: [
+      [btn(t.routeTo(orgName(suggested, t)), A.routeSuggested, inquiry.id)],
+      ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id)], 2),
+      [btn(t.merge, A.merge, inquiry.id)],
+    ],
+  }));
+  for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' } });
+  }
+}
+
+type Built = OutboundMessage;
+
+/**
+ * Pre-loads the inquiry view in both languages so that message builders stay synchronous
+ * (effects call them with each recipient's copy).
+ */
+export async function viewBuilder(db: Db, inquiry: Inquiry, make: (t: Copy, v: InquiryView) => Built): Promise<(t: Copy) => Built> {
+  const views = { vi: await loadView(db, inquiry, copyFor('vi')), en: await loadView(db, inquiry, copyFor('en')) };
+  return (t: Copy) => make(t, views[t.locale]);
+}
+
+/** Sends a message into the reporter's own thread, as a reply to their original question. */
+export async function toReporterThread(db: Db, effects: Effects, inquiry: Inquiry, build: (t: Copy) => Built, kind?: 'answer' | 'clarification' | 'info'): Promise<number | undefined> {
+  const identity = await findIdentity(db, inquiry.reporter_identity_id);
+  if (!identity) return undefined;
+  return effects.sendTo(identity, build, {
+    replyToMessageId: inquiry.origin_message_id,
+    ...(kind ? { ref: { inquiryId: inquiry.id, kind } } : {}),
+  });
+}

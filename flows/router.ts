@@ -1,0 +1,114 @@
+import type { ButtonEvent, CommandEvent, MessageEvent } from '../adapters/types.js';
+import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
+import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGround, onTransferButton, onTransferTo, submitClarification, submitDecline } from './answer/staff.js';
+import { onClarificationReply, onFollowup, onRate, submitAnswer } from './answer/answer.js';
+import { A } from './buttons.js';
+import type { FlowContext } from './context.js';
+import { parseDialog, type Dialog } from './dialog.js';
+import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
+import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify } from './registration/index.js';
+import { reporterStanding } from './roles.js';
+import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
+import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
+import { setDialog } from '../db/repositories/identities.js';
+
+type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
+
+const BUTTONS: Record<string, ButtonHandler> = {
+  [A.lang]: (ctx, e) => onLanguage(ctx, e.payload),
+  [A.regOutlet]: (ctx, e) => onOutletButton(ctx, parseDialog(ctx.actor.identity.dialog), e.payload),
+  [A.verifyOk]: (ctx, e) => onVerify(ctx, e, true),
+  [A.verifyNo]: (ctx, e) => onVerify(ctx, e, false),
+  [A.topic]: (ctx, e) => onTopic(ctx, e.payload),
+  [A.askSend]: (ctx) => onAskSend(ctx),
+  [A.askCancel]: (ctx) => onAskCancel(ctx),
+  [A.routeSuggested]: (ctx, e) => onRouteSuggested(ctx, e.payload),
+  [A.chooseOther]: (ctx, e) => onChooseOther(ctx, e.payload),
+  [A.routeTo]: (ctx, e) => onRouteToOrg(ctx, e.payload),
+  [A.rejectScope]: (ctx, e) => onRejectScope(ctx, e.payload),
+  [A.merge]: (ctx, e) => onMerge(ctx, e.payload),
+  [A.ack]: (ctx, e) => onAck(ctx, e.payload),
+  [A.answer]: (ctx, e) => onAnswerButton(ctx, e.payload),
+  [A.clarify]: (ctx, e) => onClarifyButton(ctx, e.payload),
+  [A.transfer]: (ctx, e) => onTransferButton(ctx, e.payload),
+  [A.transferTo]: (ctx, e) => onTransferTo(ctx, e.payload),
+  [A.decline]: (ctx, e) => onDeclineButton(ctx, e.payload),
+  [A.declineGround]: (ctx, e) => onDeclineGround(ctx, e.payload),
+  [A.rate]: (ctx, e) => onRate(ctx, e.payload),
+};
+
+type CommandHandler = (ctx: FlowContext, e: CommandEvent) => Promise<void>;
+
+const COMMANDS: Record<string, CommandHandler> = {
+  start: (ctx, e) => onStart(ctx, e.args),
+  help: (ctx) => onHelp(ctx),
+  ask: (ctx, e) => onAskCommand(ctx, e),
+  my: (ctx) => onMy(ctx),
+  pending: (ctx) => onPending(ctx),
+  lang: (ctx, e) => onLang(ctx, e.args),
+  cancel: (ctx) => onCancel(ctx),
+};
+
+/** Sends one normalised inbound event to the flow that owns it. */
+export async function routeEvent(ctx: FlowContext): Promise<void> {
+  const e = ctx.event;
+  if (e.kind === 'command') {
+    const handler = COMMANDS[e.command];
+    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownCommand(e.command.slice(0, 32)) }));
+  }
+  if (e.kind === 'button') {
+    const handler = BUTTONS[e.action];
+    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
+  }
+  return onMessage(ctx, e);
+}
+
+async function onAskCommand(ctx: FlowContext, e: CommandEvent): Promise<void> {
+  if (!(await mayAsk(ctx))) return;
+  if (e.args) return startAsk(ctx, e.args, e.messageId);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_text' } satisfies Dialog, ctx.nowIso);
+  await ctx.reply((t) => ({ text: t.askPrompt }));
+}
+
+/** Tells an unverified or unregistered reporter why they cannot ask; true when they may. */
+async function mayAsk(ctx: FlowContext): Promise<boolean> {
+  const standing = reporterStanding(ctx.actor);
+  if (standing === 'active') return true;
+  const key = standing === 'pending' ? 'pendingVerification' : standing === 'rejected' ? 'reporterRejected' : ctx.actor.person ? 'notAllowed' : 'notRegistered';
+  await ctx.reply((t) => ({ text: t[key] }));
+  return false;
+}
+
+async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
+  const text = e.text.trim();
+  if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
+  if (e.replyTo && (await onReply(ctx, e, text))) return;
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  if (dialog) return onDialogText(ctx, dialog, e, text);
+  if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);
+}
+
+/** A reply to one of our messages: routed by what that message was, never by parsing its text. */
+async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise<boolean> {
+  const ref = await findMessageRef(ctx.db, e.platform, e.chatId, e.replyTo ?? '');
+  const inquiry = ref ? await findInquiry(ctx.db, ref.inquiry_id) : undefined;
+  if (!ref || !inquiry) return false;
+  if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await submitAnswer(ctx, inquiry.id, text);
+  else if (ref.kind === 'answer') await onFollowup(ctx, inquiry, text);
+  else if (ref.kind === 'clarification') await onClarificationReply(ctx, inquiry, text);
+  else return false;
+  return true;
+}
+
+async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: string): Promise<void> {
+  switch (d.step) {
+    case 'reg_name': case 'reg_outlet': case 'reg_card': return onRegistrationText(ctx, d, text);
+    case 'ask_text': return (await mayAsk(ctx)) ? startAsk(ctx, text, e.messageId) : undefined;
+    case 'ask_topic': case 'ask_confirm': return void await ctx.reply((t) => ({ text: t.useButtons }));
+    case 'answer': return submitAnswer(ctx, d.inquiryId, text);
+    case 'clarify': return submitClarification(ctx, d.inquiryId, text);
+    case 'decline_reason': return submitDecline(ctx, d.inquiryId, d.ground, text);
+    case 'reject_reason': return onRejectReason(ctx, d.inquiryId, text);
+    case 'merge_code': return onMergeCode(ctx, d.inquiryId, text);
+  }
+}

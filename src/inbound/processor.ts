@@ -1,0 +1,85 @@
+import type { InboundEvent, Platform } from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import { insertInbound, listPendingInbound, markInboundDone, markInboundFailed } from '../../db/repositories/inbound.js';
+import type { FlowSettings } from '../../flows/context.js';
+import { handleInboundEvent } from '../../flows/handle.js';
+import { genericErrorReply } from './error-reply.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+import { createKeyedSerializer } from './serializer.js';
+
+/** Options for {@link createInboundProcessor}. */
+export interface InboundProcessorOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  settings: FlowSettings;
+  /** Hands committed outbox rows to the dispatcher. */
+  enqueueOutbox(ids: readonly number[]): Promise<void>;
+  /** Counts events for metrics; optional. */
+  onEvent?(platform: Platform, kind: string, duplicate: boolean): void;
+}
+
+/** Accepts inbound events from adapters: persist once, then process in order per chat. */
+export interface InboundProcessor {
+  /** Persists the event (deduplicated by platform + eventId) and schedules processing. Resolves once persisted. */
+  accept(event: InboundEvent): Promise<void>;
+  /** Processes events persisted but never processed (after a crash). Returns how many. */
+  recover(): Promise<number>;
+  /** Resolves when every accepted event has been processed. */
+  drain(): Promise<void>;
+}
+
+type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
+
+/** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
+export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
+  const serial = createKeyedSerializer();
+
+  const process = async (platform: Platform, eventId: string, event: InboundEvent): Promise<void> => {
+    const now = o.clock.now();
+    try {
+      const ids = await o.db.transaction().execute(async (tx) => {
+        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return [];
+        return handleInboundEvent(tx, event, now, o.settings);
+      });
+      if (ids.length > 0) await o.enqueueOutbox(ids);
+    } catch (err) {
+      o.logger.error({ err, platform, eventId, kind: event.kind }, 'inbound event failed');
+      await markInboundFailed(o.db, platform, eventId, String(err), now.toISOString()).catch(() => undefined);
+      const ids = await genericErrorReply(o.db, event, now, o.settings).catch(() => []);
+      if (ids.length > 0) await o.enqueueOutbox(ids).catch(() => undefined);
+    }
+  };
+
+  const schedule = (event: InboundEvent) => {
+    void serial.run(`${event.platform}:${event.chatId}`, () => process(event.platform, event.eventId, event));
+  };
+
+  return {
+    async accept(event) {
+      const stored: StoredEvent = { ...withoutRaw(event), at: event.at.toISOString() };
+      const fresh = await insertInbound(o.db, event.platform, event.eventId, JSON.stringify(stored), o.clock.now().toISOString());
+      o.onEvent?.(event.platform, event.kind, !fresh);
+      if (!fresh) {
+        o.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
+        return;
+      }
+      schedule(event);
+    },
+    async recover() {
+      const pending = await listPendingInbound(o.db);
+      for (const p of pending) {
+        const parsed = JSON.parse(p.payload) as StoredEvent;
+        schedule({ ...parsed, at: new Date(parsed.at), raw: null } as InboundEvent);
+      }
+      return pending.length;
+    },
+    drain: () => serial.idle(),
+  };
+}
+
+function withoutRaw(event: InboundEvent): Omit<InboundEvent, 'raw'> {
+  const { raw: _raw, ...rest } = event;
+  return rest;
+}

@@ -1,0 +1,80 @@
+import type { Button, InboundEvent } from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import { createInboundProcessor } from '../../src/inbound/processor.js';
+import { createLogger } from '../../src/logger.js';
+import type { ManualClock } from '../../src/time/clock.js';
+
+/** A message as the user's chat would show it. */
+export interface ChatMessage {
+  outboxId: number;
+  messageId: string;
+  text: string;
+  buttons: Button[][];
+  replyTo: string | null;
+}
+
+/**
+ * Drives the flows through the real inbound processor and database, delivering outbox rows the
+ * way the dispatcher does (message ids, message refs) but without a queue or platform. For flow
+ * integration tests; the end-to-end tests use the real dispatcher and adapters.
+ */
+export function createFlowDriver(db: Db, clock: ManualClock) {
+  const logger = createLogger({ level: 'silent' });
+  const processor = createInboundProcessor({ db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi' }, enqueueOutbox: async () => undefined });
+  const inbox = new Map<string, ChatMessage[]>();
+  let seq = 1000;
+
+  const deliver = async () => {
+    const rows = await db.selectFrom('outbox').selectAll().where('status', '=', 'pending').orderBy('id').execute();
+    for (const row of rows) {
+      const messageId = String(++seq);
+      await db.updateTable('outbox').set({ status: 'sent', sent_message_id: messageId, sent_message_ids: JSON.stringify([messageId]), sent_at: clock.now().toISOString() }).where('id', '=', row.id).execute();
+      if (row.inquiry_id && row.ref_kind) {
+        await db.insertInto('message_refs').values({ platform: row.platform, chat_id: row.chat_id, message_id: messageId, inquiry_id: row.inquiry_id, kind: row.ref_kind, person_id: row.ref_person_id, created_at: clock.now().toISOString() }).execute();
+      }
+      const list = inbox.get(row.chat_id) ?? [];
+      list.push({ outboxId: row.id, messageId, text: row.text, buttons: row.buttons ? JSON.parse(row.buttons) as Button[][] : [], replyTo: row.reply_to_message_id });
+      inbox.set(row.chat_id, list);
+    }
+  };
+
+  const emit = async (event: InboundEvent) => {
+    await processor.accept(event);
+    await processor.drain();
+    await deliver();
+  };
+  const base = (user: string) => ({ platform: 'telegram' as const, eventId: String(++seq), from: { id: user, name: `User ${user}` }, chatId: user, at: clock.now(), raw: null });
+
+  return {
+    /** The user writes text (optionally as a reply); returns the user's message id. */
+    async say(user: string, text: string, replyTo?: string): Promise<string> {
+      const messageId = String(++seq);
+      await emit({ ...base(user), kind: 'message', messageId, text, ...(replyTo ? { replyTo } : {}) });
+      return messageId;
+    },
+    async command(user: string, command: string, args = ''): Promise<void> {
+      await emit({ ...base(user), kind: 'command', messageId: String(++seq), command, args });
+    },
+    /** Presses the button whose label contains `label` on the user's latest message that has one. */
+    async press(user: string, label: string): Promise<void> {
+      const msgs = [...(inbox.get(user) ?? [])].reverse();
+      for (const m of msgs) {
+        const b = m.buttons.flat().find((x) => x.label.includes(label));
+        if (b) return emit({ ...base(user), kind: 'button', messageId: m.messageId, action: b.action, payload: b.payload });
+      }
+      throw new Error(`no button "${label}" in ${user}'s chat`);
+    },
+    /** Presses raw action/payload (to test forged or stale presses). */
+    async pressRaw(user: string, action: string, payload: string): Promise<void> {
+      await emit({ ...base(user), kind: 'button', messageId: '1', action, payload });
+    },
+    inbox: (user: string): ChatMessage[] => inbox.get(user) ?? [],
+    last: (user: string): ChatMessage => {
+      const list = inbox.get(user) ?? [];
+      const m = list[list.length - 1];
+      if (!m) throw new Error(`no message to ${user}`);
+      return m;
+    },
+    processor,
+  };
+}

@@ -1,0 +1,207 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import { createManualClock } from '../../src/time/clock.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
+import { createFlowDriver } from '../helpers/flow-driver.js';
+
+const REPORTER = '101';
+const HEALTH = '201';
+const FINANCE = '202';
+const POLICE = '203';
+const COORD = '301';
+
+describe.each(testDialects())('inquiry flows on %s', (dialect) => {
+  let t: TestDb;
+  let net: MiniNetwork;
+  let bot: ReturnType<typeof createFlowDriver>;
+
+  beforeEach(async () => {
+    t = await createTestDb(dialect);
+    net = await seedMiniNetwork(t.db);
+    bot = createFlowDriver(t.db, createManualClock('2026-11-23T02:00:00Z'));
+    await bot.command(REPORTER, 'start', 'inv-pv1');
+    await bot.command(HEALTH, 'start', 'inv-pn-syt');
+    await bot.command(FINANCE, 'start', 'inv-pn-stc');
+    await bot.command(POLICE, 'start', 'inv-pn-ca');
+    await bot.command(COORD, 'start', 'inv-dm1');
+  });
+  afterEach(async () => { await t.drop(); });
+
+  async function ask(question: string, topic: string): Promise<string> {
+    const messageId = await bot.say(REPORTER, question);
+    await bot.press(REPORTER, topic);
+    await bot.press(REPORTER, 'Gửi');
+    return messageId;
+  }
+
+  it('binds invites, and a second use of an invite by another account is refused', async () => {
+    expect(bot.last(REPORTER).text).toContain('Trần Thị Phóng Viên');
+    await bot.command('999', 'start', 'inv-pv1');
+    expect(bot.last('999').text).toContain('đã được sử dụng');
+  });
+
+  it('question → topic → confirm → agency answers by reply → reporter gets a reply to the original → follow-up → rating', async () => {
+    const questionId = await ask('Tình hình sốt xuất huyết tại Huế tuần này thế nào?', 'Y tế');
+    const accepted = bot.last(REPORTER);
+    expect(accepted.text).toMatch(/Đã tiếp nhận câu hỏi Q-\d+/);
+    expect(accepted.text).toContain('Sở Y tế');
+    expect(accepted.replyTo).toBe(questionId);
+
+    const notice = bot.last(HEALTH);
+    expect(notice.text).toContain('sốt xuất huyết');
+    expect(notice.buttons.flat().map((b) => b.label)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Từ chối']);
+    expect(bot.inbox(FINANCE).length).toBe(1); // only the invite welcome
+
+    await bot.say(HEALTH, 'Tuần này ghi nhận 12 ca, giảm 30% so với tuần trước.', notice.messageId);
+    const answer = bot.last(REPORTER);
+    expect(answer.text).toContain('Trả lời câu hỏi Q-');
+    expect(answer.text).toContain('giảm 30%');
+    expect(answer.replyTo).toBe(questionId);
+    expect(answer.buttons.flat().map((b) => b.label)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
+    expect(bot.last(HEALTH).text).toContain('Đã gửi câu trả lời');
+
+    await bot.say(REPORTER, 'Xin cho biết số ca nặng?', answer.messageId);
+    const followup = bot.last(HEALTH);
+    expect(followup.text).toContain('hỏi thêm');
+    expect(followup.text).toContain('số ca nặng');
+    await bot.say(HEALTH, 'Có 2 ca nặng, đã ổn định.', followup.messageId);
+    expect(bot.last(REPORTER).text).toContain('2 ca nặng');
+    expect(bot.last(REPORTER).replyTo).toBe(questionId);
+
+    await bot.press(REPORTER, 'Hài lòng');
+    expect(bot.last(REPORTER).text).toContain('Hài lòng');
+    const inquiry = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ status: 'answered', rating: 'satisfied', handler_person_id: net.healthSpokesId });
+    const actions = (await t.db.selectFrom('audit_events').select('action').where('entity', '=', 'inquiry').execute()).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['inquiry.create', 'inquiry.answer', 'inquiry.followup', 'inquiry.rate']));
+  });
+
+  it('a spokesperson of another agency pressing the buttons is refused and nothing changes', async () => {
+    await ask('Câu hỏi y tế', 'Y tế');
+    const inquiry = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    await bot.pressRaw(FINANCE, 'ack', String(inquiry.id));
+    expect(bot.last(FINANCE).text).toContain('không có quyền');
+    await bot.pressRaw(REPORTER, 'dcg', `${inquiry.id}.secret`);
+    expect(bot.last(REPORTER).text).toContain('không có quyền');
+    expect((await findInquiry(t.db, inquiry.id))?.status).toBe('assigned');
+    const denied = await t.db.selectFrom('audit_events').select('action').where('action', '=', 'access.denied').execute();
+    expect(denied.length).toBe(2);
+  });
+
+  it('decline needs a ground and a reason, and the reporter sees both', async () => {
+    const questionId = await ask('Danh sách bệnh nhân?', 'Y tế');
+    await bot.press(HEALTH, 'Từ chối');
+    expect(bot.last(HEALTH).buttons.flat().length).toBe(4);
+    await bot.press(HEALTH, 'bí mật');
+    await bot.say(HEALTH, 'Thông tin cá nhân người bệnh được pháp luật bảo vệ.');
+    const declined = bot.last(REPORTER);
+    expect(declined.replyTo).toBe(questionId);
+    expect(declined.text).toContain('Căn cứ: Thuộc bí mật nhà nước');
+    expect(declined.text).toContain('Thông tin cá nhân người bệnh');
+    expect((await t.db.selectFrom('inquiries').select(['status', 'decline_ground']).executeTakeFirstOrThrow())).toEqual({ status: 'declined', decline_ground: 'secret' });
+  });
+
+  it('clarification round trip: the question reaches the reporter in their thread; their reply goes back', async () => {
+    const questionId = await ask('Bệnh viện nào quá tải?', 'Y tế');
+    await bot.press(HEALTH, 'Hỏi lại');
+    await bot.say(HEALTH, 'Bạn hỏi về bệnh viện tuyến tỉnh hay tuyến xã?');
+    const clarify = bot.last(REPORTER);
+    expect(clarify.replyTo).toBe(questionId);
+    expect(clarify.text).toContain('tuyến tỉnh hay tuyến xã');
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('clarifying');
+    await bot.say(REPORTER, 'Tuyến tỉnh ạ.', clarify.messageId);
+    expect(bot.last(HEALTH).text).toContain('Tuyến tỉnh ạ.');
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
+    await bot.say(HEALTH, 'Bệnh viện Trung ương Huế đang quá tải nhẹ.', bot.last(HEALTH).messageId);
+    expect(bot.last(REPORTER).text).toContain('quá tải nhẹ');
+  });
+
+  it('transfer keeps the received time and notifies the new agency and the reporter', async () => {
+    await ask('Ngân sách cho y tế năm 2027?', 'Y tế');
+    const before = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    await bot.press(HEALTH, 'Chuyển đơn vị');
+    await bot.press(HEALTH, 'Sở Tài chính');
+    expect(bot.last(FINANCE).text).toContain('Ngân sách cho y tế');
+    expect(bot.last(REPORTER).text).toContain('Sở Tài chính');
+    const after = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ org_id: net.financeId, status: 'assigned', received_at: before.received_at });
+  });
+
+  it('screening: the coordinator receives it first and can route elsewhere, reject with a reason, or merge', async () => {
+    await ask('Vụ trộm ở phường Phú Xuân?', 'An ninh');
+    expect(bot.inbox(POLICE).length).toBe(1);
+    const screening = bot.last(COORD);
+    expect(screening.text).toContain('Câu hỏi cần sàng lọc');
+    await bot.press(COORD, 'Chọn cơ quan khác');
+    await bot.press(COORD, 'Sở Tài chính');
+    expect(bot.last(FINANCE).text).toContain('Vụ trộm');
+
+    const q2 = await ask('Câu hỏi ngoài phạm vi', 'An ninh');
+    await bot.press(COORD, 'Từ chối');
+    await bot.say(COORD, 'Nội dung không thuộc thẩm quyền của thành phố.');
+    expect(bot.last(REPORTER).text).toContain('không thuộc thẩm quyền');
+    expect(bot.last(REPORTER).replyTo).toBe(q2);
+
+    await ask('Vụ trộm ở Phú Xuân (hỏi lại)', 'An ninh');
+    await bot.press(COORD, 'Gộp');
+    await bot.say(COORD, 'Q-1');
+    expect(bot.last(REPORTER).text).toContain('gộp');
+    const merged = await t.db.selectFrom('inquiries').selectAll().where('status', '=', 'merged').executeTakeFirstOrThrow();
+    expect(merged.merged_into_id).toBe(1);
+    // The answer to Q-1 reaches the merged inquiry's reporter too, under their own question.
+    await bot.say(FINANCE, 'Đã chuyển cơ quan công an xử lý.', bot.inbox(FINANCE).find((m) => m.text.includes('Vụ trộm'))?.messageId);
+    const answers = bot.inbox(REPORTER).filter((m) => m.text.includes('Đã chuyển cơ quan công an'));
+    expect(answers.map((a) => a.replyTo).sort()).toEqual([merged.origin_message_id, (await findInquiry(t.db, 1))?.origin_message_id].sort());
+  });
+
+  it('stale buttons: acting on an answered inquiry says so', async () => {
+    await ask('Câu hỏi y tế', 'Y tế');
+    const notice = bot.last(HEALTH);
+    await bot.say(HEALTH, 'Trả lời.', notice.messageId);
+    await bot.press(HEALTH, 'Nhận xử lý');
+    expect(bot.last(HEALTH).text).toContain('không còn hiệu lực');
+  });
+});
+
+describe('registration and verification (sqlite)', () => {
+  let t: TestDb;
+  let bot: ReturnType<typeof createFlowDriver>;
+  beforeEach(async () => {
+    t = await createTestDb('sqlite');
+    const net = await seedMiniNetwork(t.db);
+    await linkChat(t.db, net.coordinatorId, 'telegram', COORD);
+    bot = createFlowDriver(t.db, createManualClock('2026-11-23T02:00:00Z'));
+  });
+  afterEach(async () => { await t.drop(); });
+
+  it('registers, is told to wait, is approved by the coordinator, then may ask', async () => {
+    await bot.command('555', 'start');
+    await bot.press('555', 'English');
+    expect(bot.last('555').text).toContain('full name');
+    await bot.say('555', 'Nguyen Van Moi');
+    await bot.press('555', 'Báo Huế');
+    await bot.say('555', 'ABC-2024');
+    expect(bot.last('555').text).toContain('sent to the coordinating office');
+    await bot.say('555', 'Can I ask now?');
+    expect(bot.last('555').text).toContain('waiting for verification');
+    const request = bot.last(COORD);
+    expect(request.text).toContain('Nguyen Van Moi');
+    expect(request.text).toContain('ABC-2024');
+    await bot.pressRaw('555', 'vok', request.buttons[0]?.[0]?.payload ?? '');
+    expect(bot.last('555').text).toContain('not allowed');
+    await bot.press(COORD, 'Duyệt');
+    expect(bot.last('555').text).toContain('verified');
+    await bot.say('555', 'Question about health?');
+    expect(bot.last('555').text).toContain('Which topic');
+  });
+
+  it('unknown commands and empty messages get a polite answer', async () => {
+    await bot.command('777', 'frobnicate');
+    expect(bot.last('777').text).toContain('/frobnicate');
+    await bot.say('777', '   ');
+    expect(bot.last('777').text).toContain('văn bản');
+    await bot.say('777', 'Xin chào');
+    expect(bot.last('777').text).toContain('chưa đăng ký');
+  });
+});
