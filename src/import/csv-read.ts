@@ -1,0 +1,101 @@
+import { parse } from 'csv-parse/sync';
+import type { CsvRow, RowErrors } from './types.js';
+
+/** The columns a kind accepts; `required` columns must be in the header (and non-blank in rows). */
+export interface CsvTableSpec {
+  columns: readonly string[];
+  required: readonly string[];
+}
+
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/**
+ * Parses a whole CSV text against `spec`: UTF-8 with or without BOM, CRLF/CR/LF, quoted fields
+ * with commas and newlines, case-insensitive header, blank lines ignored. Returns the data rows,
+ * or `null` after reporting why the file as a whole cannot be read (syntax, header).
+ * Rows whose field count differs from the header's are reported and left out.
+ */
+export function parseCsvTable(text: string, spec: CsvTableSpec, errs: RowErrors): CsvRow[] | null {
+  // csv-parse counts a CRLF inside a quoted field as two lines; one line ending keeps numbers physical.
+  const normalised = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  let records: ParsedRecord[];
+  try {
+    records = parse(normalised, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as ParsedRecord[];
+  } catch (error) {
+    errs.add(errorLine(error), describeCsvError(error));
+    return null;
+  }
+  const [head, ...body] = records;
+  if (!head) {
+    errs.add(1, `the file is empty: expected a header line with ${spec.required.join(', ')}`);
+    return null;
+  }
+  const header = parseHeader(head, spec, errs);
+  if (!header) return null;
+  const rows: CsvRow[] = [];
+  for (const rec of body) {
+    const row = toCsvRow(rec, header, errs);
+    if (row) rows.push(row);
+  }
+  return rows;
+}
+
+/** The physical line a record starts on: the parser reports where it ends. */
+function startLine(rec: ParsedRecord): number {
+  const innerBreaks = rec.record.reduce((n, field) => n + (field.match(/\n/g)?.length ?? 0), 0);
+  return rec.info.lines - innerBreaks;
+}
+
+function parseHeader(head: ParsedRecord, spec: CsvTableSpec, errs: RowErrors): string[] | null {
+  const line = startLine(head);
+  const names = head.record.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase());
+  const before = errs.count;
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (name === '') errs.add(line, `column ${i + 1} of the header has no name`);
+    else if (!spec.columns.includes(name)) errs.add(line, `unknown column "${name}" (expected: ${spec.columns.join(', ')})`);
+    else if (seen.has(name)) errs.add(line, `column "${name}" appears twice in the header`);
+    seen.add(name);
+  });
+  for (const col of spec.required) {
+    if (!seen.has(col)) errs.add(line, `missing required column "${col}"`);
+  }
+  return errs.count === before ? names : null;
+}
+
+function toCsvRow(rec: ParsedRecord, header: readonly string[], errs: RowErrors): CsvRow | null {
+  const values = rec.record.map((v) => v.trim());
+  // Spreadsheets pad blank rows with separators (",,,,"); such a row carries nothing.
+  if (values.every((v) => v === '')) return null;
+  const line = startLine(rec);
+  const extraFilled = values.slice(header.length).some((v) => v !== '');
+  if (values.length < header.length || extraFilled) {
+    errs.add(line, `has ${values.length} fields but the header has ${header.length} (quote fields that contain commas)`);
+    return null;
+  }
+  const cells: Record<string, string> = {};
+  header.forEach((name, i) => { cells[name] = (values[i] ?? '').normalize('NFC'); });
+  return { line, cells };
+}
+
+function errorLine(error: unknown): number {
+  const lines = (error as { lines?: unknown }).lines;
+  return typeof lines === 'number' && lines > 0 ? lines : 1;
+}
+
+function describeCsvError(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'CSV syntax error: a quoted field is never closed (check for a stray " character)';
+    case 'INVALID_OPENING_QUOTE':
+      return 'CSV syntax error: a " appears inside an unquoted field (quote the whole field and write "" for a quote)';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'CSV syntax error: unexpected text after a closing quote';
+    default:
+      return `CSV syntax error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import type { Db } from '../../db/client.js';
+import { insertAuditEvent } from '../../db/repositories/directory-write.js';
+import { importContacts, CONTACTS_CSV } from './contacts.js';
+import { parseCsvTable, type CsvTableSpec } from './csv-read.js';
+import { importOrganisations, ORGANISATIONS_CSV } from './organisations.js';
+import { importOutlets, OUTLETS_CSV } from './outlets.js';
+import { importPeople, PEOPLE_CSV } from './people.js';
+import { importTopics, TOPICS_CSV } from './topics.js';
+import { createRowErrors, IMPORT_KINDS, type CsvRow, type ImportCounts, type ImportKind, type ImportResult, type RowErrors } from './types.js';
+
+type KindImporter = (db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string) => Promise<ImportCounts | null>;
+
+const IMPORTERS: Record<ImportKind, { spec: CsvTableSpec; run: KindImporter }> = {
+  organisations: { spec: ORGANISATIONS_CSV, run: importOrganisations },
+  topics: { spec: TOPICS_CSV, run: importTopics },
+  outlets: { spec: OUTLETS_CSV, run: importOutlets },
+  people: { spec: PEOPLE_CSV, run: importPeople },
+  contacts: { spec: CONTACTS_CSV, run: importContacts },
+};
+
+/** The audit action written once per successful import. */
+export const DIRECTORY_IMPORT_ACTION = 'directory.import';
+
+/** The columns a kind accepts and requires (for help texts). */
+export function toCsvColumns(kind: ImportKind): CsvTableSpec {
+  return IMPORTERS[kind].spec;
+}
+
+/** `kind` as an {@link ImportKind}, or `null` (for the CLI's argument). */
+export function parseImportKind(kind: string): ImportKind | null {
+  return IMPORT_KINDS.find((k) => k === kind.trim().toLowerCase()) ?? null;
+}
+
+/** Thrown inside the transaction to roll it back when validation fails. */
+class ValidationFailed extends Error {}
+
+/**
+ * Imports one CSV text of `kind`. The whole file is validated first; if any row is bad nothing
+ * is written and every problem is returned as `fileLabel:line: reason`. Otherwise every row is
+ * upserted by code in one transaction, with one `directory.import` audit event (entity = kind,
+ * entity_id = `fileLabel`, after = JSON counts). Re-importing the same text changes nothing.
+ * @param now the import time; stored as ISO-8601 UTC text in created_at/updated_at and the audit.
+ */
+export async function importCsvText(db: Db, kind: ImportKind, text: string, fileLabel: string, now: Date): Promise<ImportResult> {
+  const importer = IMPORTERS[kind] as (typeof IMPORTERS)[ImportKind] | undefined;
+  if (!importer) return { ok: false, errors: [`${fileLabel}: unknown import kind "${String(kind)}" (expected: ${IMPORT_KINDS.join(', ')})`] };
+  const errs = createRowErrors(fileLabel);
+  const rows = parseCsvTable(text, importer.spec, errs);
+  if (rows === null) return { ok: false, errors: errs.list() };
+  const nowIso = now.toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const counts = await importer.run(trx, rows, errs, nowIso);
+      // Row-level problems found while reading (e.g. field counts) also block the import.
+      if (counts === null || errs.count > 0) throw new ValidationFailed();
+      const after = { rows: rows.length, inserted: counts.inserted, updated: counts.updated,
+        unchanged: rows.length - counts.inserted - counts.updated, ...counts.detail };
+      await insertAuditEvent(trx, {
+        at: nowIso, actor_person_id: null, actor_identity_id: null, action: DIRECTORY_IMPORT_ACTION,
+        entity: kind, entity_id: fileLabel, before: null, after: JSON.stringify(after),
+      });
+      return { ok: true as const, kind, inserted: counts.inserted, updated: counts.updated, rows: rows.length };
+    });
+  } catch (error) {
+    if (error instanceof ValidationFailed) return { ok: false, errors: errs.list() };
+    throw error;
+  }
+}
+
+/**
+ * Reads `filePath` (UTF-8, with or without BOM) and imports it with {@link importCsvText}; the
+ * path as given labels the errors and the audit event. An unreadable or non-UTF-8 file is an
+ * `ok: false` result, not an exception.
+ */
+export async function importCsvFile(db: Db, kind: ImportKind, filePath: string, now: Date): Promise<ImportResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { ok: false, errors: [`${filePath}: cannot read the file (${typeof code === 'string' ? code : String(error)})`] };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, errors: [`${filePath}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] };
+  }
+  return importCsvText(db, kind, text, filePath, now);
+}

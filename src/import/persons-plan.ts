@@ -1,0 +1,149 @@
+import type { Db } from '../../db/client.js';
+import {
+  insertRoleAssignments, loadCodedPersons, loadRolesOfCodedPersons, updateRoleAssignments, upsertPersons,
+  type NewPerson, type NewRoleAssignment, type RoleAssignmentUpdate,
+} from '../../db/repositories/directory-write.js';
+import type { Person, Role, RoleAssignment, SpokespersonKind } from '../../db/schema.js';
+import { createUniqueInviteCode } from './invite-codes.js';
+import { sameFields } from './plan-helpers.js';
+import { toImportCounts, type ImportCounts, type RowErrors, type RowOutcome } from './types.js';
+
+/** Person fields an importer may set; a field left out keeps the database value. */
+export type PersonFields = Partial<Pick<Person, 'outlet_id' | 'press_card' | 'phone' | 'tags'>>;
+
+/** One person as a file describes them (people may span several rows). */
+export interface PersonDraft {
+  /** First line of the person in the file. */
+  line: number;
+  code: string;
+  fullName: string;
+  /** `null`: keep the existing code, or generate one. */
+  inviteCode: string | null;
+  inviteLine: number;
+  /** `null`: keep the existing locale (the person may have chosen one in the chat). */
+  locale: string | null;
+  fields: PersonFields;
+}
+
+/** One role assignment a row asks for; matched to the database on (person, role, kind, org). */
+export interface RoleDraft {
+  line: number;
+  personCode: string;
+  role: Role;
+  kind: SpokespersonKind | null;
+  orgId: number | null;
+  caseInquiryId: number | null;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+/** Persons and roles as the database holds them before the import. */
+export interface PeopleSnapshot {
+  byCode: Map<string, Person>;
+  byInvite: Map<string, Person>;
+  roleByKey: Map<string, RoleAssignment>;
+}
+
+/** Loads the persons and roles an import of people or contacts is matched against (two queries). */
+export async function loadPeopleSnapshot(db: Db): Promise<PeopleSnapshot> {
+  const persons = await loadCodedPersons(db);
+  const roles = await loadRolesOfCodedPersons(db);
+  return {
+    byCode: new Map(persons.flatMap((p) => (p.code === null ? [] : [[p.code, p] as const]))),
+    byInvite: new Map(persons.flatMap((p) => (p.invite_code === null ? [] : [[p.invite_code, p] as const]))),
+    roleByKey: new Map(roles.map((r) => [roleKey(r.person_id, r.role, r.kind, r.org_id), r])),
+  };
+}
+
+function roleKey(personId: number, role: Role, kind: SpokespersonKind | null, orgId: number | null): string {
+  return `${personId}|${role}|${kind ?? ''}|${orgId ?? ''}`;
+}
+
+/** Reports invite codes given to two persons in the file, or owned by another person in the database. */
+export function checkInviteCodes(drafts: readonly PersonDraft[], snapshot: PeopleSnapshot, errs: RowErrors): void {
+  const inFile = new Map<string, PersonDraft>();
+  for (const d of drafts) {
+    if (d.inviteCode === null) continue;
+    const other = inFile.get(d.inviteCode);
+    if (other) errs.add(d.inviteLine, `invite_code "${d.inviteCode}" is also given to "${other.code}" on line ${other.inviteLine}`);
+    else inFile.set(d.inviteCode, d);
+    const owner = snapshot.byInvite.get(d.inviteCode);
+    if (owner && owner.code !== d.code) {
+      const whom = owner.code === null ? 'a self-registered person' : `"${owner.code}"`;
+      errs.add(d.inviteLine, `invite_code "${d.inviteCode}" already belongs to ${whom} in the database`);
+    }
+  }
+}
+
+/**
+ * Upserts the drafted persons (changed or new only), then inserts or updates their role
+ * assignments, all in bulk. Imported roles are `active`. Row outcomes follow the role drafts.
+ */
+export async function writePeople(
+  db: Db, drafts: readonly PersonDraft[], roles: readonly RoleDraft[], snapshot: PeopleSnapshot, nowIso: string,
+): Promise<ImportCounts> {
+  const taken = new Set([...snapshot.byInvite.keys(), ...drafts.flatMap((d) => (d.inviteCode ? [d.inviteCode] : []))]);
+  const planned = drafts.map((d) => planPerson(d, snapshot.byCode.get(d.code), taken, nowIso));
+  const idByCode = new Map([...snapshot.byCode].map(([code, p]) => [code, p.id]));
+  const changed = planned.filter((p) => p.outcome !== 'unchanged');
+  for (const written of await upsertPersons(db, changed.map((p) => p.row))) idByCode.set(written.code, written.id);
+  const personOutcome = new Map(planned.map((p) => [p.row.code, { outcome: p.outcome, line: p.line }]));
+  const inserts: NewRoleAssignment[] = [];
+  const updates: RoleAssignmentUpdate[] = [];
+  const outcomes = roles.map((r): RowOutcome => {
+    const roleOutcome = planRole(r, idByCode.get(r.personCode) ?? 0, snapshot, nowIso, inserts, updates);
+    const person = personOutcome.get(r.personCode);
+    if (roleOutcome === 'inserted' || person?.outcome === 'inserted') return 'inserted';
+    return roleOutcome === 'updated' || (person?.outcome === 'updated' && person.line === r.line) ? 'updated' : 'unchanged';
+  });
+  await insertRoleAssignments(db, inserts);
+  await updateRoleAssignments(db, updates);
+  return toImportCounts(outcomes, {
+    persons_inserted: planned.filter((p) => p.outcome === 'inserted').length,
+    persons_updated: planned.filter((p) => p.outcome === 'updated').length,
+    roles_inserted: inserts.length,
+    roles_updated: updates.length,
+    invites_generated: planned.filter((p) => p.generatedInvite).length,
+  });
+}
+
+interface PlannedPerson {
+  row: NewPerson;
+  outcome: RowOutcome;
+  line: number;
+  generatedInvite: boolean;
+}
+
+function planPerson(d: PersonDraft, current: Person | undefined, taken: Set<string>, nowIso: string): PlannedPerson {
+  const inviteCode = d.inviteCode ?? current?.invite_code ?? createUniqueInviteCode(taken);
+  const managed = {
+    full_name: d.fullName,
+    outlet_id: current?.outlet_id ?? null, press_card: current?.press_card ?? null,
+    phone: current?.phone ?? null, tags: current?.tags ?? null,
+    ...d.fields,
+    locale: d.locale ?? current?.locale ?? null,
+    invite_code: inviteCode,
+  };
+  const row: NewPerson = {
+    code: d.code, ...managed,
+    outlet_name: current?.outlet_name ?? null, invite_used_at: current?.invite_used_at ?? null,
+    created_at: current?.created_at ?? nowIso, updated_at: nowIso,
+  };
+  const outcome: RowOutcome = !current ? 'inserted' : sameFields(current, managed) ? 'unchanged' : 'updated';
+  return { row, outcome, line: d.line, generatedInvite: d.inviteCode === null && !current?.invite_code };
+}
+
+function planRole(
+  r: RoleDraft, personId: number, snapshot: PeopleSnapshot, nowIso: string,
+  inserts: NewRoleAssignment[], updates: RoleAssignmentUpdate[],
+): RowOutcome {
+  const current = snapshot.roleByKey.get(roleKey(personId, r.role, r.kind, r.orgId));
+  const wanted = { status: 'active' as const, case_inquiry_id: r.caseInquiryId, valid_from: r.validFrom, valid_to: r.validTo };
+  if (!current) {
+    inserts.push({ person_id: personId, role: r.role, kind: r.kind, org_id: r.orgId, ...wanted, created_at: nowIso, updated_at: nowIso });
+    return 'inserted';
+  }
+  if (sameFields(current, wanted)) return 'unchanged';
+  updates.push({ ...current, ...wanted, updated_at: nowIso });
+  return 'updated';
+}

@@ -1,0 +1,71 @@
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSampleNetwork } from '../../db/sample/load.js';
+import { exportInvites } from '../../src/import/index.js';
+import { countAllTables } from '../fixtures/import/generate.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+
+const T0 = new Date('2026-11-22T03:00:00.000Z');
+
+describe.each(testDialects())('sample network and invites export on %s', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createTestDb(dialect); });
+  afterAll(async () => { await t.drop(); });
+
+  it('loads the Huế sample network through the import', async () => {
+    const summary = await loadSampleNetwork(t.db, T0);
+    expect(summary.files.map((f) => [f.kind, f.rows, f.inserted])).toEqual([
+      ['organisations', 31, 31], ['topics', 10, 10], ['outlets', 2, 2], ['people', 15, 15], ['contacts', 20, 20],
+    ]);
+    const city = await t.db.selectFrom('orgs').selectAll().where('code', '=', 'HUE').executeTakeFirstOrThrow();
+    const predecessor = await t.db.selectFrom('orgs').select(['code', 'valid_to']).where('id', '=', city.predecessor_id ?? -1).executeTakeFirst();
+    expect(predecessor).toEqual({ code: 'TTH', valid_to: '2024-12-31' });
+    const communes = await t.db.selectFrom('orgs').select('code').where('type', '=', 'commune').where('parent_id', '=', city.id)
+      .where('valid_from', '=', '2025-07-01').execute();
+    expect(communes).toHaveLength(20);
+    const police = await t.db.selectFrom('orgs').select(['type', 'screening']).where('code', '=', 'CA-HUE').executeTakeFirstOrThrow();
+    expect(police).toEqual({ type: 'agency', screening: 1 });
+    const other = await t.db.selectFrom('topics').innerJoin('orgs', 'orgs.id', 'topics.org_id')
+      .select(['topics.name', 'topics.screening', 'orgs.type']).where('topics.code', '=', 'KHAC').executeTakeFirstOrThrow();
+    expect(other).toEqual({ name: 'Khác / chưa rõ', screening: 1, type: 'government' });
+  });
+
+  it('loads again without changing anything', async () => {
+    const before = await countAllTables(t.db);
+    const summary = await loadSampleNetwork(t.db, new Date('2026-11-23T00:00:00.000Z'));
+    expect(summary.files.every((f) => f.inserted === 0 && f.updated === 0)).toBe(true);
+    expect(await countAllTables(t.db)).toEqual({ ...before, audit_events: before.audit_events + 5 });
+  });
+
+  it('exports every invited person with roles, deep link and start command', async () => {
+    const csv = await exportInvites(t.db, { botUsername: '@lienlac_hue_bot' });
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    const invited = await t.db.selectFrom('persons').select('code').where('invite_code', 'is not', null).execute();
+    expect(rows).toHaveLength(invited.length);
+    expect(rows).toHaveLength(35);
+    expect(rows.find((r) => r.person_code === 'PN-SYTE-01')).toEqual({
+      person_code: 'PN-SYTE-01', full_name: 'Hoàng Minh Tuấn', roles: 'spokesperson:regular@SYT', invite_code: 'pn-syte-01',
+      telegram_link: 'https://t.me/lienlac_hue_bot?start=pn-syte-01', start_command: '/start pn-syte-01', used_at: '',
+    });
+    expect(rows.find((r) => r.person_code === 'DPV-VHTT-01')?.roles).toBe('coordinator@HUE');
+    expect(rows.find((r) => r.person_code === 'DM-THUANHOA')?.invite_code).toBe('xa-thuanhoa-01');
+  });
+
+  it('filters by role, leaves links empty without a bot name and shows redemption', async () => {
+    await t.db.updateTable('persons').set({ invite_used_at: '2026-11-22T05:00:00.000Z' }).where('code', '=', 'PV-HUE-01').execute();
+    const csv = await exportInvites(t.db, { roles: ['reporter'] });
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r.person_code, r.telegram_link, r.used_at])).toEqual([
+      ['PV-HUE-01', '', '2026-11-22T05:00:00.000Z'], ['PV-TTO-01', '', ''],
+    ]);
+  });
+
+  it('quotes names with commas and quotes so the CSV round-trips', async () => {
+    await t.db.updateTable('persons').set({ full_name: 'Lê "Bảy", Hoàng Nam' }).where('code', '=', 'PV-TTO-01').execute();
+    const csv = await exportInvites(t.db, { roles: ['reporter'], bom: true });
+    expect(csv.startsWith('\uFEFFperson_code,')).toBe(true);
+    expect(csv).toContain('"Lê ""Bảy"", Hoàng Nam"');
+    const rows = parse(csv, { columns: true, bom: true }) as Array<Record<string, string>>;
+    expect(rows[1]?.full_name).toBe('Lê "Bảy", Hoàng Nam');
+  });
+});
