@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSampleNetwork } from '../../db/sample/load.js';
+import { loadSampleNetwork } from '../../src/import/sample.js';
 import { exportInvites } from '../../src/import/index.js';
 import { countAllTables } from '../fixtures/import/generate.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { importCsvText } from '../../src/import/import-csv.js';
-import { IMPORT_KINDS, type ImportKind } from '../../src/import/types.js';
-import type { Db } from '../client.js';
+import type { Db } from '../../db/client.js';
+import { importCsvText } from './import-csv.js';
+import { IMPORT_KINDS, type ImportKind } from './types.js';
 
 /** What one sample file did. */
 export interface SampleFileSummary {
@@ -17,7 +17,7 @@ export interface SampleSummary {
   files: SampleFileSummary[];
 }
 
-/** The sample file of each kind, next to this module. */
+/** The sample file of each kind, in `db/sample/` (data lives with the database; the loader in src). */
 export const SAMPLE_FILES: Readonly<Record<ImportKind, string>> = {
   organisations: 'organisations.csv',
   topics: 'topics.csv',
@@ -35,7 +35,7 @@ export async function loadSampleNetwork(db: Db, now: Date): Promise<SampleSummar
   const files: SampleFileSummary[] = [];
   for (const kind of IMPORT_KINDS) {
     const file = SAMPLE_FILES[kind];
-    const text = await readFile(new URL(`./${file}`, import.meta.url), 'utf8');
+    const text = await readFile(new URL(`../../db/sample/${file}`, import.meta.url), 'utf8');
     const result = await importCsvText(db, kind, text, `db/sample/${file}`, now);
     if (!result.ok) throw new Error(`the sample network did not load:\n${result.errors.join('\n')}`);
     files.push({ kind, file, rows: result.rows, inserted: result.inserted, updated: result.updated });
