@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { NewOutboxRow, OutboxRow } from '../schema.js';
+import type { IsoInstant, NewOutboxRow, OutboxQueue, OutboxRow } from '../schema.js';
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
@@ -10,4 +10,91 @@ export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
 /** Loads one outbox row, or `undefined`. */
 export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Ids of rows of `queue` still waiting for delivery, oldest first, after `afterId` (paging). */
+export async function listPendingOutboxIds(
+  db: Db, queue: OutboxQueue, options: { afterId?: number; limit: number },
+): Promise<number[]> {
+  const rows = await db.selectFrom('outbox').select('id')
+    .where('status', '=', 'pending').where('queue', '=', queue).where('id', '>', options.afterId ?? 0)
+    .orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => r.id);
+}
+
+type ChatKey = Pick<OutboxRow, 'id' | 'queue' | 'platform' | 'chat_id'>;
+
+/** The oldest pending row of the same queue and chat committed before `row`, if any. */
+export async function findOlderPendingInChat(db: Db, row: ChatKey): Promise<number | undefined> {
+  const found = await db.selectFrom('outbox').select('id')
+    .where('status', '=', 'pending').where('queue', '=', row.queue)
+    .where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '<', row.id)
+    .orderBy('id').limit(1).executeTakeFirst();
+  return found?.id;
+}
+
+/** The next pending row of the same queue and chat committed after `row`, if any. */
+export async function findNextPendingInChat(db: Db, row: ChatKey): Promise<number | undefined> {
+  const found = await db.selectFrom('outbox').select('id')
+    .where('status', '=', 'pending').where('queue', '=', row.queue)
+    .where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '>', row.id)
+    .orderBy('id').limit(1).executeTakeFirst();
+  return found?.id;
+}
+
+/** Records that the first `partsSent` parts were delivered, with their message ids, so a retry skips them. */
+export async function recordOutboxPartsSent(db: Db, id: number, messageIds: readonly string[]): Promise<void> {
+  await db.updateTable('outbox')
+    .set({ parts_sent: messageIds.length, sent_message_ids: JSON.stringify(messageIds) })
+    .where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+/** Records a failed attempt that will be retried. */
+export async function recordOutboxAttemptError(db: Db, id: number, attempts: number, lastError: string): Promise<void> {
+  await db.updateTable('outbox').set({ attempts, last_error: lastError })
+    .where('id', '=', id).where('status', '=', 'pending').execute();
+}
+
+/**
+ * Marks a pending row delivered. Returns false when the row was no longer pending (another
+ * worker finished it), in which case nothing changed.
+ */
+export async function markOutboxSent(
+  db: Db, id: number, outcome: { messageIds: readonly string[]; sentAt: IsoInstant; attempts: number },
+): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({
+    status: 'sent',
+    sent_message_id: outcome.messageIds[0] ?? null,
+    sent_message_ids: JSON.stringify(outcome.messageIds),
+    parts_sent: outcome.messageIds.length,
+    sent_at: outcome.sentAt,
+    attempts: outcome.attempts,
+  }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Marks a pending row finally undeliverable. Returns false when it was no longer pending. */
+export async function markOutboxUndeliverable(
+  db: Db, id: number, outcome: { status: 'failed' | 'unreachable'; attempts: number; lastError: string },
+): Promise<boolean> {
+  const result = await db.updateTable('outbox')
+    .set({ status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError })
+    .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Writes one `message_refs` row per delivered part of `row` (when it names an inquiry and a ref
+ * kind), so a reply to any part routes to the inquiry.
+ */
+export async function insertDeliveryRefs(
+  db: Db, row: OutboxRow, messageIds: readonly string[], createdAt: IsoInstant,
+): Promise<number> {
+  if (row.inquiry_id === null || row.ref_kind === null || messageIds.length === 0) return 0;
+  const { inquiry_id: inquiryId, ref_kind: kind } = row;
+  await db.insertInto('message_refs').values(messageIds.map((messageId) => ({
+    platform: row.platform, chat_id: row.chat_id, message_id: messageId,
+    inquiry_id: inquiryId, kind, person_id: row.ref_person_id, created_at: createdAt,
+  }))).execute();
+  return messageIds.length;
 }

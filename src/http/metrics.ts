@@ -1,0 +1,53 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** The bot's Prometheus collectors, all registered on {@link Metrics.registry}. */
+export interface Metrics {
+  /** Served at `GET /metrics`. */
+  registry: Registry;
+  /** `outbox_sent_total{platform}`: rows delivered. */
+  outboxSentTotal: Counter<'platform'>;
+  /** `outbox_failed_total{platform,reason}`: rows finally not delivered (`bad_request`, `max_attempts`, `unreachable`). */
+  outboxFailedTotal: Counter<'platform' | 'reason'>;
+  /** `outbox_rate_limited_total{platform}`: 429s and other slow-down answers (no attempt consumed). */
+  outboxRateLimitedTotal: Counter<'platform'>;
+  /** `outbox_delivery_seconds{platform}`: commit of the row (`created_at`) to delivery. */
+  outboxDeliverySeconds: Histogram<'platform'>;
+  /** `inbound_events_total{platform,kind}`: events accepted from platforms. */
+  inboundEventsTotal: Counter<'platform' | 'kind'>;
+  /** `inbound_duplicates_total{platform}`: events dropped as already seen. */
+  inboundDuplicatesTotal: Counter<'platform'>;
+}
+
+/**
+ * Creates the collectors on `registry` (default: a new private registry, never prom-client's
+ * global one, so tests and several instances never collide). Process metrics are not included:
+ * call prom-client's `collectDefaultMetrics({ register: registry })` in the composition root if wanted.
+ */
+export function createMetrics(registry: Registry = new Registry()): Metrics {
+  const registers = [registry];
+  return {
+    registry,
+    outboxSentTotal: new Counter({
+      name: 'outbox_sent_total', help: 'Outbox rows delivered', labelNames: ['platform'], registers,
+    }),
+    outboxFailedTotal: new Counter({
+      name: 'outbox_failed_total', help: 'Outbox rows finally not delivered', labelNames: ['platform', 'reason'], registers,
+    }),
+    outboxRateLimitedTotal: new Counter({
+      name: 'outbox_rate_limited_total', help: 'Sends postponed on a platform rate limit', labelNames: ['platform'], registers,
+    }),
+    outboxDeliverySeconds: new Histogram({
+      name: 'outbox_delivery_seconds',
+      help: 'Seconds from committing an outbox row to its delivery',
+      labelNames: ['platform'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    }),
+    inboundEventsTotal: new Counter({
+      name: 'inbound_events_total', help: 'Inbound events accepted', labelNames: ['platform', 'kind'], registers,
+    }),
+    inboundDuplicatesTotal: new Counter({
+      name: 'inbound_duplicates_total', help: 'Inbound events dropped as duplicates', labelNames: ['platform'], registers,
+    }),
+  };
+}

@@ -1,0 +1,121 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { WebhookRequest, WebhookResponse } from '../../adapters/types.js';
+import type { Logger } from '../logger.js';
+
+/** Largest webhook body accepted, in bytes (1 MiB). */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** One webhook route: usually an adapter's `webhook`. */
+export interface WebhookRoute {
+  /** Absolute path, e.g. `/webhooks/telegram`. */
+  path: string;
+  handle(req: WebhookRequest): Promise<WebhookResponse>;
+}
+
+/** Options for {@link createHttpServer}. */
+export interface HttpServerOptions {
+  host: string;
+  /** TCP port; 0 picks a free one (see the result of `start`). */
+  port: number;
+  logger: Logger;
+  /** Each gets a POST route receiving the raw body. */
+  webhooks: readonly WebhookRoute[];
+  /** Served as Prometheus text at `GET /metrics`. */
+  metrics: Registry;
+  /** `GET /healthz`: 200 when `ok`, else 503; `details` are returned as-is (no secrets). */
+  health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
+}
+
+/** The bot's HTTP endpoint. */
+export interface HttpServer {
+  /** Binds and resolves with the port actually bound. */
+  start(): Promise<{ port: number }>;
+  /** Stops accepting, finishes in-flight requests. Idempotent. */
+  close(): Promise<void>;
+  /** The underlying instance (tests use `inject`). */
+  fastify: FastifyInstance;
+}
+
+/**
+ * Creates the HTTP server: webhooks (raw bytes, for signature checks), `/healthz`, `/metrics`.
+ * Nothing here logs request headers or bodies: webhook secrets travel in headers.
+ */
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const logger = options.logger.child({ component: 'http' });
+  // Fastify's own logger is off: its request serializers are not ours to vet.
+  const fastify = Fastify({ logger: false, bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, return503OnClosing: true });
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_req, body, done) => {
+    done(null, body);
+  });
+  for (const webhook of options.webhooks) {
+    fastify.post(webhook.path, (req, reply) => handleWebhook(webhook, req, reply));
+  }
+  fastify.get('/healthz', (_req, reply) => handleHealth(options, reply, logger));
+  fastify.get('/metrics', async (_req, reply) => {
+    const text = await options.metrics.metrics();
+    return reply.type(options.metrics.contentType).send(text);
+  });
+  fastify.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found' }));
+  fastify.setErrorHandler((err: FastifyError, req, reply) => handleError(err, req, reply, logger));
+  fastify.addHook('onResponse', async (req, reply) => {
+    logger.debug({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    fastify,
+    start: async () => {
+      await fastify.listen({ host: options.host, port: options.port });
+      const { port } = fastify.server.address() as AddressInfo;
+      logger.info({ host: options.host, port, webhooks: options.webhooks.map((w) => w.path) }, 'http listening');
+      return { port };
+    },
+    close: () => (closing ??= fastify.close()),
+  };
+}
+
+function toWebhookRequest(req: FastifyRequest): WebhookRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  return { headers, rawBody };
+}
+
+async function handleWebhook(webhook: WebhookRoute, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const response = await webhook.handle(toWebhookRequest(req));
+  reply.code(response.status);
+  if (response.body === undefined) return reply.send();
+  if (typeof response.body === 'string') return reply.type('text/plain; charset=utf-8').send(response.body);
+  return reply.send(response.body);
+}
+
+async function handleHealth(options: HttpServerOptions, reply: FastifyReply, logger: Logger): Promise<FastifyReply> {
+  try {
+    const health = await options.health();
+    return reply.code(health.ok ? 200 : 503).send({ ...health.details, ok: health.ok });
+  } catch (err) {
+    logger.error({ error: errorSummary(err) }, 'health check failed');
+    return reply.code(503).send({ ok: false });
+  }
+}
+
+/** Client errors Fastify raises itself (413 too large, 415, 400) keep their status; anything else is a 500. */
+function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+  if (status === 500) {
+    logger.error({ method: req.method, route: req.routeOptions.url ?? 'unknown', error: errorSummary(err) }, 'http handler failed');
+    return reply.code(500).send({ error: 'internal' });
+  }
+  logger.info({ method: req.method, route: req.routeOptions.url ?? 'unknown', status, code: err.code }, 'http request refused');
+  return reply.code(status).send({ error: err.code ?? 'bad_request' });
+}
+
+function errorSummary(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}

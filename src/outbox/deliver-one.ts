@@ -1,0 +1,127 @@
+import {
+  BadRequestError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
+} from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import {
+  findOlderPendingInChat, findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent,
+} from '../../db/repositories/outbox.js';
+import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+import type { BackoffOptions } from './backoff.js';
+import { handleSendError } from './send-errors.js';
+import type { OutboxMetrics } from './types.js';
+
+/** Everything one delivery needs; built once by the dispatcher. */
+export interface DeliveryContext {
+  db: Db;
+  queueName: OutboxQueue;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  logger: Logger;
+  clock: Clock;
+  maxAttempts: number;
+  backoff: BackoffOptions;
+  onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  metrics?: OutboxMetrics;
+  scrub: (text: string) => string;
+}
+
+/** What happened to one delivery attempt; the job processor turns it into a BullMQ move. */
+export type DeliveryOutcome =
+  | { kind: 'skipped'; reason: 'missing' | 'not_pending' | 'other_queue' | 'no_adapter'; row?: OutboxRow }
+  | { kind: 'wait'; reason: 'chat_order' | 'reply_pending'; blockerId: number; row: OutboxRow }
+  | { kind: 'rate_limited'; delayMs: number; row: OutboxRow }
+  | { kind: 'retry'; delayMs: number; error: string; row: OutboxRow }
+  | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
+  | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
+  | { kind: 'unreachable'; reason: string; row: OutboxRow };
+
+/**
+ * Delivers outbox row `outboxId` once, if it is still pending and nothing older in its chat is.
+ * `jobAttemptsMade` is BullMQ's count of earlier failed attempts of this job.
+ */
+export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAttemptsMade: number): Promise<DeliveryOutcome> {
+  const row = await findOutbox(ctx.db, outboxId);
+  if (!row) return { kind: 'skipped', reason: 'missing' };
+  if (row.status !== 'pending') return { kind: 'skipped', reason: 'not_pending', row };
+  if (row.queue !== ctx.queueName) return { kind: 'skipped', reason: 'other_queue', row };
+  const adapter = ctx.adapters.get(row.platform);
+  if (!adapter) return { kind: 'skipped', reason: 'no_adapter', row };
+  const olderId = await findOlderPendingInChat(ctx.db, row);
+  if (olderId !== undefined) return { kind: 'wait', reason: 'chat_order', blockerId: olderId, row };
+  const reply = await resolveReplyTo(ctx.db, row);
+  if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
+  let messageIds: string[];
+  try {
+    messageIds = await sendRow(ctx.db, adapter, row, reply.replyTo);
+  } catch (err) {
+    return handleSendError(ctx, row, err, jobAttemptsMade);
+  }
+  return completeDelivery(ctx, row, messageIds);
+}
+
+/** The platform message id to reply to, or the id of the row it replies to while that is still pending. */
+async function resolveReplyTo(db: Db, row: OutboxRow): Promise<{ replyTo?: string } | { waitFor: number }> {
+  const fallback = row.reply_to_message_id ? { replyTo: row.reply_to_message_id } : {};
+  if (row.reply_to_outbox_id === null) return fallback;
+  const target = await findOutbox(db, row.reply_to_outbox_id);
+  if (target?.status === 'pending') return { waitFor: target.id };
+  // A reply target that failed or is unreachable: send the message anyway, unthreaded.
+  return target?.status === 'sent' && target.sent_message_id ? { replyTo: target.sent_message_id } : fallback;
+}
+
+function parseButtons(json: string | null): Button[][] | undefined {
+  if (json === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (Array.isArray(parsed)) return parsed as Button[][];
+  } catch {
+    // fall through: a row we cannot render is a permanent failure, not a retry
+  }
+  throw new BadRequestError('outbox row has invalid buttons JSON');
+}
+
+function parseMessageIds(json: string | null, partsSent: number): string[] {
+  if (json === null || partsSent === 0) return [];
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.slice(0, partsSent).map(String) : [];
+}
+
+/**
+ * Sends the parts not yet delivered and returns the message ids of every part. Each accepted part
+ * is persisted at once, so a retry after a failure on part N never re-sends parts before N.
+ */
+async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, replyTo: string | undefined): Promise<string[]> {
+  const prior = parseMessageIds(row.sent_message_ids, row.parts_sent);
+  const ids = [...prior];
+  const buttons = parseButtons(row.buttons);
+  const message: OutboundMessage = { text: row.text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}) };
+  const result = await adapter.send(row.chat_id, message, {
+    skipParts: prior.length,
+    // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
+    onPartSent: async (_index, messageId) => {
+      ids.push(messageId);
+      await recordOutboxPartsSent(db, row.id, ids);
+    },
+  });
+  return ids.length > prior.length ? ids : [...prior, ...result.messageIds];
+}
+
+/** Marks the row sent and writes its message refs in one transaction. */
+async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds: string[]): Promise<DeliveryOutcome> {
+  const sentAt = ctx.clock.now();
+  const at = sentAt.toISOString();
+  const attempts = row.attempts + 1;
+  const changed = await ctx.db.transaction().execute(async (trx) => {
+    const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
+    if (ok) await insertDeliveryRefs(trx, row, messageIds, at);
+    return ok;
+  });
+  if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
+  const labels = { platform: row.platform };
+  ctx.metrics?.outboxSentTotal.inc(labels);
+  const latencyMs = sentAt.getTime() - Date.parse(row.created_at);
+  if (Number.isFinite(latencyMs)) ctx.metrics?.outboxDeliverySeconds.observe(labels, Math.max(0, latencyMs) / 1000);
+  const sent = { ...row, status: 'sent' as const, attempts, sent_at: at, sent_message_id: messageIds[0] ?? null };
+  return { kind: 'sent', messageIds, row: sent };
+}

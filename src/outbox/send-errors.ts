@@ -1,0 +1,72 @@
+import { BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
+import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
+import { markOutboxUndeliverable, recordOutboxAttemptError } from '../../db/repositories/outbox.js';
+import type { OutboxRow } from '../../db/schema.js';
+import { computeBackoffMs } from './backoff.js';
+import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import { describeError } from './error-text.js';
+
+/** Longest unreachable reason stored on the identity, in characters. */
+const MAX_REASON = 100;
+
+/**
+ * Turns an adapter error into the row's next state. Rate limits consume no attempt; bad requests
+ * and unreachable recipients are final at once; anything else is retried with backoff until
+ * `maxAttempts` (counted on the row, or on the BullMQ job if that is further along).
+ */
+export async function handleSendError(
+  ctx: DeliveryContext, row: OutboxRow, err: unknown, jobAttemptsMade: number,
+): Promise<DeliveryOutcome> {
+  if (err instanceof RateLimitError) {
+    ctx.metrics?.outboxRateLimitedTotal.inc({ platform: row.platform });
+    return { kind: 'rate_limited', delayMs: Math.max(1, err.retryAfterMs), row };
+  }
+  const attempts = row.attempts + 1;
+  const error = describeError(err, ctx.scrub);
+  if (err instanceof UnreachableError) return markUnreachable(ctx, row, attempts, err.reason);
+  if (err instanceof BadRequestError) return markFailed(ctx, row, { attempts, error, reason: 'bad_request' });
+  if (Math.max(attempts, jobAttemptsMade + 1) >= ctx.maxAttempts) {
+    return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
+  }
+  await recordOutboxAttemptError(ctx.db, row.id, attempts, error);
+  const hintMs = err instanceof TransientError ? err.retryAfterMs : undefined;
+  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, row };
+}
+
+async function markFailed(
+  ctx: DeliveryContext, row: OutboxRow, failure: { attempts: number; error: string; reason: 'bad_request' | 'max_attempts' },
+): Promise<DeliveryOutcome> {
+  const changed = await markOutboxUndeliverable(ctx.db, row.id, {
+    status: 'failed', attempts: failure.attempts, lastError: failure.error,
+  });
+  if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
+  ctx.metrics?.outboxFailedTotal.inc({ platform: row.platform, reason: failure.reason });
+  const failed = { ...row, status: 'failed' as const, attempts: failure.attempts, last_error: failure.error };
+  return { kind: 'failed', reason: failure.reason, error: failure.error, row: failed };
+}
+
+/** Marks the row and its identity unreachable in one transaction, then reports it once. */
+async function markUnreachable(ctx: DeliveryContext, row: OutboxRow, attempts: number, rawReason: string): Promise<DeliveryOutcome> {
+  const reason = ctx.scrub(rawReason).slice(0, MAX_REASON);
+  const at = ctx.clock.now().toISOString();
+  const changed = await ctx.db.transaction().execute(async (trx) => {
+    const ok = await markOutboxUndeliverable(trx, row.id, { status: 'unreachable', attempts, lastError: `unreachable: ${reason}` });
+    if (ok) await markIdentityUnreachable(trx, row.identity_id, reason, at);
+    return ok;
+  });
+  if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
+  ctx.metrics?.outboxFailedTotal.inc({ platform: row.platform, reason: 'unreachable' });
+  const updated = { ...row, status: 'unreachable' as const, attempts, last_error: `unreachable: ${reason}` };
+  if (row.report_unreachable === 1) await reportUnreachable(ctx, updated, reason);
+  return { kind: 'unreachable', reason, row: updated };
+}
+
+async function reportUnreachable(ctx: DeliveryContext, row: OutboxRow, reason: string): Promise<void> {
+  try {
+    await ctx.onUnreachable(row, reason);
+  } catch (err) {
+    // The row is final already; retrying the whole delivery would not re-run this.
+    ctx.logger.error({ outboxId: row.id, identityId: row.identity_id, error: describeError(err, ctx.scrub) },
+      'outbox: reporting an unreachable recipient failed');
+  }
+}

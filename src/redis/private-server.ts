@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Logger } from '../logger.js';
+import { RedisStartError, RedisUnavailableError } from './errors.js';
+import { pingUnixSocket } from './ping.js';
+
+export { RedisStartError, RedisUnavailableError } from './errors.js';
+
+/** Longest unix socket path we use, in bytes (the OS limit is 104 on macOS, 108 on Linux). */
+const MAX_SOCKET_PATH_BYTES = 100;
+/** redis-server output lines kept for error messages. */
+const LOG_TAIL_LINES = 30;
+
+/** Options for {@link startPrivateRedis}. */
+export interface PrivateRedisOptions {
+  /** The `redis-server` program (`Config.redisServerBin`), a name on PATH or a path. */
+  bin: string;
+  /** The bot's data directory; Redis keeps its append-only file under `<dataDir>/redis/`. */
+  dataDir: string;
+  logger: Logger;
+  /** How long to wait for the server to answer PING, in ms. Default 15000. */
+  startTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before SIGKILL, in ms. Default 15000. */
+  stopTimeoutMs?: number;
+}
+
+/** A redis-server child owned by this process. */
+export interface PrivateRedis {
+  /** Where it listens: a unix socket only (no TCP port). */
+  target: { path: string };
+  /** Process id of the child. */
+  pid: number;
+  /** Shuts the server down (AOF fsynced) and waits for it to exit. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface Exit { code: number | null; signal: NodeJS.Signals | null }
+
+/**
+ * Starts a private `redis-server` for a single-machine install: unix socket only (mode 700), AOF
+ * on, no RDB snapshots, data in `<dataDir>/redis/`. Resolves once it answers PING. Throws
+ * {@link RedisUnavailableError} when the program is missing, {@link RedisStartError} when it
+ * does not come up (with its last output lines).
+ */
+export async function startPrivateRedis(options: PrivateRedisOptions): Promise<PrivateRedis> {
+  const logger = options.logger.child({ component: 'redis-server' });
+  const dir = resolve(options.dataDir, 'redis');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const socket = chooseSocketPath(dir);
+  if (await pingUnixSocket(socket.path)) {
+    socket.cleanup();
+    throw new RedisStartError(`a Redis server already answers on ${socket.path}: is another bot process using ${options.dataDir}?`);
+  }
+  const { child, exited } = await spawnRedis(options.bin, redisArgs(dir, socket.path)).catch((err: unknown) => {
+    socket.cleanup();
+    throw err;
+  });
+  const tail = captureOutput(child, logger);
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  try {
+    await waitUntilReady(socket.path, exited, options.startTimeoutMs ?? 15_000, tail);
+  } catch (err) {
+    await terminate(child, exited, stopTimeoutMs);
+    socket.cleanup();
+    throw err;
+  }
+  // 'exit' handlers must be synchronous: a signal is all we can send on the way out.
+  const onParentExit = () => { child.kill('SIGTERM'); };
+  process.once('exit', onParentExit);
+  logger.info({ socket: socket.path, dir, pid: child.pid }, 'private redis-server ready');
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    process.removeListener('exit', onParentExit);
+    await terminate(child, exited, stopTimeoutMs);
+    socket.cleanup();
+    logger.info('private redis-server stopped');
+  })());
+  return { target: { path: socket.path }, pid: child.pid ?? -1, stop };
+}
+
+function redisArgs(dir: string, socketPath: string): string[] {
+  return [
+    '--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700',
+    '--dir', dir, '--appendonly', 'yes', '--save', '',
+    '--daemonize', 'no', '--protected-mode', 'yes', '--maxmemory-policy', 'noeviction',
+  ];
+}
+
+/** `<dir>/redis.sock`, or a short private directory under the temp dir when that path is too long. */
+function chooseSocketPath(dir: string): { path: string; cleanup(): void } {
+  const preferred = join(dir, 'redis.sock');
+  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH_BYTES) return { path: preferred, cleanup: () => {} };
+  const base = Buffer.byteLength(tmpdir()) < MAX_SOCKET_PATH_BYTES - 30 ? tmpdir() : '/tmp';
+  const short = mkdtempSync(join(base, 'liaison-redis-'));
+  return { path: join(short, 'redis.sock'), cleanup: () => rmSync(short, { recursive: true, force: true }) };
+}
+
+function spawnRedis(bin: string, args: string[]): Promise<{ child: ChildProcess; exited: Promise<Exit> }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    child.once('spawn', () => resolvePromise({ child, exited }));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'ENOENT' ? new RedisUnavailableError(bin, { cause: err }) : new RedisStartError(`cannot run ${bin}: ${err.message}`));
+    });
+  });
+}
+
+/** Forwards the server's output to the log and keeps the last lines for error messages. */
+function captureOutput(child: ChildProcess, logger: Logger): { lines(): string[] } {
+  const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      lines.push(line);
+      if (lines.length > LOG_TAIL_LINES) lines.shift();
+      if (line.includes('WARNING')) logger.warn({ line }, 'redis-server');
+      else logger.debug({ line }, 'redis-server');
+    });
+  }
+  return { lines: () => [...lines] };
+}
+
+async function waitUntilReady(socketPath: string, exited: Promise<Exit>, timeoutMs: number, tail: { lines(): string[] }): Promise<void> {
+  let exit: Exit | undefined;
+  void exited.then((e) => { exit = e; });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new RedisStartError(`redis-server exited during start-up (code ${exit.code}, signal ${exit.signal})`, tail.lines());
+    }
+    if (await pingUnixSocket(socketPath, 500)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new RedisStartError(`redis-server did not answer PING on ${socketPath} within ${timeoutMs} ms`, tail.lines());
+}
+
+/** SIGTERM makes redis-server fsync the AOF and exit; SIGKILL only if it hangs. */
+async function terminate(child: ChildProcess, exited: Promise<Exit>, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeoutMs); });
+  const result = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}

@@ -1,0 +1,84 @@
+import { Redis } from 'ioredis';
+
+/**
+ * BullMQ queues, one per purpose, so a throttled broadcast never delays an interactive answer
+ * (BullMQ rate limits are queue-wide).
+ */
+export const QUEUE_NAMES = {
+  /** Interactive sends: answers, acknowledgements, notices to staff. */
+  outbox: 'outbox',
+  /** Reminders and escalations of inquiry deadlines. */
+  deadlines: 'deadlines',
+  /** Broadcast deliveries (one outbox row per recipient, `outbox.queue = 'notices'`). */
+  notices: 'notices',
+} as const;
+
+/** The name of one of our BullMQ queues. */
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+/** A deadline job kind: lower-case letters, digits and `_`, starting with a letter. */
+const KIND_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+function assertDbId(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+/**
+ * Job id of the delivery of outbox row `outboxId`: `outbox-<id>`. Deterministic, so enqueuing the
+ * same row twice adds one job. Never contains `:` and is never all digits (BullMQ rules).
+ */
+export function outboxJobId(outboxId: number): string {
+  assertDbId('outboxId', outboxId);
+  return `outbox-${outboxId}`;
+}
+
+/** Inverse of {@link outboxJobId}; `undefined` for any other id. */
+export function parseOutboxJobId(jobId: string): number | undefined {
+  const match = /^outbox-(\d+)$/.exec(jobId);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Job id of a deadline job: `deadline-<inquiryId>-<kind>-<seq>`. `seq` distinguishes a re-armed
+ * deadline from the one it replaces (a completed job id cannot be re-added while retained).
+ * `kind` must match `[a-z][a-z0-9_]*` (e.g. `remind`, `escalate_head`).
+ */
+export function deadlineJobId(inquiryId: number, kind: string, seq: number): string {
+  assertDbId('inquiryId', inquiryId);
+  assertDbId('seq', seq);
+  if (!KIND_PATTERN.test(kind)) throw new RangeError(`deadline kind must match ${KIND_PATTERN.source}: ${kind}`);
+  return `deadline-${inquiryId}-${kind}-${seq}`;
+}
+
+/** Where Redis listens: a URL (`redis://host:6379`, `rediss://…`) or a unix socket path. */
+export type RedisTarget = { url: string } | { path: string };
+
+/** A log-safe description of a target (no password). */
+export function describeRedisTarget(target: RedisTarget): string {
+  if ('path' in target) return `unix:${target.path}`;
+  try {
+    const url = new URL(target.url);
+    url.password = '';
+    url.username = '';
+    return url.toString();
+  } catch {
+    return 'redis (unparseable url)';
+  }
+}
+
+/**
+ * Opens an ioredis client for BullMQ: `maxRetriesPerRequest: null` (required by workers, which
+ * block and must wait through reconnects rather than fail commands) and `enableReadyCheck`.
+ * `purpose` (e.g. `outbox`) becomes the client name shown by `CLIENT LIST`.
+ * The caller owns the client and must `quit()` it; BullMQ never closes a client passed to it.
+ */
+export function createRedisConnection(target: RedisTarget, purpose: string): Redis {
+  const options = {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    connectionName: `liaison-${purpose.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+  };
+  return 'path' in target ? new Redis({ ...options, path: target.path }) : new Redis(target.url, options);
+}

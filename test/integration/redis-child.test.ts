@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { RedisUnavailableError, startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
+import { createRedisConnection } from '../../src/scheduler/queues.js';
+
+const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('private redis-server', () => {
+  const dirs: string[] = [];
+  const servers: PrivateRedis[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-redis-test-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  afterAll(async () => {
+    for (const server of servers) await server.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts on a private unix socket with AOF on, runs BullMQ, and stops', async () => {
+    const dataDir = tempDir();
+    const server = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(server);
+    expect(server.target.path).toBe(join(dataDir, 'redis', 'redis.sock'));
+    const redis = createRedisConnection(server.target, 'test');
+    expect(await redis.ping()).toBe('PONG');
+    expect(await redis.config('GET', 'port')).toEqual(['port', '0']);
+    await redis.quit();
+    const queue = new Queue('probe', { connection: server.target });
+    await queue.add('x', { n: 1 }, { jobId: 'probe-1' });
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    await queue.close();
+    expect(readdirSync(join(dataDir, 'redis', 'appendonlydir')).some((f) => f.endsWith('.aof'))).toBe(true);
+    await server.stop();
+    expect(isAlive(server.pid)).toBe(false);
+    expect(existsSync(server.target.path)).toBe(false);
+    await server.stop();
+  });
+
+  it('keeps the data across a restart (AOF)', async () => {
+    const dataDir = tempDir();
+    const first = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(first);
+    const a = createRedisConnection(first.target, 'test');
+    await a.set('kept', 'yes');
+    await a.quit();
+    await first.stop();
+    const second = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(second);
+    const b = createRedisConnection(second.target, 'test');
+    expect(await b.get('kept')).toBe('yes');
+    await b.quit();
+    await second.stop();
+  });
+
+  it('refuses to start a second server on the same data directory', async () => {
+    const dataDir = tempDir();
+    const first = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(first);
+    await expect(startPrivateRedis({ bin, dataDir, logger })).rejects.toThrow(/already answers/);
+    await first.stop();
+  });
+
+  it('uses a short socket path when the data directory is deep', async () => {
+    const dataDir = join(tempDir(), 'a-rather-long-directory-name-'.repeat(4));
+    const server = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(server);
+    expect(Buffer.byteLength(server.target.path)).toBeLessThanOrEqual(100);
+    expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+    await server.stop();
+    expect(existsSync(server.target.path)).toBe(false);
+  });
+
+  it('does not outlive a parent that exits without stopping it', async () => {
+    const dataDir = tempDir();
+    const moduleUrl = new URL('../../src/redis/private-server.ts', import.meta.url).href;
+    const script = [
+      `const { startPrivateRedis } = await import(${JSON.stringify(moduleUrl)});`,
+      "const logger = { child: () => logger, info() {}, debug() {}, warn() {}, error() {} };",
+      `const server = await startPrivateRedis({ bin: ${JSON.stringify(bin)}, dataDir: ${JSON.stringify(dataDir)}, logger });`,
+      'console.log(server.pid);',
+      'process.exit(0);',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    const pid = Number(out.trim().split('\n').at(-1));
+    expect(pid).toBeGreaterThan(0);
+    const deadline = Date.now() + 10_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('explains how to get Redis when the program is missing', async () => {
+    const attempt = startPrivateRedis({ bin: 'redis-server-that-does-not-exist', dataDir: tempDir(), logger });
+    await expect(attempt).rejects.toBeInstanceOf(RedisUnavailableError);
+    await expect(attempt).rejects.toThrow(/apt-get install redis-server/);
+    await expect(attempt).rejects.toThrow(/REDIS_URL=redis:\/\/host:6379/);
+  });
+});

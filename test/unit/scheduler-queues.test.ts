@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  deadlineJobId, describeRedisTarget, outboxJobId, parseOutboxJobId, QUEUE_NAMES,
+} from '../../src/scheduler/queues.js';
+
+const dbId = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
+const kind = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
+
+/** BullMQ's rules for custom job ids. */
+function isValidJobId(id: string): boolean {
+  return !id.includes(':') && !/^\d+$/.test(id);
+}
+
+describe('job ids', () => {
+  it('outbox ids never contain ":" and are never all digits', () => {
+    fc.assert(fc.property(dbId, (id) => isValidJobId(outboxJobId(id))));
+  });
+
+  it('deadline ids never contain ":" and are never all digits', () => {
+    fc.assert(fc.property(dbId, kind, dbId, (inquiry, k, seq) => isValidJobId(deadlineJobId(inquiry, k, seq))));
+  });
+
+  it('round-trips outbox ids', () => {
+    fc.assert(fc.property(dbId, (id) => parseOutboxJobId(outboxJobId(id)) === id));
+    expect(parseOutboxJobId('deadline-1-remind-0')).toBeUndefined();
+  });
+
+  it('builds the documented shapes', () => {
+    expect(outboxJobId(42)).toBe('outbox-42');
+    expect(deadlineJobId(42, 'remind', 2)).toBe('deadline-42-remind-2');
+  });
+
+  it('refuses ids that are not database ids and kinds that could break the shape', () => {
+    expect(() => outboxJobId(1.5)).toThrow(RangeError);
+    expect(() => outboxJobId(-1)).toThrow(RangeError);
+    expect(() => deadlineJobId(1, 'a:b', 0)).toThrow(RangeError);
+    expect(() => deadlineJobId(1, 'Remind', 0)).toThrow(RangeError);
+    expect(() => deadlineJobId(1, '', 0)).toThrow(RangeError);
+  });
+});
+
+describe('queues', () => {
+  it('has one queue per purpose', () => {
+    expect(Object.values(QUEUE_NAMES)).toEqual(['outbox', 'deadlines', 'notices']);
+  });
+
+  it('describes a redis target without its password', () => {
+    expect(describeRedisTarget({ url: 'redis://user:s3cret@redis.local:6380/2' })).toBe('redis://redis.local:6380/2');
+    expect(describeRedisTarget({ path: '/tmp/r/redis.sock' })).toBe('unix:/tmp/r/redis.sock');
+  });
+});
