@@ -29,6 +29,7 @@ const schema = z.object({
   MAX_QUESTION_CHARS: int(20, 20_000).default(4000),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   METRICS_ENABLED: bool.default(true),
+  LOAD_SAMPLE_IF_EMPTY: bool.default(true),
   CI: optionalText,
 });
 
@@ -73,6 +74,8 @@ export interface Config {
   /** How long a graceful stop may take before the process exits anyway, in ms. */
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
+  /** Load the sample network on start when the directory is empty (first run). */
+  loadSampleIfEmpty: boolean;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -103,17 +106,18 @@ function emptyToUndefined(env: Record<string, string | undefined>): Record<strin
 
 /** Validates the environment into a frozen {@link Config}, or throws {@link ConfigError}. */
 export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Readonly<Config> {
-  const parsed = schema.safeParse(emptyToUndefined(env));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
-  const raw = parsed.data;
-  const problems = crossCheck(raw);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(toConfig(raw));
+  const values = emptyToUndefined(env);
+  const parsed = schema.safeParse(values);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...crossCheck(values),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(toConfig(parsed.data));
 }
 
-function crossCheck(raw: Raw): string[] {
+/** Rules between keys, checked on the raw values so they are listed with the per-key problems. */
+function crossCheck(raw: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (raw.TELEGRAM_MODE === 'webhook') {
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
@@ -149,6 +153,7 @@ function toConfig(raw: Raw): Config {
     maxQuestionChars: raw.MAX_QUESTION_CHARS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
+    loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,
     secrets,
   };
 }

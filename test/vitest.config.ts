@@ -11,5 +11,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { TZ: 'UTC' },
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },
 });

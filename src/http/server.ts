@@ -22,8 +22,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Each gets a POST route receiving the raw body. */
   webhooks: readonly WebhookRoute[];
-  /** Served as Prometheus text at `GET /metrics`. */
-  metrics: Registry;
+  /** Served as Prometheus text at `GET /metrics`; when absent (METRICS_ENABLED=false) the route is 404. */
+  metrics?: Registry;
   /** `GET /healthz`: 200 when `ok`, else 503; `details` are returned as-is (no secrets). */
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
 }
@@ -54,10 +54,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     fastify.post(webhook.path, (req, reply) => handleWebhook(webhook, req, reply));
   }
   fastify.get('/healthz', (_req, reply) => handleHealth(options, reply, logger));
-  fastify.get('/metrics', async (_req, reply) => {
-    const text = await options.metrics.metrics();
-    return reply.type(options.metrics.contentType).send(text);
-  });
+  const registry = options.metrics;
+  if (registry) {
+    fastify.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  }
   fastify.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found' }));
   fastify.setErrorHandler((err: FastifyError, req, reply) => handleError(err, req, reply, logger));
   fastify.addHook('onResponse', async (req, reply) => {

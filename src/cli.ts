@@ -1,0 +1,131 @@
+import { Command, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { createDb } from '../db/client.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { loadSampleNetwork } from './import/sample.js';
+import type { Role } from '../db/schema.js';
+import { ROLES } from '../db/schema.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { importCsvFile } from './import/index.js';
+import { exportInvites } from './import/invites-export.js';
+import { createLogger } from './logger.js';
+import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
+import { RedisUnavailableError } from './redis/private-server.js';
+import { systemClock } from './time/clock.js';
+
+const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
+
+/** Prints a user-facing failure and sets the exit code; known errors need no stack trace. */
+function fail(err: unknown): never {
+  if (err instanceof ConfigError || err instanceof NoChannelError || err instanceof RedisUnavailableError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  process.exit(1);
+}
+
+function config(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+  const handle = createDb({ url: config().databaseUrl });
+  try {
+    await migrateToLatest(handle.db);
+    return await fn(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function start(options: { role: ProcessRole }): Promise<void> {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.logLevel, secrets: cfg.secrets });
+  const app = await startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
+  const telegram = app.adapters.get('telegram') as { botUsername?: () => Promise<string> } | undefined;
+  const username = await telegram?.botUsername?.().catch(() => undefined);
+  console.log([
+    `Mạng lưới phát ngôn bot is running (role: ${options.role}).`,
+    describeDeployment(cfg),
+    username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
+    'Invite links: npm run liaison -- invites export · Stop: Ctrl+C',
+  ].filter(Boolean).join('\n'));
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    const timer = setTimeout(() => {
+      logger.error('graceful stop timed out; exiting');
+      process.exit(1);
+    }, cfg.shutdownTimeoutMs);
+    timer.unref();
+    void app.stop().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'stop failed');
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Builds the `liaison` command line. */
+function createProgram(): Command {
+  const program = new Command('liaison')
+    .description('Press-liaison network bot (mạng lưới phát ngôn): inquiries from the press to agency spokespersons.')
+    .showHelpAfterError();
+
+  program.command('start')
+    .description('Run the bot: migrate, start the channels, the queues and the HTTP server.')
+    .addOption(new Option('--role <role>', 'which parts to run: all, web (channels + HTTP), worker (queues)').choices(['all', 'web', 'worker']).default('all'))
+    .action((opts: { role: ProcessRole }) => start(opts).catch(fail));
+
+  program.command('migrate')
+    .description('Apply pending database migrations and exit.')
+    .action(() => withDb(async () => { console.log('Database is up to date.'); }).catch(fail));
+
+  program.command('import')
+    .description(`Import a CSV file into the directory. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
+    .addArgument(new Command().createArgument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
+    .argument('<file>', 'path of the UTF-8 CSV file (formats in README.md)')
+    .action((kind: (typeof IMPORT_KINDS)[number], file: string) => withDb(async ({ db }) => {
+      const result = await importCsvFile(db, kind, file, systemClock.now());
+      if (!result.ok) {
+        console.error(`Nothing was imported: ${result.errors.length} problem(s).`);
+        result.errors.forEach((e) => console.error(e));
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`Imported ${result.rows} ${kind} row(s): ${result.inserted} new, ${result.updated} updated.`);
+    }).catch(fail));
+
+  program.command('sample')
+    .description('Load the sample network (Thành phố Huế: departments, communes, topics, outlets, people with invite codes).')
+    .action(() => withDb(async ({ db }) => {
+      const summary = await loadSampleNetwork(db, systemClock.now());
+      const counts = summary.files.map((f) => `${f.rows} ${f.kind} (${f.inserted} new, ${f.updated} updated)`);
+      console.log(`Sample network loaded: ${counts.join(', ')}.`);
+      console.log('Invite codes: npm run liaison -- invites export');
+    }).catch(fail));
+
+  const invites = program.command('invites').description('Invite codes and deep links.');
+  invites.command('export')
+    .description('Write every invited person\'s code and Telegram deep link as CSV.')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .option('--bot-username <name>', 'bot username for t.me links (default TELEGRAM_BOT_USERNAME)')
+    .addOption(new Option('--role <role>', 'only people holding this role').choices([...ROLES]))
+    .action((opts: { out?: string; botUsername?: string; role?: Role }) => withDb(async ({ db }) => {
+      const botUsername = opts.botUsername ?? config().telegram?.username;
+      const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}) });
+      if (opts.out) {
+        writeFileSync(opts.out, csv, { mode: 0o600 });
+        console.log(`Wrote ${opts.out}`);
+      } else process.stdout.write(csv);
+    }).catch(fail));
+
+  return program;
+}
+
+await createProgram().parseAsync(process.argv);

@@ -1,0 +1,155 @@
+import { collectDefaultMetrics } from 'prom-client';
+import type { ChatAdapter, Platform } from '../adapters/types.js';
+import { createTelegramAdapter } from '../adapters/telegram/index.js';
+import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { loadSampleNetwork } from './import/sample.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { reportUnreachable } from '../flows/delivery.js';
+import type { Config } from './config.js';
+import { createHttpServer } from './http/server.js';
+import { createMetrics } from './http/metrics.js';
+import { createInboundProcessor } from './inbound/processor.js';
+import { createScrubber, type Logger } from './logger.js';
+import { createOutboxDispatcher } from './outbox/index.js';
+import { startPrivateRedis } from './redis/private-server.js';
+import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
+import type { Clock } from './time/clock.js';
+
+/** Which parts of the bot this process runs (`liaison start --role`). */
+export type ProcessRole = 'all' | 'web' | 'worker';
+
+/** Thrown when `start` is asked to run with no chat channel configured. */
+export class NoChannelError extends Error {
+  constructor() {
+    super([
+      'No chat channel is configured, so the bot has nobody to talk to.',
+      'Set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or in .env, for example:',
+      '  TELEGRAM_BOT_TOKEN=123456:ABC… npm start',
+      'To try the bot against a local Bot API server, also set TELEGRAM_API_ROOT=http://127.0.0.1:<port>.',
+    ].join('\n'));
+    this.name = 'NoChannelError';
+  }
+}
+
+/** A running bot. */
+export interface App {
+  /** True when this start found an empty directory and loaded the sample network. */
+  sampleLoaded: boolean;
+  /** The HTTP port actually bound (webhooks, /healthz, /metrics); undefined for workers. */
+  httpPort?: number;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  db: DbHandle;
+  /** Stops receiving, finishes in-flight work, closes queues, the database and a private Redis. */
+  stop(): Promise<void>;
+}
+
+/** Dependencies the composition root takes from outside (tests pass their own). */
+export interface StartOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: Clock;
+  role?: ProcessRole;
+  /** Use this database handle instead of opening `config.databaseUrl` (tests). */
+  db?: DbHandle;
+  /** Use this Redis instead of `config.redisUrl` or a private server (tests). */
+  redis?: RedisTarget;
+}
+
+function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform, ChatAdapter> {
+  const adapters = new Map<Platform, ChatAdapter>();
+  if (config.telegram) {
+    adapters.set('telegram', createTelegramAdapter({
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
+      ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
+      ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
+      logger: logger.child({ adapter: 'telegram' }),
+    }));
+  }
+  return adapters;
+}
+
+/**
+ * Builds and starts everything in order: database (migrated) → Redis → adapters → dispatcher →
+ * inbound pipeline → HTTP → receiving. Stops in the reverse order.
+ */
+export async function startApp(o: StartOptions): Promise<App> {
+  const { config, logger, clock } = o;
+  const role = o.role ?? 'all';
+  const adapters = createAdapters(config, logger);
+  if (adapters.size === 0) throw new NoChannelError();
+
+  const db = o.db ?? createDb({ url: config.databaseUrl });
+  const migrated = await migrateToLatest(db.db);
+  logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
+  const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
+  if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
+
+  const privateRedis = o.redis || config.redisUrl ? undefined : await startPrivateRedis({ bin: config.redisServerBin, dataDir: config.dataDir, logger });
+  const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
+  logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
+
+  const metrics = createMetrics();
+  if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
+  const dispatcher = createOutboxDispatcher({
+    db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
+    concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
+    metrics, scrub: createScrubber(config.secrets),
+    onUnreachable: async (row, reason) => {
+      const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
+      await dispatcher.enqueue(ids);
+    },
+  });
+  const inbound = createInboundProcessor({
+    db: db.db, clock, logger: logger.child({ part: 'inbound' }),
+    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale },
+    enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+    onEvent: (platform, kind, duplicate) => {
+      metrics.inboundEventsTotal.inc({ platform, kind });
+      if (duplicate) metrics.inboundDuplicatesTotal.inc({ platform });
+    },
+  });
+
+  if (role !== 'web') await dispatcher.start();
+  const reconciled = await dispatcher.reconcile();
+  const recovered = await inbound.recover();
+  logger.info({ reconciled, recovered }, 'reconciled undelivered messages and unprocessed events');
+
+  const http = role === 'worker' ? undefined : createHttpServer({
+    host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
+    webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
+    ...(config.metricsEnabled ? { metrics: metrics.registry } : {}),
+    health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
+  });
+  const bound = http ? await http.start() : undefined;
+  if (role !== 'worker') {
+    for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    logger.info('stopping');
+    if (role !== 'worker') for (const adapter of adapters.values()) await adapter.stop().catch((err: unknown) => logger.warn({ err }, 'adapter stop failed'));
+    await http?.close();
+    await inbound.drain();
+    await dispatcher.close();
+    if (!o.db) await db.close();
+    await privateRedis?.stop();
+    logger.info('stopped');
+  })());
+
+  return { ...(bound ? { httpPort: bound.port } : {}), sampleLoaded, adapters, db, stop };
+}
+
+async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
+  const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  if (Number(row.n) > 0) return false;
+  await loadSampleNetwork(db, now);
+  return true;
+}
+
+/** One line for the operator saying where things are (no secrets). */
+export function describeDeployment(config: Readonly<Config>): string {
+  const database = isPostgresUrl(config.databaseUrl) ? 'PostgreSQL' : `SQLite (${config.databaseUrl})`;
+  const redis = config.redisUrl ? 'Redis at REDIS_URL' : `private redis-server under ${config.dataDir}/redis`;
+  return `database: ${database}; queues: ${redis}; HTTP: ${config.http.host}:${config.http.port}`;
+}
