@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import { Telegraf } from 'telegraf';
+import type {
+  AdapterCapabilities, ChatAdapter, InboundHandler, OutboundMessage, SendOptions, SendResult,
+  WebhookRequest, WebhookResponse,
+} from '../types.js';
+import { createUpdateDispatcher } from './dispatch.js';
+import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
+import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
+import { sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
+import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
+
+export { TELEGRAM_WEBHOOK_PATH } from './webhook.js';
+
+/** Options of {@link createTelegramAdapter}. */
+export interface TelegramAdapterOptions {
+  /** Bot token from @BotFather. Never logged; scrubbed from every error message. */
+  token: string;
+  /** Bot API origin without a path, e.g. `https://api.telegram.org` or a local fake's `http://127.0.0.1:1234`. */
+  apiRoot: string;
+  /** `polling`: long-poll getUpdates (one process only). `webhook`: Telegram POSTs to {@link webhookUrl}. */
+  mode: 'polling' | 'webhook';
+  /** Required in webhook mode: echoed by Telegram in `X-Telegram-Bot-Api-Secret-Token`; 1–256 of `A-Za-z0-9_-`. */
+  webhookSecret?: string;
+  /** Required in webhook mode: the full public URL registered with setWebhook on `start`. */
+  webhookUrl?: string;
+  logger: Logger;
+  /** Long-poll timeout of each getUpdates call, in seconds. Default 30. */
+  pollingTimeoutS?: number;
+}
+
+/** The Telegram {@link ChatAdapter}, plus the bot's own username. */
+export type TelegramAdapter = ChatAdapter & {
+  /** The bot's `@username` without `@`, from getMe (called once, then cached). Throws ChatError. */
+  botUsername(): Promise<string>;
+};
+
+/** What the Telegram adapter supports. */
+export const TELEGRAM_CAPABILITIES: AdapterCapabilities = Object.freeze({
+  buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH,
+});
+
+const DEFAULT_POLLING_TIMEOUT_S = 30;
+
+/** Builds the Telegram adapter; nothing touches the network until `start`, `send` or `botUsername`. */
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
+  assertValidOptions(options);
+  const scrub = createTokenScrubber(options.token);
+  const toError = (err: unknown) => toChatError(err, scrub);
+  const state: AdapterState = { stopped: false, inflight: new Set() };
+  const bot = createBot(options, scrub, () => state.onEvent);
+  const botUsername = createBotUsername(bot, toError);
+  return {
+    platform: 'telegram',
+    capabilities: TELEGRAM_CAPABILITIES,
+    botUsername,
+    ...(options.mode === 'webhook' ? { webhook: createWebhook(bot, options, state) } : {}),
+    async start(onEvent: InboundHandler): Promise<void> {
+      if (state.onEvent || state.stopped) throw new Error('telegram adapter: start() may be called once, before stop()');
+      state.onEvent = onEvent;
+      try {
+        await botUsername();
+        if (options.mode === 'webhook') {
+          await bot.telegram.setWebhook(options.webhookUrl ?? '', {
+            secret_token: options.webhookSecret, allowed_updates: [...ALLOWED_UPDATES],
+          }).catch((err: unknown) => { throw toError(err); });
+          return;
+        }
+      } catch (err) {
+        state.onEvent = undefined;
+        throw err;
+      }
+      if (state.stopped) return; // stop() was called while getMe was in flight
+      const timeoutS = options.pollingTimeoutS ?? DEFAULT_POLLING_TIMEOUT_S;
+      state.polling = startPolling(bot, { timeoutS, logger: options.logger, scrub });
+    },
+    stop(): Promise<void> {
+      state.stopping ??= (async () => {
+        state.stopped = true;
+        await state.polling?.stop();
+        await Promise.allSettled([...state.inflight]);
+      })();
+      return state.stopping;
+    },
+    send(chatId: string, message: OutboundMessage, sendOptions?: SendOptions): Promise<SendResult> {
+      return sendTelegramMessage({ telegram: bot.telegram, toError }, chatId, message, sendOptions);
+    },
+  };
+}
+
+interface AdapterState {
+  onEvent?: InboundHandler;
+  stopped: boolean;
+  polling?: PollingHandle;
+  stopping?: Promise<void>;
+  /** Webhook updates being handled, so `stop` can wait for them. */
+  inflight: Set<Promise<unknown>>;
+}
+
+function createBot(
+  options: TelegramAdapterOptions, scrub: (text: string) => string, handler: () => InboundHandler | undefined,
+): Telegraf {
+  const { logger } = options;
+  const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+  // telegraf's default handler prints the whole update (personal data) to stderr and rethrows.
+  bot.catch((err, ctx) => {
+    logger.error({ err: toScrubbedError(err, scrub), updateId: ctx.update.update_id }, 'telegram update handling failed');
+    // In webhook mode the rejection becomes a 500, so Telegram redelivers the update.
+    if (options.mode === 'webhook') throw err;
+  });
+  const dispatch = createUpdateDispatcher({
+    logger, scrub, handler, now: () => new Date(),
+    answerCallbackQuery: (id) => bot.telegram.answerCbQuery(id),
+  });
+  bot.use((ctx) => dispatch(ctx.update));
+  return bot;
+}
+
+/** getMe once, cached; also sets `bot.botInfo` so telegraf never calls getMe per update. */
+function createBotUsername(bot: Telegraf, toError: (err: unknown) => Error): () => Promise<string> {
+  let me: Promise<string> | undefined;
+  return () => {
+    me ??= bot.telegram.getMe().then((info) => {
+      bot.botInfo = info;
+      return info.username;
+    }, (err: unknown) => {
+      me = undefined;
+      throw toError(err);
+    });
+    return me;
+  };
+}
+
+function createWebhook(
+  bot: Telegraf, options: TelegramAdapterOptions, state: AdapterState,
+): NonNullable<ChatAdapter['webhook']> {
+  const handle = createWebhookHandler({
+    secret: options.webhookSecret ?? '',
+    logger: options.logger,
+    isReceiving: () => state.onEvent !== undefined && !state.stopped && bot.botInfo !== undefined,
+    handleUpdate: (update) => track(state.inflight, bot.handleUpdate(update as unknown as Parameters<Telegraf['handleUpdate']>[0])),
+  });
+  return { path: TELEGRAM_WEBHOOK_PATH, handle: (req: WebhookRequest): Promise<WebhookResponse> => handle(req) };
+}
+
+function track<T>(inflight: Set<Promise<unknown>>, work: Promise<T>): Promise<T> {
+  inflight.add(work);
+  const forget = () => { inflight.delete(work); };
+  work.then(forget, forget);
+  return work;
+}
+
+function assertValidOptions(options: TelegramAdapterOptions): void {
+  if (options.token.length === 0) throw new Error('telegram adapter: token is empty');
+  const apiRoot = new URL(options.apiRoot);
+  if (apiRoot.pathname !== '/' || apiRoot.search !== '') {
+    throw new Error('telegram adapter: apiRoot must be an origin without a path');
+  }
+  if (options.pollingTimeoutS !== undefined && !(Number.isInteger(options.pollingTimeoutS) && options.pollingTimeoutS >= 0)) {
+    throw new Error('telegram adapter: pollingTimeoutS must be a non-negative integer');
+  }
+  if (options.mode !== 'webhook') return;
+  if (!options.webhookUrl) throw new Error('telegram adapter: webhookUrl is required in webhook mode');
+  if (!/^[A-Za-z0-9_-]{1,256}$/.test(options.webhookSecret ?? '')) {
+    throw new Error('telegram adapter: webhookSecret (1-256 of A-Za-z0-9_-) is required in webhook mode');
+  }
+}

@@ -1,0 +1,86 @@
+import type { Telegram } from 'telegraf';
+import {
+  BadRequestError, ChatError, TransientError, encodeButtonData, splitText,
+  type Button, type OutboundMessage, type SendOptions, type SendResult,
+} from '../types.js';
+
+/** Telegram's limit on one text message, in characters. */
+export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
+
+type InlineKeyboard = { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+type SendMessageExtra = NonNullable<Parameters<Telegram['sendMessage']>[2]>;
+
+/** What {@link sendTelegramMessage} needs from the adapter. */
+export interface SendDeps {
+  telegram: Pick<Telegram, 'sendMessage'>;
+  /** Maps anything the client throws to a {@link ChatError}. */
+  toError: (err: unknown) => ChatError;
+}
+
+/**
+ * Sends a message as one or more plain-text parts of at most {@link TELEGRAM_MAX_TEXT_LENGTH}
+ * characters, in order. Only part 0 replies to `message.replyTo`; only the last part carries the
+ * buttons. Parts before `options.skipParts` are not sent; when every part was already sent the
+ * result is `{messageId: '', messageIds: []}`.
+ * @returns the ids of the parts sent by this call; `messageId` is the first of them.
+ * @throws {ChatError} only; a failing `onPartSent` is wrapped in a {@link TransientError}.
+ */
+export async function sendTelegramMessage(
+  deps: SendDeps, chatId: string, message: OutboundMessage, options: SendOptions = {},
+): Promise<SendResult> {
+  const parts = splitText(message.text, TELEGRAM_MAX_TEXT_LENGTH);
+  // Built before the first part goes out, so an oversized button cannot fail halfway through.
+  const keyboard = toInlineKeyboard(message.buttons);
+  const messageIds: string[] = [];
+  for (let index = toSkipCount(options.skipParts); index < parts.length; index += 1) {
+    const extra = toExtra(index === 0 ? message.replyTo : undefined, index === parts.length - 1 ? keyboard : undefined);
+    const sent = await deps.telegram.sendMessage(chatId, parts[index]!, extra).catch((err: unknown) => {
+      throw deps.toError(err);
+    });
+    const messageId = String(sent.message_id);
+    messageIds.push(messageId);
+    await notifyPartSent(options.onPartSent, index, messageId);
+  }
+  return { messageId: messageIds[0] ?? '', messageIds };
+}
+
+function toSkipCount(skipParts: number | undefined): number {
+  return skipParts !== undefined && Number.isFinite(skipParts) ? Math.max(0, Math.floor(skipParts)) : 0;
+}
+
+function toExtra(replyTo: string | undefined, keyboard: InlineKeyboard | undefined): SendMessageExtra {
+  const extra: SendMessageExtra = {};
+  if (replyTo !== undefined) {
+    extra.reply_parameters = { message_id: Number(replyTo), allow_sending_without_reply: true };
+  }
+  if (keyboard) extra.reply_markup = keyboard;
+  return extra;
+}
+
+/** Our button rows as an inline keyboard; `undefined` when there are no buttons. */
+export function toInlineKeyboard(buttons: Button[][] | undefined): InlineKeyboard | undefined {
+  const rows = (buttons ?? []).filter((row) => row.length > 0);
+  if (rows.length === 0) return undefined;
+  try {
+    return {
+      inline_keyboard: rows.map((row) => row.map((button) => ({
+        text: button.label,
+        callback_data: encodeButtonData(button.action, button.payload),
+      }))),
+    };
+  } catch (err) {
+    throw new BadRequestError(err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+async function notifyPartSent(
+  onPartSent: SendOptions['onPartSent'], index: number, messageId: string,
+): Promise<void> {
+  if (!onPartSent) return;
+  try {
+    await onPartSent(index, messageId);
+  } catch (err) {
+    if (err instanceof ChatError) throw err;
+    throw new TransientError(`onPartSent failed after part ${index}`, undefined, { cause: err });
+  }
+}

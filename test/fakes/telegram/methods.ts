@@ -1,0 +1,151 @@
+import type { ChatStore } from './chat-store.js';
+import { badRequest, toChatId, toInteger } from './http.js';
+import type { UpdateQueue } from './update-queue.js';
+import type { WebhookPusher } from './webhook-pusher.js';
+import type { CallbackAnswerRecord, SentRecord, TgInlineKeyboard, TgMessage, TgUser } from './types.js';
+
+/** The fake's state as the method handlers see it. */
+export interface FakeState {
+  bot: TgUser;
+  chats: ChatStore;
+  queue: UpdateQueue;
+  pusher: WebhookPusher;
+  /** Callback query id → answered yet. */
+  callbackQueries: Map<string, boolean>;
+  sent: SentRecord[];
+  callbackAnswers: CallbackAnswerRecord[];
+  now(): Date;
+}
+
+type Params = Record<string, unknown>;
+type MethodHandler = (params: Params, state: FakeState) => unknown;
+
+const MAX_TEXT_LENGTH = 4096;
+const MAX_CALLBACK_DATA_BYTES = 64;
+
+/** Bot API methods the fake implements, except getUpdates (a long poll, served by the server). */
+export const METHODS: Readonly<Record<string, MethodHandler>> = {
+  getMe: (_params, state) => ({ ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+  setWebhook: setWebhook,
+  deleteWebhook: (params, state) => {
+    const moved = state.pusher.drain();
+    state.pusher.target = undefined;
+    if (!isTrue(params.drop_pending_updates)) for (const update of moved) state.queue.enqueue(update);
+    else state.queue.drain();
+    return true;
+  },
+  getWebhookInfo: (_params, state) => ({
+    url: state.pusher.target?.url ?? '',
+    has_custom_certificate: false,
+    pending_update_count: state.pusher.target ? state.pusher.pendingCount : state.queue.pendingCount,
+    ...(state.pusher.lastError
+      ? { last_error_date: Math.floor(state.pusher.lastError.at.getTime() / 1000), last_error_message: state.pusher.lastError.message }
+      : {}),
+  }),
+  sendMessage: sendMessage,
+  answerCallbackQuery: (params, state) => {
+    const id = typeof params.callback_query_id === 'string' ? params.callback_query_id : '';
+    if (state.callbackQueries.get(id) !== false) {
+      throw badRequest('query is too old and response timeout expired or query ID is invalid');
+    }
+    state.callbackQueries.set(id, true);
+    const record: CallbackAnswerRecord = { callbackQueryId: id, at: state.now() };
+    if (typeof params.text === 'string') record.text = params.text;
+    if (params.show_alert !== undefined) record.showAlert = isTrue(params.show_alert);
+    state.callbackAnswers.push(record);
+    return true;
+  },
+  editMessageText: (params, state) => {
+    if (typeof params.text !== 'string' || params.text.length === 0) throw badRequest('message text is empty');
+    return editBotMessage(params, state, { text: params.text, replyMarkup: toKeyboard(params.reply_markup) ?? null });
+  },
+  editMessageReplyMarkup: (params, state) =>
+    editBotMessage(params, state, { replyMarkup: toKeyboard(params.reply_markup) ?? null }),
+};
+
+function setWebhook(params: Params, state: FakeState): true {
+  const url = typeof params.url === 'string' ? params.url : '';
+  if (url === '') return METHODS.deleteWebhook!({}, state) as true;
+  if (!/^https?:\/\//.test(url)) throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+  const allowedUpdates = Array.isArray(params.allowed_updates)
+    ? params.allowed_updates.filter((k): k is string => typeof k === 'string')
+    : state.pusher.target?.allowedUpdates ?? [];
+  state.pusher.target = { url, allowedUpdates, ...(typeof params.secret_token === 'string' ? { secretToken: params.secret_token } : {}) };
+  const pending = state.queue.drain();
+  if (!isTrue(params.drop_pending_updates)) for (const update of pending) state.pusher.push(update);
+  return true;
+}
+
+function sendMessage(params: Params, state: FakeState): TgMessage {
+  const chatId = requireChat(params, state);
+  const text = params.text;
+  if (typeof text !== 'string' || text.trim().length === 0) throw badRequest('message text is empty');
+  if (text.length > MAX_TEXT_LENGTH) throw badRequest('message is too long');
+  const replyTo = findReplyTarget(params, chatId, state);
+  const replyMarkup = toKeyboard(params.reply_markup);
+  const message = state.chats.add(chatId, { from: state.bot, text, replyTo, replyMarkup });
+  const record: SentRecord = { chatId, messageId: message.message_id, text, at: state.now() };
+  if (replyTo) record.replyToMessageId = replyTo.message_id;
+  if (replyMarkup) record.replyMarkup = replyMarkup;
+  state.sent.push(record);
+  return message;
+}
+
+function requireChat(params: Params, state: FakeState): number {
+  const chatId = toChatId(params.chat_id);
+  if (chatId === undefined) throw badRequest('chat_id is empty');
+  if (!state.chats.has(chatId)) throw badRequest('chat not found');
+  return chatId;
+}
+
+/** reply_parameters (Bot API 7) or the legacy reply_to_message_id / allow_sending_without_reply. */
+function findReplyTarget(params: Params, chatId: number, state: FakeState): TgMessage | undefined {
+  const reply = isRecord(params.reply_parameters) ? params.reply_parameters : undefined;
+  const messageId = toInteger(reply ? reply.message_id : params.reply_to_message_id);
+  if (messageId === undefined) return undefined;
+  const target = state.chats.get(chatId, messageId);
+  const allowMissing = isTrue(reply ? reply.allow_sending_without_reply : params.allow_sending_without_reply);
+  if (!target && !allowMissing) throw badRequest('message to be replied not found');
+  return target;
+}
+
+function toKeyboard(value: unknown): TgInlineKeyboard | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value) || !Array.isArray(value.inline_keyboard)) throw badRequest('fake supports inline keyboards only');
+  for (const row of value.inline_keyboard as unknown[]) {
+    if (!Array.isArray(row)) throw badRequest("field \"inline_keyboard\" of the InlineKeyboardMarkup should be an Array of Arrays");
+    for (const button of row as unknown[]) assertButton(button);
+  }
+  return value as unknown as TgInlineKeyboard;
+}
+
+function assertButton(button: unknown): void {
+  if (!isRecord(button) || typeof button.text !== 'string' || button.text.length === 0) throw badRequest('button text is empty');
+  const data = button.callback_data;
+  if (typeof data !== 'string') throw badRequest('fake supports callback_data buttons only');
+  const bytes = Buffer.byteLength(data, 'utf8');
+  if (bytes === 0 || bytes > MAX_CALLBACK_DATA_BYTES) throw badRequest('BUTTON_DATA_INVALID');
+}
+
+function editBotMessage(
+  params: Params, state: FakeState, change: { text?: string; replyMarkup: TgInlineKeyboard | null },
+): TgMessage {
+  const chatId = requireChat(params, state);
+  const messageId = toInteger(params.message_id);
+  const message = messageId === undefined ? undefined : state.chats.get(chatId, messageId);
+  if (!message || messageId === undefined) throw badRequest('message to edit not found');
+  if (message.from?.id !== state.bot.id) throw badRequest("message can't be edited");
+  const sameText = change.text === undefined || change.text === message.text;
+  if (sameText && JSON.stringify(change.replyMarkup ?? undefined) === JSON.stringify(message.reply_markup)) {
+    throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+  }
+  return state.chats.edit(chatId, messageId, change)!;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
