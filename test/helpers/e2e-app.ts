@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startApp, type App } from '../../src/main.js';
 import { systemClock } from '../../src/time/clock.js';
-import { createFakeTelegram, type FakeTelegram, type FakeUser, type SentRecord, type TgMessage } from '../fakes/telegram-bot-api.js';
+import { createFakeTelegram, type FakeUser, type SentRecord, type TgMessage } from '../fakes/telegram-bot-api.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export const E2E_TOKEN = '123456789:AAE2eTestTokenForTheFakeBotApi_0123';
