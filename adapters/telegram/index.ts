@@ -105,8 +105,9 @@ function createBot(
   // telegraf's default handler prints the whole update (personal data) to stderr and rethrows.
   bot.catch((err, ctx) => {
     logger.error({ err: toScrubbedError(err, scrub), updateId: ctx.update.update_id }, 'telegram update handling failed');
-    // In webhook mode the rejection becomes a 500, so Telegram redelivers the update.
-    if (options.mode === 'webhook') throw err;
+    // Rethrown so the update is delivered again: webhook → 500 (Telegram retries), polling → our
+    // loop does not move the offset past it.
+    throw err;
   });
   const dispatch = createUpdateDispatcher({
     logger, scrub, handler, now: () => new Date(),

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Telegraf, Telegram } from 'telegraf';
+import { TelegramError, type Telegraf } from 'telegraf';
 import { toScrubbedError } from './errors.js';
 
 /** The update kinds the adapter asks Telegram for; everything else is never delivered. */
@@ -11,41 +12,41 @@ export interface PollingOptions {
   timeoutS: number;
   logger: Logger;
   scrub: (text: string) => string;
+  /** Longest wait between failed attempts, in ms. Default 30 000. */
+  maxBackoffMs?: number;
 }
 
 /** A running long-poll loop. */
 export interface PollingHandle {
-  /** Stops polling; resolves once in-flight handlers finished and the offset was confirmed. Idempotent. */
+  /** Stops polling at once (aborting the long poll and any wait); resolves when the loop ended. Idempotent. */
   stop(): Promise<void>;
 }
 
+type Update = Parameters<Telegraf['handleUpdate']>[0];
+type CallOptions = NonNullable<Parameters<Telegraf['telegram']['callApi']>[2]>;
+
+/** telegraf's types name the `abort-controller` polyfill; node-fetch accepts the native signal. */
+function abortable(signal: AbortSignal): CallOptions {
+  return { signal } as unknown as CallOptions;
+}
+
 /**
- * Starts telegraf's long polling. `bot.launch()` is not awaited: it resolves only when polling
- * stops. Its rejection (401, 409 when a webhook or another poller is active) is logged.
- *
- * Why awaiting `onEvent` inside the handler matters: telegraf's `Polling` moves its local offset
- * as soon as a batch arrives, but Telegram confirms updates only on the *next* getUpdates, which
- * the loop sends after `Promise.all(handlers)` for the batch settled. So a crash while `onEvent`
- * persists leaves the update unconfirmed and Telegram redelivers it. A handler that *fails* is
- * confirmed anyway (bot.catch swallows it; rethrowing would end polling, and its `finally` syncs
- * the offset regardless), so in polling mode a failed `onEvent` loses that update.
+ * Our own getUpdates loop instead of `bot.launch()`, for two reasons. telegraf's loop confirms an
+ * update even when its handler failed (a failed persist would lose the update) and sleeps in
+ * waits that `stop()` cannot interrupt. Here the offset moves past an update only after
+ * `bot.handleUpdate` resolved (the event is persisted); a failure retries the same update after
+ * a backoff, so nothing is lost, and every wait is abortable.
  */
 export function startPolling(bot: Telegraf, options: PollingOptions): PollingHandle {
-  let stopping = false;
-  interceptLongPoll(bot.telegram, options.timeoutS, () => stopping);
-  const done = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+  const controller = new AbortController();
+  const done = runLoop(bot, options, controller.signal).catch((err: unknown) => {
     options.logger.error({ err: toScrubbedError(err, options.scrub) }, 'telegram polling stopped with an error');
   });
   let stopped: Promise<void> | undefined;
   return {
     stop() {
       stopped ??= (async () => {
-        stopping = true;
-        try {
-          bot.stop('adapter stop');
-        } catch {
-          // launch() has not reached its polling loop yet; its first getUpdates sees `stopping`.
-        }
+        controller.abort();
         await done;
       })();
       return stopped;
@@ -53,23 +54,52 @@ export function startPolling(bot: Telegraf, options: PollingOptions): PollingHan
   };
 }
 
-/**
- * telegraf 4.16 hard-codes `timeout: 50` for getUpdates and cannot be stopped before its loop
- * exists. Wrapping this client's `callApi` applies our timeout and turns a long poll requested
- * after `stop()` into the AbortError the loop treats as a clean end.
- */
-function interceptLongPoll(telegram: Telegram, timeoutS: number, isStopping: () => boolean): void {
-  const callApi = telegram.callApi.bind(telegram) as unknown as LooseCallApi;
-  const intercepted: LooseCallApi = (method, payload, callOptions) => {
-    if (method !== 'getUpdates' || !isRecord(payload) || !('timeout' in payload)) {
-      return callApi(method, payload, callOptions);
+async function runLoop(bot: Telegraf, o: PollingOptions, signal: AbortSignal): Promise<void> {
+  let offset = 0;
+  let failures = 0;
+  while (!signal.aborted) {
+    let updates: Update[];
+    try {
+      updates = await bot.telegram.callApi('getUpdates', { offset, timeout: o.timeoutS, allowed_updates: [...ALLOWED_UPDATES] }, abortable(signal));
+    } catch (err) {
+      if (signal.aborted) break;
+      if (err instanceof TelegramError && err.code === 401) throw err;
+      failures += 1;
+      o.logger.warn({ err: toScrubbedError(err, o.scrub), failures }, 'telegram getUpdates failed; retrying');
+      await pause(backoffMs(failures, err, o.maxBackoffMs), signal);
+      continue;
     }
-    if (isStopping()) return Promise.reject(Object.assign(new Error('polling stopped'), { name: 'AbortError' }));
-    return callApi(method, { ...payload, timeout: timeoutS }, callOptions);
-  };
-  telegram.callApi = intercepted as unknown as Telegram['callApi'];
+    failures = 0;
+    for (const update of updates) {
+      if (signal.aborted) break;
+      if (!(await handleOne(bot, update, o, signal))) break;
+      offset = update.update_id + 1;
+    }
+  }
+  // Confirms what was handled, so the next start (or another poller) does not receive it again.
+  if (offset > 0) await bot.telegram.callApi('getUpdates', { offset, limit: 1, timeout: 0 }).catch(() => undefined);
 }
 
-type LooseCallApi = (method: string, payload: unknown, callOptions?: unknown) => Promise<unknown>;
+/** Handles one update; on failure waits and returns false so the batch is fetched again from it. */
+async function handleOne(bot: Telegraf, update: Update, o: PollingOptions, signal: AbortSignal): Promise<boolean> {
+  try {
+    await bot.handleUpdate(update);
+    return true;
+  } catch (err) {
+    o.logger.error({ err: toScrubbedError(err, o.scrub), updateId: update.update_id }, 'telegram update not persisted; it will be fetched again');
+    await pause(backoffMs(1, err, o.maxBackoffMs), signal);
+    return false;
+  }
+}
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+/** 1 s, 2 s, 4 s … capped; at least the server's `retry_after`. A 409 (webhook set, another poller) waits long. */
+function backoffMs(failures: number, err: unknown, maxMs = 30_000): number {
+  const retryAfterS = err instanceof TelegramError ? err.parameters?.retry_after : undefined;
+  if (retryAfterS !== undefined) return retryAfterS * 1000;
+  if (err instanceof TelegramError && err.code === 409) return maxMs;
+  return Math.min(1000 * 2 ** (failures - 1), maxMs);
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
+}
