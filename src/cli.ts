@@ -8,6 +8,7 @@ import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { importCsvFile } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
+import { sampleTryLinks } from './import/sample.js';
 import { createLogger } from './logger.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { RedisUnavailableError } from './redis/private-server.js';
@@ -49,11 +50,14 @@ async function start(options: { role: ProcessRole }): Promise<void> {
   const app = await startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
   const telegram = app.adapters.get('telegram') as { botUsername?: () => Promise<string> } | undefined;
   const username = await telegram?.botUsername?.().catch(() => undefined);
+  const tryLinks = username ? await sampleTryLinks(app.db.db, username).catch(() => []) : [];
   console.log([
     `Mạng lưới phát ngôn bot is running (role: ${options.role}).`,
     describeDeployment(cfg),
+    app.sampleLoaded ? 'The directory was empty, so the sample network (Thành phố Huế) was loaded.' : '',
     username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
-    'Invite links: npm run liaison -- invites export · Stop: Ctrl+C',
+    tryLinks.length > 0 ? `Try it from different Telegram accounts, as:\n${tryLinks.join('\n')}` : '',
+    'All invite links: npm run liaison -- invites export · Stop: Ctrl+C',
   ].filter(Boolean).join('\n'));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'signal received');

@@ -127,14 +127,19 @@ export async function startApp(o: StartOptions): Promise<App> {
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
+    const t0 = Date.now();
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      await fn().catch((err: unknown) => logger.warn({ err, step: name }, 'stop step failed'));
+      logger.debug({ step: name, ms: Date.now() - t0 }, 'stop step done');
+    };
     logger.info('stopping');
-    if (role !== 'worker') for (const adapter of adapters.values()) await adapter.stop().catch((err: unknown) => logger.warn({ err }, 'adapter stop failed'));
-    await http?.close();
-    await inbound.drain();
-    await dispatcher.close();
-    if (!o.db) await db.close();
-    await privateRedis?.stop();
-    logger.info('stopped');
+    if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
+    await step('http', async () => http?.close());
+    await step('inbound', () => inbound.drain());
+    await step('dispatcher', () => dispatcher.close());
+    if (!o.db) await step('database', () => db.close());
+    await step('redis', async () => privateRedis?.stop());
+    logger.info({ ms: Date.now() - t0 }, 'stopped');
   })());
 
   return { ...(bound ? { httpPort: bound.port } : {}), sampleLoaded, adapters, db, stop };

@@ -42,3 +42,21 @@ export async function loadSampleNetwork(db: Db, now: Date): Promise<SampleSummar
   }
   return { files };
 }
+
+/** Sample people a first-time user can become, with what they demonstrate. */
+const TRY_AS: ReadonlyArray<{ invite: string; as: string }> = [
+  { invite: 'pv-hue-01', as: 'reporter (phóng viên, Báo Huế)' },
+  { invite: 'pn-syte-01', as: 'spokesperson (người phát ngôn, Sở Y tế)' },
+  { invite: 'dpv-vhtt-01', as: 'coordinator (đầu mối sàng lọc)' },
+];
+
+/**
+ * Deep links for trying the sample network, for the sample people whose invites are still
+ * unused (empty once the real directory replaced them or they were redeemed).
+ */
+export async function sampleTryLinks(db: Db, botUsername: string): Promise<string[]> {
+  const rows = await db.selectFrom('persons').select(['invite_code', 'invite_used_at'])
+    .where('invite_code', 'in', TRY_AS.map((t) => t.invite)).execute();
+  const unused = new Set(rows.filter((r) => r.invite_used_at === null).map((r) => r.invite_code));
+  return TRY_AS.filter((t) => unused.has(t.invite)).map((t) => `  ${t.as}: https://t.me/${botUsername}?start=${t.invite}`);
+}

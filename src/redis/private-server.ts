@@ -100,7 +100,9 @@ function chooseSocketPath(dir: string): { path: string; cleanup(): void } {
 
 function spawnRedis(bin: string, args: string[]): Promise<{ child: ChildProcess; exited: Promise<Exit> }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a terminal's Ctrl+C must reach only the bot, which stops Redis
+    // last, after the queues have drained.
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
     child.once('spawn', () => resolvePromise({ child, exited }));
     child.on('error', (err: NodeJS.ErrnoException) => {
