@@ -120,9 +120,10 @@ function createProgram(): Command {
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--bot-username <name>', 'bot username for t.me links (default TELEGRAM_BOT_USERNAME)')
     .addOption(new Option('--role <role>', 'only people holding this role').choices([...ROLES]))
-    .action((opts: { out?: string; botUsername?: string; role?: Role }) => withDb(async ({ db }) => {
+    .option('--bom', 'start the file with a UTF-8 BOM, so Excel shows Vietnamese diacritics')
+    .action((opts: { out?: string; botUsername?: string; role?: Role; bom?: boolean }) => withDb(async ({ db }) => {
       const botUsername = opts.botUsername ?? config().telegram?.username;
-      const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}) });
+      const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom) });
       if (opts.out) {
         writeFileSync(opts.out, csv, { mode: 0o600 });
         console.log(`Wrote ${opts.out}`);
