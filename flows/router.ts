@@ -93,6 +93,7 @@ async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise
   const ref = await findMessageRef(ctx.db, e.platform, e.chatId, e.replyTo ?? '');
   const inquiry = ref ? await findInquiry(ctx.db, ref.inquiry_id) : undefined;
   if (!ref || !inquiry) return false;
+  if (['staff_notice', 'followup_notice', 'answer', 'clarification'].includes(ref.kind) && (await refuseLength(ctx, 'reply', text))) return true;
   if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await submitAnswer(ctx, inquiry.id, text);
   else if (ref.kind === 'answer') await onFollowup(ctx, inquiry, text);
   else if (ref.kind === 'clarification') await onClarificationReply(ctx, inquiry, text);
@@ -100,7 +101,28 @@ async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise
   return true;
 }
 
+/** Shortest written reason for a decline or rejection, in characters (the reporter must understand it). */
+const MIN_REASON_CHARS = 10;
+/** Answers may be long (they are split on delivery), but not unbounded: this many question-lengths. */
+const ANSWER_LENGTH_FACTOR = 5;
+
+/** Refuses text that is too long (or, for reasons, too short) for this step; true when refused. */
+async function refuseLength(ctx: FlowContext, step: Dialog['step'] | 'reply', text: string): Promise<boolean> {
+  const reason = step === 'decline_reason' || step === 'reject_reason';
+  const max = ctx.settings.maxTextChars * (step === 'answer' || step === 'reply' ? ANSWER_LENGTH_FACTOR : 1);
+  if (text.length > max) {
+    await ctx.reply((t) => ({ text: t.textTooLong(max) }));
+    return true;
+  }
+  if (reason && text.length < MIN_REASON_CHARS) {
+    await ctx.reply((t) => ({ text: t.reasonTooShort(MIN_REASON_CHARS) }));
+    return true;
+  }
+  return false;
+}
+
 async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: string): Promise<void> {
+  if (await refuseLength(ctx, d.step, text)) return;
   switch (d.step) {
     case 'reg_name': case 'reg_outlet': case 'reg_card': return onRegistrationText(ctx, d, text);
     case 'ask_text': return (await mayAsk(ctx)) ? startAsk(ctx, text, e.messageId) : undefined;

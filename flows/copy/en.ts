@@ -57,6 +57,7 @@ export const en: Copy = {
   langSet: 'Language set to English.',
   langUsage: 'Usage: /lang vi or /lang en',
   textTooLong: (max) => `That text is too long (at most ${max} characters). Please shorten it and send it again.`,
+  reasonTooShort: (min) => `A reason needs at least ${min} characters so that its reader understands it. Please type it again (or /cancel).`,
   textOnly: 'For now the bot only reads text messages. Please type your message.',
   genericError: 'Sorry, something went wrong while handling your message. Please try again in a few minutes.',
   useButtons: 'Please choose one of the buttons above, or /cancel.',

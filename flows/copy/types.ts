@@ -44,6 +44,7 @@ export interface Copy {
   langSet: string;
   langUsage: string;
   textTooLong(max: number): string;
+  reasonTooShort(min: number): string;
   textOnly: string;
   genericError: string;
   useButtons: string;

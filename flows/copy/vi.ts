@@ -57,6 +57,7 @@ export const vi: Copy = {
   langSet: 'Đã chuyển sang tiếng Việt.',
   langUsage: 'Cách dùng: /lang vi hoặc /lang en',
   textTooLong: (max) => `Nội dung quá dài (tối đa ${max} ký tự). Vui lòng rút gọn rồi gửi lại.`,
+  reasonTooShort: (min) => `Lý do cần ít nhất ${min} ký tự để người nhận hiểu rõ. Vui lòng gõ lại (hoặc /cancel).`,
   textOnly: 'Hiện bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung.',
   genericError: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút.',
   useButtons: 'Vui lòng chọn một trong các nút ở tin nhắn trên, hoặc /cancel để huỷ.',

@@ -94,6 +94,9 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     await bot.press(HEALTH, 'Từ chối');
     expect(bot.last(HEALTH).buttons.flat().length).toBe(4);
     await bot.press(HEALTH, 'bí mật');
+    await bot.say(HEALTH, 'Không.');
+    expect(bot.last(HEALTH).text).toContain('ít nhất 10 ký tự');
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
     await bot.say(HEALTH, 'Thông tin cá nhân người bệnh được pháp luật bảo vệ.');
     const declined = bot.last(REPORTER);
     expect(declined.replyTo).toBe(questionId);
