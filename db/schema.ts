@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Platform } from '../adapters/types.js';
 
 /**
@@ -21,8 +21,9 @@ export const ORG_TYPES: readonly OrgType[] = [
   'government', 'ministry', 'province', 'department', 'agency', 'commune', 'special_zone', 'press_office',
 ];
 
-export type Role = 'reporter' | 'spokesperson' | 'coordinator' | 'contact' | 'admin';
-export const ROLES: readonly Role[] = ['reporter', 'spokesperson', 'coordinator', 'contact', 'admin'];
+/** `leader`: the network's leader (e.g. a provincial vice-chair), the last rung of escalation. */
+export type Role = 'reporter' | 'spokesperson' | 'coordinator' | 'contact' | 'admin' | 'leader';
+export const ROLES: readonly Role[] = ['reporter', 'spokesperson', 'coordinator', 'contact', 'admin', 'leader'];
 
 /** Kinds of spokesperson (rules.md "Who speaks"). */
 export type SpokespersonKind = 'regular' | 'authorised' | 'head';
@@ -46,6 +47,21 @@ export const OPEN_INQUIRY_STATUSES: readonly InquiryStatus[] = ['screening', 'as
 
 export type DeclineGround = 'secret' | 'investigation' | 'unresolved' | 'draft_policy';
 export const DECLINE_GROUNDS: readonly DeclineGround[] = ['secret', 'investigation', 'unresolved', 'draft_policy'];
+
+/** Deadline classes (rules.md "Deadline classes"). */
+export type DeadlineClass = 'incident' | 'public_opinion' | 'routine' | 'forwarded_petition' | 'complaint_conclusion' | 'press_answer';
+export const DEADLINE_CLASSES: readonly DeadlineClass[] = ['incident', 'public_opinion', 'routine', 'forwarded_petition', 'complaint_conclusion', 'press_answer'];
+
+/** How a period is counted: `hours` on the wall clock; `days` per Civil Code Art. 148; `working_days` skipping rest days and holidays. */
+export type PeriodUnit = 'hours' | 'days' | 'working_days';
+
+/** `wall`: the clock runs day and night (hour periods); `working`: reminders only in office hours. */
+export type DeadlineCounting = 'wall' | 'working';
+
+/** Kinds of an entry in the official calendar. */
+export type CalendarDayKind = 'holiday' | 'day_off' | 'makeup_workday';
+
+export type ExtensionStatus = 'pending' | 'approved' | 'rejected';
 
 export type Rating = 'satisfied' | 'acceptable' | 'unsatisfied';
 export const RATINGS: readonly Rating[] = ['satisfied', 'acceptable', 'unsatisfied'];
@@ -79,6 +95,8 @@ export interface OrgsTable {
   valid_to: IsoDate | null;
   /** 1 when inquiries to this organisation go through the coordinating office first. */
   screening: number;
+  /** JSON office hours `[{"start":"07:30","end":"11:30"},…]`; null: the default 07:30–11:30, 13:30–17:00. */
+  office_hours: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -194,6 +212,18 @@ export interface InquiriesTable {
   resume_status: InquiryStatus | null;
   rating: Rating | null;
   rated_at: IsoInstant | null;
+  /** `wall` or `working`, from the rule (decides when reminders may be sent). */
+  deadline_counting: DeadlineCounting | null;
+  /** The due time before any approved extension (on-time-without-extension reports). */
+  original_due_at: IsoInstant | null;
+  /** Set while the clock is paused (waiting for the reporter's clarification). */
+  paused_at: IsoInstant | null;
+  /** Total paused time so far, in ms. */
+  paused_ms: Generated<number>;
+  /** Bumped whenever the deadline moves; part of deadline job ids so old jobs are recognisably stale. */
+  deadline_seq: Generated<number>;
+  /** 1 once a coordinator confirmed or changed the class. */
+  class_confirmed: Generated<number>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -275,6 +305,58 @@ export interface AuditEventsTable {
   after: string | null;
 }
 
+export interface CalendarDaysTable {
+  date: IsoDate;
+  kind: CalendarDayKind;
+  name: string;
+  /** Where the entry comes from (decision number, URL) — shown by `liaison calendar show`. */
+  source: string;
+  created_at: IsoInstant;
+}
+
+/** Years for which an official schedule was imported (it then replaces the statutory defaults). */
+export interface CalendarYearsTable {
+  year: number;
+  source: string;
+  imported_at: IsoInstant;
+}
+
+/** An agency's own period for a class (its internal spokesperson regulation). */
+export interface DeadlineOverridesTable {
+  id: Generated<number>;
+  org_id: number;
+  deadline_class: DeadlineClass;
+  amount: number;
+  unit: PeriodUnit;
+  legal_basis: string;
+  valid_from: IsoDate | null;
+  valid_to: IsoDate | null;
+  created_at: IsoInstant;
+  updated_at: IsoInstant;
+}
+
+export interface ExtensionRequestsTable {
+  id: Generated<number>;
+  inquiry_id: number;
+  requested_by_person_id: number | null;
+  reason: string;
+  proposed_due_at: IsoInstant;
+  status: ExtensionStatus;
+  decided_by_person_id: number | null;
+  decided_at: IsoInstant | null;
+  created_at: IsoInstant;
+}
+
+/** One reminder or escalation step that fired; the primary key makes firing idempotent. */
+export interface DeadlineEventsTable {
+  inquiry_id: number;
+  /** `remind` | `escalate` | `overdue`. */
+  kind: string;
+  /** Which step, e.g. `50`, `80`, `due`, `head`, `2026-11-24` (with the deadline_seq it belongs to). */
+  step: string;
+  fired_at: IsoInstant;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -289,6 +371,11 @@ export interface Database {
   outbox: OutboxTable;
   inbound_events: InboundEventsTable;
   audit_events: AuditEventsTable;
+  calendar_days: CalendarDaysTable;
+  calendar_years: CalendarYearsTable;
+  deadline_overrides: DeadlineOverridesTable;
+  extension_requests: ExtensionRequestsTable;
+  deadline_events: DeadlineEventsTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -304,3 +391,6 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type InquiryUpdate = Updateable<InquiriesTable>;
 export type AuditEvent = Selectable<AuditEventsTable>;
+export type CalendarDay = Selectable<CalendarDaysTable>;
+export type DeadlineOverride = Selectable<DeadlineOverridesTable>;
+export type ExtensionRequest = Selectable<ExtensionRequestsTable>;

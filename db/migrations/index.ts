@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as core from './2026-11-22-001-core.js';
+import * as deadlines from './2026-11-22-002-deadlines.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -7,4 +8,5 @@ import * as core from './2026-11-22-001-core.js';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-22-001-core': core,
+  '2026-11-22-002-deadlines': deadlines,
 };

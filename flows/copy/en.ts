@@ -14,7 +14,7 @@ const GROUNDS: Record<string, string> = {
 };
 const RATINGS: Record<string, string> = { satisfied: 'Satisfied', acceptable: 'Acceptable', unsatisfied: 'Unsatisfied' };
 const ROLES: Record<string, string> = {
-  reporter: 'reporter', spokesperson: 'spokesperson', coordinator: 'coordinator', contact: 'contact', admin: 'admin',
+  reporter: 'reporter', spokesperson: 'spokesperson', coordinator: 'coordinator', contact: 'contact', admin: 'admin', leader: 'leader',
 };
 
 function due(at: Date | string | null): string {

@@ -14,7 +14,7 @@ const GROUNDS: Record<string, string> = {
 };
 const RATINGS: Record<string, string> = { satisfied: 'Hài lòng', acceptable: 'Chấp nhận được', unsatisfied: 'Không hài lòng' };
 const ROLES: Record<string, string> = {
-  reporter: 'phóng viên', spokesperson: 'người phát ngôn', coordinator: 'đầu mối sàng lọc', contact: 'đầu mối truyền thông', admin: 'quản trị',
+  reporter: 'phóng viên', spokesperson: 'người phát ngôn', coordinator: 'đầu mối sàng lọc', contact: 'đầu mối truyền thông', admin: 'quản trị', leader: 'lãnh đạo',
 };
 
 function due(at: Date | string | null): string {
