@@ -42,7 +42,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
       `${file}:6: valid_from 2026-01-01 is after valid_to 2025-12-31`,
       `${file}:6: org_code "SGDDT" is not in the database (import organisations first)`,
       `${file}:7: invite_code "pv-hue-01" is also given to "PV-1" on line 2`,
-      `${file}:8: role "chairman" is not one of reporter, spokesperson, coordinator, contact, admin`,
+      `${file}:8: role "chairman" is not one of reporter, spokesperson, coordinator, contact, admin, leader`,
       `${file}:9: org_code "SYT" is a department; a contact belongs to a commune or special_zone`,
       `${file}:10: case_code is only for authorised spokespersons`,
       `${file}:10: case_code "CASE-1" is not the code of an inquiry in the database`,
