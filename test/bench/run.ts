@@ -1,0 +1,81 @@
+/**
+ * `npm run bench [-- --only inquiry|import] [-- --quick]`: runs the benchmarks and prints one
+ * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
+ * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { formatTable, round, type BenchRow } from './bench-helpers.js';
+import { findPostgres } from './bench-db.js';
+import { benchImport } from './import-bench.js';
+import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
+
+type Section = 'inquiry' | 'import';
+
+/** The parsed command line. */
+interface Options {
+  only?: Section;
+  quick: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+  if (values.only !== undefined && values.only !== 'inquiry' && values.only !== 'import') {
+    throw new Error(`--only takes "inquiry" or "import", not "${values.only}"`);
+  }
+  return { ...(values.only ? { only: values.only } : {}), quick: values.quick ?? false };
+}
+
+const started = performance.now();
+function log(message: string): void {
+  console.error(`[bench ${round((performance.now() - started) / 1000)} s] ${message}`);
+}
+
+/** A section's outcome: its rows and remarks, or why it broke. */
+interface SectionResult {
+  rows: BenchRow[];
+  notes: string[];
+  error?: unknown;
+}
+
+async function runSection(name: string, fn: () => Promise<{ rows: BenchRow[]; notes: string[] }>): Promise<SectionResult> {
+  log(`${name}: start`);
+  try {
+    const result = await fn();
+    log(`${name}: done`);
+    return result;
+  } catch (error) {
+    log(`${name}: FAILED`);
+    return { rows: [], notes: [], error };
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const postgresUrl = await findPostgres();
+  // The import bench reads TEST_POSTGRES_URL itself: cover PostgreSQL there too when the default server answers.
+  if (postgresUrl && !process.env.TEST_POSTGRES_URL) process.env.TEST_POSTGRES_URL = postgresUrl;
+  log(`PostgreSQL: ${postgresUrl ? 'available' : 'not available, SQLite only'}${options.quick ? '; quick run' : ''}`);
+
+  const results: SectionResult[] = [];
+  if (options.only !== 'import') {
+    results.push(await runSection('inquiry', () => benchInquiries({ plan: options.quick ? QUICK_PLAN : FULL_PLAN, postgresUrl, log })));
+  }
+  if (options.only !== 'inquiry') {
+    results.push(await runSection('import', async () => ({ rows: await benchImport(), notes: [] })));
+  }
+
+  console.log(formatTable(results.flatMap((r) => r.rows)));
+  for (const note of results.flatMap((r) => r.notes)) console.log(`note: ${note}`);
+  const errors = results.flatMap((r) => (r.error === undefined ? [] : [r.error]));
+  for (const error of errors) console.error(`bench broke: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.log(`bench took ${round((performance.now() - started) / 1000)} s`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+main().then((code) => {
+  process.exitCode = code;
+}, (err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  process.exitCode = 1;
+});
