@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as core from './2026-11-22-001-core.js';
 import * as deadlines from './2026-11-22-002-deadlines.js';
+import * as outboxChatIndex from './2026-11-22-003-outbox-chat-index.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -9,4 +10,5 @@ import * as deadlines from './2026-11-22-002-deadlines.js';
 export const migrations: Record<string, Migration> = {
   '2026-11-22-001-core': core,
   '2026-11-22-002-deadlines': deadlines,
+  '2026-11-22-003-outbox-chat-index': outboxChatIndex,
 };

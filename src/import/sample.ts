@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../../db/client.js';
+import { repoPath } from '../paths.js';
 import { importCsvText } from './import-csv.js';
 import { IMPORT_KINDS, type ImportKind } from './types.js';
 
@@ -35,7 +36,7 @@ export async function loadSampleNetwork(db: Db, now: Date): Promise<SampleSummar
   const files: SampleFileSummary[] = [];
   for (const kind of IMPORT_KINDS) {
     const file = SAMPLE_FILES[kind];
-    const text = await readFile(new URL(`../../db/sample/${file}`, import.meta.url), 'utf8');
+    const text = await readFile(repoPath('db', 'sample', file), 'utf8');
     const result = await importCsvText(db, kind, text, `db/sample/${file}`, now);
     if (!result.ok) throw new Error(`the sample network did not load:\n${result.errors.join('\n')}`);
     files.push({ kind, file, rows: result.rows, inserted: result.inserted, updated: result.updated });
