@@ -6,6 +6,7 @@ import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { importCalendarCsv, showCalendar } from './import/calendar.js';
 import { importCsvFile } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
@@ -112,6 +113,32 @@ function createProgram(): Command {
       const counts = summary.files.map((f) => `${f.rows} ${f.kind} (${f.inserted} new, ${f.updated} updated)`);
       console.log(`Sample network loaded: ${counts.join(', ')}.`);
       console.log('Invite codes: npm run liaison -- invites export');
+    }).catch(fail));
+
+  const calendar = program.command('calendar').description('The legal calendar: holidays, days off in lieu, make-up working days.');
+  calendar.command('import')
+    .description('Import an official yearly schedule (CSV date,kind,name,source; years from the file name, e.g. 2027.csv). It replaces the statutory defaults for those years. Nothing is imported if any row is bad.')
+    .argument('<file>', 'path of the UTF-8 CSV file')
+    .action((file: string) => withDb(async ({ db }) => {
+      const result = await importCalendarCsv(db, file, systemClock.now());
+      if (!result.ok) {
+        console.error(`Nothing was imported: ${result.errors.length} problem(s).`);
+        result.errors.forEach((e) => console.error(e));
+        process.exitCode = 1;
+        return;
+      }
+      console.log(`Imported ${result.rows} calendar row(s) for ${result.years.join(', ')}.`);
+    }).catch(fail));
+  calendar.command('show')
+    .description('Print a year\'s non-working days and make-up working days, official or statutory, with sources.')
+    .argument('<year>', 'four-digit year')
+    .action((year: string) => withDb(async ({ db }) => {
+      if (!/^\d{4}$/.test(year)) {
+        console.error('Year must have four digits, e.g. 2026.');
+        process.exitCode = 1;
+        return;
+      }
+      console.log(await showCalendar(db, Number(year)));
     }).catch(fail));
 
   const invites = program.command('invites').description('Invite codes and deep links.');
