@@ -1,0 +1,102 @@
+import type { Db } from '../client.js';
+import type { DeadlineClass, DeadlineOverride, InquiryStatus, IsoInstant } from '../schema.js';
+
+/**
+ * Statuses in which the deadline clock runs and reminders fire: from receipt (`screening`) until
+ * closed. `clarifying` is the pause while the reporter is asked a question.
+ */
+export const DEADLINE_RUNNING_STATUSES: readonly InquiryStatus[] = ['screening', 'assigned', 'acknowledged'];
+
+/** What the deadline scheduler needs of an inquiry (a narrow select, for batches of thousands). */
+export interface DeadlineInquiry {
+  id: number;
+  status: string;
+  org_id: number | null;
+  suggested_org_id: number | null;
+  received_at: IsoInstant;
+  due_at: IsoInstant | null;
+  deadline_counting: string | null;
+  paused_at: IsoInstant | null;
+  deadline_seq: number;
+}
+
+const DEADLINE_COLUMNS = [
+  'id', 'status', 'org_id', 'suggested_org_id', 'received_at', 'due_at', 'deadline_counting', 'paused_at', 'deadline_seq',
+] as const;
+
+/** `pg` returns some integers as strings; the scheduler does arithmetic on these. */
+function normalise(r: DeadlineInquiry): DeadlineInquiry {
+  return { ...r, id: Number(r.id), deadline_seq: Number(r.deadline_seq) };
+}
+
+/** The deadline fields of the given inquiries (any status; missing ids are simply absent). */
+export async function findDeadlineInquiries(db: Db, ids: readonly number[]): Promise<DeadlineInquiry[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('inquiries').select([...DEADLINE_COLUMNS]).where('id', 'in', [...ids]).execute();
+  return rows.map(normalise);
+}
+
+/** One page (by ascending id, after `afterId`) of inquiries whose deadline clock runs (open, not paused, with a due time). */
+export async function listRunningDeadlineInquiries(db: Db, page: { afterId: number; limit: number }): Promise<DeadlineInquiry[]> {
+  const rows = await db.selectFrom('inquiries').select([...DEADLINE_COLUMNS])
+    .where('status', 'in', [...DEADLINE_RUNNING_STATUSES]).where('due_at', 'is not', null).where('paused_at', 'is', null)
+    .where('id', '>', page.afterId).orderBy('id').limit(page.limit).execute();
+  return rows.map(normalise);
+}
+
+/** Overrides of `deadlineClass` held by any of `orgIds`, grouped by organisation. */
+export async function listOverrides(db: Db, orgIds: readonly number[], deadlineClass: DeadlineClass): Promise<Map<number, DeadlineOverride[]>> {
+  const byOrg = new Map<number, DeadlineOverride[]>();
+  if (orgIds.length === 0) return byOrg;
+  const rows = await db.selectFrom('deadline_overrides').selectAll()
+    .where('org_id', 'in', [...orgIds]).where('deadline_class', '=', deadlineClass).execute();
+  for (const row of rows) {
+    const o = { ...row, id: Number(row.id), org_id: Number(row.org_id), amount: Number(row.amount) };
+    byOrg.set(o.org_id, [...(byOrg.get(o.org_id) ?? []), o]);
+  }
+  return byOrg;
+}
+
+/** The raw office-hours JSON of each organisation (null: the default hours). */
+export async function officeHoursJsonByOrg(db: Db, orgIds: readonly number[]): Promise<Map<number, string | null>> {
+  const out = new Map<number, string | null>();
+  const unique = [...new Set(orgIds)];
+  if (unique.length === 0) return out;
+  const rows = await db.selectFrom('orgs').select(['id', 'office_hours']).where('id', 'in', unique).execute();
+  for (const row of rows) out.set(Number(row.id), row.office_hours);
+  return out;
+}
+
+/** One firing of a reminder or escalation step. */
+export interface DeadlineEventInput {
+  inquiryId: number;
+  /** `remind` | `escalate` | `overdue`. */
+  kind: string;
+  /** The step with the deadline_seq it belongs to, e.g. `r50-3`. */
+  step: string;
+  firedAt: IsoInstant;
+}
+
+/** Records a firing; false when it was already recorded (the step must not send again). */
+export async function recordDeadlineEvent(db: Db, e: DeadlineEventInput): Promise<boolean> {
+  const inserted = await db.insertInto('deadline_events')
+    .values({ inquiry_id: e.inquiryId, kind: e.kind, step: e.step, fired_at: e.firedAt })
+    .onConflict((oc) => oc.columns(['inquiry_id', 'kind', 'step']).doNothing())
+    .returning('inquiry_id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** The steps (`r50-3`, `esc_head-3`, …) already fired, per inquiry, for a batch of inquiries. */
+export async function listFiredSteps(db: Db, inquiryIds: readonly number[]): Promise<Map<number, Set<string>>> {
+  const out = new Map<number, Set<string>>();
+  if (inquiryIds.length === 0) return out;
+  const rows = await db.selectFrom('deadline_events').select(['inquiry_id', 'step'])
+    .where('inquiry_id', 'in', [...inquiryIds]).execute();
+  for (const row of rows) {
+    const id = Number(row.inquiry_id);
+    const set = out.get(id) ?? new Set<string>();
+    set.add(row.step);
+    out.set(id, set);
+  }
+  return out;
+}

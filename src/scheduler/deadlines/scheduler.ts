@@ -1,0 +1,150 @@
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '../../../db/client.js';
+import { loadCalendarData } from '../../../db/repositories/calendar.js';
+import { findDeadlineInquiries, listRunningDeadlineInquiries } from '../../../db/repositories/deadlines.js';
+import type { Logger } from '../../logger.js';
+import { createWorkCalendar, type WorkCalendar } from '../../time/calendar.js';
+import type { Clock } from '../../time/clock.js';
+import { createRedisConnection, describeRedisTarget, QUEUE_NAMES, type RedisTarget } from '../queues.js';
+import { plannedJobs, possibleJobIds, type DeadlineJob, type DeadlineJobData } from './jobs.js';
+import type { DeadlineSettings } from './settings.js';
+import { createDeadlineProcessor } from './worker.js';
+
+/** Options of {@link createDeadlineScheduler}. */
+export interface DeadlineSchedulerOptions {
+  db: Db;
+  /** Redis holding the `deadlines` queue; the scheduler opens and closes its own connection. */
+  redis: RedisTarget;
+  /** BullMQ key prefix (`Config.queuePrefix`); must not contain `:`. */
+  prefix: string;
+  logger: Logger;
+  /** Decides when a step is due and what "now" is for planning. Queue delays are derived from it. */
+  clock: Clock;
+  settings: DeadlineSettings;
+  /**
+   * Fires one step in its own transaction (normally `fireDeadlineStep` of flows/deadline/fire.ts)
+   * and returns the outbox row ids it committed.
+   */
+  onFire(inquiryId: number, step: string): Promise<number[]>;
+  /** Hands committed outbox rows to the dispatcher. */
+  enqueueOutbox(ids: readonly number[]): Promise<void>;
+  /** The legal calendar. Default: built from `calendar_days`/`calendar_years` with statutory defaults. */
+  loadCalendar?: () => Promise<WorkCalendar>;
+  /** How long a loaded calendar is reused, in ms. Default 60,000; 0 reloads every time. */
+  calendarTtlMs?: number;
+  /** Steps fired in parallel by this process. Default 8. */
+  concurrency?: number;
+  /** Inquiries read per database round trip by `reconcile`/`sync`. Default 1000. */
+  batchSize?: number;
+}
+
+/** Keeps the `deadlines` queue in line with the database and fires the steps. */
+export interface DeadlineScheduler {
+  /**
+   * Makes Redis match the database for these inquiries (call after the transaction that changed
+   * them commits): clears their jobs of the current and recent `deadline_seq`s and adds the jobs
+   * of the current deadline; a closed or paused inquiry is left with none.
+   */
+  sync(inquiryIds: readonly number[]): Promise<void>;
+  /** Adds the missing jobs of every inquiry whose clock runs (on boot; survives a Redis FLUSHALL). Returns how many inquiries were planned. */
+  reconcile(): Promise<number>;
+  /** Starts the worker; resolves when it is connected. Idempotent. */
+  start(): Promise<void>;
+  /** Waits for steps in flight, then closes the worker, the queue and the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Jobs per `addBulk` round trip. */
+const ADD_CHUNK = 1000;
+
+function cachedCalendar(load: () => Promise<WorkCalendar>, ttlMs: number): () => Promise<WorkCalendar> {
+  let cached: { at: number; calendar: Promise<WorkCalendar> } | undefined;
+  return () => {
+    if (!cached || performance.now() - cached.at >= ttlMs) {
+      cached = { at: performance.now(), calendar: load() };
+      cached.calendar.catch(() => { cached = undefined; });
+    }
+    return cached.calendar;
+  };
+}
+
+/** Creates the deadline scheduler (its own `deadlines` queue, so throttled sends never delay it). */
+export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
+  const logger = o.logger.child({ component: 'deadlines' });
+  const connection = createRedisConnection(o.redis, 'deadlines');
+  const queue = new Queue<DeadlineJobData>(QUEUE_NAMES.deadlines, { connection, prefix: o.prefix });
+  queue.on('error', (err) => logger.error({ err: String(err), redis: describeRedisTarget(o.redis) }, 'deadlines: queue error'));
+  const calendar = cachedCalendar(o.loadCalendar ?? (async () => createWorkCalendar(await loadCalendarData(o.db))), o.calendarTtlMs ?? 60_000);
+  const batchSize = o.batchSize ?? 1000;
+  let worker: Worker<DeadlineJobData> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const addJobs = async (jobs: readonly DeadlineJob[]): Promise<void> => {
+    for (let i = 0; i < jobs.length; i += ADD_CHUNK) await queue.addBulk(jobs.slice(i, i + ADD_CHUNK));
+  };
+
+  const syncBatch = async (ids: readonly number[]): Promise<void> => {
+    const [rows, cal] = await Promise.all([findDeadlineInquiries(o.db, ids), calendar()]);
+    const now = o.clock.now();
+    const jobs = await plannedJobs({ db: o.db, calendar: cal, settings: o.settings, now }, rows);
+    const stale = new Set([...rows.flatMap((r) => possibleJobIds(r, o.settings)), ...jobs.map((j) => j.opts.jobId ?? '')]);
+    // An active job cannot be removed (remove returns 0): harmless, its worker re-reads the inquiry.
+    await Promise.all([...stale].filter(Boolean).map((id) => queue.remove(id)));
+    await addJobs(jobs);
+  };
+
+  const sync = async (inquiryIds: readonly number[]): Promise<void> => {
+    if (closing) throw new Error('deadline scheduler is closed');
+    const unique = [...new Set(inquiryIds)];
+    for (let i = 0; i < unique.length; i += batchSize) await syncBatch(unique.slice(i, i + batchSize));
+  };
+
+  const reconcile = async (): Promise<number> => {
+    const { inquiries, jobs } = await reconcileAll(o, await calendar(), batchSize, addJobs);
+    logger.info({ inquiries, jobs }, 'deadlines: reconciled');
+    return inquiries;
+  };
+
+  const start = async (): Promise<void> => {
+    if (closing) throw new Error('deadline scheduler is closed');
+    if (!worker) {
+      const processor = createDeadlineProcessor({ ...o, logger, calendar });
+      worker = new Worker<DeadlineJobData>(QUEUE_NAMES.deadlines, processor, { connection, prefix: o.prefix, concurrency: o.concurrency ?? 8 });
+      worker.on('error', (err) => logger.error({ err: String(err) }, 'deadlines: worker error'));
+      worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'deadlines: step failed'));
+    }
+    await worker.waitUntilReady();
+  };
+
+  const close = (): Promise<void> => (closing ??= closeAll(worker, queue, connection, logger));
+  return { sync, reconcile, start, close };
+}
+
+/**
+ * Pages through every inquiry whose clock runs (keyset by id, `batchSize` a page) and adds its
+ * jobs; ids already queued are ignored by BullMQ, so this only fills in what is missing.
+ */
+async function reconcileAll(o: DeadlineSchedulerOptions, cal: WorkCalendar, batchSize: number, addJobs: (jobs: readonly DeadlineJob[]) => Promise<void>): Promise<{ inquiries: number; jobs: number }> {
+  let [inquiries, jobCount, afterId] = [0, 0, 0];
+  for (;;) {
+    const rows = await listRunningDeadlineInquiries(o.db, { afterId, limit: batchSize });
+    const last = rows.at(-1);
+    if (!last) return { inquiries, jobs: jobCount };
+    const jobs = await plannedJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
+    await addJobs(jobs);
+    [inquiries, jobCount, afterId] = [inquiries + rows.length, jobCount + jobs.length, last.id];
+  }
+}
+
+async function closeAll(worker: Worker<DeadlineJobData> | undefined, queue: Queue<DeadlineJobData>, connection: Redis, logger: Logger): Promise<void> {
+  try {
+    await worker?.close();
+    await queue.close();
+  } finally {
+    // BullMQ never closes a client it was handed.
+    await connection.quit().catch(() => connection.disconnect());
+    logger.info('deadlines: closed');
+  }
+}

@@ -1,0 +1,60 @@
+import type { Db } from '../../db/client.js';
+import { listOverrides, officeHoursJsonByOrg } from '../../db/repositories/deadlines.js';
+import { orgAncestorIds } from '../../db/repositories/directory.js';
+import type { DeadlineClass } from '../../db/schema.js';
+import type { DeadlineAssignment, DeadlinePolicy } from '../../flows/deadlines.js';
+import type { WorkCalendar } from './calendar.js';
+import { toLocalDate } from './local.js';
+import { addBusinessMs, businessMs, DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficeHours } from './office-hours.js';
+import { computeDue } from './periods.js';
+import { pickOverride, ruleFromOverride, selectRule } from './rules.js';
+import type { Rule } from './rules-data.js';
+
+/** Options of {@link createDeadlinePolicy}. */
+export interface DeadlinePolicyOptions {
+  db: Db;
+  /** The legal calendar; called on every computation, so an imported schedule applies at once. */
+  loadCalendar: () => Promise<WorkCalendar> | WorkCalendar;
+  /** The rule table. Default `RULES` (rules-data.ts). */
+  rules?: readonly Rule[];
+}
+
+/**
+ * The deadline arithmetic the flows use (flows/deadlines.ts), over the versioned rules, the
+ * agencies' own periods (`deadline_overrides`, nearest organisation up the tree wins) and the
+ * legal calendar.
+ */
+export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
+  const ruleFor = async (receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null): Promise<Rule> => {
+    const statutory = selectRule(receivedAt, deadlineClass, o.rules);
+    if (orgId === null) return statutory;
+    const chain = await orgAncestorIds(o.db, orgId);
+    const picked = pickOverride(await listOverrides(o.db, chain, deadlineClass), chain, toLocalDate(receivedAt));
+    return picked ? ruleFromOverride(picked, statutory) : statutory;
+  };
+  const officeHoursOf = async (orgId: number | null): Promise<OfficeHours> => {
+    if (orgId === null) return DEFAULT_OFFICE_HOURS;
+    return parseOfficeHours((await officeHoursJsonByOrg(o.db, [orgId])).get(orgId) ?? null);
+  };
+  return {
+    async assign({ receivedAt, deadlineClass, orgId }): Promise<DeadlineAssignment> {
+      const rule = await ruleFor(receivedAt, deadlineClass, orgId);
+      const dueAt = computeDue(receivedAt, rule.amount, rule.unit, await o.loadCalendar());
+      return { deadlineClass, ruleId: rule.id, legalBasis: rule.legalBasis, dueAt, counting: rule.counting };
+    },
+    /**
+     * The pause does not count. `wall` deadlines move by the paused wall time. `working` deadlines
+     * move by the office time (the agency's office hours) the pause took: the office time left when
+     * the clock stopped is what is left when it restarts. A pause wholly outside office hours
+     * (a night, a weekend) moves nothing.
+     */
+    async resume({ dueAt, pausedAt, resumedAt, counting, orgId }): Promise<Date> {
+      const pausedMs = resumedAt.getTime() - pausedAt.getTime();
+      if (pausedMs <= 0) return new Date(dueAt);
+      if (counting === 'wall') return new Date(dueAt.getTime() + pausedMs);
+      const [cal, hours] = [await o.loadCalendar(), await officeHoursOf(orgId)];
+      const pausedBusinessMs = businessMs(pausedAt, resumedAt, cal, hours);
+      return pausedBusinessMs > 0 ? addBusinessMs(dueAt, pausedBusinessMs, cal, hours) : new Date(dueAt);
+    },
+  };
+}
