@@ -193,7 +193,7 @@ export interface InquiriesTable {
   question: string;
   received_at: IsoInstant;
   /** Filled by the deadline rules (issue 3). */
-  deadline_class: string | null;
+  deadline_class: DeadlineClass | null;
   rule_id: string | null;
   legal_basis: string | null;
   due_at: IsoInstant | null;

@@ -6,7 +6,7 @@ export const A = {
   topic: 'tp', askSend: 'aok', askCancel: 'acx',
   routeSuggested: 'sr', chooseOther: 'sc', routeTo: 'sco', rejectScope: 'sx', merge: 'sm',
   ack: 'ack', answer: 'ans', clarify: 'clq', transfer: 'trf', transferTo: 'trt', decline: 'dcl', declineGround: 'dcg',
-  rate: 'rt',
+  rate: 'rt', classify: 'cls', working: 'wk', extend: 'ext', extensionOk: 'exo', extensionNo: 'exn',
 } as const;
 
 /** Builds one button. */

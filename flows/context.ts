@@ -2,6 +2,7 @@ import type { InboundEvent, OutboundMessage } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import type { Identity, IsoDate, Person, RoleAssignment } from '../db/schema.js';
 import type { Copy } from './copy/index.js';
+import type { DeadlinePolicy } from './deadlines.js';
 import type { Effects, SendSpec } from './effects.js';
 
 /** Settings the flows need (a slice of the configuration). */
@@ -9,6 +10,8 @@ export interface FlowSettings {
   /** Longest question or answer accepted, in characters. */
   maxTextChars: number;
   defaultLocale: 'vi' | 'en';
+  /** Legal deadline arithmetic (calendar, rules, agency overrides). */
+  deadlines: DeadlinePolicy;
 }
 
 /** The person behind an inbound event. */

@@ -1,3 +1,4 @@
+import type { Db } from '../db/client.js';
 import type { DeadlineClass, DeadlineCounting } from '../db/schema.js';
 
 /** The legal deadline given to an inquiry. */
@@ -13,11 +14,12 @@ export interface DeadlineAssignment {
 
 /**
  * Deadline arithmetic the flows need, injected by the composition root (it lives in `src/time/`,
- * which flows may not import). Implementations read the calendar and agency overrides.
+ * which flows may not import). Implementations read the calendar and agency overrides through
+ * `db` — inside a flow, its transaction: on SQLite another handle would wait for it forever.
  */
 export interface DeadlinePolicy {
   /** The rule and due time for an inquiry of `deadlineClass` received at `receivedAt` by agency `orgId`. */
-  assign(input: { receivedAt: Date; deadlineClass: DeadlineClass; orgId: number | null }): Promise<DeadlineAssignment>;
+  assign(input: { receivedAt: Date; deadlineClass: DeadlineClass; orgId: number | null; db?: Db }): Promise<DeadlineAssignment>;
   /** The due time once a pause (waiting for the reporter) from `pausedAt` to `resumedAt` no longer counts. */
-  resume(input: { dueAt: Date; pausedAt: Date; resumedAt: Date; counting: DeadlineCounting; orgId: number | null }): Promise<Date>;
+  resume(input: { dueAt: Date; pausedAt: Date; resumedAt: Date; counting: DeadlineCounting; orgId: number | null; db?: Db }): Promise<Date>;
 }

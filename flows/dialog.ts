@@ -12,9 +12,11 @@ export type Dialog =
   | { step: 'clarify'; inquiryId: number }
   | { step: 'decline_reason'; inquiryId: number; ground: DeclineGround }
   | { step: 'reject_reason'; inquiryId: number }
-  | { step: 'merge_code'; inquiryId: number };
+  | { step: 'merge_code'; inquiryId: number }
+  | { step: 'ext_reason'; inquiryId: number }
+  | { step: 'ext_due'; inquiryId: number; reason: string };
 
-const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code']);
+const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due']);
 
 /** Parses a stored dialog; anything unrecognised (an older format) counts as no dialog. */
 export function parseDialog(json: string | null): Dialog | undefined {

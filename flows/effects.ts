@@ -30,6 +30,10 @@ export interface SendSpec {
 export interface Effects {
   /** Ids of the outbox rows written so far, for the dispatcher once the transaction commits. */
   readonly outboxIds: number[];
+  /** Inquiries whose deadline jobs must be brought in line with the database after commit. */
+  readonly deadlineIds: number[];
+  /** Asks for the inquiry's reminder and escalation jobs to be re-planned after commit. */
+  syncDeadline(inquiryId: number): void;
   /** Queues a message to one identity, in that identity's language. */
   sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
@@ -46,6 +50,7 @@ export interface EffectsActor {
 /** Creates the effects writer for one transaction. */
 export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
   const outboxIds: number[] = [];
+  const deadlineIds: number[] = [];
   const localeOf = async (identity: Identity): Promise<string> => {
     if (identity.locale) return identity.locale;
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
@@ -67,6 +72,10 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
   };
   return {
     outboxIds,
+    deadlineIds,
+    syncDeadline: (inquiryId) => {
+      if (!deadlineIds.includes(inquiryId)) deadlineIds.push(inquiryId);
+    },
     sendTo,
     notifyPerson: async (personId, build, spec) => {
       const identity = await preferredIdentity(db, personId);

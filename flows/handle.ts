@@ -8,12 +8,19 @@ import type { FlowContext, FlowSettings } from './context.js';
 import { createEffects } from './effects.js';
 import { routeEvent } from './router.js';
 
+/** What a handled event asks of the infrastructure once its transaction committed. */
+export interface FlowOutcome {
+  /** Outbox rows to deliver. */
+  outboxIds: number[];
+  /** Inquiries whose deadline jobs must be re-planned. */
+  deadlineIds: number[];
+}
+
 /**
  * Handles one inbound event inside the caller's transaction: resolves who sent it, runs the
- * owning flow, and returns the ids of the outbox rows it wrote (to hand to the dispatcher after
- * commit).
+ * owning flow, and returns what to hand to the dispatcher and the scheduler after commit.
  */
-export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date, settings: FlowSettings): Promise<number[]> {
+export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date, settings: FlowSettings): Promise<FlowOutcome> {
   const nowIso = now.toISOString();
   const today = localDate(now);
   const identity = await touchIdentity(db, {
@@ -32,6 +39,6 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     reply: (build, spec) => effects.sendTo(actorIdentity, build, spec),
   };
   await routeEvent(ctx);
-  return effects.outboxIds;
+  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds };
 }
 

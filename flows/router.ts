@@ -2,7 +2,9 @@ import type { ButtonEvent, CommandEvent, MessageEvent } from '../adapters/types.
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGround, onTransferButton, onTransferTo, submitClarification, submitDecline } from './answer/staff.js';
 import { onClarificationReply, onFollowup, onRate, submitAnswer } from './answer/answer.js';
+import { onExtendButton, onExtensionDecision, onExtensionDue, onExtensionReason, onWorking } from './answer/extension.js';
 import { A } from './buttons.js';
+import { onClassChoice } from './screening/class.js';
 import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
@@ -20,7 +22,7 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.verifyOk]: (ctx, e) => onVerify(ctx, e, true),
   [A.verifyNo]: (ctx, e) => onVerify(ctx, e, false),
   [A.topic]: (ctx, e) => onTopic(ctx, e.payload),
-  [A.askSend]: (ctx) => onAskSend(ctx),
+  [A.askSend]: (ctx, e) => onAskSend(ctx, e.payload),
   [A.askCancel]: (ctx) => onAskCancel(ctx),
   [A.routeSuggested]: (ctx, e) => onRouteSuggested(ctx, e.payload),
   [A.chooseOther]: (ctx, e) => onChooseOther(ctx, e.payload),
@@ -35,6 +37,11 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.decline]: (ctx, e) => onDeclineButton(ctx, e.payload),
   [A.declineGround]: (ctx, e) => onDeclineGround(ctx, e.payload),
   [A.rate]: (ctx, e) => onRate(ctx, e.payload),
+  [A.classify]: (ctx, e) => onClassChoice(ctx, e.payload),
+  [A.working]: (ctx, e) => onWorking(ctx, e.payload),
+  [A.extend]: (ctx, e) => onExtendButton(ctx, e.payload),
+  [A.extensionOk]: (ctx, e) => onExtensionDecision(ctx, e, true),
+  [A.extensionNo]: (ctx, e) => onExtensionDecision(ctx, e, false),
 };
 
 type CommandHandler = (ctx: FlowContext, e: CommandEvent) => Promise<void>;
@@ -108,7 +115,7 @@ const ANSWER_LENGTH_FACTOR = 5;
 
 /** Refuses text that is too long (or, for reasons, too short) for this step; true when refused. */
 async function refuseLength(ctx: FlowContext, step: Dialog['step'] | 'reply', text: string): Promise<boolean> {
-  const reason = step === 'decline_reason' || step === 'reject_reason';
+  const reason = step === 'decline_reason' || step === 'reject_reason' || step === 'ext_reason';
   const max = ctx.settings.maxTextChars * (step === 'answer' || step === 'reply' ? ANSWER_LENGTH_FACTOR : 1);
   if (text.length > max) {
     await ctx.reply((t) => ({ text: t.textTooLong(max) }));
@@ -132,5 +139,7 @@ async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: 
     case 'decline_reason': return submitDecline(ctx, d.inquiryId, d.ground, text);
     case 'reject_reason': return onRejectReason(ctx, d.inquiryId, text);
     case 'merge_code': return onMergeCode(ctx, d.inquiryId, text);
+    case 'ext_reason': return onExtensionReason(ctx, d.inquiryId, text);
+    case 'ext_due': return onExtensionDue(ctx, d.inquiryId, d.reason, text);
   }
 }

@@ -30,6 +30,9 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   METRICS_ENABLED: bool.default(true),
   LOAD_SAMPLE_IF_EMPTY: bool.default(true),
+  DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
+  DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
+  ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
   CI: optionalText,
 });
 
@@ -76,6 +79,14 @@ export interface Config {
   metricsEnabled: boolean;
   /** Load the sample network on start when the directory is empty (first run). */
   loadSampleIfEmpty: boolean;
+  deadlines: {
+    /** Reminders to the spokesperson at these percentages of the allowed time (plus one at the due time). */
+    reminderPercents: number[];
+    /** Local time (Asia/Ho_Chi_Minh) of the daily nudge on working days while overdue, `HH:mm`. */
+    overdueNudgeTime: string;
+    /** Who is told, in order, once the inquiry is late: head of agency, coordinating office, network leader. */
+    ladder: Array<'head' | 'coordinator' | 'leader'>;
+  };
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -154,6 +165,11 @@ function toConfig(raw: Raw): Config {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
     loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,
+    deadlines: {
+      reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
+      overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,
+      ladder: raw.ESCALATION_LADDER.split(',') as Config['deadlines']['ladder'],
+    },
     secrets,
   };
 }

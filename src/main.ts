@@ -2,6 +2,13 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
+import { loadCalendar } from './import/calendar.js';
+import { importShippedCalendars } from './import/calendar-shipped.js';
+import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
+import { createMaintenance } from './scheduler/maintenance.js';
+import type { WorkCalendar } from './time/calendar.js';
+import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
@@ -83,6 +90,8 @@ export async function startApp(o: StartOptions): Promise<App> {
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
+  const calendars = await importShippedCalendars(db.db, clock.now());
+  if (calendars.length > 0) logger.info({ years: calendars }, 'imported the shipped official calendars');
 
   const privateRedis = o.redis || config.redisUrl ? undefined : await startPrivateRedis({ bin: config.redisServerBin, dataDir: config.dataDir, logger });
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
@@ -99,20 +108,40 @@ export async function startApp(o: StartOptions): Promise<App> {
       await dispatcher.enqueue(ids);
     },
   });
+  // An imported calendar reaches running processes within a minute (and at once in this one).
+  const calendar = createCachedCalendar((via) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS, clock);
+  const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });
+  const deadlines = createDeadlineScheduler({
+    db: db.db, redis, prefix: config.queuePrefix, logger: logger.child({ part: 'deadlines' }), clock,
+    settings: config.deadlines, loadCalendar: () => calendar(),
+    onFire: createStepFirer(db.db, clock, config.defaultLocale),
+    enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+  });
+  const maintenance = createMaintenance({
+    redis, prefix: config.queuePrefix, logger: logger.child({ part: 'maintenance' }),
+    calendarCheck: () => db.db.transaction().execute((tx) => remindMissingCalendar(tx, clock.now(), config.defaultLocale)),
+    enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+  });
   const inbound = createInboundProcessor({
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
-    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale },
+    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+    syncDeadlines: (ids) => deadlines.sync(ids),
     onEvent: (platform, kind, duplicate) => {
       metrics.inboundEventsTotal.inc({ platform, kind });
       if (duplicate) metrics.inboundDuplicatesTotal.inc({ platform });
     },
   });
 
-  if (role !== 'web') await dispatcher.start();
+  if (role !== 'web') {
+    await dispatcher.start();
+    await deadlines.start();
+    await maintenance.start();
+  }
   const reconciled = await dispatcher.reconcile();
+  const planned = await deadlines.reconcile();
   const recovered = await inbound.recover();
-  logger.info({ reconciled, recovered }, 'reconciled undelivered messages and unprocessed events');
+  logger.info({ reconciled, planned, recovered }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
@@ -136,6 +165,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
     await step('http', async () => http?.close());
     await step('inbound', () => inbound.drain());
+    await step('maintenance', () => maintenance.close());
+    await step('deadlines', () => deadlines.close());
     await step('dispatcher', () => dispatcher.close());
     if (!o.db) await step('database', () => db.close());
     await step('redis', async () => privateRedis?.stop());
@@ -143,6 +174,22 @@ export async function startApp(o: StartOptions): Promise<App> {
   })());
 
   return { ...(bound ? { httpPort: bound.port } : {}), sampleLoaded, adapters, db, stop };
+}
+
+const CALENDAR_TTL_MS = 60_000;
+
+/** A calendar loader that reuses the last calendar for `ttlMs` (it is read on every deadline computation). */
+function createCachedCalendar(load: (db?: Db) => Promise<WorkCalendar>, ttlMs: number, clock: Clock): (db?: Db) => Promise<WorkCalendar> {
+  let cached: { at: number; calendar: Promise<WorkCalendar> } | undefined;
+  return (db) => {
+    const now = clock.now().getTime();
+    if (!cached || now - cached.at > ttlMs || now < cached.at) cached = { at: now, calendar: load(db) };
+    const current = cached;
+    return current.calendar.catch((err: unknown) => {
+      if (cached === current) cached = undefined;
+      throw err;
+    });
+  };
 }
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {

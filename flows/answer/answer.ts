@@ -8,6 +8,7 @@ import type { Copy } from '../copy/index.js';
 import type { FlowContext } from '../context.js';
 import { AGENCY_OPEN, loadForAction } from '../guards.js';
 import { toReporterThread, viewBuilder } from '../inquiry/route.js';
+import { resumeFields } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { spokespersonsFor } from '../roles.js';
 
@@ -34,6 +35,7 @@ export async function submitAnswer(ctx: FlowContext, inquiryId: number, text: st
     handler_person_id: ctx.actor.person?.id ?? null, closed_at: ctx.nowIso, resume_status: null, updated_at: ctx.nowIso,
   });
   if (!updated) return;
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'answer', ctx.actor.person?.id ?? null, text, ctx.nowIso);
   await ctx.effects.audit('inquiry.answer', 'inquiry', inquiry.id, { status: inquiry.status }, { status: 'answered' });
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
@@ -64,10 +66,14 @@ export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, t
   if (ctx.actor.person?.id !== inquiry.reporter_person_id) return void await ctx.reply((t) => ({ text: t.notAllowed }));
   if (inquiry.status !== 'clarifying') return onFollowup(ctx, inquiry, text);
   const resume = inquiry.resume_status ?? 'acknowledged';
-  await updateInquiryIf(ctx.db, inquiry.id, ['clarifying'], { status: resume, resume_status: null, updated_at: ctx.nowIso });
+  const clock = await resumeFields(ctx, inquiry);
+  await updateInquiryIf(ctx.db, inquiry.id, ['clarifying'], { status: resume, resume_status: null, updated_at: ctx.nowIso, ...clock });
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'clarification_reply', ctx.actor.person.id, text, ctx.nowIso);
-  await ctx.effects.audit('inquiry.clarification_reply', 'inquiry', inquiry.id, { status: 'clarifying' }, { status: resume });
-  await forwardToStaff(ctx, inquiry, (t, reporter) => t.clarifyReplyToStaff(codeOf(inquiry), reporter, text));
+  await ctx.effects.audit('inquiry.clarification_reply', 'inquiry', inquiry.id, { status: 'clarifying', due_at: inquiry.due_at }, { status: resume, due_at: clock.due_at ?? inquiry.due_at });
+  const due = clock.due_at ?? inquiry.due_at;
+  const resumed = (t: Copy) => (due ? `\n${t.clockResumed(due)}` : '');
+  await forwardToStaff(ctx, inquiry, (t, reporter) => `${t.clarifyReplyToStaff(codeOf(inquiry), reporter, text)}${resumed(t)}`);
 }
 
 async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy, reporter: string) => string): Promise<void> {

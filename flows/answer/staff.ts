@@ -7,6 +7,7 @@ import { A, btn, parsePair } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { AGENCY_OPEN, loadForAction } from '../guards.js';
 import { notifyAgency, toReporterThread } from '../inquiry/route.js';
+import { assignDeadline, pauseFields } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { showOrgChoice } from '../screening/index.js';
 
@@ -48,14 +49,15 @@ export async function submitClarification(ctx: FlowContext, inquiryId: number, q
   if (!inquiry) return;
   const updated = await updateInquiryIf(ctx.db, inquiry.id, ['assigned', 'acknowledged'], {
     status: 'clarifying', resume_status: inquiry.status, handler_person_id: ctx.actor.person?.id ?? inquiry.handler_person_id,
-    first_response_at: inquiry.first_response_at ?? ctx.nowIso, updated_at: ctx.nowIso,
+    first_response_at: inquiry.first_response_at ?? ctx.nowIso, updated_at: ctx.nowIso, ...pauseFields(ctx, inquiry),
   });
   if (!updated) return;
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'clarification_request', ctx.actor.person?.id ?? null, question, ctx.nowIso);
   await ctx.effects.audit('inquiry.clarify', 'inquiry', inquiry.id, { status: inquiry.status }, { status: 'clarifying' });
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
-  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.clarifyToReporter(codeOf(updated), orgName(org, t), question) }), 'clarification');
-  await ctx.reply((t) => ({ text: t.clarifyDone(codeOf(updated)) }));
+  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: `${t.clarifyToReporter(codeOf(updated), orgName(org, t), question)}\n${t.clockPaused}` }), 'clarification');
+  await ctx.reply((t) => ({ text: `${t.clarifyDone(codeOf(updated))}\n${t.clockPaused}` }));
 }
 
 /** [Chuyển đơn vị]: choose the agency. */
@@ -70,8 +72,10 @@ export async function onTransferTo(ctx: FlowContext, payload: string): Promise<v
   const inquiry = pair ? await loadForAction(ctx, pair[0], 'spokesperson', ['assigned', 'acknowledged']) : undefined;
   const org = pair && inquiry ? await findOrg(ctx.db, Number(pair[1])) : undefined;
   if (!inquiry || !org || org.id === inquiry.org_id) return;
-  const updated = await updateInquiryIf(ctx.db, inquiry.id, ['assigned', 'acknowledged'], { status: 'assigned', org_id: org.id, handler_person_id: null, updated_at: ctx.nowIso });
-  if (!updated) return;
+  const moved = await updateInquiryIf(ctx.db, inquiry.id, ['assigned', 'acknowledged'], { status: 'assigned', org_id: org.id, handler_person_id: null, updated_at: ctx.nowIso });
+  if (!moved) return;
+  // The new agency's own period may differ; the received time is kept, so the clock does not restart.
+  const updated = await assignDeadline(ctx, moved, moved.deadline_class ?? 'routine', org.id);
   const from = inquiry.org_id ? await findOrg(ctx.db, inquiry.org_id) : undefined;
   await addEntry(ctx.db, inquiry.id, 'transfer', ctx.actor.person?.id ?? null, `${from?.code ?? ''} → ${org.code}`, ctx.nowIso);
   await ctx.effects.audit('inquiry.transfer', 'inquiry', inquiry.id, { org: from?.code, status: inquiry.status }, { org: org.code, status: 'assigned' });
@@ -111,6 +115,7 @@ export async function submitDecline(ctx: FlowContext, inquiryId: number, ground:
     handler_person_id: ctx.actor.person?.id ?? null, first_response_at: inquiry.first_response_at ?? ctx.nowIso, updated_at: ctx.nowIso,
   });
   if (!updated) return;
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'decline', ctx.actor.person?.id ?? null, `${ground}: ${reason}`, ctx.nowIso);
   await ctx.effects.audit('inquiry.decline', 'inquiry', inquiry.id, { status: inquiry.status }, { status: 'declined', ground });
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;

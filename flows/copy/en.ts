@@ -1,4 +1,5 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { deadlineEn } from './deadline-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -11,6 +12,10 @@ const GROUNDS: Record<string, string> = {
   investigation: 'Case under investigation or not yet tried',
   unresolved: 'Inspection, complaint or denunciation not yet concluded',
   draft_policy: 'Draft policy not yet cleared for release',
+};
+const CLASSES: Record<string, string> = {
+  incident: 'Incident with social impact', public_opinion: 'Divided public opinion', routine: 'Routine question',
+  forwarded_petition: 'Petition forwarded by the press', complaint_conclusion: 'Conclusion of a forwarded complaint', press_answer: 'Answer on the press',
 };
 const RATINGS: Record<string, string> = { satisfied: 'Satisfied', acceptable: 'Acceptable', unsatisfied: 'Unsatisfied' };
 const ROLES: Record<string, string> = {
@@ -36,6 +41,8 @@ export const en: Copy = {
   groundLabel: (g) => GROUNDS[g] ?? g,
   ratingLabel: (r) => RATINGS[r] ?? r,
   roleLabel: (r) => ROLES[r] ?? r,
+  classLabel: (c) => CLASSES[c] ?? c,
+  deadline: deadlineEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
@@ -87,6 +94,8 @@ export const en: Copy = {
   chooseTopic: (q) => `Which topic is your question about?\n\n«${excerpt(q, 200)}»`,
   confirmQuestion: (t, o, s) => `Send this question?\nTopic: ${t}\nAnswering agency: ${o}${s ? '\n(The coordinating office screens it before it goes to the agency.)' : ''}`,
   send: 'Send',
+  sendUrgentIncident: 'Send — urgent: incident',
+  sendUrgentOpinion: 'Send — urgent: divided opinion',
   cancel: 'Cancel',
   inquiryAccepted: (code, org, s, d) => `Inquiry ${code} received.\nAgency: ${org}${s ? ' (being screened by the coordinating office)' : ''}${due(d)}\nThe answer will arrive here, right under your question. Type /my to check its status.`,
   askCancelled: 'Cancelled; the question was not sent.',
@@ -136,6 +145,24 @@ export const en: Copy = {
   alreadyRated: (l) => `You already rated this answer: ${l}.`,
   followupClosed: (c, s) => `Inquiry ${c} is "${STATUS[s] ?? s}"; it cannot take follow-ups. Please send a new question.`,
 
+  classConfirmRequest: (c, r, q) => `The reporter asks for urgent handling of inquiry ${c} (${r}).\n«${excerpt(q, 200)}»\nPlease confirm or choose its class:`,
+  classChanged: (c, cls, d, b) => `Inquiry ${c} is classed as: ${cls}.\nDue: ${formatLocalTime(d)} (Vietnam time)\nBasis: ${b}`,
+  classDone: (c, cls) => `Inquiry ${c} classed as ${cls}.`,
+  btnExtend: 'Request extension',
+  askExtensionReason: (c, d) => `Extension for inquiry ${c} (now due ${formatLocalTime(d)}). Please type the reason.`,
+  askExtensionDue: (c) => `Propose the new due time for inquiry ${c} as day/month/year hour:minute (e.g. 28/11/2026 17:00).`,
+  invalidExtensionDue: (d) => `The proposed time must read day/month/year hour:minute and be after the current due time (${formatLocalTime(d)}). Please type it again.`,
+  extensionRequest: (p) => `Extension request for inquiry ${p.code} — ${p.org}\nBy: ${p.by}\nReason: ${p.reason}\nNow due: ${formatLocalTime(p.dueAt)}\nProposed: ${formatLocalTime(p.proposedAt)}`,
+  extensionSubmitted: (c) => `Your extension request for inquiry ${c} was sent to the coordinating office.`,
+  extensionApproved: (c, d) => `The extension for inquiry ${c} was approved. New due time: ${formatLocalTime(d)}.`,
+  extensionRejected: (c) => `The extension for inquiry ${c} was not approved; the due time stands.`,
+  extensionToReporter: (c, o, d) => `${o} was granted an extension for inquiry ${c}. New due time: ${formatLocalTime(d)}.`,
+  extensionDecided: (c, ok) => `Extension for inquiry ${c} ${ok ? 'approved' : 'rejected'}.`,
+  extensionAlreadyDecided: 'This extension request was already decided.',
+  clockPaused: 'The reply deadline is paused until the reporter clarifies.',
+  clockResumed: (d) => `The reply deadline runs again; new due time: ${formatLocalTime(d)}.`,
+  calendarMissing: (y) => `The official ${y} schedule of holidays and days off in lieu is not imported yet; ${y} deadlines use the Labour Code defaults. Please import it once published: liaison calendar import <file.csv>.`,
+  workingNoted: (c) => `Noted: you are working on inquiry ${c}.`,
   myList: (ls) => `Your inquiries:\n${ls.map(line).join('\n')}`,
   myEmpty: 'You have not sent any question yet. Type your question to start.',
   pendingList: (ls) => `Inquiries waiting for an answer:\n${ls.map(line).join('\n')}`,

@@ -20,3 +20,17 @@ export function excerpt(text: string, max = 80): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
+
+/**
+ * Parses a Vietnamese-style local date-time typed by a person: `28/11/2026 17:00`, `28/11/2026`
+ * (→ 17:00, the end of the office day) or `28-11-2026 9:30`. Undefined when not a real date.
+ */
+export function parseLocalDateTime(text: string): Date | undefined {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:hg](\d{2}))?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const [, d, mo, y, h = '17', mi = '00'] = m;
+  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}T${h.padStart(2, '0')}:${mi}`;
+  const parsed = dayjs.tz(iso, 'YYYY-MM-DDTHH:mm', 'Asia/Ho_Chi_Minh');
+  if (!parsed.isValid() || parsed.format('YYYY-MM-DDTHH:mm') !== iso || Number(h) > 23) return undefined;
+  return parsed.toDate();
+}

@@ -1,4 +1,5 @@
-import type { DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
+import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
+import type { DeadlineCopy } from './deadline-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -30,6 +31,9 @@ export interface Copy {
   groundLabel(g: DeclineGround): string;
   ratingLabel(r: Rating): string;
   roleLabel(r: Role): string;
+  classLabel(c: DeadlineClass): string;
+  /** Reminder and escalation texts. */
+  deadline: DeadlineCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;
@@ -74,6 +78,8 @@ export interface Copy {
   chooseTopic(question: string): string;
   confirmQuestion(topic: string, org: string, screened: boolean): string;
   send: string;
+  sendUrgentIncident: string;
+  sendUrgentOpinion: string;
   cancel: string;
   inquiryAccepted(code: string, org: string, screened: boolean, dueAt: Date | string | null): string;
   askCancelled: string;
@@ -122,6 +128,25 @@ export interface Copy {
   ratingThanks(label: string): string;
   alreadyRated(label: string): string;
   followupClosed(code: string, status: InquiryStatus): string;
+
+  classConfirmRequest(code: string, requested: string, question: string): string;
+  classChanged(code: string, cls: string, dueAt: Date | string, basis: string): string;
+  classDone(code: string, cls: string): string;
+  btnExtend: string;
+  askExtensionReason(code: string, dueAt: Date | string): string;
+  askExtensionDue(code: string): string;
+  invalidExtensionDue(dueAt: Date | string): string;
+  extensionRequest(p: { code: string; org: string; by: string; reason: string; dueAt: Date | string; proposedAt: Date | string }): string;
+  extensionSubmitted(code: string): string;
+  extensionApproved(code: string, dueAt: Date | string): string;
+  extensionRejected(code: string): string;
+  extensionToReporter(code: string, org: string, dueAt: Date | string): string;
+  extensionDecided(code: string, approved: boolean): string;
+  extensionAlreadyDecided: string;
+  clockPaused: string;
+  clockResumed(dueAt: Date | string): string;
+  workingNoted(code: string): string;
+  calendarMissing(year: number): string;
 
   myList(lines: readonly InquiryLine[]): string;
   myEmpty: string;

@@ -1,4 +1,5 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { deadlineVi } from './deadline-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -11,6 +12,10 @@ const GROUNDS: Record<string, string> = {
   investigation: 'Vụ việc đang điều tra hoặc chưa xét xử',
   unresolved: 'Vụ việc đang thanh tra, giải quyết khiếu nại, tố cáo chưa có kết luận',
   draft_policy: 'Dự thảo chính sách chưa được phép công bố',
+};
+const CLASSES: Record<string, string> = {
+  incident: 'Sự việc đột xuất, bất thường', public_opinion: 'Dư luận trái chiều', routine: 'Câu hỏi thông thường',
+  forwarded_petition: 'Kiến nghị, phản ánh qua báo chí', complaint_conclusion: 'Thông báo kết luận khiếu nại', press_answer: 'Trả lời trên báo chí',
 };
 const RATINGS: Record<string, string> = { satisfied: 'Hài lòng', acceptable: 'Chấp nhận được', unsatisfied: 'Không hài lòng' };
 const ROLES: Record<string, string> = {
@@ -36,6 +41,8 @@ export const vi: Copy = {
   groundLabel: (g) => GROUNDS[g] ?? g,
   ratingLabel: (r) => RATINGS[r] ?? r,
   roleLabel: (r) => ROLES[r] ?? r,
+  classLabel: (c) => CLASSES[c] ?? c,
+  deadline: deadlineVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
@@ -87,6 +94,8 @@ export const vi: Copy = {
   chooseTopic: (q) => `Câu hỏi của bạn thuộc lĩnh vực nào?\n\n«${excerpt(q, 200)}»`,
   confirmQuestion: (t, o, s) => `Xác nhận gửi câu hỏi?\nLĩnh vực: ${t}\nCơ quan trả lời: ${o}${s ? '\n(Câu hỏi sẽ qua đầu mối sàng lọc trước khi chuyển cơ quan.)' : ''}`,
   send: 'Gửi',
+  sendUrgentIncident: 'Gửi — khẩn: sự việc đột xuất',
+  sendUrgentOpinion: 'Gửi — khẩn: dư luận trái chiều',
   cancel: 'Huỷ',
   inquiryAccepted: (code, org, s, d) => `Đã tiếp nhận câu hỏi ${code}.\nCơ quan: ${org}${s ? ' (đang qua đầu mối sàng lọc)' : ''}${due(d)}\nCâu trả lời sẽ được gửi vào đây, ngay dưới câu hỏi của bạn. Gõ /my để xem tình trạng.`,
   askCancelled: 'Đã huỷ, câu hỏi chưa được gửi.',
@@ -136,6 +145,24 @@ export const vi: Copy = {
   alreadyRated: (l) => `Bạn đã đánh giá câu trả lời này: ${l}.`,
   followupClosed: (c, s) => `Câu hỏi ${c} đã ở trạng thái "${STATUS[s] ?? s}", không thể hỏi thêm. Vui lòng gửi câu hỏi mới.`,
 
+  classConfirmRequest: (c, r, q) => `Phóng viên đề nghị xử lý khẩn câu hỏi ${c} (${r}).\n«${excerpt(q, 200)}»\nVui lòng xác nhận hoặc chọn loại câu hỏi:`,
+  classChanged: (c, cls, d, b) => `Câu hỏi ${c} được xác định là: ${cls}.\nHạn trả lời: ${formatLocalTime(d)}\nCăn cứ: ${b}`,
+  classDone: (c, cls) => `Đã xác định câu hỏi ${c}: ${cls}.`,
+  btnExtend: 'Xin gia hạn',
+  askExtensionReason: (c, d) => `Xin gia hạn câu hỏi ${c} (hạn hiện tại ${formatLocalTime(d)}). Vui lòng gõ lý do.`,
+  askExtensionDue: (c) => `Đề xuất hạn mới cho câu hỏi ${c}, dạng ngày/tháng/năm giờ:phút (ví dụ 28/11/2026 17:00).`,
+  invalidExtensionDue: (d) => `Hạn đề xuất cần đúng dạng ngày/tháng/năm giờ:phút và sau hạn hiện tại (${formatLocalTime(d)}). Vui lòng gõ lại.`,
+  extensionRequest: (p) => `Đề nghị gia hạn câu hỏi ${p.code} — ${p.org}\nNgười đề nghị: ${p.by}\nLý do: ${p.reason}\nHạn hiện tại: ${formatLocalTime(p.dueAt)}\nHạn đề xuất: ${formatLocalTime(p.proposedAt)}`,
+  extensionSubmitted: (c) => `Đã gửi đề nghị gia hạn câu hỏi ${c} tới đầu mối sàng lọc.`,
+  extensionApproved: (c, d) => `Đề nghị gia hạn câu hỏi ${c} đã được chấp thuận. Hạn mới: ${formatLocalTime(d)}.`,
+  extensionRejected: (c) => `Đề nghị gia hạn câu hỏi ${c} không được chấp thuận; hạn trả lời giữ nguyên.`,
+  extensionToReporter: (c, o, d) => `${o} được gia hạn trả lời câu hỏi ${c}. Hạn mới: ${formatLocalTime(d)}.`,
+  extensionDecided: (c, ok) => `${ok ? 'Đã chấp thuận' : 'Đã từ chối'} gia hạn câu hỏi ${c}.`,
+  extensionAlreadyDecided: 'Đề nghị gia hạn này đã được xử lý trước đó.',
+  clockPaused: 'Thời hạn trả lời tạm dừng cho tới khi phóng viên bổ sung.',
+  clockResumed: (d) => `Thời hạn trả lời tính tiếp; hạn mới: ${formatLocalTime(d)}.`,
+  calendarMissing: (y) => `Chưa nhập lịch nghỉ lễ, nghỉ bù chính thức năm ${y}. Thời hạn trả lời năm ${y} đang tính theo lịch mặc định của Bộ luật Lao động. Vui lòng nhập lịch khi được công bố: liaison calendar import <tệp.csv>.`,
+  workingNoted: (c) => `Đã ghi nhận: bạn đang xử lý câu hỏi ${c}.`,
   myList: (ls) => `Các câu hỏi của bạn:\n${ls.map(line).join('\n')}`,
   myEmpty: 'Bạn chưa gửi câu hỏi nào. Gõ nội dung câu hỏi để bắt đầu.',
   pendingList: (ls) => `Câu hỏi đang chờ trả lời:\n${ls.map(line).join('\n')}`,

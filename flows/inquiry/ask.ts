@@ -5,6 +5,9 @@ import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { parseDialog } from '../dialog.js';
 import { notifyAgency, notifyScreening } from './route.js';
+import type { DeadlineClass } from '../../db/schema.js';
+import { askClassConfirmation } from '../screening/class.js';
+import { assignDeadline } from './deadline.js';
 import { orgName, topicName } from './view.js';
 
 /** A verified reporter wrote a question: ask for its topic. */
@@ -36,12 +39,19 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: t.confirmQuestion(topicName(topic, t), orgName(org, t), screened),
-    buttons: [[btn(t.send, A.askSend, topic.id), btn(t.cancel, A.askCancel, topic.id)]],
+    buttons: [
+      [btn(t.send, A.askSend, 'r')],
+      [btn(t.sendUrgentIncident, A.askSend, 'i')],
+      [btn(t.sendUrgentOpinion, A.askSend, 'o')],
+      [btn(t.cancel, A.askCancel, topic.id)],
+    ],
   }));
 }
 
-/** The reporter confirmed: create the inquiry and route it. */
-export async function onAskSend(ctx: FlowContext): Promise<void> {
+const URGENCY: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opinion' };
+
+/** The reporter confirmed (`r` routine, `i`/`o` urgent: incident / divided opinion): create, time and route it. */
+export async function onAskSend(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const person = ctx.actor.person;
   const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
@@ -51,19 +61,24 @@ export async function onAskSend(ctx: FlowContext): Promise<void> {
   }
   const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
-  const inquiry = await createInquiry(ctx.db, {
+  const urgentClass = URGENCY[payload];
+  const created = await createInquiry(ctx.db, {
     reporterPersonId: person.id, reporterIdentityId: ctx.actor.identity.id,
     originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
     status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
   });
+  if (urgentClass) await ctx.db.updateTable('inquiries').set({ urgent_requested: 1 }).where('id', '=', created.id).execute();
+  // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
+  const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id);
   await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
   await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code });
+  await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   await ctx.reply((t) => ({ text: t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at), replyTo: dialog.messageId }));
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
+  if (urgentClass) await askClassConfirmation(ctx, inquiry);
 }
 
 /** The reporter cancelled before sending. */

@@ -14,7 +14,7 @@ export function staffButtons(t: Copy, inquiryId: number) {
   return [
     [btn(t.btnAck, A.ack, inquiryId), btn(t.btnAnswer, A.answer, inquiryId)],
     [btn(t.btnClarify, A.clarify, inquiryId), btn(t.btnTransfer, A.transfer, inquiryId)],
-    [btn(t.btnDecline, A.decline, inquiryId)],
+    [btn(t.btnExtend, A.extend, inquiryId), btn(t.btnDecline, A.decline, inquiryId)],
   ];
 }
 

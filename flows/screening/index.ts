@@ -7,6 +7,7 @@ import type { FlowContext } from '../context.js';
 import type { Dialog } from '../dialog.js';
 import { loadForAction } from '../guards.js';
 import { notifyAgency, toReporterThread } from '../inquiry/route.js';
+import { assignDeadline } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 
 /** Route to the suggested agency. */
@@ -35,8 +36,10 @@ export async function onRouteToOrg(ctx: FlowContext, payload: string): Promise<v
 }
 
 async function routeTo(ctx: FlowContext, inquiry: Inquiry, orgId: number): Promise<void> {
-  const updated = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'assigned', org_id: orgId, updated_at: ctx.nowIso });
-  if (!updated) return;
+  const routed = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'assigned', org_id: orgId, updated_at: ctx.nowIso });
+  if (!routed) return;
+  const updated = orgId === inquiry.suggested_org_id ? routed : await assignDeadline(ctx, routed, routed.deadline_class ?? 'routine', orgId);
+  ctx.effects.syncDeadline(inquiry.id);
   const org = await findOrg(ctx.db, orgId);
   await ctx.effects.audit('inquiry.route', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'assigned', org: org?.code });
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.routedWhat(orgName(org, t))) }));
@@ -57,6 +60,7 @@ export async function onRejectReason(ctx: FlowContext, inquiryId: number, reason
   if (!inquiry) return;
   const updated = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'rejected', reject_reason: reason, closed_at: ctx.nowIso, updated_at: ctx.nowIso });
   if (!updated) return;
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'rejection', ctx.actor.person?.id ?? null, reason, ctx.nowIso);
   await ctx.effects.audit('inquiry.reject', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'rejected', reason });
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.rejectedToReporter(codeOf(updated), reason) }), 'info');
@@ -83,6 +87,7 @@ export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: str
   if (!inquiry) return;
   const updated = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'merged', merged_into_id: target.id, closed_at: ctx.nowIso, updated_at: ctx.nowIso });
   if (!updated) return;
+  ctx.effects.syncDeadline(inquiry.id);
   await addEntry(ctx.db, inquiry.id, 'merge', ctx.actor.person?.id ?? null, codeOf(target), ctx.nowIso);
   await ctx.effects.audit('inquiry.merge', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'merged', into: target.id });
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.mergedToReporter(codeOf(updated), codeOf(target)) }), 'info');

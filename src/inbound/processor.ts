@@ -16,6 +16,8 @@ export interface InboundProcessorOptions {
   settings: FlowSettings;
   /** Hands committed outbox rows to the dispatcher. */
   enqueueOutbox(ids: readonly number[]): Promise<void>;
+  /** Re-plans the deadline jobs of inquiries whose deadline changed. */
+  syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
   /** Counts events for metrics; optional. */
   onEvent?(platform: Platform, kind: string, duplicate: boolean): void;
 }
@@ -39,11 +41,13 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
   const process = async (platform: Platform, eventId: string, event: InboundEvent): Promise<void> => {
     const now = o.clock.now();
     try {
-      const ids = await o.db.transaction().execute(async (tx) => {
-        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return [];
+      const outcome = await o.db.transaction().execute(async (tx) => {
+        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return { outboxIds: [], deadlineIds: [] };
         return handleInboundEvent(tx, event, now, o.settings);
       });
-      if (ids.length > 0) await o.enqueueOutbox(ids);
+      if (outcome.outboxIds.length > 0) await o.enqueueOutbox(outcome.outboxIds);
+      // A failed sync is repaired by the boot-time reconciliation; it must not fail the event.
+      if (outcome.deadlineIds.length > 0) await o.syncDeadlines(outcome.deadlineIds).catch((err: unknown) => o.logger.error({ err }, 'deadline sync failed'));
     } catch (err) {
       o.logger.error({ err, platform, eventId, kind: event.kind }, 'inbound event failed');
       await markInboundFailed(o.db, platform, eventId, String(err), now.toISOString()).catch(() => undefined);

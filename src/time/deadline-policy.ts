@@ -12,9 +12,10 @@ import type { Rule } from './rules-data.js';
 
 /** Options of {@link createDeadlinePolicy}. */
 export interface DeadlinePolicyOptions {
+  /** Used when a call gives no `db` of its own (a flow always passes its transaction). */
   db: Db;
-  /** The legal calendar; called on every computation, so an imported schedule applies at once. */
-  loadCalendar: () => Promise<WorkCalendar> | WorkCalendar;
+  /** The legal calendar, read through the call's `db`; called on every computation, so an imported schedule applies at once. */
+  loadCalendar: (db: Db) => Promise<WorkCalendar> | WorkCalendar;
   /** The rule table. Default `RULES` (rules-data.ts). */
   rules?: readonly Rule[];
 }
@@ -25,21 +26,21 @@ export interface DeadlinePolicyOptions {
  * legal calendar.
  */
 export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
-  const ruleFor = async (receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null): Promise<Rule> => {
+  const ruleFor = async (db: Db, receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null): Promise<Rule> => {
     const statutory = selectRule(receivedAt, deadlineClass, o.rules);
     if (orgId === null) return statutory;
-    const chain = await orgAncestorIds(o.db, orgId);
-    const picked = pickOverride(await listOverrides(o.db, chain, deadlineClass), chain, toLocalDate(receivedAt));
+    const chain = await orgAncestorIds(db, orgId);
+    const picked = pickOverride(await listOverrides(db, chain, deadlineClass), chain, toLocalDate(receivedAt));
     return picked ? ruleFromOverride(picked, statutory) : statutory;
   };
-  const officeHoursOf = async (orgId: number | null): Promise<OfficeHours> => {
+  const officeHoursOf = async (db: Db, orgId: number | null): Promise<OfficeHours> => {
     if (orgId === null) return DEFAULT_OFFICE_HOURS;
-    return parseOfficeHours((await officeHoursJsonByOrg(o.db, [orgId])).get(orgId) ?? null);
+    return parseOfficeHours((await officeHoursJsonByOrg(db, [orgId])).get(orgId) ?? null);
   };
   return {
-    async assign({ receivedAt, deadlineClass, orgId }): Promise<DeadlineAssignment> {
-      const rule = await ruleFor(receivedAt, deadlineClass, orgId);
-      const dueAt = computeDue(receivedAt, rule.amount, rule.unit, await o.loadCalendar());
+    async assign({ receivedAt, deadlineClass, orgId, db = o.db }): Promise<DeadlineAssignment> {
+      const rule = await ruleFor(db, receivedAt, deadlineClass, orgId);
+      const dueAt = computeDue(receivedAt, rule.amount, rule.unit, await o.loadCalendar(db));
       return { deadlineClass, ruleId: rule.id, legalBasis: rule.legalBasis, dueAt, counting: rule.counting };
     },
     /**
@@ -48,11 +49,11 @@ export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
      * the clock stopped is what is left when it restarts. A pause wholly outside office hours
      * (a night, a weekend) moves nothing.
      */
-    async resume({ dueAt, pausedAt, resumedAt, counting, orgId }): Promise<Date> {
+    async resume({ dueAt, pausedAt, resumedAt, counting, orgId, db = o.db }): Promise<Date> {
       const pausedMs = resumedAt.getTime() - pausedAt.getTime();
       if (pausedMs <= 0) return new Date(dueAt);
       if (counting === 'wall') return new Date(dueAt.getTime() + pausedMs);
-      const [cal, hours] = [await o.loadCalendar(), await officeHoursOf(orgId)];
+      const [cal, hours] = [await o.loadCalendar(db), await officeHoursOf(db, orgId)];
       const pausedBusinessMs = businessMs(pausedAt, resumedAt, cal, hours);
       return pausedBusinessMs > 0 ? addBusinessMs(dueAt, pausedBusinessMs, cal, hours) : new Date(dueAt);
     },

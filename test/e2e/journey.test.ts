@@ -49,7 +49,7 @@ describe('the inquiry journey on Telegram (real adapter, fake Bot API, SQLite, R
   it('question → agency → answer by replying → arrives as a reply to the original → follow-up → rating', async () => {
     const { questionId, code } = await ask(e, 'Số ca sốt xuất huyết tại Huế tuần này?', 'Y tế');
     const notice = await e.nextTo(health, 0, (s) => s.text.includes(code) && s.text.includes('sốt xuất huyết'));
-    expect(notice.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Từ chối']);
+    expect(notice.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Xin gia hạn', 'Từ chối']);
 
     const n = e.fake.sent.length;
     e.fake.userSends(health, 'Tuần này có 12 ca, giảm 30%.', { replyTo: notice.messageId });

@@ -3,6 +3,8 @@ import type { Db } from '../../db/client.js';
 import { createInboundProcessor } from '../../src/inbound/processor.js';
 import { createLogger } from '../../src/logger.js';
 import type { ManualClock } from '../../src/time/clock.js';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
 
 /** A message as the user's chat would show it. */
 export interface ChatMessage {
@@ -19,8 +21,9 @@ export interface ChatMessage {
  * integration tests; the end-to-end tests use the real dispatcher and adapters.
  */
 export function createFlowDriver(db: Db, clock: ManualClock) {
+  const deadlineSyncs: number[] = [];
   const logger = createLogger({ level: 'silent' });
-  const processor = createInboundProcessor({ db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi' }, enqueueOutbox: async () => undefined });
+  const processor = createInboundProcessor({ db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db, loadCalendar: (via) => loadCalendar(via) }) }, enqueueOutbox: async () => undefined, syncDeadlines: async (ids) => { deadlineSyncs.push(...ids); } });
   const inbox = new Map<string, ChatMessage[]>();
   let seq = 1000;
 
@@ -76,5 +79,7 @@ export function createFlowDriver(db: Db, clock: ManualClock) {
       return m;
     },
     processor,
+    /** Inquiry ids handed to the scheduler, in order. */
+    deadlineSyncs,
   };
 }

@@ -50,7 +50,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
 
     const notice = bot.last(HEALTH);
     expect(notice.text).toContain('sốt xuất huyết');
-    expect(notice.buttons.flat().map((b) => b.label)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Từ chối']);
+    expect(notice.buttons.flat().map((b) => b.label)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Xin gia hạn', 'Từ chối']);
     expect(bot.inbox(FINANCE).length).toBe(1); // only the invite welcome
 
     await bot.say(HEALTH, 'Tuần này ghi nhận 12 ca, giảm 30% so với tuần trước.', notice.messageId);
