@@ -11,6 +11,7 @@ import { importCsvFile } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
 import { createLogger } from './logger.js';
+import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
@@ -139,6 +140,21 @@ function createProgram(): Command {
         return;
       }
       console.log(await showCalendar(db, Number(year)));
+    }).catch(fail));
+
+  program.command('report')
+    .description('On-time replies per agency for inquiries received in a period, with and without extensions. Default: the Decree 244 reporting year (15 Dec – 14 Dec) ending this year.')
+    .option('--from <date>', 'first received date, YYYY-MM-DD')
+    .option('--to <date>', 'last received date, YYYY-MM-DD')
+    .action((opts: { from?: string; to?: string }) => withDb(async ({ db }) => {
+      const year = Number(new Date().toISOString().slice(0, 4));
+      const range = { from: opts.from ?? `${year - 1}-12-15`, to: opts.to ?? `${year}-12-14` };
+      if (![range.from, range.to].every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))) {
+        console.error('Dates must read YYYY-MM-DD.');
+        process.exitCode = 1;
+        return;
+      }
+      console.log(formatOnTimeReport(await onTimeReport(db, range, systemClock.now()), range));
     }).catch(fail));
 
   const invites = program.command('invites').description('Invite codes and deep links.');

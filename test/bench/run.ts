@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -7,10 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatTable, round, type BenchRow } from './bench-helpers.js';
 import { findPostgres } from './bench-db.js';
+import { benchDeadlines } from './deadline-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 
-type Section = 'inquiry' | 'import';
+type Section = 'inquiry' | 'import' | 'deadlines';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines'];
 
 /** The parsed command line. */
 interface Options {
@@ -20,10 +22,11 @@ interface Options {
 
 function parseOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
-  if (values.only !== undefined && values.only !== 'inquiry' && values.only !== 'import') {
-    throw new Error(`--only takes "inquiry" or "import", not "${values.only}"`);
+  const only = values.only as Section | undefined;
+  if (only !== undefined && !SECTIONS.includes(only)) {
+    throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${values.only}"`);
   }
-  return { ...(values.only ? { only: values.only } : {}), quick: values.quick ?? false };
+  return { ...(only ? { only } : {}), quick: values.quick ?? false };
 }
 
 const started = performance.now();
@@ -58,11 +61,15 @@ async function main(): Promise<number> {
   log(`PostgreSQL: ${postgresUrl ? 'available' : 'not available, SQLite only'}${options.quick ? '; quick run' : ''}`);
 
   const results: SectionResult[] = [];
-  if (options.only !== 'import') {
+  const wants = (section: Section) => options.only === undefined || options.only === section;
+  if (wants('inquiry')) {
     results.push(await runSection('inquiry', () => benchInquiries({ plan: options.quick ? QUICK_PLAN : FULL_PLAN, postgresUrl, log })));
   }
-  if (options.only !== 'inquiry') {
+  if (wants('import')) {
     results.push(await runSection('import', async () => ({ rows: await benchImport(), notes: [] })));
+  }
+  if (wants('deadlines')) {
+    results.push(await runSection('deadlines', async () => ({ rows: await benchDeadlines({ quick: options.quick }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));

@@ -1,0 +1,59 @@
+import type { Db } from '../../db/client.js';
+import { toLocalDate } from '../time/local.js';
+
+/** One agency's line of the on-time report. */
+export interface OnTimeLine {
+  orgCode: string;
+  orgName: string;
+  received: number;
+  /** Answered or declined (a decline with its ground is a reply in law). */
+  replied: number;
+  /** Replied by the due time in force (extensions included). */
+  onTime: number;
+  /** Replied by the legal due time, as if no extension had been granted. */
+  onTimeWithoutExtension: number;
+  /** Inquiries whose due time was extended. */
+  extended: number;
+  /** Still open and past their due time at `now`. */
+  overdueOpen: number;
+}
+
+const REPLIED = new Set(['answered', 'declined']);
+const OPEN = new Set(['screening', 'assigned', 'acknowledged', 'clarifying']);
+
+/**
+ * On-time figures per agency for inquiries received in [from, to] (local dates, inclusive):
+ * what leaders and the yearly Decree 244 Art. 10 report need, with and without extensions.
+ */
+export async function onTimeReport(db: Db, range: { from: string; to: string }, now: Date): Promise<OnTimeLine[]> {
+  const rows = await db.selectFrom('inquiries').leftJoin('orgs', 'orgs.id', 'inquiries.org_id')
+    .select(['inquiries.status', 'inquiries.received_at', 'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.answered_at', 'inquiries.closed_at', 'orgs.code', 'orgs.name'])
+    .where('inquiries.status', 'not in', ['merged', 'rejected', 'withdrawn']).execute();
+  const lines = new Map<string, OnTimeLine>();
+  for (const r of rows) {
+    const day = toLocalDate(new Date(r.received_at));
+    if (day < range.from || day > range.to) continue;
+    const key = r.code ?? '—';
+    const line = lines.get(key) ?? { orgCode: key, orgName: r.name ?? '(chưa chuyển / not routed)', received: 0, replied: 0, onTime: 0, onTimeWithoutExtension: 0, extended: 0, overdueOpen: 0 };
+    lines.set(key, line);
+    line.received += 1;
+    if (r.due_at && r.original_due_at && r.due_at !== r.original_due_at) line.extended += 1;
+    const repliedAt = REPLIED.has(r.status) ? (r.answered_at ?? r.closed_at) : null;
+    if (repliedAt) {
+      line.replied += 1;
+      if (r.due_at && repliedAt <= r.due_at) line.onTime += 1;
+      if ((r.original_due_at ?? r.due_at) && repliedAt <= (r.original_due_at ?? r.due_at)!) line.onTimeWithoutExtension += 1;
+    } else if (OPEN.has(r.status) && r.due_at && r.due_at < now.toISOString()) line.overdueOpen += 1;
+  }
+  return [...lines.values()].sort((a, b) => a.orgCode.localeCompare(b.orgCode));
+}
+
+/** The report as an aligned text table (Vietnamese / English headings). */
+export function formatOnTimeReport(lines: readonly OnTimeLine[], range: { from: string; to: string }): string {
+  const head = ['cơ quan / agency', 'nhận', 'đã trả lời', 'đúng hạn', 'đúng hạn (không gia hạn)', 'gia hạn', 'quá hạn chưa trả lời'];
+  const pct = (n: number, d: number) => (d === 0 ? '–' : `${n} (${Math.round((100 * n) / d)}%)`);
+  const body = lines.map((l) => [`${l.orgCode} ${l.orgName}`, String(l.received), String(l.replied), pct(l.onTime, l.replied), pct(l.onTimeWithoutExtension, l.replied), String(l.extended), String(l.overdueOpen)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ');
+  return [`Báo cáo trả lời đúng hạn / On-time report: ${range.from} – ${range.to} (received)`, row(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(row)].join('\n');
+}
