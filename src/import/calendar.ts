@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Db } from '../../db/client.js';
 import { insertAudit } from '../../db/repositories/audit.js';
@@ -7,6 +6,7 @@ import {
   type CalendarDayRecord, type CalendarYearRecord,
 } from '../../db/repositories/calendar.js';
 import type { CalendarDayKind } from '../../db/schema.js';
+import { readUtf8File } from './csv-read.js';
 import { createWorkCalendar, type CalendarEntry, type WorkCalendar } from '../time/calendar.js';
 import { dayOfWeek, LOCAL_OFFSET_MS, toLocalDate } from '../time/local.js';
 import { parseCsvTable, type CsvTableSpec } from './csv-read.js';
@@ -37,20 +37,9 @@ export type CalendarImportResult = { ok: true; years: number[]; rows: number } |
  * non-UTF-8 file is an `ok: false` result, not an exception.
  */
 export async function importCalendarCsv(db: Db, filePath: string, now: Date): Promise<CalendarImportResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { ok: false, errors: [`${filePath}: cannot read the file (${typeof code === 'string' ? code : String(error)})`] };
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, errors: [`${filePath}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] };
-  }
-  return importCalendarText(db, text, filePath, now);
+  const file = await readUtf8File(filePath);
+  if (!file.ok) return file;
+  return importCalendarText(db, file.text, filePath, now);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import type { CsvRow, RowErrors } from './types.js';
 
@@ -97,5 +98,24 @@ function describeCsvError(error: unknown): string {
       return 'CSV syntax error: unexpected text after a closing quote';
     default:
       return `CSV syntax error: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/**
+ * Reads a CSV file as UTF-8 text. An unreadable or non-UTF-8 file is a list of `file: reason`
+ * errors rather than an exception, so every import reports it the same way.
+ */
+export async function readUtf8File(filePath: string): Promise<{ ok: true; text: string } | { ok: false; errors: string[] }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(filePath);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { ok: false, errors: [`${filePath}: cannot read the file (${typeof code === 'string' ? code : String(error)})`] };
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { ok: false, errors: [`${filePath}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] };
   }
 }

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Db } from '../../db/client.js';
 import { insertAuditEvent } from '../../db/repositories/directory-write.js';
 import { importContacts, CONTACTS_CSV } from './contacts.js';
-import { parseCsvTable, type CsvTableSpec } from './csv-read.js';
+import { parseCsvTable, readUtf8File, type CsvTableSpec } from './csv-read.js';
 import { importOrganisations, ORGANISATIONS_CSV } from './organisations.js';
 import { importOutlets, OUTLETS_CSV } from './outlets.js';
 import { importPeople, PEOPLE_CSV } from './people.js';
@@ -74,18 +73,7 @@ export async function importCsvText(db: Db, kind: ImportKind, text: string, file
  * `ok: false` result, not an exception.
  */
 export async function importCsvFile(db: Db, kind: ImportKind, filePath: string, now: Date): Promise<ImportResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(filePath);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { ok: false, errors: [`${filePath}: cannot read the file (${typeof code === 'string' ? code : String(error)})`] };
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, errors: [`${filePath}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] };
-  }
-  return importCsvText(db, kind, text, filePath, now);
+  const file = await readUtf8File(filePath);
+  if (!file.ok) return file;
+  return importCsvText(db, kind, file.text, filePath, now);
 }
