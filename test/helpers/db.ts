@@ -6,6 +6,23 @@ import pg from 'pg';
 import { createDb, type DbHandle, type Dialect } from '../../db/client.js';
 import { migrateToLatest } from '../../db/migrate.js';
 
+/**
+ * kysely's migrator introspects tables across every schema; when another test file drops its
+ * schema during that scan, PostgreSQL answers 3F000 ("schema … does not exist"). Only tests create
+ * and drop schemas concurrently, so a retry here is the whole fix.
+ */
+async function migrateRetryingDroppedSchemas(db: DbHandle['db']): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await migrateToLatest(db);
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (code !== '3F000' || attempt >= 5) throw err;
+    }
+  }
+}
+
 /** The dialects this run covers: SQLite always, PostgreSQL when `TEST_POSTGRES_URL` is set. */
 export function testDialects(): Dialect[] {
   return process.env.TEST_POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -33,7 +50,7 @@ export async function createTestDb(dialect: Dialect): Promise<TestDb> {
     await admin.query(`CREATE SCHEMA ${schema}`);
     await admin.end();
     const handle = createDb({ url, pgSchema: schema, pgPoolSize: 4 });
-    await migrateToLatest(handle.db);
+    await migrateRetryingDroppedSchemas(handle.db);
     return {
       ...handle, url, pgSchema: schema,
       drop: async () => {
