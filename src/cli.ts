@@ -6,7 +6,7 @@ import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { importCalendarCsv, showCalendar } from './import/calendar.js';
+import { importCalendarCsv, loadCalendar, showCalendar } from './import/calendar.js';
 import { importCsvFile } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
@@ -154,7 +154,7 @@ function createProgram(): Command {
         process.exitCode = 1;
         return;
       }
-      console.log(formatOnTimeReport(await onTimeReport(db, range, systemClock.now()), range));
+      console.log(formatOnTimeReport(await onTimeReport(db, range, systemClock.now(), await loadCalendar(db)), range));
     }).catch(fail));
 
   const invites = program.command('invites').description('Invite codes and deep links.');

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCalendar } from '../../src/import/calendar.js';
 import { formatOnTimeReport, onTimeReport } from '../../src/report/on-time.js';
 import { createManualClock, type ManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
@@ -38,10 +39,13 @@ describe.each(testDialects())('on-time report on %s', (dialect) => {
     await bot.press('301', 'Duyệt');
     clock.advance(10 * DAY_MS);
     await bot.say('201', 'Trả lời sau khi gia hạn.', extendedThenAnswered);
-    const lines = await onTimeReport(t.db, { from: '2026-11-01', to: '2026-11-30' }, clock.now());
+    const lines = await onTimeReport(t.db, { from: '2026-11-01', to: '2026-11-30' }, clock.now(), await loadCalendar(t.db));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ orgCode: 'SYT', received: 3, replied: 2, onTime: 2, onTimeWithoutExtension: 1, extended: 1, overdueOpen: 1 });
+    // First responses: 0 (answered at once) and 60 office hours (Mon 09:00 → Thu 09:00 ten days
+    // later: 6 + 4 × 7.5 + 3 × 7.5 + 1.5; an extension request is not a response). Median 30 h.
+    expect(lines[0]?.medianFirstResponseBusinessMs).toBe(30 * 3_600_000);
     expect(formatOnTimeReport(lines, { from: '2026-11-01', to: '2026-11-30' })).toContain('SYT Sở Y tế');
-    expect(await onTimeReport(t.db, { from: '2026-12-01', to: '2026-12-31' }, clock.now())).toEqual([]);
+    expect(await onTimeReport(t.db, { from: '2026-12-01', to: '2026-12-31' }, clock.now(), await loadCalendar(t.db))).toEqual([]);
   });
 });
