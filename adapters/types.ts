@@ -117,6 +117,44 @@ export interface WebhookResponse {
   body?: string | Record<string, unknown>;
 }
 
+/** A framework-free HTTP request handed to an adapter's {@link HttpRoute}. */
+export interface HttpRequest extends WebhookRequest {
+  /** Query-string parameters; a repeated name keeps its first value. */
+  query: Record<string, string | undefined>;
+  /** The client's address as the socket reports it (for per-client rate limits). */
+  ip: string;
+}
+
+/** A complete answer: status, headers (names lower-case) and an optional body. */
+export interface HttpBodyResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/**
+ * A streamed answer (server-sent events): each chunk is written as it comes. The server ends the
+ * response when the iterable ends, and calls its iterator's `return()` when the client goes away
+ * or the server closes.
+ */
+export interface HttpStreamResponse {
+  status: number;
+  headers?: Record<string, string>;
+  stream: AsyncIterable<string>;
+}
+
+/** An adapter's answer to an {@link HttpRoute} call. */
+export type HttpResponse = HttpBodyResponse | HttpStreamResponse;
+
+/** One HTTP route an adapter serves on the bot's HTTP server (e.g. the web channel's API). */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Absolute path, e.g. `/web/api/messages`. */
+  path: string;
+  /** Should not throw; a throw becomes a 500. */
+  handle(req: HttpRequest): Promise<HttpResponse>;
+}
+
 /** Receives inbound events. Resolves once the event is persisted (not necessarily processed). */
 export type InboundHandler = (event: InboundEvent) => Promise<void>;
 
@@ -130,6 +168,8 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Present when the adapter receives events over HTTP. */
   readonly webhook?: { path: string; handle(req: WebhookRequest): Promise<WebhookResponse> };
+  /** Present when the adapter serves its own HTTP routes (the web channel); mounted by the HTTP server. */
+  readonly routes?: ReadonlyArray<HttpRoute>;
   /**
    * Send one message (split into parts if longer than `capabilities.maxTextLength`).
    * `skipParts` parts are assumed already sent (a retry after a partial send).

@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { WebhookRequest, WebhookResponse } from '../../adapters/types.js';
+import type {
+  HttpRequest, HttpRoute, HttpStreamResponse, WebhookRequest, WebhookResponse,
+} from '../../adapters/types.js';
 import type { Logger } from '../logger.js';
 
 /** Largest webhook body accepted, in bytes (1 MiB). */
@@ -22,6 +24,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Each gets a POST route receiving the raw body. */
   webhooks: readonly WebhookRoute[];
+  /** Adapters' own routes (the web channel's API), mounted as given; bodies arrive raw. Default none. */
+  routes?: readonly HttpRoute[];
   /** Served as Prometheus text at `GET /metrics`; when absent (METRICS_ENABLED=false) the route is 404. */
   metrics?: Registry;
   /** `GET /healthz`: 200 when `ok`, else 503; `details` are returned as-is (no secrets). */
@@ -53,6 +57,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   for (const webhook of options.webhooks) {
     fastify.post(webhook.path, (req, reply) => handleWebhook(webhook, req, reply));
   }
+  // Open server-sent-event streams, each with the function that ends it (on close()).
+  const streams = new Set<() => void>();
+  for (const route of options.routes ?? []) {
+    fastify.route({ method: route.method, url: route.path, exposeHeadRoute: false, handler: (req, reply) => handleRoute(route, req, reply, streams, logger) });
+  }
   fastify.get('/healthz', (_req, reply) => handleHealth(options, reply, logger));
   const registry = options.metrics;
   if (registry) {
@@ -73,7 +82,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       logger.info({ host: options.host, port, webhooks: options.webhooks.map((w) => w.path) }, 'http listening');
       return { port };
     },
-    close: () => (closing ??= fastify.close()),
+    close: () => (closing ??= (async () => {
+      // Streams never end by themselves, and fastify.close() waits for every open request.
+      for (const end of [...streams]) end();
+      await fastify.close();
+    })()),
   };
 }
 
@@ -92,6 +105,56 @@ async function handleWebhook(webhook: WebhookRoute, req: FastifyRequest, reply: 
   if (response.body === undefined) return reply.send();
   if (typeof response.body === 'string') return reply.type('text/plain; charset=utf-8').send(response.body);
   return reply.send(response.body);
+}
+
+function toHttpRequest(req: FastifyRequest): HttpRequest {
+  const query: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+    const first: unknown = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string') query[name] = first;
+  }
+  return { ...toWebhookRequest(req), query, ip: req.ip };
+}
+
+async function handleRoute(
+  route: HttpRoute, req: FastifyRequest, reply: FastifyReply, streams: Set<() => void>, logger: Logger,
+): Promise<FastifyReply> {
+  const response = await route.handle(toHttpRequest(req));
+  if ('stream' in response) {
+    writeStream(response, reply, streams, logger);
+    return reply;
+  }
+  reply.code(response.status).headers(response.headers ?? {});
+  return response.body === undefined ? reply.send() : reply.send(response.body);
+}
+
+/** Writes a stream response chunk by chunk; ends on the stream's end, client disconnect or close(). */
+function writeStream(response: HttpStreamResponse, reply: FastifyReply, streams: Set<() => void>, logger: Logger): void {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(response.status, response.headers ?? {});
+  raw.flushHeaders();
+  const iterator = response.stream[Symbol.asyncIterator]();
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    streams.delete(end);
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    raw.end();
+  };
+  streams.add(end);
+  raw.on('close', end);
+  if (reply.request.raw.socket.destroyed) end(); // the client left before the stream began
+  void (async () => {
+    try {
+      for (let next = await iterator.next(); !next.done && !ended; next = await iterator.next()) raw.write(next.value);
+    } catch (err) {
+      logger.error({ error: errorSummary(err) }, 'http stream failed');
+    } finally {
+      end();
+    }
+  })();
 }
 
 async function handleHealth(options: HttpServerOptions, reply: FastifyReply, logger: Logger): Promise<FastifyReply> {

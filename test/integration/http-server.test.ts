@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookRequest } from '../../adapters/types.js';
+import type { HttpRequest, HttpRoute, WebhookRequest } from '../../adapters/types.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
@@ -98,5 +98,68 @@ describe('http server', () => {
     const all = lines.join('\n');
     expect(all).not.toContain('sekret-value-123456');
     expect(all).not.toContain('update_id');
+  });
+});
+
+describe('http server: adapter routes', () => {
+  it('serves GET and POST routes with query, raw body, address and the adapter headers', async () => {
+    const seen: HttpRequest[] = [];
+    const routes: HttpRoute[] = [
+      { method: 'GET', path: '/web/api/echo', handle: async (req) => { seen.push(req); return { status: 200, headers: { 'content-type': 'application/json', 'x-extra': 'yes' }, body: '{"ok":true}' }; } },
+      { method: 'POST', path: '/web/api/echo', handle: async (req) => { seen.push(req); return { status: 201, body: Buffer.from('tạo') }; } },
+      { method: 'POST', path: '/web/api/empty', handle: async () => ({ status: 204 }) },
+    ];
+    const server = createHttpServer({ host: '127.0.0.1', port: 0, logger: createLogger({ level: 'silent' }), webhooks: [], routes, health: async () => ({ ok: true, details: {} }) });
+    const base = `http://127.0.0.1:${(await server.start()).port}`;
+    try {
+      const get = await fetch(`${base}/web/api/echo?after=7&after=9&x=%C3%A0`, { headers: { cookie: 'a=b' } });
+      expect(get.status).toBe(200);
+      expect(get.headers.get('x-extra')).toBe('yes');
+      expect(await get.json()).toEqual({ ok: true });
+      expect(seen[0]).toMatchObject({ query: { after: '7', x: 'à' }, headers: { cookie: 'a=b' }, ip: '127.0.0.1' });
+      const post = await fetch(`${base}/web/api/echo`, { method: 'POST', body: '{"text":"hỏi"}', headers: { 'content-type': 'application/json' } });
+      expect(post.status).toBe(201);
+      expect(await post.text()).toBe('tạo');
+      expect(seen[1]?.rawBody.toString('utf8')).toBe('{"text":"hỏi"}');
+      expect((await fetch(`${base}/web/api/empty`, { method: 'POST' })).status).toBe(204);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('streams server-sent events, returns the iterator on disconnect, and ends streams on close()', async () => {
+    const returned: string[] = [];
+    const makeStream = (name: string): AsyncIterable<string> => {
+      let sent = false;
+      let wake: ((r: IteratorResult<string>) => void) | undefined;
+      return { [Symbol.asyncIterator]: () => ({
+        next: () => (sent ? new Promise<IteratorResult<string>>((resolve) => { wake = resolve; }) : (sent = true, Promise.resolve({ done: false, value: `data: ${name}\n\n` }))),
+        return: () => { returned.push(name); wake?.({ done: true, value: undefined }); return Promise.resolve({ done: true, value: undefined }); },
+      }) };
+    };
+    let n = 0;
+    const routes: HttpRoute[] = [{
+      method: 'GET', path: '/web/api/events',
+      handle: async () => ({ status: 200, headers: { 'content-type': 'text/event-stream' }, stream: makeStream(`s${(n += 1)}`) }),
+    }];
+    const server = createHttpServer({ host: '127.0.0.1', port: 0, logger: createLogger({ level: 'silent' }), webhooks: [], routes, health: async () => ({ ok: true, details: {} }) });
+    const base = `http://127.0.0.1:${(await server.start()).port}`;
+    const open = async () => {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/web/api/events`, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      return { res, reader, first, abort };
+    };
+    const a = await open();
+    expect(a.res.headers.get('content-type')).toBe('text/event-stream');
+    expect(a.first).toBe('data: s1\n\n');
+    a.abort.abort();
+    await expect.poll(() => returned).toEqual(['s1']);
+    const b = await open();
+    expect(b.first).toBe('data: s2\n\n');
+    await server.close();
+    expect((await b.reader.read()).done).toBe(true);
+    expect(returned).toEqual(['s1', 's2']);
   });
 });

@@ -1,0 +1,209 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebAdapter } from '../../adapters/web/index.js';
+import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
+import { createHttpServer } from '../../src/http/server.js';
+import { runAdapterContract } from '../helpers/adapter-contract.js';
+import { createWebClient, type WebClient } from '../fakes/web/client.js';
+import { createCapturedLogger } from '../fakes/telegram/harness.js';
+import { createWebHarness, type WebHarness } from '../fakes/web/harness.js';
+
+runAdapterContract('web', () => createWebHarness());
+
+/** A live `GET /web/api/events` stream and everything it delivered so far. */
+async function listen(base: string, client: WebClient, headers: Record<string, string> = {}) {
+  const abort = new AbortController();
+  const res = await fetch(`${base}/web/api/events`, { headers: { cookie: client.cookie ?? '', ...headers }, signal: abort.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let ended = false;
+  return {
+    res,
+    /** Reads until `predicate(all text so far)` holds, or the stream ends; returns the text. */
+    async until(predicate: (all: string) => boolean): Promise<string> {
+      while (!predicate(text) && !ended) {
+        const chunk = await reader.read();
+        if (chunk.done) ended = true;
+        else text += decoder.decode(chunk.value, { stream: true });
+      }
+      return text;
+    },
+    get ended() { return ended; },
+    close: () => { abort.abort(); },
+  };
+}
+
+describe('web adapter over HTTP', () => {
+  let h: WebHarness | undefined;
+  let clockMs = Date.parse('2026-11-20T02:00:00Z');
+  afterEach(async () => {
+    await h?.teardown();
+    h = undefined;
+  });
+
+  it('sign-in sets an HttpOnly SameSite cookie and emits start <code> for the flows', async () => {
+    h = await createWebHarness();
+    const client = createWebClient(h.base);
+    const reply = await client.signIn('  ABC123 ', { 'accept-language': 'vi-VN,vi;q=0.9,en;q=0.5' });
+    expect(reply.status).toBe(200);
+    const cookie = reply.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^liaison_session=[A-Za-z0-9_-]{43}; /);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).toContain('Path=/');
+    expect(cookie).not.toContain('Secure');
+    const userId = String(reply.body.userId);
+    expect(h.signIns).toEqual([expect.objectContaining({
+      kind: 'command', platform: 'web', command: 'start', args: 'ABC123', chatId: userId, from: expect.objectContaining({ id: userId, languageCode: 'vi-VN' }),
+    })]);
+    expect(JSON.stringify(h.signIns[0])).not.toContain(client.cookie!.split('=')[1]);
+    const session = await client.get('/web/api/session');
+    expect(session).toMatchObject({ status: 200, body: { userId, csrfToken: client.csrfToken } });
+    expect((await client.get('/web/api/messages')).body.messages).toEqual([expect.objectContaining({ from: 'user', text: '/start' })]);
+  });
+
+  it('marks the cookie Secure when configured', async () => {
+    h = await createWebHarness({ secureCookies: true });
+    const reply = await createWebClient(h.base).signIn('ABC123');
+    expect(reply.headers.get('set-cookie')).toContain('; Secure');
+  });
+
+  it('refuses a missing or forged CSRF token with 403, and emits nothing', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const sent = await h.adapter.send('1001', { text: 'Câu hỏi', buttons: [[{ label: 'Trả lời', action: 'ans', payload: '1' }]] });
+    const forged = `${client.csrfToken!.slice(0, -1)}${client.csrfToken!.endsWith('A') ? 'B' : 'A'}`;
+    for (const csrf of [undefined, '', forged, 'short']) {
+      const message = await client.post('/web/api/messages', { text: 'x', clientId: client.newClientId() }, { csrf });
+      expect(message.status).toBe(403);
+      expect(message.body).toMatchObject({ error: 'csrf', message_vi: expect.stringContaining('CSRF'), message_en: expect.stringContaining('CSRF') });
+      const press = await client.post('/web/api/buttons', { messageId: sent.messageId, action: 'ans', payload: '1', clientId: client.newClientId() }, { csrf });
+      expect(press.status).toBe(403);
+      expect((await client.post('/web/api/sign-out', {}, { csrf })).status).toBe(403);
+    }
+    const other = await h.clientOf('1002');
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c1' }, { csrf: other.csrfToken })).status).toBe(403);
+    expect(h.events).toEqual([]);
+    expect((await client.get('/web/api/session')).status).toBe(200);
+  });
+
+  it('answers 401 to an unknown or stale session, and a stale chat is unreachable', async () => {
+    h = await createWebHarness({ idleTimeoutMs: 60_000, now: () => clockMs });
+    const client = await h.clientOf('1001');
+    const unknown = createWebClient(h.base);
+    unknown.cookie = 'liaison_session=forged';
+    unknown.csrfToken = client.csrfToken;
+    const refused = await unknown.post('/web/api/messages', { text: 'x', clientId: 'c1' });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'no_session', message_vi: expect.stringContaining('đăng nhập'), message_en: expect.stringContaining('sign in') });
+    expect((await createWebClient(h.base).get('/web/api/messages')).status).toBe(401);
+    clockMs += 59_000;
+    expect((await client.get('/web/api/session')).status).toBe(200);
+    clockMs += 61_000;
+    expect((await client.get('/web/api/session')).status).toBe(401);
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c2' })).status).toBe(401);
+    const error = await h.adapter.send('1001', { text: 'trễ' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as UnreachableError).reason).toBe('no_session');
+    expect(h.events).toEqual([]);
+  });
+
+  it('sign-out ends the session', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const out = await client.post('/web/api/sign-out', {});
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    expect((await client.get('/web/api/session')).status).toBe(401);
+  });
+
+  it('rate-limits sign-in attempts per address with 429 and retryAfter', async () => {
+    h = await createWebHarness({ now: () => clockMs, signInLimit: { max: 3, windowMs: 60_000 } });
+    const browser = createWebClient(h.base);
+    for (let i = 0; i < 3; i += 1) expect((await browser.signIn(`CODE${i}`)).status).toBe(200);
+    const limited = await browser.signIn('CODE9');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ error: 'rate_limited', retryAfter: 60, message_vi: expect.any(String), message_en: expect.any(String) });
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(h.signIns).toHaveLength(3);
+    clockMs += 60_000;
+    expect((await browser.signIn('CODE10')).status).toBe(200);
+  });
+
+  it('refuses oversize (413), malformed (400), non-JSON (415) and incomplete (400) bodies', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const big = await client.post('/web/api/messages', undefined, { raw: JSON.stringify({ text: 'a'.repeat(16 * 1024), clientId: 'c1' }) });
+    expect(big).toMatchObject({ status: 413, body: { error: 'too_large' } });
+    expect((await client.post('/web/api/messages', undefined, { raw: '{"text": "x",' })).body).toMatchObject({ error: 'bad_json' });
+    expect((await client.post('/web/api/messages', undefined, { raw: '[1]' })).status).toBe(400);
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c1' }, { contentType: 'text/plain' })).status).toBe(415);
+    expect((await client.post('/web/api/messages', { text: '', clientId: 'c1' })).body).toMatchObject({ error: 'bad_request' });
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'a b' })).status).toBe(400);
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c1', replyTo: 5 })).status).toBe(400);
+    expect((await client.post('/web/api/buttons', { messageId: '1', action: 'ans', payload: '9', clientId: 'c1' })).body).toMatchObject({ error: 'unknown_button' });
+    expect((await createWebClient(h.base).post('/web/api/sign-in', undefined, { raw: 'nope' })).status).toBe(400);
+    expect((await createWebClient(h.base).signIn('')).status).toBe(400);
+    expect(h.events).toEqual([]);
+    expect((await client.get('/web/api/session')).status).toBe(200);
+  });
+
+  it('a resent POST keeps its eventId and message id, and is stored once', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const body = { text: 'Khi nào thông xe cầu Trường Tiền?', clientId: 'resend-1' };
+    const first = await client.post('/web/api/messages', body);
+    const second = await client.post('/web/api/messages', body);
+    expect(second.body).toEqual(first.body);
+    expect(h.events).toHaveLength(2);
+    expect(h.events[1]!.eventId).toBe(h.events[0]!.eventId);
+    expect(h.events[0]!.eventId).toBe(`web-1001-resend-1`);
+    expect((h.events[1] as MessageEvent).messageId).toBe((h.events[0] as MessageEvent).messageId);
+    expect(h.adapter.timeline('1001').filter((e) => e.text === body.text)).toHaveLength(1);
+    await client.post('/web/api/messages', { text: '/hoi  giá vé? ', clientId: 'resend-2' });
+    expect(h.events[2]).toMatchObject({ kind: 'command', command: 'hoi', args: 'giá vé?' } satisfies Partial<CommandEvent>);
+  });
+
+  it('pushes a message sent while the page listens, with heartbeats, and replays after Last-Event-ID', async () => {
+    h = await createWebHarness({ heartbeatMs: 20 });
+    const client = await h.clientOf('1001');
+    const stream = await listen(h.base, client);
+    expect(stream.res.status).toBe(200);
+    expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+    await stream.until((t) => t.includes('retry:'));
+    const question = await h.userMessage('1001', 'Bao giờ có kết quả?');
+    const sent = await h.adapter.send('1001', { text: 'Tuần sau ạ.', replyTo: question.messageId });
+    const text = await stream.until((t) => t.includes('Tuần sau') && t.includes(': ping'));
+    const frame = text.split('\n\n').find((f) => f.includes('Tuần sau'))!;
+    expect(frame).toContain(`id: ${sent.messageId}\nevent: message\ndata: `);
+    expect(JSON.parse(frame.split('data: ')[1]!)).toMatchObject({ id: sent.messageId, from: 'bot', text: 'Tuần sau ạ.', replyTo: question.messageId });
+    stream.close();
+    const resumed = await listen(h.base, client, { 'last-event-id': question.messageId });
+    expect(await resumed.until((t) => t.includes('Tuần sau'))).toContain('Tuần sau ạ.');
+    const history = await client.get(`/web/api/messages?after=${question.messageId}`);
+    expect(history.body.messages).toEqual([expect.objectContaining({ id: sent.messageId, text: 'Tuần sau ạ.' })]);
+    await h.adapter.stop();
+    await resumed.until(() => false);
+    expect(resumed.ended).toBe(true);
+  });
+
+  it('answers 503 and keeps no session when the bot cannot take the event', async () => {
+    const { logger } = createCapturedLogger();
+    const adapter = createWebAdapter({ logger });
+    const server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
+    const base = `http://127.0.0.1:${(await server.start()).port}`;
+    try {
+      expect((await createWebClient(base).signIn('ABC')).status).toBe(503);
+      await adapter.start(async () => { throw new Error('database down'); });
+      const client = createWebClient(base);
+      const reply = await client.signIn('ABC');
+      expect(reply.body).toMatchObject({ error: 'unavailable', message_en: expect.any(String) });
+      expect(client.cookie).toBeUndefined();
+      const error = await adapter.send('anyone', { text: 'x' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnreachableError);
+    } finally {
+      await adapter.stop();
+      await server.close();
+    }
+  });
+});

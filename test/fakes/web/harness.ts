@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { createWebAdapter, type WebAdapter, type WebAdapterOptions } from '../../../adapters/web/index.js';
+import {
+  RateLimitError, TransientError, UnreachableError, type ChatError, type InboundEvent,
+} from '../../../adapters/types.js';
+import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
+import { createEventCollector, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
+import { createCapturedLogger } from '../telegram/harness.js';
+import { createWebClient, type WebClient } from './client.js';
+
+/** A contract harness over the web adapter served on a real HTTP server, plus its parts. */
+export type WebHarness = ContractHarness & {
+  adapter: WebAdapter;
+  server: HttpServer;
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  /** The `start` events of sign-ins (kept out of {@link ContractHarness.events}). */
+  signIns: InboundEvent[];
+  /** The signed-in browser of contract user `userId`, signing in (code `INVITE-<userId>`) on first use. */
+  clientOf(userId: string): Promise<WebClient>;
+  logLines: string[];
+};
+
+/**
+ * Starts a web adapter and an HTTP server with its routes on 127.0.0.1:0. Each contract user is a
+ * browser that signs in before its first action, and whose session owner id is the user id
+ * (through the test-only `newOwnerId` option). A sign-in's `start` command goes to `signIns`, as a
+ * Telegram user's `/start` would precede the contract's conversation.
+ */
+export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions, 'logger' | 'faults' | 'newOwnerId'>> = {}): Promise<WebHarness> {
+  const { logger, lines } = createCapturedLogger();
+  const faults = new Map<string, ChatError[]>();
+  const nextOwnerIds: string[] = [];
+  const adapter = createWebAdapter({
+    ...overrides, logger,
+    newOwnerId: () => nextOwnerIds.shift() ?? randomBytes(16).toString('hex'),
+    faults: (chatId) => faults.get(chatId)?.shift(),
+  });
+  const collector = createEventCollector();
+  const signIns: InboundEvent[] = [];
+  await adapter.start(async (event) => {
+    if (event.eventId.endsWith('-sign-in')) signIns.push(event);
+    else await collector.onEvent(event);
+  });
+  const server = createHttpServer({
+    host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes,
+    health: async () => ({ ok: true, details: {} }),
+  });
+  const base = `http://127.0.0.1:${(await server.start()).port}`;
+  const clients = new Map<string, Promise<WebClient>>();
+  const clientOf = (userId: string): Promise<WebClient> => {
+    let client = clients.get(userId);
+    if (!client) {
+      client = signedIn(base, userId, nextOwnerIds);
+      clients.set(userId, client);
+    }
+    return client;
+  };
+  const userMessage = async (userId: string, text: string, replyTo?: string) => {
+    const client = await clientOf(userId);
+    const reply = await client.post('/web/api/messages', { text, clientId: client.newClientId(), ...(replyTo === undefined ? {} : { replyTo }) });
+    if (reply.status !== 200) throw new Error(`POST /web/api/messages: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { messageId: String(reply.body.messageId) };
+  };
+  return {
+    adapter, server, base, signIns, clientOf, logLines: lines,
+    events: collector.events, waitForEvent: collector.waitForEvent,
+    userMessage,
+    userCommand: (userId, command, args) => userMessage(userId, `/${command} ${args}`),
+    userPress: async (userId, messageId, action, payload) => {
+      const client = await clientOf(userId);
+      const reply = await client.post('/web/api/buttons', { messageId, action, payload, clientId: client.newClientId() });
+      if (reply.status !== 200) throw new Error(`POST /web/api/buttons: ${reply.status} ${JSON.stringify(reply.body)}`);
+    },
+    sentTo: (chatId) => adapter.timeline(chatId).filter((e) => e.from === 'bot').map((e): SentView => ({
+      messageId: e.id, text: e.text,
+      ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
+      ...(e.buttons === undefined ? {} : { buttons: e.buttons }),
+    })),
+    failNextSend: (chatId, kind, retryAfterMs) => {
+      faults.set(chatId, [...(faults.get(chatId) ?? []), toFault(kind, retryAfterMs)]);
+    },
+    teardown: async () => {
+      await adapter.stop();
+      await server.close();
+    },
+  };
+}
+
+async function signedIn(base: string, userId: string, nextOwnerIds: string[]): Promise<WebClient> {
+  const client = createWebClient(base);
+  nextOwnerIds.push(userId);
+  const reply = await client.signIn(`INVITE-${userId}`);
+  if (reply.status !== 200) throw new Error(`sign-in: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return client;
+}
+
+/** The error the web adapter would meet for each contract failure kind. */
+function toFault(kind: SendFailureKind, retryAfterMs = 1000): ChatError {
+  switch (kind) {
+    case 'rate_limit': return new RateLimitError(retryAfterMs);
+    case 'blocked': return new UnreachableError('blocked');
+    case 'not_found': return new UnreachableError('not_found');
+    case 'server_error': return new TransientError('server error');
+  }
+}
