@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebAdapter } from '../../adapters/web/index.js';
 import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
+import type { Button } from '../../adapters/types.js';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { createInboundProcessor } from '../../src/inbound/processor.js';
 import { createHttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { systemClock } from '../../src/time/clock.js';
+import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
+import { createTestDb } from '../helpers/db.js';
+import { seedMiniNetwork } from '../helpers/directory-fixture.js';
 import { runAdapterContract } from '../helpers/adapter-contract.js';
 import { createWebClient, type WebClient } from '../fakes/web/client.js';
 import { createCapturedLogger } from '../fakes/telegram/harness.js';
@@ -204,6 +212,45 @@ describe('web adapter over HTTP', () => {
     } finally {
       await adapter.stop();
       await server.close();
+    }
+  });
+});
+
+describe('web sign-in through the real flows', () => {
+  it('binds the browser identity to the invited person, and refuses the used code to another browser', async () => {
+    const db = await createTestDb('sqlite');
+    const h = await createWebHarness();
+    try {
+      const net = await seedMiniNetwork(db.db);
+      const processor = createInboundProcessor({
+        db: db.db, clock: systemClock, logger: createLogger({ level: 'silent' }), enqueueOutbox: async () => undefined, syncDeadlines: async () => undefined,
+        settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: db.db, loadCalendar: (via) => loadCalendar(via) }) },
+      });
+      // Delivers pending web outbox rows through the adapter, as the outbox worker would.
+      const signInAndDeliver = async (code: string) => {
+        const client = createWebClient(h.base);
+        const reply = await client.signIn(code);
+        await processor.accept(h.signIns.at(-1)!);
+        await processor.drain();
+        const rows = await db.db.selectFrom('outbox').selectAll().where('platform', '=', 'web').where('status', '=', 'pending').orderBy('id').execute();
+        for (const row of rows) {
+          await h.adapter.send(row.chat_id, { text: row.text, ...(row.buttons ? { buttons: JSON.parse(row.buttons) as Button[][] } : {}) });
+          await db.db.updateTable('outbox').set({ status: 'sent' }).where('id', '=', row.id).execute();
+        }
+        return { client, userId: String(reply.body.userId) };
+      };
+      const first = await signInAndDeliver('inv-pv1');
+      const identity = await db.db.selectFrom('identities').selectAll().where('platform', '=', 'web').where('platform_user_id', '=', first.userId).executeTakeFirstOrThrow();
+      expect(identity).toMatchObject({ person_id: net.reporterId, chat_id: first.userId });
+      const page = await first.client.get('/web/api/messages');
+      expect((page.body.messages as Array<{ from: string; text: string }>).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Trần Thị Phóng Viên') });
+      const second = await signInAndDeliver('inv-pv1');
+      const other = await db.db.selectFrom('identities').selectAll().where('platform_user_id', '=', second.userId).executeTakeFirstOrThrow();
+      expect(other.person_id).toBeNull();
+      expect(h.adapter.timeline(second.userId).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
+    } finally {
+      await h.teardown();
+      await db.drop();
     }
   });
 });
