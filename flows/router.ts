@@ -8,6 +8,7 @@ import { onClassChoice } from './screening/class.js';
 import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
+import { onWithdraw } from './inquiry/withdraw.js';
 import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify } from './registration/index.js';
 import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
@@ -54,6 +55,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   pending: (ctx) => onPending(ctx),
   lang: (ctx, e) => onLang(ctx, e.args),
   cancel: (ctx) => onCancel(ctx),
+  withdraw: (ctx, e) => onWithdraw(ctx, e.args),
 };
 
 /** Sends one normalised inbound event to the flow that owns it. */

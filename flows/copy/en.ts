@@ -47,7 +47,7 @@ export const en: Copy = {
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
     !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
-    roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\nReply to an answer to follow up.' : '',
+    roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\n/withdraw <code> — withdraw an inquiry\nReply to an answer to follow up.' : '',
     roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.' : '',
     roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.' : '',
     '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',
@@ -162,6 +162,9 @@ export const en: Copy = {
   clockPaused: 'The reply deadline is paused until the reporter clarifies.',
   clockResumed: (d) => `The reply deadline runs again; new due time: ${formatLocalTime(d)}.`,
   calendarMissing: (y) => `The official ${y} schedule of holidays and days off in lieu is not imported yet; ${y} deadlines use the Labour Code defaults. Please import it once published: liaison calendar import <file.csv>.`,
+  withdrawUsage: 'Usage: /withdraw <inquiry code>, e.g. /withdraw Q-12 (see codes with /my).',
+  withdrawn: (c) => `Inquiry ${c} withdrawn. The answering agency has been told.`,
+  withdrawnToStaff: (c, r) => `Reporter ${r} withdrew inquiry ${c}; no answer is needed any more.`,
   workingNoted: (c) => `Noted: you are working on inquiry ${c}.`,
   myList: (ls) => `Your inquiries:\n${ls.map(line).join('\n')}`,
   myEmpty: 'You have not sent any question yet. Type your question to start.',

@@ -147,6 +147,9 @@ export interface Copy {
   clockResumed(dueAt: Date | string): string;
   workingNoted(code: string): string;
   calendarMissing(year: number): string;
+  withdrawUsage: string;
+  withdrawn(code: string): string;
+  withdrawnToStaff(code: string, reporter: string): string;
 
   myList(lines: readonly InquiryLine[]): string;
   myEmpty: string;

@@ -47,7 +47,7 @@ export const vi: Copy = {
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
     !registered ? '/start — đăng ký phóng viên (hoặc /start <mã mời>)' : '',
-    roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\nTrả lời (reply) tin nhắn trả lời để hỏi thêm.' : '',
+    roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\n/withdraw <mã> — rút câu hỏi\nTrả lời (reply) tin nhắn trả lời để hỏi thêm.' : '',
     roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.' : '',
     roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.' : '',
     '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',
@@ -162,6 +162,9 @@ export const vi: Copy = {
   clockPaused: 'Thời hạn trả lời tạm dừng cho tới khi phóng viên bổ sung.',
   clockResumed: (d) => `Thời hạn trả lời tính tiếp; hạn mới: ${formatLocalTime(d)}.`,
   calendarMissing: (y) => `Chưa nhập lịch nghỉ lễ, nghỉ bù chính thức năm ${y}. Thời hạn trả lời năm ${y} đang tính theo lịch mặc định của Bộ luật Lao động. Vui lòng nhập lịch khi được công bố: liaison calendar import <tệp.csv>.`,
+  withdrawUsage: 'Cách dùng: /withdraw <mã câu hỏi>, ví dụ /withdraw Q-12 (xem mã bằng /my).',
+  withdrawn: (c) => `Đã rút câu hỏi ${c}. Cơ quan trả lời đã được báo.`,
+  withdrawnToStaff: (c, r) => `Phóng viên ${r} đã rút câu hỏi ${c}; không cần trả lời nữa.`,
   workingNoted: (c) => `Đã ghi nhận: bạn đang xử lý câu hỏi ${c}.`,
   myList: (ls) => `Các câu hỏi của bạn:\n${ls.map(line).join('\n')}`,
   myEmpty: 'Bạn chưa gửi câu hỏi nào. Gõ nội dung câu hỏi để bắt đầu.',

@@ -158,6 +158,22 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(answers.map((a) => a.replyTo).sort()).toEqual([merged.origin_message_id, (await findInquiry(t.db, 1))?.origin_message_id].sort());
   });
 
+  it('a reporter withdraws their own open inquiry; the agency is told and cannot act on it any more; others cannot withdraw it', async () => {
+    const questionId = await ask('Câu hỏi sẽ rút?', 'Y tế');
+    const { code, id } = await t.db.selectFrom('inquiries').select(['code', 'id']).executeTakeFirstOrThrow();
+    await bot.command(HEALTH, 'withdraw', code!);
+    expect(bot.last(HEALTH).text).toContain('không có quyền');
+    await bot.command(REPORTER, 'withdraw', code!);
+    expect(bot.last(REPORTER).text).toContain(`Đã rút câu hỏi ${code}`);
+    expect(bot.last(REPORTER).replyTo).toBe(questionId);
+    expect(bot.last(HEALTH).text).toContain('đã rút');
+    expect((await findInquiry(t.db, id))?.status).toBe('withdrawn');
+    await bot.pressRaw(HEALTH, 'ack', String(id));
+    expect(bot.last(HEALTH).text).toContain('không còn hiệu lực');
+    await bot.command(REPORTER, 'withdraw', '');
+    expect(bot.last(REPORTER).text).toContain('/withdraw');
+  });
+
   it('stale buttons: acting on an answered inquiry says so', async () => {
     await ask('Câu hỏi y tế', 'Y tế');
     const notice = bot.last(HEALTH);
