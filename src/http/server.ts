@@ -57,8 +57,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   for (const webhook of options.webhooks) {
     fastify.post(webhook.path, (req, reply) => handleWebhook(webhook, req, reply));
   }
-  // Open server-sent-event streams, each with the function that ends it (on close()).
-  const streams = new Set<() => void>();
+  const streams: OpenStreams = { ends: new Set(), closing: false };
   for (const route of options.routes ?? []) {
     fastify.route({ method: route.method, url: route.path, exposeHeadRoute: false, handler: (req, reply) => handleRoute(route, req, reply, streams, logger) });
   }
@@ -84,7 +83,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     },
     close: () => (closing ??= (async () => {
       // Streams never end by themselves, and fastify.close() waits for every open request.
-      for (const end of [...streams]) end();
+      streams.closing = true;
+      for (const end of [...streams.ends]) end();
       await fastify.close();
     })()),
   };
@@ -117,7 +117,7 @@ function toHttpRequest(req: FastifyRequest): HttpRequest {
 }
 
 async function handleRoute(
-  route: HttpRoute, req: FastifyRequest, reply: FastifyReply, streams: Set<() => void>, logger: Logger,
+  route: HttpRoute, req: FastifyRequest, reply: FastifyReply, streams: OpenStreams, logger: Logger,
 ): Promise<FastifyReply> {
   const response = await route.handle(toHttpRequest(req));
   if ('stream' in response) {
@@ -128,8 +128,15 @@ async function handleRoute(
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
+/** Server-sent-event streams being written, each with the function that ends it (on close()). */
+interface OpenStreams {
+  ends: Set<() => void>;
+  /** Set by close(): a stream starting now ends at once, or fastify.close() would wait for it. */
+  closing: boolean;
+}
+
 /** Writes a stream response chunk by chunk; ends on the stream's end, client disconnect or close(). */
-function writeStream(response: HttpStreamResponse, reply: FastifyReply, streams: Set<() => void>, logger: Logger): void {
+function writeStream(response: HttpStreamResponse, reply: FastifyReply, streams: OpenStreams, logger: Logger): void {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(response.status, response.headers ?? {});
@@ -139,13 +146,14 @@ function writeStream(response: HttpStreamResponse, reply: FastifyReply, streams:
   const end = (): void => {
     if (ended) return;
     ended = true;
-    streams.delete(end);
+    streams.ends.delete(end);
     void Promise.resolve(iterator.return?.()).catch(() => undefined);
     raw.end();
   };
-  streams.add(end);
+  streams.ends.add(end);
   raw.on('close', end);
-  if (reply.request.raw.socket.destroyed) end(); // the client left before the stream began
+  // The client left, or close() began, before the stream started.
+  if (reply.request.raw.socket.destroyed || streams.closing) end();
   void (async () => {
     try {
       for (let next = await iterator.next(); !next.done && !ended; next = await iterator.next()) raw.write(next.value);
