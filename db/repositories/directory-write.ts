@@ -139,7 +139,7 @@ export async function updateRoleAssignments(db: Db, rows: readonly RoleAssignmen
   for (const part of chunksOf(rows)) {
     await db.insertInto('role_assignments').values(part)
       .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({
-        status: eb.ref('excluded.status'), case_inquiry_id: eb.ref('excluded.case_inquiry_id'),
+        status: eb.ref('excluded.status'), org_id: eb.ref('excluded.org_id'), case_inquiry_id: eb.ref('excluded.case_inquiry_id'),
         valid_from: eb.ref('excluded.valid_from'), valid_to: eb.ref('excluded.valid_to'),
         updated_at: eb.ref('excluded.updated_at'),
       })))

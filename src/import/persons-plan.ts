@@ -42,6 +42,8 @@ export interface PeopleSnapshot {
   byCode: Map<string, Person>;
   byInvite: Map<string, Person>;
   roleByKey: Map<string, RoleAssignment>;
+  /** A contact serves one commune: their contact role, whatever its organisation. */
+  contactByPerson: Map<number, RoleAssignment>;
 }
 
 /** Loads the persons and roles an import of people or contacts is matched against (two queries). */
@@ -52,6 +54,7 @@ export async function loadPeopleSnapshot(db: Db): Promise<PeopleSnapshot> {
     byCode: new Map(persons.flatMap((p) => (p.code === null ? [] : [[p.code, p] as const]))),
     byInvite: new Map(persons.flatMap((p) => (p.invite_code === null ? [] : [[p.invite_code, p] as const]))),
     roleByKey: new Map(roles.map((r) => [roleKey(r.person_id, r.role, r.kind, r.org_id), r])),
+    contactByPerson: new Map(roles.filter((r) => r.role === 'contact').map((r) => [r.person_id, r])),
   };
 }
 
@@ -137,10 +140,12 @@ function planRole(
   r: RoleDraft, personId: number, snapshot: PeopleSnapshot, nowIso: string,
   inserts: NewRoleAssignment[], updates: RoleAssignmentUpdate[],
 ): RowOutcome {
-  const current = snapshot.roleByKey.get(roleKey(personId, r.role, r.kind, r.orgId));
-  const wanted = { status: 'active' as const, case_inquiry_id: r.caseInquiryId, valid_from: r.validFrom, valid_to: r.validTo };
+  // A contact who moved to another commune keeps one role, moved: two would send them both communes' notices.
+  const current = snapshot.roleByKey.get(roleKey(personId, r.role, r.kind, r.orgId))
+    ?? (r.role === 'contact' ? snapshot.contactByPerson.get(personId) : undefined);
+  const wanted = { status: 'active' as const, org_id: r.orgId, case_inquiry_id: r.caseInquiryId, valid_from: r.validFrom, valid_to: r.validTo };
   if (!current) {
-    inserts.push({ person_id: personId, role: r.role, kind: r.kind, org_id: r.orgId, ...wanted, created_at: nowIso, updated_at: nowIso });
+    inserts.push({ person_id: personId, role: r.role, kind: r.kind, ...wanted, created_at: nowIso, updated_at: nowIso });
     return 'inserted';
   }
   if (sameFields(current, wanted)) return 'unchanged';

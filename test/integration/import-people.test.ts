@@ -107,6 +107,10 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
     expect(await rolesOf(t, 'DM-2')).toEqual(['contact:@X-ALUOI1/active/']);
     expect(await importCsvText(t.db, 'contacts', text, 'contacts.csv', T1)).toMatchObject({ ok: true, inserted: 0, updated: 0 });
     expect((await t.db.selectFrom('persons').select('invite_code').where('code', '=', 'DM-2').executeTakeFirstOrThrow()).invite_code).toBe(dm2.invite_code);
+    // A contact who moved commune keeps ONE contact role, moved (else they would get both communes' notices).
+    const moved = text.replace('DM-1,Lê Văn Phúc,P-THUANHOA', 'DM-1,Lê Văn Phúc,X-ALUOI1');
+    expect(await importCsvText(t.db, 'contacts', moved, 'contacts.csv', T1)).toMatchObject({ ok: true, inserted: 0, updated: 1 });
+    expect(await rolesOf(t, 'DM-1')).toEqual(['contact:@X-ALUOI1/active/']);
   });
 
   it('rejects contacts on a non-commune organisation and duplicate codes or invite codes', async () => {
