@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'liaison-cli-'));
+const baseEnv = { PATH: process.env.PATH ?? '', DATABASE_URL: join(dir, 'cli.sqlite'), DATA_DIR: dir, LOG_LEVEL: 'silent' };
+
+/** Runs `liaison <args>` as a user would, from an empty working directory. */
+function liaison(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'src', 'liaison.mjs'), ...args], { cwd: dir, env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe('the liaison command line', () => {
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('refuses to start with no channel, saying what to set', () => {
+    const r = liaison(['start']);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('TELEGRAM_BOT_TOKEN');
+  });
+
+  it('lists every bad setting at once', () => {
+    const r = liaison(['start'], { HTTP_PORT: 'x', DEFAULT_LOCALE: 'fr', TELEGRAM_MODE: 'webhook' });
+    expect(r.code).toBe(2);
+    for (const key of ['HTTP_PORT', 'DEFAULT_LOCALE', 'TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_URL']) expect(r.out).toContain(key);
+  });
+
+  it('has --help on every subcommand', () => {
+    for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['import', '--help'], ['sample', '--help'], ['calendar', 'import', '--help'], ['calendar', 'show', '--help'], ['report', '--help'], ['invites', 'export', '--help']]) {
+      const r = liaison(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toContain('Usage: liaison');
+    }
+  });
+
+  it('imports nothing from a file with a bad row, naming file:line, then imports the good file', () => {
+    const bad = join(dir, 'outlets.csv');
+    writeFileSync(bad, 'code,name\nHUE,Báo Huế\n,Thiếu mã\n');
+    const r = liaison(['import', 'outlets', bad]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${bad}:3: code is required`);
+    writeFileSync(bad, 'code,name\nHUE,Báo Huế\n');
+    const ok = liaison(['import', 'outlets', bad]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('1 new');
+  });
+
+  it('loads the sample and exports invite links', () => {
+    expect(liaison(['sample']).code).toBe(0);
+    const r = liaison(['invites', 'export', '--role', 'reporter', '--bot-username', 'hue_bot']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('https://t.me/hue_bot?start=pv-hue-01');
+  });
+});
