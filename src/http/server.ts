@@ -43,7 +43,8 @@ export interface HttpServer {
 }
 
 /**
- * Creates the HTTP server: webhooks (raw bytes, for signature checks), `/healthz`, `/metrics`.
+ * Creates the HTTP server: webhooks (raw bytes, for signature checks), adapters' own routes (bodies
+ * or server-sent-event streams), `/healthz`, `/metrics`.
  * Nothing here logs request headers or bodies: webhook secrets travel in headers.
  */
 export function createHttpServer(options: HttpServerOptions): HttpServer {
