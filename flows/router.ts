@@ -13,6 +13,7 @@ import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify } fro
 import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
+import { onStats } from './status/stats.js';
 import { setDialog } from '../db/repositories/identities.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
@@ -56,6 +57,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   lang: (ctx, e) => onLang(ctx, e.args),
   cancel: (ctx) => onCancel(ctx),
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
+  stats: (ctx) => onStats(ctx),
 };
 
 /** Sends one normalised inbound event to the flow that owns it. */

@@ -148,6 +148,7 @@ export interface Copy {
   workingNoted(code: string): string;
   calendarMissing(year: number): string;
   withdrawUsage: string;
+  stats(month: string, lines: ReadonlyArray<{ org: string; received: number; replied: number; onTime: number; overdueOpen: number }>): string;
   withdrawn(code: string): string;
   withdrawnToStaff(code: string, reporter: string): string;
 

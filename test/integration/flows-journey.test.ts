@@ -174,6 +174,18 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(bot.last(REPORTER).text).toContain('/withdraw');
   });
 
+  it('/stats gives coordinators live numbers per agency, overdue first; others are refused', async () => {
+    await ask('Một?', 'Y tế');
+    await bot.say(HEALTH, 'Trả lời ngay.', bot.last(HEALTH).messageId);
+    await ask('Hai?', 'Y tế');
+    await t.db.updateTable('inquiries').set({ due_at: '2026-11-01T00:00:00.000Z' }).where('question', '=', 'Hai?').execute();
+    await bot.command(COORD, 'stats');
+    const stats = bot.last(COORD).text;
+    expect(stats).toContain('Sở Y tế: nhận 2, trả lời 1, đúng hạn 100%, ⚠ quá hạn 1');
+    await bot.command(REPORTER, 'stats');
+    expect(bot.last(REPORTER).text).toContain('không có quyền');
+  });
+
   it('stale buttons: acting on an answered inquiry says so', async () => {
     await ask('Câu hỏi y tế', 'Y tế');
     const notice = bot.last(HEALTH);
