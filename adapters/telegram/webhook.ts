@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import { secretMatches } from '../secrets.js';
 import type { WebhookRequest, WebhookResponse } from '../types.js';
 
 /** Where the HTTP server mounts the Telegram webhook. */
@@ -59,14 +59,4 @@ function parseBody(rawBody: Buffer): (Record<string, unknown> & { update_id: num
   return body as Record<string, unknown> & { update_id: number };
 }
 
-/** Constant-time comparison; a length mismatch still spends one comparison of the expected length. */
-export function secretMatches(given: string | undefined, expected: string): boolean {
-  if (given === undefined || expected.length === 0) return false;
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(b, b);
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
+export { secretMatches };

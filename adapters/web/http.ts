@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { HttpBodyResponse, HttpRequest } from '../types.js';
 
 /** Largest request body the web API accepts, in bytes (16 KiB). */
@@ -71,17 +70,7 @@ export function parseJsonBody(req: HttpRequest): { body: Record<string, unknown>
   return { body: body as Record<string, unknown> };
 }
 
-/** Constant-time comparison; a length mismatch still spends one comparison of the expected length. */
-export function tokensMatch(given: string | undefined, expected: string): boolean {
-  if (given === undefined || expected.length === 0) return false;
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  if (a.length !== b.length) {
-    timingSafeEqual(b, b);
-    return false;
-  }
-  return timingSafeEqual(a, b);
-}
+export { secretMatches as tokensMatch } from '../secrets.js';
 
 /** The primary language tag of an `Accept-Language` header (`vi-VN,vi;q=0.9` → `vi-VN`). */
 export function toLanguageCode(header: string | undefined): string | undefined {
