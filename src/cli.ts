@@ -18,6 +18,11 @@ import { systemClock } from './time/clock.js';
 
 const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
+/** A host to print in a link: a wildcard bind address is reached as localhost. */
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+}
+
 /** Prints a user-facing failure and sets the exit code; known errors need no stack trace. */
 function fail(err: unknown): never {
   if (err instanceof ConfigError || err instanceof NoChannelError || err instanceof RedisUnavailableError) {
@@ -52,11 +57,16 @@ async function start(options: { role: ProcessRole }): Promise<void> {
   const app = await startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
   const telegram = app.adapters.get('telegram') as { botUsername?: () => Promise<string> } | undefined;
   const username = await telegram?.botUsername?.().catch(() => undefined);
-  const tryLinks = username ? await sampleTryLinks(app.db.db, username).catch(() => []) : [];
+  const servesPage = app.adapters.get('web')?.routes?.some((r) => r.method === 'GET' && r.path === '/web') ?? false;
+  const webBase = servesPage && app.httpPort !== undefined ? `${cfg.publicUrl ?? `http://${displayHost(cfg.http.host)}:${app.httpPort}`}/web` : undefined;
+  const webLinks = webBase ? await sampleTryLinks(app.db.db, (code) => `${webBase}?code=${code}`).catch(() => []) : [];
+  const tryLinks = username ? await sampleTryLinks(app.db.db, (code) => `https://t.me/${username}?start=${code}`).catch(() => []) : [];
   console.log([
     `Mạng lưới phát ngôn bot is running (role: ${options.role}).`,
     describeDeployment(cfg),
     app.sampleLoaded ? 'The directory was empty, so the sample network (Thành phố Huế) was loaded.' : '',
+    webBase ? `Web chat: ${webBase}` : '',
+    webLinks.length > 0 ? `Try it in the browser (a private window for the second person: sign-in is a cookie), as:\n${webLinks.join('\n')}` : '',
     username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
     tryLinks.length > 0 ? `Try it from different Telegram accounts, as:\n${tryLinks.join('\n')}` : '',
     'All invite links: npm run liaison -- invites export · Stop: Ctrl+C',

@@ -30,6 +30,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   METRICS_ENABLED: bool.default(true),
   LOAD_SAMPLE_IF_EMPTY: bool.default(true),
+  WEB_ENABLED: bool.default(true),
+  WEB_SESSION_IDLE_MS: int(60_000, 30 * 24 * 3_600_000).default(8 * 3_600_000),
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
   ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
@@ -79,6 +81,12 @@ export interface Config {
   metricsEnabled: boolean;
   /** Load the sample network on start when the directory is empty (first run). */
   loadSampleIfEmpty: boolean;
+  /** The web channel (chat page at /web on the HTTP server). */
+  web: {
+    enabled: boolean;
+    /** A browser session idle this long (no request, no open page) expires, in ms. */
+    sessionIdleMs: number;
+  };
   deadlines: {
     /** Reminders to the spokesperson at these percentages of the allowed time (plus one at the due time). */
     reminderPercents: number[];
@@ -165,6 +173,7 @@ function toConfig(raw: Raw): Config {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
     loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,
+    web: { enabled: raw.WEB_ENABLED, sessionIdleMs: raw.WEB_SESSION_IDLE_MS },
     deadlines: {
       reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
+import { createWebAdapter } from '../adapters/web/index.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { loadCalendar } from './import/calendar.js';
@@ -25,12 +26,16 @@ import type { Clock } from './time/clock.js';
 /** Which parts of the bot this process runs (`liaison start --role`). */
 export type ProcessRole = 'all' | 'web' | 'worker';
 
+/** The web adapter's unreachable reason when a chat's browser session no longer exists. */
+const WEB_SESSION_GONE = 'no_session';
+
 /** Thrown when `start` is asked to run with no chat channel configured. */
 export class NoChannelError extends Error {
   constructor() {
     super([
       'No chat channel is configured, so the bot has nobody to talk to.',
-      'Set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or in .env, for example:',
+      'Leave WEB_ENABLED=true (the default) for the chat page at /web, and/or',
+      'set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or in .env, for example:',
       '  TELEGRAM_BOT_TOKEN=123456:ABC… npm start',
       'To try the bot against a local Bot API server, also set TELEGRAM_API_ROOT=http://127.0.0.1:<port>.',
     ].join('\n'));
@@ -64,6 +69,12 @@ export interface StartOptions {
 
 function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform, ChatAdapter> {
   const adapters = new Map<Platform, ChatAdapter>();
+  if (config.web.enabled) {
+    adapters.set('web', createWebAdapter({
+      logger: logger.child({ adapter: 'web' }), idleTimeoutMs: config.web.sessionIdleMs,
+      secureCookies: config.publicUrl?.startsWith('https://') ?? false,
+    }));
+  }
   if (config.telegram) {
     adapters.set('telegram', createTelegramAdapter({
       token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
@@ -104,6 +115,9 @@ export async function startApp(o: StartOptions): Promise<App> {
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     metrics, scrub: createScrubber(config.secrets),
     onUnreachable: async (row, reason) => {
+      // A browser session ends when its page is closed long enough or the process restarts: the
+      // person signs in again, so this is no cause to alert the coordinators.
+      if (reason === WEB_SESSION_GONE) return;
       const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
       await dispatcher.enqueue(ids);
     },
@@ -146,6 +160,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
+    routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
     ...(config.metricsEnabled ? { metrics: metrics.registry } : {}),
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });

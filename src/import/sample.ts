@@ -55,9 +55,9 @@ const TRY_AS: ReadonlyArray<{ invite: string; as: string }> = [
  * Deep links for trying the sample network, for the sample people whose invites are still
  * unused (empty once the real directory replaced them or they were redeemed).
  */
-export async function sampleTryLinks(db: Db, botUsername: string): Promise<string[]> {
+export async function sampleTryLinks(db: Db, linkFor: (invite: string) => string): Promise<string[]> {
   const rows = await db.selectFrom('persons').select(['invite_code', 'invite_used_at'])
     .where('invite_code', 'in', TRY_AS.map((t) => t.invite)).execute();
   const unused = new Set(rows.filter((r) => r.invite_used_at === null).map((r) => r.invite_code));
-  return TRY_AS.filter((t) => unused.has(t.invite)).map((t) => `  ${t.as}: https://t.me/${botUsername}?start=${t.invite}`);
+  return TRY_AS.filter((t) => unused.has(t.invite)).map((t) => `  ${t.as}: ${linkFor(t.invite)}`);
 }

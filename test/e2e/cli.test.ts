@@ -18,7 +18,7 @@ describe('the liaison command line', () => {
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   it('refuses to start with no channel, saying what to set', () => {
-    const r = liaison(['start']);
+    const r = liaison(['start'], { WEB_ENABLED: 'false' });
     expect(r.code).toBe(2);
     expect(r.out).toContain('TELEGRAM_BOT_TOKEN');
   });
