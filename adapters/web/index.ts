@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type {
   AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
+import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes } from './routes.js';
 import { sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
@@ -79,7 +80,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   return {
     platform: 'web',
     capabilities: WEB_CAPABILITIES,
-    routes,
+    routes: [...routes, ...createPageRoutes()],
     timeline: (chatId) => (sessions.byOwner(chatId, now())?.timeline ?? []).map((e) => ({ ...e })),
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');
