@@ -209,7 +209,13 @@ function connectEvents() {
   state.source?.close();
   const source = new EventSource(`${API}/events`);
   state.source = source;
-  source.addEventListener('open', () => { state.retryMs = 3000; if (state.status === 'reconnecting') showStatus('connected'); });
+  source.addEventListener('open', () => {
+    state.retryMs = 3000;
+    if (state.status === 'reconnecting') showStatus('connected');
+    // Messages sent between the last load and this connection are not replayed by the stream
+    // (the first connection has no Last-Event-ID): fetch them. Duplicates are dropped by id.
+    catchUp().catch(() => undefined);
+  });
   source.addEventListener('message', (ev) => { try { addEntry(JSON.parse(ev.data)); } catch { /* a malformed entry is skipped */ } });
   source.addEventListener('error', () => {
     if (state.source !== source) return;
