@@ -1,6 +1,7 @@
+import { sendInParts } from '../parts.js';
 import type { Telegram } from 'telegraf';
 import {
-  BadRequestError, ChatError, TransientError, encodeButtonData, splitText,
+  BadRequestError, type ChatError, encodeButtonData,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 
@@ -28,25 +29,17 @@ export interface SendDeps {
 export async function sendTelegramMessage(
   deps: SendDeps, chatId: string, message: OutboundMessage, options: SendOptions = {},
 ): Promise<SendResult> {
-  const parts = splitText(message.text, TELEGRAM_MAX_TEXT_LENGTH);
   // Built before the first part goes out, so an oversized button cannot fail halfway through.
   const keyboard = toInlineKeyboard(message.buttons);
-  const messageIds: string[] = [];
-  for (let index = toSkipCount(options.skipParts); index < parts.length; index += 1) {
-    const extra = toExtra(index === 0 ? message.replyTo : undefined, index === parts.length - 1 ? keyboard : undefined);
-    const sent = await deps.telegram.sendMessage(chatId, parts[index]!, extra).catch((err: unknown) => {
+  return sendInParts(message.text, TELEGRAM_MAX_TEXT_LENGTH, options, async (part) => {
+    const extra = toExtra(part.first ? message.replyTo : undefined, part.last ? keyboard : undefined);
+    const sent = await deps.telegram.sendMessage(chatId, part.text, extra).catch((err: unknown) => {
       throw deps.toError(err);
     });
-    const messageId = String(sent.message_id);
-    messageIds.push(messageId);
-    await notifyPartSent(options.onPartSent, index, messageId);
-  }
-  return { messageId: messageIds[0] ?? '', messageIds };
+    return String(sent.message_id);
+  });
 }
 
-function toSkipCount(skipParts: number | undefined): number {
-  return skipParts !== undefined && Number.isFinite(skipParts) ? Math.max(0, Math.floor(skipParts)) : 0;
-}
 
 function toExtra(replyTo: string | undefined, keyboard: InlineKeyboard | undefined): SendMessageExtra {
   const extra: SendMessageExtra = {};
@@ -73,14 +66,4 @@ export function toInlineKeyboard(buttons: Button[][] | undefined): InlineKeyboar
   }
 }
 
-async function notifyPartSent(
-  onPartSent: SendOptions['onPartSent'], index: number, messageId: string,
-): Promise<void> {
-  if (!onPartSent) return;
-  try {
-    await onPartSent(index, messageId);
-  } catch (err) {
-    if (err instanceof ChatError) throw err;
-    throw new TransientError(`onPartSent failed after part ${index}`, undefined, { cause: err });
-  }
-}
+

@@ -1,5 +1,6 @@
+import { sendInParts } from '../parts.js';
 import {
-  BadRequestError, ChatError, TransientError, UnreachableError, encodeButtonData, splitText,
+  BadRequestError, type ChatError, UnreachableError, encodeButtonData,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 import type { SessionStore } from './sessions.js';
@@ -25,26 +26,21 @@ export interface WebSendDeps {
 export async function sendWebMessage(
   deps: WebSendDeps, chatId: string, message: OutboundMessage, options: SendOptions = {},
 ): Promise<SendResult> {
-  const parts = splitText(message.text, WEB_MAX_TEXT_LENGTH);
   const buttons = toButtons(message.buttons);
-  const messageIds: string[] = [];
-  const skip = options.skipParts !== undefined && Number.isFinite(options.skipParts) ? Math.max(0, Math.floor(options.skipParts)) : 0;
-  for (let index = skip; index < parts.length; index += 1) {
+  return sendInParts(message.text, WEB_MAX_TEXT_LENGTH, options, async (part) => {
     const fault = deps.faults?.(chatId);
     if (fault) throw fault;
     // Looked up per part: the session may expire or sign out while onPartSent runs.
     const session = deps.sessions.byOwner(chatId, deps.now());
     if (!session) throw new UnreachableError('no_session', 'web chat has no live session');
-    const replyTo = index === 0 ? message.replyTo : undefined;
+    const replyTo = part.first ? message.replyTo : undefined;
     const entry = deps.sessions.append(session, {
-      from: 'bot', text: parts[index]!, at: new Date(deps.now()).toISOString(),
+      from: 'bot', text: part.text, at: new Date(deps.now()).toISOString(),
       ...(replyTo === undefined ? {} : { replyTo }),
-      ...(index === parts.length - 1 && buttons ? { buttons } : {}),
+      ...(part.last && buttons ? { buttons } : {}),
     });
-    messageIds.push(entry.id);
-    await notifyPartSent(options.onPartSent, index, entry.id);
-  }
-  return { messageId: messageIds[0] ?? '', messageIds };
+    return entry.id;
+  });
 }
 
 /** Non-empty rows, each button checked against the shared button-data limit; `undefined` when none. */
@@ -61,12 +57,4 @@ function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
   }
 }
 
-async function notifyPartSent(onPartSent: SendOptions['onPartSent'], index: number, messageId: string): Promise<void> {
-  if (!onPartSent) return;
-  try {
-    await onPartSent(index, messageId);
-  } catch (err) {
-    if (err instanceof ChatError) throw err;
-    throw new TransientError(`onPartSent failed after part ${index}`, undefined, { cause: err });
-  }
-}
+
