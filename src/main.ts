@@ -8,7 +8,7 @@ import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
-import type { WorkCalendar } from './time/calendar.js';
+import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -123,7 +123,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     },
   });
   // An imported calendar reaches running processes within a minute (and at once in this one).
-  const calendar = createCachedCalendar((via) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS, clock);
+  const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });
   const deadlines = createDeadlineScheduler({
     db: db.db, redis, prefix: config.queuePrefix, logger: logger.child({ part: 'deadlines' }), clock,
@@ -192,20 +192,6 @@ export async function startApp(o: StartOptions): Promise<App> {
 }
 
 const CALENDAR_TTL_MS = 60_000;
-
-/** A calendar loader that reuses the last calendar for `ttlMs` (it is read on every deadline computation). */
-function createCachedCalendar(load: (db?: Db) => Promise<WorkCalendar>, ttlMs: number, clock: Clock): (db?: Db) => Promise<WorkCalendar> {
-  let cached: { at: number; calendar: Promise<WorkCalendar> } | undefined;
-  return (db) => {
-    const now = clock.now().getTime();
-    if (!cached || now - cached.at > ttlMs || now < cached.at) cached = { at: now, calendar: load(db) };
-    const current = cached;
-    return current.calendar.catch((err: unknown) => {
-      if (cached === current) cached = undefined;
-      throw err;
-    });
-  };
-}
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

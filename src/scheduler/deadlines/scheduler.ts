@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createCalendarCache } from '../../time/calendar-cache.js';
 import type { Db } from '../../../db/client.js';
 import { loadCalendarData } from '../../../db/repositories/calendar.js';
 import { findDeadlineInquiries, listRunningDeadlineInquiries } from '../../../db/repositories/deadlines.js';
@@ -32,7 +32,7 @@ export interface DeadlineSchedulerOptions {
   enqueueOutbox(ids: readonly number[]): Promise<void>;
   /** The legal calendar. Default: built from `calendar_days`/`calendar_years` with statutory defaults. */
   loadCalendar?: () => Promise<WorkCalendar>;
-  /** How long a loaded calendar is reused, in ms. Default 60,000; 0 reloads every time. */
+  /** How long the default calendar loader's result is reused, in ms (a given `loadCalendar` is not cached here). Default 60,000; 0 reloads every time. */
   calendarTtlMs?: number;
   /** Steps fired in parallel by this process. Default 8. */
   concurrency?: number;
@@ -59,24 +59,14 @@ export interface DeadlineScheduler {
 /** Jobs per `addBulk` round trip. */
 const ADD_CHUNK = 1000;
 
-function cachedCalendar(load: () => Promise<WorkCalendar>, ttlMs: number): () => Promise<WorkCalendar> {
-  let cached: { at: number; calendar: Promise<WorkCalendar> } | undefined;
-  return () => {
-    if (!cached || performance.now() - cached.at >= ttlMs) {
-      cached = { at: performance.now(), calendar: load() };
-      cached.calendar.catch(() => { cached = undefined; });
-    }
-    return cached.calendar;
-  };
-}
-
 /** Creates the deadline scheduler (its own `deadlines` queue, so throttled sends never delay it). */
 export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
   const logger = o.logger.child({ component: 'deadlines' });
   const connection = createRedisConnection(o.redis, 'deadlines');
   const queue = new Queue<DeadlineJobData>(QUEUE_NAMES.deadlines, { connection, prefix: o.prefix });
   queue.on('error', (err) => logger.error({ err: String(err), redis: describeRedisTarget(o.redis) }, 'deadlines: queue error'));
-  const calendar = cachedCalendar(o.loadCalendar ?? (async () => createWorkCalendar(await loadCalendarData(o.db))), o.calendarTtlMs ?? 60_000);
+  // A given loader is the caller's to cache; the default one is cached here.
+  const calendar = o.loadCalendar ?? createCalendarCache(async () => createWorkCalendar(await loadCalendarData(o.db)), o.calendarTtlMs ?? 60_000);
   const batchSize = o.batchSize ?? 1000;
   let worker: Worker<DeadlineJobData> | undefined;
   let closing: Promise<void> | undefined;
