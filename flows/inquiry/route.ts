@@ -4,10 +4,10 @@ import { findOrg } from '../../db/repositories/directory.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import type { Inquiry } from '../../db/schema.js';
 import { A, btn, rows } from '../buttons.js';
-import { copyFor, type Copy, type InquiryView } from '../copy/index.js';
+import type { Copy, InquiryView } from '../copy/index.js';
 import type { Effects } from '../effects.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
-import { loadView, orgName } from './view.js';
+import { loadViewRows, orgName, toView } from './view.js';
 
 /** The spokesperson's action buttons on an inquiry notification. */
 export function staffButtons(t: Copy, inquiryId: number) {
@@ -58,8 +58,8 @@ type Built = OutboundMessage;
  * (effects call them with each recipient's copy).
  */
 export async function viewBuilder(db: Db, inquiry: Inquiry, make: (t: Copy, v: InquiryView) => Built): Promise<(t: Copy) => Built> {
-  const views = { vi: await loadView(db, inquiry, copyFor('vi')), en: await loadView(db, inquiry, copyFor('en')) };
-  return (t: Copy) => make(t, views[t.locale]);
+  const rows = await loadViewRows(db, inquiry);
+  return (t: Copy) => make(t, toView(inquiry, rows, t));
 }
 
 /** Sends a message into the reporter's own thread, as a reply to their original question. */

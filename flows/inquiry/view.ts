@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
 import { findOrg, findOutlet, findPerson, findTopic } from '../../db/repositories/directory.js';
-import type { Inquiry, Org, Topic } from '../../db/schema.js';
+import type { Inquiry, Org, Outlet, Person, Topic } from '../../db/schema.js';
 import type { Copy, InquiryLine, InquiryView } from '../copy/index.js';
 
 /** The organisation's name in the reader's language. */
@@ -15,14 +15,26 @@ export function topicName(topic: Topic | undefined, t: Copy): string {
   return t.locale === 'en' && topic.name_en ? topic.name_en : topic.name;
 }
 
-/** Everything the copy needs to show an inquiry, in the reader's language. */
-export async function loadView(db: Db, inquiry: Inquiry, t: Copy): Promise<InquiryView> {
+/** The directory rows an inquiry's view is made of (read once, shown in any language). */
+export interface ViewRows {
+  org: Org | undefined;
+  topic: Topic | undefined;
+  reporter: Person | undefined;
+  outlet: Outlet | undefined;
+}
+
+export async function loadViewRows(db: Db, inquiry: Inquiry): Promise<ViewRows> {
   const [org, topic, reporter] = await Promise.all([
     inquiry.org_id ? findOrg(db, inquiry.org_id) : Promise.resolve(undefined),
     inquiry.topic_id ? findTopic(db, inquiry.topic_id) : Promise.resolve(undefined),
     findPerson(db, inquiry.reporter_person_id),
   ]);
   const outlet = reporter?.outlet_id ? await findOutlet(db, reporter.outlet_id) : undefined;
+  return { org, topic, reporter, outlet };
+}
+
+/** Everything the copy needs to show an inquiry, in the reader's language. */
+export function toView(inquiry: Inquiry, { org, topic, reporter, outlet }: ViewRows, t: Copy): InquiryView {
   return {
     code: inquiry.code ?? `Q-${inquiry.id}`, question: inquiry.question, orgName: orgName(org, t),
     topicName: topicName(topic, t), reporterName: reporter?.full_name ?? '—',
