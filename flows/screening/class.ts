@@ -1,4 +1,4 @@
-import type { DeadlineClass, Inquiry } from '../../db/schema.js';
+import { OPEN_INQUIRY_STATUSES, type DeadlineClass, type Inquiry } from '../../db/schema.js';
 import { A, btn, parsePair } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { loadForAction } from '../guards.js';
@@ -27,7 +27,7 @@ export async function onClassChoice(ctx: FlowContext, payload: string): Promise<
   const pair = parsePair(payload);
   const cls = pair ? CLASS_CODES[pair[1]] : undefined;
   if (!pair || !cls) return;
-  const inquiry = await loadForAction(ctx, pair[0], 'coordinator', ['screening', 'assigned', 'acknowledged', 'clarifying']);
+  const inquiry = await loadForAction(ctx, pair[0], 'coordinator', OPEN_INQUIRY_STATUSES);
   if (!inquiry) return;
   const before = { class: inquiry.deadline_class, due_at: inquiry.due_at };
   const updated = await assignDeadline(ctx, inquiry, cls, inquiry.org_id ?? inquiry.suggested_org_id);

@@ -1,7 +1,7 @@
 import { findOrg, listRoutableOrgs } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, findInquiryByCode, updateInquiryIf } from '../../db/repositories/inquiries.js';
-import type { Inquiry } from '../../db/schema.js';
+import { OPEN_INQUIRY_STATUSES, type Inquiry } from '../../db/schema.js';
 import { A, btn, parsePair, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import type { Dialog } from '../dialog.js';
@@ -77,7 +77,7 @@ export async function onMerge(ctx: FlowContext, payload: string): Promise<void> 
 /** The code of the open inquiry to merge into. */
 export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: string): Promise<void> {
   const target = await findInquiryByCode(ctx.db, text);
-  const open = target && target.id !== inquiryId && ['screening', 'assigned', 'acknowledged', 'clarifying'].includes(target.status);
+  const open = target && target.id !== inquiryId && OPEN_INQUIRY_STATUSES.includes(target.status);
   if (!target || !open) {
     await ctx.reply((t) => ({ text: t.mergeInvalid(text.trim().slice(0, 20)) }));
     return;

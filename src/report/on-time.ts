@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
+import { OPEN_INQUIRY_STATUSES } from '../../db/schema.js';
 import type { WorkCalendar } from '../time/calendar.js';
-import { toLocalDate } from '../time/local.js';
+import { addDays, localMidnight } from '../time/local.js';
 import { businessMs, DEFAULT_OFFICE_HOURS } from '../time/office-hours.js';
 
 /** One agency's line of the on-time report. */
@@ -23,7 +24,6 @@ export interface OnTimeLine {
 }
 
 const REPLIED = new Set(['answered', 'declined']);
-const OPEN = new Set(['screening', 'assigned', 'acknowledged', 'clarifying']);
 
 /**
  * On-time figures per agency for inquiries received in [from, to] (local dates, inclusive):
@@ -32,12 +32,13 @@ const OPEN = new Set(['screening', 'assigned', 'acknowledged', 'clarifying']);
 export async function onTimeReport(db: Db, range: { from: string; to: string }, now: Date, calendar: WorkCalendar): Promise<OnTimeLine[]> {
   const rows = await db.selectFrom('inquiries').leftJoin('orgs', 'orgs.id', 'inquiries.org_id')
     .select(['inquiries.status', 'inquiries.received_at', 'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.answered_at', 'inquiries.closed_at', 'inquiries.first_response_at', 'orgs.code', 'orgs.name'])
-    .where('inquiries.status', 'not in', ['merged', 'rejected', 'withdrawn']).execute();
+    .where('inquiries.status', 'not in', ['merged', 'rejected', 'withdrawn'])
+    .where('inquiries.received_at', '>=', localMidnight(range.from).toISOString())
+    .where('inquiries.received_at', '<', localMidnight(addDays(range.to, 1)).toISOString())
+    .execute();
   const lines = new Map<string, OnTimeLine>();
   const responses = new Map<string, number[]>();
   for (const r of rows) {
-    const day = toLocalDate(new Date(r.received_at));
-    if (day < range.from || day > range.to) continue;
     const key = r.code ?? '—';
     const line = lines.get(key) ?? { orgCode: key, orgName: r.name ?? '(chưa chuyển / not routed)', received: 0, replied: 0, onTime: 0, onTimeWithoutExtension: 0, extended: 0, overdueOpen: 0, medianFirstResponseBusinessMs: null };
     lines.set(key, line);
@@ -53,7 +54,7 @@ export async function onTimeReport(db: Db, range: { from: string; to: string }, 
       line.replied += 1;
       if (r.due_at && repliedAt <= r.due_at) line.onTime += 1;
       if ((r.original_due_at ?? r.due_at) && repliedAt <= (r.original_due_at ?? r.due_at)!) line.onTimeWithoutExtension += 1;
-    } else if (OPEN.has(r.status) && r.due_at && r.due_at < now.toISOString()) line.overdueOpen += 1;
+    } else if (OPEN_INQUIRY_STATUSES.includes(r.status) && r.due_at && r.due_at < now.toISOString()) line.overdueOpen += 1;
   }
   for (const [key, list] of responses) {
     const line = lines.get(key);
