@@ -80,7 +80,8 @@ export type MessageRefKind =
   | 'followup_notice' // a follow-up or clarification reply as sent to staff (reply = answer)
   | 'info';
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable';
+/** `redirected`: undeliverable here, so sent again to another identity of the same person. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected';
 export type OutboxQueue = 'outbox' | 'notices';
 
 export interface OrgsTable {

@@ -2,6 +2,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createWebAdapter } from '../adapters/web/index.js';
+import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { loadCalendar } from './import/calendar.js';
@@ -25,9 +26,6 @@ import type { Clock } from './time/clock.js';
 
 /** Which parts of the bot this process runs (`liaison start --role`). */
 export type ProcessRole = 'all' | 'web' | 'worker';
-
-/** The web adapter's unreachable reason when a chat's browser session no longer exists. */
-const WEB_SESSION_GONE = 'no_session';
 
 /** Thrown when `start` is asked to run with no chat channel configured. */
 export class NoChannelError extends Error {
@@ -116,8 +114,9 @@ export async function startApp(o: StartOptions): Promise<App> {
     metrics, scrub: createScrubber(config.secrets),
     onUnreachable: async (row, reason) => {
       // A browser session ends when its page is closed long enough or the process restarts: the
-      // person signs in again, so this is no cause to alert the coordinators.
-      if (reason === WEB_SESSION_GONE) return;
+      // person signs in again and gets what they missed (the invite flow re-sends it), so this is
+      // no cause to alert the coordinators.
+      if (reason === WEB_NO_SESSION) return;
       const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
       await dispatcher.enqueue(ids);
     },

@@ -17,11 +17,14 @@ export interface WebSendDeps {
   faults?: (chatId: string) => ChatError | undefined;
 }
 
+/** The unreachable reason when a chat's browser session no longer exists (closed long enough, or the process restarted). */
+export const WEB_NO_SESSION = 'no_session';
+
 /**
  * Appends a message to the chat's timeline (pushing it to the page's live streams) as parts of at
  * most {@link WEB_MAX_TEXT_LENGTH} characters. Only part 0 replies to `message.replyTo`; only the
  * last part carries the buttons; parts before `options.skipParts` are not sent.
- * @throws {UnreachableError} `no_session` when the chat has no live session; {@link ChatError}s only.
+ * @throws {UnreachableError} {@link WEB_NO_SESSION} when the chat has no live session; {@link ChatError}s only.
  */
 export async function sendWebMessage(
   deps: WebSendDeps, chatId: string, message: OutboundMessage, options: SendOptions = {},
@@ -32,7 +35,7 @@ export async function sendWebMessage(
     if (fault) throw fault;
     // Looked up per part: the session may expire or sign out while onPartSent runs.
     const session = deps.sessions.byOwner(chatId, deps.now());
-    if (!session) throw new UnreachableError('no_session', 'web chat has no live session');
+    if (!session) throw new UnreachableError(WEB_NO_SESSION, 'web chat has no live session');
     const replyTo = part.first ? message.replyTo : undefined;
     const entry = deps.sessions.append(session, {
       from: 'bot', text: part.text, at: new Date(deps.now()).toISOString(),

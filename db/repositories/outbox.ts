@@ -98,3 +98,22 @@ export async function insertDeliveryRefs(
   }))).execute();
   return messageIds.length;
 }
+
+/**
+ * Messages that could not reach a person on their other identities (blocked bot, ended web
+ * session) since `sinceIso`, oldest first: what to send again when the person links a new identity.
+ */
+export async function listUndeliveredForPerson(db: Db, personId: number, exceptIdentityId: number, sinceIso: string): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll('outbox')
+    .innerJoin('identities', 'identities.id', 'outbox.identity_id')
+    .where('identities.person_id', '=', personId).where('outbox.identity_id', '!=', exceptIdentityId)
+    .where('outbox.status', '=', 'unreachable').where('outbox.created_at', '>=', sinceIso)
+    .orderBy('outbox.id').execute();
+}
+
+/** Marks rows as sent again elsewhere, so a later link does not repeat them. */
+export async function markOutboxRedirected(db: Db, ids: readonly number[], note: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ status: 'redirected', last_error: note })
+    .where('id', 'in', [...ids]).where('status', '=', 'unreachable').execute();
+}

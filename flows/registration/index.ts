@@ -1,4 +1,6 @@
-import type { ButtonEvent } from '../../adapters/types.js';
+import type { Button, ButtonEvent } from '../../adapters/types.js';
+import { listUndeliveredForPerson, markOutboxRedirected } from '../../db/repositories/outbox.js';
+import type { Identity } from '../../db/schema.js';
 import { findOutlet, findPerson, findPersonByInvite, findRoleAssignment, listOutlets, rolesOf } from '../../db/repositories/directory.js';
 import { linkIdentity, setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
 import { createPendingReporter, setRoleStatusIf, useInvite } from '../../db/repositories/persons.js';
@@ -40,7 +42,31 @@ async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
   await ctx.effects.audit('identity.link_invite', 'identity', ctx.actor.identity.id, { person_id: ctx.actor.identity.person_id }, { person_id: person.id });
   const roles = [...new Set((await rolesOf(ctx.db, person.id, ctx.today)).filter((r) => r.status === 'active').map((r) => r.role))];
-  await ctx.effects.sendTo({ ...ctx.actor.identity, person_id: person.id, locale: ctx.actor.identity.locale ?? person.locale }, (t) => ({ text: t.inviteAccepted(person.full_name, roles) }));
+  const linked = { ...ctx.actor.identity, person_id: person.id, locale: ctx.actor.identity.locale ?? person.locale };
+  await ctx.effects.sendTo(linked, (t) => ({ text: t.inviteAccepted(person.full_name, roles) }));
+  await redeliverUndelivered(ctx, person.id, linked);
+}
+
+/** How far back messages that could not reach a person are sent again to a newly linked chat, in ms. */
+const REDELIVER_WINDOW_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Messages that could not reach this person elsewhere (they blocked the bot, their web session
+ * ended) are sent to the chat they just linked, so an answer is never lost to a changed channel.
+ * They keep their inquiry link (a reply to a re-sent answer is a follow-up) but not their reply-to:
+ * the original message belongs to the other chat.
+ */
+async function redeliverUndelivered(ctx: FlowContext, personId: number, to: Identity): Promise<void> {
+  const since = new Date(ctx.now.getTime() - REDELIVER_WINDOW_MS).toISOString();
+  const rows = await listUndeliveredForPerson(ctx.db, personId, to.id, since);
+  for (const row of rows) {
+    const buttons = row.buttons ? (JSON.parse(row.buttons) as Button[][]) : undefined;
+    await ctx.effects.sendTo(to, () => ({ text: row.text, ...(buttons ? { buttons } : {}) }), {
+      ...(row.inquiry_id && row.ref_kind ? { ref: { inquiryId: row.inquiry_id, kind: row.ref_kind } } : {}),
+    });
+  }
+  await markOutboxRedirected(ctx.db, rows.map((r) => r.id), `redirected to identity ${to.id}`);
+  if (rows.length > 0) await ctx.effects.audit('delivery.redirect', 'identity', to.id, null, { outbox_ids: rows.map((r) => r.id) });
 }
 
 /** Language chosen (registration's first step, or any time). */

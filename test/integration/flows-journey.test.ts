@@ -186,6 +186,24 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(bot.last(REPORTER).text).toContain('không có quyền');
   });
 
+  it('an answer that could not reach the reporter is re-sent once to the chat they link next, and a reply to it is a follow-up', async () => {
+    await ask('Câu hỏi trước khi đổi kênh?', 'Y tế');
+    await bot.say(HEALTH, 'Câu trả lời không tới được.', bot.last(HEALTH).messageId);
+    const lost = await t.db.selectFrom('outbox').select('id').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
+    // What the dispatcher records when the reporter blocked the bot or their web session ended.
+    await t.db.updateTable('outbox').set({ status: 'unreachable' }).where('id', '=', lost.id).execute();
+    await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-new', invite_used_at: null }).where('id', '=', net.reporterId).execute();
+    await bot.command('888', 'start', 'inv-pv1-new');
+    const resent = bot.inbox('888').find((m) => m.text.includes('không tới được'));
+    expect(resent?.buttons.flat().map((b) => b.label)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
+    expect((await t.db.selectFrom('outbox').select('status').where('id', '=', lost.id).executeTakeFirstOrThrow()).status).toBe('redirected');
+    await bot.say('888', 'Cho hỏi thêm sau khi đổi kênh?', resent!.messageId);
+    expect(bot.last(HEALTH).text).toContain('Cho hỏi thêm sau khi đổi kênh?');
+    await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-3rd', invite_used_at: null }).where('id', '=', net.reporterId).execute();
+    await bot.command('889', 'start', 'inv-pv1-3rd');
+    expect(bot.inbox('889').some((m) => m.text.includes('không tới được'))).toBe(false);
+  });
+
   it('stale buttons: acting on an answered inquiry says so', async () => {
     await ask('Câu hỏi y tế', 'Y tế');
     const notice = bot.last(HEALTH);
