@@ -100,7 +100,7 @@ function createProgram(): Command {
 
   program.command('migrate')
     .description('Apply pending database migrations and exit.')
-    .action(() => withDb(async () => { console.log('Database is up to date.'); }).catch(fail));
+    .action(() => withDb(async () => { console.log('Cơ sở dữ liệu đã cập nhật / Database is up to date.'); }).catch(fail));
 
   program.command('import')
     .description(`Import a CSV file into the directory. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
@@ -109,12 +109,12 @@ function createProgram(): Command {
     .action((kind: (typeof IMPORT_KINDS)[number], file: string) => withDb(async ({ db }) => {
       const result = await importCsvFile(db, kind, file, systemClock.now());
       if (!result.ok) {
-        console.error(`Nothing was imported: ${result.errors.length} problem(s).`);
+        console.error(`Không nhập gì vì có ${result.errors.length} lỗi / Nothing was imported: ${result.errors.length} problem(s).`);
         result.errors.forEach((e) => console.error(e));
         process.exitCode = 1;
         return;
       }
-      console.log(`Imported ${result.rows} ${kind} row(s): ${result.inserted} new, ${result.updated} updated.`);
+      console.log(`Đã nhập ${result.rows} dòng (${result.inserted} mới, ${result.updated} cập nhật) / Imported ${result.rows} ${kind} row(s): ${result.inserted} new, ${result.updated} updated.`);
     }).catch(fail));
 
   program.command('sample')
@@ -122,7 +122,7 @@ function createProgram(): Command {
     .action(() => withDb(async ({ db }) => {
       const summary = await loadSampleNetwork(db, systemClock.now());
       const counts = summary.files.map((f) => `${f.rows} ${f.kind} (${f.inserted} new, ${f.updated} updated)`);
-      console.log(`Sample network loaded: ${counts.join(', ')}.`);
+      console.log(`Đã nạp mạng lưới mẫu / Sample network loaded: ${counts.join(', ')}.`);
       console.log('Invite codes: npm run liaison -- invites export');
     }).catch(fail));
 
@@ -133,19 +133,19 @@ function createProgram(): Command {
     .action((file: string) => withDb(async ({ db }) => {
       const result = await importCalendarCsv(db, file, systemClock.now());
       if (!result.ok) {
-        console.error(`Nothing was imported: ${result.errors.length} problem(s).`);
+        console.error(`Không nhập gì vì có ${result.errors.length} lỗi / Nothing was imported: ${result.errors.length} problem(s).`);
         result.errors.forEach((e) => console.error(e));
         process.exitCode = 1;
         return;
       }
-      console.log(`Imported ${result.rows} calendar row(s) for ${result.years.join(', ')}.`);
+      console.log(`Đã nhập ${result.rows} ngày của lịch năm ${result.years.join(', ')} / Imported ${result.rows} calendar row(s) for ${result.years.join(', ')}.`);
     }).catch(fail));
   calendar.command('show')
     .description('Print a year\'s non-working days and make-up working days, official or statutory, with sources.')
     .argument('<year>', 'four-digit year')
     .action((year: string) => withDb(async ({ db }) => {
       if (!/^\d{4}$/.test(year)) {
-        console.error('Year must have four digits, e.g. 2026.');
+        console.error('Năm cần 4 chữ số, ví dụ 2026 / Year must have four digits, e.g. 2026.');
         process.exitCode = 1;
         return;
       }
@@ -160,7 +160,7 @@ function createProgram(): Command {
       const year = Number(new Date().toISOString().slice(0, 4));
       const range = { from: opts.from ?? `${year - 1}-12-15`, to: opts.to ?? `${year}-12-14` };
       if (![range.from, range.to].every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))) {
-        console.error('Dates must read YYYY-MM-DD.');
+        console.error('Ngày cần dạng YYYY-MM-DD / Dates must read YYYY-MM-DD.');
         process.exitCode = 1;
         return;
       }
@@ -179,7 +179,7 @@ function createProgram(): Command {
       const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom) });
       if (opts.out) {
         writeFileSync(opts.out, csv, { mode: 0o600 });
-        console.log(`Wrote ${opts.out}`);
+        console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     }).catch(fail));
 

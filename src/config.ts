@@ -102,7 +102,7 @@ export interface Config {
 /** Thrown by {@link loadConfig}; `problems` lists every bad key. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`Cấu hình không hợp lệ / invalid configuration (.env.example lists every key):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }

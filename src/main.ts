@@ -31,6 +31,7 @@ export type ProcessRole = 'all' | 'web' | 'worker';
 export class NoChannelError extends Error {
   constructor() {
     super([
+      'Chưa cấu hình kênh trò chuyện nào, nên bot không có ai để trò chuyện.',
       'No chat channel is configured, so the bot has nobody to talk to.',
       'Leave WEB_ENABLED=true (the default) for the chat page at /web, and/or',
       'set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or in .env, for example:',

@@ -2,6 +2,7 @@
 export class RedisUnavailableError extends Error {
   constructor(readonly bin: string, options?: { cause?: unknown }) {
     super([
+      `Cần Redis cho hàng đợi tin nhắn nhưng không tìm thấy chương trình "${bin}": cài Redis hoặc đặt REDIS_URL.`,
       `Redis is needed for the message queues, but the program "${bin}" was not found.`,
       'Either install Redis on this machine, for example:',
       '  sudo apt-get install redis-server      (Debian/Ubuntu; other systems: the OS package "redis")',
