@@ -9,6 +9,7 @@ import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
+import { repoPath } from './paths.js';
 import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
@@ -70,7 +71,7 @@ function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform,
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.web.enabled) {
     adapters.set('web', createWebAdapter({
-      logger: logger.child({ adapter: 'web' }), idleTimeoutMs: config.web.sessionIdleMs,
+      logger: logger.child({ adapter: 'web' }), idleTimeoutMs: config.web.sessionIdleMs, pageDir: repoPath('adapters', 'web', 'page'),
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
     }));
   }

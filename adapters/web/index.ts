@@ -27,6 +27,8 @@ export interface WebAdapterOptions {
   maxTimelineEntries?: number;
   /** Epoch milliseconds. Default `Date.now`. */
   now?: () => number;
+  /** Folder of the chat page's files (`adapters/web/page/`). Default: next to this module's source. */
+  pageDir?: string;
   /** Test-only: the owner id (platform user id) of the next session. Default 16 random bytes, hex. */
   newOwnerId?: () => string;
   /** Test-only: an error `send` throws for `chatId` instead of sending, if any. */
@@ -80,7 +82,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   return {
     platform: 'web',
     capabilities: WEB_CAPABILITIES,
-    routes: [...routes, ...createPageRoutes()],
+    routes: [...routes, ...createPageRoutes(options.pageDir)],
     timeline: (chatId) => (sessions.byOwner(chatId, now())?.timeline ?? []).map((e) => ({ ...e })),
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');

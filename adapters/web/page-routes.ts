@@ -3,9 +3,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpBodyResponse, HttpRoute } from '../types.js';
 
-// Set by the bundler (src/liaison.mjs) to the repository root; absent when the sources run directly.
-declare const __LIAISON_ROOT__: string | undefined;
-
 /** Where the chat page is served. */
 export const WEB_PAGE_PATH = '/web';
 
@@ -33,11 +30,12 @@ const COMMON_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
-/** The default folder of the page's files: `adapters/web/page/` from the sources or from the bundle. */
+/**
+ * The default folder of the page's files when the sources run directly (tests). From the bundle
+ * this module's URL is the bundle's, so the composition root passes the folder explicitly.
+ */
 export function defaultPageDir(): string {
-  return typeof __LIAISON_ROOT__ === 'string'
-    ? join(__LIAISON_ROOT__, 'adapters', 'web', 'page')
-    : fileURLToPath(new URL('./page/', import.meta.url));
+  return fileURLToPath(new URL('./page/', import.meta.url));
 }
 
 /**
