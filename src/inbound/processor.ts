@@ -50,9 +50,11 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
       if (outcome.deadlineIds.length > 0) await o.syncDeadlines(outcome.deadlineIds).catch((err: unknown) => o.logger.error({ err }, 'deadline sync failed'));
     } catch (err) {
       o.logger.error({ err, platform, eventId, kind: event.kind }, 'inbound event failed');
-      await markInboundFailed(o.db, platform, eventId, String(err), now.toISOString()).catch(() => undefined);
-      const ids = await genericErrorReply(o.db, event, now, o.settings).catch(() => []);
-      if (ids.length > 0) await o.enqueueOutbox(ids).catch(() => undefined);
+      // Each step below is best effort, but never silent: a failure here means the sender may get no reply.
+      const logged = (what: string) => (e: unknown) => { o.logger.error({ err: e, platform, eventId }, what); };
+      await markInboundFailed(o.db, platform, eventId, String(err), now.toISOString()).catch(logged('could not mark the inbound event failed; it will be retried at the next start'));
+      const ids = await genericErrorReply(o.db, event, now, o.settings).catch((e: unknown) => { logged('could not queue the apology to the sender')(e); return []; });
+      if (ids.length > 0) await o.enqueueOutbox(ids).catch(logged('could not enqueue the apology; the boot reconciliation will send it'));
     }
   };
 
