@@ -79,7 +79,10 @@ export const MAX_BUTTON_DATA_BYTES = 64;
 /** A message to send. Adapters split text longer than their limit; buttons go on the last part. */
 export interface OutboundMessage {
   text: string;
-  /** Rows of buttons. Adapters without buttons render a numbered text fallback. */
+  /**
+   * Rows of buttons. Adapters without buttons (`capabilities.buttons` false) ignore them: the
+   * outbox has already written them into `text` as numbered choices (`flows/choices.ts`).
+   */
   buttons?: Button[][];
   /** Platform message id to reply to (thread the message under it). */
   replyTo?: string;
@@ -93,6 +96,13 @@ export interface AdapterCapabilities {
   replies: boolean;
   /** Maximum characters in one text message. */
   maxTextLength: number;
+  /** Sent messages can be changed in place ({@link ChatAdapter.edit}). */
+  edits: boolean;
+  /**
+   * The platform lets the bot write to a user only this long after the user's last message, in ms
+   * (Zalo OA: 48 h). Undefined: no such window.
+   */
+  replyWindowMs?: number;
 }
 
 /** Result of a send: the platform ids of every part sent, in order. */
@@ -176,6 +186,11 @@ export interface ChatAdapter {
    * Throws {@link ChatError} subclasses only.
    */
   send(chatId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult>;
+  /**
+   * Present when `capabilities.edits`: replaces the text (and buttons) of a message the bot sent.
+   * The text must fit in one part. Throws {@link ChatError} subclasses only.
+   */
+  edit?(chatId: string, messageId: string, message: OutboundMessage): Promise<void>;
 }
 
 /** Options for {@link ChatAdapter.send}. */

@@ -44,7 +44,7 @@ export type WebAdapter = ChatAdapter & {
 
 /** What the web adapter supports. */
 export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH,
+  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: false,
 });
 
 const DEFAULTS = { idleTimeoutMs: 8 * 60 * 60 * 1000, heartbeatMs: 15_000, maxTimelineEntries: 1000, signInLimit: { max: 10, windowMs: 60_000 } };

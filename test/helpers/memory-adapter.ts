@@ -54,7 +54,7 @@ interface ScriptedFailure {
   onPart?: number;
 }
 
-const DEFAULT_CAPABILITIES: AdapterCapabilities = { buttons: true, replies: true, maxTextLength: 4096 };
+const DEFAULT_CAPABILITIES: AdapterCapabilities = { buttons: true, replies: true, maxTextLength: 4096, edits: false };
 
 interface State {
   caps: AdapterCapabilities;
