@@ -175,6 +175,8 @@ export interface IdentitiesTable {
   unreachable_at: IsoInstant | null;
   unreachable_reason: string | null;
   last_inbound_at: IsoInstant | null;
+  /** 1 on the one identity a person chose for notifications (`/link`); 0 elsewhere. */
+  preferred: Generated<number>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -358,6 +360,87 @@ export interface DeadlineEventsTable {
   fired_at: IsoInstant;
 }
 
+/** `draft`: composed, awaiting the coordinator's confirmation; `sending` until every recipient is settled. */
+export type NoticeStatus = 'draft' | 'sending' | 'sent' | 'cancelled';
+
+/** Who a notice is for; members are contacts (role `contact`) whose organisation or tags match. */
+export interface NoticeAudience {
+  /** Every contact. */
+  all?: boolean;
+  /** Organisation codes; each includes its subtree (a province, a list of communes). */
+  orgCodes?: string[];
+  /** Contact tags; a contact matches when they carry any of them. */
+  tags?: string[];
+}
+
+/** A policy notice to commune contacts. */
+export interface NoticesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  link: string | null;
+  /** JSON {@link NoticeAudience}. */
+  audience: string;
+  created_by_person_id: number | null;
+  status: NoticeStatus;
+  confirmed_at: IsoInstant | null;
+  finished_at: IsoInstant | null;
+  /** The coordinator's chat message that shows progress (edited in place where the platform can). */
+  progress_identity_id: number | null;
+  progress_message_id: string | null;
+  /** When to remind recipients who have not acknowledged (once). */
+  remind_at: IsoInstant | null;
+  reminded_at: IsoInstant | null;
+  created_at: IsoInstant;
+  updated_at: IsoInstant;
+}
+
+/**
+ * `not_joined`: the contact has no chat yet (never used their invite); `sending`: a send is in
+ * flight (after a crash these are the only rows that may be delivered twice).
+ */
+export type NoticeRecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable' | 'not_joined';
+
+/** One recipient of one notice: the delivery row that lets a broadcast resume after a crash. */
+export interface NoticeRecipientsTable {
+  id: Generated<number>;
+  notice_id: number;
+  person_id: number;
+  /** The contact's organisation (commune/ward), for acknowledgement rates by province and commune. */
+  org_id: number | null;
+  identity_id: number | null;
+  platform: Platform | null;
+  chat_id: string | null;
+  status: NoticeRecipientStatus;
+  attempts: Generated<number>;
+  parts_sent: Generated<number>;
+  send_started_at: IsoInstant | null;
+  sent_message_id: string | null;
+  /** JSON array of every part's message id. */
+  sent_message_ids: string | null;
+  last_error: string | null;
+  sent_at: IsoInstant | null;
+  acked_at: IsoInstant | null;
+  reminded_at: IsoInstant | null;
+  created_at: IsoInstant;
+  updated_at: IsoInstant;
+}
+
+/** `link`: attaches the chat that sends the code to the person; `web_login`: signs in on the web page. */
+export type LinkCodePurpose = 'link' | 'web_login';
+
+/** A one-time code (10 minutes) issued to a person from one of their chats. */
+export interface LinkCodesTable {
+  code: string;
+  person_id: number;
+  /** The identity that asked for the code. */
+  identity_id: number;
+  purpose: LinkCodePurpose;
+  expires_at: IsoInstant;
+  used_at: IsoInstant | null;
+  created_at: IsoInstant;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -377,6 +460,9 @@ export interface Database {
   deadline_overrides: DeadlineOverridesTable;
   extension_requests: ExtensionRequestsTable;
   deadline_events: DeadlineEventsTable;
+  notices: NoticesTable;
+  notice_recipients: NoticeRecipientsTable;
+  link_codes: LinkCodesTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -395,3 +481,6 @@ export type AuditEvent = Selectable<AuditEventsTable>;
 export type CalendarDay = Selectable<CalendarDaysTable>;
 export type DeadlineOverride = Selectable<DeadlineOverridesTable>;
 export type ExtensionRequest = Selectable<ExtensionRequestsTable>;
+export type Notice = Selectable<NoticesTable>;
+export type NoticeRecipient = Selectable<NoticeRecipientsTable>;
+export type LinkCode = Selectable<LinkCodesTable>;
