@@ -1,0 +1,249 @@
+import type { Logger } from 'pino';
+import { TransientError } from '../types.js';
+import { cookieFingerprint, CredentialsMissingError, readCredentials, writeCredentials } from './credentials.js';
+import { SessionExpiredError } from './errors.js';
+import { zaloErrorCode, ZCA_CLOSE, type ZaloCredentials, type ZcaClient, type ZcaMessage, type ZcaSession } from './zca.js';
+
+/** Reconnect timing after the socket closes, in ms. */
+export interface ReconnectPolicy {
+  /** First wait after a drop (1006); doubles per failed attempt. */
+  baseMs: number;
+  /** Longest wait between attempts. */
+  maxMs: number;
+  /** Least wait after Zalo closed us because another Zalo Web session opened (3000/3003). */
+  kickedMs: number;
+  /** ± this fraction of each wait is random, so restarts do not reconnect in step. Default 0.2. */
+  jitterRatio?: number;
+}
+
+/** Options of {@link createConnection}. */
+export interface ConnectionOptions {
+  client: ZcaClient;
+  credentialsPath: string;
+  logger: Logger;
+  reconnect: ReconnectPolicy;
+  /** How often refreshed cookies are written back to the credentials file, in ms. */
+  cookieSaveIntervalMs: number;
+  /** Every message of a one-to-one or group thread, live or caught up after a reconnect. */
+  onMessage(message: ZcaMessage): void;
+  /** The account needs a new QR scan. Called at most once per process. */
+  onNeedsLogin(reason: string): void | Promise<void>;
+  random?: () => number;
+}
+
+/** One account's session and socket: lazy login, reconnects, cookie persistence. */
+export interface Connection {
+  /** The logged-in session (logging in on first use). Throws SessionExpiredError or TransientError. */
+  session(): Promise<ZcaSession>;
+  /** Logs in and opens the listener; a network failure is retried in the background, not thrown. */
+  listen(): Promise<void>;
+  /** A send found the session expired: stop everything and alert once. */
+  sessionExpired(reason: string): void;
+  /** Writes the cookie jar back to the credentials file when Zalo changed it. */
+  saveCookiesIfChanged(): Promise<void>;
+  /** True once a new QR scan is needed; nothing is retried until a restart. */
+  readonly needsLogin: boolean;
+  stop(): Promise<void>;
+}
+
+interface State {
+  session?: ZcaSession;
+  credentials?: ZaloCredentials;
+  login?: Promise<ZcaSession>;
+  savedCookies?: string;
+  listening: boolean;
+  connected: boolean;
+  /** When the socket first opened in this process (epoch ms); older history is not caught up. */
+  firstConnectedAt?: number;
+  failures: number;
+  timer?: NodeJS.Timeout;
+  cookieTimer?: NodeJS.Timeout;
+  needsLogin: boolean;
+  stopped: boolean;
+}
+
+/** Creates the {@link Connection}; nothing happens until `session` or `listen`. */
+export function createConnection(o: ConnectionOptions): Connection {
+  const s: State = { listening: false, connected: false, failures: 0, needsLogin: false, stopped: false };
+  const log = o.logger;
+
+  const needLogin = (reason: string) => {
+    if (s.needsLogin) return;
+    s.needsLogin = true;
+    clearTimers(s);
+    s.session?.listener.removeAllListeners();
+    if (s.connected) s.session?.listener.stop();
+    s.connected = false;
+    log.error({ reason }, 'zalo personal: a new QR login is needed (`liaison zalo login`), then restart; not retrying');
+    Promise.resolve().then(() => o.onNeedsLogin(reason)).catch((err: unknown) => {
+      log.error({ error: describe(err) }, 'zalo personal: alerting the admins failed');
+    });
+  };
+
+  const login = async (): Promise<ZcaSession> => {
+    let credentials: ZaloCredentials;
+    try {
+      credentials = await readCredentials(o.credentialsPath);
+    } catch (err) {
+      if (err instanceof CredentialsMissingError) needLogin('no_credentials');
+      throw new SessionExpiredError(describe(err), { cause: err });
+    }
+    try {
+      const session = await o.client.login(credentials);
+      s.credentials = credentials;
+      s.savedCookies = cookieFingerprint(credentials.cookie);
+      log.info('zalo personal: logged in');
+      return session;
+    } catch (err) {
+      // A refusal from Zalo (ZaloApiError) means the saved session is dead; anything else is the network.
+      if (zaloErrorCode(err) !== undefined) {
+        needLogin('login_refused');
+        throw new SessionExpiredError(`zalo personal: login refused: ${describe(err)}`, { cause: err });
+      }
+      throw new TransientError(`zalo personal: login failed: ${describe(err)}`, undefined, { cause: err });
+    }
+  };
+
+  const session = async (): Promise<ZcaSession> => {
+    if (s.needsLogin) throw new SessionExpiredError();
+    if (s.session) return s.session;
+    s.login ??= login().then((created) => {
+      s.session = created;
+      return created;
+    }).finally(() => { s.login = undefined; });
+    return s.login;
+  };
+
+  const saveCookiesIfChanged = async () => {
+    if (!s.session || !s.credentials || s.needsLogin) return;
+    const cookies = s.session.cookies();
+    const fingerprint = cookieFingerprint(cookies);
+    if (fingerprint === s.savedCookies) return;
+    s.credentials = { ...s.credentials, cookie: cookies };
+    await writeCredentials(o.credentialsPath, s.credentials);
+    s.savedCookies = fingerprint;
+    log.debug('zalo personal: refreshed cookies saved');
+  };
+
+  const schedule = (delayMs: number) => {
+    if (s.timer || s.stopped || s.needsLogin) return;
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      void open();
+    }, delayMs);
+  };
+
+  const backoffMs = (kicked: boolean) => {
+    const { baseMs, maxMs, kickedMs, jitterRatio = 0.2 } = o.reconnect;
+    const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, s.failures - 1));
+    const wait = kicked ? Math.max(kickedMs, exp) : exp;
+    return Math.max(0, Math.round(wait * (1 + jitterRatio * (2 * (o.random ?? Math.random)() - 1))));
+  };
+
+  const wire = (current: ZcaSession) => {
+    const listener = current.listener;
+    listener.on('connected', () => {
+      const reconnect = s.firstConnectedAt !== undefined;
+      s.firstConnectedAt ??= Date.now();
+      s.connected = true;
+      s.failures = 0;
+      log.info({ reconnect }, 'zalo personal: listening');
+      // What arrived while the socket was down comes back as history; duplicates are dropped later.
+      if (reconnect) listener.requestOldMessages();
+    });
+    listener.on('message', (m) => o.onMessage(m));
+    listener.on('old_messages', (messages) => {
+      const since = s.firstConnectedAt ?? Number.POSITIVE_INFINITY;
+      for (const m of messages) if (Number(m.data.ts) >= since) o.onMessage(m);
+    });
+    listener.on('closed', (code, reason) => {
+      s.connected = false;
+      if (s.stopped || s.needsLogin) return;
+      s.failures += 1;
+      const kicked = code === ZCA_CLOSE.duplicate || code === ZCA_CLOSE.kicked;
+      const delayMs = backoffMs(kicked);
+      if (kicked) {
+        log.error({ code, delayMs }, 'zalo personal: KICKED — the account was opened in Zalo Web/PC elsewhere; close it there. Reconnecting later');
+      } else {
+        log.warn({ code, reason: String(reason).slice(0, 100), delayMs }, 'zalo personal: socket closed; reconnecting');
+      }
+      schedule(delayMs);
+    });
+    listener.on('error', (err) => {
+      log.warn({ error: describe(err) }, 'zalo personal: listener error');
+      // A socket that failed to open may not report a close; make sure a retry is planned.
+      if (!s.connected && !s.stopped) {
+        s.failures += 1;
+        schedule(backoffMs(false));
+      }
+    });
+  };
+
+  const open = async (): Promise<void> => {
+    if (s.stopped || s.needsLogin) return;
+    // After several failed reconnects the session itself may be dead: log in again to find out.
+    if (s.session && s.failures >= RELOGIN_AFTER_FAILURES) {
+      s.session.listener.removeAllListeners();
+      s.session = undefined;
+    }
+    let current: ZcaSession;
+    try {
+      const known = s.session;
+      current = await session();
+      if (current !== known) wire(current);
+    } catch (err) {
+      if (s.needsLogin || s.stopped) return;
+      s.failures += 1;
+      log.warn({ error: describe(err) }, 'zalo personal: login failed; retrying');
+      return schedule(backoffMs(false));
+    }
+    try {
+      current.listener.start();
+    } catch (err) {
+      log.warn({ error: describe(err) }, 'zalo personal: listener did not start');
+    }
+  };
+
+  return {
+    session,
+    async listen() {
+      if (s.listening) return;
+      s.listening = true;
+      s.cookieTimer = setInterval(() => {
+        saveCookiesIfChanged().catch((err: unknown) => log.warn({ error: describe(err) }, 'zalo personal: saving cookies failed'));
+      }, o.cookieSaveIntervalMs);
+      s.cookieTimer.unref();
+      await open();
+    },
+    sessionExpired: (reason) => needLogin(reason),
+    saveCookiesIfChanged,
+    get needsLogin() { return s.needsLogin; },
+    async stop() {
+      if (s.stopped) return;
+      s.stopped = true;
+      clearTimers(s);
+      await saveCookiesIfChanged().catch((err: unknown) => log.warn({ error: describe(err) }, 'zalo personal: saving cookies failed'));
+      if (s.session) {
+        s.session.listener.stop();
+        s.session.listener.removeAllListeners();
+      }
+    },
+  };
+}
+
+/** Consecutive failed reconnects after which the session is logged in again from the saved credentials. */
+const RELOGIN_AFTER_FAILURES = 3;
+
+function clearTimers(s: State): void {
+  if (s.timer) clearTimeout(s.timer);
+  if (s.cookieTimer) clearInterval(s.cookieTimer);
+  s.timer = undefined;
+  s.cookieTimer = undefined;
+}
+
+/** A short, secret-free description of an error (zca-js errors may carry request details). */
+export function describe(err: unknown): string {
+  const code = zaloErrorCode(err);
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : typeof err === 'object' && err !== null && 'type' in err ? `event ${String((err as { type: unknown }).type)}` : String(err);
+  return `${text.slice(0, 200)}${typeof code === 'number' ? ` (code ${code})` : ''}`;
+}

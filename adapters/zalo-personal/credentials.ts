@@ -1,0 +1,55 @@
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ZaloCredentials } from './zca.js';
+
+/** Thrown when the credentials file is missing or unreadable: a QR login is needed. */
+export class CredentialsMissingError extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`zalo personal: no usable credentials at ${path} (${reason}); run \`liaison zalo login\``);
+    this.name = 'CredentialsMissingError';
+  }
+}
+
+/** Reads the saved `{cookie, imei, userAgent}`; throws {@link CredentialsMissingError}. */
+export async function readCredentials(path: string): Promise<ZaloCredentials> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CredentialsMissingError(path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'unreadable');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CredentialsMissingError(path, 'not JSON');
+  }
+  if (!isCredentials(parsed)) throw new CredentialsMissingError(path, 'missing cookie, imei or userAgent');
+  return parsed;
+}
+
+function isCredentials(value: unknown): value is ZaloCredentials {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v.cookie) && typeof v.imei === 'string' && v.imei.length > 0
+    && typeof v.userAgent === 'string' && v.userAgent.length > 0;
+}
+
+/**
+ * Writes the credentials with mode 600 (owner read/write only): they are the account's session.
+ * Written to a temporary file then renamed, so a crash never leaves half a file; the folder is
+ * created (mode 700) when missing.
+ */
+export async function writeCredentials(path: string, credentials: ZaloCredentials): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  // writeFile's mode applies only when it creates the file; a leftover tmp keeps its old mode.
+  await chmod(tmp, 0o600);
+  await rename(tmp, path);
+}
+
+/** A stable text of a cookie jar, to tell whether Zalo refreshed anything since the last save. */
+export function cookieFingerprint(cookies: unknown[]): string {
+  return JSON.stringify(cookies);
+}

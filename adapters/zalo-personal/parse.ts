@@ -1,0 +1,58 @@
+import type { CommandEvent, InboundEvent, MessageEvent } from '../types.js';
+import { ZCA_THREAD, type ZcaMessage, type ZcaSendQuote } from './zca.js';
+
+/** Why a zca-js message gives no event (for a debug log line). */
+export type SkipReason = 'group' | 'self' | 'malformed';
+
+/** The platform's event id of a message: its sender and client message id. */
+export function eventIdOf(message: ZcaMessage): string {
+  return `${message.data.uidFrom}-${message.data.cliMsgId}`;
+}
+
+/**
+ * Normalises one zca-js message into an {@link InboundEvent}. Only one-to-one chats (thread type
+ * User, 0) are handled for now; groups and the account's own messages are skipped. A text becomes
+ * a message or a `/command`; other content (stickers, photos, links) a message with its title as
+ * text (often empty). `eventId` is `<uidFrom>-<cliMsgId>`: cliMsgId is the sender's client id
+ * (a millisecond timestamp), so it is unique per sender, not across senders. Never throws.
+ */
+export function parseMessage(message: ZcaMessage): InboundEvent | SkipReason {
+  if (message.type !== ZCA_THREAD.user) return 'group';
+  if (message.isSelf) return 'self';
+  const d = message.data;
+  const ts = Number(d.ts);
+  if (!d.msgId || !d.cliMsgId || !d.uidFrom || !message.threadId || !Number.isFinite(ts)) return 'malformed';
+  const replyTo = d.quote && d.quote.globalMsgId ? String(d.quote.globalMsgId) : undefined;
+  const base = {
+    platform: 'zalo_personal' as const,
+    eventId: eventIdOf(message),
+    from: { id: String(d.uidFrom), name: d.dName ?? '' },
+    chatId: String(message.threadId),
+    messageId: String(d.msgId),
+    at: new Date(ts),
+    raw: message,
+    ...(replyTo ? { replyTo } : {}),
+  };
+  if (typeof d.content !== 'string') {
+    const title = (d.content as { title?: unknown } | null)?.title;
+    return { ...base, kind: 'message', text: typeof title === 'string' ? title : '' } satisfies MessageEvent;
+  }
+  const command = toCommand(d.content);
+  return command ? { ...base, kind: 'command', ...command } satisfies CommandEvent : { ...base, kind: 'message', text: d.content };
+}
+
+/** `/Ask  rest` → `{command: 'ask', args: 'rest'}`; a bare `/` is not a command. */
+function toCommand(text: string): { command: string; args: string } | undefined {
+  const match = /^\/(\S+)([\s\S]*)$/.exec(text.trimStart());
+  if (!match) return undefined;
+  return { command: (match[1] ?? '').toLowerCase(), args: (match[2] ?? '').trim() };
+}
+
+/** What zca-js needs to quote this message later (its own data, as the listener gave it). */
+export function toSendQuote(message: ZcaMessage): ZcaSendQuote {
+  const d = message.data;
+  return {
+    content: d.content, msgType: d.msgType, propertyExt: d.propertyExt, uidFrom: d.uidFrom,
+    msgId: String(d.msgId), cliMsgId: String(d.cliMsgId), ts: d.ts, ttl: d.ttl,
+  };
+}

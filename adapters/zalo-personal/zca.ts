@@ -1,0 +1,180 @@
+/**
+ * The seam around zca-js: the ONLY module that imports it (an architecture test enforces this).
+ * Everything else in the adapter speaks the small interfaces below, so tests can put an in-memory
+ * fake of them in place (zca-js has no base-URL option to point at a fake server).
+ */
+import {
+  CloseReason, LoginQRCallbackEventType, ThreadType, Zalo, ZaloApiError,
+  type API, type LoginQRCallbackEvent, type Message, type SendMessageQuote, type TMessage, type TQuote,
+} from 'zca-js';
+
+export type { Message as ZcaMessage, TMessage as ZcaMessageData, TQuote as ZcaQuoteData, SendMessageQuote as ZcaSendQuote };
+
+/** zca-js's close codes we act on (1000 our own stop, 1006 dropped, 3000 another Zalo Web opened, 3003 kicked). */
+export const ZCA_CLOSE = {
+  manual: CloseReason.ManualClosure,
+  abnormal: CloseReason.AbnormalClosure,
+  duplicate: CloseReason.DuplicateConnection,
+  kicked: CloseReason.KickConnection,
+} as const;
+
+/** zca-js's thread types: a one-to-one chat (0) or a group (1). */
+export const ZCA_THREAD = { user: ThreadType.User, group: ThreadType.Group } as const;
+
+/**
+ * What a saved session needs: zca-js's `{cookie, imei, userAgent}`. `cookie` is the serialised
+ * cookie jar (tough-cookie JSON), kept opaque here. Secret: never log it.
+ */
+export interface ZaloCredentials {
+  cookie: unknown[];
+  imei: string;
+  userAgent: string;
+  language?: string;
+}
+
+/** The websocket listener of one session (zca-js `api.listener`, narrowed). */
+export interface ZcaListener {
+  /** Opens the socket. We never let zca-js retry by itself (`retryOnClose: false`). */
+  start(): void;
+  /** Closes the socket with code 1000. */
+  stop(): void;
+  /**
+   * Asks the server for recent one-to-one messages (answered by an `old_messages` event); used
+   * after a reconnect to pick up what arrived while the socket was down. *(Exact window unverified:
+   * the adapter deduplicates and filters by time, so extra history is harmless.)*
+   */
+  requestOldMessages(lastMsgId?: string): void;
+  on(event: 'connected', cb: () => void): void;
+  on(event: 'message', cb: (message: Message) => void): void;
+  on(event: 'old_messages', cb: (messages: Message[]) => void): void;
+  on(event: 'closed', cb: (code: number, reason: string) => void): void;
+  on(event: 'error', cb: (error: unknown) => void): void;
+  /** Drops every callback (before a re-login builds a new listener). */
+  removeAllListeners(): void;
+}
+
+/** One logged-in account. */
+export interface ZcaSession {
+  /** The account's own Zalo user id. */
+  readonly ownId: string;
+  readonly listener: ZcaListener;
+  /**
+   * Sends a text to a one-to-one thread, optionally quoting an earlier message.
+   * @returns the new message's id. Throws what zca-js throws (see {@link zaloErrorCode}).
+   */
+  sendText(threadId: string, text: string, quote?: SendMessageQuote): Promise<{ msgId: string | undefined }>;
+  /** The current cookie jar, serialised (Zalo refreshes cookies on responses). Secret. */
+  cookies(): unknown[];
+}
+
+/** Callbacks of a QR login, in the order they usually fire. */
+export interface QrLoginCallbacks {
+  /** A QR code to scan: `imageBase64` is a PNG without the `data:` prefix; `code` what it encodes. */
+  onQr(qr: { imageBase64: string; code: string }): void;
+  /** Someone scanned it on their phone and must confirm there. */
+  onScanned?(displayName: string): void;
+  /** The QR code expired before a scan (zca-js: after 100 s). The login then fails. */
+  onExpired?(): void;
+  /** The person declined on their phone. The login then fails. */
+  onDeclined?(): void;
+}
+
+/** Why a QR login ended without a session. */
+export class QrLoginFailed extends Error {
+  constructor(readonly reason: 'expired' | 'declined' | 'aborted' | 'failed', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QrLoginFailed';
+  }
+}
+
+/** The entry points: log in with saved credentials, or by scanning a QR code. */
+export interface ZcaClient {
+  /** Throws (zca-js `ZaloApiError`, or a network error) when the credentials are refused. */
+  login(credentials: ZaloCredentials): Promise<ZcaSession>;
+  /**
+   * Runs a QR login. Resolves with the credentials to save; rejects with {@link QrLoginFailed}.
+   * `signal` aborts it (e.g. an overall timeout).
+   */
+  loginQR(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }>;
+}
+
+/**
+ * The error code of a zca-js `ZaloApiError` (`null` when zca-js gave none, e.g. an HTTP failure or
+ * its own argument checks); `undefined` when `err` is not a `ZaloApiError` at all (network errors).
+ */
+export function zaloErrorCode(err: unknown): number | null | undefined {
+  return err instanceof ZaloApiError ? err.code : undefined;
+}
+
+const OPTIONS = { checkUpdate: false, selfListen: false, logging: false } as const;
+
+/** The real client over zca-js. */
+export function createZcaClient(): ZcaClient {
+  return {
+    async login(credentials) {
+      const api = await new Zalo(OPTIONS).login(credentials as Parameters<Zalo['login']>[0]);
+      return toSession(api);
+    },
+    loginQR: (callbacks, signal) => loginByQr(callbacks, signal),
+  };
+}
+
+function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }> {
+  let credentials: ZaloCredentials | undefined;
+  let failure: QrLoginFailed | undefined;
+  let abortLogin: (() => unknown) | undefined;
+  signal?.addEventListener('abort', () => {
+    failure ??= new QrLoginFailed('aborted', 'QR login timed out');
+    abortLogin?.();
+  }, { once: true });
+  const onEvent = (event: LoginQRCallbackEvent) => {
+    if (event.actions) abortLogin = event.actions.abort;
+    switch (event.type) {
+      case LoginQRCallbackEventType.QRCodeGenerated:
+        callbacks.onQr({ imageBase64: event.data.image, code: event.data.code });
+        break;
+      case LoginQRCallbackEventType.QRCodeScanned:
+        callbacks.onScanned?.(event.data.display_name);
+        break;
+      case LoginQRCallbackEventType.QRCodeExpired:
+        failure = new QrLoginFailed('expired', 'the QR code expired before it was scanned');
+        callbacks.onExpired?.();
+        event.actions.abort();
+        break;
+      case LoginQRCallbackEventType.QRCodeDeclined:
+        failure = new QrLoginFailed('declined', 'the login was declined on the phone');
+        callbacks.onDeclined?.();
+        event.actions.abort();
+        break;
+      case LoginQRCallbackEventType.GotLoginInfo:
+        credentials = { cookie: event.data.cookie, imei: event.data.imei, userAgent: event.data.userAgent };
+        break;
+    }
+  };
+  return new Zalo(OPTIONS).loginQR({}, onEvent).then((api) => {
+    if (!credentials) throw new QrLoginFailed('failed', 'zca-js logged in without giving the credentials');
+    return { credentials, session: toSession(api) };
+  }, (err: unknown) => {
+    throw failure ?? new QrLoginFailed('failed', err instanceof Error ? err.message : String(err), { cause: err });
+  });
+}
+
+function toSession(api: API): ZcaSession {
+  const listener = api.listener;
+  return {
+    ownId: String(api.getOwnId()),
+    listener: {
+      start: () => listener.start({ retryOnClose: false }),
+      stop: () => listener.stop(),
+      requestOldMessages: (lastMsgId) => listener.requestOldMessages(ThreadType.User, lastMsgId ?? null),
+      on: (event: string, cb: (...args: never[]) => void) => { listener.on(event as 'connected', cb as () => void); },
+      removeAllListeners: () => { listener.removeAllListeners(); },
+    },
+    async sendText(threadId, text, quote) {
+      const result = await api.sendMessage(quote ? { msg: text, quote } : { msg: text }, threadId, ThreadType.User);
+      const msgId = result.message?.msgId;
+      return { msgId: msgId === undefined || msgId === null ? undefined : String(msgId) };
+    },
+    cookies: () => api.getCookie().toJSON()?.cookies ?? [],
+  };
+}
