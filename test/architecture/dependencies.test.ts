@@ -39,6 +39,12 @@ describe('dependency direction (architecture.md)', () => {
     expect(users.filter((f) => !f.startsWith('adapters/telegram/'))).toEqual([]);
   });
 
+  it('zca-js is imported only by the seam adapters/zalo-personal/zca.ts', () => {
+    const all = ['src', 'flows', 'db', 'adapters'].flatMap(sourceFiles);
+    const users = all.filter((f) => importsOf(f).some((s) => /^zca-js(\/|$)/.test(s)));
+    expect(users).toEqual(['adapters/zalo-personal/zca.ts']);
+  });
+
   it('adapters never import flows or the database', () => {
     expect(offenders('adapters', (s) => s.startsWith('flows/') || s.startsWith('db/'))).toEqual([]);
   });

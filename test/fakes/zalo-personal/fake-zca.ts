@@ -39,6 +39,8 @@ export class FakeZalo implements ZcaClient {
   /** Connections opened (the first and every reconnect). */
   connects = 0;
   qrScenario: QrScenario = 'scan';
+  /** The clock stamped on {@link FakeSend.at} (tests of pacing pass a virtual one). */
+  now: () => number = Date.now;
   /** The cookie jar the server hands out; {@link rotateCookies} changes it. */
   cookies: unknown[] = [{ key: 'zpw_sek', value: 'sek-1', domain: 'chat.zalo.me', path: '/' }];
   private sessionValid = true;
@@ -149,7 +151,7 @@ export class FakeZalo implements ZcaClient {
       if (error) throw error;
     }
     const msgId = String(this.nextMsgId++);
-    this.sends.push({ threadId, text, ...(quote ? { quote } : {}), msgId, at: Date.now() });
+    this.sends.push({ threadId, text, ...(quote ? { quote } : {}), msgId, at: this.now() });
     this.history.push({ ...this.messageData('0', threadId, text, quote?.msgId), msgId });
     return { msgId };
   }

@@ -35,6 +35,8 @@ export interface ZaloPersonalHarnessOptions {
   fake?: FakeZalo;
   /** Reuse this folder (a restart); default a new temp folder. */
   dir?: string;
+  /** Wait for the socket to open before returning. Default: when credentials exist. */
+  waitConnected?: boolean;
 }
 
 /** Starts an adapter over a {@link FakeZalo} with no send pacing (pacing has its own tests) and fast reconnects. */
@@ -57,7 +59,7 @@ export async function createZaloPersonalHarness(options: ZaloPersonalHarnessOpti
   });
   const collector = createEventCollector();
   await adapter.start(collector.onEvent);
-  if (options.withCredentials !== false) await waitUntil(() => fake.connected, 'the fake socket to open');
+  if (options.waitConnected ?? options.withCredentials !== false) await waitUntil(() => fake.connected, 'the fake socket to open');
   const userMessage = async (userId: string, text: string, replyTo?: string) => {
     const message = fake.userSends(userId, text, replyTo === undefined ? {} : { quoteMsgId: replyTo });
     return { messageId: message.data.msgId };

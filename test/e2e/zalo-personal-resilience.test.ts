@@ -1,0 +1,176 @@
+import { readFileSync, statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ZaloApiError } from 'zca-js';
+import { AuthError, UnreachableError, type MessageEvent } from '../../adapters/types.js';
+import { createZaloPersonalHarness, waitUntil, type ZaloPersonalHarness } from '../fakes/zalo-personal/harness.js';
+
+const READER = '3000000000000000011';
+const OTHER = '3000000000000000022';
+
+const textsOf = (h: ZaloPersonalHarness) => h.events.filter((e): e is MessageEvent => e.kind === 'message').map((e) => e.text);
+const messageEvent = (text: string) => (e: { kind: string; text?: string }): e is MessageEvent => e.kind === 'message' && e.text === text;
+
+describe('zalo personal adapter: socket, duplicates, session (fake zca-js seam)', () => {
+  let h: ZaloPersonalHarness;
+  afterEach(async () => { await h.teardown(); });
+
+  it('a 1006 drop reconnects; messages before, during and after the drop arrive once each, own messages never', async () => {
+    h = await createZaloPersonalHarness();
+    h.fake.userSends(READER, 'trước khi rớt mạng');
+    await h.waitForEvent(messageEvent('trước khi rớt mạng'));
+    await h.adapter.send(READER, { text: 'Bot đã nhận.' });
+    h.fake.drop(1006);
+    const during = h.fake.userSends(READER, 'trong lúc rớt mạng');
+    expect(h.fake.connected).toBe(false);
+    await h.waitForEvent(messageEvent('trong lúc rớt mạng'));
+    expect(h.fake.connects).toBe(2);
+    expect(h.fake.oldMessageRequests).toBe(1);
+    h.fake.redeliver(during);
+    h.fake.userSends(READER, 'sau khi nối lại');
+    await h.waitForEvent(messageEvent('sau khi nối lại'));
+    expect(textsOf(h)).toEqual(['trước khi rớt mạng', 'trong lúc rớt mạng', 'sau khi nối lại']);
+    expect(h.events.map((e) => e.eventId)).toEqual([...new Set(h.events.map((e) => e.eventId))]);
+    expect(h.logLines.some((l) => l.includes('socket closed; reconnecting') && l.includes('"code":1006'))).toBe(true);
+  });
+
+  it('the same cliMsgId delivered three times gives one event', async () => {
+    h = await createZaloPersonalHarness();
+    const first = h.fake.userSends(READER, 'câu hỏi một lần');
+    h.fake.redeliver(first);
+    h.fake.redeliver(first);
+    h.fake.userSends(READER, 'tin tiếp theo');
+    await h.waitForEvent(messageEvent('tin tiếp theo'));
+    expect(textsOf(h)).toEqual(['câu hỏi một lần', 'tin tiếp theo']);
+    expect(h.events[0]!.eventId).toBe(`${READER}-${first.data.cliMsgId}`);
+  });
+
+  it('two senders with the same cliMsgId are two events (the id is per sender)', async () => {
+    h = await createZaloPersonalHarness();
+    const a = h.fake.userSends(READER, 'từ người A');
+    const copy = structuredClone(a.data);
+    h.fake.redeliver({ ...a, data: { ...copy, uidFrom: OTHER, msgId: `${copy.msgId}9`, content: 'từ người B' } } as typeof a);
+    await h.waitForEvent(messageEvent('từ người B'));
+    expect(h.events.map((e) => e.from.id)).toEqual([READER, OTHER]);
+  });
+
+  it('group messages are ignored with a debug line; an error event does not stop the listener', async () => {
+    h = await createZaloPersonalHarness();
+    h.fake.userSends(READER, 'trong nhóm', { group: '5000000000000000001' });
+    h.fake.emitError(new Error('decode failed'));
+    h.fake.userSends(READER, 'tin riêng');
+    await h.waitForEvent(messageEvent('tin riêng'));
+    expect(textsOf(h)).toEqual(['tin riêng']);
+    expect(h.logLines.some((l) => l.includes('group message ignored'))).toBe(true);
+    expect(h.logLines.some((l) => l.includes('listener error') && l.includes('decode failed'))).toBe(true);
+  });
+
+  it('closed with 3000 (Zalo Web opened elsewhere) is logged loudly and retried after the longer wait', async () => {
+    h = await createZaloPersonalHarness();
+    h.fake.drop(3000);
+    await waitUntil(() => h.fake.connected, 'the reconnect');
+    const line = JSON.parse(h.logLines.find((l) => l.includes('KICKED'))!) as { level: number; delayMs: number };
+    expect(line.level).toBe(50);
+    expect(line.delayMs).toBeGreaterThanOrEqual(80); // kickedMs 100 ± 20 %, not the 5 ms base
+  });
+
+  it('error 123 on send is an UnreachableError and nothing is retried by the adapter', async () => {
+    h = await createZaloPersonalHarness();
+    h.fake.failNextSend(READER, new ZaloApiError('Không thể nhận tin nhắn từ bạn.', 123));
+    const error = await h.adapter.send(READER, { text: 'trả lời' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnreachableError);
+    expect((error as UnreachableError).reason).toBe('zalo_123_cannot_receive');
+    expect(h.fake.sends).toEqual([]);
+  });
+
+  it('session expiry on a send: the admins are alerted once, sends are refused, no reconnect', async () => {
+    h = await createZaloPersonalHarness();
+    h.fake.expireSession();
+    const first = await h.adapter.send(READER, { text: 'một' }).catch((e: unknown) => e);
+    const second = await h.adapter.send(READER, { text: 'hai' }).catch((e: unknown) => e);
+    expect(first).toBeInstanceOf(AuthError);
+    expect(second).toBeInstanceOf(AuthError);
+    await waitUntil(() => h.needsLogin.length > 0, 'the alert');
+    expect(h.needsLogin).toEqual(['session_expired']);
+    expect(h.adapter.needsLogin).toBe(true);
+    expect(h.fake.connected).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.fake.connects).toBe(1);
+    expect(h.needsLogin).toHaveLength(1);
+  });
+
+  it('saved credentials refused at start: alerted once, the process keeps running', async () => {
+    const { FakeZalo } = await import('../fakes/zalo-personal/fake-zca.js');
+    const fake = new FakeZalo();
+    fake.expireSession();
+    h = await createZaloPersonalHarness({ fake, waitConnected: false });
+    await waitUntil(() => h.needsLogin.length > 0, 'the alert');
+    expect(h.needsLogin).toEqual(['login_refused']);
+    await expect(h.adapter.send(READER, { text: 'x' })).rejects.toBeInstanceOf(AuthError);
+    expect(h.needsLogin).toHaveLength(1);
+  });
+
+  it('no credentials file: alerted once with the reason', async () => {
+    h = await createZaloPersonalHarness({ withCredentials: false });
+    await waitUntil(() => h.needsLogin.length > 0, 'the alert');
+    expect(h.needsLogin).toEqual(['no_credentials']);
+    expect(h.fake.logins).toEqual([]);
+  });
+
+  it('credentials are mode 600; cookies Zalo refreshed are written back after a send', async () => {
+    h = await createZaloPersonalHarness();
+    expect(statSync(h.credentialsPath).mode & 0o777).toBe(0o600);
+    const before = JSON.parse(readFileSync(h.credentialsPath, 'utf8')) as { cookie: unknown[]; imei: string };
+    h.fake.rotateCookies();
+    await h.adapter.send(READER, { text: 'gửi' });
+    const after = JSON.parse(readFileSync(h.credentialsPath, 'utf8')) as { cookie: unknown[]; imei: string };
+    expect(after.cookie).toEqual(h.fake.cookies);
+    expect(after.cookie).not.toEqual(before.cookie);
+    expect(after.imei).toBe(before.imei);
+    expect(statSync(h.credentialsPath).mode & 0o777).toBe(0o600);
+  });
+
+  it('quotes a question received before a restart; an unknown replyTo is sent unquoted with a log line', async () => {
+    h = await createZaloPersonalHarness();
+    const question = h.fake.userSends(READER, 'Câu hỏi trước khi khởi động lại?');
+    await h.waitForEvent(messageEvent('Câu hỏi trước khi khởi động lại?'));
+    await h.adapter.stop();
+    expect(statSync(h.recentPath).mode & 0o777).toBe(0o600);
+    const restarted = await createZaloPersonalHarness({ fake: h.fake, dir: h.dir });
+    await restarted.adapter.send(READER, { text: 'Trả lời sau khi khởi động lại.', replyTo: question.data.msgId });
+    expect(h.fake.sends.at(-1)?.quote).toMatchObject({ msgId: question.data.msgId, cliMsgId: question.data.cliMsgId, uidFrom: READER, content: 'Câu hỏi trước khi khởi động lại?' });
+    await restarted.adapter.send(READER, { text: 'Không rõ tin gốc.', replyTo: '123' });
+    expect(h.fake.sends.at(-1)?.quote).toBeUndefined();
+    expect(restarted.logLines.some((l) => l.includes('sending unquoted'))).toBe(true);
+    await restarted.teardown();
+  });
+});
+
+describe('zalo personal adapter: pacing (virtual clock)', () => {
+  it('sends one request at a time in call order (a long text\'s later parts queue behind), each 1200–1600 ms after the previous', async () => {
+    let t = 1_000_000;
+    const sleeps: number[] = [];
+    const h = await createZaloPersonalHarness({
+      adapter: { sendMinIntervalMs: 1200, sendJitterMs: 400, now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; } },
+    });
+    h.fake.now = () => t;
+    try {
+      const long = `${'Một câu trả lời dài. '.repeat(120)}`.trim();
+      await Promise.all([
+        h.adapter.send(READER, { text: 'thứ nhất' }),
+        h.adapter.send(OTHER, { text: long }),
+        h.adapter.send(READER, { text: 'thứ ba' }),
+      ]);
+      const sends = h.fake.sends;
+      // Each part is its own request to Zalo, so part 2 queues behind the send called before it.
+      expect(sends.map((s) => `${s.threadId === READER ? 'R' : 'O'}:${s.text.slice(0, 8)}`)).toEqual(['R:thứ nhất', 'O:Một câu ', 'R:thứ ba', 'O:câu trả ']);
+      const gaps = sends.slice(1).map((s, i) => s.at - sends[i]!.at);
+      for (const gap of gaps) {
+        expect(gap).toBeGreaterThanOrEqual(1200);
+        expect(gap).toBeLessThanOrEqual(1600);
+      }
+      expect(sleeps).toHaveLength(3);
+    } finally {
+      await h.teardown();
+    }
+  });
+});
