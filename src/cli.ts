@@ -15,6 +15,7 @@ import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
+import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
 
 const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
@@ -25,7 +26,7 @@ function displayHost(host: string): string {
 
 /** Prints a user-facing failure and sets the exit code; known errors need no stack trace. */
 function fail(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof NoChannelError || err instanceof RedisUnavailableError) {
+  if (err instanceof ConfigError || err instanceof NoChannelError || err instanceof RedisUnavailableError || err instanceof ZaloLoginError) {
     console.error(err.message);
     process.exit(2);
   }
@@ -182,6 +183,11 @@ function createProgram(): Command {
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     }).catch(fail));
+
+  const zalo = program.command('zalo').description('The personal Zalo account the bot drives through zca-js (ZALO_PERSONAL_*).');
+  zalo.command('login')
+    .description('Log the personal Zalo account in by scanning a QR code (shown here and saved as a PNG under DATA_DIR); saves the session (mode 600) for the bot.')
+    .action(() => zaloLoginCommand(config()).then(() => process.exit(0), fail));
 
   return program;
 }

@@ -35,6 +35,14 @@ const schema = z.object({
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
   ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
+  ZALO_PERSONAL_ENABLED: bool.default(false),
+  ZALO_PERSONAL_CREDENTIALS_FILE: optionalText,
+  ZALO_PERSONAL_SEND_INTERVAL_MS: int(0, 60_000).default(1200),
+  ZALO_PERSONAL_SEND_JITTER_MS: int(0, 60_000).default(400),
+  ZALO_PERSONAL_RATE_LIMIT_RETRY_MS: int(1000, 3_600_000).default(60_000),
+  ZALO_PERSONAL_RECONNECT_MAX_MS: int(1000, 3_600_000).default(300_000),
+  ZALO_PERSONAL_KICKED_RETRY_MS: int(10_000, 86_400_000).default(600_000),
+  ZALO_PERSONAL_LOGIN_TIMEOUT_MS: int(10_000, 900_000).default(180_000),
   CI: optionalText,
 });
 
@@ -94,6 +102,28 @@ export interface Config {
     overdueNudgeTime: string;
     /** Who is told, in order, once the inquiry is late: head of agency, coordinating office, network leader. */
     ladder: Array<'head' | 'coordinator' | 'leader'>;
+  };
+  /** The personal Zalo account (zca-js). Paths are set even when disabled, for `liaison zalo login`. */
+  zaloPersonal: {
+    enabled: boolean;
+    /** The saved session `{cookie, imei, userAgent}` (mode 600). Secret contents. */
+    credentialsPath: string;
+    /** Recent inbound messages kept for quoting after a restart (mode 600). */
+    recentMessagesPath: string;
+    /** Where `liaison zalo login` writes the QR code image. */
+    qrImagePath: string;
+    /** Least gap between two sends of the account, in ms. */
+    sendMinIntervalMs: number;
+    /** Random extra gap of 0 to this many ms. */
+    sendJitterMs: number;
+    /** Wait after Zalo refuses for sending too fast, in ms (Zalo gives no hint). */
+    rateLimitRetryMs: number;
+    /** Longest wait between reconnect attempts, in ms. */
+    reconnectMaxMs: number;
+    /** Least wait before reconnecting after Zalo Web/PC took the session over (close 3000), in ms. */
+    kickedRetryMs: number;
+    /** How long `liaison zalo login` waits for the scan, in ms. */
+    loginTimeoutMs: number;
   };
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
@@ -178,6 +208,18 @@ function toConfig(raw: Raw): Config {
       reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,
       ladder: raw.ESCALATION_LADDER.split(',') as Config['deadlines']['ladder'],
+    },
+    zaloPersonal: {
+      enabled: raw.ZALO_PERSONAL_ENABLED,
+      credentialsPath: raw.ZALO_PERSONAL_CREDENTIALS_FILE ?? `${raw.DATA_DIR}/zalo-personal/credentials.json`,
+      recentMessagesPath: `${raw.DATA_DIR}/zalo-personal/recent-messages.jsonl`,
+      qrImagePath: `${raw.DATA_DIR}/zalo-personal/login-qr.png`,
+      sendMinIntervalMs: raw.ZALO_PERSONAL_SEND_INTERVAL_MS,
+      sendJitterMs: raw.ZALO_PERSONAL_SEND_JITTER_MS,
+      rateLimitRetryMs: raw.ZALO_PERSONAL_RATE_LIMIT_RETRY_MS,
+      reconnectMaxMs: raw.ZALO_PERSONAL_RECONNECT_MAX_MS,
+      kickedRetryMs: raw.ZALO_PERSONAL_KICKED_RETRY_MS,
+      loginTimeoutMs: raw.ZALO_PERSONAL_LOGIN_TIMEOUT_MS,
     },
     secrets,
   };

@@ -3,6 +3,8 @@ import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createWebAdapter } from '../adapters/web/index.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
+import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../adapters/zalo-personal/index.js';
+import { alertZaloPersonalLogin } from '../flows/maintenance/zalo-personal-alert.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { loadCalendar } from './import/calendar.js';
@@ -65,9 +67,18 @@ export interface StartOptions {
   db?: DbHandle;
   /** Use this Redis instead of `config.redisUrl` or a private server (tests). */
   redis?: RedisTarget;
+  /** The zca-js seam for the personal Zalo account (tests pass a fake); default the real one. */
+  zcaClient?: ZcaClient;
 }
 
-function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform, ChatAdapter> {
+/** Late-bound callbacks adapters need from parts built after them. */
+interface AdapterHooks {
+  zcaClient?: ZcaClient;
+  /** The personal Zalo account needs a new QR scan. */
+  onZaloNeedsLogin(reason: string): Promise<void>;
+}
+
+function createAdapters(config: Readonly<Config>, logger: Logger, hooks: AdapterHooks): Map<Platform, ChatAdapter> {
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.web.enabled) {
     adapters.set('web', createWebAdapter({
@@ -83,6 +94,15 @@ function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform,
       logger: logger.child({ adapter: 'telegram' }),
     }));
   }
+  const zalo = config.zaloPersonal;
+  if (zalo.enabled) {
+    adapters.set('zalo_personal', createZaloPersonalAdapter({
+      client: hooks.zcaClient ?? createZcaClient(), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
+      logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
+      rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
+      onNeedsLogin: (reason) => hooks.onZaloNeedsLogin(reason),
+    }));
+  }
   return adapters;
 }
 
@@ -93,7 +113,8 @@ function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform,
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
-  const adapters = createAdapters(config, logger);
+  let onZaloNeedsLogin = async (_reason: string): Promise<void> => undefined;
+  const adapters = createAdapters(config, logger, { ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}), onZaloNeedsLogin: (reason) => onZaloNeedsLogin(reason) });
   if (adapters.size === 0) throw new NoChannelError();
 
   const db = o.db ?? createDb({ url: config.databaseUrl });
@@ -123,6 +144,10 @@ export async function startApp(o: StartOptions): Promise<App> {
       await dispatcher.enqueue(ids);
     },
   });
+  onZaloNeedsLogin = async (reason) => {
+    const ids = await db.db.transaction().execute((tx) => alertZaloPersonalLogin(tx, clock.now(), config.defaultLocale, reason));
+    await dispatcher.enqueue(ids);
+  };
   // An imported calendar reaches running processes within a minute (and at once in this one).
   const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });

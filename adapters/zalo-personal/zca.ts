@@ -151,12 +151,20 @@ function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{
         break;
     }
   };
-  return new Zalo(OPTIONS).loginQR({}, onEvent).then((api) => {
+  const login = new Zalo(OPTIONS).loginQR({}, onEvent).then((api) => {
     if (!credentials) throw new QrLoginFailed('failed', 'zca-js logged in without giving the credentials');
     return { credentials, session: toSession(api) };
   }, (err: unknown) => {
     throw failure ?? new QrLoginFailed('failed', err instanceof Error ? err.message : String(err), { cause: err });
   });
+  // Before the first QR event there is nothing to abort inside zca-js: stop waiting anyway.
+  const aborted = new Promise<never>((_resolve, reject) => {
+    const fail = () => reject(failure ?? new QrLoginFailed('aborted', 'QR login timed out'));
+    if (signal?.aborted) fail();
+    signal?.addEventListener('abort', fail, { once: true });
+  });
+  login.catch(() => undefined);
+  return Promise.race([login, aborted]);
 }
 
 function toSession(api: API): ZcaSession {
