@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ZcaClient } from '../../adapters/zalo-personal/zca.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startApp, type App } from '../../src/main.js';
@@ -14,6 +15,8 @@ export const E2E_TOKEN = '123456789:AAE2eTestTokenForTheFakeBotApi_0123';
 export interface E2EOptions {
   /** Extra environment for the bot's configuration. */
   env?: Record<string, string>;
+  /** The zca-js seam for the personal Zalo account (a fake), when `ZALO_PERSONAL_ENABLED` is set. */
+  zcaClient?: ZcaClient;
 }
 
 /**
@@ -32,7 +35,8 @@ export async function createE2E(options: E2EOptions = {}) {
   };
   const config: Readonly<Config> = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
-  let app: App | undefined = await startApp({ config, logger, clock: systemClock });
+  const zca = options.zcaClient ? { zcaClient: options.zcaClient } : {};
+  let app: App | undefined = await startApp({ config, logger, clock: systemClock, ...zca });
 
   const newSince = (count: number, user: FakeUser, pred: (s: SentRecord) => boolean) =>
     fake.sent.slice(count).find((s) => s.chatId === user.id && pred(s));
@@ -51,7 +55,7 @@ export async function createE2E(options: E2EOptions = {}) {
     /** Starts the bot again on the same database and Redis (a process restart). */
     async restartBot(): Promise<void> {
       await h.stopBot();
-      app = await startApp({ config, logger, clock: systemClock });
+      app = await startApp({ config, logger, clock: systemClock, ...zca });
     },
     /** The user writes; resolves with the bot's next message to them matching `expect` (text substring or predicate). */
     async say(user: FakeUser, text: string, expect: string | ((s: SentRecord) => boolean), replyTo?: number): Promise<SentRecord> {
