@@ -65,6 +65,7 @@ interface State {
 /** Creates the {@link Connection}; nothing happens until `session` or `listen`. */
 export function createConnection(o: ConnectionOptions): Connection {
   const s: State = { listening: false, connected: false, failures: 0, needsLogin: false, stopped: false };
+  const wired = new WeakSet<ZcaSession>();
   const log = o.logger;
 
   const needLogin = (reason: string) => {
@@ -188,9 +189,12 @@ export function createConnection(o: ConnectionOptions): Connection {
     }
     let current: ZcaSession;
     try {
-      const known = s.session;
       current = await session();
-      if (current !== known) wire(current);
+      // A send may have logged in before `listen`: wire each session's listener exactly once.
+      if (!wired.has(current)) {
+        wired.add(current);
+        wire(current);
+      }
     } catch (err) {
       if (s.needsLogin || s.stopped) return;
       s.failures += 1;

@@ -1,7 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZaloApiError } from 'zca-js';
 import { AuthError, UnreachableError, type MessageEvent } from '../../adapters/types.js';
+import { writeCredentials } from '../../adapters/zalo-personal/credentials.js';
+import { createZaloPersonalAdapter } from '../../adapters/zalo-personal/index.js';
+import { createEventCollector } from '../helpers/adapter-contract.js';
+import { createCapturedLogger } from '../fakes/telegram/harness.js';
+import { FakeZalo } from '../fakes/zalo-personal/fake-zca.js';
 import { createZaloPersonalHarness, waitUntil, type ZaloPersonalHarness } from '../fakes/zalo-personal/harness.js';
 
 const READER = '3000000000000000011';
@@ -99,7 +106,6 @@ describe('zalo personal adapter: socket, duplicates, session (fake zca-js seam)'
   });
 
   it('saved credentials refused at start: alerted once, the process keeps running', async () => {
-    const { FakeZalo } = await import('../fakes/zalo-personal/fake-zca.js');
     const fake = new FakeZalo();
     fake.expireSession();
     h = await createZaloPersonalHarness({ fake, waitConnected: false });
@@ -142,6 +148,31 @@ describe('zalo personal adapter: socket, duplicates, session (fake zca-js seam)'
     expect(h.fake.sends.at(-1)?.quote).toBeUndefined();
     expect(restarted.logLines.some((l) => l.includes('sending unquoted'))).toBe(true);
     await restarted.teardown();
+  });
+});
+
+describe('zalo personal adapter: start order', () => {
+  it('a send before start (boot-time outbox) logs in once; start then listens on that session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zalo-order-'));
+    const fake = new FakeZalo();
+    const credentialsPath = join(dir, 'credentials.json');
+    await writeCredentials(credentialsPath, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    const adapter = createZaloPersonalAdapter({
+      client: fake, credentialsPath, logger: createCapturedLogger().logger, sendMinIntervalMs: 0, sendJitterMs: 0,
+      rateLimitRetryMs: 1000, reconnect: { baseMs: 5, maxMs: 50, kickedMs: 100 }, onNeedsLogin: () => undefined,
+    });
+    const collector = createEventCollector();
+    try {
+      await adapter.send(READER, { text: 'gửi trước khi nghe' });
+      await adapter.start(collector.onEvent);
+      await waitUntil(() => fake.connected, 'the socket');
+      fake.userSends(READER, 'nghe được');
+      await collector.waitForEvent(messageEvent('nghe được'));
+      expect(fake.logins).toHaveLength(1);
+    } finally {
+      await adapter.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
