@@ -14,6 +14,7 @@ import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
+import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
@@ -58,6 +59,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   cancel: (ctx) => onCancel(ctx),
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
+  held: (ctx) => onHeld(ctx),
 };
 
 /** Sends one normalised inbound event to the flow that owns it. */

@@ -1,4 +1,5 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { channelEn } from './channel-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
@@ -43,6 +44,7 @@ export const en: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
+  channel: channelEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',

@@ -1,4 +1,5 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { channelVi } from './channel-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
@@ -43,6 +44,7 @@ export const vi: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
+  channel: channelVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',

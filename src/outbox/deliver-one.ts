@@ -9,7 +9,9 @@ import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { BackoffOptions } from './backoff.js';
+import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
+import { appliesTo, holdOrRedirect, isWindowClosed, isWindowRefusal } from './window.js';
 import type { OutboxMetrics } from './types.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
@@ -22,6 +24,8 @@ export interface DeliveryContext {
   maxAttempts: number;
   backoff: BackoffOptions;
   onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
+  onHeld?(row: OutboxRow): Promise<void>;
   metrics?: OutboxMetrics;
   scrub: (text: string) => string;
 }
@@ -34,7 +38,11 @@ export type DeliveryOutcome =
   | { kind: 'retry'; delayMs: number; error: string; row: OutboxRow }
   | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
   | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
-  | { kind: 'unreachable'; reason: string; row: OutboxRow };
+  | { kind: 'unreachable'; reason: string; row: OutboxRow }
+  /** The reply window is closed: parked until the recipient writes. */
+  | { kind: 'held'; row: OutboxRow }
+  /** The reply window is closed: copied to another identity of the person (`newIds` to deliver). */
+  | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
 
 /**
  * Delivers outbox row `outboxId` once, if it is still pending and nothing older in its chat is.
@@ -51,10 +59,13 @@ export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAtte
   if (olderId !== undefined) return { kind: 'wait', reason: 'chat_order', blockerId: olderId, row };
   const reply = await resolveReplyTo(ctx.db, row);
   if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
+  const windowed = appliesTo(ctx, adapter);
+  if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row);
   let messageIds: string[];
   try {
     messageIds = await sendRow(ctx.db, adapter, row, reply.replyTo);
   } catch (err) {
+    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, await findOutbox(ctx.db, row.id) ?? row);
     return handleSendError(ctx, row, err, jobAttemptsMade);
   }
   return completeDelivery(ctx, row, messageIds);
