@@ -441,6 +441,18 @@ export interface LinkCodesTable {
   created_at: IsoInstant;
 }
 
+/** The buttons of one message that was sent as numbered text (a platform without buttons). */
+export interface ChoiceMenusTable {
+  id: Generated<number>;
+  platform: Platform;
+  chat_id: string;
+  /** The platform id of the message (its last part) that lists the choices. */
+  message_id: string;
+  /** JSON `Button[][]`, numbered in reading order from 1. */
+  buttons: string;
+  created_at: IsoInstant;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -463,6 +475,7 @@ export interface Database {
   notices: NoticesTable;
   notice_recipients: NoticeRecipientsTable;
   link_codes: LinkCodesTable;
+  choice_menus: ChoiceMenusTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -484,3 +497,4 @@ export type ExtensionRequest = Selectable<ExtensionRequestsTable>;
 export type Notice = Selectable<NoticesTable>;
 export type NoticeRecipient = Selectable<NoticeRecipientsTable>;
 export type LinkCode = Selectable<LinkCodesTable>;
+export type ChoiceMenu = Selectable<ChoiceMenusTable>;

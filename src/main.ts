@@ -113,7 +113,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
-    metrics, scrub: createScrubber(config.secrets),
+    metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     onUnreachable: async (row, reason) => {
       // A browser session ends when its page is closed long enough or the process restarts: the
       // person signs in again and gets what they missed (the invite flow re-sends it), so this is

@@ -1,4 +1,5 @@
 import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
+import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
 
 /** What the copy needs to describe an inquiry. */
@@ -34,6 +35,8 @@ export interface Copy {
   classLabel(c: DeadlineClass): string;
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
+  /** Channels without buttons, and linking several chats. */
+  channel: ChannelCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;

@@ -22,6 +22,7 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
     onUnreachable: options.onUnreachable,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     scrub: options.scrub ?? createDefaultErrorScrubber(),
+    defaultLocale: options.defaultLocale ?? 'vi',
   };
 }
 
