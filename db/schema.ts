@@ -470,6 +470,18 @@ export interface ZaloOaZnsSendsTable {
   created_at: IsoInstant;
 }
 
+/** The buttons of one message that was sent as numbered text (a platform without buttons). */
+export interface ChoiceMenusTable {
+  id: Generated<number>;
+  platform: Platform;
+  chat_id: string;
+  /** The platform id of the message (its last part) that lists the choices. */
+  message_id: string;
+  /** JSON `Button[][]`, numbered in reading order from 1. */
+  buttons: string;
+  created_at: IsoInstant;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -494,6 +506,7 @@ export interface Database {
   link_codes: LinkCodesTable;
   zalo_oa_tokens: ZaloOaTokensTable;
   zalo_oa_zns_sends: ZaloOaZnsSendsTable;
+  choice_menus: ChoiceMenusTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -515,3 +528,4 @@ export type ExtensionRequest = Selectable<ExtensionRequestsTable>;
 export type Notice = Selectable<NoticesTable>;
 export type NoticeRecipient = Selectable<NoticeRecipientsTable>;
 export type LinkCode = Selectable<LinkCodesTable>;
+export type ChoiceMenu = Selectable<ChoiceMenusTable>;

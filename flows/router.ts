@@ -9,7 +9,10 @@ import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
 import { onWithdraw } from './inquiry/withdraw.js';
-import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify } from './registration/index.js';
+import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryInviteText } from './registration/index.js';
+import { readChoice } from './choices.js';
+import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
+import { onLink, onPrefer, tryLinkCodeText } from './link.js';
 import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
@@ -60,7 +63,16 @@ const COMMANDS: Record<string, CommandHandler> = {
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
   held: (ctx) => onHeld(ctx),
+  link: (ctx, e) => onLink(ctx, e.args),
+  prefer: (ctx) => onPrefer(ctx),
+  ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
 };
+
+/** Runs the handler of a button press (a real one, a numbered reply, or a text command). */
+async function pressButton(ctx: FlowContext, e: ButtonEvent): Promise<void> {
+  const handler = BUTTONS[e.action];
+  return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
+}
 
 /** Sends one normalised inbound event to the flow that owns it. */
 export async function routeEvent(ctx: FlowContext): Promise<void> {
@@ -69,10 +81,7 @@ export async function routeEvent(ctx: FlowContext): Promise<void> {
     const handler = COMMANDS[e.command];
     return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownCommand(e.command.slice(0, 32)) }));
   }
-  if (e.kind === 'button') {
-    const handler = BUTTONS[e.action];
-    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
-  }
+  if (e.kind === 'button') return pressButton(ctx, e);
   return onMessage(ctx, e);
 }
 
@@ -95,9 +104,13 @@ async function mayAsk(ctx: FlowContext): Promise<boolean> {
 async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   const text = e.text.trim();
   if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
-  if (e.replyTo && (await onReply(ctx, e, text))) return;
   const dialog = parseDialog(ctx.actor.identity.dialog);
+  const choice = await readChoice(ctx.db, e, dialog, ctx.now);
+  if (choice.kind === 'press') return pressButton(ctx, choice.event);
+  if (choice.kind === 'out_of_range') return void await ctx.reply((t) => ({ text: t.channel.choiceOutOfRange(choice.count) }));
+  if (e.replyTo && (await onReply(ctx, e, text))) return;
   if (dialog) return onDialogText(ctx, dialog, e, text);
+  if (await tryInviteText(ctx, text) || await tryLinkCodeText(ctx, text)) return;
   if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);
 }
 

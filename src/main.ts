@@ -125,7 +125,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
-    metrics, scrub: createScrubber(config.secrets),
+    metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {
       onHeld: createZnsNotifier({
         db: db.db, templateId: config.zaloOa.znsTemplateId, send: (r) => zaloOa.sendTemplate(r), now: () => clock.now(),

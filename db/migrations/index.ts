@@ -4,6 +4,7 @@ import * as deadlines from './2026-11-22-002-deadlines.js';
 import * as outboxChatIndex from './2026-11-22-003-outbox-chat-index.js';
 import * as noticesLinks from './2026-11-22-004-notices-links.js';
 import * as zaloOa from './2026-11-22-005-zalo-oa.js';
+import * as choiceMenus from './2026-11-22-007-choice-menus.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-003-outbox-chat-index': outboxChatIndex,
   '2026-11-22-004-notices-links': noticesLinks,
   '2026-11-22-005-zalo-oa': zaloOa,
+  '2026-11-22-007-choice-menus': choiceMenus,
 };

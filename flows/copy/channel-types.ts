@@ -1,20 +1,31 @@
-/** One answer waiting for a reporter whose platform's reply window is closed. */
-export interface HeldLine {
-  /** The recipient's name. */
-  name: string;
-  /** Inquiry code, when the message belongs to one. */
-  code?: string;
-  /** When the message was written (UTC instant). */
-  createdAt: Date | string;
-}
+import type { Platform } from '../../adapters/types.js';
 
-/** Texts about channel limits (reply windows, lost credentials); merged into the main copy as `channel`. */
+/** Texts for channels without buttons and for linking several chats to one person. */
 export interface ChannelCopy {
-  /** To admins: a channel lost its credentials and stopped sending until new ones are installed. */
-  authAlert(platform: string): string;
-  /** To a reporter at submission, on a channel that may reply only `hours` after their last message. */
-  windowNotice(hours: number): string;
-  /** `/held` for coordinators: messages waiting for their recipient to write again. */
-  heldList(lines: readonly HeldLine[]): string;
-  heldEmpty: string;
+  /** A platform's name as people say it. */
+  platformName(p: Platform): string;
+  /** The line under numbered choices: "Trả lời 1, 2 hoặc 3 …" for `count` choices. */
+  choiceHint(count: number): string;
+  /** A number that matches no choice of the last menu. */
+  choiceOutOfRange(count: number): string;
+  /** A text command that needs an inquiry code (`/answer Q-42`). */
+  commandNeedsCode(command: string): string;
+  /** No inquiry has that code. */
+  inquiryCodeUnknown(code: string): string;
+  /** `/link`: the one-time code and how to use it, valid `minutes`. */
+  linkCode(code: string, minutes: number): string;
+  /** `/link` from a chat not linked to anyone. */
+  linkNeedsPerson: string;
+  /** The code is unknown, used or expired. */
+  linkInvalid(state: 'used' | 'expired' | 'unknown'): string;
+  /** This chat belongs to someone else already. */
+  linkOtherPerson: string;
+  /** This chat was already one of the person's chats. */
+  linkAlreadyYours: string;
+  /** Told in both chats once linked; `preferred` is where notifications go. */
+  linkDone(newChat: Platform, preferred: Platform): string;
+  /** `/prefer`: notifications will come to this chat. */
+  preferSet(p: Platform): string;
+  /** `/prefer` from a chat not linked to anyone. */
+  preferNeedsPerson: string;
 }

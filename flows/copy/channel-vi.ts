@@ -1,12 +1,22 @@
 import type { ChannelCopy } from './channel-types.js';
-import { formatLocalTime } from './format.js';
+import { choiceNumbers as numbers } from './format.js';
 
-const PLATFORMS: Record<string, string> = { zalo_oa: 'Zalo OA', zalo_personal: 'Zalo cá nhân', telegram: 'Telegram', web: 'trang web' };
+const NAMES = { telegram: 'Telegram', zalo_oa: 'Zalo (Official Account)', zalo_personal: 'Zalo', web: 'trang web' } as const;
 
-/** Vietnamese channel texts. */
 export const channelVi: ChannelCopy = {
-  authAlert: (p) => `⚠ Kênh ${PLATFORMS[p] ?? p} đã mất quyền gửi tin: Zalo từ chối mã làm mới (refresh token). Bot tạm ngừng gửi qua kênh này cho tới khi quản trị viên cài mã mới bằng lệnh:\nliaison zalo-oa tokens --access <mã truy cập> --refresh <mã làm mới>`,
-  windowNotice: (h) => `Lưu ý: Zalo chỉ cho phép tài khoản chính thức trả lời trong vòng ${h} giờ kể từ tin nhắn gần nhất của bạn. Nếu câu trả lời đến sau thời hạn đó, bạn sẽ nhận được ngay khi nhắn bất kỳ tin nào cho chúng tôi (ví dụ: "xem").`,
-  heldList: (ls) => [`Tin đang chờ người nhận nhắn lại (khung trả lời của Zalo đã đóng): ${ls.length}`, ...ls.map((l) => `• ${l.code ? `${l.code} — ` : ''}${l.name} — từ ${formatLocalTime(l.createdAt)}`)].join('\n'),
-  heldEmpty: 'Không có tin nào đang chờ người nhận nhắn lại.',
+  platformName: (p) => NAMES[p],
+  choiceHint: (n) => `Trả lời ${numbers(n, 'hoặc')} để chọn.`,
+  choiceOutOfRange: (n) => `Không có lựa chọn này. Vui lòng trả lời một số từ 1 đến ${n}.`,
+  commandNeedsCode: (c) => `Vui lòng ghi kèm mã câu hỏi, ví dụ: /${c} Q-42`,
+  inquiryCodeUnknown: (code) => `Không tìm thấy câu hỏi ${code}. Gõ /pending hoặc /my để xem các mã câu hỏi.`,
+  linkCode: (code, m) => `Mã liên kết: ${code}\n\nHãy gửi mã này (hoặc /link ${code}) từ kênh còn lại (Telegram, Zalo hoặc trang web) trong ${m} phút. Mã chỉ dùng được một lần.`,
+  linkNeedsPerson: 'Kênh này chưa gắn với tài khoản nào. Hãy gửi /link từ kênh bạn đã đăng ký để lấy mã, rồi gửi mã đó ở đây.',
+  linkInvalid: (s) => s === 'used' ? 'Mã liên kết này đã được dùng hoặc đã được thay bằng mã mới. Gõ /link ở kênh đã đăng ký để lấy mã khác.'
+    : s === 'expired' ? 'Mã liên kết đã hết hạn (10 phút). Gõ /link ở kênh đã đăng ký để lấy mã mới.'
+      : 'Mã liên kết không đúng. Vui lòng kiểm tra lại mã.',
+  linkOtherPerson: 'Kênh này đã gắn với một tài khoản khác nên không thể liên kết. Vui lòng liên hệ quản trị viên nếu cần chuyển.',
+  linkAlreadyYours: 'Kênh này đã được liên kết với tài khoản của bạn.',
+  linkDone: (n, p) => `Đã liên kết ${NAMES[n]} với tài khoản của bạn. Thông báo sẽ được gửi về ${NAMES[p]}. Gõ /prefer ở kênh nào để nhận thông báo tại kênh đó.`,
+  preferSet: (p) => `Từ nay thông báo sẽ được gửi về ${NAMES[p]}.`,
+  preferNeedsPerson: 'Kênh này chưa gắn với tài khoản nào. Gõ /start để đăng ký, hoặc /link để liên kết với tài khoản đã có.',
 };

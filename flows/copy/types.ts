@@ -1,6 +1,7 @@
 import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
 import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
+import type { ReplyWindowCopy } from './reply-window-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -35,8 +36,10 @@ export interface Copy {
   classLabel(c: DeadlineClass): string;
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
-  /** Channel limits: reply windows, lost credentials. */
+  /** Channels without buttons, and linking several chats. */
   channel: ChannelCopy;
+  /** Reply windows and lost channel credentials. */
+  replyWindow: ReplyWindowCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;

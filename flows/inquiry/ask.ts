@@ -77,7 +77,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
   await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
-  const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.channel.windowNotice(Math.round(windowMs / 3_600_000))}`);
+  const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
   await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at)}${windowNote(t)}`, replyTo: dialog.messageId }));
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);

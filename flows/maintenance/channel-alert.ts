@@ -17,7 +17,7 @@ export async function alertChannelAuthFailure(db: Db, platform: Platform, reason
     const identities = await db.selectFrom('identities').selectAll().where('person_id', '=', personId)
       .where('unreachable_at', 'is', null).orderBy('preferred', 'desc').orderBy('last_inbound_at', 'desc').execute();
     const target = identities.find((i) => i.platform !== platform) ?? identities[0];
-    if (target) await effects.sendTo(target, (t) => ({ text: t.channel.authAlert(platform) }), { reportUnreachable: false });
+    if (target) await effects.sendTo(target, (t) => ({ text: t.replyWindow.authAlert(platform) }), { reportUnreachable: false });
   }
   return effects.outboxIds;
 }

@@ -23,6 +23,7 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     scrub: options.scrub ?? createDefaultErrorScrubber(),
+    defaultLocale: options.defaultLocale ?? 'vi',
   };
 }
 

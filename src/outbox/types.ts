@@ -47,6 +47,8 @@ export interface OutboxDispatcherOptions {
   metrics?: OutboxMetrics;
   /** Scrubs secrets from error text before it is stored in `last_error` or Redis. Default: phone numbers and bot tokens. */
   scrub?: (text: string) => string;
+  /** Language of numbered choices for recipients with no language of their own. Default `'vi'`. */
+  defaultLocale?: 'vi' | 'en';
 }
 
 /** Delivers committed outbox rows of one queue through the adapters. */
