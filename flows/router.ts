@@ -111,8 +111,14 @@ async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   if (e.replyTo && (await onReply(ctx, e, text))) return;
   if (dialog) return onDialogText(ctx, dialog, e, text);
   if (await tryInviteText(ctx, text) || await tryLinkCodeText(ctx, text)) return;
+  // Reporters on a reply-window channel are told to send "xem" to receive a held answer: it must
+  // not start a question; it shows their inquiries (and the held answers arrive before it).
+  if (REOPEN_WORD.test(text)) return onMy(ctx);
   if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);
 }
+
+/** The word the reply-window notice suggests (`replyWindow.windowNotice`). */
+const REOPEN_WORD = /^xem[.!]?$/i;
 
 /** A reply to one of our messages: routed by what that message was, never by parsing its text. */
 async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise<boolean> {
