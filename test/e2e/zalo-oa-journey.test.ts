@@ -129,3 +129,36 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     expect(state.state).toBe('refresh_rejected');
   });
 });
+
+describe('reply window with another linked chat', () => {
+  const LINKED = '6620398470283746512';
+  const reporterTg = tgUser('Nam');
+  const spokes = tgUser('Tuấn');
+  let z: ZaloE2E;
+  beforeAll(async () => {
+    z = await createZaloE2E();
+    await z.e.say(reporterTg, '/start pv-tto-01', 'Xin chào');
+    await z.e.say(spokes, '/start pn-syte-01', 'Xin chào');
+    const code = /[A-Z0-9]{4}-[A-Z0-9]{4}/.exec((await z.e.say(reporterTg, '/link', 'Mã liên kết')).text)![0];
+    await z.say(LINKED, code, 'Đã liên kết');
+  });
+  afterAll(async () => { await z.close(); });
+
+  it('an answer to a Zalo question after the window goes to the reporter\'s Telegram chat instead, once', async () => {
+    const menu = await z.say(LINKED, 'Hỏi về dự án đường vành đai 3?', 'lĩnh vực nào');
+    const confirm = await z.choose(LINKED, menu, 'Y tế', 'Xác nhận gửi');
+    const code = /Q-\d+/.exec((await z.choose(LINKED, confirm, 'Gửi', 'Đã tiếp nhận')).text)![0];
+    const notice = await z.e.nextTo(spokes, 0, (s) => s.text.includes(code));
+    await z.e.app.db.db.updateTable('identities').set({ last_inbound_at: new Date(Date.now() - 49 * HOUR).toISOString() })
+      .where('platform', '=', 'zalo_oa').where('platform_user_id', '=', LINKED).execute();
+    const m = z.e.fake.sent.length;
+    const n = z.fake.sent.length;
+    z.e.fake.userSends(spokes, 'Dự án khởi công tháng 3.', { replyTo: notice.messageId });
+    const redirected = await z.e.nextTo(reporterTg, m, 'khởi công tháng 3');
+    expect(redirected.text).toContain(code);
+    const rows = () => z.e.app.db.db.selectFrom('outbox').select(['platform', 'status']).where('text', 'like', '%khởi công tháng 3%').orderBy('id').execute();
+    await expect.poll(rows).toEqual([{ platform: 'zalo_oa', status: 'redirected' }, { platform: 'telegram', status: 'sent' }]);
+    await z.say(LINKED, 'xem', 'Các câu hỏi của bạn');
+    expect(z.fake.sent.slice(n).filter((s) => s.text.includes('khởi công tháng 3'))).toEqual([]);
+  });
+});
