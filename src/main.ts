@@ -6,7 +6,10 @@ import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../adapters/zalo-personal/index.js';
 import { alertZaloPersonalLogin } from '../flows/maintenance/zalo-personal-alert.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { alertChannelAuthFailure } from '../flows/maintenance/channel-alert.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
+import { createZaloOaChannel } from './channels/zalo-oa.js';
+import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
@@ -115,11 +118,20 @@ export async function startApp(o: StartOptions): Promise<App> {
   const role = o.role ?? 'all';
   let onZaloNeedsLogin = async (_reason: string): Promise<void> => undefined;
   const adapters = createAdapters(config, logger, { ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}), onZaloNeedsLogin: (reason) => onZaloNeedsLogin(reason) });
-  if (adapters.size === 0) throw new NoChannelError();
+  if (adapters.size === 0 && !config.zaloOa) throw new NoChannelError();
 
   const db = o.db ?? createDb({ url: config.databaseUrl });
   const migrated = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
+  // Built after the database: its tokens live there. The alert is queued like any flow's message.
+  const zaloOa = config.zaloOa ? await createZaloOaChannel({
+    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
+    onAuthFailure: async (reason) => {
+      const ids = await db.db.transaction().execute((tx) => alertChannelAuthFailure(tx, 'zalo_oa', reason, clock.now(), config.defaultLocale));
+      await dispatcher.enqueue(ids);
+    },
+  }) : undefined;
+  if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
   const calendars = await importShippedCalendars(db.db, clock.now());
@@ -134,7 +146,13 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
-    metrics, scrub: createScrubber(config.secrets),
+    metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
+    ...(zaloOa && config.zaloOa?.znsTemplateId ? {
+      onHeld: createZnsNotifier({
+        db: db.db, templateId: config.zaloOa.znsTemplateId, send: (r) => zaloOa.sendTemplate(r), now: () => clock.now(),
+        logger: logger.child({ part: 'zns' }), scrub: createScrubber(config.secrets),
+      }),
+    } : {}),
     onUnreachable: async (row, reason) => {
       // A browser session ends when its page is closed long enough or the process restarts: the
       // person signs in again and gets what they missed (the invite flow re-sends it), so this is
@@ -164,7 +182,10 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   const inbound = createInboundProcessor({
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
-    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy },
+    settings: {
+      maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+      replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+    },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
     onEvent: (platform, kind, duplicate) => {

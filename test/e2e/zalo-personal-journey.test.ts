@@ -56,6 +56,9 @@ describe('personal Zalo account in the whole bot (fake zca-js seam, fake Bot API
     const code = /Q-\d+/.exec(accepted.text)![0];
     const notice = await zaloTo(HEALTH, since, code);
     expect(notice.text).toContain('sốt xuất huyết');
+    // No buttons on this channel: the notification carries them as numbered choices.
+    expect(notice.text).toContain('1. Nhận xử lý');
+    expect(notice.text).toMatch(/Trả lời 1, 2, .* để chọn/);
 
     const n = e.fake.sent.length;
     fake.userSends(HEALTH, 'Tuần này có 12 ca, giảm 30%.', { quoteMsgId: notice.msgId });
