@@ -4,9 +4,8 @@ import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createWebAdapter } from '../adapters/web/index.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../adapters/zalo-personal/index.js';
-import { alertZaloPersonalLogin } from '../flows/maintenance/zalo-personal-alert.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
-import { alertChannelAuthFailure } from '../flows/maintenance/channel-alert.js';
+import { alertAdmins, type ChannelAlert } from '../flows/maintenance/channel-alert.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { createZaloOaChannel } from './channels/zalo-oa.js';
 import { createZnsNotifier } from './outbox/zns-notify.js';
@@ -43,6 +42,8 @@ export class NoChannelError extends Error {
       'set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or in .env, for example:',
       '  TELEGRAM_BOT_TOKEN=123456:ABC… npm start',
       'To try the bot against a local Bot API server, also set TELEGRAM_API_ROOT=http://127.0.0.1:<port>.',
+      'Zalo: set ZALO_OA_APP_ID, ZALO_OA_APP_SECRET and ZALO_OA_SECRET_KEY (Official Account), and/or',
+      'ZALO_PERSONAL_ENABLED=true after `npm run liaison -- zalo login` (personal account).',
     ].join('\n'));
     this.name = 'NoChannelError';
   }
@@ -127,8 +128,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
     config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
     onAuthFailure: async (reason) => {
-      const ids = await db.db.transaction().execute((tx) => alertChannelAuthFailure(tx, 'zalo_oa', reason, clock.now(), config.defaultLocale));
-      await dispatcher.enqueue(ids);
+      await alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') });
     },
   }) : undefined;
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
@@ -141,6 +141,10 @@ export async function startApp(o: StartOptions): Promise<App> {
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
+  const alert = async (a: ChannelAlert) => {
+    const ids = await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale));
+    await dispatcher.enqueue(ids);
+  };
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -162,10 +166,9 @@ export async function startApp(o: StartOptions): Promise<App> {
       await dispatcher.enqueue(ids);
     },
   });
-  onZaloNeedsLogin = async (reason) => {
-    const ids = await db.db.transaction().execute((tx) => alertZaloPersonalLogin(tx, clock.now(), config.defaultLocale, reason));
-    await dispatcher.enqueue(ids);
-  };
+  onZaloNeedsLogin = (reason) => alert({
+    platform: 'zalo_personal', action: 'channel.needs_login', reason, oncePerDay: true, text: (t) => t.zaloPersonal.needsLogin(reason),
+  });
   // An imported calendar reaches running processes within a minute (and at once in this one).
   const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });

@@ -1,3 +1,4 @@
+import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
@@ -83,10 +84,14 @@ export async function personIdsWithRole(db: Db, role: Role, orgIds: readonly num
     .map((r) => ({ personId: r.person_id, kind: r.kind, caseInquiryId: r.case_inquiry_id }));
 }
 
-/** The identity to notify a person on: the most recently active reachable one, else any. */
-export async function preferredIdentity(db: Db, personId: number): Promise<Identity | undefined> {
-  const rows = await db.selectFrom('identities').selectAll().where('person_id', '=', personId).execute();
-  // Reachable first; among those the one the person chose (`/prefer`), then the most recently used.
-  const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (i.preferred ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
+/**
+ * The identity to notify a person on: reachable first; among those the one the person chose
+ * (`/prefer`), then the most recently used. `exceptPlatform` leaves out a channel that is down.
+ */
+export async function preferredIdentity(db: Db, personId: number, options: { exceptPlatform?: Platform } = {}): Promise<Identity | undefined> {
+  let q = db.selectFrom('identities').selectAll().where('person_id', '=', personId);
+  if (options.exceptPlatform) q = q.where('platform', '!=', options.exceptPlatform);
+  const rows = await q.execute();
+  const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (Number(i.preferred) ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
 }

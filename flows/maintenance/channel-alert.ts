@@ -1,23 +1,43 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
+import { preferredIdentity } from '../../db/repositories/directory.js';
+import type { Copy } from '../copy/index.js';
+import { localDate } from '../copy/format.js';
 import { createEffects } from '../effects.js';
 
+/** A channel that stopped working and needs an operator. */
+export interface ChannelAlert {
+  /** The broken channel: the alert goes to each admin's best chat on another platform. */
+  platform: Platform;
+  /** Audit action, e.g. `channel.auth_failed`. */
+  action: string;
+  /** Short machine reason, kept in the audit trail. */
+  reason: string;
+  /** At most one alert of this action per local day, so a crash-looping process cannot flood the admins. */
+  oncePerDay?: boolean;
+  text(t: Copy): string;
+}
+
 /**
- * A channel lost its credentials (Zalo rejected the OA's refresh token): tells every active admin
- * in chat, on an identity of another platform when they have one (the broken channel cannot carry
- * its own alert), and writes an audit event. The adapter calls this once per rejection.
+ * Tells every active admin in chat that a channel needs them (Zalo rejected the OA's refresh token,
+ * the personal Zalo account needs a new QR scan), on a chat of another platform — the broken one
+ * cannot carry its own alert — and writes an audit event. An admin with no other chat is skipped.
  * Returns the outbox ids to deliver.
  */
-export async function alertChannelAuthFailure(db: Db, platform: Platform, reason: string, now: Date, defaultLocale: 'vi' | 'en'): Promise<number[]> {
+export async function alertAdmins(db: Db, alert: ChannelAlert, now: Date, defaultLocale: 'vi' | 'en'): Promise<number[]> {
+  const today = localDate(now);
+  if (alert.oncePerDay) {
+    const done = await db.selectFrom('audit_events').select('id')
+      .where('action', '=', alert.action).where('entity_id', '=', `${alert.platform}@${today}`).executeTakeFirst();
+    if (done) return [];
+  }
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
-  await effects.audit('channel.auth_failed', 'channel', platform, null, { reason: reason.slice(0, 200) });
+  await effects.audit(alert.action, 'channel', `${alert.platform}@${today}`, null, { reason: alert.reason.slice(0, 200) });
   const admins = await db.selectFrom('role_assignments').select('person_id').distinct()
     .where('role', '=', 'admin').where('status', '=', 'active').execute();
   for (const { person_id: personId } of admins) {
-    const identities = await db.selectFrom('identities').selectAll().where('person_id', '=', personId)
-      .where('unreachable_at', 'is', null).orderBy('preferred', 'desc').orderBy('last_inbound_at', 'desc').execute();
-    const target = identities.find((i) => i.platform !== platform) ?? identities[0];
-    if (target) await effects.sendTo(target, (t) => ({ text: t.replyWindow.authAlert(platform) }), { reportUnreachable: false });
+    const target = await preferredIdentity(db, personId, { exceptPlatform: alert.platform });
+    if (target) await effects.sendTo(target, (t) => ({ text: alert.text(t) }), { reportUnreachable: false });
   }
   return effects.outboxIds;
 }

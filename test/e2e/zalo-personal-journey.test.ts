@@ -91,7 +91,7 @@ describe('personal Zalo account in the whole bot (fake zca-js seam, fake Bot API
     fake.userSends(HEALTH, '/help');
     await e.say(admin, '/help', 'Mạng lưới phát ngôn');
     expect(e.sentTo(admin, 'liaison zalo login')).toHaveLength(1);
-    const audits = await e.app.db.db.selectFrom('audit_events').select('id').where('action', '=', 'zalo_personal.needs_login').execute();
+    const audits = await e.app.db.db.selectFrom('audit_events').select('id').where('action', '=', 'channel.needs_login').execute();
     expect(audits).toHaveLength(1);
   });
 });
