@@ -15,6 +15,10 @@ import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onR
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
 import { setDialog } from '../db/repositories/identities.js';
+import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
+import { onComposeText } from './notices/compose.js';
+import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
+import { onNoticeCommand } from './notices/status.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -44,6 +48,9 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.extend]: (ctx, e) => onExtendButton(ctx, e.payload),
   [A.extensionOk]: (ctx, e) => onExtensionDecision(ctx, e, true),
   [A.extensionNo]: (ctx, e) => onExtensionDecision(ctx, e, false),
+  [NOTICE_ACTIONS.ack]: (ctx, e) => onAckButton(ctx, e.payload),
+  [NOTICE_ACTIONS.send]: (ctx, e) => onSendButton(ctx, e.payload),
+  [NOTICE_ACTIONS.cancel]: (ctx, e) => onCancelButton(ctx, e.payload),
 };
 
 type CommandHandler = (ctx: FlowContext, e: CommandEvent) => Promise<void>;
@@ -58,6 +65,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   cancel: (ctx) => onCancel(ctx),
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
+  notice: (ctx, e) => onNoticeCommand(ctx, e.args),
 };
 
 /** Sends one normalised inbound event to the flow that owns it. */
@@ -94,6 +102,8 @@ async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   const text = e.text.trim();
   if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
   if (e.replyTo && (await onReply(ctx, e, text))) return;
+  const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
+  if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
   const dialog = parseDialog(ctx.actor.identity.dialog);
   if (dialog) return onDialogText(ctx, dialog, e, text);
   if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);

@@ -35,6 +35,14 @@ const schema = z.object({
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
   ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
+  NOTICE_CONCURRENCY: int(1, 128).default(8),
+  NOTICE_RATE_PER_S: z.string().regex(/^[a-z_]+=\d+(\.\d+)?(,[a-z_]+=\d+(\.\d+)?)*$/, 'comma-separated platform=messages per second, e.g. telegram=25,zalo_oa=10 (0: no limit)').default('telegram=25,zalo_oa=10,zalo_personal=1,web=0'),
+  NOTICE_CHAT_INTERVAL_MS: int(0, 600_000).default(1000),
+  NOTICE_PROGRESS_INTERVAL_MS: int(500, 600_000).default(3000),
+  NOTICE_REMIND_AFTER_MS: int(0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
+  NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  NOTICE_MAX_ATTEMPTS: int(1, 100).default(10),
+  NOTICE_BATCH_SIZE: int(1, 5000).default(100),
   CI: optionalText,
 });
 
@@ -95,8 +103,29 @@ export interface Config {
     /** Who is told, in order, once the inquiry is late: head of agency, coordinating office, network leader. */
     ladder: Array<'head' | 'coordinator' | 'leader'>;
   };
+  notices: NoticeSettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
+}
+
+/** Policy-notice broadcasts (`NOTICE_*`). */
+export interface NoticeSettings {
+  /** Batches delivered at once per process (each batch sends one message at a time). */
+  concurrency: number;
+  /** Messages per second per platform account (Telegram: per bot); 0 or absent: no limit of ours. */
+  ratePerS: Readonly<Record<string, number>>;
+  /** Least time between two messages to one chat, in ms (Telegram: about 1 s). */
+  chatIntervalMs: number;
+  /** Least time between two edits of a coordinator's progress message, in ms. */
+  progressIntervalMs: number;
+  /** Remind those who have not acknowledged this long after sending, in ms; 0: never. */
+  remindAfterMs: number;
+  /** A send started this long ago without an outcome is presumed lost with its process, in ms. */
+  sendLeaseMs: number;
+  /** Attempts per recipient on transient errors before the row is marked failed. */
+  maxAttempts: number;
+  /** Recipients per delivery job. */
+  batchSize: number;
 }
 
 /** Thrown by {@link loadConfig}; `problems` lists every bad key. */
@@ -178,6 +207,16 @@ function toConfig(raw: Raw): Config {
       reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,
       ladder: raw.ESCALATION_LADDER.split(',') as Config['deadlines']['ladder'],
+    },
+    notices: {
+      concurrency: raw.NOTICE_CONCURRENCY,
+      ratePerS: Object.fromEntries(raw.NOTICE_RATE_PER_S.split(',').map((pair) => pair.split('=')).map(([k, v]) => [k, Number(v)])),
+      chatIntervalMs: raw.NOTICE_CHAT_INTERVAL_MS,
+      progressIntervalMs: raw.NOTICE_PROGRESS_INTERVAL_MS,
+      remindAfterMs: raw.NOTICE_REMIND_AFTER_MS,
+      sendLeaseMs: raw.NOTICE_SEND_LEASE_MS,
+      maxAttempts: raw.NOTICE_MAX_ATTEMPTS,
+      batchSize: raw.NOTICE_BATCH_SIZE,
     },
     secrets,
   };
