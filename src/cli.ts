@@ -15,6 +15,7 @@ import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
+import { registerNoticeCommands } from './notices/cli.js';
 
 const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
@@ -183,6 +184,7 @@ function createProgram(): Command {
       } else process.stdout.write(csv);
     }).catch(fail));
 
+  registerNoticeCommands(program, { config, withDb, fail });
   return program;
 }
 

@@ -8,7 +8,6 @@ import {
   listRemindersPlanned, loadBatch,
 } from '../../flows/notices/store.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
-import type { Logger } from '../logger.js';
 import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
