@@ -64,8 +64,10 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
         skipParts: ids.length,
         onPartSent: async (index, messageId) => {
           ids.push(messageId);
+          // The last part is recorded with the outcome just below: one write fewer per recipient.
+          if (index === parts - 1) return;
           await recordRecipientParts(ctx.db, row.id, ids);
-          if (index < parts - 1) await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
+          await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
         },
       });
     } catch (err) {

@@ -14,10 +14,15 @@ export interface ProgressReporter {
 }
 
 export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix: string): ProgressReporter {
+  const lastTry = new Map<number, number>();
   return {
     async update(notice, final = false) {
       if (notice.progress_identity_id === null) return;
       const key = `${prefix}:notice-progress:${notice.id}`;
+      // Checked here first so a lane asks Redis about once per interval, not once per send.
+      const nowMs = Date.now();
+      if (!final && nowMs - (lastTry.get(notice.id) ?? 0) < ctx.settings.progressIntervalMs) return;
+      lastTry.set(notice.id, nowMs);
       if (!final && (await redis.set(key, '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
       try {
         const identity = await findIdentity(ctx.db, notice.progress_identity_id);
