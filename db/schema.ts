@@ -80,8 +80,11 @@ export type MessageRefKind =
   | 'followup_notice' // a follow-up or clarification reply as sent to staff (reply = answer)
   | 'info';
 
-/** `redirected`: undeliverable here, so sent again to another identity of the same person. */
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected';
+/**
+ * `redirected`: undeliverable here, so sent again to another identity of the same person.
+ * `held`: the platform's reply window is closed (Zalo OA, 48 h); back to `pending` when the person writes.
+ */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected' | 'held';
 export type OutboxQueue = 'outbox' | 'notices';
 
 export interface OrgsTable {
@@ -450,6 +453,44 @@ export interface LinkCodesTable {
   created_at: IsoInstant;
 }
 
+/** The token pair of one Zalo OA (`app_id`); every write is a compare-and-swap on `refresh_token`. */
+export interface ZaloOaTokensTable {
+  app_id: string;
+  /** Secret: never logged. */
+  access_token: string;
+  /** Secret and single-use: never logged. */
+  refresh_token: string;
+  access_expires_at: IsoInstant;
+  refresh_expires_at: IsoInstant | null;
+  /** `ok` | `refresh_rejected` (Zalo refused the refresh token; an operator must install new tokens). */
+  state: 'ok' | 'refresh_rejected';
+  /** A process refreshing the pair holds this lease; others wait for the new pair. */
+  refresh_lease_until: IsoInstant | null;
+  updated_at: IsoInstant;
+}
+
+/** One ZNS "your answer is ready" notification per held outbox row. */
+export interface ZaloOaZnsSendsTable {
+  outbox_id: number;
+  /** `sending` | `sent` | `failed`. */
+  status: string;
+  zalo_msg_id: string | null;
+  error: string | null;
+  created_at: IsoInstant;
+}
+
+/** The buttons of one message that was sent as numbered text (a platform without buttons). */
+export interface ChoiceMenusTable {
+  id: Generated<number>;
+  platform: Platform;
+  chat_id: string;
+  /** The platform id of the message (its last part) that lists the choices. */
+  message_id: string;
+  /** JSON `Button[][]`, numbered in reading order from 1. */
+  buttons: string;
+  created_at: IsoInstant;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -472,6 +513,9 @@ export interface Database {
   notices: NoticesTable;
   notice_recipients: NoticeRecipientsTable;
   link_codes: LinkCodesTable;
+  zalo_oa_tokens: ZaloOaTokensTable;
+  zalo_oa_zns_sends: ZaloOaZnsSendsTable;
+  choice_menus: ChoiceMenusTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -493,3 +537,4 @@ export type ExtensionRequest = Selectable<ExtensionRequestsTable>;
 export type Notice = Selectable<NoticesTable>;
 export type NoticeRecipient = Selectable<NoticeRecipientsTable>;
 export type LinkCode = Selectable<LinkCodesTable>;
+export type ChoiceMenu = Selectable<ChoiceMenusTable>;

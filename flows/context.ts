@@ -1,4 +1,4 @@
-import type { InboundEvent, OutboundMessage } from '../adapters/types.js';
+import type { InboundEvent, OutboundMessage, Platform } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import type { Identity, IsoDate, Person, RoleAssignment } from '../db/schema.js';
 import type { Copy } from './copy/index.js';
@@ -12,6 +12,11 @@ export interface FlowSettings {
   defaultLocale: 'vi' | 'en';
   /** Legal deadline arithmetic (calendar, rules, agency overrides). */
   deadlines: DeadlinePolicy;
+  /**
+   * How long after a person's last message the bot may still write to them on `platform`, in ms
+   * (the adapter's `capabilities.replyWindowMs`; Zalo OA 48 h); undefined: no window. Absent: none anywhere.
+   */
+  replyWindowMs?: (platform: Platform) => number | undefined;
 }
 
 /** The person behind an inbound event. */

@@ -100,3 +100,11 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
 export async function identityById(db: Db, id: number): Promise<Identity | undefined> {
   return findIdentity(db, id);
 }
+
+/** The copy in an identity's language (its own, else its person's, else `defaultLocale`). */
+export async function copyForIdentity(db: Db, identityId: number, defaultLocale: 'vi' | 'en'): Promise<Copy> {
+  const identity = await findIdentity(db, identityId);
+  if (identity?.locale) return copyFor(identity.locale, defaultLocale);
+  const person = identity?.person_id ? await findPerson(db, identity.person_id) : undefined;
+  return copyFor(person?.locale ?? defaultLocale, defaultLocale);
+}

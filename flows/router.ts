@@ -9,11 +9,15 @@ import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
 import { onWithdraw } from './inquiry/withdraw.js';
-import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify } from './registration/index.js';
+import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryInviteText } from './registration/index.js';
+import { readChoice } from './choices.js';
+import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
+import { onLink, onPrefer, tryLinkCodeText } from './link.js';
 import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
+import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
 import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
 import { onComposeText } from './notices/compose.js';
@@ -66,7 +70,17 @@ const COMMANDS: Record<string, CommandHandler> = {
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
   notice: (ctx, e) => onNoticeCommand(ctx, e.args),
+  held: (ctx) => onHeld(ctx),
+  link: (ctx, e) => onLink(ctx, e.args),
+  prefer: (ctx) => onPrefer(ctx),
+  ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
 };
+
+/** Runs the handler of a button press (a real one, a numbered reply, or a text command). */
+async function pressButton(ctx: FlowContext, e: ButtonEvent): Promise<void> {
+  const handler = BUTTONS[e.action];
+  return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
+}
 
 /** Sends one normalised inbound event to the flow that owns it. */
 export async function routeEvent(ctx: FlowContext): Promise<void> {
@@ -75,10 +89,7 @@ export async function routeEvent(ctx: FlowContext): Promise<void> {
     const handler = COMMANDS[e.command];
     return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownCommand(e.command.slice(0, 32)) }));
   }
-  if (e.kind === 'button') {
-    const handler = BUTTONS[e.action];
-    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
-  }
+  if (e.kind === 'button') return pressButton(ctx, e);
   return onMessage(ctx, e);
 }
 
@@ -101,13 +112,23 @@ async function mayAsk(ctx: FlowContext): Promise<boolean> {
 async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   const text = e.text.trim();
   if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
-  if (e.replyTo && (await onReply(ctx, e, text))) return;
   const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
   if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
   const dialog = parseDialog(ctx.actor.identity.dialog);
+  const choice = await readChoice(ctx.db, e, dialog, ctx.now);
+  if (choice.kind === 'press') return pressButton(ctx, choice.event);
+  if (choice.kind === 'out_of_range') return void await ctx.reply((t) => ({ text: t.channel.choiceOutOfRange(choice.count) }));
+  if (e.replyTo && (await onReply(ctx, e, text))) return;
   if (dialog) return onDialogText(ctx, dialog, e, text);
+  if (await tryInviteText(ctx, text) || await tryLinkCodeText(ctx, text)) return;
+  // Reporters on a reply-window channel are told to send "xem" to receive a held answer: it must
+  // not start a question; it shows their inquiries (and the held answers arrive before it).
+  if (REOPEN_WORD.test(text)) return onMy(ctx);
   if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);
 }
+
+/** The word the reply-window notice suggests (`replyWindow.windowNotice`). */
+const REOPEN_WORD = /^xem[.!]?$/i;
 
 /** A reply to one of our messages: routed by what that message was, never by parsing its text. */
 async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { createDb } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
@@ -185,6 +186,26 @@ function createProgram(): Command {
     }).catch(fail));
 
   registerNoticeCommands(program, { config, withDb, fail });
+  program.command('zalo-oa')
+    .description('Zalo Official Account channel.')
+    .command('tokens')
+    .description('Install the OA access and refresh tokens (from the Zalo developer console), replacing stored ones; also clears a "refresh rejected" stop.')
+    .requiredOption('--access <token>', 'access token')
+    .requiredOption('--refresh <token>', 'refresh token (single-use: the bot rotates it from now on)')
+    .option('--expires-in <seconds>', 'access token lifetime in seconds, as the console showed it', '90000')
+    .action((opts: { access: string; refresh: string; expiresIn: string }) => withDb(async ({ db }) => {
+      const zalo = config().zaloOa;
+      const expiresInS = Number(opts.expiresIn);
+      if (!zalo || !Number.isInteger(expiresInS) || expiresInS <= 0) {
+        console.error('Cần ZALO_OA_APP_ID, ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY và --expires-in là số giây dương / Set ZALO_OA_APP_ID, ZALO_OA_APP_SECRET, ZALO_OA_SECRET_KEY, and --expires-in as positive seconds.');
+        process.exitCode = 1;
+        return;
+      }
+      const now = systemClock.now();
+      await installZaloTokens(db, zalo.appId, { accessToken: opts.access.trim(), refreshToken: opts.refresh.trim(), accessExpiresAt: new Date(now.getTime() + expiresInS * 1000), refreshExpiresAt: null }, now);
+      console.log('Đã cài mã Zalo OA / Zalo OA tokens installed; running bots use them at their next send.');
+    }).catch(fail));
+
   return program;
 }
 

@@ -43,6 +43,19 @@ const schema = z.object({
   NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(60_000),
   NOTICE_MAX_ATTEMPTS: int(1, 100).default(10),
   NOTICE_BATCH_SIZE: int(1, 5000).default(100),
+  ZALO_OA_APP_ID: z.string().trim().regex(/^\d{1,32}$/, 'digits (the app id of the Zalo app that owns the OA)').optional(),
+  ZALO_OA_APP_SECRET: optionalText,
+  ZALO_OA_SECRET_KEY: optionalText,
+  ZALO_OA_OPENAPI_URL: z.url().default('https://openapi.zalo.me'),
+  ZALO_OA_OAUTH_URL: z.url().default('https://oauth.zaloapp.com'),
+  ZALO_OA_ZNS_URL: z.url().default('https://business.openapi.zalo.me'),
+  ZALO_OA_ZNS_TEMPLATE_ID: z.string().trim().regex(/^\d{1,20}$/, 'digits (an approved ZNS template id)').optional(),
+  ZALO_OA_ACCESS_TOKEN: optionalText,
+  ZALO_OA_REFRESH_TOKEN: optionalText,
+  ZALO_OA_TOKEN_EXPIRES_IN_S: int(60, 7 * 24 * 3600).default(90_000),
+  ZALO_OA_WEBHOOK_TOLERANCE_MS: int(10_000, 24 * 3_600_000).default(600_000),
+  ZALO_OA_REFRESH_MARGIN_MS: int(0, 12 * 3_600_000).default(1_800_000),
+  ZALO_OA_PAID_WINDOW: bool.default(false),
   CI: optionalText,
 });
 
@@ -61,6 +74,8 @@ export interface Config {
     /** Bot username for deep links; asked from `getMe` when unset. */
     username?: string;
   };
+  /** The Zalo Official Account channel; absent unless `ZALO_OA_APP_ID` is set. */
+  zaloOa?: ZaloOaConfig;
   /** Public base URL of this service (webhooks), e.g. `https://bot.example.gov.vn`. */
   publicUrl?: string;
   databaseUrl: string;
@@ -128,6 +143,29 @@ export interface NoticeSettings {
   batchSize: number;
 }
 
+/** Settings of the Zalo OA channel (`ZALO_OA_*`). */
+export interface ZaloOaConfig {
+  appId: string;
+  /** App secret (token refresh). Secret. */
+  appSecret: string;
+  /** OA secret key (webhook signatures). Secret. */
+  oaSecretKey: string;
+  /** Origins without trailing slash. */
+  openapiUrl: string;
+  oauthUrl: string;
+  znsUrl: string;
+  /** When set, a held answer triggers one ZNS "your answer is ready" to the reporter's phone. */
+  znsTemplateId?: string;
+  /** Tokens installed at start when the database has none for this OA (secrets). */
+  seed?: { accessToken: string; refreshToken: string; expiresInS: number };
+  /** Webhook events further than this from now are refused, in ms. */
+  webhookToleranceMs: number;
+  /** Refresh the access token this long before it expires, in ms. */
+  refreshMarginMs: number;
+  /** Pay for consultation messages up to 7 days after the user's last message (else 48 h free). */
+  paidWindow: boolean;
+}
+
 /** Thrown by {@link loadConfig}; `problems` lists every bad key. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -171,7 +209,28 @@ function crossCheck(raw: Record<string, string | undefined>): string[] {
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
     if (!raw.PUBLIC_URL) problems.push('PUBLIC_URL: required when TELEGRAM_MODE=webhook (Telegram must reach /webhooks/telegram)');
   }
+  if (raw.ZALO_OA_APP_ID) {
+    if (!raw.ZALO_OA_APP_SECRET) problems.push('ZALO_OA_APP_SECRET: required when ZALO_OA_APP_ID is set (Zalo app → Settings → secret key)');
+    if (!raw.ZALO_OA_SECRET_KEY) problems.push('ZALO_OA_SECRET_KEY: required when ZALO_OA_APP_ID is set (OA secret key for webhook signatures; not the app secret)');
+  }
+  if (Boolean(raw.ZALO_OA_ACCESS_TOKEN) !== Boolean(raw.ZALO_OA_REFRESH_TOKEN)) {
+    problems.push('ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN: set both or neither');
+  }
   return problems;
+}
+
+function toZaloOa(raw: Raw): ZaloOaConfig | undefined {
+  if (!raw.ZALO_OA_APP_ID || !raw.ZALO_OA_APP_SECRET || !raw.ZALO_OA_SECRET_KEY) return undefined;
+  const origin = (url: string) => url.replace(/\/+$/, '');
+  return {
+    appId: raw.ZALO_OA_APP_ID, appSecret: raw.ZALO_OA_APP_SECRET, oaSecretKey: raw.ZALO_OA_SECRET_KEY,
+    openapiUrl: origin(raw.ZALO_OA_OPENAPI_URL), oauthUrl: origin(raw.ZALO_OA_OAUTH_URL), znsUrl: origin(raw.ZALO_OA_ZNS_URL),
+    ...(raw.ZALO_OA_ZNS_TEMPLATE_ID ? { znsTemplateId: raw.ZALO_OA_ZNS_TEMPLATE_ID } : {}),
+    ...(raw.ZALO_OA_ACCESS_TOKEN && raw.ZALO_OA_REFRESH_TOKEN
+      ? { seed: { accessToken: raw.ZALO_OA_ACCESS_TOKEN, refreshToken: raw.ZALO_OA_REFRESH_TOKEN, expiresInS: raw.ZALO_OA_TOKEN_EXPIRES_IN_S } }
+      : {}),
+    webhookToleranceMs: raw.ZALO_OA_WEBHOOK_TOLERANCE_MS, refreshMarginMs: raw.ZALO_OA_REFRESH_MARGIN_MS, paidWindow: raw.ZALO_OA_PAID_WINDOW,
+  };
 }
 
 function toConfig(raw: Raw): Config {
@@ -184,10 +243,13 @@ function toConfig(raw: Raw): Config {
       ...(raw.TELEGRAM_BOT_USERNAME ? { username: raw.TELEGRAM_BOT_USERNAME } : {}),
     }
     : undefined;
-  const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL)]
+  const zaloOa = toZaloOa(raw);
+  const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL),
+    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     ...(telegram ? { telegram } : {}),
+    ...(zaloOa ? { zaloOa } : {}),
     ...(raw.PUBLIC_URL ? { publicUrl: raw.PUBLIC_URL.replace(/\/$/, '') } : {}),
     databaseUrl: raw.DATABASE_URL,
     ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),

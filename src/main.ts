@@ -4,7 +4,10 @@ import { createTelegramAdapter } from '../adapters/telegram/index.js';
 import { createWebAdapter } from '../adapters/web/index.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { alertChannelAuthFailure } from '../flows/maintenance/channel-alert.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
+import { createZaloOaChannel } from './channels/zalo-oa.js';
+import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
@@ -22,6 +25,7 @@ import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
+import { recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
@@ -95,11 +99,20 @@ export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
   const adapters = createAdapters(config, logger);
-  if (adapters.size === 0) throw new NoChannelError();
+  if (adapters.size === 0 && !config.zaloOa) throw new NoChannelError();
 
   const db = o.db ?? createDb({ url: config.databaseUrl });
   const migrated = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
+  // Built after the database: its tokens live there. The alert is queued like any flow's message.
+  const zaloOa = config.zaloOa ? await createZaloOaChannel({
+    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
+    onAuthFailure: async (reason) => {
+      const ids = await db.db.transaction().execute((tx) => alertChannelAuthFailure(tx, 'zalo_oa', reason, clock.now(), config.defaultLocale));
+      await dispatcher.enqueue(ids);
+    },
+  }) : undefined;
+  if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
   const calendars = await importShippedCalendars(db.db, clock.now());
@@ -114,7 +127,13 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
-    metrics, scrub: createScrubber(config.secrets),
+    metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
+    ...(zaloOa && config.zaloOa?.znsTemplateId ? {
+      onHeld: createZnsNotifier({
+        db: db.db, templateId: config.zaloOa.znsTemplateId, send: (r) => zaloOa.sendTemplate(r), now: () => clock.now(),
+        logger: logger.child({ part: 'zns' }), scrub: createScrubber(config.secrets),
+      }),
+    } : {}),
     onUnreachable: async (row, reason) => {
       // A browser session ends when its page is closed long enough or the process restarts: the
       // person signs in again and gets what they missed (the invite flow re-sends it), so this is
@@ -144,10 +163,15 @@ export async function startApp(o: StartOptions): Promise<App> {
     // One pace per bot: every process sending as this bot shares it (the bot id is not secret).
     accountOf: (platform) => (platform === 'telegram' && config.telegram ? `telegram-${config.telegram.token.split(':')[0]}` : platform),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+    // Zalo has no buttons: "1. Đã nhận", and a reply "1" presses it through the normal button handler.
+    numberedChoices: { render: withNumberedChoices, record: recordChoiceMenu },
   });
   const inbound = createInboundProcessor({
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
-    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy },
+    settings: {
+      maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+      replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+    },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
     startNotices: (ids) => notices.startNotices(ids),

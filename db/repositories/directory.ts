@@ -86,6 +86,7 @@ export async function personIdsWithRole(db: Db, role: Role, orgIds: readonly num
 /** The identity to notify a person on: the most recently active reachable one, else any. */
 export async function preferredIdentity(db: Db, personId: number): Promise<Identity | undefined> {
   const rows = await db.selectFrom('identities').selectAll().where('person_id', '=', personId).execute();
-  const score = (i: Identity) => (i.unreachable_at ? 0 : 1e15) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
+  // Reachable first; among those the one the person chose (`/prefer`), then the most recently used.
+  const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (i.preferred ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
 }

@@ -46,3 +46,10 @@ export async function setIdentityLocale(db: Db, identityId: number, locale: stri
 export async function linkIdentity(db: Db, identityId: number, personId: number, nowIso: string): Promise<void> {
   await db.updateTable('identities').set({ person_id: personId, updated_at: nowIso }).where('id', '=', identityId).execute();
 }
+
+/** Makes `identityId` the person's one preferred identity for notifications. */
+export async function setPreferredIdentity(db: Db, personId: number, identityId: number, nowIso: string): Promise<void> {
+  await db.updateTable('identities').set({ preferred: 0, updated_at: nowIso })
+    .where('person_id', '=', personId).where('id', '!=', identityId).where('preferred', '=', 1).execute();
+  await db.updateTable('identities').set({ preferred: 1, updated_at: nowIso }).where('id', '=', identityId).execute();
+}

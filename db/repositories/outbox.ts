@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { IsoInstant, NewOutboxRow, OutboxQueue, OutboxRow } from '../schema.js';
+import type { IsoInstant, NewOutboxRow, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
@@ -101,19 +101,45 @@ export async function insertDeliveryRefs(
 
 /**
  * Messages that could not reach a person on their other identities (blocked bot, ended web
- * session) since `sinceIso`, oldest first: what to send again when the person links a new identity.
+ * session, closed Zalo reply window) since `sinceIso`, oldest first: what to send again when the person links a new identity.
  */
 export async function listUndeliveredForPerson(db: Db, personId: number, exceptIdentityId: number, sinceIso: string): Promise<OutboxRow[]> {
   return db.selectFrom('outbox').selectAll('outbox')
     .innerJoin('identities', 'identities.id', 'outbox.identity_id')
     .where('identities.person_id', '=', personId).where('outbox.identity_id', '!=', exceptIdentityId)
-    .where('outbox.status', '=', 'unreachable').where('outbox.created_at', '>=', sinceIso)
+    .where('outbox.status', 'in', ['unreachable', 'held']).where('outbox.created_at', '>=', sinceIso)
     .orderBy('outbox.id').execute();
 }
 
-/** Marks rows as sent again elsewhere, so a later link does not repeat them. */
-export async function markOutboxRedirected(db: Db, ids: readonly number[], note: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ status: 'redirected', last_error: note })
-    .where('id', 'in', [...ids]).where('status', '=', 'unreachable').execute();
+/**
+ * Marks rows as sent again elsewhere, so a later link does not repeat them. Only rows still in one
+ * of `from` change (default: undeliverable ones); returns how many did.
+ */
+export async function markOutboxRedirected(
+  db: Db, ids: readonly number[], note: string, from: readonly OutboxStatus[] = ['unreachable', 'held'],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db.updateTable('outbox').set({ status: 'redirected', last_error: note })
+    .where('id', 'in', [...ids]).where('status', 'in', [...from]).executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Parks a pending row until its recipient writes again (the platform's reply window is closed). False when it was no longer pending. */
+export async function markOutboxHeld(db: Db, id: number, note: string): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ status: 'held', last_error: note })
+    .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Held rows of `queue` to one chat back to pending (its person just wrote); returns their ids, oldest first. */
+export async function releaseHeldInChat(db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string): Promise<number[]> {
+  const rows = await db.updateTable('outbox').set({ status: 'pending', last_error: null })
+    .where('status', '=', 'held').where('queue', '=', queue).where('platform', '=', platform).where('chat_id', '=', chatId)
+    .returning('id').execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Rows waiting for their recipient to write again, oldest first (for coordinators). */
+export async function listHeldOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll().where('status', '=', 'held').orderBy('id').limit(limit).execute();
 }

@@ -1,4 +1,6 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { channelEn } from './channel-en.js';
+import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { noticeEn } from './notice-en.js';
 import { excerpt, formatLocalTime } from './format.js';
@@ -45,14 +47,17 @@ export const en: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
   notice: noticeEn,
+  channel: channelEn,
+  replyWindow: replyWindowEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
     !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
     roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\n/withdraw <code> — withdraw an inquiry\nReply to an answer to follow up.' : '',
-    roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.' : '',
-    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency' : '',
+    roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).' : '',
+    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — on-time and overdue figures per agency' : '',
+    registered ? '/link — use another chat too (Telegram, Zalo, web)\n/prefer — receive notifications in this chat' : '',
     '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',
   ].filter(Boolean).join('\n\n'),
   unknownCommand: (c) => `There is no /${c} command. Type /help for the list.`,

@@ -34,3 +34,9 @@ export function parseLocalDateTime(text: string): Date | undefined {
   if (!parsed.isValid() || parsed.format('YYYY-MM-DDTHH:mm') !== iso || Number(h) > 23) return undefined;
   return parsed.toDate();
 }
+
+/** "1, 2 or 3" for `count` choices, with the language's `or`. */
+export function choiceNumbers(count: number, or: string): string {
+  const all = Array.from({ length: count }, (_v, i) => String(i + 1));
+  return all.length === 1 ? all[0]! : `${all.slice(0, -1).join(', ')} ${or} ${all.at(-1)}`;
+}

@@ -1,6 +1,8 @@
 import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
+import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
 import type { NoticeCopy } from './notice-types.js';
+import type { ReplyWindowCopy } from './reply-window-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -37,6 +39,10 @@ export interface Copy {
   deadline: DeadlineCopy;
   /** Policy notices. */
   notice: NoticeCopy;
+  /** Channels without buttons, and linking several chats. */
+  channel: ChannelCopy;
+  /** Reply windows and lost channel credentials. */
+  replyWindow: ReplyWindowCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;

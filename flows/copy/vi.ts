@@ -1,4 +1,6 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
+import { channelVi } from './channel-vi.js';
+import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
@@ -45,14 +47,17 @@ export const vi: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
   notice: noticeVi,
+  channel: channelVi,
+  replyWindow: replyWindowVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
     !registered ? '/start — đăng ký phóng viên (hoặc /start <mã mời>)' : '',
     roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\n/withdraw <mã> — rút câu hỏi\nTrả lời (reply) tin nhắn trả lời để hỏi thêm.' : '',
-    roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.' : '',
-    roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan' : '',
+    roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.\nKhi không có nút: gõ /answer, /ack, /clarify, /decline, /transfer hoặc /extend kèm mã câu hỏi (/answer Q-42).' : '',
+    roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan\nKhi không có nút: gõ /route, /reroute, /reject hoặc /merge kèm mã câu hỏi (/route Q-42).' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan' : '',
+    registered ? '/link — dùng thêm kênh khác (Telegram, Zalo, web)\n/prefer — nhận thông báo ở kênh này' : '',
     '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',
   ].filter(Boolean).join('\n\n'),
   unknownCommand: (c) => `Lệnh /${c} không có. Gõ /help để xem các lệnh.`,

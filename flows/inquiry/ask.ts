@@ -9,6 +9,7 @@ import type { DeadlineClass } from '../../db/schema.js';
 import { askClassConfirmation } from '../screening/class.js';
 import { assignDeadline } from './deadline.js';
 import { orgName, topicName } from './view.js';
+import type { Copy } from '../copy/index.js';
 
 /** A verified reporter wrote a question: ask for its topic. */
 export async function startAsk(ctx: FlowContext, question: string, messageId: string): Promise<void> {
@@ -75,7 +76,9 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
   await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
-  await ctx.reply((t) => ({ text: t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at), replyTo: dialog.messageId }));
+  const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
+  const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
+  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at)}${windowNote(t)}`, replyTo: dialog.messageId }));
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);

@@ -26,6 +26,18 @@ export async function onStart(ctx: FlowContext, args: string): Promise<void> {
   }));
 }
 
+/**
+ * An invite code sent as plain text by a chat that belongs to nobody (Zalo has no deep links).
+ * True when it was an invite and was handled.
+ */
+export async function tryInviteText(ctx: FlowContext, text: string): Promise<boolean> {
+  const code = text.trim();
+  if (ctx.actor.person || !INVITE.test(code)) return false;
+  if (!(await findPersonByInvite(ctx.db, code))) return false;
+  await acceptInvite(ctx, code);
+  return true;
+}
+
 async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
   const person = INVITE.test(code) ? await findPersonByInvite(ctx.db, code) : undefined;
   if (!person) {
@@ -56,7 +68,7 @@ const REDELIVER_WINDOW_MS = 30 * 24 * 3_600_000;
  * They keep their inquiry link (a reply to a re-sent answer is a follow-up) but not their reply-to:
  * the original message belongs to the other chat.
  */
-async function redeliverUndelivered(ctx: FlowContext, personId: number, to: Identity): Promise<void> {
+export async function redeliverUndelivered(ctx: FlowContext, personId: number, to: Identity): Promise<void> {
   const since = new Date(ctx.now.getTime() - REDELIVER_WINDOW_MS).toISOString();
   const rows = await listUndeliveredForPerson(ctx.db, personId, to.id, since);
   for (const row of rows) {

@@ -1,6 +1,7 @@
 import type { InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { insertInbound, listPendingInbound, markInboundDone, markInboundFailed } from '../../db/repositories/inbound.js';
+import { releaseHeldInChat } from '../../db/repositories/outbox.js';
 import type { FlowSettings } from '../../flows/context.js';
 import { handleInboundEvent } from '../../flows/handle.js';
 import { genericErrorReply } from './error-reply.js';
@@ -44,8 +45,13 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
     const now = o.clock.now();
     try {
       const outcome = await o.db.transaction().execute(async (tx) => {
-        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return { outboxIds: [], deadlineIds: [], noticeIds: [] };
-        return handleInboundEvent(tx, event, now, o.settings);
+        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return { outboxIds: [], deadlineIds: [] };
+        const handled = await handleInboundEvent(tx, event, now, o.settings);
+        // The person wrote, so a closed reply window (Zalo OA) is open again: what waited for this
+        // chat goes out first (older ids are delivered first within a chat), committed with the
+        // new last_inbound_at so the delivery sees the window open.
+        const released = await releaseHeldInChat(tx, 'outbox', platform, event.chatId);
+        return { ...handled, outboxIds: [...released, ...handled.outboxIds] };
       });
       if (outcome.outboxIds.length > 0) await o.enqueueOutbox(outcome.outboxIds);
       // A failed sync is repaired by the boot-time reconciliation; it must not fail the event.

@@ -2,6 +2,8 @@ import {
   BadRequestError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
+import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
+import { copyForIdentity } from '../../flows/effects.js';
 import {
   findOlderPendingInChat, findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent,
 } from '../../db/repositories/outbox.js';
@@ -9,7 +11,9 @@ import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { BackoffOptions } from './backoff.js';
+import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
+import { appliesTo, holdOrRedirect, isWindowClosed, isWindowRefusal } from './window.js';
 import type { OutboxMetrics } from './types.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
@@ -22,8 +26,11 @@ export interface DeliveryContext {
   maxAttempts: number;
   backoff: BackoffOptions;
   onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
+  onHeld?(row: OutboxRow): Promise<void>;
   metrics?: OutboxMetrics;
   scrub: (text: string) => string;
+  defaultLocale: 'vi' | 'en';
 }
 
 /** What happened to one delivery attempt; the job processor turns it into a BullMQ move. */
@@ -34,7 +41,11 @@ export type DeliveryOutcome =
   | { kind: 'retry'; delayMs: number; error: string; row: OutboxRow }
   | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
   | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
-  | { kind: 'unreachable'; reason: string; row: OutboxRow };
+  | { kind: 'unreachable'; reason: string; row: OutboxRow }
+  /** The reply window is closed: parked until the recipient writes. */
+  | { kind: 'held'; row: OutboxRow }
+  /** The reply window is closed: copied to another identity of the person (`newIds` to deliver). */
+  | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
 
 /**
  * Delivers outbox row `outboxId` once, if it is still pending and nothing older in its chat is.
@@ -51,13 +62,29 @@ export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAtte
   if (olderId !== undefined) return { kind: 'wait', reason: 'chat_order', blockerId: olderId, row };
   const reply = await resolveReplyTo(ctx.db, row);
   if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
+  const windowed = appliesTo(ctx, adapter);
+  if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row);
   let messageIds: string[];
+  let message: OutboundMessage;
   try {
-    messageIds = await sendRow(ctx.db, adapter, row, reply.replyTo);
+    message = await composeMessage(ctx, adapter, row, reply.replyTo);
+    messageIds = await sendRow(ctx.db, adapter, row, message);
   } catch (err) {
+    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, await findOutbox(ctx.db, row.id) ?? row);
     return handleSendError(ctx, row, err, jobAttemptsMade);
   }
-  return completeDelivery(ctx, row, messageIds);
+  return completeDelivery(ctx, row, messageIds, adapter.capabilities.buttons ? undefined : message.buttons);
+}
+
+/**
+ * The row as this adapter shows it. An adapter without buttons gets them as numbered choices in
+ * the text (in the recipient's language); the same text every attempt, so parts resume cleanly.
+ */
+async function composeMessage(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, replyTo: string | undefined): Promise<OutboundMessage> {
+  const buttons = parseButtons(row.buttons);
+  const numbered = buttons && !adapter.capabilities.buttons;
+  const text = numbered ? withNumberedChoices(row.text, buttons, await copyForIdentity(ctx.db, row.identity_id, ctx.defaultLocale)) : row.text;
+  return { text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}) };
 }
 
 /** The platform message id to reply to, or the id of the row it replies to while that is still pending. */
@@ -91,11 +118,9 @@ function parseMessageIds(json: string | null, partsSent: number): string[] {
  * Sends the parts not yet delivered and returns the message ids of every part. Each accepted part
  * is persisted at once, so a retry after a failure on part N never re-sends parts before N.
  */
-async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, replyTo: string | undefined): Promise<string[]> {
+async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, message: OutboundMessage): Promise<string[]> {
   const prior = parseMessageIds(row.sent_message_ids, row.parts_sent);
   const ids = [...prior];
-  const buttons = parseButtons(row.buttons);
-  const message: OutboundMessage = { text: row.text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}) };
   const result = await adapter.send(row.chat_id, message, {
     skipParts: prior.length,
     // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
@@ -107,14 +132,19 @@ async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, replyTo: st
   return ids.length > prior.length ? ids : [...prior, ...result.messageIds];
 }
 
-/** Marks the row sent and writes its message refs in one transaction. */
-async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds: string[]): Promise<DeliveryOutcome> {
+/**
+ * Marks the row sent and writes its message refs in one transaction, with the numbered menu when
+ * the buttons were sent as text (`menu`).
+ */
+async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds: string[], menu: Button[][] | undefined): Promise<DeliveryOutcome> {
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
   const changed = await ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok) await insertDeliveryRefs(trx, row, messageIds, at);
+    const last = messageIds.at(-1);
+    if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
   });
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };

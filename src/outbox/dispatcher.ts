@@ -20,8 +20,10 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
     maxAttempts: options.maxAttempts,
     backoff: { baseMs: options.backoffBaseMs ?? 1000, maxMs: options.backoffMaxMs },
     onUnreachable: options.onUnreachable,
+    ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     scrub: options.scrub ?? createDefaultErrorScrubber(),
+    defaultLocale: options.defaultLocale ?? 'vi',
   };
 }
 

@@ -45,8 +45,13 @@ export function createJobProcessor(ctx: DeliveryContext, deps: ProcessDeps) {
       case 'failed':
         await wakeSuccessor(ctx, deps.queue, outcome.row);
         throw new UnrecoverableError(outcome.error);
+      case 'redirected':
+        await deps.enqueue(outcome.newIds);
+        await wakeSuccessor(ctx, deps.queue, outcome.row);
+        return outcome.kind;
       case 'sent':
       case 'unreachable':
+      case 'held':
         await wakeSuccessor(ctx, deps.queue, outcome.row);
         return outcome.kind;
     }
@@ -103,5 +108,11 @@ function logOutcome(logger: Logger, outboxId: number, outcome: DeliveryOutcome):
       return;
     case 'unreachable':
       logger.warn({ ...base, reason: outcome.reason }, 'outbox: recipient unreachable');
+      return;
+    case 'held':
+      logger.info(base, 'outbox: reply window closed; held until the recipient writes');
+      return;
+    case 'redirected':
+      logger.info({ ...base, newIds: outcome.newIds }, 'outbox: reply window closed; sent to another identity of the person');
   }
 }

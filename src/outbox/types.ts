@@ -39,9 +39,16 @@ export interface OutboxDispatcherOptions {
    * `report_unreachable = 1`. A throw is logged, not retried (the row is no longer pending).
    */
   onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  /**
+   * Called once a row was parked as `held` because its platform's reply window is closed and the
+   * person has no other reachable identity (Zalo OA: ZNS notification). A throw is logged.
+   */
+  onHeld?(row: OutboxRow): Promise<void>;
   metrics?: OutboxMetrics;
   /** Scrubs secrets from error text before it is stored in `last_error` or Redis. Default: phone numbers and bot tokens. */
   scrub?: (text: string) => string;
+  /** Language of numbered choices for recipients with no language of their own. Default `'vi'`. */
+  defaultLocale?: 'vi' | 'en';
 }
 
 /** Delivers committed outbox rows of one queue through the adapters. */

@@ -121,8 +121,11 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(second.chatId).toBe(event.chatId);
     });
 
-    it('a reply carries replyTo = the replied message id', async (ctx) => {
-      if (!h.adapter.capabilities.replies) ctx.skip();
+    it('replies are supported (every channel here threads answers under the question)', () => {
+      expect(h.adapter.capabilities.replies).toBe(true);
+    });
+
+    it('a reply carries replyTo = the replied message id', async () => {
       const chat = await openChat();
       const sent = await h.adapter.send(chat.chatId, { text: 'Anh/chị hỏi cơ quan nào?' });
       await h.userMessage(USER, 'Sở Giao thông', sent.messageId);
@@ -136,8 +139,21 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(event).toMatchObject({ command: 'hoi', args: 'lịch họp báo tuần này?', messageId, from: { id: USER } });
     });
 
-    it('a button press is decoded to action and payload', async (ctx) => {
-      if (!h.adapter.capabilities.buttons) ctx.skip();
+    it('a buttonless channel sends the text and ignores the buttons', async () => {
+      const chat = await openChat();
+      const buttons = [[{ label: 'Trả lời', action: 'ans', payload: 'inq-42' }]];
+      const result = await h.adapter.send(chat.chatId, { text: 'Câu hỏi mới\n1. Trả lời', buttons });
+      const sent = h.sentTo(chat.chatId).find((s) => s.messageId === result.messageId);
+      expect(sent?.text).toBe('Câu hỏi mới\n1. Trả lời');
+      expect(sent?.buttons ?? []).toEqual(h.adapter.capabilities.buttons ? buttons : []);
+    });
+
+    it('a button press is decoded to action and payload (channels with buttons)', async () => {
+      if (!h.adapter.capabilities.buttons) {
+        await expect(h.userPress(USER, '1', 'ans', 'x')).rejects.toThrow();
+        expect(h.events.some((e) => e.kind === 'button')).toBe(false);
+        return;
+      }
       const chat = await openChat();
       const sent = await h.adapter.send(chat.chatId, {
         text: 'Câu hỏi mới', buttons: [[{ label: 'Trả lời', action: 'ans', payload: 'inq-42' }, { label: 'Từ chối', action: 'decline', payload: 'inq-42' }]],
@@ -154,8 +170,7 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(h.sentTo(chat.chatId)).toEqual([expect.objectContaining({ messageId: result.messageId, text: 'Đã nhận câu hỏi.' })]);
     });
 
-    it('replyTo threads the answer under the user message', async (ctx) => {
-      if (!h.adapter.capabilities.replies) ctx.skip();
+    it('replyTo threads the answer under the user message', async () => {
       const chat = await openChat('Khi nào thông xe?');
       const result = await h.adapter.send(chat.chatId, { text: 'Dự kiến tháng 12.', replyTo: chat.messageId });
       expect(h.sentTo(chat.chatId).find((s) => s.messageId === result.messageId)?.replyTo).toBe(chat.messageId);
@@ -176,8 +191,8 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       for (const part of parts) expect(part.text.length).toBeLessThanOrEqual(max);
       expect(wordsOf(parts.map((p) => p.text).join(' '))).toEqual(wordsOf(text));
       expect(parts.slice(0, -1).every((p) => !p.buttons?.length)).toBe(true);
-      expect(parts.at(-1)?.buttons).toEqual([[{ label: 'Đã rõ', action: 'ack', payload: '7' }]]);
-      if (h.adapter.capabilities.replies) expect(parts.map((p) => p.replyTo)).toEqual([chat.messageId, ...parts.slice(1).map(() => undefined)]);
+      expect(parts.at(-1)?.buttons ?? []).toEqual(h.adapter.capabilities.buttons ? [[{ label: 'Đã rõ', action: 'ack', payload: '7' }]] : []);
+      expect(parts.map((p) => p.replyTo)).toEqual([chat.messageId, ...parts.slice(1).map(() => undefined)]);
       expect(notified).toEqual(result.messageIds.map((id, index) => [index, id]));
     });
 

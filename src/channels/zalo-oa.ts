@@ -1,0 +1,40 @@
+import { createZaloOaAdapter, type ZaloOaAdapter } from '../../adapters/zalo-oa/index.js';
+import type { Db } from '../../db/client.js';
+import { createZaloTokenStore, seedZaloTokens } from '../../db/repositories/zalo-oa-tokens.js';
+import type { ZaloOaConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+
+/** What {@link createZaloOaChannel} needs from the composition root. */
+export interface ZaloOaChannelOptions {
+  config: Readonly<ZaloOaConfig>;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  /** Called once when Zalo rejects the refresh token (main: chat alert to every admin). */
+  onAuthFailure(reason: string): Promise<void>;
+}
+
+/**
+ * Builds the OA adapter over the database token store. When the store has no pair for this OA yet
+ * and `ZALO_OA_ACCESS_TOKEN`/`ZALO_OA_REFRESH_TOKEN` are set, installs them first (a later start
+ * never overwrites refreshed tokens with the stale env values).
+ */
+export async function createZaloOaChannel(o: ZaloOaChannelOptions): Promise<ZaloOaAdapter> {
+  const { config } = o;
+  if (config.seed) {
+    const now = o.clock.now();
+    const seeded = await seedZaloTokens(o.db, config.appId, {
+      accessToken: config.seed.accessToken, refreshToken: config.seed.refreshToken,
+      accessExpiresAt: new Date(now.getTime() + config.seed.expiresInS * 1000), refreshExpiresAt: null,
+    }, now);
+    if (seeded) o.logger.info('zalo-oa: installed the tokens from ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN');
+  }
+  return createZaloOaAdapter({
+    appId: config.appId, appSecret: config.appSecret, oaSecretKey: config.oaSecretKey,
+    openapiUrl: config.openapiUrl, oauthUrl: config.oauthUrl, znsUrl: config.znsUrl,
+    tokenStore: createZaloTokenStore(o.db, config.appId),
+    refreshMarginMs: config.refreshMarginMs, webhookToleranceMs: config.webhookToleranceMs, paidWindow: config.paidWindow,
+    onAuthFailure: o.onAuthFailure, now: () => o.clock.now(), logger: o.logger,
+  });
+}

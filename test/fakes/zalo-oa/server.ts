@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A consultation message the fake accepted. */
+export interface OaSent {
+  messageId: string;
+  userId: string;
+  text: string;
+  /** The user message it quotes (`message.react_message_id`), if any. */
+  quote?: string;
+  /** Whether the request carried buttons of any kind (Zalo OA text has none; must stay false). */
+  hadAttachment: boolean;
+  at: Date;
+}
+
+/** A ZNS template send the fake accepted. */
+export interface ZnsSent {
+  phone: string;
+  templateId: string;
+  templateData: Record<string, unknown>;
+  trackingId: string;
+}
+
+/** One request the fake answered. */
+export interface OaCall {
+  path: string;
+  /** Zalo `error` code returned (0 = success), or the HTTP status for transport failures. */
+  error: number;
+  httpStatus: number;
+  userId?: string;
+  at: Date;
+}
+
+/** A scripted refusal for the next send(s) to one user. */
+export interface OaScriptedError {
+  code: number;
+  message: string;
+  /** Answer with this HTTP status and no Zalo body (5xx). */
+  httpStatus?: number;
+  /** `Retry-After` header, in seconds. */
+  retryAfterS?: number;
+}
+
+/** Real-shaped Zalo error texts. */
+export const OA_ERRORS = {
+  tokenInvalid: { code: -216, message: 'Access token is invalid' },
+  tokenExpired: { code: -220, message: 'Access token has expired' },
+  notFollower: { code: -213, message: 'User has not followed OA' },
+  outsideWindow: { code: -230, message: 'User has not interacted with the OA in the past 7 days' },
+  outsideWindowFree: { code: -232, message: 'User has not interacted with the OA in the last 48 hours' },
+  quota: { code: -211, message: 'Out of quota' },
+  rate: { code: -32, message: 'Exceeded the rate limit' },
+  badParam: { code: -201, message: 'Parameters are invalid' },
+} as const satisfies Record<string, OaScriptedError>;
+
+/** Options of {@link createFakeZaloOa}. */
+export interface FakeZaloOaOptions {
+  appId: string;
+  /** Expected in header `secret_key` of token requests. */
+  appSecret: string;
+  /** Lifetime of issued access tokens, in seconds (Zalo: ~25 h). Default 90000. */
+  expiresInS?: number;
+}
+
+/**
+ * A local server speaking the OA Open API (`/v3.0/oa/message/cs`), the OAuth token endpoint
+ * (`/v4/oa/access_token`, refresh tokens single-use) and ZNS (`/message/template`), all on one
+ * origin. Tests script expiries, window and quota errors, and read what was sent.
+ */
+export function createFakeZaloOa(options: FakeZaloOaOptions) {
+  const changes = new EventEmitter().setMaxListeners(0);
+  const sent: OaSent[] = [];
+  const zns: ZnsSent[] = [];
+  const calls: OaCall[] = [];
+  const validAccess = new Set<string>();
+  let currentRefresh = '';
+  const scripted = new Map<string, OaScriptedError[]>();
+  const closedWindows = new Set<string>();
+  const state = { tokenDelayMs: 0, tokenCalls: 0, origin: '' };
+
+  const issuePair = () => {
+    const pair = { access_token: `acc_${randomBytes(12).toString('hex')}`, refresh_token: `ref_${randomBytes(12).toString('hex')}` };
+    validAccess.add(pair.access_token);
+    currentRefresh = pair.refresh_token;
+    return pair;
+  };
+
+  const record = (call: Omit<OaCall, 'at'>) => { calls.push({ ...call, at: new Date() }); changes.emit('change'); };
+
+  const onSend = (req: IncomingMessage, body: Record<string, unknown>): Answer => {
+    const userId = String((body.recipient as { user_id?: unknown } | undefined)?.user_id ?? '');
+    const message = (body.message ?? {}) as Record<string, unknown>;
+    const queued = scripted.get(userId)?.shift();
+    if (queued) return refusal(queued);
+    if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
+    if (!/^\d+$/.test(userId) || typeof message.text !== 'string' || message.text.length === 0) return refusal(OA_ERRORS.badParam);
+    if (message.text.length > 2000) return refusal({ code: -201, message: 'Text is too long' });
+    if (closedWindows.has(userId)) return refusal(OA_ERRORS.outsideWindowFree);
+    const messageId = randomBytes(16).toString('hex');
+    const quote = typeof message.react_message_id === 'string' ? { quote: message.react_message_id } : {};
+    sent.push({ messageId, userId, text: message.text, ...quote, hadAttachment: 'attachment' in message, at: new Date() });
+    return { status: 200, body: { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } } };
+  };
+
+  const onToken = async (req: IncomingMessage, form: URLSearchParams): Promise<Answer> => {
+    state.tokenCalls += 1;
+    if (state.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, state.tokenDelayMs));
+    if (req.headers.secret_key !== options.appSecret || form.get('app_id') !== options.appId) {
+      return { status: 200, body: { error: -14002, error_name: 'Invalid app', error_description: 'Invalid app id or secret key' } };
+    }
+    const given = form.get('refresh_token') ?? '';
+    if (form.get('grant_type') !== 'refresh_token' || given === '' || given !== currentRefresh) {
+      return { status: 200, body: { error: -14014, error_name: 'Invalid refresh token', error_description: 'Refresh token is invalid or has been used' } };
+    }
+    return { status: 200, body: { ...issuePair(), expires_in: String(options.expiresInS ?? 90_000) } };
+  };
+
+  const onZns = (req: IncomingMessage, body: Record<string, unknown>): Answer => {
+    if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
+    zns.push({ phone: String(body.phone), templateId: String(body.template_id), templateData: (body.template_data ?? {}) as Record<string, unknown>, trackingId: String(body.tracking_id) });
+    return { status: 200, body: { error: 0, message: 'Success', data: { msg_id: randomBytes(16).toString('hex'), sent_time: String(Date.now()) } } };
+  };
+
+  const server = createServer((req, res) => { void route(req, res); });
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const raw = (await readBody(req)).toString('utf8');
+    let answer: Answer;
+    let userId: string | undefined;
+    if (req.method === 'POST' && path === '/v3.0/oa/message/cs') {
+      const body = parseObject(raw);
+      userId = String((body.recipient as { user_id?: unknown } | undefined)?.user_id ?? '');
+      answer = onSend(req, body);
+    } else if (req.method === 'POST' && path === '/v4/oa/access_token') answer = await onToken(req, new URLSearchParams(raw));
+    else if (req.method === 'POST' && path === '/message/template') answer = onZns(req, parseObject(raw));
+    else answer = { status: 404, body: { error: 404, message: 'not found' } };
+    res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
+    res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    const error = typeof (answer.body as { error?: unknown } | undefined)?.error === 'number' ? (answer.body as { error: number }).error : answer.status === 200 ? 0 : answer.status;
+    record({ path, error, httpStatus: answer.status, ...(userId !== undefined ? { userId } : {}) });
+  };
+
+  return {
+    sent: sent as readonly OaSent[],
+    zns: zns as readonly ZnsSent[],
+    calls: calls as readonly OaCall[],
+    /** How many times the token endpoint was called. */
+    get tokenCalls() { return state.tokenCalls; },
+    get origin() {
+      if (!state.origin) throw new Error('fake zalo-oa: call start() first');
+      return state.origin;
+    },
+    async start() {
+      await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+      state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); });
+    },
+    /** Issues a fresh pair (as the OA console does) and returns it, for seeding the bot. */
+    issueTokens: () => issuePair(),
+    /** Every access token issued so far stops working (-216), as at expiry. */
+    expireAccessTokens() { validAccess.clear(); },
+    /** The current refresh token is refused from now on (revoked by the OA admin). */
+    revokeRefreshToken() { currentRefresh = ''; },
+    /** Delay of the token endpoint, in ms, so concurrent refreshes overlap. */
+    setTokenDelay(ms: number) { state.tokenDelayMs = ms; },
+    /** The next `times` sends to `userId` fail with `error`. */
+    failNext(userId: string, error: OaScriptedError, times = 1) {
+      const queue = scripted.get(userId) ?? [];
+      for (let i = 0; i < times; i += 1) queue.push(error);
+      scripted.set(userId, queue);
+    },
+    /** Sends to `userId` are refused as outside the window until {@link openWindow}. */
+    closeWindow(userId: string) { closedWindows.add(userId); },
+    /** The user wrote to the OA: the window is open again. */
+    openWindow(userId: string) { closedWindows.delete(userId); },
+    sentTo: (userId: string) => sent.filter((s) => s.userId === userId),
+    /** Resolves with `probe()`'s first truthy result, re-checked on every request the fake answers. */
+    waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000, description = 'a condition'): Promise<T> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const value = probe();
+          if (!value) return;
+          cleanup();
+          resolve(value);
+        };
+        const timer = setTimeout(() => { cleanup(); reject(new Error(`fake zalo-oa: timed out waiting for ${description}`)); }, timeoutMs);
+        const cleanup = () => { clearTimeout(timer); changes.off('change', check); };
+        changes.on('change', check);
+        check();
+      });
+    },
+  };
+}
+
+export type FakeZaloOa = ReturnType<typeof createFakeZaloOa>;
+
+interface Answer { status: number; body?: unknown; headers?: Record<string, string> }
+
+function refusal(error: OaScriptedError): Answer {
+  const headers = error.retryAfterS !== undefined ? { 'retry-after': String(error.retryAfterS) } : undefined;
+  if (error.httpStatus !== undefined) return { status: error.httpStatus, ...(headers ? { headers } : {}) };
+  return { status: 200, body: { error: error.code, message: error.message }, ...(headers ? { headers } : {}) };
+}
+
+function parseObject(raw: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

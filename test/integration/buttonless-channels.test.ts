@@ -1,0 +1,163 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboundEvent, Platform } from '../../adapters/types.js';
+import { preferredIdentity } from '../../db/repositories/directory.js';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { createInboundProcessor, type InboundProcessor } from '../../src/inbound/processor.js';
+import { createLogger } from '../../src/logger.js';
+import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.js';
+import { createManualClock } from '../../src/time/clock.js';
+import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
+import { createMemoryAdapter, type DeliveredPart, type MemoryAdapter } from '../helpers/memory-adapter.js';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+/**
+ * Flows on a channel without buttons (a buttonless stand-in for Zalo) beside one with buttons,
+ * through the real inbound processor, outbox dispatcher and BullMQ: numbered choices, text
+ * commands, invite and link codes typed as plain text.
+ */
+describe.each(testDialects())('channels without buttons on %s', (dialect) => {
+  const clock = createManualClock('2026-11-23T02:00:00Z');
+  let t: TestDb;
+  let net: MiniNetwork;
+  let zalo: MemoryAdapter;
+  let tg: MemoryAdapter;
+  let dispatcher: OutboxDispatcher;
+  let inbound: InboundProcessor;
+  let prefix: string;
+  let seq = 0;
+
+  beforeEach(async () => {
+    t = await createTestDb(dialect);
+    net = await seedMiniNetwork(t.db);
+    prefix = uniquePrefix(`buttonless-${dialect}`);
+    zalo = createMemoryAdapter('zalo_oa', { buttons: false, replies: true, maxTextLength: 2000 });
+    tg = createMemoryAdapter('telegram');
+    const logger = createLogger({ level: 'silent' });
+    dispatcher = createOutboxDispatcher({
+      db: t.db, redis: { url: TEST_REDIS_URL }, prefix, adapters: new Map<Platform, MemoryAdapter>([['zalo_oa', zalo], ['telegram', tg]]),
+      logger, clock, concurrency: 4, maxAttempts: 3, backoffMaxMs: 1000, onUnreachable: async () => undefined,
+    });
+    await dispatcher.start();
+    inbound = createInboundProcessor({
+      db: t.db, clock, logger, enqueueOutbox: (ids) => dispatcher.enqueue(ids), syncDeadlines: async () => undefined,
+      settings: { maxTextChars: 2000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: t.db, loadCalendar: (via) => loadCalendar(via ?? t.db) }) },
+    });
+    await zalo.start((e) => inbound.accept(e));
+    await tg.start((e) => inbound.accept(e));
+  });
+  afterEach(async () => {
+    await inbound.drain();
+    await dispatcher.close();
+    await deletePrefix(prefix);
+    await t.drop();
+  });
+
+  /** Waits until every outbox row is settled, then returns what `user` received since `from`. */
+  async function settle(): Promise<void> {
+    await inbound.drain();
+    for (let i = 0; i < 500; i++) {
+      const left = await t.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute();
+      if (left.length === 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error('outbox did not settle');
+  }
+
+  async function say(adapter: MemoryAdapter, user: string, text: string, replyTo?: string): Promise<{ messageId: string; got: DeliveredPart[] }> {
+    const before = adapter.deliveredTo(user).length;
+    const messageId = `u${++seq}`;
+    const base = { platform: adapter.platform, eventId: `e${seq}`, from: { id: user }, chatId: user, at: clock.now(), raw: null };
+    const event: InboundEvent = text.startsWith('/')
+      ? { ...base, kind: 'command', messageId, command: text.slice(1).split(' ')[0]!.toLowerCase(), args: text.split(' ').slice(1).join(' ').trim() }
+      : { ...base, kind: 'message', messageId, text, ...(replyTo ? { replyTo } : {}) };
+    await adapter.emit(event);
+    await settle();
+    return { messageId, got: adapter.deliveredTo(user).slice(before) };
+  }
+
+  /** The number the last menu gives the choice whose label contains `label`. */
+  function numberOf(part: DeliveredPart, label: string): string {
+    const line = part.text.split('\n').find((l) => /^\d+\. /.test(l) && l.includes(label));
+    if (!line) throw new Error(`no choice "${label}" in: ${part.text}`);
+    return line.split('.')[0]!;
+  }
+
+  it('walks ask → answer → rating by numbers and text commands, the answer quoting the question', async () => {
+    const joined = await say(zalo, 'z1', 'inv-pv1');
+    expect(joined.got.at(-1)?.text).toContain('Trần Thị Phóng Viên');
+    await say(tg, 't-syt', '/start inv-pn-syt');
+
+    const asked = await say(zalo, 'z1', 'Bao giờ bệnh viện mới khai trương?');
+    const topics = asked.got.at(-1)!;
+    expect(topics.text).toMatch(/\n1\. .+\n2\. /);
+    expect(topics.text).toContain('Trả lời 1');
+    expect(zalo.sends.at(-1)?.message.buttons?.flat().length).toBeGreaterThan(1);
+
+    const outOfRange = await say(zalo, 'z1', '42');
+    expect(outOfRange.got.at(-1)?.text).toContain('từ 1 đến');
+
+    const confirm = await say(zalo, 'z1', numberOf(topics, 'Y tế'));
+    const sent = await say(zalo, 'z1', numberOf(confirm.got.at(-1)!, 'Gửi'));
+    const inquiry = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+    expect(inquiry).toMatchObject({ topic_id: net.healthTopicId, origin_message_id: asked.messageId });
+    expect(sent.got.at(-1)?.text).toContain(`Q-${inquiry.id}`);
+
+    const notice = tg.deliveredTo('t-syt').at(-1)!;
+    expect(notice.text).toContain('Bao giờ bệnh viện');
+    expect(notice.text).not.toMatch(/\n1\. /);
+
+    await say(tg, 't-syt', `/answer q-${inquiry.id}`);
+    const before = zalo.deliveredTo('z1').length;
+    await say(tg, 't-syt', 'Bệnh viện khai trương ngày 15/12.');
+    const answer = zalo.deliveredTo('z1').slice(before).find((p) => p.text.includes('15/12'));
+    expect(answer?.replyTo).toBe(asked.messageId);
+
+    const menu = zalo.deliveredTo('z1').at(-1)!;
+    await say(zalo, 'z1', numberOf(menu, 'Hài lòng'));
+    const rated = await t.db.selectFrom('inquiries').select(['rating', 'status']).where('id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(rated).toEqual({ rating: 'satisfied', status: 'answered' });
+  });
+
+  it('a text command needs a known code, and checks the role like a press', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    expect((await say(zalo, 'z1', '/answer')).got.at(-1)?.text).toContain('/answer Q-42');
+    expect((await say(zalo, 'z1', '/answer Q-999')).got.at(-1)?.text).toContain('Q-999');
+    const topics = (await say(zalo, 'z1', 'Câu hỏi về ngân sách y tế năm 2027?')).got.at(-1)!;
+    const confirm = (await say(zalo, 'z1', numberOf(topics, 'Y tế'))).got.at(-1)!;
+    await say(zalo, 'z1', numberOf(confirm, 'Gửi'));
+    const inquiry = await t.db.selectFrom('inquiries').select('id').executeTakeFirstOrThrow();
+    const refused = await say(zalo, 'z1', `/answer Q-${inquiry.id}`);
+    expect(refused.got.at(-1)?.text).toContain('không có quyền');
+    const dialog = await t.db.selectFrom('identities').select('dialog').where('platform_user_id', '=', 'z1').executeTakeFirstOrThrow();
+    expect(dialog.dialog).toBeNull();
+  });
+
+  it('links a second chat with a one-time code and lets the person choose where notifications go', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    const issued = await say(zalo, 'z1', '/link');
+    const code = /Mã liên kết: ([A-Z0-9-]+)/.exec(issued.got.at(-1)!.text)?.[1];
+    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+    const linked = await say(tg, 't9', code!.toLowerCase().replace('-', ' '));
+    expect(linked.got.at(-1)?.text).toContain('Đã liên kết Telegram');
+    expect(zalo.deliveredTo('z1').at(-1)?.text).toContain('Đã liên kết Telegram');
+    expect((await preferredIdentity(t.db, net.reporterId))?.platform).toBe('zalo_oa');
+
+    expect((await say(tg, 't10', `/link ${code}`)).got.at(-1)?.text).toContain('đã được dùng');
+    expect((await say(tg, 't9', `/link ${code}`)).got.at(-1)?.text).toContain('đã được liên kết với tài khoản của bạn');
+
+    await say(tg, 't9', '/prefer');
+    expect((await preferredIdentity(t.db, net.reporterId))?.platform).toBe('telegram');
+  });
+
+  it('an expired link code is refused with the reason', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    const code = /Mã liên kết: ([A-Z0-9-]+)/.exec((await say(zalo, 'z1', '/link')).got.at(-1)!.text)?.[1];
+    clock.advance(11 * 60_000);
+    expect((await say(tg, 't9', `/link ${code}`)).got.at(-1)?.text).toContain('hết hạn');
+    const row = await t.db.selectFrom('identities').select('person_id').where('platform_user_id', '=', 't9').executeTakeFirstOrThrow();
+    expect(row.person_id).toBeNull();
+  });
+});
