@@ -11,6 +11,7 @@ import {
   bumpResent, claimRecipient, markRecipientSent, markRecipientSettled, recordRecipientParts, releaseRecipient,
   type DeliveryRow,
 } from '../../flows/notices/store.js';
+import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
 import type { NoticeContext } from './types.js';
 
 /** Longest backoff after a transient error, in ms. */
@@ -103,7 +104,9 @@ async function onSendError(
   }
   if (err instanceof UnreachableError) {
     await markRecipientSettled(ctx.db, row.id, 'unreachable', err.reason, now);
-    if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
+    // A closed reply window (Zalo OA, 48 h) says nothing about the chat itself: interactive
+    // messages are still held for it and released when the person writes.
+    if (row.identity_id !== null && err.reason !== REPLY_WINDOW_CLOSED_REASON) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
     ctx.onOutcome?.(platform, 'unreachable');
     ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: err.reason }, 'notices: recipient unreachable');
     return 'unreachable';
