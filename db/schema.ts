@@ -366,7 +366,10 @@ export interface DeadlineEventsTable {
 /** `draft`: composed, awaiting the coordinator's confirmation; `sending` until every recipient is settled. */
 export type NoticeStatus = 'draft' | 'sending' | 'sent' | 'cancelled';
 
-/** Who a notice is for; members are contacts (role `contact`) whose organisation or tags match. */
+/**
+ * Who a notice is for: contacts (active role `contact`). `orgCodes` and `tags` each narrow the
+ * audience; given both, a contact must match both (e.g. a province's contacts tagged `y-te`).
+ */
 export interface NoticeAudience {
   /** Every contact. */
   all?: boolean;
@@ -391,6 +394,12 @@ export interface NoticesTable {
   /** The coordinator's chat message that shows progress (edited in place where the platform can). */
   progress_identity_id: number | null;
   progress_message_id: string | null;
+  /** The outbox row that sent the progress message (its message id is known once delivered). */
+  progress_outbox_id: number | null;
+  /** For a reminder: the notice it reminds of (acknowledgements are recorded on the parent's rows). */
+  parent_id: number | null;
+  /** Sends found in flight after a crash and sent again: the only possible repeats. */
+  resent_in_flight: Generated<number>;
   /** When to remind recipients who have not acknowledged (once). */
   remind_at: IsoInstant | null;
   reminded_at: IsoInstant | null;

@@ -34,6 +34,10 @@ export interface Effects {
   readonly deadlineIds: number[];
   /** Asks for the inquiry's reminder and escalation jobs to be re-planned after commit. */
   syncDeadline(inquiryId: number): void;
+  /** Notices confirmed in this transaction, whose deliveries start after commit. */
+  readonly noticeIds: number[];
+  /** Asks for the notice's delivery jobs to be queued after commit. */
+  startNotice(noticeId: number): void;
   /** Queues a message to one identity, in that identity's language. */
   sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
@@ -51,6 +55,7 @@ export interface EffectsActor {
 export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
   const outboxIds: number[] = [];
   const deadlineIds: number[] = [];
+  const noticeIds: number[] = [];
   const localeOf = async (identity: Identity): Promise<string> => {
     if (identity.locale) return identity.locale;
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
@@ -75,6 +80,10 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     deadlineIds,
     syncDeadline: (inquiryId) => {
       if (!deadlineIds.includes(inquiryId)) deadlineIds.push(inquiryId);
+    },
+    noticeIds,
+    startNotice: (noticeId) => {
+      if (!noticeIds.includes(noticeId)) noticeIds.push(noticeId);
     },
     sendTo,
     notifyPerson: async (personId, build, spec) => {

@@ -14,6 +14,8 @@ export interface FlowOutcome {
   outboxIds: number[];
   /** Inquiries whose deadline jobs must be re-planned. */
   deadlineIds: number[];
+  /** Notices confirmed: queue their deliveries. */
+  noticeIds?: number[];
 }
 
 /**
@@ -39,6 +41,6 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     reply: (build, spec) => effects.sendTo(actorIdentity, build, spec),
   };
   await routeEvent(ctx);
-  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds };
+  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, noticeIds: effects.noticeIds };
 }
 

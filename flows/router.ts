@@ -19,6 +19,10 @@ import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
 import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
+import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
+import { onComposeText } from './notices/compose.js';
+import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
+import { onNoticeCommand } from './notices/status.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -48,6 +52,9 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.extend]: (ctx, e) => onExtendButton(ctx, e.payload),
   [A.extensionOk]: (ctx, e) => onExtensionDecision(ctx, e, true),
   [A.extensionNo]: (ctx, e) => onExtensionDecision(ctx, e, false),
+  [NOTICE_ACTIONS.ack]: (ctx, e) => onAckButton(ctx, e.payload),
+  [NOTICE_ACTIONS.send]: (ctx, e) => onSendButton(ctx, e.payload),
+  [NOTICE_ACTIONS.cancel]: (ctx, e) => onCancelButton(ctx, e.payload),
 };
 
 type CommandHandler = (ctx: FlowContext, e: CommandEvent) => Promise<void>;
@@ -62,6 +69,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   cancel: (ctx) => onCancel(ctx),
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
+  notice: (ctx, e) => onNoticeCommand(ctx, e.args),
   held: (ctx) => onHeld(ctx),
   link: (ctx, e) => onLink(ctx, e.args),
   prefer: (ctx) => onPrefer(ctx),
@@ -104,6 +112,8 @@ async function mayAsk(ctx: FlowContext): Promise<boolean> {
 async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   const text = e.text.trim();
   if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
+  const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
+  if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const choice = await readChoice(ctx.db, e, dialog, ctx.now);
   if (choice.kind === 'press') return pressButton(ctx, choice.event);

@@ -17,6 +17,7 @@ import { describeDeployment, NoChannelError, startApp, type ProcessRole } from '
 import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
+import { registerNoticeCommands } from './notices/cli.js';
 
 const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
@@ -189,6 +190,7 @@ function createProgram(): Command {
   zalo.command('login')
     .description('Log the personal Zalo account in by scanning a QR code (shown here and saved as a PNG under DATA_DIR); saves the session (mode 600) for the bot.')
     .action(() => zaloLoginCommand(config()).then(() => process.exit(0), fail));
+  registerNoticeCommands(program, { config, withDb, fail });
   program.command('zalo-oa')
     .description('Zalo Official Account channel.')
     .command('tokens')

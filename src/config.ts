@@ -43,6 +43,14 @@ const schema = z.object({
   ZALO_PERSONAL_RECONNECT_MAX_MS: int(1000, 3_600_000).default(300_000),
   ZALO_PERSONAL_KICKED_RETRY_MS: int(10_000, 86_400_000).default(600_000),
   ZALO_PERSONAL_LOGIN_TIMEOUT_MS: int(10_000, 900_000).default(180_000),
+  NOTICE_CONCURRENCY: int(1, 128).default(8),
+  NOTICE_RATE_PER_S: z.string().regex(/^[a-z_]+=\d+(\.\d+)?(,[a-z_]+=\d+(\.\d+)?)*$/, 'comma-separated platform=messages per second, e.g. telegram=25,zalo_oa=10 (0: no limit)').default('telegram=25,zalo_oa=10,zalo_personal=1,web=0'),
+  NOTICE_CHAT_INTERVAL_MS: int(0, 600_000).default(1000),
+  NOTICE_PROGRESS_INTERVAL_MS: int(500, 600_000).default(3000),
+  NOTICE_REMIND_AFTER_MS: int(0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
+  NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  NOTICE_MAX_ATTEMPTS: int(1, 100).default(10),
+  NOTICE_BATCH_SIZE: int(1, 5000).default(100),
   ZALO_OA_APP_ID: z.string().trim().regex(/^\d{1,32}$/, 'digits (the app id of the Zalo app that owns the OA)').optional(),
   ZALO_OA_APP_SECRET: optionalText,
   ZALO_OA_SECRET_KEY: optionalText,
@@ -140,8 +148,29 @@ export interface Config {
     /** How long `liaison zalo login` waits for the scan, in ms. */
     loginTimeoutMs: number;
   };
+  notices: NoticeSettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
+}
+
+/** Policy-notice broadcasts (`NOTICE_*`). */
+export interface NoticeSettings {
+  /** Batches delivered at once per process (each batch sends one message at a time). */
+  concurrency: number;
+  /** Messages per second per platform account (Telegram: per bot); 0 or absent: no limit of ours. */
+  ratePerS: Readonly<Record<string, number>>;
+  /** Least time between two messages to one chat, in ms (Telegram: about 1 s). */
+  chatIntervalMs: number;
+  /** Least time between two edits of a coordinator's progress message, in ms. */
+  progressIntervalMs: number;
+  /** Remind those who have not acknowledged this long after sending, in ms; 0: never. */
+  remindAfterMs: number;
+  /** A send started this long ago without an outcome is presumed lost with its process, in ms. */
+  sendLeaseMs: number;
+  /** Attempts per recipient on transient errors before the row is marked failed. */
+  maxAttempts: number;
+  /** Recipients per delivery job. */
+  batchSize: number;
 }
 
 /** Settings of the Zalo OA channel (`ZALO_OA_*`). */
@@ -282,6 +311,16 @@ function toConfig(raw: Raw): Config {
       reconnectMaxMs: raw.ZALO_PERSONAL_RECONNECT_MAX_MS,
       kickedRetryMs: raw.ZALO_PERSONAL_KICKED_RETRY_MS,
       loginTimeoutMs: raw.ZALO_PERSONAL_LOGIN_TIMEOUT_MS,
+    },
+    notices: {
+      concurrency: raw.NOTICE_CONCURRENCY,
+      ratePerS: Object.fromEntries(raw.NOTICE_RATE_PER_S.split(',').map((pair) => pair.split('=')).map(([k, v]) => [k, Number(v)])),
+      chatIntervalMs: raw.NOTICE_CHAT_INTERVAL_MS,
+      progressIntervalMs: raw.NOTICE_PROGRESS_INTERVAL_MS,
+      remindAfterMs: raw.NOTICE_REMIND_AFTER_MS,
+      sendLeaseMs: raw.NOTICE_SEND_LEASE_MS,
+      maxAttempts: raw.NOTICE_MAX_ATTEMPTS,
+      batchSize: raw.NOTICE_BATCH_SIZE,
     },
     secrets,
   };

@@ -25,6 +25,8 @@ import { createMetrics } from './http/metrics.js';
 import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
+import { createNoticeService } from './notices/service.js';
+import { recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
@@ -183,6 +185,15 @@ export async function startApp(o: StartOptions): Promise<App> {
     calendarCheck: () => db.db.transaction().execute((tx) => remindMissingCalendar(tx, clock.now(), config.defaultLocale)),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });
+  const notices = createNoticeService({
+    db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'notices' }), clock,
+    settings: config.notices, defaultLocale: config.defaultLocale,
+    // One pace per bot: every process sending as this bot shares it (the bot id is not secret).
+    accountOf: (platform) => (platform === 'telegram' && config.telegram ? `telegram-${config.telegram.token.split(':')[0]}` : platform),
+    enqueueOutbox: (ids) => dispatcher.enqueue(ids),
+    // Zalo has no buttons: "1. Đã nhận", and a reply "1" presses it through the normal button handler.
+    numberedChoices: { render: withNumberedChoices, record: recordChoiceMenu },
+  });
   const inbound = createInboundProcessor({
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
     settings: {
@@ -191,6 +202,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
+    startNotices: (ids) => notices.startNotices(ids),
     onEvent: (platform, kind, duplicate) => {
       metrics.inboundEventsTotal.inc({ platform, kind });
       if (duplicate) metrics.inboundDuplicatesTotal.inc({ platform });
@@ -201,11 +213,13 @@ export async function startApp(o: StartOptions): Promise<App> {
     await dispatcher.start();
     await deadlines.start();
     await maintenance.start();
+    await notices.start();
   }
   const reconciled = await dispatcher.reconcile();
   const planned = await deadlines.reconcile();
   const recovered = await inbound.recover();
-  logger.info({ reconciled, planned, recovered }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
+  const broadcasts = await notices.reconcile();
+  logger.info({ reconciled, planned, recovered, broadcasts }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
@@ -231,6 +245,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     await step('http', async () => http?.close());
     await step('inbound', () => inbound.drain());
     await step('maintenance', () => maintenance.close());
+    await step('notices', () => notices.close());
     await step('deadlines', () => deadlines.close());
     await step('dispatcher', () => dispatcher.close());
     if (!o.db) await step('database', () => db.close());

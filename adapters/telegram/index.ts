@@ -7,7 +7,7 @@ import type {
 import { createUpdateDispatcher } from './dispatch.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
-import { sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
+import { editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
 import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
 export { TELEGRAM_WEBHOOK_PATH } from './webhook.js';
@@ -37,7 +37,7 @@ export type TelegramAdapter = ChatAdapter & {
 
 /** What the Telegram adapter supports. */
 export const TELEGRAM_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH, edits: false,
+  buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH, edits: true,
 });
 
 const DEFAULT_POLLING_TIMEOUT_S = 30;
@@ -84,6 +84,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     },
     send(chatId: string, message: OutboundMessage, sendOptions?: SendOptions): Promise<SendResult> {
       return sendTelegramMessage({ telegram: bot.telegram, toError }, chatId, message, sendOptions);
+    },
+    edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+      return editTelegramMessage({ telegram: bot.telegram, toError }, chatId, messageId, message);
     },
   };
 }

@@ -67,3 +67,26 @@ export function toInlineKeyboard(buttons: Button[][] | undefined): InlineKeyboar
 }
 
 
+
+/** What {@link editTelegramMessage} needs from the adapter. */
+export interface EditDeps {
+  telegram: Pick<Telegram, 'editMessageText'>;
+  toError: (err: unknown) => ChatError;
+}
+
+/**
+ * Replaces the text (and buttons) of a message the bot sent (editMessageText). The text must fit
+ * in one message. Telegram's "message is not modified" (same text again) counts as success.
+ * @throws {ChatError} only.
+ */
+export async function editTelegramMessage(deps: EditDeps, chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+  if (message.text.length > TELEGRAM_MAX_TEXT_LENGTH) throw new BadRequestError(`edit text over ${TELEGRAM_MAX_TEXT_LENGTH} characters`);
+  const keyboard = toInlineKeyboard(message.buttons);
+  try {
+    await deps.telegram.editMessageText(chatId, Number(messageId), undefined, message.text, keyboard ? { reply_markup: keyboard } : {});
+  } catch (err) {
+    const error = deps.toError(err);
+    if (error instanceof BadRequestError && /message is not modified/i.test(error.message)) return;
+    throw error;
+  }
+}

@@ -14,6 +14,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'text')
     .addColumn('progress_identity_id', 'integer', (c) => c.references('identities.id'))
     .addColumn('progress_message_id', 'text')
+    .addColumn('progress_outbox_id', 'integer')
+    .addColumn('parent_id', 'integer', (c) => c.references('notices.id'))
+    .addColumn('resent_in_flight', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('remind_at', 'text')
     .addColumn('reminded_at', 'text')).execute();
   await db.schema.createIndex('notices_status').on('notices').columns(['status', 'id']).execute();

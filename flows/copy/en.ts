@@ -3,6 +3,7 @@ import { channelEn } from './channel-en.js';
 import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
+import { noticeEn } from './notice-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -47,6 +48,7 @@ export const en: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
   zaloPersonal: zaloPersonalEn,
+  notice: noticeEn,
   channel: channelEn,
   replyWindow: replyWindowEn,
 

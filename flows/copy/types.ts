@@ -2,6 +2,7 @@ import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '
 import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
 import type { ZaloPersonalCopy } from './zalo-personal-types.js';
+import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
 
 /** What the copy needs to describe an inquiry. */
@@ -38,6 +39,8 @@ export interface Copy {
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
   zaloPersonal: ZaloPersonalCopy;
+  /** Policy notices. */
+  notice: NoticeCopy;
   /** Channels without buttons, and linking several chats. */
   channel: ChannelCopy;
   /** Reply windows and lost channel credentials. */

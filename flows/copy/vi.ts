@@ -3,6 +3,7 @@ import { channelVi } from './channel-vi.js';
 import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
+import { noticeVi } from './notice-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -47,6 +48,7 @@ export const vi: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
   zaloPersonal: zaloPersonalVi,
+  notice: noticeVi,
   channel: channelVi,
   replyWindow: replyWindowVi,
 

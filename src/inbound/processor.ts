@@ -19,6 +19,8 @@ export interface InboundProcessorOptions {
   enqueueOutbox(ids: readonly number[]): Promise<void>;
   /** Re-plans the deadline jobs of inquiries whose deadline changed. */
   syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
+  /** Queues the deliveries of notices confirmed by an event; optional (the boot reconciliation also does it). */
+  startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Counts events for metrics; optional. */
   onEvent?(platform: Platform, kind: string, duplicate: boolean): void;
 }
@@ -54,6 +56,8 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
       if (outcome.outboxIds.length > 0) await o.enqueueOutbox(outcome.outboxIds);
       // A failed sync is repaired by the boot-time reconciliation; it must not fail the event.
       if (outcome.deadlineIds.length > 0) await o.syncDeadlines(outcome.deadlineIds).catch((err: unknown) => o.logger.error({ err }, 'deadline sync failed'));
+      // Like deadlines: the periodic notice reconciliation queues what a failure here left out.
+      if (outcome.noticeIds?.length) await o.startNotices?.(outcome.noticeIds).catch((err: unknown) => o.logger.error({ err }, 'notice start failed'));
     } catch (err) {
       o.logger.error({ err, platform, eventId, kind: event.kind }, 'inbound event failed');
       // Each step below is best effort, but never silent: a failure here means the sender may get no reply.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -10,9 +10,10 @@ import { findPostgres } from './bench-db.js';
 import { benchDeadlines } from './deadline-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
+import { benchNotices } from './notice-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices'];
 
 /** The parsed command line. */
 interface Options {
@@ -70,6 +71,10 @@ async function main(): Promise<number> {
   }
   if (wants('deadlines')) {
     results.push(await runSection('deadlines', async () => ({ rows: await benchDeadlines({ quick: options.quick }), notes: [] })));
+  }
+
+  if (wants('notices')) {
+    results.push(await runSection('notices', async () => ({ rows: await benchNotices({ quick: options.quick, log }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));

@@ -19,6 +19,7 @@ import type {
 
 export type * from './telegram/types.js';
 export type { CallInterceptor, InterceptedCall } from './telegram/faults.js';
+export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './telegram/rate-limit.js';
 
 /** Options of {@link createFakeTelegram}. */
 export interface FakeTelegramOptions {
@@ -49,6 +50,8 @@ export interface FakeTelegram {
   stop(): Promise<void>;
   /** The user writes to the bot in their private chat; returns the message as Telegram stores it. */
   userSends(user: FakeUser, text: string, options?: { replyTo?: number }): TgMessage;
+  /** Opens the user's private chat as if they had pressed Start, without sending an update. */
+  openChat(user: FakeUser): void;
   /** The user presses an inline button of the bot's message `messageId`; returns the callback query id. */
   userPresses(user: FakeUser, messageId: number, callbackData: string): string;
   /**
@@ -153,6 +156,9 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       const message = state.chats.add(chat.id, { from: toTgUser(user), text, replyTo });
       publish({ update_id: nextUpdateId++, message: structuredClone(message) });
       return structuredClone(message);
+    },
+    openChat(user) {
+      state.chats.openPrivateChat(user);
     },
     userPresses(user, messageId, callbackData) {
       const message = state.chats.get(user.id, messageId);

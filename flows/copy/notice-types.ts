@@ -1,0 +1,74 @@
+/** A notice as its recipients see it. */
+export interface NoticeView {
+  title: string;
+  body: string;
+  link: string | null;
+}
+
+/** Delivery and acknowledgement counts of one notice. */
+export interface NoticeCounts {
+  total: number;
+  pending: number;
+  sent: number;
+  failed: number;
+  unreachable: number;
+  notJoined: number;
+  acked: number;
+}
+
+/** What the coordinator sees before confirming. */
+export interface NoticePreview {
+  id: number;
+  title: string;
+  audience: string;
+  /** Recipients reachable now, per channel. */
+  perChannel: Array<{ platform: string; n: number }>;
+  unreachable: number;
+  notJoined: number;
+  /** Length of the message in parts (long bodies are split). */
+  parts: number;
+}
+
+/** One line of the acknowledgement rates. */
+export interface AckRateLine {
+  name: string;
+  sent: number;
+  acked: number;
+}
+
+/** Texts of policy notices (owned separately from the main copy; merged into it). */
+export interface NoticeCopy {
+  /** The notice as delivered. */
+  message(v: NoticeView): string;
+  /** The one reminder to those who have not acknowledged. */
+  reminder(v: NoticeView): string;
+  btnAck: string;
+  acked(title: string): string;
+  ackedAgain: string;
+  notRecipient: string;
+  askTitle: string;
+  askBody: string;
+  askLink: string;
+  badLink: string;
+  askAudience(examples: string): string;
+  badAudience: string;
+  unknownOrgs(codes: string[]): string;
+  outOfScope(codes: string[]): string;
+  noRecipients: string;
+  tooLong(max: number): string;
+  preview(p: NoticePreview): string;
+  btnSend: string;
+  btnCancel: string;
+  cancelled: string;
+  started(id: number, title: string): string;
+  notDraft(id: number): string;
+  /** The coordinator's progress message (edited in place); `done` for the final state. */
+  progress(id: number, title: string, c: NoticeCounts, done: boolean): string;
+  /** The final summary, sent once every recipient is settled. */
+  summary(id: number, title: string, c: NoticeCounts): string;
+  /** `/notice status <id>`. */
+  status(id: number, title: string, c: NoticeCounts, provinces: AckRateLine[], communes: AckRateLine[]): string;
+  statusUsage: string;
+  notFound(id: string): string;
+  platformLabel(p: string): string;
+}

@@ -1,0 +1,43 @@
+import { parseId } from '../buttons.js';
+import type { FlowContext } from '../context.js';
+import { mayDecide, requireCoordinator } from './access.js';
+import { cancelDraft, confirmDraft } from './draft.js';
+import { ackRecipient, findNotice } from './store.js';
+
+/** «Gửi» on a preview: the draft becomes a broadcast; the reply is the progress message (edited in place). */
+export async function onSendButton(ctx: FlowContext, payload: string): Promise<void> {
+  const scope = await requireCoordinator(ctx, payload);
+  if (scope === undefined) return;
+  const notice = await findNotice(ctx.db, parseId(payload) ?? 0);
+  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(payload.slice(0, 20)) }));
+  if (!mayDecide(ctx, notice, scope)) return void await ctx.reply((t) => ({ text: t.notAllowed }));
+  if (!(await confirmDraft(ctx.db, notice.id, ctx.nowIso, ctx.actor.identity.id))) return void await ctx.reply((t) => ({ text: t.notice.notDraft(notice.id) }));
+  const progressId = await ctx.reply((t) => ({ text: t.notice.started(notice.id, notice.title) }));
+  await ctx.db.updateTable('notices').set({ progress_outbox_id: progressId }).where('id', '=', notice.id).execute();
+  await ctx.effects.audit('notice.confirm', 'notice', notice.id, { status: 'draft' }, { status: 'sending' });
+  ctx.effects.startNotice(notice.id);
+}
+
+/** «Huỷ» on a preview. */
+export async function onCancelButton(ctx: FlowContext, payload: string): Promise<void> {
+  const scope = await requireCoordinator(ctx, payload);
+  if (scope === undefined) return;
+  const notice = await findNotice(ctx.db, parseId(payload) ?? 0);
+  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(payload.slice(0, 20)) }));
+  if (!mayDecide(ctx, notice, scope)) return void await ctx.reply((t) => ({ text: t.notAllowed }));
+  if (!(await cancelDraft(ctx.db, notice.id, ctx.nowIso))) return void await ctx.reply((t) => ({ text: t.notice.notDraft(notice.id) }));
+  await ctx.effects.audit('notice.cancel', 'notice', notice.id, { status: 'draft' }, { status: 'cancelled' });
+  await ctx.reply((t) => ({ text: t.notice.cancelled }));
+}
+
+/** «Đã nhận» (or "1" on Zalo): records the acknowledgement time, once. */
+export async function onAckButton(ctx: FlowContext, payload: string): Promise<void> {
+  const id = parseId(payload);
+  const notice = id ? await findNotice(ctx.db, id) : undefined;
+  const personId = ctx.actor.person?.id;
+  if (!notice || personId === undefined) return void await ctx.reply((t) => ({ text: t.notice.notRecipient }));
+  const outcome = await ackRecipient(ctx.db, notice.id, personId, ctx.nowIso);
+  if (outcome === 'none') return void await ctx.reply((t) => ({ text: t.notice.notRecipient }));
+  if (outcome === 'again') return void await ctx.reply((t) => ({ text: t.notice.ackedAgain }));
+  await ctx.reply((t) => ({ text: t.notice.acked(notice.title) }));
+}

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import type { DbHandle } from '../../db/client.js';
+import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { systemClock } from '../time/clock.js';
+import { exportCsv, NoticeCliError, sendFromCli, statusText, type SendOptions } from './cli-actions.js';
+import { createNoticeService } from './service.js';
+
+/** What the notice commands borrow from `src/cli.ts`. */
+export interface NoticeCliDeps {
+  config(): Readonly<Config>;
+  withDb<T>(fn: (db: DbHandle) => Promise<T>): Promise<T>;
+  fail(err: unknown): never;
+}
+
+/** Registers `liaison notice send|status|export`. */
+export function registerNoticeCommands(program: Command, deps: NoticeCliDeps): void {
+  const notice = program.command('notice').description('Policy notices to commune contacts (thông báo chính sách).');
+  const run = (fn: () => Promise<void>) => fn().catch((err: unknown) => {
+    if (err instanceof NoticeCliError) {
+      console.error(err.message);
+      process.exitCode = 1;
+      return;
+    }
+    deps.fail(err);
+  });
+
+  notice.command('send')
+    .description('Preview a notice, then send it after confirmation. Audience: all | org:CODE[,CODE…] (with everything below) | tag:TAG[,TAG…] | org:…;tag:… (both).')
+    .requiredOption('--audience <audience>', 'who receives it, e.g. org:HUE')
+    .requiredOption('--file <file>', 'UTF-8 text; first line "# Title" unless --title')
+    .option('--title <title>', 'title (then the whole file is the body)')
+    .option('--link <url>', 'a link to attach')
+    .option('--as <person-code>', 'coordinator the notice is sent for (receives the final summary in chat)')
+    .option('--yes', 'send without asking')
+    .action((opts: SendOptions) => run(() => deps.withDb(async ({ db }) => {
+      const id = await sendFromCli(db, opts, systemClock.now(), (line) => console.log(line));
+      if (id === undefined) return;
+      const cfg = deps.config();
+      if (cfg.redisUrl) {
+        const service = createNoticeService({
+          db, redis: { url: cfg.redisUrl }, prefix: cfg.queuePrefix, adapters: new Map(), clock: systemClock,
+          logger: createLogger({ level: 'silent', secrets: cfg.secrets }), settings: cfg.notices, defaultLocale: cfg.defaultLocale,
+          accountOf: (p) => p, enqueueOutbox: async () => undefined,
+        });
+        try {
+          await service.startNotices([id]);
+        } finally {
+          await service.close();
+        }
+        console.log(`Đang gửi thông báo #${id} / Notice #${id} is being sent. Progress: liaison notice status ${id}`);
+      } else {
+        console.log(`Thông báo #${id} sẽ được bot đang chạy gửi trong vòng 15 giây / The running bot starts sending notice #${id} within 15 s. Progress: liaison notice status ${id}`);
+      }
+    })));
+
+  notice.command('status')
+    .description('Delivery and acknowledgement counts of a notice, with rates per province and commune.')
+    .argument('<id>', 'notice number')
+    .action((id: string) => run(() => deps.withDb(async ({ db }) => { console.log(await statusText(db, toId(id))); })));
+
+  notice.command('export')
+    .description('Write each recipient\'s delivery status and acknowledgement time as CSV.')
+    .argument('<id>', 'notice number')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .option('--bom', 'start with a UTF-8 BOM (Excel)')
+    .action((id: string, opts: { out?: string; bom?: boolean }) => run(() => deps.withDb(async ({ db }) => {
+      const csv = await exportCsv(db, toId(id), Boolean(opts.bom));
+      if (opts.out) {
+        writeFileSync(opts.out, csv, { mode: 0o600 });
+        console.log(`Đã ghi / Wrote ${opts.out}`);
+      } else process.stdout.write(csv);
+    })));
+}
+
+function toId(text: string): number {
+  if (!/^\d{1,12}$/.test(text)) throw new NoticeCliError('Số thông báo không hợp lệ / The notice number must be digits.');
+  return Number(text);
+}

@@ -1,0 +1,127 @@
+import {
+  BadRequestError, RateLimitError, TransientError, UnreachableError, splitText,
+  type ChatAdapter, type OutboundMessage, type Platform,
+} from '../../adapters/types.js';
+import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
+import type { Notice } from '../../db/schema.js';
+import { btn } from '../../flows/buttons.js';
+import { copyFor } from '../../flows/copy/index.js';
+import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
+import {
+  bumpResent, claimRecipient, markRecipientSent, markRecipientSettled, recordRecipientParts, releaseRecipient,
+  type DeliveryRow,
+} from '../../flows/notices/store.js';
+import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
+import type { NoticeContext } from './types.js';
+
+/** Longest backoff after a transient error, in ms. */
+const MAX_BACKOFF_MS = 30_000;
+
+/** What one recipient's delivery ended as. */
+export type RecipientOutcome = 'sent' | 'unreachable' | 'failed' | 'skipped';
+
+/** The message a recipient gets (their language; the acknowledgement button or numbered choice). */
+export function renderNotice(ctx: NoticeContext, notice: Notice, row: DeliveryRow, adapter: ChatAdapter): OutboundMessage {
+  const t = copyFor(row.locale, ctx.defaultLocale);
+  const view = { title: notice.title, body: notice.body, link: notice.link };
+  const text = notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view);
+  const buttons = [[btn(t.notice.btnAck, NOTICE_ACTIONS.ack, notice.parent_id ?? notice.id)]];
+  if (adapter.capabilities.buttons || !ctx.numberedChoices) return { text, buttons };
+  return { text: ctx.numberedChoices.render(text, buttons, t), buttons };
+}
+
+/**
+ * Delivers one notice to one recipient, at the shared pace: claims the row (so no other lane or
+ * process sends it), sends the parts not yet sent, records the outcome. A 429 pauses the whole
+ * account and the row is tried again; blocked and never-started chats are marked unreachable.
+ */
+export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: DeliveryRow): Promise<RecipientOutcome> {
+  const platform = row.platform as Platform | null;
+  const adapter = platform ? ctx.adapters.get(platform) : undefined;
+  if (!platform || !adapter || row.chat_id === null) {
+    ctx.logger.error({ noticeId: notice.id, recipientId: row.id, platform }, 'notices: no adapter for the recipient; row left pending');
+    return 'skipped';
+  }
+  const leaseStart = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
+  // In flight in another lane (or a process that may still be alive): not ours to send yet.
+  if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart) return 'skipped';
+  const account = ctx.accountOf(platform);
+  const rate = ctx.settings.ratePerS[platform] ?? 0;
+  const message = renderNotice(ctx, notice, row, adapter);
+  const parts = splitText(message.text, adapter.capabilities.maxTextLength).length;
+  const ids: string[] = row.sent_message_ids && row.parts_sent > 0 ? (JSON.parse(row.sent_message_ids) as string[]).slice(0, row.parts_sent) : [];
+  let failures = 0;
+  for (;;) {
+    await ctx.pacer.acquire(account, row.chat_id, rate, ctx.settings.chatIntervalMs);
+    const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
+    const claim = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
+    if (!claim) return 'skipped';
+    if (claim.resumed) {
+      await bumpResent(ctx.db, notice.id);
+      ctx.onOutcome?.(platform, 'resent');
+    }
+    try {
+      await adapter.send(row.chat_id, message, {
+        skipParts: ids.length,
+        onPartSent: async (index, messageId) => {
+          ids.push(messageId);
+          // The last part is recorded with the outcome just below: one write fewer per recipient.
+          if (index === parts - 1) return;
+          await recordRecipientParts(ctx.db, row.id, ids);
+          await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
+        },
+      });
+    } catch (err) {
+      const next = await onSendError(ctx, notice, row, platform, err, failures);
+      if (next === 'again') {
+        if (!(err instanceof RateLimitError)) failures += 1;
+        continue;
+      }
+      return next;
+    }
+    const at = ctx.clock.now().toISOString();
+    await markRecipientSent(ctx.db, row.id, ids, at);
+    if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0) {
+      await ctx.numberedChoices.record(ctx.db, { platform, chatId: row.chat_id, messageId: ids.at(-1)!, buttons: message.buttons ?? [], at })
+        .catch((e: unknown) => ctx.logger.error({ err: e, recipientId: row.id }, 'notices: could not record the numbered choice'));
+    }
+    ctx.onOutcome?.(platform, 'sent');
+    return 'sent';
+  }
+}
+
+async function onSendError(
+  ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number,
+): Promise<RecipientOutcome | 'again'> {
+  const now = ctx.clock.now().toISOString();
+  const text = err instanceof Error ? err.message : String(err);
+  if (err instanceof RateLimitError) {
+    await ctx.pacer.pause(ctx.accountOf(platform), err.retryAfterMs);
+    await releaseRecipient(ctx.db, row.id, now, text, true);
+    ctx.onOutcome?.(platform, 'rate_limited');
+    ctx.logger.info({ noticeId: notice.id, platform, retryAfterMs: err.retryAfterMs }, 'notices: rate limited; account paused');
+    return 'again';
+  }
+  if (err instanceof UnreachableError) {
+    await markRecipientSettled(ctx.db, row.id, 'unreachable', err.reason, now);
+    // A closed reply window (Zalo OA, 48 h) says nothing about the chat itself: interactive
+    // messages are still held for it and released when the person writes.
+    if (row.identity_id !== null && err.reason !== REPLY_WINDOW_CLOSED_REASON) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
+    ctx.onOutcome?.(platform, 'unreachable');
+    ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: err.reason }, 'notices: recipient unreachable');
+    return 'unreachable';
+  }
+  // Refused credentials are an operator's problem, not the recipient's: retried like a network error.
+  const transient = !(err instanceof BadRequestError);
+  if (!transient || row.attempts + failures + 1 >= ctx.settings.maxAttempts) {
+    await markRecipientSettled(ctx.db, row.id, 'failed', text, now);
+    ctx.onOutcome?.(platform, 'failed');
+    ctx.logger.error({ noticeId: notice.id, recipientId: row.id, error: text }, 'notices: delivery failed for good');
+    return 'failed';
+  }
+  await releaseRecipient(ctx.db, row.id, now, text, false);
+  ctx.onOutcome?.(platform, 'retry');
+  const hinted = err instanceof TransientError ? err.retryAfterMs : undefined;
+  await ctx.sleep(hinted ?? Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures));
+  return 'again';
+}

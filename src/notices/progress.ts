@@ -1,0 +1,44 @@
+import type { Redis } from 'ioredis';
+import { findIdentity } from '../../db/repositories/identities.js';
+import { findOutbox } from '../../db/repositories/outbox.js';
+import type { Notice } from '../../db/schema.js';
+import { copyFor } from '../../flows/copy/index.js';
+import { countByStatus } from '../../flows/notices/store.js';
+import { toNoticeCounts } from '../../flows/notices/status.js';
+import type { NoticeContext } from './types.js';
+
+/** Edits coordinators' progress messages in place, at most once per interval per notice across processes. */
+export interface ProgressReporter {
+  /** Edits the progress message unless it was edited less than the interval ago (or `final`). */
+  update(notice: Notice, final?: boolean): Promise<void>;
+}
+
+export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix: string): ProgressReporter {
+  const lastTry = new Map<number, number>();
+  return {
+    async update(notice, final = false) {
+      if (notice.progress_identity_id === null) return;
+      const key = `${prefix}:notice-progress:${notice.id}`;
+      // Checked here first so a lane asks Redis about once per interval, not once per send.
+      const nowMs = Date.now();
+      if (!final && nowMs - (lastTry.get(notice.id) ?? 0) < ctx.settings.progressIntervalMs) return;
+      lastTry.set(notice.id, nowMs);
+      if (!final && (await redis.set(key, '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
+      try {
+        const identity = await findIdentity(ctx.db, notice.progress_identity_id);
+        const adapter = identity ? ctx.adapters.get(identity.platform) : undefined;
+        if (!identity || !adapter?.edit || !adapter.capabilities.edits) return;
+        const messageId = notice.progress_message_id
+          ?? (notice.progress_outbox_id === null ? null : (await findOutbox(ctx.db, notice.progress_outbox_id))?.sent_message_id ?? null);
+        if (!messageId) return;
+        const t = copyFor(identity.locale, ctx.defaultLocale);
+        const counts = toNoticeCounts(await countByStatus(ctx.db, notice.id));
+        await ctx.pacer.acquire(ctx.accountOf(identity.platform), identity.chat_id, ctx.settings.ratePerS[identity.platform] ?? 0, 0);
+        await adapter.edit(identity.chat_id, messageId, { text: t.notice.progress(notice.id, notice.title, counts, final) });
+      } catch (err) {
+        // A lost edit is shown by the next one (or the final summary); never fail a delivery for it.
+        ctx.logger.debug({ noticeId: notice.id, err: String(err) }, 'notices: progress edit failed');
+      }
+    },
+  };
+}

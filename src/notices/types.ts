@@ -1,0 +1,40 @@
+import type { Button, ChatAdapter, Platform } from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import type { Copy } from '../../flows/copy/index.js';
+import type { NoticeSettings } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+import type { Pacer } from './pacer.js';
+
+/**
+ * Numbered-choice text for adapters without buttons (`flows/choices.ts`): the notice is sent as
+ * text ending "1. Đã nhận", and the menu is recorded so a reply "1" becomes a press of the button.
+ */
+export interface NumberedChoices {
+  render(text: string, buttons: Button[][], t: Copy): string;
+  record(db: Db, m: { platform: Platform; chatId: string; messageId: string; buttons: Button[][]; at: string }): Promise<void>;
+}
+
+/** Everything a delivery lane needs; built once by the notice service. */
+export interface NoticeContext {
+  db: Db;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  logger: Logger;
+  clock: Clock;
+  settings: NoticeSettings;
+  pacer: Pacer;
+  /** The pacing account of a platform, e.g. `telegram-123456` (one bot), shared by every process. */
+  accountOf(platform: Platform): string;
+  defaultLocale: 'vi' | 'en';
+  numberedChoices?: NumberedChoices;
+  /** Counts for metrics and the benchmark; optional. */
+  onOutcome?(platform: Platform, outcome: 'sent' | 'rate_limited' | 'unreachable' | 'failed' | 'retry' | 'resent'): void;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Data of a delivery job: recipient rows `fromId`..`toId` of one notice. */
+export interface NoticeBatchJob {
+  noticeId: number;
+  fromId: number;
+  toId: number;
+}

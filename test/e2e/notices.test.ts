@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+
+const coord = tgUser('Diệp');
+const contacts = [tgUser('Phúc'), tgUser('Nhung'), tgUser('Tài'), tgUser('Thúy')];
+const codes = ['xa-thuanhoa-01', 'xa-phuxuan-01', 'xa-kimlong-01', 'xa-vyda-01'];
+const blocked = contacts[3]!;
+
+/** Composes a notice to `audience` in chat and returns the preview message. */
+async function compose(e: E2E, title: string, audience: string) {
+  await e.say(coord, '/notice', 'Gửi tiêu đề');
+  await e.say(coord, title, 'nội dung');
+  await e.say(coord, `Nội dung của ${title}: từ ngày 1/12 áp dụng quy định mới.`, 'đường link');
+  await e.say(coord, 'https://hue.gov.vn/tb', 'Gửi cho ai');
+  return e.say(coord, audience, 'Xem trước thông báo');
+}
+
+describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, notices queue)', () => {
+  let e: E2E;
+  beforeAll(async () => {
+    e = await createE2E({ env: { NOTICE_PROGRESS_INTERVAL_MS: '500', NOTICE_CHAT_INTERVAL_MS: '200' } });
+    await e.say(coord, '/start dpv-vhtt-01', 'Xin chào');
+    for (const [i, user] of contacts.entries()) await e.say(user, `/start ${codes[i]!}`, 'Xin chào');
+    e.fake.blockChat(blocked.id);
+  });
+  afterAll(async () => { await e.close(); });
+
+  it('a contact cannot send a notice', async () => {
+    const reply = await e.say(contacts[0]!, '/notice', 'không có quyền');
+    expect(reply.text).not.toContain('tiêu đề');
+    const rows = await e.app.db.db.selectFrom('notices').select('id').execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('previews counts, sends nothing before confirming, then reaches exactly the joined contacts of the province once each, through 429s', async () => {
+    const preview = await compose(e, 'Thông báo thuế đất', 'org:HUE');
+    expect(preview.text).toContain('Telegram: 4 người');
+    expect(preview.text).toMatch(/Chưa tham gia \(chưa dùng mã mời\): 16/);
+    expect(e.fake.sent.filter((s) => s.text.includes('📢'))).toHaveLength(0);
+
+    e.fake.failNext({ method: 'sendMessage', times: 2, error: { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 } });
+    await e.press(coord, 'Gửi', 'Đang gửi thông báo');
+    const summary = await e.nextTo(coord, 0, 'Tổng kết thông báo');
+    expect(summary.text).toContain('Đã gửi: 3/20');
+    expect(summary.text).toContain('Không liên lạc được: 1');
+    expect(summary.text).toContain('Chưa tham gia: 16');
+    for (const user of contacts.slice(0, 3)) {
+      const got = e.sentTo(user, 'Thông báo thuế đất');
+      expect(got).toHaveLength(1);
+      expect(got[0]!.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['✅ Đã nhận']);
+    }
+    expect(e.fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 429)).toHaveLength(2);
+    const edits = e.fake.calls.filter((c) => c.method === 'editMessageText' && c.status === 200);
+    expect(edits.length).toBeGreaterThan(0);
+    expect(String(edits.at(-1)!.params.text)).toContain('Đã gửi xong');
+  });
+
+  it('marks a blocked contact unreachable and does not retry it', async () => {
+    const row = await e.app.db.db.selectFrom('notice_recipients as r').innerJoin('identities as i', 'i.id', 'r.identity_id')
+      .select(['r.status', 'r.attempts', 'i.unreachable_at']).where('i.chat_id', '=', String(blocked.id)).executeTakeFirstOrThrow();
+    expect(row.status).toBe('unreachable');
+    expect(row.attempts).toBe(1);
+    expect(row.unreachable_at).not.toBeNull();
+  });
+
+  it('counts acknowledgements and reports rates per province and commune', async () => {
+    await e.press(contacts[0]!, 'Đã nhận', 'đã ghi nhận');
+    await e.press(contacts[0]!, 'Đã nhận', 'đã xác nhận thông báo này rồi');
+    const acked = await e.app.db.db.selectFrom('notice_recipients').select('acked_at').where('acked_at', 'is not', null).execute();
+    expect(acked).toHaveLength(1);
+    const status = await e.say(coord, '/notice status 1', 'Tỉ lệ xác nhận theo tỉnh');
+    expect(status.text).toContain('Đã xác nhận: 1 (33%)');
+    expect(status.text).toContain('Thành phố Huế: 1/3');
+    expect(status.text).toContain('Phường Thuận Hóa: 1/1');
+  });
+
+  it('a coordinator can cancel a draft; nothing is sent', async () => {
+    const before = e.fake.sent.length;
+    await compose(e, 'Bản nháp bỏ đi', 'org:P-KIMLONG');
+    await e.press(coord, 'Huỷ', 'Đã huỷ thông báo');
+    expect(e.fake.sent.slice(before).filter((s) => s.text.includes('📢'))).toHaveLength(0);
+  });
+});
