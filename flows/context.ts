@@ -12,6 +12,8 @@ export interface FlowSettings {
   defaultLocale: 'vi' | 'en';
   /** Legal deadline arithmetic (calendar, rules, agency overrides). */
   deadlines: DeadlinePolicy;
+  /** The web page's one-time sign-in link for a code; absent when the page is not served. */
+  webSignInUrl?: (code: string) => string | undefined;
 }
 
 /** The person behind an inbound event. */

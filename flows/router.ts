@@ -15,6 +15,7 @@ import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onR
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
 import { setDialog } from '../db/repositories/identities.js';
+import { onWebCommand } from './web-login.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -58,6 +59,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   cancel: (ctx) => onCancel(ctx),
   withdraw: (ctx, e) => onWithdraw(ctx, e.args),
   stats: (ctx) => onStats(ctx),
+  web: (ctx) => onWebCommand(ctx),
 };
 
 /** Sends one normalised inbound event to the flow that owns it. */

@@ -15,6 +15,8 @@ import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
+import { redeemWebLoginCode } from '../flows/web-login.js';
+import { createWebStore } from '../db/repositories/web.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
@@ -67,12 +69,16 @@ export interface StartOptions {
   redis?: RedisTarget;
 }
 
-function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform, ChatAdapter> {
+function createAdapters(config: Readonly<Config>, logger: Logger, db: Db, clock: Clock): Map<Platform, ChatAdapter> {
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.web.enabled) {
     adapters.set('web', createWebAdapter({
-      logger: logger.child({ adapter: 'web' }), idleTimeoutMs: config.web.sessionIdleMs, pageDir: repoPath('adapters', 'web', 'page'),
+      logger: logger.child({ adapter: 'web' }), pageDir: repoPath('adapters', 'web', 'page'),
+      store: createWebStore(db), now: () => clock.now().getTime(),
+      redeemCode: (code) => db.transaction().execute((tx) => redeemWebLoginCode(tx, code, clock.now())),
+      idleTimeoutMs: config.web.sessionIdleMs, maxAgeMs: config.web.sessionMaxMs, trustProxy: config.http.trustProxy,
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
+      ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
     }));
   }
   if (config.telegram) {
@@ -93,10 +99,12 @@ function createAdapters(config: Readonly<Config>, logger: Logger): Map<Platform,
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
-  const adapters = createAdapters(config, logger);
-  if (adapters.size === 0) throw new NoChannelError();
-
   const db = o.db ?? createDb({ url: config.databaseUrl });
+  const adapters = createAdapters(config, logger, db.db, clock);
+  if (adapters.size === 0) {
+    if (!o.db) await db.close();
+    throw new NoChannelError();
+  }
   const migrated = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
@@ -108,6 +116,8 @@ export async function startApp(o: StartOptions): Promise<App> {
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
+  // Known once the HTTP server is bound (HTTP_PORT=0 picks the port); `/web` replies link to it.
+  const webBase: { url?: string } = {};
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -139,7 +149,10 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   const inbound = createInboundProcessor({
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
-    settings: { maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy },
+    settings: {
+      maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+      webSignInUrl: (code) => (webBase.url ? `${webBase.url}/web?code=${code}` : undefined),
+    },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
     onEvent: (platform, kind, duplicate) => {
@@ -166,6 +179,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;
+  if (bound && adapters.has('web')) webBase.url = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
     for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
   }
@@ -199,6 +213,11 @@ async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   if (Number(row.n) > 0) return false;
   await loadSampleNetwork(db, now);
   return true;
+}
+
+/** A host a browser on this machine can open (`0.0.0.0` and `::` listen everywhere, including loopback). */
+export function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 /** One line for the operator saying where things are (no secrets). */

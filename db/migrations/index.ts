@@ -3,6 +3,7 @@ import * as core from './2026-11-22-001-core.js';
 import * as deadlines from './2026-11-22-002-deadlines.js';
 import * as outboxChatIndex from './2026-11-22-003-outbox-chat-index.js';
 import * as noticesLinks from './2026-11-22-004-notices-links.js';
+import * as webSessions from './2026-11-22-006-web-sessions.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-002-deadlines': deadlines,
   '2026-11-22-003-outbox-chat-index': outboxChatIndex,
   '2026-11-22-004-notices-links': noticesLinks,
+  '2026-11-22-006-web-sessions': webSessions,
 };

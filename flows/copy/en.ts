@@ -1,5 +1,6 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { deadlineEn } from './deadline-en.js';
+import { webEn } from './web-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -43,6 +44,7 @@ export const en: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
+  web: webEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',

@@ -1,5 +1,6 @@
 import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
 import type { DeadlineCopy } from './deadline-types.js';
+import type { WebLoginCopy } from './web-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -34,6 +35,8 @@ export interface Copy {
   classLabel(c: DeadlineClass): string;
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
+  /** Web sign-in by one-time code. */
+  web: WebLoginCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;

@@ -1,5 +1,6 @@
 import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { deadlineVi } from './deadline-vi.js';
+import { webVi } from './web-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -43,6 +44,7 @@ export const vi: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
+  web: webVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebAdapter } from '../../adapters/web/index.js';
+import { createWebStore } from '../../db/repositories/web.js';
 import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
 import type { Button } from '../../adapters/types.js';
 import { loadCalendar } from '../../src/import/calendar.js';
@@ -167,7 +168,7 @@ describe('web adapter over HTTP', () => {
     expect(h.events[1]!.eventId).toBe(h.events[0]!.eventId);
     expect(h.events[0]!.eventId).toBe(`web-1001-resend-1`);
     expect((h.events[1] as MessageEvent).messageId).toBe((h.events[0] as MessageEvent).messageId);
-    expect(h.adapter.timeline('1001').filter((e) => e.text === body.text)).toHaveLength(1);
+    expect((await h.adapter.timeline('1001')).filter((e) => e.text === body.text)).toHaveLength(1);
     await client.post('/web/api/messages', { text: '/hoi  giá vé? ', clientId: 'resend-2' });
     expect(h.events[2]).toMatchObject({ kind: 'command', command: 'hoi', args: 'giá vé?' } satisfies Partial<CommandEvent>);
   });
@@ -197,7 +198,8 @@ describe('web adapter over HTTP', () => {
 
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {
     const { logger } = createCapturedLogger();
-    const adapter = createWebAdapter({ logger });
+    const db = await createTestDb('sqlite');
+    const adapter = createWebAdapter({ logger, store: createWebStore(db.db) });
     const server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
     const base = `http://127.0.0.1:${(await server.start()).port}`;
     try {
@@ -212,6 +214,7 @@ describe('web adapter over HTTP', () => {
     } finally {
       await adapter.stop();
       await server.close();
+      await db.drop();
     }
   });
 });
@@ -247,7 +250,7 @@ describe('web sign-in through the real flows', () => {
       const second = await signInAndDeliver('inv-pv1');
       const other = await db.db.selectFrom('identities').selectAll().where('platform_user_id', '=', second.userId).executeTakeFirstOrThrow();
       expect(other.person_id).toBeNull();
-      expect(h.adapter.timeline(second.userId).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
+      expect((await h.adapter.timeline(second.userId)).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
     } finally {
       await h.teardown();
       await db.drop();
