@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebAdapter } from '../../adapters/web/index.js';
+import { createWebAdapter, type CodeRedemption } from '../../adapters/web/index.js';
 import { createWebStore } from '../../db/repositories/web.js';
 import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
 import type { Button } from '../../adapters/types.js';
@@ -115,6 +115,60 @@ describe('web adapter over HTTP', () => {
     expect(error).toBeInstanceOf(UnreachableError);
     expect((error as UnreachableError).reason).toBe('no_session');
     expect(h.events).toEqual([]);
+  });
+
+  it('signs in with a redeemed one-time code as the identity it names, and refuses a used or expired one (vi/en)', async () => {
+    const answers = new Map<string, CodeRedemption>([
+      ['GOOD-CODE', { status: 'ok', ownerId: 'owner-42' }], ['USED-CODE', { status: 'used' }], ['OLD-CODE', { status: 'expired' }],
+    ]);
+    h = await createWebHarness({ redeemCode: async (code) => answers.get(code) ?? { status: 'unknown' } });
+    const used = await createWebClient(h.base).signIn('USED-CODE');
+    expect(used).toMatchObject({ status: 400, body: { error: 'code_used', message_vi: expect.stringContaining('đã được dùng'), message_en: expect.stringContaining('already been used') } });
+    expect(used.headers.get('set-cookie')).toBeNull();
+    expect((await createWebClient(h.base).signIn('OLD-CODE')).body).toMatchObject({ error: 'code_expired', message_en: expect.stringContaining('expired') });
+    const client = createWebClient(h.base);
+    expect((await client.signIn('GOOD-CODE')).body).toMatchObject({ userId: 'owner-42' });
+    // The person is known already: a plain /start greets them; the code never reaches the flows.
+    expect(h.signIns).toEqual([expect.objectContaining({ kind: 'command', command: 'start', args: '', chatId: 'owner-42' })]);
+    expect(JSON.stringify(h.signIns)).not.toContain('GOOD-CODE');
+    // Not a sign-in code: tried as an invite.
+    await createWebClient(h.base).signIn('pv-hue-01');
+    expect(h.signIns.at(-1)).toMatchObject({ command: 'start', args: 'pv-hue-01' });
+  });
+
+  it('keeps one session per sign-in slot, each cookie scoped to its own API path', async () => {
+    h = await createWebHarness();
+    const one = createWebClient(h.base, 1);
+    const two = createWebClient(h.base, 2);
+    const a = await one.signIn('INVITE-A');
+    const b = await two.signIn('INVITE-B');
+    expect(a.headers.get('set-cookie')).toMatch(/^liaison_session_1=[^;]+; Path=\/web\/u\/1\/api; HttpOnly; SameSite=Lax; Max-Age=2592000$/);
+    expect(b.headers.get('set-cookie')).toMatch(/^liaison_session_2=[^;]+; Path=\/web\/u\/2\/api;/);
+    expect((await one.get('/web/u/1/api/session')).body.userId).toBe(a.body.userId);
+    expect((await two.get('/web/u/2/api/session')).body.userId).toBe(b.body.userId);
+    expect(a.body.userId).not.toBe(b.body.userId);
+    // A slot's cookie does not open another slot.
+    expect((await one.get('/web/u/2/api/session')).status).toBe(401);
+    expect((await one.get('/web/api/session')).status).toBe(401);
+  });
+
+  it('refuses POSTs from another site (Origin or Sec-Fetch-Site), sign-in included', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const cross = await client.post('/web/api/messages', { text: 'x', clientId: 'c1' }, { headers: { origin: 'https://evil.example' } });
+    expect(cross).toMatchObject({ status: 403, body: { error: 'cross_origin', message_vi: expect.any(String), message_en: expect.any(String) } });
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c2' }, { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await createWebClient(h.base).signIn('INVITE-X', { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c3' }, { headers: { origin: h.base, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect(h.events).toHaveLength(1);
+  });
+
+  it('with trustProxy, rate-limits sign-ins by the address the proxy appended, not the socket', async () => {
+    h = await createWebHarness({ trustProxy: true, signInLimit: { max: 1, windowMs: 60_000 } });
+    const via = (address: string) => ({ 'x-forwarded-for': `6.6.6.6, ${address}` });
+    expect((await createWebClient(h.base).signIn('C1', via('203.0.113.1'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('C2', via('203.0.113.2'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('C3', via('203.0.113.1'))).status).toBe(429);
   });
 
   it('sign-out ends the session', async () => {

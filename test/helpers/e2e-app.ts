@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App, type ProcessRole } from '../../src/main.js';
 import { systemClock } from '../../src/time/clock.js';
 import { createFakeTelegram, type FakeUser, type SentRecord, type TgMessage } from '../fakes/telegram-bot-api.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
@@ -14,6 +14,8 @@ export const E2E_TOKEN = '123456789:AAE2eTestTokenForTheFakeBotApi_0123';
 export interface E2EOptions {
   /** Extra environment for the bot's configuration. */
   env?: Record<string, string>;
+  /** Which parts the bot process runs (`liaison start --role`). Default `all`. */
+  role?: ProcessRole;
 }
 
 /**
@@ -32,13 +34,14 @@ export async function createE2E(options: E2EOptions = {}) {
   };
   const config: Readonly<Config> = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
-  let app: App | undefined = await startApp({ config, logger, clock: systemClock });
+  const role = options.role ?? 'all';
+  let app: App | undefined = await startApp({ config, logger, clock: systemClock, role });
 
   const newSince = (count: number, user: FakeUser, pred: (s: SentRecord) => boolean) =>
     fake.sent.slice(count).find((s) => s.chatId === user.id && pred(s));
 
   const h = {
-    fake, config, dir, prefix,
+    fake, config, logger, dir, prefix,
     get app(): App {
       if (!app) throw new Error('app stopped');
       return app;
@@ -51,7 +54,7 @@ export async function createE2E(options: E2EOptions = {}) {
     /** Starts the bot again on the same database and Redis (a process restart). */
     async restartBot(): Promise<void> {
       await h.stopBot();
-      app = await startApp({ config, logger, clock: systemClock });
+      app = await startApp({ config, logger, clock: systemClock, role });
     },
     /** The user writes; resolves with the bot's next message to them matching `expect` (text substring or predicate). */
     async say(user: FakeUser, text: string, expect: string | ((s: SentRecord) => boolean), replyTo?: number): Promise<SentRecord> {
