@@ -71,6 +71,7 @@ async function start(options: { role: ProcessRole }): Promise<void> {
     app.sampleLoaded ? 'The directory was empty, so the sample network (Thành phố Huế) was loaded.' : '',
     webBase ? `Web chat: ${webBase}` : '',
     webLinks.length > 0 ? `Try it in the browser: open each link in its own tab of the same browser (each tab is a different person), as:\n${webLinks.join('\n')}` : '',
+    webBase ? 'Tabs stay signed in across restarts. Sign someone in again: npm run liaison -- web link <person-code> (e.g. PV-HUE-01), or /web in their Telegram chat.' : '',
     username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
     tryLinks.length > 0 ? `Try it from different Telegram accounts, as:\n${tryLinks.join('\n')}` : '',
     'All invite links: npm run liaison -- invites export · Stop: Ctrl+C',

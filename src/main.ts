@@ -125,9 +125,9 @@ export async function startApp(o: StartOptions): Promise<App> {
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     metrics, scrub: createScrubber(config.secrets),
     onUnreachable: async (row, reason) => {
-      // A browser session ends when its page is closed long enough or the process restarts: the
-      // person signs in again and gets what they missed (the invite flow re-sends it), so this is
-      // no cause to alert the coordinators.
+      // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
+      // its timeline for the next sign-in, and a chat the person links later gets it too, so this
+      // is no cause to alert the coordinators.
       if (reason === WEB_NO_SESSION) return;
       const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
       await dispatcher.enqueue(ids);
