@@ -466,7 +466,10 @@ export interface WebMessagesTable {
   buttons: string | null;
   /** The page's id for a user message (a resent POST is stored once); null for the bot's. */
   client_id: string | null;
+  /** Change number within the chat: set on append and again on each edit (pages follow it). */
+  rev: number;
   created_at: IsoInstant;
+  edited_at: IsoInstant | null;
 }
 
 /** The whole database, for `Kysely<Database>`. */

@@ -6,7 +6,7 @@ import { createLiveStreams } from './live.js';
 import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption } from './routes.js';
-import { sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
+import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
 
@@ -57,7 +57,7 @@ export type WebAdapter = ChatAdapter & {
 
 /** What the web adapter supports. */
 export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: false,
+  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: true,
 });
 
 const DEFAULTS = {
@@ -101,6 +101,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     ...(options.redeemCode ? { redeemCode: options.redeemCode } : {}),
   });
+  const sendDeps = { sessions, store, live, now, ...(options.faults ? { faults: options.faults } : {}) };
   let stopping: Promise<void> | undefined;
   return {
     platform: 'web',
@@ -120,7 +121,10 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       return stopping;
     },
     send(chatId: string, message: OutboundMessage, sendOptions?: SendOptions): Promise<SendResult> {
-      return sendWebMessage({ sessions, store, live, now, ...(options.faults ? { faults: options.faults } : {}) }, chatId, message, sendOptions);
+      return sendWebMessage(sendDeps, chatId, message, sendOptions);
+    },
+    edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+      return editWebMessage(sendDeps, chatId, messageId, message);
     },
   };
 }

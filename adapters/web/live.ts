@@ -1,9 +1,13 @@
 import { createChannel, type Channel } from './channel.js';
 import type { TimelineEntry, WebStore } from './store.js';
 
-/** Server-sent-event text for one timeline entry; `id` lets a reconnecting EventSource resume. */
+/**
+ * Server-sent-event text for one timeline entry, new or edited (the page replaces an entry it
+ * already shows). The event id is the entry's change number, so a reconnecting EventSource resumes
+ * after the last change it saw, edits included.
+ */
 export function toSseMessage(entry: TimelineEntry): string {
-  return `id: ${entry.id}\nevent: message\ndata: ${JSON.stringify(entry)}\n\n`;
+  return `id: ${entry.rev}\nevent: message\ndata: ${JSON.stringify(entry)}\n\n`;
 }
 
 /** Options of {@link createLiveStreams}. */
@@ -15,14 +19,14 @@ export interface LiveStreamsOptions {
 }
 
 /**
- * The open event streams of this process. Every entry reaches a stream the same way: read from the
- * store after the stream's cursor (the last id it pushed). An append in this process wakes the
- * reader at once; an append by another process (a worker delivering an answer) is found by the
- * next poll. Ids become visible in order per chat, so a cursor never skips one.
+ * The open event streams of this process. Every change reaches a stream the same way: read from the
+ * store after the stream's cursor (the last change number it pushed). A change in this process
+ * wakes the reader at once; one by another process (a worker delivering an answer) is found by the
+ * next poll. Change numbers become visible in order per chat, so a cursor never skips one.
  */
 export interface LiveStreams {
-  /** Opens a stream of `ownerId`'s entries with id > `afterId`. */
-  open(ownerId: string, afterId: number, onClose: () => void): Channel;
+  /** Opens a stream of `ownerId`'s changes after change number `afterRev`. */
+  open(ownerId: string, afterRev: number, onClose: () => void): Channel;
   /** Reads the store now (something was appended in this process). */
   wake(): void;
   closeAll(): void;
@@ -44,12 +48,12 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
     for (const s of subs) byOwner.set(s.ownerId, [...(byOwner.get(s.ownerId) ?? []), s]);
     for (const [ownerId, list] of byOwner) {
       const from = Math.min(...list.map((s) => s.cursor));
-      const entries = await o.store.listMessages(ownerId, from, BATCH);
+      const entries = await o.store.listChanges(ownerId, from, BATCH);
       for (const s of list) {
         for (const e of entries) {
-          if (Number(e.id) <= s.cursor) continue;
+          if (Number(e.rev) <= s.cursor) continue;
           s.channel.push(toSseMessage(e));
-          s.cursor = Number(e.id);
+          s.cursor = Number(e.rev);
         }
       }
     }
@@ -70,8 +74,8 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
     timer.unref();
   };
   return {
-    open(ownerId, afterId, onClose) {
-      const sub: Subscription = { ownerId, cursor: afterId, channel: createChannel(() => { subs.delete(sub); onClose(); }) };
+    open(ownerId, afterRev, onClose) {
+      const sub: Subscription = { ownerId, cursor: afterRev, channel: createChannel(() => { subs.delete(sub); onClose(); }) };
       subs.add(sub);
       run();
       return sub.channel;

@@ -65,13 +65,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
       await deps.sessions.delete(s);
       return json(200, { ok: true }, { 'set-cookie': sessionCookie(paths, '', deps.secureCookies, 0) });
     })),
-    route('GET', '/messages', (req) => withSession(ctx, req, false, async (s) => {
-      const after = Number(req.query.after ?? '0');
-      const messages = Number.isSafeInteger(after) && after > 0
-        ? await deps.store.listMessages(s.ownerId, after, LATER_PAGE)
-        : await deps.store.latestMessages(s.ownerId, FIRST_PAGE);
-      return json(200, { messages });
-    })),
+    route('GET', '/messages', (req) => withSession(ctx, req, false, async (s) => json(200, { messages: await listFor(deps, s, req) }))),
     route('POST', '/messages', (req) => withSession(ctx, req, true, (s, body) => postMessage(deps, s, body))),
     route('POST', '/buttons', (req) => withSession(ctx, req, true, (s, body) => postButton(deps, s, body))),
     route('GET', '/events', (req) => withSession(ctx, req, false, (s) => openEvents(deps, s, req))),
@@ -79,6 +73,15 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
 }
 
 interface SlotContext { deps: WebRouteDeps; paths: SlotPaths }
+
+/** `?rev=<n>`: entries added or edited after change n; `?after=<id>`: entries after id; neither: the newest. */
+async function listFor(deps: WebRouteDeps, s: WebSession, req: HttpRequest) {
+  const positive = (v: string | undefined) => { const n = Number(v ?? '0'); return Number.isSafeInteger(n) && n > 0 ? n : undefined; };
+  const rev = positive(req.query.rev);
+  if (rev !== undefined) return deps.store.listChanges(s.ownerId, rev, LATER_PAGE);
+  const after = positive(req.query.after);
+  return after === undefined ? deps.store.latestMessages(s.ownerId, FIRST_PAGE) : deps.store.listMessages(s.ownerId, after, LATER_PAGE);
+}
 
 const sessionView = (s: WebSession) => ({ userId: s.ownerId, csrfToken: s.csrfToken });
 const clearCookie = (c: SlotContext) => ({ 'set-cookie': sessionCookie(c.paths, '', c.deps.secureCookies, 0) });
@@ -193,10 +196,10 @@ function toCommand(text: string): { command: string; args: string } | undefined 
 
 async function openEvents(deps: WebRouteDeps, s: WebSession, req: HttpRequest): Promise<HttpResponse> {
   if (!deps.isReceiving()) return refuse('unavailable');
-  // A reconnecting EventSource sends the last id it saw: the stream resumes after it. A first
-  // connection starts at the newest entry (the page loads the earlier ones itself).
+  // A reconnecting EventSource sends the last event id (change number) it saw: the stream resumes
+  // after it. A first connection starts at the newest change (the page loads the rest itself).
   const lastId = Number(req.headers['last-event-id'] ?? 'NaN');
-  const after = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : await deps.store.lastMessageId(s.ownerId);
+  const after = Number.isSafeInteger(lastId) && lastId >= 0 ? lastId : await deps.store.lastRev(s.ownerId);
   // Each heartbeat also marks the session active: an open page keeps its session alive.
   const heartbeat = setInterval(() => {
     stream.push(': ping\n\n');

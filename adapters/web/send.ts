@@ -67,6 +67,26 @@ async function storeMessage(deps: WebSendDeps, chatId: string, message: Outbound
   return sendInParts(message.text, WEB_MAX_TEXT_LENGTH, options, (part) => append(part.text, part.first, part.last));
 }
 
+/**
+ * Replaces the text and buttons of a message the bot sent to `chatId` (e.g. a progress count);
+ * open pages show the change in place. Stored whether or not anyone is signed in.
+ * @throws {BadRequestError} when the text needs more than one part or the chat has no such bot message.
+ */
+export async function editWebMessage(deps: WebSendDeps, chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+  const buttons = toButtons(message.buttons);
+  if (splitText(message.text, WEB_MAX_TEXT_LENGTH).length > 1) throw new BadRequestError(`an edit must fit in one message (${WEB_MAX_TEXT_LENGTH} characters)`);
+  const fault = deps.faults?.(chatId);
+  if (fault) throw fault;
+  let edited;
+  try {
+    edited = await deps.store.editMessage(chatId, messageId, { text: message.text, at: new Date(deps.now()).toISOString(), ...(buttons ? { buttons } : {}) });
+  } catch (err) {
+    throw new TransientError('web: the timeline store failed', undefined, { cause: err });
+  }
+  if (!edited) throw new BadRequestError('message to edit not found');
+  deps.live.wake();
+}
+
 /** Non-empty rows, each button checked against the shared button-data limit; `undefined` when none. */
 function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
   const rows = (buttons ?? []).filter((row) => row.length > 0);

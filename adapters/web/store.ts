@@ -4,6 +4,8 @@ import type { Button } from '../types.js';
 export interface TimelineEntry {
   /** Decimal message id, increasing per chat (the platform message id). */
   id: string;
+  /** Decimal change number, increasing per chat: set when the entry is added and again on each edit. */
+  rev: string;
   /** Who wrote it: the person in the browser, or the bot. */
   from: 'user' | 'bot';
   text: string;
@@ -12,6 +14,8 @@ export interface TimelineEntry {
   buttons?: Button[][];
   /** When it was accepted, ISO-8601 UTC. */
   at: string;
+  /** When the bot last changed it in place, ISO-8601 UTC. */
+  editedAt?: string;
 }
 
 /** A session as stored: never the token itself, only its hash. Instants are ISO-8601 UTC. */
@@ -56,11 +60,15 @@ export interface WebStore {
    * entry instead (`created: false`). Ids become visible in order: id n+1 never before id n.
    */
   appendMessage(entry: NewTimelineEntry): Promise<{ entry: TimelineEntry; created: boolean }>;
+  /** Replaces a bot entry's text and buttons (next `rev`); undefined when the chat has no such bot entry. */
+  editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string }): Promise<TimelineEntry | undefined>;
+  /** Entries added or edited after change `afterRev`, in change order, at most `limit`. */
+  listChanges(chatId: string, afterRev: number, limit: number): Promise<TimelineEntry[]>;
+  /** Highest change number in `chatId`, 0 when empty. */
+  lastRev(chatId: string): Promise<number>;
   /** Entries of `chatId` with id > `afterId`, oldest first, at most `limit`. */
   listMessages(chatId: string, afterId: number, limit: number): Promise<TimelineEntry[]>;
   /** The newest `limit` entries of `chatId`, oldest first. */
   latestMessages(chatId: string, limit: number): Promise<TimelineEntry[]>;
   findMessage(chatId: string, id: string): Promise<TimelineEntry | undefined>;
-  /** Highest id in `chatId`, 0 when empty. */
-  lastMessageId(chatId: string): Promise<number>;
 }

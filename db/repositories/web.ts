@@ -17,11 +17,13 @@ export interface WebSessionRow {
 /** A web chat message (the web adapter's `TimelineEntry`). */
 export interface WebMessageView {
   id: string;
+  rev: string;
   from: 'user' | 'bot';
   text: string;
   replyTo?: string;
   buttons?: Button[][];
   at: string;
+  editedAt?: string;
 }
 
 /** A message to append (the web adapter's `NewTimelineEntry`). */
@@ -39,9 +41,10 @@ export interface NewWebMessage {
 const APPEND_ATTEMPTS = 8;
 
 const toView = (r: Selectable<WebMessagesTable>): WebMessageView => ({
-  id: String(r.seq), from: r.sender, text: r.text, at: r.created_at,
+  id: String(r.seq), rev: String(r.rev), from: r.sender, text: r.text, at: r.created_at,
   ...(r.reply_to === null ? {} : { replyTo: r.reply_to }),
   ...(r.buttons === null ? {} : { buttons: JSON.parse(r.buttons) as Button[][] }),
+  ...(r.edited_at === null ? {} : { editedAt: r.edited_at }),
 });
 
 /**
@@ -84,10 +87,12 @@ export function createWebStore(db: Db) {
       for (let attempt = 1; ; attempt += 1) {
         const existing = m.clientId === undefined ? undefined : await byClient(m.chatId, m.clientId);
         if (existing) return { entry: toView(existing), created: false };
-        const last = await db.selectFrom('web_messages').select((eb) => eb.fn.max('seq').as('n')).where('chat_id', '=', m.chatId).executeTakeFirst();
+        const last = await db.selectFrom('web_messages').select((eb) => [eb.fn.max('seq').as('seq'), eb.fn.max('rev').as('rev')])
+          .where('chat_id', '=', m.chatId).executeTakeFirst();
         const row = {
-          chat_id: m.chatId, seq: Number(last?.n ?? 0) + 1, sender: m.from, text: m.text, reply_to: m.replyTo ?? null,
-          buttons: m.buttons ? JSON.stringify(m.buttons) : null, client_id: m.clientId ?? null, created_at: m.at,
+          chat_id: m.chatId, seq: Number(last?.seq ?? 0) + 1, rev: Number(last?.rev ?? 0) + 1, sender: m.from, text: m.text,
+          reply_to: m.replyTo ?? null, buttons: m.buttons ? JSON.stringify(m.buttons) : null, client_id: m.clientId ?? null,
+          created_at: m.at, edited_at: null,
         };
         try {
           // A concurrent append took this id (or this client id): the unique keys refuse; read again.
@@ -97,6 +102,34 @@ export function createWebStore(db: Db) {
           if (attempt >= APPEND_ATTEMPTS) throw err;
         }
       }
+    },
+    /** Replaces a bot message's text and buttons, giving it the chat's next `rev`; undefined when there is none. */
+    async editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string }): Promise<WebMessageView | undefined> {
+      const seq = Number(id);
+      if (!Number.isSafeInteger(seq)) return undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        const last = await db.selectFrom('web_messages').select((eb) => eb.fn.max('rev').as('rev')).where('chat_id', '=', chatId).executeTakeFirst();
+        try {
+          const r = await db.updateTable('web_messages')
+            .set({ text: change.text, buttons: change.buttons ? JSON.stringify(change.buttons) : null, rev: Number(last?.rev ?? 0) + 1, edited_at: change.at })
+            .where('chat_id', '=', chatId).where('seq', '=', seq).where('sender', '=', 'bot').executeTakeFirst();
+          if (Number(r.numUpdatedRows) === 0) return undefined;
+          const row = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq).executeTakeFirstOrThrow();
+          return toView(row);
+        } catch (err) {
+          if (attempt >= APPEND_ATTEMPTS) throw err;
+        }
+      }
+    },
+    /** Entries appended or edited after change number `afterRev`, in change order. */
+    async listChanges(chatId: string, afterRev: number, limit: number): Promise<WebMessageView[]> {
+      const rows = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('rev', '>', afterRev)
+        .orderBy('rev').limit(limit).execute();
+      return rows.map(toView);
+    },
+    async lastRev(chatId: string): Promise<number> {
+      const r = await db.selectFrom('web_messages').select((eb) => eb.fn.max('rev').as('n')).where('chat_id', '=', chatId).executeTakeFirst();
+      return Number(r?.n ?? 0);
     },
     async listMessages(chatId: string, afterId: number, limit: number): Promise<WebMessageView[]> {
       const rows = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('seq', '>', afterId)
@@ -112,10 +145,6 @@ export function createWebStore(db: Db) {
       if (!Number.isSafeInteger(seq)) return undefined;
       const r = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq).executeTakeFirst();
       return r && toView(r);
-    },
-    async lastMessageId(chatId: string): Promise<number> {
-      const r = await db.selectFrom('web_messages').select((eb) => eb.fn.max('seq').as('n')).where('chat_id', '=', chatId).executeTakeFirst();
-      return Number(r?.n ?? 0);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebAdapter, type CodeRedemption } from '../../adapters/web/index.js';
 import { createWebStore } from '../../db/repositories/web.js';
-import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
+import { BadRequestError, UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
 import type { Button } from '../../adapters/types.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { createInboundProcessor } from '../../src/inbound/processor.js';
@@ -248,6 +248,30 @@ describe('web adapter over HTTP', () => {
     await h.adapter.stop();
     await resumed.until(() => false);
     expect(resumed.ended).toBe(true);
+  });
+
+  it('edits a sent message in place: open pages get it again with a new event id, a catch-up by ?rev= finds it', async () => {
+    h = await createWebHarness();
+    expect(h.adapter.capabilities.edits).toBe(true);
+    const client = await h.clientOf('1001');
+    const progress = await h.adapter.send('1001', { text: 'Đã gửi 0/10', buttons: [[{ label: 'Dừng', action: 'stop', payload: '1' }]] });
+    const stream = await listen(h.base, client);
+    await stream.until((t) => t.includes('retry:'));
+    await h.adapter.edit!('1001', progress.messageId, { text: 'Đã gửi 10/10' });
+    const text = await stream.until((t) => t.includes('10/10'));
+    const frame = text.split('\n\n').find((f) => f.includes('10/10'))!;
+    const entry = JSON.parse(frame.split('data: ')[1]!) as { id: string; rev: string; editedAt?: string; buttons?: unknown };
+    expect(entry).toMatchObject({ id: progress.messageId, text: 'Đã gửi 10/10', editedAt: expect.any(String) });
+    expect(entry.buttons).toBeUndefined();
+    expect(frame).toContain(`id: ${entry.rev}\n`);
+    expect(Number(entry.rev)).toBeGreaterThan(Number(progress.messageId));
+    const changes = await client.get(`/web/api/messages?rev=${Number(entry.rev) - 1}`);
+    expect(changes.body.messages).toEqual([expect.objectContaining({ id: progress.messageId, text: 'Đã gửi 10/10' })]);
+    expect(h.sentTo('1001')).toEqual([expect.objectContaining({ messageId: progress.messageId, text: 'Đã gửi 10/10' })]);
+    await expect(h.adapter.edit!('1001', '999', { text: 'x' })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(h.adapter.edit!('1001', progress.messageId, { text: 'x'.repeat(5000) })).rejects.toBeInstanceOf(BadRequestError);
+    await h.adapter.stop();
+    await stream.until(() => false);
   });
 
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {

@@ -119,7 +119,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await context.close();
   });
 
-  it('signs in with a one-time code that /web sent to the person\'s Telegram chat; the used code is refused', async () => {
+  it('signs in with a one-time code that /web sent to the person\'s Telegram chat; the used code is refused; an edited message changes in place', async () => {
     const nam = tgUser('Nam');
     await e.say(nam, '/start pv-tto-01', 'Xin chào Lê Hoàng Nam');
     const reply = await e.say(nam, '/web', 'Đăng nhập trang trò chuyện');
@@ -134,6 +134,15 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     expect(page.url()).not.toContain('code=');
     await send(page, '/my');
     await botMessage(page, 'chưa').waitFor(WAIT);
+    // The bot changes a sent message in place (as notice progress counts will): the open page follows.
+    const { userId } = await (await page.request.get(`${baseOf(e)}/web/api/session`)).json() as { userId: string };
+    const last = await e.app.db.db.selectFrom('web_messages').select(['chat_id', 'seq']).where('chat_id', '=', userId).where('sender', '=', 'bot')
+      .orderBy('rev', 'desc').executeTakeFirstOrThrow();
+    await e.app.adapters.get('web')!.edit!(last.chat_id, String(last.seq), { text: 'Đã gửi 12/12 xã, phường.' });
+    const edited = page.locator(`#m-${last.seq}`);
+    await edited.locator('.text', { hasText: 'Đã gửi 12/12' }).waitFor(WAIT);
+    expect(await edited.locator('.edited').textContent()).toBe('(đã sửa)');
+    expect(await page.locator('li.msg', { hasText: 'Đã gửi 12/12' }).count()).toBe(1);
 
     const other = await (await browser.newContext()).newPage();
     await other.goto(link!);

@@ -48,7 +48,7 @@ describe.each(testDialects())('web sessions and timelines in the database (%s)',
     const store = createWebStore(db.db);
     const at = new Date(clockMs).toISOString();
     const first = await store.appendMessage({ chatId: 'a', from: 'user', text: 'một', clientId: 'c1', at });
-    expect(first).toEqual({ created: true, entry: { id: '1', from: 'user', text: 'một', at } });
+    expect(first).toEqual({ created: true, entry: { id: '1', rev: '1', from: 'user', text: 'một', at } });
     expect((await store.appendMessage({ chatId: 'a', from: 'user', text: 'một', clientId: 'c1', at })).created).toBe(false);
     expect((await store.appendMessage({ chatId: 'b', from: 'bot', text: 'khác', at })).entry.id).toBe('1');
     const errors: unknown[] = [];
@@ -59,15 +59,25 @@ describe.each(testDialects())('web sessions and timelines in the database (%s)',
     await store.appendMessage({ chatId: 'a', from: 'bot', text: 'hai', replyTo: '1', buttons: [[{ label: 'OK', action: 'ok', payload: '1' }]], at });
     const second = (await iterator.next()).value as string;
     expect(second.startsWith('id: 2\nevent: message\ndata: ')).toBe(true);
-    expect(JSON.parse(second.split('data: ')[1]!)).toEqual({ id: '2', from: 'bot', text: 'hai', replyTo: '1', buttons: [[{ label: 'OK', action: 'ok', payload: '1' }]], at });
-    expect(toSseMessage({ id: '7', from: 'user', text: 'x', at })).toBe(`id: 7\nevent: message\ndata: {"id":"7","from":"user","text":"x","at":"${at}"}\n\n`);
+    expect(JSON.parse(second.split('data: ')[1]!)).toEqual({ id: '2', rev: '2', from: 'bot', text: 'hai', replyTo: '1', buttons: [[{ label: 'OK', action: 'ok', payload: '1' }]], at });
+    expect(toSseMessage({ id: '7', rev: '9', from: 'user', text: 'x', at })).toBe(`id: 9\nevent: message\ndata: {"id":"7","rev":"9","from":"user","text":"x","at":"${at}"}\n\n`);
     await store.appendMessage({ chatId: 'a', from: 'bot', text: 'ba', at });
     live.wake();
     expect((await iterator.next()).value).toContain('"text":"ba"');
+    // An edit is a new change of the same entry: pushed again, with the next change number.
+    const edited = await store.editMessage('a', '2', { text: 'hai (sửa)', at: 'later' });
+    expect(edited).toMatchObject({ id: '2', rev: '4', text: 'hai (sửa)', editedAt: 'later' });
+    expect(edited?.buttons).toBeUndefined();
+    live.wake();
+    expect((await iterator.next()).value).toMatch(/^id: 4\nevent: message\ndata: \{"id":"2","rev":"4"/);
+    expect(await store.editMessage('a', '1', { text: 'not the bot\'s', at })).toBeUndefined();
+    expect(await store.editMessage('a', '99', { text: 'none', at })).toBeUndefined();
+    expect((await store.listChanges('a', 2, 10)).map((e) => [e.id, e.rev])).toEqual([['3', '3'], ['2', '4']]);
     live.closeAll();
     expect((await iterator.next()).done).toBe(true);
     expect(errors).toEqual([]);
     expect((await store.listMessages('a', 1, 10)).map((e) => e.id)).toEqual(['2', '3']);
+    expect(await store.lastRev('a')).toBe(4);
     expect((await store.latestMessages('a', 2)).map((e) => e.id)).toEqual(['2', '3']);
   });
 });

@@ -40,8 +40,8 @@ export function newClientId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Fetches the entries after the newest one shown and hands each to `add`. */
+/** Fetches every entry added or edited since the newest change shown and hands each to `add`. */
 export async function catchUp(add) {
-  const data = await api('GET', `/messages?after=${state.lastId}`);
+  const data = await api('GET', state.lastRev > 0 ? `/messages?rev=${state.lastRev}` : '/messages');
   for (const entry of data.messages ?? []) add(entry);
 }

@@ -50,7 +50,7 @@ async function signedIn(session) {
 
 function signedOut() {
   stopEvents();
-  Object.assign(state, { csrf: '', signedIn: false, lastId: 0, replyTo: undefined });
+  Object.assign(state, { csrf: '', signedIn: false, lastId: 0, lastRev: 0, replyTo: undefined });
   clearTimeline();
   renderReplyBox();
   ui.chat.hidden = true;

@@ -12,7 +12,7 @@ export const ui = {
 };
 
 export const state = {
-  csrf: '', signedIn: false, lastId: 0, entries: new Map(), replyTo: undefined,
+  csrf: '', signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
   source: undefined, retryTimer: undefined, retryMs: 3000, error: undefined, status: '',
 };
 

@@ -11,7 +11,7 @@ export const STRINGS = {
     replyingTo: 'Đang trả lời: ', cancelReply: 'Bỏ trả lời', you: 'Bạn', bot: 'Bot', quoteOf: 'Trả lời cho: ',
     earlier: '(tin nhắn trước đó)', langButton: 'English', langLabel: 'Switch to English', langOther: 'en',
     signingIn: 'Đang đăng nhập…', loading: 'Đang tải tin nhắn…', reconnecting: 'Mất kết nối, đang kết nối lại…',
-    connected: 'Đã kết nối.', signedOut: 'Bạn đã đăng xuất.', sending: 'Đang gửi…',
+    connected: 'Đã kết nối.', signedOut: 'Bạn đã đăng xuất.', edited: '(đã sửa)', sending: 'Đang gửi…',
     network: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', emptyCode: 'Vui lòng nhập mã mời hoặc mã đăng nhập.',
   },
   en: {
@@ -22,7 +22,7 @@ export const STRINGS = {
     replyingTo: 'Replying to: ', cancelReply: 'Cancel reply', you: 'You', bot: 'Bot', quoteOf: 'In reply to: ',
     earlier: '(earlier message)', langButton: 'Tiếng Việt', langLabel: 'Chuyển sang tiếng Việt', langOther: 'vi',
     signingIn: 'Signing in…', loading: 'Loading messages…', reconnecting: 'Connection lost, reconnecting…',
-    connected: 'Connected.', signedOut: 'You have signed out.', sending: 'Sending…',
+    connected: 'Connected.', signedOut: 'You have signed out.', edited: '(edited)', sending: 'Sending…',
     network: 'Could not reach the server. Please check your connection and try again.', emptyCode: 'Please enter your invite or sign-in code.',
   },
 };

@@ -21,6 +21,7 @@ function renderEntry(entry) {
   const bubble = el('div', { className: 'bubble' },
     el('span', { className: 'sender' }, entry.from === 'bot' ? t('bot') : t('you')),
     el('p', { className: 'text' }, entry.text),
+    ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
   item.append(bubble);
   if (entry.buttons?.length) {
@@ -33,10 +34,21 @@ function renderEntry(entry) {
   return item;
 }
 
-/** Adds an entry once (by id), in id order; keeps the view at the bottom when it was there. */
+/**
+ * Shows an entry in id order; an entry already shown is replaced when this one is a later change
+ * (the bot edited it in place). Keeps the view at the bottom when it was there.
+ */
 export function addEntry(entry) {
-  if (!entry || typeof entry.id !== 'string' || state.entries.has(entry.id)) return;
+  if (!entry || typeof entry.id !== 'string') return;
+  const rev = Number(entry.rev ?? entry.id);
+  state.lastRev = Math.max(state.lastRev, rev);
+  const shown = state.entries.get(entry.id);
+  if (shown && Number(shown.rev ?? shown.id) >= rev) return;
   state.entries.set(entry.id, entry);
+  if (shown) {
+    $(`m-${entry.id}`)?.replaceWith(renderEntry(entry));
+    return;
+  }
   state.lastId = Math.max(state.lastId, Number(entry.id));
   const atBottom = ui.list.scrollHeight - ui.list.scrollTop - ui.list.clientHeight < 80;
   const next = [...ui.list.children].find((node) => Number(node.id.slice(2)) > Number(entry.id));
