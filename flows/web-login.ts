@@ -2,10 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import {
-  findPersonByCode, findWebIdentityOf, findWebLoginCode, insertWebIdentity, insertWebLoginCode, useWebLoginCode,
+  findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, findWebLoginCode, insertWebIdentity, insertWebLoginCode,
+  useWebLoginCode,
 } from '../db/repositories/web.js';
-import type { Identity } from '../db/schema.js';
+import type { Identity, Person } from '../db/schema.js';
 import type { FlowContext } from './context.js';
+import { createEffects } from './effects.js';
 
 /** How long a web sign-in code is valid, in ms (10 minutes). */
 export const WEB_LOGIN_CODE_TTL_MS = 10 * 60_000;
@@ -92,4 +94,41 @@ export async function issueWebLoginCodeForPerson(db: Db, personCode: string, now
     at: now.toISOString(), actorPersonId: null, actorIdentityId: null, action: 'web.login_code_operator', entity: 'person', entityId: person.id,
   });
   return { code, fullName: person.full_name };
+}
+
+/** Settings of {@link sendWebLoginCodeToChat}. */
+export interface SendCodeSettings {
+  defaultLocale: 'vi' | 'en';
+  /** The page's sign-in link for a code, when known. */
+  webSignInUrl?: (code: string) => string | undefined;
+}
+
+/**
+ * "Send me a code" on the sign-in page: when `who` is a directory code or a phone number of exactly
+ * one person who has a linked Telegram/Zalo chat, a fresh code goes to that chat (as `/web` would
+ * answer there). Whatever the outcome, the page shows the same neutral sentence, so nothing can be
+ * learnt about who is in the directory. Run it in a transaction.
+ * @returns the outbox rows to hand to the dispatcher after commit (empty when nothing was sent).
+ */
+export async function sendWebLoginCodeToChat(db: Db, who: string, now: Date, settings: SendCodeSettings): Promise<number[]> {
+  const person = await personFor(db, who.trim());
+  const identity = person ? (await findChatIdentitiesOf(db, person.id))[0] : undefined;
+  if (!person || !identity) return [];
+  const code = await issueCode(db, person.id, identity.id, now);
+  const effects = createEffects(db, now.toISOString(), settings.defaultLocale, { personId: null, identityId: null });
+  const link = settings.webSignInUrl?.(code);
+  await effects.sendTo(identity, (t) => ({ text: t.web.loginCode(link, code, WEB_LOGIN_CODE_TTL_MS / 60_000) }), { reportUnreachable: false });
+  await effects.audit('web.login_code_requested', 'person', person.id, null, { identity_id: identity.id });
+  return effects.outboxIds;
+}
+
+/** The one person with this directory code (any case) or phone number (`0…` and `+84…` alike). */
+async function personFor(db: Db, who: string): Promise<Person | undefined> {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(who) && /[A-Za-z]/.test(who)) return findPersonByCode(db, who);
+  const compact = who.replace(/[\s.()-]/g, '');
+  if (!/^\+?[0-9]{8,15}$/.test(compact)) return undefined;
+  const national = compact.startsWith('+84') ? `0${compact.slice(3)}` : compact;
+  const variants = [...new Set([compact, national, national.startsWith('0') ? `+84${national.slice(1)}` : national])];
+  const people = await findPersonsByPhone(db, variants);
+  return people.length === 1 ? people[0] : undefined;
 }

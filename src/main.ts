@@ -15,7 +15,7 @@ import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
-import { redeemWebLoginCode } from '../flows/web-login.js';
+import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../flows/web-login.js';
 import { createWebStore } from '../db/repositories/web.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -69,13 +69,25 @@ export interface StartOptions {
   redis?: RedisTarget;
 }
 
-function createAdapters(config: Readonly<Config>, logger: Logger, db: Db, clock: Clock): Map<Platform, ChatAdapter> {
+/** What the adapters need that exists only later in start-up: the page's address, the dispatcher. */
+interface LateWiring {
+  /** The web page's base URL once the HTTP server is bound (HTTP_PORT=0 picks the port). */
+  webBase?: string;
+  enqueueOutbox(ids: number[]): Promise<void>;
+}
+
+const webSignInUrl = (late: LateWiring) => (code: string) => (late.webBase ? `${late.webBase}/web?code=${code}` : undefined);
+
+function createAdapters(config: Readonly<Config>, logger: Logger, db: Db, clock: Clock, late: LateWiring): Map<Platform, ChatAdapter> {
   const adapters = new Map<Platform, ChatAdapter>();
   if (config.web.enabled) {
     adapters.set('web', createWebAdapter({
       logger: logger.child({ adapter: 'web' }), pageDir: repoPath('adapters', 'web', 'page'),
       store: createWebStore(db), now: () => clock.now().getTime(),
       redeemCode: (code) => db.transaction().execute((tx) => redeemWebLoginCode(tx, code, clock.now())),
+      requestCode: async (who) => late.enqueueOutbox(await db.transaction().execute((tx) => sendWebLoginCodeToChat(tx, who, clock.now(), {
+        defaultLocale: config.defaultLocale, webSignInUrl: webSignInUrl(late),
+      }))),
       idleTimeoutMs: config.web.sessionIdleMs, maxAgeMs: config.web.sessionMaxMs, trustProxy: config.http.trustProxy,
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
@@ -100,7 +112,8 @@ export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
   const db = o.db ?? createDb({ url: config.databaseUrl });
-  const adapters = createAdapters(config, logger, db.db, clock);
+  const late: LateWiring = { enqueueOutbox: async () => undefined };
+  const adapters = createAdapters(config, logger, db.db, clock, late);
   if (adapters.size === 0) {
     if (!o.db) await db.close();
     throw new NoChannelError();
@@ -116,8 +129,6 @@ export async function startApp(o: StartOptions): Promise<App> {
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
-  // Known once the HTTP server is bound (HTTP_PORT=0 picks the port); `/web` replies link to it.
-  const webBase: { url?: string } = {};
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -133,6 +144,7 @@ export async function startApp(o: StartOptions): Promise<App> {
       await dispatcher.enqueue(ids);
     },
   });
+  late.enqueueOutbox = (ids) => dispatcher.enqueue(ids);
   // An imported calendar reaches running processes within a minute (and at once in this one).
   const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });
@@ -151,7 +163,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     db: db.db, clock, logger: logger.child({ part: 'inbound' }),
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
-      webSignInUrl: (code) => (webBase.url ? `${webBase.url}/web?code=${code}` : undefined),
+      webSignInUrl: webSignInUrl(late),
     },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
@@ -179,7 +191,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;
-  if (bound && adapters.has('web')) webBase.url = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
+  if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
     for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
   }

@@ -48,6 +48,13 @@ const ERRORS = {
   unavailable: [503, 'Hệ thống đang bận, vui lòng thử lại.', 'The service is busy; please try again.'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
+/** The neutral answer to "send me a code", whoever was named (202). */
+export const CODE_SENT = {
+  ok: true,
+  message_vi: 'Nếu thông tin này khớp với một người đã liên kết Telegram hoặc Zalo, mã đăng nhập vừa được gửi tới cuộc trò chuyện đó (hiệu lực 10 phút).',
+  message_en: 'If this matches someone with a linked Telegram or Zalo chat, a sign-in code has just been sent there (valid 10 minutes).',
+} as const;
+
 /** A web API error code. */
 export type WebErrorCode = keyof typeof ERRORS;
 

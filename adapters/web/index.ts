@@ -22,6 +22,10 @@ export interface WebAdapterOptions {
   store: WebStore;
   /** Redeems a one-time sign-in code; without it only invite codes sign in. */
   redeemCode?: (code: string) => Promise<CodeRedemption>;
+  /** "Send me a code": sends a sign-in code to the linked chat of the person a phone number or directory code names. */
+  requestCode?: (who: string) => Promise<void>;
+  /** "Send me a code" requests allowed per client address (default 5 per 600 000 ms) and per identifier (default 3 per 3 600 000 ms). */
+  sendCodeLimits?: { byAddress: RateLimitOptions; byTarget: RateLimitOptions };
   /** Add `Secure` to the session cookies (set when the bot is served over HTTPS). Default false. */
   secureCookies?: boolean;
   /** Rate-limit sign-ins by `X-Forwarded-For`'s last entry (set behind a reverse proxy). Default false. */
@@ -63,6 +67,7 @@ export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
 const DEFAULTS = {
   idleTimeoutMs: 8 * 60 * 60 * 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000, heartbeatMs: 15_000, pollMs: 1000,
   signInLimit: { max: 10, windowMs: 60_000 },
+  sendCodeLimits: { byAddress: { max: 5, windowMs: 600_000 }, byTarget: { max: 3, windowMs: 3_600_000 } },
 };
 
 /**
@@ -100,6 +105,12 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     ...(options.redeemCode ? { redeemCode: options.redeemCode } : {}),
+    ...(options.requestCode ? { requestCode: options.requestCode } : {}),
+    sendCodeLimiters: {
+      byAddress: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byAddress),
+      byTarget: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byTarget),
+    },
+    onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
   });
   const sendDeps = { sessions, store, live, now, ...(options.faults ? { faults: options.faults } : {}) };
   let stopping: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import type { ButtonEvent, CommandEvent, HttpRequest, HttpResponse, HttpRoute, InboundEvent, MessageEvent } from '../types.js';
 import {
-  CSRF_HEADER, WEB_SLOTS, clientAddress, isCrossOrigin, json, parseJsonBody, readCookie, refuse, sessionCookie, slotPaths,
+  CODE_SENT, CSRF_HEADER, WEB_SLOTS, clientAddress, isCrossOrigin, json, parseJsonBody, readCookie, refuse, sessionCookie, slotPaths,
   toLanguageCode, tokensMatch, type SlotPaths,
 } from './http.js';
 import type { LiveStreams } from './live.js';
@@ -38,6 +38,12 @@ export interface WebRouteDeps {
   emit(event: InboundEvent): Promise<boolean>;
   /** Redeems a one-time sign-in code (single use); absent: only invite codes sign in. */
   redeemCode?: (code: string) => Promise<CodeRedemption>;
+  /** "Send me a code": sends a sign-in code to the linked chat of the person `who` names, if any. */
+  requestCode?: (who: string) => Promise<void>;
+  /** Limits "send me a code" per client address, and per identifier asked about. */
+  sendCodeLimiters: { byAddress: RateLimiter; byTarget: RateLimiter };
+  /** Logs a failure the client is not told about. */
+  onError(err: unknown, what: string): void;
 }
 
 type Refusal = { refusal: HttpResponse };
@@ -60,6 +66,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
   const ctx = { deps, paths };
   return [
     route('POST', '/sign-in', (req) => signIn(ctx, req)),
+    route('POST', '/send-code', async (req) => sendCode(deps, req)),
     route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, sessionView(s)))),
     route('POST', '/sign-out', (req) => withSession(ctx, req, true, async (s) => {
       await deps.sessions.delete(s);
@@ -142,6 +149,34 @@ async function signIn(c: SlotContext, req: HttpRequest): Promise<HttpResponse> {
     return refuse('unavailable');
   }
   return json(200, sessionView(session), { 'set-cookie': sessionCookie(c.paths, token, deps.secureCookies, deps.sessions.maxAgeS) });
+}
+
+/** The longest phone number or directory code "send me a code" accepts, in characters. */
+const MAX_WHO = 64;
+
+/**
+ * "Send me a code". The answer never depends on whether anyone matched (202 `code_sent` always, also
+ * when this identifier was asked about too often), and the sending runs after the answer, so neither
+ * the body nor the timing tells who is in the directory.
+ */
+function sendCode(deps: WebRouteDeps, req: HttpRequest): HttpResponse {
+  const nowMs = deps.now();
+  const limit = deps.sendCodeLimiters.byAddress.hit(clientAddress(req, deps.trustProxy), nowMs);
+  if (!limit.ok) {
+    const retryAfterS = Math.ceil(limit.retryAfterMs / 1000);
+    return refuse('rate_limited', { retryAfter: retryAfterS }, { 'retry-after': String(retryAfterS) });
+  }
+  if (isCrossOrigin(req, deps.allowedOrigins)) return refuse('cross_origin');
+  const parsed = parseJsonBody(req);
+  if ('refusal' in parsed) return parsed.refusal;
+  const who = typeof parsed.body.who === 'string' ? parsed.body.who.trim() : '';
+  if (who === '' || who.length > MAX_WHO) return refuse('bad_request');
+  const key = who.toUpperCase().replace(/[\s.()-]/g, '');
+  if (deps.requestCode && deps.sendCodeLimiters.byTarget.hit(key, nowMs).ok) {
+    const request = deps.requestCode;
+    setImmediate(() => { request(who).catch((err: unknown) => deps.onError(err, 'send-code')); });
+  }
+  return json(202, CODE_SENT);
 }
 
 function eventBase(deps: WebRouteDeps, s: WebSession, clientId: string, raw: Record<string, unknown>) {

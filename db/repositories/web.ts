@@ -184,6 +184,20 @@ export async function insertWebIdentity(db: Db, ownerId: string, personId: numbe
   return db.selectFrom('identities').selectAll().where('platform', '=', 'web').where('platform_user_id', '=', ownerId).executeTakeFirstOrThrow();
 }
 
+/** The person with this directory code, compared without regard to case. */
 export async function findPersonByCode(db: Db, code: string) {
-  return db.selectFrom('persons').selectAll().where('code', '=', code).executeTakeFirst();
+  return db.selectFrom('persons').selectAll().where((eb) => eb(eb.fn('upper', ['code']), '=', code.toUpperCase())).orderBy('id').executeTakeFirst();
+}
+
+/** People whose stored (compact) phone is one of `phones`. */
+export async function findPersonsByPhone(db: Db, phones: readonly string[]) {
+  if (phones.length === 0) return [];
+  return db.selectFrom('persons').selectAll().where('phone', 'in', [...phones]).execute();
+}
+
+/** The person's chat identities on platforms other than the web, the preferred one first, then the most recently active. */
+export async function findChatIdentitiesOf(db: Db, personId: number): Promise<Identity[]> {
+  return db.selectFrom('identities').selectAll().where('person_id', '=', personId).where('platform', '!=', 'web')
+    .where('unreachable_at', 'is', null)
+    .orderBy('preferred', 'desc').orderBy((eb) => eb.fn.coalesce('last_inbound_at', 'created_at'), 'desc').orderBy('id', 'desc').execute();
 }

@@ -136,6 +136,28 @@ describe('web adapter over HTTP', () => {
     expect(h.signIns.at(-1)).toMatchObject({ command: 'start', args: 'pv-hue-01' });
   });
 
+  it('"send me a code" answers the same whoever is named, asks the bot after answering, and is rate-limited', async () => {
+    const asked: string[] = [];
+    h = await createWebHarness({
+      requestCode: async (who) => { asked.push(who); },
+      sendCodeLimits: { byAddress: { max: 4, windowMs: 60_000 }, byTarget: { max: 1, windowMs: 60_000 } },
+    });
+    const browser = createWebClient(h.base);
+    const known = await browser.post('/web/api/send-code', { who: 'PV-HUE-01' }, { csrf: undefined });
+    const unknown = await browser.post('/web/api/send-code', { who: '0999999999' }, { csrf: undefined });
+    expect(known.status).toBe(202);
+    expect(unknown).toEqual({ ...known, headers: unknown.headers });
+    expect(known.body).toMatchObject({ ok: true, message_vi: expect.stringContaining('Nếu'), message_en: expect.stringContaining('If this matches') });
+    await expect.poll(() => asked).toEqual(['PV-HUE-01', '0999999999']);
+    // The same person asked about again (any spelling): still the same answer, but nothing more is sent.
+    expect((await browser.post('/web/api/send-code', { who: 'pv-hue-01' }, { csrf: undefined })).body).toEqual(known.body);
+    expect((await browser.post('/web/api/send-code', { who: 'PV HUE 01' }, { csrf: undefined })).status).toBe(202);
+    const limited = await browser.post('/web/api/send-code', { who: '0999999998' }, { csrf: undefined });
+    expect(limited).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
+    await new Promise((resolve) => { setImmediate(resolve); });
+    expect(asked).toEqual(['PV-HUE-01', '0999999999']);
+  });
+
   it('keeps one session per sign-in slot, each cookie scoped to its own API path', async () => {
     h = await createWebHarness();
     const one = createWebClient(h.base, 1);

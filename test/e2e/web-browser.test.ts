@@ -152,6 +152,26 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await other.context().close();
   });
 
+  it('"send me a code" on the sign-in page sends a code to the person\'s Telegram chat, and it signs them in', async () => {
+    const huong = tgUser('Hương');
+    await e.say(huong, '/start pn-vhtt-01', 'Xin chào Phan Thị Thanh Hương');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${baseOf(e)}/web/u/6/`);
+    const n = e.fake.sent.length;
+    await page.locator('#send-code-who').fill('pn-vhtt-01');
+    await page.locator('#send-code button[type="submit"]').click();
+    await page.locator('#status', { hasText: 'mã đăng nhập vừa được gửi' }).waitFor(WAIT);
+    const sent = await e.nextTo(huong, n, 'Đăng nhập trang trò chuyện');
+    const code = /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(sent.text)?.[1];
+    expect(code, sent.text).toBeDefined();
+    await page.locator('#invite-code').fill(code!);
+    await page.locator('#sign-in button[type="submit"]').click();
+    await botMessage(page, 'Bạn đã đăng ký với tên Phan Thị Thanh Hương').waitFor(WAIT);
+    expect(await page.locator('#send-code').isVisible()).toBe(false);
+    await context.close();
+  });
+
   it('a signed-in tab stays signed in, with its history, across a restart of the bot', async () => {
     const context: BrowserContext = await browser.newContext();
     const before = await context.newPage();

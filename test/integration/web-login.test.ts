@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/time/clock.js';
-import { issueWebLoginCodeForPerson, normaliseWebLoginCode, redeemWebLoginCode } from '../../flows/web-login.js';
+import { issueWebLoginCodeForPerson, normaliseWebLoginCode, redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
@@ -62,5 +62,27 @@ describe.each(testDialects())('web sign-in codes (%s)', (dialect) => {
     await drive.command('tg-stranger', 'web');
     expect(drive.last('tg-stranger').text).toContain('Bạn chưa đăng ký');
     expect(await db.db.selectFrom('link_codes').selectAll().execute()).toEqual([]);
+  });
+
+  it('"send me a code" sends to the person\'s linked chat, by directory code (any case) or phone (0… or +84…), and to nobody otherwise', async () => {
+    await linkChat(db.db, net.reporterId, 'telegram', 'tg-9');
+    await db.db.updateTable('persons').set({ phone: '0905123456' }).where('id', '=', net.reporterId).execute();
+    const send = (who: string) => db.db.transaction().execute((tx) => sendWebLoginCodeToChat(tx, who, clock.now(), {
+      defaultLocale: 'vi', webSignInUrl: (code) => `https://lienlac.example/web?code=${code}`,
+    }));
+    for (const who of ['PV1', 'pv1', '0905 123 456', '+84905123456']) {
+      const [id] = await send(who);
+      const row = await db.db.selectFrom('outbox').selectAll().where('id', '=', id!).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ platform: 'telegram', chat_id: 'tg-9', status: 'pending' });
+      expect(row.text).toContain('https://lienlac.example/web?code=');
+      expect((await redeem(codeIn(row.text)!)).status).toBe('ok');
+    }
+    // Nobody by that name; someone with no linked chat; a phone two people share: nothing is sent.
+    expect(await send('nobody')).toEqual([]);
+    expect(await send('pn-syt')).toEqual([]);
+    await db.db.updateTable('persons').set({ phone: '0905123456' }).where('id', '=', net.healthSpokesId).execute();
+    await linkChat(db.db, net.healthSpokesId, 'telegram', 'tg-10');
+    expect(await send('0905123456')).toEqual([]);
+    expect(await send('x')).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ async function signedIn(session) {
   state.csrf = session.csrfToken;
   state.signedIn = true;
   ui.signIn.hidden = true;
+  ui.sendCode.hidden = true;
   ui.chat.hidden = false;
   ui.signOut.hidden = false;
   showStatus('loading');
@@ -56,6 +57,7 @@ function signedOut() {
   ui.chat.hidden = true;
   ui.signOut.hidden = true;
   ui.signIn.hidden = false;
+  ui.sendCode.hidden = false;
 }
 
 async function signIn(code) {
@@ -70,6 +72,21 @@ async function signIn(code) {
     showStatus('');
     fail(err);
     ui.code.focus();
+  }
+}
+
+/** "Send me a code": the answer is the same whoever was named. */
+async function requestCode(who) {
+  showError(undefined);
+  if (!who) { showError('emptyWho'); ui.who.focus(); return; }
+  try {
+    await api('POST', '/send-code', { who });
+    ui.who.value = '';
+    showStatus('codeSent');
+    ui.code.focus();
+  } catch (err) {
+    showStatus('');
+    fail(err);
   }
 }
 
@@ -107,6 +124,7 @@ actions.press = async (button, messageId, b) => {
 };
 
 ui.signIn.addEventListener('submit', (ev) => { ev.preventDefault(); void signIn(ui.code.value.trim()); });
+ui.sendCode.addEventListener('submit', (ev) => { ev.preventDefault(); void requestCode(ui.who.value.trim()); });
 ui.composer.addEventListener('submit', (ev) => { ev.preventDefault(); void sendMessage(); });
 ui.text.addEventListener('keydown', (ev) => {
   // isComposing: Vietnamese input methods confirm a syllable with Enter; that Enter is not "send".

@@ -6,7 +6,7 @@ const { document } = globalThis;
 export const $ = (id) => document.getElementById(id);
 
 export const ui = {
-  signIn: $('sign-in'), code: $('invite-code'), chat: $('chat'), list: $('messages'), composer: $('composer'),
+  signIn: $('sign-in'), code: $('invite-code'), sendCode: $('send-code'), who: $('send-code-who'), chat: $('chat'), list: $('messages'), composer: $('composer'),
   text: $('composer-text'), replyBox: $('reply-to'), replyText: $('reply-to-text'), replyCancel: $('reply-cancel'),
   status: $('status'), error: $('error'), lang: $('lang-toggle'), signOut: $('sign-out'),
 };

@@ -13,6 +13,9 @@ export const STRINGS = {
     signingIn: 'Đang đăng nhập…', loading: 'Đang tải tin nhắn…', reconnecting: 'Mất kết nối, đang kết nối lại…',
     connected: 'Đã kết nối.', signedOut: 'Bạn đã đăng xuất.', edited: '(đã sửa)', sending: 'Đang gửi…',
     network: 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', emptyCode: 'Vui lòng nhập mã mời hoặc mã đăng nhập.',
+    sendCodeTitle: 'Chưa có mã?', sendCodeHelp: 'Nhập số điện thoại hoặc mã cá nhân của bạn trong danh bạ: mã đăng nhập sẽ được gửi tới Telegram hoặc Zalo bạn đã liên kết.',
+    whoLabel: 'Số điện thoại hoặc mã cá nhân', sendCode: 'Gửi mã cho tôi', emptyWho: 'Vui lòng nhập số điện thoại hoặc mã cá nhân.',
+    codeSent: 'Nếu thông tin này khớp với một người đã liên kết Telegram hoặc Zalo, mã đăng nhập vừa được gửi tới cuộc trò chuyện đó (hiệu lực 10 phút). Nhập mã vào ô đăng nhập ở trên.',
   },
   en: {
     title: 'Press liaison network', pageTitle: 'Press liaison network — Chat', skip: 'Skip to the message box',
@@ -24,6 +27,9 @@ export const STRINGS = {
     signingIn: 'Signing in…', loading: 'Loading messages…', reconnecting: 'Connection lost, reconnecting…',
     connected: 'Connected.', signedOut: 'You have signed out.', edited: '(edited)', sending: 'Sending…',
     network: 'Could not reach the server. Please check your connection and try again.', emptyCode: 'Please enter your invite or sign-in code.',
+    sendCodeTitle: 'No code?', sendCodeHelp: 'Enter your phone number or your directory code: a sign-in code will be sent to the Telegram or Zalo chat you linked.',
+    whoLabel: 'Phone number or directory code', sendCode: 'Send me a code', emptyWho: 'Please enter your phone number or directory code.',
+    codeSent: 'If this matches someone with a linked Telegram or Zalo chat, a sign-in code has just been sent there (valid 10 minutes). Type it into the sign-in box above.',
   },
 };
 
