@@ -491,6 +491,37 @@ export interface ChoiceMenusTable {
   created_at: IsoInstant;
 }
 
+/** A web channel session. The cookie's token itself is never stored: only its SHA-256 (hex). */
+export interface WebSessionsTable {
+  token_hash: string;
+  /** The web identity (platform user id = chat id) the session signs in as. */
+  owner_id: string;
+  language_code: string | null;
+  created_at: IsoInstant;
+  last_seen_at: IsoInstant;
+  /** `last_seen_at` + the idle timeout. */
+  idle_expires_at: IsoInstant;
+  /** Absolute end, whatever the activity. */
+  expires_at: IsoInstant;
+}
+
+/** One message of a web chat (either side); `seq` is the platform message id, increasing per chat. */
+export interface WebMessagesTable {
+  chat_id: string;
+  seq: number;
+  sender: 'user' | 'bot';
+  text: string;
+  reply_to: string | null;
+  /** JSON `Button[][]`, or null. */
+  buttons: string | null;
+  /** The page's id for a user message (a resent POST is stored once); null for the bot's. */
+  client_id: string | null;
+  /** Change number within the chat: set on append and again on each edit (pages follow it). */
+  rev: number;
+  created_at: IsoInstant;
+  edited_at: IsoInstant | null;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   orgs: OrgsTable;
@@ -516,6 +547,8 @@ export interface Database {
   zalo_oa_tokens: ZaloOaTokensTable;
   zalo_oa_zns_sends: ZaloOaZnsSendsTable;
   choice_menus: ChoiceMenusTable;
+  web_sessions: WebSessionsTable;
+  web_messages: WebMessagesTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -17,6 +17,8 @@ export interface FlowSettings {
    * (the adapter's `capabilities.replyWindowMs`; Zalo OA 48 h); undefined: no window. Absent: none anywhere.
    */
   replyWindowMs?: (platform: Platform) => number | undefined;
+  /** The web page's one-time sign-in link for a code; absent when the page is not served. */
+  webSignInUrl?: (code: string) => string | undefined;
 }
 
 /** The person behind an inbound event. */

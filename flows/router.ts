@@ -23,6 +23,7 @@ import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
 import { onComposeText } from './notices/compose.js';
 import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
 import { onNoticeCommand } from './notices/status.js';
+import { onWebCommand } from './web-login.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -74,6 +75,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   link: (ctx, e) => onLink(ctx, e.args),
   prefer: (ctx) => onPrefer(ctx),
   ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
+  web: (ctx) => onWebCommand(ctx),
 };
 
 /** Runs the handler of a button press (a real one, a numbered reply, or a text command). */

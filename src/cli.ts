@@ -14,6 +14,7 @@ import { sampleTryLinks } from './import/sample.js';
 import { createLogger } from './logger.js';
 import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
+import { issueWebLoginCodeForPerson, WEB_LOGIN_CODE_TTL_MS } from '../flows/web-login.js';
 import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
@@ -62,14 +63,18 @@ async function start(options: { role: ProcessRole }): Promise<void> {
   const username = await telegram?.botUsername?.().catch(() => undefined);
   const servesPage = app.adapters.get('web')?.routes?.some((r) => r.method === 'GET' && r.path === '/web') ?? false;
   const webBase = servesPage && app.httpPort !== undefined ? `${cfg.publicUrl ?? `http://${displayHost(cfg.http.host)}:${app.httpPort}`}/web` : undefined;
-  const webLinks = webBase ? await sampleTryLinks(app.db.db, (code) => `${webBase}?code=${code}`).catch(() => []) : [];
+  // Each sample person gets their own sign-in slot (/web/u/<n>/), so all of them can be open as
+  // tabs of one browser at once, each tab signed in as a different person.
+  let slot = 0;
+  const webLinks = webBase ? await sampleTryLinks(app.db.db, (code) => `${webBase}/u/${(slot += 1)}/?code=${code}`).catch(() => []) : [];
   const tryLinks = username ? await sampleTryLinks(app.db.db, (code) => `https://t.me/${username}?start=${code}`).catch(() => []) : [];
   console.log([
     `Mạng lưới phát ngôn bot is running (role: ${options.role}).`,
     describeDeployment(cfg),
     app.sampleLoaded ? 'The directory was empty, so the sample network (Thành phố Huế) was loaded.' : '',
     webBase ? `Web chat: ${webBase}` : '',
-    webLinks.length > 0 ? `Try it in the browser (a private window for the second person: sign-in is a cookie), as:\n${webLinks.join('\n')}` : '',
+    webLinks.length > 0 ? `Try it in the browser: open each link in its own tab of the same browser (each tab is a different person), as:\n${webLinks.join('\n')}` : '',
+    webBase ? 'Tabs stay signed in across restarts. Sign someone in again: npm run liaison -- web link <person-code> (e.g. PV-HUE-01), or /web in their Telegram chat.' : '',
     username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
     tryLinks.length > 0 ? `Try it from different Telegram accounts, as:\n${tryLinks.join('\n')}` : '',
     'All invite links: npm run liaison -- invites export · Stop: Ctrl+C',
@@ -209,6 +214,25 @@ function createProgram(): Command {
       const now = systemClock.now();
       await installZaloTokens(db, zalo.appId, { accessToken: opts.access.trim(), refreshToken: opts.refresh.trim(), accessExpiresAt: new Date(now.getTime() + expiresInS * 1000), refreshExpiresAt: null }, now);
       console.log('Đã cài mã Zalo OA / Zalo OA tokens installed; running bots use them at their next send.');
+    }).catch(fail));
+
+  const web = program.command('web').description('The web chat page.');
+  web.command('link')
+    .description('Print a one-time sign-in link (and code, valid 10 minutes) for a person, to hand to someone who uses only the web page.')
+    .argument('<person-code>', 'the person\'s directory code (person_code in people.csv), e.g. PV-HUE-01')
+    .action((personCode: string) => withDb(async ({ db }) => {
+      const cfg = config();
+      const issued = await db.transaction().execute((tx) => issueWebLoginCodeForPerson(tx, personCode, systemClock.now()));
+      if (!issued) {
+        console.error(`Không có người nào mang mã ${personCode} / No person has the code ${personCode}.`);
+        process.exitCode = 1;
+        return;
+      }
+      const base = cfg.publicUrl ?? `http://${displayHost(cfg.http.host)}:${cfg.http.port}`;
+      console.log([
+        `${issued.fullName}: ${base}/web?code=${issued.code}`,
+        `Mã đăng nhập / sign-in code: ${issued.code} (${WEB_LOGIN_CODE_TTL_MS / 60_000} phút / minutes, một lần / single use)`,
+      ].join('\n'));
     }).catch(fail));
 
   return program;

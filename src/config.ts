@@ -32,6 +32,8 @@ const schema = z.object({
   LOAD_SAMPLE_IF_EMPTY: bool.default(true),
   WEB_ENABLED: bool.default(true),
   WEB_SESSION_IDLE_MS: int(60_000, 30 * 24 * 3_600_000).default(8 * 3_600_000),
+  WEB_SESSION_MAX_MS: int(3_600_000, 365 * 24 * 3_600_000).default(30 * 24 * 3_600_000),
+  HTTP_TRUST_PROXY: bool.default(false),
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
   ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
@@ -92,7 +94,8 @@ export interface Config {
   redisServerBin: string;
   /** BullMQ key prefix; several deployments may share one Redis with different prefixes. */
   queuePrefix: string;
-  http: { host: string; port: number };
+  /** `trustProxy`: sign-in rate limits key on X-Forwarded-For's last entry (behind a reverse proxy). */
+  http: { host: string; port: number; trustProxy: boolean };
   /** Directory for the SQLite file, the private Redis and exports. */
   dataDir: string;
   defaultLocale: 'vi' | 'en';
@@ -117,6 +120,8 @@ export interface Config {
     enabled: boolean;
     /** A browser session idle this long (no request, no open page) expires, in ms. */
     sessionIdleMs: number;
+    /** A browser session ends this long after sign-in whatever its activity, in ms. */
+    sessionMaxMs: number;
   };
   deadlines: {
     /** Reminders to the spokesperson at these percentages of the allowed time (plus one at the due time). */
@@ -285,7 +290,7 @@ function toConfig(raw: Raw): Config {
     ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),
     redisServerBin: raw.REDIS_SERVER_BIN,
     queuePrefix: raw.QUEUE_PREFIX,
-    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT },
+    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.HTTP_TRUST_PROXY },
     dataDir: raw.DATA_DIR,
     defaultLocale: raw.DEFAULT_LOCALE,
     logLevel: raw.LOG_LEVEL,
@@ -294,7 +299,7 @@ function toConfig(raw: Raw): Config {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
     loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,
-    web: { enabled: raw.WEB_ENABLED, sessionIdleMs: raw.WEB_SESSION_IDLE_MS },
+    web: { enabled: raw.WEB_ENABLED, sessionIdleMs: raw.WEB_SESSION_IDLE_MS, sessionMaxMs: raw.WEB_SESSION_MAX_MS },
     deadlines: {
       reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,

@@ -1,11 +1,10 @@
 import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
-import { createTelegramAdapter } from '../adapters/telegram/index.js';
-import { createWebAdapter } from '../adapters/web/index.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
-import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
-import { alertAdmins, type ChannelAlert } from '../flows/maintenance/channel-alert.js';
+import { alertAdmins } from '../flows/maintenance/channel-alert.js';
+import type { ZcaClient } from '../adapters/zalo-personal/index.js';
+import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { createZaloOaChannel } from './channels/zalo-oa.js';
 import { createZnsNotifier } from './outbox/zns-notify.js';
@@ -13,7 +12,6 @@ import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
-import { repoPath } from './paths.js';
 import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
@@ -77,41 +75,6 @@ export interface StartOptions {
   zcaClient?: ZcaClient;
 }
 
-/** Late-bound callbacks adapters need from parts built after them. */
-interface AdapterHooks {
-  zcaClient?: ZcaClient;
-  /** The personal Zalo account needs a new QR scan. */
-  onZaloNeedsLogin(reason: string): Promise<void>;
-}
-
-function createAdapters(config: Readonly<Config>, logger: Logger, hooks: AdapterHooks): Map<Platform, ChatAdapter> {
-  const adapters = new Map<Platform, ChatAdapter>();
-  if (config.web.enabled) {
-    adapters.set('web', createWebAdapter({
-      logger: logger.child({ adapter: 'web' }), idleTimeoutMs: config.web.sessionIdleMs, pageDir: repoPath('adapters', 'web', 'page'),
-      secureCookies: config.publicUrl?.startsWith('https://') ?? false,
-    }));
-  }
-  if (config.telegram) {
-    adapters.set('telegram', createTelegramAdapter({
-      token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
-      ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
-      ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
-      logger: logger.child({ adapter: 'telegram' }),
-    }));
-  }
-  const zalo = config.zaloPersonal;
-  if (zalo.enabled) {
-    adapters.set('zalo_personal', createZaloPersonalAdapter({
-      client: hooks.zcaClient ?? createZcaClient(), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
-      logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
-      rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
-      onNeedsLogin: (reason) => hooks.onZaloNeedsLogin(reason),
-    }));
-  }
-  return adapters;
-}
-
 /**
  * Builds and starts everything in order: database (migrated) → Redis → adapters → dispatcher →
  * inbound pipeline → HTTP → receiving. Stops in the reverse order.
@@ -119,19 +82,19 @@ function createAdapters(config: Readonly<Config>, logger: Logger, hooks: Adapter
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
-  let onZaloNeedsLogin = async (_reason: string): Promise<void> => undefined;
-  const adapters = createAdapters(config, logger, { ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}), onZaloNeedsLogin: (reason) => onZaloNeedsLogin(reason) });
-  if (adapters.size === 0 && !config.zaloOa) throw new NoChannelError();
-
   const db = o.db ?? createDb({ url: config.databaseUrl });
+  const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
+  const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
+  if (adapters.size === 0 && !config.zaloOa) {
+    if (!o.db) await db.close();
+    throw new NoChannelError();
+  }
   const migrated = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
     config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
-    onAuthFailure: async (reason) => {
-      await alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') });
-    },
+    onAuthFailure: (reason) => late.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
   }) : undefined;
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
@@ -143,10 +106,6 @@ export async function startApp(o: StartOptions): Promise<App> {
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
-  const alert = async (a: ChannelAlert) => {
-    const ids = await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale));
-    await dispatcher.enqueue(ids);
-  };
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -160,17 +119,16 @@ export async function startApp(o: StartOptions): Promise<App> {
       }),
     } : {}),
     onUnreachable: async (row, reason) => {
-      // A browser session ends when its page is closed long enough or the process restarts: the
-      // person signs in again and gets what they missed (the invite flow re-sends it), so this is
-      // no cause to alert the coordinators.
+      // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
+      // its timeline for the next sign-in, and a chat the person links later gets it too, so this
+      // is no cause to alert the coordinators.
       if (reason === WEB_NO_SESSION) return;
       const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
       await dispatcher.enqueue(ids);
     },
   });
-  onZaloNeedsLogin = (reason) => alert({
-    platform: 'zalo_personal', action: 'channel.needs_login', reason, oncePerDay: true, text: (t) => t.zaloPersonal.needsLogin(reason),
-  });
+  late.enqueueOutbox = (ids) => dispatcher.enqueue(ids);
+  late.alert = async (a) => dispatcher.enqueue(await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale)));
   // An imported calendar reaches running processes within a minute (and at once in this one).
   const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });
@@ -199,6 +157,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+      webSignInUrl: webSignInUrl(late),
     },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
@@ -229,6 +188,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;
+  if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
     for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
   }
@@ -263,6 +223,11 @@ async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   if (Number(row.n) > 0) return false;
   await loadSampleNetwork(db, now);
   return true;
+}
+
+/** A host a browser on this machine can open (`0.0.0.0` and `::` listen everywhere, including loopback). */
+export function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 /** One line for the operator saying where things are (no secrets). */

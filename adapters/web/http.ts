@@ -3,8 +3,31 @@ import type { HttpBodyResponse, HttpRequest } from '../types.js';
 /** Largest request body the web API accepts, in bytes (16 KiB). */
 export const WEB_BODY_LIMIT_BYTES = 16 * 1024;
 
-/** The session cookie's name. */
+/** The session cookie's name (sign-in slot 0; slot n adds `_n`). */
 export const SESSION_COOKIE = 'liaison_session';
+
+/**
+ * Sign-in slots: one browser can be signed in as this many people at once, one per slot, each in
+ * its own tab. Slot 0 is `/web` (API `/web/api`); slot n is `/web/u/<n>/` (API `/web/u/<n>/api`).
+ * Each slot's cookie has its own name and is scoped to its own API path, so the browser sends a
+ * tab only the cookie of its slot.
+ */
+export const WEB_SLOTS = 10;
+
+/** Where a slot's API lives, and its cookie. */
+export interface SlotPaths {
+  slot: number;
+  /** `/web/api` or `/web/u/<n>/api`: the API prefix and the cookie's Path. */
+  apiPrefix: string;
+  cookieName: string;
+}
+
+/** The paths of sign-in slot `slot` (0 … {@link WEB_SLOTS} − 1). */
+export function slotPaths(slot: number): SlotPaths {
+  return slot === 0
+    ? { slot, apiPrefix: '/web/api', cookieName: SESSION_COOKIE }
+    : { slot, apiPrefix: `/web/u/${slot}/api`, cookieName: `${SESSION_COOKIE}_${slot}` };
+}
 
 /** The header carrying the double-submit CSRF token on every state-changing request. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -14,13 +37,23 @@ const ERRORS = {
   bad_json: [400, 'Yêu cầu không hợp lệ (JSON sai).', 'Malformed request (invalid JSON).'],
   bad_request: [400, 'Yêu cầu thiếu hoặc sai thông tin.', 'The request is missing or has invalid fields.'],
   unknown_button: [400, 'Nút này không còn dùng được.', 'This button is no longer available.'],
-  no_session: [401, 'Phiên đăng nhập đã hết hạn hoặc không tồn tại. Vui lòng đăng nhập lại bằng mã mời.', 'Your session has expired or does not exist. Please sign in again with your invite code.'],
+  no_session: [401, 'Phiên đăng nhập đã hết hạn hoặc không tồn tại. Vui lòng đăng nhập lại: gõ /web trong Telegram hoặc Zalo để nhận mã, hoặc xin điều phối viên một liên kết đăng nhập.', 'Your session has expired or does not exist. Please sign in again: send /web in Telegram or Zalo for a code, or ask your coordinator for a sign-in link.'],
+  code_used: [400, 'Mã đăng nhập này đã được dùng. Gõ /web trong Telegram hoặc Zalo để nhận mã mới.', 'This sign-in code has already been used. Send /web in Telegram or Zalo to get a new one.'],
+  code_expired: [400, 'Mã đăng nhập này đã hết hạn (mã chỉ dùng được trong 10 phút). Gõ /web trong Telegram hoặc Zalo để nhận mã mới.', 'This sign-in code has expired (codes last 10 minutes). Send /web in Telegram or Zalo to get a new one.'],
   csrf: [403, 'Yêu cầu bị từ chối (thiếu hoặc sai mã bảo vệ CSRF). Vui lòng tải lại trang.', 'Request refused (missing or invalid CSRF token). Please reload the page.'],
+  cross_origin: [403, 'Yêu cầu bị từ chối: không đến từ trang trò chuyện của hệ thống.', 'Request refused: it did not come from this service\'s chat page.'],
   too_large: [413, 'Nội dung quá dài (tối đa 16 KB).', 'The request is too large (16 KB at most).'],
   unsupported_media_type: [415, 'Yêu cầu phải là JSON.', 'The request must be JSON.'],
   rate_limited: [429, 'Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút.', 'Too many sign-in attempts. Please try again in a few minutes.'],
   unavailable: [503, 'Hệ thống đang bận, vui lòng thử lại.', 'The service is busy; please try again.'],
 } as const satisfies Record<string, readonly [number, string, string]>;
+
+/** The neutral answer to "send me a code", whoever was named (202). */
+export const CODE_SENT = {
+  ok: true,
+  message_vi: 'Nếu thông tin này khớp với một người đã liên kết Telegram hoặc Zalo, mã đăng nhập vừa được gửi tới cuộc trò chuyện đó (hiệu lực 10 phút).',
+  message_en: 'If this matches someone with a linked Telegram or Zalo chat, a sign-in code has just been sent there (valid 10 minutes).',
+} as const;
 
 /** A web API error code. */
 export type WebErrorCode = keyof typeof ERRORS;
@@ -47,10 +80,39 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** The `Set-Cookie` value for a session id; an empty id clears the cookie. */
-export function sessionCookie(sessionId: string, secure: boolean): string {
-  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : []), ...(sessionId === '' ? ['Max-Age=0'] : [])];
-  return [`${SESSION_COOKIE}=${sessionId}`, ...attributes].join('; ');
+/**
+ * The `Set-Cookie` value of a slot's session token; an empty token clears the cookie. The cookie
+ * outlives the browser (Max-Age = the session's absolute lifetime): the server decides expiry.
+ */
+export function sessionCookie(paths: SlotPaths, token: string, secure: boolean, maxAgeS: number): string {
+  const attributes = [`Path=${paths.apiPrefix}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : []), `Max-Age=${token === '' ? 0 : maxAgeS}`];
+  return [`${paths.cookieName}=${token}`, ...attributes].join('; ');
+}
+
+/**
+ * True when a state-changing request visibly comes from another site: `Sec-Fetch-Site` other than
+ * `same-origin`, or an `Origin` that is neither this host nor one of `allowedOrigins` (the public
+ * URL behind a reverse proxy). Requests with neither header (non-browser clients) pass: the CSRF
+ * token still guards them.
+ */
+export function isCrossOrigin(req: HttpRequest, allowedOrigins: readonly string[]): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return true;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const host = req.headers.host;
+  const own = host === undefined ? [] : [`http://${host}`, `https://${host}`];
+  return ![...own, ...allowedOrigins].includes(origin);
+}
+
+/**
+ * The client address a rate limit keys on: the socket's, or with `trustProxy` the one the reverse
+ * proxy in front appended last to `X-Forwarded-For` (earlier entries are the client's own claims).
+ */
+export function clientAddress(req: HttpRequest, trustProxy: boolean): string {
+  if (!trustProxy) return req.ip;
+  const forwarded = (req.headers['x-forwarded-for'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return forwarded.at(-1) ?? req.ip;
 }
 
 /**

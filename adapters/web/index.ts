@@ -2,34 +2,51 @@ import type { Logger } from 'pino';
 import type {
   AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
+import { createLiveStreams } from './live.js';
 import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { createWebRoutes } from './routes.js';
-import { sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
-import { createSessionStore, type TimelineEntry } from './sessions.js';
+import { createWebRoutes, type CodeRedemption } from './routes.js';
+import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
+import { createSessionManager } from './sessions.js';
+import type { TimelineEntry, WebStore } from './store.js';
 
-export { WEB_API_PREFIX } from './routes.js';
-export { CSRF_HEADER, SESSION_COOKIE, WEB_BODY_LIMIT_BYTES } from './http.js';
-export type { TimelineEntry } from './sessions.js';
+export { WEB_API_PREFIX, type CodeRedemption } from './routes.js';
+export { CSRF_HEADER, SESSION_COOKIE, WEB_BODY_LIMIT_BYTES, WEB_SLOTS, slotPaths } from './http.js';
+export { WEB_PAGE_PATH, slotPagePath } from './page-routes.js';
+export type { StoredSession, TimelineEntry, WebStore } from './store.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
   logger: Logger;
-  /** Add `Secure` to the session cookie (set when the bot is served over HTTPS). Default false. */
+  /** Sessions and timelines (the database: `createWebStore` in `db/repositories/web.ts`). */
+  store: WebStore;
+  /** Redeems a one-time sign-in code; without it only invite codes sign in. */
+  redeemCode?: (code: string) => Promise<CodeRedemption>;
+  /** "Send me a code": sends a sign-in code to the linked chat of the person a phone number or directory code names. */
+  requestCode?: (who: string) => Promise<void>;
+  /** "Send me a code" requests allowed per client address (default 5 per 600 000 ms) and per identifier (default 3 per 3 600 000 ms). */
+  sendCodeLimits?: { byAddress: RateLimitOptions; byTarget: RateLimitOptions };
+  /** Add `Secure` to the session cookies (set when the bot is served over HTTPS). Default false. */
   secureCookies?: boolean;
+  /** Rate-limit sign-ins by `X-Forwarded-For`'s last entry (set behind a reverse proxy). Default false. */
+  trustProxy?: boolean;
+  /** Origins besides the request's own host allowed to POST, e.g. the public URL. Default none. */
+  allowedOrigins?: readonly string[];
   /** A session with no request and no open event stream for this long expires, in ms. Default 8 hours. */
   idleTimeoutMs?: number;
+  /** A session ends this long after sign-in, in ms. Default 30 days. */
+  maxAgeMs?: number;
   /** Sign-in attempts allowed per client address. Default 10 per 60 000 ms. */
   signInLimit?: RateLimitOptions;
   /** Interval of the SSE heartbeat comment, in ms. Default 15 000. */
   heartbeatMs?: number;
-  /** Timeline entries kept per chat; older ones are dropped. Default 1000. */
-  maxTimelineEntries?: number;
+  /** How often open event streams read entries other processes stored, in ms. Default 1000. */
+  pollMs?: number;
   /** Epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Folder of the chat page's files (`adapters/web/page/`). Default: next to this module's source. */
   pageDir?: string;
-  /** Test-only: the owner id (platform user id) of the next session. Default 16 random bytes, hex. */
+  /** Test-only: the owner id (platform user id) of the next session signed in by invite. Default 16 random bytes, hex. */
   newOwnerId?: () => string;
   /** Test-only: an error `send` throws for `chatId` instead of sending, if any. */
   faults?: (chatId: string) => ChatError | undefined;
@@ -37,36 +54,45 @@ export interface WebAdapterOptions {
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
 export type WebAdapter = ChatAdapter & {
-  /** A copy of the live timeline of chat `chatId` (both sides, in order); empty when it has no session. */
-  timeline(chatId: string): TimelineEntry[];
+  /** A chat's stored timeline (both sides, in order, the newest 1000). */
+  timeline(chatId: string): Promise<TimelineEntry[]>;
   readonly routes: ReadonlyArray<HttpRoute>;
 };
 
 /** What the web adapter supports. */
 export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: false,
+  buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: true,
 });
 
-const DEFAULTS = { idleTimeoutMs: 8 * 60 * 60 * 1000, heartbeatMs: 15_000, maxTimelineEntries: 1000, signInLimit: { max: 10, windowMs: 60_000 } };
+const DEFAULTS = {
+  idleTimeoutMs: 8 * 60 * 60 * 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000, heartbeatMs: 15_000, pollMs: 1000,
+  signInLimit: { max: 10, windowMs: 60_000 },
+  sendCodeLimits: { byAddress: { max: 5, windowMs: 600_000 }, byTarget: { max: 3, windowMs: 3_600_000 } },
+};
 
 /**
- * Builds the web channel: a browser session is one identity (platform `web`, user id = chat id =
- * the session's owner id); its API is {@link ChatAdapter.routes}, mounted by the HTTP server.
- * Sessions and timelines live in memory: a restart signs everyone out.
+ * Builds the web channel: a browser session signs in as one identity (platform `web`, user id =
+ * chat id = owner id); its API is {@link ChatAdapter.routes}, mounted by the HTTP server. Sessions
+ * and timelines are in the store (the database), so they survive restarts and are shared by
+ * `--role web` and `--role worker` processes; only live event streams belong to a process.
  */
 export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const now = options.now ?? Date.now;
-  const sessions = createSessionStore({
-    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
-    maxTimelineEntries: options.maxTimelineEntries ?? DEFAULTS.maxTimelineEntries,
-  }, options.newOwnerId);
+  const { store, logger } = options;
+  const sessions = createSessionManager({
+    store, now, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs, maxAgeMs: options.maxAgeMs ?? DEFAULTS.maxAgeMs,
+    ...(options.newOwnerId ? { newOwnerId: options.newOwnerId } : {}),
+  });
+  const live = createLiveStreams({
+    store, pollMs: options.pollMs ?? DEFAULTS.pollMs, onError: (err) => logger.warn({ err }, 'web: reading new timeline entries failed'),
+  });
   const state: { onEvent?: InboundHandler; stopped: boolean; inflight: Set<Promise<boolean>> } = { stopped: false, inflight: new Set() };
   const isReceiving = () => state.onEvent !== undefined && !state.stopped;
   const emit = (event: InboundEvent): Promise<boolean> => {
     const handler = state.onEvent;
     if (!handler || state.stopped) return Promise.resolve(false);
     const work = handler(event).then(() => true, (err: unknown) => {
-      options.logger.error({ err, kind: event.kind }, 'web event handling failed');
+      logger.error({ err, kind: event.kind }, 'web event handling failed');
       return false;
     });
     state.inflight.add(work);
@@ -74,16 +100,25 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     return work;
   };
   const routes = createWebRoutes({
-    sessions, now, isReceiving, emit, secureCookies: options.secureCookies ?? false,
+    sessions, store, live, now, isReceiving, emit,
+    secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    ...(options.redeemCode ? { redeemCode: options.redeemCode } : {}),
+    ...(options.requestCode ? { requestCode: options.requestCode } : {}),
+    sendCodeLimiters: {
+      byAddress: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byAddress),
+      byTarget: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byTarget),
+    },
+    onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
   });
+  const sendDeps = { sessions, store, live, now, ...(options.faults ? { faults: options.faults } : {}) };
   let stopping: Promise<void> | undefined;
   return {
     platform: 'web',
     capabilities: WEB_CAPABILITIES,
     routes: [...routes, ...createPageRoutes(options.pageDir)],
-    timeline: (chatId) => (sessions.byOwner(chatId, now())?.timeline ?? []).map((e) => ({ ...e })),
+    timeline: (chatId) => store.latestMessages(chatId, 1000),
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');
       state.onEvent = onEvent;
@@ -91,13 +126,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     stop(): Promise<void> {
       stopping ??= (async () => {
         state.stopped = true;
-        sessions.closeAllStreams();
+        live.closeAll();
         await Promise.allSettled([...state.inflight]);
       })();
       return stopping;
     },
     send(chatId: string, message: OutboundMessage, sendOptions?: SendOptions): Promise<SendResult> {
-      return sendWebMessage({ sessions, now, ...(options.faults ? { faults: options.faults } : {}) }, chatId, message, sendOptions);
+      return sendWebMessage(sendDeps, chatId, message, sendOptions);
+    },
+    edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+      return editWebMessage(sendDeps, chatId, messageId, message);
     },
   };
 }

@@ -2,9 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpBodyResponse, HttpRoute } from '../types.js';
+import { WEB_SLOTS } from './http.js';
 
-/** Where the chat page is served. */
+/** Where the chat page is served (sign-in slot 0). */
 export const WEB_PAGE_PATH = '/web';
+
+/** The page of sign-in slot `slot`: `/web` for 0, `/web/u/<n>/` otherwise (one person per tab). */
+export function slotPagePath(slot: number): string {
+  return slot === 0 ? WEB_PAGE_PATH : `${WEB_PAGE_PATH}/u/${slot}/`;
+}
+
+/** The page's script modules (plain ES modules, no bundler: the CSP allows only this origin's files). */
+export const PAGE_MODULES = ['app.js', 'i18n.js', 'dom.js', 'api.js', 'timeline.js', 'live.js'] as const;
 
 /**
  * The page's Content-Security-Policy: everything from this origin only, no inline script or style,
@@ -15,11 +24,12 @@ export const PAGE_CSP = [
   "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
+const slotPages = Array.from({ length: WEB_SLOTS - 1 }, (_, i) => slotPagePath(i + 1)).flatMap((p) => [p, p.slice(0, -1)]);
 const FILES = [
-  { path: WEB_PAGE_PATH, file: 'index.html', type: 'text/html; charset=utf-8' },
-  { path: `${WEB_PAGE_PATH}/app.js`, file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  ...[WEB_PAGE_PATH, ...slotPages].map((path) => ({ path, file: 'index.html', type: 'text/html; charset=utf-8' })),
+  ...PAGE_MODULES.map((file) => ({ path: `${WEB_PAGE_PATH}/${file}`, file, type: 'text/javascript; charset=utf-8' })),
   { path: `${WEB_PAGE_PATH}/app.css`, file: 'app.css', type: 'text/css; charset=utf-8' },
-] as const;
+];
 
 const COMMON_HEADERS = {
   'cache-control': 'no-cache',
@@ -39,12 +49,15 @@ export function defaultPageDir(): string {
 }
 
 /**
- * The chat page's routes: `GET /web` (the HTML), `/web/app.js`, `/web/app.css`, and `GET /`
+ * The chat page's routes: `GET /web` and each slot's `/web/u/<n>/` (the HTML), the script modules,
+ * `/web/app.css`, and `GET /`
  * redirecting to `/web` (keeping the query, so `/?code=…` signs in). The files are read once, here.
  */
 export function createPageRoutes(pageDir: string = defaultPageDir()): HttpRoute[] {
+  const read = new Map<string, Buffer>();
   const routes: HttpRoute[] = FILES.map(({ path, file, type }) => {
-    const body = readFileSync(join(pageDir, file));
+    const body = read.get(file) ?? readFileSync(join(pageDir, file));
+    read.set(file, body);
     const response: HttpBodyResponse = { status: 200, headers: { ...COMMON_HEADERS, 'content-type': type }, body };
     return { method: 'GET', path, handle: async () => response };
   });

@@ -1,49 +1,90 @@
 import { sendInParts } from '../parts.js';
 import {
-  BadRequestError, type ChatError, UnreachableError, encodeButtonData,
+  BadRequestError, ChatError, TransientError, UnreachableError, encodeButtonData, splitText,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
-import type { SessionStore } from './sessions.js';
+import type { LiveStreams } from './live.js';
+import type { SessionManager } from './sessions.js';
+import type { WebStore } from './store.js';
 
 /** The web channel's limit on one message, in characters. */
 export const WEB_MAX_TEXT_LENGTH = 4000;
 
 /** What {@link sendWebMessage} needs from the adapter. */
 export interface WebSendDeps {
-  sessions: SessionStore;
+  sessions: SessionManager;
+  store: WebStore;
+  live: LiveStreams;
   /** Epoch milliseconds. */
   now(): number;
   /** Test-only fault injection: an error to throw instead of sending to `chatId`, if any. */
   faults?: (chatId: string) => ChatError | undefined;
 }
 
-/** The unreachable reason when a chat's browser session no longer exists (closed long enough, or the process restarted). */
+/** The unreachable reason when nobody is signed in as the chat's identity (signed out, or idle too long). */
 export const WEB_NO_SESSION = 'no_session';
 
 /**
- * Appends a message to the chat's timeline (pushing it to the page's live streams) as parts of at
- * most {@link WEB_MAX_TEXT_LENGTH} characters. Only part 0 replies to `message.replyTo`; only the
- * last part carries the buttons; parts before `options.skipParts` are not sent.
- * @throws {UnreachableError} {@link WEB_NO_SESSION} when the chat has no live session; {@link ChatError}s only.
+ * Appends a message to the chat's stored timeline (every process's open pages get it) as parts of
+ * at most {@link WEB_MAX_TEXT_LENGTH} characters. Only part 0 replies to `message.replyTo`; only
+ * the last part carries the buttons; parts before `options.skipParts` are not sent.
+ *
+ * When nobody is signed in as the chat, the message is still stored (the person sees it when they
+ * sign in again) and `UnreachableError(no_session)` is thrown, so the outbox can also re-send it to
+ * another chat the person links.
+ * @throws {UnreachableError} {@link WEB_NO_SESSION}; {@link ChatError}s only.
  */
 export async function sendWebMessage(
   deps: WebSendDeps, chatId: string, message: OutboundMessage, options: SendOptions = {},
 ): Promise<SendResult> {
+  try {
+    return await storeMessage(deps, chatId, message, options);
+  } catch (err) {
+    if (err instanceof ChatError) throw err;
+    throw new TransientError('web: the timeline store failed', undefined, { cause: err });
+  }
+}
+
+async function storeMessage(deps: WebSendDeps, chatId: string, message: OutboundMessage, options: SendOptions): Promise<SendResult> {
   const buttons = toButtons(message.buttons);
-  return sendInParts(message.text, WEB_MAX_TEXT_LENGTH, options, async (part) => {
-    const fault = deps.faults?.(chatId);
-    if (fault) throw fault;
-    // Looked up per part: the session may expire or sign out while onPartSent runs.
-    const session = deps.sessions.byOwner(chatId, deps.now());
-    if (!session) throw new UnreachableError(WEB_NO_SESSION, 'web chat has no live session');
-    const replyTo = part.first ? message.replyTo : undefined;
-    const entry = deps.sessions.append(session, {
-      from: 'bot', text: part.text, at: new Date(deps.now()).toISOString(),
+  const fault = deps.faults?.(chatId);
+  if (fault) throw fault;
+  const append = async (text: string, first: boolean, last: boolean): Promise<string> => {
+    const replyTo = first ? message.replyTo : undefined;
+    const { entry } = await deps.store.appendMessage({
+      chatId, from: 'bot', text, at: new Date(deps.now()).toISOString(),
       ...(replyTo === undefined ? {} : { replyTo }),
-      ...(part.last && buttons ? { buttons } : {}),
+      ...(last && buttons ? { buttons } : {}),
     });
+    deps.live.wake();
     return entry.id;
-  });
+  };
+  if (!(await deps.sessions.isLive(chatId))) {
+    const parts = splitText(message.text, WEB_MAX_TEXT_LENGTH);
+    for (const [i, text] of parts.entries()) await append(text, i === 0, i === parts.length - 1);
+    throw new UnreachableError(WEB_NO_SESSION, 'nobody is signed in as this web chat; the message waits in its timeline');
+  }
+  return sendInParts(message.text, WEB_MAX_TEXT_LENGTH, options, (part) => append(part.text, part.first, part.last));
+}
+
+/**
+ * Replaces the text and buttons of a message the bot sent to `chatId` (e.g. a progress count);
+ * open pages show the change in place. Stored whether or not anyone is signed in.
+ * @throws {BadRequestError} when the text needs more than one part or the chat has no such bot message.
+ */
+export async function editWebMessage(deps: WebSendDeps, chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
+  const buttons = toButtons(message.buttons);
+  if (splitText(message.text, WEB_MAX_TEXT_LENGTH).length > 1) throw new BadRequestError(`an edit must fit in one message (${WEB_MAX_TEXT_LENGTH} characters)`);
+  const fault = deps.faults?.(chatId);
+  if (fault) throw fault;
+  let edited;
+  try {
+    edited = await deps.store.editMessage(chatId, messageId, { text: message.text, at: new Date(deps.now()).toISOString(), ...(buttons ? { buttons } : {}) });
+  } catch (err) {
+    throw new TransientError('web: the timeline store failed', undefined, { cause: err });
+  }
+  if (!edited) throw new BadRequestError('message to edit not found');
+  deps.live.wake();
 }
 
 /** Non-empty rows, each button checked against the shared button-data limit; `undefined` when none. */
@@ -59,5 +100,3 @@ function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
     throw new BadRequestError(err instanceof Error ? err.message : String(err), { cause: err });
   }
 }
-
-

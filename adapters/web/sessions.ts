@@ -1,125 +1,91 @@
-import { randomBytes } from 'node:crypto';
-import type { Button } from '../types.js';
-import { createChannel, type Channel } from './channel.js';
+import { createHash, randomBytes } from 'node:crypto';
+import type { StoredSession, WebStore } from './store.js';
 
-/** One message of a web chat, as the page shows it. */
-export interface TimelineEntry {
-  /** Decimal message id, increasing per chat (the platform message id). */
-  id: string;
-  /** Who wrote it: the person in the browser, or the bot. */
-  from: 'user' | 'bot';
-  text: string;
-  /** Id of the message this one replies to (the page threads it underneath). */
-  replyTo?: string;
-  buttons?: Button[][];
-  /** When it was accepted, ISO-8601 UTC. */
-  at: string;
-}
+export type { TimelineEntry } from './store.js';
 
-/** A browser session: one web identity, its chat timeline and its live event streams. */
+/** A signed-in browser (one sign-in slot of it), as a request sees it. */
 export interface WebSession {
-  /** The cookie value: 32 random bytes, base64url. A bearer secret: never logged or stored. */
-  readonly id: string;
+  /** SHA-256 of the cookie's token (hex): what the store keys on. The token itself is a bearer secret. */
+  readonly tokenHash: string;
   /** The platform user id and chat id of this identity: 16 random bytes, hex. */
   readonly ownerId: string;
-  /** Double-submit CSRF token bound to this session: 32 random bytes, base64url. */
+  /** CSRF token bound to this session, derived from its token (so it needs no storage). */
   readonly csrfToken: string;
   /** First language of the browser's `Accept-Language` at sign-in, when given. */
   readonly languageCode?: string;
-  lastSeenMs: number;
-  readonly timeline: TimelineEntry[];
-  nextMessageId: number;
-  /** clientId → message id of the user messages already accepted (a resent POST reuses it). */
-  readonly clientMessages: Map<string, string>;
-  readonly streams: Set<Channel>;
 }
 
-/** Options of {@link createSessionStore}. */
-export interface SessionStoreOptions {
-  /** A session with no open stream and no request for this long expires, in milliseconds. */
+/** Options of {@link createSessionManager}. */
+export interface SessionManagerOptions {
+  store: WebStore;
+  /** A session with no request and no open event stream for this long expires, in milliseconds. */
   idleTimeoutMs: number;
-  /** Oldest timeline entries beyond this many are dropped. */
-  maxTimelineEntries: number;
+  /** A session ends this long after sign-in whatever its activity, in milliseconds. */
+  maxAgeMs: number;
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Owner id of a session signed in by invite. Default 16 random bytes, hex. */
+  newOwnerId?: () => string;
 }
 
-/** The in-memory sessions of the web adapter, keyed by cookie value and by owner id. */
-export interface SessionStore {
-  create(nowMs: number, languageCode?: string): WebSession;
-  /** The live session for a cookie value, touched; `undefined` when unknown or expired. */
-  get(sessionId: string, nowMs: number): WebSession | undefined;
-  /** The live session whose owner (chat) is `ownerId`, not touched. */
-  byOwner(ownerId: string, nowMs: number): WebSession | undefined;
-  delete(session: WebSession): void;
-  /** Appends to the timeline (assigning the next id) and pushes it to the session's streams. */
-  append(session: WebSession, entry: Omit<TimelineEntry, 'id'>): TimelineEntry;
-  /** Opens a live stream of the session's new entries; it closes on `delete`/`closeAllStreams`. */
-  openStream(session: WebSession, nowMs: () => number, onClose?: () => void): Channel;
-  closeAllStreams(): void;
+/** Sessions kept in the database: a restart or another process sees the same ones. */
+export interface SessionManager {
+  /** Creates a session for `ownerId` (a new identity when undefined); returns the cookie token. */
+  create(ownerId: string | undefined, languageCode?: string): Promise<{ token: string; session: WebSession }>;
+  /** The live session for a cookie token, touched; `undefined` when unknown or expired. */
+  get(token: string): Promise<WebSession | undefined>;
+  /** Records activity (an open event stream keeps its session alive this way). */
+  touch(session: WebSession): Promise<void>;
+  delete(session: WebSession): Promise<void>;
+  /** True when some browser is signed in as `ownerId` now. */
+  isLive(ownerId: string): Promise<boolean>;
+  /** The cookie's lifetime, in seconds. */
+  readonly maxAgeS: number;
 }
 
-const token = (bytes: number, encoding: 'hex' | 'base64url') => randomBytes(bytes).toString(encoding);
+const sha256 = (text: string, encoding: 'hex' | 'base64url') => createHash('sha256').update(text).digest(encoding);
+/** Hash under which a session token is stored. */
+export const hashToken = (token: string): string => sha256(token, 'hex');
+const csrfFor = (token: string): string => sha256(`csrf\u0000${token}`, 'base64url');
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Server-sent-event text for one timeline entry; `id` lets a reconnecting EventSource resume. */
-export function toSseMessage(entry: TimelineEntry): string {
-  return `id: ${entry.id}\nevent: message\ndata: ${JSON.stringify(entry)}\n\n`;
-}
-
-/** Creates the {@link SessionStore}; expired sessions are dropped lazily, and all at each `create`. */
-export function createSessionStore(options: SessionStoreOptions, newOwnerId?: () => string): SessionStore {
-  const byId = new Map<string, WebSession>();
-  const byOwnerId = new Map<string, WebSession>();
-  const isExpired = (s: WebSession, nowMs: number) => s.streams.size === 0 && nowMs - s.lastSeenMs > options.idleTimeoutMs;
-  const remove = (s: WebSession): void => {
-    byId.delete(s.id);
-    if (byOwnerId.get(s.ownerId) === s) byOwnerId.delete(s.ownerId);
-    for (const stream of [...s.streams]) stream.close();
-  };
-  const live = (s: WebSession | undefined, nowMs: number): WebSession | undefined => {
-    if (!s) return undefined;
-    if (!isExpired(s, nowMs)) return s;
-    remove(s);
-    return undefined;
+/** Creates the {@link SessionManager}. */
+export function createSessionManager(o: SessionManagerOptions): SessionManager {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const view = (token: string, s: Pick<StoredSession, 'tokenHash' | 'ownerId' | 'languageCode'>): WebSession => ({
+    tokenHash: s.tokenHash, ownerId: s.ownerId, csrfToken: csrfFor(token), ...(s.languageCode === null ? {} : { languageCode: s.languageCode }),
+  });
+  const isLiveAt = (s: StoredSession, nowIso: string) => s.idleExpiresAt > nowIso && s.expiresAt > nowIso;
+  const touch = async (tokenHash: string): Promise<void> => {
+    const now = o.now();
+    await o.store.touchSession(tokenHash, iso(now), iso(now + o.idleTimeoutMs));
   };
   return {
-    create(nowMs, languageCode) {
-      for (const s of [...byId.values()]) live(s, nowMs);
-      const session: WebSession = {
-        id: token(32, 'base64url'), ownerId: newOwnerId?.() ?? token(16, 'hex'), csrfToken: token(32, 'base64url'),
-        ...(languageCode === undefined ? {} : { languageCode }),
-        lastSeenMs: nowMs, timeline: [], nextMessageId: 1, clientMessages: new Map(), streams: new Set(),
+    maxAgeS: Math.floor(o.maxAgeMs / 1000),
+    async create(ownerId, languageCode) {
+      const now = o.now();
+      await o.store.deleteExpiredSessions(iso(now));
+      const token = randomBytes(32).toString('base64url');
+      const stored: StoredSession = {
+        tokenHash: hashToken(token), ownerId: ownerId ?? o.newOwnerId?.() ?? randomBytes(16).toString('hex'), languageCode: languageCode ?? null,
+        createdAt: iso(now), lastSeenAt: iso(now), idleExpiresAt: iso(now + o.idleTimeoutMs), expiresAt: iso(now + o.maxAgeMs),
       };
-      const previous = byOwnerId.get(session.ownerId);
-      if (previous) remove(previous);
-      byId.set(session.id, session);
-      byOwnerId.set(session.ownerId, session);
-      return session;
+      await o.store.insertSession(stored);
+      return { token, session: view(token, stored) };
     },
-    get(sessionId, nowMs) {
-      const session = live(byId.get(sessionId), nowMs);
-      if (session) session.lastSeenMs = nowMs;
-      return session;
+    async get(token) {
+      if (!TOKEN.test(token)) return undefined;
+      const stored = await o.store.findSession(hashToken(token));
+      if (!stored) return undefined;
+      if (!isLiveAt(stored, iso(o.now()))) {
+        await o.store.deleteSession(stored.tokenHash);
+        return undefined;
+      }
+      await touch(stored.tokenHash);
+      return view(token, stored);
     },
-    byOwner: (ownerId, nowMs) => live(byOwnerId.get(ownerId), nowMs),
-    delete: remove,
-    append(session, entry) {
-      const stored: TimelineEntry = { id: String(session.nextMessageId), ...entry };
-      session.nextMessageId += 1;
-      session.timeline.push(stored);
-      if (session.timeline.length > options.maxTimelineEntries) session.timeline.shift();
-      for (const stream of session.streams) stream.push(toSseMessage(stored));
-      return stored;
-    },
-    openStream(session, nowMs, onClose) {
-      const stream = createChannel(() => {
-        session.streams.delete(stream);
-        session.lastSeenMs = nowMs();
-        onClose?.();
-      });
-      session.streams.add(stream);
-      return stream;
-    },
-    closeAllStreams() {
-      for (const session of byId.values()) for (const stream of [...session.streams]) stream.close();
-    },
+    touch: (session) => touch(session.tokenHash),
+    delete: (session) => o.store.deleteSession(session.tokenHash),
+    isLive: (ownerId) => o.store.hasLiveSession(ownerId, iso(o.now())),
   };
 }

@@ -5,6 +5,7 @@ import * as outboxChatIndex from './2026-11-22-003-outbox-chat-index.js';
 import * as noticesLinks from './2026-11-22-004-notices-links.js';
 import * as zaloOa from './2026-11-22-005-zalo-oa.js';
 import * as choiceMenus from './2026-11-22-007-choice-menus.js';
+import * as webSessions from './2026-11-22-006-web-sessions.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-004-notices-links': noticesLinks,
   '2026-11-22-005-zalo-oa': zaloOa,
   '2026-11-22-007-choice-menus': choiceMenus,
+  '2026-11-22-006-web-sessions': webSessions,
 };

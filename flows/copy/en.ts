@@ -4,6 +4,7 @@ import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
 import { noticeEn } from './notice-en.js';
+import { webEn } from './web-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -51,6 +52,7 @@ export const en: Copy = {
   notice: noticeEn,
   channel: channelEn,
   replyWindow: replyWindowEn,
+  web: webEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',

@@ -4,6 +4,7 @@ import type { DeadlineCopy } from './deadline-types.js';
 import type { ZaloPersonalCopy } from './zalo-personal-types.js';
 import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
+import type { WebLoginCopy } from './web-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -45,6 +46,8 @@ export interface Copy {
   channel: ChannelCopy;
   /** Reply windows and lost channel credentials. */
   replyWindow: ReplyWindowCopy;
+  /** Web sign-in by one-time code. */
+  web: WebLoginCopy;
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;

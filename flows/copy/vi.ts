@@ -4,6 +4,7 @@ import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { noticeVi } from './notice-vi.js';
+import { webVi } from './web-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -51,6 +52,7 @@ export const vi: Copy = {
   notice: noticeVi,
   channel: channelVi,
   replyWindow: replyWindowVi,
+  web: webVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWebAdapter } from '../../adapters/web/index.js';
-import { UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
+import { createWebAdapter, type CodeRedemption } from '../../adapters/web/index.js';
+import { createWebStore } from '../../db/repositories/web.js';
+import { BadRequestError, UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
 import type { Button } from '../../adapters/types.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { createInboundProcessor } from '../../src/inbound/processor.js';
@@ -116,6 +117,82 @@ describe('web adapter over HTTP', () => {
     expect(h.events).toEqual([]);
   });
 
+  it('signs in with a redeemed one-time code as the identity it names, and refuses a used or expired one (vi/en)', async () => {
+    const answers = new Map<string, CodeRedemption>([
+      ['GOOD-CODE', { status: 'ok', ownerId: 'owner-42' }], ['USED-CODE', { status: 'used' }], ['OLD-CODE', { status: 'expired' }],
+    ]);
+    h = await createWebHarness({ redeemCode: async (code) => answers.get(code) ?? { status: 'unknown' } });
+    const used = await createWebClient(h.base).signIn('USED-CODE');
+    expect(used).toMatchObject({ status: 400, body: { error: 'code_used', message_vi: expect.stringContaining('đã được dùng'), message_en: expect.stringContaining('already been used') } });
+    expect(used.headers.get('set-cookie')).toBeNull();
+    expect((await createWebClient(h.base).signIn('OLD-CODE')).body).toMatchObject({ error: 'code_expired', message_en: expect.stringContaining('expired') });
+    const client = createWebClient(h.base);
+    expect((await client.signIn('GOOD-CODE')).body).toMatchObject({ userId: 'owner-42' });
+    // The person is known already: a plain /start greets them; the code never reaches the flows.
+    expect(h.signIns).toEqual([expect.objectContaining({ kind: 'command', command: 'start', args: '', chatId: 'owner-42' })]);
+    expect(JSON.stringify(h.signIns)).not.toContain('GOOD-CODE');
+    // Not a sign-in code: tried as an invite.
+    await createWebClient(h.base).signIn('pv-hue-01');
+    expect(h.signIns.at(-1)).toMatchObject({ command: 'start', args: 'pv-hue-01' });
+  });
+
+  it('"send me a code" answers the same whoever is named, asks the bot after answering, and is rate-limited', async () => {
+    const asked: string[] = [];
+    h = await createWebHarness({
+      requestCode: async (who) => { asked.push(who); },
+      sendCodeLimits: { byAddress: { max: 4, windowMs: 60_000 }, byTarget: { max: 1, windowMs: 60_000 } },
+    });
+    const browser = createWebClient(h.base);
+    const known = await browser.post('/web/api/send-code', { who: 'PV-HUE-01' }, { csrf: undefined });
+    const unknown = await browser.post('/web/api/send-code', { who: '0999999999' }, { csrf: undefined });
+    expect(known.status).toBe(202);
+    expect(unknown).toEqual({ ...known, headers: unknown.headers });
+    expect(known.body).toMatchObject({ ok: true, message_vi: expect.stringContaining('Nếu'), message_en: expect.stringContaining('If this matches') });
+    await expect.poll(() => asked).toEqual(['PV-HUE-01', '0999999999']);
+    // The same person asked about again (any spelling): still the same answer, but nothing more is sent.
+    expect((await browser.post('/web/api/send-code', { who: 'pv-hue-01' }, { csrf: undefined })).body).toEqual(known.body);
+    expect((await browser.post('/web/api/send-code', { who: 'PV HUE 01' }, { csrf: undefined })).status).toBe(202);
+    const limited = await browser.post('/web/api/send-code', { who: '0999999998' }, { csrf: undefined });
+    expect(limited).toMatchObject({ status: 429, body: { error: 'rate_limited' } });
+    await new Promise((resolve) => { setImmediate(resolve); });
+    expect(asked).toEqual(['PV-HUE-01', '0999999999']);
+  });
+
+  it('keeps one session per sign-in slot, each cookie scoped to its own API path', async () => {
+    h = await createWebHarness();
+    const one = createWebClient(h.base, 1);
+    const two = createWebClient(h.base, 2);
+    const a = await one.signIn('INVITE-A');
+    const b = await two.signIn('INVITE-B');
+    expect(a.headers.get('set-cookie')).toMatch(/^liaison_session_1=[^;]+; Path=\/web\/u\/1\/api; HttpOnly; SameSite=Lax; Max-Age=2592000$/);
+    expect(b.headers.get('set-cookie')).toMatch(/^liaison_session_2=[^;]+; Path=\/web\/u\/2\/api;/);
+    expect((await one.get('/web/u/1/api/session')).body.userId).toBe(a.body.userId);
+    expect((await two.get('/web/u/2/api/session')).body.userId).toBe(b.body.userId);
+    expect(a.body.userId).not.toBe(b.body.userId);
+    // A slot's cookie does not open another slot.
+    expect((await one.get('/web/u/2/api/session')).status).toBe(401);
+    expect((await one.get('/web/api/session')).status).toBe(401);
+  });
+
+  it('refuses POSTs from another site (Origin or Sec-Fetch-Site), sign-in included', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const cross = await client.post('/web/api/messages', { text: 'x', clientId: 'c1' }, { headers: { origin: 'https://evil.example' } });
+    expect(cross).toMatchObject({ status: 403, body: { error: 'cross_origin', message_vi: expect.any(String), message_en: expect.any(String) } });
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c2' }, { headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await createWebClient(h.base).signIn('INVITE-X', { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await client.post('/web/api/messages', { text: 'x', clientId: 'c3' }, { headers: { origin: h.base, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect(h.events).toHaveLength(1);
+  });
+
+  it('with trustProxy, rate-limits sign-ins by the address the proxy appended, not the socket', async () => {
+    h = await createWebHarness({ trustProxy: true, signInLimit: { max: 1, windowMs: 60_000 } });
+    const via = (address: string) => ({ 'x-forwarded-for': `6.6.6.6, ${address}` });
+    expect((await createWebClient(h.base).signIn('C1', via('203.0.113.1'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('C2', via('203.0.113.2'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('C3', via('203.0.113.1'))).status).toBe(429);
+  });
+
   it('sign-out ends the session', async () => {
     h = await createWebHarness();
     const client = await h.clientOf('1001');
@@ -167,7 +244,7 @@ describe('web adapter over HTTP', () => {
     expect(h.events[1]!.eventId).toBe(h.events[0]!.eventId);
     expect(h.events[0]!.eventId).toBe(`web-1001-resend-1`);
     expect((h.events[1] as MessageEvent).messageId).toBe((h.events[0] as MessageEvent).messageId);
-    expect(h.adapter.timeline('1001').filter((e) => e.text === body.text)).toHaveLength(1);
+    expect((await h.adapter.timeline('1001')).filter((e) => e.text === body.text)).toHaveLength(1);
     await client.post('/web/api/messages', { text: '/hoi  giá vé? ', clientId: 'resend-2' });
     expect(h.events[2]).toMatchObject({ kind: 'command', command: 'hoi', args: 'giá vé?' } satisfies Partial<CommandEvent>);
   });
@@ -195,9 +272,34 @@ describe('web adapter over HTTP', () => {
     expect(resumed.ended).toBe(true);
   });
 
+  it('edits a sent message in place: open pages get it again with a new event id, a catch-up by ?rev= finds it', async () => {
+    h = await createWebHarness();
+    expect(h.adapter.capabilities.edits).toBe(true);
+    const client = await h.clientOf('1001');
+    const progress = await h.adapter.send('1001', { text: 'Đã gửi 0/10', buttons: [[{ label: 'Dừng', action: 'stop', payload: '1' }]] });
+    const stream = await listen(h.base, client);
+    await stream.until((t) => t.includes('retry:'));
+    await h.adapter.edit!('1001', progress.messageId, { text: 'Đã gửi 10/10' });
+    const text = await stream.until((t) => t.includes('10/10'));
+    const frame = text.split('\n\n').find((f) => f.includes('10/10'))!;
+    const entry = JSON.parse(frame.split('data: ')[1]!) as { id: string; rev: string; editedAt?: string; buttons?: unknown };
+    expect(entry).toMatchObject({ id: progress.messageId, text: 'Đã gửi 10/10', editedAt: expect.any(String) });
+    expect(entry.buttons).toBeUndefined();
+    expect(frame).toContain(`id: ${entry.rev}\n`);
+    expect(Number(entry.rev)).toBeGreaterThan(Number(progress.messageId));
+    const changes = await client.get(`/web/api/messages?rev=${Number(entry.rev) - 1}`);
+    expect(changes.body.messages).toEqual([expect.objectContaining({ id: progress.messageId, text: 'Đã gửi 10/10' })]);
+    expect(h.sentTo('1001')).toEqual([expect.objectContaining({ messageId: progress.messageId, text: 'Đã gửi 10/10' })]);
+    await expect(h.adapter.edit!('1001', '999', { text: 'x' })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(h.adapter.edit!('1001', progress.messageId, { text: 'x'.repeat(5000) })).rejects.toBeInstanceOf(BadRequestError);
+    await h.adapter.stop();
+    await stream.until(() => false);
+  });
+
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {
     const { logger } = createCapturedLogger();
-    const adapter = createWebAdapter({ logger });
+    const db = await createTestDb('sqlite');
+    const adapter = createWebAdapter({ logger, store: createWebStore(db.db) });
     const server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
     const base = `http://127.0.0.1:${(await server.start()).port}`;
     try {
@@ -212,6 +314,7 @@ describe('web adapter over HTTP', () => {
     } finally {
       await adapter.stop();
       await server.close();
+      await db.drop();
     }
   });
 });
@@ -247,7 +350,7 @@ describe('web sign-in through the real flows', () => {
       const second = await signInAndDeliver('inv-pv1');
       const other = await db.db.selectFrom('identities').selectAll().where('platform_user_id', '=', second.userId).executeTakeFirstOrThrow();
       expect(other.person_id).toBeNull();
-      expect(h.adapter.timeline(second.userId).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
+      expect((await h.adapter.timeline(second.userId)).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
     } finally {
       await h.teardown();
       await db.drop();

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPageRoutes, defaultPageDir } from '../../adapters/web/page-routes.js';
 import { createWebAdapter } from '../../adapters/web/index.js';
+import { PAGE_MODULES } from '../../adapters/web/page-routes.js';
+import { createWebStore } from '../../db/repositories/web.js';
+import { createTestDb, type TestDb } from '../helpers/db.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createCapturedLogger } from '../fakes/telegram/harness.js';
 
@@ -14,21 +17,34 @@ const pageDir = fileURLToPath(new URL('../../adapters/web/page/', import.meta.ur
 describe('web chat page', () => {
   let server: HttpServer;
   let base: string;
+  let db: TestDb;
   beforeAll(async () => {
     const { logger } = createCapturedLogger();
+    db = await createTestDb('sqlite');
     // The page as the adapter serves it: its routes come with the API's.
-    const adapter = createWebAdapter({ logger });
+    const adapter = createWebAdapter({ logger, store: createWebStore(db.db) });
     server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
     base = `http://127.0.0.1:${(await server.start()).port}`;
   });
   afterAll(async () => {
     await server.close();
+    await db.drop();
   });
 
-  it('the browser script is valid JavaScript', () => {
-    const check = spawnSync(process.execPath, ['--check', join(pageDir, 'app.js')], { encoding: 'utf8' });
-    expect(check.stderr).toBe('');
-    expect(check.status).toBe(0);
+  it('the browser scripts are valid JavaScript modules, each served', async () => {
+    for (const file of PAGE_MODULES) {
+      const check = spawnSync(process.execPath, ['--check', join(pageDir, file)], { encoding: 'utf8' });
+      expect(check.stderr, file).toBe('');
+      expect(check.status, file).toBe(0);
+      const res = await fetch(`${base}/web/${file}`);
+      expect(res.headers.get('content-type'), file).toBe('text/javascript; charset=utf-8');
+    }
+  });
+
+  it('serves the page for every sign-in slot, /web/u/1/ … /web/u/9/', async () => {
+    const page = await (await fetch(`${base}/web`)).text();
+    for (const path of ['/web/u/1/', '/web/u/9/', '/web/u/2']) expect(await (await fetch(`${base}${path}`)).text(), path).toBe(page);
+    expect((await fetch(`${base}/web/u/10/`)).status).toBe(404);
   });
 
   it('GET /web is the Vietnamese page with a labelled sign-in form, its script and stylesheet, and a strict CSP', async () => {
@@ -48,7 +64,7 @@ describe('web chat page', () => {
     const html = await res.text();
     expect(html).toMatch(/<html lang="vi">/);
     expect(html).toMatch(/<form id="sign-in"/);
-    expect(html).toMatch(/<label for="invite-code"[^>]*>Mã mời<\/label>/);
+    expect(html).toMatch(/<label for="invite-code"[^>]*>Mã mời hoặc mã đăng nhập<\/label>/);
     expect(html).toMatch(/<input id="invite-code"/);
     expect(html).toMatch(/<button type="submit"[^>]*>Đăng nhập<\/button>/);
     expect(html).toContain('<script type="module" src="/web/app.js"></script>');
@@ -75,7 +91,7 @@ describe('web chat page', () => {
   });
 
   it('fetches nothing from another host: no absolute http(s) or protocol-relative URLs in the page files', async () => {
-    for (const path of ['/web', '/web/app.js', '/web/app.css']) {
+    for (const path of ['/web', '/web/app.css', ...PAGE_MODULES.map((f) => `/web/${f}`)]) {
       const text = await (await fetch(`${base}${path}`)).text();
       expect(text, path).not.toMatch(/https?:\/\//i);
       expect(text, path).not.toMatch(/["'(]\s*\/\/[^/\s]/);
@@ -84,8 +100,8 @@ describe('web chat page', () => {
   });
 
   it('the script talks only to the web API and has every visible string in both languages', () => {
-    const js = readFileSync(join(pageDir, 'app.js'), 'utf8');
-    expect(js).toContain("const API = '/web/api'");
+    const js = PAGE_MODULES.map((f) => readFileSync(join(pageDir, f), 'utf8')).join('\n');
+    expect(js).toContain("SLOT === 0 ? '/web/api' : `/web/u/${SLOT}/api`");
     expect(js).toContain('new EventSource(');
     expect(js).toContain("'x-csrf-token'");
     expect(js).toContain('history.replaceState');
@@ -109,7 +125,7 @@ describe('web chat page', () => {
 
   it('reads the files once, from the folder given (as a bundle passes it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'web-page-'));
-    for (const file of ['index.html', 'app.js', 'app.css']) writeFileSync(join(dir, file), `/* ${file} */`);
+    for (const file of ['index.html', 'app.css', ...PAGE_MODULES]) writeFileSync(join(dir, file), `/* ${file} */`);
     const routes = createPageRoutes(dir);
     writeFileSync(join(dir, 'app.js'), 'changed');
     const js = routes.find((r) => r.path === '/web/app.js')!;

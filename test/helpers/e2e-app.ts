@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ZcaClient } from '../../adapters/zalo-personal/zca.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startApp, type App } from '../../src/main.js';
+import { startApp, type App, type ProcessRole } from '../../src/main.js';
 import { systemClock } from '../../src/time/clock.js';
 import { createFakeTelegram, type FakeUser, type SentRecord, type TgMessage } from '../fakes/telegram-bot-api.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
@@ -17,6 +17,8 @@ export interface E2EOptions {
   env?: Record<string, string>;
   /** The zca-js seam for the personal Zalo account (a fake), when `ZALO_PERSONAL_ENABLED` is set. */
   zcaClient?: ZcaClient;
+  /** Which parts the bot process runs (`liaison start --role`). Default `all`. */
+  role?: ProcessRole;
 }
 
 /**
@@ -36,13 +38,14 @@ export async function createE2E(options: E2EOptions = {}) {
   const config: Readonly<Config> = loadConfig(env);
   const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
   const zca = options.zcaClient ? { zcaClient: options.zcaClient } : {};
-  let app: App | undefined = await startApp({ config, logger, clock: systemClock, ...zca });
+  const role = options.role ?? 'all';
+  let app: App | undefined = await startApp({ config, logger, clock: systemClock, role, ...zca });
 
   const newSince = (count: number, user: FakeUser, pred: (s: SentRecord) => boolean) =>
     fake.sent.slice(count).find((s) => s.chatId === user.id && pred(s));
 
   const h = {
-    fake, config, dir, prefix,
+    fake, config, logger, dir, prefix,
     get app(): App {
       if (!app) throw new Error('app stopped');
       return app;
@@ -55,7 +58,7 @@ export async function createE2E(options: E2EOptions = {}) {
     /** Starts the bot again on the same database and Redis (a process restart). */
     async restartBot(): Promise<void> {
       await h.stopBot();
-      app = await startApp({ config, logger, clock: systemClock, ...zca });
+      app = await startApp({ config, logger, clock: systemClock, role, ...zca });
     },
     /** The user writes; resolves with the bot's next message to them matching `expect` (text substring or predicate). */
     async say(user: FakeUser, text: string, expect: string | ((s: SentRecord) => boolean), replyTo?: number): Promise<SentRecord> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createChannel } from '../../adapters/web/channel.js';
-import { parseJsonBody, readCookie, sessionCookie, toLanguageCode, tokensMatch } from '../../adapters/web/http.js';
+import { clientAddress, isCrossOrigin, parseJsonBody, readCookie, sessionCookie, slotPaths, toLanguageCode, tokensMatch } from '../../adapters/web/http.js';
 import { createRateLimiter } from '../../adapters/web/rate-limit.js';
 import type { HttpRequest } from '../../adapters/types.js';
 
@@ -41,8 +41,9 @@ describe('web channel primitives', () => {
     expect(readCookie('a=1; liaison_session=xyz; b=2', 'liaison_session')).toBe('xyz');
     expect(readCookie('xliaison_session=1', 'liaison_session')).toBeUndefined();
     expect(readCookie(undefined, 'liaison_session')).toBeUndefined();
-    expect(sessionCookie('abc', false)).toBe('liaison_session=abc; Path=/; HttpOnly; SameSite=Lax');
-    expect(sessionCookie('', true)).toBe('liaison_session=; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0');
+    expect(sessionCookie(slotPaths(0), 'abc', false, 60)).toBe('liaison_session=abc; Path=/web/api; HttpOnly; SameSite=Lax; Max-Age=60');
+    expect(sessionCookie(slotPaths(0), '', true, 60)).toBe('liaison_session=; Path=/web/api; HttpOnly; SameSite=Lax; Secure; Max-Age=0');
+    expect(sessionCookie(slotPaths(3), 'abc', false, 60)).toBe('liaison_session_3=abc; Path=/web/u/3/api; HttpOnly; SameSite=Lax; Max-Age=60');
   });
 
   it('compares tokens exactly', () => {
@@ -70,5 +71,23 @@ describe('web channel primitives', () => {
     expect(toLanguageCode('en;q=0.8')).toBe('en');
     expect(toLanguageCode('*')).toBeUndefined();
     expect(toLanguageCode(undefined)).toBeUndefined();
+  });
+
+  it('tells a cross-site request by Sec-Fetch-Site or Origin; a request with neither passes (the CSRF token guards it)', () => {
+    const req = (headers: Record<string, string>): HttpRequest => ({ headers: { host: 'bot.local:8080', ...headers }, rawBody: Buffer.alloc(0), query: {}, ip: '10.0.0.1' });
+    expect(isCrossOrigin(req({}), [])).toBe(false);
+    expect(isCrossOrigin(req({ origin: 'http://bot.local:8080', 'sec-fetch-site': 'same-origin' }), [])).toBe(false);
+    expect(isCrossOrigin(req({ 'sec-fetch-site': 'cross-site' }), [])).toBe(true);
+    expect(isCrossOrigin(req({ 'sec-fetch-site': 'same-site' }), [])).toBe(true);
+    expect(isCrossOrigin(req({ origin: 'https://evil.example' }), [])).toBe(true);
+    expect(isCrossOrigin(req({ origin: 'null' }), [])).toBe(true);
+    expect(isCrossOrigin(req({ origin: 'https://lienlac.hue.gov.vn' }), ['https://lienlac.hue.gov.vn'])).toBe(false);
+  });
+
+  it('keys on the socket address unless told to trust the proxy, then on the last X-Forwarded-For entry', () => {
+    const req: HttpRequest = { headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.7' }, rawBody: Buffer.alloc(0), query: {}, ip: '127.0.0.1' };
+    expect(clientAddress(req, false)).toBe('127.0.0.1');
+    expect(clientAddress(req, true)).toBe('203.0.113.7');
+    expect(clientAddress({ ...req, headers: {} }, true)).toBe('127.0.0.1');
   });
 });

@@ -14,17 +14,21 @@ export interface WebClient {
   csrfToken?: string;
   signIn(code: string, headers?: Record<string, string>): Promise<WebReply>;
   /** POSTs JSON with the session cookie and (unless `csrf` is given, even `undefined`) the CSRF token. */
-  post(path: string, body: unknown, options?: { csrf?: string | undefined; raw?: string | Buffer; contentType?: string }): Promise<WebReply>;
+  post(path: string, body: unknown, options?: { csrf?: string | undefined; raw?: string | Buffer; contentType?: string; headers?: Record<string, string> }): Promise<WebReply>;
   get(path: string): Promise<WebReply>;
   /** A fresh client id for a message or press. */
   newClientId(): string;
 }
 
-/** Creates a {@link WebClient} talking to the server at `base` (`http://127.0.0.1:<port>`). */
-export function createWebClient(base: string): WebClient {
+/**
+ * Creates a {@link WebClient} talking to the server at `base` (`http://127.0.0.1:<port>`), signing
+ * in on sign-in slot `slot` (0: `/web/api`). Like a browser, it keeps the cookie of that slot only.
+ */
+export function createWebClient(base: string, slot = 0): WebClient {
+  const apiPrefix = slot === 0 ? '/web/api' : `/web/u/${slot}/api`;
   const client: WebClient = {
     async signIn(code, headers = {}) {
-      const res = await fetch(`${base}/web/api/sign-in`, {
+      const res = await fetch(`${base}${apiPrefix}/sign-in`, {
         method: 'POST', headers: { 'content-type': 'application/json', ...cookieHeader(), ...headers }, body: JSON.stringify({ code }),
       });
       const reply = await toReply(res);
@@ -39,7 +43,7 @@ export function createWebClient(base: string): WebClient {
       const csrf = 'csrf' in options ? options.csrf : client.csrfToken;
       const res = await fetch(`${base}${path}`, {
         method: 'POST',
-        headers: { 'content-type': options.contentType ?? 'application/json', ...cookieHeader(), ...(csrf === undefined ? {} : { 'x-csrf-token': csrf }) },
+        headers: { 'content-type': options.contentType ?? 'application/json', ...cookieHeader(), ...(csrf === undefined ? {} : { 'x-csrf-token': csrf }), ...options.headers },
         body: options.raw ?? JSON.stringify(body),
       });
       return toReply(res);

@@ -1,4 +1,7 @@
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { createWebStore } from '../../../db/repositories/web.js';
+import { createTestDb, type TestDb } from '../../helpers/db.js';
 import { createWebAdapter, type WebAdapter, type WebAdapterOptions } from '../../../adapters/web/index.js';
 import {
   RateLimitError, TransientError, UnreachableError, type ChatError, type InboundEvent,
@@ -16,6 +19,8 @@ export type WebHarness = ContractHarness & {
   base: string;
   /** The `start` events of sign-ins (kept out of {@link ContractHarness.events}). */
   signIns: InboundEvent[];
+  /** The adapter's store: a private SQLite database. */
+  db: TestDb;
   /** The signed-in browser of contract user `userId`, signing in (code `INVITE-<userId>`) on first use. */
   clientOf(userId: string): Promise<WebClient>;
   logLines: string[];
@@ -27,19 +32,22 @@ export type WebHarness = ContractHarness & {
  * (through the test-only `newOwnerId` option). A sign-in's `start` command goes to `signIns`, as a
  * Telegram user's `/start` would precede the contract's conversation.
  */
-export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions, 'logger' | 'faults' | 'newOwnerId'>> = {}): Promise<WebHarness> {
+export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions, 'logger' | 'faults' | 'newOwnerId' | 'store'>> = {}): Promise<WebHarness> {
   const { logger, lines } = createCapturedLogger();
+  const db = await createTestDb('sqlite');
+  // The contract reads what was sent synchronously: a second, read-only connection to the same file.
+  const reader = new Database(db.url, { readonly: true });
   const faults = new Map<string, ChatError[]>();
   const nextOwnerIds: string[] = [];
   const adapter = createWebAdapter({
-    ...overrides, logger,
+    pollMs: 50, ...overrides, logger, store: createWebStore(db.db),
     newOwnerId: () => nextOwnerIds.shift() ?? randomBytes(16).toString('hex'),
     faults: (chatId) => faults.get(chatId)?.shift(),
   });
   const collector = createEventCollector();
   const signIns: InboundEvent[] = [];
   await adapter.start(async (event) => {
-    if (event.eventId.endsWith('-sign-in')) signIns.push(event);
+    if (event.eventId.includes('-sign-in-')) signIns.push(event);
     else await collector.onEvent(event);
   });
   const server = createHttpServer({
@@ -63,7 +71,7 @@ export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions
     return { messageId: String(reply.body.messageId) };
   };
   return {
-    adapter, server, base, signIns, clientOf, logLines: lines,
+    adapter, server, base, signIns, clientOf, db, logLines: lines,
     events: collector.events, waitForEvent: collector.waitForEvent,
     userMessage,
     userCommand: (userId, command, args) => userMessage(userId, `/${command} ${args}`),
@@ -72,19 +80,28 @@ export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions
       const reply = await client.post('/web/api/buttons', { messageId, action, payload, clientId: client.newClientId() });
       if (reply.status !== 200) throw new Error(`POST /web/api/buttons: ${reply.status} ${JSON.stringify(reply.body)}`);
     },
-    sentTo: (chatId) => adapter.timeline(chatId).filter((e) => e.from === 'bot').map((e): SentView => ({
-      messageId: e.id, text: e.text,
-      ...(e.replyTo === undefined ? {} : { replyTo: e.replyTo }),
-      ...(e.buttons === undefined ? {} : { buttons: e.buttons }),
-    })),
+    sentTo: (chatId) => botMessages(reader, chatId),
     failNextSend: (chatId, kind, retryAfterMs) => {
       faults.set(chatId, [...(faults.get(chatId) ?? []), toFault(kind, retryAfterMs)]);
     },
     teardown: async () => {
       await adapter.stop();
       await server.close();
+      reader.close();
+      await db.drop();
     },
   };
+}
+
+interface MessageRow { seq: number; text: string; reply_to: string | null; buttons: string | null }
+
+function botMessages(reader: Database.Database, chatId: string): SentView[] {
+  const rows = reader.prepare("SELECT seq, text, reply_to, buttons FROM web_messages WHERE chat_id = ? AND sender = 'bot' ORDER BY seq").all(chatId) as MessageRow[];
+  return rows.map((r): SentView => ({
+    messageId: String(r.seq), text: r.text,
+    ...(r.reply_to === null ? {} : { replyTo: r.reply_to }),
+    ...(r.buttons === null ? {} : { buttons: JSON.parse(r.buttons) as SentView['buttons'] }),
+  }));
 }
 
 async function signedIn(base: string, userId: string, nextOwnerIds: string[]): Promise<WebClient> {

@@ -1,0 +1,90 @@
+import { createChannel, type Channel } from './channel.js';
+import type { TimelineEntry, WebStore } from './store.js';
+
+/**
+ * Server-sent-event text for one timeline entry, new or edited (the page replaces an entry it
+ * already shows). The event id is the entry's change number, so a reconnecting EventSource resumes
+ * after the last change it saw, edits included.
+ */
+export function toSseMessage(entry: TimelineEntry): string {
+  return `id: ${entry.rev}\nevent: message\ndata: ${JSON.stringify(entry)}\n\n`;
+}
+
+/** Options of {@link createLiveStreams}. */
+export interface LiveStreamsOptions {
+  store: WebStore;
+  /** How often open streams look for new entries in the store, in ms (entries another process wrote). */
+  pollMs: number;
+  onError(err: unknown): void;
+}
+
+/**
+ * The open event streams of this process. Every change reaches a stream the same way: read from the
+ * store after the stream's cursor (the last change number it pushed). A change in this process
+ * wakes the reader at once; one by another process (a worker delivering an answer) is found by the
+ * next poll. Change numbers become visible in order per chat, so a cursor never skips one.
+ */
+export interface LiveStreams {
+  /** Opens a stream of `ownerId`'s changes after change number `afterRev`. */
+  open(ownerId: string, afterRev: number, onClose: () => void): Channel;
+  /** Reads the store now (something was appended in this process). */
+  wake(): void;
+  closeAll(): void;
+}
+
+interface Subscription { ownerId: string; cursor: number; channel: Channel }
+
+/** Entries read per chat per poll; more are read by the next one. */
+const BATCH = 200;
+
+export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
+  const subs = new Set<Subscription>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const pollOnce = async (): Promise<void> => {
+    const byOwner = new Map<string, Subscription[]>();
+    for (const s of subs) byOwner.set(s.ownerId, [...(byOwner.get(s.ownerId) ?? []), s]);
+    for (const [ownerId, list] of byOwner) {
+      const from = Math.min(...list.map((s) => s.cursor));
+      const entries = await o.store.listChanges(ownerId, from, BATCH);
+      for (const s of list) {
+        for (const e of entries) {
+          if (Number(e.rev) <= s.cursor) continue;
+          s.channel.push(toSseMessage(e));
+          s.cursor = Number(e.rev);
+        }
+      }
+    }
+  };
+  const run = (): void => {
+    if (running) { again = true; return; }
+    clearTimeout(timer);
+    timer = undefined;
+    running = pollOnce().catch(o.onError).finally(() => {
+      running = undefined;
+      if (again) { again = false; run(); return; }
+      schedule();
+    });
+  };
+  const schedule = (): void => {
+    if (subs.size === 0 || timer || running) return;
+    timer = setTimeout(run, o.pollMs);
+    timer.unref();
+  };
+  return {
+    open(ownerId, afterRev, onClose) {
+      const sub: Subscription = { ownerId, cursor: afterRev, channel: createChannel(() => { subs.delete(sub); onClose(); }) };
+      subs.add(sub);
+      run();
+      return sub.channel;
+    },
+    wake: () => { if (subs.size > 0) run(); },
+    closeAll() {
+      for (const s of [...subs]) s.channel.close();
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

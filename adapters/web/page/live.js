@@ -1,0 +1,47 @@
+// Live updates over server-sent events, with catch-up from the stored timeline on every (re)connect.
+import { API, ApiError, catchUp } from './api.js';
+import { showStatus, state } from './dom.js';
+import { addEntry } from './timeline.js';
+
+const { EventSource, setTimeout, clearTimeout } = globalThis;
+
+/** Connects; `onUnauthorized(err)` is called when the session turns out to be over. */
+export function connectEvents(onUnauthorized) {
+  state.source?.close();
+  const source = new EventSource(`${API}/events`);
+  state.source = source;
+  source.addEventListener('open', () => {
+    state.retryMs = 3000;
+    if (state.status === 'reconnecting') showStatus('connected');
+    // The stream starts at the newest stored entry (or after Last-Event-ID): anything stored
+    // since the last load is fetched here. Duplicates are dropped by id.
+    catchUp(addEntry).catch(() => undefined);
+  });
+  source.addEventListener('message', (ev) => { try { addEntry(JSON.parse(ev.data)); } catch { /* a malformed entry is skipped */ } });
+  source.addEventListener('error', () => {
+    if (state.source !== source) return;
+    showStatus('reconnecting');
+    // CONNECTING: the browser retries by itself (sending Last-Event-ID). CLOSED: we start again.
+    if (source.readyState === EventSource.CLOSED) scheduleReconnect(onUnauthorized);
+  });
+}
+
+function scheduleReconnect(onUnauthorized) {
+  clearTimeout(state.retryTimer);
+  state.retryTimer = setTimeout(async () => {
+    try {
+      await catchUp(addEntry);
+      connectEvents(onUnauthorized);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) { onUnauthorized(err); return; }
+      state.retryMs = Math.min(state.retryMs * 2, 30000);
+      scheduleReconnect(onUnauthorized);
+    }
+  }, state.retryMs);
+}
+
+export function stopEvents() {
+  clearTimeout(state.retryTimer);
+  state.source?.close();
+  state.source = undefined;
+}

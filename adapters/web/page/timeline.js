@@ -1,0 +1,88 @@
+// The conversation: bubbles in id order, answers threaded under the message they reply to.
+import { $, el, excerpt, state, ui } from './dom.js';
+import { lang, t } from './i18n.js';
+
+const { setTimeout } = globalThis;
+
+/** What a bubble's buttons do; set by app.js. */
+export const actions = { press: () => undefined };
+
+function renderEntry(entry) {
+  const item = el('li', { className: `msg msg-${entry.from}${entry.replyTo ? ' is-reply' : ''}`, id: `m-${entry.id}`, tabindex: '-1' });
+  if (entry.replyTo) {
+    const original = state.entries.get(entry.replyTo);
+    const quoteText = original ? excerpt(original.text) : t('earlier');
+    item.append(original
+      ? el('a', { className: 'quote', href: `#m-${entry.replyTo}`, onclick: (ev) => { ev.preventDefault(); jumpTo(entry.replyTo); } },
+        el('span', { className: 'visually-hidden' }, t('quoteOf')), quoteText)
+      : el('p', { className: 'quote' }, quoteText));
+  }
+  const time = new Date(entry.at);
+  const bubble = el('div', { className: 'bubble' },
+    el('span', { className: 'sender' }, entry.from === 'bot' ? t('bot') : t('you')),
+    el('p', { className: 'text' }, entry.text),
+    ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
+    el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
+  item.append(bubble);
+  if (entry.buttons?.length) {
+    bubble.append(el('div', { className: 'buttons' }, ...entry.buttons.map((row) => el('div', { className: 'button-row' },
+      ...row.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => actions.press(ev.currentTarget, entry.id, b) }, b.label))))));
+  }
+  if (entry.from === 'bot') {
+    item.append(el('button', { type: 'button', className: 'reply-button', 'aria-label': `${t('replyTo')}: ${excerpt(entry.text, 40)}`, onclick: () => setReply(entry.id) }, t('reply')));
+  }
+  return item;
+}
+
+/**
+ * Shows an entry in id order; an entry already shown is replaced when this one is a later change
+ * (the bot edited it in place). Keeps the view at the bottom when it was there.
+ */
+export function addEntry(entry) {
+  if (!entry || typeof entry.id !== 'string') return;
+  const rev = Number(entry.rev ?? entry.id);
+  state.lastRev = Math.max(state.lastRev, rev);
+  const shown = state.entries.get(entry.id);
+  if (shown && Number(shown.rev ?? shown.id) >= rev) return;
+  state.entries.set(entry.id, entry);
+  if (shown) {
+    $(`m-${entry.id}`)?.replaceWith(renderEntry(entry));
+    return;
+  }
+  state.lastId = Math.max(state.lastId, Number(entry.id));
+  const atBottom = ui.list.scrollHeight - ui.list.scrollTop - ui.list.clientHeight < 80;
+  const next = [...ui.list.children].find((node) => Number(node.id.slice(2)) > Number(entry.id));
+  ui.list.insertBefore(renderEntry(entry), next ?? null);
+  if (atBottom || entry.from === 'user') ui.list.scrollTop = ui.list.scrollHeight;
+}
+
+export function renderAll() {
+  const sorted = [...state.entries.values()].sort((a, b) => Number(a.id) - Number(b.id));
+  ui.list.replaceChildren(...sorted.map(renderEntry));
+}
+
+export function clearTimeline() {
+  state.entries.clear();
+  ui.list.replaceChildren();
+}
+
+function jumpTo(id) {
+  const target = $(`m-${id}`);
+  if (!target) return;
+  target.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  target.focus({ preventScroll: true });
+  target.classList.add('highlight');
+  setTimeout(() => target.classList.remove('highlight'), 2000);
+}
+
+export function setReply(id) {
+  state.replyTo = id;
+  renderReplyBox();
+  ui.text.focus();
+}
+
+export function renderReplyBox() {
+  const original = state.replyTo && state.entries.get(state.replyTo);
+  ui.replyBox.hidden = !original;
+  ui.replyText.textContent = original ? `${t('replyingTo')}${excerpt(original.text, 60)}` : '';
+}

@@ -1,0 +1,80 @@
+import type { ChatAdapter, Platform } from '../../adapters/types.js';
+import { createTelegramAdapter } from '../../adapters/telegram/index.js';
+import { createWebAdapter } from '../../adapters/web/index.js';
+import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../../adapters/zalo-personal/index.js';
+import type { Db } from '../../db/client.js';
+import { createWebStore } from '../../db/repositories/web.js';
+import type { ChannelAlert } from '../../flows/maintenance/channel-alert.js';
+import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { repoPath } from '../paths.js';
+import type { Clock } from '../time/clock.js';
+
+/**
+ * What the channels need that exists only later in start-up (the page's address once the HTTP
+ * server is bound, the outbox dispatcher, the admin alert). `startApp` fills these in.
+ */
+export interface LateWiring {
+  /** The web page's base URL once the HTTP server is bound (HTTP_PORT=0 picks the port). */
+  webBase?: string;
+  enqueueOutbox(ids: number[]): Promise<void>;
+  /** Tells the admins in chat that a channel needs an operator. */
+  alert(a: ChannelAlert): Promise<void>;
+}
+
+/** The one-time sign-in link for a code, once the page has an address. */
+export const webSignInUrl = (late: LateWiring) => (code: string) => (late.webBase ? `${late.webBase}/web?code=${code}` : undefined);
+
+/** Dependencies of {@link createChannels}. */
+export interface ChannelOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: Db;
+  clock: Clock;
+  late: LateWiring;
+  /** The zca-js seam for the personal Zalo account (tests pass a fake); default the real one. */
+  zcaClient?: ZcaClient;
+}
+
+/**
+ * The chat channels the configuration enables, except Zalo OA (it needs its migrated token table:
+ * `createZaloOaChannel`). Nothing is started here.
+ */
+export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
+  const { config, logger, db, clock, late } = o;
+  const adapters = new Map<Platform, ChatAdapter>();
+  if (config.web.enabled) {
+    adapters.set('web', createWebAdapter({
+      logger: logger.child({ adapter: 'web' }), pageDir: repoPath('adapters', 'web', 'page'),
+      store: createWebStore(db), now: () => clock.now().getTime(),
+      redeemCode: (code) => db.transaction().execute((tx) => redeemWebLoginCode(tx, code, clock.now())),
+      requestCode: async (who) => late.enqueueOutbox(await db.transaction().execute((tx) => sendWebLoginCodeToChat(tx, who, clock.now(), {
+        defaultLocale: config.defaultLocale, webSignInUrl: webSignInUrl(late),
+      }))),
+      idleTimeoutMs: config.web.sessionIdleMs, maxAgeMs: config.web.sessionMaxMs, trustProxy: config.http.trustProxy,
+      secureCookies: config.publicUrl?.startsWith('https://') ?? false,
+      ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
+    }));
+  }
+  if (config.telegram) {
+    adapters.set('telegram', createTelegramAdapter({
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
+      ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
+      ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
+      logger: logger.child({ adapter: 'telegram' }),
+    }));
+  }
+  const zalo = config.zaloPersonal;
+  if (zalo.enabled) {
+    adapters.set('zalo_personal', createZaloPersonalAdapter({
+      client: o.zcaClient ?? createZcaClient(), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
+      logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
+      rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
+      onNeedsLogin: (reason) => late.alert({
+        platform: 'zalo_personal', action: 'channel.needs_login', reason, oncePerDay: true, text: (t) => t.zaloPersonal.needsLogin(reason),
+      }),
+    }));
+  }
+  return adapters;
+}
