@@ -11,6 +11,7 @@ import { importCalendarCsv, loadCalendar, showCalendar } from './import/calendar
 import { importCsvFile } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
+import { startBanner } from './banner.js';
 import { createLogger } from './logger.js';
 import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
@@ -68,17 +69,10 @@ async function start(options: { role: ProcessRole }): Promise<void> {
   let slot = 0;
   const webLinks = webBase ? await sampleTryLinks(app.db.db, (code) => `${webBase}/u/${(slot += 1)}/?code=${code}`).catch(() => []) : [];
   const tryLinks = username ? await sampleTryLinks(app.db.db, (code) => `https://t.me/${username}?start=${code}`).catch(() => []) : [];
-  console.log([
-    `Mạng lưới phát ngôn bot is running (role: ${options.role}).`,
-    describeDeployment(cfg),
-    app.sampleLoaded ? 'The directory was empty, so the sample network (Thành phố Huế) was loaded.' : '',
-    webBase ? `Web chat: ${webBase}` : '',
-    webLinks.length > 0 ? `Try it in the browser: open each link in its own tab of the same browser (each tab is a different person), as:\n${webLinks.join('\n')}` : '',
-    webBase ? 'Tabs stay signed in across restarts. Sign someone in again: npm run liaison -- web link <person-code> (e.g. PV-HUE-01), or /web in their Telegram chat.' : '',
-    username ? `Telegram: https://t.me/${username} (${cfg.telegram?.mode})` : '',
-    tryLinks.length > 0 ? `Try it from different Telegram accounts, as:\n${tryLinks.join('\n')}` : '',
-    'All invite links: npm run liaison -- invites export · Stop: Ctrl+C',
-  ].filter(Boolean).join('\n'));
+  console.log(startBanner({
+    role: options.role, deployment: describeDeployment(cfg), sampleLoaded: app.sampleLoaded, webLinks, telegramLinks: tryLinks,
+    ...(webBase ? { webBase } : {}), ...(username ? { telegram: { username, mode: cfg.telegram?.mode ?? 'polling' } } : {}),
+  }));
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'signal received');
     const timer = setTimeout(() => {
