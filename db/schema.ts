@@ -284,7 +284,12 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: IsoInstant;
   sent_at: IsoInstant | null;
+  /** Why a `held` row waits: `reply_window` (null on older rows) or `credentials`; null otherwise. */
+  held_reason: OutboxHeldReason | null;
 }
+
+/** Why an outbox row is `held`. */
+export type OutboxHeldReason = 'reply_window' | 'credentials';
 
 export type InboundStatus = 'pending' | 'done' | 'failed';
 

@@ -26,6 +26,7 @@ const schema = z.object({
   OUTBOX_CONCURRENCY: int(1, 256).default(16),
   OUTBOX_MAX_ATTEMPTS: int(1, 1000).default(30),
   OUTBOX_BACKOFF_MAX_MS: int(1000, 3_600_000).default(300_000),
+  OUTBOX_CREDENTIALS_RECHECK_MS: int(100, 3_600_000).default(60_000),
   MAX_QUESTION_CHARS: int(20, 20_000).default(4000),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   METRICS_ENABLED: bool.default(true),
@@ -107,6 +108,8 @@ export interface Config {
     maxAttempts: number;
     /** Upper bound of the exponential backoff between attempts, in ms. */
     backoffMaxMs: number;
+    /** How often messages held because a platform refused our credentials are tried again (one per platform), in ms. */
+    credentialsRecheckMs: number;
   };
   /** Longest question accepted, in characters. */
   maxQuestionChars: number;
@@ -294,7 +297,7 @@ function toConfig(raw: Raw): Config {
     dataDir: raw.DATA_DIR,
     defaultLocale: raw.DEFAULT_LOCALE,
     logLevel: raw.LOG_LEVEL,
-    outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS },
+    outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS, credentialsRecheckMs: raw.OUTBOX_CREDENTIALS_RECHECK_MS },
     maxQuestionChars: raw.MAX_QUESTION_CHARS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,

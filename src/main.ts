@@ -111,6 +111,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
+    credentialsRecheckMs: config.outbox.credentialsRecheckMs,
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {
       onHeld: createZnsNotifier({

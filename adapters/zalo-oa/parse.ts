@@ -1,9 +1,14 @@
 import type { InboundEvent } from '../types.js';
 
 /**
- * Fields of an incoming `user_send_text` that name the message the user quoted. Zalo's published
- * webhook samples show none; `quote_msg_id` is what the OA inbox exports use. Kept in one place so
- * a correction is one line.
+ * Fields of an incoming `user_send_text` that name the message the user quoted. NOT verified: no
+ * public source shows a quote in an OA webhook body. Searched (Nov 2026): Zalo's Java SDK
+ * (zaloplatform/zalo-java-sdk has send samples only), third-party webhook DTOs (`app_id`,
+ * `sender`, `recipient`, `event_name`, `message.{msg_id,text,attachments}`, `timestamp`: no quote
+ * field), and every public `quote_msg_id` (none from Zalo). Both guesses are read; when Zalo
+ * sends neither, a reply simply arrives unthreaded (numbered choices then match the chat's latest
+ * menu). Check a real quoted message's raw body (`inbound_events`, `raw` in debug logs) and fix
+ * the name here.
  */
 export const INBOUND_QUOTE_FIELDS = ['quote_msg_id', 'quote_message_id'] as const;
 

@@ -9,8 +9,11 @@ import type { TokenManager } from './tokens.js';
 export const ZALO_OA_MAX_TEXT_LENGTH = 2000;
 
 /**
- * Field of `message` in a consultation send that quotes a user's message. Zalo's own Java SDK
- * sample `SendQuoteCSMessage` uses `react_message_id`; kept in one place so a correction is one line.
+ * Field of `message` in a consultation send that quotes a user's message. Confirmed against Zalo's
+ * own SDK: zaloplatform/zalo-java-sdk, `src/test/java/v3/SendQuoteCSMessage.java` (commit 3626ae2b)
+ * posts `{recipient: {user_id}, message: {text, react_message_id}}` to `/v3.0/oa/message/cs`; the
+ * same name marks the target message of `sender_action` in its `SendReactionToMessage.java`.
+ * Kept in one place so a correction is one line.
  */
 export const OUTBOUND_QUOTE_FIELD = 'react_message_id';
 

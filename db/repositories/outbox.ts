@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { IsoInstant, NewOutboxRow, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
+import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
@@ -119,21 +119,54 @@ export async function markOutboxRedirected(
   db: Db, ids: readonly number[], note: string, from: readonly OutboxStatus[] = ['unreachable', 'held'],
 ): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('outbox').set({ status: 'redirected', last_error: note })
+  const result = await db.updateTable('outbox').set({ status: 'redirected', last_error: note, held_reason: null })
     .where('id', 'in', [...ids]).where('status', 'in', [...from]).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 
-/** Parks a pending row until its recipient writes again (the platform's reply window is closed). False when it was no longer pending. */
-export async function markOutboxHeld(db: Db, id: number, note: string): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({ status: 'held', last_error: note })
+/**
+ * Parks a pending row: until its recipient writes again (`reply_window`, the default), or until
+ * the platform accepts our credentials again (`credentials`). False when it was no longer pending.
+ * `attempts`, when given, records the attempt that ended in the hold.
+ */
+export async function markOutboxHeld(
+  db: Db, id: number, note: string, reason: OutboxHeldReason = 'reply_window', attempts?: number,
+): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ status: 'held', last_error: note, held_reason: reason, ...(attempts !== undefined ? { attempts } : {}) })
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * Rows of `queue` held because `platform` refused our credentials, back to pending; returns their
+ * ids, oldest first. `oldestOnly`: just the oldest one (a probe: if it goes out, the rest follow).
+ */
+export async function releaseCredentialHolds(
+  db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], options: { oldestOnly?: boolean } = {},
+): Promise<number[]> {
+  let update = db.updateTable('outbox').set({ status: 'pending', last_error: null, held_reason: null })
+    .where('status', '=', 'held').where('held_reason', '=', 'credentials').where('queue', '=', queue).where('platform', '=', platform);
+  if (options.oldestOnly) {
+    const oldest = await db.selectFrom('outbox').select('id')
+      .where('status', '=', 'held').where('held_reason', '=', 'credentials').where('queue', '=', queue).where('platform', '=', platform)
+      .orderBy('id').limit(1).executeTakeFirst();
+    if (!oldest) return [];
+    update = update.where('id', '=', oldest.id);
+  }
+  const rows = await update.returning('id').execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Platforms with rows of `queue` held because they refused our credentials. */
+export async function listCredentialHeldPlatforms(db: Db, queue: OutboxQueue): Promise<OutboxRow['platform'][]> {
+  const rows = await db.selectFrom('outbox').select('platform').distinct()
+    .where('status', '=', 'held').where('held_reason', '=', 'credentials').where('queue', '=', queue).execute();
+  return rows.map((r) => r.platform);
+}
+
 /** Held rows of `queue` to one chat back to pending (its person just wrote); returns their ids, oldest first. */
 export async function releaseHeldInChat(db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string): Promise<number[]> {
-  const rows = await db.updateTable('outbox').set({ status: 'pending', last_error: null })
+  const rows = await db.updateTable('outbox').set({ status: 'pending', last_error: null, held_reason: null })
     .where('status', '=', 'held').where('queue', '=', queue).where('platform', '=', platform).where('chat_id', '=', chatId)
     .returning('id').execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);

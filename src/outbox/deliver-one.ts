@@ -1,5 +1,5 @@
 import {
-  BadRequestError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
+  BadRequestError, ChatError, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
@@ -7,13 +7,15 @@ import { copyForIdentity } from '../../flows/effects.js';
 import {
   findOlderPendingInChat, findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent,
 } from '../../db/repositories/outbox.js';
-import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
+import type { OutboxHeldReason, OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { BackoffOptions } from './backoff.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
-import { appliesTo, holdOrRedirect, isWindowClosed, isWindowRefusal } from './window.js';
+import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './window.js';
+import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
+import { holdOrRedirect } from './hold.js';
 import type { OutboxMetrics } from './types.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
@@ -28,6 +30,8 @@ export interface DeliveryContext {
   onUnreachable(row: OutboxRow, reason: string): Promise<void>;
   /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
   onHeld?(row: OutboxRow): Promise<void>;
+  /** Releases rows held for refused credentials once a platform accepts us again (set by the dispatcher). */
+  credentials?: CredentialWatch;
   metrics?: OutboxMetrics;
   scrub: (text: string) => string;
   defaultLocale: 'vi' | 'en';
@@ -42,9 +46,9 @@ export type DeliveryOutcome =
   | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
   | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
   | { kind: 'unreachable'; reason: string; row: OutboxRow }
-  /** The reply window is closed: parked until the recipient writes. */
-  | { kind: 'held'; row: OutboxRow }
-  /** The reply window is closed: copied to another identity of the person (`newIds` to deliver). */
+  /** Parked: until the recipient writes (`reply_window`), or until the platform accepts our credentials (`credentials`). */
+  | { kind: 'held'; reason: OutboxHeldReason; row: OutboxRow }
+  /** The reply window is closed or our credentials refused: copied to another identity of the person (`newIds` to deliver). */
   | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
 
 /**
@@ -63,16 +67,20 @@ export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAtte
   const reply = await resolveReplyTo(ctx.db, row);
   if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
   const windowed = appliesTo(ctx, adapter);
-  if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row);
+  if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row, WINDOW_HOLD);
   let messageIds: string[];
   let message: OutboundMessage;
   try {
     message = await composeMessage(ctx, adapter, row, reply.replyTo);
     messageIds = await sendRow(ctx.db, adapter, row, message);
   } catch (err) {
-    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, await findOutbox(ctx.db, row.id) ?? row);
+    if (isCredentialsRefusal(err)) return holdForCredentials(ctx, await findOutbox(ctx.db, row.id) ?? row, err);
+    // The platform answered, so it accepts our credentials: what was held for them can go.
+    if (err instanceof ChatError && !(err instanceof TransientError)) await ctx.credentials?.accepted(row.platform);
+    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, await findOutbox(ctx.db, row.id) ?? row, WINDOW_HOLD);
     return handleSendError(ctx, row, err, jobAttemptsMade);
   }
+  await ctx.credentials?.accepted(row.platform);
   return completeDelivery(ctx, row, messageIds, adapter.capabilities.buttons ? undefined : message.buttons);
 }
 

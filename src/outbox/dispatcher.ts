@@ -5,6 +5,7 @@ import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import { createRedisConnection, describeRedisTarget, outboxJobId } from '../scheduler/queues.js';
 import { createBackoffStrategy, OUTBOX_BACKOFF_TYPE } from './backoff.js';
+import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './deliver-one.js';
 import { createDefaultErrorScrubber } from './error-text.js';
 import { createJobProcessor } from './process-job.js';
@@ -43,6 +44,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   };
   let worker: Worker<OutboxJobData> | undefined;
   let closing: Promise<void> | undefined;
+  let recheck: NodeJS.Timeout | undefined;
 
   const enqueue = async (ids: readonly number[]): Promise<void> => {
     for (let i = 0; i < ids.length; i += BATCH) {
@@ -52,8 +54,23 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     }
   };
 
+  const reconcileQuietly = () => forEachPendingBatch(ctx, enqueue);
+  const credentials = createCredentialWatch({ ctx, enqueue, reconcile: reconcileQuietly });
+  ctx.credentials = credentials;
+
   const start = async (): Promise<void> => {
     if (closing) throw new Error('outbox dispatcher is closed');
+    if (!recheck) {
+      let running = false;
+      recheck = setInterval(() => {
+        if (running) return;
+        running = true;
+        credentials.tick()
+          .catch((err: unknown) => logger.error({ err: String(err) }, 'outbox: credentials re-check failed'))
+          .finally(() => { running = false; });
+      }, options.credentialsRecheckMs ?? 60_000);
+      recheck.unref();
+    }
     if (!worker) {
       worker = new Worker<OutboxJobData>(queueName, createJobProcessor(ctx, { queue, enqueue, postponeMs: options.postponeMs ?? 250 }), {
         connection, prefix: options.prefix, concurrency: options.concurrency,
@@ -66,12 +83,17 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   };
 
   const reconcile = async (): Promise<number> => {
+    // A restart often follows new credentials (`liaison zalo login`): probe what was held for them.
+    const probes = await credentials.probe();
     const count = await forEachPendingBatch(ctx, enqueue);
-    logger.info({ count }, 'outbox: reconciled pending rows');
+    logger.info({ count, probes }, 'outbox: reconciled pending rows');
     return count;
   };
 
-  const close = (): Promise<void> => (closing ??= closeAll(worker, queue, connection, logger));
+  const close = (): Promise<void> => (closing ??= (async () => {
+    clearInterval(recheck);
+    await closeAll(worker, queue, connection, logger);
+  })());
   return { enqueue, start, reconcile, close };
 }
 

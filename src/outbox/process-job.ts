@@ -110,9 +110,10 @@ function logOutcome(logger: Logger, outboxId: number, outcome: DeliveryOutcome):
       logger.warn({ ...base, reason: outcome.reason }, 'outbox: recipient unreachable');
       return;
     case 'held':
-      logger.info(base, 'outbox: reply window closed; held until the recipient writes');
+      if (outcome.reason === 'credentials') logger.warn({ ...base, error: outcome.row.last_error }, 'outbox: the platform refused our credentials; held until they work again');
+      else logger.info(base, 'outbox: reply window closed; held until the recipient writes');
       return;
     case 'redirected':
-      logger.info({ ...base, newIds: outcome.newIds }, 'outbox: reply window closed; sent to another identity of the person');
+      logger.info({ ...base, newIds: outcome.newIds }, 'outbox: recipient not reachable on this platform now; sent to another identity of the person');
   }
 }

@@ -44,6 +44,11 @@ export interface OutboxDispatcherOptions {
    * person has no other reachable identity (Zalo OA: ZNS notification). A throw is logged.
    */
   onHeld?(row: OutboxRow): Promise<void>;
+  /**
+   * How often rows held because a platform refused our credentials are probed (the oldest of
+   * each platform is tried again; when it goes out, the rest follow), in ms. Default 60 000.
+   */
+  credentialsRecheckMs?: number;
   metrics?: OutboxMetrics;
   /** Scrubs secrets from error text before it is stored in `last_error` or Redis. Default: phone numbers and bot tokens. */
   scrub?: (text: string) => string;

@@ -19,6 +19,8 @@ export interface E2EOptions {
   zcaClient?: ZcaClient;
   /** Which parts the bot process runs (`liaison start --role`). Default `all`. */
   role?: ProcessRole;
+  /** Collects every log line (level debug, after the logger's scrubbing), e.g. to assert what is never logged. */
+  logLines?: string[];
 }
 
 /**
@@ -36,7 +38,10 @@ export async function createE2E(options: E2EOptions = {}) {
     OUTBOX_BACKOFF_MAX_MS: '2000', ...options.env,
   };
   const config: Readonly<Config> = loadConfig(env);
-  const logger = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const lines = options.logLines;
+  const logger = lines
+    ? createLogger({ level: 'debug', secrets: config.secrets, destination: { write: (line: string) => { lines.push(line); } } })
+    : createLogger({ level: config.logLevel, secrets: config.secrets });
   const zca = options.zcaClient ? { zcaClient: options.zcaClient } : {};
   const role = options.role ?? 'all';
   let app: App | undefined = await startApp({ config, logger, clock: systemClock, role, ...zca });

@@ -7,7 +7,7 @@ import { createE2E, type E2E } from './e2e-app.js';
  * The whole bot (as `npm start` builds it) with both Telegram and the Zalo OA channel, in front of
  * the fake Bot API and the fake OA server; tokens seeded through the environment, as an operator would.
  */
-export async function createZaloE2E(env: Record<string, string> = {}) {
+export async function createZaloE2E(env: Record<string, string> = {}, options: { logLines?: string[] } = {}) {
   const fake: FakeZaloOa = createFakeZaloOa({ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET });
   await fake.start();
   const pair = fake.issueTokens();
@@ -17,6 +17,7 @@ export async function createZaloE2E(env: Record<string, string> = {}) {
       ZALO_OA_OPENAPI_URL: fake.origin, ZALO_OA_OAUTH_URL: fake.origin, ZALO_OA_ZNS_URL: fake.origin,
       ZALO_OA_ACCESS_TOKEN: pair.access_token, ZALO_OA_REFRESH_TOKEN: pair.refresh_token, ...env,
     },
+    ...(options.logLines ? { logLines: options.logLines } : {}),
   });
   const driver: ZaloWebhookDriver = createZaloWebhookDriver({
     url: `http://127.0.0.1:${e.app.httpPort}/webhooks/zalo-oa`, appId: TEST_APP_ID, oaSecretKey: TEST_OA_SECRET,

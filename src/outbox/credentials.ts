@@ -1,0 +1,103 @@
+import { AuthError, type Platform } from '../../adapters/types.js';
+import { listCredentialHeldPlatforms, releaseCredentialHolds } from '../../db/repositories/outbox.js';
+import type { OutboxRow } from '../../db/schema.js';
+import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import { describeError } from './error-text.js';
+import { holdOrRedirect } from './hold.js';
+
+/**
+ * The platform refused our own credentials (Zalo OA refresh token rejected, personal Zalo session
+ * expired, Telegram token revoked): no recipient's fault, and no retry helps until an operator acts.
+ */
+export function isCredentialsRefusal(err: unknown): err is AuthError {
+  return err instanceof AuthError;
+}
+
+/**
+ * Parks a row whose send was refused for our credentials: copied to another reachable chat of the
+ * person on another platform, else `held` (reason `credentials`) until the platform accepts us again.
+ */
+export async function holdForCredentials(ctx: DeliveryContext, row: OutboxRow, err: AuthError): Promise<DeliveryOutcome> {
+  const note = `held: credentials refused; sent once they work again (${describeError(err, ctx.scrub)})`.slice(0, 300);
+  const outcome = await holdOrRedirect(ctx, row, { reason: 'credentials', note, attempts: row.attempts + 1, avoidPlatform: row.platform });
+  if (outcome.kind === 'held') ctx.credentials?.noteHeld(row.platform);
+  return outcome;
+}
+
+/**
+ * Notices when a platform accepts our credentials again, so held rows go out without a restart.
+ * The operator fixes credentials in another process (`liaison zalo-oa tokens`, `liaison zalo
+ * login` + restart), so nothing tells this one; instead:
+ * - any send on the platform that the platform answers ({@link CredentialWatch.accepted}) releases
+ *   every row held for it (this process remembers which platforms it held rows for);
+ * - every `recheckMs` (and at boot), the oldest held row of each platform is released as a probe:
+ *   it either goes out (and releases the rest) or is held again at the cost of one failed send
+ *   (for Zalo OA, one database read: the token store says `refresh_rejected`).
+ */
+export interface CredentialWatch {
+  /** A row of `platform` was just held for credentials. */
+  noteHeld(platform: Platform): void;
+  /** The platform answered a send (credentials fine): release and enqueue what was held for it. */
+  accepted(platform: Platform): Promise<void>;
+  /** Releases and enqueues the oldest held row of every platform this process can send on. */
+  probe(): Promise<number>;
+  /** One periodic round: the probe, and a re-enqueue of pending rows after a release (see below). */
+  tick(): Promise<void>;
+}
+
+/** What {@link createCredentialWatch} needs. */
+export interface CredentialWatchOptions {
+  ctx: DeliveryContext;
+  enqueue(ids: readonly number[]): Promise<void>;
+  /** Enqueues every pending row of the queue (idempotent). */
+  reconcile(): Promise<unknown>;
+}
+
+export function createCredentialWatch(o: CredentialWatchOptions): CredentialWatch {
+  const { ctx } = o;
+  const watched = new Set<Platform>();
+  // A row released while the job that held it is still finishing keeps that job's id, so its
+  // enqueue is a no-op; the next tick re-enqueues pending rows to cover that.
+  let releasedSinceTick = false;
+
+  const release = async (platform: Platform, oldestOnly: boolean): Promise<number[]> => {
+    const ids = await releaseCredentialHolds(ctx.db, ctx.queueName, platform, { oldestOnly });
+    if (ids.length === 0) return ids;
+    releasedSinceTick = true;
+    await o.enqueue(ids);
+    return ids;
+  };
+
+  const watch: CredentialWatch = {
+    noteHeld(platform) { watched.add(platform); },
+    async accepted(platform) {
+      if (!watched.has(platform)) return;
+      watched.delete(platform);
+      try {
+        const ids = await release(platform, false);
+        if (ids.length > 0) ctx.logger.info({ platform, count: ids.length }, 'outbox: credentials accepted again; held messages released');
+      } catch (err) {
+        watched.add(platform);
+        ctx.logger.error({ platform, error: describeError(err, ctx.scrub) }, 'outbox: releasing messages held for credentials failed; retried at the next check');
+      }
+    },
+    async probe() {
+      let count = 0;
+      for (const platform of await listCredentialHeldPlatforms(ctx.db, ctx.queueName)) {
+        if (!ctx.adapters.has(platform)) continue;
+        watched.add(platform);
+        count += (await release(platform, true)).length;
+      }
+      return count;
+    },
+    async tick() {
+      if (releasedSinceTick) {
+        releasedSinceTick = false;
+        await o.reconcile();
+      }
+      const probes = await watch.probe();
+      if (probes > 0) ctx.logger.debug({ probes }, 'outbox: probing platforms that refused our credentials');
+    },
+  };
+  return watch;
+}
