@@ -5,8 +5,8 @@ const PLATFORMS: Record<string, string> = { zalo_oa: 'Zalo OA', zalo_personal: '
 
 /** English channel texts. */
 export const replyWindowEn: ReplyWindowCopy = {
-  authAlert: (p) => `⚠ The ${PLATFORMS[p] ?? p} channel can no longer send: Zalo rejected its refresh token. The bot stopped sending on this channel until an admin installs new tokens with:\nliaison zalo-oa tokens --access <access token> --refresh <refresh token>`,
+  authAlert: (p) => `⚠ The ${PLATFORMS[p] ?? p} channel can no longer send: Zalo rejected its refresh token. Messages on this channel are held (not lost) and go out as soon as an admin installs new tokens with:\nliaison zalo-oa tokens --access <access token> --refresh <refresh token>`,
   windowNotice: (h) => `Note: Zalo lets an official account reply only within ${h} hours of your last message. If the answer comes later, you will receive it the moment you send us any message (for example "xem").`,
-  heldList: (ls) => [`Messages waiting for their recipient to write again (Zalo's reply window closed): ${ls.length}`, ...ls.map((l) => `• ${l.code ? `${l.code} — ` : ''}${l.name} — since ${formatLocalTime(l.createdAt)}`)].join('\n'),
-  heldEmpty: 'No messages are waiting for their recipient to write again.',
+  heldList: (ls) => [`Messages held back: ${ls.length}`, ...ls.map((l) => `• ${l.code ? `${l.code} — ` : ''}${l.name} — since ${formatLocalTime(l.createdAt)} — ${l.reason === 'credentials' ? `waiting for an admin to restore the ${PLATFORMS[l.platform] ?? l.platform} channel` : 'waiting for the recipient to write again (Zalo\'s reply window closed)'}`)].join('\n'),
+  heldEmpty: 'No messages are held back.',
 };

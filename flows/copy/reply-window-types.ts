@@ -6,6 +6,10 @@ export interface HeldLine {
   code?: string;
   /** When the message was written (UTC instant). */
   createdAt: Date | string;
+  /** Why it waits: the recipient's reply window closed, or the channel's own credentials were refused. */
+  reason: 'reply_window' | 'credentials';
+  /** The channel it waits for. */
+  platform: string;
 }
 
 /** Texts about channel limits (reply windows, lost credentials); merged into the main copy as `replyWindow`. */

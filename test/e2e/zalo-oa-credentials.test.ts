@@ -8,6 +8,7 @@ import { createZaloE2E, type ZaloE2E } from '../helpers/zalo-oa-e2e.js';
 const REPORTER = '5720398470283746599';
 const health = tgUser('Tuấn');
 const admin = tgUser('Quản trị');
+const coord = tgUser('Điều phối');
 const RECHECK_MS = 300;
 
 describe('Zalo OA credentials refused: answers wait, then go out once new tokens are installed (SQLite, Redis, fakes)', () => {
@@ -15,7 +16,7 @@ describe('Zalo OA credentials refused: answers wait, then go out once new tokens
   beforeAll(async () => {
     z = await createZaloE2E({ OUTBOX_CREDENTIALS_RECHECK_MS: String(RECHECK_MS) });
     await z.say(REPORTER, '/start pv-tto-01', 'Xin chào');
-    for (const [user, code] of [[health, 'pn-syte-01'], [admin, 'admin-01']] as const) await z.e.say(user, `/start ${code}`, 'Xin chào');
+    for (const [user, code] of [[health, 'pn-syte-01'], [admin, 'admin-01'], [coord, 'dpv-vhtt-01']] as const) await z.e.say(user, `/start ${code}`, 'Xin chào');
   });
   afterAll(async () => { await z.close(); });
 
@@ -38,6 +39,9 @@ describe('Zalo OA credentials refused: answers wait, then go out once new tokens
     const held = await answerRow('15/1');
     expect(held.held_reason).toBe('credentials');
     expect(held.last_error).toMatch(/^held: credentials refused/);
+    const list = await z.e.say(coord, '/held', 'Tin đang được giữ lại');
+    expect(list.text).toContain(`${code} — `);
+    expect(list.text).toContain('chờ quản trị viên khôi phục kênh Zalo OA');
     // Several re-check rounds pass: the answer stays held, and the spent refresh token is not tried again.
     const probesBefore = z.fake.calls.length;
     await new Promise((resolve) => setTimeout(resolve, RECHECK_MS * 5));

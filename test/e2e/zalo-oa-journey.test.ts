@@ -62,8 +62,9 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     await z.e.nextTo(health, m, 'Đã gửi câu trả lời');
     const held = await z.e.app.db.db.selectFrom('outbox').select(['id', 'status']).where('platform', '=', 'zalo_oa').where('text', 'like', '%Tiêm từ ngày 5/12.%').executeTakeFirstOrThrow();
     await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('id', '=', held.id).executeTakeFirstOrThrow()).status).toBe('held');
-    const list = await z.e.say(coord, '/held', 'Tin đang chờ');
+    const list = await z.e.say(coord, '/held', 'Tin đang được giữ lại');
     expect(list.text).toContain(code);
+    expect(list.text).toContain('chờ người nhận nhắn lại');
     expect(z.fake.sent.slice(n).filter((s) => s.userId === ZALO_REPORTER && s.text.includes('5/12'))).toEqual([]);
     const k = z.fake.sent.length;
     await z.say(ZALO_REPORTER, 'xem', 'Các câu hỏi của bạn');
