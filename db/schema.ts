@@ -414,9 +414,11 @@ export interface NoticesTable {
 
 /**
  * `not_joined`: the contact has no chat yet (never used their invite); `sending`: a send is in
- * flight (after a crash these are the only rows that may be delivered twice).
+ * flight (after a crash these are the only rows that may be delivered twice); `held`: the channel
+ * could not take it then (Zalo reply window closed, the channel's credentials refused), so it was
+ * handed to the interactive outbox, which holds it or sends it to another of the person's chats.
  */
-export type NoticeRecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable' | 'not_joined';
+export type NoticeRecipientStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable' | 'not_joined' | 'held';
 
 /** One recipient of one notice: the delivery row that lets a broadcast resume after a crash. */
 export interface NoticeRecipientsTable {
@@ -439,6 +441,8 @@ export interface NoticeRecipientsTable {
   sent_at: IsoInstant | null;
   acked_at: IsoInstant | null;
   reminded_at: IsoInstant | null;
+  /** The outbox row a `held` recipient was handed to; its delivery marks this row sent. */
+  outbox_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }

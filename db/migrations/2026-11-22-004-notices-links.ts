@@ -38,8 +38,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('sent_at', 'text')
     .addColumn('acked_at', 'text')
     .addColumn('reminded_at', 'text')
+    .addColumn('outbox_id', 'integer')
     .addUniqueConstraint('notice_recipients_once', ['notice_id', 'person_id'])).execute();
   await db.schema.createIndex('notice_recipients_status').on('notice_recipients').columns(['notice_id', 'status', 'id']).execute();
+  await db.schema.createIndex('notice_recipients_outbox').on('notice_recipients').column('outbox_id').execute();
   await db.schema.createIndex('notice_recipients_chat').on('notice_recipients').columns(['platform', 'chat_id', 'sent_message_id']).execute();
 
   await db.schema.createTable('link_codes')

@@ -5,6 +5,7 @@ const body = (v: NoticeView) => [`📢 ${v.title}`, '', v.body, ...(v.link ? [''
 const counts = (c: NoticeCounts) => [
   `Sent: ${c.sent}/${c.total}`, `Failed: ${c.failed}`, `Unreachable: ${c.unreachable}`,
   `Not joined: ${c.notJoined}`, `Acknowledged: ${c.acked} (${pct(c.acked, c.sent)})`,
+  ...(c.held > 0 ? [`Held for the channel: ${c.held}`] : []),
 ].join('\n');
 const rates = (lines: AckRateLine[]) => lines.map((l) => `• ${l.name}: ${l.acked}/${l.sent} (${pct(l.acked, l.sent)})`).join('\n') || '• –';
 const PLATFORMS: Record<string, string> = { telegram: 'Telegram', zalo_oa: 'Zalo OA', zalo_personal: 'Zalo', web: 'Web' };

@@ -13,6 +13,8 @@ export interface NoticeCounts {
   failed: number;
   unreachable: number;
   notJoined: number;
+  /** Waiting in the outbox for the channel (Zalo reply window, refused credentials). */
+  held: number;
   acked: number;
 }
 

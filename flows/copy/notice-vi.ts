@@ -5,6 +5,7 @@ const body = (v: NoticeView) => [`📢 ${v.title}`, '', v.body, ...(v.link ? [''
 const counts = (c: NoticeCounts) => [
   `Đã gửi: ${c.sent}/${c.total}`, `Lỗi: ${c.failed}`, `Không liên lạc được: ${c.unreachable}`,
   `Chưa tham gia: ${c.notJoined}`, `Đã xác nhận: ${c.acked} (${pct(c.acked, c.sent)})`,
+  ...(c.held > 0 ? [`Đang giữ chờ kênh: ${c.held}`] : []),
 ].join('\n');
 const rates = (lines: AckRateLine[]) => lines.map((l) => `• ${l.name}: ${l.acked}/${l.sent} (${pct(l.acked, l.sent)})`).join('\n') || '• –';
 const PLATFORMS: Record<string, string> = { telegram: 'Telegram', zalo_oa: 'Zalo OA', zalo_personal: 'Zalo', web: 'Web' };

@@ -20,7 +20,7 @@ export async function onNoticeCommand(ctx: FlowContext, args: string): Promise<v
 
 /** The copy's counts from the store's. Pending includes sends in flight. */
 export function toNoticeCounts(c: StatusCounts): NoticeCounts {
-  return { total: c.total, pending: c.pending + c.sending, sent: c.sent, failed: c.failed, unreachable: c.unreachable, notJoined: c.not_joined, acked: c.acked };
+  return { total: c.total, pending: c.pending + c.sending, sent: c.sent, failed: c.failed, unreachable: c.unreachable, notJoined: c.not_joined, held: c.held, acked: c.acked };
 }
 
 /** Acknowledgement rate of delivered recipients per province and per commune, lowest rate first. */

@@ -38,7 +38,7 @@ export async function countByStatus(db: Db, noticeId: number): Promise<StatusCou
   const rows = await db.selectFrom('notice_recipients')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.count<number>('acked_at').as('acked')])
     .where('notice_id', '=', noticeId).groupBy('status').execute();
-  const counts: StatusCounts = { pending: 0, sending: 0, sent: 0, failed: 0, unreachable: 0, not_joined: 0, acked: 0, total: 0 };
+  const counts: StatusCounts = { pending: 0, sending: 0, sent: 0, failed: 0, unreachable: 0, not_joined: 0, held: 0, acked: 0, total: 0 };
   for (const r of rows) {
     counts[r.status] = Number(r.n);
     counts.acked += Number(r.acked);
@@ -188,4 +188,14 @@ export async function claimReminder(db: Db, id: number, nowIso: IsoInstant): Pro
   const r = await db.updateTable('notices').set({ reminded_at: nowIso, updated_at: nowIso })
     .where('id', '=', id).where('reminded_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * A notice handed to the outbox (its channel could not take it then) was delivered by the outbox:
+ * its delivery row becomes `sent`. A no-op for every other outbox row.
+ */
+export async function markHandedOverSent(db: Db, outboxId: number, messageIds: readonly string[], nowIso: IsoInstant): Promise<void> {
+  await db.updateTable('notice_recipients').set({
+    status: 'sent', sent_at: nowIso, sent_message_id: messageIds[0] ?? null, sent_message_ids: JSON.stringify(messageIds), last_error: null, updated_at: nowIso,
+  }).where('outbox_id', '=', outboxId).where('status', '=', 'held').execute();
 }

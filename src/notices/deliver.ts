@@ -1,5 +1,5 @@
 import {
-  BadRequestError, RateLimitError, TransientError, UnreachableError, splitText,
+  AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError, splitText,
   type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
@@ -12,13 +12,14 @@ import {
   type DeliveryRow,
 } from '../../flows/notices/store.js';
 import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
+import { handOverToOutbox, windowClosedFor } from './handover.js';
 import type { NoticeContext } from './types.js';
 
 /** Longest backoff after a transient error, in ms. */
 const MAX_BACKOFF_MS = 30_000;
 
 /** What one recipient's delivery ended as. */
-export type RecipientOutcome = 'sent' | 'unreachable' | 'failed' | 'skipped';
+export type RecipientOutcome = 'sent' | 'unreachable' | 'failed' | 'skipped' | 'held';
 
 /** The message a recipient gets (their language; the acknowledgement button or numbered choice). */
 export function renderNotice(ctx: NoticeContext, notice: Notice, row: DeliveryRow, adapter: ChatAdapter): OutboundMessage {
@@ -60,6 +61,7 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
       await bumpResent(ctx.db, notice.id);
       ctx.onOutcome?.(platform, 'resent');
     }
+    if (ids.length === 0 && (await windowClosedFor(ctx, row, adapter))) return held(ctx, notice, row, platform, REPLY_WINDOW_CLOSED_REASON);
     try {
       await adapter.send(row.chat_id, message, {
         skipParts: ids.length,
@@ -102,16 +104,16 @@ async function onSendError(
     ctx.logger.info({ noticeId: notice.id, platform, retryAfterMs: err.retryAfterMs }, 'notices: rate limited; account paused');
     return 'again';
   }
+  // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
+  if (err instanceof UnreachableError && err.reason === REPLY_WINDOW_CLOSED_REASON) return held(ctx, notice, row, platform, err.reason);
+  if (err instanceof AuthError) return held(ctx, notice, row, platform, 'credentials refused');
   if (err instanceof UnreachableError) {
     await markRecipientSettled(ctx.db, row.id, 'unreachable', err.reason, now);
-    // A closed reply window (Zalo OA, 48 h) says nothing about the chat itself: interactive
-    // messages are still held for it and released when the person writes.
-    if (row.identity_id !== null && err.reason !== REPLY_WINDOW_CLOSED_REASON) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
+    if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
     ctx.onOutcome?.(platform, 'unreachable');
     ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: err.reason }, 'notices: recipient unreachable');
     return 'unreachable';
   }
-  // Refused credentials are an operator's problem, not the recipient's: retried like a network error.
   const transient = !(err instanceof BadRequestError);
   if (!transient || row.attempts + failures + 1 >= ctx.settings.maxAttempts) {
     await markRecipientSettled(ctx.db, row.id, 'failed', text, now);
@@ -124,4 +126,10 @@ async function onSendError(
   const hinted = err instanceof TransientError ? err.retryAfterMs : undefined;
   await ctx.sleep(hinted ?? Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures));
   return 'again';
+}
+
+async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<RecipientOutcome> {
+  if (!(await handOverToOutbox(ctx, notice, row, platform, reason))) return 'skipped';
+  ctx.onOutcome?.(platform, 'held');
+  return 'held';
 }

@@ -27,8 +27,10 @@ export interface NoticeContext {
   accountOf(platform: Platform): string;
   defaultLocale: 'vi' | 'en';
   numberedChoices?: NumberedChoices;
+  /** Hands committed outbox rows to the interactive dispatcher (notices its channel cannot take now). */
+  enqueueOutbox(ids: readonly number[]): Promise<void>;
   /** Counts for metrics and the benchmark; optional. */
-  onOutcome?(platform: Platform, outcome: 'sent' | 'rate_limited' | 'unreachable' | 'failed' | 'retry' | 'resent'): void;
+  onOutcome?(platform: Platform, outcome: 'sent' | 'rate_limited' | 'unreachable' | 'failed' | 'retry' | 'resent' | 'held'): void;
   sleep(ms: number): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import {
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
+import { markHandedOverSent } from '../../flows/notices/store.js';
 import {
   findOlderPendingInChat, findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent,
 } from '../../db/repositories/outbox.js';
@@ -151,6 +152,8 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const changed = await ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok) await insertDeliveryRefs(trx, row, messageIds, at);
+    // Only notices handed over by the notice engine (never tied to an inquiry) can match.
+    if (ok && row.inquiry_id === null) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;

@@ -7,7 +7,8 @@ export const REPLY_WINDOW_CLOSED_REASON = 'outside_window';
 
 /**
  * The reply-window policy (Zalo OA lets the bot write only within 48 h of the user's last
- * message). Applies to interactive rows (queue `outbox`); notices keep the unreachable path.
+ * message). Applies to interactive rows (queue `outbox`); the notice engine hands such notices to
+ * the outbox (`src/notices/handover.ts`).
  */
 export function appliesTo(ctx: DeliveryContext, adapter: ChatAdapter): boolean {
   return ctx.queueName === 'outbox' && adapter.capabilities.replyWindowMs !== undefined;

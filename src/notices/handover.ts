@@ -1,0 +1,55 @@
+import type { ChatAdapter, Platform } from '../../adapters/types.js';
+import { findIdentity } from '../../db/repositories/identities.js';
+import { insertOutbox } from '../../db/repositories/outbox.js';
+import type { Notice } from '../../db/schema.js';
+import { btn } from '../../flows/buttons.js';
+import { copyFor } from '../../flows/copy/index.js';
+import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
+import type { DeliveryRow } from '../../flows/notices/store.js';
+import { isWindowClosed } from '../outbox/window.js';
+import type { NoticeContext } from './types.js';
+
+/**
+ * True when the recipient's channel cannot take the notice now because of its reply window
+ * (Zalo OA: 48 h after the person's last message). Only windowed platforms cost a read.
+ */
+export async function windowClosedFor(ctx: NoticeContext, row: DeliveryRow, adapter: ChatAdapter): Promise<boolean> {
+  if (!adapter.capabilities.replyWindowMs || row.identity_id === null) return false;
+  return isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now());
+}
+
+/**
+ * Hands a notice the recipient's channel cannot take now (reply window closed, the channel's
+ * credentials refused) to the interactive outbox, which holds it until the person writes or the
+ * channel works again, or sends it to another of the person's chats — as it does for answers.
+ * The delivery row becomes `held` and turns `sent` when the outbox delivers it
+ * ({@link markHandedOverSent}); acknowledging works either way (by notice and person). Expects the
+ * row claimed (`sending`); returns false when another lane settled it meanwhile.
+ */
+export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<boolean> {
+  if (row.identity_id === null || row.chat_id === null) return false;
+  const t = copyFor(row.locale, ctx.defaultLocale);
+  const view = { title: notice.title, body: notice.body, link: notice.link };
+  const nowIso = ctx.clock.now().toISOString();
+  const identityId = row.identity_id;
+  const chatId = row.chat_id;
+  const outboxId = await ctx.db.transaction().execute(async (tx) => {
+    const moved = await tx.updateTable('notice_recipients').set({ status: 'held', last_error: `held: ${reason}`, send_started_at: null, updated_at: nowIso })
+      .where('id', '=', row.id).where('status', '=', 'sending').executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) return undefined;
+    const id = await insertOutbox(tx, {
+      queue: 'outbox', identity_id: identityId, platform, chat_id: chatId,
+      text: notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view),
+      buttons: JSON.stringify([[btn(t.notice.btnAck, NOTICE_ACTIONS.ack, notice.parent_id ?? notice.id)]]),
+      reply_to_message_id: null, reply_to_outbox_id: null, inquiry_id: null, ref_kind: null, ref_person_id: row.person_id,
+      report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+      last_error: null, created_at: nowIso, sent_at: null,
+    });
+    await tx.updateTable('notice_recipients').set({ outbox_id: id }).where('id', '=', row.id).execute();
+    return id;
+  });
+  if (outboxId === undefined) return false;
+  await ctx.enqueueOutbox([outboxId]);
+  ctx.logger.info({ noticeId: notice.id, recipientId: row.id, outboxId, reason }, 'notices: handed to the outbox to wait for the channel');
+  return true;
+}
