@@ -24,7 +24,8 @@ import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
-import { recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
+import { CHOICE_MENU_TTL_MS, recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
+import { pruneExpired } from '../db/repositories/housekeeping.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
@@ -142,6 +143,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const maintenance = createMaintenance({
     redis, prefix: config.queuePrefix, logger: logger.child({ part: 'maintenance' }),
     calendarCheck: () => db.db.transaction().execute((tx) => remindMissingCalendar(tx, clock.now(), config.defaultLocale)),
+    prune: async () => logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records'),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });
   const notices = createNoticeService({
@@ -218,6 +220,8 @@ export async function startApp(o: StartOptions): Promise<App> {
 }
 
 const CALENDAR_TTL_MS = 60_000;
+/** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
+const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000 };
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

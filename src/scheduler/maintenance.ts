@@ -12,7 +12,12 @@ export interface MaintenanceOptions {
   enqueueOutbox(ids: readonly number[]): Promise<void>;
   /** Cron pattern of the check, in Asia/Ho_Chi_Minh. Default: 09:00 every day of December. */
   pattern?: string;
+  /** Deletes records that served their purpose (menus, expired codes, old inbound events). */
+  prune?(): Promise<void>;
 }
+
+/** Nightly housekeeping, in Asia/Ho_Chi_Minh: 03:15, when nobody is waiting for the bot. */
+const PRUNE_PATTERN = '15 3 * * *';
 
 /** Periodic housekeeping on its own queue (so it never waits behind sends or reminders). */
 export interface Maintenance {
@@ -34,7 +39,8 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
   return {
     async start() {
       await queue.upsertJobScheduler('calendar-check', { pattern: o.pattern ?? '0 9 * 12 *', tz: 'Asia/Ho_Chi_Minh' }, { name: 'calendar-check' });
-      worker = new Worker('maintenance', async () => runCalendarCheck(), { connection, prefix: o.prefix, concurrency: 1 });
+      if (o.prune) await queue.upsertJobScheduler('prune', { pattern: PRUNE_PATTERN, tz: 'Asia/Ho_Chi_Minh' }, { name: 'prune' });
+      worker = new Worker('maintenance', async (job) => (job.name === 'prune' ? o.prune?.() : runCalendarCheck()), { connection, prefix: o.prefix, concurrency: 1 });
       worker.on('failed', (_job, err) => o.logger.error({ err }, 'maintenance job failed'));
       await runCalendarCheck().catch((err: unknown) => o.logger.error({ err }, 'calendar check failed'));
     },

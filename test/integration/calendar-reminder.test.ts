@@ -54,4 +54,21 @@ describe('maintenance queue', () => {
     connection.disconnect();
     await m.close();
   });
+
+  it('registers the nightly prune when given one, and runs it by its job name', async () => {
+    let pruned = 0;
+    const own = uniquePrefix('maint-prune');
+    const m = createMaintenance({ redis: { url: TEST_REDIS_URL }, prefix: own, logger: createLogger({ level: 'silent' }), calendarCheck: async () => [], enqueueOutbox: async () => undefined, prune: async () => { pruned += 1; } });
+    await m.start();
+    const connection = createRedisConnection({ url: TEST_REDIS_URL }, 'test');
+    const queue = new Queue('maintenance', { connection, prefix: own });
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz]).sort()).toEqual([['calendar-check', '0 9 * 12 *', 'Asia/Ho_Chi_Minh'], ['prune', '15 3 * * *', 'Asia/Ho_Chi_Minh']]);
+    await queue.add('prune', {});
+    await expect.poll(() => pruned, { timeout: 5000 }).toBe(1);
+    await queue.close();
+    connection.disconnect();
+    await m.close();
+    await deletePrefix(own);
+  });
 });
