@@ -1,13 +1,18 @@
 import { parse as parseDotenv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { bool, int, optionalText } from './config/fields.js';
+import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
+import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const optionalText = z.string().trim().min(1).optional();
+export type { NoticeSettings } from './config/notices.js';
+export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
+
 
 /** Every setting, validated. Keys and defaults are documented in `.env.example`. */
 const schema = z.object({
+  ...zaloKeys,
+  ...noticeKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -38,35 +43,6 @@ const schema = z.object({
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
   ESCALATION_LADDER: z.string().regex(/^(head|coordinator|leader)(,(head|coordinator|leader))*$/, 'comma-separated rungs: head, coordinator, leader').default('head,coordinator,leader'),
-  ZALO_PERSONAL_ENABLED: bool.default(false),
-  ZALO_PERSONAL_CREDENTIALS_FILE: optionalText,
-  ZALO_PERSONAL_SEND_INTERVAL_MS: int(0, 60_000).default(1200),
-  ZALO_PERSONAL_SEND_JITTER_MS: int(0, 60_000).default(400),
-  ZALO_PERSONAL_RATE_LIMIT_RETRY_MS: int(1000, 3_600_000).default(60_000),
-  ZALO_PERSONAL_RECONNECT_MAX_MS: int(1000, 3_600_000).default(300_000),
-  ZALO_PERSONAL_KICKED_RETRY_MS: int(10_000, 86_400_000).default(600_000),
-  ZALO_PERSONAL_LOGIN_TIMEOUT_MS: int(10_000, 900_000).default(180_000),
-  NOTICE_CONCURRENCY: int(1, 128).default(8),
-  NOTICE_RATE_PER_S: z.string().regex(/^[a-z_]+=\d+(\.\d+)?(,[a-z_]+=\d+(\.\d+)?)*$/, 'comma-separated platform=messages per second, e.g. telegram=25,zalo_oa=10 (0: no limit)').default('telegram=25,zalo_oa=10,zalo_personal=1,web=0'),
-  NOTICE_CHAT_INTERVAL_MS: int(0, 600_000).default(1000),
-  NOTICE_PROGRESS_INTERVAL_MS: int(500, 600_000).default(3000),
-  NOTICE_REMIND_AFTER_MS: int(0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
-  NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(60_000),
-  NOTICE_MAX_ATTEMPTS: int(1, 100).default(10),
-  NOTICE_BATCH_SIZE: int(1, 5000).default(100),
-  ZALO_OA_APP_ID: z.string().trim().regex(/^\d{1,32}$/, 'digits (the app id of the Zalo app that owns the OA)').optional(),
-  ZALO_OA_APP_SECRET: optionalText,
-  ZALO_OA_SECRET_KEY: optionalText,
-  ZALO_OA_OPENAPI_URL: z.url().default('https://openapi.zalo.me'),
-  ZALO_OA_OAUTH_URL: z.url().default('https://oauth.zaloapp.com'),
-  ZALO_OA_ZNS_URL: z.url().default('https://business.openapi.zalo.me'),
-  ZALO_OA_ZNS_TEMPLATE_ID: z.string().trim().regex(/^\d{1,20}$/, 'digits (an approved ZNS template id)').optional(),
-  ZALO_OA_ACCESS_TOKEN: optionalText,
-  ZALO_OA_REFRESH_TOKEN: optionalText,
-  ZALO_OA_TOKEN_EXPIRES_IN_S: int(60, 7 * 24 * 3600).default(90_000),
-  ZALO_OA_WEBHOOK_TOLERANCE_MS: int(10_000, 24 * 3_600_000).default(600_000),
-  ZALO_OA_REFRESH_MARGIN_MS: int(0, 12 * 3_600_000).default(1_800_000),
-  ZALO_OA_PAID_WINDOW: bool.default(false),
   CI: optionalText,
 });
 
@@ -135,74 +111,13 @@ export interface Config {
     ladder: Array<'head' | 'coordinator' | 'leader'>;
   };
   /** The personal Zalo account (zca-js). Paths are set even when disabled, for `liaison zalo login`. */
-  zaloPersonal: {
-    enabled: boolean;
-    /** The saved session `{cookie, imei, userAgent}` (mode 600). Secret contents. */
-    credentialsPath: string;
-    /** Recent inbound messages kept for quoting after a restart (mode 600). */
-    recentMessagesPath: string;
-    /** Where `liaison zalo login` writes the QR code image. */
-    qrImagePath: string;
-    /** Least gap between two sends of the account, in ms. */
-    sendMinIntervalMs: number;
-    /** Random extra gap of 0 to this many ms. */
-    sendJitterMs: number;
-    /** Wait after Zalo refuses for sending too fast, in ms (Zalo gives no hint). */
-    rateLimitRetryMs: number;
-    /** Longest wait between reconnect attempts, in ms. */
-    reconnectMaxMs: number;
-    /** Least wait before reconnecting after Zalo Web/PC took the session over (close 3000), in ms. */
-    kickedRetryMs: number;
-    /** How long `liaison zalo login` waits for the scan, in ms. */
-    loginTimeoutMs: number;
-  };
+  zaloPersonal: ZaloPersonalConfig;
   notices: NoticeSettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
 
-/** Policy-notice broadcasts (`NOTICE_*`). */
-export interface NoticeSettings {
-  /** Batches delivered at once per process (each batch sends one message at a time). */
-  concurrency: number;
-  /** Messages per second per platform account (Telegram: per bot); 0 or absent: no limit of ours. */
-  ratePerS: Readonly<Record<string, number>>;
-  /** Least time between two messages to one chat, in ms (Telegram: about 1 s). */
-  chatIntervalMs: number;
-  /** Least time between two edits of a coordinator's progress message, in ms. */
-  progressIntervalMs: number;
-  /** Remind those who have not acknowledged this long after sending, in ms; 0: never. */
-  remindAfterMs: number;
-  /** A send started this long ago without an outcome is presumed lost with its process, in ms. */
-  sendLeaseMs: number;
-  /** Attempts per recipient on transient errors before the row is marked failed. */
-  maxAttempts: number;
-  /** Recipients per delivery job. */
-  batchSize: number;
-}
 
-/** Settings of the Zalo OA channel (`ZALO_OA_*`). */
-export interface ZaloOaConfig {
-  appId: string;
-  /** App secret (token refresh). Secret. */
-  appSecret: string;
-  /** OA secret key (webhook signatures). Secret. */
-  oaSecretKey: string;
-  /** Origins without trailing slash. */
-  openapiUrl: string;
-  oauthUrl: string;
-  znsUrl: string;
-  /** When set, a held answer triggers one ZNS "your answer is ready" to the reporter's phone. */
-  znsTemplateId?: string;
-  /** Tokens installed at start when the database has none for this OA (secrets). */
-  seed?: { accessToken: string; refreshToken: string; expiresInS: number };
-  /** Webhook events further than this from now are refused, in ms. */
-  webhookToleranceMs: number;
-  /** Refresh the access token this long before it expires, in ms. */
-  refreshMarginMs: number;
-  /** Pay for consultation messages up to 7 days after the user's last message (else 48 h free). */
-  paidWindow: boolean;
-}
 
 /** Thrown by {@link loadConfig}; `problems` lists every bad key. */
 export class ConfigError extends Error {
@@ -247,29 +162,10 @@ function crossCheck(raw: Record<string, string | undefined>): string[] {
     if (!raw.TELEGRAM_WEBHOOK_SECRET) problems.push('TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook');
     if (!raw.PUBLIC_URL) problems.push('PUBLIC_URL: required when TELEGRAM_MODE=webhook (Telegram must reach /webhooks/telegram)');
   }
-  if (raw.ZALO_OA_APP_ID) {
-    if (!raw.ZALO_OA_APP_SECRET) problems.push('ZALO_OA_APP_SECRET: required when ZALO_OA_APP_ID is set (Zalo app → Settings → secret key)');
-    if (!raw.ZALO_OA_SECRET_KEY) problems.push('ZALO_OA_SECRET_KEY: required when ZALO_OA_APP_ID is set (OA secret key for webhook signatures; not the app secret)');
-  }
-  if (Boolean(raw.ZALO_OA_ACCESS_TOKEN) !== Boolean(raw.ZALO_OA_REFRESH_TOKEN)) {
-    problems.push('ZALO_OA_ACCESS_TOKEN / ZALO_OA_REFRESH_TOKEN: set both or neither');
-  }
+  problems.push(...zaloCrossCheck(raw));
   return problems;
 }
 
-function toZaloOa(raw: Raw): ZaloOaConfig | undefined {
-  if (!raw.ZALO_OA_APP_ID || !raw.ZALO_OA_APP_SECRET || !raw.ZALO_OA_SECRET_KEY) return undefined;
-  const origin = (url: string) => url.replace(/\/+$/, '');
-  return {
-    appId: raw.ZALO_OA_APP_ID, appSecret: raw.ZALO_OA_APP_SECRET, oaSecretKey: raw.ZALO_OA_SECRET_KEY,
-    openapiUrl: origin(raw.ZALO_OA_OPENAPI_URL), oauthUrl: origin(raw.ZALO_OA_OAUTH_URL), znsUrl: origin(raw.ZALO_OA_ZNS_URL),
-    ...(raw.ZALO_OA_ZNS_TEMPLATE_ID ? { znsTemplateId: raw.ZALO_OA_ZNS_TEMPLATE_ID } : {}),
-    ...(raw.ZALO_OA_ACCESS_TOKEN && raw.ZALO_OA_REFRESH_TOKEN
-      ? { seed: { accessToken: raw.ZALO_OA_ACCESS_TOKEN, refreshToken: raw.ZALO_OA_REFRESH_TOKEN, expiresInS: raw.ZALO_OA_TOKEN_EXPIRES_IN_S } }
-      : {}),
-    webhookToleranceMs: raw.ZALO_OA_WEBHOOK_TOLERANCE_MS, refreshMarginMs: raw.ZALO_OA_REFRESH_MARGIN_MS, paidWindow: raw.ZALO_OA_PAID_WINDOW,
-  };
-}
 
 function toConfig(raw: Raw): Config {
   const telegram = raw.TELEGRAM_BOT_TOKEN
@@ -308,28 +204,8 @@ function toConfig(raw: Raw): Config {
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,
       ladder: raw.ESCALATION_LADDER.split(',') as Config['deadlines']['ladder'],
     },
-    zaloPersonal: {
-      enabled: raw.ZALO_PERSONAL_ENABLED,
-      credentialsPath: raw.ZALO_PERSONAL_CREDENTIALS_FILE ?? `${raw.DATA_DIR}/zalo-personal/credentials.json`,
-      recentMessagesPath: `${raw.DATA_DIR}/zalo-personal/recent-messages.jsonl`,
-      qrImagePath: `${raw.DATA_DIR}/zalo-personal/login-qr.png`,
-      sendMinIntervalMs: raw.ZALO_PERSONAL_SEND_INTERVAL_MS,
-      sendJitterMs: raw.ZALO_PERSONAL_SEND_JITTER_MS,
-      rateLimitRetryMs: raw.ZALO_PERSONAL_RATE_LIMIT_RETRY_MS,
-      reconnectMaxMs: raw.ZALO_PERSONAL_RECONNECT_MAX_MS,
-      kickedRetryMs: raw.ZALO_PERSONAL_KICKED_RETRY_MS,
-      loginTimeoutMs: raw.ZALO_PERSONAL_LOGIN_TIMEOUT_MS,
-    },
-    notices: {
-      concurrency: raw.NOTICE_CONCURRENCY,
-      ratePerS: Object.fromEntries(raw.NOTICE_RATE_PER_S.split(',').map((pair) => pair.split('=')).map(([k, v]) => [k, Number(v)])),
-      chatIntervalMs: raw.NOTICE_CHAT_INTERVAL_MS,
-      progressIntervalMs: raw.NOTICE_PROGRESS_INTERVAL_MS,
-      remindAfterMs: raw.NOTICE_REMIND_AFTER_MS,
-      sendLeaseMs: raw.NOTICE_SEND_LEASE_MS,
-      maxAttempts: raw.NOTICE_MAX_ATTEMPTS,
-      batchSize: raw.NOTICE_BATCH_SIZE,
-    },
+    zaloPersonal: toZaloPersonal(raw),
+    notices: toNoticeSettings(raw),
     secrets,
   };
 }
