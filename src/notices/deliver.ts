@@ -61,6 +61,8 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
       ctx.onOutcome?.(platform, 'resent');
     }
     try {
+      // Admitted after the claim: the database write must not sit between admission and the call.
+      await ctx.pacer.admit(account, row.chat_id, rate, ctx.settings.chatIntervalMs);
       await adapter.send(row.chat_id, message, {
         skipParts: ids.length,
         onPartSent: async (index, messageId) => {
@@ -69,6 +71,7 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
           if (index === parts - 1) return;
           await recordRecipientParts(ctx.db, row.id, ids);
           await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
+          await ctx.pacer.admit(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
         },
       });
     } catch (err) {

@@ -33,7 +33,10 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
         if (!messageId) return;
         const t = copyFor(identity.locale, ctx.defaultLocale);
         const counts = toNoticeCounts(await countByStatus(ctx.db, notice.id));
-        await ctx.pacer.acquire(ctx.accountOf(identity.platform), identity.chat_id, ctx.settings.ratePerS[identity.platform] ?? 0, 0);
+        const account = ctx.accountOf(identity.platform);
+        const rate = ctx.settings.ratePerS[identity.platform] ?? 0;
+        await ctx.pacer.acquire(account, identity.chat_id, rate, 0);
+        await ctx.pacer.admit(account, identity.chat_id, rate, 0);
         await adapter.edit(identity.chat_id, messageId, { text: t.notice.progress(notice.id, notice.title, counts, final) });
       } catch (err) {
         // A lost edit is shown by the next one (or the final summary); never fail a delivery for it.
