@@ -63,6 +63,8 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
     }
     if (ids.length === 0 && (await windowClosedFor(ctx, row, adapter))) return held(ctx, notice, row, platform, REPLY_WINDOW_CLOSED_REASON);
     try {
+      // Admitted after the claim: the database write must not sit between admission and the call.
+      await ctx.pacer.admit(account, row.chat_id, rate, ctx.settings.chatIntervalMs);
       await adapter.send(row.chat_id, message, {
         skipParts: ids.length,
         onPartSent: async (index, messageId) => {
@@ -71,6 +73,7 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
           if (index === parts - 1) return;
           await recordRecipientParts(ctx.db, row.id, ids);
           await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
+          await ctx.pacer.admit(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
         },
       });
     } catch (err) {

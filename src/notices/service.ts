@@ -11,7 +11,7 @@ import { toNoticeCounts } from '../../flows/notices/status.js';
 import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
-import { createProgressReporter } from './progress.js';
+import { ACK_FOLLOW_MS, createProgressReporter } from './progress.js';
 import { remindNotice } from './remind.js';
 import type { NoticeBatchJob, NoticeContext } from './types.js';
 
@@ -53,6 +53,8 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
   queue.on('error', (err) => logger.error({ err: String(err) }, 'notices: queue error'));
   let worker: Worker<JobData> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let ackTimer: NodeJS.Timeout | undefined;
+  let following = false;
   let closing: Promise<void> | undefined;
   const batchSize = o.settings.batchSize;
 
@@ -141,6 +143,23 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     return sending.length;
   };
 
+  /** Keeps finished broadcasts' progress messages showing the acknowledged count. */
+  const followAcks = async (): Promise<void> => {
+    if (following) return;
+    following = true;
+    try {
+      const since = new Date(o.clock.now().getTime() - ACK_FOLLOW_MS).toISOString();
+      const ids = await o.db.selectFrom('notices').select('id').where('status', '=', 'sent')
+        .where('progress_identity_id', 'is not', null).where('finished_at', '>=', since).execute();
+      for (const { id } of ids) {
+        const notice = await findNotice(o.db, id);
+        if (notice) await progress.followAcks(notice);
+      }
+    } finally {
+      following = false;
+    }
+  };
+
   return {
     startNotices,
     reconcile,
@@ -156,12 +175,15 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       await worker.waitUntilReady();
       timer = setInterval(() => { void reconcile().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: reconcile failed')); }, RECONCILE_EVERY_MS);
       timer.unref();
+      ackTimer = setInterval(() => { void followAcks().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: following acknowledgements failed')); }, o.settings.progressIntervalMs);
+      ackTimer.unref();
     },
     close: () => (closing ??= closeAll()),
   };
 
   async function closeAll(): Promise<void> {
     if (timer) clearInterval(timer);
+    if (ackTimer) clearInterval(ackTimer);
     try {
       await worker?.close();
       await queue.close();

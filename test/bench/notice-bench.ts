@@ -59,6 +59,25 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<{ pid: number; stop(): Pro
   });
 }
 
+/**
+ * The notices the fake accepted so far, counted incrementally: the fake evaluates a wait's probe on
+ * every call, and rescanning 12,000 records each time would slow the fake (and so the figures) down.
+ */
+function trackNotices(fake: FakeTelegram): () => { total: number; chats: Set<number>; lastAtMs: number } {
+  const state = { total: 0, chats: new Set<number>(), lastAtMs: 0 };
+  let scanned = 0;
+  return () => {
+    for (; scanned < fake.sent.length; scanned += 1) {
+      const s = fake.sent[scanned]!;
+      if (!s.text.includes(TITLE)) continue;
+      state.total += 1;
+      state.chats.add(s.chatId);
+      state.lastAtMs = Math.max(state.lastAtMs, s.at.getTime());
+    }
+    return state;
+  };
+}
+
 async function runCase(c: Case): Promise<CaseResult> {
   const dir = mkdtempSync(join(tmpdir(), 'liaison-notice-bench-'));
   const prefix = uniquePrefix('notice-bench');
@@ -91,8 +110,8 @@ async function runCase(c: Case): Promise<CaseResult> {
     if (c.workers === 2) worker = await startWorker(env);
     const file = join(dir, 'notice.md');
     writeFileSync(file, `# ${TITLE}\n\nNội dung thông báo chính sách dùng để đo tải.\n`);
-    const notices = () => fake.sent.filter((s) => s.text.includes(TITLE));
-    const distinct = () => new Set(notices().map((s) => s.chatId)).size;
+    const seen = trackNotices(fake);
+    const distinct = () => seen().chats.size;
     const t0 = Date.now();
     await runLiaison(['notice', 'send', '--audience', 'org:PX', '--file', file, '--yes'], env);
     const rss = setInterval(sample, 200);
@@ -106,25 +125,24 @@ async function runCase(c: Case): Promise<CaseResult> {
         .then(() => latencies.push(Date.now() - at), () => latencies.push(30_000));
     }, 5000) : undefined;
     if (c.killAtHalf) {
-      await fake.waitFor(() => notices().length >= c.n / 2, { timeoutMs: 600_000, description: 'half delivered' });
+      await fake.waitFor(() => seen().total >= c.n / 2, { timeoutMs: 600_000, description: 'half delivered' });
       process.kill(bots[0]!.pid, 'SIGKILL');
       await bots[0]!.stop(5000);
-      c.log(`notices: killed at ${notices().length}/${c.n}; restarting`);
+      c.log(`notices: killed at ${seen().total}/${c.n}; restarting`);
       bots.push(await startBot(env, () => fake.longPollWaiting));
     }
     await fake.waitFor(() => distinct() >= c.n, { timeoutMs: 3_600_000, description: 'every recipient reached' });
     clearInterval(rss);
     if (interactive) clearInterval(interactive);
     sample();
-    const sent = notices();
     const check = createDb({ url: dbUrl });
     const confirmed = await check.db.selectFrom('notices').select('confirmed_at').where('id', '=', 1).executeTakeFirst().finally(() => check.close());
     const from = confirmed?.confirmed_at ? Date.parse(confirmed.confirmed_at) : t0;
-    const seconds = (Math.max(...sent.map((s) => s.at.getTime())) - from) / 1000;
+    const seconds = (seen().lastAtMs - from) / 1000;
     const status = await runLiaison(['notice', 'status', '1'], env);
     const resent = Number(/possible repeats\): (\d+)/.exec(status)?.[1] ?? '0');
     return {
-      seconds, missed: c.n - distinct(), duplicates: sent.length - distinct(), resent, refused: limiter?.refused ?? 0,
+      seconds, missed: c.n - distinct(), duplicates: seen().total - distinct(), resent, refused: limiter?.refused ?? 0,
       peakPerSecond: limiter?.peakPerSecond ?? 0, peakRssMb: peakKb / 1024, interactiveMaxMs: latencies.length > 0 ? Math.max(...latencies) : Number.NaN,
     };
   } finally {
@@ -157,6 +175,7 @@ export async function benchNotices(o: { quick: boolean; log(m: string): void }):
   const floor = limitedN / LIMIT_PER_S;
   rows.push({ name: `notices (b): ${label(limitedN)} at ${LIMIT_PER_S}/s: completion (floor ${round(floor, 0)} s)`, figure: `${round(b.seconds, 1)} s = ${round(b.seconds / floor, 2)}× floor`, value: b.seconds / floor, unit: '× floor', bound: '≤ 1.1× floor' });
   rows.push({ name: 'notices (b): 429s received', value: b.refused, unit: '', bound: 'report' });
+  rows.push({ name: 'notices (b): peak accepted per second at the fake', value: b.peakPerSecond, unit: 'msg/s', bound: `≤ ${LIMIT_PER_S}` });
   rows.push({ name: 'notices (b): missed / duplicates', figure: `${b.missed} / ${b.duplicates}`, value: b.missed + b.duplicates, unit: '', bound: '= 0 (missed + duplicates)' });
   rows.push({ name: 'notices (b): interactive reply during the broadcast, max', value: round(b.interactiveMaxMs, 0), unit: 'ms', bound: '< 2000 ms' });
 

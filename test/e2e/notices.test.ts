@@ -74,6 +74,19 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
     expect(status.text).toContain('Phường Thuận Hóa: 1/1');
   });
 
+  it('keeps the finished broadcast\'s progress message showing acknowledgements that arrive later', async () => {
+    const edited = await e.fake.waitFor(
+      () => e.fake.calls.find((c) => c.method === 'editMessageText' && c.status === 200 && String(c.params.text).includes('Đã xác nhận: 1 (33%)')),
+      { timeoutMs: 10_000, description: 'the progress message edited with the acknowledgement' },
+    );
+    expect(String(edited.params.text)).toContain('Đã gửi xong');
+    await e.press(contacts[1]!, 'Đã nhận', 'đã ghi nhận');
+    await e.fake.waitFor(
+      () => e.fake.calls.find((c) => c.method === 'editMessageText' && c.status === 200 && String(c.params.text).includes('Đã xác nhận: 2 (67%)')),
+      { timeoutMs: 10_000, description: 'the progress message edited with the second acknowledgement' },
+    );
+  });
+
   it('a coordinator can cancel a draft; nothing is sent', async () => {
     const before = e.fake.sent.length;
     await compose(e, 'Bản nháp bỏ đi', 'org:P-KIMLONG');
