@@ -1,6 +1,5 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import QRCode from 'qrcode';
 import { writeCredentials } from '../adapters/zalo-personal/credentials.js';
 import { createZcaClient, QrLoginFailed, type ZcaClient } from '../adapters/zalo-personal/zca.js';
 import type { Config } from './config.js';
@@ -59,6 +58,8 @@ async function showQr(o: ZaloLoginOptions, qr: { imageBase64: string; code: stri
   await writeFile(o.qrImagePath, Buffer.from(qr.imageBase64, 'base64'), { mode: 0o600 });
   await chmod(o.qrImagePath, 0o600);
   // Zalo's own image (the PNG) is authoritative; the terminal rendering encodes the same login code.
+  // Loaded here, not at the top: every `liaison` command shares this bundle, and the bot never draws QR codes.
+  const { default: QRCode } = await import('qrcode');
   const terminal = await QRCode.toString(qr.code, { type: 'terminal', small: true });
   o.print([
     'Quét mã QR này bằng ứng dụng Zalo của tài khoản cá nhân dùng cho bot (Zalo → biểu tượng QR).',

@@ -3,23 +3,29 @@
  * Everything else in the adapter speaks the small interfaces below, so tests can put an in-memory
  * fake of them in place (zca-js has no base-URL option to point at a fake server).
  */
-import {
-  CloseReason, LoginQRCallbackEventType, ThreadType, Zalo, ZaloApiError,
-  type API, type LoginQRCallbackEvent, type Message, type SendMessageQuote, type TMessage, type TQuote,
+import type * as ZcaJs from 'zca-js';
+import type {
+  API, LoginQRCallbackEvent, Message, SendMessageQuote, TMessage, TQuote, ThreadType,
 } from 'zca-js';
+
+/**
+ * zca-js and its dependencies take ~35 MB of memory: loaded on first use, so processes that never
+ * log the personal account in (it is off by default) do not carry them.
+ */
+let loaded: Promise<typeof ZcaJs> | undefined;
+const zcaJs = (): Promise<typeof ZcaJs> => (loaded ??= import('zca-js'));
 
 export type { Message as ZcaMessage, TMessage as ZcaMessageData, TQuote as ZcaQuoteData, SendMessageQuote as ZcaSendQuote };
 
-/** zca-js's close codes we act on (1000 our own stop, 1006 dropped, 3000 another Zalo Web opened, 3003 kicked). */
-export const ZCA_CLOSE = {
-  manual: CloseReason.ManualClosure,
-  abnormal: CloseReason.AbnormalClosure,
-  duplicate: CloseReason.DuplicateConnection,
-  kicked: CloseReason.KickConnection,
-} as const;
+/**
+ * zca-js's close codes we act on (`CloseReason`: 1000 our own stop, 1006 dropped, 3000 another Zalo
+ * Web opened, 3003 kicked), as plain numbers so that reading them does not load zca-js (a unit test
+ * checks them against the library).
+ */
+export const ZCA_CLOSE = { manual: 1000, abnormal: 1006, duplicate: 3000, kicked: 3003 } as const;
 
-/** zca-js's thread types: a one-to-one chat (0) or a group (1). */
-export const ZCA_THREAD = { user: ThreadType.User, group: ThreadType.Group } as const;
+/** zca-js's thread types (`ThreadType`): a one-to-one chat (0) or a group (1). */
+export const ZCA_THREAD = { user: 0, group: 1 } as const;
 
 /**
  * What a saved session needs: zca-js's `{cookie, imei, userAgent}`. `cookie` is the serialised
@@ -103,7 +109,10 @@ export interface ZcaClient {
  * its own argument checks); `undefined` when `err` is not a `ZaloApiError` at all (network errors).
  */
 export function zaloErrorCode(err: unknown): number | null | undefined {
-  return err instanceof ZaloApiError ? err.code : undefined;
+  // By name, not instanceof: zca-js may not be loaded yet, and it ships both ESM and CJS builds.
+  if (!(err instanceof Error) || err.name !== 'ZcaApiError') return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'number' ? code : null;
 }
 
 const OPTIONS = { checkUpdate: false, selfListen: false, logging: false } as const;
@@ -112,14 +121,16 @@ const OPTIONS = { checkUpdate: false, selfListen: false, logging: false } as con
 export function createZcaClient(): ZcaClient {
   return {
     async login(credentials) {
-      const api = await new Zalo(OPTIONS).login(credentials as Parameters<Zalo['login']>[0]);
+      const { Zalo } = await zcaJs();
+      const api = await new Zalo(OPTIONS).login(credentials as Parameters<InstanceType<typeof Zalo>['login']>[0]);
       return toSession(api);
     },
     loginQR: (callbacks, signal) => loginByQr(callbacks, signal),
   };
 }
 
-function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }> {
+async function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }> {
+  const { Zalo, LoginQRCallbackEventType } = await zcaJs();
   let credentials: ZaloCredentials | undefined;
   let failure: QrLoginFailed | undefined;
   let abortLogin: (() => unknown) | undefined;
@@ -174,12 +185,12 @@ function toSession(api: API): ZcaSession {
     listener: {
       start: () => listener.start({ retryOnClose: false }),
       stop: () => listener.stop(),
-      requestOldMessages: (lastMsgId) => listener.requestOldMessages(ThreadType.User, lastMsgId ?? null),
+      requestOldMessages: (lastMsgId) => listener.requestOldMessages(ZCA_THREAD.user as ThreadType, lastMsgId ?? null),
       on: (event: string, cb: (...args: never[]) => void) => { listener.on(event as 'connected', cb as () => void); },
       removeAllListeners: () => { listener.removeAllListeners(); },
     },
     async sendText(threadId, text, quote) {
-      const result = await api.sendMessage(quote ? { msg: text, quote } : { msg: text }, threadId, ThreadType.User);
+      const result = await api.sendMessage(quote ? { msg: text, quote } : { msg: text }, threadId, ZCA_THREAD.user as ThreadType);
       const msgId = result.message?.msgId;
       return { msgId: msgId === undefined || msgId === null ? undefined : String(msgId) };
     },

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { UserMessage, ZaloApiError, type TMessage } from 'zca-js';
+import { CloseReason, ThreadType, UserMessage, ZaloApiError, type TMessage } from 'zca-js';
 import { AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
 import { toChatError } from '../../adapters/zalo-personal/errors.js';
 import { createPacer } from '../../adapters/zalo-personal/pacer.js';
 import { parseMessage } from '../../adapters/zalo-personal/parse.js';
+import { ZCA_CLOSE, ZCA_THREAD, zaloErrorCode } from '../../adapters/zalo-personal/zca.js';
 
 describe('zalo personal: error table', () => {
   it.each([
@@ -75,5 +76,19 @@ describe('zalo personal: parse', () => {
   it('own messages and malformed ones give a reason, not an event', () => {
     expect(parseMessage(new UserMessage('9', data({ uidFrom: '0', idTo: '3001' })))).toBe('self');
     expect(parseMessage(new UserMessage('9', data({ ts: 'hôm qua' })))).toBe('malformed');
+  });
+});
+
+describe('the zca-js seam without loading zca-js', () => {
+  it('its close codes and thread types are zca-js\'s own values', () => {
+    expect(ZCA_CLOSE).toEqual({ manual: CloseReason.ManualClosure, abnormal: CloseReason.AbnormalClosure, duplicate: CloseReason.DuplicateConnection, kicked: CloseReason.KickConnection });
+    expect(ZCA_THREAD).toEqual({ user: ThreadType.User, group: ThreadType.Group });
+  });
+
+  it('reads the code of a zca-js ZaloApiError, and nothing from other errors', () => {
+    expect(zaloErrorCode(new ZaloApiError('blocked', 123))).toBe(123);
+    expect(zaloErrorCode(new ZaloApiError('no code'))).toBeNull();
+    expect(zaloErrorCode(new Error('network'))).toBeUndefined();
+    expect(zaloErrorCode({ name: 'ZcaApiError', code: 123 })).toBeUndefined();
   });
 });
