@@ -1,44 +1,26 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import {
-  findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, findWebLoginCode, insertWebIdentity, insertWebLoginCode,
-  useWebLoginCode,
+  findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, insertWebIdentity,
 } from '../db/repositories/web.js';
+import { findLinkCode, insertLinkCode, linkCodeState, useLinkCode } from '../db/repositories/link-codes.js';
+import { hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
 import type { Identity, Person } from '../db/schema.js';
 import type { FlowContext } from './context.js';
 import { createEffects } from './effects.js';
 
 /** How long a web sign-in code is valid, in ms (10 minutes). */
-export const WEB_LOGIN_CODE_TTL_MS = 10 * 60_000;
-
-/** Code alphabet: no 0/O or 1/I, so a code read aloud or off a phone is typed right. 32 letters: 5 bits each. */
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const CODE_LENGTH = 8;
+export const WEB_LOGIN_CODE_TTL_MS = ONE_TIME_CODE_TTL_MS;
 
 /** What redeeming a sign-in code gave (the web adapter's `CodeRedemption`). */
 export type WebLoginRedemption = { status: 'ok'; ownerId: string } | { status: 'used' | 'expired' | 'unknown' };
 
-/** A fresh code, `ABCD-EFGH` (40 random bits; sign-in attempts are rate-limited per address). */
-export function newWebLoginCode(): string {
-  const chars = [...randomBytes(CODE_LENGTH)].map((b) => ALPHABET[b & 31]).join('');
-  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
-}
-
-/** The canonical form of a typed code (case, dashes and spaces ignored), or undefined when it cannot be one. */
-export function normaliseWebLoginCode(input: string): string | undefined {
-  const code = input.toUpperCase().replace(/[\s-]/g, '');
-  return code.length === CODE_LENGTH && [...code].every((c) => ALPHABET.includes(c)) ? code : undefined;
-}
-
-/** Codes are stored only as this hash: the table never holds a usable code. */
-const hashCode = (canonical: string) => createHash('sha256').update(`web_login\u0000${canonical}`).digest('hex');
-
 /** Stores a new code for the person; returns the code to show. */
 async function issueCode(db: Db, personId: number, identityId: number, now: Date): Promise<string> {
-  const code = newWebLoginCode();
-  const expires = new Date(now.getTime() + WEB_LOGIN_CODE_TTL_MS).toISOString();
-  await insertWebLoginCode(db, hashCode(normaliseWebLoginCode(code)!), personId, identityId, now.toISOString(), expires);
+  const code = newOneTimeCode();
+  const expiresAt = new Date(now.getTime() + WEB_LOGIN_CODE_TTL_MS).toISOString();
+  await insertLinkCode(db, { codeHash: hashOneTimeCode('web_login', normaliseOneTimeCode(code)!), personId, identityId, purpose: 'web_login', expiresAt, nowIso: now.toISOString() });
   return code;
 }
 
@@ -58,14 +40,13 @@ export async function onWebCommand(ctx: FlowContext): Promise<void> {
  * Run it in a transaction.
  */
 export async function redeemWebLoginCode(db: Db, input: string, now: Date): Promise<WebLoginRedemption> {
-  const canonical = normaliseWebLoginCode(input);
+  const canonical = normaliseOneTimeCode(input);
   if (!canonical) return { status: 'unknown' };
-  const row = await findWebLoginCode(db, hashCode(canonical));
-  if (!row) return { status: 'unknown' };
+  const row = await findLinkCode(db, hashOneTimeCode('web_login', canonical), 'web_login');
   const nowIso = now.toISOString();
-  if (row.used_at !== null) return { status: 'used' };
-  if (row.expires_at <= nowIso) return { status: 'expired' };
-  if (!(await useWebLoginCode(db, row.code, nowIso))) return { status: 'used' };
+  const state = linkCodeState(row, nowIso);
+  if (!row || state !== 'ok') return { status: state === 'ok' ? 'unknown' : state };
+  if (!(await useLinkCode(db, row.code, 'web_login', nowIso))) return { status: 'used' };
   const identity = await webIdentityFor(db, row.person_id, nowIso);
   await insertAudit(db, {
     at: nowIso, actorPersonId: row.person_id, actorIdentityId: identity.id, action: 'web.sign_in_code', entity: 'identity', entityId: identity.id,

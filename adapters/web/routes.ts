@@ -116,13 +116,16 @@ async function withSession(
   return 'refusal' in parsed ? parsed.refusal : then(auth.session, parsed.body);
 }
 
+/** 429 with `Retry-After` in whole seconds. */
+function rateLimited(retryAfterMs: number): HttpResponse {
+  const retryAfterS = Math.ceil(retryAfterMs / 1000);
+  return refuse('rate_limited', { retryAfter: retryAfterS }, { 'retry-after': String(retryAfterS) });
+}
+
 async function signIn(c: SlotContext, req: HttpRequest): Promise<HttpResponse> {
   const { deps } = c;
   const limit = deps.signInLimiter.hit(clientAddress(req, deps.trustProxy), deps.now());
-  if (!limit.ok) {
-    const retryAfterS = Math.ceil(limit.retryAfterMs / 1000);
-    return refuse('rate_limited', { retryAfter: retryAfterS }, { 'retry-after': String(retryAfterS) });
-  }
+  if (!limit.ok) return rateLimited(limit.retryAfterMs);
   if (isCrossOrigin(req, deps.allowedOrigins)) return refuse('cross_origin');
   const parsed = parseJsonBody(req);
   if ('refusal' in parsed) return parsed.refusal;
@@ -162,10 +165,7 @@ const MAX_WHO = 64;
 function sendCode(deps: WebRouteDeps, req: HttpRequest): HttpResponse {
   const nowMs = deps.now();
   const limit = deps.sendCodeLimiters.byAddress.hit(clientAddress(req, deps.trustProxy), nowMs);
-  if (!limit.ok) {
-    const retryAfterS = Math.ceil(limit.retryAfterMs / 1000);
-    return refuse('rate_limited', { retryAfter: retryAfterS }, { 'retry-after': String(retryAfterS) });
-  }
+  if (!limit.ok) return rateLimited(limit.retryAfterMs);
   if (isCrossOrigin(req, deps.allowedOrigins)) return refuse('cross_origin');
   const parsed = parseJsonBody(req);
   if ('refusal' in parsed) return parsed.refusal;

@@ -1,6 +1,6 @@
 import type { Button } from '../../adapters/types.js';
 import type { Db } from '../client.js';
-import type { Identity, LinkCode, WebMessagesTable } from '../schema.js';
+import type { Identity, WebMessagesTable } from '../schema.js';
 import type { Selectable } from 'kysely';
 
 /** A stored web session (the shape the web adapter's `WebStore` expects). */
@@ -147,26 +147,6 @@ export function createWebStore(db: Db) {
       return r && toView(r);
     },
   };
-}
-
-// ---- One-time web sign-in codes (link_codes, purpose web_login) ---------------------------------
-
-/** Stores a sign-in code by its hash; `identityId` is the chat that asked (or the web identity, from the CLI). */
-export async function insertWebLoginCode(db: Db, codeHash: string, personId: number, identityId: number, nowIso: string, expiresAtIso: string): Promise<void> {
-  await db.insertInto('link_codes').values({
-    code: codeHash, person_id: personId, identity_id: identityId, purpose: 'web_login', expires_at: expiresAtIso, used_at: null, created_at: nowIso,
-  }).execute();
-}
-
-export async function findWebLoginCode(db: Db, codeHash: string): Promise<LinkCode | undefined> {
-  return db.selectFrom('link_codes').selectAll().where('code', '=', codeHash).where('purpose', '=', 'web_login').executeTakeFirst();
-}
-
-/** Marks the code used; false when another request used it first. */
-export async function useWebLoginCode(db: Db, codeHash: string, nowIso: string): Promise<boolean> {
-  const r = await db.updateTable('link_codes').set({ used_at: nowIso })
-    .where('code', '=', codeHash).where('purpose', '=', 'web_login').where('used_at', 'is', null).executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
 }
 
 /** The person's most recently active web identity, if any. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/time/clock.js';
-import { issueWebLoginCodeForPerson, normaliseWebLoginCode, redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
+import { normaliseOneTimeCode as normaliseWebLoginCode } from '../../flows/one-time-code.js';
+import { issueWebLoginCodeForPerson, redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withNumberedChoices } from '../../flows/choices.js';
 import { copyFor } from '../../flows/copy/index.js';
-import { normaliseLinkCode } from '../../flows/link.js';
+import { normaliseOneTimeCode as normaliseLinkCode } from '../../flows/one-time-code.js';
 
 describe('numbered choices', () => {
   const buttons = [[{ label: 'Trả lời', action: 'ans', payload: '4' }, { label: 'Hỏi lại', action: 'clq', payload: '4' }], [{ label: 'Từ chối', action: 'dcl', payload: '4' }]];
