@@ -176,8 +176,11 @@ export interface ChatAdapter {
   start(onEvent: InboundHandler): Promise<void>;
   /** Stop receiving; resolves when in-flight work is done. */
   stop(): Promise<void>;
-  /** Present when the adapter receives events over HTTP. */
-  readonly webhook?: { path: string; handle(req: WebhookRequest): Promise<WebhookResponse> };
+  /**
+   * Present when the adapter receives events over HTTP. `maxBodyBytes`: the server refuses larger
+   * bodies with 413 before reading them whole (default: the server's own limit).
+   */
+  readonly webhook?: { path: string; maxBodyBytes?: number; handle(req: WebhookRequest): Promise<WebhookResponse> };
   /** Present when the adapter serves its own HTTP routes (the web channel); mounted by the HTTP server. */
   readonly routes?: ReadonlyArray<HttpRoute>;
   /**

@@ -96,6 +96,8 @@ export async function startApp(o: StartOptions): Promise<App> {
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
     config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
     onAuthFailure: (reason) => late.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
+    onSetupProblem: (p) => late.alert({ platform: 'zalo_oa', action: 'channel.setup_error', reason: String(p.code), oncePerDay: true, text: (t) => t.zaloOa.setupAlert(p.code, p.message) }),
+    siteRootFree: !adapters.has('web'),
   }) : undefined;
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));

@@ -30,15 +30,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const idOf = (v: unknown): string | undefined =>
   (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined);
 
-/** The event time in ms from the body (`timestamp`, a string or number of ms), if present. */
-export function bodyTimestamp(body: unknown): string | undefined {
-  if (!isObj(body)) return undefined;
-  const ts = body.timestamp;
-  if (typeof ts === 'string' && /^\d{10,16}$/.test(ts)) return ts;
-  if (typeof ts === 'number' && Number.isSafeInteger(ts)) return String(ts);
-  return undefined;
-}
-
 /**
  * Normalises one OA webhook body (already parsed with ids kept as strings). `user_send_text`
  * becomes a message, or a command when it starts with `/`; other `user_send_*` (image, file,

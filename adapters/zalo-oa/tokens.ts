@@ -34,7 +34,10 @@ export interface ZaloTokenStore {
   markRejected(previous: string, now: Date): Promise<boolean>;
 }
 
-/** What the OAuth endpoint said about one refresh token. Network failures and 5xx throw TransientError instead. */
+/**
+ * What the OAuth endpoint said about one refresh token: a new pair, or the token itself refused.
+ * Anything else throws (TransientError or RateLimitError to try again; an AuthError for a set-up problem).
+ */
 export type RefreshOutcome = { kind: 'ok'; pair: ZaloTokenPair } | { kind: 'rejected'; message: string };
 
 /** Options of {@link createTokenManager}. */
@@ -127,8 +130,17 @@ export function createTokenManager(o: TokenManagerOptions): TokenManager {
   return {
     async accessToken() {
       const record = await load();
-      if (record.accessExpiresAt.getTime() - o.refreshMarginMs > o.now().getTime()) return record.accessToken;
-      return (await refreshFrom(record.refreshToken)).accessToken;
+      const now = o.now().getTime();
+      if (record.accessExpiresAt.getTime() - o.refreshMarginMs > now) return record.accessToken;
+      try {
+        return (await refreshFrom(record.refreshToken)).accessToken;
+      } catch (err) {
+        // An early refresh that failed for now (429, 5xx, a busy answer) need not stop a send while
+        // the current token still works; the next send tries the refresh again.
+        if (err instanceof AuthError || record.accessExpiresAt.getTime() <= now) throw err;
+        o.logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'zalo-oa: early token refresh failed; using the current token until it expires');
+        return record.accessToken;
+      }
     },
     async renewAfterRejection(usedToken) {
       const record = await load();

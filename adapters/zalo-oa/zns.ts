@@ -1,4 +1,5 @@
 import { BadRequestError } from '../types.js';
+import { fromZnsFailure } from './errors.js';
 import { zaloErrorOf, zaloPost } from './http.js';
 import { failureOf, withAccessToken, type OaCallDeps } from './send.js';
 
@@ -22,7 +23,8 @@ export function toZnsPhone(phone: string): string | undefined {
 
 /**
  * `POST {znsUrl}/message/template` with the OA access token. Resolves with Zalo's message id;
- * throws ChatErrors from the same table as sends.
+ * throws ChatErrors from the ZNS table (`fromZnsFailure`): -124 renews the token once and retries
+ * once, -118 (no Zalo account for that phone) is an UnreachableError at once.
  */
 export async function sendZnsTemplate(deps: OaCallDeps & { znsUrl: string }, request: ZnsRequest): Promise<string> {
   const phone = toZnsPhone(request.phone);
@@ -33,7 +35,7 @@ export async function sendZnsTemplate(deps: OaCallDeps & { znsUrl: string }, req
       body: JSON.stringify({ phone, template_id: request.templateId, template_data: request.templateData, tracking_id: request.trackingId }),
     }, 'zns');
     const msgId = (res.body as { data?: { msg_id?: unknown } } | undefined)?.data?.msg_id;
-    if (res.httpStatus !== 200 || zaloErrorOf(res.body).code !== 0) throw failureOf(deps, res, 'zns');
+    if (res.httpStatus !== 200 || zaloErrorOf(res.body).code !== 0) throw failureOf(deps, res, 'zns', fromZnsFailure);
     return typeof msgId === 'string' ? msgId : String(msgId ?? '');
   });
 }

@@ -3,6 +3,7 @@ import { channelEn } from './channel-en.js';
 import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
+import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
 import { excerpt, formatLocalTime } from './format.js';
@@ -49,6 +50,7 @@ export const en: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
   zaloPersonal: zaloPersonalEn,
+  zaloOa: zaloOaEn,
   notice: noticeEn,
   channel: channelEn,
   replyWindow: replyWindowEn,

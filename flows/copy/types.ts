@@ -2,6 +2,7 @@ import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '
 import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
 import type { ZaloPersonalCopy } from './zalo-personal-types.js';
+import type { ZaloOaCopy } from './zalo-oa-types.js';
 import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
@@ -40,6 +41,8 @@ export interface Copy {
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
   zaloPersonal: ZaloPersonalCopy;
+  /** The Zalo Official Account channel (set-up alerts). */
+  zaloOa: ZaloOaCopy;
   /** Policy notices. */
   notice: NoticeCopy;
   /** Channels without buttons, and linking several chats. */

@@ -3,6 +3,7 @@ import { channelVi } from './channel-vi.js';
 import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
+import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
@@ -49,6 +50,7 @@ export const vi: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
   zaloPersonal: zaloPersonalVi,
+  zaloOa: zaloOaVi,
   notice: noticeVi,
   channel: channelVi,
   replyWindow: replyWindowVi,

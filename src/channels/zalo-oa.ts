@@ -1,5 +1,6 @@
 import { createZaloOaAdapter, type ZaloOaAdapter } from '../../adapters/zalo-oa/index.js';
 import type { Db } from '../../db/client.js';
+import { findZaloOaQuestionText } from '../../db/repositories/zalo-oa-quotes.js';
 import { createZaloTokenStore, seedZaloTokens } from '../../db/repositories/zalo-oa-tokens.js';
 import type { ZaloOaConfig } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +14,10 @@ export interface ZaloOaChannelOptions {
   clock: Clock;
   /** Called once when Zalo rejects the refresh token (main: chat alert to every admin). */
   onAuthFailure(reason: string): Promise<void>;
+  /** Called once per code and process when Zalo refuses for an OA or app set-up problem (main: chat alert to every admin). */
+  onSetupProblem?(problem: { code: number; message: string }): Promise<void>;
+  /** No other channel serves `GET /`, so the domain verification meta tag may (default false). */
+  siteRootFree?: boolean;
 }
 
 /**
@@ -34,7 +39,10 @@ export async function createZaloOaChannel(o: ZaloOaChannelOptions): Promise<Zalo
     appId: config.appId, appSecret: config.appSecret, oaSecretKey: config.oaSecretKey,
     openapiUrl: config.openapiUrl, oauthUrl: config.oauthUrl, znsUrl: config.znsUrl,
     tokenStore: createZaloTokenStore(o.db, config.appId),
-    refreshMarginMs: config.refreshMarginMs, webhookToleranceMs: config.webhookToleranceMs, paidWindow: config.paidWindow,
-    onAuthFailure: o.onAuthFailure, now: () => o.clock.now(), logger: o.logger,
+    refreshMarginMs: config.refreshMarginMs, lateEventMaxAgeMs: config.lateEventMaxAgeMs, paidWindow: config.paidWindow,
+    quoteField: config.quoteField, quotedText: (chatId, messageId) => findZaloOaQuestionText(o.db, chatId, messageId),
+    ...(config.domainVerification ? { domainVerification: config.domainVerification, serveSiteRoot: o.siteRootFree ?? false } : {}),
+    onAuthFailure: o.onAuthFailure, ...(o.onSetupProblem ? { onSetupProblem: o.onSetupProblem } : {}),
+    now: () => o.clock.now(), logger: o.logger,
   });
 }

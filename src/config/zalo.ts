@@ -21,7 +21,15 @@ export const zaloKeys = {
   ZALO_OA_ACCESS_TOKEN: optionalText,
   ZALO_OA_REFRESH_TOKEN: optionalText,
   ZALO_OA_TOKEN_EXPIRES_IN_S: int(60, 7 * 24 * 3600).default(90_000),
-  ZALO_OA_WEBHOOK_TOLERANCE_MS: int(10_000, 24 * 3_600_000).default(600_000),
+  ZALO_OA_LATE_EVENT_MAX_HOURS: int(1, 168).default(24),
+  ZALO_OA_QUOTE_FIELD: z.string().trim().regex(/^([a-z][a-z0-9_]{0,39}|none)$/, 'a field name such as react_message_id or quote_message_id, or none')
+    .default('react_message_id').transform((v) => (v === 'none' ? '' : v)),
+  ZALO_OA_DOMAIN_VERIFICATION: z.string().trim().optional().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const code = parseDomainVerification(v);
+    if (!code) ctx.addIssue({ code: 'custom', message: 'the code from Zalo\'s domain verification: the part between zalo_verifier and .html of the file Zalo offers, the file name itself, or the meta tag' });
+    return code;
+  }),
   ZALO_OA_REFRESH_MARGIN_MS: int(0, 12 * 3_600_000).default(1_800_000),
   ZALO_OA_PAID_WINDOW: bool.default(false),
 };
@@ -43,8 +51,16 @@ export interface ZaloOaConfig {
   znsTemplateId?: string;
   /** Tokens installed at start when the database has none for this OA (secrets). */
   seed?: { accessToken: string; refreshToken: string; expiresInS: number };
-  /** Webhook events further than this from now are refused, in ms. */
-  webhookToleranceMs: number;
+  /**
+   * Signed webhook events older than this are acknowledged and dropped with a log line; younger ones
+   * are processed (Zalo re-delivers for up to ~12 h), in ms. Kept below the 30 days inbound events
+   * are remembered for deduplication.
+   */
+  lateEventMaxAgeMs: number;
+  /** Field of `message` quoting the user's message in a send; '' never quotes natively. */
+  quoteField: string;
+  /** Zalo's domain verification code, served at the site root. */
+  domainVerification?: string;
   /** Refresh the access token this long before it expires, in ms. */
   refreshMarginMs: number;
   /** Pay for consultation messages up to 7 days after the user's last message (else 48 h free). */
@@ -98,7 +114,9 @@ export function toZaloOa(raw: ZaloRaw): ZaloOaConfig | undefined {
     ...(raw.ZALO_OA_ACCESS_TOKEN && raw.ZALO_OA_REFRESH_TOKEN
       ? { seed: { accessToken: raw.ZALO_OA_ACCESS_TOKEN, refreshToken: raw.ZALO_OA_REFRESH_TOKEN, expiresInS: raw.ZALO_OA_TOKEN_EXPIRES_IN_S } }
       : {}),
-    webhookToleranceMs: raw.ZALO_OA_WEBHOOK_TOLERANCE_MS, refreshMarginMs: raw.ZALO_OA_REFRESH_MARGIN_MS, paidWindow: raw.ZALO_OA_PAID_WINDOW,
+    lateEventMaxAgeMs: raw.ZALO_OA_LATE_EVENT_MAX_HOURS * 3_600_000, quoteField: raw.ZALO_OA_QUOTE_FIELD,
+    ...(raw.ZALO_OA_DOMAIN_VERIFICATION ? { domainVerification: raw.ZALO_OA_DOMAIN_VERIFICATION } : {}),
+    refreshMarginMs: raw.ZALO_OA_REFRESH_MARGIN_MS, paidWindow: raw.ZALO_OA_PAID_WINDOW,
   };
 }
 
@@ -116,4 +134,16 @@ export function toZaloPersonal(raw: ZaloRaw & { DATA_DIR: string }): ZaloPersona
     kickedRetryMs: raw.ZALO_PERSONAL_KICKED_RETRY_MS,
     loginTimeoutMs: raw.ZALO_PERSONAL_LOGIN_TIMEOUT_MS,
   };
+}
+
+/**
+ * The verification code from what an operator pasted: the bare code, the file name Zalo offers
+ * (`zalo_verifier<code>.html`) or the meta tag; undefined when none of these.
+ */
+export function parseDomainVerification(value: string): string | undefined {
+  const text = value.trim();
+  const fromFile = /zalo_verifier([A-Za-z0-9_-]+)\.html/.exec(text)?.[1];
+  const fromTag = /content\s*=\s*["']([A-Za-z0-9_-]+)["']/.exec(text)?.[1];
+  const code = fromFile ?? fromTag ?? text;
+  return /^[A-Za-z0-9_-]{8,128}$/.test(code) ? code : undefined;
 }

@@ -13,6 +13,8 @@ export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 export interface WebhookRoute {
   /** Absolute path, e.g. `/webhooks/telegram`. */
   path: string;
+  /** Largest body accepted on this route, in bytes (413 above it). Default {@link WEBHOOK_BODY_LIMIT_BYTES}. */
+  maxBodyBytes?: number;
   handle(req: WebhookRequest): Promise<WebhookResponse>;
 }
 
@@ -56,7 +58,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     done(null, body);
   });
   for (const webhook of options.webhooks) {
-    fastify.post(webhook.path, (req, reply) => handleWebhook(webhook, req, reply));
+    fastify.post(webhook.path, { bodyLimit: webhook.maxBodyBytes ?? WEBHOOK_BODY_LIMIT_BYTES }, (req, reply) => handleWebhook(webhook, req, reply));
   }
   const streams: OpenStreams = { ends: new Set(), closing: false };
   for (const route of options.routes ?? []) {

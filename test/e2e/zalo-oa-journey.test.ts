@@ -99,20 +99,27 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     expect(rows).toHaveLength(1);
   });
 
-  it('a bad or missing signature is refused with 401 and nothing is stored', async () => {
+  it('a bad or missing signature is refused with 401 and nothing is stored; a signed event older than ZALO_OA_LATE_EVENT_MAX_HOURS (24) is acknowledged and dropped', async () => {
     const count = async () => Number((await z.e.app.db.db.selectFrom('inbound_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const before = await count();
     const { rawBody, timestamp } = z.driver.buildText(ZALO_REPORTER, '/my');
     const good = z.driver.signedHeaders(rawBody, timestamp);
-    const stale = z.driver.buildText(ZALO_REPORTER, '/my', new Date(Date.now() - 3 * HOUR));
+    const tooOld = z.driver.buildText(ZALO_REPORTER, '/my', new Date(Date.now() - 25 * HOUR));
     const results = await Promise.all([
       z.driver.postRaw(rawBody, {}),
       z.driver.postRaw(rawBody, { 'x-zevent-signature': 'mac=0000' }),
       z.driver.postRaw(rawBody.replace('/my', '/help'), good),
-      z.driver.postRaw(stale.rawBody, z.driver.signedHeaders(stale.rawBody, stale.timestamp)),
+      z.driver.postRaw(tooOld.rawBody, z.driver.signedHeaders(tooOld.rawBody, tooOld.timestamp)),
     ]);
-    expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401]);
+    expect(results.map((r) => r.status)).toEqual([401, 401, 401, 200]);
     expect(await count()).toBe(before);
+  });
+
+  it('a signed event Zalo re-delivers 3 hours late (after an outage of ours) is answered', async () => {
+    const n = z.fake.sent.length;
+    const late = await z.driver.userText(ZALO_REPORTER, '/help', { at: new Date(Date.now() - 3 * HOUR) });
+    expect(late.status).toBe(200);
+    await z.nextTo(ZALO_REPORTER, n, 'Mạng lưới phát ngôn');
   });
 
   it('a reused refresh token alerts the admins once (in their Telegram chat) and does not loop', async () => {
@@ -161,5 +168,45 @@ describe('reply window with another linked chat', () => {
     await expect.poll(rows).toEqual([{ platform: 'zalo_oa', status: 'redirected' }, { platform: 'telegram', status: 'sent' }]);
     await z.say(LINKED, 'xem', 'Các câu hỏi của bạn');
     expect(z.fake.sent.slice(n).filter((s) => s.text.includes('khởi công tháng 3'))).toEqual([]);
+  });
+});
+
+describe('Zalo OA refusals in the whole bot (fake OA, SQLite, Redis)', () => {
+  let z: ZaloE2E;
+  beforeAll(async () => {
+    z = await createZaloE2E();
+    await z.say(ZALO_REPORTER, '/start pv-tto-01', 'Xin chào');
+    for (const [user, code] of [[health, 'pn-syte-01'], [admin, 'admin-01']] as const) await z.e.say(user, `/start ${code}`, 'Xin chào');
+  });
+  afterAll(async () => { await z.close(); });
+
+  it('Zalo refusing the quote field: the answer arrives anyway, the question quoted in its text', async () => {
+    z.fake.refuseField('react_message_id');
+    const { code } = await askOnZalo(z, 'Nước máy quận 4 có an toàn không?');
+    const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
+    const n = z.fake.sent.length;
+    z.e.fake.userSends(health, 'Nước đạt chuẩn QCVN 01-1.', { replyTo: notice.messageId });
+    const answer = await z.nextTo(ZALO_REPORTER, n, 'QCVN 01-1');
+    expect(answer.text.startsWith('«Nước máy quận 4 có an toàn không?»\n\n')).toBe(true);
+    expect(answer.quote).toBeUndefined();
+  });
+
+  it('an OA set-up refusal (-224) holds the answer and alerts the admins once; it goes out once Zalo accepts again', async () => {
+    const { code } = await askOnZalo(z, 'Kế hoạch phun thuốc diệt muỗi?');
+    const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
+    const m = z.e.fake.sent.length;
+    z.fake.failNext(ZALO_REPORTER, OA_ERRORS.oaPackage, 2);
+    z.e.fake.userSends(health, 'Phun vào sáng Chủ nhật.', { replyTo: notice.messageId });
+    await z.e.nextTo(admin, m, 'mã -224');
+    const row = () => z.e.app.db.db.selectFrom('outbox').select(['status', 'held_reason']).where('platform', '=', 'zalo_oa').where('text', 'like', '%sáng Chủ nhật%').executeTakeFirstOrThrow();
+    await expect.poll(row).toEqual({ status: 'held', held_reason: 'credentials' });
+    // A second refusal (the next send) alerts no one again; the one after is accepted and releases the answer.
+    const n = z.fake.sent.length;
+    await z.driver.userText(ZALO_REPORTER, '/help');
+    await z.driver.userText(ZALO_REPORTER, '/help');
+    await z.nextTo(ZALO_REPORTER, n, 'sáng Chủ nhật');
+    await expect.poll(row).toEqual({ status: 'sent', held_reason: null });
+    expect(z.e.sentTo(admin, 'mã -224')).toHaveLength(1);
+    expect(z.fake.sent.filter((s) => s.text.includes('sáng Chủ nhật'))).toHaveLength(1);
   });
 });

@@ -30,7 +30,7 @@ describe.each(testDialects())('zalo-oa token refresh across processes (%s)', (di
   const processOn = (handle: DbHandle, authFailures: string[]): ZaloOaAdapter => createZaloOaAdapter({
     appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, oaSecretKey: TEST_OA_SECRET,
     openapiUrl: fake.origin, oauthUrl: fake.origin, znsUrl: fake.origin, tokenStore: createZaloTokenStore(handle.db, TEST_APP_ID),
-    refreshMarginMs: 10 * 60_000, webhookToleranceMs: 10 * 60_000, paidWindow: false, now: () => new Date(),
+    refreshMarginMs: 10 * 60_000, lateEventMaxAgeMs: 24 * 3_600_000, paidWindow: false, now: () => new Date(),
     logger: createCapturedLogger().logger, onAuthFailure: (reason) => { authFailures.push(reason); },
   });
 

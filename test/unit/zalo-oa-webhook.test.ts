@@ -13,14 +13,18 @@ const SECRET = 'oa-secret';
 const NOW = new Date('2026-11-23T03:00:00.000Z');
 const USER = '2468458835296197922';
 
+const LATE_LIMIT_MS = 24 * 3_600_000;
+
 function handler() {
   const stored: InboundEvent[] = [];
+  const parsed: string[] = [];
   const { logger, lines } = createCapturedLogger();
   const handle = createZaloWebhookHandler({
-    appId: APP, oaSecretKey: SECRET, toleranceMs: 600_000, now: () => NOW, logger, isReceiving: () => true,
+    appId: APP, oaSecretKey: SECRET, lateEventMaxAgeMs: LATE_LIMIT_MS, now: () => NOW, logger, isReceiving: () => true,
     onEvent: async (e) => { stored.push(e); },
+    parse: (text) => { parsed.push(text); return parseJsonLossless(text); },
   });
-  return { handle, stored, lines };
+  return { handle, stored, lines, parsed };
 }
 
 function textBody(text: string, at = NOW, extra: Record<string, unknown> = {}): { raw: string; ts: string } {
@@ -63,13 +67,60 @@ describe('zalo-oa webhook', () => {
     expect(stored).toHaveLength(1);
   });
 
-  it('refuses stale and far-future events even when signed', async () => {
+  it('unsigned bodies are refused before anything parses them; signed ones are parsed once', async () => {
+    const { handle, stored, parsed } = handler();
+    const { raw, ts } = textBody('x'.repeat(60_000));
+    for (const headers of [{}, { 'x-zevent-signature': 'mac=deadbeef' }, { 'x-zevent-signature': `mac=${sign(raw, ts, 'wrong')}` }]) {
+      expect((await handle(req(raw, headers))).status).toBe(401);
+    }
+    expect(parsed).toEqual([]);
+    expect((await handle(req(raw, { 'x-zevent-signature': sign(raw, ts) }))).status).toBe(200);
+    expect(parsed).toHaveLength(1);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('finds the signed timestamp among a few candidates without parsing (a nested "timestamp" first)', async () => {
     const { handle, stored } = handler();
-    for (const at of [new Date(NOW.getTime() - 11 * 60_000), new Date(NOW.getTime() + 11 * 60_000)]) {
-      const { raw, ts } = textBody('cũ', at);
-      expect((await handle(req(raw, { 'x-zevent-signature': sign(raw, ts) }))).status).toBe(401);
+    const ts = String(NOW.getTime());
+    const raw = JSON.stringify({
+      app_id: APP, event_name: 'user_send_text', sender: { id: USER },
+      message: { text: 'hi', msg_id: 'm2', attachments: [{ payload: { timestamp: '1700000000000' } }] }, timestamp: ts,
+    });
+    expect((await handle(req(raw, { 'x-zevent-signature': sign(raw, ts) }))).status).toBe(200);
+    expect(stored[0]).toMatchObject({ eventId: 'm2', at: NOW });
+  });
+
+  it('signed events delivered hours late are processed; older than the limit they are acknowledged and dropped', async () => {
+    const { handle, stored, lines } = handler();
+    const late = textBody('gửi lúc Zalo chưa giao được', new Date(NOW.getTime() - 9 * 3_600_000), {});
+    expect((await handle(req(late.raw, { 'x-zevent-signature': sign(late.raw, late.ts) }))).status).toBe(200);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.at).toEqual(new Date(Number(late.ts)));
+    const tooOld = JSON.parse(textBody('quá cũ', new Date(NOW.getTime() - LATE_LIMIT_MS - 60_000)).raw) as Record<string, unknown>;
+    (tooOld.message as Record<string, unknown>).msg_id = 'old-1';
+    const oldRaw = JSON.stringify(tooOld);
+    const response = await handle(req(oldRaw, { 'x-zevent-signature': sign(oldRaw, String(tooOld.timestamp)) }));
+    expect(response.status).toBe(200);
+    expect(stored).toHaveLength(1);
+    expect(lines.some((l) => l.includes('ZALO_OA_LATE_EVENT_MAX_HOURS') && l.includes('old-1'))).toBe(true);
+  });
+
+  it('a signed event dated ahead of our clock is processed, with a warning about the clocks', async () => {
+    const { handle, stored, lines } = handler();
+    const { raw, ts } = textBody('đồng hồ lệch', new Date(NOW.getTime() + 30 * 60_000));
+    expect((await handle(req(raw, { 'x-zevent-signature': sign(raw, ts) }))).status).toBe(200);
+    expect(stored).toHaveLength(1);
+    expect(lines.some((l) => l.includes('ahead of our clock'))).toBe(true);
+  });
+
+  it('an unsigned request carrying no event (a console test call) gets 200 and stores nothing', async () => {
+    const { handle, stored, parsed } = handler();
+    for (const raw of ['', '{}', '{"test":"webhook"}']) {
+      expect((await handle(req(raw, {}))).status).toBe(200);
+      expect((await handle(req(raw, { 'x-zevent-signature': 'mac=00' }))).status).toBe(200);
     }
     expect(stored).toEqual([]);
+    expect(parsed).toEqual([]);
   });
 
   it('commands, quotes and ignored events', async () => {
@@ -89,7 +140,7 @@ describe('zalo-oa webhook', () => {
 
   it('a failed store answers 500 so Zalo retries', async () => {
     const { logger } = createCapturedLogger();
-    const handle = createZaloWebhookHandler({ appId: APP, oaSecretKey: SECRET, toleranceMs: 600_000, now: () => NOW, logger, isReceiving: () => true, onEvent: () => Promise.reject(new Error('db down')) });
+    const handle = createZaloWebhookHandler({ appId: APP, oaSecretKey: SECRET, lateEventMaxAgeMs: LATE_LIMIT_MS, now: () => NOW, logger, isReceiving: () => true, onEvent: () => Promise.reject(new Error('db down')) });
     const { raw, ts } = textBody('x');
     expect((await handle(req(raw, { 'x-zevent-signature': sign(raw, ts) }))).status).toBe(500);
   });

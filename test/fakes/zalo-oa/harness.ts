@@ -5,7 +5,7 @@ import { createEventCollector, type ContractHarness, type SendFailureKind, type 
 import { createCapturedLogger } from '../telegram/harness.js';
 import { createZaloWebhookDriver, type ZaloWebhookDriver } from './driver.js';
 import { createMemoryTokenStore } from './memory-token-store.js';
-import { createFakeZaloOa, OA_ERRORS, type FakeZaloOa, type OaScriptedError } from './server.js';
+import { createFakeZaloOa, OA_ERRORS, type FakeZaloOa, type FakeZaloOaOptions, type OaScriptedError } from './server.js';
 
 export const TEST_APP_ID = '1234567890123456789';
 export const TEST_APP_SECRET = 'app-secret-for-tests-0123';
@@ -18,14 +18,18 @@ export type ZaloOaHarness = ContractHarness & {
   driver: ZaloWebhookDriver;
   /** Full URL of the adapter's webhook on the local HTTP server. */
   webhookUrl: string;
+  /** Origin of the local HTTP server (`http://127.0.0.1:<port>`). */
+  origin: string;
   tokenStore: ReturnType<typeof createMemoryTokenStore>;
   logLines: string[];
   authFailures: string[];
 };
 
 /** Starts a fake OA, the adapter (tokens in memory) and an HTTP server carrying its webhook. */
-export async function createZaloOaHarness(overrides: Partial<ZaloOaAdapterOptions> & { tokenStore?: ZaloTokenStore } = {}): Promise<ZaloOaHarness> {
-  const fake = createFakeZaloOa({ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET });
+export async function createZaloOaHarness(
+  overrides: Partial<ZaloOaAdapterOptions> & { tokenStore?: ZaloTokenStore } = {}, fakeOptions: Partial<FakeZaloOaOptions> = {},
+): Promise<ZaloOaHarness> {
+  const fake = createFakeZaloOa({ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, ...fakeOptions });
   await fake.start();
   const pair = fake.issueTokens();
   const tokenStore = createMemoryTokenStore({
@@ -36,18 +40,20 @@ export async function createZaloOaHarness(overrides: Partial<ZaloOaAdapterOption
   const adapter = createZaloOaAdapter({
     appId: TEST_APP_ID, appSecret: TEST_APP_SECRET, oaSecretKey: TEST_OA_SECRET,
     openapiUrl: fake.origin, oauthUrl: fake.origin, znsUrl: fake.origin, tokenStore,
-    refreshMarginMs: 10 * 60_000, webhookToleranceMs: 10 * 60_000, paidWindow: false, now: () => new Date(), logger,
+    refreshMarginMs: 10 * 60_000, lateEventMaxAgeMs: 24 * 3_600_000, paidWindow: false, now: () => new Date(), logger,
     onAuthFailure: (reason) => { authFailures.push(reason); },
     ...overrides,
   });
   const collector = createEventCollector();
   await adapter.start(collector.onEvent);
-  const http = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [adapter.webhook!], health: async () => ({ ok: true, details: {} }) });
+  const http = createHttpServer({
+    host: '127.0.0.1', port: 0, logger, webhooks: [adapter.webhook!], routes: adapter.routes ?? [], health: async () => ({ ok: true, details: {} }),
+  });
   const { port } = await http.start();
   const webhookUrl = `http://127.0.0.1:${port}${adapter.webhook!.path}`;
   const driver = createZaloWebhookDriver({ url: webhookUrl, appId: TEST_APP_ID, oaSecretKey: TEST_OA_SECRET, onUserEvent: (u) => fake.openWindow(u) });
   return {
-    adapter, fake, driver, webhookUrl, tokenStore, logLines: lines, authFailures,
+    adapter, fake, driver, webhookUrl, origin: `http://127.0.0.1:${port}`, tokenStore, logLines: lines, authFailures,
     events: collector.events, waitForEvent: collector.waitForEvent,
     userMessage: async (userId, text, replyTo) => ({ messageId: (await driver.userText(userId, text, replyTo ? { quoteMsgId: replyTo } : {})).msgId }),
     userCommand: async (userId, command, args) => ({ messageId: (await driver.userText(userId, `/${command} ${args}`)).msgId }),

@@ -8,7 +8,7 @@ export interface OaSent {
   messageId: string;
   userId: string;
   text: string;
-  /** The user message it quotes (`message.react_message_id`), if any. */
+  /** The user message it quotes (`message[quoteField]`, by default `react_message_id`), if any. */
   quote?: string;
   /** Whether the request carried buttons of any kind (Zalo OA text has none; must stay false). */
   hadAttachment: boolean;
@@ -53,7 +53,41 @@ export const OA_ERRORS = {
   quota: { code: -211, message: 'Out of quota' },
   rate: { code: -32, message: 'Exceeded the rate limit' },
   badParam: { code: -201, message: 'Parameters are invalid' },
+  tooLong: { code: -210, message: 'Parameter exceeds the allowed limit' },
+  userInactive: { code: -227, message: 'User is banned or has been inactive for more than 45 days' },
+  userRefuses: { code: -244, message: 'User has rejected this type of message' },
+  oaDeleted: { code: -204, message: 'Official Account has been deleted' },
+  oaMissing: { code: -205, message: 'Official Account does not exist' },
+  appDisabled: { code: -219, message: 'Application has been removed or disabled' },
+  oaUnverified: { code: -221, message: 'Official Account is not verified' },
+  oaNoPermission: { code: -223, message: 'Official Account has not been granted this feature' },
+  oaPackage: { code: -224, message: 'Official Account service package does not allow this' },
+  cloudNotLinked: { code: -320, message: 'Application needs to link a Zalo Cloud Account to use paid services' },
+  cloudNoFunds: { code: -321, message: 'Zalo Cloud Account has insufficient balance' },
 } as const satisfies Record<string, OaScriptedError>;
+
+/** ZNS's own codes (a separate table from the OA's). */
+export const ZNS_ERRORS = {
+  tokenInvalid: { code: -124, message: 'Access token is invalid' },
+  noZaloAccount: { code: -118, message: 'Zalo account does not exist' },
+} as const satisfies Record<string, OaScriptedError>;
+
+/**
+ * A scripted answer of the token endpoint. *Assumed shapes* (no public source shows Zalo's OAuth
+ * error bodies): an HTTP status with an optional body and Retry-After.
+ */
+export interface OAuthScripted {
+  httpStatus: number;
+  body?: unknown;
+  retryAfterS?: number;
+}
+
+/** Token endpoint answers the bot must treat as "try again later", not as a dead refresh token. */
+export const OAUTH_TRANSIENT = {
+  tooMany: { httpStatus: 429, retryAfterS: 2, body: { error: -32, message: 'Too many requests' } },
+  badGateway: { httpStatus: 502, body: '<html><body>502 Bad Gateway</body></html>' },
+  busy: { httpStatus: 200, body: { error: -14000, error_name: 'Internal error', error_description: 'System is busy, please try again later' } },
+} as const satisfies Record<string, OAuthScripted>;
 
 /** Options of {@link createFakeZaloOa}. */
 export interface FakeZaloOaOptions {
@@ -62,6 +96,8 @@ export interface FakeZaloOaOptions {
   appSecret: string;
   /** Lifetime of issued access tokens, in seconds (Zalo: ~25 h). Default 90000. */
   expiresInS?: number;
+  /** The `message` field this Zalo takes as the quoted message id (others are ignored). Default `react_message_id`. */
+  quoteField?: string;
 }
 
 /**
@@ -78,7 +114,11 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   let currentRefresh = '';
   const scripted = new Map<string, OaScriptedError[]>();
   const closedWindows = new Set<string>();
-  const state = { tokenDelayMs: 0, tokenCalls: 0, origin: '' };
+  const state = { tokenDelayMs: 0, tokenCalls: 0, origin: '', quoteField: options.quoteField ?? 'react_message_id' };
+  /** Sends whose `message` carries one of these fields are refused with the given error. */
+  const refusedFields = new Map<string, OaScriptedError>();
+  const oauthScript: OAuthScripted[] = [];
+  const phonesWithoutZalo = new Set<string>();
 
   const issuePair = () => {
     const pair = { access_token: `acc_${randomBytes(12).toString('hex')}`, refresh_token: `ref_${randomBytes(12).toString('hex')}` };
@@ -96,10 +136,14 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     if (queued) return refusal(queued);
     if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
     if (!/^\d+$/.test(userId) || typeof message.text !== 'string' || message.text.length === 0) return refusal(OA_ERRORS.badParam);
-    if (message.text.length > 2000) return refusal({ code: -201, message: 'Text is too long' });
+    if (message.text.length > 2000) return refusal(OA_ERRORS.tooLong);
+    const refusedField = Object.keys(message).find((f) => refusedFields.has(f));
+    if (refusedField !== undefined) return refusal(refusedFields.get(refusedField)!);
     if (closedWindows.has(userId)) return refusal(OA_ERRORS.outsideWindowFree);
     const messageId = randomBytes(16).toString('hex');
-    const quote = typeof message.react_message_id === 'string' ? { quote: message.react_message_id } : {};
+    // A field this Zalo does not know is ignored, as JSON APIs do: the message arrives unthreaded.
+    const quoted = message[state.quoteField];
+    const quote = typeof quoted === 'string' ? { quote: quoted } : {};
     sent.push({ messageId, userId, text: message.text, ...quote, hadAttachment: 'attachment' in message, at: new Date() });
     return { status: 200, body: { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } } };
   };
@@ -107,6 +151,13 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   const onToken = async (req: IncomingMessage, form: URLSearchParams): Promise<Answer> => {
     state.tokenCalls += 1;
     if (state.tokenDelayMs > 0) await new Promise((r) => setTimeout(r, state.tokenDelayMs));
+    const scriptedAnswer = oauthScript.shift();
+    if (scriptedAnswer) {
+      return {
+        status: scriptedAnswer.httpStatus, body: scriptedAnswer.body,
+        ...(scriptedAnswer.retryAfterS !== undefined ? { headers: { 'retry-after': String(scriptedAnswer.retryAfterS) } } : {}),
+      };
+    }
     if (req.headers.secret_key !== options.appSecret || form.get('app_id') !== options.appId) {
       return { status: 200, body: { error: -14002, error_name: 'Invalid app', error_description: 'Invalid app id or secret key' } };
     }
@@ -118,7 +169,8 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   };
 
   const onZns = (req: IncomingMessage, body: Record<string, unknown>): Answer => {
-    if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
+    if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(ZNS_ERRORS.tokenInvalid);
+    if (phonesWithoutZalo.has(String(body.phone))) return refusal(ZNS_ERRORS.noZaloAccount);
     zns.push({ phone: String(body.phone), templateId: String(body.template_id), templateData: (body.template_data ?? {}) as Record<string, unknown>, trackingId: String(body.tracking_id) });
     return { status: 200, body: { error: 0, message: 'Success', data: { msg_id: randomBytes(16).toString('hex'), sent_time: String(Date.now()) } } };
   };
@@ -136,8 +188,9 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     } else if (req.method === 'POST' && path === '/v4/oa/access_token') answer = await onToken(req, new URLSearchParams(raw));
     else if (req.method === 'POST' && path === '/message/template') answer = onZns(req, parseObject(raw));
     else answer = { status: 404, body: { error: 404, message: 'not found' } };
-    res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
-    res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    const text = typeof answer.body === 'string';
+    res.writeHead(answer.status, { 'content-type': text ? 'text/html' : 'application/json', ...(answer.headers ?? {}) });
+    res.end(answer.body === undefined ? '' : text ? answer.body as string : JSON.stringify(answer.body));
     const error = typeof (answer.body as { error?: unknown } | undefined)?.error === 'number' ? (answer.body as { error: number }).error : answer.status === 200 ? 0 : answer.status;
     record({ path, error, httpStatus: answer.status, ...(userId !== undefined ? { userId } : {}) });
   };
@@ -174,6 +227,12 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
       for (let i = 0; i < times; i += 1) queue.push(error);
       scripted.set(userId, queue);
     },
+    /** Sends whose `message` carries `field` are refused with `error` (Zalo refusing a quote field it does not take). */
+    refuseField(field: string, error: OaScriptedError = OA_ERRORS.badParam) { refusedFields.set(field, error); },
+    /** The next answers of the token endpoint, in order, instead of a token pair. */
+    scriptTokenAnswers(...answers: OAuthScripted[]) { oauthScript.push(...answers); },
+    /** ZNS to this phone (`84…`) answers -118: no Zalo account. */
+    phoneWithoutZalo(phone: string) { phonesWithoutZalo.add(phone); },
     /** Sends to `userId` are refused as outside the window until {@link openWindow}. */
     closeWindow(userId: string) { closedWindows.add(userId); },
     /** The user wrote to the OA: the window is open again. */
