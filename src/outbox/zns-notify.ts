@@ -1,3 +1,5 @@
+import { UnreachableError } from '../../adapters/types.js';
+import { REASON_NO_ZALO_ACCOUNT } from '../../adapters/zalo-oa/index.js';
 import type { Db } from '../../db/client.js';
 import type { OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -39,7 +41,11 @@ export function createZnsNotifier(o: ZnsNotifierOptions): (row: OutboxRow) => Pr
     } catch (err) {
       const error = describeError(err, o.scrub);
       await o.db.updateTable('zalo_oa_zns_sends').set({ status: 'failed', error }).where('outbox_id', '=', row.id).execute();
-      o.logger.warn({ outboxId: row.id, error }, 'zalo-oa: ZNS notification failed (not retried; the answer stays held)');
+      if (err instanceof UnreachableError && err.reason === REASON_NO_ZALO_ACCOUNT) {
+        o.logger.warn({ outboxId: row.id }, 'zalo-oa: ZNS cannot reach the reporter: their phone number has no Zalo account (Zalo -118); the answer stays held');
+      } else {
+        o.logger.warn({ outboxId: row.id, error }, 'zalo-oa: ZNS notification failed (not retried; the answer stays held)');
+      }
     }
   };
 }

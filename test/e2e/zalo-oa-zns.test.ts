@@ -42,4 +42,22 @@ describe('ZNS "your answer is ready" for an answer held outside the 48-hour wind
     expect(logLines.some((l) => l.includes('answer ready') && l.includes(String(held.id)))).toBe(true);
     expect(logLines.filter((l) => l.includes(PHONE.slice(1)))).toEqual([]);
   });
+
+  it('a phone with no Zalo account (ZNS -118) fails that ZNS at once and says so; the answer stays held', async () => {
+    z.fake.phoneWithoutZalo('84900000002');
+    const menu = await z.say(REPORTER, 'Lịch cắt nước tuần sau?', 'lĩnh vực nào');
+    const confirm = await z.choose(REPORTER, menu, 'Y tế', 'Xác nhận gửi');
+    const code = /Q-\d+/.exec((await z.choose(REPORTER, confirm, 'Gửi', 'Đã tiếp nhận')).text)![0];
+    const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
+    await z.e.app.db.db.updateTable('identities').set({ last_inbound_at: new Date(Date.now() - 49 * HOUR).toISOString() })
+      .where('platform', '=', 'zalo_oa').where('platform_user_id', '=', REPORTER).execute();
+    const calls = z.fake.calls.length;
+    z.e.fake.userSends(health, 'Cắt nước thứ Ba.', { replyTo: notice.messageId });
+    await expect.poll(async () => z.e.app.db.db.selectFrom('outbox').select('status')
+      .where('platform', '=', 'zalo_oa').where('text', 'like', '%Cắt nước thứ Ba%').executeTakeFirst()).toEqual({ status: 'held' });
+    await expect.poll(async () => (await z.e.app.db.db.selectFrom('zalo_oa_zns_sends').select(['status', 'error']).orderBy('outbox_id', 'desc').executeTakeFirstOrThrow()))
+      .toMatchObject({ status: 'failed', error: expect.stringContaining('-118') });
+    expect(z.fake.calls.slice(calls).filter((c) => c.path === '/message/template').map((c) => c.error)).toEqual([-118]);
+    expect(logLines.some((l) => l.includes('no Zalo account'))).toBe(true);
+  });
 });
