@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { TransientError } from '../types.js';
 import { cookieFingerprint, CredentialsMissingError, readCredentials, writeCredentials } from './credentials.js';
-import { SessionExpiredError } from './errors.js';
+import { isLoginRefusal, SessionExpiredError } from './errors.js';
 import { zaloErrorCode, ZCA_CLOSE, type ZaloCredentials, type ZcaClient, type ZcaMessage, type ZcaSession } from './zca.js';
 
 /** Reconnect timing after the socket closes, in ms. */
@@ -55,8 +55,14 @@ interface State {
   connected: boolean;
   /** When the socket first opened in this process (epoch ms); older history is not caught up. */
   firstConnectedAt?: number;
+  /** This connection is a reconnect whose catch-up waits for the cipher key. */
+  catchUpPending: boolean;
+  /** The next attempt logs in again from the saved credentials instead of reusing the session. */
+  relogin: boolean;
   failures: number;
   timer?: NodeJS.Timeout;
+  /** Plans a retry if an `error` is not followed by `closed` (zca-js normally sends both). */
+  errorTimer?: NodeJS.Timeout;
   cookieTimer?: NodeJS.Timeout;
   needsLogin: boolean;
   stopped: boolean;
@@ -64,7 +70,7 @@ interface State {
 
 /** Creates the {@link Connection}; nothing happens until `session` or `listen`. */
 export function createConnection(o: ConnectionOptions): Connection {
-  const s: State = { listening: false, connected: false, failures: 0, needsLogin: false, stopped: false };
+  const s: State = { listening: false, connected: false, catchUpPending: false, relogin: false, failures: 0, needsLogin: false, stopped: false };
   const wired = new WeakSet<ZcaSession>();
   const log = o.logger;
 
@@ -96,8 +102,8 @@ export function createConnection(o: ConnectionOptions): Connection {
       log.info('zalo personal: logged in');
       return session;
     } catch (err) {
-      // A refusal from Zalo (ZaloApiError) means the saved session is dead; anything else is the network.
-      if (zaloErrorCode(err) !== undefined) {
+      // Only Zalo's refusal means the saved session is dead; an outage on the way is retried with backoff.
+      if (isLoginRefusal(err)) {
         needLogin('login_refused');
         throw new SessionExpiredError(`zalo personal: login refused: ${describe(err)}`, { cause: err });
       }
@@ -148,45 +154,65 @@ export function createConnection(o: ConnectionOptions): Connection {
       s.firstConnectedAt ??= Date.now();
       s.connected = true;
       s.failures = 0;
+      clearErrorTimer(s);
+      // What arrived while the socket was down comes back as history (duplicates are dropped later);
+      // zca-js can decrypt the answer only once the cipher key came, so the request waits for it.
+      s.catchUpPending = reconnect;
       log.info({ reconnect }, 'zalo personal: listening');
-      // What arrived while the socket was down comes back as history; duplicates are dropped later.
-      if (reconnect) listener.requestOldMessages();
+    });
+    listener.on('cipher_key', () => {
+      if (!s.catchUpPending) return;
+      s.catchUpPending = false;
+      listener.requestOldMessages();
     });
     listener.on('message', (m) => o.onMessage(m));
     listener.on('old_messages', (messages) => {
       const since = s.firstConnectedAt ?? Number.POSITIVE_INFINITY;
       for (const m of messages) if (Number(m.data.ts) >= since) o.onMessage(m);
     });
-    listener.on('closed', (code, reason) => {
-      s.connected = false;
-      if (s.stopped || s.needsLogin) return;
-      s.failures += 1;
-      const kicked = code === ZCA_CLOSE.duplicate || code === ZCA_CLOSE.kicked;
-      const delayMs = backoffMs(kicked);
-      if (kicked) {
-        log.error({ code, delayMs }, 'zalo personal: KICKED — the account was opened in Zalo Web/PC elsewhere; close it there. Reconnecting later');
-      } else {
-        log.warn({ code, reason: String(reason).slice(0, 100), delayMs }, 'zalo personal: socket closed; reconnecting');
-      }
-      schedule(delayMs);
-    });
+    listener.on('closed', (code, reason) => onClosed(code, reason));
     listener.on('error', (err) => {
       log.warn({ error: describe(err) }, 'zalo personal: listener error');
-      // A socket that failed to open may not report a close; make sure a retry is planned.
-      if (!s.connected && !s.stopped) {
+      // zca-js follows a socket error with `closed`, which counts the failure and plans the retry;
+      // counting here too would double the backoff. Only an error with no close after it is counted.
+      if (s.connected || s.stopped || s.needsLogin || s.errorTimer) return;
+      s.errorTimer = setTimeout(() => {
+        s.errorTimer = undefined;
+        if (s.connected || s.timer || s.stopped || s.needsLogin) return;
         s.failures += 1;
         schedule(backoffMs(false));
-      }
+      }, ERROR_WITHOUT_CLOSE_MS);
+      s.errorTimer.unref();
     });
+  };
+
+  const onClosed = (code: number, reason: string) => {
+    s.connected = false;
+    s.catchUpPending = false;
+    clearErrorTimer(s);
+    if (s.stopped || s.needsLogin) return;
+    s.failures += 1;
+    const kicked = code === ZCA_CLOSE.duplicate || code === ZCA_CLOSE.kicked;
+    // 3003: the account was opened elsewhere, which can end this session (sends then fail with 600):
+    // log in again from the saved credentials rather than reopen a socket on a session that may be dead.
+    if (code === ZCA_CLOSE.kicked) s.relogin = true;
+    const delayMs = backoffMs(kicked);
+    if (kicked) {
+      log.error({ code, delayMs }, 'zalo personal: KICKED — the account was opened in Zalo Web/PC elsewhere; close it there. Reconnecting later');
+    } else {
+      log.warn({ code, reason: String(reason).slice(0, 100), delayMs }, 'zalo personal: socket closed; reconnecting');
+    }
+    schedule(delayMs);
   };
 
   const open = async (): Promise<void> => {
     if (s.stopped || s.needsLogin) return;
-    // After several failed reconnects the session itself may be dead: log in again to find out.
-    if (s.session && s.failures >= RELOGIN_AFTER_FAILURES) {
+    // After several failed reconnects, or a kick, the session itself may be dead: log in again to find out.
+    if (s.session && (s.failures >= RELOGIN_AFTER_FAILURES || s.relogin)) {
       s.session.listener.removeAllListeners();
       s.session = undefined;
     }
+    s.relogin = false;
     let current: ZcaSession;
     try {
       current = await session();
@@ -237,12 +263,20 @@ export function createConnection(o: ConnectionOptions): Connection {
 
 /** Consecutive failed reconnects after which the session is logged in again from the saved credentials. */
 const RELOGIN_AFTER_FAILURES = 3;
+/** How long a listener error may go without the `closed` that normally follows it before it counts, in ms. */
+const ERROR_WITHOUT_CLOSE_MS = 5000;
 
 function clearTimers(s: State): void {
   if (s.timer) clearTimeout(s.timer);
   if (s.cookieTimer) clearInterval(s.cookieTimer);
   s.timer = undefined;
   s.cookieTimer = undefined;
+  clearErrorTimer(s);
+}
+
+function clearErrorTimer(s: State): void {
+  if (s.errorTimer) clearTimeout(s.errorTimer);
+  s.errorTimer = undefined;
 }
 
 /** A short, secret-free description of an error (zca-js errors may carry request details). */

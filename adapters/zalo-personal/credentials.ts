@@ -49,7 +49,18 @@ export async function writeCredentials(path: string, credentials: ZaloCredential
   await rename(tmp, path);
 }
 
-/** A stable text of a cookie jar, to tell whether Zalo refreshed anything since the last save. */
+/**
+ * The cookie fields that make the session: what Zalo sets. tough-cookie's bookkeeping
+ * (`lastAccessed` changes on every request, `creation`, `creationIndex`) is left out, or the file
+ * would be rewritten after every send.
+ */
+const SESSION_FIELDS = ['key', 'value', 'domain', 'path', 'expires', 'maxAge', 'secure', 'httpOnly', 'hostOnly', 'sameSite'] as const;
+
+/** A stable text of a cookie jar's session fields, to tell whether Zalo changed the session since the last save. */
 export function cookieFingerprint(cookies: unknown[]): string {
-  return JSON.stringify(cookies);
+  const rows = cookies.map((cookie) => {
+    const c = typeof cookie === 'object' && cookie !== null ? (cookie as Record<string, unknown>) : {};
+    return JSON.stringify(SESSION_FIELDS.map((f) => c[f] ?? null));
+  });
+  return JSON.stringify(rows.sort());
 }

@@ -18,8 +18,31 @@ export const UNREACHABLE_CODES: ReadonlyMap<number, string> = new Map([
 /** "Vượt quá số request cho phép": too many requests. */
 export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([221]);
 
-/** The session is no longer valid: a new QR scan is needed (platforms.md: error 102). */
-export const SESSION_EXPIRED_CODES: ReadonlySet<number> = new Set([102]);
+/**
+ * The session is no longer valid: a new QR scan is needed. 102 (platforms.md), and 600 "zpw_sek bị
+ * thiếu hoặc không đúng" (the session cookie is missing or wrong; zca-js issue #211), which is how a
+ * session another Zalo Web login replaced answers a send.
+ */
+export const SESSION_EXPIRED_CODES: ReadonlySet<number> = new Set([102, 600]);
+
+/**
+ * zca-js 2.2.0 throws the same code-less `ZcaApiError` for a refused login (`dist/zalo.js`:
+ * "Đăng nhập thất bại", "Khởi tạo ngữ cảnh thất bại.") and for an HTTP failure on the way
+ * (`dist/apis/login.js`: "Failed to fetch login info: <status text>", "Failed to fetch server info:
+ * …"); only the words tell them apart. These are the ones a retry can cure.
+ */
+const TRANSIENT_LOGIN_MESSAGE = /^Failed to fetch (login|server) info\b|status code|parse response/i;
+
+/**
+ * Did Zalo refuse the saved login (a new QR scan is needed), as opposed to failing on the way (a
+ * network error, an HTTP error status, an unreadable answer: retried with backoff)?
+ */
+export function isLoginRefusal(err: unknown): boolean {
+  const code = zaloErrorCode(err);
+  if (code === undefined) return false;
+  if (typeof code === 'number') return true;
+  return !TRANSIENT_LOGIN_MESSAGE.test(err instanceof Error ? err.message : '');
+}
 
 /** Thrown by `send` when the account needs a new QR login; the adapter has alerted the admins. */
 export class SessionExpiredError extends AuthError {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { sendInParts } from '../parts.js';
 import {
-  TransientError, type AdapterCapabilities, type ChatAdapter, type InboundEvent, type InboundHandler,
+  type AdapterCapabilities, type ChatAdapter, type InboundEvent, type InboundHandler,
   type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 import { createConnection, describe, type ReconnectPolicy } from './connection.js';
@@ -59,9 +59,17 @@ export type ZaloPersonalAdapter = ChatAdapter & {
 
 const RECENT_EVENT_IDS = 10_000;
 
+/**
+ * Prefix of the message id recorded for a part Zalo accepted without returning an id
+ * (`zalo-personal-no-id-<epoch ms>-<n>`), so the outbox row shows that no id came back.
+ */
+export const NO_MESSAGE_ID_PREFIX = 'zalo-personal-no-id-';
+
 /** Builds the adapter; nothing touches Zalo until `start` or `send`. */
 export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPersonalAdapter {
   const log = o.logger;
+  const now = o.now ?? Date.now;
+  let noIdCount = 0;
   const quotes = createQuoteStore({ path: o.recentMessagesPath });
   const seen = new Set<string>();
   let onEvent: InboundHandler | undefined;
@@ -71,7 +79,7 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
     log.warn({ error: describe(err) }, 'zalo personal: could not read the recent-messages file; quotes start empty');
   }));
   const pace = createPacer({
-    minIntervalMs: o.sendMinIntervalMs, jitterMs: o.sendJitterMs, now: o.now ?? Date.now,
+    minIntervalMs: o.sendMinIntervalMs, jitterMs: o.sendJitterMs, now,
     sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), ...(o.random ? { random: o.random } : {}),
   });
   const connection = createConnection({
@@ -89,6 +97,7 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
     if (typeof parsed === 'string') {
       if (parsed === 'group') log.debug({ threadId: m.threadId }, 'zalo personal: group message ignored (groups are not handled yet)');
       else if (parsed === 'malformed') log.warn('zalo personal: malformed message skipped');
+      else if (parsed === 'recall') log.debug({ threadId: m.threadId }, 'zalo personal: a recalled message in the catch-up ignored');
       return;
     }
     if (!remember(seen, parsed.eventId)) {
@@ -135,8 +144,13 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
           if (mapped instanceof SessionExpiredError) connection.sessionExpired('session_expired');
           throw mapped;
         });
-        if (!sent.msgId) throw new TransientError('zalo personal: Zalo accepted the message without a message id');
-        return sent.msgId;
+        if (sent.msgId) return sent.msgId;
+        // zca-js #312: Zalo can accept (and deliver) a message without returning its id. A retry
+        // would deliver it twice, so it counts as sent; the stand-in id records that none came back
+        // (a reply quoting it cannot be threaded).
+        const standIn = `${NO_MESSAGE_ID_PREFIX}${now()}-${(noIdCount += 1)}`;
+        log.warn({ part: part.index, messageId: standIn }, 'zalo personal: Zalo accepted a message without returning its id (zca-js #312); counted as sent');
+        return standIn;
       });
       await connection.saveCookiesIfChanged().catch((err: unknown) => log.warn({ error: describe(err) }, 'zalo personal: saving cookies failed'));
       return result;

@@ -2,7 +2,7 @@ import type { CommandEvent, InboundEvent, MessageEvent } from '../types.js';
 import { ZCA_THREAD, type ZcaMessage, type ZcaSendQuote } from './zca.js';
 
 /** Why a zca-js message gives no event (for a debug log line). */
-export type SkipReason = 'group' | 'self' | 'malformed';
+export type SkipReason = 'group' | 'self' | 'malformed' | 'recall';
 
 /** The platform's event id of a message: its sender and client message id. */
 export function eventIdOf(message: ZcaMessage): string {
@@ -13,13 +13,17 @@ export function eventIdOf(message: ZcaMessage): string {
  * Normalises one zca-js message into an {@link InboundEvent}. Only one-to-one chats (thread type
  * User, 0) are handled for now; groups and the account's own messages are skipped. A text becomes
  * a message or a `/command`; other content (stickers, photos, links) a message with its title as
- * text (often empty). `eventId` is `<uidFrom>-<cliMsgId>`: cliMsgId is the sender's client id
- * (a millisecond timestamp), so it is unique per sender, not across senders. Never throws.
+ * text (often empty); a recall (content with `deleteMsg`) is skipped. `eventId` is
+ * `<uidFrom>-<cliMsgId>`: cliMsgId is the sender's client id (a millisecond timestamp), so it is
+ * unique per sender, not across senders. Never throws.
  */
 export function parseMessage(message: ZcaMessage): InboundEvent | SkipReason {
   if (message.type !== ZCA_THREAD.user) return 'group';
   if (message.isSelf) return 'self';
   const d = message.data;
+  // A recall replayed by the catch-up: zca-js turns live recalls into `undo` events, but on the
+  // `old_messages` path wraps them as ordinary messages whose content holds `deleteMsg`.
+  if (isRecall(d.content)) return 'recall';
   const ts = Number(d.ts);
   if (!d.msgId || !d.cliMsgId || !d.uidFrom || !message.threadId || !Number.isFinite(ts)) return 'malformed';
   const replyTo = d.quote && d.quote.globalMsgId ? String(d.quote.globalMsgId) : undefined;
@@ -39,6 +43,10 @@ export function parseMessage(message: ZcaMessage): InboundEvent | SkipReason {
   }
   const command = toCommand(d.content);
   return command ? { ...base, kind: 'command', ...command } satisfies CommandEvent : { ...base, kind: 'message', text: d.content };
+}
+
+function isRecall(content: unknown): boolean {
+  return typeof content === 'object' && content !== null && 'deleteMsg' in content;
 }
 
 /** `/Ask  rest` → `{command: 'ask', args: 'rest'}`; a bare `/` is not a command. */

@@ -46,11 +46,15 @@ export interface ZcaListener {
   stop(): void;
   /**
    * Asks the server for recent one-to-one messages (answered by an `old_messages` event); used
-   * after a reconnect to pick up what arrived while the socket was down. *(Exact window unverified:
-   * the adapter deduplicates and filters by time, so extra history is harmless.)*
+   * after a reconnect to pick up what arrived while the socket was down. Only after `cipher_key`:
+   * zca-js decrypts the answer with that key and drops it ("missing cipher key") without it.
+   * *(Exact window unverified: the adapter deduplicates and filters by time, so extra history is
+   * harmless.)* Recalls in the answer come as ordinary messages whose content holds `deleteMsg`.
    */
   requestOldMessages(lastMsgId?: string): void;
   on(event: 'connected', cb: () => void): void;
+  /** The server sent the socket's cipher key (after `connected`): events can be decrypted from now on. */
+  on(event: 'cipher_key', cb: (key: string) => void): void;
   on(event: 'message', cb: (message: Message) => void): void;
   on(event: 'old_messages', cb: (messages: Message[]) => void): void;
   on(event: 'closed', cb: (code: number, reason: string) => void): void;

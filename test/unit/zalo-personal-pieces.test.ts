@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CloseReason, ThreadType, UserMessage, ZaloApiError, type TMessage } from 'zca-js';
 import { AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
-import { toChatError } from '../../adapters/zalo-personal/errors.js';
+import { cookieFingerprint } from '../../adapters/zalo-personal/credentials.js';
+import { isLoginRefusal, toChatError } from '../../adapters/zalo-personal/errors.js';
 import { createPacer } from '../../adapters/zalo-personal/pacer.js';
 import { parseMessage } from '../../adapters/zalo-personal/parse.js';
 import { ZCA_CLOSE, ZCA_THREAD, zaloErrorCode } from '../../adapters/zalo-personal/zca.js';
@@ -14,6 +15,7 @@ describe('zalo personal: error table', () => {
     [new ZaloApiError('Vượt quá số request cho phép', 221), RateLimitError, undefined],
     [new ZaloApiError('Request failed with status code 429'), RateLimitError, undefined],
     [new ZaloApiError('hết phiên', 102), AuthError, undefined],
+    [new ZaloApiError('zpw_sek bị thiếu hoặc không đúng', 600), AuthError, undefined],
     [new ZaloApiError('Request failed with status code 503'), TransientError, undefined],
     [new ZaloApiError('Retry limit', -69), TransientError, undefined],
     [new ZaloApiError('Missing message content'), BadRequestError, undefined],
@@ -73,9 +75,34 @@ describe('zalo personal: parse', () => {
     expect(parseMessage(new UserMessage('9', data({ content: { title: 'ảnh', description: '', href: '', thumb: '', childnumber: 0, action: '', params: '', type: '' } })))).toMatchObject({ kind: 'message', text: 'ảnh' });
   });
 
-  it('own messages and malformed ones give a reason, not an event', () => {
+  it('own messages, malformed ones and recalls give a reason, not an event', () => {
     expect(parseMessage(new UserMessage('9', data({ uidFrom: '0', idTo: '3001' })))).toBe('self');
     expect(parseMessage(new UserMessage('9', data({ ts: 'hôm qua' })))).toBe('malformed');
+    // As zca-js's old_messages path hands a recall over: a UserMessage whose content is the undo.
+    const undo = { globalMsgId: 7100000000001, cliMsgId: 1700000000000, deleteMsg: 1, srcId: 3001, destId: 9 };
+    expect(parseMessage(new UserMessage('9', data({ msgType: 'chat.undo', content: undo as unknown as TMessage['content'] })))).toBe('recall');
+  });
+});
+
+describe('zalo personal: login failures and cookies', () => {
+  it.each([
+    [new ZaloApiError('Đăng nhập thất bại'), true],
+    [new ZaloApiError('Khởi tạo ngữ cảnh thất bại.'), true],
+    [new ZaloApiError('Phiên đăng nhập đã hết hạn', 102), true],
+    [new ZaloApiError('Failed to fetch login info: Bad Gateway'), false],
+    [new ZaloApiError('Failed to fetch server info: Service Unavailable'), false],
+    [new TypeError('fetch failed'), false],
+    [new SyntaxError('Unexpected token < in JSON'), false],
+  ] as const)('%s → refusal %s', (err, refusal) => {
+    expect(isLoginRefusal(err)).toBe(refusal);
+  });
+
+  it('the cookie fingerprint ignores tough-cookie\'s bookkeeping and the order of the jar', () => {
+    const a = { key: 'zpw_sek', value: 's1', domain: 'chat.zalo.me', path: '/', hostOnly: false, creation: '2026-01-01T00:00:00.000Z', lastAccessed: '2026-01-01T00:00:00.000Z' };
+    const b = { key: 'zpsid', value: 'p1', domain: 'zalo.me', path: '/' };
+    expect(cookieFingerprint([a, b])).toBe(cookieFingerprint([b, { ...a, lastAccessed: '2026-12-04T00:00:00.000Z', creation: 'x' }]));
+    expect(cookieFingerprint([a, b])).not.toBe(cookieFingerprint([{ ...a, value: 's2' }, b]));
+    expect(cookieFingerprint([a])).not.toBe(cookieFingerprint([{ ...a, expires: '2027-01-01T00:00:00.000Z' }]));
   });
 });
 

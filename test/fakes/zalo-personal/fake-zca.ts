@@ -21,6 +21,29 @@ export interface FakeSend {
 export type QrScenario = 'scan' | 'expire' | 'decline' | 'hang';
 
 /**
+ * How a saved-credentials login can fail, with zca-js 2.2.0's own errors: `http` and `server_info`
+ * are HTTP failures on the way (`dist/apis/login.js`), `network` a fetch that never got an answer,
+ * `refused` Zalo refusing the saved session (`dist/zalo.js`). All but the last are worth a retry.
+ */
+export type LoginFailure = 'http' | 'server_info' | 'network' | 'refused';
+
+/** The error zca-js 2.2.0 throws for each {@link LoginFailure}. */
+export function loginError(kind: LoginFailure): Error {
+  switch (kind) {
+    case 'http': return new ZaloApiError('Failed to fetch login info: Bad Gateway');
+    case 'server_info': return new ZaloApiError('Failed to fetch server info: Service Unavailable');
+    case 'network': return new TypeError('fetch failed');
+    case 'refused': return new ZaloApiError('Đăng nhập thất bại');
+  }
+}
+
+/** What a send answers once Zalo no longer takes the session: error 600 (zca-js issue #211) or 102. */
+export const DEAD_SESSION_ERRORS = {
+  600: () => new ZaloApiError('zpw_sek bị thiếu hoặc không đúng', 600),
+  102: () => new ZaloApiError('Phiên đăng nhập đã hết hạn', 102),
+} as const;
+
+/**
  * An in-memory Zalo for the personal-account seam ({@link ZcaClient}). It emits zca-js's own
  * `UserMessage`/`GroupMessage` instances built from `TMessage` data, keeps the account's history
  * (for `old_messages` after a reconnect), and scripts the failures the adapter must survive:
@@ -41,24 +64,82 @@ export class FakeZalo implements ZcaClient {
   qrScenario: QrScenario = 'scan';
   /** The clock stamped on {@link FakeSend.at} (tests of pacing pass a virtual one). */
   now: () => number = Date.now;
-  /** The cookie jar the server hands out; {@link rotateCookies} changes it. */
-  cookies: unknown[] = [{ key: 'zpw_sek', value: 'sek-1', domain: 'chat.zalo.me', path: '/' }];
+  /**
+   * The cookie jar as zca-js serialises it (tough-cookie JSON). Like tough-cookie, every request
+   * stamps `lastAccessed`; only {@link rotateCookies} changes the session itself.
+   */
+  cookies: Array<Record<string, unknown>> = [{
+    key: 'zpw_sek', value: 'sek-1', domain: 'chat.zalo.me', path: '/', hostOnly: false,
+    creation: new Date(0).toISOString(), lastAccessed: new Date(0).toISOString(),
+  }];
   private sessionValid = true;
   private loginRefused = false;
+  private deadSessionCode: 102 | 600 = 102;
+  private readonly loginFailures: LoginFailure[] = [];
+  private connectFailures = 0;
+  private sendsWithoutId = 0;
+  private lastTouchMs = 0;
   private nextMsgId = 7_100_000_000_000;
   private nextCliMsgId = Date.now();
   private readonly failures = new Map<string, Error[]>();
   private current?: FakeListener;
 
-  /** Zalo answers `login` and every send as a dead session (error 102), and the socket closes. */
-  expireSession(): void {
+  /** Zalo answers `login` and every send as a dead session (error 102, or 600), and the socket closes. */
+  expireSession(code: 102 | 600 = 102): void {
     this.sessionValid = false;
     this.loginRefused = true;
+    this.deadSessionCode = code;
   }
 
-  /** Zalo sets new cookies (as on a real response); the adapter should save them. */
+  /**
+   * The account is opened in another Zalo Web: the socket closes with 3003. With `sessionDies`, the
+   * session ends with it (sends answer 600, the saved login is refused); without, a new login works.
+   */
+  kick(options: { sessionDies: boolean }): void {
+    if (options.sessionDies) this.expireSession(600);
+    this.drop(3003);
+  }
+
+  /** The next saved-credentials logins fail the given ways, in order. */
+  failLogins(...kinds: LoginFailure[]): void {
+    this.loginFailures.push(...kinds);
+  }
+
+  /** The next `n` socket opens fail as `ws` reports it: an `error` event, then `closed` 1006. */
+  failConnects(n: number): void {
+    this.connectFailures += n;
+  }
+
+  /** The next `n` sends are delivered but resolve without a msgId (zca-js issue #312). */
+  sendWithoutMsgId(n = 1): void {
+    this.sendsWithoutId += n;
+  }
+
+  /** Zalo sets a new session cookie (as on a real response); the adapter should save it. */
   rotateCookies(): void {
-    this.cookies = [{ key: 'zpw_sek', value: `sek-${Date.now()}-${Math.random()}`, domain: 'chat.zalo.me', path: '/' }];
+    this.cookies = this.cookies.map((c) => ({ ...c, value: `sek-${Date.now()}-${Math.random()}` }));
+  }
+
+  /**
+   * tough-cookie's bookkeeping on every request: nothing about the session changes, but
+   * `lastAccessed` does (one ms later at least, so two quick requests differ as on a real clock).
+   */
+  private touchCookies(): void {
+    this.lastTouchMs = Math.max(this.now(), this.lastTouchMs + 1);
+    const at = new Date(this.lastTouchMs).toISOString();
+    this.cookies = this.cookies.map((c) => ({ ...c, lastAccessed: at }));
+  }
+
+  /** The person recalls one of their messages: live it is an `undo` event; the history keeps a `deleteMsg` item. */
+  userRecalls(message: UserMessage | GroupMessage): void {
+    const d = message.data;
+    const recall = {
+      ...this.messageData(d.uidFrom, d.idTo, '', undefined),
+      content: { globalMsgId: Number(d.msgId), cliMsgId: Number(d.cliMsgId), deleteMsg: 1, srcId: Number(d.uidFrom), destId: Number(d.idTo) },
+      msgType: 'chat.undo',
+    } as unknown as TMessage;
+    this.history.push(recall);
+    if (this.connected) this.current?.emit('undo', { data: recall });
   }
 
   /** The next send to `threadId` (or any, `'*'`) throws `error` (e.g. `new ZaloApiError('…', 123)`). */
@@ -90,6 +171,7 @@ export class FakeZalo implements ZcaClient {
     const listener = this.current;
     if (!listener?.connected) throw new Error('fake zalo: not connected');
     listener.connected = false;
+    listener.cipherKey = undefined;
     listener.emit('closed', code, code === 1006 ? '' : 'closed by server');
   }
 
@@ -100,7 +182,10 @@ export class FakeZalo implements ZcaClient {
 
   async login(credentials: ZaloCredentials): Promise<ZcaSession> {
     this.logins.push(structuredClone(credentials));
-    if (this.loginRefused) throw new ZaloApiError('Đăng nhập thất bại');
+    this.touchCookies();
+    const failure = this.loginFailures.shift();
+    if (failure) throw loginError(failure);
+    if (this.loginRefused) throw loginError('refused');
     return this.session(credentials.cookie);
   }
 
@@ -142,8 +227,9 @@ export class FakeZalo implements ZcaClient {
     };
   }
 
-  private acceptSend(threadId: string, text: string, quote?: ZcaSendQuote): { msgId: string } {
-    if (!this.sessionValid) throw new ZaloApiError('Phiên đăng nhập đã hết hạn', 102);
+  private acceptSend(threadId: string, text: string, quote?: ZcaSendQuote): { msgId: string | undefined } {
+    this.touchCookies();
+    if (!this.sessionValid) throw DEAD_SESSION_ERRORS[this.deadSessionCode]();
     for (const key of [threadId, '*']) {
       const queued = this.failures.get(key);
       const error = queued?.shift();
@@ -153,6 +239,10 @@ export class FakeZalo implements ZcaClient {
     const msgId = String(this.nextMsgId++);
     this.sends.push({ threadId, text, ...(quote ? { quote } : {}), msgId, at: this.now() });
     this.history.push({ ...this.messageData('0', threadId, text, quote?.msgId), msgId });
+    if (this.sendsWithoutId > 0) {
+      this.sendsWithoutId -= 1;
+      return { msgId: undefined };
+    }
     return { msgId };
   }
 
@@ -177,23 +267,45 @@ export class FakeZalo implements ZcaClient {
     return found;
   }
 
-  /** @internal called by the listener. */
+  /**
+   * @internal called by the listener. The socket opens (`connected`), then the server sends the
+   * cipher key in a later frame (`cipher_key`), as zca-js reports them.
+   */
   openSocket(listener: FakeListener): void {
     if (listener !== this.current) return;
     this.connects += 1;
     setImmediate(() => {
+      if (this.connectFailures > 0) {
+        this.connectFailures -= 1;
+        listener.emit('error', { type: 'error', message: 'Unexpected server response: 502' });
+        listener.emit('closed', 1006, '');
+        return;
+      }
       if (!this.sessionValid) {
         listener.emit('closed', 1006, '');
         return;
       }
       listener.connected = true;
       listener.emit('connected');
+      setImmediate(() => {
+        if (!listener.connected) return;
+        listener.cipherKey = 'fake-cipher-key';
+        listener.emit('cipher_key', listener.cipherKey);
+      });
     });
   }
 
-  /** @internal answers `requestOldMessages` with the recent history, as the server would. */
+  /**
+   * @internal answers `requestOldMessages` with the recent history, as the server would — recalls
+   * included as ordinary messages. Asked before the cipher key came, the answer cannot be decrypted:
+   * zca-js reports an `error` and no `old_messages`.
+   */
   replayHistory(listener: FakeListener): void {
     this.oldMessageRequests += 1;
+    if (listener.cipherKey === undefined) {
+      setImmediate(() => listener.emit('error', new ZaloApiError('Invalid data length or missing cipher key')));
+      return;
+    }
     const recent = this.history.slice(-50).map((m) => new UserMessage(this.ownId, structuredClone(m)));
     setImmediate(() => listener.emit('old_messages', recent));
   }
@@ -202,6 +314,7 @@ export class FakeZalo implements ZcaClient {
 /** The fake's socket: zca-js's listener events, on a plain EventEmitter. */
 class FakeListener extends EventEmitter implements ZcaListener {
   connected = false;
+  cipherKey: string | undefined;
   constructor(private readonly zalo: FakeZalo) {
     super();
   }
@@ -212,6 +325,7 @@ class FakeListener extends EventEmitter implements ZcaListener {
   stop(): void {
     if (!this.connected) return;
     this.connected = false;
+    this.cipherKey = undefined;
     this.emit('closed', 1000, '');
   }
   requestOldMessages(): void {
