@@ -11,9 +11,10 @@ import { benchDeadlines } from './deadline-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
+import { benchZaloWebhook } from './zalo-webhook-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook'];
 
 /** The parsed command line. */
 interface Options {
@@ -75,6 +76,10 @@ async function main(): Promise<number> {
 
   if (wants('notices')) {
     results.push(await runSection('notices', async () => ({ rows: await benchNotices({ quick: options.quick, log }), notes: [] })));
+  }
+
+  if (wants('zalo-webhook')) {
+    results.push(await runSection('zalo-webhook', async () => ({ rows: await benchZaloWebhook({ quick: options.quick }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));
