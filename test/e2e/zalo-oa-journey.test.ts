@@ -210,3 +210,25 @@ describe('Zalo OA refusals in the whole bot (fake OA, SQLite, Redis)', () => {
     expect(z.fake.sent.filter((s) => s.text.includes('sáng Chủ nhật'))).toHaveLength(1);
   });
 });
+
+describe('Zalo domain verification in the whole bot', () => {
+  const CODE = 'MeVd6DceSpupfjWIxOznI1I4v7FuyZOgD3Gp';
+  it.each([
+    ['the web channel on: the file only; / stays the chat page', 'true', 302],
+    ['the web channel off: the file, and the meta tag at /', 'false', 200],
+  ] as const)('%s', async (_name, web, rootStatus) => {
+    const z = await createZaloE2E({ ZALO_OA_DOMAIN_VERIFICATION: `zalo_verifier${CODE}.html`, WEB_ENABLED: web });
+    try {
+      const origin = `http://127.0.0.1:${z.e.app.httpPort}`;
+      const file = await fetch(`${origin}/zalo_verifier${CODE}.html`);
+      expect(file.status).toBe(200);
+      expect(await file.text()).toContain(`content="${CODE}"`);
+      const root = await fetch(`${origin}/`, { redirect: 'manual' });
+      expect(root.status).toBe(rootStatus);
+      if (rootStatus === 200) expect(await root.text()).toContain(`name="zalo-platform-site-verification" content="${CODE}"`);
+      expect((await fetch(`${origin}/webhooks/zalo-oa`)).status).toBe(200);
+    } finally {
+      await z.close();
+    }
+  });
+});
