@@ -160,6 +160,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+      capabilities: (platform) => adapters.get(platform)?.capabilities,
       webSignInUrl: webSignInUrl(late),
     },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
