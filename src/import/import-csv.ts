@@ -6,7 +6,7 @@ import { importOrganisations, ORGANISATIONS_CSV } from './organisations.js';
 import { importOutlets, OUTLETS_CSV } from './outlets.js';
 import { importPeople, PEOPLE_CSV } from './people.js';
 import { importTopics, TOPICS_CSV } from './topics.js';
-import { createRowErrors, IMPORT_KINDS, type CsvRow, type ImportCounts, type ImportKind, type ImportResult, type RowErrors } from './types.js';
+import { createRowErrors, fileError, IMPORT_KINDS, type CsvRow, type ImportCounts, type ImportKind, type ImportResult, type RowErrors } from './types.js';
 
 type KindImporter = (db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string) => Promise<ImportCounts | null>;
 
@@ -36,14 +36,14 @@ class ValidationFailed extends Error {}
 
 /**
  * Imports one CSV text of `kind`. The whole file is validated first; if any row is bad nothing
- * is written and every problem is returned as `fileLabel:line: reason`. Otherwise every row is
+ * is written and every problem is returned as `fileLabel:line: lý do / reason`. Otherwise every row is
  * upserted by code in one transaction, with one `directory.import` audit event (entity = kind,
  * entity_id = `fileLabel`, after = JSON counts). Re-importing the same text changes nothing.
  * @param now the import time; stored as ISO-8601 UTC text in created_at/updated_at and the audit.
  */
 export async function importCsvText(db: Db, kind: ImportKind, text: string, fileLabel: string, now: Date): Promise<ImportResult> {
   const importer = IMPORTERS[kind] as (typeof IMPORTERS)[ImportKind] | undefined;
-  if (!importer) return { ok: false, errors: [`${fileLabel}: unknown import kind "${String(kind)}" (expected: ${IMPORT_KINDS.join(', ')})`] };
+  if (!importer) return { ok: false, errors: [fileError(fileLabel, (c) => c.unknownKind(String(kind), IMPORT_KINDS))] };
   const errs = createRowErrors(fileLabel);
   const rows = parseCsvTable(text, importer.spec, errs);
   if (rows === null) return { ok: false, errors: errs.list() };

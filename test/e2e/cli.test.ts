@@ -42,7 +42,7 @@ describe('the liaison command line', () => {
     writeFileSync(bad, 'code,name\nHUE,Báo Huế\n,Thiếu mã\n');
     const r = liaison(['import', 'outlets', bad]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`${bad}:3: code is required`);
+    expect(r.out).toContain(`${bad}:3: code không được để trống / code is required`);
     writeFileSync(bad, 'code,name\nHUE,Báo Huế\n');
     const ok = liaison(['import', 'outlets', bad]);
     expect(ok.code).toBe(0);
