@@ -8,7 +8,7 @@ import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { importCalendarCsv, loadCalendar, showCalendar } from './import/calendar.js';
-import { importCsvFile } from './import/index.js';
+import { bilingual, importCsvFile, IMPORT_KINDS, parseImportKind } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
 import { startBanner } from './banner.js';
@@ -20,8 +20,6 @@ import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
 import { registerNoticeCommands } from './notices/cli.js';
-
-const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
 /** A host to print in a link: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
@@ -105,10 +103,16 @@ function createProgram(): Command {
     .action(() => withDb(async () => { console.log('Cơ sở dữ liệu đã cập nhật / Database is up to date.'); }).catch(fail));
 
   program.command('import')
-    .description(`Import a CSV file into the directory. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
-    .addArgument(new Command().createArgument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
+    .description(`Import a CSV file into the directory, or agencies' own deadline periods and office hours. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
+    .argument('<kind>', `what the file holds: ${IMPORT_KINDS.join(', ')}`)
     .argument('<file>', 'path of the UTF-8 CSV file (formats in README.md)')
-    .action((kind: (typeof IMPORT_KINDS)[number], file: string) => withDb(async ({ db }) => {
+    .action((kindArg: string, file: string) => withDb(async ({ db }) => {
+      const kind = parseImportKind(kindArg);
+      if (!kind) {
+        console.error(bilingual((c) => c.unknownKind(kindArg, IMPORT_KINDS)));
+        process.exitCode = 1;
+        return;
+      }
       const result = await importCsvFile(db, kind, file, systemClock.now());
       if (!result.ok) {
         console.error(`Không nhập gì vì có ${result.errors.length} lỗi / Nothing was imported: ${result.errors.length} problem(s).`);

@@ -2,6 +2,8 @@ import type { Db } from '../../db/client.js';
 import { insertAuditEvent } from '../../db/repositories/directory-write.js';
 import { importContacts, CONTACTS_CSV } from './contacts.js';
 import { parseCsvTable, readUtf8File, type CsvTableSpec } from './csv-read.js';
+import { DEADLINE_OVERRIDES_CSV, importDeadlineOverrides } from './deadline-overrides.js';
+import { importOfficeHours, OFFICE_HOURS_CSV } from './office-hours.js';
 import { importOrganisations, ORGANISATIONS_CSV } from './organisations.js';
 import { importOutlets, OUTLETS_CSV } from './outlets.js';
 import { importPeople, PEOPLE_CSV } from './people.js';
@@ -16,6 +18,8 @@ const IMPORTERS: Record<ImportKind, { spec: CsvTableSpec; run: KindImporter }> =
   outlets: { spec: OUTLETS_CSV, run: importOutlets },
   people: { spec: PEOPLE_CSV, run: importPeople },
   contacts: { spec: CONTACTS_CSV, run: importContacts },
+  'deadline-overrides': { spec: DEADLINE_OVERRIDES_CSV, run: importDeadlineOverrides },
+  'office-hours': { spec: OFFICE_HOURS_CSV, run: importOfficeHours },
 };
 
 /** The audit action written once per successful import. */
@@ -26,9 +30,9 @@ export function toCsvColumns(kind: ImportKind): CsvTableSpec {
   return IMPORTERS[kind].spec;
 }
 
-/** `kind` as an {@link ImportKind}, or `null` (for the CLI's argument). */
+/** `kind` as an {@link ImportKind} (`deadline_overrides` is read as `deadline-overrides`), or `null`. */
 export function parseImportKind(kind: string): ImportKind | null {
-  return IMPORT_KINDS.find((k) => k === kind.trim().toLowerCase()) ?? null;
+  return IMPORT_KINDS.find((k) => k === kind.trim().toLowerCase().replaceAll('_', '-')) ?? null;
 }
 
 /** Thrown inside the transaction to roll it back when validation fails. */

@@ -2,11 +2,14 @@ import { importEn } from '../../flows/copy/import-en.js';
 import type { ImportCopy } from '../../flows/copy/import-types.js';
 import { importVi } from '../../flows/copy/import-vi.js';
 
-/** What `liaison import <kind>` can load, in the order a new network needs them. */
-export type ImportKind = 'organisations' | 'topics' | 'outlets' | 'people' | 'contacts';
+/**
+ * What `liaison import <kind>` can load, in the order a new network needs them: the directory,
+ * then the organisations' own policies (agencies' deadline periods, office hours).
+ */
+export type ImportKind = 'organisations' | 'topics' | 'outlets' | 'people' | 'contacts' | 'deadline-overrides' | 'office-hours';
 
-/** Every {@link ImportKind}, in dependency order (organisations first, contacts last). */
-export const IMPORT_KINDS: readonly ImportKind[] = ['organisations', 'topics', 'outlets', 'people', 'contacts'];
+/** Every {@link ImportKind}, in dependency order (organisations first). */
+export const IMPORT_KINDS: readonly ImportKind[] = ['organisations', 'topics', 'outlets', 'people', 'contacts', 'deadline-overrides', 'office-hours'];
 
 /**
  * Outcome of one import.

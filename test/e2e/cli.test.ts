@@ -55,4 +55,19 @@ describe('the liaison command line', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('https://t.me/hue_bot?start=pv-hue-01');
   });
+
+  it('imports agencies\' own deadline periods and office hours (after the sample), by either spelling of the kind', () => {
+    const file = join(dir, 'deadline-overrides.csv');
+    writeFileSync(file, 'org_code,deadline_class,amount,unit,legal_basis\nSGDDT,routine,3,working_days,Quy chế phát ngôn\n');
+    const r = liaison(['import', 'deadline_overrides', file]);
+    expect(r.out).toContain('1 new');
+    expect(r.code).toBe(0);
+    const hours = join(dir, 'office-hours.csv');
+    writeFileSync(hours, 'org_code,office_hours\nSGDDT,07:00-11:00; 13:00-16:30\n');
+    expect(liaison(['import', 'office-hours', hours]).out).toContain('1 updated');
+    const unknown = liaison(['import', 'holidays', hours]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('không có loại dữ liệu "holidays"');
+    expect(unknown.out).toContain('unknown import kind "holidays"');
+  });
 });
