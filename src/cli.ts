@@ -1,12 +1,12 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { createDb } from '../db/client.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrateDatabase } from './migrate.js';
 import { importCalendarCsv, loadCalendar, showCalendar } from './import/calendar.js';
 import { bilingual, importCsvFile, IMPORT_KINDS, parseImportKind } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
@@ -47,7 +47,8 @@ function config(): Readonly<Config> {
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const handle = createDb({ url: config().databaseUrl });
   try {
-    await migrateToLatest(handle.db);
+    // Every command sees the release's schema and shipped data (calendars), not only `start`.
+    await migrateDatabase(handle.db, systemClock.now());
     return await fn(handle);
   } finally {
     await handle.close();
@@ -99,7 +100,7 @@ function createProgram(): Command {
     .action((opts: { role: ProcessRole }) => start(opts).catch(fail));
 
   program.command('migrate')
-    .description('Apply pending database migrations and exit.')
+    .description('Apply pending database migrations and the shipped official calendars (db/calendar/) for years without one, and exit.')
     .action(() => withDb(async () => { console.log('Cơ sở dữ liệu đã cập nhật / Database is up to date.'); }).catch(fail));
 
   program.command('import')

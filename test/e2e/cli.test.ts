@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,24 @@ describe('the liaison command line', () => {
     const ok = liaison(['import', 'outlets', bad]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 new');
+  });
+
+  it('imports the shipped official calendar on migrate, so calendar show agrees with the running bot before the first start', () => {
+    const fresh = { DATABASE_URL: join(dir, 'fresh-calendar.sqlite') };
+    const shown = liaison(['calendar', 'show', '2026'], fresh);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('Official imported schedule: 2026.csv');
+    expect(shown.out).not.toContain('Statutory defaults');
+    expect(shown.out).toContain('2026-01-10'); // the make-up Saturday only the official schedule knows
+
+    const migrated = { DATABASE_URL: join(dir, 'fresh-migrate.sqlite') };
+    expect(liaison(['migrate'], migrated).code).toBe(0);
+    const db = new Database(migrated.DATABASE_URL, { readonly: true });
+    try {
+      expect(db.prepare('select year, source from calendar_years').all()).toEqual([{ year: 2026, source: '2026.csv' }]);
+    } finally {
+      db.close();
+    }
   });
 
   it('loads the sample and exports invite links', () => {
