@@ -2,6 +2,9 @@
  * The adapter seam: the only contract between chat platforms and the rest of the bot.
  * Flows import this file and nothing else from `adapters/`.
  */
+import { safeCutIndex } from './text.js';
+
+export { graphemeBoundaryAtOrBefore, isBlankText, safeCutIndex, truncateText } from './text.js';
 
 /** A chat platform the bot speaks on. Stored in the database; never rename a value. */
 export type Platform = 'telegram' | 'zalo_oa' | 'zalo_personal' | 'web';
@@ -103,6 +106,11 @@ export interface AdapterCapabilities {
    * (Zalo OA: 48 h). Undefined: no such window.
    */
   replyWindowMs?: number;
+  /**
+   * A link can open a chat with the bot carrying a start code (Telegram's `t.me/<bot>?start=<code>`),
+   * so an invite can be handed out as a link. Absent or false: people send the invite code as text.
+   */
+  startLinks?: boolean;
 }
 
 /** Result of a send: the platform ids of every part sent, in order. */
@@ -269,8 +277,9 @@ export function decodeButtonData(data: string): { action: string; payload: strin
 }
 
 /**
- * Split text into parts of at most `max` characters, preferring paragraph, line, then word
- * boundaries, so an answer never breaks mid-word when it can be helped.
+ * Split text into parts of at most `max` UTF-16 units (platform limits count those), preferring
+ * paragraph, line, then word boundaries, so an answer never breaks mid-word when it can be helped,
+ * and never inside a character as a person sees it (an emoji, a letter with its tone mark).
  */
 export function splitText(text: string, max: number): string[] {
   if (text.length <= max) return [text];
@@ -281,7 +290,7 @@ export function splitText(text: string, max: number): string[] {
     let cut = window.lastIndexOf('\n\n');
     if (cut < max / 2) cut = window.lastIndexOf('\n');
     if (cut < max / 2) cut = window.lastIndexOf(' ');
-    if (cut < max / 2) cut = max;
+    if (cut < max / 2) cut = safeCutIndex(rest, max) || max;
     parts.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).replace(/^\s+/, '');
   }

@@ -1,4 +1,4 @@
-import type { InboundEvent, OutboundMessage, Platform } from '../adapters/types.js';
+import type { AdapterCapabilities, InboundEvent, OutboundMessage, Platform } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import type { Identity, IsoDate, Person, RoleAssignment } from '../db/schema.js';
 import type { Copy } from './copy/index.js';
@@ -17,6 +17,8 @@ export interface FlowSettings {
    * (the adapter's `capabilities.replyWindowMs`; Zalo OA 48 h); undefined: no window. Absent: none anywhere.
    */
   replyWindowMs?: (platform: Platform) => number | undefined;
+  /** What the adapter of `platform` can do (e.g. whether invites can be links); absent: assume the least. */
+  capabilities?: (platform: Platform) => AdapterCapabilities | undefined;
   /** The web page's one-time sign-in link for a code; absent when the page is not served. */
   webSignInUrl?: (code: string) => string | undefined;
 }
@@ -44,4 +46,9 @@ export interface FlowContext {
   effects: Effects;
   /** Queues a message to the actor's own chat. */
   reply(build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+}
+
+/** True when the actor's platform opens the bot from a link with a start code, so an invite can be a link. */
+export function hasStartLinks(ctx: Pick<FlowContext, 'settings' | 'event'>): boolean {
+  return ctx.settings.capabilities?.(ctx.event.platform)?.startLinks === true;
 }

@@ -1,11 +1,11 @@
-import type { ButtonEvent, CommandEvent, MessageEvent } from '../adapters/types.js';
+import { isBlankText, truncateText, type ButtonEvent, type CommandEvent, type MessageEvent } from '../adapters/types.js';
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGround, onTransferButton, onTransferTo, submitClarification, submitDecline } from './answer/staff.js';
 import { onClarificationReply, onFollowup, onRate, submitAnswer } from './answer/answer.js';
 import { onExtendButton, onExtensionDecision, onExtensionDue, onExtensionReason, onWorking } from './answer/extension.js';
 import { A } from './buttons.js';
 import { onClassChoice } from './screening/class.js';
-import type { FlowContext } from './context.js';
+import { hasStartLinks, type FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
 import { onWithdraw } from './inquiry/withdraw.js';
@@ -89,7 +89,7 @@ export async function routeEvent(ctx: FlowContext): Promise<void> {
   const e = ctx.event;
   if (e.kind === 'command') {
     const handler = COMMANDS[e.command];
-    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownCommand(e.command.slice(0, 32)) }));
+    return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownCommand(truncateText(e.command, 32)) }));
   }
   if (e.kind === 'button') return pressButton(ctx, e);
   return onMessage(ctx, e);
@@ -106,17 +106,25 @@ async function onAskCommand(ctx: FlowContext, e: CommandEvent): Promise<void> {
 async function mayAsk(ctx: FlowContext): Promise<boolean> {
   const standing = reporterStanding(ctx.actor);
   if (standing === 'active') return true;
-  const key = standing === 'pending' ? 'pendingVerification' : standing === 'rejected' ? 'reporterRejected' : ctx.actor.person ? 'notAllowed' : 'notRegistered';
-  await ctx.reply((t) => ({ text: t[key] }));
+  const startLinks = hasStartLinks(ctx);
+  await ctx.reply((t) => ({
+    text: standing === 'pending' ? t.pendingVerification : standing === 'rejected' ? t.reporterRejected
+      : ctx.actor.person ? t.notAllowed : t.notRegistered(startLinks),
+  }));
   return false;
 }
 
 async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
+  // No text at all is a photo or a sticker; text that shows nothing is an empty message.
+  if (e.text === '') return void await ctx.reply((t) => ({ text: t.textOnly }));
   const text = e.text.trim();
-  if (!text) return void await ctx.reply((t) => ({ text: t.textOnly }));
   const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
-  if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
   const dialog = parseDialog(ctx.actor.identity.dialog);
+  if (isBlankText(text)) {
+    const asking = !noticeDialog && !e.replyTo && (!dialog || dialog.step === 'ask_text');
+    return void await ctx.reply((t) => ({ text: asking ? t.emptyQuestion : t.emptyMessage, replyTo: e.messageId }));
+  }
+  if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
   const choice = await readChoice(ctx.db, e, dialog, ctx.now);
   if (choice.kind === 'press') return pressButton(ctx, choice.event);
   if (choice.kind === 'out_of_range') return void await ctx.reply((t) => ({ text: t.channel.choiceOutOfRange(choice.count) }));

@@ -1,4 +1,4 @@
-import type { ButtonEvent, CommandEvent } from '../adapters/types.js';
+import { truncateText, type ButtonEvent, type CommandEvent } from '../adapters/types.js';
 import { findInquiryByCode } from '../db/repositories/inquiries.js';
 import { A } from './buttons.js';
 import type { FlowContext } from './context.js';
@@ -19,7 +19,7 @@ export async function onTextCommand(ctx: FlowContext, e: CommandEvent, press: (c
   const code = e.args.split(/\s+/)[0] ?? '';
   if (!action || !code) return void await ctx.reply((t) => ({ text: t.channel.commandNeedsCode(e.command) }));
   const inquiry = await findInquiryByCode(ctx.db, code);
-  if (!inquiry) return void await ctx.reply((t) => ({ text: t.channel.inquiryCodeUnknown(code.slice(0, 20)) }));
+  if (!inquiry) return void await ctx.reply((t) => ({ text: t.channel.inquiryCodeUnknown(truncateText(code, 20)) }));
   await press(ctx, {
     kind: 'button', platform: e.platform, eventId: e.eventId, from: e.from, chatId: e.chatId, at: e.at, raw: e.raw,
     messageId: e.messageId, action, payload: String(inquiry.id),

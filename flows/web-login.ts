@@ -7,7 +7,7 @@ import {
 import { findLinkCode, insertLinkCode, linkCodeState, useLinkCode } from '../db/repositories/link-codes.js';
 import { hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
 import type { Identity, Person } from '../db/schema.js';
-import type { FlowContext } from './context.js';
+import { hasStartLinks, type FlowContext } from './context.js';
 import { createEffects } from './effects.js';
 
 /** How long a web sign-in code is valid, in ms (10 minutes). */
@@ -27,7 +27,7 @@ async function issueCode(db: Db, personId: number, identityId: number, now: Date
 /** `/web` in any chat: a one-time sign-in link and code for the web page, to this chat only. */
 export async function onWebCommand(ctx: FlowContext): Promise<void> {
   const person = ctx.actor.person;
-  if (!person) return void await ctx.reply((t) => ({ text: t.notRegistered }));
+  if (!person) return void await ctx.reply((t) => ({ text: t.notRegistered(hasStartLinks(ctx)) }));
   const code = await issueCode(ctx.db, person.id, ctx.actor.identity.id, ctx.now);
   await ctx.effects.audit('web.login_code', 'person', person.id, null, { identity_id: ctx.actor.identity.id });
   const link = ctx.settings.webSignInUrl?.(code);

@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { createDb } from '../db/client.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { migrateDatabase } from './migrate.js';
 import { importCalendarCsv, loadCalendar, showCalendar } from './import/calendar.js';
-import { importCsvFile } from './import/index.js';
+import { bilingual, importCsvFile, IMPORT_KINDS, parseImportKind } from './import/index.js';
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
 import { startBanner } from './banner.js';
@@ -20,8 +20,6 @@ import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
 import { registerNoticeCommands } from './notices/cli.js';
-
-const IMPORT_KINDS = ['organisations', 'topics', 'outlets', 'people', 'contacts'] as const;
 
 /** A host to print in a link: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
@@ -49,7 +47,8 @@ function config(): Readonly<Config> {
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const handle = createDb({ url: config().databaseUrl });
   try {
-    await migrateToLatest(handle.db);
+    // Every command sees the release's schema and shipped data (calendars), not only `start`.
+    await migrateDatabase(handle.db, systemClock.now());
     return await fn(handle);
   } finally {
     await handle.close();
@@ -101,14 +100,20 @@ function createProgram(): Command {
     .action((opts: { role: ProcessRole }) => start(opts).catch(fail));
 
   program.command('migrate')
-    .description('Apply pending database migrations and exit.')
+    .description('Apply pending database migrations and the shipped official calendars (db/calendar/) for years without one, and exit.')
     .action(() => withDb(async () => { console.log('Cơ sở dữ liệu đã cập nhật / Database is up to date.'); }).catch(fail));
 
   program.command('import')
-    .description(`Import a CSV file into the directory. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
-    .addArgument(new Command().createArgument('<kind>', 'what the file holds').choices(IMPORT_KINDS))
+    .description(`Import a CSV file into the directory, or agencies' own deadline periods and office hours. Nothing is imported if any row is bad. Kinds: ${IMPORT_KINDS.join(', ')}.`)
+    .argument('<kind>', `what the file holds: ${IMPORT_KINDS.join(', ')}`)
     .argument('<file>', 'path of the UTF-8 CSV file (formats in README.md)')
-    .action((kind: (typeof IMPORT_KINDS)[number], file: string) => withDb(async ({ db }) => {
+    .action((kindArg: string, file: string) => withDb(async ({ db }) => {
+      const kind = parseImportKind(kindArg);
+      if (!kind) {
+        console.error(bilingual((c) => c.unknownKind(kindArg, IMPORT_KINDS)));
+        process.exitCode = 1;
+        return;
+      }
       const result = await importCsvFile(db, kind, file, systemClock.now());
       if (!result.ok) {
         console.error(`Không nhập gì vì có ${result.errors.length} lỗi / Nothing was imported: ${result.errors.length} problem(s).`);

@@ -9,13 +9,12 @@ import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js
 import { createZaloOaChannel } from './channels/zalo-oa.js';
 import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
-import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
 import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateDatabase } from './migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
@@ -90,8 +89,9 @@ export async function startApp(o: StartOptions): Promise<App> {
     if (!o.db) await db.close();
     throw new NoChannelError();
   }
-  const migrated = await migrateToLatest(db.db);
+  const migrated = await migrateDatabase(db.db, clock.now());
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
+  if (migrated.calendars.length > 0) logger.info({ years: migrated.calendars }, 'imported the shipped official calendars');
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
     config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
@@ -102,8 +102,6 @@ export async function startApp(o: StartOptions): Promise<App> {
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
-  const calendars = await importShippedCalendars(db.db, clock.now());
-  if (calendars.length > 0) logger.info({ years: calendars }, 'imported the shipped official calendars');
 
   const privateRedis = o.redis || config.redisUrl ? undefined : await startPrivateRedis({ bin: config.redisServerBin, dataDir: config.dataDir, logger });
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
@@ -162,6 +160,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+      capabilities: (platform) => adapters.get(platform)?.capabilities,
       webSignInUrl: webSignInUrl(late),
     },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),

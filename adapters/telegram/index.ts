@@ -37,7 +37,7 @@ export type TelegramAdapter = ChatAdapter & {
 
 /** What the Telegram adapter supports. */
 export const TELEGRAM_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH, edits: true,
+  buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH, edits: true, startLinks: true,
 });
 
 const DEFAULT_POLLING_TIMEOUT_S = 30;

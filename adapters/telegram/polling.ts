@@ -14,7 +14,23 @@ export interface PollingOptions {
   scrub: (text: string) => string;
   /** Longest wait between failed attempts, in ms. Default 30 000. */
   maxBackoffMs?: number;
+  /**
+   * Waits `ms` milliseconds, or less when `signal` aborts. Default a timer; tests inject their own
+   * to count calls instead of measuring time.
+   */
+  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A monotonic clock in ms, to tell a long poll that answered early. Default `performance.now`. */
+  nowMs?: () => number;
 }
+
+/** First pause after a poll that answered early with nothing, in ms; it doubles per such poll. */
+export const EMPTY_POLL_PAUSE_MS = 500;
+/** Longest pause between early empty polls, in ms: an update then waits at most this long. */
+export const EMPTY_POLL_PAUSE_MAX_MS = 5_000;
+/** An empty answer sooner than this (or half the long-poll timeout, if longer) counts as early, in ms. */
+const EARLY_ANSWER_MS = 1_000;
+/** Early empty polls in a row before the loop says so in the log (once per streak). */
+const EARLY_STREAK_TO_LOG = 3;
 
 /** A running long-poll loop. */
 export interface PollingHandle {
@@ -55,10 +71,14 @@ export function startPolling(bot: Telegraf, options: PollingOptions): PollingHan
 }
 
 async function runLoop(bot: Telegraf, o: PollingOptions, signal: AbortSignal): Promise<void> {
+  const wait = o.wait ?? pause;
+  const nowMs = o.nowMs ?? (() => performance.now());
   let offset = 0;
   let failures = 0;
+  let earlyEmpty = 0;
   while (!signal.aborted) {
     let updates: Update[];
+    const startedMs = nowMs();
     try {
       updates = await bot.telegram.callApi('getUpdates', { offset, timeout: o.timeoutS, allowed_updates: [...ALLOWED_UPDATES] }, abortable(signal));
     } catch (err) {
@@ -66,13 +86,21 @@ async function runLoop(bot: Telegraf, o: PollingOptions, signal: AbortSignal): P
       if (err instanceof TelegramError && err.code === 401) throw err;
       failures += 1;
       o.logger.warn({ err: toScrubbedError(err, o.scrub), failures }, 'telegram getUpdates failed; retrying');
-      await pause(backoffMs(failures, err, o.maxBackoffMs), signal);
+      await wait(backoffMs(failures, err, o.maxBackoffMs), signal);
       continue;
     }
     failures = 0;
+    // A server (or proxy) that answers a long poll at once with nothing would otherwise be asked
+    // again at once, hundreds of times a second.
+    earlyEmpty = updates.length === 0 && answeredEarly(nowMs() - startedMs, o.timeoutS) ? earlyEmpty + 1 : 0;
+    if (earlyEmpty > 0) {
+      if (earlyEmpty === EARLY_STREAK_TO_LOG) o.logger.warn({ timeoutS: o.timeoutS }, 'telegram getUpdates answers at once with nothing; pausing between polls');
+      await wait(emptyPollPauseMs(earlyEmpty, o.maxBackoffMs), signal);
+      continue;
+    }
     for (const update of updates) {
       if (signal.aborted) break;
-      if (!(await handleOne(bot, update, o, signal))) break;
+      if (!(await handleOne(bot, update, o, signal, wait))) break;
       offset = update.update_id + 1;
     }
   }
@@ -80,14 +108,26 @@ async function runLoop(bot: Telegraf, o: PollingOptions, signal: AbortSignal): P
   if (offset > 0) await bot.telegram.callApi('getUpdates', { offset, limit: 1, timeout: 0 }).catch(() => undefined);
 }
 
+/** True when an empty answer came well before the long-poll timeout. */
+function answeredEarly(elapsedMs: number, timeoutS: number): boolean {
+  return elapsedMs < Math.max(EARLY_ANSWER_MS, (timeoutS * 1000) / 2);
+}
+
+/** 0.5 s, 1 s, 2 s, 4 s, then 5 s (or `maxBackoffMs`, if smaller) per early empty poll in a row. */
+function emptyPollPauseMs(streak: number, maxBackoffMs = 30_000): number {
+  return Math.min(EMPTY_POLL_PAUSE_MS * 2 ** Math.min(streak - 1, 20), EMPTY_POLL_PAUSE_MAX_MS, maxBackoffMs);
+}
+
 /** Handles one update; on failure waits and returns false so the batch is fetched again from it. */
-async function handleOne(bot: Telegraf, update: Update, o: PollingOptions, signal: AbortSignal): Promise<boolean> {
+async function handleOne(
+  bot: Telegraf, update: Update, o: PollingOptions, signal: AbortSignal, wait: NonNullable<PollingOptions['wait']>,
+): Promise<boolean> {
   try {
     await bot.handleUpdate(update);
     return true;
   } catch (err) {
     o.logger.error({ err: toScrubbedError(err, o.scrub), updateId: update.update_id }, 'telegram update not persisted; it will be fetched again');
-    await pause(backoffMs(1, err, o.maxBackoffMs), signal);
+    await wait(backoffMs(1, err, o.maxBackoffMs), signal);
     return false;
   }
 }

@@ -67,7 +67,9 @@ export const en: Copy = {
     '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',
   ].filter(Boolean).join('\n\n'),
   unknownCommand: (c) => `There is no /${c} command. Type /help for the list.`,
-  notRegistered: 'You are not registered yet. Type /start to register as a reporter, or open the invite link you received.',
+  notRegistered: (startLinks) => (startLinks
+    ? 'You are not registered yet. Type /start to register as a reporter, or open the invite link you received.'
+    : 'You are not registered yet. If you received an invite code, send the code as a message; if not, type /start to register as a reporter.'),
   pendingVerification: 'Your account is waiting for verification by the coordinating office. You will be told here as soon as it is approved; then you can ask questions.',
   reporterRejected: 'Your reporter registration was not approved, so you cannot ask questions. Please contact the network\'s coordinating office.',
   notAllowed: 'Sorry, you are not allowed to do that.',
@@ -80,6 +82,8 @@ export const en: Copy = {
   textTooLong: (max) => `That text is too long (at most ${max} characters). Please shorten it and send it again.`,
   reasonTooShort: (min) => `A reason needs at least ${min} characters so that its reader understands it. Please type it again (or /cancel).`,
   textOnly: 'For now the bot only reads text messages. Please type your message.',
+  emptyQuestion: 'Your question is empty: the message has no visible text (only spaces or invisible characters), so nothing was sent. Please type your question.',
+  emptyMessage: 'The message is empty: it has no visible text (only spaces or invisible characters). Please type your message.',
   genericError: 'Sorry, something went wrong while handling your message. Please try again in a few minutes.',
   useButtons: 'Please choose one of the buttons above, or /cancel.',
 
@@ -101,7 +105,9 @@ export const en: Copy = {
   verifyDone: (name, ok) => `${ok ? 'Approved' : 'Rejected'} reporter ${name}.`,
   verifyAlreadyDone: (name) => `The request of ${name} was already handled.`,
   inviteAccepted: (name, roles) => `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}. Type /help for help.`,
-  inviteInvalid: 'That invite code is not valid. Please check the link, or type /start to register.',
+  inviteInvalid: (startLinks) => (startLinks
+    ? 'That invite code is not valid. Please check the link, or type /start to register.'
+    : 'That invite code is not valid. Please check the code (every character), or type /start to register.'),
   inviteUsed: 'This invite code has already been used. If that was not you, please tell the network\'s administrator.',
 
   askPrompt: 'Please type your question.',

@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
+import { truncateText } from '../../adapters/types.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -15,10 +16,12 @@ export function localDate(at: Date): string {
   return dayjs(at).tz('Asia/Ho_Chi_Minh').format('YYYY-MM-DD');
 }
 
-/** Shortens a text for a one-line list entry. */
+/**
+ * Shortens a text for a one-line list entry: at most `max` UTF-16 units with the `…`, cut between
+ * characters as a person sees them (never inside an emoji or a letter with its tone mark).
+ */
 export function excerpt(text: string, max = 80): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+  return truncateText(text.replace(/\s+/g, ' ').trim(), max);
 }
 
 /**

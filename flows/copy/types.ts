@@ -54,7 +54,8 @@ export interface Copy {
 
   help(roles: readonly Role[], registered: boolean): string;
   unknownCommand(command: string): string;
-  notRegistered: string;
+  /** `startLinks`: the chat can be opened from an invite link (Telegram); otherwise the code is sent as text (Zalo). */
+  notRegistered(startLinks: boolean): string;
   pendingVerification: string;
   reporterRejected: string;
   notAllowed: string;
@@ -66,7 +67,12 @@ export interface Copy {
   langUsage: string;
   textTooLong(max: number): string;
   reasonTooShort(min: number): string;
+  /** The message carried no text at all (a photo, a sticker). */
   textOnly: string;
+  /** A question of only spaces or invisible characters. */
+  emptyQuestion: string;
+  /** Any other message of only spaces or invisible characters. */
+  emptyMessage: string;
   genericError: string;
   useButtons: string;
 
@@ -88,7 +94,7 @@ export interface Copy {
   verifyDone(name: string, approved: boolean): string;
   verifyAlreadyDone(name: string): string;
   inviteAccepted(name: string, roles: readonly Role[]): string;
-  inviteInvalid: string;
+  inviteInvalid(startLinks: boolean): string;
   inviteUsed: string;
 
   askPrompt: string;

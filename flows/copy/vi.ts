@@ -67,7 +67,9 @@ export const vi: Copy = {
     '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',
   ].filter(Boolean).join('\n\n'),
   unknownCommand: (c) => `Lệnh /${c} không có. Gõ /help để xem các lệnh.`,
-  notRegistered: 'Bạn chưa đăng ký. Gõ /start để đăng ký là phóng viên, hoặc dùng đường dẫn mời bạn đã nhận.',
+  notRegistered: (startLinks) => (startLinks
+    ? 'Bạn chưa đăng ký. Gõ /start để đăng ký là phóng viên, hoặc mở đường dẫn mời bạn đã nhận.'
+    : 'Bạn chưa đăng ký. Nếu bạn đã nhận mã mời, hãy gửi mã đó thành một tin nhắn; nếu chưa có, gõ /start để đăng ký là phóng viên.'),
   pendingVerification: 'Tài khoản của bạn đang chờ đầu mối sàng lọc xác minh. Bạn sẽ được báo ngay khi được duyệt; sau đó có thể gửi câu hỏi.',
   reporterRejected: 'Đăng ký phóng viên của bạn chưa được chấp thuận, nên chưa thể gửi câu hỏi. Vui lòng liên hệ đầu mối sàng lọc của mạng lưới.',
   notAllowed: 'Xin lỗi, bạn không có quyền thực hiện thao tác này.',
@@ -80,6 +82,8 @@ export const vi: Copy = {
   textTooLong: (max) => `Nội dung quá dài (tối đa ${max} ký tự). Vui lòng rút gọn rồi gửi lại.`,
   reasonTooShort: (min) => `Lý do cần ít nhất ${min} ký tự để người nhận hiểu rõ. Vui lòng gõ lại (hoặc /cancel).`,
   textOnly: 'Hiện bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung.',
+  emptyQuestion: 'Câu hỏi trống: tin nhắn không có chữ nào (chỉ có dấu cách hoặc ký tự ẩn), nên chưa được gửi. Vui lòng gõ nội dung câu hỏi.',
+  emptyMessage: 'Tin nhắn trống: không có chữ nào (chỉ có dấu cách hoặc ký tự ẩn). Vui lòng gõ nội dung.',
   genericError: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút.',
   useButtons: 'Vui lòng chọn một trong các nút ở tin nhắn trên, hoặc /cancel để huỷ.',
 
@@ -101,7 +105,9 @@ export const vi: Copy = {
   verifyDone: (name, ok) => `${ok ? 'Đã duyệt' : 'Đã từ chối'} phóng viên ${name}.`,
   verifyAlreadyDone: (name) => `Yêu cầu của ${name} đã được xử lý trước đó.`,
   inviteAccepted: (name, roles) => `Xin chào ${name}! Tài khoản đã được liên kết với vai trò: ${roles.map((r) => ROLES[r]).join(', ')}. Gõ /help để xem hướng dẫn.`,
-  inviteInvalid: 'Mã mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn, hoặc gõ /start để đăng ký.',
+  inviteInvalid: (startLinks) => (startLinks
+    ? 'Mã mời không hợp lệ. Vui lòng kiểm tra lại đường dẫn, hoặc gõ /start để đăng ký.'
+    : 'Mã mời không hợp lệ. Vui lòng kiểm tra lại mã (gõ đúng từng ký tự), hoặc gõ /start để đăng ký.'),
   inviteUsed: 'Mã mời này đã được sử dụng. Nếu đó không phải bạn, vui lòng báo quản trị mạng lưới.',
 
   askPrompt: 'Vui lòng gõ nội dung câu hỏi của bạn.',

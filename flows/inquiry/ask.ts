@@ -1,3 +1,4 @@
+import { isBlankText } from '../../adapters/types.js';
 import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
@@ -14,6 +15,10 @@ import type { Copy } from '../copy/index.js';
 /** A verified reporter wrote a question: ask for its topic. */
 export async function startAsk(ctx: FlowContext, question: string, messageId: string): Promise<void> {
   const text = question.trim();
+  if (isBlankText(text)) {
+    await ctx.reply((t) => ({ text: t.emptyQuestion, replyTo: messageId }));
+    return;
+  }
   if (text.length > ctx.settings.maxTextChars) {
     await ctx.reply((t) => ({ text: t.textTooLong(ctx.settings.maxTextChars), replyTo: messageId }));
     return;

@@ -1,3 +1,4 @@
+import { truncateText } from '../../adapters/types.js';
 import { findInquiryByCode, addEntry, updateInquiryIf } from '../../db/repositories/inquiries.js';
 import { OPEN_INQUIRY_STATUSES } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
@@ -8,7 +9,7 @@ import { codeOf } from './view.js';
 /** `/withdraw Q-12`: the reporter withdraws their own open inquiry; the agency is told. */
 export async function onWithdraw(ctx: FlowContext, args: string): Promise<void> {
   const found = args.trim() ? await findInquiryByCode(ctx.db, args) : undefined;
-  if (!found) return void await ctx.reply((t) => ({ text: args.trim() ? t.inquiryNotFound(args.trim().slice(0, 20)) : t.withdrawUsage }));
+  if (!found) return void await ctx.reply((t) => ({ text: args.trim() ? t.inquiryNotFound(truncateText(args.trim(), 20)) : t.withdrawUsage }));
   const inquiry = await loadForAction(ctx, found.id, 'reporter', OPEN_INQUIRY_STATUSES);
   if (!inquiry) return;
   const updated = await updateInquiryIf(ctx.db, inquiry.id, OPEN_INQUIRY_STATUSES, { status: 'withdrawn', closed_at: ctx.nowIso, updated_at: ctx.nowIso });

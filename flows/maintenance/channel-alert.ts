@@ -1,4 +1,4 @@
-import type { Platform } from '../../adapters/types.js';
+import { truncateText, type Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { preferredIdentity } from '../../db/repositories/directory.js';
 import type { Copy } from '../copy/index.js';
@@ -32,7 +32,7 @@ export async function alertAdmins(db: Db, alert: ChannelAlert, now: Date, defaul
     if (done) return [];
   }
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
-  await effects.audit(alert.action, 'channel', `${alert.platform}@${today}`, null, { reason: alert.reason.slice(0, 200) });
+  await effects.audit(alert.action, 'channel', `${alert.platform}@${today}`, null, { reason: truncateText(alert.reason, 200) });
   const admins = await db.selectFrom('role_assignments').select('person_id').distinct()
     .where('role', '=', 'admin').where('status', '=', 'active').execute();
   for (const { person_id: personId } of admins) {

@@ -1,3 +1,4 @@
+import { truncateText } from '../../adapters/types.js';
 import { parseId } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { mayDecide, requireCoordinator } from './access.js';
@@ -9,7 +10,7 @@ export async function onSendButton(ctx: FlowContext, payload: string): Promise<v
   const scope = await requireCoordinator(ctx, payload);
   if (scope === undefined) return;
   const notice = await findNotice(ctx.db, parseId(payload) ?? 0);
-  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(payload.slice(0, 20)) }));
+  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(truncateText(payload, 20)) }));
   if (!mayDecide(ctx, notice, scope)) return void await ctx.reply((t) => ({ text: t.notAllowed }));
   if (!(await confirmDraft(ctx.db, notice.id, ctx.nowIso, ctx.actor.identity.id))) return void await ctx.reply((t) => ({ text: t.notice.notDraft(notice.id) }));
   const progressId = await ctx.reply((t) => ({ text: t.notice.started(notice.id, notice.title) }));
@@ -23,7 +24,7 @@ export async function onCancelButton(ctx: FlowContext, payload: string): Promise
   const scope = await requireCoordinator(ctx, payload);
   if (scope === undefined) return;
   const notice = await findNotice(ctx.db, parseId(payload) ?? 0);
-  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(payload.slice(0, 20)) }));
+  if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(truncateText(payload, 20)) }));
   if (!mayDecide(ctx, notice, scope)) return void await ctx.reply((t) => ({ text: t.notAllowed }));
   if (!(await cancelDraft(ctx.db, notice.id, ctx.nowIso))) return void await ctx.reply((t) => ({ text: t.notice.notDraft(notice.id) }));
   await ctx.effects.audit('notice.cancel', 'notice', notice.id, { status: 'draft' }, { status: 'cancelled' });

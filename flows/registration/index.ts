@@ -5,7 +5,7 @@ import { findOutlet, findPerson, findPersonByInvite, findRoleAssignment, listOut
 import { linkIdentity, setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
 import { createPendingReporter, setRoleStatusIf, useInvite } from '../../db/repositories/persons.js';
 import { A, btn, parseId, rows } from '../buttons.js';
-import type { FlowContext } from '../context.js';
+import { hasStartLinks, type FlowContext } from '../context.js';
 import type { Dialog } from '../dialog.js';
 import { activeRoles, allCoordinators, coordinates } from '../roles.js';
 
@@ -41,7 +41,7 @@ export async function tryInviteText(ctx: FlowContext, text: string): Promise<boo
 async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
   const person = INVITE.test(code) ? await findPersonByInvite(ctx.db, code) : undefined;
   if (!person) {
-    await ctx.reply((t) => ({ text: t.inviteInvalid }));
+    await ctx.reply((t) => ({ text: t.inviteInvalid(hasStartLinks(ctx)) }));
     return;
   }
   const mine = ctx.actor.identity.person_id === person.id;

@@ -1,3 +1,4 @@
+import { truncateText } from '../../adapters/types.js';
 import { findOrg, listRoutableOrgs } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, findInquiryByCode, updateInquiryIf } from '../../db/repositories/inquiries.js';
@@ -79,7 +80,7 @@ export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: str
   const target = await findInquiryByCode(ctx.db, text);
   const open = target && target.id !== inquiryId && OPEN_INQUIRY_STATUSES.includes(target.status);
   if (!target || !open) {
-    await ctx.reply((t) => ({ text: t.mergeInvalid(text.trim().slice(0, 20)) }));
+    await ctx.reply((t) => ({ text: t.mergeInvalid(truncateText(text.trim(), 20)) }));
     return;
   }
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);

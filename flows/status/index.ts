@@ -1,6 +1,6 @@
 import { setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
 import { listOpenInquiries, listReporterInquiries } from '../../db/repositories/inquiries.js';
-import type { FlowContext } from '../context.js';
+import { hasStartLinks, type FlowContext } from '../context.js';
 import { loadLine } from '../inquiry/view.js';
 import { activeRoles } from '../roles.js';
 
@@ -12,7 +12,7 @@ export async function onHelp(ctx: FlowContext): Promise<void> {
 /** `/my`: the reporter's inquiries and their states. */
 export async function onMy(ctx: FlowContext): Promise<void> {
   const person = ctx.actor.person;
-  if (!person) return void await ctx.reply((t) => ({ text: t.notRegistered }));
+  if (!person) return void await ctx.reply((t) => ({ text: t.notRegistered(hasStartLinks(ctx)) }));
   const inquiries = await listReporterInquiries(ctx.db, person.id);
   if (inquiries.length === 0) return void await ctx.reply((t) => ({ text: t.myEmpty }));
   const lines = await Promise.all(inquiries.map((i) => loadLine(ctx.db, i, ctx.actor.t)));

@@ -27,7 +27,7 @@ const MAX_YEAR = 2199;
 /**
  * Outcome of a calendar import. `ok: true`: the official schedule of each of `years` was replaced
  * by the file's `rows` entries in one transaction. `ok: false`: nothing was written; each error
- * reads `file:line: reason`.
+ * reads `file:line: lý do / reason` (Vietnamese, then English).
  */
 export type CalendarImportResult = { ok: true; years: number[]; rows: number } | { ok: false; errors: string[] };
 
@@ -78,7 +78,7 @@ function declaredYears(fileLabel: string, errs: RowErrors): number[] {
     .map((m) => Number(m[1])).filter((y) => y >= MIN_YEAR && y <= MAX_YEAR);
   const years = [...new Set(found)].sort((a, b) => a - b);
   if (years.length === 0) {
-    errs.addFileError('the file name must say which year(s) it covers, e.g. 2026.csv or lich-nghi-2026.csv (the import replaces those years\' official schedule)');
+    errs.addFileError((c) => c.calendarNoYearInName);
   }
   return years;
 }
@@ -94,19 +94,19 @@ function readCalendarRows(csvRows: readonly CsvRow[], years: readonly number[], 
     const source = r.required('source');
     if (date) {
       const first = firstLineOf.get(date);
-      if (first !== undefined) r.fail(`date ${date} is already listed on line ${first}`);
+      if (first !== undefined) r.fail((c) => c.calendarDateTwice(date, first));
       else firstLineOf.set(date, row.line);
       if (years.length > 0 && !years.includes(Number(date.slice(0, 4)))) {
-        r.fail(`date ${date} is not in the year(s) the file name declares (${years.join(', ')})`);
+        r.fail((c) => c.calendarDateOutsideYears(date, years));
       }
     }
     if (!r.failed && date && kind) out.push({ date, kind, name, source });
   }
   const present = new Set(out.map((r) => Number(r.date.slice(0, 4))));
-  if (csvRows.length === 0) errs.add(1, 'the file has no rows: nothing to import');
+  if (csvRows.length === 0) errs.add(1, (c) => c.calendarNoRows);
   else if (errs.count === 0) {
     for (const y of years.filter((year) => !present.has(year))) {
-      errs.addFileError(`the file name declares ${y} but no row is dated in ${y} (an import replaces the whole year)`);
+      errs.addFileError((c) => c.calendarYearWithoutRows(y));
     }
   }
   return out;

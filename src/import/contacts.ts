@@ -30,7 +30,7 @@ function readContactRow(row: CsvRow, errs: RowErrors): ContactRow {
   const r = createRowReader(row, errs);
   const tags = [...new Set((r.text('tags') ?? '').split(';').map((t) => t.trim()).filter((t) => t !== ''))];
   const badTag = tags.find((t) => !TAG_RE.test(t));
-  if (badTag !== undefined) r.fail(`tag "${badTag}" is not valid: use letters, digits, "_" and "-", separate tags with ";"`);
+  if (badTag !== undefined) r.fail((c) => c.invalidTag(badTag));
   return {
     line: row.line,
     code: r.code('code', true),
@@ -49,13 +49,14 @@ function readContactRow(row: CsvRow, errs: RowErrors): ContactRow {
  */
 export async function importContacts(db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string): Promise<ImportCounts | null> {
   const inputs = rows.map((row) => readContactRow(row, errs));
-  reportDuplicates(inputs, (c) => c.code, (c) => `code "${c.code}"`, errs);
+  reportDuplicates(inputs, (c) => c.code, (row, first) => (say) => say.codeRepeated(row.code ?? '', first), errs);
   const orgs = new Map((await loadOrgs(db)).map((o) => [o.code, o]));
   for (const c of inputs) {
-    const org = c.orgCode === null ? undefined : orgs.get(c.orgCode);
-    if (c.orgCode !== null && !org) errs.add(c.line, `org_code "${c.orgCode}" is not in the database (import organisations first)`);
-    else if (org && !CONTACT_ORG_TYPES.includes(org.type)) {
-      errs.add(c.line, `org_code "${c.orgCode}" is a ${org.type}; a contact belongs to a commune or special_zone`);
+    const orgCode = c.orgCode;
+    const org = orgCode === null ? undefined : orgs.get(orgCode);
+    if (orgCode !== null && !org) errs.add(c.line, (say) => say.orgNotImported('org_code', orgCode));
+    else if (orgCode !== null && org && !CONTACT_ORG_TYPES.includes(org.type)) {
+      errs.add(c.line, (say) => say.contactOrgType(orgCode, org.type));
     }
   }
   const valid = inputs.filter((c): c is ContactRow & { code: string } => c.code !== null);

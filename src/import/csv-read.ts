@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { CsvRow, RowErrors } from './types.js';
+import { fileError, type CsvRow, type Reason, type RowErrors } from './types.js';
 
 /** The columns a kind accepts; `required` columns must be in the header (and non-blank in rows). */
 export interface CsvTableSpec {
@@ -31,7 +31,7 @@ export function parseCsvTable(text: string, spec: CsvTableSpec, errs: RowErrors)
   }
   const [head, ...body] = records;
   if (!head) {
-    errs.add(1, `the file is empty: expected a header line with ${spec.required.join(', ')}`);
+    errs.add(1, (c) => c.emptyFile(spec.required));
     return null;
   }
   const header = parseHeader(head, spec, errs);
@@ -56,13 +56,13 @@ function parseHeader(head: ParsedRecord, spec: CsvTableSpec, errs: RowErrors): s
   const before = errs.count;
   const seen = new Set<string>();
   names.forEach((name, i) => {
-    if (name === '') errs.add(line, `column ${i + 1} of the header has no name`);
-    else if (!spec.columns.includes(name)) errs.add(line, `unknown column "${name}" (expected: ${spec.columns.join(', ')})`);
-    else if (seen.has(name)) errs.add(line, `column "${name}" appears twice in the header`);
+    if (name === '') errs.add(line, (c) => c.headerColumnNoName(i + 1));
+    else if (!spec.columns.includes(name)) errs.add(line, (c) => c.unknownColumn(name, spec.columns));
+    else if (seen.has(name)) errs.add(line, (c) => c.columnTwice(name));
     seen.add(name);
   });
   for (const col of spec.required) {
-    if (!seen.has(col)) errs.add(line, `missing required column "${col}"`);
+    if (!seen.has(col)) errs.add(line, (c) => c.missingColumn(col));
   }
   return errs.count === before ? names : null;
 }
@@ -74,7 +74,7 @@ function toCsvRow(rec: ParsedRecord, header: readonly string[], errs: RowErrors)
   const line = startLine(rec);
   const extraFilled = values.slice(header.length).some((v) => v !== '');
   if (values.length < header.length || extraFilled) {
-    errs.add(line, `has ${values.length} fields but the header has ${header.length} (quote fields that contain commas)`);
+    errs.add(line, (c) => c.fieldCount(values.length, header.length));
     return null;
   }
   const cells: Record<string, string> = {};
@@ -87,22 +87,18 @@ function errorLine(error: unknown): number {
   return typeof lines === 'number' && lines > 0 ? lines : 1;
 }
 
-function describeCsvError(error: unknown): string {
+function describeCsvError(error: unknown): Reason {
   const code = (error as { code?: unknown }).code;
   switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'CSV syntax error: a quoted field is never closed (check for a stray " character)';
-    case 'INVALID_OPENING_QUOTE':
-      return 'CSV syntax error: a " appears inside an unquoted field (quote the whole field and write "" for a quote)';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'CSV syntax error: unexpected text after a closing quote';
-    default:
-      return `CSV syntax error: ${error instanceof Error ? error.message : String(error)}`;
+    case 'CSV_QUOTE_NOT_CLOSED': return (c) => c.csvQuoteNotClosed;
+    case 'INVALID_OPENING_QUOTE': return (c) => c.csvOpeningQuote;
+    case 'CSV_INVALID_CLOSING_QUOTE': return (c) => c.csvClosingQuote;
+    default: return (c) => c.csvSyntax(error instanceof Error ? error.message : String(error));
   }
 }
 
 /**
- * Reads a CSV file as UTF-8 text. An unreadable or non-UTF-8 file is a list of `file: reason`
+ * Reads a CSV file as UTF-8 text. An unreadable or non-UTF-8 file is a list of `file: lý do / reason`
  * errors rather than an exception, so every import reports it the same way.
  */
 export async function readUtf8File(filePath: string): Promise<{ ok: true; text: string } | { ok: false; errors: string[] }> {
@@ -111,11 +107,11 @@ export async function readUtf8File(filePath: string): Promise<{ ok: true; text: 
     bytes = await readFile(filePath);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return { ok: false, errors: [`${filePath}: cannot read the file (${typeof code === 'string' ? code : String(error)})`] };
+    return { ok: false, errors: [fileError(filePath, (c) => c.cannotRead(typeof code === 'string' ? code : String(error)))] };
   }
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
-    return { ok: false, errors: [`${filePath}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] };
+    return { ok: false, errors: [fileError(filePath, (c) => c.notUtf8, 1)] };
   }
 }

@@ -48,7 +48,7 @@ function readOrgRow(row: CsvRow, errs: RowErrors): OrgInput {
  */
 export async function importOrganisations(db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string): Promise<ImportCounts | null> {
   const inputs = rows.map((row) => readOrgRow(row, errs));
-  reportDuplicates(inputs, (o) => o.code, (o) => `code "${o.code}"`, errs);
+  reportDuplicates(inputs, (o) => o.code, (row, first) => (say) => say.codeRepeated(row.code ?? '', first), errs);
   const existing = await loadOrgs(db);
   checkOrgLinks(inputs, existing, errs);
   if (errs.count > 0) return null;
@@ -66,13 +66,13 @@ function checkOrgLinks(inputs: readonly OrgInput[], existing: readonly Org[], er
   }
   for (const o of inputs) {
     for (const [col, ref] of [['parent_code', o.parentCode], ['predecessor_code', o.predecessorCode]] as const) {
-      if (ref !== null && !parentOf.has(ref)) errs.add(o.line, `${col} "${ref}" is neither in this file nor in the database`);
+      if (ref !== null && !parentOf.has(ref)) errs.add(o.line, (c) => c.refMissing(col, ref));
     }
     if (o.code === null) continue;
     const parentLoop = findLoop(o.code, parentOf);
-    if (parentLoop) errs.add(o.line, `the organisation tree has a cycle: ${parentLoop.join(' → ')}`);
+    if (parentLoop) errs.add(o.line, (c) => c.orgTreeCycle(parentLoop));
     const predecessorLoop = findLoop(o.code, predecessorOf);
-    if (predecessorLoop) errs.add(o.line, `the predecessor links form a cycle: ${predecessorLoop.join(' → ')}`);
+    if (predecessorLoop) errs.add(o.line, (c) => c.predecessorCycle(predecessorLoop));
   }
 }
 

@@ -14,7 +14,7 @@ export async function importOutlets(db: Db, rows: readonly CsvRow[], errs: RowEr
     const r = createRowReader(row, errs);
     return { line: row.line, code: r.code('code', true), name: r.required('name') };
   });
-  reportDuplicates(inputs, (o) => o.code, (o) => `code "${o.code}"`, errs);
+  reportDuplicates(inputs, (o) => o.code, (row, first) => (say) => say.codeRepeated(row.code ?? '', first), errs);
   if (errs.count > 0) return null;
   const existing = indexBy(await loadOutlets(db), (o) => o.code);
   const planned = inputs.map((o) => {

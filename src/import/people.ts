@@ -58,17 +58,18 @@ function readPeopleRow(row: CsvRow, errs: RowErrors): PeopleRow {
 /** What each role needs (product.md "Roles"): reporters an outlet and card, staff an organisation. */
 function checkRoleRules(p: PeopleRow, r: RowReader): void {
   if (p.role === null) return;
-  if (p.role === 'spokesperson' && p.kind === null && r.text('kind') === null) r.fail(`kind is required for a spokesperson (${SPOKESPERSON_KINDS.join(', ')})`);
-  if (p.role !== 'spokesperson' && p.kind !== null) r.fail(`kind is only for spokespersons; leave it blank for role ${p.role}`);
-  if (['spokesperson', 'coordinator', 'contact'].includes(p.role) && p.orgCode === null && r.text('org_code') === null) {
-    r.fail(`org_code is required for role ${p.role}`);
+  const role = p.role;
+  if (role === 'spokesperson' && p.kind === null && r.text('kind') === null) r.fail((c) => c.kindRequired(SPOKESPERSON_KINDS));
+  if (role !== 'spokesperson' && p.kind !== null) r.fail((c) => c.kindOnlyForSpokespersons(role));
+  if (['spokesperson', 'coordinator', 'contact'].includes(role) && p.orgCode === null && r.text('org_code') === null) {
+    r.fail((c) => c.orgRequired(role));
   }
-  if (p.role === 'reporter') {
-    if (p.outletCode === null && r.text('outlet_code') === null) r.fail('outlet_code is required for a reporter');
-    if (p.pressCard === null) r.fail('press_card is required for a reporter');
-    if (p.orgCode !== null) r.fail('org_code must be blank for a reporter (reporters belong to an outlet)');
+  if (role === 'reporter') {
+    if (p.outletCode === null && r.text('outlet_code') === null) r.fail((c) => c.outletRequired);
+    if (p.pressCard === null) r.fail((c) => c.pressCardRequired);
+    if (p.orgCode !== null) r.fail((c) => c.reporterHasOrg);
   }
-  if (p.caseCode !== null && p.kind !== 'authorised') r.fail('case_code is only for authorised spokespersons');
+  if (p.caseCode !== null && p.kind !== 'authorised') r.fail((c) => c.caseOnlyForAuthorised);
 }
 
 /**
@@ -78,7 +79,7 @@ function checkRoleRules(p: PeopleRow, r: RowReader): void {
 export async function importPeople(db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string): Promise<ImportCounts | null> {
   const inputs = rows.map((row) => readPeopleRow(row, errs));
   reportDuplicates(inputs, (p) => (p.personCode && p.role ? [p.personCode, p.role, p.kind, p.orgCode].join('|') : null),
-    (p) => `role ${describeRole(p)} for "${p.personCode}"`, errs);
+    (p, first) => (c) => c.roleRepeated(describeRole(p), p.personCode ?? '', first), errs);
   const orgs = new Map((await loadOrgs(db)).map((o) => [o.code, o]));
   const outletIds = new Map((await loadOutlets(db)).map((o) => [o.code, o.id]));
   const caseCodes = [...new Set(inputs.flatMap((p) => (p.caseCode ? [p.caseCode] : [])))];
@@ -105,17 +106,14 @@ function checkReferences(
   p: PeopleRow, orgs: ReadonlyMap<string, Org>, outletIds: ReadonlyMap<string, number>,
   caseIds: ReadonlyMap<string, number>, errs: RowErrors,
 ): void {
-  const org = p.orgCode === null ? undefined : orgs.get(p.orgCode);
-  if (p.orgCode !== null && !org) errs.add(p.line, `org_code "${p.orgCode}" is not in the database (import organisations first)`);
-  if (org && p.role === 'contact' && !CONTACT_ORG_TYPES.includes(org.type)) {
-    errs.add(p.line, `org_code "${p.orgCode}" is a ${org.type}; a contact belongs to a commune or special_zone`);
+  const { orgCode, outletCode, caseCode } = p;
+  const org = orgCode === null ? undefined : orgs.get(orgCode);
+  if (orgCode !== null && !org) errs.add(p.line, (c) => c.orgNotImported('org_code', orgCode));
+  if (orgCode !== null && org && p.role === 'contact' && !CONTACT_ORG_TYPES.includes(org.type)) {
+    errs.add(p.line, (c) => c.contactOrgType(orgCode, org.type));
   }
-  if (p.outletCode !== null && !outletIds.has(p.outletCode)) {
-    errs.add(p.line, `outlet_code "${p.outletCode}" is not in the database (import outlets first)`);
-  }
-  if (p.caseCode !== null && !caseIds.has(p.caseCode)) {
-    errs.add(p.line, `case_code "${p.caseCode}" is not the code of an inquiry in the database`);
-  }
+  if (outletCode !== null && !outletIds.has(outletCode)) errs.add(p.line, (c) => c.outletNotImported(outletCode));
+  if (caseCode !== null && !caseIds.has(caseCode)) errs.add(p.line, (c) => c.caseUnknown(caseCode));
 }
 
 type PersonValueKey = 'fullName' | 'outletCode' | 'pressCard' | 'phone' | 'locale' | 'inviteCode';
@@ -138,8 +136,9 @@ function toPersonDrafts(inputs: readonly PeopleRow[], outletIds: ReadonlyMap<str
       if (!seen) entry.values[key] = { value, line: p.line };
       else if (seen.value !== value) {
         // Phone numbers never appear in messages (logger.ts and the CLI print these).
-        const shown = key === 'phone' ? col : `${col} "${value}"`;
-        errs.add(p.line, `${shown} differs from line ${seen.line} for person "${p.personCode}"`);
+        const shown = key === 'phone' ? null : value;
+        const personCode = p.personCode;
+        errs.add(p.line, (c) => c.personValueDiffers(col, shown, seen.line, personCode));
       }
     }
   }

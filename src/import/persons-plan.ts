@@ -68,13 +68,11 @@ export function checkInviteCodes(drafts: readonly PersonDraft[], snapshot: Peopl
   for (const d of drafts) {
     if (d.inviteCode === null) continue;
     const other = inFile.get(d.inviteCode);
-    if (other) errs.add(d.inviteLine, `invite_code "${d.inviteCode}" is also given to "${other.code}" on line ${other.inviteLine}`);
-    else inFile.set(d.inviteCode, d);
-    const owner = snapshot.byInvite.get(d.inviteCode);
-    if (owner && owner.code !== d.code) {
-      const whom = owner.code === null ? 'a self-registered person' : `"${owner.code}"`;
-      errs.add(d.inviteLine, `invite_code "${d.inviteCode}" already belongs to ${whom} in the database`);
-    }
+    const code = d.inviteCode;
+    if (other) errs.add(d.inviteLine, (c) => c.inviteGivenTwice(code, other.code, other.inviteLine));
+    else inFile.set(code, d);
+    const owner = snapshot.byInvite.get(code);
+    if (owner && owner.code !== d.code) errs.add(d.inviteLine, (c) => c.inviteTaken(code, owner.code));
   }
 }
 

@@ -1,11 +1,11 @@
-import type { RowErrors } from './types.js';
+import type { Reason, RowErrors } from './types.js';
 
 /**
- * Reports every item whose key was already used by an earlier item, naming the first line.
- * Items with a `null` key are skipped (already reported as invalid).
+ * Reports every item whose key was already used by an earlier item; `repeated` words the error
+ * from the item and the first line. Items with a `null` key are skipped (already reported as invalid).
  */
 export function reportDuplicates<T extends { line: number }>(
-  items: readonly T[], keyOf: (item: T) => string | null, describe: (item: T) => string, errs: RowErrors,
+  items: readonly T[], keyOf: (item: T) => string | null, repeated: (item: T, firstLine: number) => Reason, errs: RowErrors,
 ): void {
   const firstLine = new Map<string, number>();
   for (const item of items) {
@@ -13,7 +13,7 @@ export function reportDuplicates<T extends { line: number }>(
     if (key === null) continue;
     const first = firstLine.get(key);
     if (first === undefined) firstLine.set(key, item.line);
-    else errs.add(item.line, `${describe(item)} is repeated (first on line ${first})`);
+    else errs.add(item.line, repeated(item, first));
   }
 }
 

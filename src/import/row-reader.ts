@@ -1,4 +1,4 @@
-import type { CsvRow, RowErrors } from './types.js';
+import type { CsvRow, Reason, RowErrors } from './types.js';
 
 const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Telegram deep-link payload rules (`/start <payload>`): 1–64 of A–Z a–z 0–9 _ -; we ask for ≥ 6. */
@@ -30,20 +30,20 @@ export interface RowReader {
   locale(col: string): 'vi' | 'en' | null;
   /** `valid_from` and `valid_to`, checked to be in order. */
   validity(): { validFrom: string | null; validTo: string | null };
-  fail(reason: string): void;
+  fail(reason: Reason): void;
 }
 
 /** Creates a {@link RowReader} for `row`, reporting into `errs`. */
 export function createRowReader(row: CsvRow, errs: RowErrors): RowReader {
   let failed = false;
-  const fail = (reason: string): void => { failed = true; errs.add(row.line, reason); };
+  const fail = (reason: Reason): void => { failed = true; errs.add(row.line, reason); };
   const text = (col: string): string | null => {
     const v = row.cells[col] ?? '';
     return v === '' ? null : v;
   };
   const required = (col: string): string => {
     const v = text(col);
-    if (v === null) fail(`${col} is required`);
+    if (v === null) fail((c) => c.required(col));
     return v ?? '';
   };
   const reader: RowReader = {
@@ -60,19 +60,19 @@ export function createRowReader(row: CsvRow, errs: RowErrors): RowReader {
     validity: () => {
       const validFrom = readDate(text('valid_from'), 'valid_from', fail);
       const validTo = readDate(text('valid_to'), 'valid_to', fail);
-      if (validFrom && validTo && validFrom > validTo) fail(`valid_from ${validFrom} is after valid_to ${validTo}`);
+      if (validFrom && validTo && validFrom > validTo) fail((c) => c.validityOrder(validFrom, validTo));
       return { validFrom, validTo };
     },
   };
   return reader;
 }
 
-type Fail = (reason: string) => void;
+type Fail = (reason: Reason) => void;
 
 function readCode(v: string | null, col: string, fail: Fail): string | null {
   if (!v) return null;
   if (!CODE_RE.test(v)) {
-    fail(`${col} "${v}" is not a valid code (letters, digits, ".", "_" and "-", at most 64, starting with a letter or digit)`);
+    fail((c) => c.invalidCode(col, v));
     return null;
   }
   return v;
@@ -90,7 +90,7 @@ export function isIsoDate(v: string): boolean {
 function readDate(v: string | null, col: string, fail: Fail): string | null {
   if (v === null) return null;
   if (!isIsoDate(v)) {
-    fail(`${col} "${v}" is not a valid date (write YYYY-MM-DD, e.g. 2025-07-01)`);
+    fail((c) => c.invalidDate(col, v));
     return null;
   }
   return v;
@@ -99,7 +99,7 @@ function readDate(v: string | null, col: string, fail: Fail): string | null {
 function readFlag(v: string | null, col: string, fallback: number | null, fail: Fail): number | null {
   if (v === null) return fallback;
   if (v !== '0' && v !== '1') {
-    fail(`${col} must be 0 or 1, not "${v}"`);
+    fail((c) => c.invalidFlag(col, v));
     return fallback;
   }
   return Number(v);
@@ -108,7 +108,7 @@ function readFlag(v: string | null, col: string, fallback: number | null, fail: 
 function readOneOf<T extends string>(v: string | null, col: string, allowed: readonly T[], fail: Fail): T | null {
   if (!v) return null;
   const found = allowed.find((a) => a === v.toLowerCase());
-  if (!found) fail(`${col} "${v}" is not one of ${allowed.join(', ')}`);
+  if (!found) fail((c) => c.notOneOf(col, v, allowed));
   return found ?? null;
 }
 
@@ -116,7 +116,7 @@ function readPhone(v: string | null, col: string, fail: Fail): string | null {
   if (v === null) return null;
   const compact = v.replace(/[\s.()-]/g, '');
   if (!PHONE_RE.test(compact)) {
-    fail(`${col} is not a valid number (digits, an optional leading +, spaces)`);
+    fail((c) => c.invalidPhone(col));
     return null;
   }
   return compact;
@@ -125,7 +125,7 @@ function readPhone(v: string | null, col: string, fail: Fail): string | null {
 function readInvite(v: string | null, col: string, fail: Fail): string | null {
   if (v === null) return null;
   if (!INVITE_RE.test(v)) {
-    fail(`${col} "${v}" is not valid: use 6 to 64 of A-Z, a-z, 0-9, "_" and "-" (Telegram /start rules)`);
+    fail((c) => c.invalidInvite(col, v));
     return null;
   }
   return v;

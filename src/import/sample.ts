@@ -25,6 +25,8 @@ export const SAMPLE_FILES: Readonly<Record<ImportKind, string>> = {
   outlets: 'outlets.csv',
   people: 'people.csv',
   contacts: 'contacts.csv',
+  'deadline-overrides': 'deadline-overrides.csv',
+  'office-hours': 'office-hours.csv',
 };
 
 /**

@@ -38,12 +38,11 @@ function readTopicRow(row: CsvRow, errs: RowErrors): TopicInput {
 /** Validates topic rows (their organisations must already exist), then upserts them by code. */
 export async function importTopics(db: Db, rows: readonly CsvRow[], errs: RowErrors, nowIso: string): Promise<ImportCounts | null> {
   const inputs = rows.map((row) => readTopicRow(row, errs));
-  reportDuplicates(inputs, (t) => t.code, (t) => `code "${t.code}"`, errs);
+  reportDuplicates(inputs, (t) => t.code, (row, first) => (say) => say.codeRepeated(row.code ?? '', first), errs);
   const orgIdByCode = new Map((await loadOrgs(db)).map((o) => [o.code, o.id]));
   for (const t of inputs) {
-    if (t.orgCode !== null && !orgIdByCode.has(t.orgCode)) {
-      errs.add(t.line, `org_code "${t.orgCode}" is not in the database (import organisations first)`);
-    }
+    const orgCode = t.orgCode;
+    if (orgCode !== null && !orgIdByCode.has(orgCode)) errs.add(t.line, (c) => c.orgNotImported('org_code', orgCode));
   }
   if (errs.count > 0) return null;
   const existing = indexBy(await loadTopics(db), (t) => t.code);

@@ -1,16 +1,24 @@
-/** What `liaison import <kind>` can load, in the order a new network needs them. */
-export type ImportKind = 'organisations' | 'topics' | 'outlets' | 'people' | 'contacts';
+import { importEn } from '../../flows/copy/import-en.js';
+import type { ImportCopy } from '../../flows/copy/import-types.js';
+import { importVi } from '../../flows/copy/import-vi.js';
 
-/** Every {@link ImportKind}, in dependency order (organisations first, contacts last). */
-export const IMPORT_KINDS: readonly ImportKind[] = ['organisations', 'topics', 'outlets', 'people', 'contacts'];
+/**
+ * What `liaison import <kind>` can load, in the order a new network needs them: the directory,
+ * then the organisations' own policies (agencies' deadline periods, office hours).
+ */
+export type ImportKind = 'organisations' | 'topics' | 'outlets' | 'people' | 'contacts' | 'deadline-overrides' | 'office-hours';
+
+/** Every {@link ImportKind}, in dependency order (organisations first). */
+export const IMPORT_KINDS: readonly ImportKind[] = ['organisations', 'topics', 'outlets', 'people', 'contacts', 'deadline-overrides', 'office-hours'];
 
 /**
  * Outcome of one import.
  * - `ok: true`: the whole file was applied in one transaction. `rows` counts data rows (blank
  *   lines excluded); `inserted` counts rows that created something (a record or a role), `updated`
  *   rows that only changed existing records; the rest were already up to date.
- * - `ok: false`: nothing was written. Each error reads `file:line: reason` (line 1 is the header);
- *   errors about the file as a whole (unreadable, unknown kind) carry no line.
+ * - `ok: false`: nothing was written. Each error reads `file:line: lý do / reason`, Vietnamese then
+ *   English (line 1 is the header); errors about the file as a whole (unreadable, unknown kind)
+ *   carry no line.
  */
 export type ImportResult =
   | { ok: true; kind: ImportKind; inserted: number; updated: number; rows: number }
@@ -22,11 +30,24 @@ export interface CsvRow {
   cells: Readonly<Record<string, string>>;
 }
 
-/** Collects `file:line: reason` errors; {@link RowErrors.list} returns them sorted by line. */
+/** Why a file or row was refused, in the copy's language (`flows/copy/import-*.ts`). */
+export type Reason = (copy: ImportCopy) => string;
+
+/** `reason` in Vietnamese, then English, as every import message reads. */
+export function bilingual(reason: Reason): string {
+  return `${reason(importVi)} / ${reason(importEn)}`;
+}
+
+/** One error line about `fileLabel`: `file:line: lý do / reason`, or `file: …` without a line. */
+export function fileError(fileLabel: string, reason: Reason, line?: number): string {
+  return `${fileLabel}${line === undefined ? '' : `:${line}`}: ${bilingual(reason)}`;
+}
+
+/** Collects `file:line: lý do / reason` errors; {@link RowErrors.list} returns them sorted by line. */
 export interface RowErrors {
-  add(line: number, reason: string): void;
+  add(line: number, reason: Reason): void;
   /** An error about the whole file (no line number). */
-  addFileError(reason: string): void;
+  addFileError(reason: Reason): void;
   readonly count: number;
   list(): string[];
 }
@@ -45,8 +66,8 @@ export interface ImportCounts {
 export function createRowErrors(fileLabel: string): RowErrors {
   const entries: Array<{ line: number; seq: number; text: string }> = [];
   return {
-    add(line, reason) { entries.push({ line, seq: entries.length, text: `${fileLabel}:${line}: ${reason}` }); },
-    addFileError(reason) { entries.push({ line: 0, seq: entries.length, text: `${fileLabel}: ${reason}` }); },
+    add(line, reason) { entries.push({ line, seq: entries.length, text: fileError(fileLabel, reason, line) }); },
+    addFileError(reason) { entries.push({ line: 0, seq: entries.length, text: fileError(fileLabel, reason) }); },
     get count() { return entries.length; },
     list: () => [...entries].sort((a, b) => a.line - b.line || a.seq - b.seq).map((e) => e.text),
   };

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,11 +43,29 @@ describe('the liaison command line', () => {
     writeFileSync(bad, 'code,name\nHUE,Báo Huế\n,Thiếu mã\n');
     const r = liaison(['import', 'outlets', bad]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`${bad}:3: code is required`);
+    expect(r.out).toContain(`${bad}:3: code không được để trống / code is required`);
     writeFileSync(bad, 'code,name\nHUE,Báo Huế\n');
     const ok = liaison(['import', 'outlets', bad]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 new');
+  });
+
+  it('imports the shipped official calendar on migrate, so calendar show agrees with the running bot before the first start', () => {
+    const fresh = { DATABASE_URL: join(dir, 'fresh-calendar.sqlite') };
+    const shown = liaison(['calendar', 'show', '2026'], fresh);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toContain('Official imported schedule: 2026.csv');
+    expect(shown.out).not.toContain('Statutory defaults');
+    expect(shown.out).toContain('2026-01-10'); // the make-up Saturday only the official schedule knows
+
+    const migrated = { DATABASE_URL: join(dir, 'fresh-migrate.sqlite') };
+    expect(liaison(['migrate'], migrated).code).toBe(0);
+    const db = new Database(migrated.DATABASE_URL, { readonly: true });
+    try {
+      expect(db.prepare('select year, source from calendar_years').all()).toEqual([{ year: 2026, source: '2026.csv' }]);
+    } finally {
+      db.close();
+    }
   });
 
   it('loads the sample and exports invite links', () => {
@@ -54,5 +73,20 @@ describe('the liaison command line', () => {
     const r = liaison(['invites', 'export', '--role', 'reporter', '--bot-username', 'hue_bot']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('https://t.me/hue_bot?start=pv-hue-01');
+  });
+
+  it('imports agencies\' own deadline periods and office hours (after the sample), by either spelling of the kind', () => {
+    const file = join(dir, 'deadline-overrides.csv');
+    writeFileSync(file, 'org_code,deadline_class,amount,unit,legal_basis\nSGDDT,routine,3,working_days,Quy chế phát ngôn\n');
+    const r = liaison(['import', 'deadline_overrides', file]);
+    expect(r.out).toContain('1 new');
+    expect(r.code).toBe(0);
+    const hours = join(dir, 'office-hours.csv');
+    writeFileSync(hours, 'org_code,office_hours\nSGDDT,07:00-11:00; 13:00-16:30\n');
+    expect(liaison(['import', 'office-hours', hours]).out).toContain('1 updated');
+    const unknown = liaison(['import', 'holidays', hours]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toContain('không có loại dữ liệu "holidays"');
+    expect(unknown.out).toContain('unknown import kind "holidays"');
   });
 });

@@ -33,6 +33,11 @@ export interface FakeTelegramOptions {
   interceptors?: CallInterceptor[];
   /** Clock for message dates and records. Default the system clock. */
   now?: () => Date;
+  /**
+   * `instant`: getUpdates answers at once with what is pending (often nothing), whatever its
+   * `timeout`, as some Bot API servers and proxies do. Default `long-poll`: a real long poll.
+   */
+  getUpdates?: 'long-poll' | 'instant';
 }
 
 /** Options of the driver's wait helpers. */
@@ -122,7 +127,7 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
   };
 
   const server = createServer((req, res) => {
-    void serve(req, res, { token: options.token, state, faults, now }).then((call) => {
+    void serve(req, res, { token: options.token, state, faults, now, instantPolls: options.getUpdates === 'instant' }).then((call) => {
       records.calls.push(call);
       changed();
     });
@@ -204,6 +209,8 @@ interface ServeContext {
   state: FakeState;
   faults: Faults;
   now: () => Date;
+  /** getUpdates ignores its long-poll timeout. */
+  instantPolls: boolean;
 }
 
 /** Answers one Bot API request; resolves with its record once the answer was written. */
@@ -220,7 +227,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, ctx: ServeContex
     const refusal = ctx.faults.check({ method, params, chatId: toChatId(params.chat_id), at: ctx.now() });
     if (refusal) throw new ApiRefusal(refusal);
     if (method === 'getUpdates') {
-      status = await serveGetUpdates(res, params, ctx.state);
+      status = await serveGetUpdates(res, ctx.instantPolls ? { ...params, timeout: 0 } : params, ctx.state);
     } else {
       const handler = METHODS[method];
       if (!handler) throw new ApiRefusal(NOT_FOUND);

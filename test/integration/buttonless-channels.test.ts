@@ -33,7 +33,7 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     net = await seedMiniNetwork(t.db);
     prefix = uniquePrefix(`buttonless-${dialect}`);
     zalo = createMemoryAdapter('zalo_oa', { buttons: false, replies: true, maxTextLength: 2000 });
-    tg = createMemoryAdapter('telegram');
+    tg = createMemoryAdapter('telegram', { startLinks: true });
     const logger = createLogger({ level: 'silent' });
     dispatcher = createOutboxDispatcher({
       db: t.db, redis: { url: TEST_REDIS_URL }, prefix, adapters: new Map<Platform, MemoryAdapter>([['zalo_oa', zalo], ['telegram', tg]]),
@@ -42,7 +42,10 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     await dispatcher.start();
     inbound = createInboundProcessor({
       db: t.db, clock, logger, enqueueOutbox: (ids) => dispatcher.enqueue(ids), syncDeadlines: async () => undefined,
-      settings: { maxTextChars: 2000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: t.db, loadCalendar: (via) => loadCalendar(via ?? t.db) }) },
+      settings: {
+        maxTextChars: 2000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: t.db, loadCalendar: (via) => loadCalendar(via ?? t.db) }),
+        capabilities: (platform) => [zalo, tg].find((a) => a.platform === platform)?.capabilities,
+      },
     });
     await zalo.start((e) => inbound.accept(e));
     await tg.start((e) => inbound.accept(e));
@@ -159,5 +162,48 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     expect((await say(tg, 't9', `/link ${code}`)).got.at(-1)?.text).toContain('hết hạn');
     const row = await t.db.selectFrom('identities').select('person_id').where('platform_user_id', '=', 't9').executeTakeFirstOrThrow();
     expect(row.person_id).toBeNull();
+  });
+
+  it('tells an unregistered Zalo user to send the invite code as text, and a Telegram user to open the link', async () => {
+    const onZalo = (await say(zalo, 'z7', 'Cho tôi hỏi về lịch tiêm vắc-xin?')).got.at(-1)!.text;
+    expect(onZalo).toContain('gửi mã đó thành một tin nhắn');
+    expect(onZalo).not.toContain('đường dẫn');
+    const onTelegram = (await say(tg, 't7', 'Cho tôi hỏi về lịch tiêm vắc-xin?')).got.at(-1)!.text;
+    expect(onTelegram).toContain('mở đường dẫn mời');
+    expect((await say(zalo, 'z7', '/start khong-co-ma-nay')).got.at(-1)!.text).toContain('kiểm tra lại mã');
+    expect((await say(tg, 't7', '/start khong-co-ma-nay')).got.at(-1)!.text).toContain('kiểm tra lại đường dẫn');
+    // The code sent as text is what the Zalo user was told to do, and it works.
+    expect((await say(zalo, 'z7', 'inv-pv1')).got.at(-1)!.text).toContain('Trần Thị Phóng Viên');
+  });
+
+  it.each([
+    ['a zero-width space', '\u200B'], ['joiners, a BOM and a word joiner', '\u200D\u200C\uFEFF\u2060'],
+    ['bidi marks and isolates', '\u200E\u200F\u202E\u2066\u2069'], ['only spaces', '   \u00A0 '],
+  ])('refuses a question of %s as empty, and makes no inquiry of it', async (_name, blank) => {
+    await say(zalo, 'z1', 'inv-pv1');
+    const plain = (await say(zalo, 'z1', blank)).got.at(-1)!;
+    expect(plain.text).toContain('Câu hỏi trống');
+    expect(plain.text).not.toContain('chỉ nhận tin nhắn văn bản');
+    // `/ask` followed by spaces alone is `/ask` with nothing after it: the bot asks for the question.
+    const viaCommand = (await say(zalo, 'z1', `/ask ${blank}`)).got.at(-1)!.text;
+    expect(viaCommand).toContain(blank.trim() === '' ? 'Vui lòng gõ nội dung câu hỏi' : 'Câu hỏi trống');
+    await say(zalo, 'z1', '/ask');
+    expect((await say(zalo, 'z1', blank)).got.at(-1)!.text).toContain('Câu hỏi trống');
+    expect(await t.db.selectFrom('inquiries').select('id').execute()).toEqual([]);
+    const dialog = await t.db.selectFrom('identities').select('dialog').where('platform_user_id', '=', 'z1').executeTakeFirstOrThrow();
+    expect(dialog.dialog ?? '').not.toContain('ask_topic');
+  });
+
+  it('refuses an answer of only invisible characters as an empty message, and keeps the inquiry open', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    await say(tg, 't-syt', '/start inv-pn-syt');
+    const topics = (await say(zalo, 'z1', 'Khi nào có kết quả thanh tra?')).got.at(-1)!;
+    const confirm = (await say(zalo, 'z1', numberOf(topics, 'Y tế'))).got.at(-1)!;
+    await say(zalo, 'z1', numberOf(confirm, 'Gửi'));
+    const notice = tg.deliveredTo('t-syt').at(-1)!;
+    const refused = (await say(tg, 't-syt', '\u200B\u200D', notice.messageId)).got.at(-1)!;
+    expect(refused.text).toContain('Tin nhắn trống');
+    const inquiry = await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow();
+    expect(inquiry.status).not.toBe('answered');
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasOfficialYear } from '../../db/repositories/calendar.js';
 import { importCalendarCsv, importCalendarText, loadCalendar, showCalendar } from '../../src/import/calendar.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { englishOf, inEnglish, vietnameseOf } from '../helpers/import-errors.js';
 
 const OFFICIAL_2026 = fileURLToPath(new URL('../../db/calendar/2026.csv', import.meta.url));
 const T0 = new Date('2026-11-22T03:00:00.000Z');
@@ -68,7 +69,7 @@ describe.each(testDialects())('calendar import and show on %s', (dialect) => {
     const before = { days: await days(), years: await t.db.selectFrom('calendar_years').selectAll().execute() };
     const result = await importCalendarCsv(t.db, file, T1);
     expect(result.ok).toBe(false);
-    const errors = result.ok ? [] : result.errors;
+    const errors = englishOf(result.ok ? [] : result.errors);
     expect(errors.map((e) => e.replace(`${file}:`, ''))).toEqual([
       '3: date "2027-1-2" is not a valid date (write YYYY-MM-DD, e.g. 2025-07-01)',
       '4: date "2027-02-30" is not a valid date (write YYYY-MM-DD, e.g. 2025-07-01)',
@@ -79,23 +80,33 @@ describe.each(testDialects())('calendar import and show on %s', (dialect) => {
       '9: date 2028-01-01 is not in the year(s) the file name declares (2027)',
       '10: has 3 fields but the header has 4 (quote fields that contain commas)',
     ]);
+    expect(vietnameseOf(result.ok ? [] : result.errors).map((e) => e.replace(`${file}:`, ''))).toEqual([
+      '3: date "2027-1-2" không phải ngày hợp lệ (viết YYYY-MM-DD, ví dụ 2025-07-01)',
+      '4: date "2027-02-30" không phải ngày hợp lệ (viết YYYY-MM-DD, ví dụ 2025-07-01)',
+      '5: kind "vacation" không thuộc các giá trị holiday, day_off, makeup_workday',
+      '6: name không được để trống',
+      '7: source không được để trống',
+      '8: ngày 2027-01-01 đã có ở dòng 2',
+      '9: ngày 2028-01-01 không thuộc năm mà tên tệp ghi (2027)',
+      '10: dòng có 3 ô nhưng dòng tiêu đề có 4 cột (ô nào có dấu phẩy thì đặt trong ngoặc kép)',
+    ]);
     expect({ days: await days(), years: await t.db.selectFrom('calendar_years').selectAll().execute() }).toEqual(before);
     expect(await hasOfficialYear(t.db, 2027)).toBe(false);
   });
 
   it('needs the file name to declare its year(s), and rows in each declared year', async () => {
     const header = 'date,kind,name,source\n';
-    expect(await importCalendarText(t.db, `${header}2027-01-01,holiday,Tết,BLLĐ`, 'calendar.csv', T1))
+    expect(inEnglish(await importCalendarText(t.db, `${header}2027-01-01,holiday,Tết,BLLĐ`, 'calendar.csv', T1)))
       .toEqual({ ok: false, errors: [expect.stringMatching(/^calendar\.csv: the file name must say which year/)] });
-    expect(await importCalendarText(t.db, `${header}2027-01-01,holiday,Tết,BLLĐ`, 'lich-2027-2028.csv', T1))
+    expect(inEnglish(await importCalendarText(t.db, `${header}2027-01-01,holiday,Tết,BLLĐ`, 'lich-2027-2028.csv', T1)))
       .toEqual({ ok: false, errors: ['lich-2027-2028.csv: the file name declares 2028 but no row is dated in 2028 (an import replaces the whole year)'] });
-    expect(await importCalendarText(t.db, header, '2027.csv', T1))
+    expect(inEnglish(await importCalendarText(t.db, header, '2027.csv', T1)))
       .toEqual({ ok: false, errors: ['2027.csv:1: the file has no rows: nothing to import'] });
-    expect(await importCalendarCsv(t.db, join(dir, 'missing-2027.csv'), T1))
+    expect(inEnglish(await importCalendarCsv(t.db, join(dir, 'missing-2027.csv'), T1)))
       .toEqual({ ok: false, errors: [expect.stringContaining('cannot read the file (ENOENT)')] });
     const latin1 = join(dir, '2027.csv');
     writeFileSync(latin1, Buffer.from('date,kind,name,source\n2027-01-01,holiday,T\xeat,x\n', 'latin1'));
-    expect(await importCalendarCsv(t.db, latin1, T1)).toEqual({ ok: false, errors: [`${latin1}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] });
+    expect(inEnglish(await importCalendarCsv(t.db, latin1, T1))).toEqual({ ok: false, errors: [`${latin1}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] });
   });
 
   it('replaces a year exactly: rows left out of a new file are removed, changed ones updated', async () => {

@@ -249,6 +249,8 @@ describe('registration and verification (sqlite)', () => {
     await bot.command('777', 'frobnicate');
     expect(bot.last('777').text).toContain('/frobnicate');
     await bot.say('777', '   ');
+    expect(bot.last('777').text).toContain('Câu hỏi trống');
+    await bot.say('777', '');
     expect(bot.last('777').text).toContain('văn bản');
     await bot.say('777', 'Xin chào');
     expect(bot.last('777').text).toContain('chưa đăng ký');

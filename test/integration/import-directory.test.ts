@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsvFile, importCsvText } from '../../src/import/index.js';
 import { countAllTables } from '../fixtures/import/generate.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { englishOf, inEnglish, vietnameseOf } from '../helpers/import-errors.js';
 
 const T0 = new Date('2026-11-22T03:00:00.000Z');
 const T1 = new Date('2026-11-23T03:00:00.000Z');
@@ -64,7 +65,7 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
     const before = await countAllTables(t.db);
     const text = 'code,name,type,parent_code\nA,Đơn vị A,department,B\nB,Đơn vị B,department,A\nC,Đơn vị C,department,C\n';
     const result = await importCsvText(t.db, 'organisations', text, 'cycle.csv', T1);
-    expect(result).toEqual({ ok: false, errors: [
+    expect(inEnglish(result)).toEqual({ ok: false, errors: [
       'cycle.csv:2: the organisation tree has a cycle: A → B → A',
       'cycle.csv:3: the organisation tree has a cycle: B → A → B',
       'cycle.csv:4: the organisation tree has a cycle: C → C',
@@ -75,7 +76,7 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
   it('rejects a cycle closed through an organisation already in the database', async () => {
     const text = 'code,name,type,parent_code\nHUE,Thành phố Huế,province,SYT\n';
     const result = await importCsvText(t.db, 'organisations', text, 'o.csv', T1);
-    expect(result).toEqual({ ok: false, errors: ['o.csv:2: the organisation tree has a cycle: HUE → SYT → UBND → HUE'] });
+    expect(inEnglish(result)).toEqual({ ok: false, errors: ['o.csv:2: the organisation tree has a cycle: HUE → SYT → UBND → HUE'] });
   });
 
   it('lists every bad organisation row and writes nothing', async () => {
@@ -91,7 +92,7 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
     ].join('\n');
     const result = await importCsvText(t.db, 'organisations', text, 'bad.csv', T1);
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(englishOf(result.ok ? [] : result.errors)).toEqual([
       'bad.csv:2: type "district" is not one of government, ministry, province, department, agency, commune, special_zone, press_office',
       'bad.csv:3: code is required',
       'bad.csv:4: valid_from "2025-02-30" is not a valid date (write YYYY-MM-DD, e.g. 2025-07-01)',
@@ -100,22 +101,36 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
       'bad.csv:5: valid_from 2025-07-01 is after valid_to 2025-06-30',
       'bad.csv:6: code "N3" is repeated (first on line 5)',
     ]);
+    // Each row's reason is given in Vietnamese first, like the headline (#14).
+    expect(vietnameseOf(result.ok ? [] : result.errors)).toEqual([
+      'bad.csv:2: type "district" không thuộc các giá trị government, ministry, province, department, agency, commune, special_zone, press_office',
+      'bad.csv:3: code không được để trống',
+      'bad.csv:4: valid_from "2025-02-30" không phải ngày hợp lệ (viết YYYY-MM-DD, ví dụ 2025-07-01)',
+      'bad.csv:4: screening phải là 0 hoặc 1, không phải "2"',
+      'bad.csv:4: parent_code "NOWHERE" không có trong tệp này cũng như trong cơ sở dữ liệu',
+      'bad.csv:5: valid_from 2025-07-01 sau valid_to 2025-06-30',
+      'bad.csv:6: mã "N3" bị lặp lại (lần đầu ở dòng 5)',
+    ]);
     expect(await countAllTables(t.db)).toEqual(before);
   });
 
   it('rejects an unknown header column and a missing required one', async () => {
     const result = await importCsvText(t.db, 'outlets', 'Code,Ten\nTTO,Báo Tuổi Trẻ\n', 'outlets.csv', T1);
-    expect(result).toEqual({ ok: false, errors: [
+    expect(inEnglish(result)).toEqual({ ok: false, errors: [
       'outlets.csv:1: unknown column "ten" (expected: code, name)',
       'outlets.csv:1: missing required column "name"',
     ] });
+    expect(vietnameseOf(result.ok ? [] : result.errors)).toEqual([
+      'outlets.csv:1: không có cột "ten" (các cột dùng được: code, name)',
+      'outlets.csv:1: thiếu cột bắt buộc "name"',
+    ]);
   });
 
   it('reads UTF-8 with BOM, CRLF, case-insensitive headers and quoted commas and newlines', async () => {
     const text = '\uFEFFCODE,Name\r\nTTO,"Báo Tuổi Trẻ, TP.HCM"\r\nHUE,"Báo\r\nHuế"\r\nBAD,\r\n\r\n\r\n';
     const bad = await importCsvText(t.db, 'outlets', text, 'o.csv', T1);
     // The quoted line break moves the next row to physical line 5.
-    expect(bad).toEqual({ ok: false, errors: ['o.csv:5: name is required'] });
+    expect(inEnglish(bad)).toEqual({ ok: false, errors: ['o.csv:5: name is required'] });
     const good = await importCsvText(t.db, 'outlets', text.replace('BAD,\r\n', ''), 'o.csv', T1);
     expect(good).toEqual({ ok: true, kind: 'outlets', inserted: 2, updated: 0, rows: 2 });
     const names = await t.db.selectFrom('outlets').select(['code', 'name']).orderBy('code').execute();
@@ -124,12 +139,12 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
 
   it('reports rows with the wrong number of fields and CSV syntax errors with their line', async () => {
     const fields = await importCsvText(t.db, 'outlets', 'code,name\nA,Báo A\nB,Báo B,extra\nC\n', 'f.csv', T1);
-    expect(fields).toEqual({ ok: false, errors: [
+    expect(inEnglish(fields)).toEqual({ ok: false, errors: [
       'f.csv:3: has 3 fields but the header has 2 (quote fields that contain commas)',
       'f.csv:4: has 1 fields but the header has 2 (quote fields that contain commas)',
     ] });
     const syntax = await importCsvText(t.db, 'outlets', 'code,name\nA,Báo A\nB,Báo "B" x\n', 's.csv', T1);
-    expect(syntax.ok ? [] : syntax.errors).toEqual([expect.stringMatching(/^s\.csv:3: CSV syntax error/)]);
+    expect(englishOf(syntax.ok ? [] : syntax.errors)).toEqual([expect.stringMatching(/^s\.csv:3: CSV syntax error/)]);
   });
 
   it('imports topics mapped to organisations, inheriting screening when blank', async () => {
@@ -144,7 +159,7 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
     ]);
     expect(await importCsvText(t.db, 'topics', text, 'topics.csv', T1)).toMatchObject({ ok: true, inserted: 0, updated: 0 });
     const unknown = await importCsvText(t.db, 'topics', 'code,name,org_code\nGD,Giáo dục,SGDDT\n', 'topics.csv', T1);
-    expect(unknown).toEqual({ ok: false, errors: ['topics.csv:2: org_code "SGDDT" is not in the database (import organisations first)'] });
+    expect(inEnglish(unknown)).toEqual({ ok: false, errors: ['topics.csv:2: org_code "SGDDT" is not in the database (import organisations first)'] });
   });
 
   it('imports from a file path and reports unreadable or non-UTF-8 files', async () => {
@@ -152,8 +167,8 @@ describe.each(testDialects())('directory import of organisations, topics, outlet
     writeFileSync(join(dir, 'outlets.csv'), '\uFEFFcode,name\r\nVNE,Báo điện tử VnExpress\r\n', 'utf8');
     writeFileSync(join(dir, 'latin1.csv'), Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x2c, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0x41, 0x2c, 0xe0, 0x0a]));
     expect(await importCsvFile(t.db, 'outlets', join(dir, 'outlets.csv'), T1)).toMatchObject({ ok: true, inserted: 1 });
-    expect(await importCsvFile(t.db, 'outlets', join(dir, 'latin1.csv'), T1)).toEqual({ ok: false, errors: [`${join(dir, 'latin1.csv')}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] });
+    expect(inEnglish(await importCsvFile(t.db, 'outlets', join(dir, 'latin1.csv'), T1))).toEqual({ ok: false, errors: [`${join(dir, 'latin1.csv')}:1: the file is not UTF-8 text (in Excel, save as "CSV UTF-8")`] });
     const missing = await importCsvFile(t.db, 'outlets', join(dir, 'missing.csv'), T1);
-    expect(missing).toEqual({ ok: false, errors: [`${join(dir, 'missing.csv')}: cannot read the file (ENOENT)`] });
+    expect(inEnglish(missing)).toEqual({ ok: false, errors: [`${join(dir, 'missing.csv')}: cannot read the file (ENOENT)`] });
   });
 });

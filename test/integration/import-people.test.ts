@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsvFile, importCsvText } from '../../src/import/index.js';
 import { countAllTables } from '../fixtures/import/generate.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { englishOf, inEnglish, vietnameseOf } from '../helpers/import-errors.js';
 
 const T0 = new Date('2026-11-22T03:00:00.000Z');
 const T1 = new Date('2026-11-23T03:00:00.000Z');
@@ -31,7 +32,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
     const before = await countAllTables(t.db);
     const file = fixture('people-bad.csv');
     const result = await importCsvFile(t.db, 'people', file, T0);
-    expect(result.ok ? [] : result.errors).toEqual([
+    expect(englishOf(result.ok ? [] : result.errors)).toEqual([
       `${file}:3: press_card is required for a reporter`,
       `${file}:3: outlet_code "VNE" is not in the database (import outlets first)`,
       `${file}:4: kind is required for a spokesperson (regular, authorised, head)`,
@@ -47,6 +48,23 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
       `${file}:10: case_code is only for authorised spokespersons`,
       `${file}:10: case_code "CASE-1" is not the code of an inquiry in the database`,
       `${file}:11: role spokesperson:head@SYT for "PN-5" is repeated (first on line 10)`,
+    ]);
+    expect(vietnameseOf(result.ok ? [] : result.errors)).toEqual([
+      `${file}:3: phóng viên phải có press_card`,
+      `${file}:3: outlet_code "VNE" chưa có trong cơ sở dữ liệu (hãy nhập outlets trước)`,
+      `${file}:4: người phát ngôn phải có kind (regular, authorised, head)`,
+      `${file}:5: full_name "Hoàng Minh Tuan" khác với dòng 4 của người "PN-1"`,
+      `${file}:6: phone không phải số điện thoại hợp lệ (chữ số, có thể có dấu + ở đầu và dấu cách)`,
+      `${file}:6: locale "fr" không thuộc các giá trị vi, en`,
+      `${file}:6: invite_code "pn 2" không hợp lệ: dùng 6 đến 64 ký tự A-Z, a-z, 0-9, "_" và "-" (quy tắc /start của Telegram)`,
+      `${file}:6: valid_from 2026-01-01 sau valid_to 2025-12-31`,
+      `${file}:6: org_code "SGDDT" chưa có trong cơ sở dữ liệu (hãy nhập organisations trước)`,
+      `${file}:7: invite_code "pv-hue-01" cũng được cấp cho "PV-1" ở dòng 2`,
+      `${file}:8: role "chairman" không thuộc các giá trị reporter, spokesperson, coordinator, contact, admin, leader`,
+      `${file}:9: org_code "SYT" là department; đầu mối phải thuộc một xã, phường (commune) hoặc đặc khu (special_zone)`,
+      `${file}:10: case_code chỉ dành cho người được ủy quyền phát ngôn (authorised)`,
+      `${file}:10: case_code "CASE-1" không phải mã của câu hỏi nào trong cơ sở dữ liệu`,
+      `${file}:11: vai trò spokesperson:head@SYT của "PN-5" bị lặp lại (lần đầu ở dòng 10)`,
     ]);
     // A phone number never appears in an error message.
     expect((result.ok ? [] : result.errors).join('\n')).not.toContain('09x-abc');
@@ -87,7 +105,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
 
   it('refuses an invite code that belongs to another person in the database', async () => {
     const text = 'person_code,full_name,role,invite_code\nADM-2,Quản trị 2,admin,pn-syte-01\n';
-    expect(await importCsvText(t.db, 'people', text, 'p.csv', T1))
+    expect(inEnglish(await importCsvText(t.db, 'people', text, 'p.csv', T1)))
       .toEqual({ ok: false, errors: ['p.csv:2: invite_code "pn-syte-01" already belongs to "PN-1" in the database'] });
   });
 
@@ -123,7 +141,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
       'DM-5,Trần Văn Quý,NOWHERE,,pv-hue-01',
     ].join('\n');
     const result = await importCsvText(t.db, 'contacts', text, 'c.csv', T1);
-    expect(result).toEqual({ ok: false, errors: [
+    expect(inEnglish(result)).toEqual({ ok: false, errors: [
       'c.csv:2: org_code "SYT" is a department; a contact belongs to a commune or special_zone',
       'c.csv:3: tag "mien nui" is not valid: use letters, digits, "_" and "-", separate tags with ";"',
       'c.csv:3: invite_code "xa-moi-01" is also given to "DM-3" on line 2',

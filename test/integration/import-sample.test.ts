@@ -16,6 +16,15 @@ describe.each(testDialects())('sample network and invites export on %s', (dialec
     const summary = await loadSampleNetwork(t.db, T0);
     expect(summary.files.map((f) => [f.kind, f.rows, f.inserted])).toEqual([
       ['organisations', 31, 31], ['topics', 10, 10], ['outlets', 2, 2], ['people', 15, 15], ['contacts', 20, 20],
+      ['deadline-overrides', 2, 2], ['office-hours', 1, 0],
+    ]);
+    const policeHours = await t.db.selectFrom('orgs').select('office_hours').where('code', '=', 'CA-HUE').executeTakeFirstOrThrow();
+    expect(JSON.parse(policeHours.office_hours ?? '[]')).toEqual([{ start: '07:00', end: '11:30' }, { start: '13:30', end: '17:00' }]);
+    const overrides = await t.db.selectFrom('deadline_overrides').innerJoin('orgs', 'orgs.id', 'deadline_overrides.org_id')
+      .select(['orgs.code', 'deadline_class', 'amount', 'unit']).orderBy('orgs.code').execute();
+    expect(overrides.map((o) => ({ ...o, amount: Number(o.amount) }))).toEqual([
+      { code: 'CA-HUE', deadline_class: 'routine', amount: 1, unit: 'working_days' },
+      { code: 'SYT', deadline_class: 'press_answer', amount: 15, unit: 'working_days' },
     ]);
     const city = await t.db.selectFrom('orgs').selectAll().where('code', '=', 'HUE').executeTakeFirstOrThrow();
     const predecessor = await t.db.selectFrom('orgs').select(['code', 'valid_to']).where('id', '=', city.predecessor_id ?? -1).executeTakeFirst();
@@ -34,7 +43,7 @@ describe.each(testDialects())('sample network and invites export on %s', (dialec
     const before = await countAllTables(t.db);
     const summary = await loadSampleNetwork(t.db, new Date('2026-11-23T00:00:00.000Z'));
     expect(summary.files.every((f) => f.inserted === 0 && f.updated === 0)).toBe(true);
-    expect(await countAllTables(t.db)).toEqual({ ...before, audit_events: before.audit_events + 5 });
+    expect(await countAllTables(t.db)).toEqual({ ...before, audit_events: before.audit_events + 7 });
   });
 
   it('exports every invited person with roles, deep link and start command', async () => {
