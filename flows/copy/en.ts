@@ -2,6 +2,7 @@ import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { channelEn } from './channel-en.js';
 import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
+import { lifecycleEn } from './lifecycle-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
@@ -48,6 +49,7 @@ export const en: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
+  lifecycle: lifecycleEn,
   zaloPersonal: zaloPersonalEn,
   notice: noticeEn,
   channel: channelEn,

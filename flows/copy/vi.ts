@@ -2,6 +2,7 @@ import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { channelVi } from './channel-vi.js';
 import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
+import { lifecycleVi } from './lifecycle-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
@@ -48,6 +49,7 @@ export const vi: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
+  lifecycle: lifecycleVi,
   zaloPersonal: zaloPersonalVi,
   notice: noticeVi,
   channel: channelVi,
