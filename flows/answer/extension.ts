@@ -67,7 +67,10 @@ export async function onExtensionDecision(ctx: FlowContext, e: ButtonEvent, appr
   const id = parseId(e.payload);
   const request = id ? await findExtensionRequest(ctx.db, id) : undefined;
   const inquiry = request ? await findInquiry(ctx.db, request.inquiry_id) : undefined;
-  if (!request || !inquiry) return tellRefusal(ctx, { reason: 'not_allowed' }, e.payload);
+  if (!request || !inquiry) {
+    await ctx.effects.audit('access.denied', 'extension_request', e.payload, null, { action: e.action });
+    return void await ctx.reply((t) => ({ text: t.notAllowed }));
+  }
   const admitted = await admit(ctx, inquiry, approve ? 'extend_approve' : 'extend_refuse');
   if (!admitted) return;
   if (!(await decideExtensionRequest(ctx.db, request.id, approve, ctx.actor.person?.id ?? null, ctx.nowIso))) {
