@@ -61,11 +61,11 @@ export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, t
 async function reporterReply(ctx: FlowContext, inquiry: Inquiry, text: string, actions: Array<'resume' | 'reopen' | 'follow_up'>): Promise<void> {
   const verdict = await check(ctx, inquiry, actions);
   if (!('action' in verdict)) {
-    if (verdict.reason !== 'stale') return tellRefusal(ctx, verdict, codeOf(inquiry));
+    if (verdict.reason !== 'stale') return tellRefusal(ctx, verdict, String(inquiry.id));
     return void await ctx.reply((t) => ({ text: t.followupClosed(codeOf(inquiry), inquiry.status) }));
   }
   const r = await transition(ctx, verdict, { entryText: text });
-  if (!r.ok) return tellRefusal(ctx, r, codeOf(inquiry));
+  if (!r.ok) return tellRefusal(ctx, r, String(inquiry.id));
   const { action } = verdict;
   const code = codeOf(inquiry);
   const due = r.inquiry.due_at;

@@ -12,7 +12,7 @@ export async function onWithdraw(ctx: FlowContext, args: string): Promise<void> 
   const admitted = await admit(ctx, found, 'withdraw');
   if (!admitted) return;
   const r = await transition(ctx, admitted);
-  if (!r.ok) return tellRefusal(ctx, r, codeOf(found));
+  if (!r.ok) return tellRefusal(ctx, r, String(found.id));
   const updated = r.inquiry;
   await ctx.reply((t) => ({ text: t.withdrawn(codeOf(updated)), replyTo: updated.origin_message_id }));
   const reporter = ctx.actor.person?.full_name ?? '—';

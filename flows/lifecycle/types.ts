@@ -18,7 +18,6 @@ export type Action =
  *   suggested one); an unscoped coordinator covers every agency.
  */
 export type Party = 'reporter' | 'spokesperson' | 'coordinator';
-export const PARTIES: readonly Party[] = ['reporter', 'spokesperson', 'coordinator'];
 
 /**
  * What an action does to the deadline clock:
