@@ -68,7 +68,7 @@ export const RATINGS: readonly Rating[] = ['satisfied', 'acceptable', 'unsatisfi
 
 export type EntryKind =
   | 'question' | 'answer' | 'clarification_request' | 'clarification_reply'
-  | 'followup' | 'decline' | 'rejection' | 'transfer' | 'merge' | 'withdrawal';
+  | 'followup' | 'decline' | 'rejection' | 'transfer' | 'merge' | 'withdrawal' | 'conclusion';
 
 /** What a stored platform message is, so a reply to it can be routed without parsing text. */
 export type MessageRefKind =
@@ -230,6 +230,14 @@ export interface InquiriesTable {
   deadline_seq: Generated<number>;
   /** 1 once a coordinator confirmed or changed the class. */
   class_confirmed: Generated<number>;
+  /** When a follow-up last reopened the answered inquiry; its new period counts from here. */
+  reopened_at: ColumnType<IsoInstant | null, IsoInstant | null | undefined, IsoInstant | null>;
+  /** The complaint's conclusion date, as entered (`complaint_conclusion` counts from it under the 2026 regime). */
+  conclusion_on: ColumnType<IsoDate | null, IsoDate | null | undefined, IsoDate | null>;
+  /** The instant the current due time is counted from; null: `received_at`. */
+  clock_from_at: ColumnType<IsoInstant | null, IsoInstant | null | undefined, IsoInstant | null>;
+  /** The `deadline_seq` at which the current period began (steps fired before it do not count). */
+  period_seq: Generated<number>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }

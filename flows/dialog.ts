@@ -1,4 +1,6 @@
+import { setDialog } from '../db/repositories/identities.js';
 import type { DeclineGround } from '../db/schema.js';
+import type { FlowContext } from './context.js';
 
 /** What the bot is waiting for from one identity. Stored as JSON on the identity. */
 export type Dialog =
@@ -14,9 +16,10 @@ export type Dialog =
   | { step: 'reject_reason'; inquiryId: number }
   | { step: 'merge_code'; inquiryId: number }
   | { step: 'ext_reason'; inquiryId: number }
-  | { step: 'ext_due'; inquiryId: number; reason: string };
+  | { step: 'ext_due'; inquiryId: number; reason: string }
+  | { step: 'conclusion_date'; inquiryId: number };
 
-const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due']);
+const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due', 'conclusion_date']);
 
 /** Parses a stored dialog; anything unrecognised (an older format) counts as no dialog. */
 export function parseDialog(json: string | null): Dialog | undefined {
@@ -28,4 +31,9 @@ export function parseDialog(json: string | null): Dialog | undefined {
     return undefined;
   }
   return undefined;
+}
+
+/** Forgets what the bot was waiting for from the actor (a write only when it was waiting). */
+export async function clearDialog(ctx: FlowContext): Promise<void> {
+  if (ctx.actor.identity.dialog) await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
 }

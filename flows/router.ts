@@ -4,7 +4,8 @@ import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGroun
 import { onClarificationReply, onFollowup, onRate, submitAnswer } from './answer/answer.js';
 import { onExtendButton, onExtensionDecision, onExtensionDue, onExtensionReason, onWorking } from './answer/extension.js';
 import { A } from './buttons.js';
-import { onClassChoice } from './screening/class.js';
+import { onClassChoice, onClassMenu } from './screening/class.js';
+import { onConclusionButton, submitConclusionDate } from './answer/conclusion.js';
 import { hasStartLinks, type FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
@@ -49,6 +50,8 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.declineGround]: (ctx, e) => onDeclineGround(ctx, e.payload),
   [A.rate]: (ctx, e) => onRate(ctx, e.payload),
   [A.classify]: (ctx, e) => onClassChoice(ctx, e.payload),
+  [A.classMenu]: (ctx, e) => onClassMenu(ctx, e.payload),
+  [A.conclusion]: (ctx, e) => onConclusionButton(ctx, e.payload),
   [A.working]: (ctx, e) => onWorking(ctx, e.payload),
   [A.extend]: (ctx, e) => onExtendButton(ctx, e.payload),
   [A.extensionOk]: (ctx, e) => onExtensionDecision(ctx, e, true),
@@ -186,5 +189,6 @@ async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: 
     case 'merge_code': return onMergeCode(ctx, d.inquiryId, text);
     case 'ext_reason': return onExtensionReason(ctx, d.inquiryId, text);
     case 'ext_due': return onExtensionDue(ctx, d.inquiryId, d.reason, text);
+    case 'conclusion_date': return submitConclusionDate(ctx, d.inquiryId, text);
   }
 }

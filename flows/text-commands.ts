@@ -10,7 +10,7 @@ import type { FlowContext } from './context.js';
 export const TEXT_COMMANDS: Readonly<Record<string, string>> = {
   ack: A.ack, answer: A.answer, clarify: A.clarify, decline: A.decline, transfer: A.transfer,
   extend: A.extend, working: A.working, route: A.routeSuggested, reroute: A.chooseOther,
-  reject: A.rejectScope, merge: A.merge,
+  reject: A.rejectScope, merge: A.merge, class: A.classMenu, conclusion: A.conclusion,
 };
 
 /** Turns `/answer Q-42` into a press of the "answer" button of inquiry 42. */

@@ -20,3 +20,28 @@ export async function insertAudit(db: Db, a: AuditInput): Promise<void> {
     after: a.after === undefined ? null : JSON.stringify(a.after),
   }).execute();
 }
+
+/** An audit event on an inquiry, with its actor's name. */
+export interface InquiryEvent {
+  action: string;
+  at: string;
+  actorPersonId: number | null;
+  actorName: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+/** The latest `limit` events among `actions` on inquiry `inquiryId`, newest first (one query). */
+export async function recentInquiryEvents(db: Db, inquiryId: number, actions: readonly string[], limit: number): Promise<InquiryEvent[]> {
+  if (actions.length === 0) return [];
+  const rows = await db.selectFrom('audit_events')
+    .leftJoin('persons', 'persons.id', 'audit_events.actor_person_id')
+    .select(['audit_events.action', 'audit_events.at', 'audit_events.actor_person_id', 'persons.full_name', 'audit_events.before', 'audit_events.after'])
+    .where('audit_events.entity', '=', 'inquiry').where('audit_events.entity_id', '=', String(inquiryId))
+    .where('audit_events.action', 'in', [...actions])
+    .orderBy('audit_events.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    action: r.action, at: r.at, actorPersonId: r.actor_person_id === null ? null : Number(r.actor_person_id),
+    actorName: r.full_name ?? null, before: r.before, after: r.after,
+  }));
+}

@@ -18,15 +18,20 @@ export interface DeadlineInquiry {
   deadline_counting: string | null;
   paused_at: IsoInstant | null;
   deadline_seq: number;
+  /** The instant the current due time counts from; null: `received_at`. */
+  clock_from_at: IsoInstant | null;
+  /** The `deadline_seq` the current period began with (a reopened inquiry's new deadline). */
+  period_seq: number;
 }
 
 const DEADLINE_COLUMNS = [
   'id', 'status', 'org_id', 'suggested_org_id', 'received_at', 'due_at', 'deadline_counting', 'paused_at', 'deadline_seq',
+  'clock_from_at', 'period_seq',
 ] as const;
 
 /** `pg` returns some integers as strings; the scheduler does arithmetic on these. */
 function normalise(r: DeadlineInquiry): DeadlineInquiry {
-  return { ...r, id: Number(r.id), deadline_seq: Number(r.deadline_seq) };
+  return { ...r, id: Number(r.id), deadline_seq: Number(r.deadline_seq), period_seq: Number(r.period_seq) };
 }
 
 /** The deadline fields of the given inquiries (any status; missing ids are simply absent). */

@@ -8,8 +8,11 @@ export async function findOrg(db: Db, id: number): Promise<Org | undefined> {
   return db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Types of organisation an inquiry can be routed or transferred to. */
+export const ROUTABLE_ORG_TYPES: readonly OrgType[] = ['department', 'agency', 'ministry', 'government'];
+
 /** Organisations an inquiry can be routed to (agencies and departments valid on `today`). */
-export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly OrgType[] = ['department', 'agency', 'ministry', 'government']): Promise<Org[]> {
+export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly OrgType[] = ROUTABLE_ORG_TYPES): Promise<Org[]> {
   return db.selectFrom('orgs').selectAll()
     .where('type', 'in', [...types])
     .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
@@ -94,4 +97,25 @@ export async function preferredIdentity(db: Db, personId: number, options: { exc
   const rows = await q.execute();
   const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (Number(i.preferred) ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
+}
+
+/**
+ * Which of `orgIds` have someone to receive an inquiry on `today`: an active regular spokesperson
+ * or head of agency assigned to the organisation itself (one query).
+ */
+export async function orgIdsWithReceivers(db: Db, orgIds: readonly number[], today: IsoDate): Promise<Set<number>> {
+  if (orgIds.length === 0) return new Set();
+  const rows = await db.selectFrom('role_assignments').select('org_id').distinct()
+    .where('role', '=', 'spokesperson').where('status', '=', 'active').where('kind', 'in', ['regular', 'head'])
+    .where('org_id', 'in', [...orgIds])
+    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
+    .execute();
+  return new Set(rows.flatMap((r) => (r.org_id === null ? [] : [Number(r.org_id)])));
+}
+
+/** Every organisation's parent (one query), for scope checks over many organisations at once. */
+export async function orgParents(db: Db): Promise<Map<number, number | null>> {
+  const rows = await db.selectFrom('orgs').select(['id', 'parent_id']).execute();
+  return new Map(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)]));
 }

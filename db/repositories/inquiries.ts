@@ -30,8 +30,7 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
     resume_status: null, rating: null, rated_at: null, created_at: n.receivedAt, updated_at: n.receivedAt,
   }).returning('id').executeTakeFirstOrThrow();
-  await db.updateTable('inquiries').set({ code: `Q-${id}` }).where('id', '=', id).execute();
-  return (await findInquiry(db, id))!;
+  return db.updateTable('inquiries').set({ code: `Q-${id}` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {
@@ -49,10 +48,41 @@ export async function findInquiryByCode(db: Db, code: string): Promise<Inquiry |
  * pressing buttons at once cannot both win. Returns the updated inquiry, or undefined when stale.
  */
 export async function updateInquiryIf(db: Db, id: number, expected: readonly InquiryStatus[], changes: InquiryUpdate): Promise<Inquiry | undefined> {
-  const r = await db.updateTable('inquiries').set(changes)
-    .where('id', '=', id).where('status', 'in', [...expected]).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) return undefined;
-  return findInquiry(db, id);
+  return updateInquiryGuarded(db, id, { from: expected, set: changes });
+}
+
+/** One guarded change of an inquiry: plain column values and the counters moved in SQL. */
+export interface GuardedUpdate {
+  /** The statuses the inquiry must still be in. */
+  from: readonly InquiryStatus[];
+  /** Also require that it has no rating yet (one rating per inquiry). */
+  onlyUnrated?: boolean;
+  set: InquiryUpdate;
+  /** `deadline_seq + 1`: the deadline moved, its old jobs are stale. */
+  bumpSeq?: boolean;
+  /** `period_seq = deadline_seq + 1`: a new period begins with this sequence (needs `bumpSeq`). */
+  newPeriod?: boolean;
+  /** Added to `paused_ms`, in ms. */
+  addPausedMs?: number;
+  /** Stamped on `first_response_at` only when it is still empty. */
+  firstResponseAt?: string;
+}
+
+/**
+ * Applies a guarded change in one statement (`UPDATE … WHERE status IN (…) RETURNING *`), so two
+ * people acting at once cannot both win, without a second read. Counters are moved in SQL, never
+ * from a value read earlier. Returns the updated inquiry, or undefined when someone else acted first.
+ */
+export async function updateInquiryGuarded(db: Db, id: number, u: GuardedUpdate): Promise<Inquiry | undefined> {
+  let q = db.updateTable('inquiries').set((eb) => ({
+    ...u.set,
+    ...(u.bumpSeq ? { deadline_seq: eb('deadline_seq', '+', 1) } : {}),
+    ...(u.bumpSeq && u.newPeriod ? { period_seq: eb('deadline_seq', '+', 1) } : {}),
+    ...(u.addPausedMs ? { paused_ms: eb('paused_ms', '+', u.addPausedMs) } : {}),
+    ...(u.firstResponseAt ? { first_response_at: eb.fn.coalesce('first_response_at', eb.val(u.firstResponseAt)) } : {}),
+  })).where('id', '=', id).where('status', 'in', [...u.from]);
+  if (u.onlyUnrated) q = q.where('rating', 'is', null);
+  return q.returningAll().executeTakeFirst();
 }
 
 export async function addEntry(db: Db, inquiryId: number, kind: EntryKind, authorPersonId: number | null, text: string, nowIso: string): Promise<void> {

@@ -1,15 +1,15 @@
 import { findOrg } from '../../db/repositories/directory.js';
-import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, listMergedInto, updateInquiryIf } from '../../db/repositories/inquiries.js';
+import { listMergedInto } from '../../db/repositories/inquiries.js';
 import type { Inquiry, Rating } from '../../db/schema.js';
 import { RATINGS } from '../../db/schema.js';
 import { A, btn, parsePair } from '../buttons.js';
 import type { Copy } from '../copy/index.js';
 import type { FlowContext } from '../context.js';
-import { AGENCY_OPEN, loadForAction } from '../guards.js';
+import { clearDialog } from '../dialog.js';
+import { check, loadFor, tellRefusal } from '../guards.js';
 import { toReporterThread, viewBuilder } from '../inquiry/route.js';
-import { resumeFields } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
+import { transition } from '../lifecycle/transition.js';
 import { spokespersonsFor } from '../roles.js';
 
 const RATING_CODES: Record<string, Rating> = { s: 'satisfied', a: 'acceptable', u: 'unsatisfied' };
@@ -27,17 +27,12 @@ function rateButtons(t: Copy, inquiryId: number) {
  * the original question (and to the reporters of inquiries merged into this one).
  */
 export async function submitAnswer(ctx: FlowContext, inquiryId: number, text: string): Promise<void> {
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  const inquiry = await loadForAction(ctx, inquiryId, 'spokesperson', AGENCY_OPEN);
-  if (!inquiry) return;
-  const updated = await updateInquiryIf(ctx.db, inquiry.id, AGENCY_OPEN, {
-    status: 'answered', answered_at: ctx.nowIso, first_response_at: inquiry.first_response_at ?? ctx.nowIso,
-    handler_person_id: ctx.actor.person?.id ?? null, closed_at: ctx.nowIso, resume_status: null, updated_at: ctx.nowIso,
-  });
-  if (!updated) return;
-  ctx.effects.syncDeadline(inquiry.id);
-  await addEntry(ctx.db, inquiry.id, 'answer', ctx.actor.person?.id ?? null, text, ctx.nowIso);
-  await ctx.effects.audit('inquiry.answer', 'inquiry', inquiry.id, { status: inquiry.status }, { status: 'answered' });
+  await clearDialog(ctx);
+  const admitted = await loadFor(ctx, inquiryId, 'answer');
+  if (!admitted) return;
+  const r = await transition(ctx, admitted, { set: { answered_at: ctx.nowIso, handler_person_id: ctx.actor.person?.id ?? null }, entryText: text });
+  if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
+  const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
   const targets: Inquiry[] = [updated, ...(await listMergedInto(ctx.db, updated.id))];
   for (const target of targets) {
@@ -50,33 +45,37 @@ export async function submitAnswer(ctx: FlowContext, inquiryId: number, text: st
 
 /** The reporter replied to an answer: a follow-up on the same inquiry, back to the same spokesperson. */
 export async function onFollowup(ctx: FlowContext, inquiry: Inquiry, text: string): Promise<void> {
-  if (ctx.actor.person?.id !== inquiry.reporter_person_id) return void await ctx.reply((t) => ({ text: t.notAllowed }));
-  if (!['answered', 'assigned', 'acknowledged', 'clarifying'].includes(inquiry.status)) {
-    return void await ctx.reply((t) => ({ text: t.followupClosed(codeOf(inquiry), inquiry.status) }));
-  }
-  const next = inquiry.status === 'answered' ? 'acknowledged' : inquiry.status;
-  await updateInquiryIf(ctx.db, inquiry.id, [inquiry.status], { status: next, closed_at: null, updated_at: ctx.nowIso });
-  await addEntry(ctx.db, inquiry.id, 'followup', ctx.actor.person.id, text, ctx.nowIso);
-  await ctx.effects.audit('inquiry.followup', 'inquiry', inquiry.id, { status: inquiry.status }, { status: next });
-  await forwardToStaff(ctx, inquiry, (t, reporter) => t.followupToStaff(codeOf(inquiry), reporter, text));
+  await reporterReply(ctx, inquiry, text, ['reopen', 'follow_up']);
 }
 
 /** The reporter replied to a clarification request: the clock resumes, the spokesperson gets it. */
 export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, text: string): Promise<void> {
-  if (ctx.actor.person?.id !== inquiry.reporter_person_id) return void await ctx.reply((t) => ({ text: t.notAllowed }));
-  if (inquiry.status !== 'clarifying') return onFollowup(ctx, inquiry, text);
-  const resume = inquiry.resume_status ?? 'acknowledged';
-  const clock = await resumeFields(ctx, inquiry);
-  await updateInquiryIf(ctx.db, inquiry.id, ['clarifying'], { status: resume, resume_status: null, updated_at: ctx.nowIso, ...clock });
-  ctx.effects.syncDeadline(inquiry.id);
-  await addEntry(ctx.db, inquiry.id, 'clarification_reply', ctx.actor.person.id, text, ctx.nowIso);
-  await ctx.effects.audit('inquiry.clarification_reply', 'inquiry', inquiry.id, { status: 'clarifying', due_at: inquiry.due_at }, { status: resume, due_at: clock.due_at ?? inquiry.due_at });
-  const due = clock.due_at ?? inquiry.due_at;
-  const resumed = (t: Copy) => (due ? `\n${t.clockResumed(due)}` : '');
-  await forwardToStaff(ctx, inquiry, (t, reporter) => `${t.clarifyReplyToStaff(codeOf(inquiry), reporter, text)}${resumed(t)}`);
+  await reporterReply(ctx, inquiry, text, ['resume', 'reopen', 'follow_up']);
 }
 
-async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy, reporter: string) => string): Promise<void> {
+/**
+ * What the reporter's reply is depends on where the inquiry stands: a clarification (the clock
+ * resumes), a follow-up that reopens an answered inquiry (a new deadline of its own), or a
+ * follow-up on an open one. Nothing is recorded or forwarded if someone else changed it first.
+ */
+async function reporterReply(ctx: FlowContext, inquiry: Inquiry, text: string, actions: Array<'resume' | 'reopen' | 'follow_up'>): Promise<void> {
+  const verdict = await check(ctx, inquiry, actions);
+  if (!('action' in verdict)) {
+    if (verdict.reason !== 'stale') return tellRefusal(ctx, verdict, String(inquiry.id));
+    return void await ctx.reply((t) => ({ text: t.followupClosed(codeOf(inquiry), inquiry.status) }));
+  }
+  const r = await transition(ctx, verdict, { entryText: text });
+  if (!r.ok) return tellRefusal(ctx, r, String(inquiry.id));
+  const { action } = verdict;
+  const code = codeOf(inquiry);
+  const due = r.inquiry.due_at;
+  // Staff learn the moved due time of a resumed clock or of a reopened inquiry; the reporter, the latter.
+  const dueLine = (t: Copy) => (!due || action === 'follow_up' ? '' : `\n${action === 'resume' ? t.clockResumed(due) : t.lifecycle.newPeriod(due)}`);
+  const toStaff = (t: Copy, reporter: string) => `${(action === 'resume' ? t.clarifyReplyToStaff : t.followupToStaff)(code, reporter, text)}${dueLine(t)}`;
+  await forwardToStaff(ctx, r.inquiry, toStaff, (t) => (action === 'reopen' ? dueLine(t) : ''));
+}
+
+async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy, reporter: string) => string, toReporter: (t: Copy) => string): Promise<void> {
   const people = inquiry.handler_person_id ? [inquiry.handler_person_id] : await spokespersonsFor(ctx.db, inquiry, ctx.today);
   const build = await viewBuilder(ctx.db, inquiry, (t, v) => ({
     text: make(t, `${v.reporterName} (${v.outletName})`), buttons: [[btn(t.btnAnswer, A.answer, inquiry.id)]],
@@ -84,7 +83,7 @@ async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy
   for (const personId of people) {
     await ctx.effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'followup_notice' } });
   }
-  await ctx.reply((t) => ({ text: t.forwardedToStaff(codeOf(inquiry)) }));
+  await ctx.reply((t) => ({ text: `${t.forwardedToStaff(codeOf(inquiry))}${toReporter(t)}` }));
 }
 
 /** Hài lòng / Chấp nhận được / Không hài lòng. One rating per inquiry. */
@@ -92,13 +91,14 @@ export async function onRate(ctx: FlowContext, payload: string): Promise<void> {
   const pair = parsePair(payload);
   const rating = pair ? RATING_CODES[pair[1]] : undefined;
   if (!pair || !rating || !RATINGS.includes(rating)) return;
-  const inquiry = await loadForAction(ctx, pair[0], 'reporter', ['answered', 'acknowledged', 'assigned', 'clarifying']);
-  if (!inquiry) return;
-  if (inquiry.rating) {
-    const label = inquiry.rating;
-    return void await ctx.reply((t) => ({ text: t.alreadyRated(t.ratingLabel(label)) }));
+  const admitted = await loadFor(ctx, pair[0], 'rate');
+  if (!admitted) return;
+  const earlier = admitted.inquiry.rating;
+  if (earlier) return void await ctx.reply((t) => ({ text: t.alreadyRated(t.ratingLabel(earlier)) }));
+  const r = await transition(ctx, admitted, { set: { rating, rated_at: ctx.nowIso }, audit: { before: { rating: null }, after: { rating } } });
+  if (!r.ok) {
+    const now = r.inquiry.rating;
+    return now ? void await ctx.reply((t) => ({ text: t.alreadyRated(t.ratingLabel(now)) })) : tellRefusal(ctx, r, String(pair[0]));
   }
-  await ctx.db.updateTable('inquiries').set({ rating, rated_at: ctx.nowIso, updated_at: ctx.nowIso }).where('id', '=', inquiry.id).where('rating', 'is', null).execute();
-  await ctx.effects.audit('inquiry.rate', 'inquiry', inquiry.id, { rating: null }, { rating });
   await ctx.reply((t) => ({ text: t.ratingThanks(t.ratingLabel(rating)) }));
 }

@@ -2,6 +2,7 @@ import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { channelEn } from './channel-en.js';
 import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
+import { lifecycleEn } from './lifecycle-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
 import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
@@ -49,6 +50,7 @@ export const en: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
+  lifecycle: lifecycleEn,
   zaloPersonal: zaloPersonalEn,
   zaloOa: zaloOaEn,
   notice: noticeEn,
@@ -60,8 +62,8 @@ export const en: Copy = {
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
     !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
     roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\n/withdraw <code> — withdraw an inquiry\nReply to an answer to follow up.' : '',
-    roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).' : '',
-    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).' : '',
+    roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).\n/conclusion <code> — enter a complaint\'s conclusion date (the time allowed counts from it).' : '',
+    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — on-time and overdue figures per agency' : '',
     registered ? '/link — use another chat too (Telegram, Zalo, web)\n/prefer — receive notifications in this chat' : '',
     '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',

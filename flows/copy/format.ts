@@ -43,3 +43,21 @@ export function choiceNumbers(count: number, or: string): string {
   const all = Array.from({ length: count }, (_v, i) => String(i + 1));
   return all.length === 1 ? all[0]! : `${all.slice(0, -1).join(', ')} ${or} ${all.at(-1)}`;
 }
+
+/**
+ * Parses a date typed as day/month/year — `20/11/2026` (also `20-11-2026`, `20.11.2026`, one-digit
+ * day or month) — into `YYYY-MM-DD`. Undefined when malformed or not a real date (31/02).
+ */
+export function parseLocalDate(text: string): string | undefined {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
+  if (!m) return undefined;
+  const iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+  const parsed = dayjs.utc(iso, 'YYYY-MM-DD');
+  return parsed.isValid() && parsed.format('YYYY-MM-DD') === iso ? iso : undefined;
+}
+
+/** `2026-11-20` → `20/11/2026`, as people write dates. */
+export function formatLocalDate(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}

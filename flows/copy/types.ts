@@ -1,6 +1,7 @@
 import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '../../db/schema.js';
 import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
+import type { LifecycleCopy } from './lifecycle-types.js';
 import type { ZaloPersonalCopy } from './zalo-personal-types.js';
 import type { ZaloOaCopy } from './zalo-oa-types.js';
 import type { NoticeCopy } from './notice-types.js';
@@ -40,6 +41,8 @@ export interface Copy {
   classLabel(c: DeadlineClass): string;
   /** Reminder and escalation texts. */
   deadline: DeadlineCopy;
+  /** Lost races, new deadlines, conclusion dates, classes (the inquiry lifecycle). */
+  lifecycle: LifecycleCopy;
   zaloPersonal: ZaloPersonalCopy;
   /** The Zalo Official Account channel (set-up alerts). */
   zaloOa: ZaloOaCopy;

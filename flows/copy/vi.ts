@@ -2,6 +2,7 @@ import type { Copy, InquiryLine, InquiryView } from './types.js';
 import { channelVi } from './channel-vi.js';
 import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
+import { lifecycleVi } from './lifecycle-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
@@ -49,6 +50,7 @@ export const vi: Copy = {
   roleLabel: (r) => ROLES[r] ?? r,
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
+  lifecycle: lifecycleVi,
   zaloPersonal: zaloPersonalVi,
   zaloOa: zaloOaVi,
   notice: noticeVi,
@@ -60,8 +62,8 @@ export const vi: Copy = {
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
     !registered ? '/start — đăng ký phóng viên (hoặc /start <mã mời>)' : '',
     roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\n/withdraw <mã> — rút câu hỏi\nTrả lời (reply) tin nhắn trả lời để hỏi thêm.' : '',
-    roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.\nKhi không có nút: gõ /answer, /ack, /clarify, /decline, /transfer hoặc /extend kèm mã câu hỏi (/answer Q-42).' : '',
-    roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan\nKhi không có nút: gõ /route, /reroute, /reject hoặc /merge kèm mã câu hỏi (/route Q-42).' : '',
+    roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.\nKhi không có nút: gõ /answer, /ack, /clarify, /decline, /transfer hoặc /extend kèm mã câu hỏi (/answer Q-42).\n/conclusion <mã> — nhập ngày kết luận khiếu nại (thời hạn tính từ ngày đó).' : '',
+    roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan\nKhi không có nút: gõ /route, /reroute, /reject hoặc /merge kèm mã câu hỏi (/route Q-42).\n/class <mã> — xác định loại câu hỏi (thời hạn trả lời); /conclusion <mã> — nhập ngày kết luận khiếu nại.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan' : '',
     registered ? '/link — dùng thêm kênh khác (Telegram, Zalo, web)\n/prefer — nhận thông báo ở kênh này' : '',
     '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',

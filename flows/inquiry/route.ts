@@ -25,8 +25,10 @@ export function staffButtons(t: Copy, inquiryId: number) {
  */
 export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string): Promise<number> {
   const people = await spokespersonsFor(db, inquiry, today);
+  // A complaint's conclusion counts from its date: the agency can enter it from the notice.
+  const conclusion = (t: Copy) => (inquiry.deadline_class === 'complaint_conclusion' && !inquiry.conclusion_on ? [[btn(t.lifecycle.btnConclusion, A.conclusion, inquiry.id)]] : []);
   const build = await viewBuilder(db, inquiry, (t, v) => ({
-    text: t.staffNotice(v, note?.(t)), buttons: staffButtons(t, inquiry.id),
+    text: t.staffNotice(v, note?.(t)), buttons: [...staffButtons(t, inquiry.id), ...conclusion(t)],
   }));
   for (const personId of people) {
     await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' } });

@@ -1,96 +1,100 @@
 import { truncateText } from '../../adapters/types.js';
-import { findOrg, listRoutableOrgs } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, findInquiryByCode, updateInquiryIf } from '../../db/repositories/inquiries.js';
-import { OPEN_INQUIRY_STATUSES, type Inquiry } from '../../db/schema.js';
+import { findInquiryByCode } from '../../db/repositories/inquiries.js';
+import type { Inquiry } from '../../db/schema.js';
 import { A, btn, parsePair, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
-import type { Dialog } from '../dialog.js';
-import { loadForAction } from '../guards.js';
+import { clearDialog, type Dialog } from '../dialog.js';
+import { loadFor, tellRefusal } from '../guards.js';
 import { notifyAgency, toReporterThread } from '../inquiry/route.js';
-import { assignDeadline } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
+import { isOpen } from '../lifecycle/table.js';
+import { addressableOrgs, checkTarget, type Sender } from '../lifecycle/target.js';
+import { transition } from '../lifecycle/transition.js';
+import type { Admitted } from '../lifecycle/types.js';
 
 /** Route to the suggested agency. */
 export async function onRouteSuggested(ctx: FlowContext, payload: string): Promise<void> {
-  const inquiry = await loadForAction(ctx, payload, 'coordinator', ['screening']);
-  if (inquiry?.suggested_org_id) await routeTo(ctx, inquiry, inquiry.suggested_org_id);
+  const admitted = await loadFor(ctx, payload, 'route');
+  if (admitted?.inquiry.suggested_org_id) await routeTo(ctx, admitted, admitted.inquiry.suggested_org_id);
 }
 
-/** Show the agencies to choose from. `action` is the follow-up button (screening or transfer). */
-export async function showOrgChoice(ctx: FlowContext, inquiry: Inquiry, action: string, title: 'chooseOrg' | 'chooseTransferOrg'): Promise<void> {
-  const orgs = (await listRoutableOrgs(ctx.db, ctx.today)).filter((o) => o.id !== inquiry.org_id);
-  await ctx.reply((t) => ({ text: t[title](codeOf(inquiry)), buttons: rows(orgs.map((o) => btn(orgName(o, t), action, `${inquiry.id}.${o.id}`)), 1) }));
+/**
+ * Shows the agencies the actor may send the inquiry to (see `addressableOrgs`). `action` is the
+ * button that follows (re-route or transfer).
+ */
+export async function showOrgChoice(ctx: FlowContext, inquiry: Inquiry, as: Sender, action: string, title: 'chooseOrg' | 'chooseTransferOrg'): Promise<void> {
+  const orgs = await addressableOrgs(ctx, inquiry, as);
+  const code = codeOf(inquiry);
+  if (orgs.length === 0) return void await ctx.reply((t) => ({ text: t.lifecycle.noTargets(code) }));
+  await ctx.reply((t) => ({ text: t[title](code), buttons: rows(orgs.map((o) => btn(orgName(o, t), action, `${inquiry.id}.${o.id}`)), 1) }));
 }
 
 export async function onChooseOther(ctx: FlowContext, payload: string): Promise<void> {
-  const inquiry = await loadForAction(ctx, payload, 'coordinator', ['screening']);
-  if (inquiry) await showOrgChoice(ctx, inquiry, A.routeTo, 'chooseOrg');
+  const admitted = await loadFor(ctx, payload, 'route');
+  if (admitted) await showOrgChoice(ctx, admitted.inquiry, 'coordinator', A.routeTo, 'chooseOrg');
 }
 
 /** A coordinator picked an agency from the list. */
 export async function onRouteToOrg(ctx: FlowContext, payload: string): Promise<void> {
   const pair = parsePair(payload);
-  const inquiry = pair ? await loadForAction(ctx, pair[0], 'coordinator', ['screening']) : undefined;
-  const org = pair && inquiry ? await findOrg(ctx.db, Number(pair[1])) : undefined;
-  if (inquiry && org) await routeTo(ctx, inquiry, org.id);
+  const admitted = pair ? await loadFor(ctx, pair[0], 'route') : undefined;
+  if (pair && admitted) await routeTo(ctx, admitted, Number(pair[1]));
 }
 
-async function routeTo(ctx: FlowContext, inquiry: Inquiry, orgId: number): Promise<void> {
-  const routed = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'assigned', org_id: orgId, updated_at: ctx.nowIso });
-  if (!routed) return;
-  const updated = orgId === inquiry.suggested_org_id ? routed : await assignDeadline(ctx, routed, routed.deadline_class ?? 'routine', orgId);
-  ctx.effects.syncDeadline(inquiry.id);
-  const org = await findOrg(ctx.db, orgId);
-  await ctx.effects.audit('inquiry.route', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'assigned', org: org?.code });
+/** Routes once the agency is checked (in force, in the coordinator's scope, someone to receive it). */
+async function routeTo(ctx: FlowContext, admitted: Admitted<'route'>, orgId: number): Promise<void> {
+  const target = await checkTarget(ctx, admitted.inquiry, orgId, 'coordinator');
+  if ('problem' in target) return void await ctx.reply((t) => ({ text: t.lifecycle.targetRefused(orgName(target.org, t), target.problem) }));
+  const { org } = target;
+  const r = await transition(ctx, admitted, { set: { org_id: org.id }, clock: { orgId: org.id }, audit: { after: { org: org.code } } });
+  if (!r.ok) return tellRefusal(ctx, r, String(admitted.inquiry.id));
+  const updated = r.inquiry;
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.routedWhat(orgName(org, t))) }));
   await notifyAgency(ctx.db, ctx.effects, updated, ctx.today);
 }
 
 export async function onRejectScope(ctx: FlowContext, payload: string): Promise<void> {
-  const inquiry = await loadForAction(ctx, payload, 'coordinator', ['screening']);
-  if (!inquiry) return;
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'reject_reason', inquiryId: inquiry.id } satisfies Dialog, ctx.nowIso);
-  await ctx.reply((t) => ({ text: t.askRejectReason(codeOf(inquiry)) }));
+  const admitted = await loadFor(ctx, payload, 'reject');
+  if (!admitted) return;
+  const code = codeOf(admitted.inquiry);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'reject_reason', inquiryId: admitted.inquiry.id } satisfies Dialog, ctx.nowIso);
+  await ctx.reply((t) => ({ text: t.askRejectReason(code) }));
 }
 
 /** The written reason for rejecting as out of scope; the reporter sees it. */
 export async function onRejectReason(ctx: FlowContext, inquiryId: number, reason: string): Promise<void> {
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  const inquiry = await loadForAction(ctx, inquiryId, 'coordinator', ['screening']);
-  if (!inquiry) return;
-  const updated = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'rejected', reject_reason: reason, closed_at: ctx.nowIso, updated_at: ctx.nowIso });
-  if (!updated) return;
-  ctx.effects.syncDeadline(inquiry.id);
-  await addEntry(ctx.db, inquiry.id, 'rejection', ctx.actor.person?.id ?? null, reason, ctx.nowIso);
-  await ctx.effects.audit('inquiry.reject', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'rejected', reason });
+  await clearDialog(ctx);
+  const admitted = await loadFor(ctx, inquiryId, 'reject');
+  if (!admitted) return;
+  const r = await transition(ctx, admitted, { set: { reject_reason: reason }, entryText: reason, audit: { after: { reason } } });
+  if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
+  const updated = r.inquiry;
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.rejectedToReporter(codeOf(updated), reason) }), 'info');
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.rejectedWhat) }));
 }
 
 export async function onMerge(ctx: FlowContext, payload: string): Promise<void> {
-  const inquiry = await loadForAction(ctx, payload, 'coordinator', ['screening']);
-  if (!inquiry) return;
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'merge_code', inquiryId: inquiry.id } satisfies Dialog, ctx.nowIso);
-  await ctx.reply((t) => ({ text: t.askMergeCode(codeOf(inquiry)) }));
+  const admitted = await loadFor(ctx, payload, 'merge');
+  if (!admitted) return;
+  const code = codeOf(admitted.inquiry);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'merge_code', inquiryId: admitted.inquiry.id } satisfies Dialog, ctx.nowIso);
+  await ctx.reply((t) => ({ text: t.askMergeCode(code) }));
 }
 
 /** The code of the open inquiry to merge into. */
 export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: string): Promise<void> {
   const target = await findInquiryByCode(ctx.db, text);
-  const open = target && target.id !== inquiryId && OPEN_INQUIRY_STATUSES.includes(target.status);
-  if (!target || !open) {
+  if (!target || target.id === inquiryId || !isOpen(target.status)) {
     await ctx.reply((t) => ({ text: t.mergeInvalid(truncateText(text.trim(), 20)) }));
     return;
   }
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  const inquiry = await loadForAction(ctx, inquiryId, 'coordinator', ['screening']);
-  if (!inquiry) return;
-  const updated = await updateInquiryIf(ctx.db, inquiry.id, ['screening'], { status: 'merged', merged_into_id: target.id, closed_at: ctx.nowIso, updated_at: ctx.nowIso });
-  if (!updated) return;
-  ctx.effects.syncDeadline(inquiry.id);
-  await addEntry(ctx.db, inquiry.id, 'merge', ctx.actor.person?.id ?? null, codeOf(target), ctx.nowIso);
-  await ctx.effects.audit('inquiry.merge', 'inquiry', inquiry.id, { status: 'screening' }, { status: 'merged', into: target.id });
+  await clearDialog(ctx);
+  const admitted = await loadFor(ctx, inquiryId, 'merge');
+  if (!admitted) return;
+  const r = await transition(ctx, admitted, { set: { merged_into_id: target.id }, entryText: codeOf(target), audit: { after: { into: target.id } } });
+  if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
+  const updated = r.inquiry;
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.mergedToReporter(codeOf(updated), codeOf(target)) }), 'info');
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.mergedWhat(codeOf(target))) }));
 }

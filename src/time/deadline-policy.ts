@@ -7,7 +7,7 @@ import type { WorkCalendar } from './calendar.js';
 import { toLocalDate } from './local.js';
 import { addBusinessMs, businessMs, DEFAULT_OFFICE_HOURS, parseOfficeHours, type OfficeHours } from './office-hours.js';
 import { computeDue } from './periods.js';
-import { pickOverride, ruleFromOverride, selectRule } from './rules.js';
+import { periodStart, pickOverride, ruleFromOverride, selectRule } from './rules.js';
 import type { Rule } from './rules-data.js';
 
 /** Options of {@link createDeadlinePolicy}. */
@@ -38,10 +38,11 @@ export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
     return parseOfficeHours((await officeHoursJsonByOrg(db, [orgId])).get(orgId) ?? null);
   };
   return {
-    async assign({ receivedAt, deadlineClass, orgId, db = o.db }): Promise<DeadlineAssignment> {
+    async assign({ receivedAt, deadlineClass, orgId, reopenedAt, concludedOn, db = o.db }): Promise<DeadlineAssignment> {
       const rule = await ruleFor(db, receivedAt, deadlineClass, orgId);
-      const dueAt = computeDue(receivedAt, rule.amount, rule.unit, await o.loadCalendar(db));
-      return { deadlineClass, ruleId: rule.id, legalBasis: rule.legalBasis, dueAt, counting: rule.counting };
+      const { fromAt, awaitsConclusion } = periodStart(rule, receivedAt, reopenedAt, concludedOn);
+      const dueAt = computeDue(fromAt, rule.amount, rule.unit, await o.loadCalendar(db));
+      return { deadlineClass, ruleId: rule.id, legalBasis: rule.legalBasis, dueAt, counting: rule.counting, fromAt, awaitsConclusion };
     },
     /**
      * The pause does not count. `wall` deadlines move by the paused wall time. `working` deadlines

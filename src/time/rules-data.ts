@@ -25,6 +25,11 @@ export interface Rule {
   effectiveTo?: IsoDate;
   /** True where the number is the network's default, not the law's (rules.md **policy**). */
   policy: boolean;
+  /**
+   * What the period counts from: `conclusion` — the date of the complaint's conclusion, once
+   * entered (D237 Art. 18(2)); absent — the receipt (or the follow-up that reopened the inquiry).
+   */
+  countsFrom?: 'conclusion';
 }
 
 /** Regime 2026 starts here (Decree 244/2026/NĐ-CP replaces Decree 09/2017/NĐ-CP). */
@@ -65,7 +70,7 @@ const RULES_2026: readonly RuleRow[] = [
     legalBasis: `Mặc định của mạng lưới: 2 ngày làm việc; cơ quan có thể quy định riêng trong quy chế phát ngôn (${D244}, Điều 8, Điều 12)`,
   },
   { deadlineClass: 'forwarded_petition', amount: 15, unit: 'working_days', policy: false, legalBasis: `${D237}, Điều 18(3)` },
-  { deadlineClass: 'complaint_conclusion', amount: 5, unit: 'working_days', policy: false, legalBasis: `${D237}, Điều 18(2)` },
+  { deadlineClass: 'complaint_conclusion', amount: 5, unit: 'working_days', policy: false, legalBasis: `${D237}, Điều 18(2)`, countsFrom: 'conclusion' },
   { deadlineClass: 'press_answer', amount: 30, unit: 'days', policy: false, legalBasis: `${D237}, Điều 18(1)` },
 ];
 

@@ -1,5 +1,5 @@
 import type { DeadlineClass, DeadlineOverride, IsoDate } from '../../db/schema.js';
-import { toLocalDate } from './local.js';
+import { localMidnight, toLocalDate } from './local.js';
 import { countingOf, RULES, type Rule } from './rules-data.js';
 
 export { countingOf, REGIME_2017_FROM, REGIME_2026_FROM, RULES, type Regime, type Rule } from './rules-data.js';
@@ -38,6 +38,8 @@ export function ruleFromOverride(o: DeadlineOverride, statutory: Rule): Rule {
     id: `override.${o.id}`, regime: statutory.regime, deadlineClass: o.deadline_class, amount: o.amount, unit: o.unit,
     counting: countingOf(o.unit), legalBasis: o.legal_basis, effectiveFrom: o.valid_from ?? statutory.effectiveFrom,
     ...(o.valid_to ? { effectiveTo: o.valid_to } : {}), policy: true,
+    // An agency may shorten or lengthen the period, not change what it counts from.
+    ...(statutory.countsFrom ? { countsFrom: statutory.countsFrom } : {}),
   };
 }
 
@@ -52,4 +54,26 @@ export function pickOverride(byOrg: ReadonlyMap<number, readonly DeadlineOverrid
     if (live.length > 0) return [...live].sort((a, b) => (b.valid_from ?? '').localeCompare(a.valid_from ?? '') || b.id - a.id)[0];
   }
   return undefined;
+}
+
+/** What a period is counted from, and whether it still waits for a conclusion date. */
+export interface PeriodStart {
+  fromAt: Date;
+  awaitsConclusion: boolean;
+}
+
+/**
+ * The instant a rule's period counts from (README "Deadlines", **policy** where the law is
+ * silent): the latest of the follow-up that reopened the inquiry and — for a rule that counts from
+ * a complaint's conclusion — 00:00 of the conclusion date; with neither, the receipt. A rule that
+ * counts from a conclusion not yet entered counts from receipt meanwhile (`awaitsConclusion`).
+ */
+export function periodStart(rule: Pick<Rule, 'countsFrom'>, receivedAt: Date, reopenedAt?: Date | null, concludedOn?: IsoDate | null): PeriodStart {
+  const fromConclusion = rule.countsFrom === 'conclusion';
+  const candidates = [
+    ...(reopenedAt ? [reopenedAt.getTime()] : []),
+    ...(fromConclusion && concludedOn ? [localMidnight(concludedOn).getTime()] : []),
+  ];
+  const awaitsConclusion = fromConclusion && !concludedOn;
+  return { fromAt: new Date(candidates.length > 0 ? Math.max(...candidates) : receivedAt.getTime()), awaitsConclusion };
 }

@@ -2,7 +2,7 @@
 export { createDeadlineScheduler, type DeadlineScheduler, type DeadlineSchedulerOptions } from './scheduler.js';
 export { defaultDeadlineSettings, validateDeadlineSettings, type DeadlineSettings } from './settings.js';
 export {
-  addWorkingDaysAt, nextOverdueNudge, planDeadlineSteps, selectStepsToSchedule, type PlanInquiry, type PlannedStep,
+  addWorkingDaysAt, firedInPeriod, nextOverdueNudge, planDeadlineSteps, selectStepsToSchedule, type PlanInquiry, type PlannedStep,
 } from './plan.js';
 export { DEADLINE_JOB_NAME, type DeadlineJobData } from './jobs.js';
 export { createStepFirer } from './fire-step.js';

@@ -5,7 +5,7 @@ import { jobKindOf, OVERDUE_JOB_KIND, reminderKind, RUNG_KINDS } from '../../../
 import type { WorkCalendar } from '../../time/calendar.js';
 import { parseOfficeHours } from '../../time/office-hours.js';
 import { deadlineJobId } from '../queues.js';
-import { planDeadlineSteps, selectStepsToSchedule, type PlannedStep } from './plan.js';
+import { firedInPeriod, planDeadlineSteps, selectStepsToSchedule, type PlannedStep } from './plan.js';
 import type { DeadlineSettings } from './settings.js';
 
 /** Data of a deadline job. */
@@ -65,7 +65,7 @@ export async function plannedJobs(ctx: PlanContext, rows: readonly DeadlineInqui
     const org = row.org_id ?? row.suggested_org_id;
     const hours = parseOfficeHours(org === null ? null : hoursJson.get(org) ?? null);
     const planned = planDeadlineSteps(row, ctx.calendar, hours, ctx.settings, ctx.now);
-    return selectStepsToSchedule(planned, fired.get(row.id) ?? new Set(), ctx.now)
+    return selectStepsToSchedule(planned, firedInPeriod(fired.get(row.id) ?? new Set(), row.period_seq), ctx.now)
       .map((s) => toDeadlineJob(row.id, s, row.deadline_seq, nowMs));
   });
 }

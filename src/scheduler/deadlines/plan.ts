@@ -1,7 +1,7 @@
 import type { DeadlineInquiry } from '../../../db/repositories/deadlines.js';
 import { stepStillApplies } from '../../../flows/deadline/fire.js';
 import {
-  kindOf, overdueKind, reminderKind, RUNG_KINDS, stepName, type StepCategory,
+  kindOf, overdueKind, parseStep, reminderKind, RUNG_KINDS, stepName, type StepCategory,
 } from '../../../flows/deadline/steps.js';
 import type { WorkCalendar } from '../../time/calendar.js';
 import { addDays, atLocalTime, localMidnight, toLocalDate } from '../../time/local.js';
@@ -19,8 +19,9 @@ export interface PlannedStep {
   fireAt: Date;
 }
 
-/** The inquiry fields planning reads. */
-export type PlanInquiry = Pick<DeadlineInquiry, 'status' | 'received_at' | 'due_at' | 'deadline_counting' | 'paused_at' | 'deadline_seq'>;
+/** The inquiry fields planning reads (`clock_from_at`, when set, starts the allowed time instead of `received_at`). */
+export type PlanInquiry = Pick<DeadlineInquiry, 'status' | 'received_at' | 'due_at' | 'deadline_counting' | 'paused_at' | 'deadline_seq'>
+  & Partial<Pick<DeadlineInquiry, 'clock_from_at'>>;
 
 /**
  * `due` moved by `n` working days, keeping its local time of day. A due time of 24:00 (local
@@ -67,7 +68,8 @@ function percentPoint(received: Date, due: Date, percent: number, wall: boolean,
 export function planDeadlineSteps(inquiry: PlanInquiry, calendar: WorkCalendar, officeHours: OfficeHours, settings: DeadlineSettings, now: Date): PlannedStep[] {
   if (!inquiry.due_at || !stepStillApplies(inquiry, Number(inquiry.deadline_seq))) return [];
   const seq = Number(inquiry.deadline_seq);
-  const received = new Date(inquiry.received_at);
+  // A reopened inquiry, or a complaint counted from its conclusion, starts its allowed time there.
+  const received = new Date(inquiry.clock_from_at ?? inquiry.received_at);
   const due = new Date(inquiry.due_at);
   const wall = inquiry.deadline_counting === 'wall';
   const place = (at: Date) => (wall ? at : nextOfficeTime(at, calendar, officeHours));
@@ -80,6 +82,15 @@ export function planDeadlineSteps(inquiry: PlanInquiry, calendar: WorkCalendar, 
   const nudge = nextOverdueNudge(toLocalDate(dueFire), calendar, settings, now);
   steps.push(step(overdueKind(nudge.date), 'overdue', nudge.at));
   return steps.sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime());
+}
+
+/**
+ * The fired steps that belong to the current period: those of `deadline_seq` ≥ `periodSeq`. A new
+ * period (a follow-up reopened the inquiry, a conclusion date was entered) is reminded and
+ * escalated afresh; within a period, a pause or an extension still re-sends nothing.
+ */
+export function firedInPeriod(firedSteps: ReadonlySet<string>, periodSeq: number): Set<string> {
+  return new Set([...firedSteps].filter((s) => (parseStep(s)?.seq ?? periodSeq) >= periodSeq));
 }
 
 /**
