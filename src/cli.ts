@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { createDb } from '../db/client.js';
+import { makeDataPrivate, writePrivateFile } from './private-files.js';
+import { createDb, isPostgresUrl, sqlitePath } from '../db/client.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
 import { loadSampleNetwork } from './import/sample.js';
@@ -47,7 +47,9 @@ function config(): Readonly<Config> {
 }
 
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const handle = createDb({ url: config().databaseUrl });
+  const cfg = config();
+  makeDataPrivate(cfg.dataDir, isPostgresUrl(cfg.databaseUrl) ? [] : [sqlitePath(cfg.databaseUrl)]);
+  const handle = createDb({ url: cfg.databaseUrl });
   try {
     await migrateToLatest(handle.db);
     return await fn(handle);
@@ -180,7 +182,7 @@ function createProgram(): Command {
       const botUsername = opts.botUsername ?? config().telegram?.username;
       const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom) });
       if (opts.out) {
-        writeFileSync(opts.out, csv, { mode: 0o600 });
+        writePrivateFile(opts.out, csv);
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     }).catch(fail));

@@ -1,7 +1,8 @@
 import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
-import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { createDb, isPostgresUrl, sqlitePath, type Db, type DbHandle } from '../db/client.js';
+import { makeDataPrivate } from './private-files.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
@@ -83,6 +84,8 @@ export interface StartOptions {
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
+  // Before anything is opened or written: the database, Redis's files and exports are private.
+  makeDataPrivate(config.dataDir, isPostgresUrl(config.databaseUrl) ? [] : [sqlitePath(config.databaseUrl)]);
   const db = o.db ?? createDb({ url: config.databaseUrl });
   const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
   const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
