@@ -8,6 +8,7 @@ import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import type { Dialog } from '../dialog.js';
 import { activeRoles, allCoordinators, coordinates } from '../roles.js';
+import { forgetTypedCode, mayTryCodeOrSay, recordFailedCode } from '../code-attempts.js';
 
 const INVITE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -39,13 +40,18 @@ export async function tryInviteText(ctx: FlowContext, text: string): Promise<boo
 }
 
 async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
+  // The invite is a credential: the stored message keeps it masked, whatever it turns out to be.
+  await forgetTypedCode(ctx, code);
+  if (!(await mayTryCodeOrSay(ctx))) return;
   const person = INVITE.test(code) ? await findPersonByInvite(ctx.db, code) : undefined;
   if (!person) {
+    await recordFailedCode(ctx, 'invite');
     await ctx.reply((t) => ({ text: t.inviteInvalid }));
     return;
   }
   const mine = ctx.actor.identity.person_id === person.id;
   if (!mine && !(await useInvite(ctx.db, person.id, ctx.nowIso))) {
+    await recordFailedCode(ctx, 'invite');
     await ctx.reply((t) => ({ text: t.inviteUsed }));
     return;
   }
