@@ -21,6 +21,8 @@ import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
+import { createHostPolicy } from './http/hosts.js';
+import { createMetricsGuard } from './http/metrics-auth.js';
 import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
@@ -190,7 +192,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
     routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
-    ...(config.metricsEnabled ? { metrics: metrics.registry } : {}),
+    ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
+    allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;

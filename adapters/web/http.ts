@@ -92,19 +92,24 @@ export function sessionCookie(paths: SlotPaths, token: string, secure: boolean, 
   return [`${paths.cookieName}=${token}`, ...attributes].join('; ');
 }
 
+/** Hosts trusted without configuration: IP addresses and `localhost` (no rebinding attack can use them). */
+export const literalHostOnly = (host: string | undefined): boolean =>
+  /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$/i.test(host ?? '');
+
 /**
  * True when a state-changing request visibly comes from another site: `Sec-Fetch-Site` other than
- * `same-origin`, or an `Origin` that is neither this host nor one of `allowedOrigins` (the public
- * URL behind a reverse proxy). Requests with neither header (non-browser clients) pass: the CSRF
- * token still guards them.
+ * `same-origin`, or an `Origin` that is none of `allowedOrigins` (the public URL) and not this
+ * request's own host — where the `Host` header counts only when `allowedHost` accepts it: a page on
+ * an attacker's name that resolves to this machine sends its own name as both. Requests with
+ * neither header (non-browser clients) pass: the CSRF token still guards them.
  */
-export function isCrossOrigin(req: HttpRequest, allowedOrigins: readonly string[]): boolean {
+export function isCrossOrigin(req: HttpRequest, allowedOrigins: readonly string[], allowedHost: (host: string | undefined) => boolean = literalHostOnly): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return true;
   const origin = req.headers.origin;
   if (origin === undefined) return false;
   const host = req.headers.host;
-  const own = host === undefined ? [] : [`http://${host}`, `https://${host}`];
+  const own = host === undefined || !allowedHost(host) ? [] : [`http://${host}`, `https://${host}`];
   return ![...own, ...allowedOrigins].includes(origin);
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type {
   AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
+import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
 import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -36,8 +37,10 @@ export interface WebAdapterOptions {
   secureCookies?: boolean;
   /** Rate-limit sign-ins by `X-Forwarded-For`'s last entry (set behind a reverse proxy). Default false. */
   trustProxy?: boolean;
-  /** Origins besides the request's own host allowed to POST, e.g. the public URL. Default none. */
+  /** Origins allowed to POST besides the request's own (accepted) host, e.g. the public URL. Default none. */
   allowedOrigins?: readonly string[];
+  /** Which `Host` headers name this service, for the Origin check. Default: IP addresses and `localhost` only. */
+  allowedHost?: (host: string | undefined) => boolean;
   /** A session with no request and no open event stream for this long expires, in ms. Default 8 hours. */
   idleTimeoutMs?: number;
   /** A session ends this long after sign-in, in ms. Default 30 days. */
@@ -117,6 +120,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const routes = createWebRoutes({
     sessions, store, live, now, isReceiving, emit,
     secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
+    allowedHost: options.allowedHost ?? literalHostOnly,
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     redeemCode: options.redeemCode,

@@ -28,6 +28,8 @@ export interface WebRouteDeps {
   trustProxy: boolean;
   /** Origins that may POST (the configured host names, see `src/http/hosts.ts`); the `Host` header is never trusted for this. */
   allowedOrigins: readonly string[];
+  /** Whether a `Host` header names this service (an `Origin` equal to it is then same-origin). */
+  allowedHost(host: string | undefined): boolean;
   signInLimiter: RateLimiter;
   /**
    * Code attempts (sign-ins, and messages that carry a code: `/start X`, `/link X`, a bare code)

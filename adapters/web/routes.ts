@@ -55,7 +55,7 @@ async function listFor(deps: WebRouteDeps, s: WebSession, req: HttpRequest) {
 }
 
 async function authenticate(c: SlotContext, req: HttpRequest, csrf: boolean): Promise<{ session: WebSession } | Refusal> {
-  if (csrf && isCrossOrigin(req, c.deps.allowedOrigins)) return { refusal: refuse('cross_origin') };
+  if (csrf && isCrossOrigin(req, c.deps.allowedOrigins, c.deps.allowedHost)) return { refusal: refuse('cross_origin') };
   const session = await currentSession(c, req);
   if (!session) return { refusal: refuse('no_session', {}, clearCookie(c)) };
   if (csrf && !tokensMatch(req.headers[CSRF_HEADER], session.csrfToken)) return { refusal: refuse('csrf') };

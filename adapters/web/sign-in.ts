@@ -19,7 +19,7 @@ export async function signIn(c: SlotContext, req: HttpRequest): Promise<HttpResp
   const address = clientAddress(req, deps.trustProxy);
   const limit = deps.signInLimiter.hit(address, deps.now());
   if (!limit.ok) return rateLimited(limit.retryAfterMs);
-  if (isCrossOrigin(req, deps.allowedOrigins)) return refuse('cross_origin');
+  if (isCrossOrigin(req, deps.allowedOrigins, deps.allowedHost)) return refuse('cross_origin');
   const parsed = parseJsonBody(req);
   if ('refusal' in parsed) return parsed.refusal;
   const code = typeof parsed.body.code === 'string' ? parsed.body.code.trim() : '';
@@ -76,7 +76,7 @@ export function sendCode(deps: WebRouteDeps, req: HttpRequest): HttpResponse {
   const nowMs = deps.now();
   const limit = deps.sendCodeLimiters.byAddress.hit(clientAddress(req, deps.trustProxy), nowMs);
   if (!limit.ok) return rateLimited(limit.retryAfterMs);
-  if (isCrossOrigin(req, deps.allowedOrigins)) return refuse('cross_origin');
+  if (isCrossOrigin(req, deps.allowedOrigins, deps.allowedHost)) return refuse('cross_origin');
   const parsed = parseJsonBody(req);
   if ('refusal' in parsed) return parsed.refusal;
   const who = typeof parsed.body.who === 'string' ? parsed.body.who.trim() : '';
