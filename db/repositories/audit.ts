@@ -20,3 +20,10 @@ export async function insertAudit(db: Db, a: AuditInput): Promise<void> {
     after: a.after === undefined ? null : JSON.stringify(a.after),
   }).execute();
 }
+
+/** Audit records of `action` after `sinceIso` (any actor). */
+export async function countAuditSince(db: Db, action: string, sinceIso: string): Promise<number> {
+  const row = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action).where('at', '>', sinceIso).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

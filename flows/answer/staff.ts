@@ -9,7 +9,7 @@ import { AGENCY_OPEN, loadForAction } from '../guards.js';
 import { notifyAgency, toReporterThread } from '../inquiry/route.js';
 import { assignDeadline, pauseFields } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
-import { showOrgChoice } from '../screening/index.js';
+import { isValidTarget, showOrgChoice } from '../screening/index.js';
 
 /** [Nhận xử lý]: the spokesperson takes the inquiry; the reporter is told. */
 export async function onAck(ctx: FlowContext, payload: string): Promise<void> {
@@ -71,7 +71,7 @@ export async function onTransferTo(ctx: FlowContext, payload: string): Promise<v
   const pair = parsePair(payload);
   const inquiry = pair ? await loadForAction(ctx, pair[0], 'spokesperson', ['assigned', 'acknowledged']) : undefined;
   const org = pair && inquiry ? await findOrg(ctx.db, Number(pair[1])) : undefined;
-  if (!inquiry || !org || org.id === inquiry.org_id) return;
+  if (!inquiry || !org || org.id === inquiry.org_id || !(await isValidTarget(ctx, inquiry, org.id))) return;
   const moved = await updateInquiryIf(ctx.db, inquiry.id, ['assigned', 'acknowledged'], { status: 'assigned', org_id: org.id, handler_person_id: null, updated_at: ctx.nowIso });
   if (!moved) return;
   // The new agency's own period may differ; the received time is kept, so the clock does not restart.

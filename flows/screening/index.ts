@@ -9,6 +9,7 @@ import { loadForAction } from '../guards.js';
 import { notifyAgency, toReporterThread } from '../inquiry/route.js';
 import { assignDeadline } from '../inquiry/deadline.js';
 import { codeOf, orgName } from '../inquiry/view.js';
+import { spokespersonsFor } from '../roles.js';
 
 /** Route to the suggested agency. */
 export async function onRouteSuggested(ctx: FlowContext, payload: string): Promise<void> {
@@ -27,12 +28,26 @@ export async function onChooseOther(ctx: FlowContext, payload: string): Promise<
   if (inquiry) await showOrgChoice(ctx, inquiry, A.routeTo, 'chooseOrg');
 }
 
+/**
+ * Whether `orgId` may receive `inquiry` from a button press: an agency the choice list offers (a
+ * routable type, in force today) that has someone to receive it. Button data can be forged, so
+ * the target is checked as the list would have offered it; a refusal is audited.
+ */
+export async function isValidTarget(ctx: FlowContext, inquiry: Inquiry, orgId: number): Promise<boolean> {
+  const offered = (await listRoutableOrgs(ctx.db, ctx.today)).some((o) => o.id === orgId);
+  const receivers = offered ? await spokespersonsFor(ctx.db, { ...inquiry, org_id: orgId }, ctx.today) : [];
+  if (receivers.length > 0) return true;
+  await ctx.effects.audit('inquiry.target_refused', 'inquiry', inquiry.id, null, { org_id: orgId });
+  await ctx.reply((t) => ({ text: t.notAllowed }));
+  return false;
+}
+
 /** A coordinator picked an agency from the list. */
 export async function onRouteToOrg(ctx: FlowContext, payload: string): Promise<void> {
   const pair = parsePair(payload);
   const inquiry = pair ? await loadForAction(ctx, pair[0], 'coordinator', ['screening']) : undefined;
   const org = pair && inquiry ? await findOrg(ctx.db, Number(pair[1])) : undefined;
-  if (inquiry && org) await routeTo(ctx, inquiry, org.id);
+  if (inquiry && org && (await isValidTarget(ctx, inquiry, org.id))) await routeTo(ctx, inquiry, org.id);
 }
 
 async function routeTo(ctx: FlowContext, inquiry: Inquiry, orgId: number): Promise<void> {
