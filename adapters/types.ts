@@ -89,6 +89,26 @@ export interface OutboundMessage {
   buttons?: Button[][];
   /** Platform message id to reply to (thread the message under it). */
   replyTo?: string;
+  /**
+   * Substrings of `text` that are credentials (one-time codes). An adapter that keeps what it sent
+   * (the web timeline) stores them masked with {@link maskSecrets} once they are no longer needed.
+   */
+  secrets?: readonly string[];
+}
+
+/** The mark that replaces each character of a masked credential. */
+export const MASK_CHAR = '•';
+
+/**
+ * `text` with every occurrence of each secret replaced by bullets, one per letter or digit
+ * (`ABCD-EFGH` → `••••••••`), so it still reads as "a code was here": "mã: ••••••••".
+ */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+    masked = masked.split(secret).join(MASK_CHAR.repeat(secret.replace(/[^\p{L}\p{N}]/gu, '').length || secret.length));
+  }
+  return masked;
 }
 
 /** What a platform can do, so flows and the dispatcher never branch on `platform`. */

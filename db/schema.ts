@@ -294,6 +294,14 @@ export interface OutboxTable {
   sent_at: IsoInstant | null;
   /** Why a `held` row waits: `reply_window` (null on older rows) or `credentials`; null otherwise. */
   held_reason: OutboxHeldReason | null;
+  /**
+   * `text` with its credentials (one-time codes) masked, while the row still needs the clear text
+   * to be sent; it replaces `text` once the row leaves `pending` (sent, failed, held…). Null when
+   * the message carries no credential, and after the swap.
+   */
+  masked_text: string | null;
+  /** JSON array of the credentials in `text` (passed to the adapter); null with `masked_text`. */
+  secrets: string | null;
 }
 
 /** Why an outbox row is `held`. */
@@ -537,6 +545,12 @@ export interface WebMessagesTable {
   rev: number;
   created_at: IsoInstant;
   edited_at: IsoInstant | null;
+  /**
+   * The clear text of a bot message whose `text` has a credential masked: shown to the chat's own
+   * page until `reveal_until` (the code's lifetime) or until the code is used, then erased.
+   */
+  reveal_text: string | null;
+  reveal_until: IsoInstant | null;
 }
 
 /** The whole database, for `Kysely<Database>`. */

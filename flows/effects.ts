@@ -1,4 +1,5 @@
-import type { OutboundMessage } from '../adapters/types.js';
+import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
+import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
 import { findPerson, preferredIdentity } from '../db/repositories/directory.js';
@@ -63,9 +64,11 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
   };
   const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
     const message = build(copyFor(await localeOf(identity), defaultLocale));
+    const text = neutraliseBidi(message.text);
+    const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
     const id = await insertOutbox(db, {
       queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
-      text: message.text, buttons: message.buttons ? JSON.stringify(message.buttons) : null,
+      text, masked_text: secrets.length > 0 ? maskSecrets(text, secrets) : null, secrets: secrets.length > 0 ? JSON.stringify(secrets) : null, buttons: message.buttons ? JSON.stringify(message.buttons.map((row) => row.map((b) => ({ ...b, label: neutraliseBidi(b.label) })))) : null,
       reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: null,
       inquiry_id: spec.ref?.inquiryId ?? null, ref_kind: spec.ref?.kind ?? null,
       ref_person_id: identity.person_id, report_unreachable: spec.reportUnreachable === false ? 0 : 1,

@@ -3,26 +3,33 @@ import { linkIdentity, setDialog, setIdentityLocale, setPreferredIdentity } from
 import { findLinkCode, insertLinkCode, linkCodeState, useLinkCode } from '../db/repositories/link-codes.js';
 import type { LinkCode } from '../db/schema.js';
 import type { FlowContext } from './context.js';
-import { hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
+import { formatOneTimeCode, hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
+import { forgetTypedCode, mayTryCodeOrSay, recordFailedCode } from './code-attempts.js';
+import { eraseRevealedCode } from '../db/repositories/web.js';
 import { redeliverUndelivered } from './registration/index.js';
 
 /** How long a link code works, in minutes (issue 4). */
 export const LINK_CODE_MINUTES = ONE_TIME_CODE_TTL_MS / 60_000;
 
 /** The stored code a typed text stands for, if it has the shape of one. */
-async function lookUp(ctx: FlowContext, text: string): Promise<{ hash: string; row: LinkCode | undefined } | undefined> {
+async function lookUp(ctx: FlowContext, text: string): Promise<Found | undefined> {
   const canonical = normaliseOneTimeCode(text);
   if (!canonical) return undefined;
   const hash = hashOneTimeCode('link', canonical);
-  return { hash, row: await findLinkCode(ctx.db, hash, 'link') };
+  return { hash, shown: formatOneTimeCode(canonical), row: await findLinkCode(ctx.db, hash, 'link') };
 }
+
+interface Found { hash: string; shown: string; row: LinkCode | undefined }
 
 /** `/link [code]`: without a code, issues one for this person; with a code, links this chat. */
 export async function onLink(ctx: FlowContext, args: string): Promise<void> {
   if (args.trim()) {
+    await forgetTypedCode(ctx, args);
+    if (!(await mayTryCodeOrSay(ctx))) return;
     const found = await lookUp(ctx, args);
-    if (!found) return void await ctx.reply((t) => ({ text: t.channel.linkInvalid('unknown') }));
-    return linkWithCode(ctx, found.hash, found.row);
+    if (found) return linkWithCode(ctx, found);
+    await recordFailedCode(ctx, 'link');
+    return void await ctx.reply((t) => ({ text: t.channel.linkInvalid('unknown') }));
   }
   const person = ctx.actor.person;
   if (!person) return void await ctx.reply((t) => ({ text: t.channel.linkNeedsPerson }));
@@ -33,7 +40,7 @@ export async function onLink(ctx: FlowContext, args: string): Promise<void> {
     purpose: 'link', expiresAt, nowIso: ctx.nowIso, supersede: true,
   });
   await ctx.effects.audit('identity.link_code', 'person', person.id, null, { identity_id: ctx.actor.identity.id, expires_at: expiresAt });
-  await ctx.reply((t) => ({ text: t.channel.linkCode(code, LINK_CODE_MINUTES) }));
+  await ctx.reply((t) => ({ text: t.channel.linkCode(code, LINK_CODE_MINUTES), secrets: [code] }));
 }
 
 /**
@@ -44,18 +51,25 @@ export async function tryLinkCodeText(ctx: FlowContext, text: string): Promise<b
   if (ctx.actor.person) return false;
   const found = await lookUp(ctx, text);
   if (!found?.row) return false;
-  await linkWithCode(ctx, found.hash, found.row);
+  await forgetTypedCode(ctx, text);
+  await linkWithCode(ctx, found);
   return true;
 }
 
-async function linkWithCode(ctx: FlowContext, hash: string, row: LinkCode | undefined): Promise<void> {
+async function linkWithCode(ctx: FlowContext, { hash, shown, row }: Found): Promise<void> {
   const identity = ctx.actor.identity;
   if (row && identity.person_id === row.person_id) return void await ctx.reply((t) => ({ text: t.channel.linkAlreadyYours }));
-  if (row && identity.person_id !== null) return void await ctx.reply((t) => ({ text: t.channel.linkOtherPerson }));
+  // A chat of someone else's never learns whether a code exists: the answer is the same.
+  if (identity.person_id !== null) {
+    if (linkCodeState(row, ctx.nowIso) !== 'ok') await recordFailedCode(ctx, 'link');
+    return void await ctx.reply((t) => ({ text: t.channel.linkOtherPerson }));
+  }
   const state = linkCodeState(row, ctx.nowIso);
   if (!row || state !== 'ok' || !(await useLinkCode(ctx.db, hash, 'link', ctx.nowIso))) {
+    await recordFailedCode(ctx, 'link');
     return void await ctx.reply((t) => ({ text: t.channel.linkInvalid(state === 'ok' ? 'used' : state) }));
   }
+  await eraseRevealedCode(ctx.db, shown);
   const person = await findPerson(ctx.db, row.person_id);
   if (!person) return void await ctx.reply((t) => ({ text: t.channel.linkInvalid('unknown') }));
   await linkIdentity(ctx.db, identity.id, person.id, ctx.nowIso);

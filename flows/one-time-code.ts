@@ -15,8 +15,12 @@ const CODE_LENGTH = 8;
 
 /** A fresh code, `ABCD-EFGH` (40 random bits; codes expire in minutes and work once). */
 export function newOneTimeCode(): string {
-  const chars = [...randomBytes(CODE_LENGTH)].map((b) => ALPHABET[b & 31]).join('');
-  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
+  return formatOneTimeCode([...randomBytes(CODE_LENGTH)].map((b) => ALPHABET[b & 31]).join(''));
+}
+
+/** A canonical code as the bot writes it in messages: `ABCDEFGH` → `ABCD-EFGH`. */
+export function formatOneTimeCode(canonical: string): string {
+  return `${canonical.slice(0, 4)}-${canonical.slice(4)}`;
 }
 
 /** The canonical form of a typed code (case, dashes and spaces ignored), or undefined when it cannot be one. */

@@ -25,6 +25,7 @@ import { onComposeText } from './notices/compose.js';
 import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
 import { onNoticeCommand } from './notices/status.js';
 import { onWebCommand } from './web-login.js';
+import { looksLikeCode, mayTryCode, recordFailedCode } from './code-attempts.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -133,11 +134,22 @@ async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
   if (choice.kind === 'out_of_range') return void await ctx.reply((t) => ({ text: t.channel.choiceOutOfRange(choice.count) }));
   if (e.replyTo && (await onReply(ctx, e, text))) return;
   if (dialog) return onDialogText(ctx, dialog, e, text);
-  if (await tryInviteText(ctx, text) || await tryLinkCodeText(ctx, text)) return;
+  if (await tryCodeText(ctx, text)) return;
   // Reporters on a reply-window channel are told to send "xem" to receive a held answer: it must
   // not start a question; it shows their inquiries (and the held answers arrive before it).
   if (REOPEN_WORD.test(text)) return onMy(ctx);
   if (await mayAsk(ctx)) await startAsk(ctx, text, e.messageId);
+}
+
+/**
+ * A bare code from a chat that belongs to nobody (Zalo has no deep links): an invite, else a link
+ * code. True when it was one; text shaped like a code that is neither counts as a wrong code.
+ */
+async function tryCodeText(ctx: FlowContext, text: string): Promise<boolean> {
+  if (ctx.actor.person || !looksLikeCode(text) || !(await mayTryCode(ctx))) return false;
+  if (await tryInviteText(ctx, text) || await tryLinkCodeText(ctx, text)) return true;
+  await recordFailedCode(ctx, 'invite');
+  return false;
 }
 
 /** The word the reply-window notice suggests (`replyWindow.windowNotice`). */

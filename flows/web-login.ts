@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
+import { findPersonByInvite } from '../db/repositories/directory.js';
 import {
-  findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, insertWebIdentity,
+  eraseRevealedCode, findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, insertWebIdentity,
 } from '../db/repositories/web.js';
 import { findLinkCode, insertLinkCode, linkCodeState, useLinkCode } from '../db/repositories/link-codes.js';
-import { hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
+import { formatOneTimeCode, hashOneTimeCode, newOneTimeCode, normaliseOneTimeCode, ONE_TIME_CODE_TTL_MS } from './one-time-code.js';
 import type { Identity, Person } from '../db/schema.js';
 import { hasStartLinks, type FlowContext } from './context.js';
 import { createEffects } from './effects.js';
@@ -14,7 +15,7 @@ import { createEffects } from './effects.js';
 export const WEB_LOGIN_CODE_TTL_MS = ONE_TIME_CODE_TTL_MS;
 
 /** What redeeming a sign-in code gave (the web adapter's `CodeRedemption`). */
-export type WebLoginRedemption = { status: 'ok'; ownerId: string } | { status: 'used' | 'expired' | 'unknown' };
+export type WebLoginRedemption = { status: 'ok'; ownerId: string } | { status: 'invite' | 'used' | 'expired' | 'unknown' };
 
 /** Stores a new code for the person; returns the code to show. */
 async function issueCode(db: Db, personId: number, identityId: number, now: Date): Promise<string> {
@@ -31,27 +32,36 @@ export async function onWebCommand(ctx: FlowContext): Promise<void> {
   const code = await issueCode(ctx.db, person.id, ctx.actor.identity.id, ctx.now);
   await ctx.effects.audit('web.login_code', 'person', person.id, null, { identity_id: ctx.actor.identity.id });
   const link = ctx.settings.webSignInUrl?.(code);
-  await ctx.reply((t) => ({ text: t.web.loginCode(link, code, WEB_LOGIN_CODE_TTL_MS / 60_000) }));
+  await ctx.reply((t) => ({ text: t.web.loginCode(link, code, WEB_LOGIN_CODE_TTL_MS / 60_000), secrets: [code] }));
 }
 
 /**
- * Redeems a code typed on (or linked to) the web page, once: the person's most recent web identity
- * signs in again (same chat, same history), or a new web identity linked to them is made.
+ * Says what a code typed on (or linked to) the web page is. A one-time sign-in code is used up
+ * here: the person's most recent web identity signs in again (same chat, same history), or a new
+ * web identity linked to them is made. Otherwise an invite not used yet is `invite` (the
+ * registration flow binds it), a used one `used`; anything else `unknown`, and nobody signs in.
  * Run it in a transaction.
  */
 export async function redeemWebLoginCode(db: Db, input: string, now: Date): Promise<WebLoginRedemption> {
   const canonical = normaliseOneTimeCode(input);
-  if (!canonical) return { status: 'unknown' };
-  const row = await findLinkCode(db, hashOneTimeCode('web_login', canonical), 'web_login');
+  const row = canonical ? await findLinkCode(db, hashOneTimeCode('web_login', canonical), 'web_login') : undefined;
+  if (!row) return inviteState(db, input);
   const nowIso = now.toISOString();
   const state = linkCodeState(row, nowIso);
-  if (!row || state !== 'ok') return { status: state === 'ok' ? 'unknown' : state };
+  if (state !== 'ok') return { status: state };
   if (!(await useLinkCode(db, row.code, 'web_login', nowIso))) return { status: 'used' };
+  await eraseRevealedCode(db, formatOneTimeCode(canonical!));
   const identity = await webIdentityFor(db, row.person_id, nowIso);
   await insertAudit(db, {
     at: nowIso, actorPersonId: row.person_id, actorIdentityId: identity.id, action: 'web.sign_in_code', entity: 'identity', entityId: identity.id,
   });
   return { status: 'ok', ownerId: identity.platform_user_id };
+}
+
+async function inviteState(db: Db, input: string): Promise<WebLoginRedemption> {
+  const person = /^[A-Za-z0-9_-]{1,64}$/.test(input) ? await findPersonByInvite(db, input) : undefined;
+  if (!person) return { status: 'unknown' };
+  return { status: person.invite_used_at === null ? 'invite' : 'used' };
 }
 
 async function webIdentityFor(db: Db, personId: number, nowIso: string): Promise<Identity> {
@@ -98,7 +108,7 @@ export async function sendWebLoginCodeToChat(db: Db, who: string, now: Date, set
   const code = await issueCode(db, person.id, identity.id, now);
   const effects = createEffects(db, now.toISOString(), settings.defaultLocale, { personId: null, identityId: null });
   const link = settings.webSignInUrl?.(code);
-  await effects.sendTo(identity, (t) => ({ text: t.web.loginCode(link, code, WEB_LOGIN_CODE_TTL_MS / 60_000) }), { reportUnreachable: false });
+  await effects.sendTo(identity, (t) => ({ text: t.web.loginCode(link, code, WEB_LOGIN_CODE_TTL_MS / 60_000), secrets: [code] }), { reportUnreachable: false });
   await effects.audit('web.login_code_requested', 'person', person.id, null, { identity_id: identity.id });
   return effects.outboxIds;
 }

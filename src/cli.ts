@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { writeFileSync } from 'node:fs';
-import { createDb } from '../db/client.js';
+import { makeDataPrivate, writePrivateFile } from './private-files.js';
+import { createDb, isPostgresUrl, sqlitePath } from '../db/client.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
@@ -45,7 +45,9 @@ function config(): Readonly<Config> {
 }
 
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
-  const handle = createDb({ url: config().databaseUrl });
+  const cfg = config();
+  makeDataPrivate(cfg.dataDir, isPostgresUrl(cfg.databaseUrl) ? [] : [sqlitePath(cfg.databaseUrl)]);
+  const handle = createDb({ url: cfg.databaseUrl });
   try {
     // Every command sees the release's schema and shipped data (calendars), not only `start`.
     await migrateDatabase(handle.db, systemClock.now());
@@ -185,7 +187,7 @@ function createProgram(): Command {
       const botUsername = opts.botUsername ?? config().telegram?.username;
       const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom) });
       if (opts.out) {
-        writeFileSync(opts.out, csv, { mode: 0o600 });
+        writePrivateFile(opts.out, csv);
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     }).catch(fail));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { bool, int, optionalText } from './config/fields.js';
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
+import { securityKeys, allowedHostNames } from './config/security.js';
 
 export type { NoticeSettings } from './config/notices.js';
 export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
@@ -13,6 +14,7 @@ export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
 const schema = z.object({
   ...zaloKeys,
   ...noticeKeys,
+  ...securityKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -72,7 +74,13 @@ export interface Config {
   /** BullMQ key prefix; several deployments may share one Redis with different prefixes. */
   queuePrefix: string;
   /** `trustProxy`: sign-in rate limits key on X-Forwarded-For's last entry (behind a reverse proxy). */
-  http: { host: string; port: number; trustProxy: boolean };
+  http: {
+    host: string; port: number; trustProxy: boolean;
+    /** Host names (lower case) the server answers to besides IP addresses and `localhost` (`HTTP_ALLOWED_HOSTS`). */
+    allowedHosts: string[];
+  };
+  /** Bearer token for `GET /metrics` (`METRICS_TOKEN`); absent: loopback clients only. Secret. */
+  metricsToken?: string;
   /** Directory for the SQLite file, the private Redis and exports. */
   dataDir: string;
   defaultLocale: 'vi' | 'en';
@@ -179,7 +187,7 @@ function toConfig(raw: Raw): Config {
     : undefined;
   const zaloOa = toZaloOa(raw);
   const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL),
-    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN]
+    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     ...(telegram ? { telegram } : {}),
@@ -189,7 +197,8 @@ function toConfig(raw: Raw): Config {
     ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),
     redisServerBin: raw.REDIS_SERVER_BIN,
     queuePrefix: raw.QUEUE_PREFIX,
-    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.HTTP_TRUST_PROXY },
+    http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.HTTP_TRUST_PROXY, allowedHosts: allowedHostNames(raw) },
+    ...(raw.METRICS_TOKEN ? { metricsToken: raw.METRICS_TOKEN } : {}),
     dataDir: raw.DATA_DIR,
     defaultLocale: raw.DEFAULT_LOCALE,
     logLevel: raw.LOG_LEVEL,

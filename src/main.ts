@@ -1,7 +1,8 @@
 import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
-import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { createDb, isPostgresUrl, sqlitePath, type Db, type DbHandle } from '../db/client.js';
+import { makeDataPrivate } from './private-files.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
@@ -19,6 +20,8 @@ import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
+import { createHostPolicy } from './http/hosts.js';
+import { createMetricsGuard } from './http/metrics-auth.js';
 import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
@@ -82,6 +85,8 @@ export interface StartOptions {
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
+  // Before anything is opened or written: the database, Redis's files and exports are private.
+  makeDataPrivate(config.dataDir, isPostgresUrl(config.databaseUrl) ? [] : [sqlitePath(config.databaseUrl)]);
   const db = o.db ?? createDb({ url: config.databaseUrl });
   const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
   const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
@@ -188,7 +193,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
     routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
-    ...(config.metricsEnabled ? { metrics: metrics.registry } : {}),
+    ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
+    allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;
@@ -222,7 +228,7 @@ export async function startApp(o: StartOptions): Promise<App> {
 
 const CALENDAR_TTL_MS = 60_000;
 /** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
-const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000 };
+const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000 };
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -40,11 +40,14 @@ const ERRORS = {
   no_session: [401, 'Phiên đăng nhập đã hết hạn hoặc không tồn tại. Vui lòng đăng nhập lại: gõ /web trong Telegram hoặc Zalo để nhận mã, hoặc xin điều phối viên một liên kết đăng nhập.', 'Your session has expired or does not exist. Please sign in again: send /web in Telegram or Zalo for a code, or ask your coordinator for a sign-in link.'],
   code_used: [400, 'Mã đăng nhập này đã được dùng. Gõ /web trong Telegram hoặc Zalo để nhận mã mới.', 'This sign-in code has already been used. Send /web in Telegram or Zalo to get a new one.'],
   code_expired: [400, 'Mã đăng nhập này đã hết hạn (mã chỉ dùng được trong 10 phút). Gõ /web trong Telegram hoặc Zalo để nhận mã mới.', 'This sign-in code has expired (codes last 10 minutes). Send /web in Telegram or Zalo to get a new one.'],
+  code_unknown: [400, 'Mã này không đúng. Kiểm tra lại mã, hoặc gõ /web trong Telegram hoặc Zalo để nhận mã mới.', 'This code is not valid. Check it, or send /web in Telegram or Zalo to get a new one.'],
+  signed_in: [409, 'Thẻ này đang đăng nhập với một người khác. Bạn có muốn đăng xuất người đó và đăng nhập bằng mã này không?', 'This tab is signed in as someone else. Do you want to sign them out and sign in with this code?'],
   csrf: [403, 'Yêu cầu bị từ chối (thiếu hoặc sai mã bảo vệ CSRF). Vui lòng tải lại trang.', 'Request refused (missing or invalid CSRF token). Please reload the page.'],
   cross_origin: [403, 'Yêu cầu bị từ chối: không đến từ trang trò chuyện của hệ thống.', 'Request refused: it did not come from this service\'s chat page.'],
   too_large: [413, 'Nội dung quá dài (tối đa 16 KB).', 'The request is too large (16 KB at most).'],
   unsupported_media_type: [415, 'Yêu cầu phải là JSON.', 'The request must be JSON.'],
   rate_limited: [429, 'Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút.', 'Too many sign-in attempts. Please try again in a few minutes.'],
+  too_many_codes: [429, 'Bạn đã thử quá nhiều mã. Vui lòng thử lại sau ít phút.', 'Too many codes tried. Please try again in a few minutes.'],
   unavailable: [503, 'Hệ thống đang bận, vui lòng thử lại.', 'The service is busy; please try again.'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
@@ -89,19 +92,24 @@ export function sessionCookie(paths: SlotPaths, token: string, secure: boolean, 
   return [`${paths.cookieName}=${token}`, ...attributes].join('; ');
 }
 
+/** Hosts trusted without configuration: IP addresses and `localhost` (no rebinding attack can use them). */
+export const literalHostOnly = (host: string | undefined): boolean =>
+  /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])(:\d{1,5})?$/i.test(host ?? '');
+
 /**
  * True when a state-changing request visibly comes from another site: `Sec-Fetch-Site` other than
- * `same-origin`, or an `Origin` that is neither this host nor one of `allowedOrigins` (the public
- * URL behind a reverse proxy). Requests with neither header (non-browser clients) pass: the CSRF
- * token still guards them.
+ * `same-origin`, or an `Origin` that is none of `allowedOrigins` (the public URL) and not this
+ * request's own host — where the `Host` header counts only when `allowedHost` accepts it: a page on
+ * an attacker's name that resolves to this machine sends its own name as both. Requests with
+ * neither header (non-browser clients) pass: the CSRF token still guards them.
  */
-export function isCrossOrigin(req: HttpRequest, allowedOrigins: readonly string[]): boolean {
+export function isCrossOrigin(req: HttpRequest, allowedOrigins: readonly string[], allowedHost: (host: string | undefined) => boolean = literalHostOnly): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return true;
   const origin = req.headers.origin;
   if (origin === undefined) return false;
   const host = req.headers.host;
-  const own = host === undefined ? [] : [`http://${host}`, `https://${host}`];
+  const own = host === undefined || !allowedHost(host) ? [] : [`http://${host}`, `https://${host}`];
   return ![...own, ...allowedOrigins].includes(origin);
 }
 

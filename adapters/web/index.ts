@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type {
   AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
+import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
 import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption } from './routes.js';
+import { createRequestQueue } from './request-queue.js';
 import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
@@ -20,18 +22,25 @@ export interface WebAdapterOptions {
   logger: Logger;
   /** Sessions and timelines (the database: `createWebStore` in `db/repositories/web.ts`). */
   store: WebStore;
-  /** Redeems a one-time sign-in code; without it only invite codes sign in. */
-  redeemCode?: (code: string) => Promise<CodeRedemption>;
+  /** Says what a code typed on the sign-in form is: a one-time sign-in code (used up here), an unused invite, or neither. */
+  redeemCode: (code: string) => Promise<CodeRedemption>;
   /** "Send me a code": sends a sign-in code to the linked chat of the person a phone number or directory code names. */
   requestCode?: (who: string) => Promise<void>;
   /** "Send me a code" requests allowed per client address (default 5 per 600 000 ms) and per identifier (default 3 per 3 600 000 ms). */
   sendCodeLimits?: { byAddress: RateLimitOptions; byTarget: RateLimitOptions };
+  /**
+   * Code attempts allowed per client address (sign-ins and codes typed in the chat; default 20 per
+   * 600 000 ms) and per session (codes typed in the chat; default 10 per 600 000 ms).
+   */
+  codeLimits?: { byAddress: RateLimitOptions; bySession: RateLimitOptions };
   /** Add `Secure` to the session cookies (set when the bot is served over HTTPS). Default false. */
   secureCookies?: boolean;
   /** Rate-limit sign-ins by `X-Forwarded-For`'s last entry (set behind a reverse proxy). Default false. */
   trustProxy?: boolean;
-  /** Origins besides the request's own host allowed to POST, e.g. the public URL. Default none. */
+  /** Origins allowed to POST besides the request's own (accepted) host, e.g. the public URL. Default none. */
   allowedOrigins?: readonly string[];
+  /** Which `Host` headers name this service, for the Origin check. Default: IP addresses and `localhost` only. */
+  allowedHost?: (host: string | undefined) => boolean;
   /** A session with no request and no open event stream for this long expires, in ms. Default 8 hours. */
   idleTimeoutMs?: number;
   /** A session ends this long after sign-in, in ms. Default 30 days. */
@@ -40,8 +49,12 @@ export interface WebAdapterOptions {
   signInLimit?: RateLimitOptions;
   /** Interval of the SSE heartbeat comment, in ms. Default 15 000. */
   heartbeatMs?: number;
-  /** How often open event streams read entries other processes stored, in ms. Default 1000. */
+  /** How often open event streams read entries other processes stored, and check their session is still live, in ms. Default 1000. */
   pollMs?: number;
+  /** How long the clear text of a message carrying a one-time code stays readable in its timeline, in ms. Default 10 minutes (the codes' lifetime). */
+  revealMs?: number;
+  /** How often clear texts past their reveal time are erased, in ms. Default 60 000. */
+  revealSweepMs?: number;
   /** Epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Folder of the chat page's files (`adapters/web/page/`). Default: next to this module's source. */
@@ -66,8 +79,10 @@ export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
 
 const DEFAULTS = {
   idleTimeoutMs: 8 * 60 * 60 * 1000, maxAgeMs: 30 * 24 * 60 * 60 * 1000, heartbeatMs: 15_000, pollMs: 1000,
+  revealMs: 10 * 60_000, revealSweepMs: 60_000,
   signInLimit: { max: 10, windowMs: 60_000 },
   sendCodeLimits: { byAddress: { max: 5, windowMs: 600_000 }, byTarget: { max: 3, windowMs: 3_600_000 } },
+  codeLimits: { byAddress: { max: 20, windowMs: 600_000 }, bySession: { max: 10, windowMs: 600_000 } },
 };
 
 /**
@@ -84,7 +99,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     ...(options.newOwnerId ? { newOwnerId: options.newOwnerId } : {}),
   });
   const live = createLiveStreams({
-    store, pollMs: options.pollMs ?? DEFAULTS.pollMs, onError: (err) => logger.warn({ err }, 'web: reading new timeline entries failed'),
+    store, now, pollMs: options.pollMs ?? DEFAULTS.pollMs, onError: (err) => logger.warn({ err }, 'web: reading new timeline entries failed'),
   });
   const state: { onEvent?: InboundHandler; stopped: boolean; inflight: Set<Promise<boolean>> } = { stopped: false, inflight: new Set() };
   const isReceiving = () => state.onEvent !== undefined && !state.stopped;
@@ -99,20 +114,32 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     void work.finally(() => state.inflight.delete(work));
     return work;
   };
+  const requests = options.requestCode
+    ? createRequestQueue(options.requestCode, (err) => logger.error({ err }, 'web: sending a requested sign-in code failed'))
+    : undefined;
   const routes = createWebRoutes({
     sessions, store, live, now, isReceiving, emit,
     secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
+    allowedHost: options.allowedHost ?? literalHostOnly,
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),
     heartbeatMs: options.heartbeatMs ?? DEFAULTS.heartbeatMs,
-    ...(options.redeemCode ? { redeemCode: options.redeemCode } : {}),
-    ...(options.requestCode ? { requestCode: options.requestCode } : {}),
+    redeemCode: options.redeemCode,
+    ...(requests ? { requestCode: requests.push } : {}),
+    codeLimiters: {
+      byAddress: createRateLimiter((options.codeLimits ?? DEFAULTS.codeLimits).byAddress),
+      bySession: createRateLimiter((options.codeLimits ?? DEFAULTS.codeLimits).bySession),
+    },
     sendCodeLimiters: {
       byAddress: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byAddress),
       byTarget: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byTarget),
     },
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
   });
-  const sendDeps = { sessions, store, live, now, ...(options.faults ? { faults: options.faults } : {}) };
+  const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };
+  const sweepReveals = () => {
+    store.eraseExpiredReveals(new Date(now()).toISOString()).catch((err: unknown) => logger.warn({ err }, 'web: erasing expired codes from timelines failed'));
+  };
+  let sweeper: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   return {
     platform: 'web',
@@ -122,11 +149,16 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');
       state.onEvent = onEvent;
+      sweepReveals();
+      sweeper = setInterval(sweepReveals, options.revealSweepMs ?? DEFAULTS.revealSweepMs);
+      sweeper.unref();
     },
     stop(): Promise<void> {
       stopping ??= (async () => {
         state.stopped = true;
+        clearInterval(sweeper);
         live.closeAll();
+        await requests?.close();
         await Promise.allSettled([...state.inflight]);
       })();
       return stopping;

@@ -13,7 +13,12 @@ export function toSseMessage(entry: TimelineEntry): string {
 /** Options of {@link createLiveStreams}. */
 export interface LiveStreamsOptions {
   store: WebStore;
-  /** How often open streams look for new entries in the store, in ms (entries another process wrote). */
+  /** Epoch milliseconds. */
+  now(): number;
+  /**
+   * How often open streams look for new entries in the store (entries another process wrote) and
+   * check that their session is still live (signed out or expired in any process), in ms.
+   */
   pollMs: number;
   onError(err: unknown): void;
 }
@@ -25,14 +30,19 @@ export interface LiveStreamsOptions {
  * next poll. Change numbers become visible in order per chat, so a cursor never skips one.
  */
 export interface LiveStreams {
-  /** Opens a stream of `ownerId`'s changes after change number `afterRev`. */
-  open(ownerId: string, afterRev: number, onClose: () => void): Channel;
+  /**
+   * Opens a stream of `ownerId`'s changes after change number `afterRev`, for the session stored
+   * under `tokenHash`: the stream ends when that session is signed out or expires.
+   */
+  open(ownerId: string, afterRev: number, tokenHash: string, onClose: () => void): Channel;
   /** Reads the store now (something was appended in this process). */
   wake(): void;
+  /** Ends this process's streams of a session at once (it was signed out here). */
+  closeSession(tokenHash: string): void;
   closeAll(): void;
 }
 
-interface Subscription { ownerId: string; cursor: number; channel: Channel }
+interface Subscription { ownerId: string; tokenHash: string; cursor: number; channel: Channel }
 
 /** Entries read per chat per poll; more are read by the next one. */
 const BATCH = 200;
@@ -44,6 +54,13 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
   let again = false;
 
   const pollOnce = async (): Promise<void> => {
+    // A session signed out or expired (in this process or another) ends its streams: its page
+    // must stop receiving the person's messages.
+    const hashes = [...new Set([...subs].map((s) => s.tokenHash))];
+    if (hashes.length > 0) {
+      const live = new Set(await o.store.liveSessionHashes(hashes, new Date(o.now()).toISOString()));
+      for (const s of [...subs]) if (!live.has(s.tokenHash)) s.channel.close();
+    }
     const byOwner = new Map<string, Subscription[]>();
     for (const s of subs) byOwner.set(s.ownerId, [...(byOwner.get(s.ownerId) ?? []), s]);
     for (const [ownerId, list] of byOwner) {
@@ -74,13 +91,16 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
     timer.unref();
   };
   return {
-    open(ownerId, afterRev, onClose) {
-      const sub: Subscription = { ownerId, cursor: afterRev, channel: createChannel(() => { subs.delete(sub); onClose(); }) };
+    open(ownerId, afterRev, tokenHash, onClose) {
+      const sub: Subscription = { ownerId, tokenHash, cursor: afterRev, channel: createChannel(() => { subs.delete(sub); onClose(); }) };
       subs.add(sub);
       run();
       return sub.channel;
     },
     wake: () => { if (subs.size > 0) run(); },
+    closeSession(tokenHash) {
+      for (const s of [...subs]) if (s.tokenHash === tokenHash) s.channel.close();
+    },
     closeAll() {
       for (const s of [...subs]) s.channel.close();
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { sendInParts } from '../parts.js';
 import {
-  BadRequestError, ChatError, TransientError, UnreachableError, encodeButtonData, splitText,
+  BadRequestError, ChatError, TransientError, UnreachableError, encodeButtonData, maskSecrets, splitText,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 import type { LiveStreams } from './live.js';
@@ -19,6 +19,8 @@ export interface WebSendDeps {
   now(): number;
   /** Test-only fault injection: an error to throw instead of sending to `chatId`, if any. */
   faults?: (chatId: string) => ChatError | undefined;
+  /** How long the clear text of a message carrying a credential stays readable in its timeline, in ms. */
+  revealMs: number;
 }
 
 /** The unreachable reason when nobody is signed in as the chat's identity (signed out, or idle too long). */
@@ -49,10 +51,14 @@ async function storeMessage(deps: WebSendDeps, chatId: string, message: Outbound
   const buttons = toButtons(message.buttons);
   const fault = deps.faults?.(chatId);
   if (fault) throw fault;
-  const append = async (text: string, first: boolean, last: boolean): Promise<string> => {
+  const append = async (clear: string, first: boolean, last: boolean): Promise<string> => {
     const replyTo = first ? message.replyTo : undefined;
+    // A code in the timeline is readable by its page only while it can be used; the stored text is masked.
+    const text = message.secrets ? maskSecrets(clear, message.secrets) : clear;
+    const nowMs = deps.now();
     const { entry } = await deps.store.appendMessage({
-      chatId, from: 'bot', text, at: new Date(deps.now()).toISOString(),
+      chatId, from: 'bot', text, at: new Date(nowMs).toISOString(),
+      ...(text === clear ? {} : { revealText: clear, revealUntil: new Date(nowMs + deps.revealMs).toISOString() }),
       ...(replyTo === undefined ? {} : { replyTo }),
       ...(last && buttons ? { buttons } : {}),
     });

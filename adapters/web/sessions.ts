@@ -30,10 +30,13 @@ export interface SessionManagerOptions {
 
 /** Sessions kept in the database: a restart or another process sees the same ones. */
 export interface SessionManager {
-  /** Creates a session for `ownerId` (a new identity when undefined); returns the cookie token. */
-  create(ownerId: string | undefined, languageCode?: string): Promise<{ token: string; session: WebSession }>;
-  /** The live session for a cookie token, touched; `undefined` when unknown or expired. */
-  get(token: string): Promise<WebSession | undefined>;
+  /**
+   * Creates a session for `ownerId` (a new identity when undefined) in sign-in slot `slot`; returns
+   * the cookie token. The session works only in that slot (see {@link hashToken}).
+   */
+  create(ownerId: string | undefined, slot: number, languageCode?: string): Promise<{ token: string; session: WebSession }>;
+  /** The live session for a cookie token presented in `slot`, touched; `undefined` when unknown, expired or of another slot. */
+  get(token: string, slot: number): Promise<WebSession | undefined>;
   /** Records activity (an open event stream keeps its session alive this way). */
   touch(session: WebSession): Promise<void>;
   delete(session: WebSession): Promise<void>;
@@ -44,8 +47,12 @@ export interface SessionManager {
 }
 
 const sha256 = (text: string, encoding: 'hex' | 'base64url') => createHash('sha256').update(text).digest(encoding);
-/** Hash under which a session token is stored. */
-export const hashToken = (token: string): string => sha256(token, 'hex');
+/**
+ * Hash under which a session token of sign-in slot `slot` is stored. The slot is part of it, so a
+ * cookie copied or renamed into another slot's cookie names no session there. (Slot 0 hashes the
+ * token alone, as before slots were bound, so its sessions outlive the upgrade.)
+ */
+export const hashToken = (token: string, slot = 0): string => sha256(slot === 0 ? token : `slot ${slot}\u0000${token}`, 'hex');
 const csrfFor = (token: string): string => sha256(`csrf\u0000${token}`, 'base64url');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -62,20 +69,20 @@ export function createSessionManager(o: SessionManagerOptions): SessionManager {
   };
   return {
     maxAgeS: Math.floor(o.maxAgeMs / 1000),
-    async create(ownerId, languageCode) {
+    async create(ownerId, slot, languageCode) {
       const now = o.now();
       await o.store.deleteExpiredSessions(iso(now));
       const token = randomBytes(32).toString('base64url');
       const stored: StoredSession = {
-        tokenHash: hashToken(token), ownerId: ownerId ?? o.newOwnerId?.() ?? randomBytes(16).toString('hex'), languageCode: languageCode ?? null,
+        tokenHash: hashToken(token, slot), ownerId: ownerId ?? o.newOwnerId?.() ?? randomBytes(16).toString('hex'), languageCode: languageCode ?? null,
         createdAt: iso(now), lastSeenAt: iso(now), idleExpiresAt: iso(now + o.idleTimeoutMs), expiresAt: iso(now + o.maxAgeMs),
       };
       await o.store.insertSession(stored);
       return { token, session: view(token, stored) };
     },
-    async get(token) {
+    async get(token, slot) {
       if (!TOKEN.test(token)) return undefined;
-      const stored = await o.store.findSession(hashToken(token));
+      const stored = await o.store.findSession(hashToken(token, slot));
       if (!stored) return undefined;
       if (!isLiveAt(stored, iso(o.now()))) {
         await o.store.deleteSession(stored.tokenHash);

@@ -39,6 +39,12 @@ export interface NewTimelineEntry {
   buttons?: Button[][];
   clientId?: string;
   at: string;
+  /**
+   * The clear text when `text` has a credential masked (a one-time code): the chat's page is shown
+   * this until `revealUntil` (ISO-8601 UTC), when {@link WebStore.eraseExpiredReveals} erases it.
+   */
+  revealText?: string;
+  revealUntil?: string;
 }
 
 /**
@@ -53,6 +59,8 @@ export interface WebStore {
   deleteSession(tokenHash: string): Promise<void>;
   /** Drops sessions past either expiry at `nowIso`. */
   deleteExpiredSessions(nowIso: string): Promise<void>;
+  /** Of `tokenHashes`, those whose session is alive at `nowIso` (not signed out, not expired). */
+  liveSessionHashes(tokenHashes: readonly string[], nowIso: string): Promise<string[]>;
   /** True when `ownerId` has a session alive at `nowIso` (any process, any browser). */
   hasLiveSession(ownerId: string, nowIso: string): Promise<boolean>;
   /**
@@ -64,6 +72,8 @@ export interface WebStore {
   editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string }): Promise<TimelineEntry | undefined>;
   /** Entries added or edited after change `afterRev`, in change order, at most `limit`. */
   listChanges(chatId: string, afterRev: number, limit: number): Promise<TimelineEntry[]>;
+  /** Erases clear texts whose `revealUntil` is at or before `nowIso`; returns how many. */
+  eraseExpiredReveals(nowIso: string): Promise<number>;
   /** Highest change number in `chatId`, 0 when empty. */
   lastRev(chatId: string): Promise<number>;
   /** Entries of `chatId` with id > `afterId`, oldest first, at most `limit`. */

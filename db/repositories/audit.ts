@@ -45,3 +45,10 @@ export async function recentInquiryEvents(db: Db, inquiryId: number, actions: re
     actorName: r.full_name ?? null, before: r.before, after: r.after,
   }));
 }
+
+/** Audit records of `action` after `sinceIso` (any actor). */
+export async function countAuditSince(db: Db, action: string, sinceIso: string): Promise<number> {
+  const row = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action).where('at', '>', sinceIso).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -8,6 +8,8 @@ export interface Retention {
   linkCodesMs: number;
   /** Processed inbound events: long enough to recognise a platform's redelivery, not longer (they hold message texts). */
   inboundEventsMs: number;
+  /** Web chat timelines (both sides' texts), by message age. */
+  webMessagesMs: number;
 }
 
 /** Rows removed per kind. */
@@ -15,16 +17,34 @@ export interface Pruned {
   choiceMenus: number;
   linkCodes: number;
   inboundEvents: number;
+  webMessages: number;
 }
 
 /**
  * Deletes records that served their purpose: old numbered-choice menus, expired one-time codes,
- * and processed inbound events past the redelivery horizon (failed ones stay for inspection).
+ * processed inbound events past the redelivery horizon (failed ones stay for inspection), and web
+ * timeline entries past their retention.
  */
 export async function pruneExpired(db: Db, now: Date, r: Retention): Promise<Pruned> {
   const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
   const menus = await db.deleteFrom('choice_menus').where('created_at', '<', before(r.choiceMenusMs)).executeTakeFirst();
   const codes = await db.deleteFrom('link_codes').where('expires_at', '<', before(r.linkCodesMs)).executeTakeFirst();
   const events = await db.deleteFrom('inbound_events').where('status', '=', 'done').where('received_at', '<', before(r.inboundEventsMs)).executeTakeFirst();
-  return { choiceMenus: Number(menus.numDeletedRows), linkCodes: Number(codes.numDeletedRows), inboundEvents: Number(events.numDeletedRows) };
+  const web = await pruneWebMessages(db, before(r.webMessagesMs));
+  // Clear texts of codes are erased within a minute by the web process; this is the backstop.
+  await db.updateTable('web_messages').set({ reveal_text: null, reveal_until: null }).where('reveal_until', '<=', now.toISOString()).execute();
+  return { choiceMenus: Number(menus.numDeletedRows), linkCodes: Number(codes.numDeletedRows), inboundEvents: Number(events.numDeletedRows), webMessages: web };
+}
+
+/**
+ * Deletes web timeline entries older than `cutoffIso`, except each chat's newest entry and its
+ * latest change: message ids and change numbers continue from them, so an id is never reused (a
+ * reply to a reused id would reach the wrong inquiry) and open pages' cursors stay valid.
+ */
+async function pruneWebMessages(db: Db, cutoffIso: string): Promise<number> {
+  const r = await db.deleteFrom('web_messages').where('created_at', '<', cutoffIso)
+    .where('seq', '<', (eb) => eb.selectFrom('web_messages as newest').select((e) => e.fn.max('newest.seq').as('m')).whereRef('newest.chat_id', '=', 'web_messages.chat_id'))
+    .where('rev', '<', (eb) => eb.selectFrom('web_messages as latest').select((e) => e.fn.max('latest.rev').as('m')).whereRef('latest.chat_id', '=', 'web_messages.chat_id'))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -1,5 +1,16 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../client.js';
+import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
+
+/**
+ * A row leaving `pending` no longer needs the clear text of a credential it carried (a one-time
+ * code): its masked text replaces it, in the same statement as the status change, so a row is
+ * never both finished and readable. Until then (a retry, a resend after a crash) it keeps it.
+ */
+const forgetSecrets = (eb: ExpressionBuilder<Database, 'outbox'>) => ({
+  text: eb.fn.coalesce('masked_text', 'text'), masked_text: null, secrets: null,
+});
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
@@ -62,14 +73,15 @@ export async function recordOutboxAttemptError(db: Db, id: number, attempts: num
 export async function markOutboxSent(
   db: Db, id: number, outcome: { messageIds: readonly string[]; sentAt: IsoInstant; attempts: number },
 ): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({
+  const result = await db.updateTable('outbox').set((eb) => ({
+    ...forgetSecrets(eb),
     status: 'sent',
     sent_message_id: outcome.messageIds[0] ?? null,
     sent_message_ids: JSON.stringify(outcome.messageIds),
     parts_sent: outcome.messageIds.length,
     sent_at: outcome.sentAt,
     attempts: outcome.attempts,
-  }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  })).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
@@ -78,7 +90,7 @@ export async function markOutboxUndeliverable(
   db: Db, id: number, outcome: { status: 'failed' | 'unreachable'; attempts: number; lastError: string },
 ): Promise<boolean> {
   const result = await db.updateTable('outbox')
-    .set({ status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError })
+    .set((eb) => ({ ...forgetSecrets(eb), status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -119,7 +131,7 @@ export async function markOutboxRedirected(
   db: Db, ids: readonly number[], note: string, from: readonly OutboxStatus[] = ['unreachable', 'held'],
 ): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('outbox').set({ status: 'redirected', last_error: note, held_reason: null })
+  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'redirected', last_error: note, held_reason: null }))
     .where('id', 'in', [...ids]).where('status', 'in', [...from]).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -132,7 +144,7 @@ export async function markOutboxRedirected(
 export async function markOutboxHeld(
   db: Db, id: number, note: string, reason: OutboxHeldReason = 'reply_window', attempts?: number,
 ): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({ status: 'held', last_error: note, held_reason: reason, ...(attempts !== undefined ? { attempts } : {}) })
+  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'held', last_error: note, held_reason: reason, ...(attempts !== undefined ? { attempts } : {}) }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

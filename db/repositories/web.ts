@@ -35,13 +35,16 @@ export interface NewWebMessage {
   buttons?: Button[][];
   clientId?: string;
   at: string;
+  /** The clear text when `text` has a credential masked: shown until `revealUntil` (ISO-8601 UTC), then erased. */
+  revealText?: string;
+  revealUntil?: string;
 }
 
 /** Attempts at taking the chat's next id before giving up (each loses only to a concurrent insert). */
 const APPEND_ATTEMPTS = 8;
 
 const toView = (r: Selectable<WebMessagesTable>): WebMessageView => ({
-  id: String(r.seq), rev: String(r.rev), from: r.sender, text: r.text, at: r.created_at,
+  id: String(r.seq), rev: String(r.rev), from: r.sender, text: r.reveal_text ?? r.text, at: r.created_at,
   ...(r.reply_to === null ? {} : { replyTo: r.reply_to }),
   ...(r.buttons === null ? {} : { buttons: JSON.parse(r.buttons) as Button[][] }),
   ...(r.edited_at === null ? {} : { editedAt: r.edited_at }),
@@ -78,6 +81,12 @@ export function createWebStore(db: Db) {
     async deleteExpiredSessions(nowIso: string): Promise<void> {
       await db.deleteFrom('web_sessions').where((eb) => eb.or([eb('idle_expires_at', '<=', nowIso), eb('expires_at', '<=', nowIso)])).execute();
     },
+    async liveSessionHashes(tokenHashes: readonly string[], nowIso: string): Promise<string[]> {
+      if (tokenHashes.length === 0) return [];
+      const rows = await db.selectFrom('web_sessions').select('token_hash').where('token_hash', 'in', [...tokenHashes])
+        .where('idle_expires_at', '>', nowIso).where('expires_at', '>', nowIso).execute();
+      return rows.map((r) => r.token_hash);
+    },
     async hasLiveSession(ownerId: string, nowIso: string): Promise<boolean> {
       const r = await db.selectFrom('web_sessions').select('token_hash').where('owner_id', '=', ownerId)
         .where('idle_expires_at', '>', nowIso).where('expires_at', '>', nowIso).executeTakeFirst();
@@ -92,7 +101,7 @@ export function createWebStore(db: Db) {
         const row = {
           chat_id: m.chatId, seq: Number(last?.seq ?? 0) + 1, rev: Number(last?.rev ?? 0) + 1, sender: m.from, text: m.text,
           reply_to: m.replyTo ?? null, buttons: m.buttons ? JSON.stringify(m.buttons) : null, client_id: m.clientId ?? null,
-          created_at: m.at, edited_at: null,
+          created_at: m.at, edited_at: null, reveal_text: m.revealText ?? null, reveal_until: m.revealText === undefined ? null : m.revealUntil ?? m.at,
         };
         try {
           // A concurrent append took this id (or this client id): the unique keys refuse; read again.
@@ -127,6 +136,11 @@ export function createWebStore(db: Db) {
         .orderBy('rev').limit(limit).execute();
       return rows.map(toView);
     },
+    /** Erases the clear text of entries whose reveal time has come: only the masked text is left. */
+    async eraseExpiredReveals(nowIso: string): Promise<number> {
+      const r = await db.updateTable('web_messages').set({ reveal_text: null, reveal_until: null }).where('reveal_until', '<=', nowIso).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
     async lastRev(chatId: string): Promise<number> {
       const r = await db.selectFrom('web_messages').select((eb) => eb.fn.max('rev').as('n')).where('chat_id', '=', chatId).executeTakeFirst();
       return Number(r?.n ?? 0);
@@ -147,6 +161,16 @@ export function createWebStore(db: Db) {
       return r && toView(r);
     },
   };
+}
+
+/**
+ * A code was used (or typed): timeline entries that still show it in clear keep only their masked
+ * text from now on. `shown` is the code as the bot wrote it (`ABCD-EFGH`).
+ */
+export async function eraseRevealedCode(db: Db, shown: string): Promise<void> {
+  if (!/^[A-Za-z0-9_-]+$/.test(shown)) return;
+  await db.updateTable('web_messages').set({ reveal_text: null, reveal_until: null })
+    .where('reveal_until', 'is not', null).where('reveal_text', 'like', `%${shown}%`).execute();
 }
 
 /** The person's most recently active web identity, if any. */

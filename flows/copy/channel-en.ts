@@ -19,4 +19,5 @@ export const channelEn: ChannelCopy = {
   linkDone: (n, p) => `${NAMES[n]} is now linked to your account. Notifications go to ${NAMES[p]}. Type /prefer in a chat to receive notifications there.`,
   preferSet: (p) => `Notifications will now go to ${NAMES[p]}.`,
   preferNeedsPerson: 'This chat is not linked to an account. Type /start to register, or /link to link it to an existing account.',
+  tooManyCodes: (m) => `Too many wrong codes were sent from this account. Please try again in ${m} minutes, or ask your coordinator for help.`,
 };

@@ -28,4 +28,6 @@ export interface ChannelCopy {
   preferSet(p: Platform): string;
   /** `/prefer` from a chat not linked to anyone. */
   preferNeedsPerson: string;
+  /** Too many wrong invite or link codes from this chat (or person) lately; try again in `minutes`. */
+  tooManyCodes(minutes: number): string;
 }

@@ -19,4 +19,5 @@ export const channelVi: ChannelCopy = {
   linkDone: (n, p) => `Đã liên kết ${NAMES[n]} với tài khoản của bạn. Thông báo sẽ được gửi về ${NAMES[p]}. Gõ /prefer ở kênh nào để nhận thông báo tại kênh đó.`,
   preferSet: (p) => `Từ nay thông báo sẽ được gửi về ${NAMES[p]}.`,
   preferNeedsPerson: 'Kênh này chưa gắn với tài khoản nào. Gõ /start để đăng ký, hoặc /link để liên kết với tài khoản đã có.',
+  tooManyCodes: (m) => `Tài khoản này đã gửi sai mã quá nhiều lần. Vui lòng thử lại sau ${m} phút, hoặc liên hệ điều phối viên để được hỗ trợ.`,
 };

@@ -23,7 +23,7 @@ export const importEn: ImportCopy = {
   invalidFlag: (col, v) => `${col} must be 0 or 1, not "${v}"`,
   notOneOf: (col, v, allowed) => `${col} "${v}" is not one of ${list(allowed)}`,
   invalidPhone: (col) => `${col} is not a valid number (digits, an optional leading +, spaces)`,
-  invalidInvite: (col, v) => `${col} "${v}" is not valid: use 6 to 64 of A-Z, a-z, 0-9, "_" and "-" (Telegram /start rules)`,
+  invalidInvite: (col, v, min) => `${col} "${v}" is not valid: use ${min} to 64 of A-Z, a-z, 0-9, "_" and "-" (shorter codes are too easy to guess; Telegram /start rules)`,
   validityOrder: (from, to) => `valid_from ${from} is after valid_to ${to}`,
 
   codeRepeated: (code, line) => `code "${code}" is repeated (first on line ${line})`,

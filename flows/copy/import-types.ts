@@ -27,7 +27,8 @@ export interface ImportCopy {
   notOneOf(col: string, value: string, allowed: readonly string[]): string;
   /** The number itself is never repeated (phone numbers stay out of messages and logs). */
   invalidPhone(col: string): string;
-  invalidInvite(col: string, value: string): string;
+  /** `min`: the shortest code accepted, in characters. */
+  invalidInvite(col: string, value: string, min: number): string;
   validityOrder(validFrom: string, validTo: string): string;
 
   // Rows against each other and against the database.

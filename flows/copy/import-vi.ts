@@ -23,7 +23,7 @@ export const importVi: ImportCopy = {
   invalidFlag: (col, v) => `${col} phải là 0 hoặc 1, không phải "${v}"`,
   notOneOf: (col, v, allowed) => `${col} "${v}" không thuộc các giá trị ${list(allowed)}`,
   invalidPhone: (col) => `${col} không phải số điện thoại hợp lệ (chữ số, có thể có dấu + ở đầu và dấu cách)`,
-  invalidInvite: (col, v) => `${col} "${v}" không hợp lệ: dùng 6 đến 64 ký tự A-Z, a-z, 0-9, "_" và "-" (quy tắc /start của Telegram)`,
+  invalidInvite: (col, v, min) => `${col} "${v}" không hợp lệ: dùng ${min} đến 64 ký tự A-Z, a-z, 0-9, "_" và "-" (mã ngắn hơn dễ bị đoán; quy tắc /start của Telegram)`,
   validityOrder: (from, to) => `valid_from ${from} sau valid_to ${to}`,
 
   codeRepeated: (code, line) => `mã "${code}" bị lặp lại (lần đầu ở dòng ${line})`,

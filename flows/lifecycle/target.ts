@@ -49,6 +49,13 @@ export async function addressableOrgs(ctx: FlowContext, inquiry: Inquiry, as: Se
  * coordinator — is within their scope.
  */
 export async function checkTarget(ctx: FlowContext, inquiry: Inquiry, orgId: number, as: Sender): Promise<{ org: Org } | { problem: TargetProblem; org?: Org }> {
+  const found = await findTarget(ctx, inquiry, orgId, as);
+  // A refused target is most often a forged or stale button: keep a trace of it.
+  if ('problem' in found) await ctx.effects.audit('inquiry.target_refused', 'inquiry', inquiry.id, null, { org_id: orgId, as, problem: found.problem });
+  return found;
+}
+
+async function findTarget(ctx: FlowContext, inquiry: Inquiry, orgId: number, as: Sender): Promise<{ org: Org } | { problem: TargetProblem; org?: Org }> {
   const org = Number.isSafeInteger(orgId) && orgId > 0 ? await findOrg(ctx.db, orgId) : undefined;
   if (!org) return { problem: 'unknown' };
   if (org.id === inquiry.org_id) return { problem: 'same', org };

@@ -8,6 +8,8 @@ import { A, btn, parseId, rows } from '../buttons.js';
 import { hasStartLinks, type FlowContext } from '../context.js';
 import type { Dialog } from '../dialog.js';
 import { activeRoles, allCoordinators, coordinates } from '../roles.js';
+import { countAuditSince } from '../../db/repositories/audit.js';
+import { forgetTypedCode, mayTryCodeOrSay, recordFailedCode } from '../code-attempts.js';
 
 const INVITE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -39,13 +41,18 @@ export async function tryInviteText(ctx: FlowContext, text: string): Promise<boo
 }
 
 async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
+  // The invite is a credential: the stored message keeps it masked, whatever it turns out to be.
+  await forgetTypedCode(ctx, code);
+  if (!(await mayTryCodeOrSay(ctx))) return;
   const person = INVITE.test(code) ? await findPersonByInvite(ctx.db, code) : undefined;
   if (!person) {
+    await recordFailedCode(ctx, 'invite');
     await ctx.reply((t) => ({ text: t.inviteInvalid(hasStartLinks(ctx)) }));
     return;
   }
   const mine = ctx.actor.identity.person_id === person.id;
   if (!mine && !(await useInvite(ctx.db, person.id, ctx.nowIso))) {
+    await recordFailedCode(ctx, 'invite');
     await ctx.reply((t) => ({ text: t.inviteUsed }));
     return;
   }
@@ -128,6 +135,9 @@ async function submitRegistration(ctx: FlowContext, d: Extract<Dialog, { step: '
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
   await ctx.effects.audit('reporter.register', 'person', personId, null, { role_id: roleId, status: 'pending' });
   await ctx.reply((t) => ({ text: t.registrationSubmitted }));
+  // Registrations cost a stranger nothing: past a cap per hour they are stored as pending without
+  // pinging every coordinator each time (audited as `reporter.register_unannounced`).
+  if (!(await mayAnnounceRegistration(ctx))) return void await ctx.effects.audit('reporter.register_unannounced', 'person', personId, null, { role_id: roleId });
   const outlet = d.outletId ? (await findOutlet(ctx.db, d.outletId))?.name : d.outletName;
   const handle = `${ctx.actor.identity.platform}: ${ctx.actor.identity.display_name ?? ''} ${ctx.event.from.username ? `@${ctx.event.from.username}` : ''}`.trim();
   for (const coordinator of await allCoordinators(ctx.db, ctx.today)) {
@@ -136,6 +146,15 @@ async function submitRegistration(ctx: FlowContext, d: Extract<Dialog, { step: '
       buttons: [[btn(t.approve, A.verifyOk, roleId), btn(t.reject, A.verifyNo, roleId)]],
     }));
   }
+}
+
+/** Registrations announced to the coordinators per hour, at most (the rest wait, pending). */
+export const REGISTRATION_ANNOUNCEMENTS_PER_HOUR = 10;
+
+async function mayAnnounceRegistration(ctx: FlowContext): Promise<boolean> {
+  const since = new Date(ctx.now.getTime() - 3_600_000).toISOString();
+  // This registration's own audit row is already written: it counts.
+  return (await countAuditSince(ctx.db, 'reporter.register', since)) <= REGISTRATION_ANNOUNCEMENTS_PER_HOUR;
 }
 
 /** A coordinator pressed Approve / Reject on a registration. */

@@ -9,6 +9,7 @@ import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-logi
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { repoPath } from '../paths.js';
+import { createHostPolicy } from '../http/hosts.js';
 import type { Clock } from '../time/clock.js';
 
 /**
@@ -55,6 +56,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       idleTimeoutMs: config.web.sessionIdleMs, maxAgeMs: config.web.sessionMaxMs, trustProxy: config.http.trustProxy,
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
+      allowedHost: createHostPolicy(config.http.allowedHosts),
     }));
   }
   if (config.telegram) {

@@ -5,6 +5,8 @@ import type {
   HttpRequest, HttpRoute, HttpStreamResponse, WebhookRequest, WebhookResponse,
 } from '../../adapters/types.js';
 import type { Logger } from '../logger.js';
+import { MISDIRECTED } from './hosts.js';
+import type { MetricsRequest } from './metrics-auth.js';
 
 /** Largest webhook body accepted, in bytes (1 MiB). */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -30,6 +32,10 @@ export interface HttpServerOptions {
   routes?: readonly HttpRoute[];
   /** Served as Prometheus text at `GET /metrics`; when absent (METRICS_ENABLED=false) the route is 404. */
   metrics?: Registry;
+  /** Who may read `/metrics` (`src/http/metrics-auth.ts`); others get 401. Default: everyone. */
+  metricsGuard?: (req: MetricsRequest) => boolean;
+  /** Which `Host` headers are served (`src/http/hosts.ts`); others get 421. Default: all. */
+  allowedHost?: (host: string | undefined) => boolean;
   /** `GET /healthz`: 200 when `ok`, else 503; `details` are returned as-is (no secrets). */
   health(): Promise<{ ok: boolean; details: Record<string, unknown> }>;
 }
@@ -53,6 +59,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const logger = options.logger.child({ component: 'http' });
   // Fastify's own logger is off: its request serializers are not ours to vet.
   const fastify = Fastify({ logger: false, bodyLimit: WEBHOOK_BODY_LIMIT_BYTES, return503OnClosing: true });
+  const allowedHost = options.allowedHost;
+  if (allowedHost) fastify.addHook('onRequest', async (req, reply) => { if (!allowedHost(req.headers.host)) await reply.code(MISDIRECTED.status).send(MISDIRECTED.body); });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (_req, body, done) => {
     done(null, body);
@@ -67,7 +75,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   fastify.get('/healthz', (_req, reply) => handleHealth(options, reply, logger));
   const registry = options.metrics;
   if (registry) {
-    fastify.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    fastify.get('/metrics', async (req, reply) => (options.metricsGuard && !options.metricsGuard(req)
+      ? reply.code(401).send({ error: 'unauthorized' })
+      : reply.type(registry.contentType).send(await registry.metrics())));
   }
   fastify.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found' }));
   fastify.setErrorHandler((err: FastifyError, req, reply) => handleError(err, req, reply, logger));

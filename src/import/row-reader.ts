@@ -2,7 +2,9 @@ import type { CsvRow, Reason, RowErrors } from './types.js';
 
 const CODE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Telegram deep-link payload rules (`/start <payload>`): 1–64 of A–Z a–z 0–9 _ -; we ask for ≥ 6. */
-const INVITE_RE = /^[A-Za-z0-9_-]{6,64}$/;
+/** Invite codes are credentials: at least {@link MIN_INVITE_LENGTH} characters, so they cannot be guessed in the attempts the bot allows. */
+export const MIN_INVITE_LENGTH = 8;
+const INVITE_RE = new RegExp(`^[A-Za-z0-9_-]{${MIN_INVITE_LENGTH},64}$`);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const PHONE_RE = /^\+?[0-9]{6,15}$/;
 const LOCALES = ['vi', 'en'] as const;
@@ -125,7 +127,7 @@ function readPhone(v: string | null, col: string, fail: Fail): string | null {
 function readInvite(v: string | null, col: string, fail: Fail): string | null {
   if (v === null) return null;
   if (!INVITE_RE.test(v)) {
-    fail((c) => c.invalidInvite(col, v));
+    fail((c) => c.invalidInvite(col, v, MIN_INVITE_LENGTH));
     return null;
   }
   return v;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../private-files.js';
 import type { DbHandle } from '../../db/client.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
@@ -68,7 +68,7 @@ export function registerNoticeCommands(program: Command, deps: NoticeCliDeps): v
     .action((id: string, opts: { out?: string; bom?: boolean }) => run(() => deps.withDb(async ({ db }) => {
       const csv = await exportCsv(db, toId(id), Boolean(opts.bom));
       if (opts.out) {
-        writeFileSync(opts.out, csv, { mode: 0o600 });
+        writePrivateFile(opts.out, csv);
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     })));

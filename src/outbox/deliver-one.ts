@@ -93,7 +93,8 @@ async function composeMessage(ctx: DeliveryContext, adapter: ChatAdapter, row: O
   const buttons = parseButtons(row.buttons);
   const numbered = buttons && !adapter.capabilities.buttons;
   const text = numbered ? withNumberedChoices(row.text, buttons, await copyForIdentity(ctx.db, row.identity_id, ctx.defaultLocale)) : row.text;
-  return { text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}) };
+  const secrets = row.secrets === null ? undefined : (JSON.parse(row.secrets) as string[]);
+  return { text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}), ...(secrets ? { secrets } : {}) };
 }
 
 /** The platform message id to reply to, or the id of the row it replies to while that is still pending. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebAdapter, type CodeRedemption } from '../../adapters/web/index.js';
 import { createWebStore } from '../../db/repositories/web.js';
+import { redeemWebLoginCode } from '../../flows/web-login.js';
 import { BadRequestError, UnreachableError, type CommandEvent, type MessageEvent } from '../../adapters/types.js';
 import type { Button } from '../../adapters/types.js';
 import { loadCalendar } from '../../src/import/calendar.js';
@@ -53,7 +54,7 @@ describe('web adapter over HTTP', () => {
   it('sign-in sets an HttpOnly SameSite cookie and emits start <code> for the flows', async () => {
     h = await createWebHarness();
     const client = createWebClient(h.base);
-    const reply = await client.signIn('  ABC123 ', { 'accept-language': 'vi-VN,vi;q=0.9,en;q=0.5' });
+    const reply = await client.signIn('  INVITE-ABC123 ', { 'accept-language': 'vi-VN,vi;q=0.9,en;q=0.5' });
     expect(reply.status).toBe(200);
     const cookie = reply.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^liaison_session=[A-Za-z0-9_-]{43}; /);
@@ -63,7 +64,7 @@ describe('web adapter over HTTP', () => {
     expect(cookie).not.toContain('Secure');
     const userId = String(reply.body.userId);
     expect(h.signIns).toEqual([expect.objectContaining({
-      kind: 'command', platform: 'web', command: 'start', args: 'ABC123', chatId: userId, from: expect.objectContaining({ id: userId, languageCode: 'vi-VN' }),
+      kind: 'command', platform: 'web', command: 'start', args: 'INVITE-ABC123', chatId: userId, from: expect.objectContaining({ id: userId, languageCode: 'vi-VN' }),
     })]);
     expect(JSON.stringify(h.signIns[0])).not.toContain(client.cookie!.split('=')[1]);
     const session = await client.get('/web/api/session');
@@ -73,7 +74,7 @@ describe('web adapter over HTTP', () => {
 
   it('marks the cookie Secure when configured', async () => {
     h = await createWebHarness({ secureCookies: true });
-    const reply = await createWebClient(h.base).signIn('ABC123');
+    const reply = await createWebClient(h.base).signIn('INVITE-ABC123');
     expect(reply.headers.get('set-cookie')).toContain('; Secure');
   });
 
@@ -120,6 +121,7 @@ describe('web adapter over HTTP', () => {
   it('signs in with a redeemed one-time code as the identity it names, and refuses a used or expired one (vi/en)', async () => {
     const answers = new Map<string, CodeRedemption>([
       ['GOOD-CODE', { status: 'ok', ownerId: 'owner-42' }], ['USED-CODE', { status: 'used' }], ['OLD-CODE', { status: 'expired' }],
+      ['pv-hue-01', { status: 'invite' }],
     ]);
     h = await createWebHarness({ redeemCode: async (code) => answers.get(code) ?? { status: 'unknown' } });
     const used = await createWebClient(h.base).signIn('USED-CODE');
@@ -131,9 +133,14 @@ describe('web adapter over HTTP', () => {
     // The person is known already: a plain /start greets them; the code never reaches the flows.
     expect(h.signIns).toEqual([expect.objectContaining({ kind: 'command', command: 'start', args: '', chatId: 'owner-42' })]);
     expect(JSON.stringify(h.signIns)).not.toContain('GOOD-CODE');
-    // Not a sign-in code: tried as an invite.
+    // An unused invite: a new identity, and the flows bind the invite.
     await createWebClient(h.base).signIn('pv-hue-01');
     expect(h.signIns.at(-1)).toMatchObject({ command: 'start', args: 'pv-hue-01' });
+    // A made-up code yields no session at all (so nobody can register from the web with one).
+    const madeUp = await createWebClient(h.base).signIn('made-up-code');
+    expect(madeUp).toMatchObject({ status: 400, body: { error: 'code_unknown', message_vi: expect.stringContaining('không đúng'), message_en: expect.stringContaining('not valid') } });
+    expect(madeUp.headers.get('set-cookie')).toBeNull();
+    expect(h.signIns).toHaveLength(2);
   });
 
   it('"send me a code" answers the same whoever is named, asks the bot after answering, and is rate-limited', async () => {
@@ -188,9 +195,9 @@ describe('web adapter over HTTP', () => {
   it('with trustProxy, rate-limits sign-ins by the address the proxy appended, not the socket', async () => {
     h = await createWebHarness({ trustProxy: true, signInLimit: { max: 1, windowMs: 60_000 } });
     const via = (address: string) => ({ 'x-forwarded-for': `6.6.6.6, ${address}` });
-    expect((await createWebClient(h.base).signIn('C1', via('203.0.113.1'))).status).toBe(200);
-    expect((await createWebClient(h.base).signIn('C2', via('203.0.113.2'))).status).toBe(200);
-    expect((await createWebClient(h.base).signIn('C3', via('203.0.113.1'))).status).toBe(429);
+    expect((await createWebClient(h.base).signIn('INVITE-C1', via('203.0.113.1'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('INVITE-C2', via('203.0.113.2'))).status).toBe(200);
+    expect((await createWebClient(h.base).signIn('INVITE-C3', via('203.0.113.1'))).status).toBe(429);
   });
 
   it('sign-out ends the session', async () => {
@@ -204,15 +211,16 @@ describe('web adapter over HTTP', () => {
 
   it('rate-limits sign-in attempts per address with 429 and retryAfter', async () => {
     h = await createWebHarness({ now: () => clockMs, signInLimit: { max: 3, windowMs: 60_000 } });
-    const browser = createWebClient(h.base);
-    for (let i = 0; i < 3; i += 1) expect((await browser.signIn(`CODE${i}`)).status).toBe(200);
-    const limited = await browser.signIn('CODE9');
+    // A fresh browser each time (one that is signed in is asked before replacing its session).
+    const browser = () => createWebClient(h!.base);
+    for (let i = 0; i < 3; i += 1) expect((await browser().signIn(`INVITE-${i}`)).status).toBe(200);
+    const limited = await browser().signIn('INVITE-9');
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ error: 'rate_limited', retryAfter: 60, message_vi: expect.any(String), message_en: expect.any(String) });
     expect(limited.headers.get('retry-after')).toBe('60');
     expect(h.signIns).toHaveLength(3);
     clockMs += 60_000;
-    expect((await browser.signIn('CODE10')).status).toBe(200);
+    expect((await browser().signIn('INVITE-10')).status).toBe(200);
   });
 
   it('refuses oversize (413), malformed (400), non-JSON (415) and incomplete (400) bodies', async () => {
@@ -299,7 +307,7 @@ describe('web adapter over HTTP', () => {
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {
     const { logger } = createCapturedLogger();
     const db = await createTestDb('sqlite');
-    const adapter = createWebAdapter({ logger, store: createWebStore(db.db) });
+    const adapter = createWebAdapter({ logger, store: createWebStore(db.db), redeemCode: async () => ({ status: 'invite' }) });
     const server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
     const base = `http://127.0.0.1:${(await server.start()).port}`;
     try {
@@ -322,7 +330,7 @@ describe('web adapter over HTTP', () => {
 describe('web sign-in through the real flows', () => {
   it('binds the browser identity to the invited person, and refuses the used code to another browser', async () => {
     const db = await createTestDb('sqlite');
-    const h = await createWebHarness();
+    const h = await createWebHarness({ redeemCode: (code) => db.db.transaction().execute((tx) => redeemWebLoginCode(tx, code, new Date())) });
     try {
       const net = await seedMiniNetwork(db.db);
       const processor = createInboundProcessor({
@@ -347,10 +355,11 @@ describe('web sign-in through the real flows', () => {
       expect(identity).toMatchObject({ person_id: net.reporterId, chat_id: first.userId });
       const page = await first.client.get('/web/api/messages');
       expect((page.body.messages as Array<{ from: string; text: string }>).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Trần Thị Phóng Viên') });
-      const second = await signInAndDeliver('inv-pv1');
-      const other = await db.db.selectFrom('identities').selectAll().where('platform_user_id', '=', second.userId).executeTakeFirstOrThrow();
-      expect(other.person_id).toBeNull();
-      expect((await h.adapter.timeline(second.userId)).at(-1)).toMatchObject({ from: 'bot', text: expect.stringContaining('Mã mời này đã được sử dụng') });
+      const identitiesBefore = await db.db.selectFrom('identities').selectAll().execute();
+      const second = await createWebClient(h.base).signIn('inv-pv1');
+      expect(second).toMatchObject({ status: 400, body: { error: 'code_used' } });
+      expect(second.headers.get('set-cookie')).toBeNull();
+      expect(await db.db.selectFrom('identities').selectAll().execute()).toEqual(identitiesBefore);
     } finally {
       await h.teardown();
       await db.drop();

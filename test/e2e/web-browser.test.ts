@@ -25,6 +25,12 @@ async function press(page: Page, label: string | RegExp): Promise<void> {
 
 const baseOf = (e: E2E) => `http://127.0.0.1:${e.app.httpPort}`;
 
+/** Opens a sign-in link: the page puts its code in the sign-in box and waits for the person to press Sign in. */
+async function openSignInLink(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('#sign-in button[type="submit"]').click();
+}
+
 describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, Redis)', () => {
   let e: E2E;
   let browser: Browser;
@@ -41,7 +47,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const tab = async (slot: number, code: string, greeting: string) => {
       const page = await context.newPage();
-      await page.goto(`${baseOf(e)}/web/u/${slot}/?code=${code}`);
+      await openSignInLink(page, `${baseOf(e)}/web/u/${slot}/?code=${code}`);
       await botMessage(page, greeting).waitFor(WAIT);
       expect(page.url()).not.toContain(code);
       return page;
@@ -101,8 +107,12 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
   it('refuses a reused invite, a stale session, a forged CSRF token and a cross-site POST', async () => {
     const context = await browser.newContext();
     const again = await context.newPage();
-    await again.goto(`${baseOf(e)}/web?code=pv-hue-01`);
-    await botMessage(again, 'đã được sử dụng').waitFor(WAIT);
+    await openSignInLink(again, `${baseOf(e)}/web?code=pv-hue-01`);
+    await expect.poll(() => again.locator('#error').textContent(), WAIT).toContain('đã được dùng');
+    expect(await again.locator('#chat').isVisible()).toBe(false);
+    await again.locator('#invite-code').fill('pn-gddt-01');
+    await again.locator('#sign-in button[type="submit"]').click();
+    await botMessage(again, 'Xin chào').waitFor(WAIT);
 
     const stale = await browser.newContext({ extraHTTPHeaders: { cookie: 'liaison_session=stale-session-id' } });
     expect((await stale.request.get(`${baseOf(e)}/web/api/session`)).status()).toBe(401);
@@ -129,7 +139,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(link!);
+    await openSignInLink(page, link!);
     await botMessage(page, 'Bạn đã đăng ký với tên Lê Hoàng Nam').waitFor(WAIT);
     expect(page.url()).not.toContain('code=');
     await send(page, '/my');
@@ -145,7 +155,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     expect(await page.locator('li.msg', { hasText: 'Đã gửi 12/12' }).count()).toBe(1);
 
     const other = await (await browser.newContext()).newPage();
-    await other.goto(link!);
+    await openSignInLink(other, link!);
     await other.locator('#error', { hasText: 'Mã đăng nhập này đã được dùng' }).waitFor(WAIT);
     await expect.poll(() => other.locator('#sign-in').isVisible()).toBe(true);
     await context.close();
@@ -175,7 +185,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
   it('a signed-in tab stays signed in, with its history, across a restart of the bot', async () => {
     const context: BrowserContext = await browser.newContext();
     const before = await context.newPage();
-    await before.goto(`${baseOf(e)}/web/u/4/?code=pn-tc-01`);
+    await openSignInLink(before, `${baseOf(e)}/web/u/4/?code=pn-tc-01`);
     await botMessage(before, 'Xin chào').waitFor(WAIT);
     await e.restartBot();
 
@@ -188,6 +198,52 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await botMessage(after, '/lang').waitFor(WAIT);
     await context.close();
   });
+});
+
+// Its own bot: sign-in attempts are limited per client address (10 a minute), and every test here signs in from 127.0.0.1.
+describe('login CSRF in a real browser (issue #10)', () => {
+  let e: E2E;
+  let browser: Browser;
+  beforeAll(async () => {
+    e = await createE2E();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e?.close();
+  });
+
+  it('login CSRF: a link with ?code= never signs in by itself, and never replaces a session without asking', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // A link from anywhere: the code lands in the sign-in box, nothing is sent until the person presses Sign in.
+    await page.goto(`${baseOf(e)}/web/u/5/?code=pn-xd-01`);
+    await expect.poll(() => page.locator('#status').textContent(), WAIT).toContain('Bấm “Đăng nhập”');
+    expect(await page.locator('#invite-code').inputValue()).toBe('pn-xd-01');
+    expect(page.url()).not.toContain('code=');
+    expect((await page.request.get(`${baseOf(e)}/web/u/5/api/session`)).status()).toBe(401);
+    await page.locator('#sign-in button[type="submit"]').click();
+    await botMessage(page, 'Xin chào').waitFor(WAIT);
+
+    // Signed in: another link (an attacker's made-up or real code) only asks; "keep" keeps the person.
+    await page.goto(`${baseOf(e)}/web/u/5/?code=pn-ubnd-01`);
+    await page.locator('#switch').waitFor({ state: 'visible', ...WAIT });
+    const me = await (await page.request.get(`${baseOf(e)}/web/u/5/api/session`)).json() as { userId: string };
+    await page.locator('#switch-cancel').click();
+    expect(await page.locator('#switch').isVisible()).toBe(false);
+    expect((await (await page.request.get(`${baseOf(e)}/web/u/5/api/session`)).json() as { userId: string }).userId).toBe(me.userId);
+    // A made-up code, even confirmed, signs nobody out.
+    await page.goto(`${baseOf(e)}/web/u/5/?code=made-up-code`);
+    await page.locator('#switch-confirm').click();
+    await expect.poll(() => page.locator('#error').textContent(), WAIT).toContain('không đúng');
+    expect((await (await page.request.get(`${baseOf(e)}/web/u/5/api/session`)).json() as { userId: string }).userId).toBe(me.userId);
+    // Confirmed with a real code: the tab becomes the other person.
+    await page.goto(`${baseOf(e)}/web/u/5/?code=pn-ubnd-01`);
+    await page.locator('#switch-confirm').click();
+    await expect.poll(async () => (await (await page.request.get(`${baseOf(e)}/web/u/5/api/session`)).json() as { userId: string }).userId, WAIT).not.toBe(me.userId);
+    await context.close();
+  });
+
 });
 
 describe('web process and worker process (liaison start --role web / --role worker)', () => {
@@ -207,7 +263,7 @@ describe('web process and worker process (liaison start --role web / --role work
 
   it('messages the worker delivers reach the page the web process serves', async () => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${baseOf(e)}/web/u/1/?code=pv-hue-01`);
+    await openSignInLink(page, `${baseOf(e)}/web/u/1/?code=pv-hue-01`);
     // The web process ran the flow; only the worker delivers (the web process has no outbox worker).
     await botMessage(page, 'Xin chào Trần Thị Minh Thư').waitFor(WAIT);
     await send(page, 'Bao giờ thông xe cầu Trường Tiền?');

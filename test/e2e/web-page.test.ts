@@ -22,7 +22,7 @@ describe('web chat page', () => {
     const { logger } = createCapturedLogger();
     db = await createTestDb('sqlite');
     // The page as the adapter serves it: its routes come with the API's.
-    const adapter = createWebAdapter({ logger, store: createWebStore(db.db) });
+    const adapter = createWebAdapter({ logger, store: createWebStore(db.db), redeemCode: async () => ({ status: 'unknown' }) });
     server = createHttpServer({ host: '127.0.0.1', port: 0, logger, webhooks: [], routes: adapter.routes, health: async () => ({ ok: true, details: {} }) });
     base = `http://127.0.0.1:${(await server.start()).port}`;
   });

@@ -39,7 +39,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
       `${file}:5: full_name "Hoàng Minh Tuan" differs from line 4 for person "PN-1"`,
       `${file}:6: phone is not a valid number (digits, an optional leading +, spaces)`,
       `${file}:6: locale "fr" is not one of vi, en`,
-      `${file}:6: invite_code "pn 2" is not valid: use 6 to 64 of A-Z, a-z, 0-9, "_" and "-" (Telegram /start rules)`,
+      `${file}:6: invite_code "pn 2" is not valid: use 8 to 64 of A-Z, a-z, 0-9, "_" and "-" (shorter codes are too easy to guess; Telegram /start rules)`,
       `${file}:6: valid_from 2026-01-01 is after valid_to 2025-12-31`,
       `${file}:6: org_code "SGDDT" is not in the database (import organisations first)`,
       `${file}:7: invite_code "pv-hue-01" is also given to "PV-1" on line 2`,
@@ -101,6 +101,14 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
     expect(await rolesOf(t, 'UQ-1')).toEqual(['spokesperson:authorised@SYT/active/2027-12-31']);
     expect((await t.db.selectFrom('persons').select('full_name').where('code', '=', 'ADM-1').executeTakeFirstOrThrow()).full_name).toBe('Quản trị viên');
     expect(await countAllTables(t.db)).toEqual({ ...after, audit_events: after.audit_events + 1 });
+  });
+
+  it('refuses an imported invite code shorter than 8 characters, saying so in Vietnamese and English', async () => {
+    const text = 'person_code,full_name,role,invite_code\nADM-3,Quản trị 3,admin,abc1234\n';
+    const result = await importCsvText(t.db, 'people', text, 'p.csv', T1);
+    expect(result).toMatchObject({ ok: false, errors: [expect.stringContaining('p.csv:2: invite_code "abc1234"')] });
+    expect(JSON.stringify(result)).toContain('mã ngắn hơn dễ bị đoán');
+    expect(JSON.stringify(result)).toContain('must be 8 to 64');
   });
 
   it('refuses an invite code that belongs to another person in the database', async () => {

@@ -47,13 +47,16 @@ describe.each(testDialects())('web sign-in codes (%s)', (dialect) => {
     expect(await redeem(codeIn(drive.last('tg-1').text)!)).toEqual({ status: 'ok', ownerId });
   });
 
-  it('refuses an expired code and does not know a made-up or invite-shaped one', async () => {
+  it('refuses an expired code, does not know a made-up one, and tells an unused invite from a used one', async () => {
     const issued = await db.db.transaction().execute((tx) => issueWebLoginCodeForPerson(tx, 'pn-syt', clock.now()));
     expect(issued?.fullName).toBe('Lê Văn Y Tế');
     clock.advance(10 * 60_000);
     expect(await redeem(issued!.code)).toEqual({ status: 'expired' });
     expect(await redeem('ABCD-EFGH')).toEqual({ status: 'unknown' });
-    expect(await redeem('inv-pv1')).toEqual({ status: 'unknown' });
+    expect(await redeem('inv-pv1')).toEqual({ status: 'invite' });
+    await db.db.updateTable('persons').set({ invite_used_at: clock.now().toISOString() }).where('invite_code', '=', 'inv-pv1').execute();
+    expect(await redeem('inv-pv1')).toEqual({ status: 'used' });
+    expect(await redeem('made-up-code')).toEqual({ status: 'unknown' });
     expect(normaliseWebLoginCode('abcd-efg0')).toBeUndefined();
     expect(await db.db.transaction().execute((tx) => issueWebLoginCodeForPerson(tx, 'nobody', clock.now()))).toBeUndefined();
   });

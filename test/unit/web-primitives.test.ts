@@ -75,8 +75,12 @@ describe('web channel primitives', () => {
 
   it('tells a cross-site request by Sec-Fetch-Site or Origin; a request with neither passes (the CSRF token guards it)', () => {
     const req = (headers: Record<string, string>): HttpRequest => ({ headers: { host: 'bot.local:8080', ...headers }, rawBody: Buffer.alloc(0), query: {}, ip: '10.0.0.1' });
+    const botLocal = (host: string | undefined) => host === 'bot.local:8080';
     expect(isCrossOrigin(req({}), [])).toBe(false);
-    expect(isCrossOrigin(req({ origin: 'http://bot.local:8080', 'sec-fetch-site': 'same-origin' }), [])).toBe(false);
+    expect(isCrossOrigin(req({ origin: 'http://bot.local:8080', 'sec-fetch-site': 'same-origin' }), [], botLocal)).toBe(false);
+    // The Host header is the requester's word: a name not known to be ours does not make its Origin ours (DNS rebinding).
+    expect(isCrossOrigin(req({ origin: 'http://bot.local:8080', 'sec-fetch-site': 'same-origin' }), [])).toBe(true);
+    expect(isCrossOrigin(req({ host: '192.168.1.5:8080', origin: 'http://192.168.1.5:8080' }), [])).toBe(false);
     expect(isCrossOrigin(req({ 'sec-fetch-site': 'cross-site' }), [])).toBe(true);
     expect(isCrossOrigin(req({ 'sec-fetch-site': 'same-site' }), [])).toBe(true);
     expect(isCrossOrigin(req({ origin: 'https://evil.example' }), [])).toBe(true);

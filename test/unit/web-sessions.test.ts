@@ -13,7 +13,7 @@ describe.each(testDialects())('web sessions and timelines in the database (%s)',
   const manager = () => createSessionManager({ store: createWebStore(db.db), idleTimeoutMs: 1000, maxAgeMs: 10_000, now: () => clockMs });
 
   it('stores only a hash of the token; a second manager (another process) finds the session', async () => {
-    const { token, session } = await manager().create(undefined, 'vi');
+    const { token, session } = await manager().create(undefined, 0, 'vi');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(session.ownerId).toMatch(/^[0-9a-f]{32}$/);
     expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -21,27 +21,27 @@ describe.each(testDialects())('web sessions and timelines in the database (%s)',
     const rows = await db.db.selectFrom('web_sessions').selectAll().execute();
     expect(rows).toEqual([expect.objectContaining({ token_hash: hashToken(token), owner_id: session.ownerId, language_code: 'vi' })]);
     expect(JSON.stringify(rows)).not.toContain(token);
-    expect(await manager().get(token)).toEqual(session);
-    expect(await manager().get('x'.repeat(43))).toBeUndefined();
+    expect(await manager().get(token, 0)).toEqual(session);
+    expect(await manager().get('x'.repeat(43), 0)).toBeUndefined();
   });
 
   it('expires after the idle timeout unless touched, and at the absolute end regardless', async () => {
     const m = manager();
-    const { token, session } = await m.create('owner-1');
+    const { token, session } = await m.create('owner-1', 0);
     clockMs += 900;
-    expect(await m.get(token)).toBeDefined();
+    expect(await m.get(token, 0)).toBeDefined();
     clockMs += 900;
     await m.touch(session);
     expect(await m.isLive('owner-1')).toBe(true);
     clockMs += 1001;
     expect(await m.isLive('owner-1')).toBe(false);
-    expect(await m.get(token)).toBeUndefined();
-    const again = await m.create('owner-1');
+    expect(await m.get(token, 0)).toBeUndefined();
+    const again = await m.create('owner-1', 0);
     for (let i = 0; i < 12; i += 1) {
       clockMs += 900;
       await m.touch(again.session);
     }
-    expect(await m.get(again.token)).toBeUndefined();
+    expect(await m.get(again.token, 0)).toBeUndefined();
   });
 
   it('numbers entries per chat, stores a client id once, and pushes entries to live streams in order', async () => {
@@ -52,8 +52,9 @@ describe.each(testDialects())('web sessions and timelines in the database (%s)',
     expect((await store.appendMessage({ chatId: 'a', from: 'user', text: 'một', clientId: 'c1', at })).created).toBe(false);
     expect((await store.appendMessage({ chatId: 'b', from: 'bot', text: 'khác', at })).entry.id).toBe('1');
     const errors: unknown[] = [];
-    const live = createLiveStreams({ store, pollMs: 20, onError: (err) => { errors.push(err); } });
-    const stream = live.open('a', 1, () => undefined);
+    const live = createLiveStreams({ store, now: () => clockMs, pollMs: 20, onError: (err) => { errors.push(err); } });
+    const { session } = await manager().create('a', 0);
+    const stream = live.open('a', 1, session.tokenHash, () => undefined);
     const iterator = stream[Symbol.asyncIterator]();
     // Another process writes (no wake): the poll finds it.
     await store.appendMessage({ chatId: 'a', from: 'bot', text: 'hai', replyTo: '1', buttons: [[{ label: 'OK', action: 'ok', payload: '1' }]], at });

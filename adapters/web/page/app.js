@@ -60,19 +60,35 @@ function signedOut() {
   ui.sendCode.hidden = false;
 }
 
-async function signIn(code) {
+/** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
+async function signIn(code, replace = false) {
   showError(undefined);
   if (!code) { showError('emptyCode'); ui.code.focus(); return; }
   showStatus('signingIn');
   try {
-    const session = await api('POST', '/sign-in', { code });
+    const session = await api('POST', '/sign-in', { code, ...(replace ? { replace: true } : {}) });
     ui.code.value = '';
+    if (state.signedIn) signedOut();
     await signedIn(session);
   } catch (err) {
     showStatus('');
-    fail(err);
-    ui.code.focus();
+    // The slot is signed in (here or in another tab): never replace a session without asking.
+    if (err instanceof ApiError && err.status === 409) { askToSwitch(code); return; }
+    showError(err instanceof ApiError && err.body.message_vi ? err.body : 'network');
+    if (!state.signedIn) ui.code.focus();
   }
+}
+
+/** Asks before a code replaces the session this slot has; nothing happens unless the person confirms. */
+function askToSwitch(code) {
+  state.pendingCode = code;
+  ui.switchBox.hidden = false;
+  ui.switchBox.querySelector('button[type="submit"]').focus();
+}
+
+function hideSwitch() {
+  state.pendingCode = undefined;
+  ui.switchBox.hidden = true;
 }
 
 /** "Send me a code": the answer is the same whoever was named. */
@@ -124,6 +140,13 @@ actions.press = async (button, messageId, b) => {
 };
 
 ui.signIn.addEventListener('submit', (ev) => { ev.preventDefault(); void signIn(ui.code.value.trim()); });
+ui.switchBox.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const code = state.pendingCode;
+  hideSwitch();
+  void signIn(code, true);
+});
+ui.switchCancel.addEventListener('click', () => { hideSwitch(); showError(undefined); });
 ui.sendCode.addEventListener('submit', (ev) => { ev.preventDefault(); void requestCode(ui.who.value.trim()); });
 ui.composer.addEventListener('submit', (ev) => { ev.preventDefault(); void sendMessage(); });
 ui.text.addEventListener('keydown', (ev) => {
@@ -140,23 +163,37 @@ ui.signOut.addEventListener('click', async () => {
   ui.code.focus();
 });
 
+/**
+ * A link's `?code=` never signs in by itself (a link on another site could sign a visitor into
+ * someone else's account): it is only put in the sign-in box, or, when this tab is signed in
+ * already, offered as a switch the person must confirm.
+ */
 async function boot() {
   applyLanguage();
   const params = new URLSearchParams(location.search);
-  const code = params.get('code');
-  if (code !== null) {
-    // The code is a credential: take it out of the address bar and history before using it.
+  const code = params.get('code')?.trim();
+  if (code !== undefined) {
+    // The code is a credential: take it out of the address bar and history before anything else.
     params.delete('code');
     const query = params.toString();
     history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
-    await signIn(code.trim());
-    return;
   }
+  let session;
   try {
-    await signedIn(await api('GET', '/session'));
+    session = await api('GET', '/session');
   } catch (err) {
     signedOut();
     if (!(err instanceof ApiError && err.status === 401)) fail(err);
+  }
+  if (session) {
+    await signedIn(session);
+    if (code) askToSwitch(code);
+    return;
+  }
+  if (code) {
+    ui.code.value = code;
+    showStatus('codeFromLink');
+    ui.signIn.querySelector('button[type="submit"]').focus();
   }
 }
 

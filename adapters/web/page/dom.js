@@ -9,11 +9,12 @@ export const ui = {
   signIn: $('sign-in'), code: $('invite-code'), sendCode: $('send-code'), who: $('send-code-who'), chat: $('chat'), list: $('messages'), composer: $('composer'),
   text: $('composer-text'), replyBox: $('reply-to'), replyText: $('reply-to-text'), replyCancel: $('reply-cancel'),
   status: $('status'), error: $('error'), lang: $('lang-toggle'), signOut: $('sign-out'),
+  switchBox: $('switch'), switchCancel: $('switch-cancel'),
 };
 
 export const state = {
   csrf: '', signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
-  source: undefined, retryTimer: undefined, retryMs: 3000, error: undefined, status: '',
+  source: undefined, retryTimer: undefined, retryMs: 3000, error: undefined, status: '', pendingCode: undefined,
 };
 
 /** An element with properties and children (strings become text, never HTML). */

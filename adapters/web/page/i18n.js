@@ -16,6 +16,9 @@ export const STRINGS = {
     sendCodeTitle: 'Chưa có mã?', sendCodeHelp: 'Nhập số điện thoại hoặc mã cá nhân của bạn trong danh bạ: mã đăng nhập sẽ được gửi tới Telegram hoặc Zalo bạn đã liên kết.',
     whoLabel: 'Số điện thoại hoặc mã cá nhân', sendCode: 'Gửi mã cho tôi', emptyWho: 'Vui lòng nhập số điện thoại hoặc mã cá nhân.',
     codeSent: 'Nếu thông tin này khớp với một người đã liên kết Telegram hoặc Zalo, mã đăng nhập vừa được gửi tới cuộc trò chuyện đó (hiệu lực 10 phút). Nhập mã vào ô đăng nhập ở trên.',
+    codeFromLink: 'Liên kết có kèm một mã đăng nhập. Bấm “Đăng nhập” nếu chính bạn đã nhận liên kết này.',
+    switchTitle: 'Đăng nhập người khác?', switchConfirm: 'Đăng nhập bằng mã này', switchCancel: 'Giữ nguyên',
+    switchHelp: 'Thẻ này đang đăng nhập. Đăng nhập bằng mã vừa nhận sẽ đăng xuất người đang dùng thẻ này. Chỉ tiếp tục nếu chính bạn đã mở liên kết hoặc nhập mã này.',
   },
   en: {
     title: 'Press liaison network', pageTitle: 'Press liaison network — Chat', skip: 'Skip to the message box',
@@ -30,6 +33,9 @@ export const STRINGS = {
     sendCodeTitle: 'No code?', sendCodeHelp: 'Enter your phone number or your directory code: a sign-in code will be sent to the Telegram or Zalo chat you linked.',
     whoLabel: 'Phone number or directory code', sendCode: 'Send me a code', emptyWho: 'Please enter your phone number or directory code.',
     codeSent: 'If this matches someone with a linked Telegram or Zalo chat, a sign-in code has just been sent there (valid 10 minutes). Type it into the sign-in box above.',
+    codeFromLink: 'The link came with a sign-in code. Press “Sign in” if you are the one who received this link.',
+    switchTitle: 'Sign in as someone else?', switchConfirm: 'Sign in with this code', switchCancel: 'Keep things as they are',
+    switchHelp: 'This tab is signed in. Signing in with the new code signs out whoever uses this tab now. Go on only if you opened the link or typed the code yourself.',
   },
 };
 

@@ -12,7 +12,8 @@ export interface WebClient {
   /** `Cookie` header value, once signed in. */
   cookie?: string;
   csrfToken?: string;
-  signIn(code: string, headers?: Record<string, string>): Promise<WebReply>;
+  /** Signs in on this client's slot; `extra` joins the body (e.g. `{replace: true}`). */
+  signIn(code: string, headers?: Record<string, string>, extra?: Record<string, unknown>): Promise<WebReply>;
   /** POSTs JSON with the session cookie and (unless `csrf` is given, even `undefined`) the CSRF token. */
   post(path: string, body: unknown, options?: { csrf?: string | undefined; raw?: string | Buffer; contentType?: string; headers?: Record<string, string> }): Promise<WebReply>;
   get(path: string): Promise<WebReply>;
@@ -27,9 +28,9 @@ export interface WebClient {
 export function createWebClient(base: string, slot = 0): WebClient {
   const apiPrefix = slot === 0 ? '/web/api' : `/web/u/${slot}/api`;
   const client: WebClient = {
-    async signIn(code, headers = {}) {
+    async signIn(code, headers = {}, extra = {}) {
       const res = await fetch(`${base}${apiPrefix}/sign-in`, {
-        method: 'POST', headers: { 'content-type': 'application/json', ...cookieHeader(), ...headers }, body: JSON.stringify({ code }),
+        method: 'POST', headers: { 'content-type': 'application/json', ...cookieHeader(), ...headers }, body: JSON.stringify({ code, ...extra }),
       });
       const reply = await toReply(res);
       const setCookie = res.headers.get('set-cookie');

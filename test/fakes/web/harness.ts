@@ -40,7 +40,10 @@ export async function createWebHarness(overrides: Partial<Omit<WebAdapterOptions
   const faults = new Map<string, ChatError[]>();
   const nextOwnerIds: string[] = [];
   const adapter = createWebAdapter({
-    pollMs: 50, ...overrides, logger, store: createWebStore(db.db),
+    pollMs: 50,
+    // Contract users sign in with invites `INVITE-<id>`; any other code is made up.
+    redeemCode: async (code) => ({ status: code.startsWith('INVITE-') ? 'invite' : 'unknown' }),
+    ...overrides, logger, store: createWebStore(db.db),
     newOwnerId: () => nextOwnerIds.shift() ?? randomBytes(16).toString('hex'),
     faults: (chatId) => faults.get(chatId)?.shift(),
   });
