@@ -43,7 +43,9 @@ describe.each(testDialects())('flows refuse forged targets, guessing and bidi tr
       await bot.pressRaw(HEALTH, A.transferTo, `${before.id}.${target}`);
       expect(await inquiry()).toMatchObject({ org_id: net.healthId });
     }
-    expect(bot.last(HEALTH).text).toContain('không có quyền');
+    expect(bot.last(HEALTH).text).toContain('Không thể chuyển câu hỏi tới');
+    const refusals = await t.db.selectFrom('audit_events').select('id').where('action', '=', 'inquiry.target_refused').execute();
+    expect(refusals).toHaveLength(3);
     await bot.pressRaw(HEALTH, A.transferTo, `${before.id}.${net.financeId}`);
     expect(await inquiry()).toMatchObject({ org_id: net.financeId });
   });
@@ -56,7 +58,7 @@ describe.each(testDialects())('flows refuse forged targets, guessing and bidi tr
     expect(before.status).toBe('screening');
     await bot.pressRaw(COORD, A.routeTo, `${before.id}.${emptyOrgId}`);
     expect(await inquiry()).toMatchObject({ status: 'screening' });
-    expect(bot.last(COORD).text).toContain('không có quyền');
+    expect(bot.last(COORD).text).toContain('Không thể chuyển câu hỏi tới');
   });
 
   it('wrong codes are counted per identity: past the limit even a good invite is refused for a while (vi/en)', async () => {

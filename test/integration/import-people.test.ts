@@ -56,7 +56,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
       `${file}:5: full_name "Hoàng Minh Tuan" khác với dòng 4 của người "PN-1"`,
       `${file}:6: phone không phải số điện thoại hợp lệ (chữ số, có thể có dấu + ở đầu và dấu cách)`,
       `${file}:6: locale "fr" không thuộc các giá trị vi, en`,
-      `${file}:6: invite_code "pn 2" không hợp lệ: dùng 6 đến 64 ký tự A-Z, a-z, 0-9, "_" và "-" (quy tắc /start của Telegram)`,
+      `${file}:6: invite_code "pn 2" không hợp lệ: dùng 8 đến 64 ký tự A-Z, a-z, 0-9, "_" và "-" (mã ngắn hơn dễ bị đoán; quy tắc /start của Telegram)`,
       `${file}:6: valid_from 2026-01-01 sau valid_to 2025-12-31`,
       `${file}:6: org_code "SGDDT" chưa có trong cơ sở dữ liệu (hãy nhập organisations trước)`,
       `${file}:7: invite_code "pv-hue-01" cũng được cấp cho "PV-1" ở dòng 2`,
@@ -108,7 +108,7 @@ describe.each(testDialects())('directory import of people and contacts on %s', (
     const result = await importCsvText(t.db, 'people', text, 'p.csv', T1);
     expect(result).toMatchObject({ ok: false, errors: [expect.stringContaining('p.csv:2: invite_code "abc1234"')] });
     expect(JSON.stringify(result)).toContain('mã ngắn hơn dễ bị đoán');
-    expect(JSON.stringify(result)).toContain('must be 8 to 64');
+    expect(JSON.stringify(result)).toContain('use 8 to 64');
   });
 
   it('refuses an invite code that belongs to another person in the database', async () => {
