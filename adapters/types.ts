@@ -2,6 +2,7 @@
  * The adapter seam: the only contract between chat platforms and the rest of the bot.
  * Flows import this file and nothing else from `adapters/`.
  */
+import type { Readable } from 'node:stream';
 import { safeCutIndex } from './text.js';
 
 export { graphemeBoundaryAtOrBefore, isBlankText, safeCutIndex, truncateText } from './text.js';
@@ -36,12 +37,62 @@ interface InboundBase {
   raw: unknown;
 }
 
-/** A plain text message. */
+/** What a file is, as people see it (and as the bot checks it, by its bytes). */
+export type FileKind = 'image' | 'document' | 'video' | 'audio';
+
+/** Why a received file was not kept; the sender is told, in their language. */
+export type FileRefusal =
+  /** Over the per-file limit (ours, or the platform's download limit for bots). */
+  | 'too_large'
+  /** The message's files together are over the per-message limit (or too many files). */
+  | 'message_too_large'
+  /** The bytes are not one of the allowed types (whatever the name says). */
+  | 'type_not_allowed'
+  /** The virus scanner flagged it: kept apart, never sent on. */
+  | 'infected'
+  /** The platform would not give us the file (after retries). */
+  | 'fetch_failed'
+  /** It names a file this sender did not upload (the web page's upload ids). */
+  | 'not_yours';
+
+/** A file stored by the bot: what the flows may attach to an inquiry or a notice. */
+export interface StoredFile {
+  attachmentId: number;
+  /** Sanitised, with the extension of the detected type. */
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  kind: FileKind;
+}
+
+/**
+ * A file that came with a message. Adapters fill in what the platform says (`ref`, and any name,
+ * type or size it claims); the bot fetches it, checks its bytes and sets `stored` before any flow
+ * sees the event.
+ */
+export interface InboundFile {
+  /** How to fetch it from the platform (Telegram `file_id`, a Zalo URL, a web upload id). */
+  ref: string;
+  /** What the platform says it is (a hint: the bytes decide). */
+  kind: FileKind;
+  name?: string;
+  mimeType?: string;
+  /** Size in bytes as the platform reports it, when it does. */
+  sizeBytes?: number;
+  /** Set by the bot, never by an adapter: the stored file, or why it was refused. */
+  stored?: StoredFile | { refused: FileRefusal };
+}
+
+/** A plain text message, possibly with files (then `text` is the caption, possibly empty). */
 export interface MessageEvent extends InboundBase {
   kind: 'message';
   /** Platform id of this message, so answers can reply to it. */
   messageId: string;
   text: string;
+  /** Photos, documents, videos or voice notes sent with (or as) this message. */
+  files?: InboundFile[];
+  /** Messages sent together as one album share this id (Telegram `media_group_id`). */
+  groupId?: string;
 }
 
 /** A `/command args` message. `command` is lower-case, without `/` or `@botname`. */
@@ -94,6 +145,39 @@ export interface OutboundMessage {
    * (the web timeline) stores them masked with {@link maskSecrets} once they are no longer needed.
    */
   secrets?: readonly string[];
+  /**
+   * Files to send after the text, one part each, in order. Only files that fit the adapter's
+   * {@link AdapterCapabilities.files} are given to it: the outbox turns the others into download
+   * links in `text`.
+   */
+  files?: OutboundFile[];
+}
+
+/** A stored file to send: its description and a way to read its bytes (streamed, never whole). */
+export interface OutboundFile extends StoredFile {
+  /** SHA-256 of the bytes, hex (adapters key re-used uploads on it). */
+  sha256: string;
+  /** Opens a fresh stream of the bytes; the adapter must consume or destroy it. */
+  open(): Promise<Readable>;
+}
+
+/** What files a platform takes from a bot, as data (limits in bytes). */
+export interface FileCapabilities {
+  /** Largest file the bot may send. */
+  maxUploadBytes: number;
+  /** Largest file the bot may fetch from a user (Telegram bots: 20 MB). */
+  maxDownloadBytes: number;
+  /** Kinds the platform shows; others go as a download link. */
+  kinds: readonly FileKind[];
+  /** When set, only these types are sent as files (e.g. an image endpoint that takes JPEG and PNG only). */
+  mimeTypes?: Readonly<Partial<Record<FileKind, readonly string[]>>>;
+}
+
+/** Whether `file` can be sent as a file on a platform with these capabilities (else: a link). */
+export function fileFits(files: FileCapabilities | undefined, file: Pick<StoredFile, 'kind' | 'mimeType' | 'sizeBytes'>): boolean {
+  if (!files || file.sizeBytes > files.maxUploadBytes || !files.kinds.includes(file.kind)) return false;
+  const types = files.mimeTypes?.[file.kind];
+  return types === undefined || types.includes(file.mimeType);
 }
 
 /** The mark that replaces each character of a masked credential. */
@@ -126,6 +210,8 @@ export interface AdapterCapabilities {
    * (Zalo OA: 48 h). Undefined: no such window.
    */
   replyWindowMs?: number;
+  /** Files the platform takes from and gives to the bot; absent: text only. */
+  files?: FileCapabilities;
   /**
    * A link can open a chat with the bot carrying a start code (Telegram's `t.me/<bot>?start=<code>`),
    * so an invite can be handed out as a link. Absent or false: people send the invite code as text.
@@ -222,6 +308,11 @@ export interface ChatAdapter {
    * The text must fit in one part. Throws {@link ChatError} subclasses only.
    */
   edit?(chatId: string, messageId: string, message: OutboundMessage): Promise<void>;
+  /**
+   * Present when `capabilities.files`: streams the bytes of a file a user sent (an
+   * {@link InboundFile} this adapter produced). Throws {@link ChatError} subclasses only.
+   */
+  fetchFile?(file: InboundFile): Promise<Readable>;
 }
 
 /** Options for {@link ChatAdapter.send}. */

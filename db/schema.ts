@@ -302,6 +302,8 @@ export interface OutboxTable {
   masked_text: string | null;
   /** JSON array of the credentials in `text` (passed to the adapter); null with `masked_text`. */
   secrets: string | null;
+  /** JSON array of the `attachments.id`s the message carries, in order (each one part after the text); null: none. */
+  attachments: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Why an outbox row is `held`. */
@@ -551,6 +553,47 @@ export interface WebMessagesTable {
    */
   reveal_text: string | null;
   reveal_until: IsoInstant | null;
+  /** JSON array of the files the entry carries (`{id, name, mimeType, sizeBytes, kind}`), or null. */
+  files: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** What a stored file is, by its bytes. */
+export type AttachmentKind = 'image' | 'document' | 'video' | 'audio';
+/** `stored`: usable; `quarantined`: the virus scanner flagged it (kept apart, never sent). */
+export type AttachmentStatus = 'stored' | 'quarantined';
+
+/** One file a person sent (the bytes are in the blob store, once per checksum). */
+export interface AttachmentsTable {
+  id: Generated<number>;
+  /** SHA-256 of the bytes, hex. */
+  sha256: string;
+  size_bytes: number;
+  /** The type found in the bytes (never the sender's claim). */
+  mime_type: string;
+  kind: AttachmentKind;
+  /** The sanitised file name shown to people (with the extension of the detected type). */
+  name: string;
+  /** Where the bytes are in the blob store. */
+  blob_key: string;
+  status: AttachmentStatus;
+  /** Unique per received file (`telegram:<event>:<n>`, `web:<upload>`): storing it again is a no-op. */
+  source_key: string;
+  sender_person_id: number | null;
+  sender_identity_id: number | null;
+  /** Set once the file is attached to an inquiry (and its entry) or a notice. */
+  inquiry_id: number | null;
+  entry_id: number | null;
+  notice_id: number | null;
+  created_at: IsoInstant;
+}
+
+/** A platform's own id for bytes we uploaded to one account (Telegram `file_id` per bot). */
+export interface PlatformFilesTable {
+  platform: Platform;
+  account: string;
+  sha256: string;
+  file_id: string;
+  created_at: IsoInstant;
 }
 
 /** The whole database, for `Kysely<Database>`. */
@@ -580,6 +623,8 @@ export interface Database {
   choice_menus: ChoiceMenusTable;
   web_sessions: WebSessionsTable;
   web_messages: WebMessagesTable;
+  attachments: AttachmentsTable;
+  platform_files: PlatformFilesTable;
 }
 
 export type Org = Selectable<OrgsTable>;
@@ -602,3 +647,4 @@ export type Notice = Selectable<NoticesTable>;
 export type NoticeRecipient = Selectable<NoticeRecipientsTable>;
 export type LinkCode = Selectable<LinkCodesTable>;
 export type ChoiceMenu = Selectable<ChoiceMenusTable>;
+export type Attachment = Selectable<AttachmentsTable>;

@@ -5,9 +5,11 @@ import { bool, int, optionalText } from './config/fields.js';
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 import { securityKeys, allowedHostNames } from './config/security.js';
+import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
 
 export type { NoticeSettings } from './config/notices.js';
 export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
+export type { FileSettings } from './config/files.js';
 
 
 /** Every setting, validated. Keys and defaults are documented in `.env.example`. */
@@ -15,6 +17,7 @@ const schema = z.object({
   ...zaloKeys,
   ...noticeKeys,
   ...securityKeys,
+  ...fileKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -121,6 +124,8 @@ export interface Config {
   /** The personal Zalo account (zca-js). Paths are set even when disabled, for `liaison zalo login`. */
   zaloPersonal: ZaloPersonalConfig;
   notices: NoticeSettings;
+  /** Attachments (`FILES_*`, `S3_*`, `CLAMD_ADDRESS`). */
+  files: FileSettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -171,6 +176,7 @@ function crossCheck(raw: Record<string, string | undefined>): string[] {
     if (!raw.PUBLIC_URL) problems.push('PUBLIC_URL: required when TELEGRAM_MODE=webhook (Telegram must reach /webhooks/telegram)');
   }
   problems.push(...zaloCrossCheck(raw));
+  problems.push(...fileCrossCheck(raw));
   return problems;
 }
 
@@ -187,7 +193,7 @@ function toConfig(raw: Raw): Config {
     : undefined;
   const zaloOa = toZaloOa(raw);
   const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL),
-    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN]
+    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN, ...fileSecrets(raw)]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     ...(telegram ? { telegram } : {}),
@@ -215,6 +221,7 @@ function toConfig(raw: Raw): Config {
     },
     zaloPersonal: toZaloPersonal(raw),
     notices: toNoticeSettings(raw),
+    files: toFileSettings(raw, raw.DATA_DIR),
     secrets,
   };
 }

@@ -16,6 +16,18 @@ export interface TimelineEntry {
   at: string;
   /** When the bot last changed it in place, ISO-8601 UTC. */
   editedAt?: string;
+  /** Files the entry carries; the page fetches each from the session's files route. */
+  files?: TimelineFile[];
+}
+
+/** A file in a web timeline entry. */
+export interface TimelineFile {
+  /** The stored file's id (decimal). */
+  id: string;
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  kind: string;
 }
 
 /** A session as stored: never the token itself, only its hash. Instants are ISO-8601 UTC. */
@@ -45,6 +57,7 @@ export interface NewTimelineEntry {
    */
   revealText?: string;
   revealUntil?: string;
+  files?: TimelineFile[];
 }
 
 /**

@@ -24,6 +24,17 @@ export interface WebMessageView {
   buttons?: Button[][];
   at: string;
   editedAt?: string;
+  /** Files the entry carries (the page downloads each through the session's own route). */
+  files?: WebFileView[];
+}
+
+/** A file as the web timeline shows it. */
+export interface WebFileView {
+  id: string;
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  kind: string;
 }
 
 /** A message to append (the web adapter's `NewTimelineEntry`). */
@@ -38,6 +49,7 @@ export interface NewWebMessage {
   /** The clear text when `text` has a credential masked: shown until `revealUntil` (ISO-8601 UTC), then erased. */
   revealText?: string;
   revealUntil?: string;
+  files?: WebFileView[];
 }
 
 /** Attempts at taking the chat's next id before giving up (each loses only to a concurrent insert). */
@@ -48,6 +60,7 @@ const toView = (r: Selectable<WebMessagesTable>): WebMessageView => ({
   ...(r.reply_to === null ? {} : { replyTo: r.reply_to }),
   ...(r.buttons === null ? {} : { buttons: JSON.parse(r.buttons) as Button[][] }),
   ...(r.edited_at === null ? {} : { editedAt: r.edited_at }),
+  ...(r.files ? { files: JSON.parse(r.files) as WebFileView[] } : {}),
 });
 
 /**
@@ -102,6 +115,7 @@ export function createWebStore(db: Db) {
           chat_id: m.chatId, seq: Number(last?.seq ?? 0) + 1, rev: Number(last?.rev ?? 0) + 1, sender: m.from, text: m.text,
           reply_to: m.replyTo ?? null, buttons: m.buttons ? JSON.stringify(m.buttons) : null, client_id: m.clientId ?? null,
           created_at: m.at, edited_at: null, reveal_text: m.revealText ?? null, reveal_until: m.revealText === undefined ? null : m.revealUntil ?? m.at,
+          files: m.files?.length ? JSON.stringify(m.files) : null,
         };
         try {
           // A concurrent append took this id (or this client id): the unique keys refuse; read again.
