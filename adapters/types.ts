@@ -253,7 +253,8 @@ export interface HttpRequest extends WebhookRequest {
 export interface HttpBodyResponse {
   status: number;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A stream is piped as it is read (a file download), never held whole. */
+  body?: string | Buffer | Readable;
 }
 
 /**

@@ -21,6 +21,8 @@ export interface FlowSettings {
   capabilities?: (platform: Platform) => AdapterCapabilities | undefined;
   /** The web page's one-time sign-in link for a code; absent when the page is not served. */
   webSignInUrl?: (code: string) => string | undefined;
+  /** The file limits people are told about when a file is refused (MB, files); absent: the defaults. */
+  fileLimits?: { maxFileMb: number; maxMessageMb: number; maxFiles: number };
 }
 
 /** The person behind an inbound event. */

@@ -7,9 +7,9 @@ export type Dialog =
   | { step: 'reg_name' }
   | { step: 'reg_outlet'; name: string }
   | { step: 'reg_card'; name: string; outletId: number | null; outletName: string | null }
-  | { step: 'ask_text' }
-  | { step: 'ask_topic'; question: string; messageId: string }
-  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number }
+  | { step: 'ask_text'; files?: number[] }
+  | { step: 'ask_topic'; question: string; messageId: string; files?: number[] }
+  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[] }
   | { step: 'answer'; inquiryId: number }
   | { step: 'clarify'; inquiryId: number }
   | { step: 'decline_reason'; inquiryId: number; ground: DeclineGround }

@@ -22,6 +22,8 @@ export interface SendSpec {
   /** 0: do not tell coordinators if this recipient is unreachable (avoids loops). Default 1. */
   reportUnreachable?: boolean;
   queue?: OutboxQueue;
+  /** Stored files (`attachments.id`) sent after the text, one part each. */
+  files?: readonly number[];
 }
 
 /**
@@ -74,6 +76,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       ref_person_id: identity.person_id, report_unreachable: spec.reportUnreachable === false ? 0 : 1,
       status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
       last_error: null, created_at: nowIso, sent_at: null,
+      attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
     });
     outboxIds.push(id);
     return id;

@@ -26,7 +26,7 @@ function active(roles: RoleAssignment[], role: Role): RoleAssignment[] {
  * organisation is the inquiry's agency or one of its ancestors; an authorised person only for
  * their one case.
  */
-export async function canSpeakFor(db: Db, actor: Actor, inquiry: Inquiry): Promise<boolean> {
+export async function canSpeakFor(db: Db, actor: Pick<Actor, 'roles'>, inquiry: Inquiry): Promise<boolean> {
   const mine = active(actor.roles, 'spokesperson');
   if (mine.some((r) => r.kind === 'authorised' && r.case_inquiry_id === inquiry.id)) return true;
   if (inquiry.org_id === null) return false;
@@ -35,7 +35,7 @@ export async function canSpeakFor(db: Db, actor: Actor, inquiry: Inquiry): Promi
 }
 
 /** Does the actor coordinate (screen, verify) for this organisation? Unscoped coordinators cover all. */
-export async function coordinates(db: Db, actor: Actor, orgId: number | null): Promise<boolean> {
+export async function coordinates(db: Db, actor: Pick<Actor, 'roles'>, orgId: number | null): Promise<boolean> {
   const mine = active(actor.roles, 'coordinator');
   if (mine.some((r) => r.org_id === null)) return true;
   if (orgId === null) return mine.length > 0;

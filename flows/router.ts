@@ -26,6 +26,8 @@ import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
 import { onNoticeCommand } from './notices/status.js';
 import { onWebCommand } from './web-login.js';
 import { looksLikeCode, mayTryCode, recordFailedCode } from './code-attempts.js';
+import { onFilesMessage } from './files-router.js';
+import { onFilesCommand } from './status/files.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -80,6 +82,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   prefer: (ctx) => onPrefer(ctx),
   ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
   web: (ctx) => onWebCommand(ctx),
+  files: (ctx, e) => onFilesCommand(ctx, e.args),
 };
 
 /** Runs the handler of a button press (a real one, a numbered reply, or a text command). */
@@ -119,7 +122,8 @@ async function mayAsk(ctx: FlowContext): Promise<boolean> {
 }
 
 async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
-  // No text at all is a photo or a sticker; text that shows nothing is an empty message.
+  if (e.files?.length) return onFilesMessage(ctx, e, { mayAsk, refuseLength, asText: onMessage });
+  // No text at all is a sticker or something else without a file; text that shows nothing is an empty message.
   if (e.text === '') return void await ctx.reply((t) => ({ text: t.textOnly }));
   const text = e.text.trim();
   const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
@@ -192,7 +196,7 @@ async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: 
   if (await refuseLength(ctx, d.step, text)) return;
   switch (d.step) {
     case 'reg_name': case 'reg_outlet': case 'reg_card': return onRegistrationText(ctx, d, text);
-    case 'ask_text': return (await mayAsk(ctx)) ? startAsk(ctx, text, e.messageId) : undefined;
+    case 'ask_text': return (await mayAsk(ctx)) ? startAsk(ctx, text, e.messageId, d.files) : undefined;
     case 'ask_topic': case 'ask_confirm': return void await ctx.reply((t) => ({ text: t.useButtons }));
     case 'answer': return submitAnswer(ctx, d.inquiryId, text);
     case 'clarify': return submitClarification(ctx, d.inquiryId, text);

@@ -31,6 +31,9 @@ import { pruneExpired } from '../db/repositories/housekeeping.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
+import { createFiles, DOWNLOAD_PATH } from './files/index.js';
+import { createFilePreparer } from './files/prepare.js';
+import { createDownloadRoute } from './files/download-route.js';
 
 /** Which parts of the bot this process runs (`liaison start --role`). */
 export type ProcessRole = 'all' | 'web' | 'worker';
@@ -112,6 +115,9 @@ export async function startApp(o: StartOptions): Promise<App> {
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
+  const files = createFiles(config.files, db.db, logger.child({ part: 'files' }), () => clock.now());
+  const swept = await files.service.sweepTemporary();
+  if (swept > 0) logger.info({ swept }, 'files: removed partial files a stopped process left');
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -119,6 +125,14 @@ export async function startApp(o: StartOptions): Promise<App> {
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     credentialsRecheckMs: config.outbox.credentialsRecheckMs,
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
+    files: {
+      toOutbound: (a) => files.service.toOutbound(a),
+      link: (attachmentId, personId, expiresAtS) => {
+        const base = config.publicUrl ?? late.filesBase;
+        return base ? `${base}${DOWNLOAD_PATH}?${files.signer.sign({ attachmentId, personId, expiresAtS })}` : undefined;
+      },
+      linkTtlMs: config.files.linkTtlMs,
+    },
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {
       onHeld: createZnsNotifier({
         db: db.db, templateId: config.zaloOa.znsTemplateId, send: (r) => zaloOa.sendTemplate(r), now: () => clock.now(),
@@ -167,7 +181,12 @@ export async function startApp(o: StartOptions): Promise<App> {
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
       capabilities: (platform) => adapters.get(platform)?.capabilities,
       webSignInUrl: webSignInUrl(late),
+      fileLimits: {
+        maxFileMb: Math.round(config.files.limits.maxFileBytes / 1024 / 1024), maxMessageMb: Math.round(config.files.limits.maxMessageBytes / 1024 / 1024),
+        maxFiles: config.files.limits.maxFilesPerMessage,
+      },
     },
+    prepare: createFilePreparer({ db: db.db, files: files.service, adapters, logger: logger.child({ part: 'files' }) }),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
     startNotices: (ids) => notices.startNotices(ids),
@@ -192,13 +211,14 @@ export async function startApp(o: StartOptions): Promise<App> {
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
-    routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
+    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() })],
     ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
     allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
   });
   const bound = http ? await http.start() : undefined;
   if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
+  if (bound) late.filesBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
     for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
   }

@@ -1,13 +1,16 @@
 import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
-import type {
-  AdapterCapabilities, ChatAdapter, InboundHandler, OutboundMessage, SendOptions, SendResult,
-  WebhookRequest, WebhookResponse,
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import {
+  BadRequestError, TransientError,
+  type AdapterCapabilities, type ChatAdapter, type ChatError, type InboundFile, type InboundHandler, type OutboundMessage, type SendOptions, type SendResult,
+  type WebhookRequest, type WebhookResponse,
 } from '../types.js';
 import { createUpdateDispatcher } from './dispatch.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
-import { editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH } from './send.js';
+import { editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH, type TelegramFileIds } from './send.js';
 import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
 export { TELEGRAM_WEBHOOK_PATH } from './webhook.js';
@@ -27,6 +30,8 @@ export interface TelegramAdapterOptions {
   logger: Logger;
   /** Long-poll timeout of each getUpdates call, in seconds. Default 30. */
   pollingTimeoutS?: number;
+  /** Remembered `file_id`s of this bot's uploads, keyed by the bot's id and the bytes' SHA-256; absent: always upload. */
+  fileIds?: (botId: string) => TelegramFileIds;
 }
 
 /** The Telegram {@link ChatAdapter}, plus the bot's own username. */
@@ -38,6 +43,8 @@ export type TelegramAdapter = ChatAdapter & {
 /** What the Telegram adapter supports. */
 export const TELEGRAM_CAPABILITIES: AdapterCapabilities = Object.freeze({
   buttons: true, replies: true, maxTextLength: TELEGRAM_MAX_TEXT_LENGTH, edits: true, startLinks: true,
+  // The Bot API's limits for bots: getFile serves files up to 20 MB, uploads take up to 50 MB.
+  files: Object.freeze({ maxUploadBytes: 50 * 1024 * 1024, maxDownloadBytes: 20 * 1024 * 1024, kinds: Object.freeze(['image', 'document', 'video', 'audio'] as const) }),
 });
 
 const DEFAULT_POLLING_TIMEOUT_S = 30;
@@ -50,6 +57,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   const state: AdapterState = { stopped: false, inflight: new Set() };
   const bot = createBot(options, scrub, () => state.onEvent);
   const botUsername = createBotUsername(bot, toError);
+  const fileIds = options.fileIds?.(options.token.split(':')[0] ?? '');
   return {
     platform: 'telegram',
     capabilities: TELEGRAM_CAPABILITIES,
@@ -83,12 +91,33 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       return state.stopping;
     },
     send(chatId: string, message: OutboundMessage, sendOptions?: SendOptions): Promise<SendResult> {
-      return sendTelegramMessage({ telegram: bot.telegram, toError }, chatId, message, sendOptions);
+      return sendTelegramMessage({ telegram: bot.telegram, toError, ...(fileIds ? { fileIds } : {}) }, chatId, message, sendOptions);
     },
+    fetchFile: (file: InboundFile) => fetchTelegramFile(bot, options, file, toError),
     edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
       return editTelegramMessage({ telegram: bot.telegram, toError }, chatId, messageId, message);
     },
   };
+}
+
+/**
+ * getFile, then the file's bytes from `<apiRoot>/file/bot<token>/<file_path>`, streamed. The URL
+ * holds the token: it never leaves this function, and errors are scrubbed.
+ */
+async function fetchTelegramFile(bot: Telegraf, options: TelegramAdapterOptions, file: InboundFile, toError: (err: unknown) => ChatError): Promise<Readable> {
+  const info = await bot.telegram.getFile(file.ref).catch((err: unknown) => { throw toError(err); });
+  if (!info.file_path) throw new BadRequestError('telegram getFile gave no file_path');
+  let res: Response;
+  try {
+    res = await fetch(`${options.apiRoot}/file/bot${options.token}/${info.file_path}`);
+  } catch (err) {
+    throw new TransientError(`telegram file download failed: ${err instanceof Error ? err.name : 'error'}`);
+  }
+  if (!res.ok || !res.body) {
+    await res.body?.cancel().catch(() => undefined);
+    throw res.status >= 500 || res.status === 429 ? new TransientError(`telegram file download: HTTP ${res.status}`) : new BadRequestError(`telegram file download: HTTP ${res.status}`);
+  }
+  return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
 }
 
 interface AdapterState {

@@ -1,5 +1,5 @@
 import {
-  decodeButtonData, type ButtonEvent, type CommandEvent, type InboundEvent, type InboundSender,
+  decodeButtonData, type ButtonEvent, type CommandEvent, type InboundEvent, type InboundFile, type InboundSender,
   type MessageEvent,
 } from '../types.js';
 
@@ -61,7 +61,38 @@ function parseMessage(value: unknown, eventId: string, raw: JsonRecord): Message
   const base: EventBase = { platform: 'telegram', eventId, from, chatId, at: new Date(date * 1000), raw };
   const common = { ...base, messageId: String(messageId), ...(replyTo === undefined ? {} : { replyTo: String(replyTo) }) };
   const command = value.text === undefined ? undefined : toCommand(text);
-  return command ? { ...common, kind: 'command', ...command } : { ...common, kind: 'message', text };
+  if (command) return { ...common, kind: 'command', ...command };
+  const file = value.text === undefined ? toFile(value) : undefined;
+  const groupId = toStr(value.media_group_id);
+  return { ...common, kind: 'message', text, ...(file ? { files: [file] } : {}), ...(file && groupId ? { groupId } : {}) };
+}
+
+/**
+ * The file a message carries: the largest size of a photo, or a document, video, audio file or
+ * voice note. Names and types are Telegram's (the sender's claims); the bot checks the bytes.
+ */
+function toFile(message: JsonRecord): InboundFile | undefined {
+  if (Array.isArray(message.photo)) {
+    const sizes = message.photo.filter(isRecord);
+    const largest = sizes.reduce<JsonRecord | undefined>((best, p) => ((toInt(p.file_size) ?? 0) >= (toInt(best?.file_size) ?? -1) ? p : best), undefined);
+    const ref = toStr(largest?.file_id);
+    return ref ? withSize({ ref, kind: 'image', mimeType: 'image/jpeg' }, largest?.file_size) : undefined;
+  }
+  for (const [field, kind] of [['document', 'document'], ['video', 'video'], ['audio', 'audio'], ['voice', 'audio'], ['video_note', 'video']] as const) {
+    const item = message[field];
+    if (!isRecord(item)) continue;
+    const ref = toStr(item.file_id);
+    if (!ref) return undefined;
+    const name = toStr(item.file_name);
+    const mimeType = toStr(item.mime_type);
+    return withSize({ ref, kind: field === 'document' && mimeType?.startsWith('image/') ? 'image' : kind, ...(name ? { name } : {}), ...(mimeType ? { mimeType } : {}) }, item.file_size);
+  }
+  return undefined;
+}
+
+function withSize(file: InboundFile, size: unknown): InboundFile {
+  const sizeBytes = toInt(size);
+  return sizeBytes === undefined ? file : { ...file, sizeBytes };
 }
 
 function parseCallbackQuery(value: unknown, eventId: string, raw: JsonRecord, now: Date): ButtonEvent | undefined {

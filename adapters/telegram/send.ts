@@ -1,9 +1,19 @@
-import { sendInParts } from '../parts.js';
+import { sendMessageParts, type FilePart } from '../parts.js';
 import type { Telegram } from 'telegraf';
 import {
   BadRequestError, type ChatError, encodeButtonData,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
+
+/** Remembers the `file_id` Telegram gave bytes this bot uploaded (keyed by SHA-256), so they are never uploaded twice. */
+export interface TelegramFileIds {
+  get(sha256: string): Promise<string | undefined>;
+  put(sha256: string, fileId: string): Promise<void>;
+}
+
+/** Telegram's sendPhoto takes photos up to 10 MB; larger images go as documents. */
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 
 /** Telegram's limit on one text message, in characters. */
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
@@ -13,9 +23,11 @@ type SendMessageExtra = NonNullable<Parameters<Telegram['sendMessage']>[2]>;
 
 /** What {@link sendTelegramMessage} needs from the adapter. */
 export interface SendDeps {
-  telegram: Pick<Telegram, 'sendMessage'>;
+  telegram: Pick<Telegram, 'sendMessage' | 'sendPhoto' | 'sendDocument'>;
   /** Maps anything the client throws to a {@link ChatError}. */
   toError: (err: unknown) => ChatError;
+  /** Re-used uploads; absent: every file is uploaded. */
+  fileIds?: TelegramFileIds;
 }
 
 /**
@@ -31,13 +43,67 @@ export async function sendTelegramMessage(
 ): Promise<SendResult> {
   // Built before the first part goes out, so an oversized button cannot fail halfway through.
   const keyboard = toInlineKeyboard(message.buttons);
-  return sendInParts(message.text, TELEGRAM_MAX_TEXT_LENGTH, options, async (part) => {
-    const extra = toExtra(part.first ? message.replyTo : undefined, part.last ? keyboard : undefined);
-    const sent = await deps.telegram.sendMessage(chatId, part.text, extra).catch((err: unknown) => {
-      throw deps.toError(err);
-    });
-    return String(sent.message_id);
+  return sendMessageParts(message, TELEGRAM_MAX_TEXT_LENGTH, options, {
+    text: async (part) => {
+      const extra = toExtra(part.first ? message.replyTo : undefined, part.last ? keyboard : undefined);
+      const sent = await deps.telegram.sendMessage(chatId, part.text, extra).catch((err: unknown) => {
+        throw deps.toError(err);
+      });
+      return String(sent.message_id);
+    },
+    // Every file replies to the same message as the text, so a letter sits under the question.
+    file: (part) => sendFilePart(deps, chatId, part, toExtra(message.replyTo, part.last ? keyboard : undefined)),
   });
+}
+
+/**
+ * One file: by the `file_id` this bot got for the same bytes before, else uploaded (streamed,
+ * multipart). A remembered `file_id` Telegram no longer accepts is forgotten and the file uploaded.
+ */
+async function sendFilePart(deps: SendDeps, chatId: string, part: FilePart, extra: SendMessageExtra): Promise<string> {
+  const { file } = part;
+  const asPhoto = file.kind === 'image' && PHOTO_TYPES.includes(file.mimeType) && file.sizeBytes <= PHOTO_MAX_BYTES;
+  const known = await deps.fileIds?.get(file.sha256).catch(() => undefined);
+  if (known) {
+    try {
+      return (await sendOne(deps, chatId, asPhoto, known, extra)).messageId;
+    } catch (err) {
+      if (!(err instanceof BadRequestError && /file identifier|file_id|wrong remote file/i.test(err.message))) throw err;
+    }
+  }
+  const stream = await file.open();
+  try {
+    const sent = await sendOne(deps, chatId, asPhoto, { source: stream, filename: file.name }, forMultipart(extra));
+    if (sent.fileId) await deps.fileIds?.put(file.sha256, sent.fileId).catch(() => undefined);
+    return sent.messageId;
+  } finally {
+    stream.destroy();
+  }
+}
+
+type InputFile = string | { source: NodeJS.ReadableStream; filename: string };
+
+/**
+ * telegraf 4.16 JSON-encodes only some object fields of a multipart request (`reply_markup`, not
+ * `reply_parameters`, which it would try to upload as a file): encode it ourselves, as the Bot API
+ * accepts JSON-serialised objects in form fields.
+ */
+function forMultipart(extra: SendMessageExtra): SendMessageExtra {
+  if (!extra.reply_parameters) return extra;
+  return { ...extra, reply_parameters: JSON.stringify(extra.reply_parameters) as unknown as SendMessageExtra['reply_parameters'] };
+}
+
+async function sendOne(deps: SendDeps, chatId: string, asPhoto: boolean, input: InputFile, extra: SendMessageExtra): Promise<{ messageId: string; fileId?: string }> {
+  try {
+    if (asPhoto) {
+      const sent = await deps.telegram.sendPhoto(chatId, input as Parameters<Telegram['sendPhoto']>[1], extra);
+      return { messageId: String(sent.message_id), ...(sent.photo.at(-1)?.file_id ? { fileId: sent.photo.at(-1)!.file_id } : {}) };
+    }
+    const sent = await deps.telegram.sendDocument(chatId, input as Parameters<Telegram['sendDocument']>[1], extra);
+    return { messageId: String(sent.message_id), ...(sent.document.file_id ? { fileId: sent.document.file_id } : {}) };
+  } catch (err) {
+    throw deps.toError(err);
+  }
 }
 
 

@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
-import type { Attachment, AttachmentKind, AttachmentStatus } from '../schema.js';
+import type { Attachment, AttachmentKind, AttachmentStatus, EntryKind } from '../schema.js';
 
 /** A file to record (its bytes are already in the blob store under `blobKey`). */
 export interface NewAttachment {
@@ -95,4 +95,19 @@ export async function findPlatformFile(db: Db, platform: Platform, account: stri
 export async function savePlatformFile(db: Db, platform: Platform, account: string, sha256: string, fileId: string, nowIso: string): Promise<void> {
   await db.insertInto('platform_files').values({ platform, account, sha256, file_id: fileId, created_at: nowIso })
     .onConflict((oc) => oc.columns(['platform', 'account', 'sha256']).doNothing()).execute();
+}
+
+/** The ids of the stored files attached to an inquiry's entries of `kind` (its question's files, say), oldest first. */
+export async function entryAttachmentIds(db: Db, inquiryId: number, kind: EntryKind): Promise<number[]> {
+  const rows = await db.selectFrom('attachments').innerJoin('inquiry_entries', 'inquiry_entries.id', 'attachments.entry_id')
+    .select('attachments.id').where('attachments.inquiry_id', '=', inquiryId).where('inquiry_entries.kind', '=', kind)
+    .where('attachments.status', '=', 'stored').orderBy('attachments.id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Of outbox rows `ids`, the platform and the files of those that carry files. */
+export async function outboxFiles(db: Db, ids: readonly number[]): Promise<Array<{ platform: Platform; files: number[] }>> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('outbox').select(['platform', 'attachments']).where('id', 'in', [...ids]).where('attachments', 'is not', null).execute();
+  return rows.map((r) => ({ platform: r.platform, files: JSON.parse(r.attachments ?? '[]') as number[] }));
 }

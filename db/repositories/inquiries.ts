@@ -85,8 +85,11 @@ export async function updateInquiryGuarded(db: Db, id: number, u: GuardedUpdate)
   return q.returningAll().executeTakeFirst();
 }
 
-export async function addEntry(db: Db, inquiryId: number, kind: EntryKind, authorPersonId: number | null, text: string, nowIso: string): Promise<void> {
-  await db.insertInto('inquiry_entries').values({ inquiry_id: inquiryId, kind, author_person_id: authorPersonId, text, created_at: nowIso }).execute();
+/** Adds an entry to the inquiry's history; returns its id. */
+export async function addEntry(db: Db, inquiryId: number, kind: EntryKind, authorPersonId: number | null, text: string, nowIso: string): Promise<number> {
+  const row = await db.insertInto('inquiry_entries').values({ inquiry_id: inquiryId, kind, author_person_id: authorPersonId, text, created_at: nowIso })
+    .returning('id').executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** The reporter's inquiries, newest first. */

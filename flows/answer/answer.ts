@@ -1,3 +1,4 @@
+import { isBlankText } from '../../adapters/types.js';
 import { findOrg } from '../../db/repositories/directory.js';
 import { listMergedInto } from '../../db/repositories/inquiries.js';
 import type { Inquiry, Rating } from '../../db/schema.js';
@@ -26,31 +27,33 @@ function rateButtons(t: Copy, inquiryId: number) {
  * The spokesperson's answer: recorded, then delivered into the reporter's thread as a reply to
  * the original question (and to the reporters of inquiries merged into this one).
  */
-export async function submitAnswer(ctx: FlowContext, inquiryId: number, text: string): Promise<void> {
+export async function submitAnswer(ctx: FlowContext, inquiryId: number, answer: string, files: readonly number[] = []): Promise<void> {
   await clearDialog(ctx);
   const admitted = await loadFor(ctx, inquiryId, 'answer');
   if (!admitted) return;
-  const r = await transition(ctx, admitted, { set: { answered_at: ctx.nowIso, handler_person_id: ctx.actor.person?.id ?? null }, entryText: text });
+  const r = await transition(ctx, admitted, { set: { answered_at: ctx.nowIso, handler_person_id: ctx.actor.person?.id ?? null }, entryText: answer, files });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
   const targets: Inquiry[] = [updated, ...(await listMergedInto(ctx.db, updated.id))];
+  const shown = (t: Copy) => (isBlankText(answer) ? t.files.seeAttached(files.length) : answer);
+  // The answer's letter goes with it, under the question, in every reporter's thread.
   for (const target of targets) {
     await toReporterThread(ctx.db, ctx.effects, target, (t) => ({
-      text: t.answerToReporter(codeOf(target), orgName(org, t), text), buttons: rateButtons(t, target.id),
-    }), 'answer');
+      text: t.answerToReporter(codeOf(target), orgName(org, t), shown(t)), buttons: rateButtons(t, target.id),
+    }), 'answer', files);
   }
   await ctx.reply((t) => ({ text: t.answerDone(codeOf(updated), targets.length) }));
 }
 
 /** The reporter replied to an answer: a follow-up on the same inquiry, back to the same spokesperson. */
-export async function onFollowup(ctx: FlowContext, inquiry: Inquiry, text: string): Promise<void> {
-  await reporterReply(ctx, inquiry, text, ['reopen', 'follow_up']);
+export async function onFollowup(ctx: FlowContext, inquiry: Inquiry, text: string, files: readonly number[] = []): Promise<void> {
+  await reporterReply(ctx, inquiry, text, ['reopen', 'follow_up'], files);
 }
 
 /** The reporter replied to a clarification request: the clock resumes, the spokesperson gets it. */
-export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, text: string): Promise<void> {
-  await reporterReply(ctx, inquiry, text, ['resume', 'reopen', 'follow_up']);
+export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, text: string, files: readonly number[] = []): Promise<void> {
+  await reporterReply(ctx, inquiry, text, ['resume', 'reopen', 'follow_up'], files);
 }
 
 /**
@@ -58,30 +61,31 @@ export async function onClarificationReply(ctx: FlowContext, inquiry: Inquiry, t
  * resumes), a follow-up that reopens an answered inquiry (a new deadline of its own), or a
  * follow-up on an open one. Nothing is recorded or forwarded if someone else changed it first.
  */
-async function reporterReply(ctx: FlowContext, inquiry: Inquiry, text: string, actions: Array<'resume' | 'reopen' | 'follow_up'>): Promise<void> {
+async function reporterReply(ctx: FlowContext, inquiry: Inquiry, said: string, actions: Array<'resume' | 'reopen' | 'follow_up'>, files: readonly number[] = []): Promise<void> {
   const verdict = await check(ctx, inquiry, actions);
   if (!('action' in verdict)) {
     if (verdict.reason !== 'stale') return tellRefusal(ctx, verdict, String(inquiry.id));
     return void await ctx.reply((t) => ({ text: t.followupClosed(codeOf(inquiry), inquiry.status) }));
   }
-  const r = await transition(ctx, verdict, { entryText: text });
+  const r = await transition(ctx, verdict, { entryText: said, files });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiry.id));
+  const text = isBlankText(said) ? ctx.actor.t.files.seeAttached(files.length) : said;
   const { action } = verdict;
   const code = codeOf(inquiry);
   const due = r.inquiry.due_at;
   // Staff learn the moved due time of a resumed clock or of a reopened inquiry; the reporter, the latter.
   const dueLine = (t: Copy) => (!due || action === 'follow_up' ? '' : `\n${action === 'resume' ? t.clockResumed(due) : t.lifecycle.newPeriod(due)}`);
   const toStaff = (t: Copy, reporter: string) => `${(action === 'resume' ? t.clarifyReplyToStaff : t.followupToStaff)(code, reporter, text)}${dueLine(t)}`;
-  await forwardToStaff(ctx, r.inquiry, toStaff, (t) => (action === 'reopen' ? dueLine(t) : ''));
+  await forwardToStaff(ctx, r.inquiry, toStaff, (t) => (action === 'reopen' ? dueLine(t) : ''), files);
 }
 
-async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy, reporter: string) => string, toReporter: (t: Copy) => string): Promise<void> {
+async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy, reporter: string) => string, toReporter: (t: Copy) => string, files: readonly number[]): Promise<void> {
   const people = inquiry.handler_person_id ? [inquiry.handler_person_id] : await spokespersonsFor(ctx.db, inquiry, ctx.today);
   const build = await viewBuilder(ctx.db, inquiry, (t, v) => ({
     text: make(t, `${v.reporterName} (${v.outletName})`), buttons: [[btn(t.btnAnswer, A.answer, inquiry.id)]],
   }));
   for (const personId of people) {
-    await ctx.effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'followup_notice' } });
+    await ctx.effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'followup_notice' }, ...(files.length > 0 ? { files } : {}) });
   }
   await ctx.reply((t) => ({ text: `${t.forwardedToStaff(codeOf(inquiry))}${toReporter(t)}` }));
 }

@@ -48,15 +48,15 @@ export async function onClarifyButton(ctx: FlowContext, payload: string): Promis
 }
 
 /** The clarification question: it reaches the reporter as a reply in their thread; the clock pauses. */
-export async function submitClarification(ctx: FlowContext, inquiryId: number, question: string): Promise<void> {
+export async function submitClarification(ctx: FlowContext, inquiryId: number, question: string, files: readonly number[] = []): Promise<void> {
   await clearDialog(ctx);
   const admitted = await loadFor(ctx, inquiryId, 'clarify');
   if (!admitted) return;
-  const r = await transition(ctx, admitted, { set: { handler_person_id: ctx.actor.person?.id ?? admitted.inquiry.handler_person_id }, entryText: question });
+  const r = await transition(ctx, admitted, { set: { handler_person_id: ctx.actor.person?.id ?? admitted.inquiry.handler_person_id }, entryText: question, files });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
-  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: `${t.clarifyToReporter(codeOf(updated), orgName(org, t), question)}\n${t.clockPaused}` }), 'clarification');
+  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: `${t.clarifyToReporter(codeOf(updated), orgName(org, t), question || t.files.seeAttached(files.length))}\n${t.clockPaused}` }), 'clarification', files);
   await ctx.reply((t) => ({ text: `${t.clarifyDone(codeOf(updated))}\n${t.clockPaused}` }));
 }
 
@@ -114,17 +114,17 @@ export async function onDeclineGround(ctx: FlowContext, payload: string): Promis
 }
 
 /** The written reason: the reporter receives the ground and the reason (Decree 244 Art. 4(3)). */
-export async function submitDecline(ctx: FlowContext, inquiryId: number, ground: DeclineGround, reason: string): Promise<void> {
+export async function submitDecline(ctx: FlowContext, inquiryId: number, ground: DeclineGround, reason: string, files: readonly number[] = []): Promise<void> {
   await clearDialog(ctx);
   const admitted = await loadFor(ctx, inquiryId, 'decline');
   if (!admitted) return;
   const r = await transition(ctx, admitted, {
     set: { decline_ground: ground, decline_reason: reason, handler_person_id: ctx.actor.person?.id ?? null },
-    entryText: `${ground}: ${reason}`, audit: { after: { ground } },
+    entryText: `${ground}: ${reason}`, audit: { after: { ground } }, files,
   });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
-  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), reason) }), 'info');
+  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), reason) }), 'info', files);
   await ctx.reply((t) => ({ text: t.declineDone(codeOf(updated)) }));
 }

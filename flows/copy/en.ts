@@ -3,6 +3,7 @@ import { channelEn } from './channel-en.js';
 import { replyWindowEn } from './reply-window-en.js';
 import { deadlineEn } from './deadline-en.js';
 import { lifecycleEn } from './lifecycle-en.js';
+import { filesEn } from './files-en.js';
 import { zaloPersonalEn } from './zalo-personal-en.js';
 import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
@@ -38,7 +39,7 @@ function card(v: InquiryView): string {
 }
 
 function line(l: InquiryLine): string {
-  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatLocalTime(l.dueAt)}` : ''}\n  ${excerpt(l.question)}`;
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatLocalTime(l.dueAt)}` : ''}${l.answerHasFiles ? ` — ${filesEn.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
 }
 
 /** English, complete. */
@@ -51,6 +52,7 @@ export const en: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineEn,
   lifecycle: lifecycleEn,
+  files: filesEn,
   zaloPersonal: zaloPersonalEn,
   zaloOa: zaloOaEn,
   notice: noticeEn,

@@ -2,6 +2,7 @@ import type { DeadlineClass, DeclineGround, InquiryStatus, Rating, Role } from '
 import type { ChannelCopy } from './channel-types.js';
 import type { DeadlineCopy } from './deadline-types.js';
 import type { LifecycleCopy } from './lifecycle-types.js';
+import type { FilesCopy } from './files-types.js';
 import type { ZaloPersonalCopy } from './zalo-personal-types.js';
 import type { ZaloOaCopy } from './zalo-oa-types.js';
 import type { NoticeCopy } from './notice-types.js';
@@ -29,6 +30,8 @@ export interface InquiryLine {
   question: string;
   receivedAt: Date | string;
   dueAt: Date | string | null;
+  /** The answer (or decline) carries files. */
+  answerHasFiles?: boolean;
 }
 
 /** Every user-facing text, as functions of typed parameters. One implementation per language. */
@@ -43,6 +46,8 @@ export interface Copy {
   deadline: DeadlineCopy;
   /** Lost races, new deadlines, conclusion dates, classes (the inquiry lifecycle). */
   lifecycle: LifecycleCopy;
+  /** Photos and documents: refusals, download links, an inquiry's record of files. */
+  files: FilesCopy;
   zaloPersonal: ZaloPersonalCopy;
   /** The Zalo Official Account channel (set-up alerts). */
   zaloOa: ZaloOaCopy;

@@ -3,6 +3,7 @@ import { channelVi } from './channel-vi.js';
 import { replyWindowVi } from './reply-window-vi.js';
 import { deadlineVi } from './deadline-vi.js';
 import { lifecycleVi } from './lifecycle-vi.js';
+import { filesVi } from './files-vi.js';
 import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
@@ -38,7 +39,7 @@ function card(v: InquiryView): string {
 }
 
 function line(l: InquiryLine): string {
-  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — hạn ${formatLocalTime(l.dueAt)}` : ''}\n  ${excerpt(l.question)}`;
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — hạn ${formatLocalTime(l.dueAt)}` : ''}${l.answerHasFiles ? ` — ${filesVi.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
 }
 
 /** Vietnamese, the default language. */
@@ -51,6 +52,7 @@ export const vi: Copy = {
   classLabel: (c) => CLASSES[c] ?? c,
   deadline: deadlineVi,
   lifecycle: lifecycleVi,
+  files: filesVi,
   zaloPersonal: zaloPersonalVi,
   zaloOa: zaloOaVi,
   notice: noticeVi,

@@ -2,6 +2,7 @@ import { isBlankText } from '../../adapters/types.js';
 import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
+import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { parseDialog } from '../dialog.js';
@@ -12,8 +13,8 @@ import { assignDeadline } from './deadline.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
 
-/** A verified reporter wrote a question: ask for its topic. */
-export async function startAsk(ctx: FlowContext, question: string, messageId: string): Promise<void> {
+/** A verified reporter wrote a question (with `files`, stored file ids): ask for its topic. */
+export async function startAsk(ctx: FlowContext, question: string, messageId: string, files: readonly number[] = []): Promise<void> {
   const text = question.trim();
   if (isBlankText(text)) {
     await ctx.reply((t) => ({ text: t.emptyQuestion, replyTo: messageId }));
@@ -24,7 +25,7 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
     return;
   }
   const topics = await listActiveTopics(ctx.db);
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId }, ctx.nowIso);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId, ...(files.length > 0 ? { files: [...files] } : {}) }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: t.chooseTopic(text),
     buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0)]],
@@ -42,7 +43,7 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   }
   const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id }, ctx.nowIso);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id, ...(dialog.files ? { files: dialog.files } : {}) }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: t.confirmQuestion(topicName(topic, t), orgName(org, t), screened),
     buttons: [
@@ -78,7 +79,8 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
   const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id);
   await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
-  await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
+  const entryId = await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
+  if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });
   await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
   await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);

@@ -8,6 +8,7 @@ import type { Copy, InquiryView } from '../copy/index.js';
 import type { Effects } from '../effects.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
 import { loadViewRows, orgName, toView } from './view.js';
+import { entryFileIds } from '../files.js';
 
 /** The spokesperson's action buttons on an inquiry notification. */
 export function staffButtons(t: Copy, inquiryId: number) {
@@ -30,8 +31,10 @@ export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, t
   const build = await viewBuilder(db, inquiry, (t, v) => ({
     text: t.staffNotice(v, note?.(t)), buttons: [...staffButtons(t, inquiry.id), ...conclusion(t)],
   }));
+  // The question's photos and documents go with it, to whoever receives it (a transfer included).
+  const files = await entryFileIds(db, inquiry.id, 'question');
   for (const personId of people) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' } });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files });
   }
   if (people.length === 0) await notifyScreening(db, effects, inquiry, today);
   return people.length;
@@ -48,8 +51,9 @@ export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry
       [btn(t.merge, A.merge, inquiry.id)],
     ],
   }));
+  const files = await entryFileIds(db, inquiry.id, 'question');
   for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' } });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files });
   }
 }
 
@@ -64,12 +68,15 @@ export async function viewBuilder(db: Db, inquiry: Inquiry, make: (t: Copy, v: I
   return (t: Copy) => make(t, toView(inquiry, rows, t));
 }
 
-/** Sends a message into the reporter's own thread, as a reply to their original question. */
-export async function toReporterThread(db: Db, effects: Effects, inquiry: Inquiry, build: (t: Copy) => Built, kind?: 'answer' | 'clarification' | 'info'): Promise<number | undefined> {
+/** Sends a message (with `files`, stored file ids) into the reporter's own thread, as a reply to their original question. */
+export async function toReporterThread(
+  db: Db, effects: Effects, inquiry: Inquiry, build: (t: Copy) => Built, kind?: 'answer' | 'clarification' | 'info', files: readonly number[] = [],
+): Promise<number | undefined> {
   const identity = await findIdentity(db, inquiry.reporter_identity_id);
   if (!identity) return undefined;
   return effects.sendTo(identity, build, {
     replyToMessageId: inquiry.origin_message_id,
     ...(kind ? { ref: { inquiryId: inquiry.id, kind } } : {}),
+    ...(files.length > 0 ? { files } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import { recentInquiryEvents } from '../../db/repositories/audit.js';
 import { addEntry, findInquiry, updateInquiryGuarded } from '../../db/repositories/inquiries.js';
+import { attachFiles } from '../../db/repositories/attachments.js';
 import type { Inquiry, InquiryUpdate } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
 import { clockChange } from './clock.js';
@@ -27,7 +28,12 @@ export async function transition<A extends Action>(ctx: FlowContext, admitted: A
   });
   if (!updated) return { ok: false, ...(await lostTo(ctx, before)) };
   if (rule.clock !== 'none') ctx.effects.syncDeadline(before.id);
-  if (rule.entry) await addEntry(ctx.db, before.id, rule.entry, ctx.actor.person?.id ?? null, input.entryText ?? '', ctx.nowIso);
+  const entryId = rule.entry ? await addEntry(ctx.db, before.id, rule.entry, ctx.actor.person?.id ?? null, input.entryText ?? '', ctx.nowIso) : undefined;
+  if (input.files?.length) {
+    await attachFiles(ctx.db, input.files, {
+      inquiryId: before.id, ...(entryId ? { entryId } : {}), senderPersonId: ctx.actor.person?.id ?? null, senderIdentityId: ctx.actor.identity.id,
+    });
+  }
   const also = (await input.alongside?.(updated)) ?? {};
   const moved = clock.bumpSeq ? { due_at: updated.due_at } : {};
   await ctx.effects.audit(rule.audit, 'inquiry', before.id,

@@ -67,6 +67,8 @@ export interface TransitionInput {
   set?: ActionChanges;
   /** Text of the entry the table names ('' by default). */
   entryText?: string;
+  /** Stored files (`attachments.id`) the entry carries: attached to the inquiry with it. */
+  files?: readonly number[];
   /** Extra fields of the audit event (the status before and after are always there). */
   audit?: { before?: Record<string, unknown>; after?: Record<string, unknown> };
   /** Inputs of the clock effect: the new agency (`replan`), class (`replan`), due time (`extend`), conclusion date (`new_deadline`). */

@@ -1,3 +1,4 @@
+import { inquiriesWithAnswerFiles } from '../../db/repositories/attachments.js';
 import { setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
 import { listOpenInquiries, listReporterInquiries } from '../../db/repositories/inquiries.js';
 import { hasStartLinks, type FlowContext } from '../context.js';
@@ -15,7 +16,8 @@ export async function onMy(ctx: FlowContext): Promise<void> {
   if (!person) return void await ctx.reply((t) => ({ text: t.notRegistered(hasStartLinks(ctx)) }));
   const inquiries = await listReporterInquiries(ctx.db, person.id);
   if (inquiries.length === 0) return void await ctx.reply((t) => ({ text: t.myEmpty }));
-  const lines = await Promise.all(inquiries.map((i) => loadLine(ctx.db, i, ctx.actor.t)));
+  const withFiles = await inquiriesWithAnswerFiles(ctx.db, inquiries.map((i) => i.id));
+  const lines = await Promise.all(inquiries.map(async (i) => ({ ...(await loadLine(ctx.db, i, ctx.actor.t)), answerHasFiles: withFiles.has(i.id) })));
   await ctx.reply((t) => ({ text: t.myList(lines) }));
 }
 

@@ -4,6 +4,7 @@ import { createWebAdapter } from '../../adapters/web/index.js';
 import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../../adapters/zalo-personal/index.js';
 import type { Db } from '../../db/client.js';
 import { createWebStore } from '../../db/repositories/web.js';
+import { findPlatformFile, savePlatformFile } from '../../db/repositories/attachments.js';
 import type { ChannelAlert } from '../../flows/maintenance/channel-alert.js';
 import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
 import type { Config } from '../config.js';
@@ -19,6 +20,8 @@ import type { Clock } from '../time/clock.js';
 export interface LateWiring {
   /** The web page's base URL once the HTTP server is bound (HTTP_PORT=0 picks the port). */
   webBase?: string;
+  /** This service's base URL for download links once the HTTP server is bound (PUBLIC_URL when set). */
+  filesBase?: string;
   enqueueOutbox(ids: number[]): Promise<void>;
   /** Tells the admins in chat that a channel needs an operator. */
   alert(a: ChannelAlert): Promise<void>;
@@ -65,6 +68,10 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
       ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
       logger: logger.child({ adapter: 'telegram' }),
+      fileIds: (botId) => ({
+        get: (sha256) => findPlatformFile(db, 'telegram', botId, sha256),
+        put: (sha256, fileId) => savePlatformFile(db, 'telegram', botId, sha256, fileId, clock.now().toISOString()),
+      }),
     }));
   }
   const zalo = config.zaloPersonal;

@@ -23,6 +23,11 @@ export interface InboundProcessorOptions {
   startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Counts events for metrics; optional. */
   onEvent?(platform: Platform, kind: string, duplicate: boolean): void;
+  /**
+   * Work on a persisted event before its flow's transaction (fetching and storing its files);
+   * must be idempotent (an event is prepared again after a crash). Default: none.
+   */
+  prepare?(event: InboundEvent): Promise<InboundEvent>;
 }
 
 /** Accepts inbound events from adapters: persist once, then process in order per chat. */
@@ -41,9 +46,14 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
   const serial = createKeyedSerializer();
 
-  const process = async (platform: Platform, eventId: string, event: InboundEvent): Promise<void> => {
-    const now = o.clock.now();
+  const process = async (platform: Platform, eventId: string, received: InboundEvent): Promise<void> => {
+    let event = received;
+    let now = o.clock.now();
     try {
+      if (o.prepare) {
+        event = await o.prepare(received);
+        now = o.clock.now();
+      }
       const outcome = await o.db.transaction().execute(async (tx) => {
         if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return { outboxIds: [], deadlineIds: [] };
         const handled = await handleInboundEvent(tx, event, now, o.settings);

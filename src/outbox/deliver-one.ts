@@ -18,6 +18,7 @@ import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './windo
 import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
 import { holdOrRedirect } from './hold.js';
 import type { OutboxMetrics } from './types.js';
+import { rowFiles, type OutboxFiles } from './files.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
 export interface DeliveryContext {
@@ -36,6 +37,8 @@ export interface DeliveryContext {
   metrics?: OutboxMetrics;
   scrub: (text: string) => string;
   defaultLocale: 'vi' | 'en';
+  /** Sends a row's stored files (as parts, or as links where the platform cannot take them); absent: links only. */
+  files?: OutboxFiles;
 }
 
 /** What happened to one delivery attempt; the job processor turns it into a BullMQ move. */
@@ -92,9 +95,12 @@ export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAtte
 async function composeMessage(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, replyTo: string | undefined): Promise<OutboundMessage> {
   const buttons = parseButtons(row.buttons);
   const numbered = buttons && !adapter.capabilities.buttons;
-  const text = numbered ? withNumberedChoices(row.text, buttons, await copyForIdentity(ctx.db, row.identity_id, ctx.defaultLocale)) : row.text;
+  const copy = () => copyForIdentity(ctx.db, row.identity_id, ctx.defaultLocale);
+  const { files, linkLines } = await rowFiles(ctx.db, ctx.files, adapter, row, copy);
+  const body = linkLines.length > 0 ? `${row.text}\n\n${linkLines.join('\n')}` : row.text;
+  const text = numbered ? withNumberedChoices(body, buttons, await copy()) : body;
   const secrets = row.secrets === null ? undefined : (JSON.parse(row.secrets) as string[]);
-  return { text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}), ...(secrets ? { secrets } : {}) };
+  return { text, ...(buttons ? { buttons } : {}), ...(replyTo ? { replyTo } : {}), ...(secrets ? { secrets } : {}), ...(files.length > 0 ? { files } : {}) };
 }
 
 /** The platform message id to reply to, or the id of the row it replies to while that is still pending. */

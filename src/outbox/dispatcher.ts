@@ -25,6 +25,7 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
     ...(options.metrics ? { metrics: options.metrics } : {}),
     scrub: options.scrub ?? createDefaultErrorScrubber(),
     defaultLocale: options.defaultLocale ?? 'vi',
+    ...(options.files ? { files: options.files } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { OutboxFiles } from './files.js';
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
@@ -54,6 +55,8 @@ export interface OutboxDispatcherOptions {
   scrub?: (text: string) => string;
   /** Language of numbered choices for recipients with no language of their own. Default `'vi'`. */
   defaultLocale?: 'vi' | 'en';
+  /** Sends rows' stored files (parts, or links where a platform cannot take them); absent: links only. */
+  files?: OutboxFiles;
 }
 
 /** Delivers committed outbox rows of one queue through the adapters. */

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChatStore } from './telegram/chat-store.js';
+import { FileStore, type FakeFile } from './telegram/files.js';
 import { Faults, type CallInterceptor } from './telegram/faults.js';
 import { ApiRefusal, readParams, toChatId, toInteger, writeRefusal, writeResult } from './telegram/http.js';
 import { METHODS, type FakeState } from './telegram/methods.js';
@@ -40,6 +41,17 @@ export interface FakeTelegramOptions {
   getUpdates?: 'long-poll' | 'instant';
 }
 
+/** A file a user sends: a photo (compressed, no name) or a document (name and type kept). */
+export interface UserFile {
+  kind: 'photo' | 'document';
+  bytes: Buffer;
+  name?: string;
+  mimeType?: string;
+  caption?: string;
+  replyTo?: number;
+  groupId?: string;
+}
+
 /** Options of the driver's wait helpers. */
 export interface WaitOptions {
   /** Give up after this many milliseconds. Default 5000. */
@@ -55,6 +67,13 @@ export interface FakeTelegram {
   stop(): Promise<void>;
   /** The user writes to the bot in their private chat; returns the message as Telegram stores it. */
   userSends(user: FakeUser, text: string, options?: { replyTo?: number }): TgMessage;
+  /**
+   * The user sends a photo or a document (optionally with a caption, as a reply, or as one item
+   * of an album: same `groupId`); the bytes are kept for getFile and the download path.
+   */
+  userSendsFile(user: FakeUser, file: UserFile): TgMessage;
+  /** The fake's file storage (what the bot uploaded and what users sent). */
+  readonly files: FileStore;
   /** Opens the user's private chat as if they had pressed Start, without sending an update. */
   openChat(user: FakeUser): void;
   /** The user presses an inline button of the bot's message `messageId`; returns the callback query id. */
@@ -112,6 +131,7 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     callbackQueries: new Map(),
     sent: [],
     callbackAnswers: [],
+    files: new FileStore(),
     now,
   };
   const faults = new Faults();
@@ -162,6 +182,18 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       publish({ update_id: nextUpdateId++, message: structuredClone(message) });
       return structuredClone(message);
     },
+    userSendsFile(user, f) {
+      const chat = state.chats.openPrivateChat(user);
+      const replyTo = f.replyTo === undefined ? undefined : state.chats.get(chat.id, f.replyTo);
+      const stored: FakeFile = state.files.add(f.bytes, { ...(f.name ? { name: f.name } : {}), ...(f.mimeType ? { mimeType: f.mimeType } : {}), folder: f.kind === 'photo' ? 'photos' : 'documents', ext: f.kind === 'photo' ? 'jpg' : (f.name?.split('.').at(-1) ?? 'dat') });
+      const media = f.kind === 'photo'
+        ? { photo: [{ file_id: stored.fileId, file_unique_id: stored.fileUniqueId, file_size: stored.bytes.length, width: 1280, height: 960 }] }
+        : { document: { file_id: stored.fileId, file_unique_id: stored.fileUniqueId, file_size: stored.bytes.length, ...(f.name ? { file_name: f.name } : {}), ...(f.mimeType ? { mime_type: f.mimeType } : {}) } };
+      const message = state.chats.add(chat.id, { from: toTgUser(user), text: f.caption ?? '', media: { ...media, ...(f.groupId ? { media_group_id: f.groupId } : {}) }, replyTo });
+      publish({ update_id: nextUpdateId++, message: structuredClone(message) });
+      return structuredClone(message);
+    },
+    get files() { return state.files; },
     openChat(user) {
       state.chats.openPrivateChat(user);
     },
@@ -216,6 +248,12 @@ interface ServeContext {
 /** Answers one Bot API request; resolves with its record once the answer was written. */
 async function serve(req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<CallRecord> {
   const url = new URL(req.url ?? '/', 'http://fake.invalid');
+  const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+  if (download && req.method === 'GET') {
+    const served = download[1] === ctx.token && ctx.state.files.serveDownload(res, decodeURIComponent(download[2]!));
+    if (!served) writeRefusal(res, NOT_FOUND);
+    return { method: 'download', params: { path: download[2] }, status: served ? 200 : 404, at: ctx.now() };
+  }
   const match = /^\/bot([^/]+)\/([^/]+)$/.exec(url.pathname);
   const method = match?.[2] ?? url.pathname;
   let params: Record<string, unknown> = {};

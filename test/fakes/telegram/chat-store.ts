@@ -9,7 +9,9 @@ interface ChatRecord {
 /** Fields of a new message; `replyTo` must be a message of the same chat. */
 export interface NewMessage {
   from: TgUser;
+  /** The text; with `media`, the caption ('' for none). */
   text: string;
+  media?: Pick<TgMessage, 'photo' | 'document' | 'media_group_id'>;
   replyTo?: TgMessage;
   replyMarkup?: TgInlineKeyboard;
 }
@@ -48,10 +50,10 @@ export class ChatStore {
       from: fields.from,
       chat: record.chat,
       date: Math.floor(this.now().getTime() / 1000),
-      text: fields.text,
+      ...(fields.media ? { ...fields.media, ...(fields.text ? { caption: fields.text } : {}) } : { text: fields.text }),
     };
     record.nextMessageId += 1;
-    const command = /^\/\S+/.exec(fields.text);
+    const command = fields.media ? null : /^\/\S+/.exec(fields.text);
     if (command) message.entities = [{ type: 'bot_command', offset: 0, length: command[0].length }];
     // Telegram nests the replied-to message one level deep only.
     if (fields.replyTo) {

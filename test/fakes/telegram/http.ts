@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeApiError } from './types.js';
+import { readMultipart } from './files.js';
 
 /** Thrown by method handlers; becomes `{ok:false, error_code, description, parameters?}`. */
 export class ApiRefusal extends Error {
@@ -22,6 +23,14 @@ const JSON_FIELDS = new Set(['reply_markup', 'reply_parameters', 'allowed_update
 export async function readParams(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
   const params: Record<string, unknown> = {};
   for (const [key, value] of url.searchParams) params[key] = decodeField(key, value);
+  if (/^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) {
+    const { fields, files } = await readMultipart(req).catch((err: unknown) => {
+      throw /Too Large/.test(String(err)) ? new ApiRefusal({ error_code: 413, description: 'Request Entity Too Large' }) : badRequest('bad multipart body');
+    });
+    for (const [key, value] of Object.entries(fields)) params[key] = decodeField(key, value);
+    for (const file of files) params[file.field] = { upload: file };
+    return params;
+  }
   const body = await readBody(req);
   if (body.length === 0) return params;
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

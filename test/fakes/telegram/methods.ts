@@ -1,4 +1,5 @@
 import type { ChatStore } from './chat-store.js';
+import { BOT_UPLOAD_LIMIT, type FakeFile, type FileStore, type UploadedPart } from './files.js';
 import { badRequest, toChatId, toInteger } from './http.js';
 import type { UpdateQueue } from './update-queue.js';
 import type { WebhookPusher } from './webhook-pusher.js';
@@ -14,6 +15,7 @@ export interface FakeState {
   callbackQueries: Map<string, boolean>;
   sent: SentRecord[];
   callbackAnswers: CallbackAnswerRecord[];
+  files: FileStore;
   now(): Date;
 }
 
@@ -43,6 +45,12 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
       : {}),
   }),
   sendMessage: sendMessage,
+  sendPhoto: (params, state) => sendFile('sendPhoto', 'photo', params, state),
+  sendDocument: (params, state) => sendFile('sendDocument', 'document', params, state),
+  sendVideo: (params, state) => sendFile('sendVideo', 'video', params, state),
+  sendAudio: (params, state) => sendFile('sendAudio', 'audio', params, state),
+  sendVoice: (params, state) => sendFile('sendVoice', 'voice', params, state),
+  getFile: (params, state) => state.files.getFile(params.file_id),
   answerCallbackQuery: (params, state) => {
     const id = typeof params.callback_query_id === 'string' ? params.callback_query_id : '';
     if (state.callbackQueries.get(id) !== false) {
@@ -89,6 +97,55 @@ function sendMessage(params: Params, state: FakeState): TgMessage {
   if (replyMarkup) record.replyMarkup = replyMarkup;
   state.sent.push(record);
   return message;
+}
+
+/** Photos over 10 MB must be sent as documents (Telegram's sendPhoto limit). */
+const PHOTO_LIMIT = 10 * 1024 * 1024;
+
+/**
+ * sendPhoto/sendDocument/…: the file is an upload (multipart) or a `file_id` the bot got before
+ * (reused without uploading, as Telegram allows for the same bot). A photo answers with sizes, a
+ * document with its name and type.
+ */
+function sendFile(method: string, field: string, params: Params, state: FakeState): TgMessage {
+  const chatId = requireChat(params, state);
+  const given = params[field];
+  const upload = isRecord(given) && isRecord(given.upload) ? (given.upload as unknown as UploadedPart) : undefined;
+  let file: FakeFile | undefined;
+  if (upload) {
+    if (upload.bytes.length === 0) throw badRequest('file must be non-empty');
+    if (upload.bytes.length > (method === 'sendPhoto' ? PHOTO_LIMIT : BOT_UPLOAD_LIMIT)) throw badRequest(method === 'sendPhoto' ? 'PHOTO_INVALID_DIMENSIONS' : 'file is too big');
+    file = state.files.add(upload.bytes, { name: upload.fileName, mimeType: typeByName(upload.fileName, upload.mimeType), folder: method === 'sendPhoto' ? 'photos' : 'documents', ext: upload.fileName.split('.').at(-1) ?? 'dat' });
+  } else if (typeof given === 'string') {
+    file = state.files.get(given);
+    if (!file) throw badRequest('wrong file identifier/HTTP URL specified');
+  } else {
+    throw badRequest(`there is no ${field} in the request`);
+  }
+  const caption = typeof params.caption === 'string' ? params.caption : '';
+  if (caption.length > 1024) throw badRequest('message caption is too long');
+  const replyTo = findReplyTarget(params, chatId, state);
+  const replyMarkup = toKeyboard(params.reply_markup);
+  const media = method === 'sendPhoto'
+    ? { photo: [{ file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length, width: 1, height: 1 }] }
+    : { document: { file_id: file.fileId, file_unique_id: file.fileUniqueId, file_size: file.bytes.length, ...(file.name ? { file_name: file.name } : {}), ...(file.mimeType ? { mime_type: file.mimeType } : {}) } };
+  const message = state.chats.add(chatId, { from: state.bot, text: caption, media, replyTo, replyMarkup });
+  const record: SentRecord = {
+    chatId, messageId: message.message_id, text: caption, at: state.now(),
+    file: { method, fileId: file.fileId, uploaded: Boolean(upload), sizeBytes: file.bytes.length, sha256: file.sha256, ...(file.name ? { name: file.name } : {}), ...(file.mimeType ? { mimeType: file.mimeType } : {}) },
+  };
+  if (replyTo) record.replyToMessageId = replyTo.message_id;
+  if (replyMarkup) record.replyMarkup = replyMarkup;
+  state.sent.push(record);
+  return message;
+}
+
+/** Telegram types a document by its name when the upload says nothing useful (as the Bot API does). */
+function typeByName(name: string, given: string): string {
+  if (given && !['text/plain', 'application/octet-stream'].includes(given)) return given;
+  const ext = name.split('.').at(-1)?.toLowerCase() ?? '';
+  const known: Record<string, string> = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+  return known[ext] ?? 'application/octet-stream';
 }
 
 function requireChat(params: Params, state: FakeState): number {

@@ -32,6 +32,10 @@ export interface TgMessage {
   chat: TgChat;
   from?: TgUser;
   text?: string;
+  caption?: string;
+  photo?: Array<{ file_id: string; file_unique_id: string; file_size: number; width: number; height: number }>;
+  document?: { file_id: string; file_unique_id: string; file_size: number; file_name?: string; mime_type?: string };
+  media_group_id?: string;
   entities?: Array<{ type: string; offset: number; length: number }>;
   reply_to_message?: TgMessage;
   reply_markup?: TgInlineKeyboard;
@@ -69,7 +73,10 @@ export interface FakeApiError {
 export interface SentRecord {
   chatId: number;
   messageId: number;
+  /** The text, or a file's caption ('' when none). */
   text: string;
+  /** A file the bot sent (sendPhoto, sendDocument…): the bytes the fake holds for it. */
+  file?: { method: string; fileId: string; uploaded: boolean; name?: string; mimeType?: string; sizeBytes: number; sha256: string };
   replyToMessageId?: number;
   replyMarkup?: TgInlineKeyboard;
   at: Date;
