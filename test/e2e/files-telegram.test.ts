@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
 import { sample, sha256 } from '../helpers/files.js';
 
@@ -16,8 +16,14 @@ describe('photos and documents on Telegram (real adapter, fake Bot API with getF
   });
   afterAll(async () => { await e.close(); });
 
+  /** Forgets whatever the reporter was in the middle of (an earlier test's question). */
+  async function clearDialog(): Promise<void> {
+    await e.say(reporter, '/cancel', (s) => /Đã huỷ|Không có thao tác/.test(s.text));
+  }
+
   /** A photo with a caption, then the topic and confirmation: returns the inquiry code. */
   async function askWithPhoto(caption: string, photo: Buffer): Promise<{ code: string; questionId: number }> {
+    await clearDialog();
     const n = e.fake.sent.length;
     const m = e.fake.userSendsFile(reporter, { kind: 'photo', bytes: photo, caption });
     await e.nextTo(reporter, n, 'lĩnh vực nào');
@@ -97,5 +103,60 @@ describe('photos and documents on Telegram (real adapter, fake Bot API with getF
     await e.nextTo(outsider, m, 'was not accepted');
     const stored = await e.app.db.db.selectFrom('attachments').select('name').where('name', 'like', '%bao-cao%').execute();
     expect(stored).toEqual([]);
+  });
+
+  it('a 429 in the middle of a message with several files (text, photo 1, photo 2): nothing sent twice, nothing lost', async () => {
+    const one = sample.jpeg(30_001);
+    const two = sample.jpeg(30_002);
+    await clearDialog();
+    const n = e.fake.sent.length;
+    e.fake.userSendsFile(reporter, { kind: 'photo', bytes: one, caption: 'Sạt lở ở Hương Trà, có người bị thương không?', groupId: 'album-429' });
+    await e.nextTo(reporter, n, 'lĩnh vực nào');
+    e.fake.userSendsFile(reporter, { kind: 'photo', bytes: two, groupId: 'album-429' });
+    await e.nextTo(reporter, n, 'Đã thêm 1 tệp');
+    // The second photo to the spokesperson is refused once with 429: the retry must start there.
+    let photosToStaff = 0;
+    let refused = 0;
+    e.fake.addInterceptor((call) => {
+      if (call.method !== 'sendPhoto' || call.chatId !== health.id || refused > 0) return undefined;
+      photosToStaff += 1;
+      if (photosToStaff < 2) return undefined;
+      refused += 1;
+      return { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 };
+    });
+    await e.press(reporter, 'Y tế', 'Xác nhận gửi');
+    const accepted = await e.press(reporter, 'Gửi', 'Đã tiếp nhận');
+    const code = /Q-\d+/.exec(accepted.text)![0];
+    await e.nextTo(health, n, (s) => s.file?.sha256 === sha256(two));
+    const toStaff = e.fake.sent.slice(n).filter((s) => s.chatId === health.id);
+    expect(refused).toBe(1);
+    expect(toStaff.filter((s) => s.text.includes(code))).toHaveLength(1);
+    expect(toStaff.filter((s) => s.file?.sha256 === sha256(one))).toHaveLength(1);
+    expect(toStaff.filter((s) => s.file?.sha256 === sha256(two))).toHaveLength(1);
+    // The fake records a send before the bot records it: wait for the row to be marked sent.
+    await vi.waitFor(async () => {
+      const row = await e.app.db.db.selectFrom('outbox').select(['status', 'parts_sent']).where('platform', '=', 'telegram')
+        .where('chat_id', '=', String(health.id)).where('attachments', 'is not', null).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'sent', parts_sent: 3 });
+    }, { timeout: 10_000, interval: 50 });
+  });
+
+  it('a restart in the middle of a message with files resumes after the parts already sent', async () => {
+    const letter = sample.pdf(60_000, 42);
+    const { code, questionId } = await askWithPhoto('Trường học nào phải nghỉ vì lũ?', sample.jpeg(12_345));
+    const notice = await e.nextTo(health, 0, (s) => s.text.includes(code) && s.text.includes('Trường học'));
+    // The letter's upload fails with 5xx until the bot is restarted: the text part is sent, the file is not.
+    let failing = true;
+    e.fake.addInterceptor((call) => (failing && call.method === 'sendDocument' && call.chatId === reporter.id ? { error_code: 502, description: 'Bad Gateway' } : undefined));
+    const n = e.fake.sent.length;
+    e.fake.userSendsFile(health, { kind: 'document', bytes: letter, name: 'danh-sach.pdf', mimeType: 'application/pdf', caption: 'Danh sách 12 trường kèm theo.', replyTo: notice.messageId });
+    await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
+    await e.fake.waitFor(() => e.fake.calls.filter((c) => c.method === 'sendDocument' && c.status === 502).length >= 1, { timeoutMs: 10_000 });
+    await e.restartBot();
+    failing = false;
+    const doc = await e.nextTo(reporter, n, (s) => s.file?.sha256 === sha256(letter));
+    expect(doc.replyToMessageId).toBe(questionId);
+    expect(e.fake.sent.slice(n).filter((s) => s.chatId === reporter.id && s.text.includes(`Trả lời câu hỏi ${code}`))).toHaveLength(1);
+    expect(e.fake.sent.slice(n).filter((s) => s.chatId === reporter.id && s.file?.sha256 === sha256(letter))).toHaveLength(1);
   });
 });
