@@ -286,6 +286,14 @@ export interface OutboxTable {
   sent_at: IsoInstant | null;
   /** Why a `held` row waits: `reply_window` (null on older rows) or `credentials`; null otherwise. */
   held_reason: OutboxHeldReason | null;
+  /** The process whose send of this row is in flight (set by the claim, cleared with the outcome). */
+  lease_owner: string | null;
+  /** When that claim lapses unless renewed; a `pending` row with a lapsed claim is an interrupted send. */
+  lease_until: IsoInstant | null;
+  /** Not to be sent before (rate limit, backoff); null: now. */
+  next_attempt_at: IsoInstant | null;
+  /** Sends of this row started again after an interrupted one: the only possible repeats. */
+  resent_in_flight: Generated<number>;
 }
 
 /** Why an outbox row is `held`. */

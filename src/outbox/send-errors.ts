@@ -1,6 +1,6 @@
 import { BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
-import { markOutboxUndeliverable, recordOutboxAttemptError } from '../../db/repositories/outbox.js';
+import { markOutboxUndeliverable } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { computeBackoffMs } from './backoff.js';
 import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
@@ -12,11 +12,9 @@ const MAX_REASON = 100;
 /**
  * Turns an adapter error into the row's next state. Rate limits consume no attempt; bad requests
  * and unreachable recipients are final at once; anything else is retried with backoff until
- * `maxAttempts` (counted on the row, or on the BullMQ job if that is further along).
+ * `maxAttempts` (counted on the row; the drain records the attempt when it releases the claim).
  */
-export async function handleSendError(
-  ctx: DeliveryContext, row: OutboxRow, err: unknown, jobAttemptsMade: number,
-): Promise<DeliveryOutcome> {
+export async function handleSendError(ctx: DeliveryContext, row: OutboxRow, err: unknown): Promise<DeliveryOutcome> {
   if (err instanceof RateLimitError) {
     ctx.metrics?.outboxRateLimitedTotal.inc({ platform: row.platform });
     return { kind: 'rate_limited', delayMs: Math.max(1, err.retryAfterMs), row };
@@ -25,12 +23,9 @@ export async function handleSendError(
   const error = describeError(err, ctx.scrub);
   if (err instanceof UnreachableError) return markUnreachable(ctx, row, attempts, err.reason);
   if (err instanceof BadRequestError) return markFailed(ctx, row, { attempts, error, reason: 'bad_request' });
-  if (Math.max(attempts, jobAttemptsMade + 1) >= ctx.maxAttempts) {
-    return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
-  }
-  await recordOutboxAttemptError(ctx.db, row.id, attempts, error);
+  if (attempts >= ctx.maxAttempts) return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
   const hintMs = err instanceof TransientError ? err.retryAfterMs : undefined;
-  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, row };
+  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, attempts, row };
 }
 
 async function markFailed(
