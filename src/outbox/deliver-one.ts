@@ -1,5 +1,5 @@
 import {
-  BadRequestError, ChatError, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
+  BadRequestError, ChatError, splitText, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
@@ -158,11 +158,14 @@ function parseMessageIds(json: string | null, partsSent: number): string[] {
  */
 async function sendRow(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, message: OutboundMessage, parts: PartsState): Promise<void> {
   parts.started = true;
+  const total = splitText(message.text, adapter.capabilities.maxTextLength).length;
   const result = await adapter.send(row.chat_id, message, {
     skipParts: parts.ids.length,
     // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
     onPartSent: async (_index, messageId) => {
       parts.ids.push(messageId);
+      // The last part is recorded with the outcome, at once: one write fewer per message.
+      if (parts.ids.length >= total) return;
       await recordOutboxPartsSent(ctx.db, row.id, parts.ids).then(
         () => { parts.recorded = parts.ids.length; },
         (err: unknown) => ctx.logger.warn({ outboxId: row.id, err: String(err) }, 'outbox: could not record a delivered part yet; recorded with the outcome'),
