@@ -2,9 +2,11 @@ import { parse as parseDotenv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { bool, int, optionalText } from './config/fields.js';
+import { deliveryKeys, toDeliverySettings, type DeliverySettings } from './config/delivery.js';
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 
+export type { DeliverySettings } from './config/delivery.js';
 export type { NoticeSettings } from './config/notices.js';
 export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
 
@@ -13,6 +15,7 @@ export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
 const schema = z.object({
   ...zaloKeys,
   ...noticeKeys,
+  ...deliveryKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -113,6 +116,8 @@ export interface Config {
   /** The personal Zalo account (zca-js). Paths are set even when disabled, for `liaison zalo login`. */
   zaloPersonal: ZaloPersonalConfig;
   notices: NoticeSettings;
+  /** Outbox claims and sweep, Redis data-loss checks. */
+  delivery: DeliverySettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -206,6 +211,7 @@ function toConfig(raw: Raw): Config {
     },
     zaloPersonal: toZaloPersonal(raw),
     notices: toNoticeSettings(raw),
+    delivery: toDeliverySettings(raw),
     secrets,
   };
 }

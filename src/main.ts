@@ -12,6 +12,7 @@ import { loadCalendar } from './import/calendar.js';
 import { importShippedCalendars } from './import/calendar-shipped.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
+import { createRedisWatch } from './scheduler/redis-watch.js';
 import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
@@ -113,6 +114,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     credentialsRecheckMs: config.outbox.credentialsRecheckMs,
+    leaseMs: config.delivery.outboxLeaseMs, sweepMs: config.delivery.outboxSweepMs,
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {
       onHeld: createZnsNotifier({
@@ -182,6 +184,15 @@ export async function startApp(o: StartOptions): Promise<App> {
   const recovered = await inbound.recover();
   const broadcasts = await notices.reconcile();
   logger.info({ reconciled, planned, recovered, broadcasts }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
+  // Redis losing its data while we run (FLUSHALL, a failover to an empty replica) gets the same reconcile, in place.
+  const redisWatch = createRedisWatch({
+    redis, prefix: config.queuePrefix, logger, intervalMs: config.delivery.redisCheckMs,
+    reconcile: async () => {
+      if (role !== 'web') await maintenance.reconcile();
+      return [await dispatcher.reconcile(), await deadlines.reconcile(), await notices.reconcile()];
+    },
+  });
+  await redisWatch.start();
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
@@ -206,6 +217,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     logger.info('stopping');
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
     await step('http', async () => http?.close());
+    await step('redis-watch', () => redisWatch.close());
     await step('inbound', () => inbound.drain());
     await step('maintenance', () => maintenance.close());
     await step('notices', () => notices.close());
