@@ -16,7 +16,7 @@ import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './windo
 import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
 import { holdOrRedirect } from './hold.js';
 import type { LeaseKeeper } from './lease.js';
-import { persistently } from './persist.js';
+import { persistently, type PersistOptions } from './persist.js';
 import type { OutboxMetrics } from './types.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
@@ -179,8 +179,12 @@ async function sendRow(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRo
 /** Records the parts delivered before a failure, if the per-part record did not make it. */
 async function recordParts(ctx: DeliveryContext, row: OutboxRow, parts: PartsState): Promise<void> {
   if (parts.ids.length <= parts.recorded) return;
-  await persistently(ctx, row.id, 'record the delivered parts', () => recordOutboxPartsSent(ctx.db, row.id, parts.ids));
+  await persistently('record the delivered parts of an outbox row', () => recordOutboxPartsSent(ctx.db, row.id, parts.ids), persistOptions(ctx, row));
   parts.recorded = parts.ids.length;
+}
+
+function persistOptions(ctx: DeliveryContext, row: OutboxRow): PersistOptions {
+  return { logger: ctx.logger, scrub: ctx.scrub, giveUpAfterMs: ctx.recordRetryMs, fields: { outboxId: row.id }, now: ctx.lease.now };
 }
 
 /** Is `messageIds` what the row already records (an earlier try of this very write committed)? */
@@ -199,7 +203,7 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const changed = await persistently(ctx, row.id, 'record a delivered send', () => ctx.db.transaction().execute(async (trx) => {
+  const changed = await persistently('record a delivered outbox row', () => ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
     // Only notices handed over by the notice engine (never tied to an inquiry) can match.
@@ -207,7 +211,7 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
-  }));
+  }), persistOptions(ctx, row));
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);
