@@ -122,14 +122,10 @@ export async function startApp(o: StartOptions): Promise<App> {
         logger: logger.child({ part: 'zns' }), scrub: createScrubber(config.secrets),
       }),
     } : {}),
-    onUnreachable: async (row, reason) => {
-      // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
-      // its timeline for the next sign-in, and a chat the person links later gets it too, so this
-      // is no cause to alert the coordinators.
-      if (reason === WEB_NO_SESSION) return;
-      const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
-      await dispatcher.enqueue(ids);
-    },
+    // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
+    // its timeline for the next sign-in, and a chat the person links later gets it too, so this
+    // is no cause to alert the coordinators.
+    onUnreachable: async (row, reason, tx) => (reason === WEB_NO_SESSION ? [] : reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale)),
   });
   late.enqueueOutbox = (ids) => dispatcher.enqueue(ids);
   late.alert = async (a) => dispatcher.enqueue(await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale)));

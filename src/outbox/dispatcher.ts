@@ -24,7 +24,7 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
     db: options.db, queueName, adapters: options.adapters, logger, clock: options.clock,
     maxAttempts: options.maxAttempts,
     backoff: { baseMs: options.backoffBaseMs ?? 1000, maxMs: options.backoffMaxMs },
-    lease, recordRetryMs: options.recordRetryMs ?? 60_000,
+    lease, recordRetryMs: options.recordRetryMs ?? 60_000, enqueue: async () => undefined,
     onUnreachable: options.onUnreachable,
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -73,6 +73,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     const chats = await chatsOfPending(options.db, ids);
     await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
   };
+  ctx.enqueue = enqueue;
   const sweeper = createSweeper(ctx, add);
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;

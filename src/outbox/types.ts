@@ -49,10 +49,11 @@ export interface OutboxDispatcherOptions {
   /** Rows one job sends before it lets other chats' jobs run (and queues itself again). Default 20. */
   rowsPerJob?: number;
   /**
-   * Called once, after the row was marked `unreachable` and committed, for rows with
-   * `report_unreachable = 1`. A throw is logged, not retried (the row is no longer pending).
+   * Called once for rows with `report_unreachable = 1`, inside the transaction (`tx`) that marks
+   * the row `unreachable`: write the report there (so a crash cannot keep one without the other)
+   * and return the outbox ids it created, delivered after commit. A throw rolls the marking back.
    */
-  onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
   /**
    * Called once a row was parked as `held` because its platform's reply window is closed and the
    * person has no other reachable identity (Zalo OA: ZNS notification). A throw is logged.
