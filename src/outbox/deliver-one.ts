@@ -17,7 +17,7 @@ import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from '
 import { holdOrRedirect } from './hold.js';
 import type { LeaseKeeper } from './lease.js';
 import { persistently, type PersistOptions } from './persist.js';
-import type { OutboxDispatcherOptions, OutboxMetrics } from './types.js';
+import type { OutboxMetrics } from './types.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
 export interface DeliveryContext {
@@ -32,7 +32,7 @@ export interface DeliveryContext {
   lease: LeaseKeeper;
   /** How long recording a delivered send is retried when the database fails, in ms. */
   recordRetryMs: number;
-  /** See {@link OutboxDispatcherOptions.onUnreachable}. */
+  /** Writes the coordinators' report inside the transaction that marks the row unreachable (see `OutboxDispatcherOptions`). */
   onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
   /** Hands committed rows (the unreachable report) to their chats' jobs; set by the dispatcher. */
   enqueue(ids: readonly number[]): Promise<void>;
