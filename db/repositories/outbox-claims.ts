@@ -44,11 +44,15 @@ export async function findChatHead(db: Db, chat: OutboxChat): Promise<OutboxRow 
     .where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
 }
 
-/** Is `row`'s claim still held (by a live process, or by a send running here)? */
+/**
+ * Is `row`'s claim still held? Until its lease ends, always (a claim taken a moment ago by
+ * another job of this very process counts too); after, only while a send of it runs here (a
+ * process never takes over its own send, however long it takes).
+ */
 export function isClaimLive(row: Pick<OutboxRow, 'id' | 'lease_owner' | 'lease_until'>, request: Pick<ClaimRequest, 'owner' | 'nowIso' | 'inFlightHere'>): boolean {
   if (row.lease_owner === null) return false;
-  if (row.lease_owner === request.owner) return request.inFlightHere(row.id);
-  return (row.lease_until ?? '') > request.nowIso;
+  if ((row.lease_until ?? '') > request.nowIso) return true;
+  return row.lease_owner === request.owner && request.inFlightHere(row.id);
 }
 
 /**

@@ -74,7 +74,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
   };
   ctx.enqueue = enqueue;
-  const sweeper = createSweeper(ctx, add);
+  const sweepMs = options.sweepMs ?? 1000;
+  const sweeper = createSweeper(ctx, add, sweepMs);
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
   const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20 };
@@ -108,7 +109,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'outbox: delivery job failed'));
       logger.info({ concurrency: options.concurrency, owner: lease.owner }, 'outbox: worker starting');
       timers = [
-        every(options.sweepMs ?? 1000, 'sweep', () => sweeper.run()),
+        every(sweepMs, 'sweep', () => sweeper.run()),
         every(options.credentialsRecheckMs ?? 60_000, 'credentials re-check', () => credentials.tick()),
       ];
     }
@@ -118,7 +119,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const reconcile = async (): Promise<number> => {
     // A restart often follows new credentials (`liaison zalo login`): probe what was held for them.
     const probes = await credentials.probe();
-    const report = await sweeper.run();
+    const report = await sweeper.run({ force: true });
     logger.info({ chats: report.chats, stalled: report.stalled, probes }, 'outbox: reconciled chats with pending rows');
     return report.chats;
   };

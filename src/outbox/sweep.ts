@@ -19,8 +19,12 @@ export interface SweepReport {
 
 /** Checks every chat with pending rows; see {@link createSweeper}. */
 export interface Sweeper {
-  run(): Promise<SweepReport>;
+  /** `force`: wake every chat found, even those woken lately (after Redis lost its data). */
+  run(options?: { force?: boolean }): Promise<SweepReport>;
 }
+
+/** A chat woken by this sweeper is not woken again for this many sweeps (its job is queued or ran). */
+const QUIET_SWEEPS = 10;
 
 /**
  * The safety net under the jobs (run at boot, every `sweepMs`, and after Redis lost its data):
@@ -30,10 +34,12 @@ export interface Sweeper {
  * chat whose head is claimed by a process that stopped (its claim lapsed) is stalled: logged once,
  * counted in `outbox_stalled_chats_total`, and woken, which sends the interrupted row again.
  */
-export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly WakeUp[]) => Promise<void>): Sweeper {
+export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly WakeUp[]) => Promise<void>, sweepMs: number): Sweeper {
   const reported = new Set<string>();
+  /** Wake-ups this sweeper added lately (`<head>@<due>` → when), so a long backlog is not re-added every second. */
+  const recent = new Map<string, number>();
   return {
-    async run() {
+    async run(options = {}) {
       const heads = (await listChatHeads(ctx.db, ctx.queueName)).filter((h) => ctx.adapters.has(h.platform));
       const nowMs = ctx.lease.now();
       const nowIso = new Date(nowMs).toISOString();
@@ -42,12 +48,15 @@ export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly Wake
       let stalled = 0;
       let oldestWaitMs = 0;
       const stillStalled = new Set<string>();
+      /** Heads whose claim lapsed: always woken (their sender is gone). */
+      const lapsed = new Set<number>();
       for (const head of heads) {
         const chat: OutboxChat = { queue: head.queue, platform: head.platform, chatId: head.chat_id };
         if (head.lease_owner !== null) {
           if (isClaimLive(head, request)) continue;
           const key = `${head.id}@${head.lease_until ?? ''}`;
           stillStalled.add(key);
+          lapsed.add(head.id);
           if (!reported.has(key)) {
             reported.add(key);
             stalled += 1;
@@ -63,7 +72,13 @@ export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly Wake
       }
       for (const key of reported) if (!stillStalled.has(key)) reported.delete(key);
       ctx.metrics?.outboxOldestWaitSeconds.set(Number.isFinite(oldestWaitMs) ? Math.max(0, oldestWaitMs) / 1000 : 0);
-      await add(wakeUps);
+      const keyOf = (w: WakeUp) => `${w.headId}@${w.dueMs ?? ''}`;
+      const quietSince = nowMs - QUIET_SWEEPS * sweepMs;
+      const due = wakeUps.filter((w) => options.force || lapsed.has(w.headId) || (recent.get(keyOf(w)) ?? 0) < quietSince);
+      const present = new Set(wakeUps.map(keyOf));
+      for (const key of recent.keys()) if (!present.has(key)) recent.delete(key);
+      await add(due);
+      for (const w of due) recent.set(keyOf(w), nowMs);
       return { chats: heads.length, stalled };
     },
   };

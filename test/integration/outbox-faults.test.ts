@@ -124,6 +124,16 @@ describe.each(testDialects())('outbox faults on %s', (dialect) => {
     expect((await metrics.outboxStalledChatsTotal.get()).values.reduce((n, v) => n + v.value, 0)).toBeGreaterThanOrEqual(1);
   });
 
+  it('a head claimed a moment ago by another job of the same process is busy, not taken over', async () => {
+    const chat = await newChat('web');
+    const id = await insertOutbox(t.db, pending(chat, 'Xin chào'));
+    const key = { queue: 'outbox' as const, platform: 'web' as const, chatId: chat.chatId };
+    const request = { owner: 'outbox-samesame0000', nowIso: new Date().toISOString(), leaseUntil: new Date(Date.now() + 60_000).toISOString(), inFlightHere: () => false };
+    expect(await claimChatHead(t.db, key, request)).toMatchObject({ kind: 'claimed', interrupted: false });
+    expect(await claimChatHead(t.db, key, request)).toMatchObject({ kind: 'busy' });
+    expect(await findOutbox(t.db, id)).toMatchObject({ resent_in_flight: 0 });
+  });
+
   it('a backlog of one chat drains with a bounded number of statements per row, whatever its length', async () => {
     const perRow = async (count: number): Promise<number> => {
       const chat = await newChat();
