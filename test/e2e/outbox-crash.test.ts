@@ -27,6 +27,8 @@ interface KillRecord {
   heldChatFreezeMs: number;
   /** ms from the restart (spawn) to the next message of every chat that had undelivered rows at the kill. */
   maxFreezeMs: number;
+  /** Rows still pending when the process died (the backlog under load). */
+  backlog: number;
 }
 
 function log(message: string): void {
@@ -131,6 +133,7 @@ describe('outbox under kill -9 (real bot processes, fake Bot API, SQLite, Redis)
     if (!load.state.deferred.includes(first)) load.answer(first);
     log(`freeze after the restart: held chat ${firstAfter.get(SPOKESPERSON.id)! - readyMs} ms after ready, slowest waiting chat ${Math.max(...[...waitingChats].map((c) => firstAfter.get(c)!)) - readyMs} ms after ready`);
     return {
+      backlog: rowsAtKill.filter((r) => r.status === 'pending').length,
       inFlight: inFlightAtKill(sentAtKill, rowsAtKill),
       heldChatFreezeMs: firstAfter.get(SPOKESPERSON.id)!,
       maxFreezeMs: Math.max(...[...waitingChats].map((c) => firstAfter.get(c)!)),
@@ -163,7 +166,7 @@ describe('outbox under kill -9 (real bot processes, fake Bot API, SQLite, Redis)
     const result = account(await readRows(), fake.sent, kills.map((k) => k.inFlight));
     const figures = {
       questions: load.state.asked.size, rows: result.rows, delivered: result.delivered, duplicates: result.duplicates,
-      inFlight: result.inFlight, heldChatFreezeMs: kills.map((k) => k.heldChatFreezeMs), maxFreezeMs: kills.map((k) => k.maxFreezeMs),
+      inFlight: result.inFlight, backlogAtKills: kills.map((k) => k.backlog), heldChatFreezeMs: kills.map((k) => k.heldChatFreezeMs), maxFreezeMs: kills.map((k) => k.maxFreezeMs),
     };
     console.log(`outbox kill -9 figures: ${JSON.stringify(figures)}`);
     expect(result.lost).toEqual([]);
