@@ -16,8 +16,9 @@ const CANDIDATES = 20;
  * Returns a ref shaped like a `message_refs` row (`id` 0), or `undefined`.
  */
 export async function findInterruptedSendRef(db: Db, platform: Platform, chatId: string, messageId: string): Promise<MessageRef | undefined> {
+  // Rows tied to an inquiry are all interactive (`outbox` queue): the chat index applies.
   const rows = await db.selectFrom('outbox').selectAll()
-    .where('platform', '=', platform).where('chat_id', '=', chatId)
+    .where('queue', '=', 'outbox').where('platform', '=', platform).where('chat_id', '=', chatId)
     .where('inquiry_id', 'is not', null).where('ref_kind', 'is not', null)
     .where((eb) => eb.or([eb('resent_in_flight', '>', 0), eb.and([eb('status', '=', 'pending'), eb('lease_owner', 'is not', null)])]))
     .orderBy('id', 'desc').limit(CANDIDATES).execute();
@@ -46,7 +47,7 @@ async function pickByOrder(db: Db, rows: readonly OutboxRow[], target: number): 
 /** The largest message id recorded in the row's chat for rows sent before it (commit order). */
 async function lastIdBefore(db: Db, row: OutboxRow): Promise<number> {
   const earlier = await db.selectFrom('outbox').select(['sent_message_ids'])
-    .where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '<', row.id)
+    .where('queue', '=', row.queue).where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '<', row.id)
     .where('sent_message_ids', 'is not', null).orderBy('id', 'desc').limit(1).executeTakeFirst();
   const ids = earlier?.sent_message_ids ? parseIds(earlier.sent_message_ids) : [];
   return ids.length > 0 ? Math.max(...ids) : Number.NEGATIVE_INFINITY;

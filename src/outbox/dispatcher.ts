@@ -78,7 +78,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const sweeper = createSweeper(ctx, add, sweepMs);
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
-  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20 };
+  let stopping = false;
+  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping };
 
   const chatOf = async (data: OutboxJobData): Promise<OutboxChat | undefined> => {
     if ('chatId' in data) return { queue: queueName, platform: data.platform, chatId: data.chatId };
@@ -125,6 +126,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   };
 
   const close = (): Promise<void> => (closing ??= (async () => {
+    stopping = true;
     for (const timer of timers) clearInterval(timer);
     await closeAll(worker, queue, connection, logger);
     lease.close();

@@ -25,6 +25,8 @@ export interface DrainDeps {
   enqueue(ids: readonly number[]): Promise<void>;
   /** Rows sent by one job before it re-queues itself behind other chats. */
   rowsPerJob: number;
+  /** True once the dispatcher is closing: a drain finishes its send in flight and takes no more. */
+  stopping(): boolean;
 }
 
 /** How one chat's drain ended (the job's return value). */
@@ -43,6 +45,8 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
   const { ctx } = deps;
   let last: OutboxRow | undefined;
   for (let sent = 0; sent < deps.rowsPerJob; sent += 1) {
+    // A clean stop waits for sends in flight only; the rest is woken by another process's sweep or at the next start.
+    if (deps.stopping()) return 'yielded';
     const claim = await claimChatHead(ctx.db, chat, {
       owner: ctx.lease.owner, nowIso: new Date(ctx.lease.now()).toISOString(), leaseUntil: ctx.lease.leaseUntil(),
       inFlightHere: (id) => ctx.lease.holds(id),
