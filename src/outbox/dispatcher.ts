@@ -1,23 +1,19 @@
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { chatsOfPending, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
-import { createRedisConnection, describeRedisTarget, outboxJobId } from '../scheduler/queues.js';
+import { createRedisConnection, describeRedisTarget } from '../scheduler/queues.js';
 import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './deliver-one.js';
-import { drainChat, type DrainResult, type Waker } from './drain.js';
+import { drainChat, type DrainResult } from './drain.js';
 import { createDefaultErrorScrubber } from './error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
-import { createSweeper, type WakeUp } from './sweep.js';
+import { createSweeper } from './sweep.js';
+import { createWakeUps, every } from './wake.js';
 import type { OutboxDispatcher, OutboxDispatcherOptions, OutboxJobData } from './types.js';
 
-/** Jobs added per round trip. */
-const BATCH = 500;
-const JOB_NAME = 'drain';
-/** A drain that failed on an error of ours (database down) is tried again a few times; the sweep covers the rest. */
-const JOB_OPTIONS: JobsOptions = { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1000 } };
 
 function createDeliveryContext(options: OutboxDispatcherOptions, queueName: OutboxQueue, logger: Logger, lease: LeaseKeeper): DeliveryContext {
   return {
@@ -53,22 +49,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   let closing: Promise<void> | undefined;
   let timers: NodeJS.Timeout[] = [];
 
-  const add = async (wakeUps: readonly WakeUp[]): Promise<void> => {
-    const now = lease.now();
-    for (let i = 0; i < wakeUps.length; i += BATCH) {
-      await queue.addBulk(wakeUps.slice(i, i + BATCH).map((w) => {
-        const delay = w.dueMs === undefined ? 0 : Math.max(0, w.dueMs - now);
-        return {
-          name: JOB_NAME, data: { platform: w.chat.platform, chatId: w.chat.chatId },
-          opts: { ...JOB_OPTIONS, jobId: outboxJobId(w.headId, lease.owner, w.dueMs === undefined ? undefined : Math.max(0, Math.round(w.dueMs))), delay },
-        };
-      }));
-    }
-  };
-  const wake: Waker = {
-    now: (chat, headId) => add([{ chat, headId }]),
-    at: (chat, headId, dueMs) => add([{ chat, headId, dueMs }]),
-  };
+  const { add, waker: wake } = createWakeUps(queue, lease.owner, lease.now);
   const enqueue = async (ids: readonly number[]): Promise<void> => {
     const chats = await chatsOfPending(options.db, ids);
     await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
@@ -91,17 +72,6 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     return chat && chat.queue === queueName ? drainChat(drainDeps, chat) : 'gone';
   };
 
-  const every = (ms: number, what: string, run: () => Promise<unknown>): NodeJS.Timeout => {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      run().catch((err: unknown) => logger.error({ err: String(err) }, `outbox: ${what} failed`)).finally(() => { running = false; });
-    }, ms);
-    timer.unref();
-    return timer;
-  };
-
   const start = async (): Promise<void> => {
     if (closing) throw new Error('outbox dispatcher is closed');
     if (!worker) {
@@ -110,8 +80,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'outbox: delivery job failed'));
       logger.info({ concurrency: options.concurrency, owner: lease.owner }, 'outbox: worker starting');
       timers = [
-        every(sweepMs, 'sweep', () => sweeper.run()),
-        every(options.credentialsRecheckMs ?? 60_000, 'credentials re-check', () => credentials.tick()),
+        every(sweepMs, 'sweep', logger, () => sweeper.run()),
+        every(options.credentialsRecheckMs ?? 60_000, 'credentials re-check', logger, () => credentials.tick()),
       ];
     }
     await worker.waitUntilReady();
