@@ -10,7 +10,12 @@ export interface MigrateOutcome {
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<MigrateOutcome> {
   // Migrations are written against an untyped schema: they define it.
   const untyped = db as unknown as Kysely<unknown>;
-  const migrator = new Migrator({ db: untyped, provider: { getMigrations: async () => migrations }, ...(await migrationSchema(untyped)) });
+  // Branches developed side by side add migrations numbered apart (101, 301, …); each is additive
+  // and independent, so a database that applied a later-numbered one first may still take an
+  // earlier-numbered one that arrived with a later merge.
+  const migrator = new Migrator({
+    db: untyped, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true, ...(await migrationSchema(untyped)),
+  });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error || failed) {

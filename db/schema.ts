@@ -304,6 +304,14 @@ export interface OutboxTable {
   secrets: string | null;
   /** JSON array of the `attachments.id`s the message carries, in order (each one part after the text); null: none. */
   attachments: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The process whose send of this row is in flight (set by the claim, cleared with the outcome). */
+  lease_owner: string | null;
+  /** When that claim lapses unless renewed; a `pending` row with a lapsed claim is an interrupted send. */
+  lease_until: IsoInstant | null;
+  /** Not to be sent before (rate limit, backoff); null: now. */
+  next_attempt_at: IsoInstant | null;
+  /** Sends of this row started again after an interrupted one: the only possible repeats. */
+  resent_in_flight: Generated<number>;
 }
 
 /** Why an outbox row is `held`. */

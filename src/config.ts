@@ -2,11 +2,13 @@ import { parse as parseDotenv } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { bool, int, optionalText } from './config/fields.js';
+import { deliveryKeys, toDeliverySettings, type DeliverySettings } from './config/delivery.js';
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 import { securityKeys, allowedHostNames } from './config/security.js';
 import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
 
+export type { DeliverySettings } from './config/delivery.js';
 export type { NoticeSettings } from './config/notices.js';
 export type { ZaloOaConfig, ZaloPersonalConfig } from './config/zalo.js';
 export type { FileSettings } from './config/files.js';
@@ -18,6 +20,7 @@ const schema = z.object({
   ...noticeKeys,
   ...securityKeys,
   ...fileKeys,
+  ...deliveryKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -126,6 +129,8 @@ export interface Config {
   notices: NoticeSettings;
   /** Attachments (`FILES_*`, `S3_*`, `CLAMD_ADDRESS`). */
   files: FileSettings;
+  /** Outbox claims and sweep, Redis data-loss checks. */
+  delivery: DeliverySettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -222,6 +227,7 @@ function toConfig(raw: Raw): Config {
     zaloPersonal: toZaloPersonal(raw),
     notices: toNoticeSettings(raw),
     files: toFileSettings(raw, raw.DATA_DIR),
+    delivery: toDeliverySettings(raw),
     secrets,
   };
 }

@@ -12,6 +12,7 @@ import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
 import { createDeadlineScheduler, createStepFirer } from './scheduler/deadlines/index.js';
 import { createMaintenance } from './scheduler/maintenance.js';
+import { createRedisWatch } from './scheduler/redis-watch.js';
 import { createCalendarCache } from './time/calendar-cache.js';
 import { createDeadlinePolicy } from './time/deadline-policy.js';
 import { loadSampleNetwork } from './import/sample.js';
@@ -124,6 +125,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     credentialsRecheckMs: config.outbox.credentialsRecheckMs,
+    leaseMs: config.delivery.outboxLeaseMs, sweepMs: config.delivery.outboxSweepMs,
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     files: {
       toOutbound: (a) => files.service.toOutbound(a),
@@ -139,14 +141,10 @@ export async function startApp(o: StartOptions): Promise<App> {
         logger: logger.child({ part: 'zns' }), scrub: createScrubber(config.secrets),
       }),
     } : {}),
-    onUnreachable: async (row, reason) => {
-      // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
-      // its timeline for the next sign-in, and a chat the person links later gets it too, so this
-      // is no cause to alert the coordinators.
-      if (reason === WEB_NO_SESSION) return;
-      const ids = await db.db.transaction().execute((tx) => reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale));
-      await dispatcher.enqueue(ids);
-    },
+    // Nobody is signed in as that web chat (signed out, or idle too long): the message waits in
+    // its timeline for the next sign-in, and a chat the person links later gets it too, so this
+    // is no cause to alert the coordinators.
+    onUnreachable: async (row, reason, tx) => (reason === WEB_NO_SESSION ? [] : reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale)),
   });
   late.enqueueOutbox = (ids) => dispatcher.enqueue(ids);
   late.alert = async (a) => dispatcher.enqueue(await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale)));
@@ -207,6 +205,15 @@ export async function startApp(o: StartOptions): Promise<App> {
   const recovered = await inbound.recover();
   const broadcasts = await notices.reconcile();
   logger.info({ reconciled, planned, recovered, broadcasts }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
+  // Redis losing its data while we run (FLUSHALL, a failover to an empty replica) gets the same reconcile, in place.
+  const redisWatch = createRedisWatch({
+    redis, prefix: config.queuePrefix, logger, intervalMs: config.delivery.redisCheckMs,
+    reconcile: async () => {
+      if (role !== 'web') await maintenance.reconcile();
+      return [await dispatcher.reconcile(), await deadlines.reconcile(), await notices.reconcile()];
+    },
+  });
+  await redisWatch.start();
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
@@ -233,6 +240,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     logger.info('stopping');
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
     await step('http', async () => http?.close());
+    await step('redis-watch', () => redisWatch.close());
     await step('inbound', () => inbound.drain());
     await step('maintenance', () => maintenance.close());
     await step('notices', () => notices.close());

@@ -7,6 +7,7 @@ import * as zaloOa from './2026-11-22-005-zalo-oa.js';
 import * as choiceMenus from './2026-11-22-007-choice-menus.js';
 import * as webSessions from './2026-11-22-006-web-sessions.js';
 import * as outboxHeldReason from './2026-11-22-008-outbox-held-reason.js';
+import * as outboxClaims from './2026-12-04-101-outbox-claims.js';
 import * as credentialsAtRest from './2026-12-04-301-credentials-at-rest.js';
 import * as lifecycleClock from './2026-12-04-601-lifecycle-clock.js';
 import * as attachments from './2026-12-04-701-attachments.js';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-007-choice-menus': choiceMenus,
   '2026-11-22-006-web-sessions': webSessions,
   '2026-11-22-008-outbox-held-reason': outboxHeldReason,
+  '2026-12-04-101-outbox-claims': outboxClaims,
   '2026-12-04-301-credentials-at-rest': credentialsAtRest,
   '2026-12-04-601-lifecycle-clock': lifecycleClock,
   '2026-12-04-701-attachments': attachments,

@@ -1,5 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
+import { findInterruptedSendRef } from './interrupted-refs.js';
 import type {
   EntryKind, Inquiry, InquiryStatus, InquiryUpdate, MessageRef, MessageRefKind,
 } from '../schema.js';
@@ -123,9 +124,14 @@ export async function addMessageRef(db: Db, ref: { platform: Platform; chatId: s
   }).execute();
 }
 
-/** What a replied-to platform message was, if it is one of ours. */
+/**
+ * What a replied-to platform message was, if it is one of ours: its `message_refs` row, else (a
+ * message delivered by a send whose id a crash kept us from recording) the interrupted send's.
+ */
 export async function findMessageRef(db: Db, platform: Platform, chatId: string, messageId: string): Promise<MessageRef | undefined> {
-  return db.selectFrom('message_refs').selectAll()
+  if (messageId === '') return undefined;
+  const ref = await db.selectFrom('message_refs').selectAll()
     .where('platform', '=', platform).where('chat_id', '=', chatId).where('message_id', '=', messageId)
     .orderBy('id', 'desc').executeTakeFirst();
+  return ref ?? findInterruptedSendRef(db, platform, chatId, messageId);
 }

@@ -23,36 +23,6 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Ids of rows of `queue` still waiting for delivery, oldest first, after `afterId` (paging). */
-export async function listPendingOutboxIds(
-  db: Db, queue: OutboxQueue, options: { afterId?: number; limit: number },
-): Promise<number[]> {
-  const rows = await db.selectFrom('outbox').select('id')
-    .where('status', '=', 'pending').where('queue', '=', queue).where('id', '>', options.afterId ?? 0)
-    .orderBy('id').limit(options.limit).execute();
-  return rows.map((r) => r.id);
-}
-
-type ChatKey = Pick<OutboxRow, 'id' | 'queue' | 'platform' | 'chat_id'>;
-
-/** The oldest pending row of the same queue and chat committed before `row`, if any. */
-export async function findOlderPendingInChat(db: Db, row: ChatKey): Promise<number | undefined> {
-  const found = await db.selectFrom('outbox').select('id')
-    .where('status', '=', 'pending').where('queue', '=', row.queue)
-    .where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '<', row.id)
-    .orderBy('id').limit(1).executeTakeFirst();
-  return found?.id;
-}
-
-/** The next pending row of the same queue and chat committed after `row`, if any. */
-export async function findNextPendingInChat(db: Db, row: ChatKey): Promise<number | undefined> {
-  const found = await db.selectFrom('outbox').select('id')
-    .where('status', '=', 'pending').where('queue', '=', row.queue)
-    .where('platform', '=', row.platform).where('chat_id', '=', row.chat_id).where('id', '>', row.id)
-    .orderBy('id').limit(1).executeTakeFirst();
-  return found?.id;
-}
-
 /** Records that the first `partsSent` parts were delivered, with their message ids, so a retry skips them. */
 export async function recordOutboxPartsSent(db: Db, id: number, messageIds: readonly string[]): Promise<void> {
   await db.updateTable('outbox')
@@ -60,15 +30,12 @@ export async function recordOutboxPartsSent(db: Db, id: number, messageIds: read
     .where('id', '=', id).where('status', '=', 'pending').execute();
 }
 
-/** Records a failed attempt that will be retried. */
-export async function recordOutboxAttemptError(db: Db, id: number, attempts: number, lastError: string): Promise<void> {
-  await db.updateTable('outbox').set({ attempts, last_error: lastError })
-    .where('id', '=', id).where('status', '=', 'pending').execute();
-}
+/** Columns that end a claim (see outbox-claims.ts): every outcome clears them. */
+const UNCLAIMED = { lease_owner: null, lease_until: null, next_attempt_at: null } as const;
 
 /**
- * Marks a pending row delivered. Returns false when the row was no longer pending (another
- * worker finished it), in which case nothing changed.
+ * Marks a pending row delivered and ends its claim. Returns false when the row was no longer
+ * pending (another worker finished it), in which case nothing changed.
  */
 export async function markOutboxSent(
   db: Db, id: number, outcome: { messageIds: readonly string[]; sentAt: IsoInstant; attempts: number },
@@ -81,6 +48,7 @@ export async function markOutboxSent(
     parts_sent: outcome.messageIds.length,
     sent_at: outcome.sentAt,
     attempts: outcome.attempts,
+    ...UNCLAIMED,
   })).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -90,7 +58,7 @@ export async function markOutboxUndeliverable(
   db: Db, id: number, outcome: { status: 'failed' | 'unreachable'; attempts: number; lastError: string },
 ): Promise<boolean> {
   const result = await db.updateTable('outbox')
-    .set((eb) => ({ ...forgetSecrets(eb), status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError }))
+    .set((eb) => ({ ...forgetSecrets(eb), status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError, ...UNCLAIMED }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -131,7 +99,7 @@ export async function markOutboxRedirected(
   db: Db, ids: readonly number[], note: string, from: readonly OutboxStatus[] = ['unreachable', 'held'],
 ): Promise<number> {
   if (ids.length === 0) return 0;
-  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'redirected', last_error: note, held_reason: null }))
+  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'redirected', last_error: note, held_reason: null, ...UNCLAIMED }))
     .where('id', 'in', [...ids]).where('status', 'in', [...from]).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
@@ -144,7 +112,7 @@ export async function markOutboxRedirected(
 export async function markOutboxHeld(
   db: Db, id: number, note: string, reason: OutboxHeldReason = 'reply_window', attempts?: number,
 ): Promise<boolean> {
-  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'held', last_error: note, held_reason: reason, ...(attempts !== undefined ? { attempts } : {}) }))
+  const result = await db.updateTable('outbox').set((eb) => ({ ...forgetSecrets(eb), status: 'held', last_error: note, held_reason: reason, ...UNCLAIMED, ...(attempts !== undefined ? { attempts } : {}) }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

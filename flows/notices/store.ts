@@ -98,6 +98,12 @@ export async function claimRecipient(db: Db, id: number, nowIso: IsoInstant, lea
   return Number(stale.numUpdatedRows) === 1 ? { resumed: true } : undefined;
 }
 
+/** Moves the claims of sends still in flight forward (`send_started_at` = `nowIso`), so they do not lapse. */
+export async function renewRecipientClaims(db: Db, ids: readonly number[], nowIso: IsoInstant): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('notice_recipients').set({ send_started_at: nowIso }).where('id', 'in', [...ids]).where('status', '=', 'sending').execute();
+}
+
 /** Puts a claimed row back (rate limited or a transient error); `refund` undoes the attempt count. */
 export async function releaseRecipient(db: Db, id: number, nowIso: IsoInstant, lastError: string, refund: boolean): Promise<void> {
   await db.updateTable('notice_recipients')

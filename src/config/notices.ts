@@ -8,7 +8,7 @@ export const noticeKeys = {
   NOTICE_CHAT_INTERVAL_MS: int(0, 600_000).default(1000),
   NOTICE_PROGRESS_INTERVAL_MS: int(500, 600_000).default(3000),
   NOTICE_REMIND_AFTER_MS: int(0, 30 * 24 * 3_600_000).default(24 * 3_600_000),
-  NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  NOTICE_SEND_LEASE_MS: int(1000, 3_600_000).default(10_000),
   NOTICE_MAX_ATTEMPTS: int(1, 100).default(10),
   NOTICE_BATCH_SIZE: int(1, 5000).default(100),
 };
@@ -27,7 +27,7 @@ export interface NoticeSettings {
   progressIntervalMs: number;
   /** Remind those who have not acknowledged this long after sending, in ms; 0: never. */
   remindAfterMs: number;
-  /** A send started this long ago without an outcome is presumed lost with its process, in ms. */
+  /** A send whose claim was not renewed for this long is presumed lost with its process, in ms (renewed every third of it while it runs). */
   sendLeaseMs: number;
   /** Attempts per recipient on transient errors before the row is marked failed. */
   maxAttempts: number;

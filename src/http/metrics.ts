@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The bot's Prometheus collectors, all registered on {@link Metrics.registry}. */
 export interface Metrics {
@@ -12,6 +12,15 @@ export interface Metrics {
   outboxRateLimitedTotal: Counter<'platform'>;
   /** `outbox_delivery_seconds{platform}`: commit of the row (`created_at`) to delivery. */
   outboxDeliverySeconds: Histogram<'platform'>;
+  /**
+   * `outbox_stalled_chats_total{platform}`: chats found frozen behind a send whose process stopped
+   * (its claim lapsed without an outcome); each is resumed at once.
+   */
+  outboxStalledChatsTotal: Counter<'platform'>;
+  /** `outbox_resent_in_flight_total{platform}`: interrupted sends started again: the only possible repeats. */
+  outboxResentInFlightTotal: Counter<'platform'>;
+  /** `outbox_oldest_wait_seconds`: how long the longest-waiting chat's next due message has waited (last sweep). */
+  outboxOldestWaitSeconds: Gauge;
   /** `inbound_events_total{platform,kind}`: events accepted from platforms. */
   inboundEventsTotal: Counter<'platform' | 'kind'>;
   /** `inbound_duplicates_total{platform}`: events dropped as already seen. */
@@ -42,6 +51,15 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
       labelNames: ['platform'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,
+    }),
+    outboxStalledChatsTotal: new Counter({
+      name: 'outbox_stalled_chats_total', help: 'Chats frozen behind a send whose process stopped, resumed', labelNames: ['platform'], registers,
+    }),
+    outboxResentInFlightTotal: new Counter({
+      name: 'outbox_resent_in_flight_total', help: 'Sends interrupted by a stop or crash and started again (possible repeats)', labelNames: ['platform'], registers,
+    }),
+    outboxOldestWaitSeconds: new Gauge({
+      name: 'outbox_oldest_wait_seconds', help: 'Seconds the longest-waiting due outbox message has waited (last sweep)', registers,
     }),
     inboundEventsTotal: new Counter({
       name: 'inbound_events_total', help: 'Inbound events accepted', labelNames: ['platform', 'kind'], registers,

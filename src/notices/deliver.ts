@@ -11,10 +11,13 @@ import {
   bumpResent, claimRecipient, markRecipientSent, markRecipientSettled, recordRecipientParts, releaseRecipient,
   type DeliveryRow,
 } from '../../flows/notices/store.js';
+import { persistently } from '../outbox/persist.js';
 import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
 import { handOverToOutbox, windowClosedFor } from './handover.js';
 import type { NoticeContext } from './types.js';
 
+/** How long recording a delivered notice is retried when the database fails, in ms. */
+const RECORD_RETRY_MS = 60_000;
 /** Longest backoff after a transient error, in ms. */
 const MAX_BACKOFF_MS = 30_000;
 
@@ -37,6 +40,16 @@ export function renderNotice(ctx: NoticeContext, notice: Notice, row: DeliveryRo
  * account and the row is tried again; blocked and never-started chats are marked unreachable.
  */
 export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: DeliveryRow): Promise<RecipientOutcome> {
+  // A lane of this process is sending it (a batch job handed out twice): its claim is not ours to take.
+  if (ctx.lease.holds(row.id)) return 'skipped';
+  try {
+    return await deliverClaiming(ctx, notice, row);
+  } finally {
+    ctx.lease.release(row.id);
+  }
+}
+
+async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: DeliveryRow): Promise<RecipientOutcome> {
   const platform = row.platform as Platform | null;
   const adapter = platform ? ctx.adapters.get(platform) : undefined;
   if (!platform || !adapter || row.chat_id === null) {
@@ -57,6 +70,7 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
     const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
     const claim = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
     if (!claim) return 'skipped';
+    ctx.lease.hold(row.id);
     if (claim.resumed) {
       await bumpResent(ctx.db, notice.id);
       ctx.onOutcome?.(platform, 'resent');
@@ -71,7 +85,8 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
           ids.push(messageId);
           // The last part is recorded with the outcome just below: one write fewer per recipient.
           if (index === parts - 1) return;
-          await recordRecipientParts(ctx.db, row.id, ids);
+          // Best effort: the ids are kept here and recorded with the outcome (a failed write must not re-send).
+          await recordRecipientParts(ctx.db, row.id, ids).catch((e: unknown) => ctx.logger.warn({ err: String(e), recipientId: row.id }, 'notices: could not record a delivered part yet'));
           await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
           await ctx.pacer.admit(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
         },
@@ -85,7 +100,9 @@ export async function deliverRecipient(ctx: NoticeContext, notice: Notice, row: 
       return next;
     }
     const at = ctx.clock.now().toISOString();
-    await markRecipientSent(ctx.db, row.id, ids, at);
+    await persistently('record a delivered notice', () => markRecipientSent(ctx.db, row.id, ids, at), {
+      logger: ctx.logger, scrub: (t) => t, giveUpAfterMs: RECORD_RETRY_MS, fields: { noticeId: notice.id, recipientId: row.id },
+    });
     if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0) {
       await ctx.numberedChoices.record(ctx.db, { platform, chatId: row.chat_id, messageId: ids.at(-1)!, buttons: message.buttons ?? [], at })
         .catch((e: unknown) => ctx.logger.error({ err: e, recipientId: row.id }, 'notices: could not record the numbered choice'));

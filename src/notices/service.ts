@@ -5,9 +5,10 @@ import { createEffects } from '../../flows/effects.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import {
   countByStatus, countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
-  listRemindersPlanned, loadBatch,
+  listRemindersPlanned, loadBatch, renewRecipientClaims,
 } from '../../flows/notices/store.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
+import { createLeaseKeeper } from '../outbox/lease.js';
 import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
@@ -23,7 +24,7 @@ const RECONCILE_EVERY_MS = 15_000;
 type JobData = NoticeBatchJob | { noticeId: number; remind: true };
 
 /** Options of {@link createNoticeService}. */
-export interface NoticeServiceOptions extends Omit<NoticeContext, 'pacer' | 'sleep'> {
+export interface NoticeServiceOptions extends Omit<NoticeContext, 'pacer' | 'sleep' | 'lease'> {
   redis: RedisTarget;
   prefix: string;
   /** Hands committed outbox rows (final summaries) to the interactive dispatcher. */
@@ -45,8 +46,12 @@ export interface NoticeService {
 export function createNoticeService(o: NoticeServiceOptions): NoticeService {
   const logger = o.logger.child({ component: 'notices' });
   const connection = createRedisConnection(o.redis, 'notices');
+  const lease = createLeaseKeeper({
+    leaseMs: o.settings.sendLeaseMs, label: 'notices', logger, now: () => o.clock.now().getTime(),
+    renew: (ids, until) => renewRecipientClaims(o.db, ids, new Date(Date.parse(until) - o.settings.sendLeaseMs).toISOString()),
+  });
   const ctx: NoticeContext = {
-    ...o, logger, pacer: createPacer(connection, o.prefix), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...o, logger, lease, pacer: createPacer(connection, o.prefix), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
   const progress = createProgressReporter(ctx, connection, o.prefix);
   const queue = new Queue<JobData>(NOTICES_QUEUE, { connection, prefix: o.prefix });
@@ -188,6 +193,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       await worker?.close();
       await queue.close();
     } finally {
+      lease.close();
       await (connection as Redis).quit().catch(() => connection.disconnect());
       logger.info('notices: closed');
     }

@@ -4,6 +4,7 @@ import type { Copy } from '../../flows/copy/index.js';
 import type { NoticeSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
+import type { LeaseKeeper } from '../outbox/lease.js';
 import type { Pacer } from './pacer.js';
 
 /**
@@ -23,6 +24,11 @@ export interface NoticeContext {
   clock: Clock;
   settings: NoticeSettings;
   pacer: Pacer;
+  /**
+   * The claims of this process's sends in flight, renewed while a send runs (a 429 pause waited
+   * out after the claim included), so only a claim of a stopped process lapses. On the injected clock.
+   */
+  lease: LeaseKeeper;
   /** The pacing account of a platform, e.g. `telegram-123456` (one bot), shared by every process. */
   accountOf(platform: Platform): string;
   defaultLocale: 'vi' | 'en';

@@ -1,8 +1,3 @@
-import type { BackoffStrategy } from 'bullmq';
-
-/** Name of our custom strategy in a job's `backoff.type`. */
-export const OUTBOX_BACKOFF_TYPE = 'outbox';
-
 /** Options for {@link computeBackoffMs}. */
 export interface BackoffOptions {
   /** Delay after the first failed attempt, in ms. */
@@ -27,25 +22,4 @@ export function computeBackoffMs(attempt: number, options: BackoffOptions, retry
   const spread = capped * jitter * ((options.random ?? Math.random)() - 0.5);
   const delay = Math.round(Math.min(capped + spread, options.maxMs));
   return Math.max(delay, retryAfterMs ?? 0, 1);
-}
-
-/**
- * Thrown by the delivery job to have BullMQ retry after exactly `retryDelayMs`: the delay is
- * computed from the row's own attempt count (which survives job re-creation after a restart),
- * not from BullMQ's per-job counter.
- */
-export class RetryLaterError extends Error {
-  constructor(readonly retryDelayMs: number, message: string) {
-    super(message);
-    this.name = 'RetryLaterError';
-  }
-}
-
-function hasRetryDelay(err: unknown): err is { retryDelayMs: number } {
-  return typeof err === 'object' && err !== null && typeof (err as { retryDelayMs?: unknown }).retryDelayMs === 'number';
-}
-
-/** BullMQ `settings.backoffStrategy`: honours {@link RetryLaterError}, else exponential on BullMQ's count. */
-export function createBackoffStrategy(options: BackoffOptions): BackoffStrategy {
-  return (attemptsMade, _type, err) => (hasRetryDelay(err) ? err.retryDelayMs : computeBackoffMs(attemptsMade, options));
 }

@@ -41,7 +41,7 @@ export interface CredentialWatch {
   accepted(platform: Platform): Promise<void>;
   /** Releases and enqueues the oldest held row of every platform this process can send on. */
   probe(): Promise<number>;
-  /** One periodic round: the probe, and a re-enqueue of pending rows after a release (see below). */
+  /** One periodic round: the probe. */
   tick(): Promise<void>;
 }
 
@@ -49,21 +49,15 @@ export interface CredentialWatch {
 export interface CredentialWatchOptions {
   ctx: DeliveryContext;
   enqueue(ids: readonly number[]): Promise<void>;
-  /** Enqueues every pending row of the queue (idempotent). */
-  reconcile(): Promise<unknown>;
 }
 
 export function createCredentialWatch(o: CredentialWatchOptions): CredentialWatch {
   const { ctx } = o;
   const watched = new Set<Platform>();
-  // A row released while the job that held it is still finishing keeps that job's id, so its
-  // enqueue is a no-op; the next tick re-enqueues pending rows to cover that.
-  let releasedSinceTick = false;
 
   const release = async (platform: Platform, oldestOnly: boolean): Promise<number[]> => {
     const ids = await releaseCredentialHolds(ctx.db, ctx.queueName, platform, { oldestOnly });
     if (ids.length === 0) return ids;
-    releasedSinceTick = true;
     await o.enqueue(ids);
     return ids;
   };
@@ -91,10 +85,6 @@ export function createCredentialWatch(o: CredentialWatchOptions): CredentialWatc
       return count;
     },
     async tick() {
-      if (releasedSinceTick) {
-        releasedSinceTick = false;
-        await o.reconcile();
-      }
       const probes = await watch.probe();
       if (probes > 0) ctx.logger.debug({ probes }, 'outbox: probing platforms that refused our credentials');
     },

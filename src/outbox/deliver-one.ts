@@ -1,13 +1,11 @@
 import {
-  BadRequestError, ChatError, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
+  BadRequestError, ChatError, splitText, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
 import { markHandedOverSent } from '../../flows/notices/store.js';
-import {
-  findOlderPendingInChat, findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent,
-} from '../../db/repositories/outbox.js';
+import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
 import type { OutboxHeldReason, OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
@@ -17,6 +15,8 @@ import { handleSendError } from './send-errors.js';
 import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './window.js';
 import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
 import { holdOrRedirect } from './hold.js';
+import type { LeaseKeeper } from './lease.js';
+import { persistently, type PersistOptions } from './persist.js';
 import type { OutboxMetrics } from './types.js';
 import { rowFiles, type OutboxFiles } from './files.js';
 
@@ -29,7 +29,14 @@ export interface DeliveryContext {
   clock: Clock;
   maxAttempts: number;
   backoff: BackoffOptions;
-  onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  /** This process's claims on sends in flight (owner id, lease length, renewal). */
+  lease: LeaseKeeper;
+  /** How long recording a delivered send is retried when the database fails, in ms. */
+  recordRetryMs: number;
+  /** Writes the coordinators' report inside the transaction that marks the row unreachable (see `OutboxDispatcherOptions`). */
+  onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
+  /** Hands committed rows (the unreachable report) to their chats' jobs; set by the dispatcher. */
+  enqueue(ids: readonly number[]): Promise<void>;
   /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
   onHeld?(row: OutboxRow): Promise<void>;
   /** Releases rows held for refused credentials once a platform accepts us again (set by the dispatcher). */
@@ -41,12 +48,13 @@ export interface DeliveryContext {
   files?: OutboxFiles;
 }
 
-/** What happened to one delivery attempt; the job processor turns it into a BullMQ move. */
+/** What happened to one delivery attempt of a claimed row; the drain turns it into the claim's end. */
 export type DeliveryOutcome =
-  | { kind: 'skipped'; reason: 'missing' | 'not_pending' | 'other_queue' | 'no_adapter'; row?: OutboxRow }
-  | { kind: 'wait'; reason: 'chat_order' | 'reply_pending'; blockerId: number; row: OutboxRow }
+  | { kind: 'skipped'; reason: 'not_pending' | 'no_adapter'; row: OutboxRow }
+  | { kind: 'wait'; reason: 'reply_pending'; blockerId: number; row: OutboxRow }
   | { kind: 'rate_limited'; delayMs: number; row: OutboxRow }
-  | { kind: 'retry'; delayMs: number; error: string; row: OutboxRow }
+  /** A failed attempt to retry after `delayMs`; `attempts` and `error` are recorded with the release. */
+  | { kind: 'retry'; delayMs: number; error: string; attempts: number; row: OutboxRow }
   | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
   | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
   | { kind: 'unreachable'; reason: string; row: OutboxRow }
@@ -55,37 +63,60 @@ export type DeliveryOutcome =
   /** The reply window is closed or our credentials refused: copied to another identity of the person (`newIds` to deliver). */
   | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
 
+/** Parts of a row delivered so far (ids in order) and how many of them the row records. */
+interface PartsState {
+  ids: string[];
+  recorded: number;
+  /** The platform was called (a send may have happened). */
+  started: boolean;
+}
+
+/** Thrown when delivering a claimed row failed outside the platform call; `sendStarted` tells whether the platform may have it. */
+export class DeliveryAborted extends Error {
+  constructor(readonly sendStarted: boolean, options: { cause: unknown }) {
+    super('delivery aborted', options);
+    this.name = 'DeliveryAborted';
+  }
+}
+
 /**
- * Delivers outbox row `outboxId` once, if it is still pending and nothing older in its chat is.
- * `jobAttemptsMade` is BullMQ's count of earlier failed attempts of this job.
+ * Delivers one row this process has claimed (the oldest pending row of its chat): sends the
+ * parts not yet delivered and records the outcome, ending the claim. The outcome of a send the
+ * platform accepted is recorded with retries (a database failure must not turn into a second send).
  */
-export async function deliverOne(ctx: DeliveryContext, outboxId: number, jobAttemptsMade: number): Promise<DeliveryOutcome> {
-  const row = await findOutbox(ctx.db, outboxId);
-  if (!row) return { kind: 'skipped', reason: 'missing' };
-  if (row.status !== 'pending') return { kind: 'skipped', reason: 'not_pending', row };
-  if (row.queue !== ctx.queueName) return { kind: 'skipped', reason: 'other_queue', row };
+export async function deliverClaimed(ctx: DeliveryContext, row: OutboxRow): Promise<DeliveryOutcome> {
   const adapter = ctx.adapters.get(row.platform);
   if (!adapter) return { kind: 'skipped', reason: 'no_adapter', row };
-  const olderId = await findOlderPendingInChat(ctx.db, row);
-  if (olderId !== undefined) return { kind: 'wait', reason: 'chat_order', blockerId: olderId, row };
+  const parts: PartsState = { ids: parseMessageIds(row.sent_message_ids, row.parts_sent), recorded: row.parts_sent, started: false };
+  try {
+    return await attempt(ctx, adapter, row, parts);
+  } catch (err) {
+    throw new DeliveryAborted(parts.started, { cause: err });
+  }
+}
+
+async function attempt(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, parts: PartsState): Promise<DeliveryOutcome> {
   const reply = await resolveReplyTo(ctx.db, row);
   if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
   const windowed = appliesTo(ctx, adapter);
   if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row, WINDOW_HOLD);
-  let messageIds: string[];
   let message: OutboundMessage;
   try {
     message = await composeMessage(ctx, adapter, row, reply.replyTo);
-    messageIds = await sendRow(ctx.db, adapter, row, message);
-  } catch (err) {
-    if (isCredentialsRefusal(err)) return holdForCredentials(ctx, await findOutbox(ctx.db, row.id) ?? row, err);
+    await sendRow(ctx, adapter, row, message, parts);
+  } catch (caught) {
+    if (!(caught instanceof ChatError)) throw caught;
+    const err: unknown = caught;
+    await recordParts(ctx, row, parts);
+    const current = parts.recorded > row.parts_sent ? await findOutbox(ctx.db, row.id) ?? row : row;
+    if (isCredentialsRefusal(err)) return holdForCredentials(ctx, current, err);
     // The platform answered, so it accepts our credentials: what was held for them can go.
-    if (err instanceof ChatError && !(err instanceof TransientError)) await ctx.credentials?.accepted(row.platform);
-    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, await findOutbox(ctx.db, row.id) ?? row, WINDOW_HOLD);
-    return handleSendError(ctx, row, err, jobAttemptsMade);
+    if (!(err instanceof TransientError)) await ctx.credentials?.accepted(row.platform);
+    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, current, WINDOW_HOLD);
+    return handleSendError(ctx, current, err);
   }
   await ctx.credentials?.accepted(row.platform);
-  return completeDelivery(ctx, row, messageIds, adapter.capabilities.buttons ? undefined : message.buttons);
+  return completeDelivery(ctx, row, parts.ids, adapter.capabilities.buttons ? undefined : message.buttons);
 }
 
 /**
@@ -131,40 +162,66 @@ function parseMessageIds(json: string | null, partsSent: number): string[] {
 }
 
 /**
- * Sends the parts not yet delivered and returns the message ids of every part. Each accepted part
- * is persisted at once, so a retry after a failure on part N never re-sends parts before N.
+ * Sends the parts not yet delivered; `parts.ids` gains each accepted part's id. Each part is
+ * recorded at once when the database allows (best effort: the ids are kept here and recorded
+ * with the outcome), so a retry after a failure on part N never re-sends parts before N.
  */
-async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, message: OutboundMessage): Promise<string[]> {
-  const prior = parseMessageIds(row.sent_message_ids, row.parts_sent);
-  const ids = [...prior];
+async function sendRow(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, message: OutboundMessage, parts: PartsState): Promise<void> {
+  parts.started = true;
+  const total = splitText(message.text, adapter.capabilities.maxTextLength).length;
   const result = await adapter.send(row.chat_id, message, {
-    skipParts: prior.length,
+    skipParts: parts.ids.length,
     // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
     onPartSent: async (_index, messageId) => {
-      ids.push(messageId);
-      await recordOutboxPartsSent(db, row.id, ids);
+      parts.ids.push(messageId);
+      // The last part is recorded with the outcome, at once: one write fewer per message.
+      if (parts.ids.length >= total) return;
+      await recordOutboxPartsSent(ctx.db, row.id, parts.ids).then(
+        () => { parts.recorded = parts.ids.length; },
+        (err: unknown) => ctx.logger.warn({ outboxId: row.id, err: String(err) }, 'outbox: could not record a delivered part yet; recorded with the outcome'),
+      );
     },
   });
-  return ids.length > prior.length ? ids : [...prior, ...result.messageIds];
+  // An adapter that does not report parts one by one: take its ids.
+  if (parts.ids.length === 0 && result.messageIds.length > 0) parts.ids.push(...result.messageIds);
+}
+
+/** Records the parts delivered before a failure, if the per-part record did not make it. */
+async function recordParts(ctx: DeliveryContext, row: OutboxRow, parts: PartsState): Promise<void> {
+  if (parts.ids.length <= parts.recorded) return;
+  await persistently('record the delivered parts of an outbox row', () => recordOutboxPartsSent(ctx.db, row.id, parts.ids), persistOptions(ctx, row));
+  parts.recorded = parts.ids.length;
+}
+
+function persistOptions(ctx: DeliveryContext, row: OutboxRow): PersistOptions {
+  return { logger: ctx.logger, scrub: ctx.scrub, giveUpAfterMs: ctx.recordRetryMs, fields: { outboxId: row.id }, now: ctx.lease.now };
+}
+
+/** Is `messageIds` what the row already records (an earlier try of this very write committed)? */
+async function recordsSameSend(db: Db, id: number, messageIds: readonly string[]): Promise<boolean> {
+  const current = await findOutbox(db, id);
+  return current?.sent_message_ids === JSON.stringify(messageIds);
 }
 
 /**
  * Marks the row sent and writes its message refs in one transaction, with the numbered menu when
- * the buttons were sent as text (`menu`).
+ * the buttons were sent as text (`menu`). When another process finished the row meanwhile (its
+ * claim had lapsed, so it sent too), the refs of this copy are still written: a reply to either
+ * copy finds its inquiry.
  */
 async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds: string[], menu: Button[][] | undefined): Promise<DeliveryOutcome> {
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const changed = await ctx.db.transaction().execute(async (trx) => {
+  const changed = await persistently('record a delivered outbox row', () => ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
-    if (ok) await insertDeliveryRefs(trx, row, messageIds, at);
+    if (ok || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
     // Only notices handed over by the notice engine (never tied to an inquiry) can match.
     if (ok && row.inquiry_id === null) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
-  });
+  }), persistOptions(ctx, row));
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);

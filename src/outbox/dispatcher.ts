@@ -1,25 +1,26 @@
-import { Queue, Worker, type JobsOptions } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { listPendingOutboxIds } from '../../db/repositories/outbox.js';
+import { chatsOfPending, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
+import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
-import { createRedisConnection, describeRedisTarget, outboxJobId } from '../scheduler/queues.js';
-import { createBackoffStrategy, OUTBOX_BACKOFF_TYPE } from './backoff.js';
+import { createRedisConnection, describeRedisTarget } from '../scheduler/queues.js';
 import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './deliver-one.js';
+import { drainChat, type DrainResult } from './drain.js';
 import { createDefaultErrorScrubber } from './error-text.js';
-import { createJobProcessor } from './process-job.js';
+import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
+import { createSweeper } from './sweep.js';
+import { createWakeUps, every } from './wake.js';
 import type { OutboxDispatcher, OutboxDispatcherOptions, OutboxJobData } from './types.js';
 
-/** Ids added (and pending rows read) per round trip. */
-const BATCH = 500;
-const JOB_NAME = 'deliver';
 
-function createDeliveryContext(options: OutboxDispatcherOptions, queueName: OutboxQueue, logger: Logger): DeliveryContext {
+function createDeliveryContext(options: OutboxDispatcherOptions, queueName: OutboxQueue, logger: Logger, lease: LeaseKeeper): DeliveryContext {
   return {
     db: options.db, queueName, adapters: options.adapters, logger, clock: options.clock,
     maxAttempts: options.maxAttempts,
     backoff: { baseMs: options.backoffBaseMs ?? 1000, maxMs: options.backoffMaxMs },
+    lease, recordRetryMs: options.recordRetryMs ?? 60_000, enqueue: async () => undefined,
     onUnreachable: options.onUnreachable,
     ...(options.onHeld ? { onHeld: options.onHeld } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),
@@ -30,55 +31,59 @@ function createDeliveryContext(options: OutboxDispatcherOptions, queueName: Outb
 }
 
 /**
- * Creates the dispatcher of one outbox queue. The database is the truth: a job only says "look
- * at row N"; the worker re-reads the row and does nothing unless it is still pending.
+ * Creates the dispatcher of one outbox queue. The database is the truth: a job only says "look at
+ * this chat"; the drain claims the chat's oldest pending row in the database before sending it,
+ * so a job run twice, or two processes, never send a row twice (see drain.ts and sweep.ts).
  */
 export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
   const queueName = options.queueName ?? 'outbox';
   const logger = options.logger.child({ component: 'outbox', queue: queueName });
-  const ctx = createDeliveryContext(options, queueName, logger);
+  const lease = createLeaseKeeper({
+    leaseMs: options.leaseMs ?? 3000, label: queueName, logger,
+    renew: (ids, until) => renewClaims(options.db, lease.owner, ids, until),
+  });
+  const ctx = createDeliveryContext(options, queueName, logger, lease);
   const connection = createRedisConnection(options.redis, `${queueName}-dispatcher`);
   const queue = new Queue<OutboxJobData>(queueName, { connection, prefix: options.prefix });
   queue.on('error', (err) => logger.error({ err: String(err), redis: describeRedisTarget(options.redis) }, 'outbox: queue error'));
-  const jobOptions: JobsOptions = {
-    attempts: options.maxAttempts, backoff: { type: OUTBOX_BACKOFF_TYPE }, removeOnComplete: true, removeOnFail: true,
-  };
   let worker: Worker<OutboxJobData> | undefined;
   let closing: Promise<void> | undefined;
-  let recheck: NodeJS.Timeout | undefined;
+  let timers: NodeJS.Timeout[] = [];
 
+  const { add, waker: wake } = createWakeUps(queue, lease.owner, lease.now);
   const enqueue = async (ids: readonly number[]): Promise<void> => {
-    for (let i = 0; i < ids.length; i += BATCH) {
-      await queue.addBulk(ids.slice(i, i + BATCH).map((outboxId) => ({
-        name: JOB_NAME, data: { outboxId }, opts: { ...jobOptions, jobId: outboxJobId(outboxId) },
-      })));
-    }
+    const chats = await chatsOfPending(options.db, ids);
+    await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
   };
-
-  const reconcileQuietly = () => forEachPendingBatch(ctx, enqueue);
-  const credentials = createCredentialWatch({ ctx, enqueue, reconcile: reconcileQuietly });
+  ctx.enqueue = enqueue;
+  const sweepMs = options.sweepMs ?? 1000;
+  const sweeper = createSweeper(ctx, add, sweepMs);
+  const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
+  let stopping = false;
+  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping };
+
+  const chatOf = async (data: OutboxJobData): Promise<OutboxChat | undefined> => {
+    if ('chatId' in data) return { queue: queueName, platform: data.platform, chatId: data.chatId };
+    const row = await findOutbox(options.db, data.outboxId);
+    return row ? { queue: row.queue, platform: row.platform, chatId: row.chat_id } : undefined;
+  };
+  const process = async (job: Job<OutboxJobData>): Promise<DrainResult | 'gone'> => {
+    const chat = await chatOf(job.data);
+    return chat && chat.queue === queueName ? drainChat(drainDeps, chat) : 'gone';
+  };
 
   const start = async (): Promise<void> => {
     if (closing) throw new Error('outbox dispatcher is closed');
-    if (!recheck) {
-      let running = false;
-      recheck = setInterval(() => {
-        if (running) return;
-        running = true;
-        credentials.tick()
-          .catch((err: unknown) => logger.error({ err: String(err) }, 'outbox: credentials re-check failed'))
-          .finally(() => { running = false; });
-      }, options.credentialsRecheckMs ?? 60_000);
-      recheck.unref();
-    }
     if (!worker) {
-      worker = new Worker<OutboxJobData>(queueName, createJobProcessor(ctx, { queue, enqueue, postponeMs: options.postponeMs ?? 250 }), {
-        connection, prefix: options.prefix, concurrency: options.concurrency,
-        settings: { backoffStrategy: createBackoffStrategy(ctx.backoff) },
-      });
+      worker = new Worker<OutboxJobData>(queueName, process, { connection, prefix: options.prefix, concurrency: options.concurrency });
       worker.on('error', (err) => logger.error({ err: String(err) }, 'outbox: worker error'));
-      logger.info({ concurrency: options.concurrency }, 'outbox: worker starting');
+      worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'outbox: delivery job failed'));
+      logger.info({ concurrency: options.concurrency, owner: lease.owner }, 'outbox: worker starting');
+      timers = [
+        every(sweepMs, 'sweep', logger, () => sweeper.run()),
+        every(options.credentialsRecheckMs ?? 60_000, 'credentials re-check', logger, () => credentials.tick()),
+      ];
     }
     await worker.waitUntilReady();
   };
@@ -86,29 +91,18 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const reconcile = async (): Promise<number> => {
     // A restart often follows new credentials (`liaison zalo login`): probe what was held for them.
     const probes = await credentials.probe();
-    const count = await forEachPendingBatch(ctx, enqueue);
-    logger.info({ count, probes }, 'outbox: reconciled pending rows');
-    return count;
+    const report = await sweeper.run({ force: true });
+    logger.info({ chats: report.chats, stalled: report.stalled, probes }, 'outbox: reconciled chats with pending rows');
+    return report.chats;
   };
 
   const close = (): Promise<void> => (closing ??= (async () => {
-    clearInterval(recheck);
+    stopping = true;
+    for (const timer of timers) clearInterval(timer);
     await closeAll(worker, queue, connection, logger);
+    lease.close();
   })());
   return { enqueue, start, reconcile, close };
-}
-
-async function forEachPendingBatch(ctx: DeliveryContext, enqueue: (ids: readonly number[]) => Promise<void>): Promise<number> {
-  let count = 0;
-  let afterId = 0;
-  for (;;) {
-    const ids = await listPendingOutboxIds(ctx.db, ctx.queueName, { afterId, limit: BATCH });
-    const last = ids.at(-1);
-    if (last === undefined) return count;
-    await enqueue(ids);
-    count += ids.length;
-    afterId = last;
-  }
 }
 
 async function closeAll(worker: Worker<OutboxJobData> | undefined, queue: Queue<OutboxJobData>, connection: Redis, logger: Logger): Promise<void> {

@@ -73,5 +73,6 @@ async function insertCopy(db: Db, row: OutboxRow, to: Identity, nowIso: string):
     reply_to_message_id: null, reply_to_outbox_id: null, inquiry_id: row.inquiry_id, ref_kind: row.ref_kind, ref_person_id: to.person_id,
     report_unreachable: row.report_unreachable, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null,
     sent_message_ids: null, last_error: null, created_at: nowIso, sent_at: null, masked_text: row.masked_text, secrets: row.secrets,
+    attachments: row.attachments,
   });
 }

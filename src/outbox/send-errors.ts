@@ -1,8 +1,9 @@
 import { BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
-import { markOutboxUndeliverable, recordOutboxAttemptError } from '../../db/repositories/outbox.js';
+import { markOutboxUndeliverable } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { computeBackoffMs } from './backoff.js';
+import { persistently } from './persist.js';
 import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
 import { describeError } from './error-text.js';
 
@@ -12,11 +13,9 @@ const MAX_REASON = 100;
 /**
  * Turns an adapter error into the row's next state. Rate limits consume no attempt; bad requests
  * and unreachable recipients are final at once; anything else is retried with backoff until
- * `maxAttempts` (counted on the row, or on the BullMQ job if that is further along).
+ * `maxAttempts` (counted on the row; the drain records the attempt when it releases the claim).
  */
-export async function handleSendError(
-  ctx: DeliveryContext, row: OutboxRow, err: unknown, jobAttemptsMade: number,
-): Promise<DeliveryOutcome> {
+export async function handleSendError(ctx: DeliveryContext, row: OutboxRow, err: unknown): Promise<DeliveryOutcome> {
   if (err instanceof RateLimitError) {
     ctx.metrics?.outboxRateLimitedTotal.inc({ platform: row.platform });
     return { kind: 'rate_limited', delayMs: Math.max(1, err.retryAfterMs), row };
@@ -25,12 +24,9 @@ export async function handleSendError(
   const error = describeError(err, ctx.scrub);
   if (err instanceof UnreachableError) return markUnreachable(ctx, row, attempts, err.reason);
   if (err instanceof BadRequestError) return markFailed(ctx, row, { attempts, error, reason: 'bad_request' });
-  if (Math.max(attempts, jobAttemptsMade + 1) >= ctx.maxAttempts) {
-    return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
-  }
-  await recordOutboxAttemptError(ctx.db, row.id, attempts, error);
+  if (attempts >= ctx.maxAttempts) return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
   const hintMs = err instanceof TransientError ? err.retryAfterMs : undefined;
-  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, row };
+  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, attempts, row };
 }
 
 async function markFailed(
@@ -45,28 +41,26 @@ async function markFailed(
   return { kind: 'failed', reason: failure.reason, error: failure.error, row: failed };
 }
 
-/** Marks the row and its identity unreachable in one transaction, then reports it once. */
+/**
+ * Marks the row and its identity unreachable and writes the coordinators' report (rows with
+ * `report_unreachable = 1`) in one transaction, so a crash cannot keep the mark and lose the report;
+ * the report's messages are handed to the dispatcher after commit.
+ */
 async function markUnreachable(ctx: DeliveryContext, row: OutboxRow, attempts: number, rawReason: string): Promise<DeliveryOutcome> {
   const reason = ctx.scrub(rawReason).slice(0, MAX_REASON);
   const at = ctx.clock.now().toISOString();
-  const changed = await ctx.db.transaction().execute(async (trx) => {
-    const ok = await markOutboxUndeliverable(trx, row.id, { status: 'unreachable', attempts, lastError: `unreachable: ${reason}` });
-    if (ok) await markIdentityUnreachable(trx, row.identity_id, reason, at);
-    return ok;
-  });
-  if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
-  ctx.metrics?.outboxFailedTotal.inc({ platform: row.platform, reason: 'unreachable' });
   const updated = { ...row, status: 'unreachable' as const, attempts, last_error: `unreachable: ${reason}` };
-  if (row.report_unreachable === 1) await reportUnreachable(ctx, updated, reason);
-  return { kind: 'unreachable', reason, row: updated };
-}
-
-async function reportUnreachable(ctx: DeliveryContext, row: OutboxRow, reason: string): Promise<void> {
-  try {
-    await ctx.onUnreachable(row, reason);
-  } catch (err) {
-    // The row is final already; retrying the whole delivery would not re-run this.
-    ctx.logger.error({ outboxId: row.id, identityId: row.identity_id, error: describeError(err, ctx.scrub) },
-      'outbox: reporting an unreachable recipient failed');
+  const reported = await persistently('record an unreachable recipient', () => ctx.db.transaction().execute(async (trx) => {
+    const ok = await markOutboxUndeliverable(trx, row.id, { status: 'unreachable', attempts, lastError: `unreachable: ${reason}` });
+    if (!ok) return undefined;
+    await markIdentityUnreachable(trx, row.identity_id, reason, at);
+    return row.report_unreachable === 1 ? (await ctx.onUnreachable(updated, reason, trx)) ?? [] : [];
+  }), { logger: ctx.logger, scrub: ctx.scrub, giveUpAfterMs: ctx.recordRetryMs, fields: { outboxId: row.id }, now: ctx.lease.now });
+  if (reported === undefined) return { kind: 'skipped', reason: 'not_pending', row };
+  ctx.metrics?.outboxFailedTotal.inc({ platform: row.platform, reason: 'unreachable' });
+  if (reported.length > 0) {
+    await ctx.enqueue(reported).catch((err: unknown) => ctx.logger.warn({ outboxId: row.id, error: describeError(err, ctx.scrub) },
+      'outbox: could not queue the report of an unreachable recipient; the sweep will'));
   }
+  return { kind: 'unreachable', reason, row: updated };
 }

@@ -9,7 +9,8 @@ import type { Clock } from '../time/clock.js';
 
 /** The collectors the dispatcher updates (a subset of {@link Metrics}). */
 export type OutboxMetrics = Pick<Metrics,
-  'outboxSentTotal' | 'outboxFailedTotal' | 'outboxRateLimitedTotal' | 'outboxDeliverySeconds'>;
+  'outboxSentTotal' | 'outboxFailedTotal' | 'outboxRateLimitedTotal' | 'outboxDeliverySeconds'
+  | 'outboxStalledChatsTotal' | 'outboxResentInFlightTotal' | 'outboxOldestWaitSeconds'>;
 
 /** Options for {@link createOutboxDispatcher}. */
 export interface OutboxDispatcherOptions {
@@ -25,7 +26,7 @@ export interface OutboxDispatcherOptions {
   logger: Logger;
   /** Source of `sent_at`, `unreachable_at` and delivery latency. Queue delays always use real time. */
   clock: Clock;
-  /** Parallel deliveries in this process (across chats; one chat is always delivered in order). */
+  /** Chats delivered in parallel by this process (one chat always has one send at a time, in commit order). */
   concurrency: number;
   /** Attempts before a row failing with transient/auth/unknown errors is marked `failed`. Rate limits do not count. */
   maxAttempts: number;
@@ -33,13 +34,27 @@ export interface OutboxDispatcherOptions {
   backoffMaxMs: number;
   /** First backoff delay, in ms; doubles per attempt. Default 1000. */
   backoffBaseMs?: number;
-  /** Delay before re-checking a row waiting behind an older row of its chat, in ms; grows ×2 per wait up to 8×. Default 250. */
-  postponeMs?: number;
   /**
-   * Called once, after the row was marked `unreachable` and committed, for rows with
-   * `report_unreachable = 1`. A throw is logged, not retried (the row is no longer pending).
+   * How long a claim on a send in flight lasts without renewal, in ms (renewed every third of it
+   * while the send runs). After a crash, the chat whose send was in flight waits this long, at
+   * most, before another process (or the restarted one) sends it again. Default 3000.
    */
-  onUnreachable(row: OutboxRow, reason: string): Promise<void>;
+  leaseMs?: number;
+  /**
+   * How often every chat with pending rows is checked for a lost delivery job or a lapsed claim
+   * (one query), in ms. Default 1000.
+   */
+  sweepMs?: number;
+  /** How long recording a delivered send is retried when the database fails, in ms. Default 60 000. */
+  recordRetryMs?: number;
+  /** Rows one job sends before it lets other chats' jobs run (and queues itself again). Default 20. */
+  rowsPerJob?: number;
+  /**
+   * Called once for rows with `report_unreachable = 1`, inside the transaction (`tx`) that marks
+   * the row `unreachable`: write the report there (so a crash cannot keep one without the other)
+   * and return the outbox ids it created, delivered after commit. A throw rolls the marking back.
+   */
+  onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
   /**
    * Called once a row was parked as `held` because its platform's reply window is closed and the
    * person has no other reachable identity (Zalo OA: ZNS notification). A throw is logged.
@@ -61,19 +76,21 @@ export interface OutboxDispatcherOptions {
 
 /** Delivers committed outbox rows of one queue through the adapters. */
 export interface OutboxDispatcher {
-  /** Adds a delivery job per id (`outbox-<id>`); ids already queued, or no longer pending, are no-ops. */
+  /** Wakes the chats of these committed rows (one job per chat); rows no longer pending are ignored. Idempotent. */
   enqueue(ids: readonly number[]): Promise<void>;
-  /** Starts the worker; resolves when it is connected. Idempotent. */
+  /** Starts the worker and the periodic sweep; resolves when it is connected. Idempotent. */
   start(): Promise<void>;
-  /** Enqueues every row of this queue still `pending` (boot-time reconciliation); returns how many. */
+  /**
+   * Wakes every chat with pending rows whose delivery job or sender was lost (at boot, and after
+   * Redis lost its data), and probes platforms that refused our credentials; returns how many chats.
+   */
   reconcile(): Promise<number>;
   /** Waits for in-flight deliveries, then closes the worker, the queue and their connections. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Data of a delivery job. */
-export interface OutboxJobData {
-  outboxId: number;
-  /** How many times this job waited behind an older row of its chat (grows the wait). */
-  waits?: number;
-}
+/**
+ * Data of a delivery job: the chat to drain (its pending rows, oldest first, one at a time).
+ * Jobs of earlier versions carried `outboxId` (one job per row); their row's chat is drained.
+ */
+export type OutboxJobData = { platform: Platform; chatId: string } | { outboxId: number };

@@ -22,6 +22,8 @@ const PRUNE_PATTERN = '15 3 * * *';
 /** Periodic housekeeping on its own queue (so it never waits behind sends or reminders). */
 export interface Maintenance {
   start(): Promise<void>;
+  /** Writes the repeatable jobs again (idempotent; after Redis lost its data). */
+  reconcile(): Promise<void>;
   /** Runs the calendar check now (also at start, so a December restart does not wait a day). */
   runCalendarCheck(): Promise<void>;
   close(): Promise<void>;
@@ -36,10 +38,14 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
     if (ids.length > 0) await o.enqueueOutbox(ids);
   };
   let worker: Worker | undefined;
+  const schedule = async () => {
+    await queue.upsertJobScheduler('calendar-check', { pattern: o.pattern ?? '0 9 * 12 *', tz: 'Asia/Ho_Chi_Minh' }, { name: 'calendar-check' });
+    if (o.prune) await queue.upsertJobScheduler('prune', { pattern: PRUNE_PATTERN, tz: 'Asia/Ho_Chi_Minh' }, { name: 'prune' });
+  };
   return {
+    reconcile: schedule,
     async start() {
-      await queue.upsertJobScheduler('calendar-check', { pattern: o.pattern ?? '0 9 * 12 *', tz: 'Asia/Ho_Chi_Minh' }, { name: 'calendar-check' });
-      if (o.prune) await queue.upsertJobScheduler('prune', { pattern: PRUNE_PATTERN, tz: 'Asia/Ho_Chi_Minh' }, { name: 'prune' });
+      await schedule();
       worker = new Worker('maintenance', async (job) => (job.name === 'prune' ? o.prune?.() : runCalendarCheck()), { connection, prefix: o.prefix, concurrency: 1 });
       worker.on('failed', (_job, err) => o.logger.error({ err }, 'maintenance job failed'));
       await runCalendarCheck().catch((err: unknown) => o.logger.error({ err }, 'calendar check failed'));

@@ -25,18 +25,26 @@ function assertDbId(name: string, value: number): void {
   }
 }
 
+/** A process's id as it may appear in a job id: letters, digits and `-`. */
+const INSTANCE_PATTERN = /^[A-Za-z0-9-]+$/;
+
 /**
- * Job id of the delivery of outbox row `outboxId`: `outbox-<id>`. Deterministic, so enqueuing the
- * same row twice adds one job. Never contains `:` and is never all digits (BullMQ rules).
+ * Job id of a wake-up of the outbox chat whose oldest pending row is `outboxId`, added by process
+ * `instance`: `outbox-<id>-<instance>`, or `outbox-<id>-<instance>-t<dueMs>` for one delayed until
+ * `dueMs` (epoch ms). Deterministic within a process, so waking the same chat twice adds one job;
+ * never the id of a job a stopped process left active (its instance differs). Never contains `:`
+ * and is never all digits (BullMQ rules).
  */
-export function outboxJobId(outboxId: number): string {
+export function outboxJobId(outboxId: number, instance: string, dueMs?: number): string {
   assertDbId('outboxId', outboxId);
-  return `outbox-${outboxId}`;
+  if (!INSTANCE_PATTERN.test(instance)) throw new RangeError(`instance must match ${INSTANCE_PATTERN.source}: ${instance}`);
+  if (dueMs !== undefined) assertDbId('dueMs', dueMs);
+  return `outbox-${outboxId}-${instance}${dueMs === undefined ? '' : `-t${dueMs}`}`;
 }
 
-/** Inverse of {@link outboxJobId}; `undefined` for any other id. */
+/** The outbox row id in an {@link outboxJobId} (or in a job id of earlier versions, `outbox-<id>`); `undefined` for any other id. */
 export function parseOutboxJobId(jobId: string): number | undefined {
-  const match = /^outbox-(\d+)$/.exec(jobId);
+  const match = /^outbox-(\d+)(?:-[A-Za-z0-9-]+)?$/.exec(jobId);
   return match ? Number(match[1]) : undefined;
 }
 

@@ -45,7 +45,8 @@ describe('Zalo OA credentials refused: answers wait, then go out once new tokens
     // Several re-check rounds pass: the answer stays held, and the spent refresh token is not tried again.
     const probesBefore = z.fake.calls.length;
     await new Promise((resolve) => setTimeout(resolve, RECHECK_MS * 5));
-    expect((await answerRow('15/1')).status).toBe('held');
+    // Each probe puts the row back to pending for the moment its send is refused again: poll past that.
+    await expect.poll(async () => (await answerRow('15/1')).status, { timeout: 10_000 }).toBe('held');
     expect(z.fake.tokenCalls - tokenCalls).toBe(1);
     expect(z.fake.calls.length).toBe(probesBefore);
     expect(z.fake.sent.filter((s) => s.text.includes('15/1'))).toEqual([]);

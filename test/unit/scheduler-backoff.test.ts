@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoffMs, createBackoffStrategy, RetryLaterError } from '../../src/outbox/backoff.js';
+import { computeBackoffMs } from '../../src/outbox/backoff.js';
 import { createDefaultErrorScrubber, describeError } from '../../src/outbox/error-text.js';
 import { TransientError } from '../../adapters/types.js';
 
@@ -26,12 +26,6 @@ describe('outbox backoff', () => {
     expect(computeBackoffMs(2, { ...options, random: () => 0 })).toBe(1800);
     expect(computeBackoffMs(2, { ...options, random: () => 0.999999 })).toBe(2200);
     expect(computeBackoffMs(2, { ...options, maxMs: 2000, random: () => 0.999999 })).toBe(2000);
-  });
-
-  it('lets a RetryLaterError dictate the BullMQ delay', async () => {
-    const strategy = createBackoffStrategy(exact);
-    expect(await strategy(3, 'outbox', new RetryLaterError(1234, 'x'))).toBe(1234);
-    expect(await strategy(3, 'outbox', new Error('x'))).toBe(4000);
   });
 });
 

@@ -6,6 +6,7 @@ import {
 
 const dbId = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
 const kind = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
+const instance = fc.stringMatching(/^[A-Za-z0-9-]{1,24}$/);
 
 /** BullMQ's rules for custom job ids. */
 function isValidJobId(id: string): boolean {
@@ -14,7 +15,7 @@ function isValidJobId(id: string): boolean {
 
 describe('job ids', () => {
   it('outbox ids never contain ":" and are never all digits', () => {
-    fc.assert(fc.property(dbId, (id) => isValidJobId(outboxJobId(id))));
+    fc.assert(fc.property(dbId, instance, fc.option(dbId, { nil: undefined }), (id, who, due) => isValidJobId(outboxJobId(id, who, due))));
   });
 
   it('deadline ids never contain ":" and are never all digits', () => {
@@ -22,18 +23,21 @@ describe('job ids', () => {
   });
 
   it('round-trips outbox ids', () => {
-    fc.assert(fc.property(dbId, (id) => parseOutboxJobId(outboxJobId(id)) === id));
+    fc.assert(fc.property(dbId, instance, fc.option(dbId, { nil: undefined }), (id, who, due) => parseOutboxJobId(outboxJobId(id, who, due)) === id));
+    expect(parseOutboxJobId('outbox-42')).toBe(42);
     expect(parseOutboxJobId('deadline-1-remind-0')).toBeUndefined();
   });
 
   it('builds the documented shapes', () => {
-    expect(outboxJobId(42)).toBe('outbox-42');
+    expect(outboxJobId(42, 'outbox-1a2b')).toBe('outbox-42-outbox-1a2b');
+    expect(outboxJobId(42, 'outbox-1a2b', 1_800_000_000_000)).toBe('outbox-42-outbox-1a2b-t1800000000000');
     expect(deadlineJobId(42, 'remind', 2)).toBe('deadline-42-remind-2');
   });
 
   it('refuses ids that are not database ids and kinds that could break the shape', () => {
-    expect(() => outboxJobId(1.5)).toThrow(RangeError);
-    expect(() => outboxJobId(-1)).toThrow(RangeError);
+    expect(() => outboxJobId(1.5, 'a')).toThrow(RangeError);
+    expect(() => outboxJobId(-1, 'a')).toThrow(RangeError);
+    expect(() => outboxJobId(1, 'a:b')).toThrow(RangeError);
     expect(() => deadlineJobId(1, 'a:b', 0)).toThrow(RangeError);
     expect(() => deadlineJobId(1, 'Remind', 0)).toThrow(RangeError);
     expect(() => deadlineJobId(1, '', 0)).toThrow(RangeError);

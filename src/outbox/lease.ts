@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger.js';
+
+/**
+ * The claims this process holds on sends in flight. A claim is written before a send starts
+ * and cleared with its outcome; it lapses `leaseMs` after it was taken or last renewed. A send
+ * that outlives a third of the lease has its claim renewed, so only a process that stopped (or
+ * froze for longer than the lease) loses a claim, and only a lost claim lets a row be sent again.
+ * Times are on the real clock: they are compared across processes, like BullMQ's delays.
+ */
+export interface LeaseKeeper {
+  /** This process's claim owner id (random per start; never reused). */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Now, epoch ms on the real clock. */
+  now(): number;
+  /** ISO instant a claim taken (or renewed) now lasts until. */
+  leaseUntil(): string;
+  /** A send of `id` started here; its claim is renewed until {@link release}. */
+  hold(id: number): void;
+  /** The send of `id` has its outcome recorded (or was given up). */
+  release(id: number): void;
+  /** Is `id` being sent by this process right now? */
+  holds(id: number): boolean;
+  /** Stops renewing (after in-flight sends finished). */
+  close(): void;
+}
+
+/** Options of {@link createLeaseKeeper}. */
+export interface LeaseKeeperOptions {
+  /** How long a claim lasts without renewal, in ms. */
+  leaseMs: number;
+  /** Extends the claims on `ids` until `leaseUntil` (ISO); a throw is logged and retried next round. */
+  renew(ids: readonly number[], leaseUntil: string): Promise<void>;
+  logger: Logger;
+  /** Prefix of the owner id, e.g. the component (`outbox`). */
+  label: string;
+  /** Real-clock source, epoch ms; injected by tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+export function createLeaseKeeper(o: LeaseKeeperOptions): LeaseKeeper {
+  const owner = `${o.label}-${randomBytes(6).toString('hex')}`;
+  const now = o.now ?? Date.now;
+  /** id → when its claim was last written (epoch ms). */
+  const held = new Map<number, number>();
+  let renewing = false;
+  const timer = setInterval(() => { void renewDue(); }, Math.max(50, Math.floor(o.leaseMs / 3)));
+  timer.unref();
+
+  async function renewDue(): Promise<void> {
+    if (renewing || held.size === 0) return;
+    const cutoff = now() - o.leaseMs / 3;
+    const due = [...held].filter(([, at]) => at <= cutoff).map(([id]) => id);
+    if (due.length === 0) return;
+    renewing = true;
+    const at = now();
+    try {
+      await o.renew(due, new Date(at + o.leaseMs).toISOString());
+      for (const id of due) if (held.has(id)) held.set(id, at);
+    } catch (err) {
+      o.logger.warn({ err: String(err), count: due.length }, 'could not renew the claims of sends in flight; retried shortly');
+    } finally {
+      renewing = false;
+    }
+  }
+
+  return {
+    owner,
+    leaseMs: o.leaseMs,
+    now,
+    leaseUntil: () => new Date(now() + o.leaseMs).toISOString(),
+    hold: (id) => { held.set(id, now()); },
+    release: (id) => { held.delete(id); },
+    holds: (id) => held.has(id),
+    close: () => clearInterval(timer),
+  };
+}
