@@ -2,6 +2,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createDb, isPostgresUrl, type Db, type DbHandle } from '../db/client.js';
+import { describeDbError } from '../db/errors.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
@@ -20,6 +21,8 @@ import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
+import { createDatabaseMonitor } from './health/database-monitor.js';
+import { createInPlaceReconciliation, waitForDatabase } from './health/recovery.js';
 import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
@@ -83,13 +86,20 @@ export interface StartOptions {
 export async function startApp(o: StartOptions): Promise<App> {
   const { config, logger, clock } = o;
   const role = o.role ?? 'all';
-  const db = o.db ?? createDb({ url: config.databaseUrl });
+  const db = o.db ?? createDb({
+    url: config.databaseUrl,
+    // An idle connection closed by the server (restart, failover, pooler timeout) is replaced on demand.
+    onConnectionError: (err) => logger.warn({ error: describeDbError(err) }, 'database connection lost; it is replaced when next needed'),
+  });
+  // Aborted first thing on stop: nothing keeps waiting for a database that is away.
+  const halt = new AbortController();
   const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
   const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
   if (adapters.size === 0 && !config.zaloOa) {
     if (!o.db) await db.close();
     throw new NoChannelError();
   }
+  await waitForDatabase(db, logger);
   const migrated = await migrateToLatest(db.db);
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
@@ -155,8 +165,21 @@ export async function startApp(o: StartOptions): Promise<App> {
     // Zalo has no buttons: "1. Đã nhận", and a reply "1" presses it through the normal button handler.
     numberedChoices: { render: withNumberedChoices, record: recordChoiceMenu },
   });
+  const reconcileInPlace = createInPlaceReconciliation(logger, async () => {
+    const reconciled = await dispatcher.reconcile();
+    const planned = await deadlines.reconcile();
+    const recovered = await inbound.sweep();
+    const broadcasts = await notices.reconcile();
+    return { reconciled, planned, recovered, broadcasts };
+  });
+  const dbMonitor = createDatabaseMonitor({
+    ping: (ms) => db.ping(ms), logger: logger.child({ part: 'database' }), now: () => clock.now(),
+    onRecovered: () => reconcileInPlace('the database answers again'),
+  });
   const inbound = createInboundProcessor({
-    db: db.db, clock, logger: logger.child({ part: 'inbound' }),
+    db: db.db, storeDb: db.priority, clock, logger: logger.child({ part: 'inbound' }), signal: halt.signal,
+    onDatabaseError: (err) => dbMonitor.suspect(err),
+    onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
@@ -182,18 +205,28 @@ export async function startApp(o: StartOptions): Promise<App> {
   const recovered = await inbound.recover();
   const broadcasts = await notices.reconcile();
   logger.info({ reconciled, planned, recovered, broadcasts }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
+  inbound.start();
+  dbMonitor.start();
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
     routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
     ...(config.metricsEnabled ? { metrics: metrics.registry } : {}),
-    health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
+    health: async () => {
+      const database = await dbMonitor.check();
+      return { ok: database.available, details: { role, dialect: db.dialect, channels: [...adapters.keys()], database: database.available ? 'available' : 'unavailable', databaseSince: database.since } };
+    },
   });
   const bound = http ? await http.start() : undefined;
   if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
-    for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
+    // The personal Zalo account's socket never delivers a message twice: its events wait in memory
+    // (in order) until the database takes them. Webhooks and polling get an error instead, and
+    // their platform delivers again.
+    for (const adapter of adapters.values()) {
+      await adapter.start((event) => (adapter.platform === 'zalo_personal' ? inbound.acceptPatiently(event) : inbound.accept(event)));
+    }
   }
 
   let stopping: Promise<void> | undefined;
@@ -204,6 +237,8 @@ export async function startApp(o: StartOptions): Promise<App> {
       logger.debug({ step: name, ms: Date.now() - t0 }, 'stop step done');
     };
     logger.info('stopping');
+    halt.abort();
+    dbMonitor.stop();
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
     await step('http', async () => http?.close());
     await step('inbound', () => inbound.drain());
@@ -220,6 +255,7 @@ export async function startApp(o: StartOptions): Promise<App> {
 }
 
 const CALENDAR_TTL_MS = 60_000;
+
 /** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
 const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000 };
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines|notices] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices|acks] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -7,13 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { formatTable, round, type BenchRow } from './bench-helpers.js';
 import { findPostgres } from './bench-db.js';
+import { benchAcks } from './ack-bench.js';
 import { benchDeadlines } from './deadline-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'acks';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'acks'];
 
 /** The parsed command line. */
 interface Options {
@@ -75,6 +76,10 @@ async function main(): Promise<number> {
 
   if (wants('notices')) {
     results.push(await runSection('notices', async () => ({ rows: await benchNotices({ quick: options.quick, log }), notes: [] })));
+  }
+
+  if (wants('acks')) {
+    results.push(await runSection('acks', () => benchAcks({ quick: options.quick, postgresUrl, log })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));
