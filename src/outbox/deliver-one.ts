@@ -2,6 +2,7 @@ import {
   BadRequestError, ChatError, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
+import { retryTransient } from '../../db/retry.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
 import { markHandedOverSent } from '../../flows/notices/store.js';
@@ -18,6 +19,9 @@ import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './windo
 import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
 import { holdOrRedirect } from './hold.js';
 import type { OutboxMetrics } from './types.js';
+
+/** How long recording a send that happened is retried while the database fails transiently (the job's lock is renewed meanwhile). */
+const RECORD_RETRY = { firstDelayMs: 200, maxDelayMs: 5000, giveUpAfterMs: 120_000 };
 
 /** Everything one delivery needs; built once by the dispatcher. */
 export interface DeliveryContext {
@@ -135,7 +139,8 @@ async function sendRow(db: Db, adapter: ChatAdapter, row: OutboxRow, message: Ou
     // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
     onPartSent: async (_index, messageId) => {
       ids.push(messageId);
-      await recordOutboxPartsSent(db, row.id, ids);
+      // The part is out: recording it must outlast a database blink, or a retry sends it again.
+      await retryTransient(() => recordOutboxPartsSent(db, row.id, ids), RECORD_RETRY);
     },
   });
   return ids.length > prior.length ? ids : [...prior, ...result.messageIds];
@@ -149,7 +154,9 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const changed = await ctx.db.transaction().execute(async (trx) => {
+  // Sent already, so a database blink must not turn into a second send: retried (the update is
+  // guarded on status 'pending', so a COMMIT that did land makes the retry a no-op).
+  const changed = await retryTransient(() => ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok) await insertDeliveryRefs(trx, row, messageIds, at);
     // Only notices handed over by the notice engine (never tied to an inquiry) can match.
@@ -157,7 +164,7 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
-  });
+  }), RECORD_RETRY);
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);

@@ -1,4 +1,5 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { describeDbError, isTransientDbError } from '../../db/errors.js';
 import { findNextPendingInChat } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -7,6 +8,8 @@ import { RetryLaterError } from './backoff.js';
 import { deliverOne, type DeliveryContext, type DeliveryOutcome } from './deliver-one.js';
 import type { OutboxJobData } from './types.js';
 
+/** Wait before looking again while the database is unavailable, in ms (plus up to as much again, spread). */
+const DB_UNAVAILABLE_RETRY_MS = 1000;
 /** Longest wait behind an older row, as a multiple of `postponeMs`. */
 const MAX_WAIT_FACTOR = 8;
 /** Every this many waits, make sure the blocking row has a job. */
@@ -24,7 +27,17 @@ export interface ProcessDeps {
 /** The BullMQ processor: one delivery attempt, mapped onto BullMQ's states. */
 export function createJobProcessor(ctx: DeliveryContext, deps: ProcessDeps) {
   return async (job: Job<OutboxJobData>, token?: string): Promise<string> => {
-    const outcome = await deliverOne(ctx, job.data.outboxId, job.attemptsMade);
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deliverOne(ctx, job.data.outboxId, job.attemptsMade);
+    } catch (err) {
+      if (!isTransientDbError(err)) throw err;
+      // The database is away (a send that did happen was recorded with retries first): look again
+      // soon, without using up an attempt, so delivery resumes within seconds of its return
+      // instead of after a backoff grown during the outage.
+      ctx.logger.warn({ outboxId: job.data.outboxId, error: describeDbError(err) }, 'outbox: database unavailable, delivery postponed');
+      return postpone(job, token, DB_UNAVAILABLE_RETRY_MS + Math.floor(Math.random() * DB_UNAVAILABLE_RETRY_MS));
+    }
     logOutcome(ctx.logger, job.data.outboxId, outcome);
     switch (outcome.kind) {
       case 'skipped':
