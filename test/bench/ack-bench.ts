@@ -134,11 +134,11 @@ async function runBurst(fake: FakeZaloOa, driver: ReturnType<typeof createZaloWe
   const users = Array.from({ length: count }, (_, i) => `${RUN_BASE + burstSeq}${String(i).padStart(4, '0')}`);
   const since = fake.sent.length;
   const started = performance.now();
-  const deliveries = await Promise.race([Promise.all(users.map((u) => driver.userText(u, 'Xin chào'))), bot.died]);
+  const deliveries = await Promise.race([Promise.all(users.map((u) => (process.env.BENCH_ACK_EVENT === 'follow' ? driver.follow(u).then((d) => ({ ...d, msgId: '' })) : driver.userText(u, 'Xin chào')))), bot.died]);
   const wanted = new Set(users);
   const answered = () => new Set(fake.sent.slice(since).filter((s) => wanted.has(s.userId)).map((s) => s.userId));
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  while (answered().size < count && Date.now() < deadline) await Promise.race([sleep(50), bot.died]);
+  while (process.env.BENCH_ACK_EVENT !== 'follow' && answered().size < count && Date.now() < deadline) await Promise.race([sleep(50), bot.died]);
   const settleMs = performance.now() - started;
   // Late duplicates would show within a moment; the answers of one event go out back to back.
   await sleep(500);
