@@ -7,6 +7,7 @@ import type { FlowSettings } from '../../flows/context.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { runStoredEvent, type RunEventDeps } from './run-event.js';
+import { createBurstGate } from './burst-gate.js';
 import { createKeyedSerializer } from './serializer.js';
 
 /** Options for {@link createInboundProcessor}. */
@@ -41,6 +42,12 @@ export interface InboundProcessorOptions {
   signal?: AbortSignal;
   /** Flow transactions run at once (one per chat at a time). Default 8. */
   concurrency?: number;
+  /**
+   * During a burst, acks go first: a flow waits until no event arrived for this long, in ms
+   * (default 5; 0 turns it off) — but never longer than `burstMaxDeferMs` (default 250).
+   */
+  burstQuietMs?: number;
+  burstMaxDeferMs?: number;
   /** How long a flow transaction is retried while the database fails transiently, in ms. Default 120,000. */
   retryForMs?: number;
   /** How often the sweep looks for stored events left unprocessed, in ms. Default 60,000. */
@@ -85,13 +92,16 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
   const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
   /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
   const queued = new Set<string>();
+  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 250);
 
   const schedule = (event: InboundEvent) => {
     const key = `${event.platform}\u0000${event.eventId}`;
     if (queued.has(key)) return;
     queued.add(key);
+    const queuedAt = performance.now();
     void serial.run(`${event.platform}:${event.chatId}`, async () => {
       try {
+        await gate.wait(queuedAt);
         if ((await runStoredEvent(deps, event)) === 'already_done') o.onCommitUncertain?.();
       } finally {
         queued.delete(key);
@@ -111,6 +121,7 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
       },
     });
     o.onEvent?.(event.platform, event.kind, !fresh);
+    gate.arrived();
     // After a retry "seen before" may be our own insert whose answer was lost: run it anyway
     // (processing is guarded, so a real duplicate does nothing).
     if (!fresh && !retried) {
