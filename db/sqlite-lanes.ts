@@ -97,6 +97,7 @@ export interface PriorityLock {
   waiting(): Record<SqliteLane, number>;
 }
 
+/** Creates a free {@link PriorityLock}. */
 export function createPriorityLock(): PriorityLock {
   let held = false;
   const queues: Record<SqliteLane, Array<() => void>> = { normal: [], priority: [] };

@@ -87,71 +87,26 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 
 /** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
-  const serial = createKeyedSerializer(o.concurrency ?? 8);
-  const storeDb = o.storeDb ?? o.db;
-  const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
-  /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
-  const queued = new Set<string>();
-  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 250);
-
-  const schedule = (event: InboundEvent) => {
-    const key = `${event.platform}\u0000${event.eventId}`;
-    if (queued.has(key)) return;
-    queued.add(key);
-    const queuedAt = performance.now();
-    void serial.run(`${event.platform}:${event.chatId}`, async () => {
-      try {
-        await gate.wait(queuedAt);
-        if ((await runStoredEvent(deps, event)) === 'already_done') o.onCommitUncertain?.();
-      } finally {
-        queued.delete(key);
-      }
-    });
-  };
-
-  const store = async (event: InboundEvent, patient: boolean) => {
-    const payload = JSON.stringify({ ...withoutRaw(event), at: event.at.toISOString() } satisfies StoredEvent);
-    let retried = false;
-    const fresh = await retryTransient(() => insertInbound(storeDb, event.platform, event.eventId, payload, o.clock.now().toISOString()), {
-      firstDelayMs: 50, maxDelayMs: patient ? 5000 : 200, ...(patient ? {} : { giveUpAfterMs: 500 }), ...(o.signal ? { signal: o.signal } : {}),
-      onRetry: (err, attempt) => {
-        retried = true;
-        o.onDatabaseError?.(err);
-        if (patient && (attempt === 1 || attempt % 10 === 0)) o.logger.warn({ platform: event.platform, eventId: event.eventId, attempt, error: describeDbError(err) }, 'inbound event: database unavailable, still trying to store it');
-      },
-    });
+  const runner = createEventRunner(o);
+  const accept = async (event: InboundEvent, patient: boolean) => {
+    const { fresh, retried } = await storeEvent(o, event, patient);
     o.onEvent?.(event.platform, event.kind, !fresh);
-    gate.arrived();
+    runner.arrived();
     // After a retry "seen before" may be our own insert whose answer was lost: run it anyway
     // (processing is guarded, so a real duplicate does nothing).
     if (!fresh && !retried) {
       o.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
       return;
     }
-    schedule(event);
+    runner.schedule(event);
   };
-
-  const scheduleStored = (rows: ReadonlyArray<{ payload: string }>) => {
-    for (const row of rows) {
-      const parsed = JSON.parse(row.payload) as StoredEvent;
-      schedule({ ...parsed, at: new Date(parsed.at), raw: null } as InboundEvent);
-    }
-  };
-
-  const sweep = async (): Promise<number> => {
-    const before = new Date(o.clock.now().getTime() - (o.staleAfterMs ?? 60_000)).toISOString();
-    const rows = (await listPendingInbound(o.db, { receivedBefore: before })).filter((r) => !queued.has(`${r.platform}\u0000${r.eventId}`));
-    scheduleStored(rows);
-    if (rows.length > 0) o.logger.warn({ count: rows.length }, 'inbound: picked up stored events left unprocessed');
-    return rows.length;
-  };
-
+  const sweep = () => sweepPending(o, runner);
   return {
-    accept: (event) => store(event, false),
-    acceptPatiently: (event) => store(event, true),
+    accept: (event) => accept(event, false),
+    acceptPatiently: (event) => accept(event, true),
     async recover() {
       const pending = await listPendingInbound(o.db);
-      scheduleStored(pending);
+      scheduleStored(runner, pending);
       return pending.length;
     },
     sweep,
@@ -163,8 +118,80 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
       timer.unref();
       o.signal?.addEventListener('abort', () => clearInterval(timer), { once: true });
     },
+    drain: () => runner.drain(),
+  };
+}
+
+/** Runs stored events: one chat at a time in order, acks first in a burst, never one event twice at once. */
+interface EventRunner {
+  schedule(event: InboundEvent): void;
+  /** Whether this process has the event queued or running. */
+  has(platform: Platform, eventId: string): boolean;
+  /** An event was just stored (see {@link createBurstGate}). */
+  arrived(): void;
+  drain(): Promise<void>;
+}
+
+function createEventRunner(o: InboundProcessorOptions): EventRunner {
+  const serial = createKeyedSerializer(o.concurrency ?? 8);
+  const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
+  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 250);
+  /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
+  const queued = new Set<string>();
+  const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
+  return {
+    schedule(event) {
+      const key = keyOf(event.platform, event.eventId);
+      if (queued.has(key)) return;
+      queued.add(key);
+      const queuedAt = performance.now();
+      void serial.run(`${event.platform}:${event.chatId}`, async () => {
+        try {
+          await gate.wait(queuedAt);
+          if ((await runStoredEvent(deps, event)) === 'already_done') o.onCommitUncertain?.();
+        } finally {
+          queued.delete(key);
+        }
+      });
+    },
+    has: (platform, eventId) => queued.has(keyOf(platform, eventId)),
+    arrived: () => gate.arrived(),
     drain: () => serial.idle(),
   };
+}
+
+/**
+ * Stores the event through the ack path's handle. A dropped connection is retried briefly (or,
+ * `patient`, until the database answers or the process stops).
+ */
+async function storeEvent(o: InboundProcessorOptions, event: InboundEvent, patient: boolean): Promise<{ fresh: boolean; retried: boolean }> {
+  const payload = JSON.stringify({ ...withoutRaw(event), at: event.at.toISOString() } satisfies StoredEvent);
+  let retried = false;
+  const fresh = await retryTransient(() => insertInbound(o.storeDb ?? o.db, event.platform, event.eventId, payload, o.clock.now().toISOString()), {
+    firstDelayMs: 50, maxDelayMs: patient ? 5000 : 200, ...(patient ? {} : { giveUpAfterMs: 500 }), ...(o.signal ? { signal: o.signal } : {}),
+    onRetry: (err, attempt) => {
+      retried = true;
+      o.onDatabaseError?.(err);
+      if (patient && (attempt === 1 || attempt % 10 === 0)) o.logger.warn({ platform: event.platform, eventId: event.eventId, attempt, error: describeDbError(err) }, 'inbound event: database unavailable, still trying to store it');
+    },
+  });
+  return { fresh, retried };
+}
+
+/** Queues the pending events stored at least `staleAfterMs` ago that this process is not running. */
+async function sweepPending(o: InboundProcessorOptions, runner: EventRunner): Promise<number> {
+  const before = new Date(o.clock.now().getTime() - (o.staleAfterMs ?? 60_000)).toISOString();
+  const rows = (await listPendingInbound(o.db, { receivedBefore: before })).filter((r) => !runner.has(r.platform, r.eventId));
+  scheduleStored(runner, rows);
+  if (rows.length > 0) o.logger.warn({ count: rows.length }, 'inbound: picked up stored events left unprocessed');
+  return rows.length;
+}
+
+function scheduleStored(runner: EventRunner, rows: ReadonlyArray<{ payload: string }>): void {
+  for (const row of rows) {
+    const parsed = JSON.parse(row.payload) as StoredEvent;
+    runner.schedule({ ...parsed, at: new Date(parsed.at), raw: null } as InboundEvent);
+  }
 }
 
 function withoutRaw(event: InboundEvent): Omit<InboundEvent, 'raw'> {
