@@ -44,7 +44,7 @@ export interface DbHandle {
    * The same database, for short statements on a request path (storing an inbound event before
    * its ack, the health probe): they do not queue behind the work queued on `db`. SQLite: they go
    * ahead of every statement and transaction waiting for the one connection. PostgreSQL: a pool
-   * of four connections of their own.
+   * of their own, as large as the main one (`pgPoolSize`).
    */
   priority: Db;
   dialect: Dialect;
@@ -68,9 +68,6 @@ export function createDb(options: CreateDbOptions): DbHandle {
   return isPostgresUrl(options.url) ? createPostgres(options) : createSqlite(options);
 }
 
-/** Connections of the PostgreSQL priority handle: a burst of acks stores this many events at once. */
-const PRIORITY_POOL_SIZE = 4;
-
 function createPostgres(options: CreateDbOptions): DbHandle {
   // int8 (COUNT, SUM) arrives as a string: every such number we read fits in a JS number.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -87,8 +84,11 @@ function createPostgres(options: CreateDbOptions): DbHandle {
     watchConnections(pool, options.onConnectionError);
     return pool;
   };
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(options.pgPoolSize ?? 10) }) });
-  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(PRIORITY_POOL_SIZE) }) });
+  const size = options.pgPoolSize ?? 10;
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
+  // As large as the main pool: each ack waits for its own commit, so a burst's acks need
+  // connections in parallel; idle ones close after pg's 10 s, so at rest it holds one or none.
+  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
   return {
     db, priority, dialect: 'postgres',
     ping: (timeoutMs) => withTimeout(sql`select 1`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
