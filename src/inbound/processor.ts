@@ -44,7 +44,7 @@ export interface InboundProcessorOptions {
   concurrency?: number;
   /**
    * During a burst, acks go first: a flow waits until no event arrived for this long, in ms
-   * (default 5; 0 turns it off) — but never longer than `burstMaxDeferMs` (default 250).
+   * (default 5; 0 turns it off) — but never longer than `burstMaxDeferMs` (default 500).
    */
   burstQuietMs?: number;
   burstMaxDeferMs?: number;
@@ -135,7 +135,7 @@ interface EventRunner {
 function createEventRunner(o: InboundProcessorOptions): EventRunner {
   const serial = createKeyedSerializer(o.concurrency ?? 8);
   const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
-  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 250);
+  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 500);
   /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
   const queued = new Set<string>();
   const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
