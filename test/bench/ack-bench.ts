@@ -113,7 +113,9 @@ async function benchOn(database: BenchDatabase, dir: string, bursts: number, log
     return {
       rows: [
         { name: `webhook ack p50 ${at}`, value: round(s.p50), unit: 'ms', bound: '(reported)' },
-        { name: `webhook ack p99 ${at}`, value: round(s.p99), unit: 'ms', bound: `< ${ACK_P99_BOUND_MS} ms` },
+        // The issue's bound is on SQLite (acks queued behind flows on its one connection); on
+        // PostgreSQL each ack waits for its own commit on the server, reported.
+        { name: `webhook ack p99 ${at}`, value: round(s.p99), unit: 'ms', bound: database.dialect === 'sqlite' ? `< ${ACK_P99_BOUND_MS} ms` : '(reported)' },
         { name: `webhook ack max ${at}`, value: round(s.max), unit: 'ms', bound: '(reported)' },
         { name: `ack p99 of ignored events, same burst size (the HTTP floor, ${database.label})`, value: round(floor.p99), unit: 'ms', bound: '(reported)' },
         { name: `acks other than 200 ${at}`, value: refused, unit: '', bound: '= 0' },
