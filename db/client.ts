@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
+import { createSqliteLanes } from './sqlite-lanes.js';
 
 /** The application's database handle. Repositories take it (or a transaction) as first argument. */
 export type Db = Kysely<Schema>;
@@ -19,12 +20,36 @@ export interface CreateDbOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. Default 10. */
   pgPoolSize?: number;
+  /**
+   * PostgreSQL `application_name` of every connection (shown in `pg_stat_activity`), unless the URL
+   * sets `?application_name=`, which wins. Default `liaison`.
+   */
+  applicationName?: string;
+  /** Longest wait for a new PostgreSQL connection, in ms. Default 5,000 (then the statement fails as a connection error). */
+  pgConnectTimeoutMs?: number;
+  /** SQLite: how long a statement waits for a lock held by another process, in ms. Default 5,000. */
+  sqliteBusyTimeoutMs?: number;
+  /**
+   * A PostgreSQL connection failed while nobody was using it (the server restarted, the backend
+   * was terminated, a pooler closed it). The pool has already dropped it and opens another on
+   * demand; this is for a log line. Without it such errors are ignored (never a crash).
+   */
+  onConnectionError?(err: Error): void;
 }
 
 /** A database handle and what it runs on. */
 export interface DbHandle {
   db: Db;
+  /**
+   * The same database, for short statements on a request path (storing an inbound event before
+   * its ack, the health probe): they do not queue behind the work queued on `db`. SQLite: they go
+   * ahead of every statement and transaction waiting for the one connection. PostgreSQL: a pool
+   * of their own, as large as the main one (`pgPoolSize`).
+   */
+  priority: Db;
   dialect: Dialect;
+  /** Resolves when the database answers a trivial query within `timeoutMs` (default 2,000 ms); rejects otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,24 +65,84 @@ export function sqlitePath(url: string): string {
 
 /** Opens the database named by `url`: PostgreSQL for `postgres://`, SQLite (WAL) otherwise. */
 export function createDb(options: CreateDbOptions): DbHandle {
-  if (isPostgresUrl(options.url)) {
-    // int8 (COUNT, SUM) arrives as a string: every such number we read fits in a JS number.
-    pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  return isPostgresUrl(options.url) ? createPostgres(options) : createSqlite(options);
+}
+
+function createPostgres(options: CreateDbOptions): DbHandle {
+  // int8 (COUNT, SUM) arrives as a string: every such number we read fits in a JS number.
+  pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  const makePool = (max: number) => {
     const pool = new pg.Pool({
       connectionString: options.url,
-      max: options.pgPoolSize ?? 10,
+      max,
+      application_name: options.applicationName ?? 'liaison',
+      connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 5000,
+      // A dead peer (no FIN: a failover, a dropped NAT entry) is noticed instead of waited on forever.
+      keepAlive: true,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
-  }
+    watchConnections(pool, options.onConnectionError);
+    return pool;
+  };
+  const size = options.pgPoolSize ?? 10;
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
+  // As large as the main pool: each ack waits for its own commit, so a burst's acks need
+  // connections in parallel; idle ones close after pg's 10 s, so at rest it holds one or none.
+  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
+  return {
+    db, priority, dialect: 'postgres',
+    ping: (timeoutMs) => withTimeout(sql`select 1`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
+    close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },
+  };
+}
+
+/**
+ * pg emits `error` on the pool when an idle connection dies, and on the client when a checked-out
+ * connection dies between queries (inside a transaction, while the flow awaits something else).
+ * Unhandled, either ends the process; handled, the query in progress (or the next one) fails with
+ * a connection error, which callers retry, and the pool replaces the connection.
+ */
+function watchConnections(pool: pg.Pool, onError: ((err: Error) => void) | undefined): void {
+  // An idle connection's error reaches both listeners: report each connection once.
+  const reported = new WeakSet<pg.PoolClient | pg.Client>();
+  const report = (client: pg.PoolClient | pg.Client, err: Error) => {
+    if (reported.has(client)) return;
+    reported.add(client);
+    try {
+      onError?.(err);
+    } catch {
+      // A logging failure must not turn a handled error into a crash.
+    }
+  };
+  pool.on('error', (err, client) => report(client, err));
+  pool.on('connect', (client) => { client.on('error', (err) => report(client, err)); });
+}
+
+function createSqlite(options: CreateDbOptions): DbHandle {
   const file = sqlitePath(options.url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.sqliteBusyTimeoutMs ?? 5000))}`);
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const lanes = createSqliteLanes(sqlite);
+  const db = new Kysely<Schema>({ dialect: lanes.normal });
+  const priority = new Kysely<Schema>({ dialect: lanes.priority });
+  return {
+    db, priority, dialect: 'sqlite',
+    // Reads the schema, so a file that cannot be read (deleted folder, locked by another process) fails.
+    ping: (timeoutMs) => withTimeout(sql`select count(*) from sqlite_master`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
+    close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },
+  };
+}
+
+/** Rejects when `promise` has not settled within `ms` (the work itself is not cancelled). */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    // ETIMEDOUT: a database that does not answer is unavailable like one that refuses (db/errors.ts).
+    timer = setTimeout(() => reject(Object.assign(new Error(`the database did not answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,6 +2,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createDb, isPostgresUrl, sqlitePath, type Db, type DbHandle } from '../db/client.js';
+import { describeDbError } from '../db/errors.js';
 import { makeDataPrivate } from './private-files.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
@@ -23,6 +24,8 @@ import { createHttpServer } from './http/server.js';
 import { createMetrics } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
+import { createDatabaseMonitor } from './health/database-monitor.js';
+import { createInPlaceReconciliation, waitForDatabase } from './health/recovery.js';
 import { createInboundProcessor } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
@@ -91,13 +94,20 @@ export async function startApp(o: StartOptions): Promise<App> {
   const role = o.role ?? 'all';
   // Before anything is opened or written: the database, Redis's files and exports are private.
   makeDataPrivate(config.dataDir, isPostgresUrl(config.databaseUrl) ? [] : [sqlitePath(config.databaseUrl)]);
-  const db = o.db ?? createDb({ url: config.databaseUrl });
+  const db = o.db ?? createDb({
+    url: config.databaseUrl,
+    // An idle connection closed by the server (restart, failover, pooler timeout) is replaced on demand.
+    onConnectionError: (err) => logger.warn({ error: describeDbError(err) }, 'database connection lost; it is replaced when next needed'),
+  });
+  // Aborted first thing on stop: nothing keeps waiting for a database that is away.
+  const halt = new AbortController();
   const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
   const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
   if (adapters.size === 0 && !config.zaloOa) {
     if (!o.db) await db.close();
     throw new NoChannelError();
   }
+  await waitForDatabase(db, logger);
   const migrated = await migrateDatabase(db.db, clock.now());
   logger.info({ dialect: db.dialect, applied: migrated.applied }, 'database ready');
   if (migrated.calendars.length > 0) logger.info({ years: migrated.calendars }, 'imported the shipped official calendars');
@@ -172,8 +182,24 @@ export async function startApp(o: StartOptions): Promise<App> {
     // Zalo has no buttons: "1. Đã nhận", and a reply "1" presses it through the normal button handler.
     numberedChoices: { render: withNumberedChoices, record: recordChoiceMenu },
   });
+  const reconcileInPlace = createInPlaceReconciliation(logger, async () => {
+    const reconciled = await dispatcher.reconcile();
+    const planned = await deadlines.reconcile();
+    const recovered = await inbound.sweep();
+    const broadcasts = await notices.reconcile();
+    return { reconciled, planned, recovered, broadcasts };
+  });
+  const dbMonitor = createDatabaseMonitor({
+    ping: (ms) => db.ping(ms), logger: logger.child({ part: 'database' }), now: () => clock.now(),
+    onRecovered: () => reconcileInPlace('the database answers again'),
+  });
   const inbound = createInboundProcessor({
-    db: db.db, clock, logger: logger.child({ part: 'inbound' }),
+    db: db.db, storeDb: db.priority, clock, logger: logger.child({ part: 'inbound' }), signal: halt.signal,
+    // SQLite runs one transaction at a time anyway: more flows in flight only make acks and
+    // deliveries wait longer for the thread (issue #10, fault 7). PostgreSQL overlaps them.
+    concurrency: db.dialect === 'sqlite' ? 1 : 8,
+    onDatabaseError: (err) => dbMonitor.suspect(err),
+    onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
@@ -214,6 +240,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     },
   });
   await redisWatch.start();
+  inbound.start();
+  dbMonitor.start();
 
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
@@ -221,13 +249,21 @@ export async function startApp(o: StartOptions): Promise<App> {
     routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() })],
     ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
     allowedHost: createHostPolicy(config.http.allowedHosts),
-    health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
+    health: async () => {
+      const database = await dbMonitor.check();
+      return { ok: database.available, details: { role, dialect: db.dialect, channels: [...adapters.keys()], database: database.available ? 'available' : 'unavailable', databaseSince: database.since } };
+    },
   });
   const bound = http ? await http.start() : undefined;
   if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (bound) late.filesBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
   if (role !== 'worker') {
-    for (const adapter of adapters.values()) await adapter.start((event) => inbound.accept(event));
+    // The personal Zalo account's socket never delivers a message twice: its events wait in memory
+    // (in order) until the database takes them. Webhooks and polling get an error instead, and
+    // their platform delivers again.
+    for (const adapter of adapters.values()) {
+      await adapter.start((event) => (adapter.platform === 'zalo_personal' ? inbound.acceptPatiently(event) : inbound.accept(event)));
+    }
   }
 
   let stopping: Promise<void> | undefined;
@@ -238,6 +274,8 @@ export async function startApp(o: StartOptions): Promise<App> {
       logger.debug({ step: name, ms: Date.now() - t0 }, 'stop step done');
     };
     logger.info('stopping');
+    halt.abort();
+    dbMonitor.stop();
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
     await step('http', async () => http?.close());
     await step('redis-watch', () => redisWatch.close());
@@ -255,6 +293,7 @@ export async function startApp(o: StartOptions): Promise<App> {
 }
 
 const CALENDAR_TTL_MS = 60_000;
+
 /** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
 const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000 };
 

@@ -30,9 +30,13 @@ export async function markInboundFailed(db: Db, platform: Platform, eventId: str
     .where('platform', '=', platform).where('event_id', '=', eventId).execute();
 }
 
-/** Events stored but never processed (the process stopped in between), oldest first. */
-export async function listPendingInbound(db: Db, limit = 1000): Promise<StoredInbound[]> {
-  const rows = await db.selectFrom('inbound_events').select(['platform', 'event_id', 'payload'])
-    .where('status', '=', 'pending').orderBy('received_at').limit(limit).execute();
+/**
+ * Events stored but not processed yet (the process stopped in between, or the database was away),
+ * oldest first; with `receivedBefore` (ISO instant) only those stored before it.
+ */
+export async function listPendingInbound(db: Db, options: { receivedBefore?: string; limit?: number } = {}): Promise<StoredInbound[]> {
+  let query = db.selectFrom('inbound_events').select(['platform', 'event_id', 'payload']).where('status', '=', 'pending');
+  if (options.receivedBefore !== undefined) query = query.where('received_at', '<', options.receivedBefore);
+  const rows = await query.orderBy('received_at').limit(options.limit ?? 1000).execute();
   return rows.map((r) => ({ platform: r.platform, eventId: r.event_id, payload: r.payload }));
 }

@@ -1,17 +1,24 @@
 import type { InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import { insertInbound, listPendingInbound, markInboundDone, markInboundFailed } from '../../db/repositories/inbound.js';
-import { releaseHeldInChat } from '../../db/repositories/outbox.js';
+import { describeDbError } from '../../db/errors.js';
+import { insertInbound, listPendingInbound } from '../../db/repositories/inbound.js';
+import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
-import { handleInboundEvent } from '../../flows/handle.js';
-import { genericErrorReply } from './error-reply.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
+import { runStoredEvent, type RunEventDeps } from './run-event.js';
+import { createBurstGate } from './burst-gate.js';
 import { createKeyedSerializer } from './serializer.js';
 
 /** Options for {@link createInboundProcessor}. */
 export interface InboundProcessorOptions {
   db: Db;
+  /**
+   * Where `accept` stores events: a handle whose statements do not wait behind the flow
+   * transactions queued on `db` (`DbHandle.priority`), so an ack never waits for the backlog.
+   * Default `db`.
+   */
+  storeDb?: Db;
   clock: Clock;
   logger: Logger;
   settings: FlowSettings;
@@ -28,14 +35,55 @@ export interface InboundProcessorOptions {
    * must be idempotent (an event is prepared again after a crash). Default: none.
    */
   prepare?(event: InboundEvent): Promise<InboundEvent>;
+  /** Told about each transient database error met (the health monitor probes at once). */
+  onDatabaseError?(err: unknown): void;
+  /**
+   * A flow transaction was retried after its connection dropped and found its event already
+   * processed: the lost COMMIT had succeeded, and what it committed (outbox rows, deadline
+   * changes) was not handed on. Run the reconciliation. Rare; optional.
+   */
+  onCommitUncertain?(): void;
+  /** Aborted when the process stops: stops waiting for the database and stops the sweep. */
+  signal?: AbortSignal;
+  /** Flow transactions run at once (one per chat at a time). Default 8. */
+  concurrency?: number;
+  /**
+   * During a burst, acks go first: a flow waits until no event arrived for this long, in ms
+   * (default 5; 0 turns it off) — but never longer than `burstMaxDeferMs` (default 500).
+   */
+  burstQuietMs?: number;
+  burstMaxDeferMs?: number;
+  /** How long a flow transaction is retried while the database fails transiently, in ms. Default 120,000. */
+  retryForMs?: number;
+  /** How often the sweep looks for stored events left unprocessed, in ms. Default 60,000. */
+  sweepEveryMs?: number;
+  /** The sweep takes an event stored at least this long ago, in ms (younger ones are another process's to run). Default 60,000. */
+  staleAfterMs?: number;
 }
 
 /** Accepts inbound events from adapters: persist once, then process in order per chat. */
 export interface InboundProcessor {
-  /** Persists the event (deduplicated by platform + eventId) and schedules processing. Resolves once persisted. */
+  /**
+   * Persists the event (deduplicated by platform + eventId) and schedules processing. Resolves once
+   * persisted; a dropped connection is retried for a moment, then the call rejects (a webhook
+   * answers 5xx and the platform delivers again).
+   */
   accept(event: InboundEvent): Promise<void>;
-  /** Processes events persisted but never processed (after a crash). Returns how many. */
+  /**
+   * Like `accept`, but keeps trying to store the event until the database answers or the process
+   * stops: for channels that never deliver an event twice (the personal Zalo account's socket).
+   */
+  acceptPatiently(event: InboundEvent): Promise<void>;
+  /** Schedules every event stored but never processed (at start, after a crash). Returns how many. */
   recover(): Promise<number>;
+  /**
+   * Schedules the events stored at least `staleAfterMs` ago and still pending that this process is
+   * not already running (left pending while the database was away, or by a process that died).
+   * Returns how many. Runs every `sweepEveryMs` once `start` was called.
+   */
+  sweep(): Promise<number>;
+  /** Starts the periodic sweep (stopped by `signal`). */
+  start(): void;
   /** Resolves when every accepted event has been processed. */
   drain(): Promise<void>;
 }
@@ -44,65 +92,111 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 
 /** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
-  const serial = createKeyedSerializer();
-
-  const process = async (platform: Platform, eventId: string, received: InboundEvent): Promise<void> => {
-    let event = received;
-    let now = o.clock.now();
-    try {
-      if (o.prepare) {
-        event = await o.prepare(received);
-        now = o.clock.now();
-      }
-      const outcome = await o.db.transaction().execute(async (tx) => {
-        if (!(await markInboundDone(tx, platform, eventId, now.toISOString()))) return { outboxIds: [], deadlineIds: [] };
-        const handled = await handleInboundEvent(tx, event, now, o.settings);
-        // The person wrote, so a closed reply window (Zalo OA) is open again: what waited for this
-        // chat goes out first (older ids are delivered first within a chat), committed with the
-        // new last_inbound_at so the delivery sees the window open.
-        const released = await releaseHeldInChat(tx, 'outbox', platform, event.chatId);
-        return { ...handled, outboxIds: [...released, ...handled.outboxIds] };
-      });
-      if (outcome.outboxIds.length > 0) await o.enqueueOutbox(outcome.outboxIds);
-      // A failed sync is repaired by the boot-time reconciliation; it must not fail the event.
-      if (outcome.deadlineIds.length > 0) await o.syncDeadlines(outcome.deadlineIds).catch((err: unknown) => o.logger.error({ err }, 'deadline sync failed'));
-      // Like deadlines: the periodic notice reconciliation queues what a failure here left out.
-      if (outcome.noticeIds?.length) await o.startNotices?.(outcome.noticeIds).catch((err: unknown) => o.logger.error({ err }, 'notice start failed'));
-    } catch (err) {
-      o.logger.error({ err, platform, eventId, kind: event.kind }, 'inbound event failed');
-      // Each step below is best effort, but never silent: a failure here means the sender may get no reply.
-      const logged = (what: string) => (e: unknown) => { o.logger.error({ err: e, platform, eventId }, what); };
-      await markInboundFailed(o.db, platform, eventId, String(err), now.toISOString()).catch(logged('could not mark the inbound event failed; it will be retried at the next start'));
-      const ids = await genericErrorReply(o.db, event, now, o.settings).catch((e: unknown) => { logged('could not queue the apology to the sender')(e); return []; });
-      if (ids.length > 0) await o.enqueueOutbox(ids).catch(logged('could not enqueue the apology; the boot reconciliation will send it'));
+  const runner = createEventRunner(o);
+  const accept = async (event: InboundEvent, patient: boolean) => {
+    const { fresh, retried } = await storeEvent(o, event, patient);
+    o.onEvent?.(event.platform, event.kind, !fresh);
+    runner.arrived();
+    // After a retry "seen before" may be our own insert whose answer was lost: run it anyway
+    // (processing is guarded, so a real duplicate does nothing).
+    if (!fresh && !retried) {
+      o.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
+      return;
     }
+    runner.schedule(event);
   };
-
-  const schedule = (event: InboundEvent) => {
-    void serial.run(`${event.platform}:${event.chatId}`, () => process(event.platform, event.eventId, event));
-  };
-
+  const sweep = () => sweepPending(o, runner);
   return {
-    async accept(event) {
-      const stored: StoredEvent = { ...withoutRaw(event), at: event.at.toISOString() };
-      const fresh = await insertInbound(o.db, event.platform, event.eventId, JSON.stringify(stored), o.clock.now().toISOString());
-      o.onEvent?.(event.platform, event.kind, !fresh);
-      if (!fresh) {
-        o.logger.info({ platform: event.platform, eventId: event.eventId }, 'duplicate inbound event ignored');
-        return;
-      }
-      schedule(event);
-    },
+    accept: (event) => accept(event, false),
+    acceptPatiently: (event) => accept(event, true),
     async recover() {
       const pending = await listPendingInbound(o.db);
-      for (const p of pending) {
-        const parsed = JSON.parse(p.payload) as StoredEvent;
-        schedule({ ...parsed, at: new Date(parsed.at), raw: null } as InboundEvent);
-      }
+      scheduleStored(runner, pending);
       return pending.length;
     },
+    sweep,
+    start() {
+      if (o.signal?.aborted) return;
+      const timer = setInterval(() => {
+        sweep().catch((err: unknown) => o.logger.warn({ error: describeDbError(err) }, 'inbound: sweep failed; the next one retries'));
+      }, o.sweepEveryMs ?? 60_000);
+      timer.unref();
+      o.signal?.addEventListener('abort', () => clearInterval(timer), { once: true });
+    },
+    drain: () => runner.drain(),
+  };
+}
+
+/** Runs stored events: one chat at a time in order, acks first in a burst, never one event twice at once. */
+interface EventRunner {
+  schedule(event: InboundEvent): void;
+  /** Whether this process has the event queued or running. */
+  has(platform: Platform, eventId: string): boolean;
+  /** An event was just stored (see {@link createBurstGate}). */
+  arrived(): void;
+  drain(): Promise<void>;
+}
+
+function createEventRunner(o: InboundProcessorOptions): EventRunner {
+  const serial = createKeyedSerializer(o.concurrency ?? 8);
+  const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
+  const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 500);
+  /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
+  const queued = new Set<string>();
+  const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
+  return {
+    schedule(event) {
+      const key = keyOf(event.platform, event.eventId);
+      if (queued.has(key)) return;
+      queued.add(key);
+      const queuedAt = performance.now();
+      void serial.run(`${event.platform}:${event.chatId}`, async () => {
+        try {
+          await gate.wait(queuedAt);
+          if ((await runStoredEvent(deps, event)) === 'already_done') o.onCommitUncertain?.();
+        } finally {
+          queued.delete(key);
+        }
+      });
+    },
+    has: (platform, eventId) => queued.has(keyOf(platform, eventId)),
+    arrived: () => gate.arrived(),
     drain: () => serial.idle(),
   };
+}
+
+/**
+ * Stores the event through the ack path's handle. A dropped connection is retried briefly (or,
+ * `patient`, until the database answers or the process stops).
+ */
+async function storeEvent(o: InboundProcessorOptions, event: InboundEvent, patient: boolean): Promise<{ fresh: boolean; retried: boolean }> {
+  const payload = JSON.stringify({ ...withoutRaw(event), at: event.at.toISOString() } satisfies StoredEvent);
+  let retried = false;
+  const fresh = await retryTransient(() => insertInbound(o.storeDb ?? o.db, event.platform, event.eventId, payload, o.clock.now().toISOString()), {
+    firstDelayMs: 50, maxDelayMs: patient ? 5000 : 200, ...(patient ? {} : { giveUpAfterMs: 500 }), ...(o.signal ? { signal: o.signal } : {}),
+    onRetry: (err, attempt) => {
+      retried = true;
+      o.onDatabaseError?.(err);
+      if (patient && (attempt === 1 || attempt % 10 === 0)) o.logger.warn({ platform: event.platform, eventId: event.eventId, attempt, error: describeDbError(err) }, 'inbound event: database unavailable, still trying to store it');
+    },
+  });
+  return { fresh, retried };
+}
+
+/** Queues the pending events stored at least `staleAfterMs` ago that this process is not running. */
+async function sweepPending(o: InboundProcessorOptions, runner: EventRunner): Promise<number> {
+  const before = new Date(o.clock.now().getTime() - (o.staleAfterMs ?? 60_000)).toISOString();
+  const rows = (await listPendingInbound(o.db, { receivedBefore: before })).filter((r) => !runner.has(r.platform, r.eventId));
+  scheduleStored(runner, rows);
+  if (rows.length > 0) o.logger.warn({ count: rows.length }, 'inbound: picked up stored events left unprocessed');
+  return rows.length;
+}
+
+function scheduleStored(runner: EventRunner, rows: ReadonlyArray<{ payload: string }>): void {
+  for (const row of rows) {
+    const parsed = JSON.parse(row.payload) as StoredEvent;
+    runner.schedule({ ...parsed, at: new Date(parsed.at), raw: null } as InboundEvent);
+  }
 }
 
 function withoutRaw(event: InboundEvent): Omit<InboundEvent, 'raw'> {

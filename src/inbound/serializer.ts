@@ -48,6 +48,10 @@ function createSemaphore(max: number) {
       if (used >= max) await new Promise<void>((resolve) => queue.push(resolve));
       else used += 1;
       try {
+        // Let pending I/O run first: on SQLite a flow transaction runs start to end without
+        // yielding (every statement is synchronous), so back-to-back tasks would keep new webhook
+        // requests — whose ack only stores the event — waiting until the whole backlog is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await task();
       } finally {
         const next = queue.shift();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createBurstGate } from '../../src/inbound/burst-gate.js';
 import { createKeyedSerializer } from '../../src/inbound/serializer.js';
 
 function deferred() {
@@ -49,5 +50,49 @@ describe('keyed serializer', () => {
     void s.run('a', async () => { ran = true; });
     await s.idle();
     expect(ran).toBe(true);
+  });
+});
+
+describe('burst gate', () => {
+  /** A clock that only moves when the gate sleeps; `during` runs at each sleep (arrivals meanwhile). */
+  function fakeTiming(during: (now: number) => void = () => undefined) {
+    const t = { now: 0, sleeps: [] as number[] };
+    return {
+      t,
+      timing: {
+        now: () => t.now,
+        sleep: async (ms: number) => { t.sleeps.push(ms); t.now += ms; during(t.now); },
+      },
+    };
+  }
+
+  it('lets a flow run once no event arrived for the quiet time', async () => {
+    const { t, timing } = fakeTiming();
+    const gate = createBurstGate(5, 250, timing);
+    gate.arrived();
+    await gate.wait(0);
+    expect(t.now).toBe(5);
+  });
+
+  it('keeps flows waiting while events keep arriving, but never past the longest deferral', async () => {
+    const f = fakeTiming((now) => { if (now < 1000) gate.arrived(); });
+    const gate = createBurstGate(5, 250, f.timing);
+    gate.arrived();
+    await gate.wait(0);
+    expect(f.t.now).toBe(250);
+  });
+
+  it('waits for nothing when off, or when the last event is long past', async () => {
+    const off = fakeTiming();
+    const gateOff = createBurstGate(0, 250, off.timing);
+    gateOff.arrived();
+    await gateOff.wait(0);
+    expect(off.t.sleeps).toEqual([]);
+    const quiet = fakeTiming();
+    const gate = createBurstGate(5, 250, quiet.timing);
+    gate.arrived();
+    quiet.t.now = 100;
+    await gate.wait(100);
+    expect(quiet.t.sleeps).toEqual([]);
   });
 });
