@@ -165,6 +165,8 @@ export interface OutboundFile extends StoredFile {
 export interface FileCapabilities {
   /** Largest file the bot may send. */
   maxUploadBytes: number;
+  /** Tighter per-kind upload limits, in bytes (the Zalo OA takes images up to 1 MB, documents up to 5 MB). */
+  maxUploadBytesByKind?: Readonly<Partial<Record<FileKind, number>>>;
   /** Largest file the bot may fetch from a user (Telegram bots: 20 MB). */
   maxDownloadBytes: number;
   /** Kinds the platform shows; others go as a download link. */
@@ -176,6 +178,7 @@ export interface FileCapabilities {
 /** Whether `file` can be sent as a file on a platform with these capabilities (else: a link). */
 export function fileFits(files: FileCapabilities | undefined, file: Pick<StoredFile, 'kind' | 'mimeType' | 'sizeBytes'>): boolean {
   if (!files || file.sizeBytes > files.maxUploadBytes || !files.kinds.includes(file.kind)) return false;
+  if (file.sizeBytes > (files.maxUploadBytesByKind?.[file.kind] ?? Infinity)) return false;
   const types = files.mimeTypes?.[file.kind];
   return types === undefined || types.includes(file.mimeType);
 }
