@@ -1,10 +1,12 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { fetchMediaUrl, isHttpsOnHosts, ZALO_MEDIA_HOSTS } from '../media-fetch.js';
 import { multipartBody } from '../multipart.js';
 import {
-  BadRequestError, TransientError, type FileCapabilities, type InboundFile, type OutboundFile,
+  BadRequestError, type FileCapabilities, type InboundFile, type OutboundFile,
 } from '../types.js';
+
+export { ZALO_MEDIA_HOSTS } from '../media-fetch.js';
 import { failureOf, postCsMessage, withAccessToken, type OaCallDeps } from './call.js';
 import { UnlistedOaError } from './errors.js';
 import { zaloErrorOf, zaloPostStream } from './http.js';
@@ -27,16 +29,6 @@ export const ZALO_OA_FILE_CAPABILITIES: FileCapabilities = Object.freeze({
   mimeTypes: Object.freeze({ image: Object.freeze(['image/jpeg', 'image/png']), document: Object.freeze(['application/pdf', DOCX]) }),
 });
 
-/**
- * Hosts (and their sub-domains) the bot fetches users' files from: Zalo's CDNs as seen in webhook
- * samples (`*.zalo.me`, `*.zdn.vn`, `*.zadn.vn`). A URL elsewhere is refused (logged with its host):
- * an event is signed, but the bot must not become a fetcher of arbitrary URLs.
- */
-export const ZALO_MEDIA_HOSTS: readonly string[] = ['zalo.me', 'zdn.vn', 'zadn.vn', 'zaloapp.com'];
-
-/** A user's file this long to download is given up (and fetched again by the caller), in ms. */
-export const ZALO_MEDIA_DOWNLOAD_TIMEOUT_MS = 10 * 60_000;
-const MAX_REDIRECTS = 3;
 
 /** What an upload gave: an image's `attachment_id` or a file's `token`. */
 export type OaUploaded = { type: 'image'; attachmentId: string } | { type: 'file'; token: string };
@@ -134,46 +126,12 @@ export interface OaMediaDeps {
 
 /**
  * Streams a user's file from the URL in its webhook event (`InboundFile.ref`). Only HTTPS URLs on
- * Zalo's hosts (or the configured OpenAPI origin) are fetched, redirects included. A 5xx, 429 or a
- * network failure is transient; other statuses (an expired link) are not.
+ * Zalo's hosts (or the configured OpenAPI origin) are fetched, redirects included.
  */
-export async function fetchOaMedia(deps: OaMediaDeps, file: InboundFile): Promise<Readable> {
-  let url = file.ref;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
-    assertMediaUrl(deps, url);
-    let res: Response;
-    try {
-      res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(ZALO_MEDIA_DOWNLOAD_TIMEOUT_MS) });
-    } catch (err) {
-      throw new TransientError(`zalo-oa media download failed: ${err instanceof Error ? err.name : 'error'}`);
-    }
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      await res.body?.cancel().catch(() => undefined);
-      url = new URL(location, url).toString();
-      continue;
-    }
-    if (!res.ok || !res.body) {
-      await res.body?.cancel().catch(() => undefined);
-      const message = `zalo-oa media download: HTTP ${res.status}`;
-      throw res.status >= 500 || res.status === 429 ? new TransientError(message) : new BadRequestError(message);
-    }
-    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-  }
-  throw new BadRequestError('zalo-oa media download: too many redirects');
-}
-
-function assertMediaUrl(deps: OaMediaDeps, raw: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  const hosts = deps.mediaHosts ?? ZALO_MEDIA_HOSTS;
-  const own = url !== undefined && url.origin === new URL(deps.openapiUrl).origin;
-  const zalo = url?.protocol === 'https:' && hosts.some((h) => url.hostname === h || url.hostname.endsWith(`.${h}`));
-  if (own || zalo) return;
-  deps.logger.warn({ host: url?.host ?? 'unparseable', protocol: url?.protocol }, 'zalo-oa: a file URL in an event is not on Zalo\'s hosts; not fetched');
-  throw new BadRequestError('zalo-oa media URL is not on a Zalo host');
+export function fetchOaMedia(deps: OaMediaDeps, file: InboundFile): Promise<Readable> {
+  const own = new URL(deps.openapiUrl).origin;
+  return fetchMediaUrl(file.ref, {
+    logger: deps.logger, what: 'zalo-oa media',
+    allowed: (url) => url.origin === own || isHttpsOnHosts(url, deps.mediaHosts ?? ZALO_MEDIA_HOSTS),
+  });
 }

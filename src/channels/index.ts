@@ -77,7 +77,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
   const zalo = config.zaloPersonal;
   if (zalo.enabled) {
     adapters.set('zalo_personal', createZaloPersonalAdapter({
-      client: o.zcaClient ?? createZcaClient(), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
+      client: o.zcaClient ?? createZcaClient(logger.child({ adapter: 'zalo_personal' })), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
       logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
       rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
       onNeedsLogin: (reason) => late.alert({
