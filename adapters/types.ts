@@ -250,6 +250,11 @@ export interface HttpRequest extends WebhookRequest {
   query: Record<string, string | undefined>;
   /** The client's address as the socket reports it (for per-client rate limits). */
   ip: string;
+  /**
+   * The body as it arrives, on routes with {@link HttpRoute.streamBody} (then `rawBody` is empty):
+   * the handler must read or destroy it.
+   */
+  body?: Readable;
 }
 
 /** A complete answer: status, headers (names lower-case) and an optional body. */
@@ -281,6 +286,12 @@ export interface HttpRoute {
   path: string;
   /** Should not throw; a throw becomes a 500. */
   handle(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The body is handed over as a stream ({@link HttpRequest.body}), never read whole by the server
+   * (file uploads); the handler enforces its own size limit. Default: read whole, within the
+   * server's body limit, into `rawBody`.
+   */
+  streamBody?: boolean;
 }
 
 /** Receives inbound events. Resolves once the event is persisted (not necessarily processed). */

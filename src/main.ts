@@ -33,6 +33,7 @@ import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
 import { createFiles, DOWNLOAD_PATH } from './files/index.js';
 import { createFilePreparer } from './files/prepare.js';
+import { createWebFileStore } from './files/web-files.js';
 import { createDownloadRoute } from './files/download-route.js';
 
 /** Which parts of the bot this process runs (`liaison start --role`). */
@@ -116,6 +117,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
   const files = createFiles(config.files, db.db, logger.child({ part: 'files' }), () => clock.now());
+  late.webFiles = createWebFileStore({ db: db.db, files: files.service, logger: logger.child({ part: 'files' }), now: () => clock.now() });
   const swept = await files.service.sweepTemporary();
   if (swept > 0) logger.info({ swept }, 'files: removed partial files a stopped process left');
   const metrics = createMetrics();
