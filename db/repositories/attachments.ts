@@ -122,3 +122,16 @@ export async function personOfIdentity(db: Db, platform: Platform, platformUserI
 export async function findUploadsBySourcePrefix(db: Db, prefix: string, ids: readonly number[]): Promise<Attachment[]> {
   return (await findAttachments(db, ids)).filter((a) => a.status === 'stored' && a.source_key.startsWith(prefix));
 }
+
+/** The stored files of a notice, oldest first (its decree, say). */
+export async function findNoticeAttachments(db: Db, noticeId: number): Promise<Attachment[]> {
+  return db.selectFrom('attachments').selectAll().where('notice_id', '=', noticeId).where('status', '=', 'stored').orderBy('id').execute();
+}
+
+/** Is `personId` a recipient of notice `noticeId` (or of a reminder of it)? */
+export async function isNoticeRecipient(db: Db, noticeId: number, personId: number): Promise<boolean> {
+  const row = await db.selectFrom('notice_recipients').innerJoin('notices', 'notices.id', 'notice_recipients.notice_id').select('notice_recipients.id')
+    .where('notice_recipients.person_id', '=', personId)
+    .where((eb) => eb.or([eb('notices.id', '=', noticeId), eb('notices.parent_id', '=', noticeId)])).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
