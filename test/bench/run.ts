@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines|notices] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|files] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -8,13 +8,14 @@ import { parseArgs } from 'node:util';
 import { formatTable, round, type BenchRow } from './bench-helpers.js';
 import { findPostgres } from './bench-db.js';
 import { benchDeadlines } from './deadline-bench.js';
+import { benchFiles } from './files-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
 import { benchZaloWebhook } from './zalo-webhook-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'files';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'files'];
 
 /** The parsed command line. */
 interface Options {
@@ -80,6 +81,10 @@ async function main(): Promise<number> {
 
   if (wants('zalo-webhook')) {
     results.push(await runSection('zalo-webhook', async () => ({ rows: await benchZaloWebhook({ quick: options.quick }), notes: [] })));
+  }
+
+  if (wants('files')) {
+    results.push(await runSection('files', async () => ({ rows: await benchFiles({ quick: options.quick, log }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));
