@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Db } from '../../db/client.js';
 import { copyFor } from '../../flows/copy/index.js';
-import { createFiles } from '../files/index.js';
+import type { Files } from '../files/index.js';
 import { createNoticeService } from './service.js';
 
 /** What the notice commands borrow from `src/cli.ts`. */
@@ -83,7 +83,10 @@ export function registerNoticeCommands(program: Command, deps: NoticeCliDeps): v
 
 /** Stores a file named on the command line through the bot's file service (the same checks and blob store as the bot). */
 function cliFileStore(cfg: Readonly<Config>, db: Db): CliFileStore {
-  const files = createFiles(cfg.files, db, createLogger({ level: 'silent', secrets: cfg.secrets }), () => systemClock.now());
+  // Loaded only when a file is attached: the file service brings the S3 client, which every other
+  // `liaison` command would otherwise pay for at start.
+  let files: Promise<Files> | undefined;
+  const service = () => (files ??= import('../files/index.js').then((m) => m.createFiles(cfg.files, db, createLogger({ level: 'silent', secrets: cfg.secrets }), () => systemClock.now())));
   const t = copyFor('vi');
   const en = copyFor('en');
   const limits = { maxFileMb: Math.round(cfg.files.limits.maxFileBytes / 1024 / 1024), maxMessageMb: Math.round(cfg.files.limits.maxMessageBytes / 1024 / 1024), maxFiles: cfg.files.limits.maxFilesPerMessage };
@@ -95,7 +98,7 @@ function cliFileStore(cfg: Readonly<Config>, db: Db): CliFileStore {
     } catch {
       return { refused: `không đọc được tệp / cannot read the file` };
     }
-    const saved = await files.service.save({ bytes, name: basename(path), sourceKey: `cli:${randomUUID()}`, fallbackName: 'tep' });
+    const saved = await (await service()).service.save({ bytes, name: basename(path), sourceKey: `cli:${randomUUID()}`, fallbackName: 'tep' });
     if ('attachmentId' in saved) return { id: saved.attachmentId };
     const file = { name: basename(path), kind: 'document' as const };
     return { refused: `${t.files.refused(file, saved.refused, limits)} / ${en.files.refused(file, saved.refused, limits)}` };
