@@ -165,6 +165,8 @@ export interface OutboundFile extends StoredFile {
 export interface FileCapabilities {
   /** Largest file the bot may send. */
   maxUploadBytes: number;
+  /** Tighter per-kind upload limits, in bytes (the Zalo OA takes images up to 1 MB, documents up to 5 MB). */
+  maxUploadBytesByKind?: Readonly<Partial<Record<FileKind, number>>>;
   /** Largest file the bot may fetch from a user (Telegram bots: 20 MB). */
   maxDownloadBytes: number;
   /** Kinds the platform shows; others go as a download link. */
@@ -176,6 +178,7 @@ export interface FileCapabilities {
 /** Whether `file` can be sent as a file on a platform with these capabilities (else: a link). */
 export function fileFits(files: FileCapabilities | undefined, file: Pick<StoredFile, 'kind' | 'mimeType' | 'sizeBytes'>): boolean {
   if (!files || file.sizeBytes > files.maxUploadBytes || !files.kinds.includes(file.kind)) return false;
+  if (file.sizeBytes > (files.maxUploadBytesByKind?.[file.kind] ?? Infinity)) return false;
   const types = files.mimeTypes?.[file.kind];
   return types === undefined || types.includes(file.mimeType);
 }
@@ -247,6 +250,11 @@ export interface HttpRequest extends WebhookRequest {
   query: Record<string, string | undefined>;
   /** The client's address as the socket reports it (for per-client rate limits). */
   ip: string;
+  /**
+   * The body as it arrives, on routes with {@link HttpRoute.streamBody} (then `rawBody` is empty):
+   * the handler must read or destroy it.
+   */
+  body?: Readable;
 }
 
 /** A complete answer: status, headers (names lower-case) and an optional body. */
@@ -278,6 +286,12 @@ export interface HttpRoute {
   path: string;
   /** Should not throw; a throw becomes a 500. */
   handle(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The body is handed over as a stream ({@link HttpRequest.body}), never read whole by the server
+   * (file uploads); the handler enforces its own size limit. Default: read whole, within the
+   * server's body limit, into `rawBody`.
+   */
+  streamBody?: boolean;
 }
 
 /** Receives inbound events. Resolves once the event is persisted (not necessarily processed). */

@@ -7,6 +7,7 @@ import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { storedFiles, tellLinkFallbacks, tellRefusedFiles } from './files.js';
 import { startAsk } from './inquiry/ask.js';
+import { addNoticeFiles } from './notices/compose.js';
 import { parseNoticeDialog } from './notices/dialog.js';
 
 /** What the files path needs from the router (kept there: the text path uses them too). */
@@ -32,8 +33,10 @@ export async function onFilesMessage(ctx: FlowContext, e: MessageEvent, r: Files
   const files = stored.map((f) => f.attachmentId);
   const text = e.text.trim();
   if (files.length === 0) return isBlankText(text) ? undefined : r.asText(ctx, { ...e, files: [] });
-  if (parseNoticeDialog(ctx.actor.identity.dialog)) {
-    await ctx.reply((t) => ({ text: t.files.notExpected }));
+  const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
+  if (noticeDialog) {
+    // Files sent while composing a notice go with it (a caption is that step's text).
+    if (!(await addNoticeFiles(ctx, noticeDialog, files))) return;
     return isBlankText(text) ? undefined : r.asText(ctx, { ...e, files: [] });
   }
   const handled = (e.replyTo && (await onFilesReply(ctx, e, text, files, r))) || (await onFilesInDialog(ctx, e, text, files, r));

@@ -17,7 +17,7 @@ export async function tellRefusedFiles(ctx: FlowContext, e: MessageEvent): Promi
     if (!f.stored || !('refused' in f.stored)) continue;
     const reason = f.stored.refused;
     await ctx.effects.audit('file.refused', 'identity', ctx.actor.identity.id, null, { reason, kind: f.kind });
-    await ctx.reply((t) => ({ text: t.files.refused({ name: f.name, kind: f.kind }, reason, limits), replyTo: e.messageId }));
+    await ctx.reply((t) => ({ text: t.files.refused({ name: f.name, kind: f.kind }, reason, { ...limits, platform: e.platform }), replyTo: e.messageId }));
     told += 1;
   }
   return told;

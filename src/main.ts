@@ -37,6 +37,8 @@ import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
 import { createFiles, DOWNLOAD_PATH } from './files/index.js';
 import { createFilePreparer } from './files/prepare.js';
+import { createWebFileStore } from './files/web-files.js';
+import type { FileDelivery } from './files/deliverable.js';
 import { createDownloadRoute } from './files/download-route.js';
 
 /** Which parts of the bot this process runs (`liaison start --role`). */
@@ -127,8 +129,17 @@ export async function startApp(o: StartOptions): Promise<App> {
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
   const files = createFiles(config.files, db.db, logger.child({ part: 'files' }), () => clock.now());
+  late.webFiles = createWebFileStore({ db: db.db, files: files.service, logger: logger.child({ part: 'files' }), now: () => clock.now() });
   const swept = await files.service.sweepTemporary();
   if (swept > 0) logger.info({ swept }, 'files: removed partial files a stopped process left');
+  const fileDelivery: FileDelivery = {
+    toOutbound: (a) => files.service.toOutbound(a),
+    link: (attachmentId, personId, expiresAtS) => {
+      const base = config.publicUrl ?? late.filesBase;
+      return base ? `${base}${DOWNLOAD_PATH}?${files.signer.sign({ attachmentId, personId, expiresAtS })}` : undefined;
+    },
+    linkTtlMs: config.files.linkTtlMs,
+  };
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
   const dispatcher = createOutboxDispatcher({
@@ -137,14 +148,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     credentialsRecheckMs: config.outbox.credentialsRecheckMs,
     leaseMs: config.delivery.outboxLeaseMs, sweepMs: config.delivery.outboxSweepMs,
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
-    files: {
-      toOutbound: (a) => files.service.toOutbound(a),
-      link: (attachmentId, personId, expiresAtS) => {
-        const base = config.publicUrl ?? late.filesBase;
-        return base ? `${base}${DOWNLOAD_PATH}?${files.signer.sign({ attachmentId, personId, expiresAtS })}` : undefined;
-      },
-      linkTtlMs: config.files.linkTtlMs,
-    },
+    files: fileDelivery,
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {
       onHeld: createZnsNotifier({
         db: db.db, templateId: config.zaloOa.znsTemplateId, send: (r) => zaloOa.sendTemplate(r), now: () => clock.now(),
@@ -175,7 +179,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   const notices = createNoticeService({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'notices' }), clock,
-    settings: config.notices, defaultLocale: config.defaultLocale,
+    settings: config.notices, defaultLocale: config.defaultLocale, files: fileDelivery,
     // One pace per bot: every process sending as this bot shares it (the bot id is not secret).
     accountOf: (platform) => (platform === 'telegram' && config.telegram ? `telegram-${config.telegram.token.split(':')[0]}` : platform),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),

@@ -6,8 +6,9 @@ import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
 import { createPageRoutes } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { createWebRoutes, type CodeRedemption } from './routes.js';
+import { createWebRoutes, type CodeRedemption, type WebRouteDeps } from './routes.js';
 import { createRequestQueue } from './request-queue.js';
+import { createFileRoutes, type WebFileStore } from './file-routes.js';
 import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
@@ -16,6 +17,7 @@ export { WEB_API_PREFIX, type CodeRedemption } from './routes.js';
 export { CSRF_HEADER, SESSION_COOKIE, WEB_BODY_LIMIT_BYTES, WEB_SLOTS, slotPaths } from './http.js';
 export { WEB_PAGE_PATH, slotPagePath } from './page-routes.js';
 export type { StoredSession, TimelineEntry, WebStore } from './store.js';
+export { FILE_NAME_HEADER, toTimelineFile, type WebFileStore } from './file-routes.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
@@ -63,6 +65,8 @@ export interface WebAdapterOptions {
   newOwnerId?: () => string;
   /** Test-only: an error `send` throws for `chatId` instead of sending, if any. */
   faults?: (chatId: string) => ChatError | undefined;
+  /** Uploads and downloads of files (`file-routes.ts`); absent: the channel is text only (files reach it as links). */
+  files?: WebFileStore;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -75,6 +79,16 @@ export type WebAdapter = ChatAdapter & {
 /** What the web adapter supports. */
 export const WEB_CAPABILITIES: AdapterCapabilities = Object.freeze({
   buttons: true, replies: true, maxTextLength: WEB_MAX_TEXT_LENGTH, edits: true,
+});
+
+/**
+ * With a file store, the page shows every stored file itself (a timeline entry names it; the page
+ * fetches it from the session's file route): nothing is uploaded anywhere, so no size or type limit
+ * applies beyond the bot's own.
+ */
+export const WEB_FILE_CAPABILITIES: AdapterCapabilities = Object.freeze({
+  ...WEB_CAPABILITIES,
+  files: Object.freeze({ maxUploadBytes: Number.MAX_SAFE_INTEGER, maxDownloadBytes: Number.MAX_SAFE_INTEGER, kinds: Object.freeze(['image', 'document', 'video', 'audio'] as const) }),
 });
 
 const DEFAULTS = {
@@ -117,7 +131,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   const requests = options.requestCode
     ? createRequestQueue(options.requestCode, (err) => logger.error({ err }, 'web: sending a requested sign-in code failed'))
     : undefined;
-  const routes = createWebRoutes({
+  const routeDeps: WebRouteDeps = {
     sessions, store, live, now, isReceiving, emit,
     secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
     allowedHost: options.allowedHost ?? literalHostOnly,
@@ -134,7 +148,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
       byTarget: createRateLimiter((options.sendCodeLimits ?? DEFAULTS.sendCodeLimits).byTarget),
     },
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
-  });
+    ...(options.files ? { files: options.files } : {}),
+  };
+  const routes = createWebRoutes(routeDeps);
   const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };
   const sweepReveals = () => {
     store.eraseExpiredReveals(new Date(now()).toISOString()).catch((err: unknown) => logger.warn({ err }, 'web: erasing expired codes from timelines failed'));
@@ -143,8 +159,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   let stopping: Promise<void> | undefined;
   return {
     platform: 'web',
-    capabilities: WEB_CAPABILITIES,
-    routes: [...routes, ...createPageRoutes(options.pageDir)],
+    capabilities: options.files ? WEB_FILE_CAPABILITIES : WEB_CAPABILITIES,
+    routes: [...routes, ...(options.files ? createFileRoutes(routeDeps, options.files) : []), ...createPageRoutes(options.pageDir)],
     timeline: (chatId) => store.latestMessages(chatId, 1000),
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');

@@ -13,14 +13,18 @@ export function slotPagePath(slot: number): string {
 }
 
 /** The page's script modules (plain ES modules, no bundler: the CSP allows only this origin's files). */
-export const PAGE_MODULES = ['app.js', 'i18n.js', 'dom.js', 'api.js', 'timeline.js', 'live.js'] as const;
+export const PAGE_MODULES = ['app.js', 'i18n.js', 'dom.js', 'api.js', 'timeline.js', 'live.js', 'attachments.js', 'upload.js'] as const;
+
+/** The page's style sheets (`attachments.css` is loaded by `upload.js`). */
+export const PAGE_STYLES = ['app.css', 'attachments.css'] as const;
 
 /**
  * The page's Content-Security-Policy: everything from this origin only, no inline script or style,
- * no frames, no plugins, forms and the base URL pinned to this origin.
+ * no frames, no plugins, forms and the base URL pinned to this origin; images also from `blob:`
+ * (the preview of a photo being attached, made from the person's own file).
  */
 export const PAGE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:", "connect-src 'self'",
   "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
@@ -28,7 +32,7 @@ const slotPages = Array.from({ length: WEB_SLOTS - 1 }, (_, i) => slotPagePath(i
 const FILES = [
   ...[WEB_PAGE_PATH, ...slotPages].map((path) => ({ path, file: 'index.html', type: 'text/html; charset=utf-8' })),
   ...PAGE_MODULES.map((file) => ({ path: `${WEB_PAGE_PATH}/${file}`, file, type: 'text/javascript; charset=utf-8' })),
-  { path: `${WEB_PAGE_PATH}/app.css`, file: 'app.css', type: 'text/css; charset=utf-8' },
+  ...PAGE_STYLES.map((file) => ({ path: `${WEB_PAGE_PATH}/${file}`, file, type: 'text/css; charset=utf-8' })),
 ];
 
 const COMMON_HEADERS = {

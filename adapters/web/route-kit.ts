@@ -5,6 +5,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { SessionManager, WebSession } from './sessions.js';
 import type { WebStore } from './store.js';
 import type { InboundEvent } from '../types.js';
+import type { WebFileStore } from './file-routes.js';
 
 /** What a code typed on the sign-in form turned out to be (the composition root asks the flows). */
 export type CodeRedemption =
@@ -49,6 +50,8 @@ export interface WebRouteDeps {
   sendCodeLimiters: { byAddress: RateLimiter; byTarget: RateLimiter };
   /** Logs a failure the client is not told about. */
   onError(err: unknown, what: string): void;
+  /** Uploads and downloads (`file-routes.ts`); absent: messages carry no files. */
+  files?: WebFileStore;
 }
 
 /** The routes of one sign-in slot. */

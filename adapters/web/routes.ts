@@ -5,6 +5,7 @@ import {
 import {
   clearCookie, currentSession, eventBase, isCodeAttempt, rateLimited, type Refusal, type SlotContext, type WebRouteDeps,
 } from './route-kit.js';
+import { messageFiles, parseMessageFiles } from './file-routes.js';
 import type { WebSession } from './sessions.js';
 import { sendCode, sessionView, signIn } from './sign-in.js';
 
@@ -78,20 +79,23 @@ async function withSession(
 
 async function postMessage(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>, req: HttpRequest): Promise<HttpResponse> {
   const { text, replyTo, clientId } = body;
-  if (typeof text !== 'string' || text.trim() === '' || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
+  const fileIds = deps.files ? parseMessageFiles(body.files) : [];
+  if (fileIds === undefined || typeof text !== 'string' || (text.trim() === '' && fileIds.length === 0) || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
   if (replyTo !== undefined && (typeof replyTo !== 'string' || !MESSAGE_ID.test(replyTo))) return refuse('bad_request');
   if (!deps.isReceiving()) return refuse('unavailable');
   const limited = isCodeAttempt(text) ? codeAttemptRefusal(deps, s, req) : undefined;
   if (limited) return limited;
   // A resent POST (same clientId) finds its stored entry: same message id, same event id.
+  const shown = fileIds.length > 0 && deps.files ? await deps.files.describe(s.ownerId, fileIds) : [];
   const { entry } = await deps.store.appendMessage({
     chatId: s.ownerId, from: 'user', text, clientId, at: new Date(deps.now()).toISOString(), ...(replyTo === undefined ? {} : { replyTo }),
+    ...(shown.length > 0 ? { files: shown } : {}),
   });
   deps.live.wake();
   const messageId = entry.id;
-  const base = { ...eventBase(deps, s, clientId, { text, replyTo, clientId }), messageId, ...(replyTo === undefined ? {} : { replyTo }) };
-  const command = toCommand(text);
-  const event: MessageEvent | CommandEvent = command ? { ...base, kind: 'command', ...command } : { ...base, kind: 'message', text };
+  const base = { ...eventBase(deps, s, clientId, { text, replyTo, clientId, ...(fileIds.length > 0 ? { files: body.files } : {}) }), messageId, ...(replyTo === undefined ? {} : { replyTo }) };
+  const command = fileIds.length > 0 ? undefined : toCommand(text);
+  const event: MessageEvent | CommandEvent = command ? { ...base, kind: 'command', ...command } : { ...base, kind: 'message', text, ...messageFiles(fileIds, shown) };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { messageId, eventId: event.eventId });
 }

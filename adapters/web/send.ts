@@ -1,8 +1,9 @@
-import { sendInParts } from '../parts.js';
+import { sendMessageParts, type FilePart, type MessagePart } from '../parts.js';
 import {
   BadRequestError, ChatError, TransientError, UnreachableError, encodeButtonData, maskSecrets, splitText,
-  type Button, type OutboundMessage, type SendOptions, type SendResult,
+  type Button, type OutboundFile, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
+import { toTimelineFile } from './file-routes.js';
 import type { LiveStreams } from './live.js';
 import type { SessionManager } from './sessions.js';
 import type { WebStore } from './store.js';
@@ -28,8 +29,10 @@ export const WEB_NO_SESSION = 'no_session';
 
 /**
  * Appends a message to the chat's stored timeline (every process's open pages get it) as parts of
- * at most {@link WEB_MAX_TEXT_LENGTH} characters. Only part 0 replies to `message.replyTo`; only
- * the last part carries the buttons; parts before `options.skipParts` are not sent.
+ * at most {@link WEB_MAX_TEXT_LENGTH} characters, then one entry per file (naming the stored file:
+ * the page fetches it through the session's file route). The first text part and the files reply
+ * to `message.replyTo`; only the last part carries the buttons; parts before `options.skipParts`
+ * are not sent.
  *
  * When nobody is signed in as the chat, the message is still stored (the person sees it when they
  * sign in again) and `UnreachableError(no_session)` is thrown, so the outbox can also re-send it to
@@ -51,8 +54,9 @@ async function storeMessage(deps: WebSendDeps, chatId: string, message: Outbound
   const buttons = toButtons(message.buttons);
   const fault = deps.faults?.(chatId);
   if (fault) throw fault;
-  const append = async (clear: string, first: boolean, last: boolean): Promise<string> => {
-    const replyTo = first ? message.replyTo : undefined;
+  const append = async (clear: string, first: boolean, last: boolean, file?: OutboundFile): Promise<string> => {
+    // Files sit under the same message as the text (an answer's letter under the question).
+    const replyTo = first || file ? message.replyTo : undefined;
     // A code in the timeline is readable by its page only while it can be used; the stored text is masked.
     const text = message.secrets ? maskSecrets(clear, message.secrets) : clear;
     const nowMs = deps.now();
@@ -61,16 +65,20 @@ async function storeMessage(deps: WebSendDeps, chatId: string, message: Outbound
       ...(text === clear ? {} : { revealText: clear, revealUntil: new Date(nowMs + deps.revealMs).toISOString() }),
       ...(replyTo === undefined ? {} : { replyTo }),
       ...(last && buttons ? { buttons } : {}),
+      ...(file ? { files: [toTimelineFile(file)] } : {}),
     });
     deps.live.wake();
     return entry.id;
   };
+  const senders = {
+    text: (part: MessagePart) => append(part.text, part.first, part.last),
+    file: (part: FilePart) => append('', part.first, part.last, part.file),
+  };
   if (!(await deps.sessions.isLive(chatId))) {
-    const parts = splitText(message.text, WEB_MAX_TEXT_LENGTH);
-    for (const [i, text] of parts.entries()) await append(text, i === 0, i === parts.length - 1);
+    await sendMessageParts(message, WEB_MAX_TEXT_LENGTH, {}, senders);
     throw new UnreachableError(WEB_NO_SESSION, 'nobody is signed in as this web chat; the message waits in its timeline');
   }
-  return sendInParts(message.text, WEB_MAX_TEXT_LENGTH, options, (part) => append(part.text, part.first, part.last));
+  return sendMessageParts(message, WEB_MAX_TEXT_LENGTH, options, senders);
 }
 
 /**

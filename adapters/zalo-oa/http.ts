@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { parseJsonLossless } from './json.js';
 import { networkError } from './errors.js';
 
@@ -28,6 +29,35 @@ export async function zaloPost(
   } catch (err) {
     throw networkError(what, err);
   }
+  return toResponse(response, text);
+}
+
+/** Timeout of one upload to Zalo (a 5 MB file on a slow link), in ms. */
+export const ZALO_UPLOAD_TIMEOUT_MS = 120_000;
+
+/**
+ * POSTs a streamed body of a known length (a multipart upload) to a Zalo endpoint, with the same
+ * contract as {@link zaloPost}: throws only {@link TransientError}, returns HTTP error statuses.
+ */
+export async function zaloPostStream(
+  url: string, init: { headers: Record<string, string>; body: Readable; contentLength: number }, what: string, timeoutMs = ZALO_UPLOAD_TIMEOUT_MS,
+): Promise<ZaloHttpResponse> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST', headers: { ...init.headers, 'content-length': String(init.contentLength) },
+      body: Readable.toWeb(init.body) as ReadableStream<Uint8Array>, duplex: 'half', signal: AbortSignal.timeout(timeoutMs),
+    } as RequestInit);
+    text = await response.text();
+  } catch (err) {
+    init.body.destroy();
+    throw networkError(what, err);
+  }
+  return toResponse(response, text);
+}
+
+function toResponse(response: Response, text: string): ZaloHttpResponse {
   const retryAfter = Number(response.headers.get('retry-after'));
   return {
     httpStatus: response.status,

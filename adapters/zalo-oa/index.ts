@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type {
-  AdapterCapabilities, ChatAdapter, HttpRoute, InboundHandler, OutboundMessage, SendOptions, SendResult,
+  AdapterCapabilities, ChatAdapter, HttpRoute, InboundFile, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
 import { createDomainVerificationRoutes } from './domain-verification.js';
 import { OaSetupError } from './errors.js';
+import { createOaUploads, fetchOaMedia, ZALO_OA_FILE_CAPABILITIES } from './media.js';
 import { refreshAtZalo } from './oauth.js';
 import { DEFAULT_QUOTE_FIELD, sendOaText, ZALO_OA_MAX_TEXT_LENGTH } from './send.js';
 import { createTokenManager, type ZaloTokenStore } from './tokens.js';
@@ -12,6 +13,7 @@ import { sendZnsTemplate, type ZnsRequest } from './zns.js';
 
 export { ZALO_OA_WEBHOOK_BODY_LIMIT_BYTES, ZALO_OA_WEBHOOK_PATH } from './webhook.js';
 export { DEFAULT_QUOTE_FIELD } from './send.js';
+export { ZALO_MEDIA_HOSTS, ZALO_OA_FILE_CAPABILITIES } from './media.js';
 export { verificationFilePath } from './domain-verification.js';
 export {
   OA_SETUP_CODES, REASON_NO_ZALO_ACCOUNT, REASON_NOT_FOLLOWER, REASON_OUTSIDE_WINDOW, REASON_USER_INACTIVE, REASON_USER_REFUSES,
@@ -61,6 +63,8 @@ export interface ZaloOaAdapterOptions {
    * Main: alert every admin in chat. The messages concerned are held, not failed.
    */
   onSetupProblem?(problem: { code: number; message: string }): Promise<void> | void;
+  /** Hosts users' files are fetched from (with sub-domains); default Zalo's CDNs ({@link ZALO_MEDIA_HOSTS}). */
+  mediaHosts?: readonly string[];
   now(): Date;
   logger: Logger;
 }
@@ -78,7 +82,7 @@ export function createZaloOaAdapter(o: ZaloOaAdapterOptions): ZaloOaAdapter {
   }
   const capabilities: AdapterCapabilities = Object.freeze({
     buttons: false, replies: true, edits: false, maxTextLength: ZALO_OA_MAX_TEXT_LENGTH,
-    replyWindowMs: o.paidWindow ? ZALO_OA_PAID_WINDOW_MS : ZALO_OA_FREE_WINDOW_MS,
+    replyWindowMs: o.paidWindow ? ZALO_OA_PAID_WINDOW_MS : ZALO_OA_FREE_WINDOW_MS, files: ZALO_OA_FILE_CAPABILITIES,
   });
   const tokens = createTokenManager({
     store: o.tokenStore, now: o.now, refreshMarginMs: o.refreshMarginMs, logger: o.logger,
@@ -87,7 +91,7 @@ export function createZaloOaAdapter(o: ZaloOaAdapterOptions): ZaloOaAdapter {
   });
   const deps = { openapiUrl: o.openapiUrl, tokens, logger: o.logger };
   const sendDeps = {
-    ...deps, quoteField: o.quoteField ?? DEFAULT_QUOTE_FIELD, quoteState: { refusedInARow: 0 },
+    ...deps, quoteField: o.quoteField ?? DEFAULT_QUOTE_FIELD, quoteState: { refusedInARow: 0 }, uploads: createOaUploads(() => o.now().getTime()),
     ...(o.quotedText ? { quotedText: o.quotedText } : {}),
   };
   const state: { onEvent?: InboundHandler; stopped: boolean; inflight: Set<Promise<unknown>> } = { stopped: false, inflight: new Set() };
@@ -113,6 +117,7 @@ export function createZaloOaAdapter(o: ZaloOaAdapterOptions): ZaloOaAdapter {
     send(chatId: string, message: OutboundMessage, options?: SendOptions): Promise<SendResult> {
       return alertSetup(sendOaText(sendDeps, chatId, message, options));
     },
+    fetchFile: (file: InboundFile) => fetchOaMedia({ openapiUrl: o.openapiUrl, logger: o.logger, ...(o.mediaHosts ? { mediaHosts: o.mediaHosts } : {}) }, file),
     sendTemplate: (request) => alertSetup(sendZnsTemplate({ ...deps, znsUrl: o.znsUrl }, request)),
   };
 }

@@ -1,4 +1,4 @@
-import type { InboundEvent } from '../types.js';
+import type { FileKind, InboundEvent, InboundFile } from '../types.js';
 
 /**
  * Fields of an incoming `user_send_text` that name the message the user quoted. NOT verified: no
@@ -31,9 +31,21 @@ const idOf = (v: unknown): string | undefined =>
   (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : undefined);
 
 /**
+ * Events whose attachments are files the bot keeps, and what each one is. The URL is in
+ * `message.attachments[].payload.url`; a file event also names it (`payload.name`) and gives its
+ * size in bytes (`payload.size`, a string or a number). Stickers, locations, links and business
+ * cards carry nothing to keep: they become a message with empty text (the flows say what the bot
+ * reads).
+ */
+const FILE_EVENTS: Readonly<Record<string, FileKind>> = {
+  user_send_image: 'image', user_send_gif: 'image', user_send_file: 'document', user_send_audio: 'audio', user_send_video: 'video',
+};
+
+/**
  * Normalises one OA webhook body (already parsed with ids kept as strings). `user_send_text`
- * becomes a message, or a command when it starts with `/`; other `user_send_*` (image, file,
- * sticker, location…) become a message with empty text, so the flows answer "text only".
+ * becomes a message, or a command when it starts with `/`; an image, GIF, file, voice or video a
+ * message with its files (and the caption Zalo gives in `message.text`, if any); other
+ * `user_send_*` (sticker, location…) a message with empty text.
  */
 export function parseZaloEvent(body: unknown, at: Date): ParsedZaloEvent {
   if (!isObj(body)) return { kind: 'invalid', reason: 'body is not an object' };
@@ -45,7 +57,8 @@ export function parseZaloEvent(body: unknown, at: Date): ParsedZaloEvent {
   const message = isObj(body.message) ? body.message : undefined;
   const msgId = message ? idOf(message.msg_id) : undefined;
   if (!sender || !message || !msgId) return { kind: 'invalid', reason: `${eventName} without sender.id or message.msg_id` };
-  const text = eventName === 'user_send_text' && typeof message.text === 'string' ? message.text : '';
+  const fileKind = FILE_EVENTS[eventName];
+  const text = (eventName === 'user_send_text' || fileKind) && typeof message.text === 'string' ? message.text : '';
   const replyTo = INBOUND_QUOTE_FIELDS.map((f) => idOf(message[f])).find((v) => v !== undefined);
   const base = {
     platform: 'zalo_oa' as const, eventId: msgId, from: { id: sender }, chatId: sender, at, raw: body,
@@ -55,5 +68,19 @@ export function parseZaloEvent(body: unknown, at: Date): ParsedZaloEvent {
   if (command) {
     return { kind: 'event', event: { ...base, kind: 'command', messageId: msgId, command: command[1]!.toLowerCase(), args: (command[2] ?? '').trim() } };
   }
-  return { kind: 'event', event: { ...base, kind: 'message', messageId: msgId, text } };
+  const files = fileKind ? filesOf(message.attachments, fileKind) : [];
+  return { kind: 'event', event: { ...base, kind: 'message', messageId: msgId, text, ...(files.length > 0 ? { files } : {}) } };
+}
+
+/** The files of an event's `attachments` (those with a URL). */
+function filesOf(attachments: unknown, kind: FileKind): InboundFile[] {
+  if (!Array.isArray(attachments)) return [];
+  return attachments.flatMap((a): InboundFile[] => {
+    const payload = isObj(a) && isObj(a.payload) ? a.payload : undefined;
+    const url = typeof payload?.url === 'string' && payload.url.length > 0 ? payload.url : undefined;
+    if (!payload || !url) return [];
+    const name = typeof payload.name === 'string' && payload.name.length > 0 ? payload.name : undefined;
+    const size = typeof payload.size === 'number' ? payload.size : typeof payload.size === 'string' && /^\d{1,15}$/.test(payload.size) ? Number(payload.size) : NaN;
+    return [{ ref: url, kind, ...(name ? { name } : {}), ...(Number.isSafeInteger(size) && size >= 0 ? { sizeBytes: size } : {}) }];
+  });
 }

@@ -1,7 +1,7 @@
 import { BadRequestError } from '../types.js';
 import { fromZnsFailure } from './errors.js';
 import { zaloErrorOf, zaloPost } from './http.js';
-import { failureOf, withAccessToken, type OaCallDeps } from './send.js';
+import { failureOf, withAccessToken, type OaCallDeps } from './call.js';
 
 /** A ZNS template notification to a phone number. */
 export interface ZnsRequest {

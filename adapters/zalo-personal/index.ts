@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { sendInParts } from '../parts.js';
 import {
-  type AdapterCapabilities, type ChatAdapter, type InboundEvent, type InboundHandler,
+  type AdapterCapabilities, type ChatAdapter, type InboundEvent, type InboundFile, type InboundHandler,
   type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 import { createConnection, describe, type ReconnectPolicy } from './connection.js';
@@ -9,9 +8,11 @@ import { SessionExpiredError, toChatError } from './errors.js';
 import { createPacer } from './pacer.js';
 import { parseMessage, toSendQuote } from './parse.js';
 import { createQuoteStore, type QuoteStore } from './quote-store.js';
+import { sendPersonalMessage, ZALO_PERSONAL_FILE_CAPABILITIES } from './send.js';
 import type { ZcaClient, ZcaMessage, ZcaSendQuote } from './zca.js';
 
 export { createZcaClient } from './zca.js';
+export { ZALO_PERSONAL_FILE_CAPABILITIES } from './send.js';
 export type { ZcaClient } from './zca.js';
 
 /**
@@ -20,9 +21,9 @@ export type { ZcaClient } from './zca.js';
  */
 export const ZALO_PERSONAL_MAX_TEXT_LENGTH = 2000;
 
-/** What the personal-account adapter supports: quotes, but no buttons, no edits and no reply window. */
+/** What the personal-account adapter supports: quotes and files, but no buttons, no edits and no reply window. */
 export const ZALO_PERSONAL_CAPABILITIES: AdapterCapabilities = Object.freeze({
-  buttons: false, replies: true, maxTextLength: ZALO_PERSONAL_MAX_TEXT_LENGTH, edits: false,
+  buttons: false, replies: true, maxTextLength: ZALO_PERSONAL_MAX_TEXT_LENGTH, edits: false, files: ZALO_PERSONAL_FILE_CAPABILITIES,
 });
 
 /** Options of {@link createZaloPersonalAdapter}. Durations in ms. */
@@ -124,6 +125,15 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
     platform: 'zalo_personal',
     capabilities: ZALO_PERSONAL_CAPABILITIES,
     get needsLogin() { return connection.needsLogin; },
+    async fetchFile(file: InboundFile) {
+      const session = await connection.session();
+      try {
+        return await session.openMedia(file.ref);
+      } catch (err) {
+        // Network failures and refused hosts are ChatErrors already, anything else transient.
+        throw toChatError(err, o.rateLimitRetryMs);
+      }
+    },
     async start(handler) {
       if (onEvent) throw new Error('zalo personal adapter: start() may be called once');
       onEvent = handler;
@@ -138,20 +148,15 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
       await load();
       const session = await connection.session();
       const quote = quoteFor(quotes, chatId, message.replyTo, log);
-      const result = await sendInParts(message.text, ZALO_PERSONAL_MAX_TEXT_LENGTH, options ?? {}, async (part) => {
-        const sent = await pace(() => session.sendText(chatId, part.text, part.first ? quote : undefined)).catch((err: unknown) => {
+      const result = await sendPersonalMessage({
+        session, logger: log, pace,
+        toError: (err) => {
           const mapped = toChatError(err, o.rateLimitRetryMs);
           if (mapped instanceof SessionExpiredError) connection.sessionExpired('session_expired');
-          throw mapped;
-        });
-        if (sent.msgId) return sent.msgId;
-        // zca-js #312: Zalo can accept (and deliver) a message without returning its id. A retry
-        // would deliver it twice, so it counts as sent; the stand-in id records that none came back
-        // (a reply quoting it cannot be threaded).
-        const standIn = `${NO_MESSAGE_ID_PREFIX}${now()}-${(noIdCount += 1)}`;
-        log.warn({ part: part.index, messageId: standIn }, 'zalo personal: Zalo accepted a message without returning its id (zca-js #312); counted as sent');
-        return standIn;
-      });
+          return mapped;
+        },
+        standInId: () => `${NO_MESSAGE_ID_PREFIX}${now()}-${(noIdCount += 1)}`,
+      }, chatId, message, ZALO_PERSONAL_MAX_TEXT_LENGTH, quote, options ?? {});
       await connection.saveCookiesIfChanged().catch((err: unknown) => log.warn({ error: describe(err) }, 'zalo personal: saving cookies failed'));
       return result;
     },

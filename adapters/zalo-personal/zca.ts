@@ -3,7 +3,10 @@
  * Everything else in the adapter speaks the small interfaces below, so tests can put an in-memory
  * fake of them in place (zca-js has no base-URL option to point at a fake server).
  */
+import type { Readable } from 'node:stream';
 import type * as ZcaJs from 'zca-js';
+import type { Logger } from 'pino';
+import { fetchMediaUrl, isHttpsOnHosts, ZALO_MEDIA_HOSTS } from '../media-fetch.js';
 import type {
   API, LoginQRCallbackEvent, Message, SendMessageQuote, TMessage, TQuote, ThreadType,
 } from 'zca-js';
@@ -63,6 +66,22 @@ export interface ZcaListener {
   removeAllListeners(): void;
 }
 
+/**
+ * A file to send, whole in memory: zca-js reads every attachment into a Buffer (a file path too,
+ * with `fs.readFile`) and slices it into chunks, so the adapter bounds the size it hands over.
+ */
+export interface ZcaFile {
+  data: Buffer;
+  /** With its extension: zca-js picks the upload path by it (`jpg/jpeg/png/webp` a photo, `mp4` a video, others a file). */
+  fileName: string;
+  /** Pixels, for a photo (zca-js passes them on; unknown: left out). */
+  width?: number;
+  height?: number;
+}
+
+/** Opens a URL from an inbound message's attachment (the seam decides which hosts it fetches). */
+export type MediaOpener = (url: string) => Promise<Readable>;
+
 /** One logged-in account. */
 export interface ZcaSession {
   /** The account's own Zalo user id. */
@@ -73,6 +92,14 @@ export interface ZcaSession {
    * @returns the new message's id. Throws what zca-js throws (see {@link zaloErrorCode}).
    */
   sendText(threadId: string, text: string, quote?: SendMessageQuote): Promise<{ msgId: string | undefined }>;
+  /**
+   * Sends one file to a one-to-one thread, as its own message without text (zca-js
+   * `sendMessage({msg: '', attachments: [{data, filename, metadata}]})`; a photo's upload answers at
+   * once, a document's completes through the socket). Resolves with the attachment message's id.
+   */
+  sendFile(threadId: string, file: ZcaFile): Promise<{ msgId: string | undefined }>;
+  /** Streams the file behind an attachment URL of an inbound message (`content.href`). */
+  openMedia: MediaOpener;
   /** The current cookie jar, serialised (Zalo refreshes cookies on responses). Secret. */
   cookies(): unknown[];
 }
@@ -121,19 +148,24 @@ export function zaloErrorCode(err: unknown): number | null | undefined {
 
 const OPTIONS = { checkUpdate: false, selfListen: false, logging: false } as const;
 
-/** The real client over zca-js. */
-export function createZcaClient(): ZcaClient {
+/**
+ * The real client over zca-js. `openMedia` fetches inbound attachments over HTTPS from Zalo's CDN
+ * hosts only ({@link ZALO_MEDIA_HOSTS}; the URLs carry no token and need no cookie, as far as the
+ * messages seen show — *assumed*); `logger` gets the refused hosts.
+ */
+export function createZcaClient(logger?: Logger): ZcaClient {
+  const openMedia: MediaOpener = (url) => fetchMediaUrl(url, { ...(logger ? { logger } : {}), what: 'zalo personal media', allowed: (u) => isHttpsOnHosts(u, ZALO_MEDIA_HOSTS) });
   return {
     async login(credentials) {
       const { Zalo } = await zcaJs();
       const api = await new Zalo(OPTIONS).login(credentials as Parameters<InstanceType<typeof Zalo>['login']>[0]);
-      return toSession(api);
+      return toSession(api, openMedia);
     },
-    loginQR: (callbacks, signal) => loginByQr(callbacks, signal),
+    loginQR: (callbacks, signal) => loginByQr(callbacks, openMedia, signal),
   };
 }
 
-async function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }> {
+async function loginByQr(callbacks: QrLoginCallbacks, openMedia: MediaOpener, signal?: AbortSignal): Promise<{ credentials: ZaloCredentials; session: ZcaSession }> {
   const { Zalo, LoginQRCallbackEventType } = await zcaJs();
   let credentials: ZaloCredentials | undefined;
   let failure: QrLoginFailed | undefined;
@@ -168,7 +200,7 @@ async function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Pro
   };
   const login = new Zalo(OPTIONS).loginQR({}, onEvent).then((api) => {
     if (!credentials) throw new QrLoginFailed('failed', 'zca-js logged in without giving the credentials');
-    return { credentials, session: toSession(api) };
+    return { credentials, session: toSession(api, openMedia) };
   }, (err: unknown) => {
     throw failure ?? new QrLoginFailed('failed', err instanceof Error ? err.message : String(err), { cause: err });
   });
@@ -182,7 +214,7 @@ async function loginByQr(callbacks: QrLoginCallbacks, signal?: AbortSignal): Pro
   return Promise.race([login, aborted]);
 }
 
-function toSession(api: API): ZcaSession {
+function toSession(api: API, openMedia: MediaOpener): ZcaSession {
   const listener = api.listener;
   return {
     ownId: String(api.getOwnId()),
@@ -198,6 +230,16 @@ function toSession(api: API): ZcaSession {
       const msgId = result.message?.msgId;
       return { msgId: msgId === undefined || msgId === null ? undefined : String(msgId) };
     },
+    async sendFile(threadId, file) {
+      const source = {
+        data: file.data, filename: file.fileName as `${string}.${string}`,
+        metadata: { totalSize: file.data.length, ...(file.width && file.height ? { width: file.width, height: file.height } : {}) },
+      };
+      const result = await api.sendMessage({ msg: '', attachments: [source] }, threadId, ZCA_THREAD.user as ThreadType);
+      const msgId = result.attachment[0]?.msgId;
+      return { msgId: msgId === undefined || msgId === null ? undefined : String(msgId) };
+    },
+    openMedia,
     cookies: () => api.getCookie().toJSON()?.cookies ?? [],
   };
 }

@@ -11,6 +11,7 @@ import * as outboxClaims from './2026-12-04-101-outbox-claims.js';
 import * as credentialsAtRest from './2026-12-04-301-credentials-at-rest.js';
 import * as lifecycleClock from './2026-12-04-601-lifecycle-clock.js';
 import * as attachments from './2026-12-04-701-attachments.js';
+import * as attachmentsNoticeIndex from './2026-12-04-711-attachments-notice-index.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-301-credentials-at-rest': credentialsAtRest,
   '2026-12-04-601-lifecycle-clock': lifecycleClock,
   '2026-12-04-701-attachments': attachments,
+  '2026-12-04-711-attachments-notice-index': attachmentsNoticeIndex,
 };

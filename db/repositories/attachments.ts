@@ -111,3 +111,27 @@ export async function outboxFiles(db: Db, ids: readonly number[]): Promise<Array
   const rows = await db.selectFrom('outbox').select(['platform', 'attachments']).where('id', 'in', [...ids]).where('attachments', 'is not', null).execute();
   return rows.map((r) => ({ platform: r.platform, files: JSON.parse(r.attachments ?? '[]') as number[] }));
 }
+
+/** The person an identity belongs to (null: not linked, or no such identity). */
+export async function personOfIdentity(db: Db, platform: Platform, platformUserId: string): Promise<number | null> {
+  const row = await db.selectFrom('identities').select('person_id').where('platform', '=', platform).where('platform_user_id', '=', platformUserId).executeTakeFirst();
+  return row?.person_id ?? null;
+}
+
+/** Of `ids`, the stored files whose source key starts with `prefix` (one person's web uploads), in the order given. */
+export async function findUploadsBySourcePrefix(db: Db, prefix: string, ids: readonly number[]): Promise<Attachment[]> {
+  return (await findAttachments(db, ids)).filter((a) => a.status === 'stored' && a.source_key.startsWith(prefix));
+}
+
+/** The stored files of a notice, oldest first (its decree, say). */
+export async function findNoticeAttachments(db: Db, noticeId: number): Promise<Attachment[]> {
+  return db.selectFrom('attachments').selectAll().where('notice_id', '=', noticeId).where('status', '=', 'stored').orderBy('id').execute();
+}
+
+/** Is `personId` a recipient of notice `noticeId` (or of a reminder of it)? */
+export async function isNoticeRecipient(db: Db, noticeId: number, personId: number): Promise<boolean> {
+  const row = await db.selectFrom('notice_recipients').innerJoin('notices', 'notices.id', 'notice_recipients.notice_id').select('notice_recipients.id')
+    .where('notice_recipients.person_id', '=', personId)
+    .where((eb) => eb.or([eb('notices.id', '=', noticeId), eb('notices.parent_id', '=', noticeId)])).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -85,7 +85,7 @@ export const en: Copy = {
   langUsage: 'Usage: /lang vi or /lang en',
   textTooLong: (max) => `That text is too long (at most ${max} characters). Please shorten it and send it again.`,
   reasonTooShort: (min) => `A reason needs at least ${min} characters so that its reader understands it. Please type it again (or /cancel).`,
-  textOnly: 'For now the bot only reads text messages. Please type your message.',
+  textOnly: 'The bot reads text, photos and files only (not stickers, locations or contact cards). Please type your message.',
   emptyQuestion: 'Your question is empty: the message has no visible text (only spaces or invisible characters), so nothing was sent. Please type your question.',
   emptyMessage: 'The message is empty: it has no visible text (only spaces or invisible characters). Please type your message.',
   genericError: 'Sorry, something went wrong while handling your message. Please try again in a few minutes.',

@@ -15,7 +15,7 @@ export const filesEn: FilesCopy = {
   size,
   refused: (f, reason, l) => {
     switch (reason) {
-      case 'too_large': return `${named(f)} is too large (${l.maxFileMb} MB per file at most; Telegram lets bots receive files up to 20 MB). Please send a smaller file, or send it through the web page (send /web).`;
+      case 'too_large': return `${named(f)} is too large (${l.maxFileMb} MB per file at most${l.platform === 'telegram' ? '; Telegram lets bots receive files up to 20 MB' : ''}). Please send a smaller file, or send it through the web page (send /web).`;
       case 'message_too_large': return `${named(f)} was not accepted: one message may carry ${l.maxFiles} files, ${l.maxMessageMb} MB in all. Please send the rest in another message.`;
       case 'type_not_allowed': return `${named(f)} was not accepted: only photos (JPEG, PNG, WebP), PDF, Word/Excel/PowerPoint (.docx, .xlsx, .pptx), OpenDocument, MP4 videos and voice notes are. The file's content is checked, not its name.`;
       case 'infected': return `${named(f)} was flagged by the virus scanner, so it was quarantined and not passed on. Please check your device and send a clean copy.`;

@@ -23,7 +23,7 @@ export interface FilesCopy {
   /** A size as people read it (`1,2 MB`). */
   size(bytes: number): string;
   /** Why a received file was not kept, and what to do. */
-  refused(file: { name?: string | undefined; kind: FileKind }, reason: FileRefusal, limits: { maxFileMb: number; maxMessageMb: number; maxFiles: number }): string;
+  refused(file: { name?: string | undefined; kind: FileKind }, reason: FileRefusal, limits: { maxFileMb: number; maxMessageMb: number; maxFiles: number; platform?: Platform }): string;
   /** The line that replaces a file the recipient's channel cannot take: a download link valid until `until`. */
   linkLine(file: FileLabel, url: string, until: string): string;
   /** The line for such a file when no link can be made (the recipient is nobody we know). */

@@ -19,7 +19,7 @@ export const filesVi: FilesCopy = {
   size,
   refused: (f, reason, l) => {
     switch (reason) {
-      case 'too_large': return `${named(f)} quá lớn (tối đa ${l.maxFileMb} MB mỗi tệp; Telegram chỉ cho bot nhận tệp đến 20 MB). Vui lòng gửi tệp nhỏ hơn, hoặc gửi qua trang web của hệ thống (gõ /web).`;
+      case 'too_large': return `${named(f)} quá lớn (tối đa ${l.maxFileMb} MB mỗi tệp${l.platform === 'telegram' ? '; Telegram chỉ cho bot nhận tệp đến 20 MB' : ''}). Vui lòng gửi tệp nhỏ hơn, hoặc gửi qua trang web của hệ thống (gõ /web).`;
       case 'message_too_large': return `${named(f)} không được nhận: một tin nhắn chỉ mang tối đa ${l.maxFiles} tệp, tổng ${l.maxMessageMb} MB. Vui lòng gửi phần còn lại trong tin nhắn khác.`;
       case 'type_not_allowed': return `${named(f)} không được nhận: chỉ nhận ảnh (JPEG, PNG, WebP), PDF, Word/Excel/PowerPoint (.docx, .xlsx, .pptx), OpenDocument, video MP4 và ghi âm. Nội dung tệp được kiểm tra, không dựa vào tên tệp.`;
       case 'infected': return `${named(f)} bị phần mềm diệt virus đánh dấu nguy hiểm nên đã được cách ly và không được chuyển đi. Vui lòng kiểm tra máy của bạn và gửi lại tệp sạch.`;

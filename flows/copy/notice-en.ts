@@ -27,11 +27,13 @@ export const noticeEn: NoticeCopy = {
   outOfScope: (codes) => `These organisations are outside your scope: ${codes.join(', ')}.`,
   noRecipients: 'No contact belongs to this audience.',
   tooLong: (max) => `Too long (at most ${max} characters).`,
+  filesAdded: (n) => `${n} file(s) attached to the notice; they are sent after its text. Carry on as before.`,
   preview: (p) => [
     `Preview of notice #${p.id}: "${p.title}"`, `Audience: ${p.audience}`,
     ...p.perChannel.map((c) => `• ${noticeEn.platformLabel(c.platform)}: ${c.n}`),
     `• Unreachable: ${p.unreachable}`, `• Not joined yet (invite unused): ${p.notJoined}`,
     ...(p.parts > 1 ? [`Long body: each recipient gets ${p.parts} messages.`] : []),
+    ...(p.files?.length ? [`📎 With ${p.files.length} file(s): ${p.files.join(', ')}`] : []),
     'Nothing has been sent. Press "Send" to send, "Cancel" to drop it.',
   ].join('\n'),
   btnSend: '📤 Send',

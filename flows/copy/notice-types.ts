@@ -29,6 +29,8 @@ export interface NoticePreview {
   notJoined: number;
   /** Length of the message in parts (long bodies are split). */
   parts: number;
+  /** Names of the files that go with it. */
+  files?: string[];
 }
 
 /** One line of the acknowledgement rates. */
@@ -58,6 +60,8 @@ export interface NoticeCopy {
   outOfScope(codes: string[]): string;
   noRecipients: string;
   tooLong(max: number): string;
+  /** Files sent while composing: `total` now go with the notice. */
+  filesAdded(total: number): string;
   preview(p: NoticePreview): string;
   btnSend: string;
   btnCancel: string;

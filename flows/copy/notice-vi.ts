@@ -27,11 +27,13 @@ export const noticeVi: NoticeCopy = {
   outOfScope: (codes) => `Bạn không phụ trách các đơn vị: ${codes.join(', ')}.`,
   noRecipients: 'Không có đầu mối nào thuộc đối tượng này.',
   tooLong: (max) => `Quá dài (tối đa ${max} ký tự).`,
+  filesAdded: (n) => `Đã đính kèm ${n} tệp vào thông báo; tệp được gửi sau nội dung. Tiếp tục soạn như trên.`,
   preview: (p) => [
     `Xem trước thông báo #${p.id}: «${p.title}»`, `Đối tượng: ${p.audience}`,
     ...p.perChannel.map((c) => `• ${noticeVi.platformLabel(c.platform)}: ${c.n} người`),
     `• Không liên lạc được: ${p.unreachable}`, `• Chưa tham gia (chưa dùng mã mời): ${p.notJoined}`,
     ...(p.parts > 1 ? [`Nội dung dài, mỗi người nhận ${p.parts} tin.`] : []),
+    ...(p.files?.length ? [`📎 Kèm ${p.files.length} tệp: ${p.files.join(', ')}`] : []),
     'Chưa gửi gì. Bấm «Gửi» để gửi, «Huỷ» để bỏ.',
   ].join('\n'),
   btnSend: '📤 Gửi',

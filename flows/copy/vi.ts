@@ -85,7 +85,7 @@ export const vi: Copy = {
   langUsage: 'Cách dùng: /lang vi hoặc /lang en',
   textTooLong: (max) => `Nội dung quá dài (tối đa ${max} ký tự). Vui lòng rút gọn rồi gửi lại.`,
   reasonTooShort: (min) => `Lý do cần ít nhất ${min} ký tự để người nhận hiểu rõ. Vui lòng gõ lại (hoặc /cancel).`,
-  textOnly: 'Hiện bot chỉ nhận tin nhắn văn bản. Vui lòng gõ nội dung.',
+  textOnly: 'Bot chỉ đọc được văn bản, ảnh và tệp (không đọc nhãn dán, vị trí hay danh thiếp). Vui lòng gõ nội dung.',
   emptyQuestion: 'Câu hỏi trống: tin nhắn không có chữ nào (chỉ có dấu cách hoặc ký tự ẩn), nên chưa được gửi. Vui lòng gõ nội dung câu hỏi.',
   emptyMessage: 'Tin nhắn trống: không có chữ nào (chỉ có dấu cách hoặc ký tự ẩn). Vui lòng gõ nội dung.',
   genericError: 'Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút.',

@@ -7,6 +7,7 @@ import { requireCoordinator } from './access.js';
 import { formatAudience, parseAudience } from './audience.js';
 import { MAX_BODY_CHARS, MAX_TITLE_CHARS, NOTICE_ACTIONS, type NoticeDialog } from './dialog.js';
 import { saveDraft, type NoticeContent } from './draft.js';
+import { loadStoredFiles } from '../files.js';
 
 /** `/notice`: starts composing (coordinators only). */
 export async function startCompose(ctx: FlowContext): Promise<void> {
@@ -19,8 +20,9 @@ export async function startCompose(ctx: FlowContext): Promise<void> {
 export async function onComposeText(ctx: FlowContext, d: NoticeDialog, text: string): Promise<void> {
   const scope = await requireCoordinator(ctx, 'compose');
   if (scope === undefined) return void await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+  const files = d.files?.length ? { files: d.files } : {};
   const next = (dialog: NoticeDialog, prompt: (t: FlowContext['actor']['t']) => string) =>
-    setDialog(ctx.db, ctx.actor.identity.id, dialog, ctx.nowIso).then(() => ctx.reply((t) => ({ text: prompt(t) })));
+    setDialog(ctx.db, ctx.actor.identity.id, { ...dialog, ...files }, ctx.nowIso).then(() => ctx.reply((t) => ({ text: prompt(t) })));
   switch (d.step) {
     case 'notice_title':
       if (text.length > MAX_TITLE_CHARS || text.includes('\n')) return void await ctx.reply((t) => ({ text: t.notice.tooLong(MAX_TITLE_CHARS) }));
@@ -36,7 +38,7 @@ export async function onComposeText(ctx: FlowContext, d: NoticeDialog, text: str
     case 'notice_audience': {
       const audience = parseAudience(text);
       if (!audience) return void await ctx.reply((t) => ({ text: t.notice.badAudience }));
-      const id = await createDraft(ctx, { title: d.title, body: d.body, link: d.link }, audience, scope);
+      const id = await createDraft(ctx, { title: d.title, body: d.body, link: d.link, ...files }, audience, scope);
       if (id !== undefined) await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
     }
   }
@@ -51,13 +53,31 @@ async function createDraft(ctx: FlowContext, content: NoticeContent, audience: N
       text: refused === 'unknown_orgs' ? t.notice.unknownOrgs(codes) : refused === 'out_of_scope' ? t.notice.outOfScope(codes) : t.notice.noRecipients,
     }));
   }
-  await ctx.effects.audit('notice.draft', 'notice', draft.id, null, { audience });
+  await ctx.effects.audit('notice.draft', 'notice', draft.id, null, { audience, files: content.files?.length ?? 0 });
+  const attached = await loadStoredFiles(ctx.db, content.files ?? []);
   await ctx.reply((t) => ({
     text: t.notice.preview({
       id: draft.id, title: content.title, audience: formatAudience(audience), perChannel: draft.perChannel,
       unreachable: draft.unreachable, notJoined: draft.notJoined, parts: Math.ceil(t.notice.message(content).length / 4000),
+      files: attached.map((f) => f.name),
     }),
     buttons: [[btn(t.notice.btnSend, NOTICE_ACTIONS.send, draft.id), btn(t.notice.btnCancel, NOTICE_ACTIONS.cancel, draft.id)] satisfies Button[]],
   }));
   return draft.id;
+}
+
+/**
+ * Files sent while composing a notice (its decree, a table of figures) go with it: kept in the
+ * dialog until the draft is saved, then attached to the notice and sent after its text. Coordinators
+ * only, as for the rest of composing.
+ */
+export async function addNoticeFiles(ctx: FlowContext, d: NoticeDialog, ids: readonly number[]): Promise<boolean> {
+  if ((await requireCoordinator(ctx, 'compose')) === undefined) return false;
+  const files = [...(d.files ?? []), ...ids];
+  const dialog: NoticeDialog = { ...d, files };
+  await setDialog(ctx.db, ctx.actor.identity.id, dialog, ctx.nowIso);
+  // A caption is that step's text, handled next in this same event: it must see the files.
+  ctx.actor.identity = { ...ctx.actor.identity, dialog: JSON.stringify(dialog) };
+  await ctx.reply((t) => ({ text: t.notice.filesAdded(files.length) }));
+  return true;
 }

@@ -1,9 +1,13 @@
 /** What the bot waits for while a coordinator composes a notice (stored as the identity's dialog JSON). */
-export type NoticeDialog =
+export type NoticeDialog = (
   | { step: 'notice_title' }
   | { step: 'notice_body'; title: string }
   | { step: 'notice_link'; title: string; body: string }
-  | { step: 'notice_audience'; title: string; body: string; link: string | null };
+  | { step: 'notice_audience'; title: string; body: string; link: string | null }
+) & {
+  /** Stored files sent while composing (a decree): they go with the notice. */
+  files?: number[];
+};
 
 const STEPS = new Set(['notice_title', 'notice_body', 'notice_link', 'notice_audience']);
 

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { IsoDate, IsoInstant, NoticeAudience } from '../../db/schema.js';
+import { attachFiles } from '../../db/repositories/attachments.js';
 import { resolveAudience, type ResolvedAudience } from './audience.js';
 import { countPendingByPlatform, insertRecipients } from './store.js';
 
@@ -8,6 +9,8 @@ export interface NoticeContent {
   title: string;
   body: string;
   link: string | null;
+  /** Stored files that go with it (ids), sent after its text. */
+  files?: readonly number[];
 }
 
 /** A saved draft and what its preview shows. */
@@ -37,6 +40,7 @@ export async function saveDraft(
     remind_at: null, reminded_at: null, created_at: o.nowIso, updated_at: o.nowIso,
   }).returning('id').executeTakeFirstOrThrow();
   await insertRecipients(db, inserted.id, resolved.recipients, o.nowIso);
+  if (content.files?.length) await attachFiles(db, content.files, { noticeId: inserted.id, senderPersonId: o.createdBy, senderIdentityId: null });
   const count = (s: string) => resolved.recipients.filter((r) => r.status === s).length;
   return { id: inserted.id, perChannel: await countPendingByPlatform(db, inserted.id), unreachable: count('unreachable'), notJoined: count('not_joined') };
 }

@@ -1,6 +1,6 @@
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
 import { createTelegramAdapter } from '../../adapters/telegram/index.js';
-import { createWebAdapter } from '../../adapters/web/index.js';
+import { createWebAdapter, type WebFileStore } from '../../adapters/web/index.js';
 import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../../adapters/zalo-personal/index.js';
 import type { Db } from '../../db/client.js';
 import { createWebStore } from '../../db/repositories/web.js';
@@ -25,6 +25,21 @@ export interface LateWiring {
   enqueueOutbox(ids: number[]): Promise<void>;
   /** Tells the admins in chat that a channel needs an operator. */
   alert(a: ChannelAlert): Promise<void>;
+  /** The web page's uploads and downloads, once the file service exists. */
+  webFiles?: WebFileStore;
+}
+
+/** A {@link WebFileStore} that forwards to `late.webFiles` (set after the file service is built). */
+function lateWebFiles(late: LateWiring): WebFileStore {
+  const store = (): WebFileStore => {
+    if (!late.webFiles) throw new Error('web files used before start-up finished');
+    return late.webFiles;
+  };
+  return {
+    save: (ownerId, upload) => store().save(ownerId, upload),
+    download: (ownerId, id, inline) => store().download(ownerId, id, inline),
+    describe: (ownerId, ids) => store().describe(ownerId, ids),
+  };
 }
 
 /** The one-time sign-in link for a code, once the page has an address. */
@@ -60,6 +75,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
+      files: lateWebFiles(late),
     }));
   }
   if (config.telegram) {
@@ -77,7 +93,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
   const zalo = config.zaloPersonal;
   if (zalo.enabled) {
     adapters.set('zalo_personal', createZaloPersonalAdapter({
-      client: o.zcaClient ?? createZcaClient(), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
+      client: o.zcaClient ?? createZcaClient(logger.child({ adapter: 'zalo_personal' })), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
       logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
       rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
       onNeedsLogin: (reason) => late.alert({

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type {
@@ -7,6 +8,9 @@ import type {
 import type { Logger } from '../logger.js';
 import { MISDIRECTED } from './hosts.js';
 import type { MetricsRequest } from './metrics-auth.js';
+
+/** While closing, idle keep-alive sockets are closed this often, in ms. */
+const CLOSE_SWEEP_MS = 100;
 
 /** Largest webhook body accepted, in bytes (1 MiB). */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -69,8 +73,19 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     fastify.post(webhook.path, { bodyLimit: webhook.maxBodyBytes ?? WEBHOOK_BODY_LIMIT_BYTES }, (req, reply) => handleWebhook(webhook, req, reply));
   }
   const streams: OpenStreams = { ends: new Set(), closing: false };
-  for (const route of options.routes ?? []) {
+  for (const route of (options.routes ?? []).filter((r) => !r.streamBody)) {
     fastify.route({ method: route.method, url: route.path, exposeHeadRoute: false, handler: (req, reply) => handleRoute(route, req, reply, streams, logger) });
+  }
+  const streamed = (options.routes ?? []).filter((r) => r.streamBody);
+  // Uploads: in their own scope, whose only parser hands the request stream over unread.
+  if (streamed.length > 0) {
+    void fastify.register(async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_req, payload, done) => { done(null, payload); });
+      for (const route of streamed) {
+        scope.route({ method: route.method, url: route.path, exposeHeadRoute: false, handler: (req, reply) => handleRoute(route, req, reply, streams, logger) });
+      }
+    });
   }
   fastify.get('/healthz', (_req, reply) => handleHealth(options, reply, logger));
   const registry = options.metrics;
@@ -98,7 +113,15 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       // Streams never end by themselves, and fastify.close() waits for every open request.
       streams.closing = true;
       for (const end of [...streams.ends]) end();
-      await fastify.close();
+      // Node closes only the keep-alive sockets idle when close() begins: one whose response was
+      // still finishing then stays open until the client hangs up, and close() waits for it. Ask
+      // again until everything is closed.
+      const sweep = setInterval(() => { fastify.server.closeIdleConnections(); }, CLOSE_SWEEP_MS);
+      try {
+        await fastify.close();
+      } finally {
+        clearInterval(sweep);
+      }
     })()),
   };
 }
@@ -126,7 +149,8 @@ function toHttpRequest(req: FastifyRequest): HttpRequest {
     const first: unknown = Array.isArray(value) ? value[0] : value;
     if (typeof first === 'string') query[name] = first;
   }
-  return { ...toWebhookRequest(req), query, ip: req.ip };
+  const body = req.body instanceof Readable ? { body: req.body } : {};
+  return { ...toWebhookRequest(req), query, ip: req.ip, ...body };
 }
 
 async function handleRoute(

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Db } from '../../db/client.js';
 import { preferredIdentity } from '../../db/repositories/directory.js';
@@ -20,7 +21,12 @@ export interface SendOptions {
   /** Person code of the coordinator the notice is sent for (gets the final summary in chat). */
   as?: string;
   yes?: boolean;
+  /** Files to send after the text (a decree), stored and checked like any file first. */
+  attach?: string[];
 }
+
+/** Stores one file given on the command line; its attachment id, or why it was refused (in both languages). */
+export type CliFileStore = (path: string) => Promise<{ id: number } | { refused: string }>;
 
 /** A user-facing refusal of the command line (exit code 1, no stack trace). */
 export class NoticeCliError extends Error {}
@@ -43,10 +49,10 @@ export function readNoticeFile(file: string, title?: string, link?: string): Not
  * Drafts the notice, prints the preview and, once confirmed (`--yes` or typing "y"), marks it for
  * sending. Returns the notice id when confirmed; the caller queues its deliveries.
  */
-export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (line: string) => void): Promise<number | undefined> {
+export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (line: string) => void, storeFile?: CliFileStore): Promise<number | undefined> {
   const audience = parseAudience(o.audience);
   if (!audience) throw new NoticeCliError('Đối tượng không hợp lệ / Bad --audience. Examples: all, org:HUE, org:P-KIMLONG,P-VYDA, tag:y-te, org:HUE;tag:y-te');
-  const content = readNoticeFile(o.file, o.title, o.link);
+  const content = { ...readNoticeFile(o.file, o.title, o.link), ...(o.attach?.length ? { files: await storeAll(o.attach, storeFile) } : {}) };
   const sender = o.as ? await db.selectFrom('persons').select('id').where('code', '=', o.as).executeTakeFirst() : undefined;
   if (o.as && !sender) throw new NoticeCliError(`Không có người mã ${o.as} / No person with code ${o.as}.`);
   const nowIso = now.toISOString();
@@ -58,6 +64,7 @@ export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (lin
   print(t.notice.preview({
     id: draft.id, title: content.title, audience: formatAudience(audience), perChannel: draft.perChannel,
     unreachable: draft.unreachable, notJoined: draft.notJoined, parts: Math.ceil(t.notice.message(content).length / 4000),
+    files: (o.attach ?? []).map((path) => basename(path)),
   }).split('\n').slice(0, -1).join('\n'));
   if (!o.yes && !(await askYes(`Gửi cho ${draft.perChannel.reduce((n, c) => n + c.n, 0)} người? / Send? [y/N] `))) {
     await cancelDraft(db, draft.id, nowIso);
@@ -67,6 +74,17 @@ export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (lin
   const identity = sender ? await preferredIdentity(db, sender.id) : undefined;
   await confirmDraft(db, draft.id, nowIso, identity?.id ?? null);
   return draft.id;
+}
+
+async function storeAll(paths: readonly string[], storeFile: CliFileStore | undefined): Promise<number[]> {
+  if (!storeFile) throw new NoticeCliError('Không lưu được tệp đính kèm / Attachments cannot be stored here.');
+  const ids: number[] = [];
+  for (const path of paths) {
+    const stored = await storeFile(path);
+    if ('refused' in stored) throw new NoticeCliError(`${basename(path)}: ${stored.refused}`);
+    ids.push(stored.id);
+  }
+  return ids;
 }
 
 async function askYes(question: string): Promise<boolean> {

@@ -4,7 +4,13 @@ import type { DbHandle } from '../../db/client.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { systemClock } from '../time/clock.js';
-import { exportCsv, NoticeCliError, sendFromCli, statusText, type SendOptions } from './cli-actions.js';
+import { exportCsv, NoticeCliError, sendFromCli, statusText, type CliFileStore, type SendOptions } from './cli-actions.js';
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Db } from '../../db/client.js';
+import { copyFor } from '../../flows/copy/index.js';
+import type { Files } from '../files/index.js';
 import { createNoticeService } from './service.js';
 
 /** What the notice commands borrow from `src/cli.ts`. */
@@ -34,8 +40,9 @@ export function registerNoticeCommands(program: Command, deps: NoticeCliDeps): v
     .option('--link <url>', 'a link to attach')
     .option('--as <person-code>', 'coordinator the notice is sent for (receives the final summary in chat)')
     .option('--yes', 'send without asking')
+    .option('--attach <file...>', 'files to send after the text (a decree): checked by their bytes like any file')
     .action((opts: SendOptions) => run(() => deps.withDb(async ({ db }) => {
-      const id = await sendFromCli(db, opts, systemClock.now(), (line) => console.log(line));
+      const id = await sendFromCli(db, opts, systemClock.now(), (line) => console.log(line), cliFileStore(deps.config(), db));
       if (id === undefined) return;
       const cfg = deps.config();
       if (cfg.redisUrl) {
@@ -72,6 +79,30 @@ export function registerNoticeCommands(program: Command, deps: NoticeCliDeps): v
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
     })));
+}
+
+/** Stores a file named on the command line through the bot's file service (the same checks and blob store as the bot). */
+function cliFileStore(cfg: Readonly<Config>, db: Db): CliFileStore {
+  // Loaded only when a file is attached: the file service brings the S3 client, which every other
+  // `liaison` command would otherwise pay for at start.
+  let files: Promise<Files> | undefined;
+  const service = () => (files ??= import('../files/index.js').then((m) => m.createFiles(cfg.files, db, createLogger({ level: 'silent', secrets: cfg.secrets }), () => systemClock.now())));
+  const t = copyFor('vi');
+  const en = copyFor('en');
+  const limits = { maxFileMb: Math.round(cfg.files.limits.maxFileBytes / 1024 / 1024), maxMessageMb: Math.round(cfg.files.limits.maxMessageBytes / 1024 / 1024), maxFiles: cfg.files.limits.maxFilesPerMessage };
+  return async (path) => {
+    let bytes;
+    try {
+      bytes = createReadStream(path);
+      await new Promise((resolve, reject) => { bytes!.once('open', resolve).once('error', reject); });
+    } catch {
+      return { refused: `không đọc được tệp / cannot read the file` };
+    }
+    const saved = await (await service()).service.save({ bytes, name: basename(path), sourceKey: `cli:${randomUUID()}`, fallbackName: 'tep' });
+    if ('attachmentId' in saved) return { id: saved.attachmentId };
+    const file = { name: basename(path), kind: 'document' as const };
+    return { refused: `${t.files.refused(file, saved.refused, limits)} / ${en.files.refused(file, saved.refused, limits)}` };
+  };
 }
 
 function toId(text: string): number {

@@ -1,9 +1,11 @@
+import { messageParts } from '../../adapters/parts.js';
 import {
-  AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError, splitText,
+  AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError,
   type ChatAdapter, type OutboundMessage, type Platform,
 } from '../../adapters/types.js';
+import { findNoticeAttachments } from '../../db/repositories/attachments.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
-import type { Notice } from '../../db/schema.js';
+import type { Attachment, Notice } from '../../db/schema.js';
 import { btn } from '../../flows/buttons.js';
 import { copyFor } from '../../flows/copy/index.js';
 import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
@@ -12,6 +14,7 @@ import {
   type DeliveryRow,
 } from '../../flows/notices/store.js';
 import { persistently } from '../outbox/persist.js';
+import { deliverableFiles } from '../files/deliverable.js';
 import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
 import { handOverToOutbox, windowClosedFor } from './handover.js';
 import type { NoticeContext } from './types.js';
@@ -24,14 +27,34 @@ const MAX_BACKOFF_MS = 30_000;
 /** What one recipient's delivery ended as. */
 export type RecipientOutcome = 'sent' | 'unreachable' | 'failed' | 'skipped' | 'held';
 
-/** The message a recipient gets (their language; the acknowledgement button or numbered choice). */
-export function renderNotice(ctx: NoticeContext, notice: Notice, row: DeliveryRow, adapter: ChatAdapter): OutboundMessage {
+/**
+ * The message a recipient gets (their language; the acknowledgement button or numbered choice),
+ * with the notice's files this channel takes after the text, and a download link line for the others.
+ */
+export async function renderNotice(ctx: NoticeContext, notice: Notice, row: DeliveryRow, adapter: ChatAdapter): Promise<OutboundMessage> {
   const t = copyFor(row.locale, ctx.defaultLocale);
   const view = { title: notice.title, body: notice.body, link: notice.link };
-  const text = notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view);
+  const { files, linkLines } = deliverableFiles(adapter, await noticeFiles(ctx, notice), ctx.files, row.person_id, notice.confirmed_at ?? notice.created_at, () => t);
+  const base = notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view);
+  const text = linkLines.length > 0 ? `${base}\n\n${linkLines.join('\n')}` : base;
   const buttons = [[btn(t.notice.btnAck, NOTICE_ACTIONS.ack, notice.parent_id ?? notice.id)]];
-  if (adapter.capabilities.buttons || !ctx.numberedChoices) return { text, buttons };
-  return { text: ctx.numberedChoices.render(text, buttons, t), buttons };
+  const withFiles = files.length > 0 ? { files } : {};
+  if (adapter.capabilities.buttons || !ctx.numberedChoices) return { text, buttons, ...withFiles };
+  return { text: ctx.numberedChoices.render(text, buttons, t), buttons, ...withFiles };
+}
+
+/** Read once per batch (the batch's notice object), never per recipient. */
+const filesByNotice = new WeakMap<Notice, Promise<Attachment[]>>();
+
+/** The files of a notice (a reminder sends none: it points back to the notice). */
+function noticeFiles(ctx: NoticeContext, notice: Notice): Promise<Attachment[]> {
+  if (notice.parent_id !== null) return Promise.resolve([]);
+  let files = filesByNotice.get(notice);
+  if (!files) {
+    files = findNoticeAttachments(ctx.db, notice.id);
+    filesByNotice.set(notice, files);
+  }
+  return files;
 }
 
 /**
@@ -61,8 +84,10 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
   if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart) return 'skipped';
   const account = ctx.accountOf(platform);
   const rate = ctx.settings.ratePerS[platform] ?? 0;
-  const message = renderNotice(ctx, notice, row, adapter);
-  const parts = splitText(message.text, adapter.capabilities.maxTextLength).length;
+  const message = await renderNotice(ctx, notice, row, adapter);
+  const parts = messageParts(message, adapter.capabilities.maxTextLength).length;
+  // The numbered choices end the text: its last part is the one a reply "1" quotes.
+  const textParts = parts - (message.files?.length ?? 0);
   const ids: string[] = row.sent_message_ids && row.parts_sent > 0 ? (JSON.parse(row.sent_message_ids) as string[]).slice(0, row.parts_sent) : [];
   let failures = 0;
   for (;;) {
@@ -103,8 +128,8 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
     await persistently('record a delivered notice', () => markRecipientSent(ctx.db, row.id, ids, at), {
       logger: ctx.logger, scrub: (t) => t, giveUpAfterMs: RECORD_RETRY_MS, fields: { noticeId: notice.id, recipientId: row.id },
     });
-    if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0) {
-      await ctx.numberedChoices.record(ctx.db, { platform, chatId: row.chat_id, messageId: ids.at(-1)!, buttons: message.buttons ?? [], at })
+    if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0 && textParts > 0) {
+      await ctx.numberedChoices.record(ctx.db, { platform, chatId: row.chat_id, messageId: ids[Math.min(textParts, ids.length) - 1]!, buttons: message.buttons ?? [], at })
         .catch((e: unknown) => ctx.logger.error({ err: e, recipientId: row.id }, 'notices: could not record the numbered choice'));
     }
     ctx.onOutcome?.(platform, 'sent');

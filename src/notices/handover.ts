@@ -1,4 +1,5 @@
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
+import { findNoticeAttachments } from '../../db/repositories/attachments.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { insertOutbox } from '../../db/repositories/outbox.js';
 import type { Notice } from '../../db/schema.js';
@@ -33,6 +34,7 @@ export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: 
   const nowIso = ctx.clock.now().toISOString();
   const identityId = row.identity_id;
   const chatId = row.chat_id;
+  const files = notice.parent_id === null ? (await findNoticeAttachments(ctx.db, notice.id)).map((a) => a.id) : [];
   const outboxId = await ctx.db.transaction().execute(async (tx) => {
     const moved = await tx.updateTable('notice_recipients').set({ status: 'held', last_error: `held: ${reason}`, send_started_at: null, updated_at: nowIso })
       .where('id', '=', row.id).where('status', '=', 'sending').executeTakeFirst();
@@ -44,6 +46,7 @@ export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: 
       reply_to_message_id: null, reply_to_outbox_id: null, inquiry_id: null, ref_kind: null, ref_person_id: row.person_id,
       report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
       last_error: null, created_at: nowIso, sent_at: null,
+      ...(files.length > 0 ? { attachments: JSON.stringify(files) } : {}),
     });
     await tx.updateTable('notice_recipients').set({ outbox_id: id }).where('id', '=', row.id).execute();
     return id;

@@ -2,6 +2,7 @@ import type { Button, ChatAdapter, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import type { Copy } from '../../flows/copy/index.js';
 import type { NoticeSettings } from '../config.js';
+import type { FileDelivery } from '../files/deliverable.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { LeaseKeeper } from '../outbox/lease.js';
@@ -35,6 +36,8 @@ export interface NoticeContext {
   numberedChoices?: NumberedChoices;
   /** Hands committed outbox rows to the interactive dispatcher (notices its channel cannot take now). */
   enqueueOutbox(ids: readonly number[]): Promise<void>;
+  /** Sends a notice's files as parts, or as links where the recipient's channel cannot take them; absent: links only. */
+  files?: FileDelivery;
   /** Counts for metrics and the benchmark; optional. */
   onOutcome?(platform: Platform, outcome: 'sent' | 'rate_limited' | 'unreachable' | 'failed' | 'retry' | 'resent' | 'held'): void;
   sleep(ms: number): Promise<void>;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines|notices|acks] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|acks|files] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -9,13 +9,14 @@ import { formatTable, round, type BenchRow } from './bench-helpers.js';
 import { findPostgres } from './bench-db.js';
 import { benchAcks } from './ack-bench.js';
 import { benchDeadlines } from './deadline-bench.js';
+import { benchFiles } from './files-bench.js';
 import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
 import { benchZaloWebhook } from './zalo-webhook-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'acks';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'acks'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'acks' | 'files';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'acks', 'files'];
 
 /** The parsed command line. */
 interface Options {
@@ -84,6 +85,10 @@ async function main(): Promise<number> {
   }
   if (wants('acks')) {
     results.push(await runSection('acks', () => benchAcks({ quick: options.quick, postgresUrl, log })));
+  }
+
+  if (wants('files')) {
+    results.push(await runSection('files', async () => ({ rows: await benchFiles({ quick: options.quick, log }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
+import { sample, sha256 } from '../helpers/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'liaison-cli-'));
 const baseEnv = { PATH: process.env.PATH ?? '', DATABASE_URL: join(dir, 'cli.sqlite'), DATA_DIR: dir, LOG_LEVEL: 'silent' };
@@ -88,5 +89,29 @@ describe('the liaison command line', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.out).toContain('không có loại dữ liệu "holidays"');
     expect(unknown.out).toContain('unknown import kind "holidays"');
+  });
+
+  it('notice send --attach stores the decree (checked by its bytes) with the notice; a renamed executable stops the command, nothing drafted', () => {
+    const text = join(dir, 'notice.md');
+    writeFileSync(text, '# Giờ mở cửa di tích\n\nTừ 1/1, các điểm di tích mở cửa đến 22 giờ.\n');
+    const decree = join(dir, 'QD-15.pdf');
+    writeFileSync(decree, sample.pdf(50_000, 81));
+    const exe = join(dir, 'QD-16.pdf');
+    writeFileSync(exe, sample.exe());
+    const refused = liaison(['notice', 'send', '--audience', 'org:P-THUANHOA', '--file', text, '--attach', exe, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('QD-16.pdf');
+    expect(refused.out).toContain('Nội dung tệp được kiểm tra');
+    expect(refused.out).toContain('content is checked');
+    const sent = liaison(['notice', 'send', '--audience', 'org:P-THUANHOA', '--file', text, '--attach', decree, '--yes']);
+    expect(sent.code).toBe(0);
+    expect(sent.out).toContain('📎 Kèm 1 tệp: QD-15.pdf');
+    const db = new Database(baseEnv.DATABASE_URL, { readonly: true });
+    try {
+      expect(db.prepare('select count(*) as n from notices').get()).toEqual({ n: 1 });
+      expect(db.prepare('select a.name, a.sha256 from attachments a join notices n on n.id = a.notice_id').all()).toEqual([{ name: 'QD-15.pdf', sha256: sha256(sample.pdf(50_000, 81)) }]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPageRoutes, defaultPageDir } from '../../adapters/web/page-routes.js';
 import { createWebAdapter } from '../../adapters/web/index.js';
-import { PAGE_MODULES } from '../../adapters/web/page-routes.js';
+import { PAGE_MODULES, PAGE_STYLES } from '../../adapters/web/page-routes.js';
 import { createWebStore } from '../../db/repositories/web.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
@@ -125,7 +125,7 @@ describe('web chat page', () => {
 
   it('reads the files once, from the folder given (as a bundle passes it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'web-page-'));
-    for (const file of ['index.html', 'app.css', ...PAGE_MODULES]) writeFileSync(join(dir, file), `/* ${file} */`);
+    for (const file of ['index.html', ...PAGE_STYLES, ...PAGE_MODULES]) writeFileSync(join(dir, file), `/* ${file} */`);
     const routes = createPageRoutes(dir);
     writeFileSync(join(dir, 'app.js'), 'changed');
     const js = routes.find((r) => r.path === '/web/app.js')!;

@@ -25,12 +25,13 @@ describe('zalo-oa adapter against the fake OA', () => {
     expect(String(Number(USER))).not.toBe(USER);
   });
 
-  it('non-text messages arrive as empty text; follow events are acknowledged and ignored', async () => {
-    const image = await h.driver.userImage(USER);
+  it('stickers arrive as empty text without files; follow events are acknowledged and ignored', async () => {
+    const image = await h.driver.userSticker(USER);
     const follow = await h.driver.follow(USER);
     expect([image.status, follow.status]).toEqual([200, 200]);
     const event = await h.waitForEvent((e): e is MessageEvent => e.kind === 'message' && e.messageId === image.msgId);
     expect(event.text).toBe('');
+    expect(event.files).toBeUndefined();
     expect(h.events).toHaveLength(1);
   });
 

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  RateLimitError, TransientError, UnreachableError,
-  type Button, type ButtonEvent, type ChatAdapter, type CommandEvent, type InboundEvent, type MessageEvent,
+  fileFits, RateLimitError, TransientError, UnreachableError,
+  type Button, type ButtonEvent, type ChatAdapter, type CommandEvent, type FileKind, type InboundEvent, type InboundFile, type MessageEvent, type OutboundFile,
 } from '../../adapters/types.js';
+import { readAll, sample, sha256, streamOf } from './files.js';
 
 /** A message the fake platform accepted from the bot, in platform-neutral terms. */
 export interface SentView {
@@ -12,6 +13,18 @@ export interface SentView {
   /** The message id it replies to, when the platform threaded it. */
   replyTo?: string;
   buttons?: Button[][];
+  /** The file the message carries (a photo, a document), as the platform received it. */
+  file?: { sha256: string; name?: string };
+}
+
+/** A file a contract user sends: a photo (with a caption) or a named document. */
+export interface ContractUserFile {
+  kind: 'image' | 'document';
+  bytes: Buffer;
+  /** The document's name (photos have none on most platforms). */
+  name?: string;
+  mimeType: string;
+  caption?: string;
 }
 
 /** The failures a fake platform can script for the next send to one chat. */
@@ -32,6 +45,12 @@ export interface ContractHarness {
   userMessage(userId: string, text: string, replyTo?: string): Promise<{ messageId: string }>;
   /** The user sends the command `command` (without `/`) with `args`. */
   userCommand(userId: string, command: string, args: string): Promise<{ messageId: string }>;
+  /** The user sends a file (a photo with an optional caption, or a document), as the platform delivers it. */
+  userFile(userId: string, file: ContractUserFile): Promise<{ messageId: string }>;
+  /** The bytes the bot gets for a received file (`fetchFile`, or the channel's own store for web uploads). */
+  readReceivedFile(file: InboundFile): Promise<Buffer>;
+  /** A stored file as the outbox hands it to this adapter (default: read from memory; web: a file in its store). */
+  storedFile?(bytes: Buffer, name: string, mimeType: string, kind: FileKind): Promise<OutboundFile>;
   /** The user presses the button `action`/`payload` of the bot's message `messageId`. */
   userPress(userId: string, messageId: string, action: string, payload: string): Promise<void>;
   /** Everything the platform accepted for `chatId`, in order. */
@@ -89,6 +108,19 @@ function longText(minLength: number): string {
 
 const wordsOf = (text: string) => text.split(/\s+/).filter((w) => w.length > 0);
 
+/** What a harness whose adapter fetches files gives as {@link ContractHarness.readReceivedFile}. */
+export function fetchedBy(adapter: ChatAdapter): (file: InboundFile) => Promise<Buffer> {
+  return async (file) => {
+    if (!adapter.fetchFile) throw new Error(`${adapter.platform}: no fetchFile`);
+    return readAll(await adapter.fetchFile(file));
+  };
+}
+
+/** A stored file as the outbox hands it to an adapter, read from `bytes`. */
+export function outboundFile(bytes: Buffer, name: string, mimeType: string, kind: FileKind, attachmentId = 1): OutboundFile {
+  return { attachmentId, name, mimeType, kind, sizeBytes: bytes.length, sha256: sha256(bytes), open: async () => streamOf(bytes) };
+}
+
 /**
  * Declares the tests every channel adapter must pass. `setup` runs before each test and returns a
  * fresh harness (adapter started against a fake platform); `teardown` runs after it.
@@ -98,6 +130,9 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
     let h: ContractHarness;
     beforeEach(async () => { h = await setup(); });
     afterEach(async () => { await h.teardown(); });
+
+    const stored = (bytes: Buffer, name: string, mimeType: string, kind: FileKind, id = 1): Promise<OutboundFile> =>
+      (h.storedFile ? h.storedFile(bytes, name, mimeType, kind) : Promise.resolve(outboundFile(bytes, name, mimeType, kind, id)));
 
     /** The user writes first (platforms only let bots answer people who did), returns the chat. */
     async function openChat(text = 'Xin chào'): Promise<MessageEvent> {
@@ -209,6 +244,62 @@ export function runAdapterContract(name: string, setup: () => Promise<ContractHa
       expect(notified).toEqual(texts.slice(1).map((_t, i) => i + 1));
       const none = await h.adapter.send(chat.chatId, { text }, { skipParts: texts.length });
       expect(none.messageIds).toEqual([]);
+    });
+
+    it('receives a photo with its caption and a named document; the bot gets each one byte for byte', async () => {
+      const photo = sample.jpeg(40_000);
+      const pdf = sample.pdf(60_000, 31);
+      const sentPhoto = await h.userFile(USER, { kind: 'image', bytes: photo, mimeType: 'image/jpeg', caption: 'Ảnh hiện trường' });
+      const sentPdf = await h.userFile(USER, { kind: 'document', bytes: pdf, mimeType: 'application/pdf', name: 'Công văn 7.pdf' });
+      const photoEvent = await h.waitForEvent((e): e is MessageEvent => e.kind === 'message' && e.messageId === sentPhoto.messageId);
+      const pdfEvent = await h.waitForEvent((e): e is MessageEvent => e.kind === 'message' && e.messageId === sentPdf.messageId);
+      expect(photoEvent.text).toBe('Ảnh hiện trường');
+      expect(photoEvent.files).toEqual([expect.objectContaining({ kind: 'image' })]);
+      expect(pdfEvent.files).toEqual([expect.objectContaining({ kind: 'document', name: 'Công văn 7.pdf' })]);
+      expect(sha256(await h.readReceivedFile(photoEvent.files![0]!))).toBe(sha256(photo));
+      expect(sha256(await h.readReceivedFile(pdfEvent.files![0]!))).toBe(sha256(pdf));
+    });
+
+    it('sends a photo and a PDF after the text, as a reply: the text is threaded, each file is its own part', async () => {
+      const chat = await openChat('Có tài liệu không?');
+      const photo = sample.png(41);
+      const pdf = sample.pdf(200_000, 41);
+      const notified: number[] = [];
+      const result = await h.adapter.send(chat.chatId, {
+        text: 'Gửi anh/chị ảnh và công văn.', replyTo: chat.messageId,
+        files: [await stored(photo, 'anh.png', 'image/png', 'image'), await stored(pdf, 'Công văn 41.pdf', 'application/pdf', 'document', 2)],
+      }, { onPartSent: (index) => { notified.push(index); } });
+      const sent = h.sentTo(chat.chatId).filter((s) => result.messageIds.includes(s.messageId));
+      expect(sent.map((s) => s.messageId)).toEqual(result.messageIds);
+      expect(notified).toEqual([0, 1, 2]);
+      expect(sent[0]).toMatchObject({ text: 'Gửi anh/chị ảnh và công văn.', replyTo: chat.messageId });
+      expect(sent[0]?.file).toBeUndefined();
+      expect(sent[1]?.file?.sha256).toBe(sha256(photo));
+      expect(sent[2]?.file).toEqual(expect.objectContaining({ sha256: sha256(pdf) }));
+      // Where a platform threads files too, they sit under the same message.
+      for (const part of sent.slice(1)) if (part.replyTo !== undefined) expect(part.replyTo).toBe(chat.messageId);
+    });
+
+    it('sends files without text as file parts only', async () => {
+      const chat = await openChat();
+      const pdf = sample.pdf(30_000, 42);
+      const result = await h.adapter.send(chat.chatId, { text: '', files: [await stored(pdf, 'bang-so-lieu.pdf', 'application/pdf', 'document')] });
+      const sent = h.sentTo(chat.chatId).filter((s) => result.messageIds.includes(s.messageId));
+      expect(sent).toHaveLength(1);
+      expect(sent[0]?.file?.sha256).toBe(sha256(pdf));
+    });
+
+    it('declares its file limits as data: a photo and a PDF fit, one byte over the limit does not (the outbox sends a link)', () => {
+      const files = h.adapter.capabilities.files;
+      expect(files).toBeDefined();
+      const pdf = { kind: 'document' as const, mimeType: 'application/pdf', sizeBytes: 200_000 };
+      const photo = { kind: 'image' as const, mimeType: 'image/png', sizeBytes: 50_000 };
+      expect(fileFits(files, pdf)).toBe(true);
+      expect(fileFits(files, photo)).toBe(true);
+      const docLimit = Math.min(files!.maxUploadBytes, files!.maxUploadBytesByKind?.document ?? Infinity);
+      const photoLimit = Math.min(files!.maxUploadBytes, files!.maxUploadBytesByKind?.image ?? Infinity);
+      expect(fileFits(files, { ...pdf, sizeBytes: docLimit + 1 })).toBe(false);
+      expect(fileFits(files, { ...photo, sizeBytes: photoLimit + 1 })).toBe(false);
     });
 
     it('429 becomes RateLimitError with retryAfterMs, and nothing is sent', async () => {

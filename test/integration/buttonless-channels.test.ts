@@ -183,7 +183,7 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     await say(zalo, 'z1', 'inv-pv1');
     const plain = (await say(zalo, 'z1', blank)).got.at(-1)!;
     expect(plain.text).toContain('Câu hỏi trống');
-    expect(plain.text).not.toContain('chỉ nhận tin nhắn văn bản');
+    expect(plain.text).not.toContain('Bot chỉ đọc được văn bản');
     // `/ask` followed by spaces alone is `/ask` with nothing after it: the bot asks for the question.
     const viaCommand = (await say(zalo, 'z1', `/ask ${blank}`)).got.at(-1)!.text;
     expect(viaCommand).toContain(blank.trim() === '' ? 'Vui lòng gõ nội dung câu hỏi' : 'Câu hỏi trống');

@@ -7,6 +7,7 @@ import { showError, showStatus, state, ui } from './dom.js';
 import { lang, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
+import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
 
 const { document, history, location, URLSearchParams } = globalThis;
 
@@ -23,6 +24,7 @@ function applyLanguage() {
   showError(state.error);
   renderAll();
   renderReplyBox();
+  renderUploads();
 }
 
 /** Shows a failure: an expired session returns to the sign-in form; the rest are shown as they are. */
@@ -53,6 +55,7 @@ function signedOut() {
   stopEvents();
   Object.assign(state, { csrf: '', signedIn: false, lastId: 0, lastRev: 0, replyTo: undefined });
   clearTimeline();
+  clearUploads();
   renderReplyBox();
   ui.chat.hidden = true;
   ui.signOut.hidden = true;
@@ -108,14 +111,17 @@ async function requestCode(who) {
 
 async function sendMessage() {
   const text = ui.text.value;
-  if (text.trim() === '') return;
+  const files = readyRefs();
+  if (uploadsBusy()) { showError(busyError()); return; }
+  if (text.trim() === '' && files.length === 0) return;
   const send = ui.composer.querySelector('button[type="submit"]');
   send.disabled = true;
   showError(undefined);
   try {
-    const body = { text, clientId: newClientId(), ...(state.replyTo ? { replyTo: state.replyTo } : {}) };
+    const body = { text, clientId: newClientId(), ...(state.replyTo ? { replyTo: state.replyTo } : {}), ...(files.length > 0 ? { files } : {}) };
     await post('/messages', body);
     ui.text.value = '';
+    clearUploads();
     state.replyTo = undefined;
     renderReplyBox();
     await catchUp(addEntry);
@@ -169,6 +175,7 @@ ui.signOut.addEventListener('click', async () => {
  * already, offered as a switch the person must confirm.
  */
 async function boot() {
+  initUploads(showError);
   applyLanguage();
   const params = new URLSearchParams(location.search);
   const code = params.get('code')?.trim();

@@ -1,6 +1,7 @@
 // The conversation: bubbles in id order, answers threaded under the message they reply to.
 import { $, el, excerpt, state, ui } from './dom.js';
 import { lang, t } from './i18n.js';
+import { renderFiles } from './attachments.js';
 
 const { setTimeout } = globalThis;
 
@@ -20,7 +21,8 @@ function renderEntry(entry) {
   const time = new Date(entry.at);
   const bubble = el('div', { className: 'bubble' },
     el('span', { className: 'sender' }, entry.from === 'bot' ? t('bot') : t('you')),
-    el('p', { className: 'text' }, entry.text),
+    ...(entry.text || !entry.files?.length ? [el('p', { className: 'text' }, entry.text)] : []),
+    ...[renderFiles(entry)].filter(Boolean),
     ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
   item.append(bubble);

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.js';
 import { decodeButtonData, encodeButtonData, type Button } from '../../../adapters/types.js';
 import { createLogger, type Logger } from '../../../src/logger.js';
-import { createEventCollector, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
+import { createEventCollector, fetchedBy, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
 import { createFakeTelegram, type FakeTelegram } from '../telegram-bot-api.js';
 import type { FakeApiError, FakeUser, SentRecord, TgInlineKeyboard } from './types.js';
 
@@ -46,6 +46,14 @@ export async function createTelegramHarness(
     adapter, fake, logLines: lines, events: collector.events, waitForEvent: collector.waitForEvent,
     userMessage,
     userCommand: (userId, command, args) => userMessage(userId, `/${command} ${args}`),
+    readReceivedFile: fetchedBy(adapter),
+    userFile: async (userId, f) => {
+      const message = fake.userSendsFile(toFakeUser(userId), {
+        kind: f.kind === 'image' ? 'photo' : 'document', bytes: f.bytes, mimeType: f.mimeType,
+        ...(f.name ? { name: f.name } : {}), ...(f.caption ? { caption: f.caption } : {}),
+      });
+      return { messageId: String(message.message_id) };
+    },
     userPress: async (userId, messageId, action, payload) => {
       fake.userPresses(toFakeUser(userId), Number(messageId), encodeButtonData(action, payload));
     },
@@ -77,6 +85,7 @@ function toSentView(sent: SentRecord): SentView {
   const view: SentView = { messageId: String(sent.messageId), text: sent.text };
   if (sent.replyToMessageId !== undefined) view.replyTo = String(sent.replyToMessageId);
   if (sent.replyMarkup) view.buttons = toButtons(sent.replyMarkup);
+  if (sent.file) view.file = { sha256: sent.file.sha256, ...(sent.file.name ? { name: sent.file.name } : {}) };
   return view;
 }
 

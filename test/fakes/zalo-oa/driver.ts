@@ -72,8 +72,22 @@ export function createZaloWebhookDriver(o: ZaloWebhookDriverOptions) {
     /** `user_send_text`, optionally quoting one of the OA's messages. */
     userText: (userId: string, text: string, opts: { quoteMsgId?: string; at?: Date } = {}) =>
       userEvent('user_send_text', userId, { text, ...(opts.quoteMsgId ? { quote_msg_id: opts.quoteMsgId } : {}) }, opts.at),
-    /** `user_send_image`: not text. */
-    userImage: (userId: string) => userEvent('user_send_image', userId, { attachments: [{ type: 'image', payload: { url: 'https://example.invalid/a.jpg' } }] }),
+    /** `user_send_image` with the photo at `url` (Zalo's shape: `attachments[].payload.{url, thumbnail}`), and a caption. */
+    userImage: (userId: string, url = 'https://example.invalid/a.jpg', caption?: string) => userEvent('user_send_image', userId, {
+      ...(caption !== undefined ? { text: caption } : {}), attachments: [{ type: 'image', payload: { url, thumbnail: url } }],
+    }),
+    /** `user_send_file`: `payload.{url, name, size (a string), checksum, type (the extension)}`. */
+    userFile: (userId: string, file: { url: string; name: string; size: number }) => userEvent('user_send_file', userId, {
+      attachments: [{ type: 'file', payload: { url: file.url, name: file.name, size: String(file.size), checksum: randomBytes(16).toString('hex'), type: file.name.split('.').pop() ?? '' } }],
+    }),
+    /** `user_send_audio` (a voice note) or `user_send_video`: `payload.url`. */
+    userMedia: (userId: string, eventName: 'user_send_audio' | 'user_send_video' | 'user_send_gif', url: string) => userEvent(eventName, userId, {
+      attachments: [{ type: eventName.slice('user_send_'.length), payload: { url, thumbnail: url } }],
+    }),
+    /** `user_send_sticker`: `payload.{id, url}` (nothing the bot keeps). */
+    userSticker: (userId: string) => userEvent('user_send_sticker', userId, {
+      attachments: [{ type: 'sticker', payload: { id: '21584', url: 'https://zalo-api.zadn.vn/api/emoticon/sticker/webpc?eid=21584&size=130' } }],
+    }),
     /** `follow` (ignored by the bot). */
     follow: (userId: string) => {
       const timestamp = String(Date.now());

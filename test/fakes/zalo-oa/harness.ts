@@ -1,7 +1,7 @@
 import { createZaloOaAdapter, type ZaloOaAdapter, type ZaloOaAdapterOptions } from '../../../adapters/zalo-oa/index.js';
 import type { ZaloTokenStore } from '../../../adapters/zalo-oa/tokens.js';
 import { createHttpServer } from '../../../src/http/server.js';
-import { createEventCollector, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
+import { createEventCollector, fetchedBy, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
 import { createCapturedLogger } from '../telegram/harness.js';
 import { createZaloWebhookDriver, type ZaloWebhookDriver } from './driver.js';
 import { createMemoryTokenStore } from './memory-token-store.js';
@@ -57,8 +57,16 @@ export async function createZaloOaHarness(
     events: collector.events, waitForEvent: collector.waitForEvent,
     userMessage: async (userId, text, replyTo) => ({ messageId: (await driver.userText(userId, text, replyTo ? { quoteMsgId: replyTo } : {})).msgId }),
     userCommand: async (userId, command, args) => ({ messageId: (await driver.userText(userId, `/${command} ${args}`)).msgId }),
+    readReceivedFile: fetchedBy(adapter),
+    userFile: async (userId, f) => {
+      const url = fake.hostMedia(f.bytes, f.mimeType, f.name ?? 'photo.jpg');
+      const sent = f.kind === 'image' ? await driver.userImage(userId, url, f.caption) : await driver.userFile(userId, { url, name: f.name ?? 'file', size: f.bytes.length });
+      return { messageId: sent.msgId };
+    },
     userPress: () => Promise.reject(new Error('Zalo OA text has no buttons')),
-    sentTo: (chatId) => fake.sentTo(chatId).map((s): SentView => ({ messageId: s.messageId, text: s.text, ...(s.quote ? { replyTo: s.quote } : {}) })),
+    sentTo: (chatId) => fake.sentTo(chatId).map((s): SentView => ({
+      messageId: s.messageId, text: s.text, ...(s.quote ? { replyTo: s.quote } : {}), ...(s.file ? { file: { sha256: s.file.sha256, name: s.file.name } } : {}),
+    })),
     failNextSend: (chatId, kind, retryAfterMs) => { fake.failNext(chatId, toScripted(kind, retryAfterMs)); },
     teardown: async () => {
       await adapter.stop();

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createOaMedia, type OaUpload } from './media.js';
+
+export { OA_UPLOAD_ERRORS, OA_UPLOAD_RULES, type OaUpload } from './media.js';
 
 /** A consultation message the fake accepted. */
 export interface OaSent {
@@ -10,8 +13,10 @@ export interface OaSent {
   text: string;
   /** The user message it quotes (`message[quoteField]`, by default `react_message_id`), if any. */
   quote?: string;
-  /** Whether the request carried buttons of any kind (Zalo OA text has none; must stay false). */
+  /** Whether the request carried an attachment (a file, an image, or anything else). */
   hadAttachment: boolean;
+  /** The uploaded file the message carries (an image by `attachment_id`, a file by `token`). */
+  file?: OaUpload;
   at: Date;
 }
 
@@ -119,6 +124,7 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   const refusedFields = new Map<string, OaScriptedError>();
   const oauthScript: OAuthScripted[] = [];
   const phonesWithoutZalo = new Set<string>();
+  const media = createOaMedia();
 
   const issuePair = () => {
     const pair = { access_token: `acc_${randomBytes(12).toString('hex')}`, refresh_token: `ref_${randomBytes(12).toString('hex')}` };
@@ -135,8 +141,10 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     const queued = scripted.get(userId)?.shift();
     if (queued) return refusal(queued);
     if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
-    if (!/^\d+$/.test(userId) || typeof message.text !== 'string' || message.text.length === 0) return refusal(OA_ERRORS.badParam);
-    if (message.text.length > 2000) return refusal(OA_ERRORS.tooLong);
+    const file = media.attachmentOf(message);
+    const text = typeof message.text === 'string' ? message.text : '';
+    if (!/^\d+$/.test(userId) || file === 'invalid' || (text.length === 0 && file === undefined)) return refusal(OA_ERRORS.badParam);
+    if (text.length > 2000) return refusal(OA_ERRORS.tooLong);
     const refusedField = Object.keys(message).find((f) => refusedFields.has(f));
     if (refusedField !== undefined) return refusal(refusedFields.get(refusedField)!);
     if (closedWindows.has(userId)) return refusal(OA_ERRORS.outsideWindowFree);
@@ -144,7 +152,7 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     // A field this Zalo does not know is ignored, as JSON APIs do: the message arrives unthreaded.
     const quoted = message[state.quoteField];
     const quote = typeof quoted === 'string' ? { quote: quoted } : {};
-    sent.push({ messageId, userId, text: message.text, ...quote, hadAttachment: 'attachment' in message, at: new Date() });
+    sent.push({ messageId, userId, text, ...quote, hadAttachment: 'attachment' in message, ...(file ? { file } : {}), at: new Date() });
     return { status: 200, body: { error: 0, message: 'Success', data: { message_id: messageId, user_id: userId } } };
   };
 
@@ -178,10 +186,16 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   const server = createServer((req, res) => { void route(req, res); });
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const raw = (await readBody(req)).toString('utf8');
+    if (req.method === 'GET' && path.startsWith('/media/')) {
+      if (!media.serve(res, path)) res.writeHead(404).end();
+      return record({ path: '/media', error: res.statusCode === 200 ? 0 : 404, httpStatus: res.statusCode });
+    }
+    const upload = /^\/v2\.0\/oa\/upload\/(image|file)$/.exec(path);
+    const raw = upload ? '' : (await readBody(req)).toString('utf8');
     let answer: Answer;
     let userId: string | undefined;
-    if (req.method === 'POST' && path === '/v3.0/oa/message/cs') {
+    if (req.method === 'POST' && upload) answer = await media.upload(req, upload[1] as 'image' | 'file', validAccess.has(String(req.headers.access_token ?? '')));
+    else if (req.method === 'POST' && path === '/v3.0/oa/message/cs') {
       const body = parseObject(raw);
       userId = String((body.recipient as { user_id?: unknown } | undefined)?.user_id ?? '');
       answer = onSend(req, body);
@@ -208,6 +222,7 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     async start() {
       await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
       state.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      media.state.origin = state.origin;
     },
     async stop() {
       server.closeAllConnections();
@@ -238,6 +253,12 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
     /** The user wrote to the OA: the window is open again. */
     openWindow(userId: string) { closedWindows.delete(userId); },
     sentTo: (userId: string) => sent.filter((s) => s.userId === userId),
+    /** Files the OA accepted by upload, by attachment id or token. */
+    uploads: media.uploads,
+    /** How many upload requests came (accepted or not). */
+    get uploadCalls() { return media.state.uploadCalls; },
+    /** Serves `bytes` at a URL of the fake, as Zalo's CDN holds a user's file (for webhook events). */
+    hostMedia: (bytes: Buffer, mimeType?: string, name?: string) => media.host(bytes, mimeType, name),
     /** Resolves with `probe()`'s first truthy result, re-checked on every request the fake answers. */
     waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000, description = 'a condition'): Promise<T> {
       return new Promise((resolve, reject) => {

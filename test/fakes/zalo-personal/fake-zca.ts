@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
 import { GroupMessage, UserMessage, ZaloApiError, type TGroupMessage, type TMessage } from 'zca-js';
 import {
-  QrLoginFailed, type QrLoginCallbacks, type ZaloCredentials, type ZcaClient, type ZcaListener, type ZcaSendQuote, type ZcaSession,
+  QrLoginFailed, type QrLoginCallbacks, type ZaloCredentials, type ZcaClient, type ZcaFile, type ZcaListener, type ZcaSendQuote, type ZcaSession,
 } from '../../../adapters/zalo-personal/zca.js';
 
 /** A 1×1 PNG, standing in for Zalo's QR image. */
@@ -15,7 +17,23 @@ export interface FakeSend {
   quote?: ZcaSendQuote;
   msgId: string;
   at: number;
+  /** A file the account sent (zca-js `sendMessage` with one attachment and no text). */
+  file?: { name: string; sizeBytes: number; sha256: string; width?: number; height?: number; bytes: Buffer };
 }
+
+/** What a person sends the account: zca-js message types for a photo, a shared file, a video or a voice message. */
+export interface FakeUserFile {
+  kind: 'photo' | 'file' | 'video' | 'voice' | 'sticker';
+  bytes?: Buffer;
+  /** A shared file's name (`content.title`). */
+  name?: string;
+  /** A photo's caption (`content.title`). */
+  caption?: string;
+}
+
+const MSG_TYPES: Record<FakeUserFile['kind'], string> = {
+  photo: 'chat.photo', file: 'share.file', video: 'chat.video.msg', voice: 'chat.voice', sticker: 'chat.sticker',
+};
 
 /** How the next QR login ends. `hang`: never, until the caller's signal aborts it. */
 export type QrScenario = 'scan' | 'expire' | 'decline' | 'hang';
@@ -83,6 +101,10 @@ export class FakeZalo implements ZcaClient {
   private nextCliMsgId = Date.now();
   private readonly failures = new Map<string, Error[]>();
   private current?: FakeListener;
+  /** Files behind the `href`s of messages people sent, as Zalo's CDN holds them. */
+  private readonly media = new Map<string, Buffer>();
+  /** URLs `openMedia` was asked for, in order. */
+  readonly mediaRequests: string[] = [];
 
   /** Zalo answers `login` and every send as a dead session (error 102, or 600), and the socket closes. */
   expireSession(code: 102 | 600 = 102): void {
@@ -160,6 +182,25 @@ export class FakeZalo implements ZcaClient {
     return message;
   }
 
+  /**
+   * A person sends a photo, a file, a video, a voice message or a sticker: a `UserMessage` whose
+   * content is zca-js's `TAttachmentContent` (`href` to the file on the CDN, `title` a photo's
+   * caption or a file's name, `params` a JSON string with `fileSize`).
+   */
+  userSendsFile(userId: string, f: FakeUserFile): UserMessage {
+    const href = `https://f${this.media.size + 1}-zpc.zdn.vn/${this.nextMsgId}/${encodeURIComponent(f.name ?? 'photo.jpg')}`;
+    if (f.bytes) this.media.set(href, f.bytes);
+    const title = f.kind === 'file' ? f.name ?? '' : f.kind === 'photo' ? f.caption ?? '' : '';
+    const content = f.kind === 'sticker'
+      ? { id: 21584, catId: 10, type: 7 }
+      : { title, description: '', href, thumb: href, childnumber: 0, action: '', type: '', params: JSON.stringify({ fileSize: String(f.bytes?.length ?? 0), fileExt: (f.name ?? 'x.jpg').split('.').pop(), checksum: 'fake' }) };
+    const data = { ...this.messageData(userId, '0', '', undefined), msgType: MSG_TYPES[f.kind], content } as TMessage;
+    this.history.push(structuredClone(data));
+    const message = new UserMessage(this.ownId, data);
+    if (this.connected) this.current?.emit('message', message);
+    return message;
+  }
+
   /** Zalo delivers the same message again (same cliMsgId), as it does around reconnects. */
   redeliver(message: UserMessage | GroupMessage): void {
     const copy = new UserMessage(this.ownId, structuredClone(message.data) as TMessage);
@@ -223,11 +264,18 @@ export class FakeZalo implements ZcaClient {
       ownId: this.ownId,
       listener,
       sendText: async (threadId, text, quote) => this.acceptSend(threadId, text, quote),
+      sendFile: async (threadId, file) => this.acceptSend(threadId, '', undefined, file),
+      openMedia: async (url) => {
+        this.mediaRequests.push(url);
+        const bytes = this.media.get(url);
+        if (!bytes) throw new Error(`fake zalo: no file at ${url}`);
+        return Readable.from([bytes]);
+      },
       cookies: () => structuredClone(this.cookies),
     };
   }
 
-  private acceptSend(threadId: string, text: string, quote?: ZcaSendQuote): { msgId: string | undefined } {
+  private acceptSend(threadId: string, text: string, quote?: ZcaSendQuote, file?: ZcaFile): { msgId: string | undefined } {
     this.touchCookies();
     if (!this.sessionValid) throw DEAD_SESSION_ERRORS[this.deadSessionCode]();
     for (const key of [threadId, '*']) {
@@ -237,7 +285,14 @@ export class FakeZalo implements ZcaClient {
       if (error) throw error;
     }
     const msgId = String(this.nextMsgId++);
-    this.sends.push({ threadId, text, ...(quote ? { quote } : {}), msgId, at: this.now() });
+    if (file && !/\.[A-Za-z0-9]+$/.test(file.fileName)) throw new ZaloApiError('Missing filename');
+    const sent = file ? {
+      file: {
+        name: file.fileName, sizeBytes: file.data.length, sha256: createHash('sha256').update(file.data).digest('hex'), bytes: file.data,
+        ...(file.width ? { width: file.width } : {}), ...(file.height ? { height: file.height } : {}),
+      },
+    } : {};
+    this.sends.push({ threadId, text, ...(quote ? { quote } : {}), msgId, at: this.now(), ...sent });
     this.history.push({ ...this.messageData('0', threadId, text, quote?.msgId), msgId });
     if (this.sendsWithoutId > 0) {
       this.sendsWithoutId -= 1;

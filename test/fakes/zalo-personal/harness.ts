@@ -6,9 +6,9 @@ import { writeCredentials } from '../../../adapters/zalo-personal/credentials.js
 import {
   createZaloPersonalAdapter, type ZaloPersonalAdapter, type ZaloPersonalAdapterOptions,
 } from '../../../adapters/zalo-personal/index.js';
-import { createEventCollector, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
+import { createEventCollector, fetchedBy, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
 import { createCapturedLogger } from '../telegram/harness.js';
-import { FakeZalo } from './fake-zca.js';
+import { FakeZalo, type FakeSend } from './fake-zca.js';
 
 /**
  * Zalo gives no retry hint on a rate limit, so the adapter waits a configured time; the harness
@@ -69,6 +69,13 @@ export async function createZaloPersonalHarness(options: ZaloPersonalHarnessOpti
     events: collector.events, waitForEvent: collector.waitForEvent,
     userMessage,
     userCommand: (userId, command, args) => userMessage(userId, `/${command} ${args}`),
+    readReceivedFile: fetchedBy(adapter),
+    userFile: async (userId, f) => {
+      const message = fake.userSendsFile(userId, {
+        kind: f.kind === 'image' ? 'photo' : 'file', bytes: f.bytes, ...(f.name ? { name: f.name } : {}), ...(f.caption ? { caption: f.caption } : {}),
+      });
+      return { messageId: message.data.msgId };
+    },
     userPress: async () => { throw new Error('zalo personal has no buttons'); },
     sentTo: (chatId) => fake.sends.filter((s) => s.threadId === chatId).map(toSentView),
     failNextSend: (chatId, kind, retryAfterMs) => {
@@ -94,8 +101,11 @@ export function toZaloError(kind: SendFailureKind): Error {
   }
 }
 
-function toSentView(sent: { msgId: string; text: string; quote?: { msgId: string } }): SentView {
-  return { messageId: sent.msgId, text: sent.text, ...(sent.quote ? { replyTo: sent.quote.msgId } : {}) };
+function toSentView(sent: FakeSend): SentView {
+  return {
+    messageId: sent.msgId, text: sent.text, ...(sent.quote ? { replyTo: sent.quote.msgId } : {}),
+    ...(sent.file ? { file: { sha256: sent.file.sha256, name: sent.file.name } } : {}),
+  };
 }
 
 /** Polls `condition` every few ms until true; throws after `timeoutMs` (default 5000). */
