@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Platform } from '../adapters/types.js';
+import type { FirstResponseOfficeMinColumn, StatsDirtyTable, StatsMetaTable, StatsRollupTable } from './schema-stats.js';
 
 /**
  * Table types for kysely. Portable conventions (SQLite and PostgreSQL):
@@ -238,6 +239,8 @@ export interface InquiriesTable {
   clock_from_at: ColumnType<IsoInstant | null, IsoInstant | null | undefined, IsoInstant | null>;
   /** The `deadline_seq` at which the current period began (steps fired before it do not count). */
   period_seq: Generated<number>;
+  /** Office minutes from receipt to the first response, in the agency's office hours (filled by the figures' refresh). */
+  first_response_office_min: FirstResponseOfficeMinColumn;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -580,6 +583,9 @@ export interface Database {
   choice_menus: ChoiceMenusTable;
   web_sessions: WebSessionsTable;
   web_messages: WebMessagesTable;
+  stats_dirty: StatsDirtyTable;
+  stats_rollup: StatsRollupTable;
+  stats_meta: StatsMetaTable;
 }
 
 export type Org = Selectable<OrgsTable>;
