@@ -1,6 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Platform } from '../adapters/types.js';
-import type { FirstResponseOfficeMinColumn, StatsDirtyTable, StatsMetaTable, StatsRollupTable } from './schema-stats.js';
+import type {
+  CorrectionRequestsTable, FirstResponseOfficeMinColumn, PressConferenceAgenciesTable, PressConferenceQuestionsTable, PressConferenceRegistrationsTable,
+  PressConferencesTable, StatementsTable, StatsDirtyTable, StatsMetaTable, StatsRollupTable,
+} from './schema-stats.js';
 
 /**
  * Table types for kysely. Portable conventions (SQLite and PostgreSQL):
@@ -586,6 +589,12 @@ export interface Database {
   stats_dirty: StatsDirtyTable;
   stats_rollup: StatsRollupTable;
   stats_meta: StatsMetaTable;
+  press_conferences: PressConferencesTable;
+  press_conference_agencies: PressConferenceAgenciesTable;
+  press_conference_registrations: PressConferenceRegistrationsTable;
+  press_conference_questions: PressConferenceQuestionsTable;
+  correction_requests: CorrectionRequestsTable;
+  statements: StatementsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

@@ -7,6 +7,7 @@ import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
+import { remindAnnualReport } from '../flows/maintenance/annual-report-reminder.js';
 import { createZaloOaChannel } from './channels/zalo-oa.js';
 import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
@@ -147,7 +148,9 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   const maintenance = createMaintenance({
     redis, prefix: config.queuePrefix, logger: logger.child({ part: 'maintenance' }),
-    calendarCheck: () => db.db.transaction().execute((tx) => remindMissingCalendar(tx, clock.now(), config.defaultLocale)),
+    calendarCheck: () => db.db.transaction().execute(async (tx) => [
+      ...await remindMissingCalendar(tx, clock.now(), config.defaultLocale), ...await remindAnnualReport(tx, clock.now(), config.defaultLocale),
+    ]),
     prune: async () => logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records'),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });

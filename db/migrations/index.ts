@@ -10,6 +10,7 @@ import * as outboxHeldReason from './2026-11-22-008-outbox-held-reason.js';
 import * as credentialsAtRest from './2026-12-04-301-credentials-at-rest.js';
 import * as lifecycleClock from './2026-12-04-601-lifecycle-clock.js';
 import * as statsRollups from './2026-12-04-901-stats-rollups.js';
+import * as pressRecords from './2026-12-04-902-press-records.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-301-credentials-at-rest': credentialsAtRest,
   '2026-12-04-601-lifecycle-clock': lifecycleClock,
   '2026-12-04-901-stats-rollups': statsRollups,
+  '2026-12-04-902-press-records': pressRecords,
 };

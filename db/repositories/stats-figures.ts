@@ -226,3 +226,39 @@ export async function listTopicEntries(db: Db): Promise<Array<{ id: number; code
   const rows = await db.selectFrom('topics').select(['id', 'code', 'name', 'name_en', 'org_id']).orderBy('code').execute();
   return rows.map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id) }));
 }
+
+/** Which inquiries stand behind an annual-report figure. */
+export type EvidenceKind = 'received' | 'replied' | 'urgent';
+
+/** One inquiry behind a figure. */
+export interface EvidenceRow {
+  id: number;
+  code: string | null;
+  agency: string | null;
+  deadline_class: string | null;
+  status: InquiryStatus;
+  received_at: string;
+  due_at: string | null;
+  original_due_at: string | null;
+  closed_at: string | null;
+  question: string;
+}
+
+/**
+ * A page (ids after `afterId`, at most `limit`, by id) of the inquiries behind a figure:
+ * `received` counted ones received in [fromIso, toIso); `replied` replied in it; `urgent` received
+ * in it with a 24-hour class (`incident`, `public_opinion`).
+ */
+export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, afterId: number, limit: number): Promise<EvidenceRow[]> {
+  let q = db.selectFrom('inquiries')
+    .leftJoin('orgs', (j) => j.on(sql<SqlBool>`orgs.id = coalesce(inquiries.org_id, inquiries.suggested_org_id)`))
+    .select(['inquiries.id', 'inquiries.code', 'orgs.name as agency', 'inquiries.deadline_class', 'inquiries.status', 'inquiries.received_at',
+      'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
+    .where('inquiries.id', '>', afterId);
+  if (kind === 'replied') q = q.where('inquiries.closed_at', '>=', fromIso).where('inquiries.closed_at', '<', toIso).where('inquiries.status', 'in', REPLIED);
+  else q = q.where('inquiries.received_at', '>=', fromIso).where('inquiries.received_at', '<', toIso).where('inquiries.status', 'not in', NOT_COUNTED);
+  if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);
+  if (orgIds) q = q.where(sql<number>`coalesce(inquiries.org_id, inquiries.suggested_org_id, 0)`, 'in', orgIds.length > 0 ? orgIds : [-1]);
+  const rows = await q.orderBy('inquiries.id').limit(limit).execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

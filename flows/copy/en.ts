@@ -7,6 +7,7 @@ import { zaloPersonalEn } from './zalo-personal-en.js';
 import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
+import { pressEn } from './press-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -57,6 +58,7 @@ export const en: Copy = {
   channel: channelEn,
   replyWindow: replyWindowEn,
   web: webEn,
+  press: pressEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',

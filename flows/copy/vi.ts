@@ -7,6 +7,7 @@ import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
+import { pressVi } from './press-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -57,6 +58,7 @@ export const vi: Copy = {
   channel: channelVi,
   replyWindow: replyWindowVi,
   web: webVi,
+  press: pressVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
