@@ -101,6 +101,8 @@ export interface PressConferenceQuestionsTable {
   identity_id: number;
   org_id: number;
   question: string;
+  /** The reporter's message that carried the question (an inquiry made of it threads under it). */
+  message_id: string;
   status: ConferenceQuestionStatus;
   inquiry_id: number | null;
   created_at: string;

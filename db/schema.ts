@@ -404,6 +404,8 @@ export interface NoticeAudience {
   orgCodes?: string[];
   /** Contact tags; a contact matches when they carry any of them. */
   tags?: string[];
+  /** Whose role the audience is drawn from: `contact` (default) or `reporter` (press conference announcements). */
+  role?: 'contact' | 'reporter';
 }
 
 /** A policy notice to commune contacts. */

@@ -41,6 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('identity_id', 'integer', (c) => c.notNull().references('identities.id'))
     .addColumn('org_id', 'integer', (c) => c.notNull().references('orgs.id'))
     .addColumn('question', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('inquiry_id', 'integer', (c) => c.references('inquiries.id'))).execute();
   await db.schema.createIndex('press_conference_questions_conf').on('press_conference_questions').columns(['conference_id', 'status']).execute();

@@ -107,9 +107,9 @@ export async function countRegistrations(db: Db, id: number): Promise<number> {
 }
 
 /** Stores a question sent in advance. */
-export async function insertConferenceQuestion(db: Db, q: { conferenceId: number; personId: number; identityId: number; orgId: number; question: string; nowIso: string }): Promise<number> {
+export async function insertConferenceQuestion(db: Db, q: { conferenceId: number; personId: number; identityId: number; orgId: number; question: string; messageId: string; nowIso: string }): Promise<number> {
   const r = await db.insertInto('press_conference_questions').values({
-    conference_id: q.conferenceId, person_id: q.personId, identity_id: q.identityId, org_id: q.orgId, question: q.question, status: 'pending',
+    conference_id: q.conferenceId, person_id: q.personId, identity_id: q.identityId, org_id: q.orgId, question: q.question, message_id: q.messageId, status: 'pending',
     inquiry_id: null, created_at: q.nowIso, updated_at: q.nowIso,
   }).returning('id').executeTakeFirstOrThrow();
   return Number(r.id);
