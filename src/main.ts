@@ -20,6 +20,7 @@ import { migrateDatabase } from './migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
+import { createDashboard } from './dashboard/index.js';
 import { createMetrics } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
@@ -192,10 +193,15 @@ export async function startApp(o: StartOptions): Promise<App> {
   const broadcasts = await notices.reconcile();
   logger.info({ reconciled, planned, recovered, broadcasts }, 'reconciled undelivered messages, deadline jobs and unprocessed events');
 
+  // The leaders' dashboard reads the web channel's sessions: served where the web page is.
+  const dashboard = role !== 'worker' && adapters.has('web') ? createDashboard({
+    db: db.db, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
+    sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
+  }) : undefined;
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
-    routes: [...adapters.values()].flatMap((a) => a.routes ?? []),
+    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), ...(dashboard?.routes ?? [])],
     ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
     allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => ({ ok: true, details: { role, dialect: db.dialect, channels: [...adapters.keys()] } }),
@@ -215,6 +221,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     };
     logger.info('stopping');
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
+    dashboard?.close();
     await step('http', async () => http?.close());
     await step('inbound', () => inbound.drain());
     await step('maintenance', () => maintenance.close());

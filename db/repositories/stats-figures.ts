@@ -262,3 +262,11 @@ export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: str
   const rows = await q.orderBy('inquiries.id').limit(limit).execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+/** The person signed in as web identity `ownerId` (platform user id), with their name and locale. */
+export async function personOfWebOwner(db: Db, ownerId: string): Promise<{ id: number; full_name: string; locale: string | null } | undefined> {
+  const r = await db.selectFrom('identities').innerJoin('persons', 'persons.id', 'identities.person_id')
+    .select(['persons.id', 'persons.full_name', 'persons.locale'])
+    .where('identities.platform', '=', 'web').where('identities.platform_user_id', '=', ownerId).executeTakeFirst();
+  return r ? { ...r, id: Number(r.id) } : undefined;
+}
