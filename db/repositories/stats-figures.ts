@@ -2,7 +2,7 @@ import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import type { Database, InquiryStatus } from '../schema.js';
 import { OPEN_INQUIRY_STATUSES } from '../schema.js';
-import { COUNT_COLUMNS, mergeHistogram, NOT_COUNTED, REPLIED, type Counts } from './stats-rollup.js';
+import { COUNT_COLUMNS, mergeHistogram, NOT_COUNTED, REPLIED, statusExpr, type CountColumn, type Counts } from './stats-rollup.js';
 
 /** Which inquiries a figure covers: agencies (ids; null = every one, 0 = not routed), topics, deadline classes. */
 export interface FigureFilter {
@@ -60,9 +60,8 @@ function lastDayOf(month: string): string {
 
 type RollupQuery = SelectQueryBuilder<Database, 'stats_rollup', object>;
 
-function rollupWhere(q: RollupQuery, from: string, to: string, filter: FigureFilter, days: boolean): RollupQuery {
-  const slices = rollupSlices(from, to, days);
-  let out = q.where((eb) => eb.or(slices.map((s) => eb.and([eb('grain', '=', s.grain), eb('period', '>=', s.from), eb('period', '<=', s.to)]))));
+function rollupFilter(q: RollupQuery, filter: FigureFilter): RollupQuery {
+  let out = q;
   if (filter.orgIds) out = out.where('org_id', 'in', filter.orgIds.length > 0 ? filter.orgIds : [-1]);
   if (filter.topicIds) out = out.where('topic_id', 'in', filter.topicIds.length > 0 ? filter.topicIds : [-1]);
   if (filter.classes) out = out.where('deadline_class', 'in', filter.classes.length > 0 ? filter.classes : ['-']);
@@ -72,39 +71,54 @@ function rollupWhere(q: RollupQuery, from: string, to: string, filter: FigureFil
 /**
  * Sums of the rollup rows of the local days [from, to] (both included) under `filter`, one per
  * group (one row in all when `groupBy` is empty). `histogram`: also merge the first-response
- * histograms (costs a second read). Grouping by `day` reads daily rows only.
+ * histograms (costs a second read). Grouping by `day` reads daily rows only. `columns` narrows the
+ * counts summed (the others are 0). Each slice (whole months, loose days) is one primary-key range
+ * read; the slices' sums are added here (one query with `OR`ed slices made SQLite scan the table).
  */
-export async function sumRollups(db: Db, range: { from: string; to: string }, filter: FigureFilter, groupBy: readonly RollupGroup[] = [], histogram = false): Promise<RollupSum[]> {
-  const days = groupBy.includes('day');
+export async function sumRollups(
+  db: Db, range: { from: string; to: string }, filter: FigureFilter, groupBy: readonly RollupGroup[] = [], histogram = false,
+  columns: readonly CountColumn[] = COUNT_COLUMNS,
+): Promise<RollupSum[]> {
   const cols = groupBy.map((g) => GROUP_COLUMN[g]);
-  const base = rollupWhere(db.selectFrom('stats_rollup'), range.from, range.to, filter, days);
-  const rows = await base.select([
-    ...cols.map((c) => sql.ref(c).as(c)),
-    ...COUNT_COLUMNS.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c)),
-  ]).$if(cols.length > 0, (q) => q.groupBy(cols.map((c) => sql.ref(c)))).execute();
   const keyOf = (r: Record<string, unknown>) => cols.map((c) => String(r[c])).join('|');
   const out = new Map<string, RollupSum>();
-  for (const r of rows as Array<Record<string, unknown>>) {
-    const sum = { hist: new Map<number, number>() } as RollupSum;
-    for (const c of cols) (sum as Record<string, unknown>)[c] = c === 'org_id' || c === 'topic_id' ? Number(r[c]) : r[c];
-    for (const c of COUNT_COLUMNS) sum[c] = Number(r[c] ?? 0);
-    out.set(keyOf(r), sum);
-  }
-  if (histogram) {
+  for (const slice of rollupSlices(range.from, range.to, groupBy.includes('day'))) {
+    const base = rollupFilter(db.selectFrom('stats_rollup').where('grain', '=', slice.grain).where('period', '>=', slice.from).where('period', '<=', slice.to), filter);
+    const rows = await base.select([
+      ...cols.map((c) => sql.ref(c).as(c)),
+      ...columns.map((c) => sql<number>`coalesce(sum(${sql.ref(c)}), 0)`.as(c)),
+    ]).$if(cols.length > 0, (q) => q.groupBy(cols.map((c) => sql.ref(c)))).execute();
+    for (const r of rows as Array<Record<string, unknown>>) {
+      const key = keyOf(r);
+      let sum = out.get(key);
+      if (!sum) {
+        sum = { ...zero(), hist: new Map<number, number>() } as RollupSum;
+        for (const c of cols) (sum as Record<string, unknown>)[c] = c === 'org_id' || c === 'topic_id' ? Number(r[c]) : r[c];
+        out.set(key, sum);
+      }
+      for (const c of columns) sum[c] += Number(r[c] ?? 0);
+    }
+    if (!histogram) continue;
     const hists = await base.select([...cols.map((c) => sql.ref(c).as(c)), 'r_fr_hist']).where('r_fr_hist', 'is not', null).execute();
     for (const h of hists as Array<Record<string, unknown>>) {
       const sum = out.get(keyOf(h));
       if (sum && typeof h.r_fr_hist === 'string') mergeHistogram(sum.hist, h.r_fr_hist);
     }
   }
+  // Summing over nothing still gives one row of zeros when nothing is grouped.
+  if (cols.length === 0 && out.size === 0) out.set('', { ...zero(), hist: new Map() } as RollupSum);
   return [...out.values()];
+}
+
+function zero(): Counts {
+  return Object.fromEntries(COUNT_COLUMNS.map((c) => [c, 0])) as Counts;
 }
 
 /** The received and replied counts of every day before `day` (for what a period carries over). */
 export async function sumBefore(db: Db, day: string, filter: FigureFilter, groupBy: readonly ('org' | 'topic' | 'class')[] = []): Promise<RollupSum[]> {
   const prev = new Date(`${day}T00:00:00Z`);
   prev.setUTCDate(prev.getUTCDate() - 1);
-  return sumRollups(db, { from: '1900-01-01', to: prev.toISOString().slice(0, 10) }, filter, groupBy);
+  return sumRollups(db, { from: '1900-01-01', to: prev.toISOString().slice(0, 10) }, filter, groupBy, false, ['received', 'c_closed']);
 }
 
 const agency = sql<number>`coalesce(org_id, suggested_org_id, 0)`;
@@ -138,7 +152,7 @@ export async function openAt(db: Db, endIso: string, nowIso: string, filter: Fig
   ]).where('received_at', '<', endIso);
   const open = await select(db.selectFrom('inquiries')).where('status', 'in', OPEN_INQUIRY_STATUSES).execute();
   if (endIso >= nowIso) return open.map(toOpenRow);
-  const since = await select(db.selectFrom('inquiries')).where('status', 'in', REPLIED).where('closed_at', '>=', endIso)
+  const since = await select(db.selectFrom('inquiries')).where(statusExpr(), 'in', REPLIED).where('closed_at', '>=', endIso)
 .execute();
   return [...open, ...since].map(toOpenRow);
 }
@@ -255,7 +269,7 @@ export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: str
     .select(['inquiries.id', 'inquiries.code', 'orgs.name as agency', 'inquiries.deadline_class', 'inquiries.status', 'inquiries.received_at',
       'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
     .where('inquiries.id', '>', afterId);
-  if (kind === 'replied') q = q.where('inquiries.closed_at', '>=', fromIso).where('inquiries.closed_at', '<', toIso).where('inquiries.status', 'in', REPLIED);
+  if (kind === 'replied') q = q.where('inquiries.closed_at', '>=', fromIso).where('inquiries.closed_at', '<', toIso).where(statusExpr('inquiries'), 'in', REPLIED);
   else q = q.where('inquiries.received_at', '>=', fromIso).where('inquiries.received_at', '<', toIso).where('inquiries.status', 'not in', NOT_COUNTED);
   if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);
   if (orgIds) q = q.where(sql<number>`coalesce(inquiries.org_id, inquiries.suggested_org_id, 0)`, 'in', orgIds.length > 0 ? orgIds : [-1]);

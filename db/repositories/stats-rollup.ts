@@ -38,6 +38,13 @@ export const NOT_COUNTED: readonly InquiryStatus[] = ['merged', 'rejected', 'wit
 /** Statuses of a replied inquiry. */
 export const REPLIED: readonly InquiryStatus[] = ['answered', 'declined'];
 
+/**
+ * `status` as an expression rather than the column: reads by reply time must walk the `closed_at`
+ * index, but SQLite's planner prefers the index on `status` for an `IN` (95 % of the rows are
+ * replied), turning a day's read into a scan of every inquiry. An expression cannot use an index.
+ */
+export const statusExpr = (table?: string) => sql<string>`coalesce(${sql.ref(table ? `${table}.status` : 'status')}, '')`;
+
 /** Days recomputed per transaction (an initial build of years of data goes in steps). */
 const DAYS_PER_BATCH = 31;
 /** Dirty marks read per refresh. */
@@ -162,7 +169,7 @@ async function recomputeDay(db: Db, day: string): Promise<void> {
     .select([agencyExpr.as('org_id'), topicExpr.as('topic_id'), classExpr.as('deadline_class'), sql<number>`count(*)`.as('r_followups')])
     .groupBy([agencyExpr, topicExpr, classExpr]).execute();
   for (const f of followups) row(f).r_followups = Number(f.r_followups);
-  const closed = await db.selectFrom('inquiries').where('closed_at', '>=', from).where('closed_at', '<', to).where('status', 'in', REPLIED)
+  const closed = await db.selectFrom('inquiries').where('closed_at', '>=', from).where('closed_at', '<', to).where(statusExpr(), 'in', REPLIED)
     .select([
       agencyExpr.as('org_id'), topicExpr.as('topic_id'), classExpr.as('deadline_class'), sql<number>`count(*)`.as('c_closed'),
       when(sql`due_at is not null and closed_at <= due_at`).as('c_on_time'),

@@ -126,7 +126,7 @@ export function createFigures(o: FiguresOptions): Figures {
       });
     },
     async trends(sel) {
-      const days = await sumRollups(o.db, sel.range, sel.filter, ['day']);
+      const days = await sumRollups(o.db, sel.range, sel.filter, ['day'], false, ['received', 'c_closed', 'c_on_time']);
       const weeks = new Map<string, WeekPoint>();
       for (let day = sel.range.from; day <= sel.range.to; day = shiftDay(day, 7)) {
         const w = weekStart(day);
@@ -143,7 +143,7 @@ export function createFigures(o: FiguresOptions): Figures {
       return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)).map((w) => ({ ...w, onTimeRate: w.replied === 0 ? null : w.onTime / w.replied }));
     },
     async topics(sel, limit) {
-      const rows = await sumRollups(o.db, sel.range, sel.filter, ['topic']);
+      const rows = await sumRollups(o.db, sel.range, sel.filter, ['topic'], false, ['received', 'r_replied', 'r_on_time']);
       return rows.map((r) => ({ topicId: r.topic_id ?? 0, received: r.received, replied: r.r_replied, onTime: r.r_on_time }))
         .filter((r) => r.received > 0).sort((a, b) => b.received - a.received || a.topicId - b.topicId).slice(0, limit);
     },

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines|notices] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|dashboard] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -12,9 +12,10 @@ import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
 import { benchZaloWebhook } from './zalo-webhook-bench.js';
+import { benchDashboard } from './dashboard-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'dashboard';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'dashboard'];
 
 /** The parsed command line. */
 interface Options {
@@ -80,6 +81,10 @@ async function main(): Promise<number> {
 
   if (wants('zalo-webhook')) {
     results.push(await runSection('zalo-webhook', async () => ({ rows: await benchZaloWebhook({ quick: options.quick }), notes: [] })));
+  }
+
+  if (wants('dashboard')) {
+    results.push(await runSection('dashboard', async () => ({ rows: await benchDashboard({ quick: options.quick, postgresUrl, log }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));

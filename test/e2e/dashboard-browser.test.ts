@@ -135,6 +135,8 @@ describe('the leaders\' dashboard in Chromium (full bot, SQLite, Redis)', () => 
     expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(OUT, 'dashboard-360.png'), fullPage: true });
+    await page.locator('#s-onestop').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(OUT, 'dashboard-360-onestop.png') });
   });
 
   it('a coordinator sees their scope: what lies outside it is refused by the server, not just hidden', async () => {
