@@ -241,8 +241,12 @@ export async function listTopicEntries(db: Db): Promise<Array<{ id: number; code
   return rows.map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id) }));
 }
 
-/** Which inquiries stand behind an annual-report figure. */
-export type EvidenceKind = 'received' | 'replied' | 'urgent';
+/**
+ * Which inquiries stand behind an annual-report figure: `received` counted ones received in the
+ * period (each once, with its reply if any); `replied_earlier` replied in it but received before
+ * (the rest of the replies given); `urgent` received in it with a 24-hour class.
+ */
+export type EvidenceKind = 'received' | 'replied_earlier' | 'urgent';
 
 /** One inquiry behind a figure. */
 export interface EvidenceRow {
@@ -258,22 +262,29 @@ export interface EvidenceRow {
   question: string;
 }
 
+/** Where a page of evidence resumes: after this (time, id), in the order of the kind's time column. */
+export interface EvidenceCursor {
+  at: string;
+  id: number;
+}
+
 /**
- * A page (ids after `afterId`, at most `limit`, by id) of the inquiries behind a figure:
- * `received` counted ones received in [fromIso, toIso); `replied` replied in it; `urgent` received
- * in it with a 24-hour class (`incident`, `public_opinion`).
+ * A page (at most `limit`, after `after`) of the inquiries behind a figure, in the order of the
+ * index it walks: receipt time (`received`, `urgent`) or reply time (`replied_earlier`).
  */
-export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, afterId: number, limit: number): Promise<EvidenceRow[]> {
+export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number): Promise<EvidenceRow[]> {
+  const time = kind === 'replied_earlier' ? 'inquiries.closed_at' : 'inquiries.received_at';
   let q = db.selectFrom('inquiries')
     .leftJoin('orgs', (j) => j.on(sql<SqlBool>`orgs.id = coalesce(inquiries.org_id, inquiries.suggested_org_id)`))
     .select(['inquiries.id', 'inquiries.code', 'orgs.name as agency', 'inquiries.deadline_class', 'inquiries.status', 'inquiries.received_at',
       'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
-    .where('inquiries.id', '>', afterId);
-  if (kind === 'replied') q = q.where('inquiries.closed_at', '>=', fromIso).where('inquiries.closed_at', '<', toIso).where(statusExpr('inquiries'), 'in', REPLIED);
-  else q = q.where('inquiries.received_at', '>=', fromIso).where('inquiries.received_at', '<', toIso).where('inquiries.status', 'not in', NOT_COUNTED);
+    .where(time, '>=', fromIso).where(time, '<', toIso);
+  if (after) q = q.where((eb) => eb.or([eb(time, '>', after.at), eb.and([eb(time, '=', after.at), eb('inquiries.id', '>', after.id)])]));
+  if (kind === 'replied_earlier') q = q.where(statusExpr('inquiries'), 'in', REPLIED).where('inquiries.received_at', '<', fromIso);
+  else q = q.where('inquiries.status', 'not in', NOT_COUNTED);
   if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);
   if (orgIds) q = q.where(sql<number>`coalesce(inquiries.org_id, inquiries.suggested_org_id, 0)`, 'in', orgIds.length > 0 ? orgIds : [-1]);
-  const rows = await q.orderBy('inquiries.id').limit(limit).execute();
+  const rows = await q.orderBy(time).orderBy('inquiries.id').limit(limit).execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 

@@ -45,8 +45,8 @@ export function cohortFigures(c: Counts, hist: ReadonlyMap<number, number>): Coh
 /**
  * The `p`-quantile (0–1) of a histogram `{bucket lower bound → count}`, interpolated linearly
  * between the two nearest ranks (as PostgreSQL's `percentile_cont`): the median of 0 and 60 is 30.
- * Buckets are exact minutes below 24 h, so a first response is exact to the minute there and to
- * 15 minutes (then an hour) beyond. Null for an empty histogram.
+ * Buckets are exact minutes below 1 h, then 5 minutes below 8 h, 15 minutes below 24 h and whole
+ * hours beyond (`db/repositories/stats-rollup.ts`). Null for an empty histogram.
  */
 export function percentile(hist: ReadonlyMap<number, number>, p: number): number | null {
   const buckets = [...hist].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);

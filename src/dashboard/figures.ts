@@ -55,7 +55,8 @@ export interface Figures {
   /** Measures pending first responses and recomputes dirty days. */
   refresh(): Promise<RefreshOutcome & { measured: number }>;
   summary(sel: Selection): Promise<{ cohort: CohortFigures; oneStop: OneStopFigures; asOf: string }>;
-  league(sel: Selection): Promise<LeagueRow[]>;
+  /** Per agency; `histogram`: with each agency's first-response quantiles (slower: the command-line report asks). */
+  league(sel: Selection, histogram?: boolean): Promise<LeagueRow[]>;
   trends(sel: Selection): Promise<WeekPoint[]>;
   topics(sel: Selection, limit: number): Promise<TopicRow[]>;
   overdue(filter: FigureFilter, limit: number): Promise<InquiryListRow[]>;
@@ -106,9 +107,11 @@ export function createFigures(o: FiguresOptions): Figures {
         asOf: new Date(at).toISOString(),
       };
     },
-    async league(sel) {
+    async league(sel, histogram = false) {
       const [period, before, openRows] = await Promise.all([
-        sumRollups(o.db, sel.range, sel.filter, ['org'], true), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
+        // No first-response histograms per agency: merging a year of them for every agency is what
+        // would make the table slow; an agency's median is its summary's (filter by the agency).
+        sumRollups(o.db, sel.range, sel.filter, ['org'], histogram), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
       ]);
       const byOrg = <T extends { org_id?: number }>(rows: readonly T[]) => new Map(rows.map((r) => [r.org_id ?? 0, r]));
       const periodBy = byOrg(period);

@@ -89,14 +89,14 @@ export function leagueTable(rows: readonly LeagueRow[], orgs: ReadonlyMap<number
       col('carried', 'Tồn kỳ trước', 'Carried over'), col('toHandle', 'Cần xử lý', 'To handle'), col('closed', 'Đã xử lý', 'Closed'),
       col('open', 'Đang xử lý', 'Open'), col('late', 'Trễ hạn (đang và đã xử lý)', 'Late (open and closed)'),
       col('onTimeRate', 'Tỉ lệ đúng hạn', 'On-time rate', 'pct'), col('onTimeRateNe', 'Tỉ lệ đúng hạn (không gia hạn)', 'On-time rate (no extensions)', 'pct'),
-      col('medianMin', 'Phản hồi đầu, trung vị', 'First response, median', 'minutes'), col('satisfied', 'Hài lòng', 'Satisfied'),
+      col('replied', 'Đã trả lời (câu hỏi nhận trong kỳ)', 'Replied (received in the period)'), col('satisfied', 'Hài lòng', 'Satisfied'),
     ],
     rows: rows.map((r) => {
       const org = orgs.get(r.orgId);
       return {
         code: org?.code ?? '—', agency: org?.name ?? '(chưa chuyển / not routed)', received: r.oneStop.received, carried: r.oneStop.carriedOver,
         toHandle: r.oneStop.toHandle, closed: r.oneStop.closed.total, open: r.oneStop.open.total, late: r.oneStop.open.late + r.oneStop.closed.late,
-        onTimeRate: r.oneStop.onTimeRate, onTimeRateNe: r.oneStop.onTimeRateWithoutExtension, medianMin: r.cohort.firstResponse.medianMin, satisfied: r.cohort.ratings.satisfied,
+        onTimeRate: r.oneStop.onTimeRate, onTimeRateNe: r.oneStop.onTimeRateWithoutExtension, replied: r.cohort.replied, satisfied: r.cohort.ratings.satisfied,
       };
     }).sort((a, b) => (a.onTimeRate ?? 2) - (b.onTimeRate ?? 2) || b.late - a.late || String(a.code).localeCompare(String(b.code))),
   };

@@ -33,10 +33,12 @@ const EVIDENCE_COLUMNS = [
 
 const yesNo = (v: boolean) => (v ? 'Có' : 'Không');
 
-function inquiryRow(figure: string, r: EvidenceRow, onTime: boolean | null): Record<string, unknown> {
+/** A row of the second sheet; a reply after the period's last day (`lastDay`) is not shown as given in it. */
+function inquiryRow(figure: string, r: EvidenceRow, onTime: boolean | null, lastDay?: string): Record<string, unknown> {
+  const replied = r.closed_at && (r.status === 'answered' || r.status === 'declined') && (!lastDay || spreadsheetDate(r.closed_at).toISOString().slice(0, 10) <= lastDay);
   return {
     figure, code: r.code ?? `Q-${r.id}`, agency: r.agency ?? '', kind: r.deadline_class ?? '', at: spreadsheetDate(r.received_at),
-    due: r.due_at ? spreadsheetDate(r.original_due_at ?? r.due_at) : null, replied: r.closed_at && (r.status === 'answered' || r.status === 'declined') ? spreadsheetDate(r.closed_at) : null,
+    due: r.due_at ? spreadsheetDate(r.original_due_at ?? r.due_at) : null, replied: replied ? spreadsheetDate(r.closed_at!) : null,
     onTime: onTime === null ? '' : yesNo(onTime), subject: r.question.length > 500 ? `${r.question.slice(0, 499)}…` : r.question,
   };
 }
@@ -66,8 +68,11 @@ export async function writeAnnualXlsx(r: AnnualReport, out: Writable): Promise<v
   const detail = wb.addWorksheet('Chi tiết');
   detail.columns = EVIDENCE_COLUMNS;
   for (const c of r.conferences) detail.addRow({ figure: '1. Họp báo', code: c.code, agency: c.host, kind: 'họp báo', at: spreadsheetDate(c.starts_at), subject: `${c.title} — ${c.place}` }).commit();
-  for await (const q of r.evidence('replied')) detail.addRow(inquiryRow('2. Trả lời', q, null)).commit();
-  for await (const q of r.evidence('received')) detail.addRow(inquiryRow('2. Yêu cầu', q, null)).commit();
+  // Figure 2: every request received in the year, once, with its reply when given in the year;
+  // then the replies given in the year to requests of earlier years.
+  const toIso = r.range.to;
+  for await (const q of r.evidence('received')) detail.addRow(inquiryRow('2. Yêu cầu', q, null, toIso)).commit();
+  for await (const q of r.evidence('replied_earlier')) detail.addRow(inquiryRow('2. Trả lời (yêu cầu năm trước)', q, null, toIso)).commit();
   for await (const q of r.evidence('urgent')) detail.addRow(inquiryRow('3-4. Sự kiện 24h', q, repliedOnTimeWithoutExtension(q))).commit();
   for (const s of r.statementRows) {
     detail.addRow({ figure: '3-4. Sự kiện 24h', code: s.code, agency: s.agency, kind: 'tuyên bố chủ động', at: spreadsheetDate(s.event_at), replied: spreadsheetDate(s.published_at), onTime: yesNo(statementOnTime(s)), subject: s.title }).commit();

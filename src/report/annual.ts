@@ -94,11 +94,12 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
 const EVIDENCE_PAGE = 5_000;
 
 async function* pages(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null): AsyncGenerator<EvidenceRow> {
-  for (let after = 0; ;) {
+  for (let after: { at: string; id: number } | null = null; ;) {
     const rows = await evidenceInquiries(db, kind, fromIso, toIso, orgIds, after, EVIDENCE_PAGE);
     for (const r of rows) yield r;
     if (rows.length < EVIDENCE_PAGE) return;
-    after = rows[rows.length - 1]!.id;
+    const last = rows[rows.length - 1]!;
+    after = { at: kind === 'replied_earlier' ? last.closed_at! : last.received_at, id: last.id };
   }
 }
 

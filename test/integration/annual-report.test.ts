@@ -92,7 +92,9 @@ describe.each(testDialects())('the Decree 244 annual report on %s', (dialect) =>
     expect(detail.getRow(1).getCell(1).value).toBe('Chỉ tiêu / Figure');
     const rows = detail.getSheetValues().slice(2).filter(Array.isArray) as unknown[][];
     const count = (figure: string) => rows.filter((row) => row[1] === figure).length;
-    expect([count('1. Họp báo'), count('2. Trả lời'), count('2. Yêu cầu'), count('3-4. Sự kiện 24h'), count('5. Cải chính')]).toEqual([2, 6, 10, 4, 2]);
+    expect([count('1. Họp báo'), count('2. Yêu cầu'), count('2. Trả lời (yêu cầu năm trước)'), count('3-4. Sự kiện 24h'), count('5. Cải chính')]).toEqual([2, 10, 1, 4, 2]);
+    // The replies given (6): the requests of the year with a reply date (A1–A5), and B1 of the year before.
+    expect(rows.filter((row) => row[1] === '2. Yêu cầu' && row[7] instanceof Date)).toHaveLength(5);
     const a5 = rows.find((row) => row[1] === '3-4. Sự kiện 24h' && row[2] === `Q-${data.ids.get('A5')}`)!;
     // Vietnam wall-clock time in the cell: received 10:00 on 1 June 2026, on time.
     expect((a5[5] as Date).toISOString()).toBe('2026-06-01T10:00:00.000Z');
