@@ -279,7 +279,8 @@ export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: str
     .select(['inquiries.id', 'inquiries.code', 'orgs.name as agency', 'inquiries.deadline_class', 'inquiries.status', 'inquiries.received_at',
       'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
     .where(time, '>=', fromIso).where(time, '<', toIso);
-  if (after) q = q.where((eb) => eb.or([eb(time, '>', after.at), eb.and([eb(time, '=', after.at), eb('inquiries.id', '>', after.id)])]));
+  // The plain lower bound lets the index range start at the cursor (PostgreSQL otherwise re-read every earlier row per page).
+  if (after) q = q.where(time, '>=', after.at).where((eb) => eb.or([eb(time, '>', after.at), eb('inquiries.id', '>', after.id)]));
   if (kind === 'replied_earlier') q = q.where(statusExpr('inquiries'), 'in', REPLIED).where('inquiries.received_at', '<', fromIso);
   else q = q.where('inquiries.status', 'not in', NOT_COUNTED);
   if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import type { EvidenceRow } from '../../db/repositories/stats-figures.js';
+import { excerpt } from '../../flows/copy/format.js';
 import { formatDay, spreadsheetDate } from '../dashboard/format.js';
 import {
   repliedOnTimeWithoutExtension, statementOnTime, type AnnualReport,
@@ -28,7 +29,7 @@ const EVIDENCE_COLUMNS = [
   { header: 'Hạn / Due', key: 'due', width: 17, style: { numFmt: 'dd/mm/yyyy hh:mm' } },
   { header: 'Trả lời lúc / Replied at', key: 'replied', width: 17, style: { numFmt: 'dd/mm/yyyy hh:mm' } },
   { header: 'Đúng hạn / On time', key: 'onTime', width: 10 },
-  { header: 'Nội dung / Subject', key: 'subject', width: 60 },
+  { header: 'Nội dung (trích) / Subject (excerpt)', key: 'subject', width: 60 },
 ];
 
 const yesNo = (v: boolean) => (v ? 'Có' : 'Không');
@@ -39,7 +40,7 @@ function inquiryRow(figure: string, r: EvidenceRow, onTime: boolean | null, last
   return {
     figure, code: r.code ?? `Q-${r.id}`, agency: r.agency ?? '', kind: r.deadline_class ?? '', at: spreadsheetDate(r.received_at),
     due: r.due_at ? spreadsheetDate(r.original_due_at ?? r.due_at) : null, replied: replied ? spreadsheetDate(r.closed_at!) : null,
-    onTime: onTime === null ? '' : yesNo(onTime), subject: r.question.length > 500 ? `${r.question.slice(0, 499)}…` : r.question,
+    onTime: onTime === null ? '' : yesNo(onTime), subject: excerpt(r.question, 160),
   };
 }
 
