@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { formatInstant, spreadsheetDate } from './format.js';
 import type { Cell, Column, Table } from './tables.js';
 
@@ -40,6 +39,8 @@ function headerUnit(c: Column): string {
 
 /** The table as an XLSX workbook (one sheet): real numbers, `0.0%` rates, dates as Vietnam wall-clock dates. */
 export async function toXlsx(t: Table): Promise<Buffer> {
+  // Loaded on the first export: exceljs is large, and a process may never export anything.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Mạng lưới phát ngôn';
   const ws = wb.addWorksheet(t.vi.slice(0, 31).replace(/[\\/?*[\]:]/g, ' '));

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Writable } from 'node:stream';
 import type { EvidenceRow } from '../../db/repositories/stats-figures.js';
 import { excerpt } from '../../flows/copy/format.js';
@@ -50,6 +49,8 @@ function inquiryRow(figure: string, r: EvidenceRow, onTime: boolean | null, last
  * Dates are Vietnam wall-clock times (dd/mm/yyyy hh:mm).
  */
 export async function writeAnnualXlsx(r: AnnualReport, out: Writable): Promise<void> {
+  // Loaded when a report is made: exceljs is large, and most processes and commands never need it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = 'Mạng lưới phát ngôn';
   const summary = wb.addWorksheet('Báo cáo', { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1 } });
