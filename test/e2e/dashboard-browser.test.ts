@@ -42,6 +42,13 @@ async function seed(db: Db): Promise<Record<string, number>> {
   await add('syt-overdue', 'SYT', 'assigned', -72, -24, null);
   await add('ca-open', 'CA-HUE', 'assigned', -2, 40, null);
   await add('tth-open', 'TTH', 'assigned', -3, 40, null);
+  // A notice to three commune contacts of Thành phố Huế, delivered to all, acknowledged by one.
+  const contacts = await db.selectFrom('role_assignments').select(['person_id', 'org_id']).where('role', '=', 'contact').orderBy('person_id').limit(3).execute();
+  const notice = await db.insertInto('notices').values({ title: 'Lịch tiêm chủng tháng 12', body: 'Nội dung', link: null, audience: '{"all":true}', created_by_person_id: null, status: 'sent', confirmed_at: iso(-5), finished_at: iso(-5), progress_identity_id: null, progress_message_id: null, progress_outbox_id: null, parent_id: null, remind_at: null, reminded_at: null, created_at: iso(-5), updated_at: iso(-5) }).returning('id').executeTakeFirstOrThrow();
+  for (const [i, c] of contacts.entries()) {
+    await db.insertInto('notice_recipients').values({ notice_id: notice.id, person_id: c.person_id, org_id: c.org_id, identity_id: null, platform: 'telegram', chat_id: String(900 + i), status: 'sent', send_started_at: null, sent_message_id: null, sent_message_ids: null, last_error: null, sent_at: iso(-5), acked_at: i === 0 ? iso(-4) : null, reminded_at: null, created_at: iso(-5), updated_at: iso(-4) }).execute();
+  }
+  ids.notice = notice.id;
   return ids;
 }
 
@@ -120,6 +127,12 @@ describe('the leaders\' dashboard in Chromium (full bot, SQLite, Redis)', () => 
     expect(await page.locator('#s-overdue tbody tr').count()).toBe(1);
     await page.locator('#s-trends canvas').waitFor(WAIT);
     expect(await page.locator('#s-conferences tbody tr', { hasText: 'Thành phố Huế' }).textContent()).toContain('Quá hạn');
+    // Notices: the rate, then per province and commune and who has not acknowledged, one click away.
+    expect(await page.locator('#s-notices tbody tr', { hasText: 'Lịch tiêm chủng tháng 12' }).textContent()).toContain('33,3 %');
+    await page.locator('#s-notices a.code').first().click();
+    await page.locator('#s-notice table').first().waitFor(WAIT);
+    expect(await page.locator('#s-notice tbody tr', { hasText: 'Thành phố Huế' }).first().textContent()).toMatch(/Thành phố Huế\s*31\s*33,3 %/);
+    expect(await page.locator('#s-notice table').nth(2).locator('tbody tr').count()).toBe(2);
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(OUT, 'dashboard-1280.png'), fullPage: true });
     // The overdue inquiry's thread is one click away.
@@ -160,6 +173,7 @@ describe('the leaders\' dashboard in Chromium (full bot, SQLite, Redis)', () => 
     expect(await oneStop(page, 'Đã tiếp nhận')).toBe('2');
     expect((await apiFrom(page, 6, 'summary?org=HUE')).status).toBe(403);
     expect((await apiFrom(page, 6, `inquiry?code=Q-${ids['ca-open']}`)).status).toBe(403);
+    expect((await apiFrom(page, 6, `notice?id=${ids.notice}`)).status).toBe(403); // no recipient in the health department
     const reporter = await (await browser.newContext()).newPage();
     await reporter.goto(`${base()}/dashboard/u/7/?code=pv-hue-01`);
     await reporter.locator('#sign-in button[type="submit"]').click();
