@@ -21,6 +21,7 @@ import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createDashboard } from './dashboard/index.js';
+import { createFigures } from './dashboard/figures.js';
 import { createMetrics } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
@@ -152,7 +153,15 @@ export async function startApp(o: StartOptions): Promise<App> {
     calendarCheck: () => db.db.transaction().execute(async (tx) => [
       ...await remindMissingCalendar(tx, clock.now(), config.defaultLocale), ...await remindAnnualReport(tx, clock.now(), config.defaultLocale),
     ]),
-    prune: async () => logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records'),
+    prune: async () => {
+      logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records');
+      // The figures' marked days are recomputed by whoever reads them; nightly too, so the marks
+      // never pile up in a deployment where nobody opens the dashboard.
+      const figures = createFigures({ db: db.db, loadCalendar: () => calendar(), now: () => clock.now() });
+      let days = 0;
+      for (let round = 0, r = await figures.refresh(); round < 100 && r.days > 0 && !r.busy; round += 1, r = await figures.refresh()) days += r.days;
+      logger.info({ days }, 'figures brought up to date');
+    },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });
   const notices = createNoticeService({
