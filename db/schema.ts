@@ -1,5 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Platform } from '../adapters/types.js';
+import type {
+  CorrectionRequestsTable, FirstResponseOfficeMinColumn, PressConferenceAgenciesTable, PressConferenceQuestionsTable, PressConferenceRegistrationsTable,
+  PressConferencesTable, StatementsTable, StatsDirtyTable, StatsMetaTable, StatsRollupTable,
+} from './schema-stats.js';
 
 /**
  * Table types for kysely. Portable conventions (SQLite and PostgreSQL):
@@ -238,6 +242,8 @@ export interface InquiriesTable {
   clock_from_at: ColumnType<IsoInstant | null, IsoInstant | null | undefined, IsoInstant | null>;
   /** The `deadline_seq` at which the current period began (steps fired before it do not count). */
   period_seq: Generated<number>;
+  /** Office minutes from receipt to the first response, in the agency's office hours (filled by the figures' refresh). */
+  first_response_office_min: FirstResponseOfficeMinColumn;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -408,6 +414,8 @@ export interface NoticeAudience {
   orgCodes?: string[];
   /** Contact tags; a contact matches when they carry any of them. */
   tags?: string[];
+  /** Whose role the audience is drawn from: `contact` (default) or `reporter` (press conference announcements). */
+  role?: 'contact' | 'reporter';
 }
 
 /** A policy notice to commune contacts. */
@@ -633,6 +641,15 @@ export interface Database {
   web_messages: WebMessagesTable;
   attachments: AttachmentsTable;
   platform_files: PlatformFilesTable;
+  stats_dirty: StatsDirtyTable;
+  stats_rollup: StatsRollupTable;
+  stats_meta: StatsMetaTable;
+  press_conferences: PressConferencesTable;
+  press_conference_agencies: PressConferenceAgenciesTable;
+  press_conference_registrations: PressConferenceRegistrationsTable;
+  press_conference_questions: PressConferenceQuestionsTable;
+  correction_requests: CorrectionRequestsTable;
+  statements: StatementsTable;
 }
 
 export type Org = Selectable<OrgsTable>;

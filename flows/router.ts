@@ -18,6 +18,9 @@ import { reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
+import { onConferenceCommand, onConferenceQuestion, onRegisterCommand } from './press/conference.js';
+import { onStatementCommand } from './press/statement.js';
+import { onCorrectionCommand } from './corrections/correction.js';
 import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
 import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
@@ -83,6 +86,11 @@ const COMMANDS: Record<string, CommandHandler> = {
   ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
   web: (ctx) => onWebCommand(ctx),
   files: (ctx, e) => onFilesCommand(ctx, e.args),
+  conference: (ctx, e) => onConferenceCommand(ctx, e),
+  register: (ctx, e) => onRegisterCommand(ctx, e),
+  confq: (ctx, e) => onConferenceQuestion(ctx, e),
+  correction: (ctx, e) => onCorrectionCommand(ctx, e),
+  statement: (ctx, e) => onStatementCommand(ctx, e),
 };
 
 /** Runs the handler of a button press (a real one, a numbered reply, or a text command). */

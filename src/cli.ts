@@ -20,6 +20,7 @@ import { RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
 import { registerNoticeCommands } from './notices/cli.js';
+import { registerAnnualCommand } from './report/annual-cli.js';
 
 /** A host to print in a link: a wildcard bind address is reached as localhost. */
 function displayHost(host: string): string {
@@ -161,7 +162,7 @@ function createProgram(): Command {
       console.log(await showCalendar(db, Number(year)));
     }).catch(fail));
 
-  program.command('report')
+  const report = program.command('report')
     .description('On-time replies per agency for inquiries received in a period, with and without extensions. Default: the Decree 244 reporting year (15 Dec – 14 Dec) ending this year.')
     .option('--from <date>', 'first received date, YYYY-MM-DD')
     .option('--to <date>', 'last received date, YYYY-MM-DD')
@@ -175,6 +176,7 @@ function createProgram(): Command {
       }
       console.log(formatOnTimeReport(await onTimeReport(db, range, systemClock.now(), await loadCalendar(db)), range));
     }).catch(fail));
+  registerAnnualCommand(report, { withDb, fail });
 
   const invites = program.command('invites').description('Invite codes and deep links.');
   invites.command('export')

@@ -8,6 +8,7 @@ import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
+import { remindAnnualReport } from '../flows/maintenance/annual-report-reminder.js';
 import { createZaloOaChannel } from './channels/zalo-oa.js';
 import { createZnsNotifier } from './outbox/zns-notify.js';
 import { loadCalendar } from './import/calendar.js';
@@ -21,6 +22,8 @@ import { migrateDatabase } from './migrate.js';
 import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
+import { createDashboard } from './dashboard/index.js';
+import { createFigures } from './dashboard/figures.js';
 import { createMetrics } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
@@ -173,8 +176,18 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   const maintenance = createMaintenance({
     redis, prefix: config.queuePrefix, logger: logger.child({ part: 'maintenance' }),
-    calendarCheck: () => db.db.transaction().execute((tx) => remindMissingCalendar(tx, clock.now(), config.defaultLocale)),
-    prune: async () => logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records'),
+    calendarCheck: () => db.db.transaction().execute(async (tx) => [
+      ...await remindMissingCalendar(tx, clock.now(), config.defaultLocale), ...await remindAnnualReport(tx, clock.now(), config.defaultLocale),
+    ]),
+    prune: async () => {
+      logger.info({ pruned: await pruneExpired(db.db, clock.now(), RETENTION) }, 'pruned expired records');
+      // The figures' marked days are recomputed by whoever reads them; nightly too, so the marks
+      // never pile up in a deployment where nobody opens the dashboard.
+      const figures = createFigures({ db: db.db, loadCalendar: () => calendar(), now: () => clock.now() });
+      let days = 0;
+      for (let round = 0, r = await figures.refresh(); round < 100 && r.days > 0 && !r.busy; round += 1, r = await figures.refresh()) days += r.days;
+      logger.info({ days }, 'figures brought up to date');
+    },
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });
   const notices = createNoticeService({
@@ -247,10 +260,15 @@ export async function startApp(o: StartOptions): Promise<App> {
   inbound.start();
   dbMonitor.start();
 
+  // The leaders' dashboard reads the web channel's sessions: served where the web page is.
+  const dashboard = role !== 'worker' && adapters.has('web') ? createDashboard({
+    db: db.db, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
+    sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
+  }) : undefined;
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
-    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() })],
+    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() }), ...(dashboard?.routes ?? [])],
     ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
     allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => {
@@ -281,6 +299,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     halt.abort();
     dbMonitor.stop();
     if (role !== 'worker') await step('adapters', () => Promise.all([...adapters.values()].map((a) => a.stop())));
+    dashboard?.close();
     await step('http', async () => http?.close());
     await step('redis-watch', () => redisWatch.close());
     await step('inbound', () => inbound.drain());

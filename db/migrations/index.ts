@@ -12,6 +12,9 @@ import * as credentialsAtRest from './2026-12-04-301-credentials-at-rest.js';
 import * as lifecycleClock from './2026-12-04-601-lifecycle-clock.js';
 import * as attachments from './2026-12-04-701-attachments.js';
 import * as attachmentsNoticeIndex from './2026-12-04-711-attachments-notice-index.js';
+import * as statsRollups from './2026-12-04-901-stats-rollups.js';
+import * as pressRecords from './2026-12-04-902-press-records.js';
+import * as dashboardIndexes from './2026-12-04-903-dashboard-indexes.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -31,4 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-601-lifecycle-clock': lifecycleClock,
   '2026-12-04-701-attachments': attachments,
   '2026-12-04-711-attachments-notice-index': attachmentsNoticeIndex,
+  '2026-12-04-901-stats-rollups': statsRollups,
+  '2026-12-04-902-press-records': pressRecords,
+  '2026-12-04-903-dashboard-indexes': dashboardIndexes,
 };

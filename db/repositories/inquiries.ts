@@ -12,7 +12,8 @@ export interface NewInquiry {
   reporterIdentityId: number;
   originChatId: string;
   originMessageId: string;
-  topicId: number;
+  /** Null for a question with no topic (a press conference's question, routed to the agency it was put to). */
+  topicId: number | null;
   orgId: number | null;
   suggestedOrgId: number;
   status: InquiryStatus;

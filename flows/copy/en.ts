@@ -8,6 +8,7 @@ import { zaloPersonalEn } from './zalo-personal-en.js';
 import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
+import { pressEn } from './press-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -59,6 +60,7 @@ export const en: Copy = {
   channel: channelEn,
   replyWindow: replyWindowEn,
   web: webEn,
+  press: pressEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
@@ -67,6 +69,10 @@ export const en: Copy = {
     roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).\n/conclusion <code> — enter a complaint\'s conclusion date (the time allowed counts from it).' : '',
     roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — on-time and overdue figures per agency' : '',
+    roles.includes('reporter') ? 'Press conferences: /register HB-<n> to attend; /confq HB-<n> <agency code> <question> to ask in advance.' : '',
+    roles.includes('spokesperson') ? '/correction — record a correction request to a press outlet; /statement — record a statement published on your own initiative (send the command alone for its form).' : '',
+    roles.includes('coordinator') ? '/conference — schedule a press conference (send it alone for its form); /conference held HB-<n> — mark it held.' : '',
+    roles.some((r) => r === 'coordinator' || r === 'leader' || r === 'admin') ? 'Dashboard: /dashboard on the service\'s web site (sign in with the code /web gives you).' : '',
     registered ? '/link — use another chat too (Telegram, Zalo, web)\n/prefer — receive notifications in this chat' : '',
     '/lang vi|en — change language\n/cancel — cancel what you are doing\n/help — this help',
   ].filter(Boolean).join('\n\n'),

@@ -8,6 +8,7 @@ import type { ZaloOaCopy } from './zalo-oa-types.js';
 import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
+import type { PressCopy } from './press-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -53,6 +54,8 @@ export interface Copy {
   zaloOa: ZaloOaCopy;
   /** Policy notices. */
   notice: NoticeCopy;
+  /** Press conferences, correction requests, statements, the annual report (issue #15). */
+  press: PressCopy;
   /** Channels without buttons, and linking several chats. */
   channel: ChannelCopy;
   /** Reply windows and lost channel credentials. */

@@ -8,6 +8,7 @@ import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
+import { pressVi } from './press-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
 const STATUS: Record<string, string> = {
@@ -59,6 +60,7 @@ export const vi: Copy = {
   channel: channelVi,
   replyWindow: replyWindowVi,
   web: webVi,
+  press: pressVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
@@ -67,6 +69,10 @@ export const vi: Copy = {
     roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời (reply) tin nhắn câu hỏi để gửi câu trả lời.\nKhi không có nút: gõ /answer, /ack, /clarify, /decline, /transfer hoặc /extend kèm mã câu hỏi (/answer Q-42).\n/conclusion <mã> — nhập ngày kết luận khiếu nại (thời hạn tính từ ngày đó).' : '',
     roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan\nKhi không có nút: gõ /route, /reroute, /reject hoặc /merge kèm mã câu hỏi (/route Q-42).\n/class <mã> — xác định loại câu hỏi (thời hạn trả lời); /conclusion <mã> — nhập ngày kết luận khiếu nại.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan' : '',
+    roles.includes('reporter') ? 'Họp báo: /register HB-<số> — đăng ký dự; /confq HB-<số> <mã cơ quan> <câu hỏi> — gửi câu hỏi trước.' : '',
+    roles.includes('spokesperson') ? '/correction — ghi nhận đề nghị cải chính gửi cơ quan báo chí; /statement — ghi nhận phát ngôn chủ động về một sự việc (gõ lệnh để xem cú pháp).' : '',
+    roles.includes('coordinator') ? '/conference — lên lịch họp báo (gõ lệnh để xem cú pháp); /conference held HB-<số> — đánh dấu đã họp.' : '',
+    roles.some((r) => r === 'coordinator' || r === 'leader' || r === 'admin') ? 'Bảng điều khiển số liệu: trang /dashboard trên trang web của hệ thống (đăng nhập bằng mã nhận khi gõ /web).' : '',
     registered ? '/link — dùng thêm kênh khác (Telegram, Zalo, web)\n/prefer — nhận thông báo ở kênh này' : '',
     '/lang vi|en — đổi ngôn ngữ\n/cancel — huỷ thao tác đang làm\n/help — hướng dẫn',
   ].filter(Boolean).join('\n\n'),

@@ -74,7 +74,7 @@ export async function resolveAudience(db: Db, audience: NoticeAudience, scopeOrg
 
   const contacts = await db.selectFrom('role_assignments as ra').innerJoin('persons as p', 'p.id', 'ra.person_id')
     .select(['ra.person_id', 'ra.org_id', 'p.tags'])
-    .where('ra.role', '=', 'contact').where('ra.status', '=', 'active')
+    .where('ra.role', '=', audience.role ?? 'contact').where('ra.status', '=', 'active')
     .where((eb) => eb.or([eb('ra.valid_from', 'is', null), eb('ra.valid_from', '<=', today)]))
     .where((eb) => eb.or([eb('ra.valid_to', 'is', null), eb('ra.valid_to', '>=', today)]))
     .orderBy('ra.person_id').execute();

@@ -1,10 +1,9 @@
 import type { Db } from '../../db/client.js';
-import { OPEN_INQUIRY_STATUSES } from '../../db/schema.js';
+import { listOrgEntries } from '../../db/repositories/stats-figures.js';
+import { createFigures } from '../dashboard/figures.js';
 import type { WorkCalendar } from '../time/calendar.js';
-import { addDays, localMidnight } from '../time/local.js';
-import { businessMs, DEFAULT_OFFICE_HOURS } from '../time/office-hours.js';
 
-/** One agency's line of the on-time report. */
+/** One agency's line of the on-time report (the measures of `flows/stats/measures.ts`). */
 export interface OnTimeLine {
   orgCode: string;
   orgName: string;
@@ -17,56 +16,31 @@ export interface OnTimeLine {
   onTimeWithoutExtension: number;
   /** Inquiries whose due time was extended. */
   extended: number;
-  /** Still open and past their due time at `now`. */
+  /** Open and past their due time at the end of the period (now, if it is not over), whenever received. */
   overdueOpen: number;
-  /** Median time from receipt to the agency's first response, counted in office hours, in ms; null when none responded. */
+  /** Median time from receipt to the agency's first response, counted in its office hours, in ms; null when none responded. */
   medianFirstResponseBusinessMs: number | null;
 }
-
-const REPLIED = new Set(['answered', 'declined']);
 
 /**
  * On-time figures per agency for inquiries received in [from, to] (local dates, inclusive):
  * what leaders and the yearly Decree 244 Art. 10 report need, with and without extensions.
+ * Agencies that received nothing in the period are left out.
  */
 export async function onTimeReport(db: Db, range: { from: string; to: string }, now: Date, calendar: WorkCalendar): Promise<OnTimeLine[]> {
-  const rows = await db.selectFrom('inquiries').leftJoin('orgs', 'orgs.id', 'inquiries.org_id')
-    .select(['inquiries.status', 'inquiries.received_at', 'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.answered_at', 'inquiries.closed_at', 'inquiries.first_response_at', 'orgs.code', 'orgs.name'])
-    .where('inquiries.status', 'not in', ['merged', 'rejected', 'withdrawn'])
-    .where('inquiries.received_at', '>=', localMidnight(range.from).toISOString())
-    .where('inquiries.received_at', '<', localMidnight(addDays(range.to, 1)).toISOString())
-    .execute();
-  const lines = new Map<string, OnTimeLine>();
-  const responses = new Map<string, number[]>();
-  for (const r of rows) {
-    const key = r.code ?? '—';
-    const line = lines.get(key) ?? { orgCode: key, orgName: r.name ?? '(chưa chuyển / not routed)', received: 0, replied: 0, onTime: 0, onTimeWithoutExtension: 0, extended: 0, overdueOpen: 0, medianFirstResponseBusinessMs: null };
-    lines.set(key, line);
-    line.received += 1;
-    if (r.due_at && r.original_due_at && r.due_at !== r.original_due_at) line.extended += 1;
-    if (r.first_response_at) {
-      const list = responses.get(key) ?? [];
-      list.push(businessMs(new Date(r.received_at), new Date(r.first_response_at), calendar, DEFAULT_OFFICE_HOURS));
-      responses.set(key, list);
-    }
-    const repliedAt = REPLIED.has(r.status) ? (r.answered_at ?? r.closed_at) : null;
-    if (repliedAt) {
-      line.replied += 1;
-      if (r.due_at && repliedAt <= r.due_at) line.onTime += 1;
-      if ((r.original_due_at ?? r.due_at) && repliedAt <= (r.original_due_at ?? r.due_at)!) line.onTimeWithoutExtension += 1;
-    } else if (OPEN_INQUIRY_STATUSES.includes(r.status) && r.due_at && r.due_at < now.toISOString()) line.overdueOpen += 1;
-  }
-  for (const [key, list] of responses) {
-    const line = lines.get(key);
-    if (line) line.medianFirstResponseBusinessMs = median(list);
-  }
-  return [...lines.values()].sort((a, b) => a.orgCode.localeCompare(b.orgCode));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const figures = createFigures({ db, loadCalendar: async () => calendar, now: () => now });
+  await figures.refresh();
+  const rows = await figures.league({ range, filter: { orgIds: null } }, true);
+  const orgs = new Map((await listOrgEntries(db)).map((o) => [o.id, o]));
+  return rows.filter((r) => r.cohort.received > 0).map((r) => {
+    const org = orgs.get(r.orgId);
+    const median = r.cohort.firstResponse.medianMin;
+    return {
+      orgCode: org?.code ?? '—', orgName: org?.name ?? '(chưa chuyển / not routed)',
+      received: r.cohort.received, replied: r.cohort.replied, onTime: r.cohort.onTime, onTimeWithoutExtension: r.cohort.onTimeWithoutExtension,
+      extended: r.cohort.extended, overdueOpen: r.oneStop.open.late, medianFirstResponseBusinessMs: median === null ? null : median * 60_000,
+    };
+  }).sort((a, b) => a.orgCode.localeCompare(b.orgCode));
 }
 
 function hours(ms: number | null): string {

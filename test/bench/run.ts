@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|acks|files] [-- --quick]`: runs the benchmarks and prints one
+ * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|acks|files|dashboard] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
  */
@@ -14,9 +14,10 @@ import { benchImport } from './import-bench.js';
 import { benchInquiries, FULL_PLAN, QUICK_PLAN } from './inquiry-bench.js';
 import { benchNotices } from './notice-bench.js';
 import { benchZaloWebhook } from './zalo-webhook-bench.js';
+import { benchDashboard } from './dashboard-bench.js';
 
-type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'acks' | 'files';
-const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'acks', 'files'];
+type Section = 'inquiry' | 'import' | 'deadlines' | 'notices' | 'zalo-webhook' | 'acks' | 'files' | 'dashboard';
+const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices', 'zalo-webhook', 'acks', 'files', 'dashboard'];
 
 /** The parsed command line. */
 interface Options {
@@ -89,6 +90,10 @@ async function main(): Promise<number> {
 
   if (wants('files')) {
     results.push(await runSection('files', async () => ({ rows: await benchFiles({ quick: options.quick, log }), notes: [] })));
+  }
+
+  if (wants('dashboard')) {
+    results.push(await runSection('dashboard', async () => ({ rows: await benchDashboard({ quick: options.quick, postgresUrl, log }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));

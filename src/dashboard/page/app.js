@@ -1,0 +1,189 @@
+// The leaders' dashboard. Its API lives under the web sign-in slot's API path (the slot's session
+// cookie is scoped there): /dashboard → /web/api/dashboard, /dashboard/u/<n>/ → /web/u/<n>/api/dashboard.
+// Browser objects are read from globalThis so the repository's Node-oriented lint config applies.
+import { el, renderChart, renderTable } from './view.js';
+
+const { document, location, history, localStorage, fetch, EventSource, URLSearchParams, FormData, setTimeout, confirm } = globalThis;
+
+const slot = /^\/dashboard\/u\/([1-9])\/?/.exec(location.pathname)?.[1];
+const API = slot ? `/web/u/${slot}/api` : '/web/api';
+const T = {
+  vi: { title: 'Bảng điều khiển phát ngôn', skip: 'Chuyển tới nội dung', signInTitle: 'Đăng nhập', signInHelp: 'Nhập mã đăng nhập nhận được khi gõ /web trong Telegram hoặc Zalo (hoặc mã mời của bạn).', codeLabel: 'Mã đăng nhập', signIn: 'Đăng nhập', filters: 'Kỳ và bộ lọc', period: 'Kỳ', periodYear: 'Năm báo cáo (15/12 – 14/12)', periodMonth: 'Tháng này', period7d: '7 ngày qua', periodRange: 'Khoảng tùy chọn', from: 'Từ ngày', to: 'Đến ngày', agency: 'Cơ quan (kèm đơn vị trực thuộc)', topic: 'Lĩnh vực', class: 'Loại thời hạn', apply: 'Xem', all: 'Tất cả', liveOn: 'Cập nhật trực tiếp', liveOff: 'Đang kết nối cập nhật trực tiếp…', asOf: 'Số liệu lúc', annual: 'Báo cáo năm (Điều 10 Nghị định 244)', year: 'Năm báo cáo', annualXlsx: 'Tải báo cáo năm (XLSX)', annualHtml: 'Bản in A4', csv: 'Tải CSV', xlsx: 'Tải XLSX', loading: 'Đang tải…', trendChart: 'Biểu đồ: câu hỏi nhận và trả lời theo tuần, tỉ lệ đúng hạn', topicChart: 'Biểu đồ: lĩnh vực được hỏi nhiều nhất', received: 'Nhận', replied: 'Trả lời', onTime: 'Đúng hạn (%)', thread: 'Diễn biến câu hỏi', close: 'Đóng', signedInAs: 'Đăng nhập:' },
+  en: { title: 'Spokesperson dashboard', skip: 'Skip to content', signInTitle: 'Sign in', signInHelp: 'Type the sign-in code you get by sending /web in Telegram or Zalo (or your invite code).', codeLabel: 'Sign-in code', signIn: 'Sign in', filters: 'Period and filters', period: 'Period', periodYear: 'Reporting year (15 Dec – 14 Dec)', periodMonth: 'This month', period7d: 'Last 7 days', periodRange: 'Custom range', from: 'From', to: 'To', agency: 'Agency (with its sub-units)', topic: 'Topic', class: 'Deadline class', apply: 'Show', all: 'All', liveOn: 'Live updates', liveOff: 'Connecting live updates…', asOf: 'Figures as of', annual: 'Annual report (Decree 244 Art. 10)', year: 'Reporting year', annualXlsx: 'Download the annual report (XLSX)', annualHtml: 'Printable A4 page', csv: 'CSV', xlsx: 'XLSX', loading: 'Loading…', trendChart: 'Chart: inquiries received and replied per week, on-time rate', topicChart: 'Chart: busiest topics', received: 'Received', replied: 'Replied', onTime: 'On time (%)', thread: 'Inquiry thread', close: 'Close', signedInAs: 'Signed in:' },
+};
+let lang = localStorage.getItem('dashboard-lang') === 'en' ? 'en' : 'vi';
+const t = (k) => T[lang][k] ?? k;
+const $ = (id) => document.getElementById(id);
+let me = null;
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  $('lang-toggle').textContent = lang === 'vi' ? 'English' : 'Tiếng Việt';
+  $('lang-toggle').lang = lang === 'vi' ? 'en' : 'vi';
+}
+
+function showError(body) {
+  $('error').hidden = !body;
+  $('error').textContent = body ? (lang === 'en' ? body.message_en : body.message_vi) ?? String(body) : '';
+}
+
+async function get(path) {
+  const res = await fetch(`${API}/dashboard/${path}`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) { showSignIn(); throw new Error('no_session'); }
+  if (!res.ok) { showError(body); throw new Error(body.error ?? String(res.status)); }
+  return body;
+}
+
+function query() {
+  const f = new FormData($('filters'));
+  const q = new URLSearchParams();
+  for (const k of ['period', 'org', 'topic', 'class']) if (f.get(k)) q.set(k, String(f.get(k)));
+  if (f.get('period') === 'range') { q.set('from', String(f.get('from') ?? '')); q.set('to', String(f.get('to') ?? '')); }
+  return q;
+}
+
+function exportsFor(table, extra = '') {
+  const q = query();
+  const link = (format) => el('a', { href: `${API}/dashboard/export?table=${table}&format=${format}&${q}${extra}`, download: '', text: t(format) });
+  return el('p', { class: 'exports' }, link('csv'), link('xlsx'));
+}
+
+function section(id, title, ...content) {
+  const heading = el('h2', { id: `${id}-title`, text: title });
+  const card = el('section', { class: `card${id === 'league' || id === 'overdue' || id === 'thread' || id === 'inquiries' ? ' wide' : ''}`, id: `s-${id}`, 'aria-labelledby': `${id}-title` }, heading, ...content);
+  const existing = $(`s-${id}`);
+  // A re-read replaces the section: its old charts are released first.
+  for (const box of existing?.querySelectorAll('.chart') ?? []) box.chart?.destroy();
+  if (existing) existing.replaceWith(card); else $('sections').append(card);
+  return card;
+}
+
+const title = (table) => (lang === 'en' ? table.en : table.vi);
+
+async function openThread(code) {
+  const { inquiry, entries } = await get(`inquiry?code=${encodeURIComponent(code)}`);
+  const items = entries.map((e) => el('li', {}, el('strong', { text: `${e.kind} — ${e.author ?? ''} ` }), el('span', { class: 'muted', text: new Date(e.created_at).toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) }), el('p', { text: e.text })));
+  const card = section('thread', `${t('thread')} ${inquiry.code}`,
+    el('p', { text: `${inquiry.agency ?? ''} · ${inquiry.topic ?? ''} · ${inquiry.status} · ${inquiry.reporter ?? ''} (${inquiry.outlet ?? ''})` }),
+    el('div', { class: 'thread' }, el('ol', {}, ...items)),
+    el('button', { type: 'button', class: 'secondary', text: t('close'), onclick: () => card.remove() }));
+  card.scrollIntoView();
+  card.querySelector('h2').setAttribute('tabindex', '-1');
+  card.querySelector('h2').focus();
+}
+
+const threadLink = (c, row) => (c.key === 'code' && /^Q-\d+$/.test(String(row.code)) ? () => void openThread(row.code) : undefined);
+
+async function openAgency(code) {
+  const q = query();
+  q.set('org', code);
+  const table = await get(`inquiries?${q}`);
+  const card = section('inquiries', title(table), exportsFor('inquiries', `&org=${encodeURIComponent(code)}`), renderTable(table, lang, { sortable: true, link: threadLink }));
+  card.scrollIntoView();
+}
+
+async function openNotice(id) {
+  const tables = await get(`notice?id=${id}`);
+  section('notice', title(tables[0]), ...tables.map((tb) => el('div', {}, exportsFor(tb.name, `&notice=${id}`), renderTable(tb, lang, { sortable: true }))));
+}
+
+async function load() {
+  $('status').textContent = t('loading');
+  showError(null);
+  const q = query();
+  try {
+    const [summary, league, overdue, trends, topics, notices, conferences] = await Promise.all(
+      ['summary', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences'].map((p) => get(`${p}?${q}`)));
+    $('as-of').textContent = `${t('asOf')} ${new Date(summary.asOf).toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}`;
+    section('onestop', title(summary.tables[0]), exportsFor('onestop'), renderTable(summary.tables[0], lang));
+    section('figures', title(summary.tables[1]), exportsFor('figures'), renderTable(summary.tables[1], lang));
+    section('league', title(league), exportsFor('league'), renderTable(league, lang, { sortable: true, link: (c, row) => (c.key === 'code' && row.code !== '—' ? () => void openAgency(row.code) : undefined) }));
+    section('overdue', title(overdue), exportsFor('overdue'), renderTable(overdue, lang, { sortable: true, link: threadLink, rowClass: () => 'late' }));
+    section('trends', title(trends), renderChart('line', trends.rows.map((r) => r.week), [
+      { label: t('received'), data: trends.rows.map((r) => r.received), borderColor: '#1d4ed8' },
+      { label: t('replied'), data: trends.rows.map((r) => r.replied), borderColor: '#047857' },
+      { label: t('onTime'), data: trends.rows.map((r) => (r.onTimeRate === null ? null : Math.round(r.onTimeRate * 1000) / 10)), borderColor: '#b45309', yAxisID: 'rate' },
+    ], t('trendChart')), exportsFor('trends'), renderTable(trends, lang));
+    section('topics', title(topics), renderChart('bar', topics.rows.map((r) => r.topic), [{ label: t('received'), data: topics.rows.map((r) => r.received), backgroundColor: '#1d4ed8' }], t('topicChart')), exportsFor('topics'), renderTable(topics, lang, { sortable: true }));
+    section('notices', title(notices), exportsFor('notices'), renderTable(notices, lang, { sortable: true, link: (c, row) => (c.key === 'id' ? () => void openNotice(row.id) : undefined) }));
+    section('conferences', title(conferences), exportsFor('conferences'), renderTable(conferences, lang, { sortable: true }));
+    $('status').textContent = '';
+  } catch (err) {
+    if (err.message !== 'no_session') $('status').textContent = '';
+  }
+}
+
+function fillSelect(select, items, value, labelOf) {
+  select.replaceChildren(el('option', { value: '', text: t('all') }), ...items.map((i) => el('option', { value: value(i), text: labelOf(i) })));
+}
+
+function annualLinks() {
+  const y = $('year').value || me.today.slice(0, 4);
+  const org = $('org').value ? `&org=${encodeURIComponent($('org').value)}` : '';
+  $('annual-xlsx').href = `${API}/dashboard/annual?format=xlsx&year=${y}${org}`;
+  $('annual-html').href = `${API}/dashboard/annual?format=html&year=${y}${org}`;
+}
+
+let pending = null;
+let lastLoad = 0;
+function live() {
+  const source = new EventSource(`${API}/dashboard/events`);
+  source.addEventListener('open', () => { $('live').textContent = t('liveOn'); });
+  source.addEventListener('error', () => { $('live').textContent = t('liveOff'); });
+  // A change anywhere: read the figures again (at most every 1.5 s).
+  source.addEventListener('change', () => {
+    if (pending) return;
+    pending = setTimeout(() => { pending = null; lastLoad = Date.now(); void load(); }, Math.max(0, 1500 - (Date.now() - lastLoad)));
+  });
+}
+
+function showSignIn() {
+  $('dash').hidden = true;
+  $('sign-in').hidden = false;
+  const code = new URLSearchParams(location.search).get('code');
+  if (code) $('code').value = code;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const post = (replace) => fetch(`${API}/sign-in`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: $('code').value.trim(), replace }) });
+  let res = await post(false);
+  let body = await res.json().catch(() => ({}));
+  if (res.status === 409 && confirm(lang === 'en' ? body.message_en : body.message_vi)) {
+    res = await post(true);
+    body = await res.json().catch(() => ({}));
+  }
+  if (!res.ok) return showError(body);
+  history.replaceState(null, '', location.pathname);
+  await start();
+}
+
+async function start() {
+  try {
+    me = await get('me');
+  } catch {
+    return;
+  }
+  $('sign-in').hidden = true;
+  $('dash').hidden = false;
+  $('who').textContent = `${t('signedInAs')} ${me.name}`;
+  fillSelect($('org'), me.orgs, (o) => o.code, (o) => `${o.name} (${o.code})`);
+  fillSelect($('topic'), me.topics, (x) => x.code, (x) => x.name);
+  fillSelect($('class'), me.classes, (c) => c, (c) => c);
+  $('year').value = me.today.slice(0, 4);
+  annualLinks();
+  await load();
+  live();
+}
+
+$('lang-toggle').addEventListener('click', () => { lang = lang === 'vi' ? 'en' : 'vi'; localStorage.setItem('dashboard-lang', lang); applyLang(); if (me) void load(); });
+$('filters').addEventListener('submit', (e) => { e.preventDefault(); annualLinks(); void load(); });
+$('period').addEventListener('change', () => { for (const n of document.querySelectorAll('.range')) n.hidden = $('period').value !== 'range'; });
+$('year').addEventListener('change', annualLinks);
+$('org').addEventListener('change', annualLinks);
+$('sign-in').addEventListener('submit', (e) => void signIn(e));
+for (const n of document.querySelectorAll('.range')) n.hidden = true;
+applyLang();
+void start();

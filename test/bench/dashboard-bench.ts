@@ -1,0 +1,170 @@
+/**
+ * `npm run bench -- --only dashboard` (issue #15): the dashboard's queries and the Decree 244 annual
+ * report on 1,000,000 inquiries (`--quick`: 100,000), on SQLite and on PostgreSQL when a server
+ * answers. The inquiries span three reporting years (15 Dec 2023 – 4 Dec 2026, "now"), 100
+ * agencies under one province, 40 topics, 2 % of the 24-hour classes; the last ten days' are half
+ * open. Each query runs 3 times to warm up, then 20 times; the table shows the p95 (nearest rank).
+ */
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { finished } from 'node:stream/promises';
+import { sql } from 'kysely';
+import { createDb, type Db, type DbHandle } from '../../db/client.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { liveFingerprint } from '../../db/repositories/stats-dashboard.js';
+import { inquiriesReceived } from '../../db/repositories/stats-figures.js';
+import { rollupVersion } from '../../db/repositories/stats-rollup.js';
+import { reportingYear } from '../../flows/stats/periods.js';
+import { createFigures, type Figures } from '../../src/dashboard/figures.js';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { annualReport } from '../../src/report/annual.js';
+import { writeAnnualXlsx } from '../../src/report/annual-xlsx.js';
+import { createPostgresDatabase, sqliteDatabase, type BenchDatabase } from './bench-db.js';
+import { percentile, round, type BenchRow } from './bench-helpers.js';
+
+const NOW = new Date('2026-12-04T03:00:00.000Z');
+const START_MS = Date.parse('2023-12-14T17:00:00.000Z');
+const SPAN_MS = NOW.getTime() - START_MS;
+const AGENCIES = 100;
+const TOPICS = 40;
+const BATCH = 10_000;
+const QUESTION = 'Xin cho biết kế hoạch triển khai chương trình trên địa bàn trong năm tới, tiến độ và kinh phí dự kiến như thế nào?';
+
+/** One generated inquiry (deterministic in `i`). */
+function row(i: number, n: number, orgIds: readonly number[], topicIds: readonly number[]) {
+  const rnd = (k: number) => ((Math.sin(i * 12.9898 + k * 78.233) * 43758.5453) % 1 + 1) % 1;
+  const received = START_MS + (i / n) * SPAN_MS;
+  const agency = Math.floor(rnd(1) * AGENCIES);
+  const urgent = rnd(2) < 0.02;
+  const due = received + (urgent ? 24 : 60) * 3_600_000;
+  const recent = NOW.getTime() - received < 10 * 86_400_000;
+  const open = (recent && rnd(3) < 0.5) || rnd(4) < 0.002;
+  const declined = !open && rnd(5) < 0.04;
+  const closed = open ? null : received + rnd(6) * 4 * 86_400_000;
+  const iso = (ms: number | null) => (ms === null ? null : new Date(Math.min(ms, NOW.getTime() - 60_000)).toISOString());
+  return {
+    code: `Q-${i + 1}`, org: orgIds[agency]!, topic: topicIds[(agency + Math.floor(rnd(7) * 2)) % TOPICS]!, status: open ? 'acknowledged' : declined ? 'declined' : 'answered',
+    received: iso(received)!, cls: urgent ? (rnd(8) < 0.5 ? 'incident' : 'public_opinion') : 'routine', due: iso(due)!, closed: iso(closed),
+    firstResponse: open ? null : iso(received + rnd(9) * 2 * 86_400_000), officeMin: open ? null : Math.floor(rnd(10) * 1500),
+    ground: declined ? 'secret' : null, rating: !open && rnd(11) < 0.3 ? (['satisfied', 'acceptable', 'unsatisfied'] as const)[Math.floor(rnd(12) * 3)]! : null,
+  };
+}
+
+async function seedDirectory(db: Db): Promise<{ orgIds: number[]; topicIds: number[]; personId: number; identityId: number }> {
+  const at = NOW.toISOString();
+  const org = async (code: string, type: string, parent: number | null) => (await db.insertInto('orgs').values({ code, name: `Cơ quan ${code}`, name_en: null, type: type as 'department', parent_id: parent, predecessor_id: null, valid_from: null, valid_to: null, screening: 0, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+  const root = await org('TINH', 'province', null);
+  const orgIds: number[] = [];
+  for (let a = 0; a < AGENCIES; a += 1) orgIds.push(await org(`CQ-${a}`, 'department', a < 10 ? root : orgIds[a % 10]!));
+  const topicIds: number[] = [];
+  for (let t = 0; t < TOPICS; t += 1) topicIds.push((await db.insertInto('topics').values({ code: `LV-${t}`, name: `Lĩnh vực ${t}`, name_en: null, org_id: orgIds[t]!, screening: null, active: 1, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id);
+  const personId = (await db.insertInto('persons').values({ code: 'PV', full_name: 'Phóng viên', outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: null, invite_used_at: null, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+  const identityId = (await db.insertInto('identities').values({ platform: 'telegram', platform_user_id: '1', chat_id: '1', person_id: personId, display_name: null, locale: null, dialog: null, unreachable_at: null, unreachable_reason: null, last_inbound_at: at, created_at: at, updated_at: at }).returning('id').executeTakeFirstOrThrow()).id;
+  return { orgIds, topicIds, personId, identityId };
+}
+
+/** Loads `n` inquiries in batches (the triggers run for every row, as in production). */
+export async function load(db: Db, n: number): Promise<void> {
+  const d = await seedDirectory(db);
+  for (let from = 0; from < n; from += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, n - from) }, (_, k) => row(from + k, n, d.orgIds, d.topicIds));
+    await db.transaction().execute(async (tx) => {
+      for (let k = 0; k < rows.length; k += 500) {
+        await tx.insertInto('inquiries').values(rows.slice(k, k + 500).map((r) => ({
+          code: r.code, reporter_person_id: d.personId, reporter_identity_id: d.identityId, origin_chat_id: '1', origin_message_id: r.code, topic_id: r.topic,
+          org_id: r.org, suggested_org_id: r.org, status: r.status as 'answered', question: QUESTION, received_at: r.received, deadline_class: r.cls as 'routine',
+          rule_id: null, legal_basis: null, due_at: r.due, original_due_at: r.due, urgent_requested: 0, merged_into_id: null, decline_ground: r.ground as 'secret' | null,
+          decline_reason: null, reject_reason: null, handler_person_id: null, acknowledged_at: null, first_response_at: r.firstResponse,
+          answered_at: r.status === 'answered' ? r.closed : null, closed_at: r.closed, resume_status: null, rating: r.rating, rated_at: null,
+          first_response_office_min: r.officeMin, created_at: r.received, updated_at: r.received,
+        }))).execute();
+      }
+    });
+  }
+}
+
+async function p95(fn: () => Promise<unknown>, runs = 20): Promise<number> {
+  for (let i = 0; i < 3; i += 1) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return percentile(times.sort((a, b) => a - b), 95);
+}
+
+async function benchOne(target: BenchDatabase, n: number, log: (m: string) => void): Promise<BenchRow[]> {
+  const handle: DbHandle = createDb({ url: target.url });
+  const rows: BenchRow[] = [];
+  const label = target.label;
+  try {
+    await migrateToLatest(handle.db);
+    const t0 = performance.now();
+    await load(handle.db, n);
+    log(`${label}: loaded ${n} inquiries in ${round((performance.now() - t0) / 1000)} s`);
+    // A bulk load outruns autovacuum's statistics; production tables have them (SQLite needs none: its plans do not depend on them here).
+    if (target.dialect === 'postgres') await sql`analyze`.execute(handle.db);
+    const calendar = await loadCalendar(handle.db);
+    const figures: Figures = createFigures({ db: handle.db, loadCalendar: async () => calendar, now: () => NOW });
+    const t1 = performance.now();
+    for (let r = await figures.refresh(); r.days > 0 || r.measured > 0; r = await figures.refresh()) { /* until every marked day is summed */ }
+    rows.push({ name: `${label}: build the daily sums of ${n.toLocaleString('en')} inquiries (once, after a bulk load)`, value: round((performance.now() - t1) / 1000), unit: 's', bound: 'reported' });
+    const year = reportingYear(2026);
+    const all = { orgIds: null };
+    const scoped = { orgIds: (await handle.db.selectFrom('orgs').select('id').where('code', 'in', ['CQ-3', ...Array.from({ length: 9 }, (_, k) => `CQ-${13 + 10 * k}`)]).execute()).map((o) => o.id) };
+    const agency = scoped.orgIds.slice(0, 1);
+    const q = async (name: string, fn: () => Promise<unknown>, bound = '≤ 300 ms') => {
+      const v = await p95(fn);
+      rows.push({ name: `${label}: ${name}, p95`, value: round(v), unit: 'ms', bound });
+      log(`${label}: ${name} p95 ${round(v)} ms`);
+    };
+    await q('summary (one-stop + cohort), reporting year, whole network', () => figures.summary({ range: year, filter: all }));
+    await q('summary, reporting year, a coordinator of 10 agencies', () => figures.summary({ range: year, filter: scoped }));
+    await q('summary, this month', () => figures.summary({ range: { from: '2026-12-01', to: '2026-12-31' }, filter: all }));
+    await q('league table, reporting year', () => figures.league({ range: year, filter: all }));
+    await q('weekly trend, reporting year', () => figures.trends({ range: year, filter: all }));
+    await q('busiest topics, reporting year', () => figures.topics({ range: year, filter: all }, 15));
+    await q('overdue list (500 worst)', () => figures.overdue(all, 500));
+    await q('an agency\'s inquiries (newest 200)', () => inquiriesReceived(handle.db, '2025-12-14T17:00:00.000Z', '2026-12-14T17:00:00.000Z', { orgIds: agency }, { limit: 200, offset: 0 }));
+    await q('summary, three years (any range)', () => figures.summary({ range: { from: '2023-12-15', to: '2026-12-14' }, filter: all }), 'reported');
+    await q('live tick (refresh with nothing marked, version, fingerprint)', async () => {
+      await figures.refresh();
+      await rollupVersion(handle.db);
+      await liveFingerprint(handle.db, NOW.toISOString(), new Date(NOW.getTime() + 86_400_000).toISOString());
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-annual-'));
+    try {
+      const t2 = performance.now();
+      const report = await annualReport(handle.db, { year: 2026, now: NOW, calendar });
+      rows.push({ name: `${label}: annual report, figures (whole network)`, value: round((performance.now() - t2) / 1000, 2), unit: 's', bound: '≤ 5 s' });
+      const t3 = performance.now();
+      const out = createWriteStream(join(dir, 'annual.xlsx'));
+      await writeAnnualXlsx(report, out);
+      if (!out.writableFinished) await finished(out);
+      const { n: listed } = await sql<{ n: number }>`select count(*) as n from inquiries where received_at >= ${'2025-12-14T17:00:00.000Z'} and received_at < ${'2026-12-14T17:00:00.000Z'}`.execute(handle.db).then((r) => r.rows[0]!);
+      rows.push({ name: `${label}: annual report XLSX with its second sheet (${Number(listed).toLocaleString('en')} requests listed)`, value: round((performance.now() - t3) / 1000, 2), unit: 's', bound: '≤ 5 s' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await handle.close();
+    await target.drop();
+  }
+  return rows;
+}
+
+/** Runs the dashboard bench on SQLite and, when a server answers, PostgreSQL. */
+export async function benchDashboard(o: { quick: boolean; postgresUrl: string | undefined; log: (m: string) => void }): Promise<BenchRow[]> {
+  const n = o.quick ? 100_000 : 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-dashboard-'));
+  try {
+    const rows = await benchOne(sqliteDatabase(dir), n, o.log);
+    if (o.postgresUrl) rows.push(...await benchOne(await createPostgresDatabase(o.postgresUrl), n, o.log));
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
