@@ -60,7 +60,11 @@ describe('no usable credential at rest in clear (issue #10, High)', () => {
 
     // A code the person types is masked in their own timeline entry and in the stored event.
     expect((await browser.post('/web/api/messages', { text: '/link QRST-UVWX', clientId: browser.newClientId() })).status).toBe(200);
-    await expect.poll(async () => (await shown()).map((m) => m.text).join('\n'), { timeout: 15_000 }).toContain('/link ••••••••');
+    // The bot's own link message reads "/link ••••••••" once masked, so wait for the person's entry:
+    // it is masked in the transaction that masks the stored event.
+    const typed = async () => (await shown()).filter((m) => m.from !== 'bot').map((m) => m.text);
+    await expect.poll(typed, { timeout: 15_000 }).toContain('/link ••••••••');
+    expect((await typed()).join('\n')).not.toContain('QRST-UVWX');
     expect(await payloads()).not.toContain('QRST-UVWX');
   });
 });

@@ -8,7 +8,8 @@ import { systemClock } from '../../src/time/clock.js';
 import { launchChromium } from '../helpers/browser.js';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
 
-const WAIT = { timeout: 15_000 };
+// A loaded CI machine can take tens of seconds for a page: these bound a hang, not the speed.
+const WAIT = { timeout: 90_000 };
 
 /** The bot's message (list item) whose text contains `text`. */
 const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
@@ -31,7 +32,7 @@ async function openSignInLink(page: Page, url: string): Promise<void> {
   await page.locator('#sign-in button[type="submit"]').click();
 }
 
-describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, Redis)', () => {
+describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, Redis)', { timeout: 300_000 }, () => {
   let e: E2E;
   let browser: Browser;
   beforeAll(async () => {
@@ -201,7 +202,7 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
 });
 
 // Its own bot: sign-in attempts are limited per client address (10 a minute), and every test here signs in from 127.0.0.1.
-describe('login CSRF in a real browser (issue #10)', () => {
+describe('login CSRF in a real browser (issue #10)', { timeout: 300_000 }, () => {
   let e: E2E;
   let browser: Browser;
   beforeAll(async () => {
@@ -246,7 +247,7 @@ describe('login CSRF in a real browser (issue #10)', () => {
 
 });
 
-describe('web process and worker process (liaison start --role web / --role worker)', () => {
+describe('web process and worker process (liaison start --role web / --role worker)', { timeout: 300_000 }, () => {
   let e: E2E;
   let worker: App | undefined;
   let browser: Browser;
