@@ -8,8 +8,10 @@ export default defineConfig({
     // Integration and e2e files each own a Redis prefix and a database; two workers fit 2 cores.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // These bound a hang, not the machine's speed: on a loaded 2-core machine a test that starts
+    // the bot or the CLI as a child process can take a minute and still be right.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     env: { TZ: 'UTC' },
     reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },
