@@ -24,6 +24,7 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -').optional(),
   TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,64}$/).optional(),
   PUBLIC_URL: z.url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) URL').optional(),
@@ -68,6 +69,8 @@ export interface Config {
     webhookSecret?: string;
     /** Bot username for deep links; asked from `getMe` when unset. */
     username?: string;
+    /** Bound of one Bot API request, in ms (file uploads: 10 times that); then a retryable error. */
+    requestTimeoutMs: number;
   };
   /** The Zalo Official Account channel; absent unless `ZALO_OA_APP_ID` is set. */
   zaloOa?: ZaloOaConfig;
@@ -192,6 +195,7 @@ function toConfig(raw: Raw): Config {
       token: raw.TELEGRAM_BOT_TOKEN,
       apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/$/, ''),
       mode: raw.TELEGRAM_MODE,
+      requestTimeoutMs: raw.TELEGRAM_REQUEST_TIMEOUT_MS,
       ...(raw.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET } : {}),
       ...(raw.TELEGRAM_BOT_USERNAME ? { username: raw.TELEGRAM_BOT_USERNAME } : {}),
     }
