@@ -6,6 +6,7 @@ import { deliveryKeys, toDeliverySettings, type DeliverySettings } from './confi
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 import { securityKeys, allowedHostNames } from './config/security.js';
+import type { SecretsKeySource } from './secrets-key.js';
 import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
 
 export type { DeliverySettings } from './config/delivery.js';
@@ -92,6 +93,8 @@ export interface Config {
   metricsToken?: string;
   /** Directory for the SQLite file, the private Redis and exports. */
   dataDir: string;
+  /** Where the key of stored credentials comes from (`SECRETS_KEY`, `SECRETS_KEY_FILE`; see `src/secrets-key.ts`). */
+  secretsKey: SecretsKeySource;
   defaultLocale: 'vi' | 'en';
   logLevel: Raw['LOG_LEVEL'];
   outbox: {
@@ -202,7 +205,7 @@ function toConfig(raw: Raw): Config {
     : undefined;
   const zaloOa = toZaloOa(raw);
   const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL),
-    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN, ...fileSecrets(raw)]
+    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN, raw.SECRETS_KEY, ...fileSecrets(raw)]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     ...(telegram ? { telegram } : {}),
@@ -215,6 +218,7 @@ function toConfig(raw: Raw): Config {
     http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.HTTP_TRUST_PROXY, allowedHosts: allowedHostNames(raw) },
     ...(raw.METRICS_TOKEN ? { metricsToken: raw.METRICS_TOKEN } : {}),
     dataDir: raw.DATA_DIR,
+    secretsKey: { ...(raw.SECRETS_KEY ? { key: raw.SECRETS_KEY } : {}), keyFile: raw.SECRETS_KEY_FILE ?? `${raw.DATA_DIR}/secret.key` },
     defaultLocale: raw.DEFAULT_LOCALE,
     logLevel: raw.LOG_LEVEL,
     outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS, credentialsRecheckMs: raw.OUTBOX_CREDENTIALS_RECHECK_MS },

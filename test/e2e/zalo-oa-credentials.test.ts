@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../db/client.js';
 import { installZaloTokens } from '../../db/repositories/zalo-oa-tokens.js';
+import { loadSecretBox } from '../../src/secrets-key.js';
 import { TEST_APP_ID } from '../fakes/zalo-oa/harness.js';
 import { tgUser } from '../helpers/e2e-app.js';
 import { createZaloE2E, type ZaloE2E } from '../helpers/zalo-oa-e2e.js';
@@ -58,7 +59,7 @@ describe('Zalo OA credentials refused: answers wait, then go out once new tokens
     const pair = z.fake.issueTokens();
     const cli = createDb({ url: z.e.config.databaseUrl });
     try {
-      await installZaloTokens(cli.db, TEST_APP_ID, { accessToken: pair.access_token, refreshToken: pair.refresh_token, accessExpiresAt: new Date(Date.now() + 25 * 3_600_000), refreshExpiresAt: null }, new Date());
+      await installZaloTokens(cli.db, TEST_APP_ID, { accessToken: pair.access_token, refreshToken: pair.refresh_token, accessExpiresAt: new Date(Date.now() + 25 * 3_600_000), refreshExpiresAt: null }, new Date(), loadSecretBox(z.e.config.secretsKey));
     } finally {
       await cli.close();
     }
