@@ -499,10 +499,12 @@ export interface LinkCodesTable {
 /** The token pair of one Zalo OA (`app_id`); every write is a compare-and-swap on `refresh_token`. */
 export interface ZaloOaTokensTable {
   app_id: string;
-  /** Secret: never logged. */
+  /** Secret, sealed with AES-256-GCM (`db/secret-box.ts`; clear only in a row stored before that, until the next start): never logged. */
   access_token: string;
-  /** Secret and single-use: never logged. */
+  /** Secret and single-use, sealed like `access_token`: never logged. */
   refresh_token: string;
+  /** `secretLookupHash` (`db/secret-box.ts`) of the refresh token: compare-and-swap writes match on it (the sealed value differs each time). */
+  refresh_token_hash: string | null;
   access_expires_at: IsoInstant;
   refresh_expires_at: IsoInstant | null;
   /** `ok` | `refresh_rejected` (Zalo refused the refresh token; an operator must install new tokens). */

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { makeDataPrivate, writePrivateFile } from './private-files.js';
 import { createDb, isPostgresUrl, sqlitePath } from '../db/client.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
+import { loadSecretBox } from './secrets-key.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
 import { ROLES } from '../db/schema.js';
@@ -215,7 +216,7 @@ function createProgram(): Command {
         return;
       }
       const now = systemClock.now();
-      await installZaloTokens(db, zalo.appId, { accessToken: opts.access.trim(), refreshToken: opts.refresh.trim(), accessExpiresAt: new Date(now.getTime() + expiresInS * 1000), refreshExpiresAt: null }, now);
+      await installZaloTokens(db, zalo.appId, { accessToken: opts.access.trim(), refreshToken: opts.refresh.trim(), accessExpiresAt: new Date(now.getTime() + expiresInS * 1000), refreshExpiresAt: null }, now, loadSecretBox(config().secretsKey));
       console.log('Đã cài mã Zalo OA / Zalo OA tokens installed; running bots use them at their next send.');
     }).catch(fail));
 

@@ -6,6 +6,7 @@ import { deliveryKeys, toDeliverySettings, type DeliverySettings } from './confi
 import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/notices.js';
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 import { securityKeys, allowedHostNames } from './config/security.js';
+import type { SecretsKeySource } from './secrets-key.js';
 import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
 
 export type { DeliverySettings } from './config/delivery.js';
@@ -24,6 +25,7 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  TELEGRAM_REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -').optional(),
   TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,64}$/).optional(),
   PUBLIC_URL: z.url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) URL').optional(),
@@ -68,6 +70,8 @@ export interface Config {
     webhookSecret?: string;
     /** Bot username for deep links; asked from `getMe` when unset. */
     username?: string;
+    /** Bound of one Bot API request, in ms (file uploads: 10 times that); then a retryable error. */
+    requestTimeoutMs: number;
   };
   /** The Zalo Official Account channel; absent unless `ZALO_OA_APP_ID` is set. */
   zaloOa?: ZaloOaConfig;
@@ -89,6 +93,8 @@ export interface Config {
   metricsToken?: string;
   /** Directory for the SQLite file, the private Redis and exports. */
   dataDir: string;
+  /** Where the key of stored credentials comes from (`SECRETS_KEY`, `SECRETS_KEY_FILE`; see `src/secrets-key.ts`). */
+  secretsKey: SecretsKeySource;
   defaultLocale: 'vi' | 'en';
   logLevel: Raw['LOG_LEVEL'];
   outbox: {
@@ -192,13 +198,14 @@ function toConfig(raw: Raw): Config {
       token: raw.TELEGRAM_BOT_TOKEN,
       apiRoot: raw.TELEGRAM_API_ROOT.replace(/\/$/, ''),
       mode: raw.TELEGRAM_MODE,
+      requestTimeoutMs: raw.TELEGRAM_REQUEST_TIMEOUT_MS,
       ...(raw.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: raw.TELEGRAM_WEBHOOK_SECRET } : {}),
       ...(raw.TELEGRAM_BOT_USERNAME ? { username: raw.TELEGRAM_BOT_USERNAME } : {}),
     }
     : undefined;
   const zaloOa = toZaloOa(raw);
   const secrets = [raw.TELEGRAM_BOT_TOKEN, raw.TELEGRAM_WEBHOOK_SECRET, passwordOf(raw.DATABASE_URL), passwordOf(raw.REDIS_URL),
-    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN, ...fileSecrets(raw)]
+    raw.ZALO_OA_APP_SECRET, raw.ZALO_OA_SECRET_KEY, raw.ZALO_OA_ACCESS_TOKEN, raw.ZALO_OA_REFRESH_TOKEN, raw.METRICS_TOKEN, raw.SECRETS_KEY, ...fileSecrets(raw)]
     .filter((s): s is string => typeof s === 'string' && s.length >= 4);
   return {
     ...(telegram ? { telegram } : {}),
@@ -211,6 +218,7 @@ function toConfig(raw: Raw): Config {
     http: { host: raw.HTTP_HOST, port: raw.HTTP_PORT, trustProxy: raw.HTTP_TRUST_PROXY, allowedHosts: allowedHostNames(raw) },
     ...(raw.METRICS_TOKEN ? { metricsToken: raw.METRICS_TOKEN } : {}),
     dataDir: raw.DATA_DIR,
+    secretsKey: { ...(raw.SECRETS_KEY ? { key: raw.SECRETS_KEY } : {}), keyFile: raw.SECRETS_KEY_FILE ?? `${raw.DATA_DIR}/secret.key` },
     defaultLocale: raw.DEFAULT_LOCALE,
     logLevel: raw.LOG_LEVEL,
     outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS, credentialsRecheckMs: raw.OUTBOX_CREDENTIALS_RECHECK_MS },

@@ -4,6 +4,7 @@ import { WEB_NO_SESSION } from '../adapters/web/send.js';
 import { createDb, isPostgresUrl, sqlitePath, type Db, type DbHandle } from '../db/client.js';
 import { describeDbError } from '../db/errors.js';
 import { makeDataPrivate } from './private-files.js';
+import { loadSecretBox } from './secrets-key.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
 import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
@@ -118,7 +119,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   if (migrated.calendars.length > 0) logger.info({ years: migrated.calendars }, 'imported the shipped official calendars');
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
-    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock,
+    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock, box: loadSecretBox(config.secretsKey),
     onAuthFailure: (reason) => late.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
     onSetupProblem: (p) => late.alert({ platform: 'zalo_oa', action: 'channel.setup_error', reason: String(p.code), oncePerDay: true, text: (t) => t.zaloOa.setupAlert(p.code, p.message) }),
     siteRootFree: !adapters.has('web'),

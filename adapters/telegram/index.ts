@@ -10,6 +10,7 @@ import {
 import { createUpdateDispatcher } from './dispatch.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
+import { boundTelegramRequests } from './timeout.js';
 import { editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH, type TelegramFileIds } from './send.js';
 import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
@@ -30,6 +31,8 @@ export interface TelegramAdapterOptions {
   logger: Logger;
   /** Long-poll timeout of each getUpdates call, in seconds. Default 30. */
   pollingTimeoutS?: number;
+  /** Bound of every other Bot API request, in ms (file uploads: 10 times it); a timeout is a TransientError. Default 30000. */
+  requestTimeoutMs?: number;
   /** Remembered `file_id`s of this bot's uploads, keyed by the bot's id and the bytes' SHA-256; absent: always upload. */
   fileIds?: (botId: string) => TelegramFileIds;
 }
@@ -48,6 +51,7 @@ export const TELEGRAM_CAPABILITIES: AdapterCapabilities = Object.freeze({
 });
 
 const DEFAULT_POLLING_TIMEOUT_S = 30;
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Builds the Telegram adapter; nothing touches the network until `start`, `send` or `botUsername`. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
@@ -134,6 +138,7 @@ function createBot(
 ): Telegraf {
   const { logger } = options;
   const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+  boundTelegramRequests(bot.telegram, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   // telegraf's default handler prints the whole update (personal data) to stderr and rethrows.
   bot.catch((err, ctx) => {
     logger.error({ err: toScrubbedError(err, scrub), updateId: ctx.update.update_id }, 'telegram update handling failed');

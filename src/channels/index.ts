@@ -80,7 +80,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
   }
   if (config.telegram) {
     adapters.set('telegram', createTelegramAdapter({
-      token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
+      token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode, requestTimeoutMs: config.telegram.requestTimeoutMs,
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
       ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
       logger: logger.child({ adapter: 'telegram' }),

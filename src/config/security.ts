@@ -11,6 +11,11 @@ export const securityKeys = {
     .regex(/^[A-Za-z0-9.-]+(,\s*[A-Za-z0-9.-]+)*$/, 'comma-separated host names, e.g. bot.example.vn,liaison.internal').optional(),
   /** Bearer token `GET /metrics` requires; unset: /metrics answers only clients on this machine (loopback) with no proxy header. */
   METRICS_TOKEN: z.string().regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, '24–256 characters of A-Z a-z 0-9 . _ ~ + / = -').optional(),
+  /** Key of stored credentials (Zalo OA tokens), 32 bytes as 64 hex digits or base64; unset: the key file. */
+  SECRETS_KEY: z.string().trim()
+    .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, /[-_]/.test(v) ? 'base64url' : 'base64').length === 32, '32 bytes: 64 hex digits or base64 (e.g. `openssl rand -hex 32`)').optional(),
+  /** The key file used when SECRETS_KEY is unset; made with a random key (600) at the first start. Default DATA_DIR/secret.key. */
+  SECRETS_KEY_FILE: z.string().trim().min(1).optional(),
 };
 
 /** The host names the server answers to: the configured list, else PUBLIC_URL's host and HTTP_HOST when it is a name. */

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type {
   HttpRequest, HttpRoute, HttpStreamResponse, WebhookRequest, WebhookResponse,
 } from '../../adapters/types.js';
+import { describeDbError, transientKind } from '../../db/errors.js';
 import type { Logger } from '../logger.js';
 import { MISDIRECTED } from './hosts.js';
 import type { MetricsRequest } from './metrics-auth.js';
@@ -212,8 +213,30 @@ async function handleHealth(options: HttpServerOptions, reply: FastifyReply, log
   }
 }
 
-/** Client errors Fastify raises itself (413 too large, 415, 400) keep their status; anything else is a 500. */
+/**
+ * The answer while the database cannot be reached (or the SQLite file stays locked): 503, to try
+ * again shortly, in the shape of the web API's refusals so the page shows it in the person's
+ * language (the page retries a 503 by itself; platforms retry a webhook that got one).
+ */
+export const DATABASE_UNAVAILABLE = {
+  error: 'database_unavailable',
+  message_vi: 'Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau ít phút.',
+  message_en: 'The service cannot reach its database at the moment. Please try again in a few minutes.',
+} as const;
+/** `Retry-After` of {@link DATABASE_UNAVAILABLE}, in seconds. */
+const DATABASE_RETRY_AFTER_S = 5;
+
+/**
+ * A lost or refused database connection (or a locked SQLite file) is a 503 with
+ * {@link DATABASE_UNAVAILABLE}; client errors Fastify raises itself (413 too large, 415, 400) keep
+ * their status; anything else is a 500.
+ */
 function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+  const kind = transientKind(err);
+  if (kind === 'connection' || kind === 'busy') {
+    logger.warn({ method: req.method, route: req.routeOptions.url ?? 'unknown', error: describeDbError(err) }, 'http request refused: database unavailable');
+    return reply.code(503).header('retry-after', String(DATABASE_RETRY_AFTER_S)).header('cache-control', 'no-store').send(DATABASE_UNAVAILABLE);
+  }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
   if (status === 500) {
     logger.error({ method: req.method, route: req.routeOptions.url ?? 'unknown', error: errorSummary(err) }, 'http handler failed');

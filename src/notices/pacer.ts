@@ -49,7 +49,8 @@ return math.floor((slot - now) / 1000)
  * Admits one send now, or says how long to wait. KEYS: account send log (sorted set of send
  * times), chat's last send, pause. ARGV: cap (sends per window; 0: no account limit), window µs,
  * least gap between two sends of the account µs, least gap between two sends to the chat µs,
- * a unique member suffix. Returns 0 when admitted (and recorded), else the wait in ms (> 0).
+ * a unique member suffix. Returns {0, admission time µs} when admitted (and recorded), else
+ * {wait in ms (> 0), 0}.
  */
 const ADMIT = `
 local t = redis.call('TIME')
@@ -76,7 +77,7 @@ if chatGap > 0 then
   local chatLast = tonumber(redis.call('GET', KEYS[2]) or '0')
   if chatLast + chatGap > ready then ready = chatLast + chatGap end
 end
-if ready > now then return math.max(1, math.ceil((ready - now) / 1000)) end
+if ready > now then return {math.max(1, math.ceil((ready - now) / 1000)), 0} end
 if cap > 0 then
   redis.call('ZADD', KEYS[1], now, string.format('%.0f', now) .. ARGV[5])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + 1000)
@@ -84,7 +85,7 @@ end
 if chatGap > 0 then
   redis.call('SET', KEYS[2], string.format('%.0f', now), 'PX', math.ceil(chatGap / 1000) + 1000)
 end
-return 0
+return {0, string.format('%.0f', now)}
 `;
 
 const PAUSE = `
@@ -122,15 +123,16 @@ export interface Pacer {
    * Holds across processes: at most ⌊`ratePerS`⌋ sends in any rolling second (for a rate below 1,
    * one per 1/`ratePerS` s), sends at least half an interval apart, the chat's last send at least
    * `chatIntervalMs` + {@link CHAT_JITTER_MARGIN_MS} ago, and no send while the account is paused.
+   * Resolves to the admission instant as recorded: Redis server time in µs since the epoch.
    */
-  admit(account: string, chatId: string, ratePerS: number, chatIntervalMs: number): Promise<void>;
+  admit(account: string, chatId: string, ratePerS: number, chatIntervalMs: number): Promise<number>;
   /** The platform said 429: nothing goes to `account` for `ms` (from now). */
   pause(account: string, ms: number): Promise<void>;
 }
 
 type PacerRedis = Redis & {
   noticeReserve(tat: string, chat: string, pause: string, intervalUs: number, chatIntervalUs: number, horizonUs: number): Promise<number>;
-  noticeAdmit(log: string, chat: string, pause: string, cap: number, windowUs: number, gapUs: number, chatGapUs: number, member: string): Promise<number>;
+  noticeAdmit(log: string, chat: string, pause: string, cap: number, windowUs: number, gapUs: number, chatGapUs: number, member: string): Promise<[number, string | number]>;
   noticePause(pause: string, ms: number): Promise<number>;
 };
 
@@ -173,8 +175,8 @@ export function createPacer(redis: Redis, prefix: string, sleep = (ms: number) =
       const chatGapUs = chatIntervalMs > 0 ? (chatIntervalMs + CHAT_JITTER_MARGIN_MS) * 1000 : 0;
       for (;;) {
         seq = (seq + 1) % 1_000_000_000;
-        const wait = await r.noticeAdmit(key(account, 'log'), key(account, `sent-${chatId}`), key(account, 'pause'), cap, windowUs, gapUs, chatGapUs, `:${self}:${seq}`);
-        if (wait <= 0) return;
+        const [wait, atUs] = await r.noticeAdmit(key(account, 'log'), key(account, `sent-${chatId}`), key(account, 'pause'), cap, windowUs, gapUs, chatGapUs, `:${self}:${seq}`);
+        if (wait <= 0) return Number(atUs);
         await sleep(Math.min(wait, MAX_WAIT_MS));
       }
     },

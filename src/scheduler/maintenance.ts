@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from '../logger.js';
-import { createRedisConnection, type RedisTarget } from './queues.js';
+import { createRedisConnection, describeRedisTarget, type RedisTarget } from './queues.js';
 
 /** Options for {@link createMaintenance}. */
 export interface MaintenanceOptions {
@@ -33,6 +33,9 @@ export interface Maintenance {
 export function createMaintenance(o: MaintenanceOptions): Maintenance {
   const connection = createRedisConnection(o.redis, 'maintenance');
   const queue = new Queue('maintenance', { connection, prefix: o.prefix });
+  // An 'error' event with no listener throws, and a lost Redis connection emits one: the whole
+  // process would end over housekeeping. Log it; BullMQ reconnects by itself.
+  queue.on('error', (err) => o.logger.error({ err: String(err), redis: describeRedisTarget(o.redis) }, 'maintenance: queue error'));
   const runCalendarCheck = async () => {
     const ids = await o.calendarCheck();
     if (ids.length > 0) await o.enqueueOutbox(ids);
@@ -47,6 +50,7 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
     async start() {
       await schedule();
       worker = new Worker('maintenance', async (job) => (job.name === 'prune' ? o.prune?.() : runCalendarCheck()), { connection, prefix: o.prefix, concurrency: 1 });
+      worker.on('error', (err) => o.logger.error({ err: String(err) }, 'maintenance: worker error'));
       worker.on('failed', (_job, err) => o.logger.error({ err }, 'maintenance job failed'));
       await runCalendarCheck().catch((err: unknown) => o.logger.error({ err }, 'calendar check failed'));
     },

@@ -9,10 +9,17 @@ import { sample, sha256 } from '../helpers/files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'liaison-cli-'));
 const baseEnv = { PATH: process.env.PATH ?? '', DATABASE_URL: join(dir, 'cli.sqlite'), DATA_DIR: dir, LOG_LEVEL: 'silent' };
+/**
+ * One command's bound, in ms: a hung command still fails, but a machine loaded by other work (a
+ * start takes 0.7 s idle and was seen past 4 s under load) does not. Each test's own timeout is this
+ * times the number of commands it runs, so the test never ends before its commands' bounds.
+ */
+const COMMAND_TIMEOUT_MS = 120_000;
+const forCommands = (n: number): number => n * COMMAND_TIMEOUT_MS + 10_000;
 
 /** Runs `liaison <args>` as a user would, from an empty working directory. */
 function liaison(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'src', 'liaison.mjs'), ...args], { cwd: dir, env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'src', 'liaison.mjs'), ...args], { cwd: dir, env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -23,21 +30,20 @@ describe('the liaison command line', () => {
     const r = liaison(['start'], { WEB_ENABLED: 'false' });
     expect(r.code).toBe(2);
     expect(r.out).toContain('TELEGRAM_BOT_TOKEN');
-  });
+  }, forCommands(1));
 
   it('lists every bad setting at once', () => {
     const r = liaison(['start'], { HTTP_PORT: 'x', DEFAULT_LOCALE: 'fr', TELEGRAM_MODE: 'webhook' });
     expect(r.code).toBe(2);
     for (const key of ['HTTP_PORT', 'DEFAULT_LOCALE', 'TELEGRAM_WEBHOOK_SECRET', 'PUBLIC_URL']) expect(r.out).toContain(key);
-  });
+  }, forCommands(1));
 
-  it('has --help on every subcommand', () => {
-    for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['import', '--help'], ['sample', '--help'], ['calendar', 'import', '--help'], ['calendar', 'show', '--help'], ['report', '--help'], ['invites', 'export', '--help']]) {
-      const r = liaison(args);
-      expect(r.code, args.join(' ')).toBe(0);
-      expect(r.out).toContain('Usage: liaison');
-    }
-  });
+  // One test per subcommand, so each has a whole command's bound (nine in one test timed out at 35 s under load).
+  it.each([['--help'], ['start', '--help'], ['migrate', '--help'], ['import', '--help'], ['sample', '--help'], ['calendar', 'import', '--help'], ['calendar', 'show', '--help'], ['report', '--help'], ['invites', 'export', '--help']].map((args) => ({ args, line: args.join(' ') })))('has --help: liaison $line', ({ args }) => {
+    const r = liaison(args);
+    expect(r.code, args.join(' ')).toBe(0);
+    expect(r.out).toContain('Usage: liaison');
+  }, forCommands(1));
 
   it('imports nothing from a file with a bad row, naming file:line, then imports the good file', () => {
     const bad = join(dir, 'outlets.csv');
@@ -49,7 +55,7 @@ describe('the liaison command line', () => {
     const ok = liaison(['import', 'outlets', bad]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 new');
-  });
+  }, forCommands(2));
 
   it('imports the shipped official calendar on migrate, so calendar show agrees with the running bot before the first start', () => {
     const fresh = { DATABASE_URL: join(dir, 'fresh-calendar.sqlite') };
@@ -67,14 +73,14 @@ describe('the liaison command line', () => {
     } finally {
       db.close();
     }
-  });
+  }, forCommands(2));
 
   it('loads the sample and exports invite links', () => {
     expect(liaison(['sample']).code).toBe(0);
     const r = liaison(['invites', 'export', '--role', 'reporter', '--bot-username', 'hue_bot']);
     expect(r.code).toBe(0);
     expect(r.out).toContain('https://t.me/hue_bot?start=pv-hue-01');
-  });
+  }, forCommands(2));
 
   it('imports agencies\' own deadline periods and office hours (after the sample), by either spelling of the kind', () => {
     const file = join(dir, 'deadline-overrides.csv');
@@ -89,7 +95,7 @@ describe('the liaison command line', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.out).toContain('không có loại dữ liệu "holidays"');
     expect(unknown.out).toContain('unknown import kind "holidays"');
-  });
+  }, forCommands(3));
 
   it('notice send --attach stores the decree (checked by its bytes) with the notice; a renamed executable stops the command, nothing drafted', () => {
     const text = join(dir, 'notice.md');
@@ -113,5 +119,5 @@ describe('the liaison command line', () => {
     } finally {
       db.close();
     }
-  });
+  }, forCommands(2));
 });

@@ -5,6 +5,7 @@
  * /healthz says 503 while the database is away and 200 after, and what users wrote meanwhile is
  * processed once each, without a restart.
  */
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
@@ -53,6 +54,10 @@ describe.runIf(privatePostgresAvailable())('PostgreSQL stopped and started under
     await server!.stop();
     expect(await until(async () => { const h = await health(); return h.status === 503 ? h : undefined; }, '/healthz to say 503'))
       .toMatchObject({ body: { ok: false, database: 'unavailable' } });
+    // The web page's API says so too, politely and in both languages, instead of a bare 500.
+    const web = await fetch(`http://127.0.0.1:${e!.app.httpPort}/web/api/session`, { headers: { cookie: `liaison_session=${randomBytes(32).toString('base64url')}` } });
+    expect(web.status).toBe(503);
+    expect(await web.json()).toMatchObject({ error: 'database_unavailable', message_vi: expect.stringContaining('cơ sở dữ liệu'), message_en: expect.stringContaining('database') });
     const sentBefore = e!.fake.sent.length;
     for (const user of during) e!.fake.userSends(user, 'Xin chào');
     // The bot tried to store them and could not (Telegram keeps them until the offset moves).

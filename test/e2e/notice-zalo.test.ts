@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installZaloTokens } from '../../db/repositories/zalo-oa-tokens.js';
+import { loadSecretBox } from '../../src/secrets-key.js';
 import { TEST_APP_ID } from '../fakes/zalo-oa/harness.js';
 import { tgUser } from '../helpers/e2e-app.js';
 import { createZaloE2E, type ZaloE2E } from '../helpers/zalo-oa-e2e.js';
@@ -88,7 +89,7 @@ describe('a notice while the Zalo OA credentials are refused', () => {
     await expect.poll(async () => (await db.selectFrom('outbox').select('held_reason').where('platform', '=', 'zalo_oa').where('text', 'like', '%Lịch họp dân%').executeTakeFirstOrThrow()).held_reason, { timeout: 10_000 }).toBe('credentials');
 
     const pair = z.fake.issueTokens();
-    await installZaloTokens(db, TEST_APP_ID, { accessToken: pair.access_token, refreshToken: pair.refresh_token, accessExpiresAt: new Date(Date.now() + 25 * 3_600_000), refreshExpiresAt: null }, new Date());
+    await installZaloTokens(db, TEST_APP_ID, { accessToken: pair.access_token, refreshToken: pair.refresh_token, accessExpiresAt: new Date(Date.now() + 25 * 3_600_000), refreshExpiresAt: null }, new Date(), loadSecretBox(z.e.config.secretsKey));
     await z.nextTo(ZALO_CONTACT, 0, 'Lịch họp dân');
     await expect.poll(async () => (await db.selectFrom('notice_recipients').select('status').executeTakeFirstOrThrow()).status).toBe('sent');
     await new Promise((resolve) => setTimeout(resolve, 900));

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpRoute, WebhookRequest } from '../../adapters/types.js';
-import { createHttpServer, type HttpServer } from '../../src/http/server.js';
+import { sql } from 'kysely';
+import { createDb } from '../../db/client.js';
+import { createHttpServer, DATABASE_UNAVAILABLE, type HttpServer } from '../../src/http/server.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -11,6 +13,8 @@ describe('http server', () => {
   let healthy = true;
   let server: HttpServer;
   let base: string;
+  // A PostgreSQL nobody listens on: every query fails as in an outage, with pg's own error.
+  const deadDb = createDb({ url: 'postgres://postgres@127.0.0.1:9/outage' });
 
   beforeAll(async () => {
     const logger = createLogger({ level: 'debug', destination: { write: (line: string) => { lines.push(line); } } });
@@ -22,12 +26,16 @@ describe('http server', () => {
         { path: '/webhooks/text', handle: async () => ({ status: 401, body: 'unauthorised' }) },
         { path: '/webhooks/boom', handle: async () => { throw new Error('handler exploded'); } },
       ],
+      routes: [{ method: 'GET', path: '/web/api/session', handle: async () => {
+        await sql`select 1`.execute(deadDb.db);
+        return { status: 200, body: '{}' };
+      } }],
     });
     const { port } = await server.start();
     base = `http://127.0.0.1:${port}`;
   });
 
-  afterAll(async () => { await server.close(); });
+  afterAll(async () => { await server.close(); await deadDb.close(); });
 
   it('hands the webhook the exact raw bytes and lower-cased headers', async () => {
     const body = Buffer.from('{"update_id":1,  "text":"Xin chào \\u00e0"}\n', 'utf8');
@@ -61,6 +69,16 @@ describe('http server', () => {
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: 'internal' });
     expect(lines.some((l) => l.includes('handler exploded'))).toBe(true);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('answers 503 with a polite Vietnamese and English message, not 500, while the database cannot be reached', async () => {
+    const res = await fetch(`${base}/web/api/session`, { headers: { cookie: 'liaison_session=abc' } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(await res.json()).toEqual(DATABASE_UNAVAILABLE);
+    expect(DATABASE_UNAVAILABLE.message_vi).toContain('Vui lòng thử lại');
+    expect(lines.some((l) => l.includes('http request refused: database unavailable') && l.includes('ECONNREFUSED'))).toBe(true);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 
