@@ -61,9 +61,12 @@ export async function runSegment(s: FaultSession, name: string, fault: Fault, wa
   const exitsBefore = s.unexpectedExits;
   s.resumeLoad();
   await sleep(warmupMs);
+  const t0 = Date.now();
   const mark = await fault(s);
+  const t1 = Date.now();
   await sleep(afterMs);
   await s.drain();
+  s.o.log(`${name}: fault and recovery ${t1 - t0} ms, drain ${Date.now() - t1 - afterMs} ms`);
   const rows = await s.readRows(fromId);
   const sent = s.fake.sent.slice(fromSent);
   const result = account(rows.map((r) => ({ chat_id: r.chat_id, text: r.text, status: r.status })), sent, []);

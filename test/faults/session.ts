@@ -177,7 +177,13 @@ export class FaultSession {
     const deadline = Date.now() + this.o.waitMs * 4;
     let lastCount = -1;
     let quietSince = Date.now();
+    let reported = false;
     for (;;) {
+      if (!reported && Date.now() > deadline - this.o.waitMs * 3.5) {
+        reported = true;
+        const missing = [...this.load.state.asked.keys()].filter((t) => !this.load.state.answered.has(t));
+        this.o.log(`drain is slow: unanswered ${missing.join(', ')}; pending rows ${(await this.readRows()).filter((r) => r.status === 'pending').length}`);
+      }
       if (this.fake.sent.length !== lastCount) {
         lastCount = this.fake.sent.length;
         quietSince = Date.now();
