@@ -60,7 +60,7 @@ export class FaultSession {
   readonly spokesperson = SPOKESPERSON;
   readonly lines: LogLine[] = [];
   bot: BotProcess | undefined;
-  /** pid → exit unexpected (the bot exited by itself on a fault). */
+  /** Times a bot process exited by itself (not killed or stopped by the suite). */
   unexpectedExits = 0;
   private platformFault: FakeApiError | undefined;
 
