@@ -8,6 +8,7 @@ import {
   type WebhookRequest, type WebhookResponse,
 } from '../types.js';
 import { createUpdateDispatcher } from './dispatch.js';
+import { untilReachable } from './reach.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
 import { boundTelegramRequests } from './timeout.js';
@@ -71,11 +72,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       if (state.onEvent || state.stopped) throw new Error('telegram adapter: start() may be called once, before stop()');
       state.onEvent = onEvent;
       try {
-        await botUsername();
+        const reach = { logger: options.logger, stopped: () => state.stopped };
+        await untilReachable('getMe', botUsername, reach);
         if (options.mode === 'webhook') {
-          await bot.telegram.setWebhook(options.webhookUrl ?? '', {
+          await untilReachable('setWebhook', () => bot.telegram.setWebhook(options.webhookUrl ?? '', {
             secret_token: options.webhookSecret, allowed_updates: [...ALLOWED_UPDATES],
-          }).catch((err: unknown) => { throw toError(err); });
+          }).catch((err: unknown) => { throw toError(err); }), reach);
           return;
         }
       } catch (err) {

@@ -104,6 +104,18 @@ export async function releaseClaim(
 }
 
 /**
+ * Makes rows due at once that still wait on a backoff (pending, unclaimed, due after `nowIso`);
+ * returns the ids it changed.
+ */
+export async function clearBackoff(db: Db, ids: readonly number[], nowIso: IsoInstant): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.updateTable('outbox').set({ next_attempt_at: null })
+    .where('id', 'in', [...ids]).where('status', '=', 'pending').where('lease_owner', 'is', null).where('next_attempt_at', '>', nowIso)
+    .returning('id').execute();
+  return rows.map((r) => Number(r.id));
+}
+
+/**
  * The oldest pending row of every chat of `queue` (one row per chat that has anything to send),
  * for the sweep that wakes chats whose delivery job or whose sender was lost.
  */

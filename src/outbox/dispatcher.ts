@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { chatsOfPending, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
+import { chatsOfPending, clearBackoff, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -8,6 +8,7 @@ import { createRedisConnection, describeRedisTarget } from '../scheduler/queues.
 import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './deliver-one.js';
 import { drainChat, type DrainResult } from './drain.js';
+import { createPlatformBack } from './platform-back.js';
 import { createDefaultErrorScrubber } from './error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
 import { createSweeper } from './sweep.js';
@@ -61,7 +62,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
   let stopping = false;
-  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping };
+  const platformBack = createPlatformBack({ wake, logger, now: lease.now, clear: (ids, nowIso) => clearBackoff(options.db, ids, nowIso) });
+  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping, platformBack };
 
   const chatOf = async (data: OutboxJobData): Promise<OutboxChat | undefined> => {
     if ('chatId' in data) return { queue: queueName, platform: data.platform, chatId: data.chatId };

@@ -3,6 +3,7 @@ import type { OutboxRow } from '../../db/schema.js';
 import { deliverClaimed, DeliveryAborted, type DeliveryContext, type DeliveryOutcome } from './deliver-one.js';
 import { describeError } from './error-text.js';
 import { logOutcome } from './log-outcome.js';
+import type { PlatformBack } from './platform-back.js';
 
 /** Wait before re-checking a row that replies to a message still pending in another chat, in ms. */
 const REPLY_PENDING_RECHECK_MS = 1000;
@@ -27,6 +28,8 @@ export interface DrainDeps {
   rowsPerJob: number;
   /** True once the dispatcher is closing: a drain finishes its send in flight and takes no more. */
   stopping(): boolean;
+  /** Retries at once what waits after a platform's errors when that platform accepts a send again. */
+  platformBack?: PlatformBack;
 }
 
 /** How one chat's drain ended (the job's return value). */
@@ -72,7 +75,9 @@ async function deliverAndSettle(deps: DrainDeps, chat: OutboxChat, row: OutboxRo
   try {
     const outcome = await deliverClaimed(ctx, row);
     logOutcome(ctx.logger, outcome);
-    return await settle(deps, chat, outcome);
+    const next = await settle(deps, chat, outcome);
+    await deps.platformBack?.settled(chat, outcome);
+    return next;
   } catch (err) {
     await abandon(deps, chat, row, err);
     throw err;

@@ -91,8 +91,11 @@ export interface BotProcess {
 /**
  * Starts `node [nodeArgs] src/liaison.mjs start` and resolves once `isPolling()` says its first long poll
  * arrived: the bot starts receiving last, after its database, queues and HTTP server are up.
+ * `onLine` sees every complete output line (`[out] {…pino JSON…}`), e.g. to time the bot's own log lines.
  */
-export async function startBot(env: NodeJS.ProcessEnv, isPolling: () => boolean, nodeArgs: readonly string[] = [], timeoutMs = 60_000): Promise<BotProcess> {
+export async function startBot(
+  env: NodeJS.ProcessEnv, isPolling: () => boolean, nodeArgs: readonly string[] = [], timeoutMs = 60_000, onLine?: (line: string) => void,
+): Promise<BotProcess> {
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not start the bot process');
   const tail = new OutputTail();
@@ -101,6 +104,7 @@ export async function startBot(env: NodeJS.ProcessEnv, isPolling: () => boolean,
   const collect = (stream: string) => (chunk: Buffer) => {
     for (const line of tail.push(stream, chunk)) {
       if (isProblem(line)) problems.push(line);
+      onLine?.(line);
       const msg = /"msg":"([^"]*)"/.exec(line)?.[1];
       if (msg !== undefined) messageCounts.set(msg, (messageCounts.get(msg) ?? 0) + 1);
     }

@@ -28,6 +28,11 @@ export interface HoldProxy {
    * resolves with that call once its upstream answer has arrived.
    */
   holdNext(match: (call: ProxiedCall) => boolean): Promise<HeldCall>;
+  /**
+   * Holds back the answer of every request matching `match` (the fake still carries each out)
+   * until the returned function is called; it stops holding and returns how many were held.
+   */
+  holdEvery(match: (call: ProxiedCall) => boolean): () => number;
   /** Drops every held answer and connection (as a dead process's sockets are). */
   dropHeld(): void;
   close(): Promise<void>;
@@ -39,6 +44,7 @@ export async function startHoldProxy(upstreamRoot: string): Promise<HoldProxy> {
   const sockets = new Set<Socket>();
   const held: ServerResponse[] = [];
   let pending: { match: (call: ProxiedCall) => boolean; resolve: (call: HeldCall) => void } | undefined;
+  let every: { match: (call: ProxiedCall) => boolean; held: number } | undefined;
 
   const server: Server = createServer((req, res) => {
     void forward(req, res).catch(() => { if (!res.headersSent) res.writeHead(502).end(); });
@@ -53,6 +59,8 @@ export async function startHoldProxy(upstreamRoot: string): Promise<HoldProxy> {
     const call: ProxiedCall = { path: req.url ?? '/', params: parseParams(req.headers['content-type'], body) };
     const hold = pending?.match(call) ? pending : undefined;
     if (hold) pending = undefined;
+    const holdThis = every?.match(call) ? every : undefined;
+    if (holdThis) holdThis.held += 1;
     const upstreamRes = await new Promise<IncomingMessage>((resolve, reject) => {
       const out = request({
         host: upstream.hostname, port: upstream.port, path: req.url, method: req.method,
@@ -64,6 +72,10 @@ export async function startHoldProxy(upstreamRoot: string): Promise<HoldProxy> {
       out.end(body);
     });
     const answer = await readAll(upstreamRes);
+    if (holdThis) {
+      held.push(res);
+      return;
+    }
     if (hold) {
       held.push(res);
       hold.resolve({ ...call, answer: safeJson(answer) });
@@ -78,6 +90,14 @@ export async function startHoldProxy(upstreamRoot: string): Promise<HoldProxy> {
   return {
     root,
     holdNext: (match) => new Promise((resolve) => { pending = { match, resolve }; }),
+    holdEvery(match) {
+      const rule = { match, held: 0 };
+      every = rule;
+      return () => {
+        if (every === rule) every = undefined;
+        return rule.held;
+      };
+    },
     dropHeld() {
       for (const res of held.splice(0)) res.destroy();
     },
