@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { registerDbStatements } from '../../src/http/metrics.js';
+import { orgAncestorIds } from '../../db/repositories/directory.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 
 describe.each(testDialects())('database statement counter (%s)', (dialect) => {
@@ -33,5 +34,26 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
     expect(total(await registry.metrics())).toBe(h.statements());
     await sql`select 1`.execute(h.db);
     expect(total(await registry.metrics())).toBe(h.statements());
+  });
+
+  it('reads an organisation\'s ancestors in one statement, nearest first, stopping at a missing parent or a cycle', async () => {
+    h = await createTestDb(dialect);
+    const at = '2026-01-01T00:00:00.000Z';
+    const add = async (code: string, parentId: number | null) => (await h!.db.insertInto('orgs').values({
+      code, name: code, name_en: null, type: 'department', parent_id: parentId, predecessor_id: null,
+      valid_from: null, valid_to: null, screening: 0, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const root = await add('T-ROOT', null);
+    const mid = await add('T-MID', root);
+    const leaf = await add('T-LEAF', mid);
+    const before = h.statements();
+    expect(await orgAncestorIds(h.db, leaf)).toEqual([leaf, mid, root]);
+    expect(h.statements()).toBe(before + 1);
+    expect(await orgAncestorIds(h.db, 999_999)).toEqual([999_999]);
+    // A cycle in bad data ends where it repeats.
+    const a = await add('T-A', null);
+    const b = await add('T-B', a);
+    await h.db.updateTable('orgs').set({ parent_id: b }).where('id', '=', a).execute();
+    expect(await orgAncestorIds(h.db, b)).toEqual([b, a]);
   });
 });
