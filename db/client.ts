@@ -48,6 +48,12 @@ export interface DbHandle {
    */
   priority: Db;
   dialect: Dialect;
+  /**
+   * How many statements this process has sent to the database through `db` and `priority`
+   * since it opened them, BEGIN and COMMIT included (each is one round trip on PostgreSQL),
+   * failed ones too. For `/metrics` (`db_statements_total`) and the benchmark's round trips per inquiry.
+   */
+  statements(): number;
   /** Resolves when the database answers a trivial query within `timeoutMs` (default 2,000 ms); rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -85,12 +91,13 @@ function createPostgres(options: CreateDbOptions): DbHandle {
     return pool;
   };
   const size = options.pgPoolSize ?? 10;
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
+  const counter = createStatementCounter();
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }), log: counter.log });
   // As large as the main pool: each ack waits for its own commit, so a burst's acks need
   // connections in parallel; idle ones close after pg's 10 s, so at rest it holds one or none.
-  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }) });
+  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }), log: counter.log });
   return {
-    db, priority, dialect: 'postgres',
+    db, priority, dialect: 'postgres', statements: counter.count,
     ping: (timeoutMs) => withTimeout(sql`select 1`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },
   };
@@ -127,14 +134,25 @@ function createSqlite(options: CreateDbOptions): DbHandle {
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.sqliteBusyTimeoutMs ?? 5000))}`);
   sqlite.pragma('synchronous = NORMAL');
   const lanes = createSqliteLanes(sqlite);
-  const db = new Kysely<Schema>({ dialect: lanes.normal });
+  const counter = createStatementCounter();
+  // Both lanes share ONE connection object, and kysely wraps a connection's executeQuery for
+  // its log once per instance: a hook on each would count every statement twice once both
+  // lanes have run one. The hook on `db` sees the priority lane's statements too (same
+  // connection object) from the first statement `db` runs (the migration, at start).
+  const db = new Kysely<Schema>({ dialect: lanes.normal, log: counter.log });
   const priority = new Kysely<Schema>({ dialect: lanes.priority });
   return {
-    db, priority, dialect: 'sqlite',
+    db, priority, dialect: 'sqlite', statements: counter.count,
     // Reads the schema, so a file that cannot be read (deleted folder, locked by another process) fails.
     ping: (timeoutMs) => withTimeout(sql`select count(*) from sqlite_master`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },
   };
+}
+
+/** Counts statements through kysely's `log` hook (called after each statement, with its outcome). */
+function createStatementCounter(): { log: () => void; count: () => number } {
+  let count = 0;
+  return { log: () => { count += 1; }, count: () => count };
 }
 
 /** Rejects when `promise` has not settled within `ms` (the work itself is not cancelled). */

@@ -25,7 +25,7 @@ import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createDashboard } from './dashboard/index.js';
 import { createFigures } from './dashboard/figures.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, registerDbStatements } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
 import { createDatabaseMonitor } from './health/database-monitor.js';
@@ -146,6 +146,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   };
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
+  registerDbStatements(metrics.registry, () => db.statements());
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,

@@ -1,4 +1,5 @@
 import type { Platform } from '../../adapters/types.js';
+import { sql } from 'kysely';
 import type { Db } from '../client.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
@@ -20,17 +21,28 @@ export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly O
     .orderBy('name').execute();
 }
 
-/** `orgId` and every ancestor up to the root, nearest first. */
+/** `orgId` and every ancestor up to the root, nearest first (a parent missing from `orgs` ends the chain, included). */
 export async function orgAncestorIds(db: Db, orgId: number): Promise<number[]> {
-  const ids: number[] = [];
-  let current: number | null = orgId;
-  while (current !== null && !ids.includes(current)) {
-    ids.push(current);
-    const row: { parent_id: number | null } | undefined = await db.selectFrom('orgs').select('parent_id').where('id', '=', current).executeTakeFirst();
-    current = row?.parent_id ?? null;
+  // One statement for the whole chain; the depth bound stops a cycle in bad data.
+  const { rows } = await sql<{ id: number; parent_id: number | null }>`
+    with recursive chain(id, parent_id, depth) as (
+      select id, parent_id, 0 from orgs where id = ${orgId}
+      union all
+      select o.id, o.parent_id, c.depth + 1 from orgs o join chain c on o.id = c.parent_id where c.depth < ${MAX_ORG_DEPTH}
+    ) select id, parent_id from chain order by depth`.execute(db);
+  const ids: number[] = [orgId];
+  let next = rows[0]?.parent_id ?? null;
+  for (const row of rows.slice(1)) {
+    if (next === null || ids.includes(next)) return ids;
+    ids.push(Number(row.id));
+    next = row.parent_id;
   }
+  if (next !== null && !ids.includes(next)) ids.push(Number(next));
   return ids;
 }
+
+/** Deeper than any real hierarchy (province → department → unit …); bounds a cycle in bad data. */
+const MAX_ORG_DEPTH = 64;
 
 export async function listActiveTopics(db: Db): Promise<Topic[]> {
   return db.selectFrom('topics').selectAll().where('active', '=', 1).orderBy('name').execute();

@@ -15,17 +15,14 @@ export interface SeenIdentity {
  * (a person who writes to us is reachable again).
  */
 export async function touchIdentity(db: Db, seen: SeenIdentity, nowIso: string): Promise<Identity> {
-  await db.insertInto('identities').values({
+  return db.insertInto('identities').values({
     platform: seen.platform, platform_user_id: seen.platformUserId, chat_id: seen.chatId,
     person_id: null, display_name: seen.displayName ?? null, locale: null, dialog: null,
     unreachable_at: null, unreachable_reason: null, last_inbound_at: nowIso, created_at: nowIso, updated_at: nowIso,
   }).onConflict((oc) => oc.columns(['platform', 'platform_user_id']).doUpdateSet({
     chat_id: seen.chatId, last_inbound_at: nowIso, unreachable_at: null, unreachable_reason: null,
     ...(seen.displayName ? { display_name: seen.displayName } : {}),
-  })).execute();
-  return db.selectFrom('identities').selectAll()
-    .where('platform', '=', seen.platform).where('platform_user_id', '=', seen.platformUserId)
-    .executeTakeFirstOrThrow();
+  })).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findIdentity(db: Db, id: number): Promise<Identity | undefined> {

@@ -69,3 +69,20 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
     }),
   };
 }
+
+/**
+ * Registers `db_statements_total`: statements this process sent to the database (BEGIN and
+ * COMMIT included), read from `count` at each scrape (`DbHandle.statements`).
+ */
+export function registerDbStatements(registry: Registry, count: () => number): void {
+  let reported = 0;
+  new Counter({
+    name: 'db_statements_total', help: 'Statements sent to the database (BEGIN and COMMIT included)', registers: [registry],
+    collect() {
+      const now = count();
+      // A handle swapped for a new one (tests) starts from 0 again: never count backwards.
+      if (now > reported) this.inc(now - reported);
+      reported = Math.max(reported, now);
+    },
+  });
+}

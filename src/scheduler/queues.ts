@@ -16,9 +16,6 @@ export const QUEUE_NAMES = {
 /** The name of one of our BullMQ queues. */
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-/** A deadline job kind: lower-case letters, digits and `_`, starting with a letter. */
-const KIND_PATTERN = /^[a-z][a-z0-9_]*$/;
-
 function assertDbId(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`${name} must be a non-negative integer, got ${String(value)}`);
@@ -49,15 +46,12 @@ export function parseOutboxJobId(jobId: string): number | undefined {
 }
 
 /**
- * Job id of a deadline job: `deadline-<inquiryId>-<kind>-<seq>`. `seq` distinguishes a re-armed
- * deadline from the one it replaces (a completed job id cannot be re-added while retained).
- * `kind` must match `[a-z][a-z0-9_]*` (e.g. `remind`, `escalate_head`).
+ * Job id of an inquiry's deadline job: `deadline-<inquiryId>`. An inquiry has at most one: the
+ * job of its next step, which the worker re-arms for the step after (see src/scheduler/deadlines).
  */
-export function deadlineJobId(inquiryId: number, kind: string, seq: number): string {
+export function deadlineJobId(inquiryId: number): string {
   assertDbId('inquiryId', inquiryId);
-  assertDbId('seq', seq);
-  if (!KIND_PATTERN.test(kind)) throw new RangeError(`deadline kind must match ${KIND_PATTERN.source}: ${kind}`);
-  return `deadline-${inquiryId}-${kind}-${seq}`;
+  return `deadline-${inquiryId}`;
 }
 
 /** Where Redis listens: a URL (`redis://host:6379`, `rediss://…`) or a unix socket path. */

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: the bot's working directory. */
@@ -174,4 +175,26 @@ async function waitUntil(done: () => boolean, timeoutMs: number, abort: Promise<
     }
   };
   await Promise.race([poll(), abort]);
+}
+
+/** A TCP port free on 127.0.0.1 right now (for the bot's HTTP_PORT, so the bench can read its /metrics). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The bot's `db_statements_total` (statements sent to the database so far), read from its /metrics on loopback. */
+export async function readDbStatements(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const m = /^db_statements_total (\d+)$/m.exec(await response.text());
+  if (!m) throw new Error('no db_statements_total in /metrics');
+  return Number(m[1]);
 }

@@ -37,6 +37,8 @@ export const QUICK_PLAN: InquiryPlan = {
 const P99_BOUND_MS = 100;
 const P99_BOUND_RATE = 50;
 const RSS_BOUND_MB = 200;
+/** The issue's aim for database round trips per inquiry (press → notification and confirmation delivered). */
+const ROUND_TRIPS_AIM = 6;
 /** The offered rate counts as achieved within 5 %. */
 const RATE_TOLERANCE = 0.95;
 /** Reporters' "Đã tiếp nhận" may trail the notification; waited for this much longer. */
@@ -96,9 +98,11 @@ async function benchOnDatabase(database: SessionDatabase, plan: InquiryPlan, log
 async function ratePhase(s: Session, perSecond: number, count: number, settleMs: number, log: (m: string) => void): Promise<BenchRow[]> {
   const prepared = await prepareBatch(s, count, `r${perSecond}`, log);
   log(`${s.label}: firing ${count} presses at ${perSecond}/s`);
+  const before = await s.statements();
   const firing = await s.guard(fireAtRate(count, perSecond, (i) => s.press(prepared[i]!)));
   const outcomes = await settle(s, prepared, settleMs);
   const at = `@${perSecond}/s (${s.label})`;
+  const trips = await roundTripsRow(s, before, count, at);
   const latency = summarize(latenciesOf(outcomes));
   const confirmation = summarize(confirmationLatenciesOf(outcomes));
   const p99Bound = perSecond === P99_BOUND_RATE ? `< ${P99_BOUND_MS} ms` : '(reported)';
@@ -109,6 +113,7 @@ async function ratePhase(s: Session, perSecond: number, count: number, settleMs:
     // The reporter's own chat has no queue in front of it: the gap to the p99 above is the spokesperson chat's ordering.
     { name: `reporter's confirmation p99 ${at}`, value: round(confirmation.p99), unit: 'ms', bound: '(reported)' },
     { name: `offered rate ${at}`, value: round(firing.achievedPerS), unit: '/s', bound: `≥ ${round(perSecond * RATE_TOLERANCE)} /s` },
+    trips,
     ...completenessRows(at, outcomes),
   ];
 }
@@ -117,6 +122,7 @@ async function ratePhase(s: Session, perSecond: number, count: number, settleMs:
 async function sustainedPhase(s: Session, count: number, settleMs: number, log: (m: string) => void): Promise<BenchRow[]> {
   const prepared = await prepareBatch(s, count, 'burst', log);
   log(`${s.label}: pressing ${count} at once`);
+  const before = await s.statements();
   for (const p of prepared) s.press(p);
   const outcomes = await settle(s, prepared, settleMs);
   const first = Math.min(...outcomes.map((o) => o.pressedAt ?? Number.POSITIVE_INFINITY));
@@ -124,10 +130,24 @@ async function sustainedPhase(s: Session, count: number, settleMs: number, log: 
   const delivered = outcomes.filter((o) => o.notifiedAt !== undefined).length;
   const perSecond = delivered / ((last - first) / 1000);
   const at = `(${count} at once, ${s.label})`;
+  const trips = await roundTripsRow(s, before, count, at);
   return [
     { name: `sustained inquiries/s ${at}`, value: round(perSecond), unit: '/s', bound: '(reported)' },
+    trips,
     ...completenessRows(at, outcomes),
   ];
+}
+
+/**
+ * Every statement the bot sent from just before the first press until shortly after the last
+ * notification, divided by the inquiries: the press's stored event, its flow, both deliveries
+ * (spokesperson and reporter) and their bookkeeping, plus whatever ran in the background meanwhile.
+ */
+async function roundTripsRow(s: Session, before: number, count: number, at: string): Promise<BenchRow> {
+  // The last deliveries' "sent" marks follow the fake's answer.
+  await sleep(300);
+  const perInquiry = (await s.statements() - before) / count;
+  return { name: `DB round trips per inquiry ${at}`, value: round(perInquiry), unit: '', bound: `≤ ${ROUND_TRIPS_AIM} (aim)` };
 }
 
 async function prepareBatch(s: Session, count: number, batch: string, log: (m: string) => void): Promise<PreparedInquiry[]> {

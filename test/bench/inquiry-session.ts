@@ -11,7 +11,7 @@ import { createFakeTelegram, type FakeTelegram, type FakeUser, type SentRecord }
 import { deletePrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { mapLimit } from './bench-helpers.js';
 import { benchPrefix, createPostgresDatabase, sqliteDatabase, type BenchDatabase } from './bench-db.js';
-import { botEnvironment, runLiaison, startBot, type BotProcess } from './bot-process.js';
+import { botEnvironment, freePort, readDbStatements, runLiaison, startBot, type BotProcess } from './bot-process.js';
 import { findButton, SentWatch } from './sent-watch.js';
 
 const TOKEN = '987654321:BenchTokenForTheFakeBotApi_abcdef';
@@ -114,6 +114,8 @@ export interface Session {
   prepare(reporters: readonly FakeUser[], batch: string): Promise<PreparedInquiry[]>;
   /** Presses "Gửi" of `p` and records the moment (t0). */
   press(p: PreparedInquiry): void;
+  /** Statements the bot has sent to its database so far (its `db_statements_total`). */
+  statements(): Promise<number>;
 }
 
 /** What {@link withSession} returns: the body's result and the bot's memory figures. */
@@ -149,9 +151,10 @@ export async function withSession<T>(o: SessionOptions, body: (s: Session) => Pr
     await fake.start();
     watch = new SentWatch(fake);
     db = o.database.kind === 'sqlite' ? sqliteDatabase(dir) : await createPostgresDatabase(o.database.serverUrl);
+    const httpPort = await freePort();
     const env = botEnvironment({
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_MODE: 'polling', DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', DATA_DIR: dir,
+      REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), DATA_DIR: dir,
       // Investigation knob: BENCH_BOT_LOG_LEVEL=debug (the notes then count the bot's log messages).
       LOG_LEVEL: process.env.BENCH_BOT_LOG_LEVEL ?? 'warn',
     });
@@ -159,7 +162,7 @@ export async function withSession<T>(o: SessionOptions, body: (s: Session) => Pr
     o.log(`${db.label}: starting the bot`);
     bot = await startBot(env, () => fake.longPollWaiting, botNodeArgs());
     const startRssBytes = bot.rssBytes();
-    const session = createSession(db.label, fake, watch, bot, reporters);
+    const session = createSession(db.label, fake, watch, bot, reporters, () => readDbStatements(httpPort));
     await linkEveryone(session, o.log);
     const result = await body(session);
     const peakRssBytes = bot.peakRssBytes();
@@ -214,10 +217,10 @@ function pad(n: number): string {
 
 const SPOKESPERSON: FakeUser = { id: 8_000_001, first_name: 'Tuấn', language_code: 'vi' };
 
-function createSession(label: string, fake: FakeTelegram, watch: SentWatch, bot: BotProcess, reporters: FakeUser[]): Session {
+function createSession(label: string, fake: FakeTelegram, watch: SentWatch, bot: BotProcess, reporters: FakeUser[], statements: () => Promise<number>): Session {
   const tracker = new InquiryTracker(watch, SPOKESPERSON.id);
   const session: Session = {
-    label, fake, watch, bot, tracker, reporters,
+    label, fake, watch, bot, tracker, reporters, statements,
     guard: (promise) => Promise.race([promise, bot.died]),
     prepare: (users, batch) => session.guard(mapLimit(users, SETUP_CONCURRENCY, (u, i) => prepareOne(session, u, `${batch}-${pad(i + 1)}`))),
     press: (p) => {

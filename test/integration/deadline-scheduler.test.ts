@@ -57,7 +57,7 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
 
   const allJobs = () => inspect.getJobs(['delayed', 'waiting', 'active', 'prioritized']);
   const jobsOf = async (id: number) => (await allJobs()).filter((j) => j.data.inquiryId === id)
-    .map((j) => `${j.id} ${local(new Date(j.data.fireAt))}`).sort();
+    .map((j) => `${j.id} ${j.data.step} ${local(new Date(j.data.fireAt))}`).sort();
 
   /** Moves every delayed job that is due on the manual clock to waiting, and waits (bounded) until the worker is idle. */
   async function settle(): Promise<void> {
@@ -131,11 +131,8 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
   it('fires the ladder in order: reminders, due, head, coordinating office, leader, daily nudges', async () => {
     clock.set(at('2026-11-23 10:00'));
     const id = await ask('2026-11-23 10:00'); // routine, Monday: due at 24:00 Wednesday
-    expect(await jobsOf(id)).toEqual([
-      `deadline-${id}-due-1 2026-11-26 07:30`, `deadline-${id}-esc_coord-1 2026-11-27 07:30`, `deadline-${id}-esc_head-1 2026-11-26 07:30`,
-      `deadline-${id}-esc_leader-1 2026-11-30 07:30`, `deadline-${id}-od-1 2026-11-27 08:00`,
-      `deadline-${id}-r50-1 2026-11-24 14:30`, `deadline-${id}-r80-1 2026-11-25 11:00`,
-    ]);
+    // One job per inquiry, for its next step; each step re-arms it for the one after.
+    expect(await jobsOf(id)).toEqual([`deadline-${id} r50-1 2026-11-24 14:30`]);
     await advanceTo('2026-12-01 09:00');
     expect(await fired(id)).toEqual([
       '2026-11-24 14:30 r50-1', '2026-11-25 11:00 r80-1', '2026-11-26 07:30 due-1', '2026-11-26 07:30 esc_head-1',
@@ -159,11 +156,11 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
   it('puts back a job that runs before its time on the injected clock', async () => {
     clock.set(at('2026-11-23 10:00'));
     const id = await ask('2026-11-23 10:00');
-    const r50 = (await inspect.getDelayed()).find((j) => j.id === `deadline-${id}-r50-1`)!;
+    const r50 = (await inspect.getDelayed()).find((j) => j.id === `deadline-${id}`)!;
     await r50.promote();
     await waitUntil(async () => (await inspect.getJobState(r50.id!)) === 'delayed');
     expect(await fired(id)).toEqual([]);
-    expect(await jobsOf(id)).toHaveLength(7);
+    expect(await jobsOf(id)).toEqual([`deadline-${id} r50-1 2026-11-24 14:30`]);
   });
 
   it('sends working-time reminders only in office hours, skipping the weekend and the National Day holidays', async () => {
@@ -190,7 +187,7 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
     await t.db.updateTable('inquiries').set({ status: 'answered' }).where('id', 'in', [kept, synced]).execute();
     await scheduler.sync([synced]);
     expect(await jobsOf(synced)).toEqual([]);
-    expect(await jobsOf(kept)).toHaveLength(6);
+    expect(await jobsOf(kept)).toEqual([`deadline-${kept} r80-1 2026-11-25 11:00`]);
     await advanceTo('2026-12-02 12:00');
     expect(await fired(kept)).toEqual(['2026-11-24 14:30 r50-1']);
     expect(await fired(synced)).toEqual(['2026-11-24 14:30 r50-1']);
@@ -204,9 +201,7 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
     const newDue = at('2026-11-28 00:00'); // 24:00 Friday instead of Wednesday
     await t.db.updateTable('inquiries').set({ due_at: newDue.toISOString(), deadline_seq: 2 }).where('id', '=', id).execute();
     await scheduler.sync([id]);
-    const jobs = await jobsOf(id);
-    expect(jobs.every((j) => /-2 /.test(j))).toBe(true);
-    expect(jobs).toContain(`deadline-${id}-due-2 2026-11-30 07:30`);
+    expect(await jobsOf(id)).toEqual([`deadline-${id} r50-2 2026-11-25 14:30`]);
     await advanceTo('2026-11-30 07:45');
     expect(await fired(id)).toEqual([
       '2026-11-24 14:30 r50-1', '2026-11-25 14:30 r50-2', '2026-11-27 08:00 r80-2', '2026-11-30 07:30 due-2', '2026-11-30 07:30 esc_head-2',

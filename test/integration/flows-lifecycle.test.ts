@@ -5,7 +5,7 @@ import { onClarificationReply, onFollowup } from '../../flows/answer/answer.js';
 import { fireDeadlineStep } from '../../flows/deadline/fire.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { defaultDeadlineSettings } from '../../src/scheduler/deadlines/index.js';
-import { plannedJobs } from '../../src/scheduler/deadlines/jobs.js';
+import { plannedSteps } from '../../src/scheduler/deadlines/jobs.js';
 import { createManualClock, type ManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
@@ -77,15 +77,15 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
     expect(bot.deadlineSyncs.at(-1)).toBe(reopened.id);
 
     const [row] = await findDeadlineInquiries(db, [reopened.id]);
-    const jobs = await plannedJobs({ db, calendar: await loadCalendar(db), settings: defaultDeadlineSettings(), now: clock.now() }, [row!]);
+    const steps = (await plannedSteps({ db, calendar: await loadCalendar(db), settings: defaultDeadlineSettings(), now: clock.now() }, [row!])).get(reopened.id) ?? [];
     const seq = reopened.deadline_seq;
-    expect(jobs.map((j) => j.data.step).sort()).toEqual([`due-${seq}`, `esc_coord-${seq}`, `esc_head-${seq}`, `esc_leader-${seq}`, `od20261204-${seq}`, `r50-${seq}`, `r80-${seq}`]);
-    expect(jobs.every((j) => j.data.fireAt > clock.now().getTime())).toBe(true);
+    expect(steps.map((s) => s.step).sort()).toEqual([`due-${seq}`, `esc_coord-${seq}`, `esc_head-${seq}`, `esc_leader-${seq}`, `od20261204-${seq}`, `r50-${seq}`, `r80-${seq}`]);
+    expect(steps.every((s) => s.fireAt.getTime() > clock.now().getTime())).toBe(true);
     // Redis lost its jobs and the new due time passed meanwhile: the escalations of the new period
     // are caught up, although the same rungs fired for the first answer.
     const late = new Date('2026-12-03T03:00:00.000Z'); // Thu 10:00, the morning after the new due time
-    const caughtUp = await plannedJobs({ db, calendar: await loadCalendar(db), settings: defaultDeadlineSettings(), now: late }, [row!]);
-    expect(caughtUp.filter((j) => j.data.fireAt <= late.getTime()).map((j) => j.data.step).sort()).toEqual([`due-${seq}`, `esc_head-${seq}`]);
+    const caughtUp = (await plannedSteps({ db, calendar: await loadCalendar(db), settings: defaultDeadlineSettings(), now: late }, [row!])).get(reopened.id) ?? [];
+    expect(caughtUp.filter((s) => s.fireAt.getTime() <= late.getTime()).map((s) => s.step).sort()).toEqual([`due-${seq}`, `esc_head-${seq}`]);
     expect(await fireDeadlineStep(db, reopened.id, `due-${seq}`, late, 'vi')).toHaveLength(1);
   });
 

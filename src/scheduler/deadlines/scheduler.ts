@@ -7,8 +7,8 @@ import { findDeadlineInquiries, listRunningDeadlineInquiries } from '../../../db
 import type { Logger } from '../../logger.js';
 import { createWorkCalendar, type WorkCalendar } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
-import { createRedisConnection, describeRedisTarget, QUEUE_NAMES, type RedisTarget } from '../queues.js';
-import { plannedJobs, possibleJobIds, type DeadlineJob, type DeadlineJobData } from './jobs.js';
+import { createRedisConnection, deadlineJobId, describeRedisTarget, QUEUE_NAMES, type RedisTarget } from '../queues.js';
+import { nextJobs, type DeadlineJob, type DeadlineJobData } from './jobs.js';
 import type { DeadlineSettings } from './settings.js';
 import { createDeadlineProcessor } from './worker.js';
 
@@ -44,8 +44,8 @@ export interface DeadlineSchedulerOptions {
 export interface DeadlineScheduler {
   /**
    * Makes Redis match the database for these inquiries (call after the transaction that changed
-   * them commits): clears their jobs of the current and recent `deadline_seq`s and adds the jobs
-   * of the current deadline; a closed or paused inquiry is left with none.
+   * them commits): replaces each one's job with the job of its next step; a closed or paused
+   * inquiry is left with none. A job running meanwhile re-plans from the database itself.
    */
   sync(inquiryIds: readonly number[]): Promise<void>;
   /** Adds the missing jobs of every inquiry whose clock runs (on boot; survives a Redis FLUSHALL). Returns how many inquiries were planned. */
@@ -58,6 +58,9 @@ export interface DeadlineScheduler {
 
 /** Jobs per `addBulk` round trip. */
 const ADD_CHUNK = 1000;
+/** How long `sync` waits before planning again an inquiry whose job was running, in ms, and how often it tries. */
+const RESYNC_DELAY_MS = 500;
+const RESYNC_ATTEMPTS = 20;
 
 /** Creates the deadline scheduler (its own `deadlines` queue, so throttled sends never delay it). */
 export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
@@ -77,12 +80,27 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
 
   const syncBatch = async (ids: readonly number[]): Promise<void> => {
     const [rows, cal] = await Promise.all([findDeadlineInquiries(o.db, ids), calendar()]);
-    const now = o.clock.now();
-    const jobs = await plannedJobs({ db: o.db, calendar: cal, settings: o.settings, now }, rows);
-    const stale = new Set([...rows.flatMap((r) => possibleJobIds(r, o.settings)), ...jobs.map((j) => j.opts.jobId ?? '')]);
-    // An active job cannot be removed (remove returns 0): harmless, its worker re-reads the inquiry.
-    await Promise.all([...stale].filter(Boolean).map((id) => queue.remove(id)));
+    const jobs = await nextJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
+    const removed = await Promise.all(ids.map((id) => queue.remove(deadlineJobId(id))));
     await addJobs(jobs);
+    // A job running right now cannot be removed (0), and it may re-arm from what it read before
+    // the change committed: plan those again once it is done.
+    const busy = ids.filter((_id, i) => removed[i] === 0);
+    if (busy.length > 0) resyncLater(busy);
+  };
+
+  const resyncLater = (ids: readonly number[], attempt = 1): void => {
+    const timer = setTimeout(() => {
+      void (async () => {
+        if (closing) return;
+        const states = await Promise.all(ids.map((id) => queue.getJobState(deadlineJobId(id))));
+        const active = ids.filter((_id, i) => states[i] === 'active');
+        const settled = ids.filter((_id, i) => states[i] !== 'active');
+        if (settled.length > 0) await syncBatch(settled);
+        if (active.length > 0 && attempt < RESYNC_ATTEMPTS) resyncLater(active, attempt + 1);
+      })().catch((err: unknown) => logger.warn({ err: String(err) }, 'deadlines: re-plan after a running step failed; the next reconcile repairs it'));
+    }, RESYNC_DELAY_MS);
+    timer.unref();
   };
 
   const sync = async (inquiryIds: readonly number[]): Promise<void> => {
@@ -113,8 +131,9 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
 }
 
 /**
- * Pages through every inquiry whose clock runs (keyset by id, `batchSize` a page) and adds its
- * jobs; ids already queued are ignored by BullMQ, so this only fills in what is missing.
+ * Pages through every inquiry whose clock runs (keyset by id, `batchSize` a page) and adds the
+ * job of its next step; an inquiry that has its job keeps it (BullMQ ignores a known id), so
+ * this only fills in what is missing.
  */
 async function reconcileAll(o: DeadlineSchedulerOptions, cal: WorkCalendar, batchSize: number, addJobs: (jobs: readonly DeadlineJob[]) => Promise<void>): Promise<{ inquiries: number; jobs: number }> {
   let [inquiries, jobCount, afterId] = [0, 0, 0];
@@ -122,7 +141,7 @@ async function reconcileAll(o: DeadlineSchedulerOptions, cal: WorkCalendar, batc
     const rows = await listRunningDeadlineInquiries(o.db, { afterId, limit: batchSize });
     const last = rows.at(-1);
     if (!last) return { inquiries, jobs: jobCount };
-    const jobs = await plannedJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
+    const jobs = await nextJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
     await addJobs(jobs);
     [inquiries, jobCount, afterId] = [inquiries + rows.length, jobCount + jobs.length, last.id];
   }

@@ -1,0 +1,59 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { registerDbStatements } from '../../src/http/metrics.js';
+import { orgAncestorIds } from '../../db/repositories/directory.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+
+describe.each(testDialects())('database statement counter (%s)', (dialect) => {
+  let h: TestDb | undefined;
+  afterEach(async () => {
+    await h?.drop();
+    h = undefined;
+  });
+
+  it('counts each statement on both handles, BEGIN and COMMIT included, and serves the total on /metrics', async () => {
+    h = await createTestDb(dialect);
+    const start = h.statements();
+    await sql`select 1`.execute(h.db);
+    expect(h.statements()).toBe(start + 1);
+    await sql`select 1`.execute(h.priority);
+    expect(h.statements()).toBe(start + 2);
+    await h.db.transaction().execute(async (tx) => {
+      await sql`select 1`.execute(tx);
+      await sql`select 2`.execute(tx);
+    });
+    // begin, two selects, commit
+    expect(h.statements()).toBe(start + 6);
+    await expect(sql`select * from no_such_table`.execute(h.db)).rejects.toThrow();
+    expect(h.statements()).toBe(start + 7);
+
+    const registry = new Registry();
+    registerDbStatements(registry, () => h!.statements());
+    const total = (text: string) => Number(/^db_statements_total (\d+)$/m.exec(text)?.[1]);
+    expect(total(await registry.metrics())).toBe(h.statements());
+    await sql`select 1`.execute(h.db);
+    expect(total(await registry.metrics())).toBe(h.statements());
+  });
+
+  it('reads an organisation\'s ancestors in one statement, nearest first, stopping at a missing parent or a cycle', async () => {
+    h = await createTestDb(dialect);
+    const at = '2026-01-01T00:00:00.000Z';
+    const add = async (code: string, parentId: number | null) => (await h!.db.insertInto('orgs').values({
+      code, name: code, name_en: null, type: 'department', parent_id: parentId, predecessor_id: null,
+      valid_from: null, valid_to: null, screening: 0, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const root = await add('T-ROOT', null);
+    const mid = await add('T-MID', root);
+    const leaf = await add('T-LEAF', mid);
+    const before = h.statements();
+    expect(await orgAncestorIds(h.db, leaf)).toEqual([leaf, mid, root]);
+    expect(h.statements()).toBe(before + 1);
+    expect(await orgAncestorIds(h.db, 999_999)).toEqual([999_999]);
+    // A cycle in bad data ends where it repeats.
+    const a = await add('T-A', null);
+    const b = await add('T-B', a);
+    await h.db.updateTable('orgs').set({ parent_id: b }).where('id', '=', a).execute();
+    expect(await orgAncestorIds(h.db, b)).toEqual([b, a]);
+  });
+});
