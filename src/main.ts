@@ -219,6 +219,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+      answerCorrectionMinutes: config.answerCorrectionMinutes,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
       capabilities: (platform) => adapters.get(platform)?.capabilities,
       webSignInUrl: webSignInUrl(late),
