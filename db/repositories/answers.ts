@@ -3,12 +3,12 @@ import type { Db } from '../client.js';
 import type { IsoInstant, MessageRef, OutboxRow } from '../schema.js';
 
 /**
- * The reporter's newest follow-up message on an inquiry written after `afterIso` (the previous
+ * The reporter's newest follow-up message on an inquiry written since `afterIso` (the previous
  * answer) in the chat `chat`: the answer to it is threaded under it. Undefined when there is none.
  */
 export async function findFollowupSince(db: Db, inquiryId: number, chat: { platform: Platform; chatId: string }, afterIso: IsoInstant): Promise<MessageRef | undefined> {
   return db.selectFrom('message_refs').selectAll()
-    .where('inquiry_id', '=', inquiryId).where('kind', '=', 'followup').where('created_at', '>', afterIso)
+    .where('inquiry_id', '=', inquiryId).where('kind', '=', 'followup').where('created_at', '>=', afterIso)
     .where('platform', '=', chat.platform).where('chat_id', '=', chat.chatId)
     .orderBy('id', 'desc').executeTakeFirst();
 }

@@ -53,21 +53,36 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(notice.buttons.flat().map((b) => b.label)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Xin gia hạn', 'Từ chối']);
     expect(bot.inbox(FINANCE).length).toBe(1); // only the invite welcome
 
+    await t.db.updateTable('persons').set({ title: 'Phó Giám đốc Sở Y tế' }).where('id', '=', net.healthSpokesId).execute();
+    const reporterBefore = bot.inbox(REPORTER).length;
     await bot.say(HEALTH, 'Tuần này ghi nhận 12 ca, giảm 30% so với tuần trước.', notice.messageId);
+    // Previewed, signed, and nothing sent or recorded yet.
+    const preview = bot.last(HEALTH);
+    expect(preview.text).toContain('CHƯA GỬI');
+    expect(preview.text).toContain('giảm 30%');
+    expect(preview.text).toContain('— Lê Văn Y Tế, Phó Giám đốc Sở Y tế');
+    expect(preview.buttons.flat().map((b) => b.label)).toEqual(['Gửi câu trả lời', 'Sửa', 'Hủy']);
+    expect(bot.inbox(REPORTER).length).toBe(reporterBefore);
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     const answer = bot.last(REPORTER);
+    expect(bot.inbox(REPORTER).length).toBe(reporterBefore + 1);
+    expect(answer.text).toContain('— Lê Văn Y Tế, Phó Giám đốc Sở Y tế');
     expect(answer.text).toContain('Trả lời câu hỏi Q-');
     expect(answer.text).toContain('giảm 30%');
     expect(answer.replyTo).toBe(questionId);
     expect(answer.buttons.flat().map((b) => b.label)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
     expect(bot.last(HEALTH).text).toContain('Đã gửi câu trả lời');
 
-    await bot.say(REPORTER, 'Xin cho biết số ca nặng?', answer.messageId);
+    const followupId = await bot.say(REPORTER, 'Xin cho biết số ca nặng?', answer.messageId);
     const followup = bot.last(HEALTH);
     expect(followup.text).toContain('hỏi thêm');
     expect(followup.text).toContain('số ca nặng');
     await bot.say(HEALTH, 'Có 2 ca nặng, đã ổn định.', followup.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     expect(bot.last(REPORTER).text).toContain('2 ca nặng');
-    expect(bot.last(REPORTER).replyTo).toBe(questionId);
+    // The answer to the follow-up is threaded under the follow-up, not the original question.
+    expect(bot.last(REPORTER).replyTo).toBe(followupId);
 
     await bot.press(REPORTER, 'Hài lòng');
     expect(bot.last(REPORTER).text).toContain('Hài lòng');
@@ -101,6 +116,8 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     const declined = bot.last(REPORTER);
     expect(declined.replyTo).toBe(questionId);
     expect(declined.text).toContain('Căn cứ: Thuộc bí mật nhà nước');
+    expect(declined.text).toMatch(/\((điểm a khoản 2 Điều 38 Luật Báo chí 2016|khoản 2 Điều 31 Luật Báo chí 2025)/);
+    expect(declined.text).toContain('— Lê Văn Y Tế, Người phát ngôn Sở Y tế');
     expect(declined.text).toContain('Thông tin cá nhân người bệnh');
     expect((await t.db.selectFrom('inquiries').select(['status', 'decline_ground']).executeTakeFirstOrThrow())).toEqual({ status: 'declined', decline_ground: 'secret' });
   });
@@ -117,6 +134,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(bot.last(HEALTH).text).toContain('Tuyến tỉnh ạ.');
     expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
     await bot.say(HEALTH, 'Bệnh viện Trung ương Huế đang quá tải nhẹ.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     expect(bot.last(REPORTER).text).toContain('quá tải nhẹ');
   });
 
@@ -154,6 +172,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(merged.merged_into_id).toBe(1);
     // The answer to Q-1 reaches the merged inquiry's reporter too, under their own question.
     await bot.say(FINANCE, 'Đã chuyển cơ quan công an xử lý.', bot.inbox(FINANCE).find((m) => m.text.includes('Vụ trộm'))?.messageId);
+    await bot.press(FINANCE, 'Gửi câu trả lời');
     const answers = bot.inbox(REPORTER).filter((m) => m.text.includes('Đã chuyển cơ quan công an'));
     expect(answers.map((a) => a.replyTo).sort()).toEqual([merged.origin_message_id, (await findInquiry(t.db, 1))?.origin_message_id].sort());
   });
@@ -177,6 +196,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   it('/stats gives coordinators live numbers per agency, overdue first; others are refused', async () => {
     await ask('Một?', 'Y tế');
     await bot.say(HEALTH, 'Trả lời ngay.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     await ask('Hai?', 'Y tế');
     await t.db.updateTable('inquiries').set({ due_at: '2026-11-01T00:00:00.000Z' }).where('question', '=', 'Hai?').execute();
     await bot.command(COORD, 'stats');
@@ -189,7 +209,8 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   it('an answer that could not reach the reporter is re-sent once to the chat they link next, and a reply to it is a follow-up', async () => {
     await ask('Câu hỏi trước khi đổi kênh?', 'Y tế');
     await bot.say(HEALTH, 'Câu trả lời không tới được.', bot.last(HEALTH).messageId);
-    const lost = await t.db.selectFrom('outbox').select('id').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    const lost = await t.db.selectFrom('outbox').select('id').where('ref_kind', '=', 'answer').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
     // What the dispatcher records when the reporter blocked the bot or their web session ended.
     await t.db.updateTable('outbox').set({ status: 'unreachable' }).where('id', '=', lost.id).execute();
     await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-new', invite_used_at: null }).where('id', '=', net.reporterId).execute();
@@ -208,6 +229,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     await ask('Câu hỏi y tế', 'Y tế');
     const notice = bot.last(HEALTH);
     await bot.say(HEALTH, 'Trả lời.', notice.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     await bot.press(HEALTH, 'Nhận xử lý');
     expect(bot.last(HEALTH).text).toContain('không còn hiệu lực');
   });
