@@ -337,6 +337,20 @@ export interface OutboxTable {
 /** Why an outbox row is `held`. */
 export type OutboxHeldReason = 'reply_window' | 'credentials';
 
+/** An answer (or correction) previewed, waiting for its spokesperson's [Gửi câu trả lời]. */
+export interface AnswerDraftsTable {
+  id: Generated<number>;
+  /** The chat that wrote it (and alone may confirm it). */
+  identity_id: number;
+  inquiry_id: number;
+  text: string;
+  /** JSON array of `attachments.id`; null: none. */
+  files: string | null;
+  /** 1: a correction of the sent answer. */
+  correcting: number;
+  created_at: IsoInstant;
+}
+
 export type InboundStatus = 'pending' | 'done' | 'failed';
 
 export interface InboundEventsTable {
@@ -637,6 +651,7 @@ export interface Database {
   inquiries: InquiriesTable;
   inquiry_entries: InquiryEntriesTable;
   message_refs: MessageRefsTable;
+  answer_drafts: AnswerDraftsTable;
   outbox: OutboxTable;
   inbound_events: InboundEventsTable;
   audit_events: AuditEventsTable;
@@ -675,6 +690,7 @@ export type Identity = Selectable<IdentitiesTable>;
 export type Inquiry = Selectable<InquiriesTable>;
 export type InquiryEntry = Selectable<InquiryEntriesTable>;
 export type MessageRef = Selectable<MessageRefsTable>;
+export type AnswerDraft = Selectable<AnswerDraftsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type InquiryUpdate = Updateable<InquiriesTable>;

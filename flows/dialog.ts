@@ -11,8 +11,8 @@ export type Dialog =
   | { step: 'ask_topic'; question: string; messageId: string; files?: number[] }
   | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[] }
   | { step: 'answer'; inquiryId: number }
-  /** An answer (or its correction) previewed, waiting for [Gửi câu trả lời]; `at` when drafted. */
-  | { step: 'answer_confirm'; inquiryId: number; text: string; files?: number[]; at: string; correcting?: boolean }
+  /** An answer (or its correction) previewed as draft `draftId` (`answer_drafts`), waiting for [Gửi câu trả lời]. */
+  | { step: 'answer_confirm'; inquiryId: number; draftId: number; correcting?: boolean }
   /** Waiting for the corrected text of a sent answer. */
   | { step: 'answer_correct'; inquiryId: number }
   | { step: 'clarify'; inquiryId: number }

@@ -2,7 +2,7 @@ import { isBlankText, type MessageEvent } from '../adapters/types.js';
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { setDialog } from '../db/repositories/identities.js';
 import { onClarificationReply, onFollowup } from './answer/answer.js';
-import { previewAnswer } from './answer/confirm.js';
+import { onDraftFiles, previewAnswer } from './answer/confirm.js';
 import { submitClarification, submitDecline } from './answer/staff.js';
 import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
@@ -63,7 +63,7 @@ async function onFilesInDialog(ctx: FlowContext, e: MessageEvent, text: string, 
   switch (d?.step) {
     case 'answer': await previewAnswer(ctx, d.inquiryId, text, files); return true;
     // Files sent while a draft waits join it (their caption, if any, replaces its text): previewed again.
-    case 'answer_confirm': await previewAnswer(ctx, d.inquiryId, isBlankText(text) ? d.text : text, [...(d.files ?? []), ...files], d.correcting === true); return true;
+    case 'answer_confirm': await onDraftFiles(ctx, d, text, files); return true;
     case 'clarify': await submitClarification(ctx, d.inquiryId, text, files); return true;
     case 'decline_reason': await submitDecline(ctx, d.inquiryId, d.ground, text, files); return true;
     case 'ask_topic': case 'ask_confirm': {

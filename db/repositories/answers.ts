@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
-import type { IsoInstant, MessageRef, OutboxRow } from '../schema.js';
+import type { AnswerDraft, IsoInstant, MessageRef, OutboxRow } from '../schema.js';
 
 /**
  * The reporter's newest follow-up message on an inquiry written since `afterIso` (the previous
@@ -30,4 +30,30 @@ export async function findAnswerRow(db: Db, inquiryId: number, identityId: numbe
     .where('inquiry_id', '=', inquiryId).where('identity_id', '=', identityId).where('ref_kind', '=', 'answer')
     .where('edit_of_outbox_id', 'is', null)
     .orderBy('id', 'desc').executeTakeFirst();
+}
+
+/** Keeps a previewed draft, replacing the chat's earlier draft for the same inquiry; returns its id. */
+export async function saveDraft(db: Db, d: { identityId: number; inquiryId: number; text: string; files: readonly number[]; correcting: boolean; nowIso: IsoInstant }): Promise<number> {
+  await db.deleteFrom('answer_drafts').where('identity_id', '=', d.identityId).where('inquiry_id', '=', d.inquiryId).execute();
+  const row = await db.insertInto('answer_drafts').values({
+    identity_id: d.identityId, inquiry_id: d.inquiryId, text: d.text, files: d.files.length > 0 ? JSON.stringify(d.files) : null,
+    correcting: d.correcting ? 1 : 0, created_at: d.nowIso,
+  }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The chat's draft `id`, left in place. */
+export async function findDraft(db: Db, id: number, identityId: number): Promise<AnswerDraft | undefined> {
+  return db.selectFrom('answer_drafts').selectAll().where('id', '=', id).where('identity_id', '=', identityId).executeTakeFirst();
+}
+
+/** Removes and returns the chat's draft `id`: whoever takes it first acts on it, a second press finds nothing. */
+export async function takeDraft(db: Db, id: number, identityId: number): Promise<AnswerDraft | undefined> {
+  return db.deleteFrom('answer_drafts').where('id', '=', id).where('identity_id', '=', identityId).returningAll().executeTakeFirst();
+}
+
+/** Drafts written before `beforeIso` (expired, never confirmed): removed; returns how many. */
+export async function deleteDraftsBefore(db: Db, beforeIso: IsoInstant): Promise<number> {
+  const r = await db.deleteFrom('answer_drafts').where('created_at', '<', beforeIso).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

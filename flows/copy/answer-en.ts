@@ -12,7 +12,7 @@ export const answerEn: AnswerCopy = {
     '', text, '', sig, '',
     `Press "Send the answer" to send it to the reporter as the official answer, "Edit" to rewrite it, "Cancel" to drop it. The draft expires after ${min} minutes unless sent.`,
   ].join('\n'),
-  noDraft: (c, min) => `There is no draft to send for inquiry ${c}: it was sent, cancelled, or is older than ${min} minutes. Nothing new was sent. To answer, press "Answer" and write it again.`,
+  noDraft: (c, min) => `This draft is gone${c ? ` (inquiry ${c})` : ''}: it was sent, cancelled, replaced by a newer one, or is older than ${min} minutes. Nothing new was sent. To answer, press "Answer" and write it again.`,
   cancelled: (c) => `Draft cancelled. Nothing was sent to the reporter about inquiry ${c}.`,
   askAgain: (c) => `Type the answer to inquiry ${c} again (or /cancel). You will see a preview before it is sent.`,
   sent: (c, n, min) => `The official answer to inquiry ${c} was sent${n > 1 ? ` to ${n} reporters` : ''}. For ${min} minutes you can correct it with "Correct the answer" (the reporter will see "edited").`,

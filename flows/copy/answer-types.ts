@@ -19,7 +19,7 @@ export interface AnswerCopy {
   /** The draft shown to the spokesperson before anything is sent; it expires after `draftMinutes`. */
   preview(code: string, text: string, signature: string, draftMinutes: number, correcting: boolean): string;
   /** Nothing to confirm: the draft expired, was sent or cancelled already. */
-  noDraft(code: string, draftMinutes: number): string;
+  noDraft(code: string | undefined, draftMinutes: number): string;
   /** The draft was dropped; nothing went out. */
   cancelled(code: string): string;
   /** Asks for the answer's text again (after [Sửa]). */

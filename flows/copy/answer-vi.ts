@@ -12,7 +12,7 @@ export const answerVi: AnswerCopy = {
     '', text, '', sig, '',
     `Bấm «Gửi câu trả lời» để gửi chính thức tới phóng viên, «Sửa» để viết lại, «Hủy» để bỏ. Bản nháp hết hạn sau ${min} phút nếu không được gửi.`,
   ].join('\n'),
-  noDraft: (c, min) => `Không còn bản nháp nào để gửi cho câu hỏi ${c}: bản nháp đã được gửi, đã hủy hoặc đã quá ${min} phút. Chưa có gì mới được gửi. Muốn trả lời, hãy bấm «Trả lời» và viết lại.`,
+  noDraft: (c, min) => `Không còn bản nháp này${c ? ` (câu hỏi ${c})` : ''}: bản nháp đã được gửi, đã hủy, đã được thay bằng bản mới hơn hoặc đã quá ${min} phút. Chưa có gì mới được gửi. Muốn trả lời, hãy bấm «Trả lời» và viết lại.`,
   cancelled: (c) => `Đã hủy bản nháp. Chưa có gì được gửi tới phóng viên về câu hỏi ${c}.`,
   askAgain: (c) => `Gõ lại nội dung trả lời cho câu hỏi ${c} (hoặc /cancel để hủy). Bạn sẽ được xem trước trước khi gửi.`,
   sent: (c, n, min) => `Đã gửi câu trả lời chính thức cho câu hỏi ${c}${n > 1 ? ` tới ${n} phóng viên` : ''}. Trong ${min} phút, bạn có thể sửa bằng nút «Sửa câu trả lời» (phóng viên sẽ thấy «đã sửa»).`,

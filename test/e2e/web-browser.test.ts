@@ -78,7 +78,15 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await notice.waitFor(WAIT);
     await notice.locator('button.reply-button').click();
     await send(staff, 'Lịch tiêm sởi: thứ Bảy hằng tuần tại trạm y tế phường.');
-    await botMessage(staff, 'Đã gửi câu trả lời').waitFor(WAIT);
+    // Enter shows a preview, signed; the official answer goes only with [Gửi câu trả lời].
+    const preview = botMessage(staff, 'CHƯA GỬI');
+    await preview.waitFor(WAIT);
+    expect(await preview.textContent()).toContain('— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế');
+    mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
+    await staff.screenshot({ path: join(REPO_ROOT, 'test-output', 'web-answer-preview.png'), fullPage: false });
+    expect(await reporter.locator('li.msg-bot', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(0);
+    await press(staff, 'Gửi câu trả lời');
+    await botMessage(staff, 'Đã gửi câu trả lời chính thức').waitFor(WAIT);
 
     const answer = botMessage(reporter, 'thứ Bảy hằng tuần');
     await answer.waitFor(WAIT);
@@ -92,6 +100,8 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await followup.waitFor(WAIT);
     await followup.locator('button.reply-button').click();
     await send(staff, 'Không cần đặt lịch trước.');
+    await botMessage(staff, 'Không cần đặt lịch trước.').waitFor(WAIT);
+    await press(staff, 'Gửi câu trả lời');
     await botMessage(reporter, 'Không cần đặt lịch').waitFor(WAIT);
 
     await press(reporter, /^Hài lòng$/);

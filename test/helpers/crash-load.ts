@@ -100,6 +100,9 @@ export class InquiryLoad {
   }
 
   private onSpokesperson(sent: SentRecord): void {
+    // The preview of an answer: confirmed at once (one draft per inquiry, so several may wait).
+    const confirm = findButton(sent, 'Gửi câu trả lời');
+    if (confirm) return void this.fake.userPresses(this.spokesperson, sent.messageId, confirm.callback_data);
     const token = TOKEN.exec(sent.text)?.[1];
     const code = CODE.exec(sent.text)?.[0];
     if (!token || !code || sent.text.startsWith('Đã gửi câu trả lời')) return;
