@@ -81,7 +81,7 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     z.fake.closeWindow(ZALO_REPORTER);
     await z.e.answer(health, 'Kinh phí 20 tỷ đồng.', notice.messageId);
     await z.fake.waitFor(() => z.fake.calls.some((c) => c.userId === ZALO_REPORTER && c.error === OA_ERRORS.outsideWindowFree.code), 10_000, 'the refused send');
-    await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('text', 'like', '%20 tỷ đồng%').executeTakeFirstOrThrow()).status).toBe('held');
+    await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('ref_kind', '=', 'answer').where('text', 'like', '%20 tỷ đồng%').executeTakeFirstOrThrow()).status).toBe('held');
     await z.say(ZALO_REPORTER, 'xem', (s) => s.text.includes('20 tỷ đồng'));
     await z.say(ZALO_REPORTER, '/help', 'Mạng lưới phát ngôn');
     expect(z.fake.sent.filter((s) => s.text.includes('20 tỷ đồng'))).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('reply window with another linked chat', () => {
     await z.e.answer(spokes, 'Dự án khởi công tháng 3.', notice.messageId);
     const redirected = await z.e.nextTo(reporterTg, m, 'khởi công tháng 3');
     expect(redirected.text).toContain(code);
-    const rows = () => z.e.app.db.db.selectFrom('outbox').select(['platform', 'status']).where('text', 'like', '%khởi công tháng 3%').orderBy('id').execute();
+    const rows = () => z.e.app.db.db.selectFrom('outbox').select(['platform', 'status']).where('ref_kind', '=', 'answer').where('text', 'like', '%khởi công tháng 3%').orderBy('id').execute();
     await expect.poll(rows).toEqual([{ platform: 'zalo_oa', status: 'redirected' }, { platform: 'telegram', status: 'sent' }]);
     await z.say(LINKED, 'xem', 'Các câu hỏi của bạn');
     expect(z.fake.sent.slice(n).filter((s) => s.text.includes('khởi công tháng 3'))).toEqual([]);
