@@ -8,6 +8,7 @@ import { A, btn, parseId } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { clearDialog, parseDialog, type Dialog } from '../dialog.js';
 import { loadFor } from '../guards.js';
+import { loadStoredFiles, tellLinkFallbacks } from '../files.js';
 import { codeOf } from '../inquiry/view.js';
 import { sendAnswer } from './answer.js';
 import { correctionOpen, sendCorrection } from './correct.js';
@@ -72,7 +73,10 @@ export async function onAnswerSend(ctx: FlowContext, payload: string): Promise<v
   const d = await takeLive(ctx, payload);
   if (!d) return;
   if (d.correcting) return sendCorrection(ctx, d.inquiry_id, d.text);
-  return sendAnswer(ctx, d.inquiry_id, d.text, filesOf(d));
+  const files = filesOf(d);
+  await sendAnswer(ctx, d.inquiry_id, d.text, files);
+  // The answer's files go out now: say which reach a reporter only as a link.
+  if (files.length > 0) await tellLinkFallbacks(ctx, await loadStoredFiles(ctx.db, files));
 }
 
 /** [Sửa]: write the answer again (the draft is dropped). */
