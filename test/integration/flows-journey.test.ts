@@ -15,11 +15,13 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   let t: TestDb;
   let net: MiniNetwork;
   let bot: ReturnType<typeof createFlowDriver>;
+  let clock: ReturnType<typeof createManualClock>;
 
   beforeEach(async () => {
     t = await createTestDb(dialect);
     net = await seedMiniNetwork(t.db);
-    bot = createFlowDriver(t.db, createManualClock('2026-11-23T02:00:00Z'));
+    clock = createManualClock('2026-11-23T02:00:00Z');
+    bot = createFlowDriver(t.db, clock);
     await bot.command(REPORTER, 'start', 'inv-pv1');
     await bot.command(HEALTH, 'start', 'inv-pn-syt');
     await bot.command(FINANCE, 'start', 'inv-pn-stc');
@@ -90,6 +92,46 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(inquiry).toMatchObject({ status: 'answered', rating: 'satisfied', handler_person_id: net.healthSpokesId });
     const actions = (await t.db.selectFrom('audit_events').select('action').where('entity', '=', 'inquiry').execute()).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['inquiry.create', 'inquiry.answer', 'inquiry.followup', 'inquiry.rate']));
+  });
+
+  it('a draft expires after 30 minutes; a correction within 10 minutes keeps both versions and edits the reporter\'s copy through one outbox row; later, or by anyone else, it is refused', async () => {
+    await ask('Khi nào có kết quả xét nghiệm?', 'Y tế');
+    const notice = bot.last(HEALTH);
+    await bot.say(HEALTH, 'Có kết quả sau 2 ngày.', notice.messageId);
+    clock.advance(31 * 60_000);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('Không còn bản nháp');
+    expect(bot.inbox(REPORTER).some((m) => m.text.includes('sau 2 ngày'))).toBe(false);
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
+
+    await bot.say(HEALTH, 'Có kết quả sau 3 ngày.', notice.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    const answer = bot.last(REPORTER);
+    expect(answer.text).toContain('sau 3 ngày');
+    clock.advance(9 * 60_000);
+    await bot.press(HEALTH, 'Sửa câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('còn 1 phút');
+    await bot.say(HEALTH, 'Có kết quả sau 4 ngày.');
+    expect(bot.last(HEALTH).text).toContain('Xem trước bản sửa');
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('Đã gửi bản sửa');
+    const edit = await t.db.selectFrom('outbox').selectAll().where('edit_of_outbox_id', 'is not', null).execute();
+    expect(edit).toHaveLength(1);
+    expect(edit[0]).toMatchObject({ edit_of_outbox_id: answer.outboxId, reply_to_outbox_id: answer.outboxId, chat_id: REPORTER });
+    expect(edit[0]!.edit_text).toContain('(đã sửa)');
+    expect(edit[0]!.edit_text).toContain('sau 4 ngày');
+    expect(edit[0]!.text).toContain('đã được sửa');
+    const versions = await t.db.selectFrom('inquiry_entries').select(['kind', 'text']).where('kind', 'in', ['answer', 'answer_correction']).orderBy('id').execute();
+    expect(versions).toEqual([{ kind: 'answer', text: 'Có kết quả sau 3 ngày.' }, { kind: 'answer_correction', text: 'Có kết quả sau 4 ngày.' }]);
+
+    // A spokesperson of another agency may not correct it.
+    const inquiry = await t.db.selectFrom('inquiries').select('id').executeTakeFirstOrThrow();
+    await bot.pressRaw(FINANCE, 'acr', String(inquiry.id));
+    expect(bot.last(FINANCE).text).toContain('không có quyền');
+    clock.advance(2 * 60_000);
+    await bot.press(HEALTH, 'Sửa câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('chỉ sửa được trong 10 phút');
+    expect(await t.db.selectFrom('inquiry_entries').select('id').where('kind', '=', 'answer_correction').execute()).toHaveLength(1);
   });
 
   it('a spokesperson of another agency pressing the buttons is refused and nothing changes', async () => {
