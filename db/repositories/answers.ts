@@ -51,9 +51,3 @@ export async function findDraft(db: Db, id: number, identityId: number): Promise
 export async function takeDraft(db: Db, id: number, identityId: number): Promise<AnswerDraft | undefined> {
   return db.deleteFrom('answer_drafts').where('id', '=', id).where('identity_id', '=', identityId).returningAll().executeTakeFirst();
 }
-
-/** Drafts written before `beforeIso` (expired, never confirmed): removed; returns how many. */
-export async function deleteDraftsBefore(db: Db, beforeIso: IsoInstant): Promise<number> {
-  const r = await db.deleteFrom('answer_drafts').where('created_at', '<', beforeIso).executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
