@@ -52,6 +52,24 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     expect(z.driver.deliveries.every((d) => d.status === 200)).toBe(true);
   });
 
+  it('a correction cannot edit a Zalo message: it arrives as a new message "Câu trả lời Q-n đã được sửa:" quoting the answer, once', async () => {
+    const { code } = await askOnZalo(z, 'Giờ mở cửa bể bơi thành phố?');
+    const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
+    const n = z.fake.sent.length;
+    const sent = await z.e.answer(health, 'Mở cửa từ 6 giờ sáng.', notice.messageId);
+    const answer = await z.nextTo(ZALO_REPORTER, n, 'Mở cửa từ 6 giờ sáng.');
+    await z.e.press(health, 'Sửa câu trả lời', 'Gõ nội dung đã sửa', health);
+    expect(sent.text).toContain('Sửa câu trả lời');
+    await z.e.say(health, 'Mở cửa từ 5 giờ 30 sáng.', 'Xem trước bản sửa');
+    await z.e.press(health, 'Gửi câu trả lời', 'Đã gửi bản sửa');
+    const corrected = await z.nextTo(ZALO_REPORTER, n, `Câu trả lời ${code} đã được sửa:`);
+    expect(corrected.text).toContain('Mở cửa từ 5 giờ 30 sáng.');
+    expect(corrected.text).toContain('— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế');
+    expect(corrected.quote).toBe(answer.messageId);
+    await z.say(ZALO_REPORTER, '/help', 'Mạng lưới phát ngôn');
+    expect(z.fake.sent.filter((s) => s.text.includes('5 giờ 30'))).toHaveLength(1);
+  });
+
   it('an answer after the window is held, listed for coordinators, then delivered exactly once when the reporter writes "xem"', async () => {
     const { code } = await askOnZalo(z, 'Lịch tiêm chủng tháng 12?');
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
