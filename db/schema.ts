@@ -72,7 +72,9 @@ export const RATINGS: readonly Rating[] = ['satisfied', 'acceptable', 'unsatisfi
 
 export type EntryKind =
   | 'question' | 'answer' | 'clarification_request' | 'clarification_reply'
-  | 'followup' | 'decline' | 'rejection' | 'transfer' | 'merge' | 'withdrawal' | 'conclusion';
+  | 'followup' | 'decline' | 'rejection' | 'transfer' | 'merge' | 'withdrawal' | 'conclusion'
+  /** A corrected answer (the `answer` entry before it keeps the first version). */
+  | 'answer_correction';
 
 /** What a stored platform message is, so a reply to it can be routed without parsing text. */
 export type MessageRefKind =
@@ -82,6 +84,7 @@ export type MessageRefKind =
   | 'answer'          // the answer in the reporter's chat (reply = follow-up)
   | 'clarification'   // a spokesperson's question in the reporter's chat (reply = clarification)
   | 'followup_notice' // a follow-up or clarification reply as sent to staff (reply = answer)
+  | 'followup'        // the reporter's own follow-up message (the answer to it replies to it)
   | 'info';
 
 /**
@@ -147,6 +150,10 @@ export interface PersonsTable {
   /** One-time invite code (`/start <code>`). */
   invite_code: string | null;
   invite_used_at: IsoInstant | null;
+  /** Position shown under the person's answers ("Phó Giám đốc Sở Y tế"); null: the role only. */
+  title: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The position in English; null: `title`. */
+  title_en: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -318,10 +325,31 @@ export interface OutboxTable {
   next_attempt_at: IsoInstant | null;
   /** Sends of this row started again after an interrupted one: the only possible repeats. */
   resent_in_flight: Generated<number>;
+  /**
+   * This row corrects the message row `edit_of_outbox_id` delivered: edited in place to
+   * `edit_text` where the platform allows, else `text` is sent as a new message replying to it.
+   */
+  edit_of_outbox_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The corrected message's whole new text, for an edit in place; null on ordinary rows. */
+  edit_text: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Why an outbox row is `held`. */
 export type OutboxHeldReason = 'reply_window' | 'credentials';
+
+/** An answer (or correction) previewed, waiting for its spokesperson's [Gửi câu trả lời]. */
+export interface AnswerDraftsTable {
+  id: Generated<number>;
+  /** The chat that wrote it (and alone may confirm it). */
+  identity_id: number;
+  inquiry_id: number;
+  text: string;
+  /** JSON array of `attachments.id`; null: none. */
+  files: string | null;
+  /** 1: a correction of the sent answer. */
+  correcting: number;
+  created_at: IsoInstant;
+}
 
 export type InboundStatus = 'pending' | 'done' | 'failed';
 
@@ -625,6 +653,7 @@ export interface Database {
   inquiries: InquiriesTable;
   inquiry_entries: InquiryEntriesTable;
   message_refs: MessageRefsTable;
+  answer_drafts: AnswerDraftsTable;
   outbox: OutboxTable;
   inbound_events: InboundEventsTable;
   audit_events: AuditEventsTable;
@@ -663,6 +692,7 @@ export type Identity = Selectable<IdentitiesTable>;
 export type Inquiry = Selectable<InquiriesTable>;
 export type InquiryEntry = Selectable<InquiryEntriesTable>;
 export type MessageRef = Selectable<MessageRefsTable>;
+export type AnswerDraft = Selectable<AnswerDraftsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
 export type InquiryUpdate = Updateable<InquiriesTable>;

@@ -8,6 +8,7 @@ export const A = {
   ack: 'ack', answer: 'ans', clarify: 'clq', transfer: 'trf', transferTo: 'trt', decline: 'dcl', declineGround: 'dcg',
   rate: 'rt', classify: 'cls', working: 'wk', extend: 'ext', extensionOk: 'exo', extensionNo: 'exn',
   classMenu: 'clm', conclusion: 'ccd',
+  answerSend: 'aso', answerEdit: 'aed', answerCancel: 'acn', answerCorrect: 'acr',
 } as const;
 
 /** Builds one button. */

@@ -31,7 +31,7 @@ export async function recordChoiceMenu(db: Db, m: { platform: Platform; chatId: 
 const CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
 
 /** Dialog steps whose expected text could be a bare number (a press card, a date, an inquiry code). */
-const NUMBER_MEANS_TEXT = new Set<Dialog['step']>(['reg_name', 'reg_card', 'ask_text', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due']);
+const NUMBER_MEANS_TEXT = new Set<Dialog['step']>(['reg_name', 'reg_card', 'ask_text', 'answer', 'answer_correct', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due']);
 
 /** What a numbered reply means: a press, a number out of range, or not a choice at all. */
 export type ChoiceReading =

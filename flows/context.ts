@@ -12,6 +12,8 @@ export interface FlowSettings {
   defaultLocale: 'vi' | 'en';
   /** Legal deadline arithmetic (calendar, rules, agency overrides). */
   deadlines: DeadlinePolicy;
+  /** Minutes after sending an answer during which its spokesperson may correct it; absent: 10. */
+  answerCorrectionMinutes?: number;
   /**
    * How long after a person's last message the bot may still write to them on `platform`, in ms
    * (the adapter's `capabilities.replyWindowMs`; Zalo OA 48 h); undefined: no window. Absent: none anywhere.

@@ -11,6 +11,10 @@ export type Dialog =
   | { step: 'ask_topic'; question: string; messageId: string; files?: number[] }
   | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[] }
   | { step: 'answer'; inquiryId: number }
+  /** An answer (or its correction) previewed as draft `draftId` (`answer_drafts`), waiting for [Gửi câu trả lời]. */
+  | { step: 'answer_confirm'; inquiryId: number; draftId: number; correcting?: boolean }
+  /** Waiting for the corrected text of a sent answer. */
+  | { step: 'answer_correct'; inquiryId: number }
   | { step: 'clarify'; inquiryId: number }
   | { step: 'decline_reason'; inquiryId: number; ground: DeclineGround }
   | { step: 'reject_reason'; inquiryId: number }
@@ -19,7 +23,7 @@ export type Dialog =
   | { step: 'ext_due'; inquiryId: number; reason: string }
   | { step: 'conclusion_date'; inquiryId: number };
 
-const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due', 'conclusion_date']);
+const STEPS = new Set(['reg_name', 'reg_outlet', 'reg_card', 'ask_text', 'ask_topic', 'ask_confirm', 'answer', 'answer_confirm', 'answer_correct', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due', 'conclusion_date']);
 
 /** Parses a stored dialog; anything unrecognised (an older format) counts as no dialog. */
 export function parseDialog(json: string | null): Dialog | undefined {

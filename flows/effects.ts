@@ -24,6 +24,11 @@ export interface SendSpec {
   queue?: OutboxQueue;
   /** Stored files (`attachments.id`) sent after the text, one part each. */
   files?: readonly number[];
+  /**
+   * This message corrects the one outbox row `outboxId` delivered to the same chat: edited in
+   * place to `text` where the platform allows, else the built message is sent replying to it.
+   */
+  edit?: { outboxId: number; text: (t: Copy) => string };
 }
 
 /**
@@ -65,13 +70,15 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     return person?.locale ?? defaultLocale;
   };
   const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
-    const message = build(copyFor(await localeOf(identity), defaultLocale));
+    const t = copyFor(await localeOf(identity), defaultLocale);
+    const message = build(t);
     const text = neutraliseBidi(message.text);
     const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
     const id = await insertOutbox(db, {
       queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
       text, masked_text: secrets.length > 0 ? maskSecrets(text, secrets) : null, secrets: secrets.length > 0 ? JSON.stringify(secrets) : null, buttons: message.buttons ? JSON.stringify(message.buttons.map((row) => row.map((b) => ({ ...b, label: neutraliseBidi(b.label) })))) : null,
-      reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: null,
+      reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: spec.edit?.outboxId ?? null,
+      edit_of_outbox_id: spec.edit?.outboxId ?? null, edit_text: spec.edit ? neutraliseBidi(spec.edit.text(t)) : null,
       inquiry_id: spec.ref?.inquiryId ?? null, ref_kind: spec.ref?.kind ?? null,
       ref_person_id: identity.person_id, report_unreachable: spec.reportUnreachable === false ? 0 : 1,
       status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,

@@ -1,7 +1,8 @@
 import { isBlankText, type MessageEvent } from '../adapters/types.js';
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { setDialog } from '../db/repositories/identities.js';
-import { onClarificationReply, onFollowup, submitAnswer } from './answer/answer.js';
+import { onClarificationReply, onFollowup } from './answer/answer.js';
+import { onDraftFiles, previewAnswer } from './answer/confirm.js';
 import { submitClarification, submitDecline } from './answer/staff.js';
 import type { FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
@@ -50,7 +51,7 @@ async function onFilesReply(ctx: FlowContext, e: MessageEvent, text: string, fil
   if (!ref || !inquiry) return false;
   if (!['staff_notice', 'followup_notice', 'answer', 'clarification'].includes(ref.kind)) return false;
   if (await r.refuseLength(ctx, 'reply', text)) return true;
-  if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await submitAnswer(ctx, inquiry.id, text, files);
+  if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await previewAnswer(ctx, inquiry.id, text, files);
   else if (ref.kind === 'answer') await onFollowup(ctx, inquiry, text, files);
   else await onClarificationReply(ctx, inquiry, text, files);
   return true;
@@ -60,7 +61,9 @@ async function onFilesInDialog(ctx: FlowContext, e: MessageEvent, text: string, 
   const d = parseDialog(ctx.actor.identity.dialog);
   if (d && d.step !== 'ask_text' && (await r.refuseLength(ctx, d.step, text))) return true;
   switch (d?.step) {
-    case 'answer': await submitAnswer(ctx, d.inquiryId, text, files); return true;
+    case 'answer': await previewAnswer(ctx, d.inquiryId, text, files); return true;
+    // Files sent while a draft waits join it (their caption, if any, replaces its text): previewed again.
+    case 'answer_confirm': await onDraftFiles(ctx, d, text, files); return true;
     case 'clarify': await submitClarification(ctx, d.inquiryId, text, files); return true;
     case 'decline_reason': await submitDecline(ctx, d.inquiryId, d.ground, text, files); return true;
     case 'ask_topic': case 'ask_confirm': {

@@ -1,7 +1,9 @@
 import { isBlankText, truncateText, type ButtonEvent, type CommandEvent, type MessageEvent } from '../adapters/types.js';
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGround, onTransferButton, onTransferTo, submitClarification, submitDecline } from './answer/staff.js';
-import { onClarificationReply, onFollowup, onRate, submitAnswer } from './answer/answer.js';
+import { onClarificationReply, onFollowup, onRate } from './answer/answer.js';
+import { onAnswerCancel, onAnswerEdit, onAnswerSend, onDraftText, previewAnswer } from './answer/confirm.js';
+import { onCorrectButton } from './answer/correct.js';
 import { onExtendButton, onExtensionDecision, onExtensionDue, onExtensionReason, onWorking } from './answer/extension.js';
 import { A } from './buttons.js';
 import { onClassChoice, onClassMenu } from './screening/class.js';
@@ -55,6 +57,10 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.decline]: (ctx, e) => onDeclineButton(ctx, e.payload),
   [A.declineGround]: (ctx, e) => onDeclineGround(ctx, e.payload),
   [A.rate]: (ctx, e) => onRate(ctx, e.payload),
+  [A.answerSend]: (ctx, e) => onAnswerSend(ctx, e.payload),
+  [A.answerEdit]: (ctx, e) => onAnswerEdit(ctx, e.payload),
+  [A.answerCancel]: (ctx, e) => onAnswerCancel(ctx, e.payload),
+  [A.answerCorrect]: (ctx, e) => onCorrectButton(ctx, e.payload),
   [A.classify]: (ctx, e) => onClassChoice(ctx, e.payload),
   [A.classMenu]: (ctx, e) => onClassMenu(ctx, e.payload),
   [A.conclusion]: (ctx, e) => onConclusionButton(ctx, e.payload),
@@ -173,7 +179,7 @@ async function onReply(ctx: FlowContext, e: MessageEvent, text: string): Promise
   const inquiry = ref ? await findInquiry(ctx.db, ref.inquiry_id) : undefined;
   if (!ref || !inquiry) return false;
   if (['staff_notice', 'followup_notice', 'answer', 'clarification'].includes(ref.kind) && (await refuseLength(ctx, 'reply', text))) return true;
-  if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await submitAnswer(ctx, inquiry.id, text);
+  if (ref.kind === 'staff_notice' || ref.kind === 'followup_notice') await previewAnswer(ctx, inquiry.id, text);
   else if (ref.kind === 'answer') await onFollowup(ctx, inquiry, text);
   else if (ref.kind === 'clarification') await onClarificationReply(ctx, inquiry, text);
   else return false;
@@ -188,7 +194,8 @@ const ANSWER_LENGTH_FACTOR = 5;
 /** Refuses text that is too long (or, for reasons, too short) for this step; true when refused. */
 async function refuseLength(ctx: FlowContext, step: Dialog['step'] | 'reply', text: string): Promise<boolean> {
   const reason = step === 'decline_reason' || step === 'reject_reason' || step === 'ext_reason';
-  const max = ctx.settings.maxTextChars * (step === 'answer' || step === 'reply' ? ANSWER_LENGTH_FACTOR : 1);
+  const long = step === 'answer' || step === 'answer_correct' || step === 'answer_confirm' || step === 'reply';
+  const max = ctx.settings.maxTextChars * (long ? ANSWER_LENGTH_FACTOR : 1);
   if (text.length > max) {
     await ctx.reply((t) => ({ text: t.textTooLong(max) }));
     return true;
@@ -206,7 +213,9 @@ async function onDialogText(ctx: FlowContext, d: Dialog, e: MessageEvent, text: 
     case 'reg_name': case 'reg_outlet': case 'reg_card': return onRegistrationText(ctx, d, text);
     case 'ask_text': return (await mayAsk(ctx)) ? startAsk(ctx, text, e.messageId, d.files) : undefined;
     case 'ask_topic': case 'ask_confirm': return void await ctx.reply((t) => ({ text: t.useButtons }));
-    case 'answer': return submitAnswer(ctx, d.inquiryId, text);
+    case 'answer': return previewAnswer(ctx, d.inquiryId, text);
+    case 'answer_correct': return previewAnswer(ctx, d.inquiryId, text, [], true);
+    case 'answer_confirm': return onDraftText(ctx, d, text);
     case 'clarify': return submitClarification(ctx, d.inquiryId, text);
     case 'decline_reason': return submitDecline(ctx, d.inquiryId, d.ground, text);
     case 'reject_reason': return onRejectReason(ctx, d.inquiryId, text);

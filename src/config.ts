@@ -43,6 +43,7 @@ const schema = z.object({
   OUTBOX_BACKOFF_MAX_MS: int(1000, 3_600_000).default(300_000),
   OUTBOX_CREDENTIALS_RECHECK_MS: int(100, 3_600_000).default(60_000),
   MAX_QUESTION_CHARS: int(20, 20_000).default(4000),
+  ANSWER_CORRECTION_MINUTES: int(0, 1440).default(10),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
   METRICS_ENABLED: bool.default(true),
   LOAD_SAMPLE_IF_EMPTY: bool.default(true),
@@ -109,6 +110,8 @@ export interface Config {
   };
   /** Longest question accepted, in characters. */
   maxQuestionChars: number;
+  /** How long after sending an answer its spokesperson may correct it, in minutes (0: never). */
+  answerCorrectionMinutes: number;
   /** How long a graceful stop may take before the process exits anyway, in ms. */
   shutdownTimeoutMs: number;
   metricsEnabled: boolean;
@@ -223,6 +226,7 @@ function toConfig(raw: Raw): Config {
     logLevel: raw.LOG_LEVEL,
     outbox: { concurrency: raw.OUTBOX_CONCURRENCY, maxAttempts: raw.OUTBOX_MAX_ATTEMPTS, backoffMaxMs: raw.OUTBOX_BACKOFF_MAX_MS, credentialsRecheckMs: raw.OUTBOX_CREDENTIALS_RECHECK_MS },
     maxQuestionChars: raw.MAX_QUESTION_CHARS,
+    answerCorrectionMinutes: raw.ANSWER_CORRECTION_MINUTES,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
     loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,

@@ -35,6 +35,7 @@ import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
 import { CHOICE_MENU_TTL_MS, recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
+import { ANSWER_DRAFT_MINUTES } from '../flows/answer/confirm.js';
 import { pruneExpired } from '../db/repositories/housekeeping.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
@@ -221,6 +222,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: {
       maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+      answerCorrectionMinutes: config.answerCorrectionMinutes,
       replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
       capabilities: (platform) => adapters.get(platform)?.capabilities,
       webSignInUrl: webSignInUrl(late),
@@ -320,7 +322,10 @@ export async function startApp(o: StartOptions): Promise<App> {
 const CALENDAR_TTL_MS = 60_000;
 
 /** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
-const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000 };
+const RETENTION = {
+  choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000,
+  answerDraftsMs: ANSWER_DRAFT_MINUTES * 60_000,
+};
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
   const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -10,6 +10,8 @@ export interface Retention {
   inboundEventsMs: number;
   /** Web chat timelines (both sides' texts), by message age. */
   webMessagesMs: number;
+  /** Answer drafts never confirmed (they expire unsent); absent: kept. */
+  answerDraftsMs?: number;
 }
 
 /** Rows removed per kind. */
@@ -18,12 +20,14 @@ export interface Pruned {
   linkCodes: number;
   inboundEvents: number;
   webMessages: number;
+  /** Present when `answerDraftsMs` was given. */
+  answerDrafts?: number;
 }
 
 /**
  * Deletes records that served their purpose: old numbered-choice menus, expired one-time codes,
- * processed inbound events past the redelivery horizon (failed ones stay for inspection), and web
- * timeline entries past their retention.
+ * processed inbound events past the redelivery horizon (failed ones stay for inspection), web
+ * timeline entries past their retention, and answer drafts that expired unconfirmed.
  */
 export async function pruneExpired(db: Db, now: Date, r: Retention): Promise<Pruned> {
   const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
@@ -33,7 +37,11 @@ export async function pruneExpired(db: Db, now: Date, r: Retention): Promise<Pru
   const web = await pruneWebMessages(db, before(r.webMessagesMs));
   // Clear texts of codes are erased within a minute by the web process; this is the backstop.
   await db.updateTable('web_messages').set({ reveal_text: null, reveal_until: null }).where('reveal_until', '<=', now.toISOString()).execute();
-  return { choiceMenus: Number(menus.numDeletedRows), linkCodes: Number(codes.numDeletedRows), inboundEvents: Number(events.numDeletedRows), webMessages: web };
+  const drafts = r.answerDraftsMs === undefined ? undefined : await db.deleteFrom('answer_drafts').where('created_at', '<', before(r.answerDraftsMs)).executeTakeFirst();
+  return {
+    choiceMenus: Number(menus.numDeletedRows), linkCodes: Number(codes.numDeletedRows), inboundEvents: Number(events.numDeletedRows), webMessages: web,
+    ...(drafts ? { answerDrafts: Number(drafts.numDeletedRows) } : {}),
+  };
 }
 
 /**

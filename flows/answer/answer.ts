@@ -1,6 +1,8 @@
 import { isBlankText } from '../../adapters/types.js';
 import { findOrg } from '../../db/repositories/directory.js';
-import { listMergedInto } from '../../db/repositories/inquiries.js';
+import { findFollowupSince, latestEntryAt } from '../../db/repositories/answers.js';
+import { findIdentity } from '../../db/repositories/identities.js';
+import { addMessageRef, listMergedInto } from '../../db/repositories/inquiries.js';
 import type { Inquiry, Rating } from '../../db/schema.js';
 import { RATINGS } from '../../db/schema.js';
 import { A, btn, parsePair } from '../buttons.js';
@@ -8,14 +10,16 @@ import type { Copy } from '../copy/index.js';
 import type { FlowContext } from '../context.js';
 import { clearDialog } from '../dialog.js';
 import { check, loadFor, tellRefusal } from '../guards.js';
-import { toReporterThread, viewBuilder } from '../inquiry/route.js';
+import { viewBuilder } from '../inquiry/route.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { spokespersonsFor } from '../roles.js';
+import { signatureOf } from './signature.js';
 
 const RATING_CODES: Record<string, Rating> = { s: 'satisfied', a: 'acceptable', u: 'unsatisfied' };
 
-function rateButtons(t: Copy, inquiryId: number) {
+/** The reporter's rating buttons under an answer. */
+export function rateButtons(t: Copy, inquiryId: number) {
   return [[
     btn(t.rateButtons.satisfied, A.rate, `${inquiryId}.s`),
     btn(t.rateButtons.acceptable, A.rate, `${inquiryId}.a`),
@@ -24,26 +28,43 @@ function rateButtons(t: Copy, inquiryId: number) {
 }
 
 /**
- * The spokesperson's answer: recorded, then delivered into the reporter's thread as a reply to
- * the original question (and to the reporters of inquiries merged into this one).
+ * The spokesperson's confirmed answer (flows/answer/confirm.ts): recorded, then delivered into
+ * each reporter's thread (this inquiry's and those merged into it), signed with the
+ * spokesperson's name and title: as a reply to the original question, or to the reporter's
+ * follow-up when it answers one.
  */
-export async function submitAnswer(ctx: FlowContext, inquiryId: number, answer: string, files: readonly number[] = []): Promise<void> {
+export async function sendAnswer(ctx: FlowContext, inquiryId: number, answer: string, files: readonly number[] = []): Promise<void> {
   await clearDialog(ctx);
   const admitted = await loadFor(ctx, inquiryId, 'answer');
   if (!admitted) return;
+  // Read before the answer is recorded: a follow-up newer than the previous answer is what this answers.
+  const previous = await latestEntryAt(ctx.db, inquiryId, 'answer');
   const r = await transition(ctx, admitted, { set: { answered_at: ctx.nowIso, handler_person_id: ctx.actor.person?.id ?? null }, entryText: answer, files });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
+  const sign = await signatureOf(ctx.db, ctx.actor.person?.id, org);
   const targets: Inquiry[] = [updated, ...(await listMergedInto(ctx.db, updated.id))];
   const shown = (t: Copy) => (isBlankText(answer) ? t.files.seeAttached(files.length) : answer);
   // The answer's letter goes with it, under the question, in every reporter's thread.
   for (const target of targets) {
-    await toReporterThread(ctx.db, ctx.effects, target, (t) => ({
-      text: t.answerToReporter(codeOf(target), orgName(org, t), shown(t)), buttons: rateButtons(t, target.id),
-    }), 'answer', files);
+    const identity = await findIdentity(ctx.db, target.reporter_identity_id);
+    if (!identity) continue;
+    const followup = previous ? await findFollowupSince(ctx.db, target.id, { platform: identity.platform, chatId: identity.chat_id }, previous) : undefined;
+    await ctx.effects.sendTo(identity, (t) => ({
+      text: t.answer.toReporter(codeOf(target), orgName(org, t), shown(t), sign(t), false), buttons: rateButtons(t, target.id),
+    }), { replyToMessageId: followup?.message_id ?? target.origin_message_id, ref: { inquiryId: target.id, kind: 'answer' }, ...(files.length > 0 ? { files } : {}) });
   }
-  await ctx.reply((t) => ({ text: t.answerDone(codeOf(updated), targets.length) }));
+  const minutes = correctionWindowMinutes(ctx);
+  await ctx.reply((t) => ({
+    text: t.answer.sent(codeOf(updated), targets.length, minutes),
+    ...(minutes > 0 ? { buttons: [[btn(t.answer.btnCorrect, A.answerCorrect, updated.id)]] } : {}),
+  }));
+}
+
+/** `ANSWER_CORRECTION_MINUTES`: how long after sending its spokesperson may correct an answer (default 10). */
+export function correctionWindowMinutes(ctx: FlowContext): number {
+  return ctx.settings.answerCorrectionMinutes ?? 10;
 }
 
 /** The reporter replied to an answer: a follow-up on the same inquiry, back to the same spokesperson. */
@@ -69,6 +90,10 @@ async function reporterReply(ctx: FlowContext, inquiry: Inquiry, said: string, a
   }
   const r = await transition(ctx, verdict, { entryText: said, files });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiry.id));
+  // The answer to a follow-up is threaded under it (sendAnswer).
+  if (ctx.event.kind === 'message') {
+    await addMessageRef(ctx.db, { platform: ctx.event.platform, chatId: ctx.event.chatId, messageId: ctx.event.messageId, inquiryId: inquiry.id, kind: 'followup', personId: ctx.actor.person?.id ?? null, nowIso: ctx.nowIso });
+  }
   const text = isBlankText(said) ? ctx.actor.t.files.seeAttached(files.length) : said;
   const { action } = verdict;
   const code = codeOf(inquiry);

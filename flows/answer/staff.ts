@@ -12,6 +12,8 @@ import { checkTarget } from '../lifecycle/target.js';
 import { transition } from '../lifecycle/transition.js';
 import type { Admitted } from '../lifecycle/types.js';
 import { showOrgChoice } from '../screening/index.js';
+import { declineArticle } from './decline-basis.js';
+import { signatureOf } from './signature.js';
 
 /** [Nhận xử lý]: the spokesperson takes the inquiry; the reporter is told. */
 export async function onAck(ctx: FlowContext, payload: string): Promise<void> {
@@ -125,6 +127,9 @@ export async function submitDecline(ctx: FlowContext, inquiryId: number, ground:
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
-  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), reason) }), 'info', files);
-  await ctx.reply((t) => ({ text: t.declineDone(codeOf(updated)) }));
+  const sign = await signatureOf(ctx.db, ctx.actor.person?.id, org);
+  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({
+    text: t.answer.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
+  }), 'info', files);
+  await ctx.reply((t) => ({ text: t.answer.declineDone(codeOf(updated)) }));
 }

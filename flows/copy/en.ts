@@ -8,6 +8,7 @@ import { zaloPersonalEn } from './zalo-personal-en.js';
 import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
+import { answerEn } from './answer-en.js';
 import { pressEn } from './press-en.js';
 import { excerpt, formatLocalTime } from './format.js';
 
@@ -61,6 +62,7 @@ export const en: Copy = {
   replyWindow: replyWindowEn,
   web: webEn,
   press: pressEn,
+  answer: answerEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',
@@ -159,16 +161,12 @@ export const en: Copy = {
   askDeclineReason: (c, g) => `Ground: ${g}.\nPlease type the specific reason; the reporter receives both the ground and the reason (inquiry ${c}).`,
   ackToReporter: (c, o) => `${o} has taken up inquiry ${c}.`,
   ackDone: (c) => `You have taken up inquiry ${c}.`,
-  answerDone: (c, n) => `The answer to inquiry ${c} was sent${n > 1 ? ` to ${n} reporters` : ''}.`,
   transferToReporter: (c, o) => `Inquiry ${c} was transferred to ${o}, the competent agency. Its received time is unchanged.`,
   transferDone: (c, o) => `Inquiry ${c} transferred to ${o}.`,
-  declineToReporter: (c, o, g, r) => `${o} declines to provide information on inquiry ${c}.\nGround: ${g}\nReason: ${r}`,
-  declineDone: (c) => `The decline of inquiry ${c} was sent with its ground and reason.`,
   clarifyToReporter: (c, o, q) => `${o} asks you to clarify inquiry ${c}:\n\n${q}\n\nPlease reply to this message to clarify.`,
   clarifyDone: (c) => `Your clarification request was sent to the reporter (inquiry ${c}).`,
   clarifyReplyToStaff: (c, r, t) => `Reporter ${r} clarifies inquiry ${c}:\n\n${t}\n\nReply to this message to answer.`,
   forwardedToStaff: (c) => `Forwarded to the spokesperson (inquiry ${c}).`,
-  answerToReporter: (c, o, a) => `Answer to inquiry ${c} — ${o}\n\n${a}\n\nReply to this message to follow up. How would you rate this answer?`,
   followupToStaff: (c, r, t) => `Reporter ${r} follows up on inquiry ${c}:\n\n${t}\n\nReply to this message to answer.`,
   rateButtons: { satisfied: 'Satisfied', acceptable: 'Acceptable', unsatisfied: 'Unsatisfied' },
   ratingThanks: (l) => `Thank you for your rating: ${l}.`,

@@ -9,6 +9,7 @@ import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
 import type { PressCopy } from './press-types.js';
+import type { AnswerCopy } from './answer-types.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -56,6 +57,8 @@ export interface Copy {
   notice: NoticeCopy;
   /** Press conferences, correction requests, statements, the annual report (issue #15). */
   press: PressCopy;
+  /** The official answer: preview and confirmation, signature, correction; declines. */
+  answer: AnswerCopy;
   /** Channels without buttons, and linking several chats. */
   channel: ChannelCopy;
   /** Reply windows and lost channel credentials. */
@@ -147,16 +150,12 @@ export interface Copy {
   askDeclineReason(code: string, ground: string): string;
   ackToReporter(code: string, org: string): string;
   ackDone(code: string): string;
-  answerDone(code: string, recipients: number): string;
   transferToReporter(code: string, org: string): string;
   transferDone(code: string, org: string): string;
-  declineToReporter(code: string, org: string, ground: string, reason: string): string;
-  declineDone(code: string): string;
   clarifyToReporter(code: string, org: string, question: string): string;
   clarifyDone(code: string): string;
   clarifyReplyToStaff(code: string, reporter: string, text: string): string;
   forwardedToStaff(code: string): string;
-  answerToReporter(code: string, org: string, answer: string): string;
   followupToStaff(code: string, reporter: string, text: string): string;
   rateButtons: { satisfied: string; acceptable: string; unsatisfied: string };
   ratingThanks(label: string): string;

@@ -8,6 +8,7 @@ import { zaloPersonalVi } from './zalo-personal-vi.js';
 import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
+import { answerVi } from './answer-vi.js';
 import { pressVi } from './press-vi.js';
 import { excerpt, formatLocalTime } from './format.js';
 
@@ -61,6 +62,7 @@ export const vi: Copy = {
   replyWindow: replyWindowVi,
   web: webVi,
   press: pressVi,
+  answer: answerVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
@@ -159,16 +161,12 @@ export const vi: Copy = {
   askDeclineReason: (c, g) => `Căn cứ: ${g}.\nVui lòng gõ lý do cụ thể; phóng viên sẽ nhận được cả căn cứ và lý do (câu hỏi ${c}).`,
   ackToReporter: (c, o) => `${o} đã nhận xử lý câu hỏi ${c}.`,
   ackDone: (c) => `Bạn đã nhận xử lý câu hỏi ${c}.`,
-  answerDone: (c, n) => `Đã gửi câu trả lời cho câu hỏi ${c}${n > 1 ? ` tới ${n} phóng viên` : ''}.`,
   transferToReporter: (c, o) => `Câu hỏi ${c} đã được chuyển tới ${o}, cơ quan có thẩm quyền trả lời. Thời điểm tiếp nhận vẫn giữ nguyên.`,
   transferDone: (c, o) => `Đã chuyển câu hỏi ${c} tới ${o}.`,
-  declineToReporter: (c, o, g, r) => `${o} từ chối cung cấp thông tin cho câu hỏi ${c}.\nCăn cứ: ${g}\nLý do: ${r}`,
-  declineDone: (c) => `Đã gửi thông báo từ chối câu hỏi ${c} kèm căn cứ và lý do.`,
   clarifyToReporter: (c, o, q) => `${o} đề nghị bạn làm rõ câu hỏi ${c}:\n\n${q}\n\nVui lòng trả lời (reply) tin nhắn này để bổ sung.`,
   clarifyDone: (c) => `Đã gửi câu hỏi làm rõ tới phóng viên (câu hỏi ${c}).`,
   clarifyReplyToStaff: (c, r, t) => `Phóng viên ${r} bổ sung cho câu hỏi ${c}:\n\n${t}\n\nTrả lời (reply) tin nhắn này để gửi câu trả lời.`,
   forwardedToStaff: (c) => `Đã chuyển nội dung của bạn tới người phát ngôn (câu hỏi ${c}).`,
-  answerToReporter: (c, o, a) => `Trả lời câu hỏi ${c} — ${o}\n\n${a}\n\nTrả lời (reply) tin nhắn này nếu cần hỏi thêm. Bạn đánh giá câu trả lời thế nào?`,
   followupToStaff: (c, r, t) => `Phóng viên ${r} hỏi thêm về câu hỏi ${c}:\n\n${t}\n\nTrả lời (reply) tin nhắn này để gửi câu trả lời.`,
   rateButtons: { satisfied: 'Hài lòng', acceptable: 'Chấp nhận được', unsatisfied: 'Không hài lòng' },
   ratingThanks: (l) => `Cảm ơn bạn đã đánh giá: ${l}.`,

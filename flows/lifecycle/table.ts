@@ -23,6 +23,8 @@ export const LIFECYCLE: Readonly<Record<Action, ActionRule>> = {
   acknowledge: { from: ['assigned'], to: 'acknowledged', who: SPOKESPERSON, entry: null, audit: 'inquiry.acknowledge', clock: 'none', responds: true },
   working: { from: ['acknowledged', 'clarifying'], to: 'same', who: SPOKESPERSON, entry: null, audit: 'inquiry.working', clock: 'none' },
   answer: { from: AT_AGENCY, to: 'answered', who: SPOKESPERSON, entry: 'answer', audit: 'inquiry.answer', clock: 'stop', responds: true },
+  // Within minutes of sending, by its sender (flows/answer/correct.ts): the first version stays in the record.
+  correct_answer: { from: ['answered'], to: 'same', who: SPOKESPERSON, entry: 'answer_correction', audit: 'inquiry.answer_correct', clock: 'none' },
   decline: { from: AT_AGENCY, to: 'declined', who: SPOKESPERSON, entry: 'decline', audit: 'inquiry.decline', clock: 'stop', responds: true },
   clarify: { from: RUNNING_AT_AGENCY, to: 'clarifying', who: SPOKESPERSON, entry: 'clarification_request', audit: 'inquiry.clarify', clock: 'pause', responds: true },
   resume: { from: ['clarifying'], to: 'paused_from', who: REPORTER, entry: 'clarification_reply', audit: 'inquiry.clarification_reply', clock: 'resume' },

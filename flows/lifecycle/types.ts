@@ -7,7 +7,7 @@ import type { DeadlineClass, EntryKind, Inquiry, InquiryStatus, InquiryUpdate, I
 export type Action =
   | 'acknowledge' | 'working' | 'answer' | 'decline' | 'clarify' | 'resume' | 'transfer'
   | 'route' | 'reject' | 'merge' | 'follow_up' | 'reopen' | 'withdraw' | 'rate'
-  | 'extend_request' | 'extend_approve' | 'extend_refuse' | 'classify' | 'conclude';
+  | 'extend_request' | 'extend_approve' | 'extend_refuse' | 'classify' | 'conclude' | 'correct_answer';
 
 /**
  * Who may do an action:

@@ -10,7 +10,7 @@ import type { CsvRow, ImportCounts, RowErrors } from './types.js';
 /** `people.csv` columns: one row per role assignment. */
 export const PEOPLE_CSV: CsvTableSpec = {
   columns: ['person_code', 'full_name', 'role', 'kind', 'org_code', 'outlet_code', 'press_card', 'phone', 'locale',
-    'invite_code', 'valid_from', 'valid_to', 'case_code'],
+    'invite_code', 'valid_from', 'valid_to', 'case_code', 'title'],
   required: ['person_code', 'full_name', 'role'],
 };
 
@@ -32,6 +32,8 @@ interface PeopleRow {
   validFrom: string | null;
   validTo: string | null;
   caseCode: string | null;
+  /** Position shown under the person's answers; blank keeps the one on record. */
+  title: string | null;
 }
 
 function readPeopleRow(row: CsvRow, errs: RowErrors): PeopleRow {
@@ -50,6 +52,7 @@ function readPeopleRow(row: CsvRow, errs: RowErrors): PeopleRow {
     inviteCode: r.invite('invite_code'),
     ...r.validity(),
     caseCode: r.text('case_code'),
+    title: r.text('title'),
   };
   checkRoleRules(input, r);
   return input;
@@ -116,10 +119,10 @@ function checkReferences(
   if (caseCode !== null && !caseIds.has(caseCode)) errs.add(p.line, (c) => c.caseUnknown(caseCode));
 }
 
-type PersonValueKey = 'fullName' | 'outletCode' | 'pressCard' | 'phone' | 'locale' | 'inviteCode';
+type PersonValueKey = 'fullName' | 'outletCode' | 'pressCard' | 'phone' | 'locale' | 'inviteCode' | 'title';
 const PERSON_VALUES: ReadonlyArray<[PersonValueKey, string]> = [
   ['fullName', 'full_name'], ['outletCode', 'outlet_code'], ['pressCard', 'press_card'],
-  ['phone', 'phone'], ['locale', 'locale'], ['inviteCode', 'invite_code'],
+  ['phone', 'phone'], ['locale', 'locale'], ['inviteCode', 'invite_code'], ['title', 'title'],
 ];
 
 /** Folds the rows of each person_code into one person; their person-level values must agree. */
@@ -150,6 +153,7 @@ function toPersonDrafts(inputs: readonly PeopleRow[], outletIds: ReadonlyMap<str
       outlet_id: values.outletCode ? outletIds.get(values.outletCode.value) ?? null : null,
       press_card: values.pressCard?.value ?? null,
       phone: values.phone?.value ?? null,
+      ...(values.title ? { title: values.title.value } : {}),
     },
   }));
 }

@@ -9,7 +9,7 @@ import { sameFields } from './plan-helpers.js';
 import { toImportCounts, type ImportCounts, type RowErrors, type RowOutcome } from './types.js';
 
 /** Person fields an importer may set; a field left out keeps the database value. */
-export type PersonFields = Partial<Pick<Person, 'outlet_id' | 'press_card' | 'phone' | 'tags'>>;
+export type PersonFields = Partial<Pick<Person, 'outlet_id' | 'press_card' | 'phone' | 'tags' | 'title'>>;
 
 /** One person as a file describes them (people may span several rows). */
 export interface PersonDraft {

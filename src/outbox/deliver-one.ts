@@ -19,6 +19,7 @@ import type { LeaseKeeper } from './lease.js';
 import { persistently, type PersistOptions } from './persist.js';
 import type { OutboxMetrics } from './types.js';
 import { rowFiles, type OutboxFiles } from './files.js';
+import { editInPlace } from './edit.js';
 
 /** Everything one delivery needs; built once by the dispatcher. */
 export interface DeliveryContext {
@@ -102,6 +103,11 @@ async function attempt(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRo
   if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row, WINDOW_HOLD);
   let message: OutboundMessage;
   try {
+    if (row.edit_of_outbox_id !== null) {
+      parts.started = true;
+      const edited = await editInPlace(ctx.db, adapter, row, parseButtons(row.buttons));
+      if (edited) return completeDelivery(ctx, row, [edited], undefined);
+    }
     message = await composeMessage(ctx, adapter, row, reply.replyTo);
     await sendRow(ctx, adapter, row, message, parts);
   } catch (caught) {

@@ -25,7 +25,10 @@ const MB = 1024 * 1024;
 const STEP_TIMEOUT_MS = 120_000;
 const reporter: FakeUser = { id: 8_200_001, first_name: 'Thư', language_code: 'vi' };
 
-interface Timeline { id: string; text: string; from: string; files?: Array<{ id: string; sha256?: string; sizeBytes: number }> }
+interface Timeline {
+  id: string; text: string; from: string; files?: Array<{ id: string; sha256?: string; sizeBytes: number }>;
+  buttons?: Array<Array<{ label: string; action: string; payload: string }>>;
+}
 
 /** Runs the two legs once (`quick`: 5 MB and 2 MB files instead of 20 and 10). */
 export async function benchFiles(options: { quick: boolean; log: (m: string) => void }): Promise<BenchRow[]> {
@@ -114,8 +117,15 @@ async function answerWithPdf(fake: FakeTelegram, web: WebClient, noticeId: strin
   const t0 = performance.now();
   const up = await web.post('/web/api/files', undefined, { raw: bytes, contentType: 'application/pdf', headers: { 'x-file-name': encodeURIComponent('Công văn trả lời.pdf') } });
   if (up.status !== 200) throw new Error(`upload refused: ${up.status} ${JSON.stringify(up.body)}`);
+  const seen = lastId(await web.get('/web/api/messages'));
   const sent = await web.post('/web/api/messages', { text: 'Sở gửi công văn trả lời kèm theo.', replyTo: noticeId, clientId: web.newClientId(), files: [up.body.ref] });
   if (sent.status !== 200) throw new Error(`answer refused: ${sent.status} ${JSON.stringify(sent.body)}`);
+  // The answer is previewed first; it goes out with [Gửi câu trả lời].
+  const preview = await poll(async () => ((await web.get(`/web/api/messages?after=${seen}`)).body.messages as Timeline[]).find((m) => m.text.includes('CHƯA GỬI')));
+  const button = preview.buttons?.flat().find((b) => b.label === 'Gửi câu trả lời');
+  if (!button) throw new Error('no [Gửi câu trả lời] on the preview');
+  const pressed = await web.post('/web/api/buttons', { messageId: preview.id, action: button.action, payload: button.payload, clientId: web.newClientId() });
+  if (pressed.status !== 200) throw new Error(`confirmation refused: ${pressed.status} ${JSON.stringify(pressed.body)}`);
   await next(fake, 0, (s) => s.chatId === reporter.id && s.file?.sha256 === sha256(bytes));
   return { ms: performance.now() - t0 };
 }

@@ -33,7 +33,7 @@ describe('delivery faults (real adapter, fake Bot API, SQLite, Redis)', () => {
     const { code, notice } = await askHealth(e, reporter, health, 'Câu hỏi trong lúc nghẽn mạng?');
     e.fake.failNext({ method: 'sendMessage', chatId: reporter.id, times: 3, error: { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 } });
     const n = e.fake.sent.length;
-    e.fake.userSends(health, 'Câu trả lời sau khi nghẽn.', { replyTo: notice.messageId });
+    await e.answer(health, 'Câu trả lời sau khi nghẽn.', notice.messageId);
     await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
     expect(e.sentTo(reporter, `Trả lời câu hỏi ${code}`)).toHaveLength(1);
     const refused = e.fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 429 && Number(c.params.chat_id) === reporter.id);
@@ -47,7 +47,7 @@ describe('delivery faults (real adapter, fake Bot API, SQLite, Redis)', () => {
     const { code, notice } = await askHealth(e, reporter, health, 'Câu hỏi rồi chặn bot?');
     e.fake.blockChat(reporter.id);
     const n = e.fake.sent.length;
-    e.fake.userSends(health, 'Trả lời không tới được.', { replyTo: notice.messageId });
+    await e.answer(health, 'Trả lời không tới được.', notice.messageId);
     const told = await e.nextTo(coord, n, 'Không gửi được tin nhắn');
     expect(told.text).toContain('Trần Thị Minh Thư');
     expect(told.text).toContain(code);
@@ -64,7 +64,7 @@ describe('delivery faults (real adapter, fake Bot API, SQLite, Redis)', () => {
     // The row's retry_after is kept on the row (not only in Redis), so it survives both.
     e.fake.failNext({ method: 'sendMessage', chatId: reporter.id, times: 1, error: { error_code: 429, description: 'Too Many Requests: retry after 3', retry_after: 3 } });
     const n = e.fake.sent.length;
-    e.fake.userSends(health, 'Trả lời giữa lúc khởi động lại.', { replyTo: notice.messageId });
+    await e.answer(health, 'Trả lời giữa lúc khởi động lại.', notice.messageId);
     await e.fake.waitFor(() => e.fake.calls.some((c) => c.status === 429), { description: 'the refused send' });
     await e.stopBot();
     await deletePrefix(e.prefix);

@@ -117,7 +117,10 @@ describe('photos and documents across Telegram, the Zalo OA and the web page (Ch
     await uploaded(staff, 1);
     await staff.locator('#composer-text').fill(text);
     await staff.locator('#composer-text').press('Enter');
-    await botMessage(staff, 'Đã gửi câu trả lời').waitFor(WAIT);
+    // Previewed first: the answer and its letter go only with [Gửi câu trả lời].
+    await staff.locator('li.msg-bot', { hasText: 'CHƯA GỬI' }).filter({ hasText: text }).last().waitFor(WAIT);
+    await staff.locator('button.action', { hasText: 'Gửi câu trả lời' }).last().click();
+    await staff.locator('li.msg-bot', { hasText: 'Đã gửi câu trả lời chính thức' }).filter({ hasText: code }).last().waitFor(WAIT);
     await expect.poll(() => staff.locator('.pending-file').count()).toBe(0);
     return letter;
   }

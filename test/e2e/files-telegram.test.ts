@@ -42,6 +42,8 @@ describe('photos and documents on Telegram (real adapter, fake Bot API with getF
     const letter = sample.pdf(400_000, 7);
     const n = e.fake.sent.length;
     e.fake.userSendsFile(health, { kind: 'document', bytes: letter, name: 'Công văn 123-SYT.pdf', mimeType: 'application/pdf', caption: 'Sở đã bố trí 3 máy bơm.', replyTo: notice.messageId });
+    await e.nextTo(health, n, 'CHƯA GỬI');
+    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
     const answer = await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
     expect(answer.text).toContain('3 máy bơm');
     expect(answer.replyToMessageId).toBe(questionId);
@@ -150,6 +152,8 @@ describe('photos and documents on Telegram (real adapter, fake Bot API with getF
     e.fake.addInterceptor((call) => (failing && call.method === 'sendDocument' && call.chatId === reporter.id ? { error_code: 502, description: 'Bad Gateway' } : undefined));
     const n = e.fake.sent.length;
     e.fake.userSendsFile(health, { kind: 'document', bytes: letter, name: 'danh-sach.pdf', mimeType: 'application/pdf', caption: 'Danh sách 12 trường kèm theo.', replyTo: notice.messageId });
+    await e.nextTo(health, n, 'CHƯA GỬI');
+    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
     await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
     await e.fake.waitFor(() => e.fake.calls.filter((c) => c.method === 'sendDocument' && c.status === 502).length >= 1, { timeoutMs: 10_000 });
     await e.restartBot();

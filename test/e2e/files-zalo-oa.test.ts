@@ -35,6 +35,8 @@ describe('photos and documents between a reporter on Zalo OA and a spokesperson 
     const letter = sample.pdf(900_000, 11);
     const n = z.fake.sent.length;
     z.e.fake.userSendsFile(health, { kind: 'document', bytes: letter, name: 'Công văn 45-SYT.pdf', mimeType: 'application/pdf', caption: 'Sở đã điều 2 xe bơm.', replyTo: notice.messageId });
+    await z.e.nextTo(health, 0, (s) => s.text.includes('CHƯA GỬI') && s.text.includes('Sở đã điều 2 xe bơm.'));
+    await z.e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
     const answer = await z.nextTo(ZALO_REPORTER, n, `Trả lời câu hỏi ${code}`);
     expect(answer.text).toContain('2 xe bơm');
     expect(answer.quote).toBe(questionMsgId);
@@ -53,6 +55,8 @@ describe('photos and documents between a reporter on Zalo OA and a spokesperson 
     const n = z.fake.sent.length;
     const m = z.e.fake.sent.length;
     z.e.fake.userSendsFile(health, { kind: 'document', bytes: big, name: 'bao-cao.pdf', mimeType: 'application/pdf', caption: 'Báo cáo đầy đủ kèm theo.', replyTo: notice.messageId });
+    await z.e.nextTo(health, 0, (s) => s.text.includes('CHƯA GỬI') && s.text.includes('Báo cáo đầy đủ kèm theo.'));
+    await z.e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
     const answer = await z.nextTo(ZALO_REPORTER, n, `Trả lời câu hỏi ${code}`);
     const link = /http:\/\/127\.0\.0\.1:1\/files\/download\?\S+/.exec(answer.text)?.[0];
     expect(answer.text).toContain('bao-cao.pdf');

@@ -17,6 +17,12 @@ async function ask(e: E2E, question: string, topic: string): Promise<{ questionI
   return { questionId, code: /Q-\d+/.exec(accepted.text)![0] };
 }
 
+/** The spokesperson replies to `replyTo` with an answer, sees the preview, and confirms it. */
+async function answer(e: E2E, text: string, replyTo: number): Promise<void> {
+  await e.say(health, text, 'CHƯA GỬI', replyTo);
+  await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
+}
+
 describe('the inquiry journey on Telegram (real adapter, fake Bot API, SQLite, Redis)', () => {
   let e: E2E;
   beforeAll(async () => {
@@ -52,20 +58,22 @@ describe('the inquiry journey on Telegram (real adapter, fake Bot API, SQLite, R
     expect(notice.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Xin gia hạn', 'Từ chối']);
 
     const n = e.fake.sent.length;
-    e.fake.userSends(health, 'Tuần này có 12 ca, giảm 30%.', { replyTo: notice.messageId });
-    const answer = await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
-    expect(answer.replyToMessageId).toBe(questionId);
-    expect(answer.text).toContain('Sở Y tế');
-    expect(answer.text).toContain('giảm 30%');
-    expect(answer.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
+    await answer(e, 'Tuần này có 12 ca, giảm 30%.', notice.messageId);
+    const answered = await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
+    expect(answered.replyToMessageId).toBe(questionId);
+    expect(answered.text).toContain('Sở Y tế');
+    expect(answered.text).toContain('giảm 30%');
+    expect(answered.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
 
-    const followup = await e.say(reporter, 'Bao nhiêu ca nặng?', 'Đã chuyển', answer.messageId);
+    const followup = await e.say(reporter, 'Bao nhiêu ca nặng?', 'Đã chuyển', answered.messageId);
+    const followupId = e.lastUserMessage.get(reporter.id)!;
     expect(followup.text).toContain(code);
     const toStaff = await e.nextTo(health, n, 'Bao nhiêu ca nặng?');
     const m = e.fake.sent.length;
-    e.fake.userSends(health, 'Có 2 ca nặng.', { replyTo: toStaff.messageId });
+    await answer(e, 'Có 2 ca nặng.', toStaff.messageId);
     const second = await e.nextTo(reporter, m, 'Có 2 ca nặng.');
-    expect(second.replyToMessageId).toBe(questionId);
+    // The answer to the follow-up is threaded under the follow-up.
+    expect(second.replyToMessageId).toBe(followupId);
     await e.press(reporter, 'Hài lòng', 'Cảm ơn bạn đã đánh giá');
     const row = await e.app.db.db.selectFrom('inquiries').select(['status', 'rating']).where('code', '=', code).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'answered', rating: 'satisfied' });
@@ -94,6 +102,8 @@ describe('the inquiry journey on Telegram (real adapter, fake Bot API, SQLite, R
     expect(declined.replyToMessageId).toBe(questionId);
     expect(declined.text).toContain('Căn cứ: Thuộc bí mật nhà nước, bí mật đời tư');
     expect(declined.text).toContain('Lý do: Thông tin người bệnh là bí mật đời tư.');
+    expect(declined.text).toMatch(/\((điểm a khoản 2 Điều 38 Luật Báo chí 2016|khoản 2 Điều 31 Luật Báo chí 2025)/);
+    expect(declined.text).toContain('— Hoàng Minh Tuấn');
   });
 
   it('clarification round trip, then transfer to another agency', async () => {

@@ -104,7 +104,8 @@ describe('outbox under kill -9 (real bot processes, fake Bot API, SQLite, Redis)
   async function killAndRestart(load: InquiryLoad): Promise<KillRecord> {
     load.deferReplies = true;
     if (process.env.CRASH_DEBUG) for (const s of fake.sent.slice(-15)) log(`sent to ${s.chatId}: ${s.text.slice(0, 80).replace(/\n/g, ' ')}`);
-    const held = await withTimeout(proxy.holdNext((c) => String(c.params.chat_id) === String(SPOKESPERSON.id) && /\[tok:/.test(String(c.params.text))), 'a notification to hold');
+    // A notification (an answer's preview carries the token too, but is not one).
+    const held = await withTimeout(proxy.holdNext((c) => String(c.params.chat_id) === String(SPOKESPERSON.id) && /\[tok:/.test(String(c.params.text)) && !/CHƯA GỬI/.test(String(c.params.text))), 'a notification to hold');
     log(`kill: held ${String(held.params.text).slice(0, 40)}; asked ${load.state.asked.size}, answered ${load.state.answered.size}`);
     process.kill(bot!.pid, 'SIGKILL');
     await bot!.stop(5000);
@@ -149,7 +150,7 @@ describe('outbox under kill -9 (real bot processes, fake Bot API, SQLite, Redis)
       kills.push(await killAndRestart(load));
     }
     load.running = false;
-    // A ceiling, not a measure: the spokesperson's one chat carries two messages per question.
+    // A ceiling, not a measure: the spokesperson's one chat carries three messages per question (notice, preview, sent).
     await fake.waitFor(() => load.allAnswered(), { timeoutMs: WAIT_MS * 2, description: 'every question answered' }).catch(async (err: unknown) => {
       const missing = [...load.state.asked.keys()].filter((t) => !load.state.answered.has(t));
       for (const token of missing) {

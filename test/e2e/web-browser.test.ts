@@ -79,7 +79,15 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await notice.waitFor(WAIT);
     await notice.locator('button.reply-button').click();
     await send(staff, 'Lịch tiêm sởi: thứ Bảy hằng tuần tại trạm y tế phường.');
-    await botMessage(staff, 'Đã gửi câu trả lời').waitFor(WAIT);
+    // Enter shows a preview, signed; the official answer goes only with [Gửi câu trả lời].
+    const preview = botMessage(staff, 'CHƯA GỬI');
+    await preview.waitFor(WAIT);
+    expect(await preview.textContent()).toContain('— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế');
+    mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
+    await staff.screenshot({ path: join(REPO_ROOT, 'test-output', 'web-answer-preview.png'), fullPage: false });
+    expect(await reporter.locator('li.msg-bot', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(0);
+    await press(staff, 'Gửi câu trả lời');
+    await botMessage(staff, 'Đã gửi câu trả lời chính thức').waitFor(WAIT);
 
     const answer = botMessage(reporter, 'thứ Bảy hằng tuần');
     await answer.waitFor(WAIT);
@@ -93,17 +101,32 @@ describe('the web channel in a real browser (Debian Chromium, full bot, SQLite, 
     await followup.waitFor(WAIT);
     await followup.locator('button.reply-button').click();
     await send(staff, 'Không cần đặt lịch trước.');
+    await botMessage(staff, 'Không cần đặt lịch trước.').waitFor(WAIT);
+    await press(staff, 'Gửi câu trả lời');
     await botMessage(reporter, 'Không cần đặt lịch').waitFor(WAIT);
 
     await press(reporter, /^Hài lòng$/);
     await botMessage(reporter, 'Cảm ơn bạn đã đánh giá').waitFor(WAIT);
+
+    // Corrected within the window: the reporter's bubble of that answer changes in place, marked "(đã sửa)".
+    await press(staff, 'Sửa câu trả lời');
+    await botMessage(staff, 'Gõ nội dung đã sửa').waitFor(WAIT);
+    await send(staff, 'Không cần đặt lịch trước; mang theo sổ tiêm chủng.');
+    await botMessage(staff, 'Xem trước bản sửa').waitFor(WAIT);
+    await press(staff, 'Gửi câu trả lời');
+    const edited = botMessage(reporter, 'mang theo sổ tiêm chủng');
+    await edited.waitFor(WAIT);
+    expect(await edited.textContent()).toContain('(đã sửa)');
+    await expect.poll(() => reporter.locator('li.msg-bot', { hasText: 'Không cần đặt lịch trước.' }).count()).toBe(0);
+    expect(await reporter.locator('li.msg-bot', { hasText: 'mang theo sổ tiêm chủng' }).count()).toBe(1);
     const row = await e.app.db.db.selectFrom('inquiries').select(['status', 'rating']).orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'answered', rating: 'satisfied' });
 
     mkdirSync(join(REPO_ROOT, 'test-output'), { recursive: true });
     await reporter.screenshot({ path: join(REPO_ROOT, 'test-output', 'web-journey.png'), fullPage: true });
+    await edited.screenshot({ path: join(REPO_ROOT, 'test-output', 'web-answer-corrected.png') });
     await context.close();
-  });
+  }, 90_000);
 
   it('refuses a reused invite, a stale session, a forged CSRF token and a cross-site POST', async () => {
     const context = await browser.newContext();

@@ -34,7 +34,7 @@ describe('Zalo OA credentials refused: answers wait, then go out once new tokens
     z.fake.revokeRefreshToken();
     const tokenCalls = z.fake.tokenCalls;
     const m = z.e.fake.sent.length;
-    z.e.fake.userSends(health, 'Cầu mở lại ngày 15/1.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Cầu mở lại ngày 15/1.', notice.messageId);
     await z.e.nextTo(admin, m, 'mất quyền gửi tin');
     await expect.poll(async () => (await answerRow('15/1')).status, { timeout: 10_000 }).toBe('held');
     const held = await answerRow('15/1');

@@ -38,7 +38,7 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     expect(accepted.text).toContain('"xem"');
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
     const n = z.fake.sent.length;
-    z.e.fake.userSends(health, 'Tuần này có 12 ca.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Tuần này có 12 ca.', notice.messageId);
     const answer = await z.nextTo(ZALO_REPORTER, n, `Trả lời câu hỏi ${code}`);
     expect(answer.quote).toBe(questionMsgId);
     expect(answer.text).toContain('12 ca');
@@ -52,13 +52,31 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     expect(z.driver.deliveries.every((d) => d.status === 200)).toBe(true);
   });
 
+  it('a correction cannot edit a Zalo message: it arrives as a new message "Câu trả lời Q-n đã được sửa:" quoting the answer, once', async () => {
+    const { code } = await askOnZalo(z, 'Giờ mở cửa bể bơi thành phố?');
+    const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
+    const n = z.fake.sent.length;
+    const sent = await z.e.answer(health, 'Mở cửa từ 6 giờ sáng.', notice.messageId);
+    const answer = await z.nextTo(ZALO_REPORTER, n, 'Mở cửa từ 6 giờ sáng.');
+    await z.e.press(health, 'Sửa câu trả lời', 'Gõ nội dung đã sửa', health);
+    expect(sent.text).toContain('Sửa câu trả lời');
+    await z.e.say(health, 'Mở cửa từ 5 giờ 30 sáng.', 'Xem trước bản sửa');
+    await z.e.press(health, 'Gửi câu trả lời', 'Đã gửi bản sửa');
+    const corrected = await z.nextTo(ZALO_REPORTER, n, `Câu trả lời ${code} đã được sửa:`);
+    expect(corrected.text).toContain('Mở cửa từ 5 giờ 30 sáng.');
+    expect(corrected.text).toContain('— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế');
+    expect(corrected.quote).toBe(answer.messageId);
+    await z.say(ZALO_REPORTER, '/help', 'Mạng lưới phát ngôn');
+    expect(z.fake.sent.filter((s) => s.text.includes('5 giờ 30'))).toHaveLength(1);
+  });
+
   it('an answer after the window is held, listed for coordinators, then delivered exactly once when the reporter writes "xem"', async () => {
     const { code } = await askOnZalo(z, 'Lịch tiêm chủng tháng 12?');
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
     await lastWroteHoursAgo(z, 49);
     const n = z.fake.sent.length;
     const m = z.e.fake.sent.length;
-    z.e.fake.userSends(health, 'Tiêm từ ngày 5/12.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Tiêm từ ngày 5/12.', notice.messageId);
     await z.e.nextTo(health, m, 'Đã gửi câu trả lời');
     const held = await z.e.app.db.db.selectFrom('outbox').select(['id', 'status']).where('platform', '=', 'zalo_oa').where('text', 'like', '%Tiêm từ ngày 5/12.%').executeTakeFirstOrThrow();
     await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('id', '=', held.id).executeTakeFirstOrThrow()).status).toBe('held');
@@ -79,9 +97,9 @@ describe('a reporter on Zalo OA, the spokesperson on Telegram (real adapters, fa
     const { code } = await askOnZalo(z, 'Kinh phí chống dịch năm 2027?');
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
     z.fake.closeWindow(ZALO_REPORTER);
-    z.e.fake.userSends(health, 'Kinh phí 20 tỷ đồng.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Kinh phí 20 tỷ đồng.', notice.messageId);
     await z.fake.waitFor(() => z.fake.calls.some((c) => c.userId === ZALO_REPORTER && c.error === OA_ERRORS.outsideWindowFree.code), 10_000, 'the refused send');
-    await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('text', 'like', '%20 tỷ đồng%').executeTakeFirstOrThrow()).status).toBe('held');
+    await expect.poll(async () => (await z.e.app.db.db.selectFrom('outbox').select('status').where('ref_kind', '=', 'answer').where('text', 'like', '%20 tỷ đồng%').executeTakeFirstOrThrow()).status).toBe('held');
     await z.say(ZALO_REPORTER, 'xem', (s) => s.text.includes('20 tỷ đồng'));
     await z.say(ZALO_REPORTER, '/help', 'Mạng lưới phát ngôn');
     expect(z.fake.sent.filter((s) => s.text.includes('20 tỷ đồng'))).toHaveLength(1);
@@ -161,10 +179,10 @@ describe('reply window with another linked chat', () => {
       .where('platform', '=', 'zalo_oa').where('platform_user_id', '=', LINKED).execute();
     const m = z.e.fake.sent.length;
     const n = z.fake.sent.length;
-    z.e.fake.userSends(spokes, 'Dự án khởi công tháng 3.', { replyTo: notice.messageId });
+    await z.e.answer(spokes, 'Dự án khởi công tháng 3.', notice.messageId);
     const redirected = await z.e.nextTo(reporterTg, m, 'khởi công tháng 3');
     expect(redirected.text).toContain(code);
-    const rows = () => z.e.app.db.db.selectFrom('outbox').select(['platform', 'status']).where('text', 'like', '%khởi công tháng 3%').orderBy('id').execute();
+    const rows = () => z.e.app.db.db.selectFrom('outbox').select(['platform', 'status']).where('ref_kind', '=', 'answer').where('text', 'like', '%khởi công tháng 3%').orderBy('id').execute();
     await expect.poll(rows).toEqual([{ platform: 'zalo_oa', status: 'redirected' }, { platform: 'telegram', status: 'sent' }]);
     await z.say(LINKED, 'xem', 'Các câu hỏi của bạn');
     expect(z.fake.sent.slice(n).filter((s) => s.text.includes('khởi công tháng 3'))).toEqual([]);
@@ -185,7 +203,7 @@ describe('Zalo OA refusals in the whole bot (fake OA, SQLite, Redis)', () => {
     const { code } = await askOnZalo(z, 'Nước máy quận 4 có an toàn không?');
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
     const n = z.fake.sent.length;
-    z.e.fake.userSends(health, 'Nước đạt chuẩn QCVN 01-1.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Nước đạt chuẩn QCVN 01-1.', notice.messageId);
     const answer = await z.nextTo(ZALO_REPORTER, n, 'QCVN 01-1');
     expect(answer.text.startsWith('«Nước máy quận 4 có an toàn không?»\n\n')).toBe(true);
     expect(answer.quote).toBeUndefined();
@@ -196,7 +214,7 @@ describe('Zalo OA refusals in the whole bot (fake OA, SQLite, Redis)', () => {
     const notice = await z.e.nextTo(health, 0, (s) => s.text.includes(code));
     const m = z.e.fake.sent.length;
     z.fake.failNext(ZALO_REPORTER, OA_ERRORS.oaPackage, 2);
-    z.e.fake.userSends(health, 'Phun vào sáng Chủ nhật.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Phun vào sáng Chủ nhật.', notice.messageId);
     await z.e.nextTo(admin, m, 'mã -224');
     const row = () => z.e.app.db.db.selectFrom('outbox').select(['status', 'held_reason']).where('platform', '=', 'zalo_oa').where('text', 'like', '%sáng Chủ nhật%').executeTakeFirstOrThrow();
     await expect.poll(row).toEqual({ status: 'held', held_reason: 'credentials' });

@@ -27,7 +27,7 @@ describe('ZNS "your answer is ready" for an answer held outside the 48-hour wind
     await z.e.app.db.db.updateTable('identities').set({ last_inbound_at: new Date(Date.now() - 49 * HOUR).toISOString() })
       .where('platform', '=', 'zalo_oa').where('platform_user_id', '=', REPORTER).execute();
 
-    z.e.fake.userSends(health, 'Có kết quả vào thứ Sáu.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Có kết quả vào thứ Sáu.', notice.messageId);
     const zns = await z.fake.waitFor(() => z.fake.zns[0], 10_000, 'the ZNS request');
     const held = await z.e.app.db.db.selectFrom('outbox').select(['id', 'status', 'held_reason'])
       .where('platform', '=', 'zalo_oa').where('text', 'like', '%thứ Sáu%').executeTakeFirstOrThrow();
@@ -52,7 +52,7 @@ describe('ZNS "your answer is ready" for an answer held outside the 48-hour wind
     await z.e.app.db.db.updateTable('identities').set({ last_inbound_at: new Date(Date.now() - 49 * HOUR).toISOString() })
       .where('platform', '=', 'zalo_oa').where('platform_user_id', '=', REPORTER).execute();
     const calls = z.fake.calls.length;
-    z.e.fake.userSends(health, 'Cắt nước thứ Ba.', { replyTo: notice.messageId });
+    await z.e.answer(health, 'Cắt nước thứ Ba.', notice.messageId);
     await expect.poll(async () => z.e.app.db.db.selectFrom('outbox').select('status')
       .where('platform', '=', 'zalo_oa').where('text', 'like', '%Cắt nước thứ Ba%').executeTakeFirst()).toEqual({ status: 'held' });
     await expect.poll(async () => (await z.e.app.db.db.selectFrom('zalo_oa_zns_sends').select(['status', 'error']).orderBy('outbox_id', 'desc').executeTakeFirstOrThrow()))

@@ -140,6 +140,9 @@ describe('personal Zalo files in the whole bot (fake seam, fake Bot API, SQLite,
     fake.userSends(HEALTH, `/answer ${code}`);
     await zaloTo(since, (s) => s.text.includes(`Gõ nội dung trả lời cho câu hỏi ${code}`));
     fake.userSendsFile(HEALTH, { kind: 'file', bytes: letter, name: 'Công văn 88.pdf' });
+    // A file alone is previewed too ("see the attached file"); confirmed by its number.
+    const preview = await zaloTo(since, (s) => s.text.includes('CHƯA GỬI'));
+    fake.userSends(HEALTH, '1', { quoteMsgId: preview.msgId });
     const text = await e.nextTo(reporter, k, `Trả lời câu hỏi ${code}`);
     expect(text.replyToMessageId).toBe(m.message_id);
     const doc = await e.nextTo(reporter, k, (s) => s.file?.sha256 === sha256(letter));

@@ -61,7 +61,14 @@ describe('personal Zalo account in the whole bot (fake zca-js seam, fake Bot API
     expect(notice.text).toMatch(/Trả lời 1, 2, .* để chọn/);
 
     const n = e.fake.sent.length;
+    const beforePreview = fake.sends.length;
     fake.userSends(HEALTH, 'Tuần này có 12 ca, giảm 30%.', { quoteMsgId: notice.msgId });
+    // Previewed first, its buttons as numbered choices; nothing reaches the reporter before "1".
+    const preview = await zaloTo(HEALTH, beforePreview, 'CHƯA GỬI');
+    expect(preview.text).toContain('1. Gửi câu trả lời');
+    expect(preview.text).toContain('— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế');
+    expect(e.fake.sent.slice(n).filter((s) => s.chatId === reporter.id && s.text.includes('giảm 30%'))).toHaveLength(0);
+    fake.userSends(HEALTH, '1', { quoteMsgId: preview.msgId });
     const answer = await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`);
     expect(answer.replyToMessageId).toBe(questionId);
     expect(answer.text).toContain('giảm 30%');

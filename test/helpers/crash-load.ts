@@ -89,6 +89,10 @@ export class InquiryLoad {
   private onSent(sent: SentRecord): void {
     if (sent.chatId === this.spokesperson.id) {
       if (sent.text.includes('không có quyền')) return void this.state.refusals.push(sent);
+      // Every preview of an answer is confirmed at once, a repeat too (answering two copies of a
+      // notification gives two previews of the same text; the newer draft replaces the older).
+      const confirm = findButton(sent, 'Gửi câu trả lời');
+      if (confirm) return void this.fake.userPresses(this.spokesperson, sent.messageId, confirm.callback_data);
       // Notifications carry the question's token: answer the first copy only (a repeat is what the test counts).
       const key = `${sent.chatId}\u0000${sent.text}`;
       if (this.seen.has(key)) return;
@@ -102,7 +106,7 @@ export class InquiryLoad {
   private onSpokesperson(sent: SentRecord): void {
     const token = TOKEN.exec(sent.text)?.[1];
     const code = CODE.exec(sent.text)?.[0];
-    if (!token || !code || sent.text.startsWith('Đã gửi câu trả lời')) return;
+    if (!token || !code || sent.text.startsWith('Đã gửi câu trả lời') || sent.text.includes('CHƯA GỬI')) return;
     this.state.codes.set(token, code);
     if (this.deferReplies) this.state.deferred.push(sent);
     else this.answer(sent);

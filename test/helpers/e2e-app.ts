@@ -86,6 +86,11 @@ export async function createE2E(options: E2EOptions = {}) {
       fake.userPresses(user, target.messageId, button.callback_data);
       return h.nextTo(user, n, expect);
     },
+    /** A spokesperson replies to `replyTo` with an answer, sees its preview, and confirms it ([Gửi câu trả lời]). */
+    async answer(user: FakeUser, text: string, replyTo: number): Promise<SentRecord> {
+      await h.say(user, text, 'CHƯA GỬI', replyTo);
+      return h.press(user, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
+    },
     lastUserMessage: new Map<number, number>(),
     /** Sent records to a user whose text contains `needle`. */
     sentTo: (user: FakeUser, needle: string) => fake.sent.filter((s) => s.chatId === user.id && s.text.includes(needle)),

@@ -113,7 +113,11 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
 
     await say(tg, 't-syt', `/answer q-${inquiry.id}`);
     const before = zalo.deliveredTo('z1').length;
-    await say(tg, 't-syt', 'Bệnh viện khai trương ngày 15/12.');
+    const preview = await say(tg, 't-syt', 'Bệnh viện khai trương ngày 15/12.');
+    expect(preview.got.at(-1)?.text).toContain('CHƯA GỬI');
+    expect(zalo.deliveredTo('z1').length).toBe(before);
+    // The button's word, typed, confirms it too.
+    await say(tg, 't-syt', 'gửi');
     const answer = zalo.deliveredTo('z1').slice(before).find((p) => p.text.includes('15/12'));
     expect(answer?.replyTo).toBe(asked.messageId);
 
@@ -121,6 +125,37 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     await say(zalo, 'z1', numberOf(menu, 'Hài lòng'));
     const rated = await t.db.selectFrom('inquiries').select(['rating', 'status']).where('id', '=', inquiry.id).executeTakeFirstOrThrow();
     expect(rated).toEqual({ rating: 'satisfied', status: 'answered' });
+  });
+
+  it('a spokesperson without buttons previews the answer and confirms it by number; cancelling sends nothing', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    await say(zalo, 'zs', 'inv-pn-syt');
+    const inquiryRow = async () => t.db.selectFrom('inquiries').selectAll().executeTakeFirst();
+    const topics = (await say(zalo, 'z1', 'Bao giờ có lịch tiêm vắc-xin?')).got.at(-1)!;
+    const confirm = (await say(zalo, 'z1', numberOf(topics, 'Y tế'))).got.at(-1)!;
+    await say(zalo, 'z1', numberOf(confirm, 'Gửi'));
+    const inquiry = (await inquiryRow())!;
+    const notice = zalo.deliveredTo('zs').at(-1)!;
+    expect(notice.text).toContain('lịch tiêm');
+    const reporterBefore = zalo.deliveredTo('z1').length;
+
+    const draft = (await say(zalo, 'zs', 'Lịch tiêm bắt đầu thứ Hai.', notice.messageId)).got.at(-1)!;
+    expect(draft.text).toContain('CHƯA GỬI');
+    expect(draft.text).toMatch(/\n1\. Gửi câu trả lời\n2\. Sửa\n3\. Hủy/);
+    const cancelled = await say(zalo, 'zs', numberOf(draft, 'Hủy'));
+    expect(cancelled.got.at(-1)?.text).toContain('Chưa có gì được gửi');
+    expect(zalo.deliveredTo('z1').length).toBe(reporterBefore);
+    expect((await inquiryRow())?.status).toBe('assigned');
+
+    const again = (await say(zalo, 'zs', 'Lịch tiêm bắt đầu thứ Ba.', notice.messageId)).got.at(-1)!;
+    await say(zalo, 'zs', numberOf(again, 'Gửi câu trả lời'));
+    const answers = zalo.deliveredTo('z1').slice(reporterBefore).filter((p) => p.text.includes('Lịch tiêm bắt đầu'));
+    expect(answers.map((p) => p.text)).toEqual([expect.stringContaining('thứ Ba')]);
+    expect(await t.db.selectFrom('inquiry_entries').select('text').where('inquiry_id', '=', inquiry.id).where('kind', '=', 'answer').execute()).toEqual([{ text: 'Lịch tiêm bắt đầu thứ Ba.' }]);
+    // "1" again, quoting the preview, finds no draft: nothing is sent twice.
+    const repeat = await say(zalo, 'zs', numberOf(again, 'Gửi câu trả lời'), again.messageId);
+    expect(repeat.got.at(-1)?.text).toContain('Không còn bản nháp');
+    expect(zalo.deliveredTo('z1').slice(reporterBefore).filter((p) => p.text.includes('Lịch tiêm bắt đầu')).length).toBe(1);
   });
 
   it('a text command needs a known code, and checks the role like a press', async () => {

@@ -15,11 +15,13 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   let t: TestDb;
   let net: MiniNetwork;
   let bot: ReturnType<typeof createFlowDriver>;
+  let clock: ReturnType<typeof createManualClock>;
 
   beforeEach(async () => {
     t = await createTestDb(dialect);
     net = await seedMiniNetwork(t.db);
-    bot = createFlowDriver(t.db, createManualClock('2026-11-23T02:00:00Z'));
+    clock = createManualClock('2026-11-23T02:00:00Z');
+    bot = createFlowDriver(t.db, clock);
     await bot.command(REPORTER, 'start', 'inv-pv1');
     await bot.command(HEALTH, 'start', 'inv-pn-syt');
     await bot.command(FINANCE, 'start', 'inv-pn-stc');
@@ -53,21 +55,36 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(notice.buttons.flat().map((b) => b.label)).toEqual(['Nhận xử lý', 'Trả lời', 'Hỏi lại phóng viên', 'Chuyển đơn vị', 'Xin gia hạn', 'Từ chối']);
     expect(bot.inbox(FINANCE).length).toBe(1); // only the invite welcome
 
+    await t.db.updateTable('persons').set({ title: 'Phó Giám đốc Sở Y tế' }).where('id', '=', net.healthSpokesId).execute();
+    const reporterBefore = bot.inbox(REPORTER).length;
     await bot.say(HEALTH, 'Tuần này ghi nhận 12 ca, giảm 30% so với tuần trước.', notice.messageId);
+    // Previewed, signed, and nothing sent or recorded yet.
+    const preview = bot.last(HEALTH);
+    expect(preview.text).toContain('CHƯA GỬI');
+    expect(preview.text).toContain('giảm 30%');
+    expect(preview.text).toContain('— Lê Văn Y Tế, Phó Giám đốc Sở Y tế');
+    expect(preview.buttons.flat().map((b) => b.label)).toEqual(['Gửi câu trả lời', 'Sửa', 'Hủy']);
+    expect(bot.inbox(REPORTER).length).toBe(reporterBefore);
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     const answer = bot.last(REPORTER);
+    expect(bot.inbox(REPORTER).length).toBe(reporterBefore + 1);
+    expect(answer.text).toContain('— Lê Văn Y Tế, Phó Giám đốc Sở Y tế');
     expect(answer.text).toContain('Trả lời câu hỏi Q-');
     expect(answer.text).toContain('giảm 30%');
     expect(answer.replyTo).toBe(questionId);
     expect(answer.buttons.flat().map((b) => b.label)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
     expect(bot.last(HEALTH).text).toContain('Đã gửi câu trả lời');
 
-    await bot.say(REPORTER, 'Xin cho biết số ca nặng?', answer.messageId);
+    const followupId = await bot.say(REPORTER, 'Xin cho biết số ca nặng?', answer.messageId);
     const followup = bot.last(HEALTH);
     expect(followup.text).toContain('hỏi thêm');
     expect(followup.text).toContain('số ca nặng');
     await bot.say(HEALTH, 'Có 2 ca nặng, đã ổn định.', followup.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     expect(bot.last(REPORTER).text).toContain('2 ca nặng');
-    expect(bot.last(REPORTER).replyTo).toBe(questionId);
+    // The answer to the follow-up is threaded under the follow-up, not the original question.
+    expect(bot.last(REPORTER).replyTo).toBe(followupId);
 
     await bot.press(REPORTER, 'Hài lòng');
     expect(bot.last(REPORTER).text).toContain('Hài lòng');
@@ -75,6 +92,46 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(inquiry).toMatchObject({ status: 'answered', rating: 'satisfied', handler_person_id: net.healthSpokesId });
     const actions = (await t.db.selectFrom('audit_events').select('action').where('entity', '=', 'inquiry').execute()).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['inquiry.create', 'inquiry.answer', 'inquiry.followup', 'inquiry.rate']));
+  });
+
+  it('a draft expires after 30 minutes; a correction within 10 minutes keeps both versions and edits the reporter\'s copy through one outbox row; later, or by anyone else, it is refused', async () => {
+    await ask('Khi nào có kết quả xét nghiệm?', 'Y tế');
+    const notice = bot.last(HEALTH);
+    await bot.say(HEALTH, 'Có kết quả sau 2 ngày.', notice.messageId);
+    clock.advance(31 * 60_000);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('Không còn bản nháp');
+    expect(bot.inbox(REPORTER).some((m) => m.text.includes('sau 2 ngày'))).toBe(false);
+    expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
+
+    await bot.say(HEALTH, 'Có kết quả sau 3 ngày.', notice.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    const answer = bot.last(REPORTER);
+    expect(answer.text).toContain('sau 3 ngày');
+    clock.advance(9 * 60_000);
+    await bot.press(HEALTH, 'Sửa câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('còn 1 phút');
+    await bot.say(HEALTH, 'Có kết quả sau 4 ngày.');
+    expect(bot.last(HEALTH).text).toContain('Xem trước bản sửa');
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('Đã gửi bản sửa');
+    const edit = await t.db.selectFrom('outbox').selectAll().where('edit_of_outbox_id', 'is not', null).execute();
+    expect(edit).toHaveLength(1);
+    expect(edit[0]).toMatchObject({ edit_of_outbox_id: answer.outboxId, reply_to_outbox_id: answer.outboxId, chat_id: REPORTER });
+    expect(edit[0]!.edit_text).toContain('(đã sửa)');
+    expect(edit[0]!.edit_text).toContain('sau 4 ngày');
+    expect(edit[0]!.text).toContain('đã được sửa');
+    const versions = await t.db.selectFrom('inquiry_entries').select(['kind', 'text']).where('kind', 'in', ['answer', 'answer_correction']).orderBy('id').execute();
+    expect(versions).toEqual([{ kind: 'answer', text: 'Có kết quả sau 3 ngày.' }, { kind: 'answer_correction', text: 'Có kết quả sau 4 ngày.' }]);
+
+    // A spokesperson of another agency may not correct it.
+    const inquiry = await t.db.selectFrom('inquiries').select('id').executeTakeFirstOrThrow();
+    await bot.pressRaw(FINANCE, 'acr', String(inquiry.id));
+    expect(bot.last(FINANCE).text).toContain('không có quyền');
+    clock.advance(2 * 60_000);
+    await bot.press(HEALTH, 'Sửa câu trả lời');
+    expect(bot.last(HEALTH).text).toContain('chỉ sửa được trong 10 phút');
+    expect(await t.db.selectFrom('inquiry_entries').select('id').where('kind', '=', 'answer_correction').execute()).toHaveLength(1);
   });
 
   it('a spokesperson of another agency pressing the buttons is refused and nothing changes', async () => {
@@ -101,6 +158,8 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     const declined = bot.last(REPORTER);
     expect(declined.replyTo).toBe(questionId);
     expect(declined.text).toContain('Căn cứ: Thuộc bí mật nhà nước');
+    expect(declined.text).toMatch(/\((điểm a khoản 2 Điều 38 Luật Báo chí 2016|khoản 2 Điều 31 Luật Báo chí 2025)/);
+    expect(declined.text).toContain('— Lê Văn Y Tế, Người phát ngôn Sở Y tế');
     expect(declined.text).toContain('Thông tin cá nhân người bệnh');
     expect((await t.db.selectFrom('inquiries').select(['status', 'decline_ground']).executeTakeFirstOrThrow())).toEqual({ status: 'declined', decline_ground: 'secret' });
   });
@@ -117,6 +176,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(bot.last(HEALTH).text).toContain('Tuyến tỉnh ạ.');
     expect((await t.db.selectFrom('inquiries').select('status').executeTakeFirstOrThrow()).status).toBe('assigned');
     await bot.say(HEALTH, 'Bệnh viện Trung ương Huế đang quá tải nhẹ.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     expect(bot.last(REPORTER).text).toContain('quá tải nhẹ');
   });
 
@@ -154,6 +214,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     expect(merged.merged_into_id).toBe(1);
     // The answer to Q-1 reaches the merged inquiry's reporter too, under their own question.
     await bot.say(FINANCE, 'Đã chuyển cơ quan công an xử lý.', bot.inbox(FINANCE).find((m) => m.text.includes('Vụ trộm'))?.messageId);
+    await bot.press(FINANCE, 'Gửi câu trả lời');
     const answers = bot.inbox(REPORTER).filter((m) => m.text.includes('Đã chuyển cơ quan công an'));
     expect(answers.map((a) => a.replyTo).sort()).toEqual([merged.origin_message_id, (await findInquiry(t.db, 1))?.origin_message_id].sort());
   });
@@ -177,6 +238,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   it('/stats gives coordinators live numbers per agency, overdue first; others are refused', async () => {
     await ask('Một?', 'Y tế');
     await bot.say(HEALTH, 'Trả lời ngay.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     await ask('Hai?', 'Y tế');
     await t.db.updateTable('inquiries').set({ due_at: '2026-11-01T00:00:00.000Z' }).where('question', '=', 'Hai?').execute();
     await bot.command(COORD, 'stats');
@@ -189,7 +251,8 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   it('an answer that could not reach the reporter is re-sent once to the chat they link next, and a reply to it is a follow-up', async () => {
     await ask('Câu hỏi trước khi đổi kênh?', 'Y tế');
     await bot.say(HEALTH, 'Câu trả lời không tới được.', bot.last(HEALTH).messageId);
-    const lost = await t.db.selectFrom('outbox').select('id').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    const lost = await t.db.selectFrom('outbox').select('id').where('ref_kind', '=', 'answer').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
     // What the dispatcher records when the reporter blocked the bot or their web session ended.
     await t.db.updateTable('outbox').set({ status: 'unreachable' }).where('id', '=', lost.id).execute();
     await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-new', invite_used_at: null }).where('id', '=', net.reporterId).execute();
@@ -208,6 +271,7 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     await ask('Câu hỏi y tế', 'Y tế');
     const notice = bot.last(HEALTH);
     await bot.say(HEALTH, 'Trả lời.', notice.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     await bot.press(HEALTH, 'Nhận xử lý');
     expect(bot.last(HEALTH).text).toContain('không còn hiệu lực');
   });

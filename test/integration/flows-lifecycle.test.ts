@@ -58,6 +58,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
   it('a follow-up that reopens an answered inquiry gets a deadline of its own, reminded and escalated afresh', async () => {
     await ask('Số ca sốt xuất huyết tuần này?');
     await bot.say(HEALTH, 'Có 12 ca.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     const answered = await inquiry();
     // Every step of the first deadline fired, and the old due time is long past.
     for (const step of ['r50', 'r80', 'due', 'esc_head', 'esc_coord', 'esc_leader']) {
@@ -153,6 +154,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
     await bot.say(HEALTH, 'Tuyến tỉnh hay tuyến xã?');
     const stale = await inquiry();
     await bot.say(HEALTH, 'Bệnh viện Trung ương Huế.', bot.inbox(HEALTH).find((m) => m.text.includes('Bệnh viện nào'))!.messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     await bot.press(HEALTH, 'Nhận xử lý');
     expect(bot.last(HEALTH).text).toBe(`Thao tác không còn hiệu lực: câu hỏi ${stale.code} đã được bạn trả lời lúc 09:00 23/11/2026.`);
     const sentToHealth = await outboxTo(HEALTH);
@@ -167,6 +169,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
   it('a follow-up that loses the race to reopen is not recorded twice', async () => {
     await ask('Câu hỏi?');
     await bot.say(HEALTH, 'Trả lời.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
     const answered = await inquiry();
     const answer = bot.last(REPORTER);
     await bot.say(REPORTER, 'Hỏi thêm lần một?', answer.messageId);

@@ -1,0 +1,122 @@
+import { isBlankText } from '../../adapters/types.js';
+import { findDraft, saveDraft, takeDraft } from '../../db/repositories/answers.js';
+import { findOrg } from '../../db/repositories/directory.js';
+import { setDialog } from '../../db/repositories/identities.js';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import type { AnswerDraft } from '../../db/schema.js';
+import { A, btn, parseId } from '../buttons.js';
+import type { FlowContext } from '../context.js';
+import { clearDialog, parseDialog, type Dialog } from '../dialog.js';
+import { loadFor } from '../guards.js';
+import { loadStoredFiles, tellLinkFallbacks } from '../files.js';
+import { codeOf } from '../inquiry/view.js';
+import { sendAnswer } from './answer.js';
+import { correctionOpen, sendCorrection } from './correct.js';
+import { signatureOf } from './signature.js';
+
+/** How long a previewed answer waits for [Gửi câu trả lời], in minutes (stated in the preview). */
+export const ANSWER_DRAFT_MINUTES = 30;
+const DRAFT_MS = ANSWER_DRAFT_MINUTES * 60_000;
+
+type Waiting = Extract<Dialog, { step: 'answer_confirm' }>;
+
+/**
+ * The spokesperson's answer (or corrected answer) as written: kept as a draft and shown back as
+ * the reporter will see it, signed, with [Gửi câu trả lời] [Sửa] [Hủy]. Nothing is recorded or
+ * sent until they confirm, so Enter on the web page or a slip of the thumb never sends an
+ * official answer. Drafts are per chat and inquiry: several inquiries' drafts may wait at once.
+ */
+export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: string, files: readonly number[] = [], correcting = false): Promise<void> {
+  const admitted = await loadFor(ctx, inquiryId, correcting ? 'correct_answer' : 'answer');
+  if (!admitted || (correcting && !(await correctionOpen(ctx, admitted.inquiry)))) return clearDialog(ctx);
+  const draftId = await saveDraft(ctx.db, { identityId: ctx.actor.identity.id, inquiryId, text, files, correcting, nowIso: ctx.nowIso });
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'answer_confirm', inquiryId, draftId, ...(correcting ? { correcting } : {}) } satisfies Waiting, ctx.nowIso);
+  const inquiry = admitted.inquiry;
+  const sign = await signatureOf(ctx.db, ctx.actor.person?.id, inquiry.org_id ? await findOrg(ctx.db, inquiry.org_id) : undefined);
+  const code = codeOf(inquiry);
+  await ctx.reply((t) => ({
+    text: t.answer.preview(code, isBlankText(text) ? t.files.seeAttached(files.length) : text, sign(t), ANSWER_DRAFT_MINUTES, correcting),
+    buttons: [
+      [btn(t.answer.btnSend, A.answerSend, draftId)],
+      [btn(t.answer.btnEdit, A.answerEdit, draftId), btn(t.answer.btnCancel, A.answerCancel, draftId)],
+    ],
+  }));
+}
+
+/**
+ * Takes the actor's draft a button names (single use: a second press finds nothing). Undefined,
+ * and the actor told, when it is gone or older than {@link ANSWER_DRAFT_MINUTES}.
+ */
+async function takeLive(ctx: FlowContext, payload: string): Promise<AnswerDraft | undefined> {
+  const id = parseId(payload);
+  const draft = id ? await takeDraft(ctx.db, id, ctx.actor.identity.id) : undefined;
+  const waiting = parseDialog(ctx.actor.identity.dialog);
+  if (waiting?.step === 'answer_confirm' && waiting.draftId === id) await clearDialog(ctx);
+  if (draft && ctx.now.getTime() - Date.parse(draft.created_at) <= DRAFT_MS) return draft;
+  const inquiry = draft ? await findInquiry(ctx.db, draft.inquiry_id) : undefined;
+  const code = inquiry ? codeOf(inquiry) : undefined;
+  await ctx.reply((t) => ({ text: t.answer.noDraft(code, ANSWER_DRAFT_MINUTES) }));
+  return undefined;
+}
+
+function filesOf(draft: AnswerDraft): number[] {
+  return draft.files ? (JSON.parse(draft.files) as number[]) : [];
+}
+
+async function codeFor(ctx: FlowContext, inquiryId: number): Promise<string> {
+  const inquiry = await findInquiry(ctx.db, inquiryId);
+  return inquiry ? codeOf(inquiry) : `Q-${inquiryId}`;
+}
+
+/** [Gửi câu trả lời]: the draft becomes the official answer (or correction). */
+export async function onAnswerSend(ctx: FlowContext, payload: string): Promise<void> {
+  const d = await takeLive(ctx, payload);
+  if (!d) return;
+  if (d.correcting) return sendCorrection(ctx, d.inquiry_id, d.text);
+  const files = filesOf(d);
+  await sendAnswer(ctx, d.inquiry_id, d.text, files);
+  // The answer's files go out now: say which reach a reporter only as a link.
+  if (files.length > 0) await tellLinkFallbacks(ctx, await loadStoredFiles(ctx.db, files));
+}
+
+/** [Sửa]: write the answer again (the draft is dropped). */
+export async function onAnswerEdit(ctx: FlowContext, payload: string): Promise<void> {
+  const d = await takeLive(ctx, payload);
+  if (!d) return;
+  const code = await codeFor(ctx, d.inquiry_id);
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: d.correcting ? 'answer_correct' : 'answer', inquiryId: d.inquiry_id } satisfies Dialog, ctx.nowIso);
+  await ctx.reply((t) => ({ text: t.answer.askAgain(code) }));
+}
+
+/** [Hủy]: the draft is dropped; nothing was sent. */
+export async function onAnswerCancel(ctx: FlowContext, payload: string): Promise<void> {
+  const d = await takeLive(ctx, payload);
+  if (!d) return;
+  const code = await codeFor(ctx, d.inquiry_id);
+  await ctx.reply((t) => ({ text: t.answer.cancelled(code) }));
+}
+
+/** Typed instead of pressed, where a chat has no buttons (and anywhere): the words of the buttons. */
+const SEND_WORD = /^(gửi|gui|send)[.!]?$/i;
+const EDIT_WORD = /^(sửa|sua|edit)[.!]?$/i;
+const CANCEL_WORD = /^(hủy|huỷ|huy|cancel)[.!]?$/i;
+
+/**
+ * Text while the latest draft waits: a button's word acts as that button on it ("gửi", "sửa",
+ * "hủy"); any other text is a new draft for the same inquiry that replaces it (shown again, not sent).
+ */
+export async function onDraftText(ctx: FlowContext, w: Waiting, text: string): Promise<void> {
+  const id = String(w.draftId);
+  if (SEND_WORD.test(text)) return onAnswerSend(ctx, id);
+  if (EDIT_WORD.test(text)) return onAnswerEdit(ctx, id);
+  if (CANCEL_WORD.test(text)) return onAnswerCancel(ctx, id);
+  const earlier = await findDraft(ctx.db, w.draftId, ctx.actor.identity.id);
+  return previewAnswer(ctx, w.inquiryId, text, earlier ? filesOf(earlier) : [], w.correcting === true);
+}
+
+/** Files sent while the latest draft waits join it (their caption, if any, replaces its text). */
+export async function onDraftFiles(ctx: FlowContext, w: Waiting, text: string, files: readonly number[]): Promise<void> {
+  const earlier = await findDraft(ctx.db, w.draftId, ctx.actor.identity.id);
+  const kept = earlier ? filesOf(earlier) : [];
+  return previewAnswer(ctx, w.inquiryId, isBlankText(text) ? earlier?.text ?? text : text, [...kept, ...files], w.correcting === true);
+}

@@ -1,0 +1,44 @@
+/** Who gave an answer, as the reporter may quote it. */
+export interface Speaker {
+  name: string;
+  /** Their position in the reader's language; null: none in the directory (the role is named). */
+  title: string | null;
+  /** The agency in the reader's language. */
+  org: string;
+}
+
+/** Texts of an official answer: preview and confirmation, signature, correction, decline (issue #14). */
+export interface AnswerCopy {
+  btnSend: string;
+  btnEdit: string;
+  btnCancel: string;
+  /** Under the "sent" message: correct the answer while the window is open. */
+  btnCorrect: string;
+  /** "— Hoàng Minh Tuấn, Phó Giám đốc Sở Y tế". */
+  signature(s: Speaker): string;
+  /** The draft shown to the spokesperson before anything is sent; it expires after `draftMinutes`. */
+  preview(code: string, text: string, signature: string, draftMinutes: number, correcting: boolean): string;
+  /** Nothing to confirm: the draft expired, was sent or cancelled already. */
+  noDraft(code: string | undefined, draftMinutes: number): string;
+  /** The draft was dropped; nothing went out. */
+  cancelled(code: string): string;
+  /** Asks for the answer's text again (after [Sửa]). */
+  askAgain(code: string): string;
+  /** The answer went out to `recipients` reporters; it can be corrected for `minutes`. */
+  sent(code: string, recipients: number, minutes: number): string;
+  /** The official answer in the reporter's chat. */
+  toReporter(code: string, org: string, answer: string, signature: string, corrected: boolean): string;
+  /** Where the platform cannot edit the answer in place: a new message replying to it. */
+  correctedNotice(code: string, org: string, answer: string, signature: string): string;
+  /** Asks for the corrected text, `minutesLeft` before the window closes. */
+  askCorrection(code: string, minutesLeft: number): string;
+  /** The correction went out; both versions are kept. */
+  correctionSent(code: string, recipients: number): string;
+  /** Too late to correct (`minutes` after sending), or the inquiry moved on. */
+  correctionClosed(code: string, minutes: number): string;
+  /** Only the person who sent the answer corrects it. */
+  correctionNotYours(code: string): string;
+  /** The decline in the reporter's chat: the ground with its legal article, the reason, who declined. */
+  declineToReporter(code: string, org: string, ground: string, article: string, reason: string, signature: string): string;
+  declineDone(code: string): string;
+}
