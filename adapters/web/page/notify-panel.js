@@ -68,11 +68,13 @@ async function subscribePush() {
 
 /** The click on "Turn on notifications": the only place the browser's prompt is asked for. */
 async function enable() {
-  if (!Notification) { status(s('noPush')); return; }
+  if (!Notification) { status(s('noPush'), true); return; }
   const permission = await Notification.requestPermission();
-  p.offer.hidden = true;
-  if (permission !== 'granted') { status(s('denied')); return; }
-  status((await subscribePush()) ? s('on') : s('noPush'));
+  if (permission !== 'granted') { status(s('denied'), true); return; }
+  const ok = await subscribePush();
+  status(ok ? s('on') : s('noPush'), true);
+  // The offer stays only to say why it did not work.
+  if (ok) p.offer.hidden = true;
 }
 
 async function disable() {
@@ -84,11 +86,12 @@ async function disable() {
   status(s('off'));
 }
 
-function status(text) {
+/** Shows how notifications stand in the settings panel, and (`inOffer`: the answer to its click) under the offer. */
+function status(text, inOffer = false) {
   const node = p.panel?.querySelector('.notify-state');
   if (node) node.textContent = text;
   const offerText = p.offer?.querySelector('.notify-offer-result');
-  if (offerText) offerText.textContent = text;
+  if (offerText && inOffer) offerText.textContent = text;
 }
 
 function buildOffer() {
