@@ -79,9 +79,11 @@ export async function startFakePushService() {
       return { endpoint: `${origin()}/push/${id}`, keys: { p256dh: b64url(ecdh.getPublicKey()), auth: b64url(auth) } };
     },
     /** The subscription answers `410 Gone` from now on (the browser unsubscribed). */
-    gone(endpoint: string): void {
+    gone(endpoint: string): void { this.respond(endpoint, 410); },
+    /** The subscription answers `status` from now on (201 by default; e.g. 500 for a push service fault). */
+    respond(endpoint: string, status: number): void {
       const sub = subscribers.get(endpoint.split('/').pop()!);
-      if (sub) sub.status = 410;
+      if (sub) sub.status = status;
     },
     pushesTo: (endpoint: string) => received.filter((r) => r.id === endpoint.split('/').pop()),
     async stop(): Promise<void> {
