@@ -118,3 +118,11 @@ export async function personOfWebOwner(db: Db, ownerId: string): Promise<number 
     .where('platform', '=', 'web').where('platform_user_id', '=', ownerId).executeTakeFirst();
   return row?.person_id ?? undefined;
 }
+
+/** Deletes push events finished before `beforeIso`, with their deliveries; returns how many events went. */
+export async function purgePushEvents(db: Db, beforeIso: string): Promise<number> {
+  const old = db.selectFrom('push_events').select('id').where('status', '=', 'done').where('done_at', '<', beforeIso);
+  await db.deleteFrom('push_deliveries').where('event_id', 'in', old).execute();
+  const r = await db.deleteFrom('push_events').where('status', '=', 'done').where('done_at', '<', beforeIso).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

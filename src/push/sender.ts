@@ -3,7 +3,7 @@ import webPush from 'web-push';
 import type { Db } from '../../db/client.js';
 import {
   claimDelivery, countPushAttempt, countRetries, deleteSubscriptionById, finishPushEvent, listPendingPushEvents, listSubscriptions,
-  markDelivery, readPrefs, touchSubscription, type VapidKeys,
+  markDelivery, purgePushEvents, readPrefs, touchSubscription, type VapidKeys,
 } from '../../db/repositories/web-push.js';
 import type { PushEvent, PushSubscriptionRow } from '../../db/schema-push.js';
 import type { Logger } from '../logger.js';
@@ -30,6 +30,9 @@ export interface PushSenderOptions {
 export interface PushPayload { title: string; body: string; tag: string; url: string; urgent: boolean }
 
 const BATCH = 50;
+/** Finished push events are kept this long (for support questions), then purged, in ms. */
+const KEEP_MS = 30 * 86_400_000;
+const PURGE_EVERY_MS = 3_600_000;
 
 /**
  * Sends pending push events. Idempotent: each (event, subscription) is claimed in the database
@@ -88,9 +91,15 @@ export function createPushSender(o: PushSenderOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
+  let purgedAt = 0;
   async function drain(): Promise<void> {
     try {
       for (const event of await listPendingPushEvents(o.db, BATCH)) await handle(event);
+      const nowMs = o.clock.now().getTime();
+      if (nowMs - purgedAt >= PURGE_EVERY_MS) {
+        purgedAt = nowMs;
+        await purgePushEvents(o.db, new Date(nowMs - KEEP_MS).toISOString());
+      }
     } catch (err) {
       log.error({ err }, 'push sender failed; pending pushes are tried again');
     }

@@ -35,7 +35,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 const permissionAsks = (page: Page) => page.evaluate(() => (globalThis as unknown as { permissionAsks: number }).permissionAsks);
 
-describe('notifications on the web page (Chromium): installable app, unread count, permission asked only after a staff sign-in', () => {
+// A loaded machine (several Chromiums at once) is slow, never wrong: generous limits, no timing asserted.
+describe('notifications on the web page (Chromium): installable app, unread count, permission asked only after a staff sign-in', { timeout: 120_000 }, () => {
   let e: E2E;
   let browser: Browser;
   let context: BrowserContext;

@@ -31,7 +31,7 @@ async function staffNotices(e: E2E, code: string, personId: number): Promise<num
   return rows.length;
 }
 
-describe('Web Push to staff (question from Telegram → the spokesperson\'s browser, through a local push service)', () => {
+describe('Web Push to staff (question from Telegram → the spokesperson\'s browser, through a local push service)', { timeout: 90_000 }, () => {
   let e: E2E;
   let push: FakePush;
   let web: WebClient;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, readVapidKeys, saveSubscription,
+  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, saveSubscription,
 } from '../../db/repositories/web-push.js';
 import { createLogger } from '../../src/logger.js';
 import { createPushSender } from '../../src/push/sender.js';
@@ -71,5 +71,14 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db))!, subject: 'mailto:ops@example.vn', agent: push.agent });
     await sender.drain();
     expect(await findPushEventByKey(t.db, 'outbox-3')).toMatchObject({ status: 'done', outcome: 'no_subscription' });
+  });
+
+  it('finished events are purged after their keeping time, with their deliveries; pending ones stay', async () => {
+    await event('outbox-4', 78);
+    const later = new Date(clock.now().getTime() + 31 * 86_400_000).toISOString();
+    expect(await purgePushEvents(t.db, later)).toBeGreaterThanOrEqual(2);
+    expect(await findPushEventByKey(t.db, 'outbox-2')).toBeUndefined();
+    expect(await findPushEventByKey(t.db, 'outbox-4')).toMatchObject({ status: 'pending' });
+    expect(await t.db.selectFrom('push_deliveries').select('event_id').where('event_id', '<>', 999).execute()).toEqual([]);
   });
 });
