@@ -7,6 +7,7 @@ import { findIdentity } from '../db/repositories/identities.js';
 import { insertOutbox } from '../db/repositories/outbox.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
+import { recordPush, type PushSpec } from './push.js';
 
 /** Links a sent message to an inquiry so that a reply to it can be routed. */
 export interface MessageRefSpec {
@@ -29,6 +30,8 @@ export interface SendSpec {
    * place to `text` where the platform allows, else the built message is sent replying to it.
    */
   edit?: { outboxId: number; text: (t: Copy) => string };
+  /** Also notify the person by Web Push (a staff event: new inquiry, reminder, escalation, reply). */
+  push?: PushSpec;
 }
 
 /**
@@ -70,7 +73,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     return person?.locale ?? defaultLocale;
   };
   const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
-    const t = copyFor(await localeOf(identity), defaultLocale);
+    const locale = await localeOf(identity);
+    const t = copyFor(locale, defaultLocale);
     const message = build(t);
     const text = neutraliseBidi(message.text);
     const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
@@ -86,6 +90,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
     });
     outboxIds.push(id);
+    if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
   return {

@@ -8,6 +8,7 @@ import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, 
 import { securityKeys, allowedHostNames } from './config/security.js';
 import type { SecretsKeySource } from './secrets-key.js';
 import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
+import { pushKeys, toPushSettings, type PushSettings } from './config/push.js';
 
 export type { DeliverySettings } from './config/delivery.js';
 export type { NoticeSettings } from './config/notices.js';
@@ -22,6 +23,7 @@ const schema = z.object({
   ...securityKeys,
   ...fileKeys,
   ...deliveryKeys,
+  ...pushKeys,
   TELEGRAM_BOT_TOKEN: z.string().trim().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org').refine((u) => new URL(u).pathname === '/', 'must have no path part'),
   TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
@@ -140,6 +142,8 @@ export interface Config {
   files: FileSettings;
   /** Outbox claims and sweep, Redis data-loss checks. */
   delivery: DeliverySettings;
+  /** Web Push to staff (`WEB_PUSH_*`). */
+  push: PushSettings;
   /** Every secret value, so the logger can scrub them from any text. */
   secrets: readonly string[];
 }
@@ -240,6 +244,7 @@ function toConfig(raw: Raw): Config {
     notices: toNoticeSettings(raw),
     files: toFileSettings(raw, raw.DATA_DIR),
     delivery: toDeliverySettings(raw),
+    push: toPushSettings(raw),
     secrets,
   };
 }

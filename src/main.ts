@@ -1,3 +1,5 @@
+import type { Agent as HttpsAgent } from 'node:https';
+import { startWebPush } from './push/index.js';
 import { collectDefaultMetrics } from 'prom-client';
 import type { ChatAdapter, Platform } from '../adapters/types.js';
 import { WEB_NO_SESSION } from '../adapters/web/send.js';
@@ -90,6 +92,8 @@ export interface StartOptions {
   redis?: RedisTarget;
   /** The zca-js seam for the personal Zalo account (tests pass a fake); default the real one. */
   zcaClient?: ZcaClient;
+  /** TLS agent for Web Push services (tests: trusts the local fake push endpoint). */
+  webPushAgent?: HttpsAgent;
 }
 
 /**
@@ -128,6 +132,9 @@ export async function startApp(o: StartOptions): Promise<App> {
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
+  const push = await startWebPush({
+    config, db: db.db, logger: logger.child({ part: 'push' }), clock, sends: role !== 'web', ...(o.webPushAgent ? { agent: o.webPushAgent } : {}),
+  });
 
   const privateRedis = o.redis || config.redisUrl ? undefined : await startPrivateRedis({ bin: config.redisServerBin, dataDir: config.dataDir, logger });
   const redis: RedisTarget = o.redis ?? (config.redisUrl ? { url: config.redisUrl } : privateRedis!.target);
@@ -310,6 +317,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     await step('maintenance', () => maintenance.close());
     await step('notices', () => notices.close());
     await step('deadlines', () => deadlines.close());
+    await step('push', () => push.stop());
     await step('dispatcher', () => dispatcher.close());
     if (!o.db) await step('database', () => db.close());
     await step('redis', async () => privateRedis?.stop());

@@ -4,11 +4,13 @@ import type {
 } from '../types.js';
 import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
-import { createPageRoutes } from './page-routes.js';
+import { createPageRoutes, defaultPageDir } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption, type WebRouteDeps } from './routes.js';
 import { createRequestQueue } from './request-queue.js';
 import { createFileRoutes, type WebFileStore } from './file-routes.js';
+import { createNotifyRoutes, type WebNotifyApi } from './push-routes.js';
+import { createPwaRoutes } from './pwa-routes.js';
 import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
@@ -18,6 +20,7 @@ export { CSRF_HEADER, SESSION_COOKIE, WEB_BODY_LIMIT_BYTES, WEB_SLOTS, slotPaths
 export { WEB_PAGE_PATH, slotPagePath } from './page-routes.js';
 export type { StoredSession, TimelineEntry, WebStore } from './store.js';
 export { FILE_NAME_HEADER, toTimelineFile, type WebFileStore } from './file-routes.js';
+export type { WebNotifyApi } from './push-routes.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
@@ -67,6 +70,8 @@ export interface WebAdapterOptions {
   faults?: (chatId: string) => ChatError | undefined;
   /** Uploads and downloads of files (`file-routes.ts`); absent: the channel is text only (files reach it as links). */
   files?: WebFileStore;
+  /** Staff notification settings and Web Push subscriptions (`push-routes.ts`); absent: no `/notify` API. */
+  notify?: WebNotifyApi;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -160,7 +165,8 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   return {
     platform: 'web',
     capabilities: options.files ? WEB_FILE_CAPABILITIES : WEB_CAPABILITIES,
-    routes: [...routes, ...(options.files ? createFileRoutes(routeDeps, options.files) : []), ...createPageRoutes(options.pageDir)],
+    routes: [...routes, ...(options.files ? createFileRoutes(routeDeps, options.files) : []), ...createPageRoutes(options.pageDir),
+      ...(options.notify ? createNotifyRoutes(routeDeps, options.notify) : []), ...createPwaRoutes(options.pageDir ?? defaultPageDir())],
     timeline: (chatId) => store.latestMessages(chatId, 1000),
     async start(onEvent: InboundHandler): Promise<void> {
       if (state.onEvent || state.stopped) throw new Error('web adapter: start() may be called once, before stop()');

@@ -110,7 +110,7 @@ async function forwardToStaff(ctx: FlowContext, inquiry: Inquiry, make: (t: Copy
     text: make(t, `${v.reporterName} (${v.outletName})`), buttons: [[btn(t.btnAnswer, A.answer, inquiry.id)]],
   }));
   for (const personId of people) {
-    await ctx.effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'followup_notice' }, ...(files.length > 0 ? { files } : {}) });
+    await ctx.effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'followup_notice' }, push: { kind: 'reply' }, ...(files.length > 0 ? { files } : {}) });
   }
   await ctx.reply((t) => ({ text: `${t.forwardedToStaff(codeOf(inquiry))}${toReporter(t)}` }));
 }

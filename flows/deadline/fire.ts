@@ -48,7 +48,10 @@ export async function fireDeadlineStep(db: Db, inquiryId: number, step: string, 
   const build = await messageBuilder(db, inquiry, parsed, now, recipients.asSpokesperson);
   for (const personId of recipients.personIds) {
     // A spokesperson's reply to a reminder is an answer, as to the original notice.
-    await effects.notifyPerson(personId, build, { ref: { inquiryId, kind: recipients.asSpokesperson ? 'staff_notice' : 'info' } });
+    await effects.notifyPerson(personId, build, {
+      ref: { inquiryId, kind: recipients.asSpokesperson ? 'staff_notice' : 'info' },
+      push: { kind: parsed.category === 'escalate' || !recipients.asSpokesperson ? 'escalation' : 'reminder' },
+    });
   }
   await effects.audit(`deadline.${parsed.category}`, 'inquiry', inquiryId, null, {
     step, due_at: inquiry.due_at, recipients: recipients.personIds, queued: effects.outboxIds.length,

@@ -34,7 +34,7 @@ export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, t
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
   const files = await entryFileIds(db, inquiry.id, 'question');
   for (const personId of people) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry' } });
   }
   if (people.length === 0) await notifyScreening(db, effects, inquiry, today);
   return people.length;
@@ -53,7 +53,7 @@ export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry
   }));
   const files = await entryFileIds(db, inquiry.id, 'question');
   for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry' } });
   }
 }
 

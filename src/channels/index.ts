@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { repoPath } from '../paths.js';
 import { createHostPolicy } from '../http/hosts.js';
+import { createWebNotifyApi } from '../push/web-api.js';
 import type { Clock } from '../time/clock.js';
 
 /**
@@ -76,6 +77,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
       files: lateWebFiles(late),
+      notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }
   if (config.telegram) {

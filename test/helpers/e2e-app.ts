@@ -1,3 +1,4 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ export interface E2EOptions {
   role?: ProcessRole;
   /** Collects every log line (level debug, after the logger's scrubbing), e.g. to assert what is never logged. */
   logLines?: string[];
+  /** TLS agent for Web Push (trusts the local fake push service). */
+  webPushAgent?: HttpsAgent;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function createE2E(options: E2EOptions = {}) {
   const logger = lines
     ? createLogger({ level: 'debug', secrets: config.secrets, destination: { write: (line: string) => { lines.push(line); } } })
     : createLogger({ level: config.logLevel, secrets: config.secrets });
-  const zca = options.zcaClient ? { zcaClient: options.zcaClient } : {};
+  const zca = { ...(options.zcaClient ? { zcaClient: options.zcaClient } : {}), ...(options.webPushAgent ? { webPushAgent: options.webPushAgent } : {}) };
   const role = options.role ?? 'all';
   let app: App | undefined = await startApp({ config, logger, clock: systemClock, role, ...zca });
 

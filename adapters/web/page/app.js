@@ -8,6 +8,7 @@ import { lang, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
+import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
 const { document, history, location, URLSearchParams } = globalThis;
 
@@ -25,6 +26,7 @@ function applyLanguage() {
   renderAll();
   renderReplyBox();
   renderUploads();
+  notifyLanguage();
 }
 
 /** Shows a failure: an expired session returns to the sign-in form; the rest are shown as they are. */
@@ -45,6 +47,7 @@ async function signedIn(session) {
     await catchUp(addEntry);
     showStatus('');
     connectEvents(fail);
+    void notifySignedIn();
   } catch (err) {
     fail(err);
   }
@@ -61,6 +64,7 @@ function signedOut() {
   ui.signOut.hidden = true;
   ui.signIn.hidden = false;
   ui.sendCode.hidden = false;
+  notifySignedOut();
 }
 
 /** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
@@ -176,6 +180,7 @@ ui.signOut.addEventListener('click', async () => {
  */
 async function boot() {
   initUploads(showError);
+  initNotify();
   applyLanguage();
   const params = new URLSearchParams(location.search);
   const code = params.get('code')?.trim();

@@ -1,0 +1,128 @@
+import type { Db } from '../client.js';
+import type {
+  NotificationPrefsRow, PushDeliveryStatus, PushEvent, PushEventsTable, PushSubscriptionRow,
+} from '../schema-push.js';
+import type { Insertable } from 'kysely';
+
+/** The stored VAPID key pair (base64url). `privateKey` is a secret. */
+export interface VapidKeys { publicKey: string; privateKey: string }
+
+/** The service's VAPID keys, if made already. */
+export async function readVapidKeys(db: Db): Promise<VapidKeys | undefined> {
+  const row = await db.selectFrom('web_push_keys').select(['public_key', 'private_key']).where('id', '=', 1).executeTakeFirst();
+  return row ? { publicKey: row.public_key, privateKey: row.private_key } : undefined;
+}
+
+/** Stores `keys` unless a pair exists already (two processes starting at once keep the first). */
+export async function insertVapidKeys(db: Db, keys: VapidKeys, nowIso: string): Promise<void> {
+  await db.insertInto('web_push_keys').values({ id: 1, public_key: keys.publicKey, private_key: keys.privateKey, created_at: nowIso })
+    .onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** A browser's subscription as the page sends it. */
+export interface NewSubscription { personId: number; endpoint: string; p256dh: string; auth: string }
+
+/** Stores a subscription; an endpoint subscribed before (same browser) now belongs to `personId`, with its new keys. */
+export async function saveSubscription(db: Db, s: NewSubscription, nowIso: string): Promise<void> {
+  await db.insertInto('push_subscriptions')
+    .values({ person_id: s.personId, endpoint: s.endpoint, p256dh: s.p256dh, auth: s.auth, created_at: nowIso, last_sent_at: null })
+    .onConflict((oc) => oc.column('endpoint').doUpdateSet({ person_id: s.personId, p256dh: s.p256dh, auth: s.auth, created_at: nowIso }))
+    .execute();
+}
+
+/** Removes `personId`'s subscription of `endpoint` (only their own); true when there was one. */
+export async function deleteSubscription(db: Db, personId: number, endpoint: string): Promise<boolean> {
+  const r = await db.deleteFrom('push_subscriptions').where('person_id', '=', personId).where('endpoint', '=', endpoint).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Removes a subscription the push service says is gone (404/410). */
+export async function deleteSubscriptionById(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('push_subscriptions').where('id', '=', id).execute();
+}
+
+export async function listSubscriptions(db: Db, personId: number): Promise<PushSubscriptionRow[]> {
+  return db.selectFrom('push_subscriptions').selectAll().where('person_id', '=', personId).orderBy('id').execute();
+}
+
+export async function countSubscriptions(db: Db, personId: number): Promise<number> {
+  const row = await db.selectFrom('push_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('person_id', '=', personId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function touchSubscription(db: Db, id: number, nowIso: string): Promise<void> {
+  await db.updateTable('push_subscriptions').set({ last_sent_at: nowIso }).where('id', '=', id).execute();
+}
+
+export async function readPrefs(db: Db, personId: number): Promise<NotificationPrefsRow | undefined> {
+  return db.selectFrom('notification_prefs').selectAll().where('person_id', '=', personId).executeTakeFirst();
+}
+
+export async function savePrefs(db: Db, row: NotificationPrefsRow): Promise<void> {
+  const { person_id: _id, ...rest } = row;
+  await db.insertInto('notification_prefs').values(row).onConflict((oc) => oc.column('person_id').doUpdateSet(rest)).execute();
+}
+
+/** Writes a push event unless its key exists (the flow that wrote it ran again). */
+export async function insertPushEvent(db: Db, row: Insertable<PushEventsTable>): Promise<void> {
+  await db.insertInto('push_events').values(row).onConflict((oc) => oc.column('event_key').doNothing()).execute();
+}
+
+export async function listPendingPushEvents(db: Db, limit: number): Promise<PushEvent[]> {
+  return db.selectFrom('push_events').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+}
+
+export async function findPushEventByKey(db: Db, key: string): Promise<PushEvent | undefined> {
+  return db.selectFrom('push_events').selectAll().where('event_key', '=', key).executeTakeFirst();
+}
+
+export async function finishPushEvent(db: Db, id: number, outcome: string, nowIso: string): Promise<void> {
+  await db.updateTable('push_events').set({ status: 'done', outcome, done_at: nowIso }).where('id', '=', id).execute();
+}
+
+export async function countPushAttempt(db: Db, id: number): Promise<void> {
+  await db.updateTable('push_events').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', id).execute();
+}
+
+/**
+ * Claims the right to send event `eventId` to subscription `subscriptionId`: true for exactly one
+ * caller, ever — the first, or the one that moves a `retry` row back to `sending`. A row left
+ * `sending` (the process died mid-send) is never claimed again: a push may be lost, never doubled.
+ */
+export async function claimDelivery(db: Db, eventId: number, subscriptionId: number, nowIso: string): Promise<boolean> {
+  const inserted = await db.insertInto('push_deliveries')
+    .values({ event_id: eventId, subscription_id: subscriptionId, status: 'sending', http_status: null, created_at: nowIso, updated_at: nowIso })
+    .onConflict((oc) => oc.columns(['event_id', 'subscription_id']).doNothing())
+    .returning('event_id').executeTakeFirst();
+  if (inserted) return true;
+  const retried = await db.updateTable('push_deliveries').set({ status: 'sending', updated_at: nowIso })
+    .where('event_id', '=', eventId).where('subscription_id', '=', subscriptionId).where('status', '=', 'retry').executeTakeFirst();
+  return Number(retried.numUpdatedRows) > 0;
+}
+
+export async function markDelivery(db: Db, eventId: number, subscriptionId: number, status: PushDeliveryStatus, httpStatus: number | null, nowIso: string): Promise<void> {
+  await db.updateTable('push_deliveries').set({ status, http_status: httpStatus, updated_at: nowIso })
+    .where('event_id', '=', eventId).where('subscription_id', '=', subscriptionId).execute();
+}
+
+/** How many of the event's deliveries still wait for another attempt. */
+export async function countRetries(db: Db, eventId: number): Promise<number> {
+  const row = await db.selectFrom('push_deliveries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', eventId).where('status', '=', 'retry').executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The person signed in as web chat `ownerId`, if the identity is linked. */
+export async function personOfWebOwner(db: Db, ownerId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('identities').select('person_id')
+    .where('platform', '=', 'web').where('platform_user_id', '=', ownerId).executeTakeFirst();
+  return row?.person_id ?? undefined;
+}
+
+/** Deletes push events finished before `beforeIso`, with their deliveries; returns how many events went. */
+export async function purgePushEvents(db: Db, beforeIso: string): Promise<number> {
+  const old = db.selectFrom('push_events').select('id').where('status', '=', 'done').where('done_at', '<', beforeIso);
+  await db.deleteFrom('push_deliveries').where('event_id', 'in', old).execute();
+  const r = await db.deleteFrom('push_events').where('status', '=', 'done').where('done_at', '<', beforeIso).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../db/client.js';
+import { findInquiry } from '../db/repositories/inquiries.js';
+import { insertPushEvent } from '../db/repositories/web-push.js';
+import type { Identity } from '../db/schema.js';
+import type { PushKind } from '../db/schema-push.js';
+import { pushTitle } from './copy/push.js';
+import { excerpt } from './copy/format.js';
+
+/** Asks for a Web Push beside a chat message to a staff member (see `src/push/`). */
+export interface PushSpec {
+  kind: PushKind;
+}
+
+/** Longest push body, in UTF-16 units (push services cap payloads near 4 KB; phones show ~2 lines). */
+const BODY_MAX = 180;
+
+/** Deadline classes on a 24-hour legal clock: their pushes ring through quiet hours. */
+const URGENT_CLASSES: ReadonlySet<string> = new Set(['incident', 'public_opinion']);
+
+/**
+ * Records, in the flow's transaction, that the person behind `identity` should also get a push for
+ * outbox row `outboxId` (keyed by it, so it is written once). Nothing for an identity with no person.
+ */
+export async function recordPush(
+  db: Db, identity: Identity, outboxId: number, text: string, locale: string, spec: PushSpec, inquiryId: number | undefined, nowIso: string,
+): Promise<void> {
+  if (identity.person_id === null) return;
+  const inquiry = inquiryId === undefined ? undefined : await findInquiry(db, inquiryId);
+  await insertPushEvent(db, {
+    event_key: `outbox-${outboxId}`, person_id: identity.person_id, kind: spec.kind,
+    urgent: inquiry?.deadline_class && URGENT_CLASSES.has(inquiry.deadline_class) ? 1 : 0,
+    title: pushTitle(locale, spec.kind, inquiry?.code ?? ''), body: excerpt(text, BODY_MAX),
+    inquiry_id: inquiryId ?? null, status: 'pending', outcome: null, attempts: 0, created_at: nowIso, done_at: null,
+  });
+}

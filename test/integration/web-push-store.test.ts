@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, saveSubscription,
+} from '../../db/repositories/web-push.js';
+import { createLogger } from '../../src/logger.js';
+import { createPushSender } from '../../src/push/sender.js';
+import { ensureVapidKeys } from '../../src/push/vapid.js';
+import { createManualClock } from '../../src/time/clock.js';
+import { startFakePushService } from '../fakes/web-push/endpoint.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+
+const logger = createLogger({ level: 'silent', secrets: [] });
+
+describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
+  let t: TestDb;
+  let push: Awaited<ReturnType<typeof startFakePushService>>;
+  const clock = createManualClock('2026-12-07T03:00:00.000Z');
+  beforeAll(async () => {
+    t = await createTestDb(dialect);
+    push = await startFakePushService();
+  });
+  afterAll(async () => {
+    await t.drop();
+    await push.stop();
+  });
+
+  const event = (key: string, personId: number) => insertPushEvent(t.db, {
+    event_key: key, person_id: personId, kind: 'reminder', urgent: 0, title: 'Nhắc hạn trả lời Q-7', body: 'còn 4 giờ', inquiry_id: null,
+    status: 'pending', outcome: null, attempts: 0, created_at: clock.now().toISOString(), done_at: null,
+  });
+
+  it('VAPID keys are made once, whoever starts first', async () => {
+    const [a, b] = await Promise.all([ensureVapidKeys(t.db, clock.now()), ensureVapidKeys(t.db, clock.now())]);
+    expect(a).toEqual(b);
+    expect(await readVapidKeys(t.db)).toEqual(a);
+  });
+
+  it('an endpoint belongs to whoever subscribed it last; a delivery is claimed once; an event key is written once', async () => {
+    const s = push.newSubscription();
+    await saveSubscription(t.db, { personId: 41, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
+    await saveSubscription(t.db, { personId: 42, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
+    expect(await listSubscriptions(t.db, 41)).toEqual([]);
+    expect((await listSubscriptions(t.db, 42)).map((r) => r.endpoint)).toEqual([s.endpoint]);
+    const claims = await Promise.all([1, 2, 3].map(() => claimDelivery(t.db, 999, 1, clock.now().toISOString())));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await event('outbox-1', 42);
+    await event('outbox-1', 42);
+    const rows = await t.db.selectFrom('push_events').select('id').where('event_key', '=', 'outbox-1').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('a push service fault (500) is retried on the next round and then delivered once', async () => {
+    const s = push.newSubscription();
+    await saveSubscription(t.db, { personId: 43, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
+    await event('outbox-2', 43);
+    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db))!, subject: 'mailto:ops@example.vn', agent: push.agent });
+    push.respond(s.endpoint, 500);
+    await sender.drain();
+    expect(await findPushEventByKey(t.db, 'outbox-2')).toMatchObject({ status: 'pending', attempts: 1 });
+    push.respond(s.endpoint, 201);
+    await sender.drain();
+    await sender.drain();
+    expect(await findPushEventByKey(t.db, 'outbox-2')).toMatchObject({ status: 'done', outcome: 'sent' });
+    expect(push.pushesTo(s.endpoint).map((r) => r.status)).toEqual([500, 201]);
+    expect(JSON.parse(push.pushesTo(s.endpoint)[1]!.payload)).toMatchObject({ title: 'Nhắc hạn trả lời Q-7', body: 'còn 4 giờ', urgent: false });
+    expect(push.problems).toEqual([]);
+  });
+
+  it('nobody subscribed: the event is closed as such, nothing sent', async () => {
+    await event('outbox-3', 77);
+    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db))!, subject: 'mailto:ops@example.vn', agent: push.agent });
+    await sender.drain();
+    expect(await findPushEventByKey(t.db, 'outbox-3')).toMatchObject({ status: 'done', outcome: 'no_subscription' });
+  });
+
+  it('finished events are purged after their keeping time, with their deliveries; pending ones stay', async () => {
+    await event('outbox-4', 78);
+    const later = new Date(clock.now().getTime() + 31 * 86_400_000).toISOString();
+    expect(await purgePushEvents(t.db, later)).toBeGreaterThanOrEqual(2);
+    expect(await findPushEventByKey(t.db, 'outbox-2')).toBeUndefined();
+    expect(await findPushEventByKey(t.db, 'outbox-4')).toMatchObject({ status: 'pending' });
+    expect(await t.db.selectFrom('push_deliveries').select('event_id').where('event_id', '<>', 999).execute()).toEqual([]);
+  });
+});
