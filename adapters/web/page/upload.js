@@ -130,6 +130,8 @@ export function render() {
   const button = document.getElementById('attach-button');
   button.textContent = say('attach');
   button.setAttribute('aria-label', say('attachLabel'));
+  // The hidden picker is reachable by assistive technology too: it needs a name of its own.
+  input.setAttribute('aria-label', say('attachLabel'));
   ui.chat.dataset.dropHint = say('drop');
   list.replaceChildren(...pending.map(renderItem));
   list.hidden = pending.length === 0;
