@@ -16,6 +16,7 @@ import * as statsRollups from './2026-12-04-901-stats-rollups.js';
 import * as pressRecords from './2026-12-04-902-press-records.js';
 import * as dashboardIndexes from './2026-12-04-903-dashboard-indexes.js';
 import * as zaloTokenHash from './2026-12-05-801-zalo-token-hash.js';
+import * as inviteHash from './2026-12-05-802-invite-hash.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-902-press-records': pressRecords,
   '2026-12-04-903-dashboard-indexes': dashboardIndexes,
   '2026-12-05-801-zalo-token-hash': zaloTokenHash,
+  '2026-12-05-802-invite-hash': inviteHash,
 };
