@@ -147,7 +147,10 @@ export interface PersonsTable {
   /** JSON array of tags (contacts). */
   tags: string | null;
   locale: string | null;
-  /** One-time invite code (`/start <code>`). */
+  /**
+   * The hash of the person's one-time invite code (`/start <code>`; `hashInviteCode` in
+   * `db/invite-hash.ts`), never the code: null until `liaison invites export` issues one.
+   */
   invite_code: string | null;
   invite_used_at: IsoInstant | null;
   /** Position shown under the person's answers ("Phó Giám đốc Sở Y tế"); null: the role only. */

@@ -181,18 +181,22 @@ function createProgram(): Command {
 
   const invites = program.command('invites').description('Invite codes and deep links.');
   invites.command('export')
-    .description('Write every invited person\'s code and Telegram deep link as CSV.')
+    .description('Write the invites sheet as CSV, issuing a code to each person who has none. Codes are stored only as hashes: a code is shown once, when issued; unused ones issued earlier show no code (--reissue replaces them).')
     .option('--out <file>', 'write to this file instead of standard output')
+    .option('--reissue', 'give every unused invite of the selection a new code (the old codes stop working)')
     .option('--bot-username <name>', 'bot username for t.me links (default TELEGRAM_BOT_USERNAME)')
     .addOption(new Option('--role <role>', 'only people holding this role').choices([...ROLES]))
     .option('--bom', 'start the file with a UTF-8 BOM, so Excel shows Vietnamese diacritics')
-    .action((opts: { out?: string; botUsername?: string; role?: Role; bom?: boolean }) => withDb(async ({ db }) => {
+    .action((opts: { out?: string; botUsername?: string; role?: Role; bom?: boolean; reissue?: boolean }) => withDb(async ({ db }) => {
       const botUsername = opts.botUsername ?? config().telegram?.username;
-      const csv = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom) });
+      const { csv, issued, hidden } = await exportInvites(db, { ...(botUsername ? { botUsername } : {}), ...(opts.role ? { roles: [opts.role] } : {}), bom: Boolean(opts.bom), reissue: Boolean(opts.reissue), now: systemClock.now() });
       if (opts.out) {
         writePrivateFile(opts.out, csv);
         console.log(`Đã ghi / Wrote ${opts.out}`);
       } else process.stdout.write(csv);
+      // On stderr, so a sheet on stdout stays clean CSV.
+      if (issued > 0) console.error(`Đã cấp ${issued} mã mời mới: mã chỉ hiện lần này, hãy lưu tệp. / Issued ${issued} new invite codes: they are shown only now, keep the sheet.`);
+      if (hidden > 0) console.error(`${hidden} mã mời chưa dùng đã cấp trước đây không thể hiện lại (chỉ lưu mã băm); dùng --reissue để cấp mã mới (mã cũ hết hiệu lực). / ${hidden} unused invites issued earlier cannot be shown again (only their hash is stored); --reissue issues new codes (the old ones stop working).`);
     }).catch(fail));
 
   const zalo = program.command('zalo').description('The personal Zalo account the bot drives through zca-js (ZALO_PERSONAL_*).');

@@ -151,3 +151,18 @@ export async function updateRoleAssignments(db: Db, rows: readonly RoleAssignmen
 export async function insertAuditEvent(db: Db, row: Insertable<AuditEventsTable>): Promise<void> {
   await db.insertInto('audit_events').values(row).execute();
 }
+
+/**
+ * Gives a person a new invite (its hash), unless their invite was used meanwhile; false then. The
+ * earlier unused code, if any, stops working.
+ */
+export async function issueInviteHash(db: Db, personId: number, inviteHash: string, nowIso: string): Promise<boolean> {
+  const r = await db.updateTable('persons').set({ invite_code: inviteHash, updated_at: nowIso })
+    .where('id', '=', personId).where('invite_used_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Whether some person's invite has this hash. */
+export async function inviteHashTaken(db: Db, inviteHash: string): Promise<boolean> {
+  return (await db.selectFrom('persons').select('id').where('invite_code', '=', inviteHash).executeTakeFirst()) !== undefined;
+}

@@ -1,5 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import { sql } from 'kysely';
+import { hashInviteCode } from '../invite-hash.js';
 import type { Db } from '../client.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
@@ -64,8 +65,9 @@ export async function findPerson(db: Db, id: number): Promise<Person | undefined
   return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The person whose invite is `code` (as typed; matched by its hash, the only form stored). */
 export async function findPersonByInvite(db: Db, code: string): Promise<Person | undefined> {
-  return db.selectFrom('persons').selectAll().where('invite_code', '=', code).executeTakeFirst();
+  return db.selectFrom('persons').selectAll().where('invite_code', '=', hashInviteCode(code)).executeTakeFirst();
 }
 
 /** Role assignments of a person in force on `today` (any status; callers check `status`). */

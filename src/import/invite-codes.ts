@@ -11,11 +11,3 @@ export function createInviteCode(): string {
   for (let i = 0; i < GENERATED_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
   return code;
 }
-
-/** A new invite code not in `taken`; adds it to `taken`. */
-export function createUniqueInviteCode(taken: Set<string>): string {
-  let code = createInviteCode();
-  while (taken.has(code)) code = createInviteCode();
-  taken.add(code);
-  return code;
-}

@@ -4,7 +4,7 @@ import {
   type NewPerson, type NewRoleAssignment, type RoleAssignmentUpdate,
 } from '../../db/repositories/directory-write.js';
 import type { Person, Role, RoleAssignment, SpokespersonKind } from '../../db/schema.js';
-import { createUniqueInviteCode } from './invite-codes.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 import { sameFields } from './plan-helpers.js';
 import { toImportCounts, type ImportCounts, type RowErrors, type RowOutcome } from './types.js';
 
@@ -71,7 +71,7 @@ export function checkInviteCodes(drafts: readonly PersonDraft[], snapshot: Peopl
     const code = d.inviteCode;
     if (other) errs.add(d.inviteLine, (c) => c.inviteGivenTwice(code, other.code, other.inviteLine));
     else inFile.set(code, d);
-    const owner = snapshot.byInvite.get(code);
+    const owner = snapshot.byInvite.get(hashInviteCode(code));
     if (owner && owner.code !== d.code) errs.add(d.inviteLine, (c) => c.inviteTaken(code, owner.code));
   }
 }
@@ -83,8 +83,7 @@ export function checkInviteCodes(drafts: readonly PersonDraft[], snapshot: Peopl
 export async function writePeople(
   db: Db, drafts: readonly PersonDraft[], roles: readonly RoleDraft[], snapshot: PeopleSnapshot, nowIso: string,
 ): Promise<ImportCounts> {
-  const taken = new Set([...snapshot.byInvite.keys(), ...drafts.flatMap((d) => (d.inviteCode ? [d.inviteCode] : []))]);
-  const planned = drafts.map((d) => planPerson(d, snapshot.byCode.get(d.code), taken, nowIso));
+  const planned = drafts.map((d) => planPerson(d, snapshot.byCode.get(d.code), nowIso));
   const idByCode = new Map([...snapshot.byCode].map(([code, p]) => [code, p.id]));
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
   for (const written of await upsertPersons(db, changed.map((p) => p.row))) idByCode.set(written.code, written.id);
@@ -104,7 +103,6 @@ export async function writePeople(
     persons_updated: planned.filter((p) => p.outcome === 'updated').length,
     roles_inserted: inserts.length,
     roles_updated: updates.length,
-    invites_generated: planned.filter((p) => p.generatedInvite).length,
   });
 }
 
@@ -112,11 +110,15 @@ interface PlannedPerson {
   row: NewPerson;
   outcome: RowOutcome;
   line: number;
-  generatedInvite: boolean;
 }
 
-function planPerson(d: PersonDraft, current: Person | undefined, taken: Set<string>, nowIso: string): PlannedPerson {
-  const inviteCode = d.inviteCode ?? current?.invite_code ?? createUniqueInviteCode(taken);
+/**
+ * A code given in the file is stored as its hash (the operator holds it already); with none, the
+ * person keeps the invite they have, or gets one when `liaison invites export` issues it (the only
+ * moment a generated code can be shown: only its hash is stored).
+ */
+function planPerson(d: PersonDraft, current: Person | undefined, nowIso: string): PlannedPerson {
+  const inviteCode = d.inviteCode !== null ? hashInviteCode(d.inviteCode) : current?.invite_code ?? null;
   const managed = {
     full_name: d.fullName,
     outlet_id: current?.outlet_id ?? null, press_card: current?.press_card ?? null,
@@ -131,7 +133,7 @@ function planPerson(d: PersonDraft, current: Person | undefined, taken: Set<stri
     created_at: current?.created_at ?? nowIso, updated_at: nowIso,
   };
   const outcome: RowOutcome = !current ? 'inserted' : sameFields(current, managed) ? 'unchanged' : 'updated';
-  return { row, outcome, line: d.line, generatedInvite: d.inviteCode === null && !current?.invite_code };
+  return { row, outcome, line: d.line };
 }
 
 function planRole(

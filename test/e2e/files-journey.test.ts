@@ -7,6 +7,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { tgUser } from '../helpers/e2e-app.js';
 import { sample, sha256 } from '../helpers/files.js';
 import { createZaloE2E, type ZaloE2E } from '../helpers/zalo-oa-e2e.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 // A loaded CI machine can take tens of seconds for a page: these bound a hang, not the speed.
 const WAIT = { timeout: 90_000 };
@@ -68,7 +69,7 @@ async function addReporter(z: ZaloE2E, code: string, name: string, invite: strin
   const at = new Date().toISOString();
   const person = await db.insertInto('persons').values({
     code, full_name: name, outlet_id: null, outlet_name: 'Báo Thử', press_card: 'THU-0001', phone: null, tags: null, locale: 'vi',
-    invite_code: invite, invite_used_at: null, created_at: at, updated_at: at,
+    invite_code: hashInviteCode(invite), invite_used_at: null, created_at: at, updated_at: at,
   }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('role_assignments').values({
     person_id: person.id, role: 'reporter', kind: null, org_id: null, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: at, updated_at: at,

@@ -1,6 +1,7 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import type { Role, SpokespersonKind } from '../../db/schema.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 const NOW = '2026-11-20T02:00:00.000Z';
 
@@ -10,7 +11,7 @@ async function org(db: Db, code: string, name: string, type: string, parentId: n
 }
 
 async function person(db: Db, code: string, name: string, role: Role, orgId: number | null, kind: SpokespersonKind | null = null, outletId: number | null = null): Promise<number> {
-  const p = await db.insertInto('persons').values({ code, full_name: name, outlet_id: outletId, outlet_name: null, press_card: role === 'reporter' ? 'HN-12345' : null, phone: null, tags: null, locale: null, invite_code: `inv-${code}`, invite_used_at: null, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow();
+  const p = await db.insertInto('persons').values({ code, full_name: name, outlet_id: outletId, outlet_name: null, press_card: role === 'reporter' ? 'HN-12345' : null, phone: null, tags: null, locale: null, invite_code: hashInviteCode(`inv-${code}`), invite_used_at: null, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('role_assignments').values({ person_id: p.id, role, kind, org_id: orgId, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: NOW, updated_at: NOW }).execute();
   return p.id;
 }

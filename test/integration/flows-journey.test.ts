@@ -4,6 +4,7 @@ import { createManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 const REPORTER = '101';
 const HEALTH = '201';
@@ -255,14 +256,14 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
     const lost = await t.db.selectFrom('outbox').select('id').where('ref_kind', '=', 'answer').where('text', 'like', '%không tới được%').executeTakeFirstOrThrow();
     // What the dispatcher records when the reporter blocked the bot or their web session ended.
     await t.db.updateTable('outbox').set({ status: 'unreachable' }).where('id', '=', lost.id).execute();
-    await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-new', invite_used_at: null }).where('id', '=', net.reporterId).execute();
+    await t.db.updateTable('persons').set({ invite_code: hashInviteCode('inv-pv1-new'), invite_used_at: null }).where('id', '=', net.reporterId).execute();
     await bot.command('888', 'start', 'inv-pv1-new');
     const resent = bot.inbox('888').find((m) => m.text.includes('không tới được'));
     expect(resent?.buttons.flat().map((b) => b.label)).toEqual(['Hài lòng', 'Chấp nhận được', 'Không hài lòng']);
     expect((await t.db.selectFrom('outbox').select('status').where('id', '=', lost.id).executeTakeFirstOrThrow()).status).toBe('redirected');
     await bot.say('888', 'Cho hỏi thêm sau khi đổi kênh?', resent!.messageId);
     expect(bot.last(HEALTH).text).toContain('Cho hỏi thêm sau khi đổi kênh?');
-    await t.db.updateTable('persons').set({ invite_code: 'inv-pv1-3rd', invite_used_at: null }).where('id', '=', net.reporterId).execute();
+    await t.db.updateTable('persons').set({ invite_code: hashInviteCode('inv-pv1-3rd'), invite_used_at: null }).where('id', '=', net.reporterId).execute();
     await bot.command('889', 'start', 'inv-pv1-3rd');
     expect(bot.inbox('889').some((m) => m.text.includes('không tới được'))).toBe(false);
   });

@@ -11,6 +11,7 @@ import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
 import { testFlowContext, testFlowSettings } from '../helpers/flow-context.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 const REPORTER = '101';
 const HEALTH = '201';
@@ -199,7 +200,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
     expect((await inquiry()).org_id).toBe(net.healthId);
 
     // A coordinator scoped to the health department may not route elsewhere.
-    const narrow = await db.insertInto('persons').values({ code: 'dm2', full_name: 'Điều Phối Y Tế', outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: 'inv-dm2', invite_used_at: null, created_at: STAMP, updated_at: STAMP }).returning('id').executeTakeFirstOrThrow();
+    const narrow = await db.insertInto('persons').values({ code: 'dm2', full_name: 'Điều Phối Y Tế', outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: hashInviteCode('inv-dm2'), invite_used_at: null, created_at: STAMP, updated_at: STAMP }).returning('id').executeTakeFirstOrThrow();
     await db.insertInto('role_assignments').values({ person_id: narrow.id, role: 'coordinator', kind: null, org_id: net.healthId, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: STAMP, updated_at: STAMP }).execute();
     await bot.command('302', 'start', 'inv-dm2');
     const screened = await db.updateTable('inquiries').set({ status: 'screening', org_id: null }).where('id', '=', q.id).returningAll().executeTakeFirstOrThrow();

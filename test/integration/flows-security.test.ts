@@ -6,6 +6,7 @@ import { createManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 const REPORTER = '101';
 const HEALTH = '201';
@@ -67,7 +68,7 @@ describe.each(testDialects())('flows refuse forged targets, guessing and bidi tr
     await bot.command('999', 'start', 'inv-pn-stc');
     expect(bot.last('999').text).toContain('sai mã quá nhiều lần');
     await bot.say('999', 'inv-pn-stc');
-    expect((await t.db.selectFrom('persons').select('invite_used_at').where('invite_code', '=', 'inv-pn-stc').executeTakeFirstOrThrow()).invite_used_at).toBeNull();
+    expect((await t.db.selectFrom('persons').select('invite_used_at').where('invite_code', '=', hashInviteCode('inv-pn-stc')).executeTakeFirstOrThrow()).invite_used_at).toBeNull();
     // A chat that has made no wrong guesses is not affected.
     await bot.command('998', 'start', 'inv-pn-stc');
     expect(bot.last('998').text).toContain('Xin chào');

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSampleNetwork } from '../../src/import/sample.js';
 import { exportInvites } from '../../src/import/index.js';
+import { findPersonByInvite } from '../../db/repositories/directory.js';
 import { countAllTables } from '../fixtures/import/generate.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 
@@ -46,23 +47,45 @@ describe.each(testDialects())('sample network and invites export on %s', (dialec
     expect(await countAllTables(t.db)).toEqual({ ...before, audit_events: before.audit_events + 7 });
   });
 
-  it('exports every invited person with roles, deep link and start command', async () => {
-    const csv = await exportInvites(t.db, { botUsername: '@lienlac_hue_bot' });
-    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
-    const invited = await t.db.selectFrom('persons').select('code').where('invite_code', 'is not', null).execute();
-    expect(rows).toHaveLength(invited.length);
+  it('stores invites only as hashes: the sheet cannot show earlier codes, and --reissue issues working new ones shown once', async () => {
+    const stored = await t.db.selectFrom('persons').select('invite_code').where('invite_code', 'is not', null).execute();
+    expect(stored).toHaveLength(35);
+    expect(stored.every((p) => /^[0-9a-f]{64}$/.test(p.invite_code!))).toBe(true);
+    expect((await findPersonByInvite(t.db, 'pn-syte-01'))?.code).toBe('PN-SYTE-01');
+
+    const first = await exportInvites(t.db, { botUsername: '@lienlac_hue_bot' });
+    const rows = parse(first.csv, { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(35);
+    expect(first).toMatchObject({ issued: 0, hidden: 35 });
     expect(rows.find((r) => r.person_code === 'PN-SYTE-01')).toEqual({
-      person_code: 'PN-SYTE-01', full_name: 'Hoàng Minh Tuấn', roles: 'spokesperson:regular@SYT', invite_code: 'pn-syte-01',
-      telegram_link: 'https://t.me/lienlac_hue_bot?start=pn-syte-01', start_command: '/start pn-syte-01', used_at: '',
+      person_code: 'PN-SYTE-01', full_name: 'Hoàng Minh Tuấn', roles: 'spokesperson:regular@SYT', invite_code: '', telegram_link: '', start_command: '', used_at: '',
     });
     expect(rows.find((r) => r.person_code === 'DPV-VHTT-01')?.roles).toBe('coordinator@HUE');
-    expect(rows.find((r) => r.person_code === 'DM-THUANHOA')?.invite_code).toBe('xa-thuanhoa-01');
+
+    const again = await exportInvites(t.db, { botUsername: '@lienlac_hue_bot', roles: ['spokesperson'], reissue: true });
+    const row = (parse(again.csv, { columns: true }) as Array<Record<string, string>>).find((r) => r.person_code === 'PN-SYTE-01')!;
+    expect(again.issued).toBeGreaterThan(0);
+    expect(row.invite_code).toMatch(/^[a-z2-9]{10}$/);
+    expect(row.telegram_link).toBe(`https://t.me/lienlac_hue_bot?start=${row.invite_code}`);
+    expect(row.start_command).toBe(`/start ${row.invite_code}`);
+    expect((await findPersonByInvite(t.db, row.invite_code!))?.code).toBe('PN-SYTE-01');
+    expect(await findPersonByInvite(t.db, 'pn-syte-01')).toBeUndefined();
+    expect(JSON.stringify(await t.db.selectFrom('persons').selectAll().execute())).not.toContain(row.invite_code);
+  });
+
+  it('issues a code to a person who has none, once, and none to a used invite', async () => {
+    await t.db.updateTable('persons').set({ invite_code: null }).where('code', '=', 'PV-TTO-01').execute();
+    const first = await exportInvites(t.db, { roles: ['reporter'] });
+    expect(first.issued).toBe(1);
+    const code = (parse(first.csv, { columns: true }) as Array<Record<string, string>>).find((r) => r.person_code === 'PV-TTO-01')!.invite_code!;
+    expect((await findPersonByInvite(t.db, code))?.code).toBe('PV-TTO-01');
+    const second = await exportInvites(t.db, { roles: ['reporter'] });
+    expect(second).toMatchObject({ issued: 0, hidden: 2 });
   });
 
   it('filters by role, leaves links empty without a bot name and shows redemption', async () => {
     await t.db.updateTable('persons').set({ invite_used_at: '2026-11-22T05:00:00.000Z' }).where('code', '=', 'PV-HUE-01').execute();
-    const csv = await exportInvites(t.db, { roles: ['reporter'] });
+    const { csv } = await exportInvites(t.db, { roles: ['reporter'] });
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => [r.person_code, r.telegram_link, r.used_at])).toEqual([
       ['PV-HUE-01', '', '2026-11-22T05:00:00.000Z'], ['PV-TTO-01', '', ''],
@@ -71,7 +94,7 @@ describe.each(testDialects())('sample network and invites export on %s', (dialec
 
   it('quotes names with commas and quotes so the CSV round-trips', async () => {
     await t.db.updateTable('persons').set({ full_name: 'Lê "Bảy", Hoàng Nam' }).where('code', '=', 'PV-TTO-01').execute();
-    const csv = await exportInvites(t.db, { roles: ['reporter'], bom: true });
+    const { csv } = await exportInvites(t.db, { roles: ['reporter'], bom: true });
     expect(csv.startsWith('\uFEFFperson_code,')).toBe(true);
     expect(csv).toContain('"Lê ""Bảy"", Hoàng Nam"');
     const rows = parse(csv, { columns: true, bom: true }) as Array<Record<string, string>>;

@@ -5,6 +5,7 @@ import { issueWebLoginCodeForPerson, redeemWebLoginCode, sendWebLoginCodeToChat 
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
+import { hashInviteCode } from '../../db/invite-hash.js';
 
 const codeIn = (text: string) => /\b([A-Z2-9]{4}-[A-Z2-9]{4})\b/.exec(text)?.[1];
 
@@ -54,7 +55,7 @@ describe.each(testDialects())('web sign-in codes (%s)', (dialect) => {
     expect(await redeem(issued!.code)).toEqual({ status: 'expired' });
     expect(await redeem('ABCD-EFGH')).toEqual({ status: 'unknown' });
     expect(await redeem('inv-pv1')).toEqual({ status: 'invite' });
-    await db.db.updateTable('persons').set({ invite_used_at: clock.now().toISOString() }).where('invite_code', '=', 'inv-pv1').execute();
+    await db.db.updateTable('persons').set({ invite_used_at: clock.now().toISOString() }).where('invite_code', '=', hashInviteCode('inv-pv1')).execute();
     expect(await redeem('inv-pv1')).toEqual({ status: 'used' });
     expect(await redeem('made-up-code')).toEqual({ status: 'unknown' });
     expect(normaliseWebLoginCode('abcd-efg0')).toBeUndefined();
