@@ -3,11 +3,12 @@ import type { MessageRefKind } from '../schema.js';
 
 /** One item of an inquiry's thread: an entry (question, answer…), an audit event, or a deadline event. */
 export interface ThreadItem {
-  /** `entry:<id>`, `audit:<id>`, `deadline:<step>`: unique within the thread. */
+  /** `entry:<id>`, `audit:<id>`, `deadline:<kind>-<step>`: unique within the thread. */
   key: string;
   source: 'entry' | 'audit' | 'deadline';
   /** The entry kind, the audit action, or the deadline event's kind. */
   kind: string;
+  /** An entry's text; a deadline event's step (`r50-1`, `esc_head-1`, `od20261207-1`); empty for audit events. */
   text: string;
   /** The author's or actor's name. */
   by: string | null;
@@ -64,7 +65,7 @@ export async function threadPage(db: Db, inquiryId: number, auditActions: readon
   const all: ThreadItem[] = [
     ...e.map((r) => ({ key: `entry:${String(r.id).padStart(12, '0')}`, source: 'entry' as const, kind: r.kind, text: r.text, by: r.full_name ?? null, byPersonId: r.author_person_id === null ? null : Number(r.author_person_id), at: r.created_at, entryId: Number(r.id) })),
     ...a.map((r) => ({ key: `audit:${String(r.id).padStart(12, '0')}`, source: 'audit' as const, kind: r.action, text: '', by: r.full_name ?? null, byPersonId: r.actor_person_id === null ? null : Number(r.actor_person_id), at: r.at, detail: r.after })),
-    ...d.map((r) => ({ key: `deadline:${r.step}`, source: 'deadline' as const, kind: r.kind, text: '', by: null, byPersonId: null, at: r.fired_at })),
+    ...d.map((r) => ({ key: `deadline:${r.kind}-${r.step}`, source: 'deadline' as const, kind: r.kind, text: r.step, by: null, byPersonId: null, at: r.fired_at })),
   ].filter((item) => before === undefined || isBefore(item, before)).sort(compare);
   const page = all.slice(-limit);
   return { items: page, before: all.length > limit ? cursorOf(page[0]!) : undefined };

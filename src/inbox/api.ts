@@ -109,7 +109,9 @@ export function createInboxData(d: InboxDeps) {
         : [];
       return {
         inquiry: { ...row!, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: asker === 'reporter' },
-        items: page.items, before: page.before, lastRead, reply: reply ?? null, buttons: await buttonsOf(d.store, r.session.ownerId, await refMessagesInChat(d.db, r.session.ownerId, id, 10)), duplicates,
+        items: page.items, before: page.before, lastRead,
+        // Where the unread marker goes: the first entry by someone else after the last one read.
+        firstUnread: page.items.find((it) => it.entryId !== undefined && it.entryId > lastRead && it.byPersonId !== r.personId)?.key ?? null, reply: reply ?? null, buttons: await buttonsOf(d.store, r.session.ownerId, await refMessagesInChat(d.db, r.session.ownerId, id, 10)), duplicates,
       };
     },
   };

@@ -7,6 +7,7 @@ import { showError, showStatus, state, ui } from './dom.js';
 import { lang, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
+import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
 
 const { document, history, location, URLSearchParams } = globalThis;
@@ -25,6 +26,7 @@ function applyLanguage() {
   renderAll();
   renderReplyBox();
   renderUploads();
+  inboxLanguage();
 }
 
 /** Shows a failure: an expired session returns to the sign-in form; the rest are shown as they are. */
@@ -45,10 +47,10 @@ async function signedIn(session) {
     await catchUp(addEntry);
     showStatus('');
     connectEvents(fail);
+    await inboxSignedIn();
   } catch (err) {
     fail(err);
   }
-  ui.text.focus();
 }
 
 function signedOut() {
@@ -61,6 +63,7 @@ function signedOut() {
   ui.signOut.hidden = true;
   ui.signIn.hidden = false;
   ui.sendCode.hidden = false;
+  inboxSignedOut();
 }
 
 /** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
@@ -176,6 +179,7 @@ ui.signOut.addEventListener('click', async () => {
  */
 async function boot() {
   initUploads(showError);
+  initInbox();
   applyLanguage();
   const params = new URLSearchParams(location.search);
   const code = params.get('code')?.trim();
