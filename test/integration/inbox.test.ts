@@ -162,4 +162,14 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
     const screening = (await get('coordinator', `/thread?id=${ids.screened}`)).body;
     expect(screening.duplicates.map((i: Item) => i.id)).toEqual([ids.vaccine]);
   });
+
+  it('pages the conversation with the bot backwards: the entries before an id, oldest first', async () => {
+    const store = createWebStore(t.db);
+    for (let k = 1; k <= 7; k += 1) await store.appendMessage({ chatId: 'paged-chat', from: k % 2 ? 'bot' : 'user', text: `m${k}`, at: NOW });
+    const page = await store.messagesBefore!('paged-chat', 6, 3);
+    expect(page.map((m) => m.text)).toEqual(['m3', 'm4', 'm5']);
+    expect((await store.messagesBefore!('paged-chat', 3, 10)).map((m) => m.text)).toEqual(['m1', 'm2']);
+    expect(await store.messagesBefore!('paged-chat', 1, 10)).toEqual([]);
+    expect(await store.messagesBefore!('another-chat', 6, 10)).toEqual([]);
+  });
 });

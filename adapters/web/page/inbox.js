@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { el, showError, ui } from './dom.js';
 import { dayLabel, it } from './inbox-i18n.js';
 import { lang } from './i18n.js';
+import { initOlder, renderOlder, resetOlder } from './older.js';
 import { closeThread, initThread, openThread, refreshThread, threadOpen } from './thread.js';
 
 const { document, setTimeout, clearTimeout, MutationObserver, sessionStorage } = globalThis;
@@ -141,6 +142,7 @@ export function initInbox() {
     clearTimeout(box.refreshTimer);
     box.refreshTimer = setTimeout(() => { void refreshInbox(); }, 800);
   }).observe(ui.list, { childList: true });
+  initOlder();
   inboxLanguage();
 }
 
@@ -154,6 +156,7 @@ export function inboxLanguage() {
   nodes.searchHint.textContent = it('searchHint');
   nodes.searchButton.textContent = it('search');
   renderList();
+  renderOlder();
   box.similarFor = '';
   nodes.similar.hidden = true;
   if (threadOpen()) void refreshThread();
@@ -164,6 +167,7 @@ export function inboxLanguage() {
  * when it holds something, else the chat (a new reporter starts by asking the bot).
  */
 export async function inboxSignedIn() {
+  resetOlder();
   nodes.nav.hidden = false;
   nodes.inbox.hidden = false;
   let saved;
@@ -181,6 +185,7 @@ export function inboxSignedOut() {
   nodes.inbox.hidden = true;
   nodes.similar.hidden = true;
   delete document.body.dataset.view;
+  resetOlder();
   closeThread();
   renderList();
 }
