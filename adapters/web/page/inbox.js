@@ -11,7 +11,7 @@ import { closeThread, initThread, openThread, refreshThread, threadOpen } from '
 const { document, setTimeout, clearTimeout, MutationObserver, sessionStorage } = globalThis;
 const VIEW_KEY = 'liaison.view';
 
-const box = { data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
+const box = { stale: false, data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
 const nodes = {};
 
 /** A row's due text; an overdue one is marked for the eye and for screen readers alike (the words say it). */
@@ -104,6 +104,7 @@ export function show(view, id, readOnly = false) {
   nodes.tabChat.setAttribute('aria-pressed', String(view === 'chat'));
   if (view === 'thread') void openThread(id, readOnly);
   else closeThread();
+  if (view === 'inbox' && box.stale) { box.stale = false; void refreshInbox(); }
   if (view === 'chat') ui.text.focus();
 }
 
@@ -139,6 +140,8 @@ export function initInbox() {
   // A new bot message (an answer, a routing…) changes the lists: reload them, at most once a second.
   new MutationObserver(() => {
     if (nodes.inbox.hidden) return;
+    // Not on screen (a phone showing the chat): reload when the lists are shown again.
+    if (nodes.inbox.offsetParent === null && !threadOpen()) { box.stale = true; return; }
     clearTimeout(box.refreshTimer);
     box.refreshTimer = setTimeout(() => { void refreshInbox(); }, 800);
   }).observe(ui.list, { childList: true });
