@@ -88,7 +88,8 @@ async function offerSimilar() {
   nodes.similar.hidden = items.length === 0;
   nodes.similar.replaceChildren(...items.slice(0, 2).map((s) => el('div', { className: 'similar-line' },
     el('span', {}, it('similarLine')(s.code, it('status')[s.status] ?? s.status), el('span', { className: 'similar-title' }, ` “${s.title}”`)),
-    el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id, true) }, it('open')),
+    // Another reporter's question is only named: its thread is theirs (the server would refuse it).
+    ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))] : []),
     el('button', { type: 'button', className: 'small-button secondary', onclick: () => { box.dismissed.add(s.id); box.similarFor = ''; void offerSimilar(); } }, it('dismiss')))));
 }
 
