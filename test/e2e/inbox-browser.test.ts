@@ -38,7 +38,7 @@ async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUT, `inbox-${name}-${width}.png`), fullPage: true });
 }
 
-describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day through inbox → thread → reply, and search', () => {
+describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day through inbox → thread → reply, a coordinator screening a likely duplicate, and search', () => {
   let e: E2E;
   let browser: Browser;
   beforeAll(async () => {
@@ -57,6 +57,8 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     const staff = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
     await signIn(reporter, base(), 1, 'pv-hue-01');
     await signIn(staff, base(), 2, 'pn-syte-01');
+    const coordinator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(coordinator, base(), 3, 'dpv-vhtt-01');
     // A new reporter starts in the chat with the bot (the inbox is empty), and asks there.
     await botMessage(reporter, 'Xin chào Trần Thị Minh Thư').waitFor(WAIT);
     await reporter.locator('#composer-text').fill('Lịch tiêm vắc-xin sởi cho trẻ thế nào?');
@@ -72,7 +74,18 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     await similar.waitFor(WAIT);
     expect(await similar.textContent()).toContain(`Đã có câu hỏi tương tự ${code}`);
     await check(reporter, 'reporter-similar');
-    await reporter.locator('#composer-text').fill('');
+    // Sent anyway, unsure of the field: it goes to screening, where the coordinator sees the likely duplicate.
+    await reporter.locator('#composer-text').press('Enter');
+    await press(reporter, 'Khác / chưa rõ');
+    await press(reporter, /^Gửi$/);
+    await expect.poll(async () => reporter.locator('li.msg-bot', { hasText: 'Đã tiếp nhận câu hỏi Q-' }).count(), WAIT).toBe(2);
+    await coordinator.reload();
+    const screening = coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'Tiêm vắc xin sởi cho trẻ em ở đâu?' });
+    await screening.waitFor(WAIT);
+    await screening.click();
+    await coordinator.locator('.thread-dups', { hasText: code }).waitFor(WAIT);
+    expect(await coordinator.locator('.thread-actions button.action', { hasText: 'Gộp' }).count()).toBeGreaterThan(0);
+    await check(coordinator, 'coordinator-screening');
 
     // The spokesperson (phone) opens the page on the inbox: the question is in the agency's queue, unread.
     await staff.reload();
@@ -112,9 +125,9 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     // Search without diacritics finds the question, and opens its thread.
     await reporter.locator('#inbox-search').fill('tiem vac xin');
     await reporter.locator('.inbox-search button[type="submit"]').click();
-    await reporter.locator('#inbox-results', { hasText: 'Kết quả tìm kiếm (1)' }).waitFor(WAIT);
+    await reporter.locator('#inbox-results', { hasText: 'Kết quả tìm kiếm (2)' }).waitFor(WAIT);
     await check(reporter, 'reporter-search');
-    await reporter.locator('.inbox-open', { hasText: code }).click();
+    await reporter.locator('.inbox-open', { hasText: `${code}L` }).click();
     await reporter.locator('#thread-title', { hasText: code }).waitFor(WAIT);
 
     // The same screens on a phone, and in English.
