@@ -8,6 +8,7 @@ import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
 import type { InquiryStatus, MessageRefKind } from '../../db/schema.js';
 import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
+import { canSpeakFor } from '../../flows/roles.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import { dueStanding, type DueStanding } from './due.js';
 import { maySee, searchScopes, type InboxReader } from './scope.js';
@@ -102,13 +103,14 @@ export function createInboxData(d: InboxDeps) {
       await markRead(d.db, r.personId, id, d.now().toISOString());
       const [row] = await list(r, { ids: [id] }, 'recent', 1);
       const topic = inquiry.topic_id === null ? undefined : await findTopic(d.db, inquiry.topic_id);
-      const asker = inquiry.reporter_person_id === r.personId ? 'reporter' : 'staff';
-      const reply = await latestRefInChat(d.db, r.session.ownerId, id, REPLY_KINDS[asker]);
+      // Who the reader is in this thread decides what a reply is; a coordinator only screens (buttons).
+      const role = inquiry.reporter_person_id === r.personId ? 'reporter' : r.speaks && (await canSpeakFor(d.db, r, inquiry)) ? 'staff' : 'coordinator';
+      const reply = role === 'coordinator' ? undefined : await latestRefInChat(d.db, r.session.ownerId, id, REPLY_KINDS[role]);
       const duplicates = inquiry.status === 'screening' && r.coordinates !== undefined
         ? await items(mostSimilar(inquiry.question, await listInbox(d.db, r.personId, { ...(r.coordinates === null ? {} : { agencyIds: r.coordinates }), statuses: [...OPEN, 'answered'], exceptId: id }, 'recent', 200)))
         : [];
       return {
-        inquiry: { ...row!, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: asker === 'reporter' },
+        inquiry: { ...row!, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: role === 'reporter', role },
         items: page.items, before: page.before, lastRead,
         // Where the unread marker goes: the first entry by someone else after the last one read.
         firstUnread: page.items.find((it) => it.entryId !== undefined && it.entryId > lastRead && it.byPersonId !== r.personId)?.key ?? null, reply: reply ?? null, buttons: await buttonsOf(d.store, r.session.ownerId, await refMessagesInChat(d.db, r.session.ownerId, id, 10)), duplicates,

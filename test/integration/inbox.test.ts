@@ -161,6 +161,8 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
     expect((await get('health', `/similar?text=${encodeURIComponent('Tiêm vắc-xin sởi cho trẻ ở đâu?')}`)).body.items).toEqual([]);
     const screening = (await get('coordinator', `/thread?id=${ids.screened}`)).body;
     expect(screening.duplicates.map((i: Item) => i.id)).toEqual([ids.vaccine]);
+    expect(screening.inquiry).toMatchObject({ role: 'coordinator', mine: false });
+    expect((await get('health', `/thread?id=${ids.vaccine}`)).body.inquiry).toMatchObject({ role: 'staff' });
   });
 
   it('pages the conversation with the bot backwards: the entries before an id, oldest first', async () => {

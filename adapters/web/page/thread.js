@@ -65,7 +65,7 @@ function renderActions() {
   n.dups.replaceChildren(el('h3', {}, it('duplicates')), el('p', { className: 'hint' }, it('duplicatesHint')),
     el('ul', { className: 'inbox-list' }, ...dups.map((d) => el('li', {}, el('button', { type: 'button', className: 'link-button', onclick: () => openThread(d.id) }, `${d.code} — ${d.title} (${it('status')[d.status] ?? d.status})`)))));
   const canReply = !th.readOnly && th.data.reply;
-  n.composer.hidden = th.readOnly;
+  n.composer.hidden = th.readOnly || th.data.inquiry.role === 'coordinator';
   n.text.disabled = !canReply;
   n.send.disabled = !canReply || th.sending;
   n.replyHint.textContent = canReply ? (th.data.inquiry.mine ? it('replyHintReporter') : it('replyHintStaff')) : it('noReply');
