@@ -254,6 +254,8 @@ export interface InquiriesTable {
   period_seq: Generated<number>;
   /** Office minutes from receipt to the first response, in the agency's office hours (filled by the figures' refresh). */
   first_response_office_min: FirstResponseOfficeMinColumn;
+  /** The question lower case without diacritics (`searchText()`), for search; null only before it is set. */
+  search_text: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: IsoInstant;
   updated_at: IsoInstant;
 }
@@ -568,6 +570,15 @@ export interface ChoiceMenusTable {
 }
 
 /** A web channel session. The cookie's token itself is never stored: only its SHA-256 (hex). */
+/** Up to which entry a person has read an inquiry's thread on the web page (unread counts). */
+export interface InboxReadsTable {
+  person_id: number;
+  inquiry_id: number;
+  /** The newest `inquiry_entries.id` seen. */
+  last_entry_id: number;
+  read_at: IsoInstant;
+}
+
 export interface WebSessionsTable {
   token_hash: string;
   /** The web identity (platform user id = chat id) the session signs in as. */
@@ -672,6 +683,7 @@ export interface Database {
   zalo_oa_zns_sends: ZaloOaZnsSendsTable;
   choice_menus: ChoiceMenusTable;
   web_sessions: WebSessionsTable;
+  inbox_reads: InboxReadsTable;
   web_messages: WebMessagesTable;
   attachments: AttachmentsTable;
   platform_files: PlatformFilesTable;

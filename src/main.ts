@@ -26,6 +26,7 @@ import { reportUnreachable } from '../flows/delivery.js';
 import type { Config } from './config.js';
 import { createHttpServer } from './http/server.js';
 import { createDashboard } from './dashboard/index.js';
+import { createInboxRoutes } from './inbox/index.js';
 import { createFigures } from './dashboard/figures.js';
 import { createMetrics, registerDbStatements } from './http/metrics.js';
 import { createHostPolicy } from './http/hosts.js';
@@ -276,10 +277,15 @@ export async function startApp(o: StartOptions): Promise<App> {
     db: db.db, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
     sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
   }) : undefined;
+  // The web page's inbox and threads (issue #14) read the same sessions, where the page is served.
+  const inboxRoutes = role !== 'worker' && adapters.has('web') ? createInboxRoutes({
+    db: db.db, clock, logger: logger.child({ part: 'inbox' }), loadCalendar: () => calendar(),
+    sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
+  }) : [];
   const http = role === 'worker' ? undefined : createHttpServer({
     host: config.http.host, port: config.http.port, logger: logger.child({ part: 'http' }),
     webhooks: [...adapters.values()].flatMap((a) => (a.webhook ? [a.webhook] : [])),
-    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() }), ...(dashboard?.routes ?? [])],
+    routes: [...[...adapters.values()].flatMap((a) => a.routes ?? []), createDownloadRoute({ db: db.db, files: files.service, signer: files.signer, logger: logger.child({ part: 'files' }), now: () => clock.now() }), ...(dashboard?.routes ?? []), ...inboxRoutes],
     ...(config.metricsEnabled ? { metrics: metrics.registry, metricsGuard: createMetricsGuard(config.metricsToken) } : {}),
     allowedHost: createHostPolicy(config.http.allowedHosts),
     health: async () => {

@@ -19,6 +19,8 @@ const MESSAGE_ID = /^[1-9][0-9]{0,15}$/;
 /** Entries a first load shows; older ones stay stored. */
 const FIRST_PAGE = 200;
 const LATER_PAGE = 500;
+/** Entries a page of older messages holds (`?before=<id>`, loaded when the person scrolls up). */
+const OLDER_PAGE = 100;
 
 /** The web channel's HTTP API, once per sign-in slot (see the adapter's README for bodies and errors). */
 export function createWebRoutes(deps: WebRouteDeps): HttpRoute[] {
@@ -46,11 +48,13 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
   ];
 }
 
-/** `?rev=<n>`: entries added or edited after change n; `?after=<id>`: entries after id; neither: the newest. */
+/** `?rev=<n>`: entries added or edited after change n; `?before=<id>`: the page before id; `?after=<id>`: entries after id; none: the newest. */
 async function listFor(deps: WebRouteDeps, s: WebSession, req: HttpRequest) {
   const positive = (v: string | undefined) => { const n = Number(v ?? '0'); return Number.isSafeInteger(n) && n > 0 ? n : undefined; };
   const rev = positive(req.query.rev);
   if (rev !== undefined) return deps.store.listChanges(s.ownerId, rev, LATER_PAGE);
+  const before = positive(req.query.before);
+  if (before !== undefined) return deps.store.messagesBefore ? deps.store.messagesBefore(s.ownerId, before, OLDER_PAGE) : [];
   const after = positive(req.query.after);
   return after === undefined ? deps.store.latestMessages(s.ownerId, FIRST_PAGE) : deps.store.listMessages(s.ownerId, after, LATER_PAGE);
 }

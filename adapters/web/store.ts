@@ -94,4 +94,6 @@ export interface WebStore {
   /** The newest `limit` entries of `chatId`, oldest first. */
   latestMessages(chatId: string, limit: number): Promise<TimelineEntry[]>;
   findMessage(chatId: string, id: string): Promise<TimelineEntry | undefined>;
+  /** The newest `limit` entries of `chatId` with id < `beforeId`, oldest first (the page loads older ones on scroll). Optional: stores without it page nothing. */
+  messagesBefore?(chatId: string, beforeId: number, limit: number): Promise<TimelineEntry[]>;
 }

@@ -1,6 +1,7 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
 import { findInterruptedSendRef } from './interrupted-refs.js';
+import { searchText } from './search-text.js';
 import type {
   EntryKind, Inquiry, InquiryStatus, InquiryUpdate, MessageRef, MessageRefKind,
 } from '../schema.js';
@@ -30,7 +31,7 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
     urgent_requested: 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
-    resume_status: null, rating: null, rated_at: null, created_at: n.receivedAt, updated_at: n.receivedAt,
+    resume_status: null, rating: null, rated_at: null, search_text: searchText(n.question), created_at: n.receivedAt, updated_at: n.receivedAt,
   }).returning('id').executeTakeFirstOrThrow();
   return db.updateTable('inquiries').set({ code: `Q-${id}` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -168,6 +168,10 @@ export function createWebStore(db: Db) {
       const rows = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).orderBy('seq', 'desc').limit(limit).execute();
       return rows.reverse().map(toView);
     },
+    async messagesBefore(chatId: string, beforeId: number, limit: number): Promise<WebMessageView[]> {
+      const rows = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('seq', '<', beforeId).orderBy('seq', 'desc').limit(limit).execute();
+      return rows.reverse().map(toView);
+    },
     async findMessage(chatId: string, id: string): Promise<WebMessageView | undefined> {
       const seq = Number(id);
       if (!Number.isSafeInteger(seq)) return undefined;

@@ -7,6 +7,7 @@ import { showError, showStatus, state, ui } from './dom.js';
 import { lang, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
+import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
 import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
@@ -27,6 +28,7 @@ function applyLanguage() {
   renderReplyBox();
   renderUploads();
   notifyLanguage();
+  inboxLanguage();
 }
 
 /** Shows a failure: an expired session returns to the sign-in form; the rest are shown as they are. */
@@ -48,10 +50,10 @@ async function signedIn(session) {
     showStatus('');
     connectEvents(fail);
     void notifySignedIn();
+    await inboxSignedIn();
   } catch (err) {
     fail(err);
   }
-  ui.text.focus();
 }
 
 function signedOut() {
@@ -65,6 +67,7 @@ function signedOut() {
   ui.signIn.hidden = false;
   ui.sendCode.hidden = false;
   notifySignedOut();
+  inboxSignedOut();
 }
 
 /** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
@@ -181,6 +184,7 @@ ui.signOut.addEventListener('click', async () => {
 async function boot() {
   initUploads(showError);
   initNotify();
+  initInbox();
   applyLanguage();
   const params = new URLSearchParams(location.search);
   const code = params.get('code')?.trim();

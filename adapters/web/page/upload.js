@@ -53,7 +53,7 @@ export function clearUploads() {
 export function initUploads(fail) {
   onError = fail;
   document.head.append(el('link', { rel: 'stylesheet', href: '/web/attachments.css' }));
-  input = el('input', { type: 'file', multiple: 'multiple', className: 'visually-hidden', id: 'attach-input', tabindex: '-1' });
+  input = el('input', { type: 'file', multiple: 'multiple', className: 'visually-hidden', id: 'attach-input', tabindex: '-1', 'aria-labelledby': 'attach-button' });
   input.addEventListener('change', () => { addFiles([...input.files]); input.value = ''; });
   const button = el('button', { type: 'button', className: 'attach', id: 'attach-button', onclick: () => input.click() });
   list = el('ul', { className: 'pending', id: 'pending-files', 'aria-live': 'polite' });
@@ -130,8 +130,6 @@ export function render() {
   const button = document.getElementById('attach-button');
   button.textContent = say('attach');
   button.setAttribute('aria-label', say('attachLabel'));
-  // The hidden picker is reachable by assistive technology too: it needs a name of its own.
-  input.setAttribute('aria-label', say('attachLabel'));
   ui.chat.dataset.dropHint = say('drop');
   list.replaceChildren(...pending.map(renderItem));
   list.hidden = pending.length === 0;

@@ -1,0 +1,202 @@
+// One inquiry's thread (issue #14): its history in order with date dividers and an unread marker,
+// older pages loaded when scrolled to the top, its actions as buttons and a composer that replies
+// into it. Replies and buttons go through the chat API exactly as in the bot conversation (a reply
+// to the bot's message about this inquiry; the same button), so the flows decide everything.
+import { api, newClientId, post } from './api.js';
+import { el, showError } from './dom.js';
+import { dayKey, dayLabel, it, timeLabel } from './inbox-i18n.js';
+import { lang } from './i18n.js';
+
+const { IntersectionObserver, setTimeout } = globalThis;
+
+const th = { id: undefined, data: undefined, items: [], before: undefined, loadingOlder: false, readOnly: false, sending: false };
+const n = {};
+let hooks = { back: () => undefined, refresh: () => undefined };
+
+export const threadOpen = () => th.id !== undefined;
+
+function failed(err) { showError(err?.body?.message_vi ? err.body : 'network'); }
+
+function itemNode(item) {
+  const label = it('kinds')[item.kind] ?? item.kind;
+  const who = item.by ?? (item.source === 'entry' ? '' : it('system'));
+  const text = item.source === 'entry' ? item.text : '';
+  return el('li', { className: `t-item t-${item.source} t-kind-${item.kind.replace(/\W/g, '-')}`, id: `t-${item.key.replace(/\W/g, '-')}` },
+    el('div', { className: 't-head' }, el('span', { className: 't-label' }, label), who ? el('span', { className: 't-by' }, `${it('by')} ${who}`) : '',
+      el('time', { datetime: item.at }, timeLabel(item.at))),
+    ...(text ? [el('p', { className: 'text' }, text)] : []));
+}
+
+/** The items with a divider before each new local day and the "new" marker before the first unread. */
+function renderItems() {
+  const out = [];
+  let day = '';
+  for (const item of th.items) {
+    const key = dayKey(item.at);
+    if (key !== day) { day = key; out.push(el('li', { className: 't-divider' }, el('span', {}, dayLabel(item.at)))); }
+    if (item.key === th.data?.firstUnread) out.push(el('li', { className: 't-unread', id: 't-unread-marker' }, el('span', {}, it('newMarker'))));
+    out.push(itemNode(item));
+  }
+  n.list.replaceChildren(n.sentinel, ...out);
+  n.sentinel.hidden = !th.before;
+  n.olderButton.textContent = th.loadingOlder ? it('loadingOlder') : it('older');
+}
+
+function renderHeader() {
+  const q = th.data.inquiry;
+  const due = it('dueText')[q.due?.kind ?? 'none'];
+  const agency = lang.current === 'en' && q.agencyEn ? q.agencyEn : q.agency;
+  const topic = lang.current === 'en' && q.topicEn ? q.topicEn : q.topic;
+  n.title.textContent = `${q.code} — ${q.title}`;
+  n.meta.replaceChildren(
+    el('span', { className: `row-status status-${q.status}` }, it('status')[q.status] ?? q.status),
+    el('span', {}, `${it('agency')}: ${agency ?? '—'}`),
+    ...(topic ? [el('span', {}, `${it('topic')}: ${topic}`)] : []),
+    ...(due && due(q.due.n) ? [el('span', { className: `row-due${q.due.kind.startsWith('over_') ? ' is-over' : ''}` }, `${it('due')}: ${due(q.due.n)}`)] : []));
+}
+
+function renderActions() {
+  const groups = th.readOnly ? [] : th.data.buttons;
+  n.actions.hidden = groups.length === 0;
+  n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')), ...groups.map((g) => el('div', { className: 'button-row' },
+    ...g.buttons.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))));
+  const dups = th.data.duplicates ?? [];
+  n.dups.hidden = dups.length === 0;
+  n.dups.replaceChildren(el('h3', {}, it('duplicates')), el('p', { className: 'hint' }, it('duplicatesHint')),
+    el('ul', { className: 'inbox-list' }, ...dups.map((d) => el('li', {}, el('button', { type: 'button', className: 'link-button', onclick: () => openThread(d.id) }, `${d.code} — ${d.title} (${it('status')[d.status] ?? d.status})`)))));
+  const canReply = !th.readOnly && th.data.reply;
+  n.composer.hidden = th.readOnly || th.data.inquiry.role === 'coordinator';
+  n.text.disabled = !canReply;
+  n.send.disabled = !canReply || th.sending;
+  n.replyHint.textContent = canReply ? (th.data.inquiry.mine ? it('replyHintReporter') : it('replyHintStaff')) : it('noReply');
+  n.label.textContent = it('replyLabel');
+  n.send.textContent = it('send');
+  n.back.textContent = it('back');
+}
+
+function render() {
+  if (!th.data) return;
+  renderHeader();
+  renderItems();
+  renderActions();
+}
+
+/** Merges a page of items into what is shown (by key; the server sends them oldest first). */
+function merge(items) {
+  const byKey = new Map(th.items.map((x) => [x.key, x]));
+  for (const x of items) byKey.set(x.key, x);
+  th.items = [...byKey.values()].sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1));
+}
+
+export async function openThread(id, readOnly = false) {
+  Object.assign(th, { id, data: undefined, items: [], before: undefined, readOnly });
+  n.root.hidden = false;
+  n.title.textContent = '…';
+  n.list.replaceChildren();
+  try {
+    const data = await api('GET', `/inbox/thread?id=${id}`);
+    if (th.id !== id) return;
+    th.data = data;
+    th.before = data.before;
+    merge(data.items);
+    render();
+    const marker = n.list.querySelector('#t-unread-marker');
+    if (marker) marker.scrollIntoView({ block: 'center' }); else n.list.scrollTop = n.list.scrollHeight;
+    n.title.focus();
+    hooks.refresh();
+  } catch (err) {
+    failed(err);
+    hooks.back();
+  }
+}
+
+/** Fetches the newest page again (a reply or an answer arrived) and keeps the older pages shown. */
+export async function refreshThread() {
+  const id = th.id;
+  try {
+    const data = await api('GET', `/inbox/thread?id=${id}`);
+    if (th.id !== id) return;
+    const atBottom = n.list.scrollHeight - n.list.scrollTop - n.list.clientHeight < 80;
+    th.data = { ...data, firstUnread: th.data?.firstUnread ?? data.firstUnread };
+    if (th.items.length === 0) th.before = data.before;
+    merge(data.items);
+    render();
+    if (atBottom) n.list.scrollTop = n.list.scrollHeight;
+  } catch (err) { failed(err); }
+}
+
+async function loadOlder() {
+  if (!th.before || th.loadingOlder) return;
+  th.loadingOlder = true;
+  n.olderButton.textContent = it('loadingOlder');
+  const id = th.id;
+  try {
+    const data = await api('GET', `/inbox/thread?id=${id}&before=${encodeURIComponent(th.before)}`);
+    if (th.id !== id) return;
+    const height = n.list.scrollHeight;
+    th.before = data.before;
+    merge(data.items);
+    th.loadingOlder = false;
+    render();
+    // Keep the message the person was reading where it was.
+    n.list.scrollTop += n.list.scrollHeight - height;
+  } catch (err) { failed(err); } finally { th.loadingOlder = false; }
+}
+
+export function closeThread() {
+  Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined });
+  if (n.root) n.root.hidden = true;
+}
+
+async function press(button, messageId, b) {
+  button.disabled = true;
+  showError(undefined);
+  try {
+    await post('/buttons', { messageId, action: b.action, payload: b.payload, clientId: newClientId() });
+    setTimeout(() => { void refreshThread(); }, 1000);
+  } catch (err) { failed(err); button.disabled = false; }
+}
+
+async function send() {
+  const text = n.text.value;
+  if (!th.data?.reply || text.trim() === '' || th.sending) return;
+  th.sending = true;
+  n.send.disabled = true;
+  showError(undefined);
+  try {
+    await post('/messages', { text, replyTo: th.data.reply.messageId, clientId: newClientId() });
+    n.text.value = '';
+    n.status.textContent = it('sent');
+    setTimeout(() => { n.status.textContent = ''; void refreshThread(); }, 1200);
+  } catch (err) { failed(err); } finally {
+    th.sending = false;
+    n.send.disabled = false;
+    n.text.focus();
+  }
+}
+
+/** Builds the thread's elements (hidden until one is opened); `back()` returns to the lists. */
+export function initThread(h) {
+  hooks = h;
+  n.back = el('button', { type: 'button', className: 'small-button secondary back-button', onclick: () => hooks.back() });
+  n.title = el('h2', { id: 'thread-title', tabindex: '-1' });
+  n.meta = el('p', { className: 'thread-meta' });
+  n.olderButton = el('button', { type: 'button', className: 'small-button secondary', onclick: () => { void loadOlder(); } });
+  n.sentinel = el('li', { className: 't-older' }, n.olderButton);
+  n.list = el('ol', { className: 'thread-items', tabindex: '0', 'aria-labelledby': 'thread-title' });
+  n.actions = el('div', { className: 'thread-actions buttons' });
+  n.dups = el('div', { className: 'thread-dups', hidden: true });
+  n.text = el('textarea', { id: 'thread-text', rows: '2' });
+  n.label = el('label', { for: 'thread-text' });
+  n.send = el('button', { type: 'submit' });
+  n.replyHint = el('p', { className: 'hint', id: 'thread-hint' });
+  n.status = el('p', { className: 'hint', role: 'status' });
+  n.text.setAttribute('aria-describedby', 'thread-hint');
+  n.composer = el('form', { className: 'composer thread-composer', onsubmit: (ev) => { ev.preventDefault(); void send(); } },
+    n.label, el('div', { className: 'composer-row' }, n.text, n.send), n.replyHint, n.status);
+  // Enter does not send here: an answer is official, so it goes with the button (Shift+Enter or Enter both add a line).
+  n.root = el('section', { id: 'thread', className: 'thread', 'aria-labelledby': 'thread-title', hidden: true },
+    el('div', { className: 'thread-top' }, n.back, n.title), n.meta, n.list, n.dups, n.actions, n.composer);
+  new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void loadOlder(); }, { root: n.list }).observe(n.sentinel);
+  return n.root;
+}

@@ -1,0 +1,133 @@
+import type { Button } from '../../adapters/types.js';
+import type { WebStore } from '../../adapters/web/store.js';
+import type { Db } from '../../db/client.js';
+import { findTopic } from '../../db/repositories/directory.js';
+import { lastReadEntry, listInbox, markRead, pendingRegistrations, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
+import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import { searchWords } from '../../db/repositories/search-text.js';
+import type { InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
+import { canSpeakFor } from '../../flows/roles.js';
+import type { WorkCalendar } from '../time/calendar.js';
+import { dueStanding, type DueStanding } from './due.js';
+import { maySee, searchScopes, type InboxReader } from './scope.js';
+import { mostSimilar } from './similar.js';
+import { titleOf } from './title.js';
+
+/** Why a request was refused: the route answers with the status and both languages. */
+export class InboxError extends Error {
+  constructor(readonly status: 400 | 403 | 404, readonly code: string, readonly vi: string, readonly en: string) { super(code); }
+}
+const notFound = () => new InboxError(404, 'not_found', 'Không tìm thấy câu hỏi này.', 'This question was not found.');
+const forbidden = () => new InboxError(403, 'forbidden', 'Bạn không có quyền xem câu hỏi này.', 'You may not see this question.');
+export const badRequest = () => new InboxError(400, 'bad_request', 'Yêu cầu không hợp lệ.', 'The request is not valid.');
+
+/** A list row as the page shows it. */
+export interface InboxItem {
+  id: number; code: string; title: string; agency: string | null; agencyEn: string | null;
+  status: InquiryStatus; due: DueStanding; unread: number; receivedAt: string;
+}
+
+const AT_AGENCY: InquiryStatus[] = ['assigned', 'acknowledged', 'clarifying'];
+const OPEN: InquiryStatus[] = ['screening', ...AT_AGENCY];
+/** Audit events shown in a thread: the actions that write no entry of their own (the others show as their entry). */
+const THREAD_AUDITS = [...new Set(ACTIONS.filter((a) => LIFECYCLE[a].entry === null).map((a) => LIFECYCLE[a].audit))];
+/** What a reply in a thread is, by who replies: the message of the chat it answers. */
+const REPLY_KINDS: Record<'reporter' | 'staff', MessageRefKind[]> = {
+  reporter: ['answer', 'clarification'],
+  staff: ['staff_notice', 'followup_notice'],
+};
+const PAGE = 30;
+
+/** What the inbox routes need. */
+export interface InboxDeps {
+  db: Db;
+  store: WebStore;
+  loadCalendar(): Promise<WorkCalendar>;
+  now(): Date;
+}
+
+/** The inbox's answers, each for one reader (already resolved and scoped). */
+export function createInboxData(d: InboxDeps) {
+  const items = async (rows: InboxRow[]): Promise<InboxItem[]> => {
+    const cal = await d.loadCalendar();
+    const now = d.now();
+    return rows.map((r) => ({
+      id: r.id, code: r.code, title: titleOf(r.question), agency: r.agency, agencyEn: r.agencyEn, status: r.status,
+      due: dueStanding(r.status, r.dueAt, now, cal), unread: r.unread, receivedAt: r.receivedAt,
+    }));
+  };
+  const list = async (r: InboxReader, filter: InboxFilter, order: 'due' | 'recent', limit = 100) => items(await listInbox(d.db, r.personId, filter, order, limit));
+  return {
+    /** Each of the reader's lists: by role. */
+    async inbox(r: InboxReader) {
+      const sections: Array<{ name: string; items: InboxItem[] }> = [];
+      if (r.speaks) sections.push({ name: 'queue', items: await list(r, { ...r.speaks, statuses: AT_AGENCY }, 'due') });
+      if (r.coordinates !== undefined) {
+        const scope: InboxFilter = r.coordinates === null ? {} : { agencyIds: r.coordinates };
+        sections.push({ name: 'screening', items: await list(r, { ...scope, statuses: ['screening'] }, 'due') });
+        sections.push({ name: 'overdue', items: await list(r, { ...scope, statuses: OPEN, dueBefore: d.now().toISOString() }, 'due') });
+      }
+      if (r.isReporter) sections.push({ name: 'mine', items: await list(r, { reporterPersonId: r.personId }, 'recent') });
+      const registrations = r.coordinates !== undefined ? await pendingRegistrations(d.db, 50) : [];
+      return { sections, registrations };
+    },
+
+    /** Inquiries in the reader's scopes whose question holds every word of `q`, without diacritics. */
+    async search(r: InboxReader, q: string) {
+      const words = searchWords(q);
+      if (words.length === 0) return { items: [] };
+      const found = new Map<number, InboxRow>();
+      for (const scope of searchScopes(r)) for (const row of await listInbox(d.db, r.personId, { ...scope, words }, 'recent', 30)) found.set(row.id, row);
+      return { items: await items([...found.values()].sort((a, b) => b.id - a.id).slice(0, 30)) };
+    },
+
+    /** Open or answered questions like `text` (before a reporter sends it), most alike first. */
+    async similar(r: InboxReader, text: string) {
+      if (!r.isReporter || text.trim().length < 8) return { items: [] };
+      const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 'recent', 200);
+      const best = mostSimilar(text, candidates);
+      const mine = new Set((await listInbox(d.db, r.personId, { reporterPersonId: r.personId, ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => x.id));
+      return { items: (await items(best)).map((it) => ({ ...it, mine: mine.has(it.id) })) };
+    },
+
+    /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
+    async thread(r: InboxReader, id: number, before?: string) {
+      const inquiry = await findInquiry(d.db, id);
+      if (!inquiry) throw notFound();
+      if (!(await maySee(d.db, r, inquiry))) throw forbidden();
+      const page = await threadPage(d.db, id, THREAD_AUDITS, PAGE, before);
+      if (before !== undefined) return { items: page.items, before: page.before };
+      const lastRead = await lastReadEntry(d.db, r.personId, id);
+      await markRead(d.db, r.personId, id, d.now().toISOString());
+      const [row] = await list(r, { ids: [id] }, 'recent', 1);
+      const topic = inquiry.topic_id === null ? undefined : await findTopic(d.db, inquiry.topic_id);
+      // Who the reader is in this thread decides what a reply is; a coordinator only screens (buttons).
+      const role = inquiry.reporter_person_id === r.personId ? 'reporter' : r.speaks && (await canSpeakFor(d.db, r, inquiry)) ? 'staff' : 'coordinator';
+      const reply = role === 'coordinator' ? undefined : await latestRefInChat(d.db, r.session.ownerId, id, REPLY_KINDS[role]);
+      const duplicates = inquiry.status === 'screening' && r.coordinates !== undefined
+        ? await items(mostSimilar(inquiry.question, await listInbox(d.db, r.personId, { ...(r.coordinates === null ? {} : { agencyIds: r.coordinates }), statuses: [...OPEN, 'answered'], exceptId: id }, 'recent', 200)))
+        : [];
+      return {
+        inquiry: { ...row!, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: role === 'reporter', role },
+        items: page.items, before: page.before, lastRead,
+        // Where the unread marker goes: the first entry by someone else after the last one read.
+        firstUnread: page.items.find((it) => it.entryId !== undefined && it.entryId > lastRead && it.byPersonId !== r.personId)?.key ?? null, reply: reply ?? null, buttons: await buttonsOf(d.store, r.session.ownerId, await refMessagesInChat(d.db, r.session.ownerId, id, 10)), duplicates,
+      };
+    },
+  };
+}
+
+/** The buttons the bot's messages about this inquiry carry in the reader's chat (newest message first, each button once). */
+async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly string[]): Promise<Array<{ messageId: string; buttons: Button[] }>> {
+  const seen = new Set<string>();
+  const out: Array<{ messageId: string; buttons: Button[] }> = [];
+  for (const messageId of messageIds) {
+    const entry = await store.findMessage(chatId, messageId);
+    const fresh = (entry?.buttons ?? []).flat().filter((b) => !seen.has(`${b.action}\0${b.payload}`));
+    for (const b of fresh) seen.add(`${b.action}\0${b.payload}`);
+    if (fresh.length > 0) out.push({ messageId, buttons: fresh });
+  }
+  return out;
+}
