@@ -5,6 +5,8 @@
  * then the fuzz pass. Exits 1 when a bound is not met.
  *
  *   npm run faults [-- --only sqlite|postgres] [--plan short] [--skip-fuzz] [--fuzz N]
+ *
+ * FAULTS_DEBUG=1 prints the first log lines (with their times) of each process restarted after a kill.
  */
 import { parseArgs } from 'node:util';
 import { runFuzz } from './fuzz.js';
