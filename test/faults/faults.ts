@@ -34,6 +34,7 @@ export const killNine: Fault = async (s) => {
   const spawnedAt = Date.now();
   await s.startBot();
   const first = s.lines.find((l) => l.at >= spawnedAt);
+  if (process.env.FAULTS_DEBUG) setTimeout(() => s.o.log(s.lines.filter((l) => l.at >= spawnedAt).slice(0, 40).map((l) => `${new Date(l.at).toISOString().slice(17, 23)} ${l.msg}`).join('\n')), 8000);
   return { recoveredAt: first?.at ?? spawnedAt, inFlight, killsTheBot: true };
 };
 

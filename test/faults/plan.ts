@@ -36,6 +36,9 @@ export const FULL_PLAN: readonly PlanStep[] = [
   { name: 'timeouts, 5 s', fault: platformTimeouts(5000) },
 ];
 
+/** Three kills only (`--plan kills`), to look into the first message after a restart. */
+export const KILL_PLAN: readonly PlanStep[] = FULL_PLAN.filter((s) => s.fault === killNine);
+
 export const SHORT_PLAN: readonly PlanStep[] = [
   { name: 'kill -9', fault: killNine },
   { name: 'Redis FLUSHALL', fault: redisFlush },

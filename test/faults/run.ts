@@ -4,11 +4,13 @@
  * each fault, and prints a table of what was sent, delivered, lost and repeated against the bounds;
  * then the fuzz pass. Exits 1 when a bound is not met.
  *
- *   npm run faults [-- --only sqlite|postgres] [--plan short] [--skip-fuzz] [--fuzz N]
+ *   npm run faults [-- --only sqlite|postgres] [--plan short|kills] [--skip-fuzz] [--fuzz N]
+ *
+ * FAULTS_DEBUG=1 prints the first log lines (with their times) of each process restarted after a kill.
  */
 import { parseArgs } from 'node:util';
 import { runFuzz } from './fuzz.js';
-import { canRun, FULL_PLAN, runPlan, SHORT_PLAN } from './plan.js';
+import { canRun, FULL_PLAN, KILL_PLAN, runPlan, SHORT_PLAN } from './plan.js';
 import type { FaultOutcome } from './segment.js';
 import type { DbKind } from './session.js';
 import { faultTable } from './table.js';
@@ -26,7 +28,7 @@ for (const db of databases) {
     continue;
   }
   try {
-    outcomes.push(...await runPlan(db, values.plan === 'short' ? SHORT_PLAN : FULL_PLAN, { reporters: 6, pauseMs: 300, waitMs: 30_000, log }));
+    outcomes.push(...await runPlan(db, values.plan === 'short' ? SHORT_PLAN : values.plan === 'kills' ? KILL_PLAN : FULL_PLAN, { reporters: 6, pauseMs: 300, waitMs: 30_000, log }));
   } catch (err) {
     log(`${db}: the plan stopped: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     failed = true;

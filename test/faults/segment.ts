@@ -71,6 +71,7 @@ export async function runSegment(s: FaultSession, name: string, fault: Fault, wa
   const sent = s.fake.sent.slice(fromSent);
   const result = account(rows.map((r) => ({ chat_id: r.chat_id, text: r.text, status: r.status })), sent, []);
   const firstAfterMs = firstMessageAfter(rows, mark.recoveredAt);
+  if (process.env.FAULTS_DEBUG) describeSlowest(s, rows, mark.recoveredAt);
   const exited = s.unexpectedExits > exitsBefore;
   const problems: string[] = [];
   if (result.lost.length > 0) problems.push(`lost: ${result.lost.slice(0, 5).join(' | ')}`);
@@ -98,4 +99,16 @@ export function firstMessageAfter(rows: readonly OutboxView[], recoveredAt: numb
   for (const r of after) firstByChat.set(r.chat_id, Math.min(firstByChat.get(r.chat_id) ?? Infinity, r.sentAt!));
   const times = waited.size > 0 ? [...waited].map((c) => firstByChat.get(c)!) : [Math.min(...firstByChat.values())];
   return Math.max(0, Math.max(...times) - recoveredAt);
+}
+
+/** FAULTS_DEBUG: the rows of the slowest waiting chat around the recovery. */
+function describeSlowest(s: FaultSession, rows: readonly OutboxView[], recoveredAt: number): void {
+  const waited = rows.filter((r) => r.createdAt < recoveredAt && r.sentAt !== undefined && r.sentAt >= recoveredAt);
+  const byChat = new Map<string, number>();
+  for (const r of rows) if (r.sentAt !== undefined && r.sentAt >= recoveredAt) byChat.set(r.chat_id, Math.min(byChat.get(r.chat_id) ?? Infinity, r.sentAt));
+  const slowest = [...new Set(waited.map((r) => r.chat_id))].sort((a, b) => byChat.get(b)! - byChat.get(a)!)[0];
+  if (!slowest) return;
+  const t = (ms: number | undefined) => (ms === undefined ? '-' : `${ms - recoveredAt}`);
+  s.o.log(`slowest chat ${slowest}:\n${rows.filter((r) => r.chat_id === slowest).slice(0, 12)
+    .map((r) => `#${r.id} created ${t(r.createdAt)} sent ${t(r.sentAt)} resent ${r.resent_in_flight}: ${r.text.slice(0, 60).replace(/\n/g, ' ')}`).join('\n')}`);
 }
