@@ -88,7 +88,8 @@ export type MessageRefKind =
  * `redirected`: undeliverable here, so sent again to another identity of the same person.
  * `held`: the platform's reply window is closed (Zalo OA, 48 h); back to `pending` when the person writes.
  */
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected' | 'held';
+/** `digested`: carried by a digest message (the row `digest_id`) instead of being sent on its own. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected' | 'held' | 'digested';
 export type OutboxQueue = 'outbox' | 'notices';
 
 export interface OrgsTable {
@@ -318,6 +319,8 @@ export interface OutboxTable {
   next_attempt_at: IsoInstant | null;
   /** Sends of this row started again after an interrupted one: the only possible repeats. */
   resent_in_flight: Generated<number>;
+  /** For a `digested` row: the outbox row of the digest message that carries it. */
+  digest_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Why an outbox row is `held`. */

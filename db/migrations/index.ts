@@ -15,6 +15,7 @@ import * as attachmentsNoticeIndex from './2026-12-04-711-attachments-notice-ind
 import * as statsRollups from './2026-12-04-901-stats-rollups.js';
 import * as pressRecords from './2026-12-04-902-press-records.js';
 import * as dashboardIndexes from './2026-12-04-903-dashboard-indexes.js';
+import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04-901-stats-rollups': statsRollups,
   '2026-12-04-902-press-records': pressRecords,
   '2026-12-04-903-dashboard-indexes': dashboardIndexes,
+  '2026-12-05-101-outbox-digest': outboxDigest,
 };

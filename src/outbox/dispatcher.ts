@@ -61,7 +61,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
   let stopping = false;
-  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping };
+  const drainDeps = {
+    ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping,
+    ...(options.digest ? { digest: options.digest } : {}),
+  };
 
   const chatOf = async (data: OutboxJobData): Promise<OutboxChat | undefined> => {
     if ('chatId' in data) return { queue: queueName, platform: data.platform, chatId: data.chatId };
