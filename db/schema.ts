@@ -91,7 +91,8 @@ export type MessageRefKind =
  * `redirected`: undeliverable here, so sent again to another identity of the same person.
  * `held`: the platform's reply window is closed (Zalo OA, 48 h); back to `pending` when the person writes.
  */
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected' | 'held';
+/** `digested`: carried by a digest message (the row `digest_id`) instead of being sent on its own. */
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'unreachable' | 'redirected' | 'held' | 'digested';
 export type OutboxQueue = 'outbox' | 'notices';
 
 export interface OrgsTable {
@@ -337,6 +338,8 @@ export interface OutboxTable {
   edit_of_outbox_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** The corrected message's whole new text, for an edit in place; null on ordinary rows. */
   edit_text: ColumnType<string | null, string | null | undefined, string | null>;
+  /** For a `digested` row: the outbox row of the digest message that carries it. */
+  digest_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Why an outbox row is `held`. */

@@ -7,7 +7,7 @@ export const A = {
   routeSuggested: 'sr', chooseOther: 'sc', routeTo: 'sco', rejectScope: 'sx', merge: 'sm',
   ack: 'ack', answer: 'ans', clarify: 'clq', transfer: 'trf', transferTo: 'trt', decline: 'dcl', declineGround: 'dcg',
   rate: 'rt', classify: 'cls', working: 'wk', extend: 'ext', extensionOk: 'exo', extensionNo: 'exn',
-  classMenu: 'clm', conclusion: 'ccd',
+  classMenu: 'clm', conclusion: 'ccd', digestOpen: 'dgo',
   answerSend: 'aso', answerEdit: 'aed', answerCancel: 'acn', answerCorrect: 'acr',
 } as const;
 

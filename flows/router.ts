@@ -33,6 +33,7 @@ import { onWebCommand } from './web-login.js';
 import { looksLikeCode, mayTryCode, recordFailedCode } from './code-attempts.js';
 import { onFilesMessage } from './files-router.js';
 import { onFilesCommand } from './status/files.js';
+import { onDigestOpen } from './digest-open.js';
 
 type ButtonHandler = (ctx: FlowContext, e: ButtonEvent) => Promise<void>;
 
@@ -64,6 +65,7 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.classify]: (ctx, e) => onClassChoice(ctx, e.payload),
   [A.classMenu]: (ctx, e) => onClassMenu(ctx, e.payload),
   [A.conclusion]: (ctx, e) => onConclusionButton(ctx, e.payload),
+  [A.digestOpen]: (ctx, e) => onDigestOpen(ctx, e.payload),
   [A.working]: (ctx, e) => onWorking(ctx, e.payload),
   [A.extend]: (ctx, e) => onExtendButton(ctx, e.payload),
   [A.extensionOk]: (ctx, e) => onExtensionDecision(ctx, e, true),

@@ -161,6 +161,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,
     credentialsRecheckMs: config.outbox.credentialsRecheckMs,
     leaseMs: config.delivery.outboxLeaseMs, sweepMs: config.delivery.outboxSweepMs,
+    digest: { threshold: config.delivery.outboxDigestThreshold },
     metrics, scrub: createScrubber(config.secrets), defaultLocale: config.defaultLocale,
     files: fileDelivery,
     ...(zaloOa && config.zaloOa?.znsTemplateId ? {

@@ -20,6 +20,7 @@ import * as answerCorrections from './2026-12-05-601-answer-corrections.js';
 import * as webPush from './2026-12-05-401-web-push.js';
 import * as inviteHash from './2026-12-05-802-invite-hash.js';
 import * as inbox from './2026-12-05-301-inbox.js';
+import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-401-web-push': webPush,
   '2026-12-05-802-invite-hash': inviteHash,
   '2026-12-05-301-inbox': inbox,
+  '2026-12-05-101-outbox-digest': outboxDigest,
 };

@@ -6,6 +6,7 @@ export const deliveryKeys = {
   OUTBOX_SEND_LEASE_MS: int(500, 600_000).default(3000),
   OUTBOX_SWEEP_MS: int(100, 60_000).default(1000),
   REDIS_CHECK_INTERVAL_MS: int(100, 60_000).default(10_000),
+  OUTBOX_DIGEST_THRESHOLD: int(0, 50).default(5),
 };
 
 type DeliveryRaw = z.infer<z.ZodObject<typeof deliveryKeys>>;
@@ -22,8 +23,16 @@ export interface DeliverySettings {
   outboxSweepMs: number;
   /** How often (and on every reconnect) each process checks that Redis still holds its data, in ms. */
   redisCheckMs: number;
+  /**
+   * How many new-inquiry and reminder notices waiting for one chat make the outbox send them as
+   * one digest message (the codes, and a button to open each) instead of one message each; 0 never.
+   */
+  outboxDigestThreshold: number;
 }
 
 export function toDeliverySettings(raw: DeliveryRaw): DeliverySettings {
-  return { outboxLeaseMs: raw.OUTBOX_SEND_LEASE_MS, outboxSweepMs: raw.OUTBOX_SWEEP_MS, redisCheckMs: raw.REDIS_CHECK_INTERVAL_MS };
+  return {
+    outboxLeaseMs: raw.OUTBOX_SEND_LEASE_MS, outboxSweepMs: raw.OUTBOX_SWEEP_MS, redisCheckMs: raw.REDIS_CHECK_INTERVAL_MS,
+    outboxDigestThreshold: raw.OUTBOX_DIGEST_THRESHOLD,
+  };
 }

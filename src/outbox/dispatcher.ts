@@ -63,7 +63,10 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   ctx.credentials = credentials;
   let stopping = false;
   const platformBack = createPlatformBack({ wake, logger, now: lease.now, clear: (ids, nowIso) => clearBackoff(options.db, ids, nowIso) });
-  const drainDeps = { ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping, platformBack };
+  const drainDeps = {
+    ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping, platformBack,
+    ...(options.digest ? { digest: options.digest } : {}),
+  };
 
   const chatOf = async (data: OutboxJobData): Promise<OutboxChat | undefined> => {
     if ('chatId' in data) return { queue: queueName, platform: data.platform, chatId: data.chatId };

@@ -1,6 +1,7 @@
 import { claimChatHead, releaseClaim, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { deliverClaimed, DeliveryAborted, type DeliveryContext, type DeliveryOutcome } from './deliver-one.js';
+import { tryDigest, type DigestSettings } from './digest.js';
 import { describeError } from './error-text.js';
 import { logOutcome } from './log-outcome.js';
 import type { PlatformBack } from './platform-back.js';
@@ -30,6 +31,8 @@ export interface DrainDeps {
   stopping(): boolean;
   /** Retries at once what waits after a platform's errors when that platform accepts a send again. */
   platformBack?: PlatformBack;
+  /** Waiting notices of one chat sent as one digest past a threshold; absent: never. */
+  digest?: DigestSettings;
 }
 
 /** How one chat's drain ended (the job's return value). */
@@ -61,6 +64,8 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
       return 'waiting';
     }
     if (claim.interrupted) noteInterrupted(ctx, claim.row, claim.previousOwner);
+    // A flood of notices: the head and those behind it become one digest row, claimed next.
+    else if (deps.digest && (await tryDigest(ctx, deps.digest, chat, claim.row, last !== undefined))) continue;
     last = claim.row;
     if ((await deliverAndSettle(deps, chat, claim.row)) === 'stop') return 'waiting';
   }

@@ -1,3 +1,4 @@
+import type { DigestSettings } from './digest.js';
 import type { OutboxFiles } from './files.js';
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
@@ -49,6 +50,8 @@ export interface OutboxDispatcherOptions {
   recordRetryMs?: number;
   /** Rows one job sends before it lets other chats' jobs run (and queues itself again). Default 20. */
   rowsPerJob?: number;
+  /** Waiting notices of one chat sent as one digest past a threshold (`OUTBOX_DIGEST_THRESHOLD`); absent: never. */
+  digest?: DigestSettings;
   /**
    * Called once for rows with `report_unreachable = 1`, inside the transaction (`tx`) that marks
    * the row `unreachable`: write the report there (so a crash cannot keep one without the other)

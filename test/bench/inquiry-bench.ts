@@ -123,6 +123,7 @@ async function sustainedPhase(s: Session, count: number, settleMs: number, log: 
   const prepared = await prepareBatch(s, count, 'burst', log);
   log(`${s.label}: pressing ${count} at once`);
   const before = await s.statements();
+  const [messagesBefore, digestsBefore] = [s.tracker.spokespersonMessages, s.tracker.digests];
   for (const p of prepared) s.press(p);
   const outcomes = await settle(s, prepared, settleMs);
   const first = Math.min(...outcomes.map((o) => o.pressedAt ?? Number.POSITIVE_INFINITY));
@@ -131,8 +132,13 @@ async function sustainedPhase(s: Session, count: number, settleMs: number, log: 
   const perSecond = delivered / ((last - first) / 1000);
   const at = `(${count} at once, ${s.label})`;
   const trips = await roundTripsRow(s, before, count, at);
+  const messages = s.tracker.spokespersonMessages - messagesBefore;
+  const digests = s.tracker.digests - digestsBefore;
   return [
     { name: `sustained inquiries/s ${at}`, value: round(perSecond), unit: '/s', bound: '(reported)' },
+    // The burst → the last notice or digest carrying it: the flood's time to reach the spokesperson.
+    { name: `burst → last notification or digest ${at}`, value: round(last - first), unit: 'ms', bound: '(reported)' },
+    { name: `messages to the spokesperson's chat for ${count} inquiries ${at}`, value: messages, unit: '', bound: '(reported)', figure: `${messages} (${digests} digests)` },
     trips,
     ...completenessRows(at, outcomes),
   ];

@@ -52,17 +52,31 @@ export interface InquiryOutcome {
   acceptedAt?: number;
 }
 
+/**
+ * The inquiry tokens a spokesperson's message carries, each with its code: one for a notice, one
+ * per line for a digest (`• Q-12: <question excerpt> [bench:…]`).
+ */
+export function tokensOf(text: string): Array<{ token: string; code: string | undefined }> {
+  const lines = text.split('\n').filter((l) => TOKEN_PATTERN.test(l));
+  if (lines.length > 1) return lines.map((l) => ({ token: TOKEN_PATTERN.exec(l)![1]!, code: CODE_PATTERN.exec(l)?.[0] }));
+  const token = TOKEN_PATTERN.exec(text)?.[1];
+  return token ? [{ token, code: CODE_PATTERN.exec(text)?.[0] }] : [];
+}
+
 /** Records, per inquiry token, the press and the resulting messages. */
 export class InquiryTracker {
   readonly outcomes = new Map<string, InquiryOutcome>();
   private readonly callAt = new Map<string, number>();
   private readonly byQuestion = new Map<string, string>();
+  /** Messages the spokesperson's chat received that carried inquiries, and how many of them were digests. */
+  spokespersonMessages = 0;
+  digests = 0;
 
   constructor(watch: SentWatch, private readonly spokespersonChat: number) {
     watch.onSendCall((chatId, text, at) => {
-      const token = chatId === spokespersonChat ? TOKEN_PATTERN.exec(text)?.[1] : undefined;
+      if (chatId !== spokespersonChat) return;
       // The latest attempt: the accepted one is read (from the record) before any retry could happen.
-      if (token) this.callAt.set(token, at);
+      for (const { token } of tokensOf(text)) this.callAt.set(token, at);
     });
     watch.onRecord((sent) => this.onRecord(sent));
   }
@@ -82,13 +96,17 @@ export class InquiryTracker {
 
   private onRecord(sent: SentRecord): void {
     if (sent.chatId === this.spokespersonChat) {
-      const token = TOKEN_PATTERN.exec(sent.text)?.[1];
-      if (!token) return;
-      const o = this.outcome(token);
-      if (o.notifiedAt !== undefined) return;
-      // The interceptor's stamp is taken in the tick the fake accepts the call; the record's Date is the fallback.
-      o.notifiedAt = this.callAt.get(token) ?? sent.at.getTime() - performance.timeOrigin;
-      o.notifiedCode = CODE_PATTERN.exec(sent.text)?.[0];
+      const carried = tokensOf(sent.text);
+      if (carried.length === 0) return;
+      this.spokespersonMessages += 1;
+      if (carried.length > 1) this.digests += 1;
+      for (const { token, code } of carried) {
+        const o = this.outcome(token);
+        if (o.notifiedAt !== undefined) continue;
+        // The interceptor's stamp is taken in the tick the fake accepts the call; the record's Date is the fallback.
+        o.notifiedAt = this.callAt.get(token) ?? sent.at.getTime() - performance.timeOrigin;
+        o.notifiedCode = code;
+      }
       return;
     }
     if (sent.replyToMessageId === undefined || !sent.text.includes(ACCEPTED)) return;
