@@ -6,7 +6,7 @@ import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import { createRedisConnection, describeRedisTarget } from '../scheduler/queues.js';
 import { createCredentialWatch } from './credentials.js';
-import type { DeliveryContext } from './deliver-one.js';
+import type { DeliveryContext } from './types.js';
 import { drainChat, type DrainResult } from './drain.js';
 import { createDefaultErrorScrubber } from './error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';

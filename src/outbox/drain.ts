@@ -1,6 +1,7 @@
 import { claimChatHead, releaseClaim, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxRow } from '../../db/schema.js';
-import { deliverClaimed, DeliveryAborted, type DeliveryContext, type DeliveryOutcome } from './deliver-one.js';
+import { deliverClaimed, DeliveryAborted } from './deliver-one.js';
+import type { DeliveryContext, DeliveryOutcome } from './types.js';
 import { describeError } from './error-text.js';
 import { logOutcome } from './log-outcome.js';
 

@@ -4,7 +4,7 @@ import { findIdentity } from '../../db/repositories/identities.js';
 import { insertOutbox, markOutboxHeld, markOutboxRedirected } from '../../db/repositories/outbox.js';
 import type { Platform } from '../../adapters/types.js';
 import type { Identity, OutboxHeldReason, OutboxRow } from '../../db/schema.js';
-import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import type { DeliveryContext, DeliveryOutcome } from './types.js';
 import { isWindowClosed } from './window.js';
 
 /** Why a row cannot go out now, and what to write on it. */
