@@ -35,6 +35,7 @@ import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
 import { CHOICE_MENU_TTL_MS, recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
 import { pruneExpired } from '../db/repositories/housekeeping.js';
+import { countOrgs } from '../db/repositories/directory.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
@@ -321,8 +322,7 @@ const CALENDAR_TTL_MS = 60_000;
 const RETENTION = { choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000 };
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
-  const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  if (Number(row.n) > 0) return false;
+  if ((await countOrgs(db)) > 0) return false;
   await loadSampleNetwork(db, now);
   return true;
 }

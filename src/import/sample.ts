@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Db } from '../../db/client.js';
+import { findInvites } from '../../db/repositories/invites.js';
 import { repoPath } from '../paths.js';
 import { importCsvText } from './import-csv.js';
 import { IMPORT_KINDS, type ImportKind } from './types.js';
@@ -58,8 +59,7 @@ const TRY_AS: ReadonlyArray<{ invite: string; as: string }> = [
  * unused (empty once the real directory replaced them or they were redeemed).
  */
 export async function sampleTryLinks(db: Db, linkFor: (invite: string) => string): Promise<string[]> {
-  const rows = await db.selectFrom('persons').select(['invite_code', 'invite_used_at'])
-    .where('invite_code', 'in', TRY_AS.map((t) => t.invite)).execute();
+  const rows = await findInvites(db, TRY_AS.map((t) => t.invite));
   const unused = new Set(rows.filter((r) => r.invite_used_at === null).map((r) => r.invite_code));
   return TRY_AS.filter((t) => unused.has(t.invite)).map((t) => `  ${t.as}: ${linkFor(t.invite)}`);
 }

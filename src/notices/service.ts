@@ -5,8 +5,9 @@ import { createEffects } from '../../flows/effects.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import {
   countByStatus, countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
-  listRemindersPlanned, loadBatch, renewRecipientClaims,
-} from '../../flows/notices/store.js';
+  listFinishedWithProgressSince, listRemindersPlanned, loadBatch, renewRecipientClaims,
+} from '../../db/repositories/notices.js';
+import { planRemindAt } from '../../db/repositories/notices-write.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
 import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
@@ -130,7 +131,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       if (!notice || notice.status !== 'sending') continue;
       if (notice.parent_id === null && notice.remind_at === null && o.settings.remindAfterMs > 0) {
         const remindAt = new Date(Date.parse(notice.confirmed_at ?? notice.created_at) + o.settings.remindAfterMs).toISOString();
-        await o.db.updateTable('notices').set({ remind_at: remindAt }).where('id', '=', id).where('remind_at', 'is', null).execute();
+        await planRemindAt(o.db, id, remindAt);
         await planReminder(id, remindAt);
       }
       const batches = await queueBatches(notice);
@@ -154,9 +155,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     following = true;
     try {
       const since = new Date(o.clock.now().getTime() - ACK_FOLLOW_MS).toISOString();
-      const ids = await o.db.selectFrom('notices').select('id').where('status', '=', 'sent')
-        .where('progress_identity_id', 'is not', null).where('finished_at', '>=', since).execute();
-      for (const { id } of ids) {
+      for (const id of await listFinishedWithProgressSince(o.db, since)) {
         const notice = await findNotice(o.db, id);
         if (notice) await progress.followAcks(notice);
       }

@@ -4,7 +4,7 @@ import {
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
-import { markHandedOverSent } from '../../flows/notices/store.js';
+import { markHandedOverSent } from '../../db/repositories/notices.js';
 import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
