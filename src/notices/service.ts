@@ -1,5 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import type { Notice } from '../../db/schema.js';
 import { createEffects } from '../../flows/effects.js';
 import { findIdentity } from '../../db/repositories/identities.js';
@@ -10,7 +9,8 @@ import {
 import { planRemindAt } from '../../db/repositories/notices-write.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
-import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
+import { createQueueService } from '../scheduler/queue-service.js';
+import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
 import { ACK_FOLLOW_MS, createProgressReporter } from './progress.js';
@@ -18,7 +18,7 @@ import { remindNotice } from './remind.js';
 import type { NoticeBatchJob, NoticeContext } from './types.js';
 
 /** The BullMQ queue of broadcast deliveries (separate from interactive sends). */
-export const NOTICES_QUEUE = 'notices';
+export const NOTICES_QUEUE = QUEUE_NAMES.notices;
 /** How often every process re-queues what a crash or a lost job left undelivered, in ms. */
 const RECONCILE_EVERY_MS = 15_000;
 
@@ -46,7 +46,8 @@ export interface NoticeService {
 /** Creates the notice service. Job ids are `notice-<id>-b<k>` (batch k) and `notice-<id>-remind`. */
 export function createNoticeService(o: NoticeServiceOptions): NoticeService {
   const logger = o.logger.child({ component: 'notices' });
-  const connection = createRedisConnection(o.redis, 'notices');
+  const service = createQueueService<JobData>({ name: NOTICES_QUEUE, redis: o.redis, prefix: o.prefix, logger, failedLevel: 'error' });
+  const { connection, queue } = service;
   const lease = createLeaseKeeper({
     leaseMs: o.settings.sendLeaseMs, label: 'notices', logger, now: () => o.clock.now().getTime(),
     renew: (ids, until) => renewRecipientClaims(o.db, ids, new Date(Date.parse(until) - o.settings.sendLeaseMs).toISOString()),
@@ -55,9 +56,6 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     ...o, logger, lease, pacer: createPacer(connection, o.prefix), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
   const progress = createProgressReporter(ctx, connection, o.prefix);
-  const queue = new Queue<JobData>(NOTICES_QUEUE, { connection, prefix: o.prefix });
-  queue.on('error', (err) => logger.error({ err: String(err) }, 'notices: queue error'));
-  let worker: Worker<JobData> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ackTimer: NodeJS.Timeout | undefined;
   let following = false;
@@ -169,14 +167,11 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     reconcile,
     async start() {
       if (closing) throw new Error('notice service is closed');
-      worker ??= new Worker<JobData>(NOTICES_QUEUE, processJob, {
-        connection, prefix: o.prefix, concurrency: o.settings.concurrency,
+      await service.startWorker(processJob, {
+        concurrency: o.settings.concurrency,
         // A batch of a dead process is handed to another soon; jobs are only triggers, so stalling is harmless.
         lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1000,
       });
-      worker.on('error', (err) => logger.error({ err: String(err) }, 'notices: worker error'));
-      worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: String(err) }, 'notices: job failed'));
-      await worker.waitUntilReady();
       timer = setInterval(() => { void reconcile().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: reconcile failed')); }, RECONCILE_EVERY_MS);
       timer.unref();
       ackTimer = setInterval(() => { void followAcks().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: following acknowledgements failed')); }, o.settings.progressIntervalMs);
@@ -189,12 +184,9 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     if (timer) clearInterval(timer);
     if (ackTimer) clearInterval(ackTimer);
     try {
-      await worker?.close();
-      await queue.close();
+      await service.close();
     } finally {
       lease.close();
-      await (connection as Redis).quit().catch(() => connection.disconnect());
-      logger.info('notices: closed');
     }
   }
 }
