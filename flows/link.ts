@@ -1,5 +1,5 @@
 import { findPerson, preferredIdentity } from '../db/repositories/directory.js';
-import { linkIdentity, setDialog, setIdentityLocale, setPreferredIdentity } from '../db/repositories/identities.js';
+import { findIdentity, hasPreferredIdentity, linkIdentity, setDialog, setIdentityLocale, setPreferredIdentity } from '../db/repositories/identities.js';
 import { findLinkCode, insertLinkCode, linkCodeState, useLinkCode } from '../db/repositories/link-codes.js';
 import type { LinkCode } from '../db/schema.js';
 import type { FlowContext } from './context.js';
@@ -76,13 +76,12 @@ async function linkWithCode(ctx: FlowContext, { hash, shown, row }: Found): Prom
   if (!identity.locale && person.locale) await setIdentityLocale(ctx.db, identity.id, person.locale, ctx.nowIso);
   await setDialog(ctx.db, identity.id, null, ctx.nowIso);
   // The chat that asked for the code stays where notifications go unless the person chose before.
-  const chosen = await ctx.db.selectFrom('identities').select('id').where('person_id', '=', person.id).where('preferred', '=', 1).executeTakeFirst();
-  if (!chosen) await setPreferredIdentity(ctx.db, person.id, row.identity_id, ctx.nowIso);
+  if (!(await hasPreferredIdentity(ctx.db, person.id))) await setPreferredIdentity(ctx.db, person.id, row.identity_id, ctx.nowIso);
   await ctx.effects.audit('identity.link_code_used', 'identity', identity.id, { person_id: null }, { person_id: person.id, from_identity_id: row.identity_id });
   const linked = { ...identity, person_id: person.id, locale: identity.locale ?? person.locale };
   const target = (await preferredIdentity(ctx.db, person.id))?.platform ?? identity.platform;
   await ctx.effects.sendTo(linked, (t) => ({ text: t.channel.linkDone(identity.platform, target) }));
-  const issuer = await ctx.db.selectFrom('identities').selectAll().where('id', '=', row.identity_id).executeTakeFirst();
+  const issuer = await findIdentity(ctx.db, row.identity_id);
   if (issuer) await ctx.effects.sendTo(issuer, (t) => ({ text: t.channel.linkDone(identity.platform, target) }));
   await redeliverUndelivered(ctx, person.id, linked);
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.js';
-import { orgAncestorIds, personIdsWithRole } from '../db/repositories/directory.js';
+import { activeRoleHolderIds, authorisedSpokespersonIds, orgAncestorIds, personIdsWithRole } from '../db/repositories/directory.js';
 import type { Inquiry, IsoDate, Role, RoleAssignment } from '../db/schema.js';
 import type { Actor } from './context.js';
 
@@ -53,12 +53,7 @@ export async function coordinatorsFor(db: Db, orgId: number | null, today: IsoDa
 
 /** All active coordinators (reporter verification goes to them). */
 export async function allCoordinators(db: Db, today: IsoDate): Promise<number[]> {
-  const rows = await db.selectFrom('role_assignments').select('person_id').distinct()
-    .where('role', '=', 'coordinator').where('status', '=', 'active')
-    .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
-    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
-    .execute();
-  return rows.map((r) => r.person_id);
+  return activeRoleHolderIds(db, 'coordinator', today);
 }
 
 /**
@@ -69,9 +64,7 @@ export async function spokespersonsFor(db: Db, inquiry: Inquiry, today: IsoDate)
   if (inquiry.org_id === null) return [];
   const all = await personIdsWithRole(db, 'spokesperson', [inquiry.org_id], today);
   const regular = all.filter((p) => p.kind === 'regular').map((p) => p.personId);
-  const authorised = await db.selectFrom('role_assignments').select('person_id')
-    .where('role', '=', 'spokesperson').where('kind', '=', 'authorised').where('status', '=', 'active')
-    .where('case_inquiry_id', '=', inquiry.id).execute();
-  const chosen = [...new Set([...regular, ...authorised.map((a) => a.person_id)])];
+  const authorised = await authorisedSpokespersonIds(db, inquiry.id);
+  const chosen = [...new Set([...regular, ...authorised])];
   return chosen.length > 0 ? chosen : all.filter((p) => p.kind === 'head').map((p) => p.personId);
 }

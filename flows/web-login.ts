@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
-import { findPersonByInvite } from '../db/repositories/directory.js';
+import { findPerson, findPersonByInvite } from '../db/repositories/directory.js';
 import {
   eraseRevealedCode, findChatIdentitiesOf, findPersonByCode, findPersonsByPhone, findWebIdentityOf, insertWebIdentity,
 } from '../db/repositories/web.js';
@@ -67,7 +67,7 @@ async function inviteState(db: Db, input: string): Promise<WebLoginRedemption> {
 async function webIdentityFor(db: Db, personId: number, nowIso: string): Promise<Identity> {
   const existing = await findWebIdentityOf(db, personId);
   if (existing) return existing;
-  const person = await db.selectFrom('persons').select('locale').where('id', '=', personId).executeTakeFirst();
+  const person = await findPerson(db, personId);
   return insertWebIdentity(db, randomBytes(16).toString('hex'), personId, person?.locale ?? null, nowIso);
 }
 

@@ -9,7 +9,7 @@ import { makeDataPrivate } from './private-files.js';
 import { loadSecretBox } from './secrets-key.js';
 import { alertAdmins } from '../flows/maintenance/channel-alert.js';
 import type { ZcaClient } from '../adapters/zalo-personal/index.js';
-import { createChannels, webSignInUrl, type LateWiring } from './channels/index.js';
+import { createChannels, createLateWiring, webSignInUrl } from './channels/index.js';
 import { remindMissingCalendar } from '../flows/maintenance/calendar-reminder.js';
 import { remindAnnualReport } from '../flows/maintenance/annual-report-reminder.js';
 import { createZaloOaChannel } from './channels/zalo-oa.js';
@@ -40,6 +40,7 @@ import { createNoticeService } from './notices/service.js';
 import { CHOICE_MENU_TTL_MS, recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
 import { ANSWER_DRAFT_MINUTES } from '../flows/answer/confirm.js';
 import { pruneExpired } from '../db/repositories/housekeeping.js';
+import { countOrgs } from '../db/repositories/directory.js';
 import { startPrivateRedis } from './redis/private-server.js';
 import { describeRedisTarget, type RedisTarget } from './scheduler/queues.js';
 import type { Clock } from './time/clock.js';
@@ -113,7 +114,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   });
   // Aborted first thing on stop: nothing keeps waiting for a database that is away.
   const halt = new AbortController();
-  const late: LateWiring = { enqueueOutbox: async () => undefined, alert: async () => undefined };
+  const late = createLateWiring();
   const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
   if (adapters.size === 0 && !config.zaloOa) {
     if (!o.db) await db.close();
@@ -126,8 +127,8 @@ export async function startApp(o: StartOptions): Promise<App> {
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
     config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock, box: loadSecretBox(config.secretsKey),
-    onAuthFailure: (reason) => late.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
-    onSetupProblem: (p) => late.alert({ platform: 'zalo_oa', action: 'channel.setup_error', reason: String(p.code), oncePerDay: true, text: (t) => t.zaloOa.setupAlert(p.code, p.message) }),
+    onAuthFailure: async (reason) => late.outbox.peek()?.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
+    onSetupProblem: async (p) => late.outbox.peek()?.alert({ platform: 'zalo_oa', action: 'channel.setup_error', reason: String(p.code), oncePerDay: true, text: (t) => t.zaloOa.setupAlert(p.code, p.message) }),
     siteRootFree: !adapters.has('web'),
   }) : undefined;
   if (zaloOa) adapters.set('zalo_oa', zaloOa);
@@ -142,13 +143,13 @@ export async function startApp(o: StartOptions): Promise<App> {
   logger.info({ redis: describeRedisTarget(redis), private: Boolean(privateRedis) }, 'redis ready');
 
   const files = createFiles(config.files, db.db, logger.child({ part: 'files' }), () => clock.now());
-  late.webFiles = createWebFileStore({ db: db.db, files: files.service, logger: logger.child({ part: 'files' }), now: () => clock.now() });
+  late.webFiles.set(createWebFileStore({ db: db.db, files: files.service, logger: logger.child({ part: 'files' }), now: () => clock.now() }));
   const swept = await files.service.sweepTemporary();
   if (swept > 0) logger.info({ swept }, 'files: removed partial files a stopped process left');
   const fileDelivery: FileDelivery = {
     toOutbound: (a) => files.service.toOutbound(a),
     link: (attachmentId, personId, expiresAtS) => {
-      const base = config.publicUrl ?? late.filesBase;
+      const base = config.publicUrl ?? late.filesBase.peek();
       return base ? `${base}${DOWNLOAD_PATH}?${files.signer.sign({ attachmentId, personId, expiresAtS })}` : undefined;
     },
     linkTtlMs: config.files.linkTtlMs,
@@ -175,8 +176,10 @@ export async function startApp(o: StartOptions): Promise<App> {
     // is no cause to alert the coordinators.
     onUnreachable: async (row, reason, tx) => (reason === WEB_NO_SESSION ? [] : reportUnreachable(tx, row, reason, clock.now(), config.defaultLocale)),
   });
-  late.enqueueOutbox = (ids) => dispatcher.enqueue(ids);
-  late.alert = async (a) => dispatcher.enqueue(await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale)));
+  late.outbox.set({
+    enqueue: (ids) => dispatcher.enqueue(ids),
+    alert: async (a) => dispatcher.enqueue(await db.db.transaction().execute((tx) => alertAdmins(tx, a, clock.now(), config.defaultLocale))),
+  });
   // An imported calendar reaches running processes within a minute (and at once in this one).
   const calendar = createCalendarCache((via?: Db) => loadCalendar(via ?? db.db), CALENDAR_TTL_MS);
   const policy = createDeadlinePolicy({ db: db.db, loadCalendar: calendar });
@@ -295,8 +298,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     },
   });
   const bound = http ? await http.start() : undefined;
-  if (bound && adapters.has('web')) late.webBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
-  if (bound) late.filesBase = config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`;
+  if (bound && adapters.has('web')) late.webBase.set(config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`);
+  if (bound) late.filesBase.set(config.publicUrl ?? `http://${displayHost(config.http.host)}:${bound.port}`);
   if (role !== 'worker') {
     // The personal Zalo account's socket never delivers a message twice: its events wait in memory
     // (in order) until the database takes them. Webhooks and polling get an error instead, and
@@ -343,8 +346,7 @@ const RETENTION = {
 };
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {
-  const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  if (Number(row.n) > 0) return false;
+  if ((await countOrgs(db)) > 0) return false;
   await loadSampleNetwork(db, now);
   return true;
 }

@@ -4,26 +4,9 @@ import { CSRF_HEADER, WEB_SLOTS, isCrossOrigin, json, refuse, slotPaths, tokensM
 import { clearCookie, currentSession, type WebRouteDeps } from './route-kit.js';
 import type { WebSession } from './sessions.js';
 import type { TimelineFile } from './store.js';
+import type { WebFileStore } from './types.js';
 
-/**
- * What the web channel needs to take and give files; the composition root implements it over the
- * bot's file service (the adapter never touches the blob store or the database itself).
- */
-export interface WebFileStore {
-  /**
-   * Stores an upload of `ownerId` (streamed; read until the end or the limit): checked by its
-   * bytes, scanned, kept once per checksum. Resolves with the file, or why it was refused.
-   */
-  save(ownerId: string, upload: { name: string; bytes: Readable }): Promise<StoredFile | { refused: FileRefusal }>;
-  /**
-   * The download of file `id` for `ownerId` (their own upload, or a file of an inquiry they may
-   * see), as a complete answer: an attachment, or `inline` for a photo; undefined when the owner
-   * may not have it (the route answers 404 either way).
-   */
-  download(ownerId: string, id: number, inline: boolean): Promise<HttpResponse | undefined>;
-  /** Of `ids`, the files `ownerId` uploaded, as their timeline shows them (others left out). */
-  describe(ownerId: string, ids: readonly number[]): Promise<TimelineFile[]>;
-}
+export type { WebFileStore } from './types.js';
 
 /** The id a message names an upload by: `upload:<id>` (what the prepare hook reads). */
 export const UPLOAD_REF = /^upload:([1-9][0-9]{0,14})$/;

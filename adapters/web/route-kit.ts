@@ -5,7 +5,7 @@ import type { RateLimiter } from './rate-limit.js';
 import type { SessionManager, WebSession } from './sessions.js';
 import type { WebStore } from './store.js';
 import type { InboundEvent } from '../types.js';
-import type { WebFileStore } from './file-routes.js';
+import type { WebFileStore } from './types.js';
 
 /** What a code typed on the sign-in form turned out to be (the composition root asks the flows). */
 export type CodeRedemption =

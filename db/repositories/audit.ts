@@ -52,3 +52,8 @@ export async function countAuditSince(db: Db, action: string, sinceIso: string):
     .where('action', '=', action).where('at', '>', sinceIso).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** True when an audit event of `action` was written for `entityId` (used to do a thing once). */
+export async function auditEventExists(db: Db, action: string, entityId: string): Promise<boolean> {
+  return (await db.selectFrom('audit_events').select('id').where('action', '=', action).where('entity_id', '=', entityId).executeTakeFirst()) !== undefined;
+}

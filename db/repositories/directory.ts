@@ -133,3 +133,49 @@ export async function orgParents(db: Db): Promise<Map<number, number | null>> {
   const rows = await db.selectFrom('orgs').select(['id', 'parent_id']).execute();
   return new Map(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)]));
 }
+
+/**
+ * Distinct active holders of `role` (any scope). With `today`, only assignments valid that day;
+ * without, every active one (admins' alerts ignore validity dates).
+ */
+export async function activeRoleHolderIds(db: Db, role: Role, today?: IsoDate): Promise<number[]> {
+  let q = db.selectFrom('role_assignments').select('person_id').distinct().where('role', '=', role).where('status', '=', 'active');
+  if (today !== undefined) {
+    q = q.where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]));
+  }
+  return (await q.execute()).map((r) => r.person_id);
+}
+
+/** Spokespersons authorised for this one inquiry (`kind = 'authorised'`, `case_inquiry_id`), active. */
+export async function authorisedSpokespersonIds(db: Db, inquiryId: number): Promise<number[]> {
+  const rows = await db.selectFrom('role_assignments').select('person_id')
+    .where('role', '=', 'spokesperson').where('kind', '=', 'authorised').where('status', '=', 'active')
+    .where('case_inquiry_id', '=', inquiryId).execute();
+  return rows.map((r) => r.person_id);
+}
+
+/** Holders of `role` (active, valid on `today`) with their organisation and the person's tags (JSON), by person id. */
+export async function listRoleContacts(db: Db, role: Role, today: IsoDate): Promise<Array<{ person_id: number; org_id: number | null; tags: string | null }>> {
+  return db.selectFrom('role_assignments as ra').innerJoin('persons as p', 'p.id', 'ra.person_id')
+    .select(['ra.person_id', 'ra.org_id', 'p.tags'])
+    .where('ra.role', '=', role).where('ra.status', '=', 'active')
+    .where((eb) => eb.or([eb('ra.valid_from', 'is', null), eb('ra.valid_from', '<=', today)]))
+    .where((eb) => eb.or([eb('ra.valid_to', 'is', null), eb('ra.valid_to', '>=', today)]))
+    .orderBy('ra.person_id').execute();
+}
+
+/** Every organisation, briefly (one query), for walking the tree in memory. */
+export async function listOrgOutline(db: Db): Promise<Array<Pick<Org, 'id' | 'code' | 'name' | 'type' | 'parent_id'>>> {
+  return db.selectFrom('orgs').select(['id', 'code', 'name', 'type', 'parent_id']).execute();
+}
+
+/** How many organisations the directory holds. */
+export async function countOrgs(db: Db): Promise<number> {
+  const row = await db.selectFrom('orgs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findPersonByCode(db: Db, code: string): Promise<Person | undefined> {
+  return db.selectFrom('persons').selectAll().where('code', '=', code).executeTakeFirst();
+}

@@ -50,3 +50,30 @@ export async function setPreferredIdentity(db: Db, personId: number, identityId:
     .where('person_id', '=', personId).where('id', '!=', identityId).where('preferred', '=', 1).execute();
   await db.updateTable('identities').set({ preferred: 1, updated_at: nowIso }).where('id', '=', identityId).execute();
 }
+
+/** True when the person chose a chat for notifications (`/prefer`, or the first one linked). */
+export async function hasPreferredIdentity(db: Db, personId: number): Promise<boolean> {
+  return (await db.selectFrom('identities').select('id').where('person_id', '=', personId).where('preferred', '=', 1).executeTakeFirst()) !== undefined;
+}
+
+/** The person's other identities not marked unreachable (any order). */
+export async function listReachableIdentitiesExcept(db: Db, personId: number, exceptIdentityId: number): Promise<Identity[]> {
+  return db.selectFrom('identities').selectAll()
+    .where('person_id', '=', personId).where('id', '!=', exceptIdentityId).where('unreachable_at', 'is', null).execute();
+}
+
+/** Every identity of these persons (one query per `chunk` of ids, to stay under the databases' parameter limits). */
+export async function listIdentitiesOfPersons(db: Db, personIds: readonly number[], chunk: number): Promise<Identity[]> {
+  const rows: Identity[] = [];
+  for (let i = 0; i < personIds.length; i += chunk) {
+    rows.push(...await db.selectFrom('identities').selectAll().where('person_id', 'in', personIds.slice(i, i + chunk)).execute());
+  }
+  return rows;
+}
+
+/** The phone number of the person behind an identity, if both exist and one is known. */
+export async function findPhoneOfIdentity(db: Db, identityId: number): Promise<string | null | undefined> {
+  const row = await db.selectFrom('identities').innerJoin('persons', 'persons.id', 'identities.person_id')
+    .select(['persons.phone']).where('identities.id', '=', identityId).executeTakeFirst();
+  return row?.phone;
+}

@@ -137,3 +137,8 @@ export async function findMessageRef(db: Db, platform: Platform, chatId: string,
     .orderBy('id', 'desc').executeTakeFirst();
   return ref ?? findInterruptedSendRef(db, platform, chatId, messageId);
 }
+
+/** Records that the reporter asked for the urgent deadline (the coordinator confirms or changes it). */
+export async function markUrgentRequested(db: Db, id: number): Promise<void> {
+  await db.updateTable('inquiries').set({ urgent_requested: 1 }).where('id', '=', id).execute();
+}

@@ -1,7 +1,7 @@
 import { isBlankText } from '../../adapters/types.js';
 import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
+import { addEntry, addMessageRef, createInquiry, markUrgentRequested } from '../../db/repositories/inquiries.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
@@ -75,7 +75,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
     status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
   });
-  if (urgentClass) await ctx.db.updateTable('inquiries').set({ urgent_requested: 1 }).where('id', '=', created.id).execute();
+  if (urgentClass) await markUrgentRequested(ctx.db, created.id);
   // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
   const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id);
   await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });

@@ -1,4 +1,7 @@
 import type { Db } from '../../db/client.js';
+import { auditEventExists } from '../../db/repositories/audit.js';
+import { hasOfficialYear } from '../../db/repositories/calendar.js';
+import { activeRoleHolderIds } from '../../db/repositories/directory.js';
 import { localDate } from '../copy/format.js';
 import { createEffects } from '../effects.js';
 
@@ -12,15 +15,12 @@ export async function remindMissingCalendar(db: Db, now: Date, defaultLocale: 'v
   const [year, month] = today.split('-').map(Number) as [number, number];
   if (month !== 12) return [];
   const next = year + 1;
-  const imported = await db.selectFrom('calendar_years').select('year').where('year', '=', next).executeTakeFirst();
-  if (imported) return [];
-  const done = await db.selectFrom('audit_events').select('id')
-    .where('action', '=', 'calendar.reminder').where('entity_id', '=', `${next}@${today}`).executeTakeFirst();
-  if (done) return [];
+  if (await hasOfficialYear(db, next)) return [];
+  if (await auditEventExists(db, 'calendar.reminder', `${next}@${today}`)) return [];
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
   await effects.audit('calendar.reminder', 'calendar', `${next}@${today}`);
-  const admins = await db.selectFrom('role_assignments').select('person_id').distinct()
-    .where('role', '=', 'admin').where('status', '=', 'active').execute();
-  for (const a of admins) await effects.notifyPerson(a.person_id, (t) => ({ text: t.calendarMissing(next) }), { reportUnreachable: false });
+  for (const personId of await activeRoleHolderIds(db, 'admin')) {
+    await effects.notifyPerson(personId, (t) => ({ text: t.calendarMissing(next) }), { reportUnreachable: false });
+  }
   return effects.outboxIds;
 }

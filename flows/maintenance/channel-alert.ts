@@ -1,6 +1,7 @@
 import { truncateText, type Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import { preferredIdentity } from '../../db/repositories/directory.js';
+import { auditEventExists } from '../../db/repositories/audit.js';
+import { activeRoleHolderIds, preferredIdentity } from '../../db/repositories/directory.js';
 import type { Copy } from '../copy/index.js';
 import { localDate } from '../copy/format.js';
 import { createEffects } from '../effects.js';
@@ -27,15 +28,11 @@ export interface ChannelAlert {
 export async function alertAdmins(db: Db, alert: ChannelAlert, now: Date, defaultLocale: 'vi' | 'en'): Promise<number[]> {
   const today = localDate(now);
   if (alert.oncePerDay) {
-    const done = await db.selectFrom('audit_events').select('id')
-      .where('action', '=', alert.action).where('entity_id', '=', `${alert.platform}@${today}`).executeTakeFirst();
-    if (done) return [];
+    if (await auditEventExists(db, alert.action, `${alert.platform}@${today}`)) return [];
   }
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
   await effects.audit(alert.action, 'channel', `${alert.platform}@${today}`, null, { reason: truncateText(alert.reason, 200) });
-  const admins = await db.selectFrom('role_assignments').select('person_id').distinct()
-    .where('role', '=', 'admin').where('status', '=', 'active').execute();
-  for (const { person_id: personId } of admins) {
+  for (const personId of await activeRoleHolderIds(db, 'admin')) {
     const target = await preferredIdentity(db, personId, { exceptPlatform: alert.platform });
     if (target) await effects.sendTo(target, (t) => ({ text: alert.text(t) }), { reportUnreachable: false });
   }

@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.js';
 import type { Identity, IsoDate, NoticeAudience } from '../../db/schema.js';
-import type { NewRecipient } from './store.js';
+import { listOrgOutline, listRoleContacts } from '../../db/repositories/directory.js';
+import { listIdentitiesOfPersons } from '../../db/repositories/identities.js';
+import type { NewRecipient } from '../../db/repositories/notices.js';
 
 /** Persons per `IN (…)` list. */
 const IN_CHUNK = 500;
@@ -63,7 +65,7 @@ export function subtreeIds(orgs: readonly OrgNode[], roots: readonly number[]): 
  * `scopeOrgIds`: the sender's organisations (subtrees); null for an unscoped sender (everyone).
  */
 export async function resolveAudience(db: Db, audience: NoticeAudience, scopeOrgIds: readonly number[] | null, today: IsoDate): Promise<ResolvedAudience> {
-  const orgs = await db.selectFrom('orgs').select(['id', 'code', 'parent_id']).execute();
+  const orgs = await listOrgOutline(db);
   const byCode = new Map(orgs.map((o) => [o.code.toUpperCase(), o.id]));
   const codes = audience.orgCodes ?? [];
   const unknownOrgCodes = codes.filter((c) => !byCode.has(c.toUpperCase()));
@@ -72,12 +74,7 @@ export async function resolveAudience(db: Db, audience: NoticeAudience, scopeOrg
   const wanted = codes.length > 0 ? subtreeIds(orgs, codes.flatMap((c) => byCode.get(c.toUpperCase()) ?? [])) : undefined;
   const tags = audience.tags ?? [];
 
-  const contacts = await db.selectFrom('role_assignments as ra').innerJoin('persons as p', 'p.id', 'ra.person_id')
-    .select(['ra.person_id', 'ra.org_id', 'p.tags'])
-    .where('ra.role', '=', audience.role ?? 'contact').where('ra.status', '=', 'active')
-    .where((eb) => eb.or([eb('ra.valid_from', 'is', null), eb('ra.valid_from', '<=', today)]))
-    .where((eb) => eb.or([eb('ra.valid_to', 'is', null), eb('ra.valid_to', '>=', today)]))
-    .orderBy('ra.person_id').execute();
+  const contacts = await listRoleContacts(db, audience.role ?? 'contact', today);
   const chosen = new Map<number, number | null>();
   for (const c of contacts) {
     if (chosen.has(c.person_id)) continue;
@@ -113,12 +110,9 @@ async function identitiesOf(db: Db, personIds: readonly number[]): Promise<Map<n
   const best = new Map<number, Identity>();
   const score = (i: Identity) => Number(i.preferred) * 1e16 + (i.unreachable_at ? 0 : 1e15) + (i.platform === 'web' ? 0 : 1e14)
     + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
-  for (let i = 0; i < personIds.length; i += IN_CHUNK) {
-    const rows = await db.selectFrom('identities').selectAll().where('person_id', 'in', personIds.slice(i, i + IN_CHUNK)).execute();
-    for (const row of rows) {
-      const current = best.get(row.person_id!);
-      if (!current || score(row) > score(current)) best.set(row.person_id!, row);
-    }
+  for (const row of await listIdentitiesOfPersons(db, personIds, IN_CHUNK)) {
+    const current = best.get(row.person_id!);
+    if (!current || score(row) > score(current)) best.set(row.person_id!, row);
   }
   return best;
 }

@@ -2,8 +2,8 @@ import { truncateText } from '../../adapters/types.js';
 import { parseId } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { mayDecide, requireCoordinator } from './access.js';
-import { cancelDraft, confirmDraft } from './draft.js';
-import { ackRecipient, findNotice } from './store.js';
+import { cancelDraft, confirmDraft, setProgressOutbox } from '../../db/repositories/notices-write.js';
+import { ackRecipient, findNotice } from '../../db/repositories/notices.js';
 
 /** «Gửi» on a preview: the draft becomes a broadcast; the reply is the progress message (edited in place). */
 export async function onSendButton(ctx: FlowContext, payload: string): Promise<void> {
@@ -14,7 +14,7 @@ export async function onSendButton(ctx: FlowContext, payload: string): Promise<v
   if (!mayDecide(ctx, notice, scope)) return void await ctx.reply((t) => ({ text: t.notAllowed }));
   if (!(await confirmDraft(ctx.db, notice.id, ctx.nowIso, ctx.actor.identity.id))) return void await ctx.reply((t) => ({ text: t.notice.notDraft(notice.id) }));
   const progressId = await ctx.reply((t) => ({ text: t.notice.started(notice.id, notice.title) }));
-  await ctx.db.updateTable('notices').set({ progress_outbox_id: progressId }).where('id', '=', notice.id).execute();
+  await setProgressOutbox(ctx.db, notice.id, progressId);
   await ctx.effects.audit('notice.confirm', 'notice', notice.id, { status: 'draft' }, { status: 'sending' });
   ctx.effects.startNotice(notice.id);
 }

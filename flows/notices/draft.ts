@@ -2,7 +2,8 @@ import type { Db } from '../../db/client.js';
 import type { IsoDate, IsoInstant, NoticeAudience } from '../../db/schema.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { resolveAudience, type ResolvedAudience } from './audience.js';
-import { countPendingByPlatform, insertRecipients } from './store.js';
+import { countPendingByPlatform, insertRecipients } from '../../db/repositories/notices.js';
+import { insertNotice } from '../../db/repositories/notices-write.js';
 
 /** A notice's content. */
 export interface NoticeContent {
@@ -33,32 +34,14 @@ export async function saveDraft(
   if (resolved.unknownOrgCodes.length > 0) return { refused: 'unknown_orgs', codes: resolved.unknownOrgCodes, resolved };
   if (resolved.outOfScope.length > 0) return { refused: 'out_of_scope', codes: resolved.outOfScope, resolved };
   if (resolved.recipients.length === 0) return { refused: 'empty', codes: [], resolved };
-  const inserted = await db.insertInto('notices').values({
+  const noticeId = await insertNotice(db, {
     title: content.title, body: content.body, link: content.link, audience: JSON.stringify(audience),
     created_by_person_id: o.createdBy, status: 'draft', confirmed_at: null, finished_at: null,
     progress_identity_id: null, progress_message_id: null, progress_outbox_id: null, parent_id: null,
     remind_at: null, reminded_at: null, created_at: o.nowIso, updated_at: o.nowIso,
-  }).returning('id').executeTakeFirstOrThrow();
-  await insertRecipients(db, inserted.id, resolved.recipients, o.nowIso);
-  if (content.files?.length) await attachFiles(db, content.files, { noticeId: inserted.id, senderPersonId: o.createdBy, senderIdentityId: null });
+  });
+  await insertRecipients(db, noticeId, resolved.recipients, o.nowIso);
+  if (content.files?.length) await attachFiles(db, content.files, { noticeId, senderPersonId: o.createdBy, senderIdentityId: null });
   const count = (s: string) => resolved.recipients.filter((r) => r.status === s).length;
-  return { id: inserted.id, perChannel: await countPendingByPlatform(db, inserted.id), unreachable: count('unreachable'), notJoined: count('not_joined') };
-}
-
-/**
- * Confirms a draft: it becomes `sending` (the workers deliver it once its jobs are queued).
- * `progressIdentityId`: the chat that gets the progress message. False when not a draft any more.
- */
-export async function confirmDraft(db: Db, id: number, nowIso: IsoInstant, progressIdentityId: number | null): Promise<boolean> {
-  const r = await db.updateTable('notices')
-    .set({ status: 'sending', confirmed_at: nowIso, progress_identity_id: progressIdentityId, updated_at: nowIso })
-    .where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-/** Cancels a draft; false when not a draft any more. */
-export async function cancelDraft(db: Db, id: number, nowIso: IsoInstant): Promise<boolean> {
-  const r = await db.updateTable('notices').set({ status: 'cancelled', updated_at: nowIso })
-    .where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return { id: noticeId, perChannel: await countPendingByPlatform(db, noticeId), unreachable: count('unreachable'), notJoined: count('not_joined') };
 }

@@ -3,7 +3,8 @@ import type { NoticeCounts, AckRateLine } from '../copy/notice-types.js';
 import type { FlowContext } from '../context.js';
 import { requireCoordinator } from './access.js';
 import { startCompose } from './compose.js';
-import { ackByOrg, countByStatus, findNotice, type StatusCounts } from './store.js';
+import { listOrgOutline } from '../../db/repositories/directory.js';
+import { ackByOrg, countByStatus, findNotice, type StatusCounts } from '../../db/repositories/notices.js';
 
 /** `/notice` (compose), `/notice status <id>`. */
 export async function onNoticeCommand(ctx: FlowContext, args: string): Promise<void> {
@@ -26,7 +27,7 @@ export function toNoticeCounts(c: StatusCounts): NoticeCounts {
 /** Acknowledgement rate of delivered recipients per province and per commune, lowest rate first. */
 export async function ackRates(db: Db, noticeId: number): Promise<{ provinces: AckRateLine[]; communes: AckRateLine[] }> {
   const byOrg = await ackByOrg(db, noticeId);
-  const orgs = new Map((await db.selectFrom('orgs').select(['id', 'name', 'type', 'parent_id']).execute()).map((o) => [o.id, o]));
+  const orgs = new Map((await listOrgOutline(db)).map((o) => [o.id, o]));
   const provinceOf = (id: number | null): string => {
     const seen = new Set<number>();
     for (let cur = id; cur !== null && !seen.has(cur); cur = orgs.get(cur)?.parent_id ?? null) {

@@ -12,7 +12,8 @@ import type { FlowContext } from '../context.js';
 import { assignDeadline } from '../inquiry/deadline.js';
 import { notifyAgency } from '../inquiry/route.js';
 import { orgName } from '../inquiry/view.js';
-import { confirmDraft, saveDraft } from '../notices/draft.js';
+import { saveDraft } from '../notices/draft.js';
+import { confirmDraft } from '../../db/repositories/notices-write.js';
 import { subtree } from '../stats/scope.js';
 
 /**

@@ -13,38 +13,50 @@ import { repoPath } from '../paths.js';
 import { createHostPolicy } from '../http/hosts.js';
 import { createWebNotifyApi } from '../push/web-api.js';
 import type { Clock } from '../time/clock.js';
+import { later, type Later } from '../later.js';
+
+/** What the channels use of the outbox: delivering committed rows, and alerting the admins in chat. */
+export interface OutboxPort {
+  enqueue(ids: readonly number[]): Promise<void>;
+  /** Tells the admins in chat that a channel needs an operator. */
+  alert(a: ChannelAlert): Promise<void>;
+}
 
 /**
- * What the channels need that exists only later in start-up (the page's address once the HTTP
- * server is bound, the outbox dispatcher, the admin alert). `startApp` fills these in.
+ * What the channels need that exists only later in start-up; `startApp` creates each slot empty
+ * and sets it once the part is built. Until then the channels do without: an alert or a wake-up
+ * is skipped (the rows are committed; the outbox's sweep delivers them), links are not offered.
  */
 export interface LateWiring {
   /** The web page's base URL once the HTTP server is bound (HTTP_PORT=0 picks the port). */
-  webBase?: string;
+  webBase: Later<string>;
   /** This service's base URL for download links once the HTTP server is bound (PUBLIC_URL when set). */
-  filesBase?: string;
-  enqueueOutbox(ids: number[]): Promise<void>;
-  /** Tells the admins in chat that a channel needs an operator. */
-  alert(a: ChannelAlert): Promise<void>;
+  filesBase: Later<string>;
+  /** The outbox dispatcher. */
+  outbox: Later<OutboxPort>;
   /** The web page's uploads and downloads, once the file service exists. */
-  webFiles?: WebFileStore;
+  webFiles: Later<WebFileStore>;
+}
+
+/** Empty slots for {@link LateWiring}. */
+export function createLateWiring(): LateWiring {
+  return { webBase: later('the web page address'), filesBase: later('the download address'), outbox: later('the outbox'), webFiles: later('web files') };
 }
 
 /** A {@link WebFileStore} that forwards to `late.webFiles` (set after the file service is built). */
 function lateWebFiles(late: LateWiring): WebFileStore {
-  const store = (): WebFileStore => {
-    if (!late.webFiles) throw new Error('web files used before start-up finished');
-    return late.webFiles;
-  };
   return {
-    save: (ownerId, upload) => store().save(ownerId, upload),
-    download: (ownerId, id, inline) => store().download(ownerId, id, inline),
-    describe: (ownerId, ids) => store().describe(ownerId, ids),
+    save: (ownerId, upload) => late.webFiles.get().save(ownerId, upload),
+    download: (ownerId, id, inline) => late.webFiles.get().download(ownerId, id, inline),
+    describe: (ownerId, ids) => late.webFiles.get().describe(ownerId, ids),
   };
 }
 
 /** The one-time sign-in link for a code, once the page has an address. */
-export const webSignInUrl = (late: LateWiring) => (code: string) => (late.webBase ? `${late.webBase}/web?code=${code}` : undefined);
+export const webSignInUrl = (late: LateWiring) => (code: string) => {
+  const base = late.webBase.peek();
+  return base ? `${base}/web?code=${code}` : undefined;
+};
 
 /** Dependencies of {@link createChannels}. */
 export interface ChannelOptions {
@@ -69,9 +81,12 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       logger: logger.child({ adapter: 'web' }), pageDir: repoPath('adapters', 'web', 'page'),
       store: createWebStore(db), now: () => clock.now().getTime(),
       redeemCode: (code) => db.transaction().execute((tx) => redeemWebLoginCode(tx, code, clock.now())),
-      requestCode: async (who) => late.enqueueOutbox(await db.transaction().execute((tx) => sendWebLoginCodeToChat(tx, who, clock.now(), {
-        defaultLocale: config.defaultLocale, webSignInUrl: webSignInUrl(late),
-      }))),
+      requestCode: async (who) => {
+        const ids = await db.transaction().execute((tx) => sendWebLoginCodeToChat(tx, who, clock.now(), {
+          defaultLocale: config.defaultLocale, webSignInUrl: webSignInUrl(late),
+        }));
+        await late.outbox.peek()?.enqueue(ids);
+      },
       idleTimeoutMs: config.web.sessionIdleMs, maxAgeMs: config.web.sessionMaxMs, trustProxy: config.http.trustProxy,
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
@@ -98,7 +113,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       client: o.zcaClient ?? createZcaClient(logger.child({ adapter: 'zalo_personal' })), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
       logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
       rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
-      onNeedsLogin: (reason) => late.alert({
+      onNeedsLogin: async (reason) => late.outbox.peek()?.alert({
         platform: 'zalo_personal', action: 'channel.needs_login', reason, oncePerDay: true, text: (t) => t.zaloPersonal.needsLogin(reason),
       }),
     }));

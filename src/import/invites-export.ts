@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.js';
 import { hashInviteCode } from '../../db/invite-hash.js';
 import { inviteHashTaken, issueInviteHash } from '../../db/repositories/directory-write.js';
+import { listInvitedPersons, listInvitedPersonsRoles } from '../../db/repositories/invites.js';
 import type { Role } from '../../db/schema.js';
 import { toCsv } from './csv-write.js';
 import { createInviteCode } from './invite-codes.js';
@@ -40,18 +41,11 @@ export const INVITES_CSV_HEADER = ['person_code', 'full_name', 'roles', 'invite_
  * `used_at` is when the invite was redeemed.
  */
 export async function exportInvites(db: Db, options: ExportInvitesOptions = {}): Promise<InvitesExport> {
-  const persons = await db.selectFrom('persons')
-    .select(['id', 'code', 'full_name', 'invite_code', 'invite_used_at'])
-    .where((eb) => eb.or([eb('code', 'is not', null), eb('invite_code', 'is not', null)]))
-    .execute();
+  const persons = await listInvitedPersons(db);
   // Sorted here: SQLite and PostgreSQL order NULL codes (self-registered persons) differently.
   const sortKey = (p: { code: string | null; id: number }): string => `${p.code === null ? 1 : 0}${p.code ?? ''}\u0000${String(p.id).padStart(12, '0')}`;
   persons.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
-  const roles = await db.selectFrom('role_assignments')
-    .leftJoin('orgs', 'orgs.id', 'role_assignments.org_id')
-    .select(['role_assignments.person_id', 'role_assignments.role', 'role_assignments.kind', 'orgs.code as org_code'])
-    .where('role_assignments.status', 'not in', ['revoked', 'rejected'])
-    .execute();
+  const roles = await listInvitedPersonsRoles(db);
   const rolesByPerson = new Map<number, Array<{ role: Role; label: string }>>();
   for (const r of roles) {
     const label = `${r.role}${r.kind ? `:${r.kind}` : ''}${r.org_code ? `@${r.org_code}` : ''}`;

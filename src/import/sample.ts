@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hashInviteCode } from '../../db/invite-hash.js';
 import type { Db } from '../../db/client.js';
+import { findInvites } from '../../db/repositories/invites.js';
 import { repoPath } from '../paths.js';
 import { importCsvText } from './import-csv.js';
 import { IMPORT_KINDS, type ImportKind } from './types.js';
@@ -60,8 +61,7 @@ const TRY_AS: ReadonlyArray<{ invite: string; as: string }> = [
  */
 export async function sampleTryLinks(db: Db, linkFor: (invite: string) => string): Promise<string[]> {
   // The sample's codes are public (db/sample/people.csv); only their hashes are stored, like any invite.
-  const rows = await db.selectFrom('persons').select(['invite_code', 'invite_used_at'])
-    .where('invite_code', 'in', TRY_AS.map((t) => hashInviteCode(t.invite))).execute();
+  const rows = await findInvites(db, TRY_AS.map((t) => hashInviteCode(t.invite)));
   const unused = new Set(rows.filter((r) => r.invite_used_at === null).map((r) => r.invite_code));
   return TRY_AS.filter((t) => unused.has(hashInviteCode(t.invite))).map((t) => `  ${t.as}: ${linkFor(t.invite)}`);
 }

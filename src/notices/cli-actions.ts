@@ -6,10 +6,11 @@ import { preferredIdentity } from '../../db/repositories/directory.js';
 import { copyFor } from '../../flows/copy/index.js';
 import { localDate } from '../../flows/copy/format.js';
 import { formatAudience, parseAudience } from '../../flows/notices/audience.js';
-import { confirmDraft, saveDraft, type NoticeContent } from '../../flows/notices/draft.js';
+import { saveDraft, type NoticeContent } from '../../flows/notices/draft.js';
 import { ackRates, toNoticeCounts } from '../../flows/notices/status.js';
-import { cancelDraft } from '../../flows/notices/draft.js';
-import { countByStatus, findNotice, listRecipientsForExport } from '../../flows/notices/store.js';
+import { cancelDraft, confirmDraft } from '../../db/repositories/notices-write.js';
+import { findPersonByCode } from '../../db/repositories/directory.js';
+import { countByStatus, findNotice, listRecipientsForExport } from '../../db/repositories/notices.js';
 import { toCsv } from '../import/csv-write.js';
 
 /** `liaison notice send` options. */
@@ -53,7 +54,7 @@ export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (lin
   const audience = parseAudience(o.audience);
   if (!audience) throw new NoticeCliError('Đối tượng không hợp lệ / Bad --audience. Examples: all, org:HUE, org:P-KIMLONG,P-VYDA, tag:y-te, org:HUE;tag:y-te');
   const content = { ...readNoticeFile(o.file, o.title, o.link), ...(o.attach?.length ? { files: await storeAll(o.attach, storeFile) } : {}) };
-  const sender = o.as ? await db.selectFrom('persons').select('id').where('code', '=', o.as).executeTakeFirst() : undefined;
+  const sender = o.as ? await findPersonByCode(db, o.as) : undefined;
   if (o.as && !sender) throw new NoticeCliError(`Không có người mã ${o.as} / No person with code ${o.as}.`);
   const nowIso = now.toISOString();
   const draft = await saveDraft(db, content, audience, { scope: null, today: localDate(now), nowIso, createdBy: sender?.id ?? null });

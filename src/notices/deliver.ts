@@ -12,7 +12,7 @@ import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
 import {
   bumpResent, claimRecipient, markRecipientSent, markRecipientSettled, recordRecipientParts, releaseRecipient,
   type DeliveryRow,
-} from '../../flows/notices/store.js';
+} from '../../db/repositories/notices.js';
 import { persistently } from '../outbox/persist.js';
 import { deliverableFiles } from '../files/deliverable.js';
 import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';

@@ -6,7 +6,8 @@ import type { Notice } from '../../db/schema.js';
 import { btn } from '../../flows/buttons.js';
 import { copyFor } from '../../flows/copy/index.js';
 import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
-import type { DeliveryRow } from '../../flows/notices/store.js';
+import type { DeliveryRow } from '../../db/repositories/notices.js';
+import { holdRecipientForOutbox, linkRecipientOutbox } from '../../db/repositories/notices-write.js';
 import { isWindowClosed } from '../outbox/window.js';
 import type { NoticeContext } from './types.js';
 
@@ -36,9 +37,7 @@ export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: 
   const chatId = row.chat_id;
   const files = notice.parent_id === null ? (await findNoticeAttachments(ctx.db, notice.id)).map((a) => a.id) : [];
   const outboxId = await ctx.db.transaction().execute(async (tx) => {
-    const moved = await tx.updateTable('notice_recipients').set({ status: 'held', last_error: `held: ${reason}`, send_started_at: null, updated_at: nowIso })
-      .where('id', '=', row.id).where('status', '=', 'sending').executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) return undefined;
+    if (!(await holdRecipientForOutbox(tx, row.id, `held: ${reason}`, nowIso))) return undefined;
     const id = await insertOutbox(tx, {
       queue: 'outbox', identity_id: identityId, platform, chat_id: chatId,
       text: notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view),
@@ -48,7 +47,7 @@ export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: 
       last_error: null, created_at: nowIso, sent_at: null,
       ...(files.length > 0 ? { attachments: JSON.stringify(files) } : {}),
     });
-    await tx.updateTable('notice_recipients').set({ outbox_id: id }).where('id', '=', row.id).execute();
+    await linkRecipientOutbox(tx, row.id, id);
     return id;
   });
   if (outboxId === undefined) return false;

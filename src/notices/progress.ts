@@ -3,7 +3,7 @@ import { findIdentity } from '../../db/repositories/identities.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { Notice } from '../../db/schema.js';
 import { copyFor } from '../../flows/copy/index.js';
-import { countByStatus } from '../../flows/notices/store.js';
+import { countAcked, countByStatus } from '../../db/repositories/notices.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
 import type { NoticeContext } from './types.js';
 
@@ -67,17 +67,11 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
     },
     async followAcks(notice) {
       if (notice.progress_identity_id === null || notice.status !== 'sent') return;
-      const acked = await countAcked(ctx, notice.id);
+      const acked = await countAcked(ctx.db, notice.id);
       const shown = await redis.get(shownKey(notice.id));
       if (shown !== null && Number(shown) === acked) return;
       if ((await redis.set(lockKey(notice.id), '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
       await remember(notice.id, await edit(notice, true));
     },
   };
-}
-
-async function countAcked(ctx: NoticeContext, noticeId: number): Promise<number> {
-  const row = await ctx.db.selectFrom('notice_recipients').select((eb) => eb.fn.count<number>('acked_at').as('n'))
-    .where('notice_id', '=', noticeId).executeTakeFirst();
-  return Number(row?.n ?? 0);
 }

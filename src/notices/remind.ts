@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
-import { claimReminder, findNotice, insertRecipients, listUnacked } from '../../flows/notices/store.js';
+import { claimReminder, findNotice, insertRecipients, listUnacked } from '../../db/repositories/notices.js';
+import { insertNotice, markUnackedReminded } from '../../db/repositories/notices-write.js';
 
 /**
  * The one reminder of a notice: a child notice (same text, `parent_id` set) to every delivered
@@ -13,16 +14,15 @@ export async function remindNotice(db: Db, noticeId: number, now: Date): Promise
     if (!notice || notice.parent_id !== null || !(await claimReminder(tx, noticeId, nowIso))) return [];
     const unacked = await listUnacked(tx, noticeId);
     if (unacked.length === 0) return [];
-    const child = await tx.insertInto('notices').values({
+    const childId = await insertNotice(tx, {
       title: notice.title, body: notice.body, link: notice.link, audience: notice.audience, created_by_person_id: notice.created_by_person_id,
       status: 'sending', confirmed_at: nowIso, finished_at: null, progress_identity_id: null, progress_message_id: null,
       progress_outbox_id: null, parent_id: notice.id, remind_at: null, reminded_at: null, created_at: nowIso, updated_at: nowIso,
-    }).returning('id').executeTakeFirstOrThrow();
-    await insertRecipients(tx, child.id, unacked.map((r) => ({
+    });
+    await insertRecipients(tx, childId, unacked.map((r) => ({
       personId: r.person_id, orgId: r.org_id, identityId: r.identity_id, platform: r.platform, chatId: r.chat_id, status: 'pending' as const,
     })), nowIso);
-    await tx.updateTable('notice_recipients').set({ reminded_at: nowIso }).where('notice_id', '=', noticeId)
-      .where('status', '=', 'sent').where('acked_at', 'is', null).execute();
-    return [child.id];
+    await markUnackedReminded(tx, noticeId, nowIso);
+    return [childId];
   });
 }

@@ -1,15 +1,16 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import type { Notice } from '../../db/schema.js';
 import { createEffects } from '../../flows/effects.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import {
   countByStatus, countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
-  listRemindersPlanned, loadBatch, renewRecipientClaims,
-} from '../../flows/notices/store.js';
+  listFinishedWithProgressSince, listRemindersPlanned, loadBatch, renewRecipientClaims,
+} from '../../db/repositories/notices.js';
+import { planRemindAt } from '../../db/repositories/notices-write.js';
 import { toNoticeCounts } from '../../flows/notices/status.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
-import { createRedisConnection, type RedisTarget } from '../scheduler/queues.js';
+import { createQueueService } from '../scheduler/queue-service.js';
+import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
 import { ACK_FOLLOW_MS, createProgressReporter } from './progress.js';
@@ -17,7 +18,7 @@ import { remindNotice } from './remind.js';
 import type { NoticeBatchJob, NoticeContext } from './types.js';
 
 /** The BullMQ queue of broadcast deliveries (separate from interactive sends). */
-export const NOTICES_QUEUE = 'notices';
+export const NOTICES_QUEUE = QUEUE_NAMES.notices;
 /** How often every process re-queues what a crash or a lost job left undelivered, in ms. */
 const RECONCILE_EVERY_MS = 15_000;
 
@@ -45,7 +46,8 @@ export interface NoticeService {
 /** Creates the notice service. Job ids are `notice-<id>-b<k>` (batch k) and `notice-<id>-remind`. */
 export function createNoticeService(o: NoticeServiceOptions): NoticeService {
   const logger = o.logger.child({ component: 'notices' });
-  const connection = createRedisConnection(o.redis, 'notices');
+  const service = createQueueService<JobData>({ name: NOTICES_QUEUE, redis: o.redis, prefix: o.prefix, logger, failedLevel: 'error' });
+  const { connection, queue } = service;
   const lease = createLeaseKeeper({
     leaseMs: o.settings.sendLeaseMs, label: 'notices', logger, now: () => o.clock.now().getTime(),
     renew: (ids, until) => renewRecipientClaims(o.db, ids, new Date(Date.parse(until) - o.settings.sendLeaseMs).toISOString()),
@@ -54,9 +56,6 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     ...o, logger, lease, pacer: createPacer(connection, o.prefix), sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
   const progress = createProgressReporter(ctx, connection, o.prefix);
-  const queue = new Queue<JobData>(NOTICES_QUEUE, { connection, prefix: o.prefix });
-  queue.on('error', (err) => logger.error({ err: String(err) }, 'notices: queue error'));
-  let worker: Worker<JobData> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let ackTimer: NodeJS.Timeout | undefined;
   let following = false;
@@ -130,7 +129,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       if (!notice || notice.status !== 'sending') continue;
       if (notice.parent_id === null && notice.remind_at === null && o.settings.remindAfterMs > 0) {
         const remindAt = new Date(Date.parse(notice.confirmed_at ?? notice.created_at) + o.settings.remindAfterMs).toISOString();
-        await o.db.updateTable('notices').set({ remind_at: remindAt }).where('id', '=', id).where('remind_at', 'is', null).execute();
+        await planRemindAt(o.db, id, remindAt);
         await planReminder(id, remindAt);
       }
       const batches = await queueBatches(notice);
@@ -154,9 +153,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     following = true;
     try {
       const since = new Date(o.clock.now().getTime() - ACK_FOLLOW_MS).toISOString();
-      const ids = await o.db.selectFrom('notices').select('id').where('status', '=', 'sent')
-        .where('progress_identity_id', 'is not', null).where('finished_at', '>=', since).execute();
-      for (const { id } of ids) {
+      for (const id of await listFinishedWithProgressSince(o.db, since)) {
         const notice = await findNotice(o.db, id);
         if (notice) await progress.followAcks(notice);
       }
@@ -170,14 +167,11 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     reconcile,
     async start() {
       if (closing) throw new Error('notice service is closed');
-      worker ??= new Worker<JobData>(NOTICES_QUEUE, processJob, {
-        connection, prefix: o.prefix, concurrency: o.settings.concurrency,
+      await service.startWorker(processJob, {
+        concurrency: o.settings.concurrency,
         // A batch of a dead process is handed to another soon; jobs are only triggers, so stalling is harmless.
         lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1000,
       });
-      worker.on('error', (err) => logger.error({ err: String(err) }, 'notices: worker error'));
-      worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: String(err) }, 'notices: job failed'));
-      await worker.waitUntilReady();
       timer = setInterval(() => { void reconcile().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: reconcile failed')); }, RECONCILE_EVERY_MS);
       timer.unref();
       ackTimer = setInterval(() => { void followAcks().catch((err: unknown) => logger.error({ err: String(err) }, 'notices: following acknowledgements failed')); }, o.settings.progressIntervalMs);
@@ -190,12 +184,9 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     if (timer) clearInterval(timer);
     if (ackTimer) clearInterval(ackTimer);
     try {
-      await worker?.close();
-      await queue.close();
+      await service.close();
     } finally {
       lease.close();
-      await (connection as Redis).quit().catch(() => connection.disconnect());
-      logger.info('notices: closed');
     }
   }
 }

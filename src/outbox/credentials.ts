@@ -1,7 +1,7 @@
 import { AuthError, type Platform } from '../../adapters/types.js';
 import { listCredentialHeldPlatforms, releaseCredentialHolds } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
-import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import type { CredentialWatch, DeliveryContext, DeliveryOutcome } from './types.js';
 import { describeError } from './error-text.js';
 import { holdOrRedirect } from './hold.js';
 
@@ -22,27 +22,6 @@ export async function holdForCredentials(ctx: DeliveryContext, row: OutboxRow, e
   const outcome = await holdOrRedirect(ctx, row, { reason: 'credentials', note, attempts: row.attempts + 1, avoidPlatform: row.platform });
   if (outcome.kind === 'held') ctx.credentials?.noteHeld(row.platform);
   return outcome;
-}
-
-/**
- * Notices when a platform accepts our credentials again, so held rows go out without a restart.
- * The operator fixes credentials in another process (`liaison zalo-oa tokens`, `liaison zalo
- * login` + restart), so nothing tells this one; instead:
- * - any send on the platform that the platform answers ({@link CredentialWatch.accepted}) releases
- *   every row held for it (this process remembers which platforms it held rows for);
- * - every `recheckMs` (and at boot), the oldest held row of each platform is released as a probe:
- *   it either goes out (and releases the rest) or is held again at the cost of one failed send
- *   (for Zalo OA, one database read: the token store says `refresh_rejected`).
- */
-export interface CredentialWatch {
-  /** A row of `platform` was just held for credentials. */
-  noteHeld(platform: Platform): void;
-  /** The platform answered a send (credentials fine): release and enqueue what was held for it. */
-  accepted(platform: Platform): Promise<void>;
-  /** Releases and enqueues the oldest held row of every platform this process can send on. */
-  probe(): Promise<number>;
-  /** One periodic round: the probe. */
-  tick(): Promise<void>;
 }
 
 /** What {@link createCredentialWatch} needs. */

@@ -1,68 +1,21 @@
 import {
-  BadRequestError, ChatError, splitText, TransientError, type Button, type ChatAdapter, type OutboundMessage, type Platform,
+  BadRequestError, ChatError, splitText, TransientError, type Button, type ChatAdapter, type OutboundMessage,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
-import { markHandedOverSent } from '../../flows/notices/store.js';
+import { markHandedOverSent } from '../../db/repositories/notices.js';
 import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
-import type { OutboxHeldReason, OutboxQueue, OutboxRow } from '../../db/schema.js';
-import type { Logger } from '../logger.js';
-import type { Clock } from '../time/clock.js';
-import type { BackoffOptions } from './backoff.js';
+import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
 import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './window.js';
-import { holdForCredentials, isCredentialsRefusal, type CredentialWatch } from './credentials.js';
+import { holdForCredentials, isCredentialsRefusal } from './credentials.js';
 import { holdOrRedirect } from './hold.js';
-import type { LeaseKeeper } from './lease.js';
 import { persistently, type PersistOptions } from './persist.js';
-import type { OutboxMetrics } from './types.js';
-import { rowFiles, type OutboxFiles } from './files.js';
+import type { DeliveryContext, DeliveryOutcome } from './types.js';
+import { rowFiles } from './files.js';
 import { editInPlace } from './edit.js';
-
-/** Everything one delivery needs; built once by the dispatcher. */
-export interface DeliveryContext {
-  db: Db;
-  queueName: OutboxQueue;
-  adapters: ReadonlyMap<Platform, ChatAdapter>;
-  logger: Logger;
-  clock: Clock;
-  maxAttempts: number;
-  backoff: BackoffOptions;
-  /** This process's claims on sends in flight (owner id, lease length, renewal). */
-  lease: LeaseKeeper;
-  /** How long recording a delivered send is retried when the database fails, in ms. */
-  recordRetryMs: number;
-  /** Writes the coordinators' report inside the transaction that marks the row unreachable (see `OutboxDispatcherOptions`). */
-  onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
-  /** Hands committed rows (the unreachable report) to their chats' jobs; set by the dispatcher. */
-  enqueue(ids: readonly number[]): Promise<void>;
-  /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
-  onHeld?(row: OutboxRow): Promise<void>;
-  /** Releases rows held for refused credentials once a platform accepts us again (set by the dispatcher). */
-  credentials?: CredentialWatch;
-  metrics?: OutboxMetrics;
-  scrub: (text: string) => string;
-  defaultLocale: 'vi' | 'en';
-  /** Sends a row's stored files (as parts, or as links where the platform cannot take them); absent: links only. */
-  files?: OutboxFiles;
-}
-
-/** What happened to one delivery attempt of a claimed row; the drain turns it into the claim's end. */
-export type DeliveryOutcome =
-  | { kind: 'skipped'; reason: 'not_pending' | 'no_adapter'; row: OutboxRow }
-  | { kind: 'wait'; reason: 'reply_pending'; blockerId: number; row: OutboxRow }
-  | { kind: 'rate_limited'; delayMs: number; row: OutboxRow }
-  /** A failed attempt to retry after `delayMs`; `attempts` and `error` are recorded with the release. */
-  | { kind: 'retry'; delayMs: number; error: string; attempts: number; row: OutboxRow }
-  | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
-  | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
-  | { kind: 'unreachable'; reason: string; row: OutboxRow }
-  /** Parked: until the recipient writes (`reply_window`), or until the platform accepts our credentials (`credentials`). */
-  | { kind: 'held'; reason: OutboxHeldReason; row: OutboxRow }
-  /** The reply window is closed or our credentials refused: copied to another identity of the person (`newIds` to deliver). */
-  | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
 
 /** Parts of a row delivered so far (ids in order) and how many of them the row records. */
 interface PartsState {

@@ -6,15 +6,9 @@ import type { NewOutboxRow, OutboxRow } from '../../db/schema.js';
 import { A, btn, rows } from '../../flows/buttons.js';
 import { digestText } from '../../flows/copy/digest.js';
 import { copyForIdentity } from '../../flows/effects.js';
-import type { DeliveryContext } from './deliver-one.js';
+import type { DeliveryContext, DigestSettings } from './types.js';
 
 /** When the outbox sends waiting notices as one digest (`OUTBOX_DIGEST_THRESHOLD`). */
-export interface DigestSettings {
-  /** Notices waiting for one chat that make a digest; 0: never. */
-  threshold: number;
-  /** Notices one digest carries at most (Telegram shows at most 100 buttons). Default 60. */
-  maxRows?: number;
-}
 
 /** A head that waited this long (ms) is worth checking for a backlog behind it, even as a job's first row. */
 const WAITED_MS = 1000;

@@ -1,12 +1,11 @@
-import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Job } from 'bullmq';
 import { chatsOfPending, clearBackoff, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
-import { createRedisConnection, describeRedisTarget } from '../scheduler/queues.js';
+import { createQueueService } from '../scheduler/queue-service.js';
 import { createCredentialWatch } from './credentials.js';
-import type { DeliveryContext } from './deliver-one.js';
+import type { DeliveryContext } from './types.js';
 import { drainChat, type DrainResult } from './drain.js';
 import { createPlatformBack } from './platform-back.js';
 import { createDefaultErrorScrubber } from './error-text.js';
@@ -44,10 +43,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     renew: (ids, until) => renewClaims(options.db, lease.owner, ids, until),
   });
   const ctx = createDeliveryContext(options, queueName, logger, lease);
-  const connection = createRedisConnection(options.redis, `${queueName}-dispatcher`);
-  const queue = new Queue<OutboxJobData>(queueName, { connection, prefix: options.prefix });
-  queue.on('error', (err) => logger.error({ err: String(err), redis: describeRedisTarget(options.redis) }, 'outbox: queue error'));
-  let worker: Worker<OutboxJobData> | undefined;
+  const service = createQueueService<OutboxJobData>({ name: queueName, redis: options.redis, prefix: options.prefix, logger, label: `${queueName}-dispatcher` });
+  const { queue } = service;
+  let started = false;
   let closing: Promise<void> | undefined;
   let timers: NodeJS.Timeout[] = [];
 
@@ -80,17 +78,15 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
 
   const start = async (): Promise<void> => {
     if (closing) throw new Error('outbox dispatcher is closed');
-    if (!worker) {
-      worker = new Worker<OutboxJobData>(queueName, process, { connection, prefix: options.prefix, concurrency: options.concurrency });
-      worker.on('error', (err) => logger.error({ err: String(err) }, 'outbox: worker error'));
-      worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'outbox: delivery job failed'));
+    if (!started) {
+      started = true;
       logger.info({ concurrency: options.concurrency, owner: lease.owner }, 'outbox: worker starting');
       timers = [
         every(sweepMs, 'sweep', logger, () => sweeper.run()),
         every(options.credentialsRecheckMs ?? 60_000, 'credentials re-check', logger, () => credentials.tick()),
       ];
     }
-    await worker.waitUntilReady();
+    await service.startWorker(process, { concurrency: options.concurrency });
   };
 
   const reconcile = async (): Promise<number> => {
@@ -104,20 +100,8 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const close = (): Promise<void> => (closing ??= (async () => {
     stopping = true;
     for (const timer of timers) clearInterval(timer);
-    await closeAll(worker, queue, connection, logger);
+    await service.close();
     lease.close();
   })());
   return { enqueue, start, reconcile, close };
-}
-
-async function closeAll(worker: Worker<OutboxJobData> | undefined, queue: Queue<OutboxJobData>, connection: Redis, logger: Logger): Promise<void> {
-  try {
-    // Waits for in-flight deliveries, so a row is never left half-recorded by a clean stop.
-    await worker?.close();
-    await queue.close();
-  } finally {
-    // BullMQ never closes a client it was handed (it closes the duplicates it made itself).
-    await connection.quit().catch(() => connection.disconnect());
-    logger.info('outbox: closed');
-  }
 }

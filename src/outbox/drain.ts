@@ -1,7 +1,8 @@
 import { claimChatHead, releaseClaim, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxRow } from '../../db/schema.js';
-import { deliverClaimed, DeliveryAborted, type DeliveryContext, type DeliveryOutcome } from './deliver-one.js';
-import { tryDigest, type DigestSettings } from './digest.js';
+import { deliverClaimed, DeliveryAborted } from './deliver-one.js';
+import type { DeliveryContext, DeliveryOutcome, DigestSettings, Waker } from './types.js';
+import { tryDigest } from './digest.js';
 import { describeError } from './error-text.js';
 import { logOutcome } from './log-outcome.js';
 import type { PlatformBack } from './platform-back.js';
@@ -12,12 +13,6 @@ const REPLY_PENDING_RECHECK_MS = 1000;
 const ABORT_RECHECK_MS = 1000;
 
 /** Adds delivery jobs (see {@link outboxJobId}); every method is idempotent per row and due time. */
-export interface Waker {
-  /** Wakes `chat` now; `headId` is its oldest pending row (the job id's key). */
-  now(chat: OutboxChat, headId: number): Promise<void>;
-  /** Wakes `chat` at `dueMs` (epoch ms, real clock). */
-  at(chat: OutboxChat, headId: number, dueMs: number): Promise<void>;
-}
 
 /** What a drain needs besides the delivery context. */
 export interface DrainDeps {

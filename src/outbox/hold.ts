@@ -1,10 +1,10 @@
 import type { Db } from '../../db/client.js';
 import { insertAudit } from '../../db/repositories/audit.js';
-import { findIdentity } from '../../db/repositories/identities.js';
+import { findIdentity, listReachableIdentitiesExcept } from '../../db/repositories/identities.js';
 import { insertOutbox, markOutboxHeld, markOutboxRedirected } from '../../db/repositories/outbox.js';
 import type { Platform } from '../../adapters/types.js';
 import type { Identity, OutboxHeldReason, OutboxRow } from '../../db/schema.js';
-import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import type { DeliveryContext, DeliveryOutcome } from './types.js';
 import { isWindowClosed } from './window.js';
 
 /** Why a row cannot go out now, and what to write on it. */
@@ -56,8 +56,7 @@ export async function holdOrRedirect(ctx: DeliveryContext, row: OutboxRow, cause
 async function otherReachableIdentity(ctx: DeliveryContext, row: OutboxRow, now: Date, avoidPlatform: Platform | undefined): Promise<Identity | undefined> {
   const identity = await findIdentity(ctx.db, row.identity_id);
   if (!identity?.person_id) return undefined;
-  const others = await ctx.db.selectFrom('identities').selectAll()
-    .where('person_id', '=', identity.person_id).where('id', '!=', identity.id).where('unreachable_at', 'is', null).execute();
+  const others = await listReachableIdentitiesExcept(ctx.db, identity.person_id, identity.id);
   const usable = others.filter((i) => {
     const adapter = ctx.adapters.get(i.platform);
     return adapter !== undefined && i.platform !== avoidPlatform && !isWindowClosed(i, adapter, now);

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { DeliveryOutcome } from './deliver-one.js';
+import type { DeliveryOutcome } from './types.js';
 
 /** One log line per delivery attempt, at a level that matches what happened. */
 export function logOutcome(logger: Logger, outcome: DeliveryOutcome): void {

@@ -1,8 +1,8 @@
 import type { Platform } from '../../adapters/types.js';
 import type { OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { Logger } from '../logger.js';
-import type { DeliveryOutcome } from './deliver-one.js';
-import type { Waker } from './drain.js';
+import type { DeliveryOutcome } from './types.js';
+import type { Waker } from './types.js';
 
 /**
  * Rows this process put back after a platform error (5xx, timeout, connection refused) wait out an

@@ -4,7 +4,7 @@ import { markOutboxUndeliverable } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { computeBackoffMs } from './backoff.js';
 import { persistently } from './persist.js';
-import type { DeliveryContext, DeliveryOutcome } from './deliver-one.js';
+import type { DeliveryContext, DeliveryOutcome } from './types.js';
 import { describeError } from './error-text.js';
 
 /** Longest unreachable reason stored on the identity, in characters. */

@@ -1,6 +1,6 @@
 import { isClaimLive, listChatHeads, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxRow } from '../../db/schema.js';
-import type { DeliveryContext } from './deliver-one.js';
+import type { DeliveryContext } from './types.js';
 
 /** A wake-up to add: the chat, its oldest pending row, and when (epoch ms; absent: now). */
 export interface WakeUp {

@@ -1,8 +1,10 @@
-import type { DigestSettings } from './digest.js';
+import type { BackoffOptions } from './backoff.js';
 import type { OutboxFiles } from './files.js';
+import type { LeaseKeeper } from './lease.js';
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import type { OutboxQueue, OutboxRow } from '../../db/schema.js';
+import type { OutboxChat } from '../../db/repositories/outbox-claims.js';
+import type { OutboxHeldReason, OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { RedisTarget } from '../scheduler/queues.js';
@@ -97,3 +99,83 @@ export interface OutboxDispatcher {
  * Jobs of earlier versions carried `outboxId` (one job per row); their row's chat is drained.
  */
 export type OutboxJobData = { platform: Platform; chatId: string } | { outboxId: number };
+
+/** Everything one delivery needs; built once by the dispatcher. */
+export interface DeliveryContext {
+  db: Db;
+  queueName: OutboxQueue;
+  adapters: ReadonlyMap<Platform, ChatAdapter>;
+  logger: Logger;
+  clock: Clock;
+  maxAttempts: number;
+  backoff: BackoffOptions;
+  /** This process's claims on sends in flight (owner id, lease length, renewal). */
+  lease: LeaseKeeper;
+  /** How long recording a delivered send is retried when the database fails, in ms. */
+  recordRetryMs: number;
+  /** Writes the coordinators' report inside the transaction that marks the row unreachable (see `OutboxDispatcherOptions`). */
+  onUnreachable(row: OutboxRow, reason: string, tx: Db): Promise<readonly number[] | void>;
+  /** Hands committed rows (the unreachable report) to their chats' jobs; set by the dispatcher. */
+  enqueue(ids: readonly number[]): Promise<void>;
+  /** Called after a row was parked as `held` (reply window closed, no other channel); a throw is logged. */
+  onHeld?(row: OutboxRow): Promise<void>;
+  /** Releases rows held for refused credentials once a platform accepts us again (set by the dispatcher). */
+  credentials?: CredentialWatch;
+  metrics?: OutboxMetrics;
+  scrub: (text: string) => string;
+  defaultLocale: 'vi' | 'en';
+  /** Sends a row's stored files (as parts, or as links where the platform cannot take them); absent: links only. */
+  files?: OutboxFiles;
+}
+
+/** What happened to one delivery attempt of a claimed row; the drain turns it into the claim's end. */
+export type DeliveryOutcome =
+  | { kind: 'skipped'; reason: 'not_pending' | 'no_adapter'; row: OutboxRow }
+  | { kind: 'wait'; reason: 'reply_pending'; blockerId: number; row: OutboxRow }
+  | { kind: 'rate_limited'; delayMs: number; row: OutboxRow }
+  /** A failed attempt to retry after `delayMs`; `attempts` and `error` are recorded with the release. */
+  | { kind: 'retry'; delayMs: number; error: string; attempts: number; row: OutboxRow }
+  | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
+  | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
+  | { kind: 'unreachable'; reason: string; row: OutboxRow }
+  /** Parked: until the recipient writes (`reply_window`), or until the platform accepts our credentials (`credentials`). */
+  | { kind: 'held'; reason: OutboxHeldReason; row: OutboxRow }
+  /** The reply window is closed or our credentials refused: copied to another identity of the person (`newIds` to deliver). */
+  | { kind: 'redirected'; newIds: number[]; row: OutboxRow };
+
+/**
+ * Notices when a platform accepts our credentials again, so held rows go out without a restart.
+ * The operator fixes credentials in another process (`liaison zalo-oa tokens`, `liaison zalo
+ * login` + restart), so nothing tells this one; instead:
+ * - any send on the platform that the platform answers ({@link CredentialWatch.accepted}) releases
+ *   every row held for it (this process remembers which platforms it held rows for);
+ * - every `recheckMs` (and at boot), the oldest held row of each platform is released as a probe:
+ *   it either goes out (and releases the rest) or is held again at the cost of one failed send
+ *   (for Zalo OA, one database read: the token store says `refresh_rejected`).
+ */
+export interface CredentialWatch {
+  /** A row of `platform` was just held for credentials. */
+  noteHeld(platform: Platform): void;
+  /** The platform answered a send (credentials fine): release and enqueue what was held for it. */
+  accepted(platform: Platform): Promise<void>;
+  /** Releases and enqueues the oldest held row of every platform this process can send on. */
+  probe(): Promise<number>;
+  /** One periodic round: the probe. */
+  tick(): Promise<void>;
+}
+
+/** Waiting notices of one chat sent as one digest past a threshold. */
+export interface DigestSettings {
+  /** Notices waiting for one chat that make a digest; 0: never. */
+  threshold: number;
+  /** Notices one digest carries at most (Telegram shows at most 100 buttons). Default 60. */
+  maxRows?: number;
+}
+
+/** Wakes a chat's drain job (the dispatcher's queue). */
+export interface Waker {
+  /** Wakes `chat` now; `headId` is its oldest pending row (the job id's key). */
+  now(chat: OutboxChat, headId: number): Promise<void>;
+  /** Wakes `chat` at `dueMs` (epoch ms, real clock). */
+  at(chat: OutboxChat, headId: number, dueMs: number): Promise<void>;
+}

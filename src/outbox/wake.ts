@@ -1,7 +1,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
 import { outboxJobId } from '../scheduler/queues.js';
-import type { Waker } from './drain.js';
+import type { Waker } from './types.js';
 import type { WakeUp } from './sweep.js';
 import type { OutboxJobData } from './types.js';
 

@@ -1,6 +1,6 @@
 import { UnreachableError, type ChatAdapter } from '../../adapters/types.js';
 import type { Identity } from '../../db/schema.js';
-import type { DeliveryContext } from './deliver-one.js';
+import type { DeliveryContext } from './types.js';
 
 /** `UnreachableError.reason` an adapter uses when the platform's reply window is closed (Zalo OA -230/-232). */
 export const REPLY_WINDOW_CLOSED_REASON = 'outside_window';

@@ -1,6 +1,9 @@
 import { UnreachableError } from '../../adapters/types.js';
 import { REASON_NO_ZALO_ACCOUNT } from '../../adapters/zalo-oa/index.js';
 import type { Db } from '../../db/client.js';
+import { findPhoneOfIdentity } from '../../db/repositories/identities.js';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import { claimZnsSend, markZnsFailed, markZnsSent } from '../../db/repositories/zalo-oa-zns.js';
 import type { OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
 import { describeError } from './error-text.js';
@@ -25,22 +28,17 @@ export interface ZnsNotifierOptions {
 export function createZnsNotifier(o: ZnsNotifierOptions): (row: OutboxRow) => Promise<void> {
   return async (row) => {
     if (row.ref_kind !== 'answer' || row.platform !== 'zalo_oa') return;
-    const person = await o.db.selectFrom('identities').innerJoin('persons', 'persons.id', 'identities.person_id')
-      .select(['persons.phone']).where('identities.id', '=', row.identity_id).executeTakeFirst();
-    if (!person?.phone) return;
-    const inquiry = row.inquiry_id === null ? undefined
-      : await o.db.selectFrom('inquiries').select('code').where('id', '=', row.inquiry_id).executeTakeFirst();
-    const claimed = await o.db.insertInto('zalo_oa_zns_sends')
-      .values({ outbox_id: row.id, status: 'sending', zalo_msg_id: null, error: null, created_at: o.now().toISOString() })
-      .onConflict((oc) => oc.column('outbox_id').doNothing()).executeTakeFirst();
-    if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return;
+    const phone = await findPhoneOfIdentity(o.db, row.identity_id);
+    if (!phone) return;
+    const inquiry = row.inquiry_id === null ? undefined : await findInquiry(o.db, row.inquiry_id);
+    if (!(await claimZnsSend(o.db, row.id, o.now().toISOString()))) return;
     try {
-      const msgId = await o.send({ phone: person.phone, templateId: o.templateId, templateData: { inquiry_code: inquiry?.code ?? '' }, trackingId: `outbox-${row.id}` });
-      await o.db.updateTable('zalo_oa_zns_sends').set({ status: 'sent', zalo_msg_id: msgId }).where('outbox_id', '=', row.id).execute();
+      const msgId = await o.send({ phone, templateId: o.templateId, templateData: { inquiry_code: inquiry?.code ?? '' }, trackingId: `outbox-${row.id}` });
+      await markZnsSent(o.db, row.id, msgId);
       o.logger.info({ outboxId: row.id }, 'zalo-oa: ZNS "answer ready" sent for a held answer');
     } catch (err) {
       const error = describeError(err, o.scrub);
-      await o.db.updateTable('zalo_oa_zns_sends').set({ status: 'failed', error }).where('outbox_id', '=', row.id).execute();
+      await markZnsFailed(o.db, row.id, error);
       if (err instanceof UnreachableError && err.reason === REASON_NO_ZALO_ACCOUNT) {
         o.logger.warn({ outboxId: row.id }, 'zalo-oa: ZNS cannot reach the reporter: their phone number has no Zalo account (Zalo -118); the answer stays held');
       } else {

@@ -1,6 +1,6 @@
-import { Queue, Worker } from 'bullmq';
 import type { Logger } from '../logger.js';
-import { createRedisConnection, describeRedisTarget, type RedisTarget } from './queues.js';
+import { createQueueService } from './queue-service.js';
+import { QUEUE_NAMES, type RedisTarget } from './queues.js';
 
 /** Options for {@link createMaintenance}. */
 export interface MaintenanceOptions {
@@ -31,16 +31,12 @@ export interface Maintenance {
 
 /** Creates the maintenance queue with its repeatable jobs (BullMQ job schedulers, idempotent by id). */
 export function createMaintenance(o: MaintenanceOptions): Maintenance {
-  const connection = createRedisConnection(o.redis, 'maintenance');
-  const queue = new Queue('maintenance', { connection, prefix: o.prefix });
-  // An 'error' event with no listener throws, and a lost Redis connection emits one: the whole
-  // process would end over housekeeping. Log it; BullMQ reconnects by itself.
-  queue.on('error', (err) => o.logger.error({ err: String(err), redis: describeRedisTarget(o.redis) }, 'maintenance: queue error'));
+  const service = createQueueService<unknown>({ name: QUEUE_NAMES.maintenance, redis: o.redis, prefix: o.prefix, logger: o.logger, failedLevel: 'error' });
+  const { queue } = service;
   const runCalendarCheck = async () => {
     const ids = await o.calendarCheck();
     if (ids.length > 0) await o.enqueueOutbox(ids);
   };
-  let worker: Worker | undefined;
   const schedule = async () => {
     await queue.upsertJobScheduler('calendar-check', { pattern: o.pattern ?? '0 9 * 12 *', tz: 'Asia/Ho_Chi_Minh' }, { name: 'calendar-check' });
     if (o.prune) await queue.upsertJobScheduler('prune', { pattern: PRUNE_PATTERN, tz: 'Asia/Ho_Chi_Minh' }, { name: 'prune' });
@@ -49,16 +45,10 @@ export function createMaintenance(o: MaintenanceOptions): Maintenance {
     reconcile: schedule,
     async start() {
       await schedule();
-      worker = new Worker('maintenance', async (job) => (job.name === 'prune' ? o.prune?.() : runCalendarCheck()), { connection, prefix: o.prefix, concurrency: 1 });
-      worker.on('error', (err) => o.logger.error({ err: String(err) }, 'maintenance: worker error'));
-      worker.on('failed', (_job, err) => o.logger.error({ err }, 'maintenance job failed'));
+      await service.startWorker(async (job) => (job.name === 'prune' ? o.prune?.() : runCalendarCheck()), { concurrency: 1 });
       await runCalendarCheck().catch((err: unknown) => o.logger.error({ err }, 'calendar check failed'));
     },
     runCalendarCheck,
-    async close() {
-      await worker?.close();
-      await queue.close();
-      connection.disconnect();
-    },
+    close: service.close,
   };
 }

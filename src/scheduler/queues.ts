@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   deadlines: 'deadlines',
   /** Broadcast deliveries (one outbox row per recipient, `outbox.queue = 'notices'`). */
   notices: 'notices',
+  /** Periodic housekeeping (calendar check, pruning), so it never waits behind sends or reminders. */
+  maintenance: 'maintenance',
 } as const;
 
 /** The name of one of our BullMQ queues. */

@@ -1,5 +1,5 @@
 import Holidays from 'date-holidays';
-import type { CalendarEntry } from './calendar.js';
+import type { CalendarEntry } from './types.js';
 import { addDays, dayOfWeek } from './local.js';
 
 const LAW = 'Bộ luật Lao động 2019';

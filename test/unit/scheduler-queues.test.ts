@@ -44,7 +44,7 @@ describe('job ids', () => {
 
 describe('queues', () => {
   it('has one queue per purpose', () => {
-    expect(Object.values(QUEUE_NAMES)).toEqual(['outbox', 'deadlines', 'notices']);
+    expect(Object.values(QUEUE_NAMES)).toEqual(['outbox', 'deadlines', 'notices', 'maintenance']);
   });
 
   it('describes a redis target without its password', () => {

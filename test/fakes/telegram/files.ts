@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
-import { badRequest } from './http.js';
+import { badRequest } from './refusal.js';
 
 /** A file the fake Bot API holds, as Telegram's file storage would. */
 export interface FakeFile {

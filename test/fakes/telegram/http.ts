@@ -1,18 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeApiError } from './types.js';
 import { readMultipart } from './files.js';
+import { ApiRefusal, badRequest } from './refusal.js';
 
-/** Thrown by method handlers; becomes `{ok:false, error_code, description, parameters?}`. */
-export class ApiRefusal extends Error {
-  constructor(readonly error: FakeApiError) {
-    super(`${error.error_code}: ${error.description}`);
-  }
-}
-
-/** Shorthand for a 400 refusal with Telegram's `Bad Request: ` prefix. */
-export function badRequest(detail: string): ApiRefusal {
-  return new ApiRefusal({ error_code: 400, description: `Bad Request: ${detail}` });
-}
+export { ApiRefusal, badRequest } from './refusal.js';
 
 const JSON_FIELDS = new Set(['reply_markup', 'reply_parameters', 'allowed_updates', 'entities']);
 

@@ -1,6 +1,6 @@
-import type { Db } from '../../db/client.js';
+import type { Db } from '../client.js';
 import type { Platform } from '../../adapters/types.js';
-import type { IsoInstant, Notice, NoticeRecipient, NoticeRecipientStatus } from '../../db/schema.js';
+import type { IsoInstant, Notice, NoticeRecipient, NoticeRecipientStatus } from '../schema.js';
 
 /** Reads and writes of notices and their delivery rows (one per recipient). */
 
@@ -204,4 +204,18 @@ export async function markHandedOverSent(db: Db, outboxId: number, messageIds: r
   await db.updateTable('notice_recipients').set({
     status: 'sent', sent_at: nowIso, sent_message_id: messageIds[0] ?? null, sent_message_ids: JSON.stringify(messageIds), last_error: null, updated_at: nowIso,
   }).where('outbox_id', '=', outboxId).where('status', '=', 'held').execute();
+}
+
+/** How many recipients of a notice acknowledged it. */
+export async function countAcked(db: Db, noticeId: number): Promise<number> {
+  const row = await db.selectFrom('notice_recipients').select((eb) => eb.fn.count<number>('acked_at').as('n'))
+    .where('notice_id', '=', noticeId).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Sent notices with a progress message that finished at or after `sinceIso` (their acknowledgements are still followed). */
+export async function listFinishedWithProgressSince(db: Db, sinceIso: IsoInstant): Promise<number[]> {
+  const rows = await db.selectFrom('notices').select('id').where('status', '=', 'sent')
+    .where('progress_identity_id', 'is not', null).where('finished_at', '>=', sinceIso).execute();
+  return rows.map((r) => r.id);
 }
