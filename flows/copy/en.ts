@@ -9,7 +9,7 @@ import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
 import { pressEn } from './press-en.js';
-import { excerpt, formatLocalTime } from './format.js';
+import { excerpt, formatDue, formatLocalTime, formatMonth, type DueArg } from './format.js';
 
 const STATUS: Record<string, string> = {
   screening: 'being screened', assigned: 'sent to the agency', acknowledged: 'in progress',
@@ -31,8 +31,8 @@ const ROLES: Record<string, string> = {
   reporter: 'reporter', spokesperson: 'spokesperson', coordinator: 'coordinator', contact: 'contact', admin: 'admin', leader: 'leader',
 };
 
-function due(at: Date | string | null): string {
-  return at ? `\nDue: ${formatLocalTime(at)} (Vietnam time)` : '';
+function due(at: DueArg | null): string {
+  return at ? `\nDue: ${formatDue(at, 'en')} (Vietnam time)` : '';
 }
 
 function card(v: InquiryView): string {
@@ -40,7 +40,7 @@ function card(v: InquiryView): string {
 }
 
 function line(l: InquiryLine): string {
-  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatLocalTime(l.dueAt)}` : ''}${l.answerHasFiles ? ` — ${filesEn.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatDue(l.dueAt, 'en')}` : ''}${l.answerHasFiles ? ` — ${filesEn.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
 }
 
 /** English, complete. */
@@ -176,23 +176,23 @@ export const en: Copy = {
   followupClosed: (c, s) => `Inquiry ${c} is "${STATUS[s] ?? s}"; it cannot take follow-ups. Please send a new question.`,
 
   classConfirmRequest: (c, r, q) => `The reporter asks for urgent handling of inquiry ${c} (${r}).\n«${excerpt(q, 200)}»\nPlease confirm or choose its class:`,
-  classChanged: (c, cls, d, b) => `Inquiry ${c} is classed as: ${cls}.\nDue: ${formatLocalTime(d)} (Vietnam time)\nBasis: ${b}`,
+  classChanged: (c, cls, d, b) => `Inquiry ${c} is classed as: ${cls}.\nDue: ${formatDue(d, 'en')} (Vietnam time)\nBasis: ${b}`,
   classDone: (c, cls) => `Inquiry ${c} classed as ${cls}.`,
   btnExtend: 'Request extension',
-  askExtensionReason: (c, d) => `Extension for inquiry ${c} (now due ${formatLocalTime(d)}). Please type the reason.`,
-  askExtensionDue: (c) => `Propose the new due time for inquiry ${c} as day/month/year hour:minute (e.g. 28/11/2026 17:00).`,
-  invalidExtensionDue: (d) => `The proposed time must read day/month/year hour:minute and be after the current due time (${formatLocalTime(d)}). Please type it again.`,
-  extensionRequest: (p) => `Extension request for inquiry ${p.code} — ${p.org}\nBy: ${p.by}\nReason: ${p.reason}\nNow due: ${formatLocalTime(p.dueAt)}\nProposed: ${formatLocalTime(p.proposedAt)}`,
+  askExtensionReason: (c, d) => `Extension for inquiry ${c} (now due ${formatDue(d, 'en')}). Please type the reason.`,
+  askExtensionDue: (c, ex) => `Propose the new due time for inquiry ${c} as day/month/year hour:minute (e.g. ${ex}).`,
+  invalidExtensionDue: (d) => `The proposed time must read day/month/year hour:minute and be after the current due time (${formatDue(d, 'en')}). Please type it again.`,
+  extensionRequest: (p) => `Extension request for inquiry ${p.code} — ${p.org}\nBy: ${p.by}\nReason: ${p.reason}\nNow due: ${formatDue(p.dueAt, 'en')}\nProposed: ${formatDue(p.proposedAt, 'en')}`,
   extensionSubmitted: (c) => `Your extension request for inquiry ${c} was sent to the coordinating office.`,
-  extensionApproved: (c, d) => `The extension for inquiry ${c} was approved. New due time: ${formatLocalTime(d)}.`,
+  extensionApproved: (c, d) => `The extension for inquiry ${c} was approved. New due time: ${formatDue(d, 'en')}.`,
   extensionRejected: (c) => `The extension for inquiry ${c} was not approved; the due time stands.`,
-  extensionToReporter: (c, o, d) => `${o} was granted an extension for inquiry ${c}. New due time: ${formatLocalTime(d)}.`,
+  extensionToReporter: (c, o, d) => `${o} was granted an extension for inquiry ${c}. New due time: ${formatDue(d, 'en')}.`,
   extensionDecided: (c, ok) => `Extension for inquiry ${c} ${ok ? 'approved' : 'rejected'}.`,
   extensionAlreadyDecided: 'This extension request was already decided.',
   clockPaused: 'The reply deadline is paused until the reporter clarifies.',
-  clockResumed: (d) => `The reply deadline runs again; new due time: ${formatLocalTime(d)}.`,
+  clockResumed: (d) => `The reply deadline runs again; new due time: ${formatDue(d, 'en')}.`,
   calendarMissing: (y) => `The official ${y} schedule of holidays and days off in lieu is not imported yet; ${y} deadlines use the Labour Code defaults. Please import it once published: liaison calendar import <file.csv>.`,
-  stats: (m, ls) => ls.length === 0 ? `No inquiries in your scope yet.` : [`Figures for ${m} (overdue: as of now):`, ...ls.map((l) => `• ${l.org}: received ${l.received}, replied ${l.replied}, on time ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ overdue ${l.overdueOpen}` : ''}`)].join('\n'),
+  stats: (m, ls) => ls.length === 0 ? `No inquiries in your scope yet.` : [`Figures for ${formatMonth(m)} (overdue: as of now):`, ...ls.map((l) => `• ${l.org}: received ${l.received}, replied ${l.replied}, on time ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ overdue ${l.overdueOpen}` : ''}`)].join('\n'),
   withdrawUsage: 'Usage: /withdraw <inquiry code>, e.g. /withdraw Q-12 (see codes with /my).',
   withdrawn: (c) => `Inquiry ${c} withdrawn. The answering agency has been told.`,
   withdrawnToStaff: (c, r) => `Reporter ${r} withdrew inquiry ${c}; no answer is needed any more.`,

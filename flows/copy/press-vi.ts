@@ -1,4 +1,4 @@
-import { formatLocalTime } from './format.js';
+import { formatDue, formatLocalTime } from './format.js';
 import type { PressCopy } from './press-types.js';
 
 const OUTCOMES: Record<string, string> = { pending: 'đang chờ', corrected: 'đã cải chính', apologised: 'đã xin lỗi', refused: 'từ chối cải chính', no_response: 'không phản hồi' };
@@ -27,7 +27,7 @@ export const pressVi: PressCopy = {
   heldDone: (p) => `Đã ghi nhận họp báo ${p.code} đã tổ chức. Câu hỏi đã trả lời tại họp báo: ${p.answered}. Chuyển thành câu hỏi chính thức: ${p.converted.length > 0 ? p.converted.join(', ') : 'không có'}.`,
   heldAlready: (c) => `Họp báo ${c} đã được đánh dấu trước đó.`,
   heldTooEarly: (c, at) => `Họp báo ${c} chưa diễn ra (${formatLocalTime(at)}).`,
-  convertedToReporter: (p) => `Câu hỏi bạn gửi trước cho họp báo ${p.conference} chưa được trả lời tại họp báo, nay là câu hỏi ${p.inquiry} gửi ${p.agency}${p.dueAt ? `, hạn trả lời ${formatLocalTime(p.dueAt)}` : ''}.`,
+  convertedToReporter: (p) => `Câu hỏi bạn gửi trước cho họp báo ${p.conference} chưa được trả lời tại họp báo, nay là câu hỏi ${p.inquiry} gửi ${p.agency}${p.dueAt ? `, hạn trả lời ${formatDue(p.dueAt, 'vi')}` : ''}.`,
   correctionUsage: 'Cú pháp: /correction tên cơ quan báo chí | bài viết (tiêu đề hoặc đường dẫn) | ngày đăng dd/mm/yyyy | căn cứ đề nghị cải chính',
   correctionBadDate: (x) => `"${x}" không phải ngày hợp lệ (dd/mm/yyyy, không sau hôm nay).`,
   correctionRecorded: (c, o) => `Đã ghi nhận đề nghị cải chính ${c} gửi ${o}. Khi có kết quả: /correction ${c} corrected|apologised|refused|no_response [ghi chú].`,

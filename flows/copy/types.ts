@@ -9,6 +9,7 @@ import type { NoticeCopy } from './notice-types.js';
 import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
 import type { PressCopy } from './press-types.js';
+import type { DueArg } from './due.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -19,7 +20,7 @@ export interface InquiryView {
   reporterName: string;
   outletName: string;
   receivedAt: Date | string;
-  dueAt: Date | string | null;
+  dueAt: DueArg | null;
   status: InquiryStatus;
 }
 
@@ -30,7 +31,7 @@ export interface InquiryLine {
   orgName: string;
   question: string;
   receivedAt: Date | string;
-  dueAt: Date | string | null;
+  dueAt: DueArg | null;
   /** The answer (or decline) carries files. */
   answerHasFiles?: boolean;
 }
@@ -115,7 +116,7 @@ export interface Copy {
   sendUrgentIncident: string;
   sendUrgentOpinion: string;
   cancel: string;
-  inquiryAccepted(code: string, org: string, screened: boolean, dueAt: Date | string | null): string;
+  inquiryAccepted(code: string, org: string, screened: boolean, dueAt: DueArg | null): string;
   askCancelled: string;
 
   screeningNotice(v: InquiryView, suggestedOrg: string): string;
@@ -164,21 +165,22 @@ export interface Copy {
   followupClosed(code: string, status: InquiryStatus): string;
 
   classConfirmRequest(code: string, requested: string, question: string): string;
-  classChanged(code: string, cls: string, dueAt: Date | string, basis: string): string;
+  classChanged(code: string, cls: string, dueAt: DueArg, basis: string): string;
   classDone(code: string, cls: string): string;
   btnExtend: string;
-  askExtensionReason(code: string, dueAt: Date | string): string;
-  askExtensionDue(code: string): string;
-  invalidExtensionDue(dueAt: Date | string): string;
-  extensionRequest(p: { code: string; org: string; by: string; reason: string; dueAt: Date | string; proposedAt: Date | string }): string;
+  askExtensionReason(code: string, dueAt: DueArg): string;
+  /** `example`: a future `dd/MM/yyyy HH:mm` computed from the clock. */
+  askExtensionDue(code: string, example: string): string;
+  invalidExtensionDue(dueAt: DueArg): string;
+  extensionRequest(p: { code: string; org: string; by: string; reason: string; dueAt: DueArg; proposedAt: Date | string }): string;
   extensionSubmitted(code: string): string;
-  extensionApproved(code: string, dueAt: Date | string): string;
+  extensionApproved(code: string, dueAt: DueArg): string;
   extensionRejected(code: string): string;
-  extensionToReporter(code: string, org: string, dueAt: Date | string): string;
+  extensionToReporter(code: string, org: string, dueAt: DueArg): string;
   extensionDecided(code: string, approved: boolean): string;
   extensionAlreadyDecided: string;
   clockPaused: string;
-  clockResumed(dueAt: Date | string): string;
+  clockResumed(dueAt: DueArg): string;
   workingNoted(code: string): string;
   calendarMissing(year: number): string;
   withdrawUsage: string;

@@ -9,7 +9,7 @@ import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
 import { pressVi } from './press-vi.js';
-import { excerpt, formatLocalTime } from './format.js';
+import { excerpt, formatDue, formatLocalTime, formatMonth, type DueArg } from './format.js';
 
 const STATUS: Record<string, string> = {
   screening: 'đang sàng lọc', assigned: 'đã chuyển cơ quan', acknowledged: 'đang xử lý',
@@ -31,8 +31,8 @@ const ROLES: Record<string, string> = {
   reporter: 'phóng viên', spokesperson: 'người phát ngôn', coordinator: 'đầu mối sàng lọc', contact: 'đầu mối truyền thông', admin: 'quản trị', leader: 'lãnh đạo',
 };
 
-function due(at: Date | string | null): string {
-  return at ? `\nHạn trả lời: ${formatLocalTime(at)}` : '';
+function due(at: DueArg | null): string {
+  return at ? `\nHạn trả lời: ${formatDue(at, 'vi')}` : '';
 }
 
 function card(v: InquiryView): string {
@@ -40,7 +40,7 @@ function card(v: InquiryView): string {
 }
 
 function line(l: InquiryLine): string {
-  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — hạn ${formatLocalTime(l.dueAt)}` : ''}${l.answerHasFiles ? ` — ${filesVi.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — hạn ${formatDue(l.dueAt, 'vi')}` : ''}${l.answerHasFiles ? ` — ${filesVi.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
 }
 
 /** Vietnamese, the default language. */
@@ -176,23 +176,23 @@ export const vi: Copy = {
   followupClosed: (c, s) => `Câu hỏi ${c} đã ở trạng thái "${STATUS[s] ?? s}", không thể hỏi thêm. Vui lòng gửi câu hỏi mới.`,
 
   classConfirmRequest: (c, r, q) => `Phóng viên đề nghị xử lý khẩn câu hỏi ${c} (${r}).\n«${excerpt(q, 200)}»\nVui lòng xác nhận hoặc chọn loại câu hỏi:`,
-  classChanged: (c, cls, d, b) => `Câu hỏi ${c} được xác định là: ${cls}.\nHạn trả lời: ${formatLocalTime(d)}\nCăn cứ: ${b}`,
+  classChanged: (c, cls, d, b) => `Câu hỏi ${c} được xác định là: ${cls}.\nHạn trả lời: ${formatDue(d, 'vi')}\nCăn cứ: ${b}`,
   classDone: (c, cls) => `Đã xác định câu hỏi ${c}: ${cls}.`,
   btnExtend: 'Xin gia hạn',
-  askExtensionReason: (c, d) => `Xin gia hạn câu hỏi ${c} (hạn hiện tại ${formatLocalTime(d)}). Vui lòng gõ lý do.`,
-  askExtensionDue: (c) => `Đề xuất hạn mới cho câu hỏi ${c}, dạng ngày/tháng/năm giờ:phút (ví dụ 28/11/2026 17:00).`,
-  invalidExtensionDue: (d) => `Hạn đề xuất cần đúng dạng ngày/tháng/năm giờ:phút và sau hạn hiện tại (${formatLocalTime(d)}). Vui lòng gõ lại.`,
-  extensionRequest: (p) => `Đề nghị gia hạn câu hỏi ${p.code} — ${p.org}\nNgười đề nghị: ${p.by}\nLý do: ${p.reason}\nHạn hiện tại: ${formatLocalTime(p.dueAt)}\nHạn đề xuất: ${formatLocalTime(p.proposedAt)}`,
+  askExtensionReason: (c, d) => `Xin gia hạn câu hỏi ${c} (hạn hiện tại ${formatDue(d, 'vi')}). Vui lòng gõ lý do.`,
+  askExtensionDue: (c, ex) => `Đề xuất hạn mới cho câu hỏi ${c}, dạng ngày/tháng/năm giờ:phút (ví dụ ${ex}).`,
+  invalidExtensionDue: (d) => `Hạn đề xuất cần đúng dạng ngày/tháng/năm giờ:phút và sau hạn hiện tại (${formatDue(d, 'vi')}). Vui lòng gõ lại.`,
+  extensionRequest: (p) => `Đề nghị gia hạn câu hỏi ${p.code} — ${p.org}\nNgười đề nghị: ${p.by}\nLý do: ${p.reason}\nHạn hiện tại: ${formatDue(p.dueAt, 'vi')}\nHạn đề xuất: ${formatDue(p.proposedAt, 'vi')}`,
   extensionSubmitted: (c) => `Đã gửi đề nghị gia hạn câu hỏi ${c} tới đầu mối sàng lọc.`,
-  extensionApproved: (c, d) => `Đề nghị gia hạn câu hỏi ${c} đã được chấp thuận. Hạn mới: ${formatLocalTime(d)}.`,
+  extensionApproved: (c, d) => `Đề nghị gia hạn câu hỏi ${c} đã được chấp thuận. Hạn mới: ${formatDue(d, 'vi')}.`,
   extensionRejected: (c) => `Đề nghị gia hạn câu hỏi ${c} không được chấp thuận; hạn trả lời giữ nguyên.`,
-  extensionToReporter: (c, o, d) => `${o} được gia hạn trả lời câu hỏi ${c}. Hạn mới: ${formatLocalTime(d)}.`,
+  extensionToReporter: (c, o, d) => `${o} được gia hạn trả lời câu hỏi ${c}. Hạn mới: ${formatDue(d, 'vi')}.`,
   extensionDecided: (c, ok) => `${ok ? 'Đã chấp thuận' : 'Đã từ chối'} gia hạn câu hỏi ${c}.`,
   extensionAlreadyDecided: 'Đề nghị gia hạn này đã được xử lý trước đó.',
   clockPaused: 'Thời hạn trả lời tạm dừng cho tới khi phóng viên bổ sung.',
-  clockResumed: (d) => `Thời hạn trả lời tính tiếp; hạn mới: ${formatLocalTime(d)}.`,
+  clockResumed: (d) => `Thời hạn trả lời tính tiếp; hạn mới: ${formatDue(d, 'vi')}.`,
   calendarMissing: (y) => `Chưa nhập lịch nghỉ lễ, nghỉ bù chính thức năm ${y}. Thời hạn trả lời năm ${y} đang tính theo lịch mặc định của Bộ luật Lao động. Vui lòng nhập lịch khi được công bố: liaison calendar import <tệp.csv>.`,
-  stats: (m, ls) => ls.length === 0 ? `Chưa có câu hỏi nào trong phạm vi của bạn.` : [`Số liệu tháng ${m} (quá hạn: tính đến hiện tại):`, ...ls.map((l) => `• ${l.org}: nhận ${l.received}, trả lời ${l.replied}, đúng hạn ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ quá hạn ${l.overdueOpen}` : ''}`)].join('\n'),
+  stats: (m, ls) => ls.length === 0 ? `Chưa có câu hỏi nào trong phạm vi của bạn.` : [`Số liệu tháng ${formatMonth(m)} (quá hạn: tính đến hiện tại):`, ...ls.map((l) => `• ${l.org}: nhận ${l.received}, trả lời ${l.replied}, đúng hạn ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ quá hạn ${l.overdueOpen}` : ''}`)].join('\n'),
   withdrawUsage: 'Cách dùng: /withdraw <mã câu hỏi>, ví dụ /withdraw Q-12 (xem mã bằng /my).',
   withdrawn: (c) => `Đã rút câu hỏi ${c}. Cơ quan trả lời đã được báo.`,
   withdrawnToStaff: (c, r) => `Phóng viên ${r} đã rút câu hỏi ${c}; không cần trả lời nữa.`,

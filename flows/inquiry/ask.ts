@@ -12,6 +12,7 @@ import { askClassConfirmation } from '../screening/class.js';
 import { assignDeadline } from './deadline.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
+import { maybeDueInfo } from '../due.js';
 
 /** A verified reporter wrote a question (with `files`, stored file ids): ask for its topic. */
 export async function startAsk(ctx: FlowContext, question: string, messageId: string, files: readonly number[] = []): Promise<void> {
@@ -85,7 +86,8 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
-  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at)}${windowNote(t)}`, replyTo: dialog.messageId }));
+  const due = await maybeDueInfo(ctx, inquiry.due_at);
+  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);
