@@ -42,6 +42,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
     route('GET', '/messages', (req) => withSession(ctx, req, false, async (s) => json(200, { messages: await listFor(deps, s, req) }))),
     route('POST', '/messages', (req) => withSession(ctx, req, true, (s, body) => postMessage(deps, s, body, req))),
     route('POST', '/buttons', (req) => withSession(ctx, req, true, (s, body) => postButton(deps, s, body))),
+    route('POST', '/language', (req) => withSession(ctx, req, true, (s, body) => postLanguage(deps, s, body))),
     route('GET', '/events', (req) => withSession(ctx, req, false, (s) => openEvents(deps, s, req))),
   ];
 }
@@ -109,6 +110,19 @@ async function postButton(deps: WebRouteDeps, s: WebSession, body: Record<string
   if (entry?.from !== 'bot' || !entry.buttons?.some((row) => row.some((b) => b.action === action && b.payload === payload))) return refuse('unknown_button');
   if (!deps.isReceiving()) return refuse('unavailable');
   const event: ButtonEvent = { ...eventBase(deps, s, clientId, { messageId, action, payload, clientId }), kind: 'button', messageId, action, payload };
+  if (!(await deps.emit(event))) return refuse('unavailable');
+  return json(200, { eventId: event.eventId });
+}
+
+/**
+ * The page's language button: the bot records the person's language (one setting for every
+ * channel) and confirms in it, as `/lang` would, with no bubble the person never typed.
+ */
+async function postLanguage(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>): Promise<HttpResponse> {
+  const { language, clientId } = body;
+  if ((language !== 'vi' && language !== 'en') || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
+  if (!deps.isReceiving()) return refuse('unavailable');
+  const event: CommandEvent = { ...eventBase(deps, s, clientId, { language, clientId }), kind: 'command', messageId: `lang-${clientId}`, command: 'lang', args: language };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { eventId: event.eventId });
 }

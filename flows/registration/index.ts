@@ -1,3 +1,4 @@
+import { chooseLanguage } from '../status/language.js';
 import type { Button, ButtonEvent } from '../../adapters/types.js';
 import { listUndeliveredForPerson, markOutboxRedirected } from '../../db/repositories/outbox.js';
 import type { Identity } from '../../db/schema.js';
@@ -91,8 +92,7 @@ export async function redeliverUndelivered(ctx: FlowContext, personId: number, t
 /** Language chosen (registration's first step, or any time). */
 export async function onLanguage(ctx: FlowContext, payload: string): Promise<void> {
   const locale = payload === 'en' ? 'en' : 'vi';
-  await setIdentityLocale(ctx.db, ctx.actor.identity.id, locale, ctx.nowIso);
-  const identity = { ...ctx.actor.identity, locale };
+  const identity = await chooseLanguage(ctx, locale);
   if (ctx.actor.person) {
     await ctx.effects.sendTo(identity, (t) => ({ text: t.langSet }));
     return;

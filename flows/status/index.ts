@@ -1,5 +1,6 @@
 import { inquiriesWithAnswerFiles } from '../../db/repositories/attachments.js';
-import { setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
+import { setDialog } from '../../db/repositories/identities.js';
+import { chooseLanguage } from './language.js';
 import { listOpenInquiries, listReporterInquiries } from '../../db/repositories/inquiries.js';
 import { hasStartLinks, type FlowContext } from '../context.js';
 import { loadLine } from '../inquiry/view.js';
@@ -38,8 +39,7 @@ export async function onPending(ctx: FlowContext): Promise<void> {
 export async function onLang(ctx: FlowContext, args: string): Promise<void> {
   const locale = args.trim().toLowerCase();
   if (locale !== 'vi' && locale !== 'en') return void await ctx.reply((t) => ({ text: t.langUsage }));
-  await setIdentityLocale(ctx.db, ctx.actor.identity.id, locale, ctx.nowIso);
-  await ctx.effects.sendTo({ ...ctx.actor.identity, locale }, (t) => ({ text: t.langSet }));
+  await ctx.effects.sendTo(await chooseLanguage(ctx, locale), (t) => ({ text: t.langSet }));
 }
 
 /** `/cancel`: drop whatever the bot was waiting for. */

@@ -161,7 +161,12 @@ ui.text.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && state.replyTo) { state.replyTo = undefined; renderReplyBox(); }
 });
 ui.replyCancel.addEventListener('click', () => { state.replyTo = undefined; renderReplyBox(); ui.text.focus(); });
-ui.lang.addEventListener('click', () => { toggleLanguage(); applyLanguage(); });
+ui.lang.addEventListener('click', () => {
+  toggleLanguage();
+  applyLanguage();
+  // Signed in: the bot's messages follow too (the person's one language setting, for every channel).
+  if (state.signedIn) post('/language', { language: lang.current, clientId: newClientId() }).catch(fail);
+});
 ui.signOut.addEventListener('click', async () => {
   try { await api('POST', '/sign-out', {}); } catch { /* signed out either way */ }
   signedOut();
