@@ -108,9 +108,16 @@ async function postButton(deps: WebRouteDeps, s: WebSession, body: Record<string
   // Only buttons the bot really sent in this chat can be pressed.
   const entry = await deps.store.findMessage(s.ownerId, messageId);
   if (entry?.from !== 'bot' || !entry.buttons?.some((row) => row.some((b) => b.action === action && b.payload === payload))) return refuse('unknown_button');
+  // A second press on a settled message (a double tap, another tab) changes nothing and says nothing.
+  if (entry.buttons.some((row) => row.some((b) => b.state !== undefined))) return json(200, { settled: true });
   if (!deps.isReceiving()) return refuse('unavailable');
   const event: ButtonEvent = { ...eventBase(deps, s, clientId, { messageId, action, payload, clientId }), kind: 'button', messageId, action, payload };
   if (!(await deps.emit(event))) return refuse('unavailable');
+  if (deps.settles?.(action)) {
+    const buttons = entry.buttons.map((row) => row.map((b) => ({ ...b, state: b.action === action && b.payload === payload ? 'chosen' as const : 'disabled' as const })));
+    await deps.store.editMessage(s.ownerId, messageId, { text: entry.text, buttons, at: new Date(deps.now()).toISOString(), buttonsOnly: true });
+    deps.live.wake();
+  }
   return json(200, { eventId: event.eventId });
 }
 

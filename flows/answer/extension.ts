@@ -70,7 +70,7 @@ export async function onExtensionDue(ctx: FlowContext, inquiryId: number, reason
   for (const personId of await coordinatorsFor(ctx.db, inquiry.org_id, ctx.today)) {
     await ctx.effects.notifyPerson(personId, (t) => ({
       text: t.extensionRequest({ code: codeOf(inquiry), org: orgName(org, t), by, reason, dueAt: due, proposedAt: proposed }),
-      buttons: [[btn(t.approve, A.extensionOk, requestId), btn(t.reject, A.extensionNo, requestId)]],
+      buttons: [[btn(t.approve, A.extensionOk, requestId), btn(t.reject, A.extensionNo, requestId, 'danger')]],
     }));
   }
   await ctx.reply((t) => ({ text: t.extensionSubmitted(codeOf(inquiry)) }));

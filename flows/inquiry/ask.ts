@@ -29,7 +29,7 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId, ...(files.length > 0 ? { files: [...files] } : {}) }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: t.chooseTopic(text),
-    buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0)]],
+    buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0, 'secondary')]],
     replyTo: messageId,
   }));
 }
@@ -51,7 +51,7 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
       [btn(t.send, A.askSend, 'r')],
       [btn(t.sendUrgentIncident, A.askSend, 'i')],
       [btn(t.sendUrgentOpinion, A.askSend, 'o')],
-      [btn(t.cancel, A.askCancel, topic.id)],
+      [btn(t.cancel, A.askCancel, topic.id, 'secondary')],
     ],
   }));
 }

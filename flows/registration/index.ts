@@ -143,7 +143,7 @@ async function submitRegistration(ctx: FlowContext, d: Extract<Dialog, { step: '
   for (const coordinator of await allCoordinators(ctx.db, ctx.today)) {
     await ctx.effects.notifyPerson(coordinator, (t) => ({
       text: t.verifyRequest({ name: d.name, outlet: outlet ?? '—', pressCard, handle }),
-      buttons: [[btn(t.approve, A.verifyOk, roleId), btn(t.reject, A.verifyNo, roleId)]],
+      buttons: [[btn(t.approve, A.verifyOk, roleId), btn(t.reject, A.verifyNo, roleId, 'danger')]],
     }));
   }
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { repoPath } from '../paths.js';
 import { createHostPolicy } from '../http/hosts.js';
 import type { Clock } from '../time/clock.js';
+import { settles } from '../../flows/buttons.js';
 
 /**
  * What the channels need that exists only later in start-up (the page's address once the HTTP
@@ -75,7 +76,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
-      files: lateWebFiles(late),
+      files: lateWebFiles(late), settles,
     }));
   }
   if (config.telegram) {
@@ -83,7 +84,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode,
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
       ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
-      logger: logger.child({ adapter: 'telegram' }),
+      logger: logger.child({ adapter: 'telegram' }), settles,
       fileIds: (botId) => ({
         get: (sha256) => findPlatformFile(db, 'telegram', botId, sha256),
         put: (sha256, fileId) => savePlatformFile(db, 'telegram', botId, sha256, fileId, clock.now().toISOString()),

@@ -134,14 +134,19 @@ async function sendMessage() {
 }
 
 actions.press = async (button, messageId, b) => {
-  button.disabled = true;
+  // The whole row set waits for the answer: a double tap sends one press.
+  const group = [...(button.closest('.buttons')?.querySelectorAll('button') ?? [button])];
+  for (const other of group) other.disabled = true;
+  button.setAttribute('aria-busy', 'true');
   showError(undefined);
   try {
     await post('/buttons', { messageId, action: b.action, payload: b.payload, clientId: newClientId() });
   } catch (err) {
     fail(err);
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    // A settling press re-renders the message from the server (marked, the others off); until then, or otherwise, they come back.
+    for (const other of group) if (other.isConnected && !other.classList.contains('is-chosen') && !other.classList.contains('is-disabled')) other.disabled = false;
   }
 };
 

@@ -28,7 +28,12 @@ function renderEntry(entry) {
   item.append(bubble);
   if (entry.buttons?.length) {
     bubble.append(el('div', { className: 'buttons' }, ...entry.buttons.map((row) => el('div', { className: 'button-row' },
-      ...row.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => actions.press(ev.currentTarget, entry.id, b) }, b.label))))));
+      ...row.map((b) => el('button', {
+        type: 'button', className: `action action-${b.style ?? 'primary'}${b.state ? ` is-${b.state}` : ''}`,
+        // A settled message: the chosen button is marked (and announced as pressed), the others are off.
+        ...(b.state ? { disabled: true, 'aria-pressed': b.state === 'chosen' ? 'true' : 'false' } : {}),
+        onclick: (ev) => actions.press(ev.currentTarget, entry.id, b),
+      }, b.state === 'chosen' ? `✓ ${b.label}` : b.label))))));
   }
   if (entry.from === 'bot') {
     item.append(el('button', { type: 'button', className: 'reply-button', 'aria-label': `${t('replyTo')}: ${excerpt(entry.text, 40)}`, onclick: () => setReply(entry.id) }, t('reply')));
