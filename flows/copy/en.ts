@@ -67,7 +67,7 @@ export const en: Copy = {
     !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
     roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\n/withdraw <code> — withdraw an inquiry\nReply to an answer to follow up.' : '',
     roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).\n/conclusion <code> — enter a complaint\'s conclusion date (the time allowed counts from it).' : '',
-    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
+    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\n/notice — send a notice to reporters or spokespersons (send it alone for help)\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — on-time and overdue figures per agency' : '',
     roles.includes('reporter') ? 'Press conferences: /register HB-<n> to attend; /confq HB-<n> <agency code> <question> to ask in advance.' : '',
     roles.includes('spokesperson') ? '/correction — record a correction request to a press outlet; /statement — record a statement published on your own initiative (send the command alone for its form).' : '',
@@ -85,6 +85,8 @@ export const en: Copy = {
   notAllowed: 'Sorry, you are not allowed to do that.',
   stale: (code, s) => `That action no longer applies: inquiry ${code} is now "${STATUS[s] ?? s}".`,
   inquiryNotFound: (code) => `Inquiry ${code} was not found.`,
+  unknownButton: 'This button no longer works. Type /my or /pending to see the inquiries, /help for help.',
+  alreadyChosen: 'That choice was already recorded. To send a new question, type it.',
   cancelled: 'Cancelled.',
   nothingToCancel: 'There is nothing to cancel.',
   langSet: 'Language set to English.',
@@ -114,7 +116,18 @@ export const en: Copy = {
   reporterRejectedNotice: 'We are sorry: your reporter registration was not approved. If this is a mistake, please contact the coordinating office.',
   verifyDone: (name, ok) => `${ok ? 'Approved' : 'Rejected'} reporter ${name}.`,
   verifyAlreadyDone: (name) => `The request of ${name} was already handled.`,
-  inviteAccepted: (name, roles) => `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}. Type /help for help.`,
+  inviteAccepted: (name, roles, agencies = []) => [
+    `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}.`,
+    roles.includes('reporter') ? 'Type your question to send it; the answer will arrive right here.' : '',
+    roles.includes('spokesperson') ? `You are the spokesperson${agencies.length ? ` of ${agencies.join(', ')}` : ''}: press inquiries to your agency arrive here. Type /pending for those waiting for an answer.` : '',
+    roles.includes('coordinator') ? 'Inquiries to screen and reporters to verify arrive here with buttons; type /notice to send a notice.' : '',
+    'Type /help for help.',
+  ].filter(Boolean).join('\n'),
+  staffTextHint: (roles) => [
+    roles.includes('spokesperson') ? 'To answer an inquiry, reply to its message, or press "Answer" under it. Type /pending for the inquiries waiting.' : '',
+    roles.includes('coordinator') ? 'To send a notice, type /notice; to screen an inquiry, use the buttons under it.' : '',
+    'Type /help for help.',
+  ].filter(Boolean).join('\n'),
   inviteInvalid: (startLinks) => (startLinks
     ? 'That invite code is not valid. Please check the link, or type /start to register.'
     : 'That invite code is not valid. Please check the code (every character), or type /start to register.'),

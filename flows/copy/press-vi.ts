@@ -16,7 +16,7 @@ export const pressVi: PressCopy = {
     body: `Thời gian: ${formatLocalTime(p.at)}\nĐịa điểm: ${p.place}\nNội dung: ${p.topics}\nCơ quan phát ngôn: ${p.agencies}\n\nĐăng ký dự: /register ${p.code}\nGửi câu hỏi trước: /confq ${p.code} <mã cơ quan> <câu hỏi>`,
   }),
   conferenceNotFound: (c) => `Không tìm thấy họp báo ${c}.`,
-  conferenceNotOpen: (c) => `Họp báo ${c} đã tổ chức hoặc đã huỷ.`,
+  conferenceNotOpen: (c) => `Họp báo ${c} đã tổ chức hoặc đã hủy.`,
   registered: (c, title, at) => `Đã đăng ký dự họp báo ${c}: ${title}, ${formatLocalTime(at)}.`,
   alreadyRegistered: (c) => `Bạn đã đăng ký dự họp báo ${c} rồi.`,
   questionUsage: 'Cú pháp: /confq HB-<số> <mã cơ quan> <câu hỏi>. Ví dụ: /confq HB-3 SYT Kế hoạch tiêm chủng năm tới thế nào?',

@@ -73,6 +73,10 @@ export interface Copy {
   notAllowed: string;
   stale(code: string, status: InquiryStatus): string;
   inquiryNotFound(code: string): string;
+  /** A press on a button that no longer leads anywhere (its question is gone, or the action is unknown). */
+  unknownButton: string;
+  /** A second press on a choice already made (a double tap). */
+  alreadyChosen: string;
   cancelled: string;
   nothingToCancel: string;
   langSet: string;
@@ -105,7 +109,10 @@ export interface Copy {
   reporterRejectedNotice: string;
   verifyDone(name: string, approved: boolean): string;
   verifyAlreadyDone(name: string): string;
-  inviteAccepted(name: string, roles: readonly Role[]): string;
+  /** The greeting on linking an invite: the roles, the spokesperson's `agencies`, and what to do next. */
+  inviteAccepted(name: string, roles: readonly Role[], agencies?: readonly string[]): string;
+  /** A spokesperson or coordinator typed ordinary text: how to act instead. */
+  staffTextHint(roles: readonly Role[]): string;
   inviteInvalid(startLinks: boolean): string;
   inviteUsed: string;
 

@@ -39,7 +39,8 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const topic = parseId(payload) ? await findTopic(ctx.db, Number(payload)) : undefined;
   if (dialog?.step !== 'ask_topic' || !topic || topic.active !== 1) {
-    await ctx.reply((t) => ({ text: t.askPrompt }));
+    // A second tap (or a tap on an old list) after the topic was chosen: say so, not "type your question".
+    await ctx.reply((t) => ({ text: dialog?.step === 'ask_confirm' || !dialog ? t.alreadyChosen : t.askPrompt }));
     return;
   }
   const org = await findOrg(ctx.db, topic.org_id);
@@ -64,7 +65,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const person = ctx.actor.person;
   const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
-    await ctx.reply((t) => ({ text: t.askPrompt }));
+    await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
   }
   const org = await findOrg(ctx.db, topic.org_id);

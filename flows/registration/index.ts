@@ -1,3 +1,5 @@
+import { findOrg } from '../../db/repositories/directory.js';
+import { orgName } from '../inquiry/view.js';
 import { chooseLanguage } from '../status/language.js';
 import type { Button, ButtonEvent } from '../../adapters/types.js';
 import { listUndeliveredForPerson, markOutboxRedirected } from '../../db/repositories/outbox.js';
@@ -63,7 +65,9 @@ async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
   await ctx.effects.audit('identity.link_invite', 'identity', ctx.actor.identity.id, { person_id: ctx.actor.identity.person_id }, { person_id: person.id });
   const roles = [...new Set((await rolesOf(ctx.db, person.id, ctx.today)).filter((r) => r.status === 'active').map((r) => r.role))];
   const linked = { ...ctx.actor.identity, person_id: person.id, locale: ctx.actor.identity.locale ?? person.locale };
-  await ctx.effects.sendTo(linked, (t) => ({ text: t.inviteAccepted(person.full_name, roles) }));
+  const agencyRows = await Promise.all((await rolesOf(ctx.db, person.id, ctx.today))
+    .filter((r) => r.role === 'spokesperson' && r.status === 'active' && r.org_id !== null).map((r) => findOrg(ctx.db, r.org_id as number)));
+  await ctx.effects.sendTo(linked, (t) => ({ text: t.inviteAccepted(person.full_name, roles, [...new Set(agencyRows.map((o) => orgName(o, t)))]) }));
   await redeliverUndelivered(ctx, person.id, linked);
 }
 
