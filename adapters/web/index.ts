@@ -59,6 +59,8 @@ export interface WebAdapterOptions {
   revealSweepMs?: number;
   /** Whether a press of `action` settles its message: the chosen button is marked, the others disabled. Default: none. */
   settles?: (action: string) => boolean;
+  /** The sender name shown on the bot's messages (the network's name). Default "Mạng lưới phát ngôn". */
+  botName?: string;
   /** Epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Folder of the chat page's files (`adapters/web/page/`). Default: next to this module's source. */
@@ -134,7 +136,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     ? createRequestQueue(options.requestCode, (err) => logger.error({ err }, 'web: sending a requested sign-in code failed'))
     : undefined;
   const routeDeps: WebRouteDeps = {
-    sessions, store, live, now, isReceiving, emit, ...(options.settles ? { settles: options.settles } : {}),
+    sessions, store, live, now, isReceiving, emit, ...(options.settles ? { settles: options.settles } : {}), botName: options.botName ?? 'Mạng lưới phát ngôn',
     secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
     allowedHost: options.allowedHost ?? literalHostOnly,
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),

@@ -76,7 +76,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
-      files: lateWebFiles(late), settles,
+      files: lateWebFiles(late), settles, botName: config.web.botName,
     }));
   }
   if (config.telegram) {

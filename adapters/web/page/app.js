@@ -35,6 +35,7 @@ function fail(err) {
 
 async function signedIn(session) {
   state.csrf = session.csrfToken;
+  state.botName = typeof session.botName === 'string' ? session.botName : '';
   state.signedIn = true;
   ui.signIn.hidden = true;
   ui.sendCode.hidden = true;

@@ -53,7 +53,7 @@ export function clearUploads() {
 export function initUploads(fail) {
   onError = fail;
   document.head.append(el('link', { rel: 'stylesheet', href: '/web/attachments.css' }));
-  input = el('input', { type: 'file', multiple: 'multiple', className: 'visually-hidden', id: 'attach-input', tabindex: '-1' });
+  input = el('input', { type: 'file', multiple: 'multiple', className: 'visually-hidden', id: 'attach-input', tabindex: '-1', 'aria-hidden': 'true' }); // reached only through the labelled attach button
   input.addEventListener('change', () => { addFiles([...input.files]); input.value = ''; });
   const button = el('button', { type: 'button', className: 'attach', id: 'attach-button', onclick: () => input.click() });
   list = el('ul', { className: 'pending', id: 'pending-files', 'aria-live': 'polite' });
