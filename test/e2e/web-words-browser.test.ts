@@ -78,7 +78,9 @@ describe('the web page\'s wording and layout defects (issue 14), in Chromium at 
       await accepted.waitFor(WAIT);
       const text = await accepted.locator('.text').textContent() ?? '';
       expect(text).toMatch(/Hạn trả lời: hết ngày \d{2}\/\d{2}\/\d{4} \(/);
-      expect(text).toMatch(/Q\u2011\d+/); // "Q-12" never breaks across lines
+      // "Q-12" never breaks across lines (copied text stays "Q-12").
+      expect(await accepted.locator('.text .nowrap').first().textContent()).toMatch(/^Q-\d+$/);
+      expect(await accepted.locator('.text .nowrap').first().evaluate((n) => (globalThis as unknown as { getComputedStyle(e: unknown): { whiteSpace: string } }).getComputedStyle(n).whiteSpace)).toBe('nowrap');
 
       // The page never scrolls into blank space, the header is one row, the composer is whole.
       const layout = await page.evaluate(() => {

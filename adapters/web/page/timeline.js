@@ -6,11 +6,11 @@ import { renderFiles } from './attachments.js';
 const { setTimeout } = globalThis;
 
 /**
- * Text as shown: a code ("Q-12", "HB-3") and a list number ("1. ") never break across lines
- * (a non-breaking hyphen and a no-break space).
+ * Text as shown: a code ("Q-12", "HB-3") and a list number with its first word ("1. Nhận") never
+ * break across lines. Wrapped in no-wrap spans, not changed characters: copied text stays as typed.
  */
 export function unbreakable(text) {
-  return text.replace(/\b([A-Z]{1,3})-(?=\d)/g, '$1\u2011').replace(/(^|\n|\s)(\d{1,3}\.) /g, '$1$2\u00a0');
+  return text.split(/(\b[A-Z]{1,3}-\d+|(?<![^\s])\d{1,3}\. \S+)/).map((part, i) => (i % 2 === 1 ? el('span', { className: 'nowrap' }, part) : part));
 }
 
 /** What a bubble's buttons do; set by app.js. */
@@ -29,7 +29,7 @@ function renderEntry(entry) {
   const time = new Date(entry.at);
   const bubble = el('div', { className: 'bubble' },
     el('span', { className: 'sender' }, entry.from === 'bot' ? state.botName || t('bot') : t('you')),
-    ...(entry.text || !entry.files?.length ? [el('p', { className: 'text' }, unbreakable(entry.text))] : []),
+    ...(entry.text || !entry.files?.length ? [el('p', { className: 'text' }, ...unbreakable(entry.text))] : []),
     ...[renderFiles(entry)].filter(Boolean),
     ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
