@@ -125,6 +125,10 @@ export interface Button {
   action: string;
   /** Opaque payload, e.g. an inquiry id. Must not contain `|`. */
   payload: string;
+  /** How a page draws it (default `primary`): `secondary` for Cancel, `danger` for a refusal. Chat apps ignore it. */
+  style?: 'primary' | 'secondary' | 'danger';
+  /** Set by an adapter once a press settled the message: the chosen button, or one no longer usable. */
+  state?: 'chosen' | 'disabled';
 }
 
 /** Telegram's `callback_data` limit; `action|payload` must fit in it. */

@@ -11,9 +11,26 @@ export const A = {
   answerSend: 'aso', answerEdit: 'aed', answerCancel: 'acn', answerCorrect: 'acr',
 } as const;
 
-/** Builds one button. */
-export function btn(label: string, action: string, payload: string | number): Button {
-  return { label, action, payload: String(payload) };
+/**
+ * Actions that settle the message they are on: a choice made once (language, topic, Send/Cancel,
+ * a rating, a verdict). Their press is shown at once — the chosen button marked, the others
+ * disabled — and the rating buttons do not come back. The buttons of a staff notice (acknowledge,
+ * answer, clarify …) stay: the same notice serves several steps.
+ */
+const SETTLING: ReadonlySet<string> = new Set([
+  A.lang, A.regOutlet, A.verifyOk, A.verifyNo, A.topic, A.askSend, A.askCancel, A.routeSuggested, A.routeTo,
+  A.transferTo, A.declineGround, A.rate, A.classify, A.extensionOk, A.extensionNo,
+  A.answerSend, A.answerEdit, A.answerCancel,
+]);
+
+/** Whether pressing a button of `action` settles its message (see {@link SETTLING}). */
+export function settles(action: string): boolean {
+  return SETTLING.has(action);
+}
+
+/** Builds one button; `style` (a page's look): `secondary` for Cancel, `danger` for a refusal. */
+export function btn(label: string, action: string, payload: string | number, style?: 'secondary' | 'danger'): Button {
+  return { label, action, payload: String(payload), ...(style ? { style } : {}) };
 }
 
 /** Lays buttons out `perRow` to a row. */

@@ -43,4 +43,9 @@ export interface DeadlinePolicy {
   assign(input: DeadlineFacts): Promise<DeadlineAssignment>;
   /** The due time once a pause (waiting for the reporter) from `pausedAt` to `resumedAt` no longer counts. */
   resume(input: { dueAt: Date; pausedAt: Date; resumedAt: Date; counting: DeadlineCounting; orgId: number | null; db?: Db }): Promise<Date>;
+  /**
+   * Whether a local date (`YYYY-MM-DD`) is a working day under the legal calendar, read through
+   * `db`; for "còn 2 ngày làm việc". Absent: the time left is counted in calendar days.
+   */
+  workingDays?(db?: Db): Promise<(date: string) => boolean>;
 }

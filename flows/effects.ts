@@ -68,9 +68,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
   const deadlineIds: number[] = [];
   const noticeIds: number[] = [];
   const localeOf = async (identity: Identity): Promise<string> => {
-    if (identity.locale) return identity.locale;
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
-    return person?.locale ?? defaultLocale;
+    return person?.locale ?? identity.locale ?? defaultLocale;
   };
   const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
     const locale = await localeOf(identity);
@@ -119,10 +118,9 @@ export async function identityById(db: Db, id: number): Promise<Identity | undef
   return findIdentity(db, id);
 }
 
-/** The copy in an identity's language (its own, else its person's, else `defaultLocale`). */
+/** The copy in an identity's language (its person's, else the chat's own before registration, else `defaultLocale`). */
 export async function copyForIdentity(db: Db, identityId: number, defaultLocale: 'vi' | 'en'): Promise<Copy> {
   const identity = await findIdentity(db, identityId);
-  if (identity?.locale) return copyFor(identity.locale, defaultLocale);
   const person = identity?.person_id ? await findPerson(db, identity.person_id) : undefined;
-  return copyFor(person?.locale ?? defaultLocale, defaultLocale);
+  return copyFor(person?.locale ?? identity?.locale ?? defaultLocale, defaultLocale);
 }

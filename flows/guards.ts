@@ -66,7 +66,11 @@ export function admittedFor<A extends Action>(admitted: Admitted, action: A): ad
  * what someone did to it, and when ("Q-12 đã được Nguyễn Văn A trả lời lúc …").
  */
 export async function tellRefusal(ctx: FlowContext, refusal: Refusal, asked: string): Promise<void> {
-  if (refusal.reason === 'not_found') return void await ctx.reply((t) => ({ text: t.inquiryNotFound(asked.slice(0, 20)) }));
+  if (refusal.reason === 'not_found') {
+    // A button carries an internal id: never shown to people, who only know codes.
+    const fromButton = ctx.event.kind === 'button' || /^\d+$/.test(asked);
+    return void await ctx.reply((t) => ({ text: fromButton ? t.unknownButton : t.inquiryNotFound(asked.slice(0, 20)) }));
+  }
   if (refusal.reason === 'not_allowed') {
     await ctx.effects.audit('access.denied', 'inquiry', asked, null, { event: ctx.event.kind });
     return void await ctx.reply((t) => ({ text: t.notAllowed }));

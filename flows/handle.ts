@@ -31,10 +31,11 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
   }, nowIso);
   const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
   const roles = person ? await rolesOf(db, person.id, today) : [];
-  const locale = identity.locale ?? person?.locale ?? settings.defaultLocale;
+  // The person's language is the one setting; a chat's own only stands in before registration.
+  const locale = person?.locale ?? identity.locale ?? settings.defaultLocale;
   const t = copyFor(locale, settings.defaultLocale);
   const effects = createEffects(db, nowIso, settings.defaultLocale, { personId: person?.id ?? null, identityId: identity.id });
-  const actorIdentity = { ...identity, locale: identity.locale ?? locale };
+  const actorIdentity = { ...identity, locale };
   const ctx: FlowContext = {
     db, now, nowIso, today, settings, event, effects,
     actor: { identity: actorIdentity, person, roles, t },

@@ -16,7 +16,7 @@ import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryI
 import { readChoice } from './choices.js';
 import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
 import { onLink, onPrefer, tryLinkCodeText } from './link.js';
-import { reporterStanding } from './roles.js';
+import { activeRoles, reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
 import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
@@ -104,7 +104,7 @@ const COMMANDS: Record<string, CommandHandler> = {
 /** Runs the handler of a button press (a real one, a numbered reply, or a text command). */
 async function pressButton(ctx: FlowContext, e: ButtonEvent): Promise<void> {
   const handler = BUTTONS[e.action];
-  return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.useButtons }));
+  return handler ? handler(ctx, e) : void await ctx.reply((t) => ({ text: t.unknownButton }));
 }
 
 /** Sends one normalised inbound event to the flow that owns it. */
@@ -130,9 +130,12 @@ async function mayAsk(ctx: FlowContext): Promise<boolean> {
   const standing = reporterStanding(ctx.actor);
   if (standing === 'active') return true;
   const startLinks = hasStartLinks(ctx);
+  // Staff who type text are shown how to act, not refused.
+  const staff = activeRoles(ctx.actor).filter((r) => r === 'spokesperson' || r === 'coordinator');
   await ctx.reply((t) => ({
     text: standing === 'pending' ? t.pendingVerification : standing === 'rejected' ? t.reporterRejected
-      : ctx.actor.person ? t.notAllowed : t.notRegistered(startLinks),
+      : staff.length > 0 ? t.staffTextHint(staff)
+        : ctx.actor.person ? t.notAllowed : t.notRegistered(startLinks),
   }));
   return false;
 }

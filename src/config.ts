@@ -52,6 +52,7 @@ const schema = z.object({
   WEB_ENABLED: bool.default(true),
   WEB_SESSION_IDLE_MS: int(60_000, 30 * 24 * 3_600_000).default(8 * 3_600_000),
   WEB_SESSION_MAX_MS: int(3_600_000, 365 * 24 * 3_600_000).default(30 * 24 * 3_600_000),
+  NETWORK_NAME: z.string().trim().min(1).max(80).default('Mạng lưới phát ngôn'),
   HTTP_TRUST_PROXY: bool.default(false),
   DEADLINE_REMINDER_PERCENTS: z.string().regex(/^\d{1,2}(,\d{1,2})*$/, 'comma-separated percentages 1–99, e.g. 50,80').default('50,80'),
   DEADLINE_OVERDUE_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm').default('08:00'),
@@ -126,6 +127,8 @@ export interface Config {
     sessionIdleMs: number;
     /** A browser session ends this long after sign-in whatever its activity, in ms. */
     sessionMaxMs: number;
+    /** The sender name of the bot's messages on the page (the network's name). */
+    botName: string;
   };
   deadlines: {
     /** Reminders to the spokesperson at these percentages of the allowed time (plus one at the due time). */
@@ -234,7 +237,7 @@ function toConfig(raw: Raw): Config {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     metricsEnabled: raw.METRICS_ENABLED,
     loadSampleIfEmpty: raw.LOAD_SAMPLE_IF_EMPTY,
-    web: { enabled: raw.WEB_ENABLED, sessionIdleMs: raw.WEB_SESSION_IDLE_MS, sessionMaxMs: raw.WEB_SESSION_MAX_MS },
+    web: { enabled: raw.WEB_ENABLED, sessionIdleMs: raw.WEB_SESSION_IDLE_MS, sessionMaxMs: raw.WEB_SESSION_MAX_MS, botName: raw.NETWORK_NAME },
     deadlines: {
       reminderPercents: raw.DEADLINE_REMINDER_PERCENTS.split(',').map(Number).filter((p) => p > 0 && p < 100),
       overdueNudgeTime: raw.DEADLINE_OVERDUE_TIME,

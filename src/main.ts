@@ -186,7 +186,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const deadlines = createDeadlineScheduler({
     db: db.db, redis, prefix: config.queuePrefix, logger: logger.child({ part: 'deadlines' }), clock,
     settings: config.deadlines, loadCalendar: () => calendar(),
-    onFire: createStepFirer(db.db, clock, config.defaultLocale),
+    onFire: createStepFirer(db.db, clock, config.defaultLocale, policy),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
   });
   const maintenance = createMaintenance({

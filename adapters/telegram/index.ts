@@ -36,6 +36,8 @@ export interface TelegramAdapterOptions {
   requestTimeoutMs?: number;
   /** Remembered `file_id`s of this bot's uploads, keyed by the bot's id and the bytes' SHA-256; absent: always upload. */
   fileIds?: (botId: string) => TelegramFileIds;
+  /** Whether a press of `action` settles its message: the keyboard then shows only the chosen button, marked (see settle.ts). */
+  settles?: (action: string) => boolean;
 }
 
 /** The Telegram {@link ChatAdapter}, plus the bot's own username. */
@@ -151,6 +153,8 @@ function createBot(
   const dispatch = createUpdateDispatcher({
     logger, scrub, handler, now: () => new Date(),
     answerCallbackQuery: (id) => bot.telegram.answerCbQuery(id),
+    ...(options.settles ? { settles: options.settles } : {}),
+    editKeyboard: (s) => bot.telegram.editMessageReplyMarkup(s.chatId, s.messageId, undefined, s.keyboard),
   });
   bot.use((ctx) => dispatch(ctx.update));
   return bot;

@@ -60,6 +60,10 @@ export interface WebAdapterOptions {
   revealMs?: number;
   /** How often clear texts past their reveal time are erased, in ms. Default 60 000. */
   revealSweepMs?: number;
+  /** Whether a press of `action` settles its message: the chosen button is marked, the others disabled. Default: none. */
+  settles?: (action: string) => boolean;
+  /** The sender name shown on the bot's messages (the network's name). Default "Mạng lưới phát ngôn". */
+  botName?: string;
   /** Epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   /** Folder of the chat page's files (`adapters/web/page/`). Default: next to this module's source. */
@@ -137,7 +141,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     ? createRequestQueue(options.requestCode, (err) => logger.error({ err }, 'web: sending a requested sign-in code failed'))
     : undefined;
   const routeDeps: WebRouteDeps = {
-    sessions, store, live, now, isReceiving, emit,
+    sessions, store, live, now, isReceiving, emit, ...(options.settles ? { settles: options.settles } : {}), botName: options.botName ?? 'Mạng lưới phát ngôn',
     secureCookies: options.secureCookies ?? false, trustProxy: options.trustProxy ?? false, allowedOrigins: options.allowedOrigins ?? [],
     allowedHost: options.allowedHost ?? literalHostOnly,
     signInLimiter: createRateLimiter(options.signInLimit ?? DEFAULTS.signInLimit),

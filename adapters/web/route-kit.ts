@@ -40,6 +40,10 @@ export interface WebRouteDeps {
   /** Interval between SSE heartbeat comments, in milliseconds. */
   heartbeatMs: number;
   isReceiving(): boolean;
+  /** Whether a press of `action` settles its message: the chosen button is then marked and the others disabled. */
+  settles?: (action: string) => boolean;
+  /** The sender name shown on the bot's messages. */
+  botName: string;
   /** Hands the event to the bot; resolves false when it was not accepted (the client should retry). */
   emit(event: InboundEvent): Promise<boolean>;
   /** Says what a typed code is, using a one-time sign-in code up (single use). */

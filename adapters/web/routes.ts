@@ -34,7 +34,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
   return [
     route('POST', '/sign-in', (req) => signIn(ctx, req)),
     route('POST', '/send-code', async (req) => sendCode(deps, req)),
-    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, sessionView(s)))),
+    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, sessionView(s, deps.botName)))),
     route('POST', '/sign-out', (req) => withSession(ctx, req, true, async (s) => {
       await deps.sessions.delete(s);
       // This process's streams of the session end now; other processes' within their next poll.
@@ -44,6 +44,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
     route('GET', '/messages', (req) => withSession(ctx, req, false, async (s) => json(200, { messages: await listFor(deps, s, req) }))),
     route('POST', '/messages', (req) => withSession(ctx, req, true, (s, body) => postMessage(deps, s, body, req))),
     route('POST', '/buttons', (req) => withSession(ctx, req, true, (s, body) => postButton(deps, s, body))),
+    route('POST', '/language', (req) => withSession(ctx, req, true, (s, body) => postLanguage(deps, s, body))),
     route('GET', '/events', (req) => withSession(ctx, req, false, (s) => openEvents(deps, s, req))),
   ];
 }
@@ -111,8 +112,28 @@ async function postButton(deps: WebRouteDeps, s: WebSession, body: Record<string
   // Only buttons the bot really sent in this chat can be pressed.
   const entry = await deps.store.findMessage(s.ownerId, messageId);
   if (entry?.from !== 'bot' || !entry.buttons?.some((row) => row.some((b) => b.action === action && b.payload === payload))) return refuse('unknown_button');
+  // A second press on a settled message (a double tap, another tab) changes nothing and says nothing.
+  if (entry.buttons.some((row) => row.some((b) => b.state !== undefined))) return json(200, { settled: true });
   if (!deps.isReceiving()) return refuse('unavailable');
   const event: ButtonEvent = { ...eventBase(deps, s, clientId, { messageId, action, payload, clientId }), kind: 'button', messageId, action, payload };
+  if (!(await deps.emit(event))) return refuse('unavailable');
+  if (deps.settles?.(action)) {
+    const buttons = entry.buttons.map((row) => row.map((b) => ({ ...b, state: b.action === action && b.payload === payload ? 'chosen' as const : 'disabled' as const })));
+    await deps.store.editMessage(s.ownerId, messageId, { text: entry.text, buttons, at: new Date(deps.now()).toISOString(), buttonsOnly: true });
+    deps.live.wake();
+  }
+  return json(200, { eventId: event.eventId });
+}
+
+/**
+ * The page's language button: the bot records the person's language (one setting for every
+ * channel) and confirms in it, as `/lang` would, with no bubble the person never typed.
+ */
+async function postLanguage(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>): Promise<HttpResponse> {
+  const { language, clientId } = body;
+  if ((language !== 'vi' && language !== 'en') || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
+  if (!deps.isReceiving()) return refuse('unavailable');
+  const event: CommandEvent = { ...eventBase(deps, s, clientId, { language, clientId }), kind: 'command', messageId: `lang-${clientId}`, command: 'lang', args: language };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { eventId: event.eventId });
 }

@@ -108,7 +108,7 @@ function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
   try {
     return rows.map((row) => row.map((b) => {
       encodeButtonData(b.action, b.payload);
-      return { label: b.label, action: b.action, payload: b.payload };
+      return { label: b.label, action: b.action, payload: b.payload, ...(b.style ? { style: b.style } : {}) };
     }));
   } catch (err) {
     throw new BadRequestError(err instanceof Error ? err.message : String(err), { cause: err });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CommandEvent, HttpRequest, HttpResponse } from '../types.js';
 import { CODE_SENT, clientAddress, isCrossOrigin, json, parseJsonBody, refuse, sessionCookie, toLanguageCode } from './http.js';
 import { currentSession, eventBase, rateLimited, type SlotContext, type WebRouteDeps } from './route-kit.js';
@@ -6,7 +7,7 @@ import type { WebSession } from './sessions.js';
 /** The shape of invite and sign-in codes; whether one is valid is the flows' call. */
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const sessionView = (s: WebSession) => ({ userId: s.ownerId, csrfToken: s.csrfToken });
+export const sessionView = (s: WebSession, botName: string) => ({ userId: s.ownerId, csrfToken: s.csrfToken, botName });
 
 /**
  * `POST …/sign-in {code, replace?}`. Nothing is signed in, and nothing signed out, unless the code
@@ -38,19 +39,19 @@ export async function signIn(c: SlotContext, req: HttpRequest): Promise<HttpResp
     deps.live.closeSession(old.tokenHash);
   }
   const { token, session } = await deps.sessions.create(redeemed.status === 'ok' ? redeemed.ownerId : undefined, c.paths.slot, toLanguageCode(req.headers['accept-language']));
-  // The code is a credential: the timeline (shown on the page) keeps only the command. A redeemed
-  // sign-in code already chose the person, so `/start` alone greets them; an invite is bound by the flow.
-  const { entry } = await deps.store.appendMessage({ chatId: session.ownerId, from: 'user', text: '/start', at: new Date(deps.now()).toISOString() });
-  deps.live.wake();
+  // The code is a credential and the person typed no command: the timeline shows no bubble for it,
+  // only the bot's greeting. A redeemed sign-in code already chose the person, so `/start` alone
+  // greets them; an invite is bound by the flow.
+  const signInId = `sign-in-${randomUUID()}`;
   const event: CommandEvent = {
-    ...eventBase(deps, session, `sign-in-${entry.id}`, { route: 'sign-in' }), kind: 'command', messageId: entry.id, command: 'start',
+    ...eventBase(deps, session, signInId, { route: 'sign-in' }), kind: 'command', messageId: signInId, command: 'start',
     args: redeemed.status === 'ok' ? '' : code,
   };
   if (!(await deps.emit(event))) {
     await deps.sessions.delete(session);
     return refuse('unavailable');
   }
-  return json(200, sessionView(session), { 'set-cookie': sessionCookie(c.paths, token, deps.secureCookies, deps.sessions.maxAgeS) });
+  return json(200, sessionView(session, deps.botName), { 'set-cookie': sessionCookie(c.paths, token, deps.secureCookies, deps.sessions.maxAgeS) });
 }
 
 /** The longest phone number or directory code "send me a code" accepts, in characters. */

@@ -81,8 +81,11 @@ export interface WebStore {
    * entry instead (`created: false`). Ids become visible in order: id n+1 never before id n.
    */
   appendMessage(entry: NewTimelineEntry): Promise<{ entry: TimelineEntry; created: boolean }>;
-  /** Replaces a bot entry's text and buttons (next `rev`); undefined when the chat has no such bot entry. */
-  editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string }): Promise<TimelineEntry | undefined>;
+  /**
+   * Replaces a bot entry's text and buttons (next `rev`); undefined when the chat has no such bot
+   * entry. `buttonsOnly`: a press shown on the buttons, not an edit of the text (no "edited" mark).
+   */
+  editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string; buttonsOnly?: boolean }): Promise<TimelineEntry | undefined>;
   /** Entries added or edited after change `afterRev`, in change order, at most `limit`. */
   listChanges(chatId: string, afterRev: number, limit: number): Promise<TimelineEntry[]>;
   /** Erases clear texts whose `revealUntil` is at or before `nowIso`; returns how many. */

@@ -77,7 +77,7 @@ export async function loadBatch(db: Db, noticeId: number, fromId: number, toId: 
     .leftJoin('identities as i', 'i.id', 'r.identity_id')
     .leftJoin('persons as p', 'p.id', 'r.person_id')
     .select(['r.id', 'r.person_id', 'r.identity_id', 'r.platform', 'r.chat_id', 'r.status', 'r.attempts', 'r.parts_sent', 'r.sent_message_ids', 'r.send_started_at',
-      (eb) => eb.fn.coalesce('i.locale', 'p.locale').as('locale')])
+      (eb) => eb.fn.coalesce('p.locale', 'i.locale').as('locale')])
     .where('r.notice_id', '=', noticeId).where('r.id', '>=', fromId).where('r.id', '<=', toId)
     .where('r.status', 'in', ['pending', 'sending'])
     .orderBy('r.id').execute();

@@ -43,3 +43,12 @@ export async function useInvite(db: Db, personId: number, nowIso: string): Promi
     .where('id', '=', personId).where('invite_used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * Sets a person's language, the one setting for every channel they use: the person's own value,
+ * mirrored onto each of their identities so that any reader (web page, Telegram, Zalo) agrees.
+ */
+export async function setPersonLocale(db: Db, personId: number, locale: string, nowIso: string): Promise<void> {
+  await db.updateTable('persons').set({ locale, updated_at: nowIso }).where('id', '=', personId).execute();
+  await db.updateTable('identities').set({ locale, updated_at: nowIso }).where('person_id', '=', personId).execute();
+}

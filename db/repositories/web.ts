@@ -127,14 +127,14 @@ export function createWebStore(db: Db) {
       }
     },
     /** Replaces a bot message's text and buttons, giving it the chat's next `rev`; undefined when there is none. */
-    async editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string }): Promise<WebMessageView | undefined> {
+    async editMessage(chatId: string, id: string, change: { text: string; buttons?: Button[][]; at: string; buttonsOnly?: boolean }): Promise<WebMessageView | undefined> {
       const seq = Number(id);
       if (!Number.isSafeInteger(seq)) return undefined;
       for (let attempt = 1; ; attempt += 1) {
         const last = await db.selectFrom('web_messages').select((eb) => eb.fn.max('rev').as('rev')).where('chat_id', '=', chatId).executeTakeFirst();
         try {
           const r = await db.updateTable('web_messages')
-            .set({ text: change.text, buttons: change.buttons ? JSON.stringify(change.buttons) : null, rev: Number(last?.rev ?? 0) + 1, edited_at: change.at })
+            .set({ text: change.text, buttons: change.buttons ? JSON.stringify(change.buttons) : null, rev: Number(last?.rev ?? 0) + 1, ...(change.buttonsOnly ? {} : { edited_at: change.at }) })
             .where('chat_id', '=', chatId).where('seq', '=', seq).where('sender', '=', 'bot').executeTakeFirst();
           if (Number(r.numUpdatedRows) === 0) return undefined;
           const row = await db.selectFrom('web_messages').selectAll().where('chat_id', '=', chatId).where('seq', '=', seq).executeTakeFirstOrThrow();

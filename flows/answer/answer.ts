@@ -15,6 +15,7 @@ import { codeOf, orgName } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { spokespersonsFor } from '../roles.js';
 import { signatureOf } from './signature.js';
+import { maybeDueInfo } from '../due.js';
 
 const RATING_CODES: Record<string, Rating> = { s: 'satisfied', a: 'acceptable', u: 'unsatisfied' };
 
@@ -97,7 +98,7 @@ async function reporterReply(ctx: FlowContext, inquiry: Inquiry, said: string, a
   const text = isBlankText(said) ? ctx.actor.t.files.seeAttached(files.length) : said;
   const { action } = verdict;
   const code = codeOf(inquiry);
-  const due = r.inquiry.due_at;
+  const due = await maybeDueInfo(ctx, r.inquiry.due_at);
   // Staff learn the moved due time of a resumed clock or of a reopened inquiry; the reporter, the latter.
   const dueLine = (t: Copy) => (!due || action === 'follow_up' ? '' : `\n${action === 'resume' ? t.clockResumed(due) : t.lifecycle.newPeriod(due)}`);
   const toStaff = (t: Copy, reporter: string) => `${(action === 'resume' ? t.clarifyReplyToStaff : t.followupToStaff)(code, reporter, text)}${dueLine(t)}`;

@@ -9,6 +9,7 @@ import { toReporterThread } from '../inquiry/route.js';
 import { codeOf } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { spokespersonsFor } from '../roles.js';
+import { dueInfo } from '../due.js';
 
 /** Only a complaint's conclusion counts from a conclusion date; says so otherwise. */
 async function applies(ctx: FlowContext, inquiry: Inquiry): Promise<boolean> {
@@ -41,7 +42,7 @@ export async function submitConclusionDate(ctx: FlowContext, inquiryId: number, 
   const r = await transition(ctx, admitted, { clock: { concludedOn: date }, entryText: date, audit: { after: { conclusion_on: date } } });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
-  const [code, shown, due, basis] = [codeOf(updated), formatLocalDate(date), updated.due_at ?? ctx.nowIso, updated.legal_basis ?? ''];
+  const [code, shown, due, basis] = [codeOf(updated), formatLocalDate(date), await dueInfo(ctx, updated.due_at ?? ctx.nowIso), updated.legal_basis ?? ''];
   const build = (t: Copy) => ({ text: t.lifecycle.conclusionSet(code, shown, due, basis) });
   await ctx.reply(build);
   await toReporterThread(ctx.db, ctx.effects, updated, build, 'info');

@@ -38,7 +38,7 @@ export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: s
     text: t.answer.preview(code, isBlankText(text) ? t.files.seeAttached(files.length) : text, sign(t), ANSWER_DRAFT_MINUTES, correcting),
     buttons: [
       [btn(t.answer.btnSend, A.answerSend, draftId)],
-      [btn(t.answer.btnEdit, A.answerEdit, draftId), btn(t.answer.btnCancel, A.answerCancel, draftId)],
+      [btn(t.answer.btnEdit, A.answerEdit, draftId, 'secondary'), btn(t.answer.btnCancel, A.answerCancel, draftId, 'secondary')],
     ],
   }));
 }

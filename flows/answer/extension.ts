@@ -13,6 +13,15 @@ import { codeOf, orgName } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { coordinatorsFor } from '../roles.js';
 import { acknowledge } from './staff.js';
+import { dueInfo } from '../due.js';
+import { formatInstant } from '../copy/format.js';
+
+/** A future example for the extension prompt: 17:00 three days after the later of now and the due time. */
+function extensionExample(now: Date, due: string | null): string {
+  const from = Math.max(now.getTime(), due ? Date.parse(due) : 0);
+  const day = formatInstant(new Date(from + 3 * 86_400_000)).slice(0, 10);
+  return `${day} 17:00`;
+}
 
 /** [Xin gia hạn]: ask for the reason. */
 export async function onExtendButton(ctx: FlowContext, payload: string): Promise<void> {
@@ -21,7 +30,8 @@ export async function onExtendButton(ctx: FlowContext, payload: string): Promise
   if (!admitted || !due) return;
   const code = codeOf(admitted.inquiry);
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ext_reason', inquiryId: admitted.inquiry.id }, ctx.nowIso);
-  await ctx.reply((t) => ({ text: t.askExtensionReason(code, due) }));
+  const shown = await dueInfo(ctx, due);
+  await ctx.reply((t) => ({ text: t.askExtensionReason(code, shown) }));
 }
 
 /** The reason; then ask for the proposed due time. */
@@ -30,7 +40,8 @@ export async function onExtensionReason(ctx: FlowContext, inquiryId: number, rea
   if (!admitted) return clearDialog(ctx);
   const code = codeOf(admitted.inquiry);
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ext_due', inquiryId, reason }, ctx.nowIso);
-  await ctx.reply((t) => ({ text: t.askExtensionDue(code) }));
+  const example = extensionExample(ctx.now, admitted.inquiry.due_at);
+  await ctx.reply((t) => ({ text: t.askExtensionDue(code, example) }));
 }
 
 /** The proposed due time: record the request and ask the coordinators to decide. */
@@ -39,7 +50,10 @@ export async function onExtensionDue(ctx: FlowContext, inquiryId: number, reason
   const due = admitted?.inquiry.due_at;
   if (!admitted || !due) return clearDialog(ctx);
   const proposed = parseLocalDateTime(text);
-  if (!proposed || proposed.getTime() <= Date.parse(due)) return void await ctx.reply((t) => ({ text: t.invalidExtensionDue(due) }));
+  if (!proposed || proposed.getTime() <= Date.parse(due)) {
+    const shown = await dueInfo(ctx, due);
+    return void await ctx.reply((t) => ({ text: t.invalidExtensionDue(shown) }));
+  }
   await clearDialog(ctx);
   let requestId = 0;
   const r = await transition(ctx, admitted, {
@@ -56,7 +70,7 @@ export async function onExtensionDue(ctx: FlowContext, inquiryId: number, reason
   for (const personId of await coordinatorsFor(ctx.db, inquiry.org_id, ctx.today)) {
     await ctx.effects.notifyPerson(personId, (t) => ({
       text: t.extensionRequest({ code: codeOf(inquiry), org: orgName(org, t), by, reason, dueAt: due, proposedAt: proposed }),
-      buttons: [[btn(t.approve, A.extensionOk, requestId), btn(t.reject, A.extensionNo, requestId)]],
+      buttons: [[btn(t.approve, A.extensionOk, requestId), btn(t.reject, A.extensionNo, requestId, 'danger')]],
     }));
   }
   await ctx.reply((t) => ({ text: t.extensionSubmitted(codeOf(inquiry)) }));
@@ -80,13 +94,14 @@ export async function onExtensionDecision(ctx: FlowContext, e: ButtonEvent, appr
   const r = await transition(ctx, admitted, { clock: { dueAt: newDue }, audit: { after: { request: request.id } } });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiry.id));
   const code = codeOf(inquiry);
+  const shownDue = await dueInfo(ctx, newDue);
   await ctx.reply((t) => ({ text: t.extensionDecided(code, approve) }));
   if (request.requested_by_person_id) {
-    await ctx.effects.notifyPerson(request.requested_by_person_id, (t) => ({ text: approve ? t.extensionApproved(code, newDue) : t.extensionRejected(code) }));
+    await ctx.effects.notifyPerson(request.requested_by_person_id, (t) => ({ text: approve ? t.extensionApproved(code, shownDue) : t.extensionRejected(code) }));
   }
   if (approve) {
     const org = inquiry.org_id ? await findOrg(ctx.db, inquiry.org_id) : undefined;
-    await toReporterThread(ctx.db, ctx.effects, r.inquiry, (t) => ({ text: t.extensionToReporter(code, orgName(org, t), newDue) }), 'info');
+    await toReporterThread(ctx.db, ctx.effects, r.inquiry, (t) => ({ text: t.extensionToReporter(code, orgName(org, t), shownDue) }), 'info');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { DeadlineCopy, DeadlineView } from './deadline-types.js';
-import { excerpt, formatLocalTime } from './format.js';
+import { excerpt, formatDueTime, formatTimeLeft } from './format.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -26,8 +26,9 @@ function body(v: DeadlineView): string {
 
 /** "5 hours left" / "due now" / "overdue by 2 hours". */
 function standing(v: DeadlineView): string {
-  if (v.lateMs > 0) return `is overdue by ${duration(v.lateMs)}`;
-  return v.lateMs > -MINUTE_MS ? 'is due now' : `has ${duration(-v.lateMs)} left`;
+  const left = formatTimeLeft(v.dueAt, new Date(new Date(v.dueAt).getTime() + v.lateMs), 'en', v.isWorkingDay);
+  if (v.lateMs > 0) return `is ${left}`;
+  return v.lateMs > -MINUTE_MS ? 'is due now' : `has ${left}`;
 }
 
 const RUNG_GREETING: Record<string, string> = {
@@ -39,10 +40,10 @@ const RUNG_GREETING: Record<string, string> = {
 /** Reminders and escalations in English. */
 export const deadlineEn: DeadlineCopy = {
   reminder: (v, percent) => percent >= 100
-    ? `⏰ Inquiry ${v.code} ${v.lateMs > MINUTE_MS ? standing(v) : 'is due now'} (due ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nPlease answer now (reply to this message), or request an extension with a reason.`
-    : `⏰ Reminder: ${percent}% of the legal time for inquiry ${v.code} has passed; it ${standing(v)} (due ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nPlease answer soon (reply to this message).`,
-  overdue: (v) => `⚠️ Inquiry ${v.code} ${standing(v)} (due ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nPlease answer now, or request an extension with a reason.`,
-  escalation: (v, rung) => `${RUNG_GREETING[rung] ?? 'For your attention'}: press inquiry ${v.code} ${standing(v)} (due ${formatLocalTime(v.dueAt)}).\n${body(v)}\nAssigned spokesperson: ${v.assignee ?? 'nobody has taken it yet'}\n\nPlease see that it is answered as the rules require.`,
+    ? `⏰ Inquiry ${v.code} ${v.lateMs > MINUTE_MS ? standing(v) : 'is due now'} (due ${formatDueTime(v.dueAt, 'en')}).\n${body(v)}\n\nPlease answer now (reply to this message), or request an extension with a reason.`
+    : `⏰ Reminder: ${percent}% of the legal time for inquiry ${v.code} has passed; it ${standing(v)} (due ${formatDueTime(v.dueAt, 'en')}).\n${body(v)}\n\nPlease answer soon (reply to this message).`,
+  overdue: (v) => `⚠️ Inquiry ${v.code} ${standing(v)} (due ${formatDueTime(v.dueAt, 'en')}).\n${body(v)}\n\nPlease answer now, or request an extension with a reason.`,
+  escalation: (v, rung) => `${RUNG_GREETING[rung] ?? 'For your attention'}: press inquiry ${v.code} ${standing(v)} (due ${formatDueTime(v.dueAt, 'en')}).\n${body(v)}\nAssigned spokesperson: ${v.assignee ?? 'nobody has taken it yet'}\n\nPlease see that it is answered as the rules require.`,
   btnWorking: 'Working on it',
   btnExtend: 'Request extension',
   btnTransfer: 'Transfer',

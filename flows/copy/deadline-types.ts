@@ -6,6 +6,8 @@ export interface DeadlineView {
   dueAt: Date | string;
   /** How late it is, in ms (0 or negative: not yet due). */
   lateMs: number;
+  /** Whether a local date is a working day (the legal calendar); present: days left are working days. */
+  isWorkingDay?: (date: string) => boolean;
   /** The assigned spokesperson's name, for escalations. */
   assignee?: string;
 }

@@ -1,5 +1,5 @@
 import type { DeadlineCopy, DeadlineView } from './deadline-types.js';
-import { excerpt, formatLocalTime } from './format.js';
+import { excerpt, formatDueTime, formatTimeLeft } from './format.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -22,8 +22,9 @@ function body(v: DeadlineView): string {
 
 /** "còn 5 giờ" / "đã đến hạn" / "đã quá hạn 2 giờ". */
 function standing(v: DeadlineView): string {
-  if (v.lateMs > 0) return `đã quá hạn ${duration(v.lateMs)}`;
-  return v.lateMs > -MINUTE_MS ? 'đã đến hạn' : `còn ${duration(-v.lateMs)}`;
+  const left = formatTimeLeft(v.dueAt, new Date(new Date(v.dueAt).getTime() + v.lateMs), 'vi', v.isWorkingDay);
+  if (v.lateMs > 0) return `đã ${left}`;
+  return v.lateMs > -MINUTE_MS ? 'đã đến hạn' : left;
 }
 
 const RUNG_GREETING: Record<string, string> = {
@@ -39,10 +40,10 @@ function assigneeLine(v: DeadlineView): string {
 /** Reminders and escalations in polite official Vietnamese. */
 export const deadlineVi: DeadlineCopy = {
   reminder: (v, percent) => percent >= 100
-    ? `⏰ Câu hỏi ${v.code} ${v.lateMs > MINUTE_MS ? standing(v) : 'đã đến hạn trả lời'} (hạn: ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nKính đề nghị đồng chí trả lời ngay (trả lời trực tiếp tin nhắn này), hoặc xin gia hạn kèm lý do.`
-    : `⏰ Nhắc hạn: câu hỏi ${v.code} đã dùng ${percent}% thời gian trả lời theo quy định; ${standing(v)} (hạn: ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nKính đề nghị đồng chí khẩn trương trả lời (trả lời trực tiếp tin nhắn này).`,
-  overdue: (v) => `⚠️ Câu hỏi ${v.code} ${standing(v)} (hạn: ${formatLocalTime(v.dueAt)}).\n${body(v)}\n\nKính đề nghị đồng chí trả lời ngay, hoặc xin gia hạn kèm lý do.`,
-  escalation: (v, rung) => `${RUNG_GREETING[rung] ?? 'Kính gửi đồng chí'}: câu hỏi ${v.code} của báo chí ${standing(v)} (hạn: ${formatLocalTime(v.dueAt)}).\n${body(v)}\n${assigneeLine(v)}\n\nKính đề nghị đồng chí chỉ đạo trả lời kịp thời theo quy định.`,
+    ? `⏰ Câu hỏi ${v.code} ${v.lateMs > MINUTE_MS ? standing(v) : 'đã đến hạn trả lời'} — hạn ${formatDueTime(v.dueAt, 'vi')}.\n${body(v)}\n\nKính đề nghị đồng chí trả lời ngay (trả lời trực tiếp tin nhắn này), hoặc xin gia hạn kèm lý do.`
+    : `⏰ Nhắc hạn: câu hỏi ${v.code} đã dùng ${percent}% thời gian trả lời theo quy định; ${standing(v)} — hạn ${formatDueTime(v.dueAt, 'vi')}.\n${body(v)}\n\nKính đề nghị đồng chí khẩn trương trả lời (trả lời trực tiếp tin nhắn này).`,
+  overdue: (v) => `⚠️ Câu hỏi ${v.code} ${standing(v)} — hạn ${formatDueTime(v.dueAt, 'vi')}.\n${body(v)}\n\nKính đề nghị đồng chí trả lời ngay, hoặc xin gia hạn kèm lý do.`,
+  escalation: (v, rung) => `${RUNG_GREETING[rung] ?? 'Kính gửi đồng chí'}: câu hỏi ${v.code} của báo chí ${standing(v)} — hạn ${formatDueTime(v.dueAt, 'vi')}.\n${body(v)}\n${assigneeLine(v)}\n\nKính đề nghị đồng chí chỉ đạo trả lời kịp thời theo quy định.`,
   btnWorking: 'Đang xử lý',
   btnExtend: 'Xin gia hạn',
   btnTransfer: 'Chuyển đơn vị',

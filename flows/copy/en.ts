@@ -10,7 +10,7 @@ import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
 import { answerEn } from './answer-en.js';
 import { pressEn } from './press-en.js';
-import { excerpt, formatLocalTime } from './format.js';
+import { excerpt, formatDue, formatLocalTime, formatMonth, type DueArg } from './format.js';
 
 const STATUS: Record<string, string> = {
   screening: 'being screened', assigned: 'sent to the agency', acknowledged: 'in progress',
@@ -32,8 +32,8 @@ const ROLES: Record<string, string> = {
   reporter: 'reporter', spokesperson: 'spokesperson', coordinator: 'coordinator', contact: 'contact', admin: 'admin', leader: 'leader',
 };
 
-function due(at: Date | string | null): string {
-  return at ? `\nDue: ${formatLocalTime(at)} (Vietnam time)` : '';
+function due(at: DueArg | null): string {
+  return at ? `\nDue: ${formatDue(at, 'en')} (Vietnam time)` : '';
 }
 
 function card(v: InquiryView): string {
@@ -41,7 +41,7 @@ function card(v: InquiryView): string {
 }
 
 function line(l: InquiryLine): string {
-  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatLocalTime(l.dueAt)}` : ''}${l.answerHasFiles ? ` — ${filesEn.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
+  return `• ${l.code} — ${STATUS[l.status]} — ${l.orgName}${l.dueAt ? ` — due ${formatDue(l.dueAt, 'en')}` : ''}${l.answerHasFiles ? ` — ${filesEn.answerHasFiles}` : ''}\n  ${excerpt(l.question)}`;
 }
 
 /** English, complete. */
@@ -69,7 +69,7 @@ export const en: Copy = {
     !registered ? '/start — register as a reporter (or /start <invite code>)' : '',
     roles.includes('reporter') ? 'Ask: type your question, or /ask\n/my — your inquiries and their status\n/withdraw <code> — withdraw an inquiry\nReply to an answer to follow up.' : '',
     roles.includes('spokesperson') ? '/pending — inquiries waiting for your agency\nReply to an inquiry message to answer it.\nWithout buttons: /answer, /ack, /clarify, /decline, /transfer or /extend followed by the code (/answer Q-42).\n/conclusion <code> — enter a complaint\'s conclusion date (the time allowed counts from it).' : '',
-    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
+    roles.includes('coordinator') ? 'You receive reporter verifications and inquiries to screen, with action buttons.\n/stats — on-time and overdue figures per agency\n/notice — send a notice to reporters or spokespersons (send it alone for help)\nWithout buttons: /route, /reroute, /reject or /merge followed by the code (/route Q-42).\n/class <code> — set the kind of inquiry (its time allowed); /conclusion <code> — enter a complaint\'s conclusion date.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — on-time and overdue figures per agency' : '',
     roles.includes('reporter') ? 'Press conferences: /register HB-<n> to attend; /confq HB-<n> <agency code> <question> to ask in advance.' : '',
     roles.includes('spokesperson') ? '/correction — record a correction request to a press outlet; /statement — record a statement published on your own initiative (send the command alone for its form).' : '',
@@ -87,6 +87,8 @@ export const en: Copy = {
   notAllowed: 'Sorry, you are not allowed to do that.',
   stale: (code, s) => `That action no longer applies: inquiry ${code} is now "${STATUS[s] ?? s}".`,
   inquiryNotFound: (code) => `Inquiry ${code} was not found.`,
+  unknownButton: 'This button no longer works. Type /my or /pending to see the inquiries, /help for help.',
+  alreadyChosen: 'That choice was already recorded. To send a new question, type it.',
   cancelled: 'Cancelled.',
   nothingToCancel: 'There is nothing to cancel.',
   langSet: 'Language set to English.',
@@ -116,7 +118,18 @@ export const en: Copy = {
   reporterRejectedNotice: 'We are sorry: your reporter registration was not approved. If this is a mistake, please contact the coordinating office.',
   verifyDone: (name, ok) => `${ok ? 'Approved' : 'Rejected'} reporter ${name}.`,
   verifyAlreadyDone: (name) => `The request of ${name} was already handled.`,
-  inviteAccepted: (name, roles) => `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}. Type /help for help.`,
+  inviteAccepted: (name, roles, agencies = []) => [
+    `Hello ${name}! Your account is now linked, with the role(s): ${roles.map((r) => ROLES[r]).join(', ')}.`,
+    roles.includes('reporter') ? 'Type your question to send it; the answer will arrive right here.' : '',
+    roles.includes('spokesperson') ? `You are the spokesperson${agencies.length ? ` of ${agencies.join(', ')}` : ''}: press inquiries to your agency arrive here. Type /pending for those waiting for an answer.` : '',
+    roles.includes('coordinator') ? 'Inquiries to screen and reporters to verify arrive here with buttons; type /notice to send a notice.' : '',
+    'Type /help for help.',
+  ].filter(Boolean).join('\n'),
+  staffTextHint: (roles) => [
+    roles.includes('spokesperson') ? 'To answer an inquiry, reply to its message, or press "Answer" under it. Type /pending for the inquiries waiting.' : '',
+    roles.includes('coordinator') ? 'To send a notice, type /notice; to screen an inquiry, use the buttons under it.' : '',
+    'Type /help for help.',
+  ].filter(Boolean).join('\n'),
   inviteInvalid: (startLinks) => (startLinks
     ? 'That invite code is not valid. Please check the link, or type /start to register.'
     : 'That invite code is not valid. Please check the code (every character), or type /start to register.'),
@@ -174,23 +187,23 @@ export const en: Copy = {
   followupClosed: (c, s) => `Inquiry ${c} is "${STATUS[s] ?? s}"; it cannot take follow-ups. Please send a new question.`,
 
   classConfirmRequest: (c, r, q) => `The reporter asks for urgent handling of inquiry ${c} (${r}).\n«${excerpt(q, 200)}»\nPlease confirm or choose its class:`,
-  classChanged: (c, cls, d, b) => `Inquiry ${c} is classed as: ${cls}.\nDue: ${formatLocalTime(d)} (Vietnam time)\nBasis: ${b}`,
+  classChanged: (c, cls, d, b) => `Inquiry ${c} is classed as: ${cls}.\nDue: ${formatDue(d, 'en')} (Vietnam time)\nBasis: ${b}`,
   classDone: (c, cls) => `Inquiry ${c} classed as ${cls}.`,
   btnExtend: 'Request extension',
-  askExtensionReason: (c, d) => `Extension for inquiry ${c} (now due ${formatLocalTime(d)}). Please type the reason.`,
-  askExtensionDue: (c) => `Propose the new due time for inquiry ${c} as day/month/year hour:minute (e.g. 28/11/2026 17:00).`,
-  invalidExtensionDue: (d) => `The proposed time must read day/month/year hour:minute and be after the current due time (${formatLocalTime(d)}). Please type it again.`,
-  extensionRequest: (p) => `Extension request for inquiry ${p.code} — ${p.org}\nBy: ${p.by}\nReason: ${p.reason}\nNow due: ${formatLocalTime(p.dueAt)}\nProposed: ${formatLocalTime(p.proposedAt)}`,
+  askExtensionReason: (c, d) => `Extension for inquiry ${c} (now due ${formatDue(d, 'en')}). Please type the reason.`,
+  askExtensionDue: (c, ex) => `Propose the new due time for inquiry ${c} as day/month/year hour:minute (e.g. ${ex}).`,
+  invalidExtensionDue: (d) => `The proposed time must read day/month/year hour:minute and be after the current due time (${formatDue(d, 'en')}). Please type it again.`,
+  extensionRequest: (p) => `Extension request for inquiry ${p.code} — ${p.org}\nBy: ${p.by}\nReason: ${p.reason}\nNow due: ${formatDue(p.dueAt, 'en')}\nProposed: ${formatDue(p.proposedAt, 'en')}`,
   extensionSubmitted: (c) => `Your extension request for inquiry ${c} was sent to the coordinating office.`,
-  extensionApproved: (c, d) => `The extension for inquiry ${c} was approved. New due time: ${formatLocalTime(d)}.`,
+  extensionApproved: (c, d) => `The extension for inquiry ${c} was approved. New due time: ${formatDue(d, 'en')}.`,
   extensionRejected: (c) => `The extension for inquiry ${c} was not approved; the due time stands.`,
-  extensionToReporter: (c, o, d) => `${o} was granted an extension for inquiry ${c}. New due time: ${formatLocalTime(d)}.`,
+  extensionToReporter: (c, o, d) => `${o} was granted an extension for inquiry ${c}. New due time: ${formatDue(d, 'en')}.`,
   extensionDecided: (c, ok) => `Extension for inquiry ${c} ${ok ? 'approved' : 'rejected'}.`,
   extensionAlreadyDecided: 'This extension request was already decided.',
   clockPaused: 'The reply deadline is paused until the reporter clarifies.',
-  clockResumed: (d) => `The reply deadline runs again; new due time: ${formatLocalTime(d)}.`,
+  clockResumed: (d) => `The reply deadline runs again; new due time: ${formatDue(d, 'en')}.`,
   calendarMissing: (y) => `The official ${y} schedule of holidays and days off in lieu is not imported yet; ${y} deadlines use the Labour Code defaults. Please import it once published: liaison calendar import <file.csv>.`,
-  stats: (m, ls) => ls.length === 0 ? `No inquiries in your scope yet.` : [`Figures for ${m} (overdue: as of now):`, ...ls.map((l) => `• ${l.org}: received ${l.received}, replied ${l.replied}, on time ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ overdue ${l.overdueOpen}` : ''}`)].join('\n'),
+  stats: (m, ls) => ls.length === 0 ? `No inquiries in your scope yet.` : [`Figures for ${formatMonth(m)} (overdue: as of now):`, ...ls.map((l) => `• ${l.org}: received ${l.received}, replied ${l.replied}, on time ${l.replied ? Math.round((100 * l.onTime) / l.replied) : 0}%${l.overdueOpen ? `, ⚠ overdue ${l.overdueOpen}` : ''}`)].join('\n'),
   withdrawUsage: 'Usage: /withdraw <inquiry code>, e.g. /withdraw Q-12 (see codes with /my).',
   withdrawn: (c) => `Inquiry ${c} withdrawn. The answering agency has been told.`,
   withdrawnToStaff: (c, r) => `Reporter ${r} withdrew inquiry ${c}; no answer is needed any more.`,

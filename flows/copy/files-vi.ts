@@ -32,7 +32,7 @@ export const filesVi: FilesCopy = {
   sentAsLink: (f, p) => `Tệp "${f.name}" (${size(f.sizeBytes)}) không gửi trực tiếp được qua ${p === 'telegram' ? 'Telegram' : p === 'web' ? 'trang web' : 'Zalo'} của người nhận nên đã được gửi dưới dạng liên kết tải xuống có thời hạn.`,
   askNeedsText: (n) => `Đã nhận ${n} tệp. Vui lòng gửi nội dung câu hỏi (tệp sẽ được gửi kèm câu hỏi).`,
   addedToQuestion: (n) => `Đã thêm ${n} tệp vào câu hỏi đang soạn.`,
-  notExpected: 'Bot chưa biết tệp này thuộc câu hỏi nào. Hãy gửi tệp kèm câu hỏi, hoặc trả lời (reply) đúng tin nhắn của câu hỏi đó.',
+  notExpected: 'Bot chưa biết tệp này thuộc câu hỏi nào. Hãy gửi tệp kèm câu hỏi, hoặc trả lời trực tiếp đúng tin nhắn của câu hỏi đó.',
   seeAttached: (n) => `(xem ${n} tệp đính kèm)`,
   record: (code, ls) => (ls.length === 0 ? `Câu hỏi ${code} chưa có tệp nào.` : `Tệp của câu hỏi ${code}:\n${ls.map((l, i) => `${i + 1}. ${l.name} — ${l.mimeType}, ${size(l.sizeBytes)}\n   ${l.entry ? `${ENTRY[l.entry] ?? l.entry}, ` : ''}${l.sender ?? '—'}, ${formatLocalTime(l.at)}\n   SHA-256 ${l.sha256}`).join('\n')}`),
   recordUsage: 'Gõ /files kèm mã câu hỏi, ví dụ: /files Q-12',

@@ -2,13 +2,16 @@ import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
 import utc from 'dayjs/plugin/utc.js';
 import { truncateText } from '../../adapters/types.js';
+import { formatInstant } from './due.js';
+
+export { formatDue, formatDueTime, formatInstant, formatMonth, formatTimeLeft, type DueArg, type DueInfo } from './due.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-/** Wall-clock display of an instant in Vietnam: `14:05 24/11/2026`. */
+/** Wall-clock display of an instant in Vietnam, date first: `24/11/2026 14:05` (due times: `formatDue`). */
 export function formatLocalTime(at: Date | string): string {
-  return dayjs(at).tz('Asia/Ho_Chi_Minh').format('HH:mm DD/MM/YYYY');
+  return formatInstant(at);
 }
 
 /** Calendar date in Vietnam (`YYYY-MM-DD`) of an instant; role validity dates compare against it. */

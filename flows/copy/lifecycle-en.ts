@@ -1,5 +1,5 @@
 import type { Action } from '../lifecycle/types.js';
-import { formatLocalTime } from './format.js';
+import { formatDue, formatLocalTime } from './format.js';
 import type { LifecycleCopy, TargetProblem } from './lifecycle-types.js';
 
 /** "was <verb> by …": what each status-changing action did. */
@@ -21,13 +21,13 @@ const PROBLEM: Record<TargetProblem, string> = {
 /** English. */
 export const lifecycleEn: LifecycleCopy = {
   happened: (h) => `That action no longer applies: inquiry ${h.code} was ${DONE[h.action] ?? 'handled'} by ${h.self ? 'you' : h.by ?? 'the system'} at ${formatLocalTime(h.at)}.`,
-  newPeriod: (d) => `New due time (counted from the follow-up): ${formatLocalTime(d)}.`,
+  newPeriod: (d) => `New due time (counted from the follow-up): ${formatDue(d, 'en')}.`,
   chooseClass: (c, cur) => `Choose the kind of inquiry ${c} (it sets the time allowed). Now: ${cur}.`,
   btnConclusion: 'Enter conclusion date',
   askConclusionDate: (c) => `Type the date the complaint of inquiry ${c} was concluded, as day/month/year (e.g. 20/11/2026). The due time will count from it.`,
   invalidConclusionDate: (today) => `The conclusion date must be day/month/year (e.g. 20/11/2026), a real date, and not after today (${today}). Please type it again (or /cancel).`,
   conclusionNotApplicable: (c, cls) => `Inquiry ${c} is "${cls}": its time allowed does not count from a complaint's conclusion. The coordinating office can change its kind with /class ${c}.`,
-  conclusionSet: (c, date, d, b) => `Inquiry ${c}: complaint concluded on ${date}.\nDue (counted from the conclusion): ${formatLocalTime(d)}\nBasis: ${b}`,
+  conclusionSet: (c, date, d, b) => `Inquiry ${c}: complaint concluded on ${date}.\nDue (counted from the conclusion): ${formatDue(d, 'en')}\nBasis: ${b}`,
   awaitsConclusion: (c) => `The due time is provisional, counted from receipt. Once the complaint is concluded, press "Enter conclusion date" or type /conclusion ${c} to count it from the conclusion.`,
   targetRefused: (o, p) => `Cannot send the inquiry to ${o}: ${PROBLEM[p]}. Please choose another agency.`,
   noTargets: (c) => `No other agency has anyone to receive inquiry ${c}. Please tell the coordinating office.`,

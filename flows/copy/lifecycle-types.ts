@@ -1,3 +1,4 @@
+import type { DueArg } from './due.js';
 import type { Action } from '../lifecycle/types.js';
 
 /** What happened to an inquiry before the actor's action: who did what, when. */
@@ -20,7 +21,7 @@ export interface LifecycleCopy {
   /** Someone acted first, or the status moved on: name what happened, by whom and when. */
   happened(h: Happened): string;
   /** A follow-up reopened the inquiry: its own new due time. */
-  newPeriod(dueAt: Date | string): string;
+  newPeriod(dueAt: DueArg): string;
   /** `/class Q-12`: choose the deadline class. */
   chooseClass(code: string, current: string): string;
   btnConclusion: string;
@@ -31,7 +32,7 @@ export interface LifecycleCopy {
   /** The inquiry's class does not count from a conclusion. */
   conclusionNotApplicable(code: string, cls: string): string;
   /** The date is stored; the due time counts from it. `date` is `dd/mm/yyyy`. */
-  conclusionSet(code: string, date: string, dueAt: Date | string, basis: string): string;
+  conclusionSet(code: string, date: string, dueAt: DueArg, basis: string): string;
   /** The class counts from a complaint's conclusion whose date nobody has entered yet. */
   awaitsConclusion(code: string): string;
   /** The chosen agency cannot receive the inquiry. */

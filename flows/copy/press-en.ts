@@ -1,4 +1,4 @@
-import { formatLocalTime } from './format.js';
+import { formatDue, formatLocalTime } from './format.js';
 import type { PressCopy } from './press-types.js';
 
 const OUTCOMES: Record<string, string> = { pending: 'pending', corrected: 'corrected', apologised: 'apologised', refused: 'refused to correct', no_response: 'no response' };
@@ -27,7 +27,7 @@ export const pressEn: PressCopy = {
   heldDone: (p) => `Press conference ${p.code} recorded as held. Questions answered at it: ${p.answered}. Turned into inquiries: ${p.converted.length > 0 ? p.converted.join(', ') : 'none'}.`,
   heldAlready: (c) => `Press conference ${c} was already marked.`,
   heldTooEarly: (c, at) => `Press conference ${c} has not taken place yet (${formatLocalTime(at)}).`,
-  convertedToReporter: (p) => `Your question for press conference ${p.conference} was not answered there; it is now inquiry ${p.inquiry} to ${p.agency}${p.dueAt ? `, due ${formatLocalTime(p.dueAt)}` : ''}.`,
+  convertedToReporter: (p) => `Your question for press conference ${p.conference} was not answered there; it is now inquiry ${p.inquiry} to ${p.agency}${p.dueAt ? `, due ${formatDue(p.dueAt, 'en')}` : ''}.`,
   correctionUsage: 'Usage: /correction press outlet | article (title or link) | published dd/mm/yyyy | grounds for the correction',
   correctionBadDate: (x) => `"${x}" is not a valid date (dd/mm/yyyy, not after today).`,
   correctionRecorded: (c, o) => `Correction request ${c} to ${o} recorded. When it is settled: /correction ${c} corrected|apologised|refused|no_response [note].`,

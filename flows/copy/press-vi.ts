@@ -1,4 +1,4 @@
-import { formatLocalTime } from './format.js';
+import { formatDue, formatLocalTime } from './format.js';
 import type { PressCopy } from './press-types.js';
 
 const OUTCOMES: Record<string, string> = { pending: 'đang chờ', corrected: 'đã cải chính', apologised: 'đã xin lỗi', refused: 'từ chối cải chính', no_response: 'không phản hồi' };
@@ -16,7 +16,7 @@ export const pressVi: PressCopy = {
     body: `Thời gian: ${formatLocalTime(p.at)}\nĐịa điểm: ${p.place}\nNội dung: ${p.topics}\nCơ quan phát ngôn: ${p.agencies}\n\nĐăng ký dự: /register ${p.code}\nGửi câu hỏi trước: /confq ${p.code} <mã cơ quan> <câu hỏi>`,
   }),
   conferenceNotFound: (c) => `Không tìm thấy họp báo ${c}.`,
-  conferenceNotOpen: (c) => `Họp báo ${c} đã tổ chức hoặc đã huỷ.`,
+  conferenceNotOpen: (c) => `Họp báo ${c} đã tổ chức hoặc đã hủy.`,
   registered: (c, title, at) => `Đã đăng ký dự họp báo ${c}: ${title}, ${formatLocalTime(at)}.`,
   alreadyRegistered: (c) => `Bạn đã đăng ký dự họp báo ${c} rồi.`,
   questionUsage: 'Cú pháp: /confq HB-<số> <mã cơ quan> <câu hỏi>. Ví dụ: /confq HB-3 SYT Kế hoạch tiêm chủng năm tới thế nào?',
@@ -27,7 +27,7 @@ export const pressVi: PressCopy = {
   heldDone: (p) => `Đã ghi nhận họp báo ${p.code} đã tổ chức. Câu hỏi đã trả lời tại họp báo: ${p.answered}. Chuyển thành câu hỏi chính thức: ${p.converted.length > 0 ? p.converted.join(', ') : 'không có'}.`,
   heldAlready: (c) => `Họp báo ${c} đã được đánh dấu trước đó.`,
   heldTooEarly: (c, at) => `Họp báo ${c} chưa diễn ra (${formatLocalTime(at)}).`,
-  convertedToReporter: (p) => `Câu hỏi bạn gửi trước cho họp báo ${p.conference} chưa được trả lời tại họp báo, nay là câu hỏi ${p.inquiry} gửi ${p.agency}${p.dueAt ? `, hạn trả lời ${formatLocalTime(p.dueAt)}` : ''}.`,
+  convertedToReporter: (p) => `Câu hỏi bạn gửi trước cho họp báo ${p.conference} chưa được trả lời tại họp báo, nay là câu hỏi ${p.inquiry} gửi ${p.agency}${p.dueAt ? `, hạn trả lời ${formatDue(p.dueAt, 'vi')}` : ''}.`,
   correctionUsage: 'Cú pháp: /correction tên cơ quan báo chí | bài viết (tiêu đề hoặc đường dẫn) | ngày đăng dd/mm/yyyy | căn cứ đề nghị cải chính',
   correctionBadDate: (x) => `"${x}" không phải ngày hợp lệ (dd/mm/yyyy, không sau hôm nay).`,
   correctionRecorded: (c, o) => `Đã ghi nhận đề nghị cải chính ${c} gửi ${o}. Khi có kết quả: /correction ${c} corrected|apologised|refused|no_response [ghi chú].`,

@@ -10,6 +10,7 @@ import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
 import type { PressCopy } from './press-types.js';
 import type { AnswerCopy } from './answer-types.js';
+import type { DueArg } from './due.js';
 
 /** What the copy needs to describe an inquiry. */
 export interface InquiryView {
@@ -20,7 +21,7 @@ export interface InquiryView {
   reporterName: string;
   outletName: string;
   receivedAt: Date | string;
-  dueAt: Date | string | null;
+  dueAt: DueArg | null;
   status: InquiryStatus;
 }
 
@@ -31,7 +32,7 @@ export interface InquiryLine {
   orgName: string;
   question: string;
   receivedAt: Date | string;
-  dueAt: Date | string | null;
+  dueAt: DueArg | null;
   /** The answer (or decline) carries files. */
   answerHasFiles?: boolean;
 }
@@ -75,6 +76,10 @@ export interface Copy {
   notAllowed: string;
   stale(code: string, status: InquiryStatus): string;
   inquiryNotFound(code: string): string;
+  /** A press on a button that no longer leads anywhere (its question is gone, or the action is unknown). */
+  unknownButton: string;
+  /** A second press on a choice already made (a double tap). */
+  alreadyChosen: string;
   cancelled: string;
   nothingToCancel: string;
   langSet: string;
@@ -107,7 +112,10 @@ export interface Copy {
   reporterRejectedNotice: string;
   verifyDone(name: string, approved: boolean): string;
   verifyAlreadyDone(name: string): string;
-  inviteAccepted(name: string, roles: readonly Role[]): string;
+  /** The greeting on linking an invite: the roles, the spokesperson's `agencies`, and what to do next. */
+  inviteAccepted(name: string, roles: readonly Role[], agencies?: readonly string[]): string;
+  /** A spokesperson or coordinator typed ordinary text: how to act instead. */
+  staffTextHint(roles: readonly Role[]): string;
   inviteInvalid(startLinks: boolean): string;
   inviteUsed: string;
 
@@ -118,7 +126,7 @@ export interface Copy {
   sendUrgentIncident: string;
   sendUrgentOpinion: string;
   cancel: string;
-  inquiryAccepted(code: string, org: string, screened: boolean, dueAt: Date | string | null): string;
+  inquiryAccepted(code: string, org: string, screened: boolean, dueAt: DueArg | null): string;
   askCancelled: string;
 
   screeningNotice(v: InquiryView, suggestedOrg: string): string;
@@ -163,21 +171,22 @@ export interface Copy {
   followupClosed(code: string, status: InquiryStatus): string;
 
   classConfirmRequest(code: string, requested: string, question: string): string;
-  classChanged(code: string, cls: string, dueAt: Date | string, basis: string): string;
+  classChanged(code: string, cls: string, dueAt: DueArg, basis: string): string;
   classDone(code: string, cls: string): string;
   btnExtend: string;
-  askExtensionReason(code: string, dueAt: Date | string): string;
-  askExtensionDue(code: string): string;
-  invalidExtensionDue(dueAt: Date | string): string;
-  extensionRequest(p: { code: string; org: string; by: string; reason: string; dueAt: Date | string; proposedAt: Date | string }): string;
+  askExtensionReason(code: string, dueAt: DueArg): string;
+  /** `example`: a future `dd/MM/yyyy HH:mm` computed from the clock. */
+  askExtensionDue(code: string, example: string): string;
+  invalidExtensionDue(dueAt: DueArg): string;
+  extensionRequest(p: { code: string; org: string; by: string; reason: string; dueAt: DueArg; proposedAt: Date | string }): string;
   extensionSubmitted(code: string): string;
-  extensionApproved(code: string, dueAt: Date | string): string;
+  extensionApproved(code: string, dueAt: DueArg): string;
   extensionRejected(code: string): string;
-  extensionToReporter(code: string, org: string, dueAt: Date | string): string;
+  extensionToReporter(code: string, org: string, dueAt: DueArg): string;
   extensionDecided(code: string, approved: boolean): string;
   extensionAlreadyDecided: string;
   clockPaused: string;
-  clockResumed(dueAt: Date | string): string;
+  clockResumed(dueAt: DueArg): string;
   workingNoted(code: string): string;
   calendarMissing(year: number): string;
   withdrawUsage: string;

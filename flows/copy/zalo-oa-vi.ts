@@ -2,9 +2,9 @@ import type { ZaloOaCopy } from './zalo-oa-types.js';
 
 /** What each set-up code asks the operator to check (Zalo's own message follows it). */
 const HINTS: Record<number, string> = {
-  [-204]: 'Official Account đã bị xoá',
+  [-204]: 'Official Account đã bị xóa',
   [-205]: 'Official Account không tồn tại',
-  [-219]: 'ứng dụng Zalo của OA đã bị gỡ bỏ hoặc vô hiệu hoá',
+  [-219]: 'ứng dụng Zalo của OA đã bị gỡ bỏ hoặc vô hiệu hóa',
   [-221]: 'Official Account chưa được xác thực',
   [-320]: 'ứng dụng chưa liên kết Zalo Cloud Account (cần cho dịch vụ trả phí)',
   [-321]: 'Zalo Cloud Account của ứng dụng đã hết tiền hoặc không thanh toán được',

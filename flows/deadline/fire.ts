@@ -8,6 +8,7 @@ import { A, btn } from '../buttons.js';
 import type { DeadlineCopy, DeadlineView } from '../copy/deadline-types.js';
 import { localDate } from '../copy/format.js';
 import type { Copy } from '../copy/index.js';
+import type { DeadlinePolicy } from '../deadlines.js';
 import { createEffects } from '../effects.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { deadlineCopyFor } from './copy.js';
@@ -36,7 +37,7 @@ export function stepStillApplies(inquiry: ClockState, seq: number): boolean {
  * Nothing fires for a closed or paused inquiry or a stale `deadline_seq`. Returns the outbox ids
  * to enqueue after commit.
  */
-export async function fireDeadlineStep(db: Db, inquiryId: number, step: string, now: Date, defaultLocale: 'vi' | 'en'): Promise<number[]> {
+export async function fireDeadlineStep(db: Db, inquiryId: number, step: string, now: Date, defaultLocale: 'vi' | 'en', deadlines?: Pick<DeadlinePolicy, 'workingDays'>): Promise<number[]> {
   const parsed = parseStep(step);
   const inquiry = parsed ? await findInquiry(db, inquiryId) : undefined;
   if (!parsed || !inquiry?.due_at || !stepStillApplies(inquiry, parsed.seq)) return [];
@@ -45,7 +46,8 @@ export async function fireDeadlineStep(db: Db, inquiryId: number, step: string, 
   const today = localDate(now);
   const recipients = await recipientsOf(db, inquiry, parsed, today);
   const effects = createEffects(db, nowIso, defaultLocale, { personId: null, identityId: null });
-  const build = await messageBuilder(db, inquiry, parsed, now, recipients.asSpokesperson);
+  const isWorkingDay = await deadlines?.workingDays?.(db);
+  const build = await messageBuilder(db, inquiry, parsed, now, recipients.asSpokesperson, isWorkingDay);
   for (const personId of recipients.personIds) {
     // A spokesperson's reply to a reminder is an answer, as to the original notice.
     await effects.notifyPerson(personId, build, {
@@ -73,7 +75,9 @@ function render(d: DeadlineCopy, v: DeadlineView, step: ParsedStep, toSpokespers
 }
 
 /** Loads what the texts need once, so the per-recipient builder stays synchronous. */
-async function messageBuilder(db: Db, inquiry: Inquiry, step: ParsedStep, now: Date, withButtons: boolean): Promise<(t: Copy) => OutboundMessage> {
+async function messageBuilder(
+  db: Db, inquiry: Inquiry, step: ParsedStep, now: Date, withButtons: boolean, isWorkingDay?: (date: string) => boolean,
+): Promise<(t: Copy) => OutboundMessage> {
   const orgId = inquiryOrgId(inquiry);
   const org: Org | undefined = orgId === null ? undefined : await findOrg(db, orgId);
   const handler = inquiry.handler_person_id === null ? undefined : await findPerson(db, inquiry.handler_person_id);
@@ -82,7 +86,7 @@ async function messageBuilder(db: Db, inquiry: Inquiry, step: ParsedStep, now: D
     const d = deadlineCopyFor(t.locale);
     const view: DeadlineView = {
       code: codeOf(inquiry), question: inquiry.question, orgName: orgName(org, t), dueAt,
-      lateMs: now.getTime() - Date.parse(dueAt), ...(handler ? { assignee: handler.full_name } : {}),
+      lateMs: now.getTime() - Date.parse(dueAt), ...(handler ? { assignee: handler.full_name } : {}), ...(isWorkingDay ? { isWorkingDay } : {}),
     };
     return { text: render(d, view, step, withButtons), ...(withButtons ? { buttons: reminderButtons(d, inquiry.id) } : {}) };
   };

@@ -12,6 +12,7 @@ import { askClassConfirmation } from '../screening/class.js';
 import { assignDeadline } from './deadline.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
+import { maybeDueInfo } from '../due.js';
 
 /** A verified reporter wrote a question (with `files`, stored file ids): ask for its topic. */
 export async function startAsk(ctx: FlowContext, question: string, messageId: string, files: readonly number[] = []): Promise<void> {
@@ -28,7 +29,7 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId, ...(files.length > 0 ? { files: [...files] } : {}) }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: t.chooseTopic(text),
-    buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0)]],
+    buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0, 'secondary')]],
     replyTo: messageId,
   }));
 }
@@ -38,7 +39,8 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const topic = parseId(payload) ? await findTopic(ctx.db, Number(payload)) : undefined;
   if (dialog?.step !== 'ask_topic' || !topic || topic.active !== 1) {
-    await ctx.reply((t) => ({ text: t.askPrompt }));
+    // A second tap (or a tap on an old list) after the topic was chosen: say so, not "type your question".
+    await ctx.reply((t) => ({ text: dialog?.step === 'ask_confirm' || !dialog ? t.alreadyChosen : t.askPrompt }));
     return;
   }
   const org = await findOrg(ctx.db, topic.org_id);
@@ -50,7 +52,7 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
       [btn(t.send, A.askSend, 'r')],
       [btn(t.sendUrgentIncident, A.askSend, 'i')],
       [btn(t.sendUrgentOpinion, A.askSend, 'o')],
-      [btn(t.cancel, A.askCancel, topic.id)],
+      [btn(t.cancel, A.askCancel, topic.id, 'secondary')],
     ],
   }));
 }
@@ -63,7 +65,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const person = ctx.actor.person;
   const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
-    await ctx.reply((t) => ({ text: t.askPrompt }));
+    await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
   }
   const org = await findOrg(ctx.db, topic.org_id);
@@ -85,7 +87,8 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
-  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, inquiry.due_at)}${windowNote(t)}`, replyTo: dialog.messageId }));
+  const due = await maybeDueInfo(ctx, inquiry.due_at);
+  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);

@@ -15,7 +15,7 @@ export function staffButtons(t: Copy, inquiryId: number) {
   return [
     [btn(t.btnAck, A.ack, inquiryId), btn(t.btnAnswer, A.answer, inquiryId)],
     [btn(t.btnClarify, A.clarify, inquiryId), btn(t.btnTransfer, A.transfer, inquiryId)],
-    [btn(t.btnExtend, A.extend, inquiryId), btn(t.btnDecline, A.decline, inquiryId)],
+    [btn(t.btnExtend, A.extend, inquiryId), btn(t.btnDecline, A.decline, inquiryId, 'danger')],
   ];
 }
 
@@ -47,7 +47,7 @@ export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry
     text: t.screeningNotice(v, orgName(suggested, t)),
     buttons: [
       [btn(t.routeTo(orgName(suggested, t)), A.routeSuggested, inquiry.id)],
-      ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id)], 2),
+      ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id, 'danger')], 2),
       [btn(t.merge, A.merge, inquiry.id)],
     ],
   }));

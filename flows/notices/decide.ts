@@ -19,7 +19,7 @@ export async function onSendButton(ctx: FlowContext, payload: string): Promise<v
   ctx.effects.startNotice(notice.id);
 }
 
-/** «Huỷ» on a preview. */
+/** «Hủy» on a preview. */
 export async function onCancelButton(ctx: FlowContext, payload: string): Promise<void> {
   const scope = await requireCoordinator(ctx, payload);
   if (scope === undefined) return;

@@ -1,3 +1,6 @@
+import { findOrg } from '../../db/repositories/directory.js';
+import { orgName } from '../inquiry/view.js';
+import { chooseLanguage } from '../status/language.js';
 import type { Button, ButtonEvent } from '../../adapters/types.js';
 import { listUndeliveredForPerson, markOutboxRedirected } from '../../db/repositories/outbox.js';
 import type { Identity } from '../../db/schema.js';
@@ -62,7 +65,9 @@ async function acceptInvite(ctx: FlowContext, code: string): Promise<void> {
   await ctx.effects.audit('identity.link_invite', 'identity', ctx.actor.identity.id, { person_id: ctx.actor.identity.person_id }, { person_id: person.id });
   const roles = [...new Set((await rolesOf(ctx.db, person.id, ctx.today)).filter((r) => r.status === 'active').map((r) => r.role))];
   const linked = { ...ctx.actor.identity, person_id: person.id, locale: ctx.actor.identity.locale ?? person.locale };
-  await ctx.effects.sendTo(linked, (t) => ({ text: t.inviteAccepted(person.full_name, roles) }));
+  const agencyRows = await Promise.all((await rolesOf(ctx.db, person.id, ctx.today))
+    .filter((r) => r.role === 'spokesperson' && r.status === 'active' && r.org_id !== null).map((r) => findOrg(ctx.db, r.org_id as number)));
+  await ctx.effects.sendTo(linked, (t) => ({ text: t.inviteAccepted(person.full_name, roles, [...new Set(agencyRows.map((o) => orgName(o, t)))]) }));
   await redeliverUndelivered(ctx, person.id, linked);
 }
 
@@ -91,8 +96,7 @@ export async function redeliverUndelivered(ctx: FlowContext, personId: number, t
 /** Language chosen (registration's first step, or any time). */
 export async function onLanguage(ctx: FlowContext, payload: string): Promise<void> {
   const locale = payload === 'en' ? 'en' : 'vi';
-  await setIdentityLocale(ctx.db, ctx.actor.identity.id, locale, ctx.nowIso);
-  const identity = { ...ctx.actor.identity, locale };
+  const identity = await chooseLanguage(ctx, locale);
   if (ctx.actor.person) {
     await ctx.effects.sendTo(identity, (t) => ({ text: t.langSet }));
     return;
@@ -143,7 +147,7 @@ async function submitRegistration(ctx: FlowContext, d: Extract<Dialog, { step: '
   for (const coordinator of await allCoordinators(ctx.db, ctx.today)) {
     await ctx.effects.notifyPerson(coordinator, (t) => ({
       text: t.verifyRequest({ name: d.name, outlet: outlet ?? '—', pressCard, handle }),
-      buttons: [[btn(t.approve, A.verifyOk, roleId), btn(t.reject, A.verifyNo, roleId)]],
+      buttons: [[btn(t.approve, A.verifyOk, roleId), btn(t.reject, A.verifyNo, roleId, 'danger')]],
     }));
   }
 }

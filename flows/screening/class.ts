@@ -7,6 +7,7 @@ import { toReporterThread } from '../inquiry/route.js';
 import { codeOf } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
+import { dueInfo } from '../due.js';
 
 /** Class choices a coordinator gets, by one-letter payload code. */
 const CLASS_CODES: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opinion', r: 'routine', p: 'forwarded_petition', c: 'complaint_conclusion', a: 'press_answer' };
@@ -55,7 +56,7 @@ export async function onClassChoice(ctx: FlowContext, payload: string): Promise<
   });
   if (!r.ok) return tellRefusal(ctx, r, String(pair[0]));
   const updated = r.inquiry;
-  const [code, due, basis] = [codeOf(updated), updated.due_at ?? ctx.nowIso, updated.legal_basis ?? ''];
+  const [code, due, basis] = [codeOf(updated), await dueInfo(ctx, updated.due_at ?? ctx.nowIso), updated.legal_basis ?? ''];
   const pending = (t: Copy) => (r.awaitsConclusion ? `\n${t.lifecycle.awaitsConclusion(code)}` : '');
   const enter = (t: Copy) => (r.awaitsConclusion ? { buttons: [[btn(t.lifecycle.btnConclusion, A.conclusion, updated.id)]] } : {});
   await ctx.reply((t) => ({ text: `${t.classDone(code, t.classLabel(cls))}${pending(t)}`, ...enter(t) }));

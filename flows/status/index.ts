@@ -1,9 +1,11 @@
 import { inquiriesWithAnswerFiles } from '../../db/repositories/attachments.js';
-import { setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
+import { setDialog } from '../../db/repositories/identities.js';
+import { chooseLanguage } from './language.js';
 import { listOpenInquiries, listReporterInquiries } from '../../db/repositories/inquiries.js';
 import { hasStartLinks, type FlowContext } from '../context.js';
 import { loadLine } from '../inquiry/view.js';
 import { activeRoles } from '../roles.js';
+import { maybeDueInfo } from '../due.js';
 
 /** `/help`, tailored to the actor's roles. */
 export async function onHelp(ctx: FlowContext): Promise<void> {
@@ -17,7 +19,7 @@ export async function onMy(ctx: FlowContext): Promise<void> {
   const inquiries = await listReporterInquiries(ctx.db, person.id);
   if (inquiries.length === 0) return void await ctx.reply((t) => ({ text: t.myEmpty }));
   const withFiles = await inquiriesWithAnswerFiles(ctx.db, inquiries.map((i) => i.id));
-  const lines = await Promise.all(inquiries.map(async (i) => ({ ...(await loadLine(ctx.db, i, ctx.actor.t)), answerHasFiles: withFiles.has(i.id) })));
+  const lines = await Promise.all(inquiries.map(async (i) => ({ ...(await loadLine(ctx.db, i, ctx.actor.t)), dueAt: await maybeDueInfo(ctx, i.due_at), answerHasFiles: withFiles.has(i.id) })));
   await ctx.reply((t) => ({ text: t.myList(lines) }));
 }
 
@@ -29,7 +31,7 @@ export async function onPending(ctx: FlowContext): Promise<void> {
   const caseIds = mine.filter((r) => r.kind === 'authorised' && r.case_inquiry_id !== null).map((r) => r.case_inquiry_id as number);
   const open = await listOpenInquiries(ctx.db, orgIds, caseIds);
   if (open.length === 0) return void await ctx.reply((t) => ({ text: t.pendingEmpty }));
-  const lines = await Promise.all(open.map((i) => loadLine(ctx.db, i, ctx.actor.t)));
+  const lines = await Promise.all(open.map(async (i) => ({ ...(await loadLine(ctx.db, i, ctx.actor.t)), dueAt: await maybeDueInfo(ctx, i.due_at) })));
   await ctx.reply((t) => ({ text: t.pendingList(lines) }));
 }
 
@@ -37,8 +39,7 @@ export async function onPending(ctx: FlowContext): Promise<void> {
 export async function onLang(ctx: FlowContext, args: string): Promise<void> {
   const locale = args.trim().toLowerCase();
   if (locale !== 'vi' && locale !== 'en') return void await ctx.reply((t) => ({ text: t.langUsage }));
-  await setIdentityLocale(ctx.db, ctx.actor.identity.id, locale, ctx.nowIso);
-  await ctx.effects.sendTo({ ...ctx.actor.identity, locale }, (t) => ({ text: t.langSet }));
+  await ctx.effects.sendTo(await chooseLanguage(ctx, locale), (t) => ({ text: t.langSet }));
 }
 
 /** `/cancel`: drop whatever the bot was waiting for. */

@@ -21,6 +21,7 @@ export interface OutboxPort {
   /** Tells the admins in chat that a channel needs an operator. */
   alert(a: ChannelAlert): Promise<void>;
 }
+import { settles } from '../../flows/buttons.js';
 
 /**
  * What the channels need that exists only later in start-up; `startApp` creates each slot empty
@@ -91,7 +92,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       secureCookies: config.publicUrl?.startsWith('https://') ?? false,
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
-      files: lateWebFiles(late),
+      files: lateWebFiles(late), settles, botName: config.web.botName,
       notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }
@@ -100,7 +101,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       token: config.telegram.token, apiRoot: config.telegram.apiRoot, mode: config.telegram.mode, requestTimeoutMs: config.telegram.requestTimeoutMs,
       ...(config.telegram.webhookSecret ? { webhookSecret: config.telegram.webhookSecret } : {}),
       ...(config.publicUrl ? { webhookUrl: `${config.publicUrl}/webhooks/telegram` } : {}),
-      logger: logger.child({ adapter: 'telegram' }),
+      logger: logger.child({ adapter: 'telegram' }), settles,
       fileIds: (botId) => ({
         get: (sha256) => findPlatformFile(db, 'telegram', botId, sha256),
         put: (sha256, fileId) => savePlatformFile(db, 'telegram', botId, sha256, fileId, clock.now().toISOString()),

@@ -69,7 +69,7 @@ export async function sendFromCli(db: Db, o: SendOptions, now: Date, print: (lin
   }).split('\n').slice(0, -1).join('\n'));
   if (!o.yes && !(await askYes(`Gửi cho ${draft.perChannel.reduce((n, c) => n + c.n, 0)} người? / Send? [y/N] `))) {
     await cancelDraft(db, draft.id, nowIso);
-    print('Đã huỷ, không gửi gì / Cancelled; nothing was sent.');
+    print('Đã hủy, không gửi gì / Cancelled; nothing was sent.');
     return undefined;
   }
   const identity = sender ? await preferredIdentity(db, sender.id) : undefined;

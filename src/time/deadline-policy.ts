@@ -58,5 +58,9 @@ export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
       const pausedBusinessMs = businessMs(pausedAt, resumedAt, cal, hours);
       return pausedBusinessMs > 0 ? addBusinessMs(dueAt, pausedBusinessMs, cal, hours) : new Date(dueAt);
     },
+    async workingDays(db = o.db): Promise<(date: string) => boolean> {
+      const cal = await o.loadCalendar(db);
+      return (date) => cal.isWorkingDay(date);
+    },
   };
 }

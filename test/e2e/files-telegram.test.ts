@@ -18,7 +18,7 @@ describe('photos and documents on Telegram (real adapter, fake Bot API with getF
 
   /** Forgets whatever the reporter was in the middle of (an earlier test's question). */
   async function clearDialog(): Promise<void> {
-    await e.say(reporter, '/cancel', (s) => /Đã huỷ|Không có thao tác/.test(s.text));
+    await e.say(reporter, '/cancel', (s) => /Đã hủy|Không có thao tác/.test(s.text));
   }
 
   /** A photo with a caption, then the topic and confirmation: returns the inquiry code. */

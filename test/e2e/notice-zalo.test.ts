@@ -81,7 +81,7 @@ describe('a notice while the Zalo OA credentials are refused', () => {
     z.fake.revokeRefreshToken();
     await z.e.say(coord, '/notice', 'Gửi tiêu đề');
     await z.e.say(coord, 'Lịch họp dân', 'nội dung');
-    await z.e.say(coord, 'Họp dân tối thứ Sáu tại nhà văn hoá.', 'đường link');
+    await z.e.say(coord, 'Họp dân tối thứ Sáu tại nhà văn hóa.', 'đường link');
     await z.e.say(coord, '-', 'Gửi cho ai');
     await z.e.say(coord, 'org:P-THUANHOA', 'Xem trước thông báo');
     await z.e.press(coord, 'Gửi', 'Đang gửi thông báo');

@@ -90,7 +90,7 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
   it('a coordinator can cancel a draft; nothing is sent', async () => {
     const before = e.fake.sent.length;
     await compose(e, 'Bản nháp bỏ đi', 'org:P-KIMLONG');
-    await e.press(coord, 'Huỷ', 'Đã huỷ thông báo');
+    await e.press(coord, 'Hủy', 'Đã hủy thông báo');
     expect(e.fake.sent.slice(before).filter((s) => s.text.includes('📢'))).toHaveLength(0);
   });
 });

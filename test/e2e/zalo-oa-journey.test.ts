@@ -14,6 +14,8 @@ async function askOnZalo(z: ZaloE2E, question: string) {
   const menu = await z.say(ZALO_REPORTER, question, 'lĩnh vực nào');
   const confirm = await z.choose(ZALO_REPORTER, menu, 'Y tế', 'Xác nhận gửi');
   const accepted = await z.choose(ZALO_REPORTER, confirm, 'Gửi', 'Đã tiếp nhận');
+  // The due day as that day, with its weekday and the time left; never "00:00" of the next day.
+  expect(accepted.text).toMatch(/Hạn trả lời: hết ngày \d{2}\/\d{2}\/\d{4} \([^)]+\), còn \d+ /);
   return { code: /Q-\d+/.exec(accepted.text)![0], questionMsgId: menu.userMsgId, accepted };
 }
 

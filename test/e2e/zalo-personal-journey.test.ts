@@ -56,6 +56,7 @@ describe('personal Zalo account in the whole bot (fake zca-js seam, fake Bot API
     const code = /Q-\d+/.exec(accepted.text)![0];
     const notice = await zaloTo(HEALTH, since, code);
     expect(notice.text).toContain('sốt xuất huyết');
+    expect(notice.text).toMatch(/Hạn trả lời: hết ngày \d{2}\/\d{2}\/\d{4} \((thứ|Chủ nhật)/);
     // No buttons on this channel: the notification carries them as numbered choices.
     expect(notice.text).toContain('1. Nhận xử lý');
     expect(notice.text).toMatch(/Trả lời 1, 2, .* để chọn/);

@@ -74,7 +74,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
       due_at: '2026-12-02T17:00:00.000Z', // routine: 2 working days from Monday 30 Nov, 24:00 Wed 2 Dec
       deadline_seq: answered.deadline_seq + 1, period_seq: answered.deadline_seq + 1, received_at: answered.received_at,
     });
-    expect(bot.last(HEALTH).text).toContain('Hạn trả lời mới (tính từ lúc nhận câu hỏi thêm): 00:00 03/12/2026');
+    expect(bot.last(HEALTH).text).toContain('Hạn trả lời mới (tính từ lúc nhận câu hỏi thêm): hết ngày 02/12/2026 (thứ Tư), còn 2 ngày làm việc');
     expect(bot.last(REPORTER).text).toContain('Hạn trả lời mới');
     expect(bot.deadlineSyncs.at(-1)).toBe(reopened.id);
 
@@ -134,7 +134,7 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
       deadline_seq: classified.deadline_seq + 1, period_seq: classified.deadline_seq + 1, legal_basis: 'Nghị định 237/2026/NĐ-CP, Điều 18(2)',
     });
     expect(bot.last(HEALTH).text).toContain('ngày kết luận khiếu nại 20/11/2026');
-    expect(bot.last(REPORTER).text).toContain('00:00 28/11/2026');
+    expect(bot.last(REPORTER).text).toContain('hết ngày 27/11/2026 (thứ Sáu)');
     const entry = await db.selectFrom('inquiry_entries').select(['kind', 'text']).where('kind', '=', 'conclusion').executeTakeFirst();
     expect(entry).toEqual({ kind: 'conclusion', text: '2026-11-20' });
   });
@@ -157,11 +157,11 @@ describe.each(testDialects())('the lifecycle in the flows on %s', (dialect) => {
     await bot.say(HEALTH, 'Bệnh viện Trung ương Huế.', bot.inbox(HEALTH).find((m) => m.text.includes('Bệnh viện nào'))!.messageId);
     await bot.press(HEALTH, 'Gửi câu trả lời');
     await bot.press(HEALTH, 'Nhận xử lý');
-    expect(bot.last(HEALTH).text).toBe(`Thao tác không còn hiệu lực: câu hỏi ${stale.code} đã được bạn trả lời lúc 09:00 23/11/2026.`);
+    expect(bot.last(HEALTH).text).toBe(`Thao tác không còn hiệu lực: câu hỏi ${stale.code} đã được bạn trả lời lúc 23/11/2026 09:00.`);
     const sentToHealth = await outboxTo(HEALTH);
     // The reporter's reply to the clarification was read before the answer committed.
     const replies = await asReporter((ctx) => onClarificationReply(ctx, stale, 'Tuyến tỉnh.'));
-    expect(replies).toEqual([`Thao tác không còn hiệu lực: câu hỏi ${stale.code} đã được Lê Văn Y Tế trả lời lúc 09:00 23/11/2026.`]);
+    expect(replies).toEqual([`Thao tác không còn hiệu lực: câu hỏi ${stale.code} đã được Lê Văn Y Tế trả lời lúc 23/11/2026 09:00.`]);
     expect(await db.selectFrom('inquiry_entries').select('kind').where('kind', '=', 'clarification_reply').execute()).toEqual([]);
     expect(await outboxTo(HEALTH)).toBe(sentToHealth);
     expect((await inquiry()).status).toBe('answered');

@@ -227,7 +227,7 @@ describe.each(testDialects())('the lifecycle table, walked on %s', (dialect) => 
       expect(out.audits.at(-1), action).toBe('inquiry.withdraw');
       expect(out.synced).toEqual([]);
       const by = who === 'reporter' ? 'bạn' : 'Trần Thị Phóng Viên';
-      expect(out.replies, action).toEqual([`Thao tác không còn hiệu lực: câu hỏi ${inquiry.code} đã được ${by} rút lúc 11:00 23/11/2026.`]);
+      expect(out.replies, action).toEqual([`Thao tác không còn hiệu lực: câu hỏi ${inquiry.code} đã được ${by} rút lúc 23/11/2026 11:00.`]);
     }
   });
 });

@@ -27,7 +27,7 @@ describe.each(testDialects())('press conferences, correction requests and statem
 
   it('schedules, announces to reporters, takes registrations and questions, and turns unanswered ones into inquiries counted from the conference', async () => {
     await bot.command(COORD, 'conference', '03/12/2026 09:00 | Hội trường UBND | HUE | SYT, STC | Họp báo định kỳ tháng 12');
-    expect(bot.last(COORD).text).toContain('Đã lên lịch họp báo HB-1: Họp báo định kỳ tháng 12, 09:00 03/12/2026, Hội trường UBND');
+    expect(bot.last(COORD).text).toContain('Đã lên lịch họp báo HB-1: Họp báo định kỳ tháng 12, 03/12/2026 09:00, Hội trường UBND');
     const notice = await t.db.selectFrom('notices').selectAll().executeTakeFirstOrThrow();
     expect(notice).toMatchObject({ status: 'sending', title: 'Họp báo HB-1: Họp báo định kỳ tháng 12' });
     expect(JSON.parse(notice.audience)).toEqual({ all: true, role: 'reporter' });

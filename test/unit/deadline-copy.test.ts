@@ -18,13 +18,14 @@ describe('deadline copy', () => {
         expect(text).toContain('Q-42');
         expect(text).toContain('sốt xuất huyết');
         expect(text).toContain('Sở Y tế');
-        expect(text).toContain('00:00 27/11/2026');
+        expect(text).toContain(d === deadlineEn ? 'end of Thursday 26/11/2026' : 'hết ngày 26/11/2026 (thứ Năm)');
+        expect(text).not.toContain('27/11/2026');
       }
     }
     expect(deadlineVi.reminder(view(-5 * HOUR), 80)).toContain('đã dùng 80% thời gian trả lời theo quy định; còn 5 giờ');
     expect(deadlineVi.overdue(view(26 * HOUR))).toContain('đã quá hạn 1 ngày 2 giờ');
     expect(deadlineVi.escalation(view(26 * HOUR), 'head')).toMatch(/^Kính báo cáo đồng chí Thủ trưởng cơ quan.*Lê Văn Y Tế/s);
-    expect(deadlineEn.escalation(view(26 * HOUR), 'leader')).toMatch(/^To the network leader: press inquiry Q-42 is overdue by 1 day 2 hours/);
+    expect(deadlineEn.escalation(view(26 * HOUR), 'leader')).toMatch(/^To the network leader: press inquiry Q-42 is 1 day 2 hours overdue \(due end of Thursday 26\/11\/2026\)/);
     expect(deadlineEn.reminder(view(-90 * 60_000), 50)).toContain('it has 1 hour 30 minutes left');
   });
 

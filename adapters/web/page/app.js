@@ -39,6 +39,7 @@ function fail(err) {
 
 async function signedIn(session) {
   state.csrf = session.csrfToken;
+  state.botName = typeof session.botName === 'string' ? session.botName : '';
   state.signedIn = true;
   ui.signIn.hidden = true;
   ui.sendCode.hidden = true;
@@ -141,14 +142,19 @@ async function sendMessage() {
 }
 
 actions.press = async (button, messageId, b) => {
-  button.disabled = true;
+  // The whole row set waits for the answer: a double tap sends one press.
+  const group = [...(button.closest('.buttons')?.querySelectorAll('button') ?? [button])];
+  for (const other of group) other.disabled = true;
+  button.setAttribute('aria-busy', 'true');
   showError(undefined);
   try {
     await post('/buttons', { messageId, action: b.action, payload: b.payload, clientId: newClientId() });
   } catch (err) {
     fail(err);
   } finally {
-    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    // A settling press re-renders the message from the server (marked, the others off); until then, or otherwise, they come back.
+    for (const other of group) if (other.isConnected && !other.classList.contains('is-chosen') && !other.classList.contains('is-disabled')) other.disabled = false;
   }
 };
 
@@ -168,7 +174,12 @@ ui.text.addEventListener('keydown', (ev) => {
   if (ev.key === 'Escape' && state.replyTo) { state.replyTo = undefined; renderReplyBox(); }
 });
 ui.replyCancel.addEventListener('click', () => { state.replyTo = undefined; renderReplyBox(); ui.text.focus(); });
-ui.lang.addEventListener('click', () => { toggleLanguage(); applyLanguage(); });
+ui.lang.addEventListener('click', () => {
+  toggleLanguage();
+  applyLanguage();
+  // Signed in: the bot's messages follow too (the person's one language setting, for every channel).
+  if (state.signedIn) post('/language', { language: lang.current, clientId: newClientId() }).catch(fail);
+});
 ui.signOut.addEventListener('click', async () => {
   try { await api('POST', '/sign-out', {}); } catch { /* signed out either way */ }
   signedOut();

@@ -13,7 +13,7 @@ export const ui = {
 };
 
 export const state = {
-  csrf: '', signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
+  csrf: '', botName: '', signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
   source: undefined, retryTimer: undefined, retryMs: 3000, error: undefined, status: '', pendingCode: undefined,
 };
 

@@ -5,6 +5,14 @@ import { renderFiles } from './attachments.js';
 
 const { setTimeout } = globalThis;
 
+/**
+ * Text as shown: a code ("Q-12", "HB-3") and a list number with its first word ("1. Nhận") never
+ * break across lines. Wrapped in no-wrap spans, not changed characters: copied text stays as typed.
+ */
+export function unbreakable(text) {
+  return text.split(/(\b[A-Z]{1,3}-\d+|(?<![^\s])\d{1,3}\. \S+)/).map((part, i) => (i % 2 === 1 ? el('span', { className: 'nowrap' }, part) : part));
+}
+
 /** What a bubble's buttons do; set by app.js. */
 export const actions = { press: () => undefined };
 
@@ -20,15 +28,20 @@ function renderEntry(entry) {
   }
   const time = new Date(entry.at);
   const bubble = el('div', { className: 'bubble' },
-    el('span', { className: 'sender' }, entry.from === 'bot' ? t('bot') : t('you')),
-    ...(entry.text || !entry.files?.length ? [el('p', { className: 'text' }, entry.text)] : []),
+    el('span', { className: 'sender' }, entry.from === 'bot' ? state.botName || t('bot') : t('you')),
+    ...(entry.text || !entry.files?.length ? [el('p', { className: 'text' }, ...unbreakable(entry.text))] : []),
     ...[renderFiles(entry)].filter(Boolean),
     ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
   item.append(bubble);
   if (entry.buttons?.length) {
     bubble.append(el('div', { className: 'buttons' }, ...entry.buttons.map((row) => el('div', { className: 'button-row' },
-      ...row.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => actions.press(ev.currentTarget, entry.id, b) }, b.label))))));
+      ...row.map((b) => el('button', {
+        type: 'button', className: `action action-${b.style ?? 'primary'}${b.state ? ` is-${b.state}` : ''}`,
+        // A settled message: the chosen button is marked (and announced as pressed), the others are off.
+        ...(b.state ? { disabled: true, 'aria-pressed': b.state === 'chosen' ? 'true' : 'false' } : {}),
+        onclick: (ev) => actions.press(ev.currentTarget, entry.id, b),
+      }, b.state === 'chosen' ? `✓ ${b.label}` : b.label))))));
   }
   if (entry.from === 'bot') {
     item.append(el('button', { type: 'button', className: 'reply-button', 'aria-label': `${t('replyTo')}: ${excerpt(entry.text, 40)}`, onclick: () => setReply(entry.id) }, t('reply')));
