@@ -40,7 +40,9 @@ export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: s
       [btn(t.answer.btnSend, A.answerSend, draftId)],
       [btn(t.answer.btnEdit, A.answerEdit, draftId, 'secondary'), btn(t.answer.btnCancel, A.answerCancel, draftId, 'secondary')],
     ],
-  }));
+    // Tied to the inquiry like its notice, so the web thread shows the preview's buttons and a reply
+    // to the preview is, like a reply to the notice, a new answer to preview.
+  }), { ref: { inquiryId, kind: 'staff_notice' } });
 }
 
 /**

@@ -102,9 +102,14 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     expect(await staff.locator('.t-divider').count()).toBeGreaterThan(0);
     expect(await staff.locator('.thread-actions button.action', { hasText: 'Nhận xử lý' }).count()).toBe(1);
     await check(staff, 'staff-thread');
-    // The answer is written in the thread's composer; Enter adds a line, the button sends.
+    // The answer is written in the thread's composer; Enter adds a line, the button sends it to be
+    // previewed, and the preview's [Gửi câu trả lời] among the thread's actions sends it out.
     await staff.locator('#thread-text').fill('Lịch tiêm sởi: thứ Bảy hằng tuần tại trạm y tế phường.');
     await staff.locator('.thread-composer button[type="submit"]').click();
+    const confirm = staff.locator('.thread-actions button.action', { hasText: 'Gửi câu trả lời' });
+    await confirm.waitFor(WAIT);
+    expect(await staff.locator('.t-kind-answer', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(0);
+    await confirm.click();
     await staff.locator('.t-kind-answer', { hasText: 'thứ Bảy hằng tuần' }).waitFor(WAIT);
 
     // The reporter's inbox shows the answer as unread; the thread marks where the new part starts.

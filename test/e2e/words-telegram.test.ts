@@ -52,7 +52,7 @@ describe('wording and buttons on Telegram (real adapter, fake Bot API)', () => {
 
     const notice = e.sentTo(health, code).find((s) => s.text.includes('sốt xuất huyết'))!;
     const m = e.fake.sent.length;
-    e.fake.userSends(health, 'Tuần này có 12 ca.', { replyTo: notice.messageId });
+    await e.answer(health, 'Tuần này có 12 ca.', notice.messageId);
     const answer = await e.nextTo(reporter, m, `Trả lời câu hỏi ${code}`);
     await e.press(reporter, 'Hài lòng', 'Cảm ơn bạn đã đánh giá');
     await e.fake.waitFor(() => keyboardEdits(answer.messageId)[0], { timeoutMs: 10_000, description: 'rating keyboard edited' });

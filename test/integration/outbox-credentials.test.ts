@@ -77,10 +77,12 @@ describe.each(testDialects())('outbox: credentials refused (%s)', (dialect) => {
     const idA = await insertOutbox(t.db, row(a, 'Trả lời A'));
     const idB = await insertOutbox(t.db, row(b, 'Trả lời B'));
     await dispatcher.enqueue([idA, idB]);
-    await expect.poll(() => statusOf(idB), { timeout: 10_000 }).toBe('held');
-    expect((await findOutbox(t.db, idB))?.held_reason).toBe('credentials');
+    // B is held only until the next re-check (150 ms): too short to poll for on a loaded machine,
+    // so its hold shows in what followed — one refused send, then one delivery, no failure.
     await expect.poll(() => statusOf(idA), { timeout: 10_000 }).toBe('sent');
     await expect.poll(() => statusOf(idB), { timeout: 10_000 }).toBe('sent');
+    expect(telegram.sends.filter((s) => s.chatId === b.chatId)).toHaveLength(2);
+    expect((await findOutbox(t.db, idB))?.held_reason).toBeNull();
     expect(telegram.sends.filter((s) => s.chatId === a.chatId)).toHaveLength(5);
     expect(telegram.deliveredTo(a.chatId).map((p) => p.text)).toEqual(['Trả lời A']);
     expect(telegram.deliveredTo(b.chatId).map((p) => p.text)).toEqual(['Trả lời B']);

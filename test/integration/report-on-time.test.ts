@@ -31,6 +31,7 @@ describe.each(testDialects())('on-time report on %s', (dialect) => {
   it('counts on-time replies with and without extensions, and open overdue ones', async () => {
     const answeredAtOnce = await ask('Một?');
     await bot.say('201', 'Trả lời ngay.', answeredAtOnce);
+    await bot.press('201', 'Gửi câu trả lời'); // answers go out once confirmed
     await ask('Hai?'); // left unanswered: overdue
     const extendedThenAnswered = await ask('Ba?');
     await bot.press('201', 'Xin gia hạn'); // on the newest notice, "Ba?"
@@ -39,6 +40,7 @@ describe.each(testDialects())('on-time report on %s', (dialect) => {
     await bot.press('301', 'Duyệt');
     clock.advance(10 * DAY_MS);
     await bot.say('201', 'Trả lời sau khi gia hạn.', extendedThenAnswered);
+    await bot.press('201', 'Gửi câu trả lời');
     const lines = await onTimeReport(t.db, { from: '2026-11-01', to: '2026-11-30' }, clock.now(), await loadCalendar(t.db));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ orgCode: 'SYT', received: 3, replied: 2, onTime: 2, onTimeWithoutExtension: 1, extended: 1, overdueOpen: 1 });
