@@ -40,6 +40,19 @@ export async function sealStoredVapidKey(db: Db, box: SecretBox): Promise<boolea
   return Number(r.numUpdatedRows) > 0;
 }
 
+/**
+ * Forgets the VAPID keys and every browser subscription (they are bound to the public key), in one
+ * transaction, so the next start makes a new pair; staff turn notifications on again. For a lost
+ * secrets key only. Returns how many subscriptions went.
+ */
+export async function resetVapidKeys(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('web_push_keys').execute();
+    const r = await tx.deleteFrom('push_subscriptions').executeTakeFirst();
+    return Number(r.numDeletedRows);
+  });
+}
+
 /** A browser's subscription as the page sends it. */
 export interface NewSubscription { personId: number; endpoint: string; p256dh: string; auth: string }
 

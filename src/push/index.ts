@@ -40,7 +40,7 @@ export async function startWebPush(o: WebPushStartOptions): Promise<{ sender?: P
   } catch (err) {
     if (!(err instanceof SecretsKeyError)) throw err;
     // New keys would orphan every browser's subscription, so none are made: pushes wait for the key.
-    o.logger.error('web push: the stored VAPID private key cannot be decrypted with this key (SECRETS_KEY or the key file changed); pushes are off until the old key is back (see README, "Secrets at rest"); chat messages still go out');
+    o.logger.error('web push: the stored VAPID private key cannot be decrypted with this key (SECRETS_KEY or the key file changed); pushes are off until the old key is back; if it is lost, `liaison push reset-keys --yes` makes staff subscribe again; chat messages still go out');
     return { stop: async () => undefined };
   }
   o.logger.info({ publicKey: keys.publicKey }, 'web push ready');

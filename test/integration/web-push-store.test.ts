@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox, SecretsKeyError } from '../../db/secret-box.js';
 import { testBox } from '../helpers/secrets.js';
 import {
-  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, saveSubscription,
+  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, readVapidPublicKey, resetVapidKeys, saveSubscription,
 } from '../../db/repositories/web-push.js';
 import { createLogger } from '../../src/logger.js';
 import { createPushSender } from '../../src/push/sender.js';
@@ -52,6 +52,17 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     expect(await ensureVapidKeys(t.db, clock.now(), testBox)).toEqual({ ...keys, sealedNow: false });
     await expect(ensureVapidKeys(t.db, clock.now(), createSecretBox(randomBytes(32)))).rejects.toBeInstanceOf(SecretsKeyError);
     expect(await t.db.selectFrom('web_push_keys').selectAll().execute()).toEqual([row]);
+  });
+
+  it('reset-keys (a lost secrets key): the keys and every subscription go at once; the next start makes a new pair', async () => {
+    const s = push.newSubscription();
+    await saveSubscription(t.db, { personId: 44, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
+    const old = (await readVapidKeys(t.db, testBox))!;
+    expect(await resetVapidKeys(t.db)).toBeGreaterThanOrEqual(1);
+    expect(await listSubscriptions(t.db, 44)).toEqual([]);
+    expect(await readVapidPublicKey(t.db)).toBeUndefined();
+    const fresh = await ensureVapidKeys(t.db, clock.now(), testBox);
+    expect(fresh.publicKey).not.toBe(old.publicKey);
   });
 
   it('an endpoint belongs to whoever subscribed it last; a delivery is claimed once; an event key is written once', async () => {
