@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * Encryption of stored credentials (Zalo OA tokens) with AES-256-GCM under the deployment's key
+ * Encryption of stored credentials (Zalo OA tokens, the VAPID private key, the personal Zalo
+ * session file) with AES-256-GCM under the deployment's key
  * (`SECRETS_KEY`, or the key file `src/secrets-key.ts` makes). A sealed value reads
  * `v1.<iv>.<tag>.<ciphertext>` (base64url): a fresh 96-bit IV each time, so equal tokens never
  * look equal at rest; the tag makes a changed value or a wrong key fail instead of decrypting to

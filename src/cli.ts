@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { makeDataPrivate, writePrivateFile } from './private-files.js';
 import { createDb, isPostgresUrl, sqlitePath } from '../db/client.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
+import { resetVapidKeys } from '../db/repositories/web-push.js';
 import { loadSecretBox } from './secrets-key.js';
 import { loadSampleNetwork } from './import/sample.js';
 import type { Role } from '../db/schema.js';
@@ -222,6 +223,15 @@ function createProgram(): Command {
       const now = systemClock.now();
       await installZaloTokens(db, zalo.appId, { accessToken: opts.access.trim(), refreshToken: opts.refresh.trim(), accessExpiresAt: new Date(now.getTime() + expiresInS * 1000), refreshExpiresAt: null }, now, loadSecretBox(config().secretsKey));
       console.log('Đã cài mã Zalo OA / Zalo OA tokens installed; running bots use them at their next send.');
+    }).catch(fail));
+
+  program.command('push').description('Web Push to staff browsers.')
+    .command('reset-keys')
+    .description('Only when the secrets key that sealed the VAPID private key is lost: forgets the VAPID keys and every browser subscription; the next start makes new keys and staff turn notifications on again.')
+    .requiredOption('--yes', 'confirm: every subscription is removed')
+    .action(() => withDb(async ({ db }) => {
+      const removed = await resetVapidKeys(db);
+      console.log(`Đã xóa khóa VAPID và ${removed} đăng ký; khởi động lại bot để tạo khóa mới, nhân viên bật lại thông báo trên trang. / Removed the VAPID keys and ${removed} subscriptions; restart the bot to make new keys, staff turn notifications on again on the page.`);
     }).catch(fail));
 
   const web = program.command('web').description('The web chat page.');

@@ -115,7 +115,9 @@ export async function startApp(o: StartOptions): Promise<App> {
   // Aborted first thing on stop: nothing keeps waiting for a database that is away.
   const halt = new AbortController();
   const late = createLateWiring();
-  const adapters = createChannels({ config, logger, db: db.db, clock, late, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
+  // One key for every stored secret (Zalo OA tokens, the VAPID private key, the personal Zalo session).
+  const box = loadSecretBox(config.secretsKey);
+  const adapters = createChannels({ config, logger, db: db.db, clock, late, box, ...(o.zcaClient ? { zcaClient: o.zcaClient } : {}) });
   if (adapters.size === 0 && !config.zaloOa) {
     if (!o.db) await db.close();
     throw new NoChannelError();
@@ -126,7 +128,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   if (migrated.calendars.length > 0) logger.info({ years: migrated.calendars }, 'imported the shipped official calendars');
   // Built after the database: its tokens live there. The alert is queued like any flow's message.
   const zaloOa = config.zaloOa ? await createZaloOaChannel({
-    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock, box: loadSecretBox(config.secretsKey),
+    config: config.zaloOa, db: db.db, logger: logger.child({ adapter: 'zalo_oa' }), clock, box,
     onAuthFailure: async (reason) => late.outbox.peek()?.alert({ platform: 'zalo_oa', action: 'channel.auth_failed', reason, text: (t) => t.replyWindow.authAlert('zalo_oa') }),
     onSetupProblem: async (p) => late.outbox.peek()?.alert({ platform: 'zalo_oa', action: 'channel.setup_error', reason: String(p.code), oncePerDay: true, text: (t) => t.zaloOa.setupAlert(p.code, p.message) }),
     siteRootFree: !adapters.has('web'),
@@ -135,7 +137,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const sampleLoaded = config.loadSampleIfEmpty && (await loadSampleIfEmpty(db.db, clock.now()));
   if (sampleLoaded) logger.info('directory was empty: loaded the sample network');
   const push = await startWebPush({
-    config, db: db.db, logger: logger.child({ part: 'push' }), clock, sends: role !== 'web', ...(o.webPushAgent ? { agent: o.webPushAgent } : {}),
+    config, db: db.db, logger: logger.child({ part: 'push' }), clock, box, sends: role !== 'web', ...(o.webPushAgent ? { agent: o.webPushAgent } : {}),
   });
 
   const privateRedis = o.redis || config.redisUrl ? undefined : await startPrivateRedis({ bin: config.redisServerBin, dataDir: config.dataDir, logger });

@@ -22,8 +22,9 @@ export function parseSecretsKey(text: string): Buffer | undefined {
 /**
  * The box for stored secrets. With no `SECRETS_KEY`, the key file is read, or created with a
  * fresh random key (mode 600, its folder 700) at the first start; every process of a deployment
- * must see the same key (several hosts: set `SECRETS_KEY`). Losing it loses only the stored Zalo OA
- * tokens, which `liaison zalo-oa tokens` installs again.
+ * must see the same key (several hosts: set `SECRETS_KEY`). Losing it loses the stored Zalo OA
+ * tokens (`liaison zalo-oa tokens` installs them again), the personal Zalo session (`liaison zalo
+ * login`) and the VAPID private key (`liaison push reset-keys --yes`; staff subscribe again).
  * @throws {SecretsKeyError} when the key or the key file's content is not 32 bytes.
  */
 export function loadSecretBox(source: SecretsKeySource): SecretBox {

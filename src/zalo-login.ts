@@ -1,15 +1,18 @@
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { writeCredentials } from '../adapters/zalo-personal/credentials.js';
+import { writeCredentials, type CredentialsBox } from '../adapters/zalo-personal/credentials.js';
 import { createZcaClient, QrLoginFailed, type ZcaClient } from '../adapters/zalo-personal/zca.js';
 import type { Config } from './config.js';
+import { loadSecretBox } from './secrets-key.js';
 
 /** Options of {@link runZaloLogin}. */
 export interface ZaloLoginOptions {
   /** The zca-js seam (a fake in tests). */
   client: ZcaClient;
-  /** Where the session is saved (mode 600). */
+  /** Where the session is saved (mode 600, sealed by `box`). */
   credentialsPath: string;
+  /** The deployment's secrets box (`src/secrets-key.ts`). */
+  box: CredentialsBox;
   /** Where the QR code image is written (mode 600), for operators whose terminal cannot show it. */
   qrImagePath: string;
   /** How long to wait for the scan and confirmation, in ms. */
@@ -42,7 +45,7 @@ export async function runZaloLogin(o: ZaloLoginOptions): Promise<void> {
       onScanned: (name) => o.print(`Đã quét bởi «${name}». Hãy xác nhận đăng nhập trên điện thoại. / Scanned by «${name}»: confirm the login on the phone.`),
     }, controller.signal);
     await shown;
-    await writeCredentials(o.credentialsPath, credentials);
+    await writeCredentials(o.credentialsPath, credentials, o.box);
     await rm(o.qrImagePath, { force: true });
     o.print(nextSteps(o.credentialsPath));
   } catch (err) {
@@ -104,7 +107,7 @@ function toLoginError(err: unknown, timeoutMs: number): ZaloLoginError {
 export function zaloLoginCommand(config: Readonly<Config>): Promise<void> {
   const zalo = config.zaloPersonal;
   return runZaloLogin({
-    client: createZcaClient(), credentialsPath: zalo.credentialsPath, qrImagePath: zalo.qrImagePath,
+    client: createZcaClient(), credentialsPath: zalo.credentialsPath, box: loadSecretBox(config.secretsKey), qrImagePath: zalo.qrImagePath,
     timeoutMs: zalo.loginTimeoutMs, print: (text) => console.log(text),
   });
 }

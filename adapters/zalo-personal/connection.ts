@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { TransientError } from '../types.js';
-import { cookieFingerprint, CredentialsMissingError, readCredentials, writeCredentials } from './credentials.js';
+import { cookieFingerprint, CredentialsMissingError, readSavedCredentials, writeCredentials, type CredentialsBox } from './credentials.js';
 import { isLoginRefusal, SessionExpiredError } from './errors.js';
 import { zaloErrorCode, ZCA_CLOSE, type ZaloCredentials, type ZcaClient, type ZcaMessage, type ZcaSession } from './zca.js';
 
@@ -20,6 +20,8 @@ export interface ReconnectPolicy {
 export interface ConnectionOptions {
   client: ZcaClient;
   credentialsPath: string;
+  /** Seals the credentials file. */
+  box: CredentialsBox;
   logger: Logger;
   reconnect: ReconnectPolicy;
   /** How often refreshed cookies are written back to the credentials file, in ms. */
@@ -87,12 +89,27 @@ export function createConnection(o: ConnectionOptions): Connection {
     });
   };
 
+  const sealClearFile = async (credentials: ZaloCredentials) => {
+    try {
+      await writeCredentials(o.credentialsPath, credentials, o.box);
+      log.info('zalo personal: encrypted the session file an earlier version wrote in clear');
+    } catch (err) {
+      // The session is still usable; the next start tries again.
+      log.warn({ error: describe(err) }, 'zalo personal: could not rewrite the session file encrypted');
+    }
+  };
+
   const login = async (): Promise<ZcaSession> => {
     let credentials: ZaloCredentials;
     try {
-      credentials = await readCredentials(o.credentialsPath);
+      const saved = await readSavedCredentials(o.credentialsPath, o.box);
+      credentials = saved.credentials;
+      if (saved.clear) await sealClearFile(credentials);
     } catch (err) {
-      if (err instanceof CredentialsMissingError) needLogin('no_credentials');
+      if (err instanceof CredentialsMissingError) {
+        log.error({ reason: err.message }, 'zalo personal: the saved session cannot be used');
+        needLogin('no_credentials');
+      }
       throw new SessionExpiredError(describe(err), { cause: err });
     }
     try {
@@ -127,7 +144,7 @@ export function createConnection(o: ConnectionOptions): Connection {
     const fingerprint = cookieFingerprint(cookies);
     if (fingerprint === s.savedCookies) return;
     s.credentials = { ...s.credentials, cookie: cookies };
-    await writeCredentials(o.credentialsPath, s.credentials);
+    await writeCredentials(o.credentialsPath, s.credentials, o.box);
     s.savedCookies = fingerprint;
     log.debug('zalo personal: refreshed cookies saved');
   };

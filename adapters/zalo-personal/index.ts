@@ -4,6 +4,7 @@ import {
   type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
 import { createConnection, describe, type ReconnectPolicy } from './connection.js';
+import type { CredentialsBox } from './credentials.js';
 import { SessionExpiredError, toChatError } from './errors.js';
 import { createPacer } from './pacer.js';
 import { parseMessage, toSendQuote } from './parse.js';
@@ -32,6 +33,8 @@ export interface ZaloPersonalAdapterOptions {
   client: ZcaClient;
   /** The saved `{cookie, imei, userAgent}` (written by `liaison zalo login`, mode 600). */
   credentialsPath: string;
+  /** Seals the credentials file at rest (the deployment's secrets box). */
+  box: CredentialsBox;
   /** JSON-lines file of recent inbound messages, for quoting after a restart; undefined: memory only. */
   recentMessagesPath?: string;
   logger: Logger;
@@ -84,7 +87,7 @@ export function createZaloPersonalAdapter(o: ZaloPersonalAdapterOptions): ZaloPe
     sleep: o.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))), ...(o.random ? { random: o.random } : {}),
   });
   const connection = createConnection({
-    client: o.client, credentialsPath: o.credentialsPath, logger: log, reconnect: o.reconnect,
+    client: o.client, credentialsPath: o.credentialsPath, box: o.box, logger: log, reconnect: o.reconnect,
     cookieSaveIntervalMs: o.cookieSaveIntervalMs ?? 600_000, onNeedsLogin: o.onNeedsLogin,
     ...(o.random ? { random: o.random } : {}),
     onMessage: (m) => {

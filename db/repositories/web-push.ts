@@ -3,20 +3,54 @@ import type {
   NotificationPrefsRow, PushDeliveryStatus, PushEvent, PushEventsTable, PushSubscriptionRow,
 } from '../schema-push.js';
 import type { Insertable } from 'kysely';
+import { isSealed, type SecretBox } from '../secret-box.js';
 
-/** The stored VAPID key pair (base64url). `privateKey` is a secret. */
+/** The VAPID key pair (base64url). `privateKey` is a secret: stored sealed by the deployment's box. */
 export interface VapidKeys { publicKey: string; privateKey: string }
 
-/** The service's VAPID keys, if made already. */
-export async function readVapidKeys(db: Db): Promise<VapidKeys | undefined> {
+/**
+ * The service's VAPID keys, if made already, the private key opened with `box` (one stored in
+ * clear before encryption is returned as is; {@link sealStoredVapidKey} seals it).
+ * @throws {SecretsKeyError} when the private key was sealed under another key.
+ */
+export async function readVapidKeys(db: Db, box: SecretBox): Promise<VapidKeys | undefined> {
   const row = await db.selectFrom('web_push_keys').select(['public_key', 'private_key']).where('id', '=', 1).executeTakeFirst();
-  return row ? { publicKey: row.public_key, privateKey: row.private_key } : undefined;
+  return row ? { publicKey: row.public_key, privateKey: box.open(row.private_key) } : undefined;
 }
 
-/** Stores `keys` unless a pair exists already (two processes starting at once keep the first). */
-export async function insertVapidKeys(db: Db, keys: VapidKeys, nowIso: string): Promise<void> {
-  await db.insertInto('web_push_keys').values({ id: 1, public_key: keys.publicKey, private_key: keys.privateKey, created_at: nowIso })
+/** The public half only (what the page subscribes with): needs no key. */
+export async function readVapidPublicKey(db: Db): Promise<string | undefined> {
+  const row = await db.selectFrom('web_push_keys').select('public_key').where('id', '=', 1).executeTakeFirst();
+  return row?.public_key;
+}
+
+/** Stores `keys`, the private key sealed, unless a pair exists already (two processes starting at once keep the first). */
+export async function insertVapidKeys(db: Db, keys: VapidKeys, nowIso: string, box: SecretBox): Promise<void> {
+  await db.insertInto('web_push_keys').values({ id: 1, public_key: keys.publicKey, private_key: box.seal(keys.privateKey), created_at: nowIso })
     .onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** Seals a private key an earlier version stored in clear; true when it did. Idempotent, safe with several processes. */
+export async function sealStoredVapidKey(db: Db, box: SecretBox): Promise<boolean> {
+  const row = await db.selectFrom('web_push_keys').select('private_key').where('id', '=', 1).executeTakeFirst();
+  if (!row || isSealed(row.private_key)) return false;
+  // Guarded on the clear value read: another process sealing it at the same moment wins once.
+  const r = await db.updateTable('web_push_keys').set({ private_key: box.seal(row.private_key) })
+    .where('id', '=', 1).where('private_key', '=', row.private_key).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Forgets the VAPID keys and every browser subscription (they are bound to the public key), in one
+ * transaction, so the next start makes a new pair; staff turn notifications on again. For a lost
+ * secrets key only. Returns how many subscriptions went.
+ */
+export async function resetVapidKeys(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('web_push_keys').execute();
+    const r = await tx.deleteFrom('push_subscriptions').executeTakeFirst();
+    return Number(r.numDeletedRows);
+  });
 }
 
 /** A browser's subscription as the page sends it. */

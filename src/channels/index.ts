@@ -3,6 +3,7 @@ import { createTelegramAdapter } from '../../adapters/telegram/index.js';
 import { createWebAdapter, type WebFileStore } from '../../adapters/web/index.js';
 import { createZaloPersonalAdapter, createZcaClient, type ZcaClient } from '../../adapters/zalo-personal/index.js';
 import type { Db } from '../../db/client.js';
+import type { SecretBox } from '../../db/secret-box.js';
 import { createWebStore } from '../../db/repositories/web.js';
 import { findPlatformFile, savePlatformFile } from '../../db/repositories/attachments.js';
 import type { ChannelAlert } from '../../flows/maintenance/channel-alert.js';
@@ -68,6 +69,8 @@ export interface ChannelOptions {
   late: LateWiring;
   /** The zca-js seam for the personal Zalo account (tests pass a fake); default the real one. */
   zcaClient?: ZcaClient;
+  /** Seals stored secrets (the personal Zalo session file). */
+  box: SecretBox;
 }
 
 /**
@@ -111,7 +114,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
   const zalo = config.zaloPersonal;
   if (zalo.enabled) {
     adapters.set('zalo_personal', createZaloPersonalAdapter({
-      client: o.zcaClient ?? createZcaClient(logger.child({ adapter: 'zalo_personal' })), credentialsPath: zalo.credentialsPath, recentMessagesPath: zalo.recentMessagesPath,
+      client: o.zcaClient ?? createZcaClient(logger.child({ adapter: 'zalo_personal' })), credentialsPath: zalo.credentialsPath, box: o.box, recentMessagesPath: zalo.recentMessagesPath,
       logger: logger.child({ adapter: 'zalo_personal' }), sendMinIntervalMs: zalo.sendMinIntervalMs, sendJitterMs: zalo.sendJitterMs,
       rateLimitRetryMs: zalo.rateLimitRetryMs, reconnect: { baseMs: 1000, maxMs: zalo.reconnectMaxMs, kickedMs: zalo.kickedRetryMs },
       onNeedsLogin: async (reason) => late.outbox.peek()?.alert({

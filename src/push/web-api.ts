@@ -2,7 +2,7 @@ import type { BrowserSubscription, WebNotifyApi } from '../../adapters/web/push-
 import type { Db } from '../../db/client.js';
 import { rolesOf } from '../../db/repositories/directory.js';
 import {
-  countSubscriptions, deleteSubscription, personOfWebOwner, readPrefs, readVapidKeys, saveSubscription, savePrefs,
+  countSubscriptions, deleteSubscription, personOfWebOwner, readPrefs, readVapidPublicKey, saveSubscription, savePrefs,
 } from '../../db/repositories/web-push.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
@@ -31,9 +31,9 @@ export function createWebNotifyApi(o: WebNotifyApiOptions): WebNotifyApi {
     async view(ownerId) {
       const p = await who(ownerId);
       if (!p) return undefined;
-      const keys = o.pushEnabled ? await readVapidKeys(db) : undefined;
+      const publicKey = o.pushEnabled ? await readVapidPublicKey(db) : undefined;
       return {
-        pushEnabled: keys !== undefined, ...(keys ? { publicKey: keys.publicKey } : {}), staff: p.staff,
+        pushEnabled: publicKey !== undefined, ...(publicKey ? { publicKey } : {}), staff: p.staff,
         subscriptions: await countSubscriptions(db, p.personId), prefs: prefsFromRow(await readPrefs(db, p.personId)),
       };
     },

@@ -75,6 +75,23 @@ describe('the liaison command line', () => {
     }
   }, forCommands(2));
 
+  it('push reset-keys needs --yes, then removes the VAPID keys and every subscription', () => {
+    expect(liaison(['migrate']).code).toBe(0);
+    const db = new Database(join(dir, 'cli.sqlite'));
+    db.prepare("INSERT INTO web_push_keys (id, public_key, private_key, created_at) VALUES (1, 'pub', 'v1.x.y.z', '2026-12-05T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO push_subscriptions (person_id, endpoint, p256dh, auth, created_at) VALUES (1, 'https://push.example/a', 'p', 'a', '2026-12-05T00:00:00.000Z')").run();
+    const refused = liaison(['push', 'reset-keys']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toContain('--yes');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM web_push_keys').get()).toEqual({ n: 1 });
+    const r = liaison(['push', 'reset-keys', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 subscriptions');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM web_push_keys').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions').get()).toEqual({ n: 0 });
+    db.close();
+  }, forCommands(3));
+
   it('loads the sample and exports invite links', () => {
     expect(liaison(['sample']).code).toBe(0);
     const r = liaison(['invites', 'export', '--role', 'reporter', '--bot-username', 'hue_bot', '--reissue']);

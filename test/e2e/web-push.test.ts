@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPushEventByKey, insertPushEvent, listSubscriptions, readVapidKeys } from '../../db/repositories/web-push.js';
+import { findPushEventByKey, insertPushEvent, listSubscriptions, readVapidKeys, readVapidPublicKey } from '../../db/repositories/web-push.js';
 import { createPushSender } from '../../src/push/sender.js';
+import { loadSecretBox } from '../../src/secrets-key.js';
 import { systemClock } from '../../src/time/clock.js';
 import { createWebClient, type WebClient } from '../fakes/web/client.js';
 import { startFakePushService } from '../fakes/web-push/endpoint.js';
@@ -53,9 +56,13 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
   afterAll(async () => { await e.close(); await push.stop(); });
 
   it('made VAPID keys at first start, kept them in the database, and never logged the private key', async () => {
-    const keys = await readVapidKeys(e.app.db.db);
+    const keys = await readVapidKeys(e.app.db.db, loadSecretBox(e.config.secretsKey));
     expect(keys?.publicKey).toMatch(/^[A-Za-z0-9_-]{87}$/);
     expect(logLines.join('\n')).not.toContain(keys!.privateKey);
+    // Sealed at rest: the stored value is not the private key and does not contain it.
+    const row = await e.app.db.db.selectFrom('web_push_keys').select('private_key').executeTakeFirstOrThrow();
+    expect(row.private_key).toMatch(/^v1\./);
+    expect(row.private_key).not.toContain(keys!.privateKey);
     const view = await web.get('/web/api/notify');
     expect(view.body).toMatchObject({ staff: true, pushEnabled: true, publicKey: keys!.publicKey, subscriptions: 0 });
   });
@@ -90,7 +97,7 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
     const event = await findPushEventByKey(e.app.db.db, payload.tag);
     expect(event).toMatchObject({ status: 'done', outcome: 'sent', person_id: personId, kind: 'inquiry' });
     await e.app.db.db.updateTable('push_events').set({ status: 'pending' }).where('id', '=', event!.id).execute();
-    const keys = (await readVapidKeys(e.app.db.db))!;
+    const keys = (await readVapidKeys(e.app.db.db, loadSecretBox(e.config.secretsKey)))!;
     const again = () => createPushSender({ db: e.app.db.db, logger: e.logger, clock: systemClock, keys, subject: 'mailto:ops@lienlac.example.vn', agent: push.agent });
     await Promise.all([again().drain(), again().drain()]);
     await expect.poll(async () => (await findPushEventByKey(e.app.db.db, payload.tag))?.status, { timeout: 10_000 }).toBe('done');
@@ -142,5 +149,18 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
     expect(push.received.length).toBe(before);
     const bad = await web.post('/web/api/notify/prefs', { events: ['everything'], quiet: null, channel: 'both' });
     expect(bad.status).toBe(400);
+  });
+
+  it('a changed secrets key: one clear log line, pushes off, and the stored keys are NOT replaced (subscriptions depend on them)', async () => {
+    const before = await e.app.db.db.selectFrom('web_push_keys').selectAll().executeTakeFirstOrThrow();
+    writeFileSync(e.config.secretsKey.keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+    const linesBefore = logLines.length;
+    await e.restartBot();
+    const said = logLines.slice(linesBefore).filter((l) => l.includes('VAPID private key cannot be decrypted'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('SECRETS_KEY or the key file changed');
+    expect(await e.app.db.db.selectFrom('web_push_keys').selectAll().execute()).toEqual([before]);
+    // The page still offers the same public key (no secret needed), so subscriptions keep working once the key is back.
+    expect(await readVapidPublicKey(e.app.db.db)).toBe(before.public_key);
   });
 });

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRETS_KEY, testBox } from '../helpers/secrets.js';
 import { writeCredentials } from '../../adapters/zalo-personal/credentials.js';
 import { runZaloLogin } from '../../src/zalo-login.js';
 import { FakeZalo } from '../fakes/zalo-personal/fake-zca.js';
@@ -24,11 +25,11 @@ describe('personal Zalo session expired: messages wait for `liaison zalo login` 
     fake = new FakeZalo();
     dir = mkdtempSync(join(tmpdir(), 'zalo-cred-e2e-'));
     credentials = join(dir, 'credentials.json');
-    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, testBox);
     e = await createE2E({
       zcaClient: fake,
       env: {
-        ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, ZALO_PERSONAL_SEND_INTERVAL_MS: '0',
+        ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, SECRETS_KEY: TEST_SECRETS_KEY, ZALO_PERSONAL_SEND_INTERVAL_MS: '0',
         ZALO_PERSONAL_SEND_JITTER_MS: '0', OUTBOX_CREDENTIALS_RECHECK_MS: String(RECHECK_MS),
       },
     });
@@ -60,7 +61,12 @@ describe('personal Zalo session expired: messages wait for `liaison zalo login` 
     await expect.poll(async () => (await row()).status, { timeout: 10_000 }).toBe('held');
     expect(fake.sends.filter((s) => s.text.includes(code))).toEqual([]);
 
-    await runZaloLogin({ client: fake, credentialsPath: credentials, qrImagePath: join(dir, 'qr.png'), timeoutMs: 5000, print: () => undefined });
+    await runZaloLogin({ client: fake, credentialsPath: credentials, box: testBox, qrImagePath: join(dir, 'qr.png'), timeoutMs: 5000, print: () => undefined });
+    // The new session is sealed at rest: no cookie value, no imei in the file.
+    const onDisk = readFileSync(credentials, 'utf8');
+    expect(onDisk).not.toContain('fake-imei-0001');
+    expect(onDisk).not.toContain(String(fake.cookies[0]!.value));
+    expect(statSync(credentials).mode & 0o777).toBe(0o600);
     await e.restartBot();
     await waitUntil(() => fake.sends.some((s) => s.threadId === HEALTH && s.text.includes(code)), 'the held notification', 10_000);
     await expect.poll(async () => (await row()).status, { timeout: 10_000 }).toBe('sent');

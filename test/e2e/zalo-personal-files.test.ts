@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_SECRETS_KEY, testBox } from '../helpers/secrets.js';
 import { ZaloApiError } from 'zca-js';
 import { fileFits, RateLimitError, type FileKind, type MessageEvent, type OutboundFile } from '../../adapters/types.js';
 import { writeCredentials } from '../../adapters/zalo-personal/credentials.js';
@@ -107,10 +108,10 @@ describe('personal Zalo files in the whole bot (fake seam, fake Bot API, SQLite,
     fake = new FakeZalo();
     dir = mkdtempSync(join(tmpdir(), 'zalo-files-e2e-'));
     const credentials = join(dir, 'credentials.json');
-    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, testBox);
     e = await createE2E({
       zcaClient: fake,
-      env: { ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, ZALO_PERSONAL_SEND_INTERVAL_MS: '0', ZALO_PERSONAL_SEND_JITTER_MS: '0', PUBLIC_URL: 'http://127.0.0.1:1' },
+      env: { ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, SECRETS_KEY: TEST_SECRETS_KEY, ZALO_PERSONAL_SEND_INTERVAL_MS: '0', ZALO_PERSONAL_SEND_JITTER_MS: '0', PUBLIC_URL: 'http://127.0.0.1:1' },
     });
     await waitUntil(() => fake.connected, 'the Zalo socket');
     await e.say(reporter, '/start pv-hue-01', 'Xin chào');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRETS_KEY, testBox } from '../helpers/secrets.js';
 import { ZaloApiError } from 'zca-js';
 import { writeCredentials } from '../../adapters/zalo-personal/credentials.js';
 import { FakeZalo, type FakeSend } from '../fakes/zalo-personal/fake-zca.js';
@@ -30,10 +31,10 @@ describe('personal Zalo account in the whole bot (fake zca-js seam, fake Bot API
     fake = new FakeZalo();
     dir = mkdtempSync(join(tmpdir(), 'zalo-e2e-'));
     const credentials = join(dir, 'credentials.json');
-    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    await writeCredentials(credentials, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, testBox);
     e = await createE2E({
       zcaClient: fake,
-      env: { ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, ZALO_PERSONAL_SEND_INTERVAL_MS: '0', ZALO_PERSONAL_SEND_JITTER_MS: '0' },
+      env: { ZALO_PERSONAL_ENABLED: 'true', ZALO_PERSONAL_CREDENTIALS_FILE: credentials, SECRETS_KEY: TEST_SECRETS_KEY, ZALO_PERSONAL_SEND_INTERVAL_MS: '0', ZALO_PERSONAL_SEND_JITTER_MS: '0' },
     });
     await waitUntil(() => fake.connected, 'the Zalo socket');
     for (const [user, code] of [[reporter, 'pv-hue-01'], [coord, 'dpv-vhtt-01'], [admin, 'admin-01']] as const) {

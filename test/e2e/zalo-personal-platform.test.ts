@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testBox } from '../helpers/secrets.js';
 import { AuthError, type MessageEvent } from '../../adapters/types.js';
 import { NO_MESSAGE_ID_PREFIX } from '../../adapters/zalo-personal/index.js';
 import { FakeZalo, type LoginFailure } from '../fakes/zalo-personal/fake-zca.js';
@@ -124,9 +125,9 @@ describe('zalo personal adapter as zca-js 2.2.0 behaves (fake seam)', () => {
       expect(readFileSync(h.credentialsPath, 'utf8')).toBe(first);
       h.fake.rotateCookies();
       await h.adapter.send(READER, { text: 'bốn' });
-      const saved = JSON.parse(readFileSync(h.credentialsPath, 'utf8')) as { cookie: Array<{ value: string }> };
+      const saved = JSON.parse(testBox.open(readFileSync(h.credentialsPath, 'utf8').trim())) as { cookie: Array<{ value: string }> };
       expect(saved.cookie[0]?.value).toBe(h.fake.cookies[0]?.value);
-      expect(saved.cookie[0]?.value).not.toBe((JSON.parse(first) as typeof saved).cookie[0]?.value);
+      expect(saved.cookie[0]?.value).not.toBe((JSON.parse(testBox.open(first.trim())) as typeof saved).cookie[0]?.value);
       expect(statSync(h.credentialsPath).mode & 0o777).toBe(0o600);
     });
   });

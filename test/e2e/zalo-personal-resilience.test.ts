@@ -1,11 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testBox } from '../helpers/secrets.js';
 import { ZaloApiError } from 'zca-js';
 import { AuthError, UnreachableError, type MessageEvent } from '../../adapters/types.js';
 import { writeCredentials } from '../../adapters/zalo-personal/credentials.js';
 import { createZaloPersonalAdapter } from '../../adapters/zalo-personal/index.js';
+import { createSecretBox } from '../../db/secret-box.js';
 import { createEventCollector } from '../helpers/adapter-contract.js';
 import { createCapturedLogger } from '../fakes/telegram/harness.js';
 import { FakeZalo } from '../fakes/zalo-personal/fake-zca.js';
@@ -122,13 +125,46 @@ describe('zalo personal adapter: socket, duplicates, session (fake zca-js seam)'
     expect(h.fake.logins).toEqual([]);
   });
 
+  it('a session file an earlier version wrote in clear is read, rewritten sealed (600), and a restart signs in from it', async () => {
+    const fake = new FakeZalo();
+    const dir = mkdtempSync(join(tmpdir(), 'zalo-clear-'));
+    const path = join(dir, 'zalo-personal', 'credentials.json');
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify({ cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, null, 2)}\n`, { mode: 0o644 });
+    const cookieValue = String(fake.cookies[0]!.value);
+    h = await createZaloPersonalHarness({ fake, dir });
+    const onDisk = readFileSync(path, 'utf8');
+    expect(onDisk).toMatch(/^v1\./);
+    expect(onDisk).not.toContain('fake-imei-0001');
+    expect(onDisk).not.toContain(cookieValue);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(h.logLines.some((l) => l.includes('encrypted the session file'))).toBe(true);
+    await h.adapter.stop();
+    h = await createZaloPersonalHarness({ fake, dir });
+    await h.adapter.send(READER, { text: 'sau khi khởi động lại' });
+    expect(fake.logins).toHaveLength(2);
+    expect(h.needsLogin).toEqual([]);
+  });
+
+  it('a session file sealed under another key: one clear log line, the QR-login alert, no login attempt', async () => {
+    const fake = new FakeZalo();
+    const dir = mkdtempSync(join(tmpdir(), 'zalo-wrongkey-'));
+    await writeCredentials(join(dir, 'zalo-personal', 'credentials.json'),
+      { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, createSecretBox(randomBytes(32)));
+    h = await createZaloPersonalHarness({ fake, dir, waitConnected: false });
+    await waitUntil(() => h.needsLogin.length > 0, 'the alert');
+    expect(h.needsLogin).toEqual(['no_credentials']);
+    expect(h.logLines.filter((l) => l.includes('SECRETS_KEY or the key file changed'))).toHaveLength(1);
+    expect(fake.logins).toEqual([]);
+  });
+
   it('credentials are mode 600; cookies Zalo refreshed are written back after a send', async () => {
     h = await createZaloPersonalHarness();
     expect(statSync(h.credentialsPath).mode & 0o777).toBe(0o600);
-    const before = JSON.parse(readFileSync(h.credentialsPath, 'utf8')) as { cookie: unknown[]; imei: string };
+    const before = JSON.parse(testBox.open(readFileSync(h.credentialsPath, 'utf8').trim())) as { cookie: unknown[]; imei: string };
     h.fake.rotateCookies();
     await h.adapter.send(READER, { text: 'gửi' });
-    const after = JSON.parse(readFileSync(h.credentialsPath, 'utf8')) as { cookie: unknown[]; imei: string };
+    const after = JSON.parse(testBox.open(readFileSync(h.credentialsPath, 'utf8').trim())) as { cookie: unknown[]; imei: string };
     expect(after.cookie).toEqual(h.fake.cookies);
     expect(after.cookie).not.toEqual(before.cookie);
     expect(after.imei).toBe(before.imei);
@@ -156,9 +192,9 @@ describe('zalo personal adapter: start order', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zalo-order-'));
     const fake = new FakeZalo();
     const credentialsPath = join(dir, 'credentials.json');
-    await writeCredentials(credentialsPath, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    await writeCredentials(credentialsPath, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, testBox);
     const adapter = createZaloPersonalAdapter({
-      client: fake, credentialsPath, logger: createCapturedLogger().logger, sendMinIntervalMs: 0, sendJitterMs: 0,
+      client: fake, credentialsPath, box: testBox, logger: createCapturedLogger().logger, sendMinIntervalMs: 0, sendJitterMs: 0,
       rateLimitRetryMs: 1000, reconnect: { baseMs: 5, maxMs: 50, kickedMs: 100 }, onNeedsLogin: () => undefined,
     });
     const collector = createEventCollector();

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox, SecretsKeyError } from '../../db/secret-box.js';
+import { testBox } from '../helpers/secrets.js';
 import {
-  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, saveSubscription,
+  claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, readVapidPublicKey, resetVapidKeys, saveSubscription,
 } from '../../db/repositories/web-push.js';
 import { createLogger } from '../../src/logger.js';
 import { createPushSender } from '../../src/push/sender.js';
@@ -30,9 +33,36 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
   });
 
   it('VAPID keys are made once, whoever starts first', async () => {
-    const [a, b] = await Promise.all([ensureVapidKeys(t.db, clock.now()), ensureVapidKeys(t.db, clock.now())]);
+    const [a, b] = await Promise.all([ensureVapidKeys(t.db, clock.now(), testBox), ensureVapidKeys(t.db, clock.now(), testBox)]);
     expect(a).toEqual(b);
-    expect(await readVapidKeys(t.db)).toEqual(a);
+    expect(await readVapidKeys(t.db, testBox)).toEqual({ publicKey: a.publicKey, privateKey: a.privateKey });
+    const row = await t.db.selectFrom('web_push_keys').select('private_key').executeTakeFirstOrThrow();
+    expect(row.private_key).toMatch(/^v1\./);
+    expect(row.private_key).not.toContain(a.privateKey);
+  });
+
+  it('a private key stored in clear by an earlier version is sealed at the next start; a wrong key throws and replaces nothing', async () => {
+    const keys = (await readVapidKeys(t.db, testBox))!;
+    await t.db.updateTable('web_push_keys').set({ private_key: keys.privateKey }).where('id', '=', 1).execute();
+    const first = await ensureVapidKeys(t.db, clock.now(), testBox);
+    expect(first).toEqual({ ...keys, sealedNow: true });
+    const row = await t.db.selectFrom('web_push_keys').selectAll().executeTakeFirstOrThrow();
+    expect(row.private_key).toMatch(/^v1\./);
+    expect(row.private_key).not.toContain(keys.privateKey);
+    expect(await ensureVapidKeys(t.db, clock.now(), testBox)).toEqual({ ...keys, sealedNow: false });
+    await expect(ensureVapidKeys(t.db, clock.now(), createSecretBox(randomBytes(32)))).rejects.toBeInstanceOf(SecretsKeyError);
+    expect(await t.db.selectFrom('web_push_keys').selectAll().execute()).toEqual([row]);
+  });
+
+  it('reset-keys (a lost secrets key): the keys and every subscription go at once; the next start makes a new pair', async () => {
+    const s = push.newSubscription();
+    await saveSubscription(t.db, { personId: 44, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
+    const old = (await readVapidKeys(t.db, testBox))!;
+    expect(await resetVapidKeys(t.db)).toBeGreaterThanOrEqual(1);
+    expect(await listSubscriptions(t.db, 44)).toEqual([]);
+    expect(await readVapidPublicKey(t.db)).toBeUndefined();
+    const fresh = await ensureVapidKeys(t.db, clock.now(), testBox);
+    expect(fresh.publicKey).not.toBe(old.publicKey);
   });
 
   it('an endpoint belongs to whoever subscribed it last; a delivery is claimed once; an event key is written once', async () => {
@@ -53,7 +83,7 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     const s = push.newSubscription();
     await saveSubscription(t.db, { personId: 43, endpoint: s.endpoint, ...s.keys }, clock.now().toISOString());
     await event('outbox-2', 43);
-    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db))!, subject: 'mailto:ops@example.vn', agent: push.agent });
+    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db, testBox))!, subject: 'mailto:ops@example.vn', agent: push.agent });
     push.respond(s.endpoint, 500);
     await sender.drain();
     expect(await findPushEventByKey(t.db, 'outbox-2')).toMatchObject({ status: 'pending', attempts: 1 });
@@ -68,7 +98,7 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
 
   it('nobody subscribed: the event is closed as such, nothing sent', async () => {
     await event('outbox-3', 77);
-    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db))!, subject: 'mailto:ops@example.vn', agent: push.agent });
+    const sender = createPushSender({ db: t.db, logger, clock, keys: (await readVapidKeys(t.db, testBox))!, subject: 'mailto:ops@example.vn', agent: push.agent });
     await sender.drain();
     expect(await findPushEventByKey(t.db, 'outbox-3')).toMatchObject({ status: 'done', outcome: 'no_subscription' });
   });

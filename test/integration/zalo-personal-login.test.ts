@@ -5,13 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCredentials } from '../../adapters/zalo-personal/credentials.js';
 import { runZaloLogin, ZaloLoginError } from '../../src/zalo-login.js';
 import { FAKE_QR_PNG_BASE64, FakeZalo } from '../fakes/zalo-personal/fake-zca.js';
+import { testBox } from '../helpers/secrets.js';
 
 describe('liaison zalo login (fake zca-js seam)', () => {
   let dir: string;
   let printed: string[];
   let fake: FakeZalo;
   const run = (timeoutMs = 5000) => runZaloLogin({
-    client: fake, credentialsPath: join(dir, 'zalo', 'credentials.json'), qrImagePath: join(dir, 'zalo', 'login-qr.png'),
+    client: fake, credentialsPath: join(dir, 'zalo', 'credentials.json'), box: testBox, qrImagePath: join(dir, 'zalo', 'login-qr.png'),
     timeoutMs, print: (text) => { printed.push(text); },
   });
   beforeEach(() => {
@@ -31,7 +32,11 @@ describe('liaison zalo login (fake zca-js seam)', () => {
     expect(out).toContain('khởi động lại bot');
     const path = join(dir, 'zalo', 'credentials.json');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(await readCredentials(path)).toEqual({ cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    // Sealed at rest: neither the cookie's value nor the imei is readable in the file.
+    const onDisk = readFileSync(path, 'utf8');
+    expect(onDisk).not.toContain('fake-imei-0001');
+    expect(onDisk).not.toContain(String((fake.cookies[0] as { value: string }).value));
+    expect(await readCredentials(path, testBox)).toEqual({ cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
     expect(existsSync(join(dir, 'zalo', 'login-qr.png'))).toBe(false); // a used code is removed
   });
 

@@ -7,6 +7,7 @@ import {
   createZaloPersonalAdapter, type ZaloPersonalAdapter, type ZaloPersonalAdapterOptions,
 } from '../../../adapters/zalo-personal/index.js';
 import { createEventCollector, fetchedBy, type ContractHarness, type SendFailureKind, type SentView } from '../../helpers/adapter-contract.js';
+import { testBox } from '../../helpers/secrets.js';
 import { createCapturedLogger } from '../telegram/harness.js';
 import { FakeZalo, type FakeSend } from './fake-zca.js';
 
@@ -46,12 +47,12 @@ export async function createZaloPersonalHarness(options: ZaloPersonalHarnessOpti
   const credentialsPath = join(dir, 'zalo-personal', 'credentials.json');
   const recentPath = join(dir, 'zalo-personal', 'recent-messages.jsonl');
   if (options.withCredentials !== false && !options.dir) {
-    await writeCredentials(credentialsPath, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' });
+    await writeCredentials(credentialsPath, { cookie: fake.cookies, imei: 'fake-imei-0001', userAgent: 'Mozilla/5.0 (fake)' }, testBox);
   }
   const { logger, lines } = createCapturedLogger();
   const needsLogin: string[] = [];
   const adapter = createZaloPersonalAdapter({
-    client: fake, credentialsPath, recentMessagesPath: recentPath, logger,
+    client: fake, credentialsPath, box: testBox, recentMessagesPath: recentPath, logger,
     sendMinIntervalMs: 0, sendJitterMs: 0, rateLimitRetryMs: CONTRACT_RATE_LIMIT_MS,
     reconnect: { baseMs: 5, maxMs: 50, kickedMs: 100 },
     onNeedsLogin: (reason) => { needsLogin.push(reason); },
