@@ -26,14 +26,16 @@ const COMMUNE_TYPES = new Set(['commune', 'special_zone']);
 
 type AudienceDialog = Extract<NoticeDialog, { step: 'notice_audience' }>;
 type Scope = number[] | null;
-interface Org { id: number; code: string; name: string; type: string; parent_id: number | null }
+interface Org { id: number; code: string; name: string; type: string; parent_id: number | null; valid_from: string | null; valid_to: string | null }
 
 /** What a coordinator may pick from: their scope's roots, its communes (by name), its contacts' tags. */
 async function choices(ctx: FlowContext, scope: Scope): Promise<{ roots: Org[]; communes: Org[]; tags: string[] }> {
   const orgs = await listOrgOutline(ctx.db);
   const inScope = scope === null ? undefined : subtreeIds(orgs, scope);
   const roots = scope === null ? [] : orgs.filter((o) => scope.includes(o.id));
-  const communes = orgs.filter((o) => COMMUNE_TYPES.has(o.type) && (!inScope || inScope.has(o.id))).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  // Only communes that exist today (a merged or dissolved one is no longer offered).
+  const current = (o: Org) => (o.valid_from === null || o.valid_from <= ctx.today) && (o.valid_to === null || o.valid_to >= ctx.today);
+  const communes = orgs.filter((o) => COMMUNE_TYPES.has(o.type) && current(o) && (!inScope || inScope.has(o.id))).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   const tags = new Set<string>();
   for (const c of await listRoleContacts(ctx.db, 'contact', ctx.today)) {
     if (inScope && (c.org_id === null || !inScope.has(c.org_id))) continue;
