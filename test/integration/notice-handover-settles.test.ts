@@ -5,7 +5,10 @@ import { insertNotice, linkRecipientOutbox } from '../../db/repositories/notices
 import { insertOutbox } from '../../db/repositories/outbox.js';
 import { noticeVi } from '../../flows/copy/notice-vi.js';
 import { noticeTally } from '../../flows/notices/status.js';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { createInboundProcessor } from '../../src/inbound/processor.js';
 import { createLogger } from '../../src/logger.js';
+import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.js';
 import { createManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
@@ -82,6 +85,28 @@ describe.each(testDialects())('a handed-over notice settles with its outbox row 
     expect(counts).toMatchObject({ total: 1, sent: 1, held: 0, failed: 0 });
     expect(noticeVi.progress(noticeId, 'Lịch cắt điện', counts, true)).toContain('Đã gửi: 1/1');
     expect(noticeVi.progress(noticeId, 'Lịch cắt điện', counts, true)).not.toContain('Đang giữ chờ kênh');
+  });
+
+  it('held for a closed window, then re-sent to a chat the person links: the row turns sent', async () => {
+    const zaloId = await linkChat(t.db, net.healthSpokesId, 'zalo_oa', 'z-syt');
+    await t.db.updateTable('identities').set({ last_inbound_at: '2026-11-20T00:00:00.000Z' }).where('id', '=', zaloId).execute();
+    const { noticeId, outboxId } = await handedOver(zaloId, 'zalo_oa', 'z-syt');
+    await dispatcher.enqueue([outboxId]);
+    await expect.poll(async () => (await t.db.selectFrom('outbox').select('status').where('id', '=', outboxId).executeTakeFirstOrThrow()).status, { timeout: 15_000 }).toBe('held');
+    expect((await recipient(noticeId)).status).toBe('held');
+    const inbound = createInboundProcessor({
+      db: t.db, clock, logger: createLogger({ level: 'silent' }), enqueueOutbox: (ids) => dispatcher.enqueue(ids), syncDeadlines: async () => undefined,
+      settings: {
+        maxTextChars: 2000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: t.db, loadCalendar: (via) => loadCalendar(via ?? t.db) }),
+        capabilities: (platform) => [zalo, tg].find((a) => a.platform === platform)?.capabilities,
+      },
+    });
+    await tg.start((e) => inbound.accept(e));
+    await tg.emit({ kind: 'command', platform: 'telegram', eventId: 'e1', from: { id: 't-syt' }, chatId: 't-syt', at: clock.now(), raw: null, messageId: 'u1', command: 'start', args: 'inv-pn-syt' });
+    await inbound.drain();
+    await expect.poll(async () => (await recipient(noticeId)).status, { timeout: 15_000 }).toBe('sent');
+    expect(tg.deliveredTo('t-syt').filter((p) => p.text.includes('Lịch cắt điện'))).toHaveLength(1);
+    expect(await noticeTally(t.db, noticeId)).toMatchObject({ total: 1, sent: 1, held: 0 });
   });
 
   it('failed for good by the outbox: the row turns failed, and the tally counts it failed, not held', async () => {
