@@ -101,4 +101,29 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     expect(await followers()).toHaveLength(0);
     expect(net.reporterId).toBeGreaterThan(0);
   });
+
+  it('a coordinator merges a duplicate in one step (/merge Q-13 Q-12, the web page’s “Gộp vào”), through the lifecycle’s checks', async () => {
+    const askPolice = async (chat: string, q: string) => {
+      await bot.say(chat, q);
+      await bot.press(chat, 'An ninh');
+      await bot.press(chat, 'Gửi');
+      return latest();
+    };
+    const first = await askPolice(REPORTER, 'Vụ cháy chợ Đông Ba đêm qua có thương vong không?');
+    const second = await askPolice(OTHER, 'Vụ cháy chợ Đông Ba có người bị thương không?');
+    expect(second.status).toBe('screening');
+    // A reporter may not merge: the lifecycle table refuses, nothing changes.
+    await bot.command(OTHER, 'merge', `${second.code} ${first.code}`);
+    expect((await db.selectFrom('inquiries').select('status').where('id', '=', second.id).executeTakeFirstOrThrow()).status).toBe('screening');
+    await bot.command(COORD, 'merge', `${second.code} ${first.code}`);
+    const merged = await db.selectFrom('inquiries').selectAll().where('id', '=', second.id).executeTakeFirstOrThrow();
+    expect(merged).toMatchObject({ status: 'merged', merged_into_id: first.id });
+    expect(bot.last(COORD).text).toContain(`đã gộp vào ${first.code}`);
+    expect(bot.last(OTHER).text).toContain(`trùng nội dung với câu hỏi ${first.code}`);
+    // Merging into itself or an unknown code is refused, as when typed after the button.
+    const third = await askPolice(OTHER, 'Chợ Đông Ba bao giờ mở cửa lại?');
+    await bot.command(COORD, 'merge', `${third.code} ${third.code}`);
+    expect(bot.last(COORD).text).toContain(`Không thể gộp vào ${third.code}`);
+    expect((await db.selectFrom('inquiries').select('status').where('id', '=', third.id).executeTakeFirstOrThrow()).status).toBe('screening');
+  });
 });
