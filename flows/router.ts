@@ -15,6 +15,7 @@ import { onWithdraw } from './inquiry/withdraw.js';
 import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryInviteText } from './registration/index.js';
 import { readChoice } from './choices.js';
 import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
+import { onFollowCommand } from './answer/follow.js';
 import { onLink, onPrefer, tryLinkCodeText } from './link.js';
 import { activeRoles, reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
@@ -94,6 +95,8 @@ const COMMANDS: Record<string, CommandHandler> = {
   prefer: (ctx) => onPrefer(ctx),
   ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
   web: (ctx) => onWebCommand(ctx),
+  follow: (ctx, e) => onFollowCommand(ctx, e, true),
+  unfollow: (ctx, e) => onFollowCommand(ctx, e, false),
   files: (ctx, e) => onFilesCommand(ctx, e.args),
   conference: (ctx, e) => onConferenceCommand(ctx, e),
   register: (ctx, e) => onRegisterCommand(ctx, e),
