@@ -128,7 +128,10 @@ async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly s
   const out: Array<{ messageId: string; buttons: Button[] }> = [];
   for (const messageId of messageIds) {
     const entry = await store.findMessage(chatId, messageId);
-    const fresh = (entry?.buttons ?? []).flat().filter((b) => !seen.has(`${b.action}\0${b.payload}`));
+    const buttons = (entry?.buttons ?? []).flat();
+    // A settled message (a choice made, a preview sent or dropped) offers nothing any more.
+    if (buttons.some((b) => b.state !== undefined)) continue;
+    const fresh = buttons.filter((b) => !seen.has(`${b.action}\0${b.payload}`));
     for (const b of fresh) seen.add(`${b.action}\0${b.payload}`);
     if (fresh.length > 0) out.push({ messageId, buttons: fresh });
   }
