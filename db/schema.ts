@@ -4,7 +4,7 @@ import type { AuditEventsTable } from './schema/common.js';
 import type { CalendarDaysTable, CalendarYearsTable, DeadlineEventsTable, DeadlineOverridesTable, ExtensionRequestsTable } from './schema/deadlines.js';
 import type { OrgsTable, OutletsTable, PersonsTable, RoleAssignmentsTable, TopicsTable } from './schema/directory.js';
 import type { AttachmentsTable, PlatformFilesTable } from './schema/files.js';
-import type { InquiriesTable, InquiryEntriesTable, MessageRefsTable } from './schema/inquiries.js';
+import type { InquiriesTable, InquiryEntriesTable, InquiryFollowersTable, MessageRefsTable } from './schema/inquiries.js';
 import type { NoticeRecipientsTable, NoticesTable } from './schema/notices.js';
 import type {
   CorrectionRequestsTable, PressConferenceAgenciesTable, PressConferenceQuestionsTable, PressConferenceRegistrationsTable,
@@ -38,6 +38,7 @@ export interface Database {
   inquiries: InquiriesTable;
   inquiry_entries: InquiryEntriesTable;
   message_refs: MessageRefsTable;
+  inquiry_followers: InquiryFollowersTable;
   answer_drafts: AnswerDraftsTable;
   outbox: OutboxTable;
   inbound_events: InboundEventsTable;

@@ -15,6 +15,7 @@ import { onWithdraw } from './inquiry/withdraw.js';
 import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryInviteText } from './registration/index.js';
 import { readChoice } from './choices.js';
 import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
+import { onFollowCommand } from './answer/follow.js';
 import { onLink, onPrefer, tryLinkCodeText } from './link.js';
 import { activeRoles, reporterStanding } from './roles.js';
 import { onChooseOther, onMerge, onMergeCode, onRejectReason, onRejectScope, onRouteSuggested, onRouteToOrg } from './screening/index.js';
@@ -26,7 +27,7 @@ import { onCorrectionCommand } from './corrections/correction.js';
 import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
 import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
-import { onComposeText } from './notices/compose.js';
+import { onAudiencePress, onComposeText } from './notices/compose.js';
 import { NOTICE_ACTIONS, parseNoticeDialog } from './notices/dialog.js';
 import { onNoticeCommand } from './notices/status.js';
 import { onWebCommand } from './web-login.js';
@@ -73,6 +74,7 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [NOTICE_ACTIONS.ack]: (ctx, e) => onAckButton(ctx, e.payload),
   [NOTICE_ACTIONS.send]: (ctx, e) => onSendButton(ctx, e.payload),
   [NOTICE_ACTIONS.cancel]: (ctx, e) => onCancelButton(ctx, e.payload),
+  [NOTICE_ACTIONS.audience]: (ctx, e) => onAudiencePress(ctx, e.payload),
 };
 
 type CommandHandler = (ctx: FlowContext, e: CommandEvent) => Promise<void>;
@@ -93,6 +95,8 @@ const COMMANDS: Record<string, CommandHandler> = {
   prefer: (ctx) => onPrefer(ctx),
   ...Object.fromEntries(Object.keys(TEXT_COMMANDS).map((c) => [c, (ctx: FlowContext, e: CommandEvent) => onTextCommand(ctx, e, pressButton)])),
   web: (ctx) => onWebCommand(ctx),
+  follow: (ctx, e) => onFollowCommand(ctx, e, true),
+  unfollow: (ctx, e) => onFollowCommand(ctx, e, false),
   files: (ctx, e) => onFilesCommand(ctx, e.args),
   conference: (ctx, e) => onConferenceCommand(ctx, e),
   register: (ctx, e) => onRegisterCommand(ctx, e),
@@ -151,8 +155,9 @@ async function onMessage(ctx: FlowContext, e: MessageEvent): Promise<void> {
     const asking = !noticeDialog && !e.replyTo && (!dialog || dialog.step === 'ask_text');
     return void await ctx.reply((t) => ({ text: asking ? t.emptyQuestion : t.emptyMessage, replyTo: e.messageId }));
   }
-  if (noticeDialog) return onComposeText(ctx, noticeDialog, text);
-  const choice = await readChoice(ctx.db, e, dialog, ctx.now);
+  // The audience's buttons are numbered choices on Zalo: a bare number presses one.
+  const choice = await readChoice(ctx.db, e, noticeDialog ? undefined : dialog, ctx.now);
+  if (noticeDialog && (noticeDialog.step !== 'notice_audience' || choice.kind === 'none')) return onComposeText(ctx, noticeDialog, text);
   if (choice.kind === 'press') return pressButton(ctx, choice.event);
   if (choice.kind === 'out_of_range') return void await ctx.reply((t) => ({ text: t.channel.choiceOutOfRange(choice.count) }));
   if (e.replyTo && (await onReply(ctx, e, text))) return;

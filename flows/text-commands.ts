@@ -16,12 +16,13 @@ export const TEXT_COMMANDS: Readonly<Record<string, string>> = {
 /** Turns `/answer Q-42` into a press of the "answer" button of inquiry 42. */
 export async function onTextCommand(ctx: FlowContext, e: CommandEvent, press: (ctx: FlowContext, e: ButtonEvent) => Promise<void>): Promise<void> {
   const action = TEXT_COMMANDS[e.command];
-  const code = e.args.split(/\s+/)[0] ?? '';
+  const [code = '', into] = e.args.trim().split(/\s+/);
   if (!action || !code) return void await ctx.reply((t) => ({ text: t.channel.commandNeedsCode(e.command) }));
   const inquiry = await findInquiryByCode(ctx.db, code);
   if (!inquiry) return void await ctx.reply((t) => ({ text: t.channel.inquiryCodeUnknown(truncateText(code, 20)) }));
   await press(ctx, {
     kind: 'button', platform: e.platform, eventId: e.eventId, from: e.from, chatId: e.chatId, at: e.at, raw: e.raw,
-    messageId: e.messageId, action, payload: String(inquiry.id),
+    // `/merge Q-13 Q-12`: the code to merge into comes with the command (no second prompt).
+    messageId: e.messageId, action, payload: action === A.merge && into ? `${inquiry.id}.${truncateText(into, 20)}` : String(inquiry.id),
   });
 }

@@ -21,6 +21,7 @@ import * as webPush from './2026-12-05-401-web-push.js';
 import * as inviteHash from './2026-12-05-802-invite-hash.js';
 import * as inbox from './2026-12-05-301-inbox.js';
 import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
+import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-802-invite-hash': inviteHash,
   '2026-12-05-301-inbox': inbox,
   '2026-12-05-101-outbox-digest': outboxDigest,
+  '2026-12-05-971-inquiry-followers': inquiryFollowers,
 };

@@ -166,8 +166,8 @@ export async function listRoleContacts(db: Db, role: Role, today: IsoDate): Prom
 }
 
 /** Every organisation, briefly (one query), for walking the tree in memory. */
-export async function listOrgOutline(db: Db): Promise<Array<Pick<Org, 'id' | 'code' | 'name' | 'type' | 'parent_id'>>> {
-  return db.selectFrom('orgs').select(['id', 'code', 'name', 'type', 'parent_id']).execute();
+export async function listOrgOutline(db: Db): Promise<Array<Pick<Org, 'id' | 'code' | 'name' | 'type' | 'parent_id' | 'valid_from' | 'valid_to'>>> {
+  return db.selectFrom('orgs').select(['id', 'code', 'name', 'type', 'parent_id', 'valid_from', 'valid_to']).execute();
 }
 
 /** How many organisations the directory holds. */

@@ -54,3 +54,20 @@ export async function holdRecipientForOutbox(db: Db, recipientId: number, lastEr
 export async function linkRecipientOutbox(db: Db, recipientId: number, outboxId: number): Promise<void> {
   await db.updateTable('notice_recipients').set({ outbox_id: outboxId }).where('id', '=', recipientId).execute();
 }
+
+/**
+ * A handed-over notice's outbox row was redirected to another chat of the person (`toOutboxId`,
+ * its copy): the held delivery row now follows the copy, so the copy's delivery settles it.
+ */
+export async function followHandOverRedirect(db: Db, fromOutboxId: number, toOutboxId: number): Promise<void> {
+  await db.updateTable('notice_recipients').set({ outbox_id: toOutboxId })
+    .where('outbox_id', '=', fromOutboxId).where('status', '=', 'held').execute();
+}
+
+/** A handed-over notice's outbox row failed for good: its held delivery row settles the same way. */
+export async function markHandedOverUndeliverable(
+  db: Db, outboxId: number, status: 'failed' | 'unreachable', lastError: string, nowIso: IsoInstant,
+): Promise<void> {
+  await db.updateTable('notice_recipients').set({ status, last_error: lastError, updated_at: nowIso })
+    .where('outbox_id', '=', outboxId).where('status', '=', 'held').execute();
+}

@@ -206,12 +206,6 @@ export async function markHandedOverSent(db: Db, outboxId: number, messageIds: r
   }).where('outbox_id', '=', outboxId).where('status', '=', 'held').execute();
 }
 
-/** How many recipients of a notice acknowledged it. */
-export async function countAcked(db: Db, noticeId: number): Promise<number> {
-  const row = await db.selectFrom('notice_recipients').select((eb) => eb.fn.count<number>('acked_at').as('n'))
-    .where('notice_id', '=', noticeId).executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
 
 /** Sent notices with a progress message that finished at or after `sinceIso` (their acknowledgements are still followed). */
 export async function listFinishedWithProgressSince(db: Db, sinceIso: IsoInstant): Promise<number[]> {

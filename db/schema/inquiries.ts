@@ -126,3 +126,12 @@ export interface MessageRefsTable {
   person_id: number | null;
   created_at: IsoInstant;
 }
+
+/** A reporter following another reporter's question (issue #14): they receive its answer too. */
+export interface InquiryFollowersTable {
+  person_id: number;
+  inquiry_id: number;
+  created_at: IsoInstant;
+  /** The answer (`answered_at`) or decline instant last delivered to this follower; null: none yet. */
+  notified_at: IsoInstant | null;
+}

@@ -15,6 +15,7 @@ import { codeOf, orgName } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { spokespersonsFor } from '../roles.js';
 import { signatureOf } from './signature.js';
+import { tellFollowers } from './followers.js';
 import { maybeDueInfo } from '../due.js';
 
 const RATING_CODES: Record<string, Rating> = { s: 'satisfied', a: 'acceptable', u: 'unsatisfied' };
@@ -56,6 +57,8 @@ export async function sendAnswer(ctx: FlowContext, inquiryId: number, answer: st
       text: t.answer.toReporter(codeOf(target), orgName(org, t), shown(t), sign(t), false), buttons: rateButtons(t, target.id),
     }), { replyToMessageId: followup?.message_id ?? target.origin_message_id, ref: { inquiryId: target.id, kind: 'answer' }, ...(files.length > 0 ? { files } : {}) });
   }
+  // Reporters who chose to follow this question (web page: "Theo dõi câu hỏi này") get the answer too.
+  await tellFollowers(ctx, updated, targets, (t) => ({ text: t.answer.toFollower(codeOf(updated), orgName(org, t), shown(t), sign(t)) }), files);
   const minutes = correctionWindowMinutes(ctx);
   await ctx.reply((t) => ({
     text: t.answer.sent(codeOf(updated), targets.length, minutes),

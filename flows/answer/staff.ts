@@ -14,6 +14,7 @@ import type { Admitted } from '../lifecycle/types.js';
 import { showOrgChoice } from '../screening/index.js';
 import { declineArticle } from './decline-basis.js';
 import { signatureOf } from './signature.js';
+import { tellFollowers } from './followers.js';
 
 /** [Nhận xử lý]: the spokesperson takes the inquiry; the reporter is told. */
 export async function onAck(ctx: FlowContext, payload: string): Promise<void> {
@@ -131,5 +132,8 @@ export async function submitDecline(ctx: FlowContext, inquiryId: number, ground:
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({
     text: t.answer.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
   }), 'info', files);
+  await tellFollowers(ctx, updated, [updated], (t) => ({
+    text: t.answer.declineToFollower(codeOf(updated), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
+  }), files);
   await ctx.reply((t) => ({ text: t.answer.declineDone(codeOf(updated)) }));
 }

@@ -41,4 +41,16 @@ export interface AnswerCopy {
   /** The decline in the reporter's chat: the ground with its legal article, the reason, who declined. */
   declineToReporter(code: string, org: string, ground: string, article: string, reason: string, signature: string): string;
   declineDone(code: string): string;
+  /** The answer in the chat of a reporter who follows another reporter's question (no rating, no follow-up). */
+  toFollower(code: string, org: string, answer: string, signature: string): string;
+  /** `/follow Q-12` done (or already so): the answer will come to this chat. */
+  followed(code: string): string;
+  /** `/unfollow Q-12` done; `was`: false when the person did not follow it. */
+  unfollowed(code: string, was: boolean): string;
+  /** Only open or answered questions of other reporters can be followed. */
+  followRefused(code: string): string;
+  /** Following is for verified reporters. */
+  followNotReporter: string;
+  /** The decline in a follower's chat. */
+  declineToFollower(code: string, org: string, ground: string, article: string, reason: string, signature: string): string;
 }

@@ -56,6 +56,24 @@ export interface NoticeCopy {
   badLink: string;
   askAudience(examples: string): string;
   badAudience: string;
+  /** Audience buttons: the coordinator's own scope (`names`: its organisations). */
+  btnMyScope(names: string): string;
+  /** Audience button of an unscoped coordinator: every contact. */
+  btnAll: string;
+  /** Opens the list of `n` communes to tick. */
+  btnCommunes(n: number): string;
+  btnTag(tag: string): string;
+  btnPrev: string;
+  btnNext: string;
+  /** Ends ticking communes (`n` ticked). */
+  btnDone(n: number): string;
+  /** Page `page` of `pages` of communes; `picked`: names ticked so far. */
+  communesPage(page: number, pages: number, picked: string[]): string;
+  noneChosen: string;
+  /** A commune button outside the coordinator's scope (forged or stale). */
+  orgNotInScope: string;
+  /** An audience button pressed when no notice is being composed. */
+  audienceStale: string;
   unknownOrgs(codes: string[]): string;
   outOfScope(codes: string[]): string;
   noRecipients: string;

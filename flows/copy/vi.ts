@@ -67,7 +67,7 @@ export const vi: Copy = {
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',
     !registered ? '/start — đăng ký phóng viên (hoặc /start <mã mời>)' : '',
-    roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\n/withdraw <mã> — rút câu hỏi\nTrả lời trực tiếp tin nhắn trả lời để hỏi thêm.' : '',
+    roles.includes('reporter') ? 'Gửi câu hỏi: gõ nội dung câu hỏi hoặc /ask\n/my — các câu hỏi của bạn và tình trạng\n/withdraw <mã> — rút câu hỏi\n/follow <mã> — theo dõi câu hỏi tương tự của phóng viên khác (/unfollow <mã> để thôi)\nTrả lời trực tiếp tin nhắn trả lời để hỏi thêm.' : '',
     roles.includes('spokesperson') ? '/pending — các câu hỏi đang chờ cơ quan bạn trả lời\nTrả lời trực tiếp tin nhắn câu hỏi để gửi câu trả lời.\nKhi không có nút: gõ /answer, /ack, /clarify, /decline, /transfer hoặc /extend kèm mã câu hỏi (/answer Q-42).\n/conclusion <mã> — nhập ngày kết luận khiếu nại (thời hạn tính từ ngày đó).' : '',
     roles.includes('coordinator') ? 'Bạn nhận yêu cầu xác minh phóng viên và câu hỏi cần sàng lọc kèm nút thao tác.\n/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan\n/notice — gửi thông báo tới phóng viên, người phát ngôn (gõ lệnh để xem hướng dẫn)\nKhi không có nút: gõ /route, /reroute, /reject hoặc /merge kèm mã câu hỏi (/route Q-42).\n/class <mã> — xác định loại câu hỏi (thời hạn trả lời); /conclusion <mã> — nhập ngày kết luận khiếu nại.' : '',
     roles.includes('leader') && !roles.includes('coordinator') ? '/stats — số liệu trả lời đúng hạn, quá hạn theo cơ quan' : '',

@@ -95,7 +95,8 @@ export async function resolveAudience(db: Db, audience: NoticeAudience, scopeOrg
   return { recipients, unknownOrgCodes, outOfScope };
 }
 
-function parseTags(json: string | null): string[] {
+/** A contact's tags (stored as a JSON array); none when malformed. */
+export function parseTags(json: string | null): string[] {
   if (!json) return [];
   try {
     const v: unknown = JSON.parse(json);

@@ -8,6 +8,16 @@ import { formatAudience, parseAudience } from './audience.js';
 import { MAX_BODY_CHARS, MAX_TITLE_CHARS, NOTICE_ACTIONS, type NoticeDialog } from './dialog.js';
 import { saveDraft, type NoticeContent } from './draft.js';
 import { loadStoredFiles } from '../files.js';
+import { askAudience, onAudienceButton } from './audience-picker.js';
+
+/** A press of an audience button: a finished choice saves the draft and shows its preview. */
+export async function onAudiencePress(ctx: FlowContext, payload: string): Promise<void> {
+  const chosen = await onAudienceButton(ctx, payload);
+  if (!chosen) return;
+  const { dialog: d, audience, scope } = chosen;
+  const id = await createDraft(ctx, { title: d.title, body: d.body, link: d.link, ...(d.files?.length ? { files: d.files } : {}) }, audience, scope);
+  if (id !== undefined) await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+}
 
 /** `/notice`: starts composing (coordinators only). */
 export async function startCompose(ctx: FlowContext): Promise<void> {
@@ -33,7 +43,8 @@ export async function onComposeText(ctx: FlowContext, d: NoticeDialog, text: str
     case 'notice_link': {
       const link = text === '-' ? null : text;
       if (link !== null && !/^https?:\/\/\S+$/.test(link)) return void await ctx.reply((t) => ({ text: t.notice.badLink }));
-      return void await next({ step: 'notice_audience', title: d.title, body: d.body, link }, (t) => t.notice.askAudience('org:HUE'));
+      await setDialog(ctx.db, ctx.actor.identity.id, { step: 'notice_audience', title: d.title, body: d.body, link, ...files } satisfies NoticeDialog, ctx.nowIso);
+      return void await askAudience(ctx, scope);
     }
     case 'notice_audience': {
       const audience = parseAudience(text);

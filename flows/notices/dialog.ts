@@ -3,7 +3,7 @@ export type NoticeDialog = (
   | { step: 'notice_title' }
   | { step: 'notice_body'; title: string }
   | { step: 'notice_link'; title: string; body: string }
-  | { step: 'notice_audience'; title: string; body: string; link: string | null }
+  | { step: 'notice_audience'; title: string; body: string; link: string | null; /** Communes ticked so far (org ids). */ picked?: number[] }
 ) & {
   /** Stored files sent while composing (a decree): they go with the notice. */
   files?: number[];
@@ -24,7 +24,7 @@ export function parseNoticeDialog(json: string | null): NoticeDialog | undefined
 }
 
 /** Button action ids of notices (short: action + payload ≤ 64 bytes). */
-export const NOTICE_ACTIONS = { ack: 'nak', send: 'nsd', cancel: 'ncx' } as const;
+export const NOTICE_ACTIONS = { ack: 'nak', send: 'nsd', cancel: 'ncx', audience: 'nau' } as const;
 
 /** Longest title, in characters. */
 export const MAX_TITLE_CHARS = 200;

@@ -14,9 +14,17 @@ export async function onNoticeCommand(ctx: FlowContext, args: string): Promise<v
   if (!m) return void await ctx.reply((t) => ({ text: t.notice.statusUsage }));
   const notice = await findNotice(ctx.db, Number(m[2]));
   if (!notice) return void await ctx.reply((t) => ({ text: t.notice.notFound(m[2]!) }));
-  const counts = toNoticeCounts(await countByStatus(ctx.db, notice.id));
+  const counts = await noticeTally(ctx.db, notice.id);
   const { provinces, communes } = await ackRates(ctx.db, notice.id);
   await ctx.reply((t) => ({ text: t.notice.status(notice.id, notice.title, counts, provinces, communes) }));
+}
+
+/**
+ * The one count of a notice that its progress message, its final summary and `/notice status` all
+ * show (delivered, failed, unreachable, not joined, held for the channel, acknowledged).
+ */
+export async function noticeTally(db: Db, noticeId: number): Promise<NoticeCounts> {
+  return toNoticeCounts(await countByStatus(db, noticeId));
 }
 
 /** The copy's counts from the store's. Pending includes sends in flight. */

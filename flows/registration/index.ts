@@ -3,6 +3,7 @@ import { orgName } from '../inquiry/view.js';
 import { chooseLanguage } from '../status/language.js';
 import type { Button, ButtonEvent } from '../../adapters/types.js';
 import { listUndeliveredForPerson, markOutboxRedirected } from '../../db/repositories/outbox.js';
+import { followHandOverRedirect } from '../../db/repositories/notices-write.js';
 import type { Identity } from '../../db/schema.js';
 import { findOutlet, findPerson, findPersonByInvite, findRoleAssignment, listOutlets, rolesOf } from '../../db/repositories/directory.js';
 import { linkIdentity, setDialog, setIdentityLocale } from '../../db/repositories/identities.js';
@@ -85,9 +86,11 @@ export async function redeliverUndelivered(ctx: FlowContext, personId: number, t
   const rows = await listUndeliveredForPerson(ctx.db, personId, to.id, since);
   for (const row of rows) {
     const buttons = row.buttons ? (JSON.parse(row.buttons) as Button[][]) : undefined;
-    await ctx.effects.sendTo(to, () => ({ text: row.text, ...(buttons ? { buttons } : {}) }), {
+    const copyId = await ctx.effects.sendTo(to, () => ({ text: row.text, ...(buttons ? { buttons } : {}) }), {
       ...(row.inquiry_id && row.ref_kind ? { ref: { inquiryId: row.inquiry_id, kind: row.ref_kind } } : {}),
     });
+    // A held notice (never tied to an inquiry): its delivery row is settled by the copy now.
+    if (row.inquiry_id === null) await followHandOverRedirect(ctx.db, row.id, copyId);
   }
   await markOutboxRedirected(ctx.db, rows.map((r) => r.id), `redirected to identity ${to.id}`);
   if (rows.length > 0) await ctx.effects.audit('delivery.redirect', 'identity', to.id, null, { outbox_ids: rows.map((r) => r.id) });

@@ -74,9 +74,16 @@ export async function onRejectReason(ctx: FlowContext, inquiryId: number, reason
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.rejectedWhat) }));
 }
 
+/**
+ * The merge button (`<id>`): asks for the code to merge into. With the code already given
+ * (`<id>.Q-12`, from `/merge Q-13 Q-12` — the web page's one-click "Gộp vào Q-12"), merges at once,
+ * through the same checks.
+ */
 export async function onMerge(ctx: FlowContext, payload: string): Promise<void> {
-  const admitted = await loadFor(ctx, payload, 'merge');
+  const pair = parsePair(payload);
+  const admitted = await loadFor(ctx, pair ? pair[0] : payload, 'merge');
   if (!admitted) return;
+  if (pair) return onMergeCode(ctx, pair[0], pair[1]);
   const code = codeOf(admitted.inquiry);
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'merge_code', inquiryId: admitted.inquiry.id } satisfies Dialog, ctx.nowIso);
   await ctx.reply((t) => ({ text: t.askMergeCode(code) }));

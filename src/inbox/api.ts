@@ -2,6 +2,7 @@ import type { Button } from '../../adapters/types.js';
 import type { WebStore } from '../../adapters/web/store.js';
 import type { Db } from '../../db/client.js';
 import { findTopic } from '../../db/repositories/directory.js';
+import { followedAmong } from '../../db/repositories/followers.js';
 import { lastReadEntry, listInbox, markRead, pendingRegistrations, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
 import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
@@ -89,7 +90,9 @@ export function createInboxData(d: InboxDeps) {
       const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 'recent', 200);
       const best = mostSimilar(text, candidates);
       const mine = new Set((await listInbox(d.db, r.personId, { reporterPersonId: r.personId, ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => x.id));
-      return { items: (await items(best)).map((it) => ({ ...it, mine: mine.has(it.id) })) };
+      const following = await followedAmong(d.db, r.personId, best.map((b) => b.id));
+      // Another reporter's question: its code, title and status only (InboxItem names no reporter).
+      return { items: (await items(best)).map((it) => ({ ...it, mine: mine.has(it.id), following: following.has(it.id) })) };
     },
 
     /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
@@ -125,7 +128,10 @@ async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly s
   const out: Array<{ messageId: string; buttons: Button[] }> = [];
   for (const messageId of messageIds) {
     const entry = await store.findMessage(chatId, messageId);
-    const fresh = (entry?.buttons ?? []).flat().filter((b) => !seen.has(`${b.action}\0${b.payload}`));
+    const buttons = (entry?.buttons ?? []).flat();
+    // A settled message (a choice made, a preview sent or dropped) offers nothing any more.
+    if (buttons.some((b) => b.state !== undefined)) continue;
+    const fresh = buttons.filter((b) => !seen.has(`${b.action}\0${b.payload}`));
     for (const b of fresh) seen.add(`${b.action}\0${b.payload}`);
     if (fresh.length > 0) out.push({ messageId, buttons: fresh });
   }

@@ -3,11 +3,12 @@ import type { Notice } from '../../db/schema.js';
 import { createEffects } from '../../flows/effects.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import {
-  countByStatus, countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
+  countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
   listFinishedWithProgressSince, listRemindersPlanned, loadBatch, renewRecipientClaims,
 } from '../../db/repositories/notices.js';
 import { planRemindAt } from '../../db/repositories/notices-write.js';
-import { toNoticeCounts } from '../../flows/notices/status.js';
+import { noticeTally } from '../../flows/notices/status.js';
+import type { NoticeCounts } from '../../flows/copy/notice-types.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
 import { createQueueService } from '../scheduler/queue-service.js';
 import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
@@ -86,20 +87,23 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
   const finishIfDone = async (noticeId: number): Promise<void> => {
     if ((await countUnsettled(o.db, noticeId)) > 0) return;
     const now = o.clock.now().toISOString();
-    const outboxIds = await o.db.transaction().execute(async (tx) => {
+    // One tally, read in the transaction that finishes the notice: the summary and the final
+    // progress edit show the same numbers (an acknowledgement in between is followed later).
+    const finished = await o.db.transaction().execute(async (tx): Promise<{ outboxIds: number[]; counts: NoticeCounts } | undefined> => {
       if (!(await finishNotice(tx, noticeId, now))) return undefined;
       const notice = (await findNotice(tx, noticeId))!;
+      const counts = await noticeTally(tx, noticeId);
       const identity = notice.progress_identity_id === null ? undefined : await findIdentity(tx, notice.progress_identity_id);
-      if (!identity) return [];
-      const counts = toNoticeCounts(await countByStatus(tx, noticeId));
+      if (!identity) return { outboxIds: [], counts };
       const effects = createEffects(tx, now, o.defaultLocale, { personId: null, identityId: null });
       await effects.sendTo(identity, (t) => ({ text: t.notice.summary(notice.id, notice.title, counts) }), { reportUnreachable: false });
-      return effects.outboxIds;
+      return { outboxIds: effects.outboxIds, counts };
     });
-    if (outboxIds === undefined) return;
+    if (finished === undefined) return;
+    const { outboxIds, counts } = finished;
     logger.info({ noticeId }, 'notices: every recipient settled');
     const notice = await findNotice(o.db, noticeId);
-    if (notice) await progress.update(notice, true);
+    if (notice) await progress.update(notice, true, counts);
     if (outboxIds.length > 0) await o.enqueueOutbox(outboxIds);
   };
 

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import { insertAudit } from '../../db/repositories/audit.js';
 import { findIdentity, listReachableIdentitiesExcept } from '../../db/repositories/identities.js';
 import { insertOutbox, markOutboxHeld, markOutboxRedirected } from '../../db/repositories/outbox.js';
+import { followHandOverRedirect } from '../../db/repositories/notices-write.js';
 import type { Platform } from '../../adapters/types.js';
 import type { Identity, OutboxHeldReason, OutboxRow } from '../../db/schema.js';
 import type { DeliveryContext, DeliveryOutcome } from './types.js';
@@ -32,6 +33,8 @@ export async function holdOrRedirect(ctx: DeliveryContext, row: OutboxRow, cause
       const changed = await markOutboxRedirected(tx, [row.id], `redirected to identity ${target.id}: ${cause.reason}`, ['pending']);
       if (changed === 0) return undefined;
       const id = await insertCopy(tx, row, target, now.toISOString());
+      // A handed-over notice: its delivery row is settled by the copy now.
+      if (row.inquiry_id === null) await followHandOverRedirect(tx, row.id, id);
       await insertAudit(tx, { at: now.toISOString(), actorPersonId: null, actorIdentityId: null, action: 'delivery.redirect', entity: 'outbox', entityId: row.id, before: null, after: { to_identity: target.id, outbox_id: id, reason: cause.reason } });
       return id;
     });

@@ -1,6 +1,7 @@
 import { BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
 import { markOutboxUndeliverable } from '../../db/repositories/outbox.js';
+import { markHandedOverUndeliverable } from '../../db/repositories/notices-write.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { computeBackoffMs } from './backoff.js';
 import { persistently } from './persist.js';
@@ -32,8 +33,11 @@ export async function handleSendError(ctx: DeliveryContext, row: OutboxRow, err:
 async function markFailed(
   ctx: DeliveryContext, row: OutboxRow, failure: { attempts: number; error: string; reason: 'bad_request' | 'max_attempts' },
 ): Promise<DeliveryOutcome> {
-  const changed = await markOutboxUndeliverable(ctx.db, row.id, {
-    status: 'failed', attempts: failure.attempts, lastError: failure.error,
+  const changed = await ctx.db.transaction().execute(async (trx) => {
+    const ok = await markOutboxUndeliverable(trx, row.id, { status: 'failed', attempts: failure.attempts, lastError: failure.error });
+    // A notice handed over by the notice engine (never tied to an inquiry): its delivery row fails too.
+    if (ok && row.inquiry_id === null) await markHandedOverUndeliverable(trx, row.id, 'failed', failure.error, ctx.clock.now().toISOString());
+    return ok;
   });
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   ctx.metrics?.outboxFailedTotal.inc({ platform: row.platform, reason: failure.reason });
@@ -53,6 +57,7 @@ async function markUnreachable(ctx: DeliveryContext, row: OutboxRow, attempts: n
   const reported = await persistently('record an unreachable recipient', () => ctx.db.transaction().execute(async (trx) => {
     const ok = await markOutboxUndeliverable(trx, row.id, { status: 'unreachable', attempts, lastError: `unreachable: ${reason}` });
     if (!ok) return undefined;
+    if (row.inquiry_id === null) await markHandedOverUndeliverable(trx, row.id, 'unreachable', `unreachable: ${reason}`, at);
     await markIdentityUnreachable(trx, row.identity_id, reason, at);
     return row.report_unreachable === 1 ? (await ctx.onUnreachable(updated, reason, trx)) ?? [] : [];
   }), { logger: ctx.logger, scrub: ctx.scrub, giveUpAfterMs: ctx.recordRetryMs, fields: { outboxId: row.id }, now: ctx.lease.now });

@@ -111,6 +111,8 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     expect(await staff.locator('.t-kind-answer', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(0);
     await confirm.click();
     await staff.locator('.t-kind-answer', { hasText: 'thứ Bảy hằng tuần' }).waitFor(WAIT);
+    // The sent preview's buttons are not offered again.
+    await expect.poll(async () => confirm.count(), WAIT).toBe(0);
 
     // The reporter's inbox shows the answer as unread; the thread marks where the new part starts.
     await reporter.locator('nav.views button', { hasText: 'Hộp thư' }).click();

@@ -53,6 +53,10 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
     const edits = e.fake.calls.filter((c) => c.method === 'editMessageText' && c.status === 200);
     expect(edits.length).toBeGreaterThan(0);
     expect(String(edits.at(-1)!.params.text)).toContain('Đã gửi xong');
+    // The final progress and the summary show the same tally, line for line.
+    const tally = (text: string) => text.split('\n').filter((l) => /^[^:]+: \d/.test(l)).join('\n');
+    expect(tally(summary.text)).toContain('Đã gửi: 3/20');
+    expect(tally(String(edits.at(-1)!.params.text))).toBe(tally(summary.text));
   });
 
   it('marks a blocked contact unreachable and does not retry it', async () => {
@@ -85,6 +89,23 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
       () => e.fake.calls.find((c) => c.method === 'editMessageText' && c.status === 200 && String(c.params.text).includes('Đã xác nhận: 2 (67%)')),
       { timeoutMs: 10_000, description: 'the progress message edited with the second acknowledgement' },
     );
+  });
+
+  it('chooses the audience with buttons: ticks a commune on the list, «Xong» previews for it', async () => {
+    await e.say(coord, '/notice', 'Gửi tiêu đề');
+    await e.say(coord, 'Lịch thu gom rác', 'nội dung');
+    await e.say(coord, 'Thu gom rác lúc 19 giờ.', 'đường link');
+    const ask = await e.say(coord, '-', 'Gửi cho ai');
+    const labels = ask.replyMarkup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+    expect(labels[0]).toBe('Tỉnh/thành phố của tôi (Thành phố Huế)');
+    expect(labels).toContain('Nhãn: do-thi');
+    // 21 communes in the sample, one of them dissolved (Phường Thủy Dương): 20 offered, 3 pages.
+    expect(labels).toContain('Chọn xã/phường (20)…');
+    await e.press(coord, 'Chọn xã/phường', 'trang 1/3');
+    await e.press(coord, 'Phường Kim Long', 'Đã chọn: Phường Kim Long');
+    const preview = await e.press(coord, 'Xong (1', 'Xem trước thông báo');
+    expect(preview.text).toContain('org:P-KIMLONG');
+    await e.press(coord, 'Hủy', 'Đã hủy thông báo');
   });
 
   it('a coordinator can cancel a draft; nothing is sent', async () => {

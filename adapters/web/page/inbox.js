@@ -1,7 +1,7 @@
 // The inbox beside the chat (issue #14): the person's lists by role, search without diacritics,
 // similar questions offered before a reporter sends one, and the switch between an inquiry's
 // thread and the conversation with the bot. Its own module, wired into app.js by four calls.
-import { api } from './api.js';
+import { api, newClientId, post } from './api.js';
 import { el, showError, ui } from './dom.js';
 import { dayLabel, it } from './inbox-i18n.js';
 import { lang } from './i18n.js';
@@ -89,8 +89,25 @@ async function offerSimilar() {
   nodes.similar.replaceChildren(...items.slice(0, 2).map((s) => el('div', { className: 'similar-line' },
     el('span', {}, it('similarLine')(s.code, it('status')[s.status] ?? s.status), el('span', { className: 'similar-title' }, ` “${s.title}”`)),
     // Another reporter's question is only named: its thread is theirs (the server would refuse it).
-    ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))] : []),
+    ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))]
+      : [el('button', { type: 'button', className: `small-button${s.following ? ' secondary' : ''}`, 'aria-pressed': String(Boolean(s.following)), onclick: (ev) => void toggleFollow(ev.currentTarget, s) }, it(s.following ? 'unfollow' : 'follow'))]),
+    ...(s.following ? [el('span', { className: 'similar-following' }, it('followingNow')(s.code))] : []),
     el('button', { type: 'button', className: 'small-button secondary', onclick: () => { box.dismissed.add(s.id); box.similarFor = ''; void offerSimilar(); } }, it('dismiss')))));
+}
+
+/**
+ * Follows (or stops following) another reporter's similar question: the same `/follow Q-12`
+ * command as in any chat, sent through the chat API, so the server checks the role and the
+ * question's state and answers in the conversation with the bot.
+ */
+async function toggleFollow(button, s) {
+  button.disabled = true;
+  showError(undefined);
+  try {
+    await post('/messages', { text: `/${s.following ? 'unfollow' : 'follow'} ${s.code}`, clientId: newClientId() });
+    box.similarFor = '';
+    await offerSimilar();
+  } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); button.disabled = false; }
 }
 
 /**

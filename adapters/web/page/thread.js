@@ -63,7 +63,9 @@ function renderActions() {
   const dups = th.data.duplicates ?? [];
   n.dups.hidden = dups.length === 0;
   n.dups.replaceChildren(el('h3', {}, it('duplicates')), el('p', { className: 'hint' }, it('duplicatesHint')),
-    el('ul', { className: 'inbox-list' }, ...dups.map((d) => el('li', {}, el('button', { type: 'button', className: 'link-button', onclick: () => openThread(d.id) }, `${d.code} — ${d.title} (${it('status')[d.status] ?? d.status})`)))));
+    el('ul', { className: 'inbox-list' }, ...dups.map((d) => el('li', { className: 'dup-row' },
+      el('button', { type: 'button', className: 'link-button', onclick: () => openThread(d.id) }, `${d.code} — ${d.title} (${it('status')[d.status] ?? d.status})`),
+      el('button', { type: 'button', className: 'small-button', onclick: (ev) => void mergeInto(ev.currentTarget, d) }, it('mergeInto')(d.code))))));
   const canReply = !th.readOnly && th.data.reply;
   n.composer.hidden = th.readOnly || th.data.inquiry.role === 'coordinator';
   n.text.disabled = !canReply;
@@ -154,6 +156,20 @@ async function press(button, messageId, b) {
   try {
     await post('/buttons', { messageId, action: b.action, payload: b.payload, clientId: newClientId() });
     setTimeout(() => { void refreshThread(); }, 1000);
+  } catch (err) { failed(err); button.disabled = false; }
+}
+
+/**
+ * One-click merge of the screened question into a likely duplicate: the same `/merge Q-13 Q-12`
+ * command as in the chat, so the merge handler and the lifecycle table decide (role, scope, state).
+ */
+async function mergeInto(button, d) {
+  button.disabled = true;
+  showError(undefined);
+  try {
+    await post('/messages', { text: `/merge ${th.data.inquiry.code} ${d.code}`, clientId: newClientId() });
+    n.status.textContent = it('mergeDone');
+    setTimeout(() => { n.status.textContent = ''; void refreshThread(); }, 1000);
   } catch (err) { failed(err); button.disabled = false; }
 }
 

@@ -1,5 +1,3 @@
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { createCalendarCache } from '../../time/calendar-cache.js';
 import type { Db } from '../../../db/client.js';
 import { loadCalendarData } from '../../../db/repositories/calendar.js';
@@ -7,7 +5,8 @@ import { findDeadlineInquiries, listRunningDeadlineInquiries } from '../../../db
 import type { Logger } from '../../logger.js';
 import { createWorkCalendar, type WorkCalendar } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
-import { createRedisConnection, deadlineJobId, describeRedisTarget, QUEUE_NAMES, type RedisTarget } from '../queues.js';
+import { createQueueService } from '../queue-service.js';
+import { deadlineJobId, QUEUE_NAMES, type RedisTarget } from '../queues.js';
 import { nextJobs, type DeadlineJob, type DeadlineJobData } from './jobs.js';
 import type { DeadlineSettings } from './settings.js';
 import { createDeadlineProcessor } from './worker.js';
@@ -65,13 +64,11 @@ const RESYNC_ATTEMPTS = 20;
 /** Creates the deadline scheduler (its own `deadlines` queue, so throttled sends never delay it). */
 export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineScheduler {
   const logger = o.logger.child({ component: 'deadlines' });
-  const connection = createRedisConnection(o.redis, 'deadlines');
-  const queue = new Queue<DeadlineJobData>(QUEUE_NAMES.deadlines, { connection, prefix: o.prefix });
-  queue.on('error', (err) => logger.error({ err: String(err), redis: describeRedisTarget(o.redis) }, 'deadlines: queue error'));
+  const service = createQueueService<DeadlineJobData>({ name: QUEUE_NAMES.deadlines, redis: o.redis, prefix: o.prefix, logger });
+  const { queue } = service;
   // A given loader is the caller's to cache; the default one is cached here.
   const calendar = o.loadCalendar ?? createCalendarCache(async () => createWorkCalendar(await loadCalendarData(o.db)), o.calendarTtlMs ?? 60_000);
   const batchSize = o.batchSize ?? 1000;
-  let worker: Worker<DeadlineJobData> | undefined;
   let closing: Promise<void> | undefined;
 
   const addJobs = async (jobs: readonly DeadlineJob[]): Promise<void> => {
@@ -117,16 +114,10 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
 
   const start = async (): Promise<void> => {
     if (closing) throw new Error('deadline scheduler is closed');
-    if (!worker) {
-      const processor = createDeadlineProcessor({ ...o, logger, calendar });
-      worker = new Worker<DeadlineJobData>(QUEUE_NAMES.deadlines, processor, { connection, prefix: o.prefix, concurrency: o.concurrency ?? 8 });
-      worker.on('error', (err) => logger.error({ err: String(err) }, 'deadlines: worker error'));
-      worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: String(err) }, 'deadlines: step failed'));
-    }
-    await worker.waitUntilReady();
+    await service.startWorker(createDeadlineProcessor({ ...o, logger, calendar }), { concurrency: o.concurrency ?? 8 });
   };
 
-  const close = (): Promise<void> => (closing ??= closeAll(worker, queue, connection, logger));
+  const close = (): Promise<void> => (closing ??= service.close());
   return { sync, reconcile, start, close };
 }
 
@@ -144,16 +135,5 @@ async function reconcileAll(o: DeadlineSchedulerOptions, cal: WorkCalendar, batc
     const jobs = await nextJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
     await addJobs(jobs);
     [inquiries, jobCount, afterId] = [inquiries + rows.length, jobCount + jobs.length, last.id];
-  }
-}
-
-async function closeAll(worker: Worker<DeadlineJobData> | undefined, queue: Queue<DeadlineJobData>, connection: Redis, logger: Logger): Promise<void> {
-  try {
-    await worker?.close();
-    await queue.close();
-  } finally {
-    // BullMQ never closes a client it was handed.
-    await connection.quit().catch(() => connection.disconnect());
-    logger.info('deadlines: closed');
   }
 }

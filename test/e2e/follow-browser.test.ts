@@ -1,0 +1,114 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/paths.js';
+import { launchChromium } from '../helpers/browser.js';
+import { createE2E, type E2E } from '../helpers/e2e-app.js';
+
+const WAIT = { timeout: 20_000 };
+const OUT = join(REPO_ROOT, 'test-output');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
+const press = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).last().click();
+
+async function signIn(page: Page, base: string, slot: number, code: string): Promise<void> {
+  await page.goto(`${base}/web/u/${slot}/?code=${code}`);
+  await page.locator('#sign-in button[type="submit"]').click();
+  await page.locator('nav.views').waitFor(WAIT);
+}
+
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+async function check(page: Page, name: string): Promise<void> {
+  const width = page.viewportSize()!.width;
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  expect(await axeSerious(page), name).toEqual([]);
+  await page.screenshot({ path: join(OUT, `follow-${name}-${width}.png`), fullPage: true });
+}
+
+describe('following a similar question and merging a duplicate, in Chromium', () => {
+  let e: E2E;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    e = await createE2E();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await e?.close();
+  });
+  const base = () => `http://127.0.0.1:${e.app.httpPort}`;
+
+  it('another reporter follows the question and receives its answer; the coordinator merges the duplicate in one click', async () => {
+    const asker = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const other = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
+    const coordinator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const staff = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(asker, base(), 1, 'pv-hue-01');
+    await signIn(other, base(), 2, 'pv-tto-01');
+    await signIn(coordinator, base(), 3, 'dpv-vhtt-01');
+    await signIn(staff, base(), 4, 'pn-syte-01');
+    await botMessage(asker, 'Xin chào').waitFor(WAIT);
+    await asker.locator('#composer-text').fill('Lịch tiêm vắc-xin sởi cho trẻ thế nào?');
+    await asker.locator('#composer-text').press('Enter');
+    await press(asker, /^Y tế$/);
+    await press(asker, /^Gửi$/);
+    const code = /Q-\d+/.exec((await botMessage(asker, 'Đã tiếp nhận câu hỏi Q-').textContent()) ?? '')![0];
+
+    // Another reporter (on a phone) types a similar question: offered to follow it, never told whose it is.
+    await other.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
+    await other.locator('#composer-text').fill('Tiêm vắc xin sởi cho trẻ em ở đâu?');
+    const line = other.locator('.similar-line', { hasText: code });
+    await line.waitFor(WAIT);
+    expect(await line.textContent()).toContain(`Đã có câu hỏi tương tự ${code}`);
+    expect(await line.textContent()).not.toContain('Trần Thị Minh Thư');
+    await check(other, 'offer');
+    await line.locator('button', { hasText: 'Theo dõi câu hỏi này' }).click();
+    await other.locator('.similar-line', { hasText: `Đang theo dõi ${code}` }).waitFor(WAIT);
+    expect(await line.locator('button[aria-pressed="true"]', { hasText: 'Thôi theo dõi' }).count()).toBe(1);
+    await check(other, 'following');
+    await other.setViewportSize({ width: 1280, height: 900 });
+    await check(other, 'following');
+    await botMessage(other, `Bạn đang theo dõi câu hỏi ${code}`).waitFor(WAIT);
+    await other.locator('#composer-text').fill('');
+
+    // The asker sends a duplicate anyway; the coordinator merges it in one click.
+    await asker.locator('#composer-text').fill('Tiêm vắc xin sởi cho trẻ em ở đâu?');
+    await asker.locator('.similar-line', { hasText: code }).waitFor(WAIT);
+    await asker.locator('#composer-text').press('Enter');
+    await press(asker, 'Khác / chưa rõ');
+    await press(asker, /^Gửi$/);
+    await expect.poll(async () => asker.locator('li.msg-bot', { hasText: 'Đã tiếp nhận câu hỏi Q-' }).count(), WAIT).toBe(2);
+    await coordinator.reload();
+    await coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'Tiêm vắc xin sởi cho trẻ em ở đâu?' }).click();
+    const merge = coordinator.locator('.thread-dups button', { hasText: `Gộp vào ${code}` });
+    await merge.waitFor(WAIT);
+    await check(coordinator, 'duplicates');
+    await merge.click();
+    await expect.poll(async () => coordinator.locator('.thread-meta').textContent(), WAIT).toContain('đã gộp');
+    await botMessage(asker, `trùng nội dung với câu hỏi ${code}`).waitFor(WAIT);
+
+    // The spokesperson answers: the follower receives it once, in their own chat.
+    await staff.reload();
+    await staff.locator('.inbox-open', { hasText: code }).click();
+    await staff.locator('#thread-text').fill('Lịch tiêm sởi: thứ Bảy hằng tuần tại trạm y tế phường.');
+    await staff.locator('.thread-composer button[type="submit"]').click();
+    // The answer is previewed first, and goes out once confirmed.
+    await staff.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
+    await staff.locator('#chat button.action', { hasText: 'Gửi câu trả lời' }).last().click(WAIT);
+    await botMessage(other, `Câu hỏi ${code} bạn đang theo dõi đã có trả lời`).waitFor(WAIT);
+    expect(await other.locator('li.msg-bot', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(1);
+    await check(other, 'answered');
+  }, 240_000);
+});
