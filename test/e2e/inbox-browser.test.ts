@@ -1,39 +1,23 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeSerious, launchChromium, sidewaysScroll, signInWorkspace } from '../helpers/browser.js';
 import { createE2E, type E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 20_000 };
 const OUT = join(REPO_ROOT, 'test-output');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
 const press = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).last().click();
 
-async function signIn(page: Page, base: string, slot: number, code: string): Promise<void> {
-  await page.goto(`${base}/web/u/${slot}/?code=${code}`);
-  await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('nav.views').waitFor(WAIT);
-}
 
-/** Serious and critical axe-core violations on the page as it is now. */
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 /** Screenshot at this width, no sideways scroll, no serious accessibility violation. */
 async function check(page: Page, name: string): Promise<void> {
   const width = page.viewportSize()!.width;
-  expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  expect(await sidewaysScroll(page)).toBe(0);
   expect(await axeSerious(page), name).toEqual([]);
   await page.screenshot({ path: join(OUT, `inbox-${name}-${width}.png`), fullPage: true });
 }
@@ -55,10 +39,10 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
   it('works at 1280 and 360 px', async () => {
     const reporter = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const staff = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
-    await signIn(reporter, base(), 1, 'pv-hue-01');
-    await signIn(staff, base(), 2, 'pn-syte-01');
+    await signInWorkspace(reporter, base(), 1, 'pv-hue-01', WAIT);
+    await signInWorkspace(staff, base(), 2, 'pn-syte-01', WAIT);
     const coordinator = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signIn(coordinator, base(), 3, 'dpv-vhtt-01');
+    await signInWorkspace(coordinator, base(), 3, 'dpv-vhtt-01', WAIT);
     // A new reporter starts in the chat with the bot (the inbox is empty), and asks there.
     await botMessage(reporter, 'Xin chào Trần Thị Minh Thư').waitFor(WAIT);
     await reporter.locator('#composer-text').fill('Lịch tiêm vắc-xin sởi cho trẻ thế nào?');

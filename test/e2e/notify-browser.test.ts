@@ -1,27 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSubscriptions } from '../../db/repositories/web-push.js';
 import { REPO_ROOT } from '../../src/paths.js';
-import { launchChromium } from '../helpers/browser.js';
+import { axeSerious, launchChromium } from '../helpers/browser.js';
 import { startFakePushService } from '../fakes/web-push/endpoint.js';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 15_000 };
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const OUT = join(REPO_ROOT, 'test-output');
 
-/** Serious and critical axe violations only (the bar the issue sets). */
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx?: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   for (const width of [1280, 360]) {

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by .ci/run); Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -7,8 +8,46 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Launches headless Chromium with the flags this closed network needs (no background traffic). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: apt-get install chromium (the CI script does)`);
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // Playwright's 30 s per action bounds the machine's speed on a loaded 2-core CI machine; these
+  // limits are for a hang, so every page's actions get the browser tests' 90 s.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
+    return context;
+  };
+  return browser;
+}
+
+/** How long a page action (click, fill, wait) may take before the test fails, in ms. */
+export const BROWSER_ACTION_TIMEOUT_MS = 90_000;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The page's serious and critical axe-core violations as it is now (the bar the issues set), one line each. */
+export async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run();
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+/** The page's width beyond its viewport (0: no sideways scroll), in CSS px. */
+export async function sidewaysScroll(page: Page): Promise<number> {
+  const width = page.viewportSize()?.width ?? 0;
+  const scroll = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+  return Math.max(0, scroll - width);
+}
+
+/** Signs a web page slot in with `code` and waits for the workspace (the inbox's tabs). */
+export async function signInWorkspace(page: Page, base: string, slot: number, code: string, wait: { timeout: number }): Promise<void> {
+  await page.goto(`${base}/web/u/${slot}/?code=${code}`);
+  await page.locator('#sign-in button[type="submit"]').click();
+  await page.locator('nav.views').waitFor(wait);
 }
