@@ -82,6 +82,9 @@ describe('outbox under kill -9 (real bot processes, fake Bot API, SQLite, Redis)
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: proxy.root, TELEGRAM_MODE: 'polling', DATABASE_URL: dbUrl,
       REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', DATA_DIR: dir,
       LOG_LEVEL: 'warn', WEB_ENABLED: 'false',
+      // The load's spokesperson answers each notice by replying to it; a digest (which a slow,
+      // loaded machine can trigger) carries only buttons to reopen them, so it is off here.
+      OUTBOX_DIGEST_THRESHOLD: '0',
     });
     await runLiaison(['sample'], env);
     writeFileSync(join(dir, 'people.csv'), reportersCsv(REPORTERS));

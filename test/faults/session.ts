@@ -92,6 +92,9 @@ export class FaultSession {
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: proxy.root, TELEGRAM_MODE: 'polling', DATABASE_URL: dbUrl,
       REDIS_URL: o.redis.url, QUEUE_PREFIX: 'faults', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', DATA_DIR: dir,
       LOG_LEVEL: 'info', WEB_ENABLED: 'false',
+      // The load's spokesperson answers each notice by replying to it; a digest (which a slow,
+      // loaded machine can trigger) carries only buttons to reopen them, so it is off here.
+      OUTBOX_DIGEST_THRESHOLD: '0',
     });
     await runLiaison(['sample'], env);
     writeFileSync(join(dir, 'people.csv'), reportersCsv(o.reporters));
