@@ -13,7 +13,7 @@ import type { FaultOutcome } from '../faults/segment.js';
 import type { DbKind } from '../faults/session.js';
 
 /** A ceiling for each wait of the load (not a measure: the bounds are checked on the bot's timestamps). */
-const WAIT_MS = 60_000;
+const WAIT_MS = 120_000;
 const log = (m: string) => { if (process.env.FAULTS_DEBUG) console.log(`[fault-suite] ${m}`); };
 
 describe.each((['sqlite', 'postgres'] as DbKind[]).filter(canRun))('fault suite, short, on %s', (db) => {
