@@ -46,7 +46,7 @@ export interface ResolvedAudience {
 interface OrgNode { id: number; code: string; parent_id: number | null }
 
 /** The ids of `roots` and every organisation below them. */
-export function subtreeIds(orgs: readonly OrgNode[], roots: readonly number[]): Set<number> {
+export function subtreeIds(orgs: ReadonlyArray<Pick<OrgNode, 'id' | 'parent_id'>>, roots: readonly number[]): Set<number> {
   const children = new Map<number, number[]>();
   for (const o of orgs) if (o.parent_id !== null) children.set(o.parent_id, [...(children.get(o.parent_id) ?? []), o.id]);
   const out = new Set<number>();

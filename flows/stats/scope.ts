@@ -1,4 +1,5 @@
 import type { Role, RoleAssignment } from '../../db/schema.js';
+import { subtreeIds } from '../notices/audience.js';
 
 /**
  * Which agencies a person's figures cover: every one, the subtrees under some organisations, or
@@ -37,20 +38,8 @@ export interface OrgNode {
   parent_id: number | null;
 }
 
-/** The ids of `roots` and every organisation below them. */
-export function subtree(orgs: readonly OrgNode[], roots: readonly number[]): Set<number> {
-  const children = new Map<number, number[]>();
-  for (const o of orgs) if (o.parent_id !== null) children.set(o.parent_id, [...(children.get(o.parent_id) ?? []), o.id]);
-  const out = new Set<number>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (out.has(id)) continue;
-    out.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return out;
-}
+/** The ids of `roots` and every organisation below them (one walk, shared with the notices' audience). */
+export const subtree = subtreeIds;
 
 /**
  * The agency ids a figure covers: the scope, narrowed to the subtree of `focus` when given.
