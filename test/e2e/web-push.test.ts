@@ -94,6 +94,8 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
     expect(got.claims.sub).toBe('mailto:ops@lienlac.example.vn');
     expect(got.headers.urgency).toBe('normal');
     // The push event is done; run it again as a retried job would (back to pending), in two senders at once.
+    // The fake push service has the message before the sender records the outcome: wait for the row.
+    await expect.poll(async () => (await findPushEventByKey(e.app.db.db, payload.tag))?.status, { timeout: 10_000 }).toBe('done');
     const event = await findPushEventByKey(e.app.db.db, payload.tag);
     expect(event).toMatchObject({ status: 'done', outcome: 'sent', person_id: personId, kind: 'inquiry' });
     await e.app.db.db.updateTable('push_events').set({ status: 'pending' }).where('id', '=', event!.id).execute();
