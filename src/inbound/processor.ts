@@ -9,6 +9,7 @@ import type { Clock } from '../time/clock.js';
 import { runStoredEvent, type RunEventDeps } from './run-event.js';
 import { createBurstGate } from './burst-gate.js';
 import { createKeyedSerializer } from './serializer.js';
+import { withoutNul } from './without-nul.js';
 
 /** Options for {@link createInboundProcessor}. */
 export interface InboundProcessorOptions {
@@ -93,7 +94,8 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 /** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
   const runner = createEventRunner(o);
-  const accept = async (event: InboundEvent, patient: boolean) => {
+  const accept = async (received: InboundEvent, patient: boolean) => {
+    const event = { ...withoutNul(withoutRaw(received)), raw: received.raw } as InboundEvent;
     const { fresh, retried } = await storeEvent(o, event, patient);
     o.onEvent?.(event.platform, event.kind, !fresh);
     runner.arrived();

@@ -4,7 +4,7 @@
  * PostgreSQL servers; one kill -9, one Redis FLUSHALL and one burst of 5xx from the platform, each
  * held to the bounds of issue #10 (0 lost, duplicates ≤ sends in flight, first message ≤ 5 s after
  * recovery and Redis state reconciled ≤ 60 s, both from the bot's own timestamps, and no exit of
- * its own); then 1,000 generated bodies through every inbound route, none answered 5xx.
+ * its own); then, on each database, 1,000 generated bodies through every inbound route, none answered 5xx.
  */
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from '../faults/fuzz.js';
@@ -35,10 +35,10 @@ describe.each((['sqlite', 'postgres'] as DbKind[]).filter(canRun))('fault suite,
   }, 900_000);
 });
 
-describe('fuzz, short', () => {
+describe.each((['sqlite', 'postgres'] as DbKind[]).filter(canRun))('fuzz, short, on %s', (db) => {
   it('1,000 generated bodies through the Telegram webhook, the Zalo OA webhook and the web API: no 5xx, no crash', async () => {
-    const result = await runFuzz({ bodies: 1000, log });
-    console.log(`fuzz: ${JSON.stringify({ ...result, failures: result.failures.length })}`);
+    const result = await runFuzz({ bodies: 1000, db, log });
+    console.log(`fuzz (${db}): ${JSON.stringify({ ...result, failures: result.failures.length })}`);
     expect(result.failures).toEqual([]);
     expect(result.exited).toBe(false);
     expect(result.healthy).toBe(true);

@@ -1,8 +1,9 @@
 /**
  * The fuzz pass: generated bodies (fuzz-bodies.ts) through every inbound route of the bot as
- * `npm start` runs it (Telegram webhook mode, the Zalo OA webhook, the web API), on SQLite and a
- * private Redis, in front of the fake Bot API and the fake OA server. Passes when no answer is a
- * 5xx, no request dies with the connection, and the bot is still up and healthy. Test code only.
+ * `npm start` runs it (Telegram webhook mode, the Zalo OA webhook, the web API), on SQLite or a
+ * private PostgreSQL server, with a private Redis, in front of the fake Bot API and the fake OA
+ * server. Passes when no answer is a 5xx, no request dies with the connection, and the bot is
+ * still up and healthy. Test code only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -14,8 +15,10 @@ import { botEnvironment, runLiaison, startBot, type BotProcess } from '../bench/
 import { createFakeTelegram } from '../fakes/telegram-bot-api.js';
 import { TEST_APP_ID, TEST_APP_SECRET, TEST_OA_SECRET } from '../fakes/zalo-oa/harness.js';
 import { createFakeZaloOa } from '../fakes/zalo-oa/server.js';
+import { startPrivatePostgres } from '../helpers/private-postgres.js';
 import { startTestRedis } from '../helpers/private-redis.js';
 import { fuzzBodies, type FuzzBody, type FuzzRoute } from './fuzz-bodies.js';
+import type { DbKind } from './session.js';
 
 const TOKEN = '444555666:FuzzTokenForTheFakeBotApi_abcdefgh';
 const WEBHOOK_SECRET = 'fuzz-webhook-secret-0123456789';
@@ -25,6 +28,8 @@ const CLOSE_EARLY_BYTES = 1024 * 1024;
 
 export interface FuzzOptions {
   bodies: number;
+  /** The database behind the bot (PostgreSQL: a private server of the pass's own). */
+  db: DbKind;
   seed?: number;
   log: (message: string) => void;
 }
@@ -57,6 +62,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const seed = o.seed ?? Date.now() % 2 ** 31;
   const dir = mkdtempSync(join(tmpdir(), 'liaison-fuzz-'));
   const redis = await startTestRedis();
+  const server = o.db === 'postgres' ? await startPrivatePostgres() : undefined;
+  const databaseUrl = server ? await server.createDatabase('fuzz') : join(dir, 'bot.sqlite');
   const tg = createFakeTelegram({ token: TOKEN, bot: { username: 'hue_fuzz_bot' } });
   await tg.start();
   const oa = createFakeZaloOa({ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET });
@@ -66,7 +73,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   const base = `http://127.0.0.1:${port}`;
   const env = botEnvironment({
     TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    PUBLIC_URL: base, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), DATABASE_URL: join(dir, 'bot.sqlite'), DATA_DIR: dir,
+    PUBLIC_URL: base, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), DATABASE_URL: databaseUrl, DATA_DIR: dir,
     REDIS_URL: redis.url, QUEUE_PREFIX: 'fuzz', LOG_LEVEL: 'warn', WEB_ENABLED: 'true',
     ZALO_OA_APP_ID: TEST_APP_ID, ZALO_OA_APP_SECRET: TEST_APP_SECRET, ZALO_OA_SECRET_KEY: TEST_OA_SECRET,
     ZALO_OA_OPENAPI_URL: oa.origin, ZALO_OA_OAUTH_URL: oa.origin, ZALO_OA_ZNS_URL: oa.origin,
@@ -74,6 +81,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   });
   let bot: BotProcess | undefined;
   let exited = false;
+  /** The bot's error lines (the output tail may have scrolled past them by the end). */
+  const errors: string[] = [];
   try {
     await runLiaison(['sample'], env);
     let healthy = false;
@@ -81,7 +90,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       void fetch(`${base}/healthz`).then((r) => { healthy = r.status === 200; }, () => undefined);
     }, 200);
     try {
-      bot = await startBot(env, () => healthy, [], 120_000);
+      bot = await startBot(env, () => healthy, [], 120_000, (line) => { if (line.includes('"level":50') || line.includes('"level":60')) errors.push(line.slice(0, 2000)); });
     } finally {
       clearInterval(watchHealth);
     }
@@ -108,13 +117,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const healthAtEnd = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
     const result = { bodies: bodies.length, seed, statuses, failures: failures.slice(0, 20), exited, healthy: healthAtEnd };
-    if (failures.length > 0) o.log(`fuzz failures (${failures.length}):\n${failures.slice(0, 20).join('\n')}\n${bot.output().slice(-4000)}`);
+    if (failures.length > 0) o.log(`fuzz failures (${failures.length}):\n${failures.slice(0, 20).join('\n')}\nbot errors:\n${errors.slice(0, 20).join('\n')}`);
     return { ...result, pass: failures.length === 0 && !exited && healthAtEnd };
   } finally {
     await bot?.stop(10_000);
     await tg.stop();
     await oa.stop();
     await redis.stop();
+    await server?.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 }

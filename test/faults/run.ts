@@ -2,7 +2,7 @@
  * `npm run faults`: the fault suite of issue #10. Drives the bot as `npm start` runs it under a
  * steady load through the fake Bot API, on SQLite and on PostgreSQL (private servers only), injects
  * each fault, and prints a table of what was sent, delivered, lost and repeated against the bounds;
- * then the fuzz pass. Exits 1 when a bound is not met.
+ * then the fuzz pass on each database. Exits 1 when a bound is not met.
  *
  *   npm run faults [-- --only sqlite|postgres] [--plan short|kills] [--skip-fuzz] [--fuzz N]
  *
@@ -37,8 +37,10 @@ for (const db of databases) {
 console.log(`\n${faultTable(outcomes)}\n`);
 if (outcomes.some((o) => !o.pass)) failed = true;
 if (!values['skip-fuzz']) {
-  const fuzz = await runFuzz({ bodies: Number(values.fuzz ?? 10_000), log });
-  console.log(`fuzz: ${JSON.stringify(fuzz)}`);
-  if (!fuzz.pass) failed = true;
+  for (const db of databases.filter(canRun)) {
+    const fuzz = await runFuzz({ bodies: Number(values.fuzz ?? 10_000), db, log });
+    console.log(`fuzz (${db}): ${JSON.stringify(fuzz)}`);
+    if (!fuzz.pass) failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);

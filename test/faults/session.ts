@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createDb } from '../../db/client.js';
 import { botEnvironment, runLiaison, startBot, type BotProcess } from '../bench/bot-process.js';
 import { reportersCsv } from '../bench/inquiry-session.js';
@@ -77,12 +76,7 @@ export class FaultSession {
     let dbUrl = join(dir, 'bot.sqlite');
     if (o.db === 'postgres') {
       if (!o.pg) throw new Error('a postgres session needs a private server');
-      const name = `faults_${Date.now().toString(36)}`;
-      const admin = new pg.Client({ connectionString: o.pg.urlFor('postgres') });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      dbUrl = `${o.pg.urlFor(name)}?application_name=liaison-faults`;
+      dbUrl = await o.pg.createDatabase('faults');
     }
     const fake = createFakeTelegram({ token: TOKEN, bot: { username: 'hue_faults_bot' } });
     await fake.start();

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -39,6 +40,8 @@ export interface PrivatePostgres {
   start(): Promise<void>;
   /** Stops the server and deletes its folder. Idempotent. */
   destroy(): Promise<void>;
+  /** Creates an empty database named `<prefix>_<time>` and returns its URL (tagged with `application_name`). */
+  createDatabase(prefix: string): Promise<string>;
 }
 
 function freePort(): Promise<number> {
@@ -71,8 +74,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const start = async () => { await as('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', 'start']); };
   await start();
   let destroyed = false;
+  const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
-    urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
+    urlFor,
+    createDatabase: async (prefix) => {
+      const name = `${prefix}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: urlFor('postgres') });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await admin.end();
+      }
+      return `${urlFor(name)}?application_name=liaison-${prefix}`;
+    },
     stop: async () => { await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']); },
     start,
     destroy: async () => {
