@@ -22,6 +22,8 @@ export interface ClaimRequest {
   leaseUntil: IsoInstant;
   /** True for a row this process is sending right now (its claim is never taken over by itself). */
   inFlightHere(id: number): boolean;
+  /** True for a claim owner known to be dead (its claim need not wait out its lease); see `LeaseKeeper.isGone`. */
+  ownerGone?(owner: string): boolean;
 }
 
 /** What claiming the chat's oldest pending row gave. */
@@ -45,13 +47,13 @@ export async function findChatHead(db: Db, chat: OutboxChat): Promise<OutboxRow 
 }
 
 /**
- * Is `row`'s claim still held? Until its lease ends, always (a claim taken a moment ago by
- * another job of this very process counts too); after, only while a send of it runs here (a
- * process never takes over its own send, however long it takes).
+ * Is `row`'s claim still held? Until its lease ends, unless its owner is known to be dead (a
+ * claim taken a moment ago by another job of this very process counts too); after, only while a
+ * send of it runs here (a process never takes over its own send, however long it takes).
  */
-export function isClaimLive(row: Pick<OutboxRow, 'id' | 'lease_owner' | 'lease_until'>, request: Pick<ClaimRequest, 'owner' | 'nowIso' | 'inFlightHere'>): boolean {
+export function isClaimLive(row: Pick<OutboxRow, 'id' | 'lease_owner' | 'lease_until'>, request: Pick<ClaimRequest, 'owner' | 'nowIso' | 'inFlightHere' | 'ownerGone'>): boolean {
   if (row.lease_owner === null) return false;
-  if ((row.lease_until ?? '') > request.nowIso) return true;
+  if ((row.lease_until ?? '') > request.nowIso) return !(request.ownerGone?.(row.lease_owner) ?? false);
   return row.lease_owner === request.owner && request.inFlightHere(row.id);
 }
 

@@ -50,7 +50,7 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
     if (deps.stopping()) return 'yielded';
     const claim = await claimChatHead(ctx.db, chat, {
       owner: ctx.lease.owner, nowIso: new Date(ctx.lease.now()).toISOString(), leaseUntil: ctx.lease.leaseUntil(),
-      inFlightHere: (id) => ctx.lease.holds(id),
+      inFlightHere: (id) => ctx.lease.holds(id), ownerGone: (owner) => ctx.lease.isGone(owner),
     });
     if (claim.kind === 'empty') return 'drained';
     if (claim.kind === 'busy') return 'busy';

@@ -43,7 +43,7 @@ export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly Wake
       const heads = (await listChatHeads(ctx.db, ctx.queueName)).filter((h) => ctx.adapters.has(h.platform));
       const nowMs = ctx.lease.now();
       const nowIso = new Date(nowMs).toISOString();
-      const request = { owner: ctx.lease.owner, nowIso, inFlightHere: (id: number) => ctx.lease.holds(id) };
+      const request = { owner: ctx.lease.owner, nowIso, inFlightHere: (id: number) => ctx.lease.holds(id), ownerGone: (owner: string) => ctx.lease.isGone(owner) };
       const wakeUps: WakeUp[] = [];
       let stalled = 0;
       let oldestWaitMs = 0;
@@ -87,6 +87,7 @@ export function createSweeper(ctx: DeliveryContext, add: (wakeUps: readonly Wake
 function noteStalled(ctx: DeliveryContext, head: OutboxRow, nowMs: number): void {
   ctx.metrics?.outboxStalledChatsTotal.inc({ platform: head.platform });
   const lapsedMs = nowMs - Date.parse(head.lease_until ?? '');
-  ctx.logger.warn({ outboxId: head.id, platform: head.platform, owner: head.lease_owner, lapsedMs: Number.isFinite(lapsedMs) ? lapsedMs : undefined },
+  // A negative lapse: the claim was cut short because its process is known to be dead (LeaseKeeper.isGone).
+  ctx.logger.warn({ outboxId: head.id, platform: head.platform, owner: head.lease_owner, lapsedMs: Number.isFinite(lapsedMs) ? lapsedMs : undefined, ownerGone: lapsedMs < 0 },
     'outbox: chat stalled behind a send whose process stopped; resuming it');
 }

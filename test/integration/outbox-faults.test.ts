@@ -9,6 +9,7 @@ import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/
 import { systemClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { DbFaults, markingSent, recordingParts } from '../helpers/db-faults.js';
+import { childOwner } from '../helpers/lease-child.js';
 import { createMemoryAdapter, type MemoryAdapter } from '../helpers/memory-adapter.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
@@ -122,6 +123,23 @@ describe.each(testDialects())('outbox faults on %s', (dialect) => {
     expect(rows.map((r) => Number(r.resent_in_flight))).toEqual([1, 0]);
     expect((await metrics.outboxResentInFlightTotal.get()).values.reduce((n, v) => n + v.value, 0)).toBeGreaterThanOrEqual(1);
     expect((await metrics.outboxStalledChatsTotal.get()).values.reduce((n, v) => n + v.value, 0)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a chat behind a send whose process was killed on this machine goes on at once, long before the claim would lapse', async () => {
+    const dead = await childOwner();
+    await dead.kill9();
+    const chat = await newChat();
+    const first = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-4'));
+    const second = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-5'));
+    // Its claim would hold for ten minutes; the wait below gives up after fifteen seconds.
+    const claim = await claimChatHead(t.db, { queue: 'outbox', platform: 'telegram', chatId: chat.chatId }, {
+      owner: dead.owner, nowIso: new Date().toISOString(), leaseUntil: new Date(Date.now() + 600_000).toISOString(), inFlightHere: () => false,
+    });
+    expect(claim.kind).toBe('claimed');
+    await dispatcher.enqueue([second]);
+    const rows: OutboxRow[] = await settled([first, second]);
+    expect(telegram.deliveredTo(chat.chatId).map((p) => p.text)).toEqual(['Thông báo câu hỏi mới Q-4', 'Thông báo câu hỏi mới Q-5']);
+    expect(rows.map((r) => Number(r.resent_in_flight))).toEqual([1, 0]);
   });
 
   it('a head claimed a moment ago by another job of the same process is busy, not taken over', async () => {
