@@ -12,6 +12,7 @@ import {
 } from '../../db/repositories/notices.js';
 import { persistently, type PersistOptions } from '../delivery/persist.js';
 import { deliverableFiles } from '../files/deliverable.js';
+import type { BackoffOptions } from '../delivery/backoff.js';
 import { decideSendError } from '../delivery/outcome.js';
 import { sendRemainingParts, storedProgress } from '../delivery/parts.js';
 import { holdsForWindow, REPLY_WINDOW_CLOSED_REASON } from '../delivery/window.js';
@@ -156,8 +157,8 @@ async function recordSent(ctx: NoticeContext, row: DeliveryRow, sent: SentNotice
   ctx.onOutcome?.(platform, 'sent');
 }
 
-/** Backoff between tries after a transient error (no jitter: the pacer already spreads the lanes). */
-const BACKOFF = { baseMs: 500, maxMs: MAX_BACKOFF_MS, jitter: 0 };
+/** Backoff between tries after a transient error, in ms (no jitter: the pacer already spreads the lanes). */
+export const NOTICE_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: MAX_BACKOFF_MS, jitter: 0 };
 
 /** The delivery core's decision (`src/delivery/outcome.ts`), acted out on the recipient's row. */
 async function onSendError(
@@ -165,7 +166,7 @@ async function onSendError(
 ): Promise<RecipientOutcome | 'again'> {
   const now = ctx.clock.now().toISOString();
   const text = err instanceof Error ? err.message : String(err);
-  const outcome = decideSendError(err, { attempts: row.attempts + failures + 1, maxAttempts: ctx.settings.maxAttempts, backoff: BACKOFF, windowHolds: true });
+  const outcome = decideSendError(err, { attempts: row.attempts + failures + 1, maxAttempts: ctx.settings.maxAttempts, backoff: NOTICE_RETRY_BACKOFF, windowHolds: true });
   switch (outcome.kind) {
     case 'wait':
       await ctx.pacer.pause(ctx.accountOf(platform), outcome.delayMs);
