@@ -39,37 +39,22 @@ describe('the delivery core: error → outcome', () => {
     });
   });
 
+  /** What every caller decides; only the first retry delay (the caller's backoff) differs. */
+  const common = (firstRetryMs: number) => ({
+    rate_limited: { kind: 'wait', delayMs: 7000 },
+    window_closed: { kind: 'hold', reason: 'reply_window' },
+    credentials: { kind: 'hold', reason: 'credentials' },
+    unreachable: { kind: 'unreachable', reason: 'blocked' },
+    bad_request: { kind: 'failed', reason: 'bad_request' },
+    transient: { kind: 'retry', delayMs: firstRetryMs },
+    untyped_chat_error: { kind: 'retry', delayMs: firstRetryMs },
+    not_an_error: { kind: 'retry', delayMs: firstRetryMs },
+  }) as const;
   const expected = {
-    outbox: [OUTBOX, {
-      rate_limited: { kind: 'wait', delayMs: 7000 },
-      window_closed: { kind: 'hold', reason: 'reply_window' },
-      credentials: { kind: 'hold', reason: 'credentials' },
-      unreachable: { kind: 'unreachable', reason: 'blocked' },
-      bad_request: { kind: 'failed', reason: 'bad_request' },
-      transient: { kind: 'retry', delayMs: 1000 },
-      untyped_chat_error: { kind: 'retry', delayMs: 1000 },
-      not_an_error: { kind: 'retry', delayMs: 1000 },
-    }],
-    'outbox, notices queue': [OUTBOX_NOTICES_QUEUE, {
-      rate_limited: { kind: 'wait', delayMs: 7000 },
-      window_closed: { kind: 'unreachable', reason: REPLY_WINDOW_CLOSED_REASON },
-      credentials: { kind: 'hold', reason: 'credentials' },
-      unreachable: { kind: 'unreachable', reason: 'blocked' },
-      bad_request: { kind: 'failed', reason: 'bad_request' },
-      transient: { kind: 'retry', delayMs: 1000 },
-      untyped_chat_error: { kind: 'retry', delayMs: 1000 },
-      not_an_error: { kind: 'retry', delayMs: 1000 },
-    }],
-    'notices engine': [NOTICES, {
-      rate_limited: { kind: 'wait', delayMs: 7000 },
-      window_closed: { kind: 'hold', reason: 'reply_window' },
-      credentials: { kind: 'hold', reason: 'credentials' },
-      unreachable: { kind: 'unreachable', reason: 'blocked' },
-      bad_request: { kind: 'failed', reason: 'bad_request' },
-      transient: { kind: 'retry', delayMs: 500 },
-      untyped_chat_error: { kind: 'retry', delayMs: 500 },
-      not_an_error: { kind: 'retry', delayMs: 500 },
-    }],
+    outbox: [OUTBOX, common(1000)],
+    // No reply-window hold on this queue: a window refusal is a dead recipient there.
+    'outbox, notices queue': [OUTBOX_NOTICES_QUEUE, { ...common(1000), window_closed: { kind: 'unreachable', reason: REPLY_WINDOW_CLOSED_REASON } }],
+    'notices engine': [NOTICES, common(500)],
   } as const;
 
   for (const [caller, [policy, outcomes]] of Object.entries(expected)) {
