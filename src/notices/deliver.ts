@@ -1,8 +1,5 @@
 import { messageParts } from '../../adapters/parts.js';
-import {
-  AuthError, BadRequestError, RateLimitError, TransientError, UnreachableError,
-  type ChatAdapter, type OutboundMessage, type Platform,
-} from '../../adapters/types.js';
+import { RateLimitError, type ChatAdapter, type OutboundMessage, type Platform } from '../../adapters/types.js';
 import { findNoticeAttachments } from '../../db/repositories/attachments.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
 import type { Attachment, Notice } from '../../db/schema.js';
@@ -13,10 +10,14 @@ import {
   bumpResent, claimRecipient, markRecipientSent, markRecipientSettled, recordRecipientParts, releaseRecipient,
   type DeliveryRow,
 } from '../../db/repositories/notices.js';
-import { persistently } from '../outbox/persist.js';
+import { persistently, type PersistOptions } from '../delivery/persist.js';
 import { deliverableFiles } from '../files/deliverable.js';
-import { REPLY_WINDOW_CLOSED_REASON } from '../outbox/window.js';
-import { handOverToOutbox, windowClosedFor } from './handover.js';
+import type { BackoffOptions } from '../delivery/backoff.js';
+import { decideSendError } from '../delivery/outcome.js';
+import { sendRemainingParts, storedProgress } from '../delivery/parts.js';
+import { holdsForWindow, REPLY_WINDOW_CLOSED_REASON } from '../delivery/window.js';
+import { findIdentity } from '../../db/repositories/identities.js';
+import { handOverToOutbox } from './handover.js';
 import type { NoticeContext } from './types.js';
 
 /** How long recording a delivered notice is retried when the database fails, in ms. */
@@ -79,42 +80,33 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
     ctx.logger.error({ noticeId: notice.id, recipientId: row.id, platform }, 'notices: no adapter for the recipient; row left pending');
     return 'skipped';
   }
+  const chatId = row.chat_id;
+  const identityId = row.identity_id;
   const leaseStart = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
   // In flight in another lane (or a process that may still be alive): not ours to send yet.
   if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart) return 'skipped';
   const account = ctx.accountOf(platform);
   const rate = ctx.settings.ratePerS[platform] ?? 0;
   const message = await renderNotice(ctx, notice, row, adapter);
-  const parts = messageParts(message, adapter.capabilities.maxTextLength).length;
-  // The numbered choices end the text: its last part is the one a reply "1" quotes.
-  const textParts = parts - (message.files?.length ?? 0);
-  const ids: string[] = row.sent_message_ids && row.parts_sent > 0 ? (JSON.parse(row.sent_message_ids) as string[]).slice(0, row.parts_sent) : [];
+  const progress = storedProgress(row.sent_message_ids, row.parts_sent);
+  const persist: PersistOptions = { logger: ctx.logger, scrub: (t) => t, giveUpAfterMs: RECORD_RETRY_MS, fields: { noticeId: notice.id, recipientId: row.id } };
+  const pace = async () => {
+    await ctx.pacer.acquire(account, chatId, rate, ctx.settings.chatIntervalMs);
+    await ctx.pacer.admit(account, chatId, rate, ctx.settings.chatIntervalMs);
+  };
   let failures = 0;
   for (;;) {
-    await ctx.pacer.acquire(account, row.chat_id, rate, ctx.settings.chatIntervalMs);
-    const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
-    const claim = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
-    if (!claim) return 'skipped';
-    ctx.lease.hold(row.id);
-    if (claim.resumed) {
-      await bumpResent(ctx.db, notice.id);
-      ctx.onOutcome?.(platform, 'resent');
+    await ctx.pacer.acquire(account, chatId, rate, ctx.settings.chatIntervalMs);
+    if (!(await claim(ctx, notice, row, platform))) return 'skipped';
+    // A partly sent notice is not handed over: the outbox would send its first parts again.
+    if (progress.ids.length === 0 && identityId !== null && await holdsForWindow(adapter, ctx.clock.now(), () => findIdentity(ctx.db, identityId))) {
+      return held(ctx, notice, row, platform, REPLY_WINDOW_CLOSED_REASON);
     }
-    if (ids.length === 0 && (await windowClosedFor(ctx, row, adapter))) return held(ctx, notice, row, platform, REPLY_WINDOW_CLOSED_REASON);
     try {
       // Admitted after the claim: the database write must not sit between admission and the call.
-      await ctx.pacer.admit(account, row.chat_id, rate, ctx.settings.chatIntervalMs);
-      await adapter.send(row.chat_id, message, {
-        skipParts: ids.length,
-        onPartSent: async (index, messageId) => {
-          ids.push(messageId);
-          // The last part is recorded with the outcome just below: one write fewer per recipient.
-          if (index === parts - 1) return;
-          // Best effort: the ids are kept here and recorded with the outcome (a failed write must not re-send).
-          await recordRecipientParts(ctx.db, row.id, ids).catch((e: unknown) => ctx.logger.warn({ err: String(e), recipientId: row.id }, 'notices: could not record a delivered part yet'));
-          await ctx.pacer.acquire(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
-          await ctx.pacer.admit(account, row.chat_id!, rate, ctx.settings.chatIntervalMs);
-        },
+      await ctx.pacer.admit(account, chatId, rate, ctx.settings.chatIntervalMs);
+      await sendRemainingParts(adapter, chatId, message, progress, {
+        log: { record: (ids) => recordRecipientParts(ctx.db, row.id, ids) }, persist, beforeNextPart: pace,
       });
     } catch (err) {
       const next = await onSendError(ctx, notice, row, platform, err, failures);
@@ -124,53 +116,84 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
       }
       return next;
     }
-    const at = ctx.clock.now().toISOString();
-    await persistently('record a delivered notice', () => markRecipientSent(ctx.db, row.id, ids, at), {
-      logger: ctx.logger, scrub: (t) => t, giveUpAfterMs: RECORD_RETRY_MS, fields: { noticeId: notice.id, recipientId: row.id },
-    });
-    if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0 && textParts > 0) {
-      await ctx.numberedChoices.record(ctx.db, { platform, chatId: row.chat_id, messageId: ids[Math.min(textParts, ids.length) - 1]!, buttons: message.buttons ?? [], at })
-        .catch((e: unknown) => ctx.logger.error({ err: e, recipientId: row.id }, 'notices: could not record the numbered choice'));
-    }
-    ctx.onOutcome?.(platform, 'sent');
+    await recordSent(ctx, row, { platform, chatId, adapter, message, ids: progress.ids }, persist);
     return 'sent';
   }
 }
 
+/** Claims the row for this lane (counting a resumed send of a stopped process); false when another has it. */
+async function claim(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform): Promise<boolean> {
+  const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
+  const claimed = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
+  if (!claimed) return false;
+  ctx.lease.hold(row.id);
+  if (claimed.resumed) {
+    await bumpResent(ctx.db, notice.id);
+    ctx.onOutcome?.(platform, 'resent');
+  }
+  return true;
+}
+
+/** What was sent to one recipient. */
+interface SentNotice {
+  platform: Platform;
+  chatId: string;
+  adapter: ChatAdapter;
+  message: OutboundMessage;
+  ids: readonly string[];
+}
+
+/** Records the delivery (retried while the database fails) and the numbered-choice menu of an adapter without buttons. */
+async function recordSent(ctx: NoticeContext, row: DeliveryRow, sent: SentNotice, persist: PersistOptions): Promise<void> {
+  const { platform, chatId, adapter, message, ids } = sent;
+  const at = ctx.clock.now().toISOString();
+  await persistently('record a delivered notice', () => markRecipientSent(ctx.db, row.id, ids, at), persist);
+  // The numbered choices end the text: its last part is the one a reply "1" quotes.
+  const textParts = messageParts(message, adapter.capabilities.maxTextLength).length - (message.files?.length ?? 0);
+  if (!adapter.capabilities.buttons && ctx.numberedChoices && ids.length > 0 && textParts > 0) {
+    await ctx.numberedChoices.record(ctx.db, { platform, chatId, messageId: ids[Math.min(textParts, ids.length) - 1]!, buttons: message.buttons ?? [], at })
+      .catch((e: unknown) => ctx.logger.error({ err: e, recipientId: row.id }, 'notices: could not record the numbered choice'));
+  }
+  ctx.onOutcome?.(platform, 'sent');
+}
+
+/** Backoff between tries after a transient error, in ms (no jitter: the pacer already spreads the lanes). */
+export const NOTICE_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: MAX_BACKOFF_MS, jitter: 0 };
+
+/** The delivery core's decision (`src/delivery/outcome.ts`), acted out on the recipient's row. */
 async function onSendError(
   ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number,
 ): Promise<RecipientOutcome | 'again'> {
   const now = ctx.clock.now().toISOString();
   const text = err instanceof Error ? err.message : String(err);
-  if (err instanceof RateLimitError) {
-    await ctx.pacer.pause(ctx.accountOf(platform), err.retryAfterMs);
-    await releaseRecipient(ctx.db, row.id, now, text, true);
-    ctx.onOutcome?.(platform, 'rate_limited');
-    ctx.logger.info({ noticeId: notice.id, platform, retryAfterMs: err.retryAfterMs }, 'notices: rate limited; account paused');
-    return 'again';
+  const outcome = decideSendError(err, { attempts: row.attempts + failures + 1, maxAttempts: ctx.settings.maxAttempts, backoff: NOTICE_RETRY_BACKOFF, windowHolds: true });
+  switch (outcome.kind) {
+    case 'wait':
+      await ctx.pacer.pause(ctx.accountOf(platform), outcome.delayMs);
+      await releaseRecipient(ctx.db, row.id, now, text, true);
+      ctx.onOutcome?.(platform, 'rate_limited');
+      ctx.logger.info({ noticeId: notice.id, platform, retryAfterMs: outcome.delayMs }, 'notices: rate limited; account paused');
+      return 'again';
+    case 'hold':
+      // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
+      return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON);
+    case 'unreachable':
+      await markRecipientSettled(ctx.db, row.id, 'unreachable', outcome.reason, now);
+      if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, outcome.reason, now);
+      ctx.onOutcome?.(platform, 'unreachable');
+      ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: outcome.reason }, 'notices: recipient unreachable');
+      return 'unreachable';
+    case 'failed':
+      await markRecipientSettled(ctx.db, row.id, 'failed', text, now);
+      ctx.onOutcome?.(platform, 'failed');
+      ctx.logger.error({ noticeId: notice.id, recipientId: row.id, error: text }, 'notices: delivery failed for good');
+      return 'failed';
+    case 'retry':
+      await releaseRecipient(ctx.db, row.id, now, text, false);
+      ctx.onOutcome?.(platform, 'retry');
+      await ctx.sleep(outcome.delayMs);
+      return 'again';
   }
-  // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
-  if (err instanceof UnreachableError && err.reason === REPLY_WINDOW_CLOSED_REASON) return held(ctx, notice, row, platform, err.reason);
-  if (err instanceof AuthError) return held(ctx, notice, row, platform, 'credentials refused');
-  if (err instanceof UnreachableError) {
-    await markRecipientSettled(ctx.db, row.id, 'unreachable', err.reason, now);
-    if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, err.reason, now);
-    ctx.onOutcome?.(platform, 'unreachable');
-    ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: err.reason }, 'notices: recipient unreachable');
-    return 'unreachable';
-  }
-  const transient = !(err instanceof BadRequestError);
-  if (!transient || row.attempts + failures + 1 >= ctx.settings.maxAttempts) {
-    await markRecipientSettled(ctx.db, row.id, 'failed', text, now);
-    ctx.onOutcome?.(platform, 'failed');
-    ctx.logger.error({ noticeId: notice.id, recipientId: row.id, error: text }, 'notices: delivery failed for good');
-    return 'failed';
-  }
-  await releaseRecipient(ctx.db, row.id, now, text, false);
-  ctx.onOutcome?.(platform, 'retry');
-  const hinted = err instanceof TransientError ? err.retryAfterMs : undefined;
-  await ctx.sleep(hinted ?? Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures));
-  return 'again';
 }
 
 async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<RecipientOutcome> {

@@ -1,6 +1,5 @@
-import type { ChatAdapter, Platform } from '../../adapters/types.js';
+import type { Platform } from '../../adapters/types.js';
 import { findNoticeAttachments } from '../../db/repositories/attachments.js';
-import { findIdentity } from '../../db/repositories/identities.js';
 import { insertOutbox } from '../../db/repositories/outbox.js';
 import type { Notice } from '../../db/schema.js';
 import { btn } from '../../flows/buttons.js';
@@ -8,17 +7,7 @@ import { copyFor } from '../../flows/copy/index.js';
 import { NOTICE_ACTIONS } from '../../flows/notices/dialog.js';
 import type { DeliveryRow } from '../../db/repositories/notices.js';
 import { holdRecipientForOutbox, linkRecipientOutbox } from '../../db/repositories/notices-write.js';
-import { isWindowClosed } from '../outbox/window.js';
 import type { NoticeContext } from './types.js';
-
-/**
- * True when the recipient's channel cannot take the notice now because of its reply window
- * (Zalo OA: 48 h after the person's last message). Only windowed platforms cost a read.
- */
-export async function windowClosedFor(ctx: NoticeContext, row: DeliveryRow, adapter: ChatAdapter): Promise<boolean> {
-  if (!adapter.capabilities.replyWindowMs || row.identity_id === null) return false;
-  return isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now());
-}
 
 /**
  * Hands a notice the recipient's channel cannot take now (reply window closed, the channel's

@@ -1,24 +1,18 @@
-import { AuthError, type Platform } from '../../adapters/types.js';
+import type { Platform } from '../../adapters/types.js';
 import { listCredentialHeldPlatforms, releaseCredentialHolds } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import type { CredentialWatch, DeliveryContext, DeliveryOutcome } from './types.js';
-import { describeError } from './error-text.js';
+import { describeError } from '../delivery/error-text.js';
 import { holdOrRedirect } from './hold.js';
 
 /**
- * The platform refused our own credentials (Zalo OA refresh token rejected, personal Zalo session
- * expired, Telegram token revoked): no recipient's fault, and no retry helps until an operator acts.
- */
-export function isCredentialsRefusal(err: unknown): err is AuthError {
-  return err instanceof AuthError;
-}
-
-/**
- * Parks a row whose send was refused for our credentials: copied to another reachable chat of the
+ * Parks a row whose send was refused for our own credentials (Zalo OA refresh token rejected,
+ * personal Zalo session expired, Telegram token revoked: no recipient's fault, and no retry helps
+ * until an operator acts): copied to another reachable chat of the
  * person on another platform, else `held` (reason `credentials`) until the platform accepts us again.
  */
-export async function holdForCredentials(ctx: DeliveryContext, row: OutboxRow, err: AuthError): Promise<DeliveryOutcome> {
-  const note = `held: credentials refused; sent once they work again (${describeError(err, ctx.scrub)})`.slice(0, 300);
+export async function holdForCredentials(ctx: DeliveryContext, row: OutboxRow, error: string): Promise<DeliveryOutcome> {
+  const note = `held: credentials refused; sent once they work again (${error})`.slice(0, 300);
   const outcome = await holdOrRedirect(ctx, row, { reason: 'credentials', note, attempts: row.attempts + 1, avoidPlatform: row.platform });
   if (outcome.kind === 'held') ctx.credentials?.noteHeld(row.platform);
   return outcome;

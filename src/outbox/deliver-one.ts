@@ -1,5 +1,5 @@
 import {
-  BadRequestError, ChatError, splitText, TransientError, type Button, type ChatAdapter, type OutboundMessage,
+  AuthError, BadRequestError, ChatError, TransientError, type Button, type ChatAdapter, type OutboundMessage,
 } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
@@ -9,21 +9,13 @@ import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent }
 import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
-import { appliesTo, isWindowClosed, isWindowRefusal, WINDOW_HOLD } from './window.js';
-import { holdForCredentials, isCredentialsRefusal } from './credentials.js';
+import { holdsForWindow, WINDOW_HOLD } from '../delivery/window.js';
+import { sendRemainingParts, storedProgress, type PartsProgress } from '../delivery/parts.js';
 import { holdOrRedirect } from './hold.js';
-import { persistently, type PersistOptions } from './persist.js';
+import { persistently, type PersistOptions } from '../delivery/persist.js';
 import type { DeliveryContext, DeliveryOutcome } from './types.js';
 import { rowFiles } from './files.js';
 import { editInPlace } from './edit.js';
-
-/** Parts of a row delivered so far (ids in order) and how many of them the row records. */
-interface PartsState {
-  ids: string[];
-  recorded: number;
-  /** The platform was called (a send may have happened). */
-  started: boolean;
-}
 
 /** Thrown when delivering a claimed row failed outside the platform call; `sendStarted` tells whether the platform may have it. */
 export class DeliveryAborted extends Error {
@@ -41,7 +33,7 @@ export class DeliveryAborted extends Error {
 export async function deliverClaimed(ctx: DeliveryContext, row: OutboxRow): Promise<DeliveryOutcome> {
   const adapter = ctx.adapters.get(row.platform);
   if (!adapter) return { kind: 'skipped', reason: 'no_adapter', row };
-  const parts: PartsState = { ids: parseMessageIds(row.sent_message_ids, row.parts_sent), recorded: row.parts_sent, started: false };
+  const parts = storedProgress(row.sent_message_ids, row.parts_sent);
   try {
     return await attempt(ctx, adapter, row, parts);
   } catch (err) {
@@ -49,11 +41,12 @@ export async function deliverClaimed(ctx: DeliveryContext, row: OutboxRow): Prom
   }
 }
 
-async function attempt(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, parts: PartsState): Promise<DeliveryOutcome> {
+async function attempt(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, parts: PartsProgress): Promise<DeliveryOutcome> {
   const reply = await resolveReplyTo(ctx.db, row);
   if ('waitFor' in reply) return { kind: 'wait', reason: 'reply_pending', blockerId: reply.waitFor, row };
-  const windowed = appliesTo(ctx, adapter);
-  if (windowed && isWindowClosed(await findIdentity(ctx.db, row.identity_id), adapter, ctx.clock.now())) return holdOrRedirect(ctx, row, WINDOW_HOLD);
+  // Only interactive rows wait for the window: the notices engine hands such notices to this queue (`src/notices/handover.ts`).
+  const windowHolds = ctx.queueName === 'outbox';
+  if (windowHolds && await holdsForWindow(adapter, ctx.clock.now(), () => findIdentity(ctx.db, row.identity_id))) return holdOrRedirect(ctx, row, WINDOW_HOLD);
   let message: OutboundMessage;
   try {
     if (row.edit_of_outbox_id !== null) {
@@ -62,17 +55,15 @@ async function attempt(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRo
       if (edited) return completeDelivery(ctx, row, [edited], undefined);
     }
     message = await composeMessage(ctx, adapter, row, reply.replyTo);
-    await sendRow(ctx, adapter, row, message, parts);
+    await sendRemainingParts(adapter, row.chat_id, message, parts, {
+      log: { record: (ids) => recordOutboxPartsSent(ctx.db, row.id, ids) }, persist: persistOptions(ctx, row),
+    });
   } catch (caught) {
     if (!(caught instanceof ChatError)) throw caught;
-    const err: unknown = caught;
-    await recordParts(ctx, row, parts);
     const current = parts.recorded > row.parts_sent ? await findOutbox(ctx.db, row.id) ?? row : row;
-    if (isCredentialsRefusal(err)) return holdForCredentials(ctx, current, err);
-    // The platform answered, so it accepts our credentials: what was held for them can go.
-    if (!(err instanceof TransientError)) await ctx.credentials?.accepted(row.platform);
-    if (windowed && isWindowRefusal(err)) return holdOrRedirect(ctx, current, WINDOW_HOLD);
-    return handleSendError(ctx, current, err);
+    // The platform answered (not a network failure), so it accepts our credentials: what was held for them can go.
+    if (!(caught instanceof TransientError) && !(caught instanceof AuthError)) await ctx.credentials?.accepted(row.platform);
+    return handleSendError(ctx, current, caught, windowHolds);
   }
   await ctx.credentials?.accepted(row.platform);
   return completeDelivery(ctx, row, parts.ids, adapter.capabilities.buttons ? undefined : message.buttons);
@@ -112,44 +103,6 @@ function parseButtons(json: string | null): Button[][] | undefined {
     // fall through: a row we cannot render is a permanent failure, not a retry
   }
   throw new BadRequestError('outbox row has invalid buttons JSON');
-}
-
-function parseMessageIds(json: string | null, partsSent: number): string[] {
-  if (json === null || partsSent === 0) return [];
-  const parsed: unknown = JSON.parse(json);
-  return Array.isArray(parsed) ? parsed.slice(0, partsSent).map(String) : [];
-}
-
-/**
- * Sends the parts not yet delivered; `parts.ids` gains each accepted part's id. Each part is
- * recorded at once when the database allows (best effort: the ids are kept here and recorded
- * with the outcome), so a retry after a failure on part N never re-sends parts before N.
- */
-async function sendRow(ctx: DeliveryContext, adapter: ChatAdapter, row: OutboxRow, message: OutboundMessage, parts: PartsState): Promise<void> {
-  parts.started = true;
-  const total = splitText(message.text, adapter.capabilities.maxTextLength).length;
-  const result = await adapter.send(row.chat_id, message, {
-    skipParts: parts.ids.length,
-    // Parts go out one after another, so counting calls does not depend on how the adapter numbers them.
-    onPartSent: async (_index, messageId) => {
-      parts.ids.push(messageId);
-      // The last part is recorded with the outcome, at once: one write fewer per message.
-      if (parts.ids.length >= total) return;
-      await recordOutboxPartsSent(ctx.db, row.id, parts.ids).then(
-        () => { parts.recorded = parts.ids.length; },
-        (err: unknown) => ctx.logger.warn({ outboxId: row.id, err: String(err) }, 'outbox: could not record a delivered part yet; recorded with the outcome'),
-      );
-    },
-  });
-  // An adapter that does not report parts one by one: take its ids.
-  if (parts.ids.length === 0 && result.messageIds.length > 0) parts.ids.push(...result.messageIds);
-}
-
-/** Records the parts delivered before a failure, if the per-part record did not make it. */
-async function recordParts(ctx: DeliveryContext, row: OutboxRow, parts: PartsState): Promise<void> {
-  if (parts.ids.length <= parts.recorded) return;
-  await persistently('record the delivered parts of an outbox row', () => recordOutboxPartsSent(ctx.db, row.id, parts.ids), persistOptions(ctx, row));
-  parts.recorded = parts.ids.length;
 }
 
 function persistOptions(ctx: DeliveryContext, row: OutboxRow): PersistOptions {

@@ -8,7 +8,7 @@ import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './types.js';
 import { drainChat, type DrainResult } from './drain.js';
 import { createPlatformBack } from './platform-back.js';
-import { createDefaultErrorScrubber } from './error-text.js';
+import { createDefaultErrorScrubber } from '../delivery/error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
 import { createSweeper } from './sweep.js';
 import { createWakeUps, every } from './wake.js';

@@ -3,7 +3,7 @@ import type { OutboxRow } from '../../db/schema.js';
 import { deliverClaimed, DeliveryAborted } from './deliver-one.js';
 import type { DeliveryContext, DeliveryOutcome, DigestSettings, Waker } from './types.js';
 import { tryDigest } from './digest.js';
-import { describeError } from './error-text.js';
+import { describeError } from '../delivery/error-text.js';
 import { logOutcome } from './log-outcome.js';
 import type { PlatformBack } from './platform-back.js';
 

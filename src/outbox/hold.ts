@@ -6,7 +6,7 @@ import { followHandOverRedirect } from '../../db/repositories/notices-write.js';
 import type { Platform } from '../../adapters/types.js';
 import type { Identity, OutboxHeldReason, OutboxRow } from '../../db/schema.js';
 import type { DeliveryContext, DeliveryOutcome } from './types.js';
-import { isWindowClosed } from './window.js';
+import { isWindowClosed } from '../delivery/window.js';
 
 /** Why a row cannot go out now, and what to write on it. */
 export interface HoldCause {

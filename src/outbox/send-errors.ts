@@ -1,33 +1,44 @@
-import { BadRequestError, RateLimitError, TransientError, UnreachableError } from '../../adapters/types.js';
+import type { ChatError } from '../../adapters/types.js';
 import { markIdentityUnreachable } from '../../db/repositories/identities-reachability.js';
 import { markOutboxUndeliverable } from '../../db/repositories/outbox.js';
 import { markHandedOverUndeliverable } from '../../db/repositories/notices-write.js';
 import type { OutboxRow } from '../../db/schema.js';
-import { computeBackoffMs } from './backoff.js';
-import { persistently } from './persist.js';
+import { decideSendError } from '../delivery/outcome.js';
+import { WINDOW_HOLD } from '../delivery/window.js';
+import { holdForCredentials } from './credentials.js';
+import { holdOrRedirect } from './hold.js';
+import { persistently } from '../delivery/persist.js';
 import type { DeliveryContext, DeliveryOutcome } from './types.js';
-import { describeError } from './error-text.js';
+import { describeError } from '../delivery/error-text.js';
 
 /** Longest unreachable reason stored on the identity, in characters. */
 const MAX_REASON = 100;
 
 /**
- * Turns an adapter error into the row's next state. Rate limits consume no attempt; bad requests
+ * Turns an adapter error into the row's next state, as the delivery core decides
+ * (`src/delivery/outcome.ts`): rate limits postpone without using an attempt; reply-window and
+ * credential refusals hold the row (or redirect it to another chat of the person); bad requests
  * and unreachable recipients are final at once; anything else is retried with backoff until
  * `maxAttempts` (counted on the row; the drain records the attempt when it releases the claim).
+ * `windowHolds`: this queue holds rows for the reply window (else a window refusal is final).
  */
-export async function handleSendError(ctx: DeliveryContext, row: OutboxRow, err: unknown): Promise<DeliveryOutcome> {
-  if (err instanceof RateLimitError) {
-    ctx.metrics?.outboxRateLimitedTotal.inc({ platform: row.platform });
-    return { kind: 'rate_limited', delayMs: Math.max(1, err.retryAfterMs), row };
-  }
+export async function handleSendError(ctx: DeliveryContext, row: OutboxRow, err: ChatError, windowHolds: boolean): Promise<DeliveryOutcome> {
   const attempts = row.attempts + 1;
+  const outcome = decideSendError(err, { attempts, maxAttempts: ctx.maxAttempts, backoff: ctx.backoff, windowHolds });
   const error = describeError(err, ctx.scrub);
-  if (err instanceof UnreachableError) return markUnreachable(ctx, row, attempts, err.reason);
-  if (err instanceof BadRequestError) return markFailed(ctx, row, { attempts, error, reason: 'bad_request' });
-  if (attempts >= ctx.maxAttempts) return markFailed(ctx, row, { attempts, error, reason: 'max_attempts' });
-  const hintMs = err instanceof TransientError ? err.retryAfterMs : undefined;
-  return { kind: 'retry', delayMs: computeBackoffMs(attempts, ctx.backoff, hintMs), error, attempts, row };
+  switch (outcome.kind) {
+    case 'wait':
+      ctx.metrics?.outboxRateLimitedTotal.inc({ platform: row.platform });
+      return { kind: 'rate_limited', delayMs: outcome.delayMs, row };
+    case 'hold':
+      return outcome.reason === 'credentials' ? holdForCredentials(ctx, row, error) : holdOrRedirect(ctx, row, WINDOW_HOLD);
+    case 'unreachable':
+      return markUnreachable(ctx, row, attempts, outcome.reason);
+    case 'failed':
+      return markFailed(ctx, row, { attempts, error, reason: outcome.reason });
+    case 'retry':
+      return { kind: 'retry', delayMs: outcome.delayMs, error, attempts, row };
+  }
 }
 
 async function markFailed(

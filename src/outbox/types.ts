@@ -1,4 +1,4 @@
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../delivery/backoff.js';
 import type { OutboxFiles } from './files.js';
 import type { LeaseKeeper } from './lease.js';
 import type { ChatAdapter, Platform } from '../../adapters/types.js';

@@ -6,7 +6,7 @@ import { findInquiry } from '../../db/repositories/inquiries.js';
 import { claimZnsSend, markZnsFailed, markZnsSent } from '../../db/repositories/zalo-oa-zns.js';
 import type { OutboxRow } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
-import { describeError } from './error-text.js';
+import { describeError } from '../delivery/error-text.js';
 
 /** What {@link createZnsNotifier} needs. */
 export interface ZnsNotifierOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeBackoffMs } from '../../src/outbox/backoff.js';
-import { createDefaultErrorScrubber, describeError } from '../../src/outbox/error-text.js';
+import { computeBackoffMs } from '../../src/delivery/backoff.js';
+import { createDefaultErrorScrubber, describeError } from '../../src/delivery/error-text.js';
 import { TransientError } from '../../adapters/types.js';
 
 const exact = { baseMs: 1000, maxMs: 300_000, jitter: 0 };

@@ -5,7 +5,7 @@ import { parseJsonLossless } from '../../adapters/zalo-oa/json.js';
 import { computeZaloSignature } from '../../adapters/zalo-oa/signature.js';
 import { createZaloWebhookHandler } from '../../adapters/zalo-oa/webhook.js';
 import { toZnsPhone } from '../../adapters/zalo-oa/zns.js';
-import { REPLY_WINDOW_CLOSED_REASON } from '../../src/outbox/window.js';
+import { REPLY_WINDOW_CLOSED_REASON } from '../../src/delivery/window.js';
 import { createCapturedLogger } from '../fakes/telegram/harness.js';
 
 const APP = '1234567890123456789';
