@@ -1,6 +1,7 @@
 /**
  * The short fault suite inside `npm test` (the full one is `npm run faults`): the bot as `npm
- * start` runs it, under a steady inquiry load through the fake Bot API, on private Redis and
+ * start` runs it, under a steady inquiry load through the fake Bot API and the fake Zalo OA
+ * server (reporters on both, re-delivering unacknowledged OA events as Zalo does), on private Redis and
  * PostgreSQL servers; one kill -9, one Redis FLUSHALL and one burst of 5xx from the platform, each
  * held to the bounds of issue #10 (0 lost, duplicates ≤ sends in flight, first message ≤ 5 s after
  * recovery and Redis state reconciled ≤ 60 s, both from the bot's own timestamps, and no exit of
@@ -18,7 +19,7 @@ const log = (m: string) => { if (process.env.FAULTS_DEBUG) console.log(`[fault-s
 
 describe.each((['sqlite', 'postgres'] as DbKind[]).filter(canRun))('fault suite, short, on %s', (db) => {
   it('kill -9, Redis FLUSHALL and a 5xx burst under load: nothing lost, repeats only for sends in flight, bounds kept', async () => {
-    const outcomes: FaultOutcome[] = await runPlan(db, SHORT_PLAN, { reporters: 4, pauseMs: 500, waitMs: WAIT_MS, log });
+    const outcomes: FaultOutcome[] = await runPlan(db, SHORT_PLAN, { reporters: 4, zaloReporters: 2, pauseMs: 500, waitMs: WAIT_MS, log });
     console.log(`fault suite (${db}): ${JSON.stringify(outcomes.map(({ problems: _p, ...o }) => o))}`);
     expect(outcomes.map((o) => o.fault)).toEqual(SHORT_PLAN.map((s) => s.name));
     for (const o of outcomes) {
@@ -28,6 +29,7 @@ describe.each((['sqlite', 'postgres'] as DbKind[]).filter(canRun))('fault suite,
       expect(o.exited).toBe(false);
       // Each segment carried real traffic, all of it delivered.
       expect(o.sent).toBeGreaterThan(0);
+      expect(o.deliveredZalo).toBeGreaterThan(0);
       expect(o.delivered).toBe(o.sent + o.duplicated);
     }
     const flush = outcomes.find((o) => o.fault === 'Redis FLUSHALL')!;

@@ -4,6 +4,7 @@
  * Test code only.
  */
 import pg from 'pg';
+import { OA_ERRORS } from '../fakes/zalo-oa/server.js';
 import type { Fault } from './segment.js';
 import type { FaultSession } from './session.js';
 
@@ -92,22 +93,22 @@ export function redisKill(downMs: number): Fault {
   };
 }
 
-/** Every sendMessage refused with 429 (`retry_after` 1 s) for `ms`. */
+/** Every sendMessage refused with 429 (`retry_after` 1 s), and every OA send with HTTP 429 (Retry-After 1 s), for `ms`. */
 export function rateLimitStorm(ms: number): Fault {
   return async (s) => {
     const inFlight = await claimed(s);
-    s.setPlatformFault({ error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
+    s.setPlatformFault({ error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 }, { ...OA_ERRORS.rate, httpStatus: 429, retryAfterS: 1 });
     await sleep(ms);
     s.clearPlatformFault();
     return { recoveredAt: Date.now(), inFlight };
   };
 }
 
-/** Every sendMessage answered 502 Bad Gateway for `ms`. */
+/** Every sendMessage, and every OA send, answered 502 Bad Gateway for `ms`. */
 export function serverErrors(ms: number): Fault {
   return async (s) => {
     const inFlight = await claimed(s);
-    s.setPlatformFault({ error_code: 502, description: 'Bad Gateway' });
+    s.setPlatformFault({ error_code: 502, description: 'Bad Gateway' }, { code: 0, message: 'Bad Gateway', httpStatus: 502 });
     await sleep(ms);
     s.clearPlatformFault();
     return { recoveredAt: Date.now(), inFlight };

@@ -47,6 +47,8 @@ export const SHORT_PLAN: readonly PlanStep[] = [
 
 export interface PlanOptions {
   reporters: number;
+  /** Reporters on the Zalo OA besides the Telegram ones (default 0). */
+  zaloReporters?: number;
   pauseMs: number;
   waitMs: number;
   log: (message: string) => void;
@@ -67,7 +69,7 @@ export async function runPlan(db: DbKind, plan: readonly PlanStep[], o: PlanOpti
   const outcomes: FaultOutcome[] = [];
   try {
     if (db === 'postgres') server = await startPrivatePostgres();
-    session = await FaultSession.open({ db, redis, reporters: o.reporters, pauseMs: o.pauseMs, waitMs: o.waitMs, log: o.log, ...(server ? { pg: server } : {}) });
+    session = await FaultSession.open({ db, redis, reporters: o.reporters, zaloReporters: o.zaloReporters ?? 0, pauseMs: o.pauseMs, waitMs: o.waitMs, log: o.log, ...(server ? { pg: server } : {}) });
     for (const step of plan) {
       if (step.only && step.only !== db) continue;
       o.log(`${db}: ${step.name}`);

@@ -1,6 +1,6 @@
 /**
  * `npm run faults`: the fault suite of issue #10. Drives the bot as `npm start` runs it under a
- * steady load through the fake Bot API, on SQLite and on PostgreSQL (private servers only), injects
+ * steady load through the fake Bot API and the fake Zalo OA server, on SQLite and on PostgreSQL (private servers only), injects
  * each fault, and prints a table of what was sent, delivered, lost and repeated against the bounds;
  * then the fuzz pass on each database. Exits 1 when a bound is not met.
  *
@@ -28,7 +28,7 @@ for (const db of databases) {
     continue;
   }
   try {
-    outcomes.push(...await runPlan(db, values.plan === 'short' ? SHORT_PLAN : values.plan === 'kills' ? KILL_PLAN : FULL_PLAN, { reporters: 6, pauseMs: 300, waitMs: 30_000, log }));
+    outcomes.push(...await runPlan(db, values.plan === 'short' ? SHORT_PLAN : values.plan === 'kills' ? KILL_PLAN : FULL_PLAN, { reporters: 6, zaloReporters: 2, pauseMs: 300, waitMs: 30_000, log }));
   } catch (err) {
     log(`${db}: the plan stopped: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     failed = true;

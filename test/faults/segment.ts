@@ -4,6 +4,7 @@
  * message by message, with the outbox rows the segment created. Test code only.
  */
 import { account } from '../helpers/crash-load.js';
+import { asRowText } from './zalo-load.js';
 import type { DbKind, FaultSession, OutboxView } from './session.js';
 
 /** Bounds of issue #10. */
@@ -32,8 +33,10 @@ export interface FaultOutcome {
   db: DbKind;
   /** Outbox rows the segment created (what the database says was to be sent). */
   sent: number;
-  /** Messages the fake platform accepted in the segment. */
+  /** Messages the fake platforms accepted in the segment. */
   delivered: number;
+  /** Of which through the Zalo OA (the rest through Telegram). */
+  deliveredZalo: number;
   lost: number;
   duplicated: number;
   inFlight: number;
@@ -58,6 +61,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runSegment(s: FaultSession, name: string, fault: Fault, warmupMs: number, afterMs = 2000): Promise<FaultOutcome> {
   const fromId = await s.maxOutboxId();
   const fromSent = s.fake.sent.length;
+  const fromOa = s.oa?.sent.length ?? 0;
   const exitsBefore = s.unexpectedExits;
   s.resumeLoad();
   await sleep(warmupMs);
@@ -68,7 +72,9 @@ export async function runSegment(s: FaultSession, name: string, fault: Fault, wa
   await s.drain();
   s.o.log(`${name}: fault and recovery ${t1 - t0} ms, drain ${Date.now() - t1 - afterMs} ms`);
   const rows = await s.readRows(fromId);
-  const sent = s.fake.sent.slice(fromSent);
+  const rowTexts = new Map<string, string[]>();
+  for (const r of rows) rowTexts.set(r.chat_id, [...(rowTexts.get(r.chat_id) ?? []), r.text]);
+  const sent = [...s.fake.sent.slice(fromSent), ...(s.oa?.sent.slice(fromOa) ?? []).map((m) => asRowText(m, rowTexts))];
   const result = account(rows.map((r) => ({ chat_id: r.chat_id, text: r.text, status: r.status })), sent, []);
   const firstAfterMs = firstMessageAfter(rows, mark.recoveredAt);
   if (process.env.FAULTS_DEBUG) describeSlowest(s, rows, mark.recoveredAt);
@@ -80,8 +86,9 @@ export async function runSegment(s: FaultSession, name: string, fault: Fault, wa
   if (mark.reconcileMs !== undefined && mark.reconcileMs > BOUNDS.reconcileMs) problems.push(`reconciled after ${mark.reconcileMs} ms`);
   if (exited) problems.push('the bot exited by itself');
   if (s.load.state.refusals.length > 0) problems.push(`refused replies: ${s.load.state.refusals.length}`);
+  if ((s.zalo?.refusals.length ?? 0) > 0) problems.push(`Zalo events refused: ${s.zalo!.refusals.slice(0, 3).join(' | ')}`);
   return {
-    fault: name, db: s.o.db, sent: rows.length, delivered: sent.length, lost: result.lost.length, duplicated: result.duplicates,
+    fault: name, db: s.o.db, sent: rows.length, delivered: sent.length, deliveredZalo: (s.oa?.sent.length ?? 0) - fromOa, lost: result.lost.length, duplicated: result.duplicates,
     inFlight: mark.inFlight, firstAfterMs, reconcileMs: mark.reconcileMs, exited, pass: problems.length === 0, problems,
   };
 }

@@ -2,20 +2,25 @@
  * One fault-suite session: the bot as `npm start` runs it (a child `liaison start`), on SQLite or
  * on a database of a private PostgreSQL server, with a private redis-server, Telegram in polling
  * mode against the fake Bot API through a hold proxy (which can keep a delivered send unanswered),
- * and a steady load of reporters and a spokesperson (test/helpers/crash-load.ts). Test code only.
+ * optionally the Zalo OA channel against the fake OA server, and a steady load of reporters (on
+ * Telegram and the OA) and a Telegram spokesperson (test/helpers/crash-load.ts, zalo-load.ts).
+ * Test code only.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb } from '../../db/client.js';
-import { botEnvironment, runLiaison, startBot, type BotProcess } from '../bench/bot-process.js';
+import { botEnvironment, freePort, runLiaison, startBot, type BotProcess } from '../bench/bot-process.js';
 import { reportersCsv } from '../bench/inquiry-session.js';
 import { SentWatch } from '../bench/sent-watch.js';
 import { createFakeTelegram, type FakeApiError, type FakeTelegram, type FakeUser } from '../fakes/telegram-bot-api.js';
+import { TEST_APP_ID, TEST_APP_SECRET, TEST_OA_SECRET } from '../fakes/zalo-oa/harness.js';
+import { createFakeZaloOa, type FakeZaloOa, type OaScriptedError } from '../fakes/zalo-oa/server.js';
 import { InquiryLoad } from '../helpers/crash-load.js';
 import { startHoldProxy, type HoldProxy } from '../helpers/hold-proxy.js';
 import type { PrivatePostgres } from '../helpers/private-postgres.js';
 import type { TestRedis } from '../helpers/private-redis.js';
+import { ZaloLoad } from './zalo-load.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -47,6 +52,8 @@ export interface SessionOptions {
   pg?: PrivatePostgres;
   redis: TestRedis;
   reporters: number;
+  /** Reporters on the Zalo OA (besides the Telegram ones); default 0 (no OA channel). */
+  zaloReporters?: number;
   /** Pause of each reporter between questions, in ms. */
   pauseMs: number;
   /** Ceiling of every wait, in ms (a ceiling, not a measure). */
@@ -66,7 +73,7 @@ export class FaultSession {
   private constructor(
     readonly o: SessionOptions, readonly dir: string, readonly dbUrl: string, readonly fake: FakeTelegram,
     readonly proxy: HoldProxy, readonly watch: SentWatch, readonly env: NodeJS.ProcessEnv, readonly load: InquiryLoad,
-    private readonly reporterUsers: FakeUser[],
+    private readonly reporterUsers: FakeUser[], readonly oa?: FakeZaloOa, readonly zalo?: ZaloLoad,
   ) {
     fake.addInterceptor((call) => (call.method === 'sendMessage' ? this.platformFault : undefined));
   }
@@ -82,29 +89,47 @@ export class FaultSession {
     await fake.start();
     const proxy = await startHoldProxy(fake.apiRoot);
     const watch = new SentWatch(fake);
+    const zaloCount = o.zaloReporters ?? 0;
+    const oa = zaloCount > 0 ? createFakeZaloOa({ appId: TEST_APP_ID, appSecret: TEST_APP_SECRET }) : undefined;
+    await oa?.start();
+    const pair = oa?.issueTokens();
+    const port = await freePort();
     const env = botEnvironment({
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: proxy.root, TELEGRAM_MODE: 'polling', DATABASE_URL: dbUrl,
-      REDIS_URL: o.redis.url, QUEUE_PREFIX: 'faults', HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', DATA_DIR: dir,
+      REDIS_URL: o.redis.url, QUEUE_PREFIX: 'faults', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), DATA_DIR: dir,
       LOG_LEVEL: 'info', WEB_ENABLED: 'false',
       // The load's spokesperson answers each notice by replying to it; a digest (which a slow,
       // loaded machine can trigger) carries only buttons to reopen them, so it is off here.
       OUTBOX_DIGEST_THRESHOLD: '0',
+      ...(oa && pair ? {
+        ZALO_OA_APP_ID: TEST_APP_ID, ZALO_OA_APP_SECRET: TEST_APP_SECRET, ZALO_OA_SECRET_KEY: TEST_OA_SECRET,
+        ZALO_OA_OPENAPI_URL: oa.origin, ZALO_OA_OAUTH_URL: oa.origin, ZALO_OA_ZNS_URL: oa.origin,
+        ZALO_OA_ACCESS_TOKEN: pair.access_token, ZALO_OA_REFRESH_TOKEN: pair.refresh_token,
+      } : {}),
     });
     await runLiaison(['sample'], env);
-    writeFileSync(join(dir, 'people.csv'), reportersCsv(o.reporters));
+    writeFileSync(join(dir, 'people.csv'), reportersCsv(o.reporters + zaloCount));
     await runLiaison(['import', 'people', join(dir, 'people.csv')], env);
     const reporters: FakeUser[] = Array.from({ length: o.reporters }, (_, i) => ({ id: 8_100_001 + i, first_name: `PV${i + 1}`, language_code: 'vi' }));
     const load = new InquiryLoad(fake, watch, reporters, SPOKESPERSON, o.pauseMs);
     load.running = false;
-    const s = new FaultSession(o, dir, dbUrl, fake, proxy, watch, env, load, reporters);
+    const zaloUsers = Array.from({ length: zaloCount }, (_, i) => `71000000000000000${String(i + 1).padStart(2, '0')}`);
+    const zalo = oa ? new ZaloLoad(oa, `http://127.0.0.1:${port}/webhooks/zalo-oa`, zaloUsers, load.state, o.pauseMs, () => load.running) : undefined;
+    const s = new FaultSession(o, dir, dbUrl, fake, proxy, watch, env, load, reporters, oa, zalo);
     await s.startBot();
     const link = async (user: FakeUser, invite: string) => {
       const n = fake.sent.length;
       fake.userSends(user, `/start ${invite}`);
       await fake.waitFor(() => fake.sent.slice(n).find((m) => m.chatId === user.id && m.text.includes('Xin chào')), { timeoutMs: o.waitMs, description: `welcome ${invite}` });
     };
+    const linkZalo = async (user: string, invite: string) => {
+      const n = oa!.sent.length;
+      await zalo!.send(user, invite);
+      await oa!.waitFor(() => oa!.sent.slice(n).find((m) => m.userId === user && m.text.includes('Xin chào')), o.waitMs, `Zalo welcome ${invite}`);
+    };
     await link(SPOKESPERSON, 'pn-syte-01');
     await Promise.all(reporters.map((r, i) => link(r, `bench-r-${String(i + 1).padStart(4, '0')}`)));
+    await Promise.all(zaloUsers.map((u, i) => linkZalo(u, `bench-r-${String(o.reporters + i + 1).padStart(4, '0')}`)));
     return s;
   }
 
@@ -124,13 +149,18 @@ export class FaultSession {
     await this.fake.waitFor(() => !this.fake.longPollWaiting, { timeoutMs: this.o.waitMs, description: 'the dead process\'s long poll closed' });
   }
 
-  /** Every sendMessage is refused with `error` (429, 5xx…) until {@link clearPlatformFault}. */
-  setPlatformFault(error: FakeApiError): void {
-    this.platformFault = error;
+  /**
+   * Every sendMessage is refused with `telegram` (429, 5xx…), and every OA send with `zalo`, until
+   * {@link clearPlatformFault}.
+   */
+  setPlatformFault(telegram: FakeApiError, zalo: OaScriptedError): void {
+    this.platformFault = telegram;
+    this.oa?.failEverySend(zalo);
   }
 
   clearPlatformFault(): void {
     this.platformFault = undefined;
+    this.oa?.failEverySend(undefined);
   }
 
   /** The first log line at or after `since` (ms) whose msg starts with `msg`. */
@@ -163,11 +193,12 @@ export class FaultSession {
   resumeLoad(): void {
     this.load.running = true;
     this.load.start();
+    this.zalo?.start();
   }
 
   /**
-   * Stops asking and waits until every question asked was answered, no row is pending and the fake
-   * has been quiet for a second.
+   * Stops asking and waits until every question asked was answered, every Zalo event acknowledged,
+   * no row is pending and the fakes have been quiet for a second.
    */
   async drain(): Promise<void> {
     this.load.running = false;
@@ -181,28 +212,36 @@ export class FaultSession {
         const missing = [...this.load.state.asked.keys()].filter((t) => !this.load.state.answered.has(t));
         this.o.log(`drain is slow: unanswered ${missing.join(', ')}; pending rows ${(await this.readRows()).filter((r) => r.status === 'pending').length}`);
       }
-      if (this.fake.sent.length !== lastCount) {
-        lastCount = this.fake.sent.length;
+      if (this.deliveredCount() !== lastCount) {
+        lastCount = this.deliveredCount();
         quietSince = Date.now();
       }
-      if (this.load.allAnswered() && Date.now() - quietSince > 1000) {
+      if (this.load.allAnswered() && (this.zalo?.pendingPosts ?? 0) === 0 && Date.now() - quietSince > 1000) {
         const pending = (await this.readRows()).filter((r) => r.status === 'pending');
         if (pending.length === 0) return;
       }
       if (Date.now() > deadline) {
         const missing = [...this.load.state.asked.keys()].filter((t) => !this.load.state.answered.has(t));
-        throw new Error(`not drained: unanswered ${missing.join(', ')}; bot output:\n${this.bot?.output().slice(-3000) ?? '(no bot)'}`);
+        const zalo = missing.map((t) => this.zalo?.describe(t)).filter((d) => d !== undefined);
+        throw new Error(`not drained: unanswered ${missing.join(', ')}${zalo.length > 0 ? `\n${zalo.join('\n')}` : ''}; bot output:\n${this.bot?.output().slice(-3000) ?? '(no bot)'}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
+  /** Messages the fake platforms accepted so far (Telegram and the Zalo OA). */
+  deliveredCount(): number {
+    return this.fake.sent.length + (this.oa?.sent.length ?? 0);
+  }
+
   async close(): Promise<void> {
     await this.bot?.stop(10_000);
     this.bot = undefined;
+    this.zalo?.stop();
     this.watch.close();
     await this.proxy.close();
     await this.fake.stop();
+    await this.oa?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 

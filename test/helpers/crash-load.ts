@@ -12,8 +12,8 @@ const CODE = /Q-\d+/;
 
 /** What the load driver saw and did. */
 export interface LoadState {
-  /** Questions asked, by token. */
-  readonly asked: Map<string, FakeUser>;
+  /** Questions asked, by token: who asked (a Telegram user, or a Zalo user id). */
+  readonly asked: Map<string, { id: number | string }>;
   /** Inquiry code by token, from the spokesperson's notification. */
   readonly codes: Map<string, string>;
   /** Tokens whose answer reached the reporter. */
@@ -127,7 +127,13 @@ export function keyOf(chatId: string | number, text: string): string {
   return `${chatId}\u0000${text}`;
 }
 
-export function tallySent(sent: readonly SentRecord[]): Tally {
+/** A message a fake platform accepted, as the accounting compares it. */
+export interface Delivered {
+  chatId: string | number;
+  text: string;
+}
+
+export function tallySent(sent: readonly Delivered[]): Tally {
   const t: Tally = new Map();
   for (const s of sent) t.set(keyOf(s.chatId, s.text), (t.get(keyOf(s.chatId, s.text)) ?? 0) + 1);
   return t;
@@ -165,7 +171,7 @@ export interface Accounting {
   unexplained: string[];
 }
 
-export function account(rows: readonly RowView[], sent: readonly SentRecord[], inFlight: readonly Tally[]): Accounting {
+export function account(rows: readonly RowView[], sent: readonly Delivered[], inFlight: readonly Tally[]): Accounting {
   const delivered = tallySent(sent);
   const expected = tallyRows(rows);
   const lost: string[] = [];

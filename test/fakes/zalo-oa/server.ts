@@ -119,7 +119,9 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   let currentRefresh = '';
   const scripted = new Map<string, OaScriptedError[]>();
   const closedWindows = new Set<string>();
-  const state = { tokenDelayMs: 0, tokenCalls: 0, origin: '', quoteField: options.quoteField ?? 'react_message_id' };
+  const state: { tokenDelayMs: number; tokenCalls: number; origin: string; quoteField: string; everySend?: OaScriptedError | undefined } = {
+    tokenDelayMs: 0, tokenCalls: 0, origin: '', quoteField: options.quoteField ?? 'react_message_id',
+  };
   /** Sends whose `message` carries one of these fields are refused with the given error. */
   const refusedFields = new Map<string, OaScriptedError>();
   const oauthScript: OAuthScripted[] = [];
@@ -138,7 +140,7 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   const onSend = (req: IncomingMessage, body: Record<string, unknown>): Answer => {
     const userId = String((body.recipient as { user_id?: unknown } | undefined)?.user_id ?? '');
     const message = (body.message ?? {}) as Record<string, unknown>;
-    const queued = scripted.get(userId)?.shift();
+    const queued = scripted.get(userId)?.shift() ?? state.everySend;
     if (queued) return refusal(queued);
     if (!validAccess.has(String(req.headers.access_token ?? ''))) return refusal(OA_ERRORS.tokenInvalid);
     const file = media.attachmentOf(message);
@@ -242,6 +244,8 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
       for (let i = 0; i < times; i += 1) queue.push(error);
       scripted.set(userId, queue);
     },
+    /** Every send to anyone fails with `error` until called with `undefined` (a platform-wide outage). */
+    failEverySend(error: OaScriptedError | undefined) { state.everySend = error; },
     /** Sends whose `message` carries `field` are refused with `error` (Zalo refusing a quote field it does not take). */
     refuseField(field: string, error: OaScriptedError = OA_ERRORS.badParam) { refusedFields.set(field, error); },
     /** The next answers of the token endpoint, in order, instead of a token pair. */
