@@ -76,6 +76,11 @@ export interface WebAdapterOptions {
   files?: WebFileStore;
   /** Staff notification settings and Web Push subscriptions (`push-routes.ts`); absent: no `/notify` API. */
   notify?: WebNotifyApi;
+  /**
+   * The language the bot speaks to chat `ownerId` (the person's one setting, else the chat's, else
+   * the default): the page loads in it. Absent: the page keeps the browser's choice.
+   */
+  languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -158,6 +163,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.languageOf ? { languageOf: options.languageOf } : {}),
   };
   const routes = createWebRoutes(routeDeps);
   const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };

@@ -34,7 +34,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
   return [
     route('POST', '/sign-in', (req) => signIn(ctx, req)),
     route('POST', '/send-code', async (req) => sendCode(deps, req)),
-    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, sessionView(s, deps.botName)))),
+    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, await sessionView(deps, s)))),
     route('POST', '/sign-out', (req) => withSession(ctx, req, true, async (s) => {
       await deps.sessions.delete(s);
       // This process's streams of the session end now; other processes' within their next poll.

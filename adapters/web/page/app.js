@@ -4,7 +4,7 @@
 // lint config applies.
 import { ApiError, SLOT, api, catchUp, newClientId, post } from './api.js';
 import { showError, showStatus, state, ui } from './dom.js';
-import { lang, t, toggleLanguage } from './i18n.js';
+import { browserLanguage, lang, showLanguage, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
 import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
@@ -41,6 +41,8 @@ async function signedIn(session) {
   state.csrf = session.csrfToken;
   state.botName = typeof session.botName === 'string' ? session.botName : '';
   state.signedIn = true;
+  // One language setting: the page speaks the person's language, as the bot does.
+  if (showLanguage(session.language)) applyLanguage();
   ui.signIn.hidden = true;
   ui.sendCode.hidden = true;
   ui.chat.hidden = false;
@@ -69,6 +71,7 @@ function signedOut() {
   ui.sendCode.hidden = false;
   notifySignedOut();
   inboxSignedOut();
+  if (browserLanguage()) applyLanguage();
 }
 
 /** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
