@@ -47,6 +47,13 @@ export async function findChatLocales(db: Db, platform: Platform, platformUserId
   return row ? { person: row.person ?? null, chat: row.chat ?? null } : undefined;
 }
 
+/** The stored dialog (JSON, what the bot waits for) of chat `platformUserId` on `platform`; null: none; undefined: unknown chat. */
+export async function findChatDialog(db: Db, platform: Platform, platformUserId: string): Promise<string | null | undefined> {
+  const row = await db.selectFrom('identities').select('dialog')
+    .where('platform', '=', platform).where('platform_user_id', '=', platformUserId).executeTakeFirst();
+  return row?.dialog;
+}
+
 export async function setIdentityLocale(db: Db, identityId: number, locale: string, nowIso: string): Promise<void> {
   await db.updateTable('identities').set({ locale, updated_at: nowIso }).where('id', '=', identityId).execute();
 }
