@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type {
-  AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
+  AdapterCapabilities, Button, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
 import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
@@ -11,7 +11,7 @@ import { createRequestQueue } from './request-queue.js';
 import { createFileRoutes, type WebFileStore } from './file-routes.js';
 import { createNotifyRoutes, type WebNotifyApi } from './push-routes.js';
 import { createPwaRoutes } from './pwa-routes.js';
-import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
+import { editWebButtons, editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
 
@@ -200,6 +200,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
       return editWebMessage(sendDeps, chatId, messageId, message);
+    },
+    editButtons(chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+      return editWebButtons(sendDeps, chatId, messageId, buttons);
     },
   };
 }

@@ -101,9 +101,30 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
     expect(labels).toContain('Nhãn: do-thi');
     // 21 communes in the sample, one of them dissolved (Phường Thủy Dương): 20 offered, 3 pages.
     expect(labels).toContain('Chọn xã/phường (20)…');
-    await e.press(coord, 'Chọn xã/phường', 'trang 1/3');
-    await e.press(coord, 'Phường Kim Long', 'Đã chọn: Phường Kim Long');
-    const preview = await e.press(coord, 'Xong (1', 'Xem trước thông báo');
+    const list = await e.press(coord, 'Chọn xã/phường', '20 xã/phường, 3 trang');
+    // Ticking and turning pages edit the list's own keyboard (editMessageReplyMarkup): no new message.
+    const sentBefore = e.fake.sent.filter((s) => s.chatId === coord.id).length;
+    const keyboard = () => [...e.fake.edits].reverse().find((x) => x.messageId === list.messageId)?.replyMarkup ?? list.replyMarkup!;
+    const labelsNow = () => keyboard().inline_keyboard.flat().map((b) => b.text);
+    // The list's row is recorded as sent before the press is read (a press on a message the bot does not know yet would be sent anew).
+    await expect.poll(async () => (await e.app.db.db.selectFrom('outbox').select('status').where('sent_message_id', '=', String(list.messageId)).executeTakeFirst())?.status, { timeout: 10_000 }).toBe('sent');
+    const pressOnList = async (label: string, expectLabel: string) => {
+      const editsBefore = e.fake.edits.length;
+      const button = keyboard().inline_keyboard.flat().find((b) => b.text === label)!;
+      e.fake.userPresses(coord, list.messageId, button.callback_data!);
+      await e.fake.waitFor(() => e.fake.edits.slice(editsBefore).find((x) => x.messageId === list.messageId && x.replyMarkup?.inline_keyboard.flat().some((b) => b.text === expectLabel)), { timeoutMs: 10_000, description: `the list edited to show ${expectLabel}` });
+    };
+    await pressOnList('Phường Kim Long', '✓ Phường Kim Long');
+    expect(labelsNow()).toContain('Xong (1 đã chọn)');
+    await pressOnList('Trang 2/3 ▶', '◀ Trang 1/3');
+    expect(labelsNow()).not.toContain('✓ Phường Kim Long'); // page 2 holds other communes
+    await pressOnList('◀ Trang 1/3', '✓ Phường Kim Long');
+    expect(e.fake.edits.filter((x) => x.messageId === list.messageId).map((x) => x.method)).toEqual(['editMessageReplyMarkup', 'editMessageReplyMarkup', 'editMessageReplyMarkup']);
+    expect(e.fake.sent.filter((s) => s.chatId === coord.id)).toHaveLength(sentBefore);
+    const done = keyboard().inline_keyboard.flat().find((b) => b.text === 'Xong (1 đã chọn)')!;
+    const n = e.fake.sent.length;
+    e.fake.userPresses(coord, list.messageId, done.callback_data!);
+    const preview = await e.nextTo(coord, n, 'Xem trước thông báo');
     expect(preview.text).toContain('org:P-KIMLONG');
     await e.press(coord, 'Hủy', 'Đã hủy thông báo');
   });
