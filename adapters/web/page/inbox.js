@@ -105,15 +105,15 @@ async function offerSimilar() {
 }
 
 /**
- * Follows (or stops following) another reporter's similar question: the same `/follow Q-12`
- * command as in any chat, sent through the chat API, so the server checks the role and the
- * question's state and answers in the conversation with the bot.
+ * Follows (or stops following) another reporter's similar question through the workspace's action
+ * API (`POST inquiry-action`): the server checks the role and the question's state as for
+ * `/follow Q-12` typed in a chat, and confirms in the conversation with the bot; nothing is typed.
  */
 async function toggleFollow(button, s) {
   button.disabled = true;
   showError(undefined);
   try {
-    await post('/messages', { text: `/${s.following ? 'unfollow' : 'follow'} ${s.code}`, clientId: newClientId() });
+    await post('/inquiry-action', { action: s.following ? 'unfollow' : 'follow', code: s.code, clientId: newClientId() });
     box.similarFor = '';
     await offerSimilar();
   } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); button.disabled = false; }
