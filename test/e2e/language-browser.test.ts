@@ -65,6 +65,12 @@ describe('one language setting: the web page loads in the person\'s language and
       await page.screenshot({ path: join(OUT, `language-${width}-reloaded.png`) });
       expect(await axeSerious(page)).toEqual([]);
 
+      // `/lang vi` typed in the page's own chat: the page follows the bot's new language at once.
+      await page.locator('#composer-text').fill('/lang vi');
+      await page.locator('#composer-text').press('Enter');
+      await page.locator('li.msg-bot', { hasText: 'Đã chuyển sang tiếng Việt.' }).last().waitFor(WAIT);
+      await expect.poll(() => pageLanguage(page), WAIT).toEqual({ lang: 'vi', button: 'English' });
+
       // Signed out: the sign-in form is in this browser's own last choice again.
       await page.locator('#sign-out').click();
       await page.locator('#sign-in').waitFor(WAIT);

@@ -11,7 +11,7 @@ import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
 import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
-const { document, history, location, URLSearchParams } = globalThis;
+const { document, history, location, setTimeout, URLSearchParams } = globalThis;
 
 function applyLanguage() {
   document.documentElement.lang = lang.current;
@@ -120,6 +120,19 @@ async function requestCode(who) {
   }
 }
 
+/**
+ * Reads the person's language again (it may have changed elsewhere: `/lang` typed here or in
+ * another chat); `tries` > 1 waits for a change the bot is still recording.
+ */
+async function followLanguage(tries = 1) {
+  for (let i = 0; i < tries && state.signedIn; i += 1) {
+    if (i > 0) await new Promise((resolve) => { setTimeout(resolve, 700); });
+    let session;
+    try { session = await api('GET', '/session'); } catch { return; }
+    if (showLanguage(session.language)) { applyLanguage(); return; }
+  }
+}
+
 async function sendMessage() {
   const text = ui.text.value;
   const files = readyRefs();
@@ -131,6 +144,7 @@ async function sendMessage() {
   try {
     const body = { text, clientId: newClientId(), ...(state.replyTo ? { replyTo: state.replyTo } : {}), ...(files.length > 0 ? { files } : {}) };
     await post('/messages', body);
+    if (/^\/lang(\s|@|$)/i.test(text.trim())) void followLanguage(5);
     ui.text.value = '';
     clearUploads();
     state.replyTo = undefined;
@@ -183,6 +197,8 @@ ui.lang.addEventListener('click', () => {
   // Signed in: the bot's messages follow too (the person's one language setting, for every channel).
   if (state.signedIn) post('/language', { language: lang.current, clientId: newClientId() }).catch(fail);
 });
+// Back to this tab: the person may have changed their language in another chat meanwhile.
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.signedIn) void followLanguage(); });
 ui.signOut.addEventListener('click', async () => {
   try { await api('POST', '/sign-out', {}); } catch { /* signed out either way */ }
   signedOut();
