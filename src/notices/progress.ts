@@ -70,15 +70,13 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
     return done ? fingerprint(counts) : undefined;
   };
 
-  /**
-   * The one-time final summary, again, when a delivery settled since it was written (a held
-   * recipient reached or failed later) — not for each acknowledgement (the progress message follows those).
-   */
+  /** Whether a delivery settled since the final summary was written (a held recipient reached or failed later). */
   const summaryStale = async (notice: Notice, counts: NoticeCounts): Promise<boolean> => {
     if (!notice.summary_outbox_id) return false;
     const shown = await redis.get(summaryKey(notice.id));
     return shown !== null && shown !== deliveryPrint(counts);
   };
+  /** The one-time final summary, edited again — not for each acknowledgement (the progress message follows those). */
   const followSummary = async (notice: Notice, counts: NoticeCounts): Promise<void> => {
     if (await editOne(notice, null, notice.summary_outbox_id, (t) => t.notice.summary(notice.id, notice.title, counts))) {
       await redis.set(summaryKey(notice.id), deliveryPrint(counts), 'PX', ACK_FOLLOW_MS);
