@@ -328,6 +328,12 @@ export interface ChatAdapter {
    */
   edit?(chatId: string, messageId: string, message: OutboundMessage): Promise<void>;
   /**
+   * Optional with `edit`: replaces only the buttons of a message the bot sent, its text untouched
+   * (Telegram `editMessageReplyMarkup`; a page of choices turning, a tick). Buttons identical to the
+   * current ones count as done. Throws {@link ChatError} subclasses only.
+   */
+  editButtons?(chatId: string, messageId: string, buttons: Button[][]): Promise<void>;
+  /**
    * Present when `capabilities.files`: streams the bytes of a file a user sent (an
    * {@link InboundFile} this adapter produced). Throws {@link ChatError} subclasses only.
    */

@@ -32,7 +32,10 @@ export interface PushSubscriptionsTable {
 export type PushKind = 'inquiry' | 'reminder' | 'escalation' | 'reply';
 export const PUSH_KINDS: readonly PushKind[] = ['inquiry', 'reminder', 'escalation', 'reply'];
 
-/** `push`: Web Push only; `chat`: the chat (Telegram, Zalo, web page) only, no push; `both`. */
+/**
+ * `both`: Web Push beside the chat message; `chat`: the chat (Telegram, Zalo, web page) only, no
+ * push. `push` ("push only") is read as `both`: the chat message always goes (see `src/push/prefs.ts`).
+ */
 export type NotifyChannel = 'push' | 'chat' | 'both';
 export const NOTIFY_CHANNELS: readonly NotifyChannel[] = ['both', 'push', 'chat'];
 
@@ -64,11 +67,17 @@ export interface PushEventsTable {
   body: string;
   inquiry_id: number | null;
   status: PushEventStatus;
-  /** `sent`, `no_subscription`, `off` (event or channel not wanted), `quiet`, `failed`. */
+  /**
+   * `sent`, `no_subscription`, `off` (event or channel not wanted), `failed`, `stale` (held through
+   * quiet hours, and its inquiry was answered or closed by their end: not sent); while held by quiet
+   * hours, still `pending`, `quiet`.
+   */
   outcome: string | null;
   attempts: number;
   created_at: IsoInstant;
   done_at: IsoInstant | null;
+  /** Held by quiet hours until this instant (their end; migration `2026-12-05-501-push-held`); null or absent: due now. */
+  not_before?: IsoInstant | null;
 }
 
 /** `sending` is written before the push leaves (never sent again, even if the process dies then). */

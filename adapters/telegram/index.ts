@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   BadRequestError, TransientError,
-  type AdapterCapabilities, type ChatAdapter, type ChatError, type InboundFile, type InboundHandler, type OutboundMessage, type SendOptions, type SendResult,
+  type AdapterCapabilities, type Button, type ChatAdapter, type ChatError, type InboundFile, type InboundHandler, type OutboundMessage, type SendOptions, type SendResult,
   type WebhookRequest, type WebhookResponse,
 } from '../types.js';
 import { createUpdateDispatcher } from './dispatch.js';
@@ -12,7 +12,7 @@ import { untilReachable } from './reach.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
 import { boundTelegramRequests } from './timeout.js';
-import { editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH, type TelegramFileIds } from './send.js';
+import { editTelegramButtons, editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH, type TelegramFileIds } from './send.js';
 import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
 export { TELEGRAM_WEBHOOK_PATH } from './webhook.js';
@@ -104,6 +104,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     fetchFile: (file: InboundFile) => fetchTelegramFile(bot, options, file, toError),
     edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
       return editTelegramMessage({ telegram: bot.telegram, toError }, chatId, messageId, message);
+    },
+    editButtons(chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+      return editTelegramButtons({ telegram: bot.telegram, toError }, chatId, messageId, buttons);
     },
   };
 }

@@ -136,7 +136,7 @@ export function toInlineKeyboard(buttons: Button[][] | undefined): InlineKeyboar
 
 /** What {@link editTelegramMessage} needs from the adapter. */
 export interface EditDeps {
-  telegram: Pick<Telegram, 'editMessageText'>;
+  telegram: Pick<Telegram, 'editMessageText' | 'editMessageReplyMarkup'>;
   toError: (err: unknown) => ChatError;
 }
 
@@ -150,6 +150,22 @@ export async function editTelegramMessage(deps: EditDeps, chatId: string, messag
   const keyboard = toInlineKeyboard(message.buttons);
   try {
     await deps.telegram.editMessageText(chatId, Number(messageId), undefined, message.text, keyboard ? { reply_markup: keyboard } : {});
+  } catch (err) {
+    const error = deps.toError(err);
+    if (error instanceof BadRequestError && /message is not modified/i.test(error.message)) return;
+    throw error;
+  }
+}
+
+/**
+ * Replaces only the keyboard of a message the bot sent (editMessageReplyMarkup); no buttons removes
+ * it. "Message is not modified" (the same keyboard again: a retried edit) counts as success.
+ * @throws {ChatError} only.
+ */
+export async function editTelegramButtons(deps: EditDeps, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+  const keyboard = toInlineKeyboard(buttons);
+  try {
+    await deps.telegram.editMessageReplyMarkup(chatId, Number(messageId), undefined, keyboard ?? { inline_keyboard: [] });
   } catch (err) {
     const error = deps.toError(err);
     if (error instanceof BadRequestError && /message is not modified/i.test(error.message)) return;

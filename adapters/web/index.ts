@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type {
-  AdapterCapabilities, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
+  AdapterCapabilities, Button, ChatAdapter, ChatError, HttpRoute, InboundEvent, InboundHandler, OutboundMessage, SendOptions, SendResult,
 } from '../types.js';
 import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
@@ -11,7 +11,7 @@ import { createRequestQueue } from './request-queue.js';
 import { createFileRoutes, type WebFileStore } from './file-routes.js';
 import { createNotifyRoutes, type WebNotifyApi } from './push-routes.js';
 import { createPwaRoutes } from './pwa-routes.js';
-import { editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
+import { editWebButtons, editWebMessage, sendWebMessage, WEB_MAX_TEXT_LENGTH } from './send.js';
 import { createSessionManager } from './sessions.js';
 import type { TimelineEntry, WebStore } from './store.js';
 
@@ -76,6 +76,11 @@ export interface WebAdapterOptions {
   files?: WebFileStore;
   /** Staff notification settings and Web Push subscriptions (`push-routes.ts`); absent: no `/notify` API. */
   notify?: WebNotifyApi;
+  /**
+   * The language the bot speaks to chat `ownerId` (the person's one setting, else the chat's, else
+   * the default): the page loads in it. Absent: the page keeps the browser's choice.
+   */
+  languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -158,6 +163,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
     ...(options.files ? { files: options.files } : {}),
+    ...(options.languageOf ? { languageOf: options.languageOf } : {}),
   };
   const routes = createWebRoutes(routeDeps);
   const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };
@@ -194,6 +200,9 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     },
     edit(chatId: string, messageId: string, message: OutboundMessage): Promise<void> {
       return editWebMessage(sendDeps, chatId, messageId, message);
+    },
+    editButtons(chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+      return editWebButtons(sendDeps, chatId, messageId, buttons);
     },
   };
 }

@@ -56,6 +56,8 @@ export interface WebRouteDeps {
   onError(err: unknown, what: string): void;
   /** Uploads and downloads (`file-routes.ts`); absent: messages carry no files. */
   files?: WebFileStore;
+  /** The language the bot speaks to chat `ownerId` (the person's setting): the page follows it. */
+  languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
 }
 
 /** The routes of one sign-in slot. */

@@ -34,7 +34,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
   return [
     route('POST', '/sign-in', (req) => signIn(ctx, req)),
     route('POST', '/send-code', async (req) => sendCode(deps, req)),
-    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, sessionView(s, deps.botName)))),
+    route('GET', '/session', (req) => withSession(ctx, req, false, async (s) => json(200, await sessionView(deps, s)))),
     route('POST', '/sign-out', (req) => withSession(ctx, req, true, async (s) => {
       await deps.sessions.delete(s);
       // This process's streams of the session end now; other processes' within their next poll.
@@ -45,6 +45,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
     route('POST', '/messages', (req) => withSession(ctx, req, true, (s, body) => postMessage(deps, s, body, req))),
     route('POST', '/buttons', (req) => withSession(ctx, req, true, (s, body) => postButton(deps, s, body))),
     route('POST', '/language', (req) => withSession(ctx, req, true, (s, body) => postLanguage(deps, s, body))),
+    route('POST', '/inquiry-action', (req) => withSession(ctx, req, true, (s, body) => postInquiryAction(deps, s, body))),
     route('GET', '/events', (req) => withSession(ctx, req, false, (s) => openEvents(deps, s, req))),
   ];
 }
@@ -134,6 +135,28 @@ async function postLanguage(deps: WebRouteDeps, s: WebSession, body: Record<stri
   if ((language !== 'vi' && language !== 'en') || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
   if (!deps.isReceiving()) return refuse('unavailable');
   const event: CommandEvent = { ...eventBase(deps, s, clientId, { language, clientId }), kind: 'command', messageId: `lang-${clientId}`, command: 'lang', args: language };
+  if (!(await deps.emit(event))) return refuse('unavailable');
+  return json(200, { eventId: event.eventId });
+}
+
+/** An inquiry's code as the page sends it (`Q-12`). */
+const INQUIRY_CODE = /^Q-[0-9]{1,12}$/;
+const INQUIRY_ACTIONS = new Set(['follow', 'unfollow', 'merge']);
+
+/**
+ * The workspace's own buttons on an inquiry — follow / stop following a similar question, merge a
+ * screened duplicate into another — as typed fields, not chat commands: the flows' command handler
+ * decides (role, scope, state, exactly as for `/follow Q-12`, `/merge Q-13 Q-12` typed anywhere)
+ * and answers in the conversation with the bot; no bubble the person never typed.
+ */
+async function postInquiryAction(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>): Promise<HttpResponse> {
+  const { action, code, into, clientId } = body;
+  if (typeof action !== 'string' || !INQUIRY_ACTIONS.has(action) || typeof code !== 'string' || !INQUIRY_CODE.test(code)
+    || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
+  if ((action === 'merge') !== (typeof into === 'string' && INQUIRY_CODE.test(into))) return refuse('bad_request');
+  if (!deps.isReceiving()) return refuse('unavailable');
+  const args = action === 'merge' ? `${code} ${String(into)}` : code;
+  const event: CommandEvent = { ...eventBase(deps, s, clientId, { action, code, into, clientId }), kind: 'command', messageId: `act-${clientId}`, command: action, args };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { eventId: event.eventId });
 }

@@ -101,6 +101,24 @@ export async function editWebMessage(deps: WebSendDeps, chatId: string, messageI
   deps.live.wake();
 }
 
+/** Replaces only a bot message's buttons (a page of choices turning): not marked "(đã sửa)", as a settled choice is not. */
+export async function editWebButtons(deps: WebSendDeps, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
+  const checked = toButtons(buttons);
+  const fault = deps.faults?.(chatId);
+  if (fault) throw fault;
+  let edited;
+  try {
+    const entry = await deps.store.findMessage(chatId, messageId);
+    edited = entry?.from === 'bot'
+      ? await deps.store.editMessage(chatId, messageId, { text: entry.text, at: new Date(deps.now()).toISOString(), buttonsOnly: true, ...(checked ? { buttons: checked } : {}) })
+      : undefined;
+  } catch (err) {
+    throw new TransientError('web: the timeline store failed', undefined, { cause: err });
+  }
+  if (!edited) throw new BadRequestError('message to edit not found');
+  deps.live.wake();
+}
+
 /** Non-empty rows, each button checked against the shared button-data limit; `undefined` when none. */
 function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
   const rows = (buttons ?? []).filter((row) => row.length > 0);

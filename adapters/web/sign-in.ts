@@ -7,7 +7,14 @@ import type { WebSession } from './sessions.js';
 /** The shape of invite and sign-in codes; whether one is valid is the flows' call. */
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const sessionView = (s: WebSession, botName: string) => ({ userId: s.ownerId, csrfToken: s.csrfToken, botName });
+/**
+ * What the page learns about its session: who, the CSRF token, the bot's name, and the language the
+ * bot speaks to this chat (the person's one setting), which the page then shows itself in.
+ */
+export async function sessionView(deps: Pick<WebRouteDeps, 'botName' | 'languageOf'>, s: WebSession) {
+  const language = deps.languageOf ? await deps.languageOf(s.ownerId) : undefined;
+  return { userId: s.ownerId, csrfToken: s.csrfToken, botName: deps.botName, ...(language ? { language } : {}) };
+}
 
 /**
  * `POST …/sign-in {code, replace?}`. Nothing is signed in, and nothing signed out, unless the code
@@ -51,7 +58,7 @@ export async function signIn(c: SlotContext, req: HttpRequest): Promise<HttpResp
     await deps.sessions.delete(session);
     return refuse('unavailable');
   }
-  return json(200, sessionView(session, deps.botName), { 'set-cookie': sessionCookie(c.paths, token, deps.secureCookies, deps.sessions.maxAgeS) });
+  return json(200, await sessionView(deps, session), { 'set-cookie': sessionCookie(c.paths, token, deps.secureCookies, deps.sessions.maxAgeS) });
 }
 
 /** The longest phone number or directory code "send me a code" accepts, in characters. */

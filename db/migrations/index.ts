@@ -22,6 +22,8 @@ import * as inviteHash from './2026-12-05-802-invite-hash.js';
 import * as inbox from './2026-12-05-301-inbox.js';
 import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
 import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
+import * as pushHeld from './2026-12-05-501-push-held.js';
+import * as noticeSummary from './2026-12-05-502-notice-summary.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -51,4 +53,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-301-inbox': inbox,
   '2026-12-05-101-outbox-digest': outboxDigest,
   '2026-12-05-971-inquiry-followers': inquiryFollowers,
+  '2026-12-05-501-push-held': pushHeld,
+  '2026-12-05-502-notice-summary': noticeSummary,
 };

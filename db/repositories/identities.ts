@@ -36,6 +36,24 @@ export async function setDialog(db: Db, identityId: number, dialog: unknown, now
     .where('id', '=', identityId).execute();
 }
 
+/**
+ * The languages recorded for chat `platformUserId` on `platform`: its person's (`person`) and its
+ * own (`chat`, set before registration), null when unset; undefined when the chat is unknown.
+ */
+export async function findChatLocales(db: Db, platform: Platform, platformUserId: string): Promise<{ person: string | null; chat: string | null } | undefined> {
+  const row = await db.selectFrom('identities').leftJoin('persons', 'persons.id', 'identities.person_id')
+    .select(['identities.locale as chat', 'persons.locale as person'])
+    .where('identities.platform', '=', platform).where('identities.platform_user_id', '=', platformUserId).executeTakeFirst();
+  return row ? { person: row.person ?? null, chat: row.chat ?? null } : undefined;
+}
+
+/** The stored dialog (JSON, what the bot waits for) of chat `platformUserId` on `platform`; null: none; undefined: unknown chat. */
+export async function findChatDialog(db: Db, platform: Platform, platformUserId: string): Promise<string | null | undefined> {
+  const row = await db.selectFrom('identities').select('dialog')
+    .where('platform', '=', platform).where('platform_user_id', '=', platformUserId).executeTakeFirst();
+  return row?.dialog;
+}
+
 export async function setIdentityLocale(db: Db, identityId: number, locale: string, nowIso: string): Promise<void> {
   await db.updateTable('identities').set({ locale, updated_at: nowIso }).where('id', '=', identityId).execute();
 }

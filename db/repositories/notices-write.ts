@@ -32,6 +32,11 @@ export async function setProgressOutbox(db: Db, noticeId: number, outboxId: numb
   await db.updateTable('notices').set({ progress_outbox_id: outboxId }).where('id', '=', noticeId).execute();
 }
 
+/** The outbox row carrying the notice's final summary (edited in place when a held delivery settles later). */
+export async function setSummaryOutbox(db: Db, noticeId: number, outboxId: number): Promise<void> {
+  await db.updateTable('notices').set({ summary_outbox_id: outboxId }).where('id', '=', noticeId).execute();
+}
+
 /** Plans the notice's reminder at `remindAt`, unless one is planned already. */
 export async function planRemindAt(db: Db, noticeId: number, remindAt: IsoInstant): Promise<void> {
   await db.updateTable('notices').set({ remind_at: remindAt }).where('id', '=', noticeId).where('remind_at', 'is', null).execute();

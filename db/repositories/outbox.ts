@@ -24,6 +24,15 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
 }
 
 /** Records that the first `partsSent` parts were delivered, with their message ids, so a retry skips them. */
+/**
+ * The row that first delivered platform message `messageId` to this chat (the original, not the
+ * edit rows that changed it in place since), if any.
+ */
+export async function findSentByMessageId(db: Db, platform: OutboxRow['platform'], chatId: string, messageId: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId)
+    .where('sent_message_id', '=', messageId).where('status', '=', 'sent').orderBy('id').limit(1).executeTakeFirst();
+}
+
 export async function recordOutboxPartsSent(db: Db, id: number, messageIds: readonly string[]): Promise<void> {
   await db.updateTable('outbox')
     .set({ parts_sent: messageIds.length, sent_message_ids: JSON.stringify(messageIds) })

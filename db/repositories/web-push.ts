@@ -102,8 +102,16 @@ export async function insertPushEvent(db: Db, row: Insertable<PushEventsTable>):
   await db.insertInto('push_events').values(row).onConflict((oc) => oc.column('event_key').doNothing()).execute();
 }
 
-export async function listPendingPushEvents(db: Db, limit: number): Promise<PushEvent[]> {
-  return db.selectFrom('push_events').selectAll().where('status', '=', 'pending').orderBy('id').limit(limit).execute();
+/** Pending push events due at `nowIso` (none held past it by quiet hours), oldest first. */
+export async function listPendingPushEvents(db: Db, nowIso: string, limit: number): Promise<PushEvent[]> {
+  return db.selectFrom('push_events').selectAll().where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('not_before', 'is', null), eb('not_before', '<=', nowIso)]))
+    .orderBy('id').limit(limit).execute();
+}
+
+/** Holds pending event `id` until `untilIso` (the end of the person's quiet hours). */
+export async function holdPushEvent(db: Db, id: number, untilIso: string): Promise<void> {
+  await db.updateTable('push_events').set({ not_before: untilIso, outcome: 'quiet' }).where('id', '=', id).where('status', '=', 'pending').execute();
 }
 
 export async function findPushEventByKey(db: Db, key: string): Promise<PushEvent | undefined> {

@@ -39,6 +39,8 @@ export interface NoticesTable {
   progress_message_id: string | null;
   /** The outbox row that sent the progress message (its message id is known once delivered). */
   progress_outbox_id: number | null;
+  /** The outbox row that sent the final summary (edited in place when a held delivery settles later; migration `2026-12-05-502-notice-summary`). */
+  summary_outbox_id?: number | null;
   /** For a reminder: the notice it reminds of (acknowledgements are recorded on the parent's rows). */
   parent_id: number | null;
   /** Sends found in flight after a crash and sent again: the only possible repeats. */

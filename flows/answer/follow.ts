@@ -13,7 +13,7 @@ export function followable(status: InquiryStatus): boolean {
 }
 
 /**
- * `/follow Q-12` and `/unfollow Q-12` (the web page's "Theo dõi câu hỏi này" sends the same): a
+ * `/follow Q-12` and `/unfollow Q-12` (the web page's "Theo dõi câu hỏi này" posts the same as typed fields: `POST …/inquiry-action`): a
  * verified reporter follows another reporter's open or answered inquiry and receives its answer in
  * their own chat (flows/answer/followers.ts). The reply names the code only, never the other
  * reporter. Unfollowing needs no check beyond being the person who follows.

@@ -63,12 +63,13 @@ export interface NoticeCopy {
   /** Opens the list of `n` communes to tick. */
   btnCommunes(n: number): string;
   btnTag(tag: string): string;
-  btnPrev: string;
-  btnNext: string;
+  /** Turns the commune list to page `page` of `pages` (1-based). */
+  btnPrev(page: number, pages: number): string;
+  btnNext(page: number, pages: number): string;
   /** Ends ticking communes (`n` ticked). */
   btnDone(n: number): string;
-  /** Page `page` of `pages` of communes; `picked`: names ticked so far. */
-  communesPage(page: number, pages: number, picked: string[]): string;
+  /** The commune list's text, the same on every page (turning a page or ticking edits only its buttons): `n` communes on `pages` pages. */
+  communesPicker(n: number, pages: number): string;
   noneChosen: string;
   /** A commune button outside the coordinator's scope (forged or stale). */
   orgNotInScope: string;

@@ -76,7 +76,7 @@ export async function onRejectReason(ctx: FlowContext, inquiryId: number, reason
 
 /**
  * The merge button (`<id>`): asks for the code to merge into. With the code already given
- * (`<id>.Q-12`, from `/merge Q-13 Q-12` — the web page's one-click "Gộp vào Q-12"), merges at once,
+ * (`<id>.Q-12`, from `/merge Q-13 Q-12` — or the web page's one-click "Gộp vào Q-12", `POST …/inquiry-action`), merges at once,
  * through the same checks.
  */
 export async function onMerge(ctx: FlowContext, payload: string): Promise<void> {

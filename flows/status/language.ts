@@ -1,5 +1,8 @@
-import { setIdentityLocale } from '../../db/repositories/identities.js';
+import type { Platform } from '../../adapters/types.js';
+import type { Db } from '../../db/client.js';
+import { findChatLocales, setIdentityLocale } from '../../db/repositories/identities.js';
 import { setPersonLocale } from '../../db/repositories/persons.js';
+import { copyFor } from '../copy/index.js';
 import type { FlowContext } from '../context.js';
 
 /**
@@ -10,4 +13,14 @@ export async function chooseLanguage(ctx: FlowContext, locale: 'vi' | 'en'): Pro
   if (ctx.actor.person) await setPersonLocale(ctx.db, ctx.actor.person.id, locale, ctx.nowIso);
   else await setIdentityLocale(ctx.db, ctx.actor.identity.id, locale, ctx.nowIso);
   return { ...ctx.actor.identity, locale };
+}
+
+/**
+ * The language the bot speaks in chat `platformUserId`: the person's setting, else the chat's own
+ * (before registration), else `defaultLocale` — the same choice every reply makes
+ * (`flows/handle.ts`), so a page shown in it agrees with the bot.
+ */
+export async function languageOfChat(db: Db, platform: Platform, platformUserId: string, defaultLocale: 'vi' | 'en'): Promise<'vi' | 'en'> {
+  const locales = await findChatLocales(db, platform, platformUserId);
+  return copyFor(locales?.person ?? locales?.chat ?? defaultLocale, defaultLocale).locale;
 }

@@ -7,6 +7,7 @@ import type { SecretBox } from '../../db/secret-box.js';
 import { createWebStore } from '../../db/repositories/web.js';
 import { findPlatformFile, savePlatformFile } from '../../db/repositories/attachments.js';
 import type { ChannelAlert } from '../../flows/maintenance/channel-alert.js';
+import { languageOfChat } from '../../flows/status/language.js';
 import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -96,6 +97,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       ...(config.publicUrl ? { allowedOrigins: [new URL(config.publicUrl).origin] } : {}),
       allowedHost: createHostPolicy(config.http.allowedHosts),
       files: lateWebFiles(late), settles, botName: config.web.botName,
+      languageOf: (ownerId) => languageOfChat(db, 'web', ownerId, config.defaultLocale),
       notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }

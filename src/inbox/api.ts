@@ -2,12 +2,14 @@ import type { Button } from '../../adapters/types.js';
 import type { WebStore } from '../../adapters/web/store.js';
 import type { Db } from '../../db/client.js';
 import { findTopic } from '../../db/repositories/directory.js';
+import { findChatDialog } from '../../db/repositories/identities.js';
 import { followedAmong } from '../../db/repositories/followers.js';
 import { lastReadEntry, listInbox, markRead, pendingRegistrations, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
 import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
 import type { InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import { parseDialog } from '../../flows/dialog.js';
 import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
 import { canSpeakFor } from '../../flows/roles.js';
 import type { WorkCalendar } from '../time/calendar.js';
@@ -84,10 +86,17 @@ export function createInboxData(d: InboxDeps) {
       return { items: await items([...found.values()].sort((a, b) => b.id - a.id).slice(0, 30)) };
     },
 
-    /** Open or answered questions like `text` (before a reporter sends it), most alike first. */
-    async similar(r: InboxReader, text: string) {
-      if (!r.isReporter || text.trim().length < 8) return { items: [] };
-      const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 'recent', 200);
+    /**
+     * Open or answered questions like one a reporter has not sent yet, most alike first: `text` as
+     * typed (its topic is not known yet: every topic), or, when `text` is empty, the question waiting
+     * in the reporter's web chat to be sent — once its topic is chosen, in that topic only.
+     */
+    async similar(r: InboxReader, typed: string) {
+      if (!r.isReporter) return { items: [] };
+      const draft = typed.trim() === '' ? await waitingQuestion(d.db, r.session.ownerId) : { text: typed, topicId: undefined };
+      const text = draft?.text ?? '';
+      if (text.trim().length < 8) return { items: [] };
+      const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'], ...(draft?.topicId === undefined ? {} : { topicId: draft.topicId }) }, 'recent', 200);
       const best = mostSimilar(text, candidates);
       const mine = new Set((await listInbox(d.db, r.personId, { reporterPersonId: r.personId, ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => x.id));
       const following = await followedAmong(d.db, r.personId, best.map((b) => b.id));
@@ -120,6 +129,13 @@ export function createInboxData(d: InboxDeps) {
       };
     },
   };
+}
+
+/** The question web chat `ownerId` has typed but not sent (the bot asks its topic or a confirmation), with its topic once chosen. */
+async function waitingQuestion(db: Db, ownerId: string): Promise<{ text: string; topicId: number | undefined } | undefined> {
+  const dialog = parseDialog((await findChatDialog(db, 'web', ownerId)) ?? null);
+  if (dialog?.step === 'ask_confirm') return { text: dialog.question, topicId: dialog.topicId };
+  return dialog?.step === 'ask_topic' ? { text: dialog.question, topicId: undefined } : undefined;
 }
 
 /** The buttons the bot's messages about this inquiry carry in the reader's chat (newest message first, each button once). */

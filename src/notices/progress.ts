@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { Notice } from '../../db/schema.js';
-import { copyFor } from '../../flows/copy/index.js';
+import { copyFor, type Copy } from '../../flows/copy/index.js';
 import type { NoticeCounts } from '../../flows/copy/notice-types.js';
 import { noticeTally } from '../../flows/notices/status.js';
 import type { NoticeContext } from './types.js';
@@ -20,7 +20,8 @@ export interface ProgressReporter {
   /**
    * After the broadcast finished: edits the final progress message again when its tally changed
    * since it was last shown — an acknowledgement, or a held recipient reached or failed later — at
-   * most once per interval per notice, across processes.
+   * most once per interval per notice, across processes; and the final summary too when a
+   * delivery settled (not for an acknowledgement alone).
    */
   followAcks(notice: Notice): Promise<void>;
 }
@@ -30,32 +31,55 @@ function fingerprint(c: NoticeCounts): string {
   return [c.total, c.pending, c.sent, c.failed, c.unreachable, c.notJoined, c.held, c.acked].join('/');
 }
 
+/** Where the deliveries stand, acknowledgements aside: the final summary is edited only when this changes. */
+function deliveryPrint(c: NoticeCounts): string {
+  return [c.total, c.pending, c.sent, c.failed, c.unreachable, c.notJoined, c.held].join('/');
+}
+
 export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix: string): ProgressReporter {
   const lastTry = new Map<number, number>();
   const shownKey = (id: number) => `${prefix}:notice-acked-shown:${id}`;
+  const summaryKey = (id: number) => `${prefix}:notice-summary-shown:${id}`;
   const lockKey = (id: number) => `${prefix}:notice-progress:${id}`;
 
-  /** Edits the message; returns the tally it shows (as a fingerprint), or undefined when nothing was edited. */
-  const edit = async (notice: Notice, final: boolean, given?: NoticeCounts): Promise<string | undefined> => {
+  /** Edits a message of the coordinator's chat to `text(t)`; true when it did. `outboxId` names the message when `messageId` is not known. */
+  const editOne = async (notice: Notice, messageId: string | null, outboxId: number | null | undefined, text: (t: Copy) => string): Promise<boolean> => {
     try {
       const identity = await findIdentity(ctx.db, notice.progress_identity_id!);
       const adapter = identity ? ctx.adapters.get(identity.platform) : undefined;
-      if (!identity || !adapter?.edit || !adapter.capabilities.edits) return undefined;
-      const messageId = notice.progress_message_id
-        ?? (notice.progress_outbox_id === null ? null : (await findOutbox(ctx.db, notice.progress_outbox_id))?.sent_message_id ?? null);
-      if (!messageId) return undefined;
-      const t = copyFor(identity.locale, ctx.defaultLocale);
-      const counts = given ?? await noticeTally(ctx.db, notice.id);
+      if (!identity || !adapter?.edit || !adapter.capabilities.edits) return false;
+      const id = messageId ?? (outboxId == null ? null : (await findOutbox(ctx.db, outboxId))?.sent_message_id ?? null);
+      if (!id) return false;
       const account = ctx.accountOf(identity.platform);
       const rate = ctx.settings.ratePerS[identity.platform] ?? 0;
       await ctx.pacer.acquire(account, identity.chat_id, rate, 0);
       await ctx.pacer.admit(account, identity.chat_id, rate, 0);
-      await adapter.edit(identity.chat_id, messageId, { text: t.notice.progress(notice.id, notice.title, counts, final) });
-      return fingerprint(counts);
+      await adapter.edit(identity.chat_id, id, { text: text(copyFor(identity.locale, ctx.defaultLocale)) });
+      return true;
     } catch (err) {
       // A lost edit is shown by the next one (or the final summary); never fail a delivery for it.
       ctx.logger.debug({ noticeId: notice.id, err: String(err) }, 'notices: progress edit failed');
-      return undefined;
+      return false;
+    }
+  };
+
+  /** Edits the progress message; returns the tally it shows (as a fingerprint), or undefined when nothing was edited. */
+  const edit = async (notice: Notice, final: boolean, given?: NoticeCounts): Promise<string | undefined> => {
+    const counts = given ?? await noticeTally(ctx.db, notice.id);
+    const done = await editOne(notice, notice.progress_message_id, notice.progress_outbox_id, (t) => t.notice.progress(notice.id, notice.title, counts, final));
+    return done ? fingerprint(counts) : undefined;
+  };
+
+  /** Whether a delivery settled since the final summary was written (a held recipient reached or failed later). */
+  const summaryStale = async (notice: Notice, counts: NoticeCounts): Promise<boolean> => {
+    if (!notice.summary_outbox_id) return false;
+    const shown = await redis.get(summaryKey(notice.id));
+    return shown !== null && shown !== deliveryPrint(counts);
+  };
+  /** The one-time final summary, edited again — not for each acknowledgement (the progress message follows those). */
+  const followSummary = async (notice: Notice, counts: NoticeCounts): Promise<void> => {
+    if (await editOne(notice, null, notice.summary_outbox_id, (t) => t.notice.summary(notice.id, notice.title, counts))) {
+      await redis.set(summaryKey(notice.id), deliveryPrint(counts), 'PX', ACK_FOLLOW_MS);
     }
   };
 
@@ -73,13 +97,18 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
       if (!final && (await redis.set(lockKey(notice.id), '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
       const shown = await edit(notice, final, counts);
       if (final) await remember(notice.id, shown);
+      // The summary is written with these counts (the same transaction's tally): what it shows.
+      if (final && counts) await redis.set(summaryKey(notice.id), deliveryPrint(counts), 'PX', ACK_FOLLOW_MS);
     },
     async followAcks(notice) {
       if (notice.progress_identity_id === null || notice.status !== 'sent') return;
       const counts = await noticeTally(ctx.db, notice.id);
-      if ((await redis.get(shownKey(notice.id))) === fingerprint(counts)) return;
+      const progressStale = (await redis.get(shownKey(notice.id))) !== fingerprint(counts);
+      const summary = await summaryStale(notice, counts);
+      if (!progressStale && !summary) return;
       if ((await redis.set(lockKey(notice.id), '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
-      await remember(notice.id, await edit(notice, true, counts));
+      if (progressStale) await remember(notice.id, await edit(notice, true, counts));
+      if (summary) await followSummary(notice, counts);
     },
   };
 }

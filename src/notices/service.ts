@@ -6,7 +6,7 @@ import {
   countUnsettled, finishNotice, findNotice, firstRecipientId, listDeliverableIds, listNoticeIds,
   listFinishedWithProgressSince, listRemindersPlanned, loadBatch, renewRecipientClaims,
 } from '../../db/repositories/notices.js';
-import { planRemindAt } from '../../db/repositories/notices-write.js';
+import { planRemindAt, setSummaryOutbox } from '../../db/repositories/notices-write.js';
 import { noticeTally } from '../../flows/notices/status.js';
 import type { NoticeCounts } from '../../flows/copy/notice-types.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
@@ -96,7 +96,8 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       const identity = notice.progress_identity_id === null ? undefined : await findIdentity(tx, notice.progress_identity_id);
       if (!identity) return { outboxIds: [], counts };
       const effects = createEffects(tx, now, o.defaultLocale, { personId: null, identityId: null });
-      await effects.sendTo(identity, (t) => ({ text: t.notice.summary(notice.id, notice.title, counts) }), { reportUnreachable: false });
+      const summaryId = await effects.sendTo(identity, (t) => ({ text: t.notice.summary(notice.id, notice.title, counts) }), { reportUnreachable: false });
+      await setSummaryOutbox(tx, noticeId, summaryId);
       return { outboxIds: effects.outboxIds, counts };
     });
     if (finished === undefined) return;

@@ -4,7 +4,8 @@ import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 
 /**
- * A correction row (`edit_of_outbox_id`): edits the message its target row delivered, in place,
+ * An edit row (`edit_of_outbox_id`: a correction, or a picker's new keyboard): edits the message its
+ * target row delivered, in place — only its buttons when the text stays the same —
  * when the platform edits messages and both texts fit one message. Returns the edited message's
  * id, or undefined when it cannot be edited in place — the row is then sent as an ordinary
  * message (its `text`), replying to the target. Editing again to the same text is harmless (the
@@ -20,7 +21,9 @@ export async function editInPlace(db: Db, adapter: ChatAdapter, row: OutboxRow, 
   const max = adapter.capabilities.maxTextLength;
   // A message sent in several parts cannot become one by editing its first.
   if (!messageId || splitText(target.text, max).length > 1 || splitText(row.edit_text, max).length > 1) return undefined;
-  await adapter.edit(row.chat_id, messageId, { text: row.edit_text, ...(buttons ? { buttons } : {}) });
+  // The same text with other buttons (a page of choices turning, a tick): only the keyboard changes.
+  if (row.edit_text === target.text && adapter.editButtons) await adapter.editButtons(row.chat_id, messageId, buttons ?? []);
+  else await adapter.edit(row.chat_id, messageId, { text: row.edit_text, ...(buttons ? { buttons } : {}) });
   return messageId;
 }
 

@@ -1,6 +1,6 @@
 import type { NotificationPrefsRow, NotifyChannel, PushKind } from '../../db/schema-push.js';
 import { NOTIFY_CHANNELS, PUSH_KINDS } from '../../db/schema-push.js';
-import { localTimeOfDayMs, parseClockTime } from '../time/local.js';
+import { atLocalTime, DAY_MS, localTimeOfDayMs, parseClockTime, toLocalDate } from '../time/local.js';
 
 /** A person's notification preferences as the page shows and edits them. */
 export interface NotifyPrefs {
@@ -8,7 +8,12 @@ export interface NotifyPrefs {
   events: PushKind[];
   /** Quiet hours, local `HH:mm` (Asia/Ho_Chi_Minh), start inclusive, end exclusive; may wrap past midnight. Null: none. */
   quiet: { from: string; to: string } | null;
-  channel: NotifyChannel;
+  /**
+   * `both`: pushes and chat messages; `chat`: chat messages only, no push. There is no "push only":
+   * the chat message is the record and carries the buttons that act on it, so it always goes (a
+   * `push` stored or sent by an earlier page reads as `both`).
+   */
+  channel: Exclude<NotifyChannel, 'push'>;
 }
 
 /** No preferences stored: every event, no quiet hours, push and chat. */
@@ -22,7 +27,7 @@ export function prefsFromRow(row: NotificationPrefsRow | undefined): NotifyPrefs
     if (Array.isArray(parsed)) events = PUSH_KINDS.filter((k) => parsed.includes(k));
   } catch { /* a damaged row falls back to every event */ }
   const quiet = row.quiet_from && row.quiet_to ? { from: row.quiet_from, to: row.quiet_to } : null;
-  return { events, quiet, channel: NOTIFY_CHANNELS.includes(row.channel) ? row.channel : 'both' };
+  return { events, quiet, channel: row.channel === 'chat' ? 'chat' : 'both' };
 }
 
 export function prefsToRow(personId: number, p: NotifyPrefs, nowIso: string): NotificationPrefsRow {
@@ -43,7 +48,7 @@ export function parsePrefs(body: Record<string, unknown>): NotifyPrefs | undefin
     if (typeof from !== 'string' || typeof to !== 'string' || !HHMM.test(from) || !HHMM.test(to) || from === to) return undefined;
     q = { from, to };
   }
-  return { events: PUSH_KINDS.filter((k) => events.includes(k)), quiet: q, channel: channel as NotifyChannel };
+  return { events: PUSH_KINDS.filter((k) => events.includes(k)), quiet: q, channel: channel === 'chat' ? 'chat' : 'both' };
 }
 
 /** True when local time of `at` falls inside the quiet hours. */
@@ -54,6 +59,13 @@ export function inQuietHours(quiet: NotifyPrefs['quiet'], at: Date): boolean {
   if (from === null || to === null) return false;
   const minute = Math.floor(localTimeOfDayMs(at) / 60_000);
   return from < to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
+/** The first instant after `at` when the quiet hours end (their `to`, local time); `at` itself without quiet hours. */
+export function quietEnd(quiet: NotifyPrefs['quiet'], at: Date): Date {
+  if (!quiet || parseClockTime(quiet.to) === null) return at;
+  const sameDay = atLocalTime(toLocalDate(at), quiet.to);
+  return sameDay.getTime() > at.getTime() ? sameDay : new Date(sameDay.getTime() + DAY_MS);
 }
 
 /** What to do with a push event for this person now: `send`, or why not. */

@@ -2,13 +2,15 @@ import type { Agent } from 'node:https';
 import webPush from 'web-push';
 import type { Db } from '../../db/client.js';
 import {
-  claimDelivery, countPushAttempt, countRetries, deleteSubscriptionById, finishPushEvent, listPendingPushEvents, listSubscriptions,
+  claimDelivery, countPushAttempt, countRetries, deleteSubscriptionById, finishPushEvent, holdPushEvent, listPendingPushEvents, listSubscriptions,
   markDelivery, purgePushEvents, readPrefs, touchSubscription, type VapidKeys,
 } from '../../db/repositories/web-push.js';
 import type { PushEvent, PushSubscriptionRow } from '../../db/schema-push.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
-import { decidePush, prefsFromRow } from './prefs.js';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import { isOpen } from '../../flows/lifecycle/table.js';
+import { decidePush, prefsFromRow, quietEnd } from './prefs.js';
 
 /** Dependencies of {@link createPushSender}. */
 export interface PushSenderOptions {
@@ -76,9 +78,20 @@ export function createPushSender(o: PushSenderOptions) {
     }
   }
 
+  /** A push held through quiet hours still matters when they end only while its inquiry waits for someone. */
+  async function stale(event: PushEvent): Promise<boolean> {
+    if (!event.not_before || event.inquiry_id === null) return false;
+    const inquiry = await findInquiry(o.db, event.inquiry_id);
+    return !inquiry || !isOpen(inquiry.status);
+  }
+
   async function handle(event: PushEvent): Promise<void> {
     const now = o.clock.now();
-    const decision = decidePush(prefsFromRow(await readPrefs(o.db, event.person_id)), event, now);
+    if (await stale(event)) { await finishPushEvent(o.db, event.id, 'stale', now.toISOString()); return; }
+    const prefs = prefsFromRow(await readPrefs(o.db, event.person_id));
+    const decision = decidePush(prefs, event, now);
+    // Held, not dropped: the row waits (pending, in the database) for the end of the quiet hours.
+    if (decision === 'quiet') { await holdPushEvent(o.db, event.id, quietEnd(prefs.quiet, now).toISOString()); return; }
     if (decision !== 'send') { await finishPushEvent(o.db, event.id, decision, now.toISOString()); return; }
     const subs = await listSubscriptions(o.db, event.person_id);
     if (subs.length === 0) { await finishPushEvent(o.db, event.id, 'no_subscription', now.toISOString()); return; }
@@ -94,7 +107,7 @@ export function createPushSender(o: PushSenderOptions) {
   let purgedAt = 0;
   async function drain(): Promise<void> {
     try {
-      for (const event of await listPendingPushEvents(o.db, BATCH)) await handle(event);
+      for (const event of await listPendingPushEvents(o.db, o.clock.now().toISOString(), BATCH)) await handle(event);
       const nowMs = o.clock.now().getTime();
       if (nowMs - purgedAt >= PURGE_EVERY_MS) {
         purgedAt = nowMs;

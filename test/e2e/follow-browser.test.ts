@@ -67,6 +67,8 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await other.setViewportSize({ width: 1280, height: 900 });
     await check(other, 'following');
     await botMessage(other, `Bạn đang theo dõi câu hỏi ${code}`).waitFor(WAIT);
+    // Through the workspace's action API: nothing was typed into the conversation for her.
+    expect(await other.locator('li.msg-user').count()).toBe(0);
     await other.locator('#composer-text').fill('');
 
     // The asker sends a duplicate anyway; the coordinator merges it in one click.
@@ -84,6 +86,21 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await merge.click();
     await expect.poll(async () => coordinator.locator('.thread-meta').textContent(), WAIT).toContain('đã gộp');
     await botMessage(asker, `trùng nội dung với câu hỏi ${code}`).waitFor(WAIT);
+    expect(await coordinator.locator('li.msg-user', { hasText: '/merge' }).count()).toBe(0);
+
+    // The action API checks the role on the server: a reporter posting a merge of her own (CSRF token
+    // and all) is refused by the merge handler, and nothing changes.
+    const api = `${base()}/web/u/2/api`;
+    const { csrfToken } = await (await other.request.get(`${api}/session`)).json() as { csrfToken: string };
+    const forged = await other.request.post(`${api}/inquiry-action`, {
+      headers: { 'x-csrf-token': csrfToken, origin: base(), 'content-type': 'application/json' },
+      data: { action: 'merge', code, into: 'Q-999', clientId: 'forged-merge-1' },
+    });
+    expect(forged.status()).toBe(200);
+    await botMessage(other, 'không có quyền').waitFor(WAIT);
+    expect((await e.app.db.db.selectFrom('inquiries').select('status').where('code', '=', code).executeTakeFirstOrThrow()).status).not.toBe('merged');
+    const noCsrf = await other.request.post(`${api}/inquiry-action`, { headers: { origin: base(), 'content-type': 'application/json' }, data: { action: 'unfollow', code, clientId: 'no-csrf-1' } });
+    expect(noCsrf.status()).toBe(403);
 
     // The spokesperson answers: the follower receives it once, in their own chat.
     await staff.reload();

@@ -60,7 +60,17 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     await check(reporter, 'reporter-similar');
     // Sent anyway, unsure of the field: it goes to screening, where the coordinator sees the likely duplicate.
     await reporter.locator('#composer-text').press('Enter');
+    // While the bot asks the field (not known yet) the offer stays; once another field is chosen, a
+    // question of Y tế is no longer offered (similar questions are of the same topic).
+    await expect.poll(() => reporter.locator('li.msg-bot', { hasText: 'lĩnh vực nào' }).count(), WAIT).toBe(2);
+    await similar.waitFor(WAIT);
     await press(reporter, 'Khác / chưa rõ');
+    await expect.poll(() => reporter.locator('li.msg-bot', { hasText: 'Xác nhận gửi' }).count(), WAIT).toBe(2);
+    await expect.poll(() => reporter.locator('.similar-line', { hasText: code }).count(), WAIT).toBe(0);
+    await check(reporter, 'reporter-confirm-other-topic');
+    await reporter.setViewportSize({ width: 360, height: 780 });
+    await check(reporter, 'reporter-confirm-other-topic');
+    await reporter.setViewportSize({ width: 1280, height: 900 });
     await press(reporter, /^Gửi$/);
     await expect.poll(async () => reporter.locator('li.msg-bot', { hasText: 'Đã tiếp nhận câu hỏi Q-' }).count(), WAIT).toBe(2);
     await coordinator.reload();

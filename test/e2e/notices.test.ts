@@ -18,7 +18,7 @@ async function compose(e: E2E, title: string, audience: string) {
 describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, notices queue)', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await createE2E({ env: { NOTICE_PROGRESS_INTERVAL_MS: '500', NOTICE_CHAT_INTERVAL_MS: '200' } });
+    e = await createE2E({ env: { NOTICE_PROGRESS_INTERVAL_MS: '500', NOTICE_CHAT_INTERVAL_MS: '200', OUTBOX_CREDENTIALS_RECHECK_MS: '1000' } });
     await e.say(coord, '/start dpv-vhtt-01', 'Xin chào');
     for (const [i, user] of contacts.entries()) await e.say(user, `/start ${codes[i]!}`, 'Xin chào');
     e.fake.blockChat(blocked.id);
@@ -101,11 +101,54 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
     expect(labels).toContain('Nhãn: do-thi');
     // 21 communes in the sample, one of them dissolved (Phường Thủy Dương): 20 offered, 3 pages.
     expect(labels).toContain('Chọn xã/phường (20)…');
-    await e.press(coord, 'Chọn xã/phường', 'trang 1/3');
-    await e.press(coord, 'Phường Kim Long', 'Đã chọn: Phường Kim Long');
-    const preview = await e.press(coord, 'Xong (1', 'Xem trước thông báo');
+    const list = await e.press(coord, 'Chọn xã/phường', '20 xã/phường, 3 trang');
+    // Ticking and turning pages edit the list's own keyboard (editMessageReplyMarkup): no new message.
+    const sentBefore = e.fake.sent.filter((s) => s.chatId === coord.id).length;
+    const keyboard = () => [...e.fake.edits].reverse().find((x) => x.messageId === list.messageId)?.replyMarkup ?? list.replyMarkup!;
+    const labelsNow = () => keyboard().inline_keyboard.flat().map((b) => b.text);
+    // The list's row is recorded as sent before the press is read (a press on a message the bot does not know yet would be sent anew).
+    await expect.poll(async () => (await e.app.db.db.selectFrom('outbox').select('status').where('sent_message_id', '=', String(list.messageId)).executeTakeFirst())?.status, { timeout: 10_000 }).toBe('sent');
+    const pressOnList = async (label: string, expectLabel: string) => {
+      const editsBefore = e.fake.edits.length;
+      const button = keyboard().inline_keyboard.flat().find((b) => b.text === label)!;
+      e.fake.userPresses(coord, list.messageId, button.callback_data!);
+      await e.fake.waitFor(() => e.fake.edits.slice(editsBefore).find((x) => x.messageId === list.messageId && x.replyMarkup?.inline_keyboard.flat().some((b) => b.text === expectLabel)), { timeoutMs: 10_000, description: `the list edited to show ${expectLabel}` });
+    };
+    await pressOnList('Phường Kim Long', '✓ Phường Kim Long');
+    expect(labelsNow()).toContain('Xong (1 đã chọn)');
+    await pressOnList('Trang 2/3 ▶', '◀ Trang 1/3');
+    expect(labelsNow()).not.toContain('✓ Phường Kim Long'); // page 2 holds other communes
+    await pressOnList('◀ Trang 1/3', '✓ Phường Kim Long');
+    expect(e.fake.edits.filter((x) => x.messageId === list.messageId).map((x) => x.method)).toEqual(['editMessageReplyMarkup', 'editMessageReplyMarkup', 'editMessageReplyMarkup']);
+    expect(e.fake.sent.filter((s) => s.chatId === coord.id)).toHaveLength(sentBefore);
+    const done = keyboard().inline_keyboard.flat().find((b) => b.text === 'Xong (1 đã chọn)')!;
+    const n = e.fake.sent.length;
+    e.fake.userPresses(coord, list.messageId, done.callback_data!);
+    const preview = await e.nextTo(coord, n, 'Xem trước thông báo');
     expect(preview.text).toContain('org:P-KIMLONG');
     await e.press(coord, 'Hủy', 'Đã hủy thông báo');
+  });
+
+  it('a delivery still held when the broadcast finished settles later: the final summary is edited too, as the progress message is', async () => {
+    const nhung = contacts[1]!;
+    await compose(e, 'Lịch cắt nước', 'org:P-PHUXUAN');
+    // Telegram refuses our token for her twice (the notice, then the outbox it is handed to): held for the channel.
+    e.fake.failNext({ method: 'sendMessage', chatId: nhung.id, times: 2, error: { error_code: 401, description: 'Unauthorized' } });
+    await e.press(coord, 'Gửi', 'Đang gửi thông báo');
+    const summary = await e.nextTo(coord, 0, (m) => m.text.includes('Tổng kết thông báo') && m.text.includes('Lịch cắt nước'));
+    expect(summary.text).toContain('Đã gửi: 0/1');
+    expect(summary.text).toContain('Đang giữ chờ kênh: 1');
+    // The channel works again (the summary's own send, or the periodic check, releases what it held): she gets it once…
+    await e.fake.waitFor(() => e.sentTo(nhung, 'Lịch cắt nước')[0], { timeoutMs: 15_000, description: 'the held notice delivered' });
+    // …and the summary already sent is edited to say so (editMessageText on its own message).
+    const edited = await e.fake.waitFor(
+      () => [...e.fake.edits].reverse().find((x) => x.messageId === summary.messageId && x.text?.includes('Đã gửi: 1/1')),
+      { timeoutMs: 15_000, description: 'the final summary edited after the held delivery settled' },
+    );
+    expect(edited.method).toBe('editMessageText');
+    expect(edited.text).not.toContain('Đang giữ chờ kênh');
+    expect(e.sentTo(nhung, 'Lịch cắt nước')).toHaveLength(1);
+    expect(e.fake.sent.filter((m) => m.chatId === coord.id && m.text.includes('Tổng kết thông báo') && m.text.includes('Lịch cắt nước'))).toHaveLength(1);
   });
 
   it('a coordinator can cancel a draft; nothing is sent', async () => {

@@ -305,6 +305,18 @@ describe('web adapter over HTTP', () => {
     await stream.until(() => false);
   });
 
+  it('edits only a message\'s buttons (a page of choices turning): same text, new buttons, not marked edited', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const list = await h.adapter.send('1001', { text: 'Chọn xã/phường', buttons: [[{ label: 'Phường A', action: 'nau', payload: 'o.1' }]] });
+    await h.adapter.editButtons!('1001', list.messageId, [[{ label: '✓ Phường A', action: 'nau', payload: 'o.1' }], [{ label: 'Xong (1 đã chọn)', action: 'nau', payload: 'd' }]]);
+    const [entry] = (await client.get('/web/api/messages')).body.messages as Array<{ id: string; text: string; editedAt?: string; buttons: Array<Array<{ label: string }>> }>;
+    expect(entry).toMatchObject({ id: list.messageId, text: 'Chọn xã/phường' });
+    expect(entry!.editedAt).toBeUndefined();
+    expect(entry!.buttons.flat().map((b) => b.label)).toEqual(['✓ Phường A', 'Xong (1 đã chọn)']);
+    await expect(h.adapter.editButtons!('1001', '999', [])).rejects.toBeInstanceOf(BadRequestError);
+  });
+
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {
     const { logger } = createCapturedLogger();
     const db = await createTestDb('sqlite');

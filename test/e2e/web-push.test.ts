@@ -109,7 +109,7 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
     expect(await staffNotices(e, code, personId)).toBe(1);
   });
 
-  it('quiet hours hold back an ordinary question, but not one on a 24-hour legal deadline', async () => {
+  it('quiet hours hold back an ordinary question (until they end), but not one on a 24-hour legal deadline', async () => {
     const sub = push.newSubscription();
     await web.post('/web/api/notify/subscribe', sub);
     const saved = await web.post('/web/api/notify/prefs', { events: ['inquiry', 'reminder', 'escalation', 'reply'], quiet: { from: localHhmm(-60), to: localHhmm(120) }, channel: 'both' });
@@ -119,6 +119,10 @@ describe('Web Push to staff (question from Telegram → the spokesperson\'s brow
     const inquiry = await e.app.db.db.selectFrom('inquiries').select('id').where('code', '=', code).executeTakeFirstOrThrow();
     await expect.poll(async () => (await e.app.db.db.selectFrom('push_events').select('outcome').where('inquiry_id', '=', inquiry.id).executeTakeFirst())?.outcome, { timeout: 15_000 }).toBe('quiet');
     expect(push.received.length).toBe(before);
+    // Held, not dropped: pending until the quiet hours end (test/integration/push-quiet-hours.test.ts sends it then).
+    const held = await e.app.db.db.selectFrom('push_events').select(['status', 'not_before']).where('inquiry_id', '=', inquiry.id).executeTakeFirstOrThrow();
+    expect(held.status).toBe('pending');
+    expect(Date.parse(held.not_before!) - Date.now()).toBeGreaterThan(100 * 60_000);
     // The same person, the same quiet hours: an incident (24 hours, wall clock) rings through.
     await insertPushEvent(e.app.db.db, {
       event_key: 'test-urgent-1', person_id: personId, kind: 'inquiry', urgent: 1, title: 'Câu hỏi mới Q-999', body: 'Sự cố', inquiry_id: inquiry.id,

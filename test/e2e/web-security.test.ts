@@ -116,6 +116,25 @@ describe('web channel security (issue #10)', () => {
     expect(h.events.filter((e) => e.kind === 'command' && e.command === 'start')).toHaveLength(1);
   });
 
+  it('the workspace\'s inquiry actions (follow, merge): same origin and CSRF token required, typed fields only, no bubble in the chat', async () => {
+    h = await createWebHarness();
+    const client = await h.clientOf('1001');
+    const act = (body: Record<string, unknown>, options?: { csrf?: string | undefined; headers?: Record<string, string> }) =>
+      client.post('/web/api/inquiry-action', { clientId: client.newClientId(), ...body }, options);
+    expect((await act({ action: 'follow', code: 'Q-12' }, { csrf: undefined })).body.error).toBe('csrf');
+    expect((await act({ action: 'follow', code: 'Q-12' }, { csrf: 'forged' })).body.error).toBe('csrf');
+    expect((await act({ action: 'follow', code: 'Q-12' }, { headers: { origin: 'https://evil.example' } })).body.error).toBe('cross_origin');
+    for (const bad of [{ action: 'answer', code: 'Q-12' }, { action: 'follow', code: 'Q-12 Q-13' }, { action: 'follow', code: '/lang en' }, { action: 'merge', code: 'Q-13' }, { action: 'follow', code: 'Q-12', into: 'Q-1' }]) {
+      expect((await act(bad)).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(h.events.filter((e) => e.kind === 'command' && e.command !== 'start')).toEqual([]);
+    expect((await act({ action: 'merge', code: 'Q-13', into: 'Q-12' })).status).toBe(200);
+    expect((await act({ action: 'unfollow', code: 'Q-12' })).status).toBe(200);
+    // The flows get the command they decide on (role, scope, state); the conversation shows no "/merge" the person never typed.
+    expect(h.events.filter((e) => e.kind === 'command' && e.command !== 'start').map((e) => e.kind === 'command' && `${e.command} ${e.args}`)).toEqual(['merge Q-13 Q-12', 'unfollow Q-12']);
+    expect((await client.get('/web/api/messages')).body.messages).toEqual([]);
+  });
+
   it('sign-ins and codes in the chat share one limit per address', async () => {
     h = await createWebHarness({ codeLimits: { byAddress: { max: 3, windowMs: 600_000 }, bySession: { max: 100, windowMs: 600_000 } } });
     const client = await h.clientOf('1001');

@@ -14,7 +14,7 @@ import { METHODS, type FakeState } from './telegram/methods.js';
 import { UpdateQueue, type PollParams } from './telegram/update-queue.js';
 import { WebhookPusher, type WebhookRetryOptions } from './telegram/webhook-pusher.js';
 import type {
-  CallbackAnswerRecord, CallRecord, FailRule, FakeUser, SentRecord, TgMessage, TgUpdate, TgUser,
+  CallbackAnswerRecord, CallRecord, EditRecord, FailRule, FakeUser, SentRecord, TgMessage, TgUpdate, TgUser,
   WebhookDeliveryRecord,
 } from './telegram/types.js';
 
@@ -96,6 +96,8 @@ export interface FakeTelegram {
   /** Resolves with `probe()`'s first non-empty result, re-checked on every change of the fake. */
   waitFor<T>(probe: () => T | undefined | null | false, options?: WaitOptions & { description?: string }): Promise<T>;
   readonly sent: readonly SentRecord[];
+  /** Every accepted edit of a bot message (editMessageText, editMessageReplyMarkup), in order. */
+  readonly edits: readonly EditRecord[];
   readonly calls: readonly CallRecord[];
   readonly callbackAnswers: readonly CallbackAnswerRecord[];
   readonly webhookDeliveries: readonly WebhookDeliveryRecord[];
@@ -130,6 +132,7 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
     ),
     callbackQueries: new Map(),
     sent: [],
+    edits: [],
     callbackAnswers: [],
     files: new FileStore(),
     now,
@@ -227,6 +230,7 @@ export function createFakeTelegram(options: FakeTelegramOptions): FakeTelegram {
       waitFor(() => state.sent.find(predicate), { ...waitOptions, description: 'a matching sendMessage' }),
     waitFor,
     get sent() { return state.sent; },
+    get edits() { return state.edits; },
     get calls() { return records.calls; },
     get callbackAnswers() { return state.callbackAnswers; },
     get webhookDeliveries() { return records.deliveries; },

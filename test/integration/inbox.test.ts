@@ -165,6 +165,30 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
     expect((await get('health', `/thread?id=${ids.vaccine}`)).body.inquiry).toMatchObject({ role: 'staff' });
   });
 
+  it('offers, for the question waiting to be sent, similar ones in its topic once the topic is chosen (every topic before)', async () => {
+    const waiting = 'Tiêm vắc-xin sởi cho trẻ ở đâu ạ?';
+    await t.db.updateTable('inquiries').set({ topic_id: net.healthTopicId }).where('id', '=', ids.vaccine!).execute();
+    await t.db.updateTable('inquiries').set({ topic_id: net.securityTopicId }).where('id', '=', ids.screened!).execute();
+    const dialog = async (d: unknown) => t.db.updateTable('identities').set({ dialog: d === null ? null : JSON.stringify(d) }).where('platform', '=', 'web').where('platform_user_id', '=', 'owner-reporter').execute();
+    const offered = async (text = '') => ((await get('reporter', `/similar?text=${encodeURIComponent(text)}`)).body.items as Item[]).map((i) => i.id);
+    try {
+      // Nothing typed and nothing waiting: nothing offered.
+      expect(await offered()).toEqual([]);
+      // Sent to the bot, which asks its topic: not known yet, so every topic.
+      await dialog({ step: 'ask_topic', question: waiting, messageId: '7' });
+      expect(await offered()).toEqual(expect.arrayContaining([ids.vaccine, ids.screened]));
+      // Topic chosen (Y tế), the bot asks to confirm: the health question only.
+      await dialog({ step: 'ask_confirm', question: waiting, messageId: '7', topicId: net.healthTopicId });
+      expect(await offered()).toContain(ids.vaccine);
+      expect(await offered()).not.toContain(ids.screened);
+      // Typing a new question in the composer: its topic is not known, every topic again.
+      expect(await offered(waiting)).toEqual(expect.arrayContaining([ids.vaccine, ids.screened]));
+    } finally {
+      await dialog(null);
+      await t.db.updateTable('inquiries').set({ topic_id: null }).where('id', 'in', [ids.vaccine!, ids.screened!]).execute();
+    }
+  });
+
   it('pages the conversation with the bot backwards: the entries before an id, oldest first', async () => {
     const store = createWebStore(t.db);
     for (let k = 1; k <= 7; k += 1) await store.appendMessage({ chatId: 'paged-chat', from: k % 2 ? 'bot' : 'user', text: `m${k}`, at: NOW });

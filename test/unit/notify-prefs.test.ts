@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePush, inQuietHours, parsePrefs, prefsFromRow, prefsToRow, DEFAULT_PREFS } from '../../src/push/prefs.js';
+import { decidePush, inQuietHours, parsePrefs, prefsFromRow, prefsToRow, quietEnd, DEFAULT_PREFS } from '../../src/push/prefs.js';
 import { parseSubscription } from '../../adapters/web/push-routes.js';
 
 /** The instant of local (Asia/Ho_Chi_Minh, UTC+7) time `hhmm` on 2026-12-07. */
@@ -29,9 +29,18 @@ describe('notification preferences', () => {
     expect(decidePush({ ...prefs, channel: 'chat' }, { kind: 'reply', urgent: 1 }, local('09:00'))).toBe('off');
   });
 
+  it('the end of the quiet hours a held push waits for: the next local `to` after now (the same night or the next morning)', () => {
+    const night = { from: '22:00', to: '06:30' };
+    expect(quietEnd(night, local('23:15')).toISOString()).toBe('2026-12-07T23:30:00.000Z'); // 06:30 on 8 December, Huế time
+    expect(quietEnd(night, local('02:00')).toISOString()).toBe(local('06:30').toISOString());
+    expect(quietEnd({ from: '12:00', to: '13:30' }, local('12:10')).toISOString()).toBe(local('13:30').toISOString());
+    expect(quietEnd(null, local('12:10')).toISOString()).toBe(local('12:10').toISOString());
+    expect(prefsFromRow({ person_id: 1, events: '[]', quiet_from: null, quiet_to: null, channel: 'push', updated_at: '' }).channel).toBe('both');
+  });
+
   it('parses what the page sends and refuses anything else', () => {
     expect(parsePrefs({ events: ['reply', 'inquiry'], quiet: { from: '22:00', to: '06:30' }, channel: 'push' }))
-      .toEqual({ events: ['inquiry', 'reply'], quiet: { from: '22:00', to: '06:30' }, channel: 'push' });
+      .toEqual({ events: ['inquiry', 'reply'], quiet: { from: '22:00', to: '06:30' }, channel: 'both' }); // no "push only": an earlier page's choice reads as both
     expect(parsePrefs({ events: [], quiet: null, channel: 'both' })).toEqual({ events: [], quiet: null, channel: 'both' });
     expect(parsePrefs({ events: ['all'], quiet: null, channel: 'both' })).toBeUndefined();
     expect(parsePrefs({ events: [], quiet: { from: '25:00', to: '06:00' }, channel: 'both' })).toBeUndefined();

@@ -4,14 +4,14 @@
 // lint config applies.
 import { ApiError, SLOT, api, catchUp, newClientId, post } from './api.js';
 import { showError, showStatus, state, ui } from './dom.js';
-import { lang, t, toggleLanguage } from './i18n.js';
+import { browserLanguage, lang, showLanguage, t, toggleLanguage } from './i18n.js';
 import { connectEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
 import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
 import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
-const { document, history, location, URLSearchParams } = globalThis;
+const { document, history, location, setTimeout, URLSearchParams } = globalThis;
 
 function applyLanguage() {
   document.documentElement.lang = lang.current;
@@ -41,6 +41,8 @@ async function signedIn(session) {
   state.csrf = session.csrfToken;
   state.botName = typeof session.botName === 'string' ? session.botName : '';
   state.signedIn = true;
+  // One language setting: the page speaks the person's language, as the bot does.
+  if (showLanguage(session.language)) applyLanguage();
   ui.signIn.hidden = true;
   ui.sendCode.hidden = true;
   ui.chat.hidden = false;
@@ -69,6 +71,7 @@ function signedOut() {
   ui.sendCode.hidden = false;
   notifySignedOut();
   inboxSignedOut();
+  if (browserLanguage()) applyLanguage();
 }
 
 /** Signs in with `code`; `replace`: the person agreed to sign out whoever this tab's slot has. */
@@ -117,6 +120,19 @@ async function requestCode(who) {
   }
 }
 
+/**
+ * Reads the person's language again (it may have changed elsewhere: `/lang` typed here or in
+ * another chat); `tries` > 1 waits for a change the bot is still recording.
+ */
+async function followLanguage(tries = 1) {
+  for (let i = 0; i < tries && state.signedIn; i += 1) {
+    if (i > 0) await new Promise((resolve) => { setTimeout(resolve, 700); });
+    let session;
+    try { session = await api('GET', '/session'); } catch { return; }
+    if (showLanguage(session.language)) { applyLanguage(); return; }
+  }
+}
+
 async function sendMessage() {
   const text = ui.text.value;
   const files = readyRefs();
@@ -128,6 +144,7 @@ async function sendMessage() {
   try {
     const body = { text, clientId: newClientId(), ...(state.replyTo ? { replyTo: state.replyTo } : {}), ...(files.length > 0 ? { files } : {}) };
     await post('/messages', body);
+    if (/^\/lang(\s|@|$)/i.test(text.trim())) void followLanguage(5);
     ui.text.value = '';
     clearUploads();
     state.replyTo = undefined;
@@ -180,6 +197,8 @@ ui.lang.addEventListener('click', () => {
   // Signed in: the bot's messages follow too (the person's one language setting, for every channel).
   if (state.signedIn) post('/language', { language: lang.current, clientId: newClientId() }).catch(fail);
 });
+// Back to this tab: the person may have changed their language in another chat meanwhile.
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.signedIn) void followLanguage(); });
 ui.signOut.addEventListener('click', async () => {
   try { await api('POST', '/sign-out', {}); } catch { /* signed out either way */ }
   signedOut();

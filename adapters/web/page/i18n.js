@@ -43,14 +43,35 @@ function readLang() {
   try { return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi'; } catch { return 'vi'; }
 }
 
-/** The page's language ('vi' or 'en'); Vietnamese unless English was chosen before. */
+/**
+ * The page's language ('vi' or 'en'). Signed in: the person's (the server says it with the session,
+ * `showLanguage`). Signed out: this browser's last choice, Vietnamese unless English was chosen.
+ */
 export const lang = { current: readLang() };
 
 /** The string `key` in the current language. */
 export const t = (key) => STRINGS[lang.current][key];
 
-/** Switches language and remembers it in this browser. */
+/** Switches language and remembers it in this browser (the sign-in form's language next time). */
 export function toggleLanguage() {
   lang.current = lang.current === 'vi' ? 'en' : 'vi';
   try { localStorage.setItem(LANG_KEY, lang.current); } catch { /* private mode: the choice lasts this visit */ }
+}
+
+/**
+ * Shows the page in `language`, the signed-in person's setting, without remembering it in this
+ * browser (several people share a browser's slots); true when it changed.
+ */
+export function showLanguage(language) {
+  if ((language !== 'vi' && language !== 'en') || language === lang.current) return false;
+  lang.current = language;
+  return true;
+}
+
+/** Back to this browser's own choice (signed out). */
+export function browserLanguage() {
+  const own = readLang();
+  if (own === lang.current) return false;
+  lang.current = own;
+  return true;
 }

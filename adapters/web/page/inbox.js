@@ -77,13 +77,22 @@ async function search(query) {
   } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); }
 }
 
-/** Before a reporter sends a question: similar open or answered ones, each one click away. */
+/** Whether the signed-in person asks questions (their lists include their own questions). */
+const asksQuestions = () => box.data?.sections?.some((s) => s.name === 'mine') ?? false;
+
+/**
+ * Before a reporter sends a question: similar open or answered ones, each one click away. With text
+ * in the composer, like that text (its topic is not known yet); with the composer empty, like the
+ * question the bot is asking them to place and confirm (in its topic once chosen; nothing once sent).
+ */
 async function offerSimilar() {
   const text = ui.text.value.trim();
-  if (text.startsWith('/') || text.length < 12 || text === box.similarFor) return;
+  if (text !== '' && (text.startsWith('/') || text.length < 12 || text === box.similarFor)) return;
   box.similarFor = text;
   let items = [];
   try { items = (await api('GET', `/inbox/similar?text=${encodeURIComponent(text.slice(0, 2000))}`)).items ?? []; } catch { items = []; }
+  // The person typed on meanwhile: a newer request answers for the newer text.
+  if (ui.text.value.trim() !== text) return;
   items = items.filter((s) => !box.dismissed.has(s.id));
   nodes.similar.hidden = items.length === 0;
   nodes.similar.replaceChildren(...items.slice(0, 2).map((s) => el('div', { className: 'similar-line' },
@@ -96,15 +105,15 @@ async function offerSimilar() {
 }
 
 /**
- * Follows (or stops following) another reporter's similar question: the same `/follow Q-12`
- * command as in any chat, sent through the chat API, so the server checks the role and the
- * question's state and answers in the conversation with the bot.
+ * Follows (or stops following) another reporter's similar question through the workspace's action
+ * API (`POST inquiry-action`): the server checks the role and the question's state as for
+ * `/follow Q-12` typed in a chat, and confirms in the conversation with the bot; nothing is typed.
  */
 async function toggleFollow(button, s) {
   button.disabled = true;
   showError(undefined);
   try {
-    await post('/messages', { text: `/${s.following ? 'unfollow' : 'follow'} ${s.code}`, clientId: newClientId() });
+    await post('/inquiry-action', { action: s.following ? 'unfollow' : 'follow', code: s.code, clientId: newClientId() });
     box.similarFor = '';
     await offerSimilar();
   } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); button.disabled = false; }
@@ -158,6 +167,8 @@ export function initInbox() {
   // A new bot message (an answer, a routing…) changes the lists: reload them, at most once a second.
   new MutationObserver(() => {
     if (nodes.inbox.hidden) return;
+    // The bot asked the topic, or to confirm, or took the question: offer what fits the waiting question now.
+    if (asksQuestions() && ui.text.value.trim() === '') { clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 800); }
     // Not on screen (a phone showing the chat): reload when the lists are shown again.
     if (nodes.inbox.offsetParent === null && !threadOpen()) { box.stale = true; return; }
     clearTimeout(box.refreshTimer);

@@ -13,8 +13,9 @@ const S = {
     offer: 'Bật thông báo để không bỏ lỡ câu hỏi mới và hạn trả lời 24 giờ, kể cả khi đã đóng trang.',
     enable: 'Bật thông báo', later: 'Để sau', settings: 'Thông báo', settingsTitle: 'Cài đặt thông báo',
     events: 'Báo cho tôi khi có', inquiry: 'Câu hỏi mới', reminder: 'Nhắc hạn trả lời', escalation: 'Quá hạn, chuyển cấp', reply: 'Phản hồi của phóng viên',
-    quiet: 'Giờ yên lặng (không báo, trừ câu hỏi có hạn 24 giờ)', quietOn: 'Bật giờ yên lặng', from: 'Từ', to: 'Đến',
-    channel: 'Kênh ưu tiên', both: 'Thông báo đẩy và tin nhắn', push: 'Chỉ thông báo đẩy', chat: 'Chỉ tin nhắn (Telegram, Zalo, trang web)',
+    quiet: 'Giờ yên lặng (thông báo đẩy chờ đến hết giờ, trừ câu hỏi có hạn 24 giờ)', quietOn: 'Bật giờ yên lặng', from: 'Từ', to: 'Đến',
+    channel: 'Kênh ưu tiên', both: 'Thông báo đẩy và tin nhắn', chat: 'Chỉ tin nhắn, không thông báo đẩy',
+    channelNote: 'Tin nhắn luôn được gửi vào cuộc trò chuyện (Telegram, Zalo hoặc trang web): đó là hồ sơ, kèm các nút thao tác.',
     sound: 'Phát âm thanh khi có tin mới trên trang này', save: 'Lưu', close: 'Đóng', saved: 'Đã lưu cài đặt thông báo.',
     on: 'Thông báo đẩy đang bật trên trình duyệt này.', off: 'Thông báo đẩy chưa bật trên trình duyệt này.',
     denied: 'Trình duyệt đang chặn thông báo của trang này. Hãy cho phép trong phần cài đặt trang của trình duyệt.',
@@ -25,8 +26,9 @@ const S = {
     offer: 'Turn on notifications so you never miss a new question or a 24-hour deadline, even with the page closed.',
     enable: 'Turn on notifications', later: 'Not now', settings: 'Notifications', settingsTitle: 'Notification settings',
     events: 'Tell me about', inquiry: 'New questions', reminder: 'Deadline reminders', escalation: 'Overdue escalations', reply: 'Reporters\' replies',
-    quiet: 'Quiet hours (no alerts, except questions with a 24-hour deadline)', quietOn: 'Use quiet hours', from: 'From', to: 'To',
-    channel: 'Preferred channel', both: 'Push and chat messages', push: 'Push only', chat: 'Chat messages only (Telegram, Zalo, web page)',
+    quiet: 'Quiet hours (pushes wait until they end, except questions with a 24-hour deadline)', quietOn: 'Use quiet hours', from: 'From', to: 'To',
+    channel: 'Preferred channel', both: 'Push and chat messages', chat: 'Chat messages only, no push',
+    channelNote: 'Chat messages always go to your chat (Telegram, Zalo or the web page): they are the record, with the buttons to act.',
     sound: 'Play a sound for new messages on this page', save: 'Save', close: 'Close', saved: 'Notification settings saved.',
     on: 'Push notifications are on in this browser.', off: 'Push notifications are not on in this browser.',
     denied: 'This browser blocks notifications from this page. Allow them in the browser\'s site settings.',
@@ -36,7 +38,7 @@ const S = {
 };
 const s = (key) => S[lang.current === 'en' ? 'en' : 'vi'][key];
 const KINDS = ['inquiry', 'reminder', 'escalation', 'reply'];
-const CHANNELS = ['both', 'push', 'chat'];
+const CHANNELS = ['both', 'chat'];
 const p = { view: undefined, offer: undefined, button: undefined, panel: undefined, dismissed: false };
 
 /** base64url → bytes (the VAPID public key, for `applicationServerKey`). */
@@ -129,7 +131,7 @@ function buildPanel() {
       const radio = el('input', { type: 'radio', name: 'notify-channel', id: `notify-ch-${c}`, value: c });
       radio.checked = prefs.channel === c;
       return el('label', { className: 'notify-check' }, radio, s(c));
-    })),
+    }), el('p', { className: 'notify-note' }, s('channelNote'))),
     el('label', { className: 'notify-check' }, checkbox('notify-sound', sound.on), s('sound')),
     el('div', { className: 'notify-actions' },
       el('button', { type: 'submit', className: 'btn-primary' }, s('save')),

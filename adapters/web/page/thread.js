@@ -160,14 +160,15 @@ async function press(button, messageId, b) {
 }
 
 /**
- * One-click merge of the screened question into a likely duplicate: the same `/merge Q-13 Q-12`
- * command as in the chat, so the merge handler and the lifecycle table decide (role, scope, state).
+ * One-click merge of the screened question into a likely duplicate, through the workspace's action
+ * API (`POST inquiry-action`): the server's merge handler and the lifecycle table decide (role,
+ * scope, state), as for `/merge` typed in a chat; nothing is typed into the conversation.
  */
 async function mergeInto(button, d) {
   button.disabled = true;
   showError(undefined);
   try {
-    await post('/messages', { text: `/merge ${th.data.inquiry.code} ${d.code}`, clientId: newClientId() });
+    await post('/inquiry-action', { action: 'merge', code: th.data.inquiry.code, into: d.code, clientId: newClientId() });
     n.status.textContent = it('mergeDone');
     setTimeout(() => { n.status.textContent = ''; void refreshThread(); }, 1000);
   } catch (err) { failed(err); button.disabled = false; }

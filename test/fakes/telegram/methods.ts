@@ -3,7 +3,7 @@ import { BOT_UPLOAD_LIMIT, type FakeFile, type FileStore, type UploadedPart } fr
 import { badRequest, toChatId, toInteger } from './http.js';
 import type { UpdateQueue } from './update-queue.js';
 import type { WebhookPusher } from './webhook-pusher.js';
-import type { CallbackAnswerRecord, SentRecord, TgInlineKeyboard, TgMessage, TgUser } from './types.js';
+import type { CallbackAnswerRecord, EditRecord, SentRecord, TgInlineKeyboard, TgMessage, TgUser } from './types.js';
 
 /** The fake's state as the method handlers see it. */
 export interface FakeState {
@@ -14,6 +14,8 @@ export interface FakeState {
   /** Callback query id → answered yet. */
   callbackQueries: Map<string, boolean>;
   sent: SentRecord[];
+  /** Every accepted edit of a bot message, in order. */
+  edits: EditRecord[];
   callbackAnswers: CallbackAnswerRecord[];
   files: FileStore;
   now(): Date;
@@ -65,10 +67,10 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   },
   editMessageText: (params, state) => {
     if (typeof params.text !== 'string' || params.text.length === 0) throw badRequest('message text is empty');
-    return editBotMessage(params, state, { text: params.text, replyMarkup: toKeyboard(params.reply_markup) ?? null });
+    return editBotMessage('editMessageText', params, state, { text: params.text, replyMarkup: toKeyboard(params.reply_markup) ?? null });
   },
   editMessageReplyMarkup: (params, state) =>
-    editBotMessage(params, state, { replyMarkup: toKeyboard(params.reply_markup) ?? null }),
+    editBotMessage('editMessageReplyMarkup', params, state, { replyMarkup: toKeyboard(params.reply_markup) ?? null }),
 };
 
 function setWebhook(params: Params, state: FakeState): true {
@@ -185,7 +187,7 @@ function assertButton(button: unknown): void {
 }
 
 function editBotMessage(
-  params: Params, state: FakeState, change: { text?: string; replyMarkup: TgInlineKeyboard | null },
+  method: EditRecord['method'], params: Params, state: FakeState, change: { text?: string; replyMarkup: TgInlineKeyboard | null },
 ): TgMessage {
   const chatId = requireChat(params, state);
   const messageId = toInteger(params.message_id);
@@ -196,7 +198,9 @@ function editBotMessage(
   if (sameText && JSON.stringify(change.replyMarkup ?? undefined) === JSON.stringify(message.reply_markup)) {
     throw badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
   }
-  return state.chats.edit(chatId, messageId, change)!;
+  const edited = state.chats.edit(chatId, messageId, change)!;
+  state.edits.push({ method, chatId, messageId, ...(change.text === undefined ? {} : { text: change.text }), replyMarkup: change.replyMarkup, at: state.now() });
+  return edited;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

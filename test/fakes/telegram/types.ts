@@ -82,6 +82,18 @@ export interface SentRecord {
   at: Date;
 }
 
+/** One accepted edit of a bot message (editMessageText, editMessageReplyMarkup). */
+export interface EditRecord {
+  method: 'editMessageText' | 'editMessageReplyMarkup';
+  chatId: number;
+  messageId: number;
+  /** The new text (editMessageText only). */
+  text?: string;
+  /** The keyboard the message has now (null: none). */
+  replyMarkup: TgInlineKeyboard | null;
+  at: Date;
+}
+
 /** One HTTP request to the Bot API, recorded once answered. */
 export interface CallRecord {
   method: string;
