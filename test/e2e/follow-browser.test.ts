@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { axeSerious, launchChromium, sidewaysScroll, signInWorkspace } from '../helpers/browser.js';
-import { createE2E, type E2E } from '../helpers/e2e-app.js';
+import { axeSerious, sidewaysScroll, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
+import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 20_000 };
 const OUT = join(REPO_ROOT, 'test-output');
@@ -25,15 +24,7 @@ async function check(page: Page, name: string): Promise<void> {
 describe('following a similar question and merging a duplicate, in Chromium', () => {
   let e: E2E;
   let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    e = await createE2E();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await e?.close();
-  });
+  withBotInChromium(OUT, (started) => ({ e, browser } = started));
   const base = () => `http://127.0.0.1:${e.app.httpPort}`;
 
   it('another reporter follows the question and receives its answer; the coordinator merges the duplicate in one click', async () => {

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { axeSerious, launchChromium } from '../helpers/browser.js';
-import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+import { axeSerious, withBotInChromium } from '../helpers/browser.js';
+import { tgUser, type E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 30_000 };
 const OUT = join(REPO_ROOT, 'test-output');
@@ -18,15 +17,7 @@ const pageLanguage = async (page: Page) => ({
 describe('one language setting: the web page loads in the person\'s language and changing it there changes it for the bot (issue 14), in Chromium', () => {
   let e: E2E;
   let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    e = await createE2E();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await e?.close();
-  });
+  withBotInChromium(OUT, (started) => ({ e, browser } = started));
 
   for (const [width, height, slot, invite, code] of [[1280, 800, 1, 'pv-hue-01', 'PV-HUE-01'], [360, 640, 2, 'pv-tto-01', 'PV-TTO-01']] as const) {
     it(`at ${width} px: English chosen on Telegram → the page signs in in English; its button → Vietnamese for the bot too; a reload follows the person, not the browser`, async () => {

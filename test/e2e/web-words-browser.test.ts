@@ -1,38 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { launchChromium } from '../helpers/browser.js';
-import { createE2E, type E2E } from '../helpers/e2e-app.js';
+import { axeSerious, withBotInChromium } from '../helpers/browser.js';
+import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 15_000 };
 const OUT = join(REPO_ROOT, 'test-output');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const r = await axe.run();
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id} ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-  });
-}
 
 describe('the web page\'s wording and layout defects (issue 14), in Chromium at 1280 and 360 px', () => {
   let e: E2E;
   let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    e = await createE2E();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await e?.close();
-  });
+  withBotInChromium(OUT, (started) => ({ e, browser } = started));
 
   for (const [width, height, slot, code, name] of [[1280, 800, 1, 'pv-hue-01', 'Trần Thị Minh Thư'], [360, 640, 2, 'pv-tto-01', 'Lê Hoàng Nam']] as const) {
     it(`at ${width} px: sign-in errors keep the form; the chat fits the screen; buttons show the choice; one language setting`, async () => {
@@ -47,7 +27,7 @@ describe('the web page\'s wording and layout defects (issue 14), in Chromium at 
       expect(await page.locator('#chat').isVisible()).toBe(false);
       expect((await page.request.get(`${base}api/session`)).status()).toBe(401);
       await page.screenshot({ path: join(OUT, `words-${width}-sign-in-error.png`) });
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await axeSerious(page)).toEqual([]);
 
       await page.locator('#invite-code').fill(code);
       await page.locator('#sign-in button[type="submit"]').click();
@@ -71,7 +51,7 @@ describe('the web page\'s wording and layout defects (issue 14), in Chromium at 
       const look = (label: string) => page.locator('button.action', { hasText: label }).last().evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor);
       expect(await look('Gửi')).not.toBe(await look('Hủy'));
       await page.screenshot({ path: join(OUT, `words-${width}-confirm.png`) });
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await axeSerious(page)).toEqual([]);
 
       await page.locator('button.action', { hasText: /^Gửi$/ }).last().click();
       const accepted = botMessage(page, 'Đã tiếp nhận');
@@ -98,7 +78,7 @@ describe('the web page\'s wording and layout defects (issue 14), in Chromium at 
       await page.mouse.wheel(0, 5000);
       expect(await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY)).toBe(0);
       await page.screenshot({ path: join(OUT, `words-${width}-accepted.png`) });
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await axeSerious(page)).toEqual([]);
 
       // The language button is the person's language: the bot answers in English from now on.
       await page.locator('#lang-toggle').click();
@@ -107,7 +87,7 @@ describe('the web page\'s wording and layout defects (issue 14), in Chromium at 
       expect(row.locale).toBe('en');
       expect(await page.locator('li.msg-user').count()).toBe(1); // the question only: the button typed nothing
       await page.screenshot({ path: join(OUT, `words-${width}-english.png`) });
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await axeSerious(page)).toEqual([]);
     });
   }
 });

@@ -1,6 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { createE2E, type E2E } from './e2e-app.js';
 
 /** Debian's Chromium (installed by .ci/run); Playwright never downloads a browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,4 +52,24 @@ export async function signInWorkspace(page: Page, base: string, slot: number, co
   await page.goto(`${base}/web/u/${slot}/?code=${code}`);
   await page.locator('#sign-in button[type="submit"]').click();
   await page.locator('nav.views').waitFor(wait);
+}
+
+/**
+ * Starts the bot (as `npm start` builds it) and a Chromium before a describe block's tests, hands
+ * both to `use`, and closes them after; `outDir` (screenshots) is created first.
+ */
+export function withBotInChromium(outDir: string, use: (started: { e: E2E; browser: Browser }) => void): void {
+  let started: { e?: E2E; browser?: Browser } = {};
+  beforeAll(async () => {
+    mkdirSync(outDir, { recursive: true });
+    const e = await createE2E();
+    started = { e };
+    const browser = await launchChromium();
+    started = { e, browser };
+    use({ e, browser });
+  });
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.e?.close();
+  });
 }
