@@ -12,24 +12,30 @@ export async function insertChoiceMenu(db: Db, m: { platform: Platform; chatId: 
 /**
  * The menu a numbered reply refers to: the quoted message's when the reply quotes one, otherwise
  * the chat's newest menu, if it is not older than `sinceIso`. A quoted message we have no menu for
- * may be a menu the platform delivered while the process stopped before recording it (`kill -9`):
- * when the chat's newest interrupted send with buttons (still claimed, or sent again since) is newer
- * than its newest recorded menu, its buttons are the menu (under the quoted id). Otherwise a "1"
- * would press an older menu's first button.
+ * may be a menu whose send is in flight (the platform delivered it and the reply came before the
+ * sender recorded it) or was interrupted (`kill -9` between the send and its record): when the
+ * chat's newest such send with buttons (still claimed, or sent again since) is newer than its
+ * newest recorded menu, its buttons are the menu (under the quoted id). Otherwise a "1" would press
+ * an older menu's first button. The in-flight send is read first: if its record commits meanwhile,
+ * the quoted lookup after it finds the record.
  */
 export async function findChoiceMenu(db: Db, platform: Platform, chatId: string, quotedMessageId: string | undefined, sinceIso: string): Promise<ChoiceMenu | undefined> {
   const base = db.selectFrom('choice_menus').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId);
+  const unrecorded = quotedMessageId ? await newestUnrecordedMenu(db, platform, chatId, sinceIso) : undefined;
   if (quotedMessageId) {
     const quoted = await base.where('message_id', '=', quotedMessageId).orderBy('id', 'desc').limit(1).executeTakeFirst();
     if (quoted) return quoted;
   }
   const newest = await base.where('created_at', '>=', sinceIso).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!quotedMessageId) return newest;
-  const interrupted = await db.selectFrom('outbox').select(['buttons', 'created_at'])
+  if (!quotedMessageId || !unrecorded?.buttons || (newest && newest.created_at >= unrecorded.created_at)) return newest;
+  return { id: 0, platform, chat_id: chatId, message_id: quotedMessageId, buttons: unrecorded.buttons, created_at: unrecorded.created_at };
+}
+
+/** The chat's newest outbox row with buttons whose send is in flight or was interrupted. */
+function newestUnrecordedMenu(db: Db, platform: Platform, chatId: string, sinceIso: string) {
+  return db.selectFrom('outbox').select(['buttons', 'created_at'])
     .where('queue', '=', 'outbox').where('platform', '=', platform).where('chat_id', '=', chatId)
     .where('buttons', 'is not', null).where('created_at', '>=', sinceIso)
     .where((eb) => eb.or([eb('resent_in_flight', '>', 0), eb.and([eb('status', '=', 'pending'), eb('lease_owner', 'is not', null)])]))
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!interrupted?.buttons || (newest && newest.created_at >= interrupted.created_at)) return newest;
-  return { id: 0, platform, chat_id: chatId, message_id: quotedMessageId, buttons: interrupted.buttons, created_at: interrupted.created_at };
 }

@@ -1,7 +1,9 @@
 /**
- * A numbered reply on Zalo quoting a menu the platform delivered while the process stopped before
- * recording it (`kill -9` between the send and its record): the reply presses that menu's button,
- * not the first button of the chat's older recorded menu. Found by the fault suite's Zalo load.
+ * A numbered reply on Zalo quoting a menu the platform delivered but we have not recorded — its
+ * send still in flight (the reply came first, seconds on a loaded machine) or interrupted (`kill -9`
+ * between the send and its record): the reply presses that menu's button, not the first button of
+ * the chat's older recorded menu ("Lựa chọn này đã được ghi nhận"). Found by the fault suite's Zalo
+ * load. The claimed row below stands for both (a claim is what an in-flight send holds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChoiceMenu, insertChoiceMenu } from '../../db/repositories/choice-menus.js';
