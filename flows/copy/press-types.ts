@@ -2,6 +2,8 @@
 export interface PressCopy {
   /** To admins from 1 December: the Decree 244 Art. 10 report is due before 20 December. */
   annualReportDue(year: number, from: string, to: string): string;
+  /** A required form field (`title`, `outlet`, `startsAt`, …) was left empty. */
+  fieldMissing(field: string): string;
   notAllowed: string;
   conferenceUsage: string;
   conferenceBadTime(text: string): string;
