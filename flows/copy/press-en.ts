@@ -34,6 +34,8 @@ export const pressEn: PressCopy = {
   correctionUsage: 'Usage: /correction press outlet | article (title or link) | published dd/mm/yyyy | grounds for the correction',
   correctionBadDate: (x) => `"${x}" is not a valid date (dd/mm/yyyy, not after today).`,
   correctionRecorded: (c, o) => `Correction request ${c} to ${o} recorded. When it is settled: /correction ${c} corrected|apologised|refused|no_response [note].`,
+  correctionLetter: (n) => `Letter attached: ${n}.`,
+  letterInvalid: 'The letter file is not valid or is not a file you just uploaded. Please choose the file again.',
   correctionOutcomeUsage: 'Usage: /correction CC-<n> corrected|apologised|refused|no_response [note]',
   correctionNotFound: (c) => `No correction request ${c} of your agency.`,
   correctionOutcomeSaved: (c, o) => `Outcome of correction request ${c} recorded: ${OUTCOMES[o] ?? o}.`,

@@ -27,6 +27,10 @@ export interface PressCopy {
   correctionUsage: string;
   correctionBadDate(text: string): string;
   correctionRecorded(code: string, outlet: string): string;
+  /** The official letter a correction request carries (its file name). */
+  correctionLetter(name: string): string;
+  /** The dashboard's letter upload is not the person's own stored file. */
+  letterInvalid: string;
   correctionOutcomeUsage: string;
   correctionNotFound(code: string): string;
   correctionOutcomeSaved(code: string, outcome: string): string;

@@ -34,6 +34,8 @@ export const pressVi: PressCopy = {
   correctionUsage: 'Cú pháp: /correction tên cơ quan báo chí | bài viết (tiêu đề hoặc đường dẫn) | ngày đăng dd/mm/yyyy | căn cứ đề nghị cải chính',
   correctionBadDate: (x) => `"${x}" không phải ngày hợp lệ (dd/mm/yyyy, không sau hôm nay).`,
   correctionRecorded: (c, o) => `Đã ghi nhận đề nghị cải chính ${c} gửi ${o}. Khi có kết quả: /correction ${c} corrected|apologised|refused|no_response [ghi chú].`,
+  correctionLetter: (n) => `Văn bản kèm theo: ${n}.`,
+  letterInvalid: 'Tệp văn bản không hợp lệ hoặc không phải tệp bạn vừa tải lên. Vui lòng chọn lại tệp.',
   correctionOutcomeUsage: 'Cú pháp: /correction CC-<số> corrected|apologised|refused|no_response [ghi chú]',
   correctionNotFound: (c) => `Không tìm thấy đề nghị cải chính ${c} của cơ quan bạn.`,
   correctionOutcomeSaved: (c, o) => `Đã ghi kết quả đề nghị cải chính ${c}: ${OUTCOMES[o] ?? o}.`,

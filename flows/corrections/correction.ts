@@ -1,19 +1,30 @@
-import { truncateText, type CommandEvent, type InboundEvent } from '../../adapters/types.js';
+import { truncateText, type InboundEvent } from '../../adapters/types.js';
 import { findCorrection, insertCorrection, setCorrectionOutcome } from '../../db/repositories/press-records.js';
 import { CORRECTION_OUTCOMES, type CorrectionOutcome } from '../../db/schema-stats.js';
 import { localDate, parseLocalDate } from '../copy/format.js';
 import type { FlowContext } from '../context.js';
+import { storedFiles } from '../files.js';
 import { fromFlow, refused, replyWith, type PressContext, type PressOutcome } from '../press/action.js';
 import { speakerAgency } from '../press/speaker.js';
 
+/** A correction request's official letter: a file in the blob store (`attachments`), and its name. */
+export interface Letter {
+  attachmentId: number;
+  name: string;
+}
+
+/** How `correction_requests.document_ref` names a letter: `attachment:<attachments.id>`. */
+export const letterRef = (attachmentId: number): string => `attachment:${attachmentId}`;
+
 /**
- * The attached official letter of a correction request, once messages carry attachments (issue
- * #13): the hook returns the attachment's reference from the `/correction` message, stored as
- * `correction_requests.document_ref` (the dashboard and the annual report list it). Until then
- * there is none.
+ * The official letter sent with a `/correction` message: the first file of the message that was
+ * stored (a Telegram document or photo whose caption is the command, a file on personal Zalo or
+ * the Zalo OA with the command as its caption). Refused files are told to the sender as any file.
  */
-export function documentRefOf(_event: InboundEvent): string | null {
-  return null;
+export function letterOf(event: InboundEvent): Letter | null {
+  if (event.kind !== 'message') return null;
+  const file = storedFiles(event)[0];
+  return file ? { attachmentId: file.attachmentId, name: file.name } : null;
 }
 
 /** A correction request as typed: outlet, article (title or link), published `dd/mm/yyyy`, grounds; the letter's reference if any. */
@@ -22,7 +33,8 @@ export interface CorrectionInput {
   article: string;
   published: string;
   grounds: string;
-  documentRef?: string | null;
+  /** The official letter, already stored (the caller checked it is the actor's own file). */
+  letter?: Letter | null;
 }
 
 const REQUIRED = ['outlet', 'article', 'published', 'grounds'] as const;
@@ -42,10 +54,11 @@ export async function recordCorrection(ctx: PressContext, input: CorrectionInput
   if (!publishedOn || publishedOn > today) return refused('invalid', (t) => t.press.correctionBadDate(truncateText(published, 20)), 'published');
   const code = await insertCorrection(ctx.db, {
     orgId, recordedBy: ctx.actor.person?.id ?? null, outletId: null, outletName: truncateText(outlet, 200), article: truncateText(article, 1000),
-    publishedOn, requestedOn: today, grounds: truncateText(grounds, ctx.settings.maxTextChars), documentRef: input.documentRef ?? null, nowIso: ctx.nowIso,
+    publishedOn, requestedOn: today, grounds: truncateText(grounds, ctx.settings.maxTextChars), documentRef: input.letter ? letterRef(input.letter.attachmentId) : null, nowIso: ctx.nowIso,
   });
-  await ctx.effects.audit('correction.record', 'correction_request', code, null, { org_id: orgId, outlet, published_on: publishedOn, via: ctx.via });
-  return { ok: true, code, say: (t) => t.press.correctionRecorded(code, outlet) };
+  await ctx.effects.audit('correction.record', 'correction_request', code, null, { org_id: orgId, outlet, published_on: publishedOn, letter: input.letter?.attachmentId ?? null, via: ctx.via });
+  const letter = input.letter?.name;
+  return { ok: true, code, say: (t) => `${t.press.correctionRecorded(code, outlet)}${letter ? `\n${t.press.correctionLetter(letter)}` : ''}` };
 }
 
 /** Records what came of the actor's agency's correction request `code` (an outcome other than `pending`). */
@@ -65,17 +78,24 @@ export async function recordCorrectionOutcome(ctx: PressContext, input: { code: 
 
 /**
  * `/correction outlet | article | dd/mm/yyyy | grounds` records a correction request
- * ({@link recordCorrection}); `/correction CC-n outcome [note]` its outcome.
+ * ({@link recordCorrection}) with the message's `letter` if a file came with it; `/correction CC-n
+ * outcome [note]` its outcome.
  */
-export async function onCorrectionCommand(ctx: FlowContext, e: CommandEvent): Promise<void> {
+export async function onCorrectionCommand(ctx: FlowContext, args: string, letter: Letter | null): Promise<void> {
   const press = fromFlow(ctx);
-  const outcome = /^(cc-?\d+)\s+(\S+)\s*([\s\S]*)$/i.exec(e.args.trim());
+  const outcome = /^(cc-?\d+)\s+(\S+)\s*([\s\S]*)$/i.exec(args.trim());
   if (outcome) return replyWith(ctx, await recordCorrectionOutcome(press, { code: outcome[1]!, outcome: outcome[2]!, note: outcome[3]! }));
-  const parts = e.args.split('|').map((p) => p.trim());
+  const parts = args.split('|').map((p) => p.trim());
   if (parts.length !== 4 || parts.some((p) => p === '')) {
     if ((await speakerAgency(press, 'correction_request')) === undefined) return void await ctx.reply((t) => ({ text: t.press.notAllowed }));
     return void await ctx.reply((t) => ({ text: t.press.correctionUsage }));
   }
   const [outlet, article, published, grounds] = parts as [string, string, string, string];
-  await replyWith(ctx, await recordCorrection(press, { outlet, article, published, grounds, documentRef: documentRefOf(e) }));
+  await replyWith(ctx, await recordCorrection(press, { outlet, article, published, grounds, letter }));
+}
+
+/** A caption that is a `/correction` command (a file sent with it is the request's letter): its arguments. */
+export function correctionCaption(text: string): string | undefined {
+  const m = /^\/correction(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  return m ? (m[1] ?? '') : undefined;
 }

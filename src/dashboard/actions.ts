@@ -1,17 +1,20 @@
 import type { HttpBodyResponse, HttpRequest } from '../../adapters/types.js';
+import { UPLOAD_REF } from '../../adapters/web/file-routes.js';
 import { CSRF_HEADER, isCrossOrigin, json, parseJsonBody, refuse, tokensMatch } from '../../adapters/web/http.js';
 import type { Db } from '../../db/client.js';
+import { findUploadsBySourcePrefix } from '../../db/repositories/attachments.js';
 import { findPerson, rolesOf } from '../../db/repositories/directory.js';
 import { findIdentityOf } from '../../db/repositories/identities.js';
 import type { FlowSettings } from '../../flows/context.js';
-import { recordCorrection, recordCorrectionOutcome } from '../../flows/corrections/correction.js';
+import { recordCorrection, recordCorrectionOutcome, type Letter } from '../../flows/corrections/correction.js';
 import { copyFor } from '../../flows/copy/index.js';
 import { localDate } from '../../flows/copy/format.js';
 import { createEffects } from '../../flows/effects.js';
 import type { FlowOutcome } from '../../flows/handle.js';
-import type { PressContext, PressOutcome, PressRefusal } from '../../flows/press/action.js';
+import { refused, type PressContext, type PressOutcome, type PressRefusal } from '../../flows/press/action.js';
 import { markHeld, scheduleConference } from '../../flows/press/conference.js';
 import { recordStatement } from '../../flows/press/statement.js';
+import { uploadPrefix } from '../files/web-files.js';
 import type { Reader } from './auth.js';
 
 /**
@@ -34,7 +37,7 @@ export interface DashboardActionDeps {
 }
 
 type Fields = Record<string, string>;
-type Action = (ctx: PressContext, f: Fields) => Promise<PressOutcome>;
+type Action = (ctx: PressContext, f: Fields, reader: Reader) => Promise<PressOutcome>;
 
 /** `2026-12-03T09:00` → `03/12/2026 09:00`, `2026-11-30` → `30/11/2026`; anything else as typed. */
 export function fromFormDate(value: string): string {
@@ -47,10 +50,24 @@ export function fromFormDate(value: string): string {
 export const DASHBOARD_ACTIONS: Record<string, Action> = {
   conference: (ctx, f) => scheduleConference(ctx, { startsAt: fromFormDate(f.startsAt ?? ''), place: f.place ?? '', host: f.host ?? '', agencies: f.agencies ?? '', title: f.title ?? '' }),
   'conference-held': (ctx, f) => markHeld(ctx, { code: f.code ?? '', answered: f.answered ?? '' }),
-  correction: (ctx, f) => recordCorrection(ctx, { outlet: f.outlet ?? '', article: f.article ?? '', published: fromFormDate(f.published ?? ''), grounds: f.grounds ?? '' }),
+  correction: async (ctx, f, reader) => {
+    const letter = f.letter ? await uploadedLetter(ctx, reader, f.letter) : null;
+    if (letter === undefined) return refused('invalid', (t) => t.press.letterInvalid, 'letter');
+    return recordCorrection(ctx, { outlet: f.outlet ?? '', article: f.article ?? '', published: fromFormDate(f.published ?? ''), grounds: f.grounds ?? '', letter });
+  },
   'correction-outcome': (ctx, f) => recordCorrectionOutcome(ctx, { code: f.code ?? '', outcome: f.outcome ?? '', note: f.note ?? '' }),
   statement: (ctx, f) => recordStatement(ctx, { eventAt: fromFormDate(f.eventAt ?? ''), title: f.title ?? '', link: f.link ?? '' }),
 };
+
+/**
+ * The letter the page uploaded first (`POST <api>/files`, checked and stored like any file) and
+ * names as `upload:<id>`: only the reader's own stored upload; undefined otherwise.
+ */
+async function uploadedLetter(ctx: PressContext, reader: Reader, ref: string): Promise<Letter | undefined> {
+  const m = UPLOAD_REF.exec(ref.trim());
+  const [file] = m ? await findUploadsBySourcePrefix(ctx.db, uploadPrefix(reader.ownerId), [Number(m[1])]) : [];
+  return file ? { attachmentId: file.id, name: file.name } : undefined;
+}
 
 const STATUS: Record<PressRefusal, number> = { forbidden: 403, invalid: 400, not_found: 404, conflict: 409 };
 /** Longest field a form may send, in characters (the flows truncate further). */
@@ -81,7 +98,7 @@ export async function runDashboardAction(d: DashboardActionDeps, name: string, r
     const effects = createEffects(tx, now.toISOString(), d.settings.defaultLocale, { personId: person.id, identityId: identity.id });
     const t = copyFor(person.locale ?? identity.locale ?? d.settings.defaultLocale, d.settings.defaultLocale);
     const ctx: PressContext = { db: tx, now, nowIso: now.toISOString(), today, settings: d.settings, actor: { identity, person, roles, t }, effects, via: 'dashboard' };
-    const result = await action(ctx, fields);
+    const result = await action(ctx, fields, reader);
     return { outcome: result, handed: { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, noticeIds: effects.noticeIds } };
   });
   await d.afterCommit?.(handed);

@@ -80,7 +80,7 @@ export async function writeAnnualXlsx(r: AnnualReport, out: Writable): Promise<v
     detail.addRow({ figure: '3-4. Sự kiện 24h', code: s.code, agency: s.agency, kind: 'tuyên bố chủ động', at: spreadsheetDate(s.event_at), replied: spreadsheetDate(s.published_at), onTime: yesNo(statementOnTime(s)), subject: s.title }).commit();
   }
   for (const c of r.correctionRows) {
-    detail.addRow({ figure: '5. Cải chính', code: c.code, agency: c.agency, kind: c.outcome, at: spreadsheetDate(`${c.requested_on}T00:00:00+07:00`), subject: `${c.outlet_name}: ${c.article} — ${c.grounds}` }).commit();
+    detail.addRow({ figure: '5. Cải chính', code: c.code, agency: c.agency, kind: c.outcome, at: spreadsheetDate(`${c.requested_on}T00:00:00+07:00`), subject: `${c.outlet_name}: ${c.article} — ${c.grounds}${c.document_name ? ` — Văn bản / letter: ${c.document_name}` : ''}` }).commit();
   }
   detail.commit();
   await wb.commit();

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
 import { issueWebLoginCodeForPerson } from '../../flows/web-login.js';
 import { axeSerious, launchChromium, sidewaysScroll } from '../helpers/browser.js';
-import { createE2E, type E2E } from '../helpers/e2e-app.js';
+import ExcelJS from 'exceljs';
+import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+import { sample, sha256 } from '../helpers/files.js';
 
 // A loaded CI machine can take tens of seconds for a page: these bound a hang, not the speed.
 const WAIT = { timeout: 90_000 };
@@ -45,6 +47,21 @@ describe('the dashboard\'s forms: press conferences, correction requests, statem
   async function get(s: Session, path: string) {
     const res = await fetch(`${base()}/web/u/${s.slot}/api/dashboard/${path}`, { headers: { cookie: s.cookie } });
     return { status: res.status, text: await res.text() };
+  }
+
+  /** Uploads a file as the web page does (`POST <api>/files`): its `upload:<id>` reference. */
+  async function upload(s: Session, name: string, bytes: Buffer): Promise<string> {
+    const res = await fetch(`${base()}/web/u/${s.slot}/api/files`, {
+      method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent(name) }, body: bytes,
+    });
+    expect(res.status).toBe(200);
+    return (await res.json() as { ref: string }).ref;
+  }
+
+  /** Downloads a stored file through the web API (`GET <api>/file`): status and bytes. */
+  async function file(s: Session, id: number) {
+    const res = await fetch(`${base()}/web/u/${s.slot}/api/file?id=${id}`, { headers: { cookie: s.cookie } });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 
   beforeAll(async () => {
@@ -142,12 +159,17 @@ describe('the dashboard\'s forms: press conferences, correction requests, statem
     await correction.locator('[name=article]').fill('Bài "Thiếu thuốc"');
     await correction.locator('[name=published]').fill(localInput(-48).slice(0, 10));
     await correction.locator('[name=grounds]').fill('Bệnh viện không thiếu thuốc');
+    await correction.locator('[name=letter]').setInputFiles({ name: 'CV-12-SYT.pdf', mimeType: 'application/pdf', buffer: sample.pdf(4_000, 9) });
     await correction.locator('button[type=submit]').click();
     await correction.locator('.result.ok').waitFor(WAIT);
-    await page.locator('#s-records tbody tr', { hasText: 'Báo Điện tử Y' }).waitFor(WAIT);
+    expect(await correction.locator('.result').textContent()).toContain('Văn bản kèm theo: CV-12-SYT.pdf.');
+    await page.locator('#s-records tbody tr', { hasText: 'Báo Điện tử Y' }).filter({ hasText: 'CV-12-SYT.pdf' }).waitFor(WAIT);
     expect(await axeSerious(page)).toEqual([]);
     await page.locator('#record').screenshot({ path: join(OUT, 'dashboard-forms-1280.png') });
     await page.setViewportSize({ width: 360, height: 800 });
+    // Laid out afresh at this width (a resize mid-render can leave a wide table measured once).
+    await page.reload();
+    await page.locator('#s-records tbody tr', { hasText: 'CV-12-SYT.pdf' }).waitFor(WAIT);
     expect(await sidewaysScroll(page)).toBe(0);
     expect(await axeSerious(page)).toEqual([]);
     await page.locator('#record').screenshot({ path: join(OUT, 'dashboard-forms-360.png') });
@@ -170,5 +192,47 @@ describe('the dashboard\'s forms: press conferences, correction requests, statem
     expect(await sidewaysScroll(coordinator)).toBe(0);
     expect(await axeSerious(coordinator)).toEqual([]);
     await coordinator.locator('#record').screenshot({ path: join(OUT, 'dashboard-forms-coordinator-360.png') });
+  });
+
+  it('a correction request carries its official letter, from the dashboard and from Telegram: listed in the records and the report, downloaded only by those who may see it', async () => {
+    const head = await signIn('LD-SYTE-01', 6);
+    const coordinator = await signIn('DPV-VHTT-01', 7);
+    const reporter = await signIn('PV-TTO-01', 8);
+    const letter = sample.pdf(30_000, 3);
+    const ref = await upload(head, 'Công văn 45-SYT đề nghị cải chính.pdf', letter);
+    // Someone else's upload cannot be named as the letter.
+    const foreign = await upload(reporter, 'khac.pdf', sample.pdf(5_000, 4));
+    const fields = { outlet: 'Báo Điện tử Z', article: 'Bài "Dịch bệnh lan rộng"', published: localInput(-24).slice(0, 10), grounds: 'Số liệu sai' };
+    expect((await post(head, 'correction', { ...fields, letter: foreign })).body).toMatchObject({ error: 'invalid', field: 'letter', message_vi: expect.stringContaining('Tệp văn bản không hợp lệ') });
+    const made = await post(head, 'correction', { ...fields, letter: ref });
+    expect(made.status).toBe(200);
+    expect(made.body.message_vi).toContain('Văn bản kèm theo: Công văn 45-SYT đề nghị cải chính.pdf.');
+    const row = (JSON.parse((await get(coordinator, 'records')).text) as { rows: Array<{ code: string; document: string | null; documentId: number | null }> }).rows.find((r) => r.code === made.body.code)!;
+    expect(row.document).toBe('Công văn 45-SYT đề nghị cải chính.pdf');
+    // The coordinator whose scope holds the agency downloads it, byte for byte; a reporter may not.
+    const got = await file(coordinator, row.documentId!);
+    expect(got.status).toBe(200);
+    expect(sha256(got.bytes)).toBe(sha256(letter));
+    expect((await file(reporter, row.documentId!)).status).not.toBe(200);
+
+    // On Telegram, a regular spokesperson sends the letter as a document captioned with the command.
+    const spokesperson = tgUser('Tuấn');
+    await e.say(spokesperson, '/start pn-syte-01', 'Xin chào');
+    const n = e.fake.sent.length;
+    const tgLetter = sample.pdf(20_000, 5);
+    e.fake.userSendsFile(spokesperson, { kind: 'document', bytes: tgLetter, name: 'CV 46-SYT.pdf', mimeType: 'application/pdf', caption: `/correction Báo Y | Bài "Thiếu vắc-xin" | ${fields.published.split('-').reverse().join('/')} | Sai sự thật` });
+    const reply = await e.nextTo(spokesperson, n, 'Đã ghi nhận đề nghị cải chính');
+    expect(reply.text).toContain('Văn bản kèm theo: CV 46-SYT.pdf.');
+    const rows = (JSON.parse((await get(head, 'records')).text) as { rows: Array<{ document: string | null; documentId: number | null }> }).rows;
+    const tgRow = rows.find((r) => r.document === 'CV 46-SYT.pdf')!;
+    expect(sha256((await file(head, tgRow.documentId!)).bytes)).toBe(sha256(tgLetter));
+
+    // The annual report's detail sheet names each letter.
+    const res = await fetch(`${base()}/web/u/6/api/dashboard/annual?format=xlsx&year=${reportingYear()}&org=SYT`, { headers: { cookie: head.cookie } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+    const subjects = wb.getWorksheet('Chi tiết')!.getColumn(9).values.map(String);
+    expect(subjects.some((v) => v.includes('Văn bản / letter: Công văn 45-SYT đề nghị cải chính.pdf'))).toBe(true);
+    expect(subjects.some((v) => v.includes('Văn bản / letter: CV 46-SYT.pdf'))).toBe(true);
   });
 });
