@@ -67,6 +67,7 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
   const org = o.orgCode === undefined ? undefined : orgs.find((x) => x.code.toUpperCase() === o.orgCode!.toUpperCase());
   if (o.orgCode !== undefined && !org) throw new UnknownOrgError(o.orgCode);
   const orgIds = org ? [...subtree(orgs, [org.id])] : null;
+  const names = new Map(orgs.map((x) => [x.id, x.name]));
   const figures = createFigures({ db, loadCalendar: async () => o.calendar, now: () => o.now });
   await figures.refresh();
   const all = await figures.summary({ range, filter: { orgIds } });
@@ -88,21 +89,21 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
     },
     corrections: { total: correctionRows.length, byOutcome },
     conferences, correctionRows, statementRows,
-    evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds)),
-    evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds),
+    evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds, names)),
+    evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds, names),
   };
 }
 
 /** Rows read per page when listing the inquiries behind a figure. */
-const EVIDENCE_PAGE = 5_000;
+const EVIDENCE_PAGE = 10_000;
 
 /**
  * The inquiries behind a figure a page at a time, by (time, id). The next page is asked for
  * before this one is handed on, so a database on another machine reads while the caller writes.
  */
-async function* pages(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null): AsyncGenerator<EvidenceRow[]> {
+async function* pages(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, names: ReadonlyMap<number, string>): AsyncGenerator<EvidenceRow[]> {
   const read = (after: { at: string; id: number } | null) => {
-    const page = evidenceInquiries(db, kind, fromIso, toIso, orgIds, after, EVIDENCE_PAGE);
+    const page = evidenceInquiries(db, kind, fromIso, toIso, orgIds, after, EVIDENCE_PAGE, names);
     // A caller that stops early never awaits the page read ahead: its failure is not unhandled.
     page.catch(() => undefined);
     return page;
