@@ -74,7 +74,7 @@ export function createDashboardData(db: Db, figures: Figures, now: () => Date) {
       return { range: q.range, asOf: s.asOf, cohort: s.cohort, oneStop: s.oneStop, tables: [oneStopTable(s.oneStop), figuresTable(s.cohort, s.oneStop.open.late)] };
     },
     async league(reader: Reader, q: Query): Promise<Table> {
-      return leagueTable(await figures.league({ range: q.range, filter: q.filter }, true), orgMap(reader));
+      return leagueTable(await figures.league({ range: q.range, filter: q.filter }), orgMap(reader));
     },
     async overdue(q: Query): Promise<Table> {
       return inquiriesTable('overdue', 'Câu hỏi quá hạn (nặng nhất trước)', 'Overdue inquiries, worst first', await figures.overdue(q.filter, 500));

@@ -109,8 +109,8 @@ export function createFigures(o: FiguresOptions): Figures {
     },
     async league(sel, histogram = false) {
       const [period, before, openRows] = await Promise.all([
-        // Each agency's first-response histogram is merged from its slices only when asked (the
-        // dashboard's table and the command line do): it is most of the table's cost.
+        // No first-response histograms per agency: merging a year of them for every agency is what
+        // would make the table slow; an agency's median is its summary's (filter by the agency).
         sumRollups(o.db, sel.range, sel.filter, ['org'], histogram), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
       ]);
       const byOrg = <T extends { org_id?: number }>(rows: readonly T[]) => new Map(rows.map((r) => [r.org_id ?? 0, r]));

@@ -6,7 +6,6 @@ import { percentile } from '../../flows/stats/measures.js';
 import { reportingYear } from '../../flows/stats/periods.js';
 import { agencyIds, statsScope } from '../../flows/stats/scope.js';
 import { createFigures, type Figures } from '../../src/dashboard/figures.js';
-import { leagueTable } from '../../src/dashboard/tables.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { createManualClock, type ManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
@@ -70,17 +69,6 @@ describe.each(testDialects())('figures from the hand-built data set on %s', (dia
     expect(league.SYT?.oneStop).toMatchObject({ carriedOver: 1, toHandle: 5, closed: { total: 4, late: 1 }, open: { total: 1, late: 0, notYetDue: 1 }, lateRate: 0.2 });
     expect(league.STC?.oneStop).toMatchObject({ received: 2, carriedOver: 1, toHandle: 3, closed: { total: 2, late: 1 }, open: { total: 1, late: 1 } });
     expect(league.CA?.oneStop).toMatchObject({ received: 4, carriedOver: 0, closed: { total: 0 }, open: { total: 4, late: 1, dueSoon: 1, notYetDue: 2 }, lateRate: 0.25 });
-    // With its first-response quantiles: each agency's are its own summary's (the agency as filter).
-    const withQuantiles = await figures.league({ range: YEAR, filter: all }, true);
-    expect(withQuantiles.reduce((n, r) => n + r.cohort.firstResponse.count, 0)).toBe(6);
-    for (const row of withQuantiles) {
-      const own = await figures.summary({ range: YEAR, filter: { orgIds: [row.orgId] } });
-      expect(row.cohort.firstResponse, orgs.get(row.orgId)).toEqual(own.cohort.firstResponse);
-    }
-    expect(withQuantiles.some((r) => r.cohort.firstResponse.medianMin !== null)).toBe(true);
-    const table = leagueTable(withQuantiles, new Map((await listOrgEntries(t.db)).map((o) => [o.id, o])));
-    const syt = withQuantiles.find((r) => orgs.get(r.orgId) === 'SYT')!;
-    expect(table.rows.find((r) => r.code === 'SYT')).toMatchObject({ frMedian: syt.cohort.firstResponse.medianMin, frP90: syt.cohort.firstResponse.p90Min });
     const health = await figures.summary({ range: YEAR, filter: { orgIds: null, topicIds: [data.net.healthTopicId] } });
     expect(health.cohort.received).toBe(4);
     const urgent = await figures.summary({ range: YEAR, filter: { orgIds: null, classes: ['incident', 'public_opinion'] } });
