@@ -125,8 +125,9 @@ async function benchOne(target: BenchDatabase, n: number, log: (m: string) => vo
     await q('summary (one-stop + cohort), reporting year, whole network', () => figures.summary({ range: year, filter: all }));
     await q('summary, reporting year, a coordinator of 10 agencies', () => figures.summary({ range: year, filter: scoped }));
     await q('summary, this month', () => figures.summary({ range: { from: '2026-12-01', to: '2026-12-31' }, filter: all }));
-    await q('league table with first-response quantiles (the dashboard\'s), reporting year', () => figures.league({ range: year, filter: all }, true));
-    await q('league table without them, reporting year', () => figures.league({ range: year, filter: all }), 'reported');
+    await q('league table, reporting year', () => figures.league({ range: year, filter: all }));
+    // Not on the dashboard (too slow on SQLite): timed so that whoever makes the merge cheap sees it.
+    await q('league table with per-agency first-response quantiles, reporting year', () => figures.league({ range: year, filter: all }, true), 'reported');
     await q('weekly trend, reporting year', () => figures.trends({ range: year, filter: all }));
     await q('busiest topics, reporting year', () => figures.topics({ range: year, filter: all }, 15));
     await q('overdue list (500 worst)', () => figures.overdue(all, 500));
