@@ -5,6 +5,7 @@ import { onClarificationReply, onFollowup } from './answer/answer.js';
 import { onDraftFiles, previewAnswer } from './answer/confirm.js';
 import { submitClarification, submitDecline } from './answer/staff.js';
 import type { FlowContext } from './context.js';
+import { correctionCaption, letterOf, onCorrectionCommand } from './corrections/correction.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { storedFiles, tellLinkFallbacks, tellRefusedFiles } from './files.js';
 import { startAsk } from './inquiry/ask.js';
@@ -34,6 +35,9 @@ export async function onFilesMessage(ctx: FlowContext, e: MessageEvent, r: Files
   const files = stored.map((f) => f.attachmentId);
   const text = e.text.trim();
   if (files.length === 0) return isBlankText(text) ? undefined : r.asText(ctx, { ...e, files: [] });
+  // A document captioned `/correction …` is a correction request's official letter.
+  const correction = correctionCaption(text);
+  if (correction !== undefined) return onCorrectionCommand(ctx, correction, letterOf(e));
   const noticeDialog = parseNoticeDialog(ctx.actor.identity.dialog);
   if (noticeDialog) {
     // Files sent while composing a notice go with it (a caption is that step's text).

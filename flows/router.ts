@@ -23,7 +23,7 @@ import { onCancel, onHelp, onLang, onMy, onPending } from './status/index.js';
 import { onStats } from './status/stats.js';
 import { onConferenceCommand, onConferenceQuestion, onRegisterCommand } from './press/conference.js';
 import { onStatementCommand } from './press/statement.js';
-import { onCorrectionCommand } from './corrections/correction.js';
+import { letterOf, onCorrectionCommand } from './corrections/correction.js';
 import { onHeld } from './status/held.js';
 import { setDialog } from '../db/repositories/identities.js';
 import { onAckButton, onCancelButton, onSendButton } from './notices/decide.js';
@@ -101,7 +101,7 @@ const COMMANDS: Record<string, CommandHandler> = {
   conference: (ctx, e) => onConferenceCommand(ctx, e),
   register: (ctx, e) => onRegisterCommand(ctx, e),
   confq: (ctx, e) => onConferenceQuestion(ctx, e),
-  correction: (ctx, e) => onCorrectionCommand(ctx, e),
+  correction: (ctx, e) => onCorrectionCommand(ctx, e.args, letterOf(e)),
   statement: (ctx, e) => onStatementCommand(ctx, e),
 };
 

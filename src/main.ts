@@ -39,6 +39,7 @@ import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
 import { CHOICE_MENU_TTL_MS, recordChoiceMenu, withNumberedChoices } from '../flows/choices.js';
 import { ANSWER_DRAFT_MINUTES } from '../flows/answer/confirm.js';
+import type { FlowSettings } from '../flows/context.js';
 import { pruneExpired } from '../db/repositories/housekeeping.js';
 import { countOrgs } from '../db/repositories/directory.js';
 import { startPrivateRedis } from './redis/private-server.js';
@@ -227,6 +228,17 @@ export async function startApp(o: StartOptions): Promise<App> {
     ping: (ms) => db.ping(ms), logger: logger.child({ part: 'database' }), now: () => clock.now(),
     onRecovered: () => reconcileInPlace('the database answers again'),
   });
+  const flowSettings: FlowSettings = {
+    maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
+    answerCorrectionMinutes: config.answerCorrectionMinutes,
+    replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
+    capabilities: (platform) => adapters.get(platform)?.capabilities,
+    webSignInUrl: webSignInUrl(late),
+    fileLimits: {
+      maxFileMb: Math.round(config.files.limits.maxFileBytes / 1024 / 1024), maxMessageMb: Math.round(config.files.limits.maxMessageBytes / 1024 / 1024),
+      maxFiles: config.files.limits.maxFilesPerMessage,
+    },
+  };
   const inbound = createInboundProcessor({
     db: db.db, storeDb: db.priority, clock, logger: logger.child({ part: 'inbound' }), signal: halt.signal,
     // SQLite runs one transaction at a time anyway: more flows in flight only make acks and
@@ -234,17 +246,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     concurrency: db.dialect === 'sqlite' ? 1 : 8,
     onDatabaseError: (err) => dbMonitor.suspect(err),
     onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
-    settings: {
-      maxTextChars: config.maxQuestionChars, defaultLocale: config.defaultLocale, deadlines: policy,
-      answerCorrectionMinutes: config.answerCorrectionMinutes,
-      replyWindowMs: (platform) => adapters.get(platform)?.capabilities.replyWindowMs,
-      capabilities: (platform) => adapters.get(platform)?.capabilities,
-      webSignInUrl: webSignInUrl(late),
-      fileLimits: {
-        maxFileMb: Math.round(config.files.limits.maxFileBytes / 1024 / 1024), maxMessageMb: Math.round(config.files.limits.maxMessageBytes / 1024 / 1024),
-        maxFiles: config.files.limits.maxFilesPerMessage,
-      },
-    },
+    settings: flowSettings,
     prepare: createFilePreparer({ db: db.db, files: files.service, adapters, logger: logger.child({ part: 'files' }) }),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
     syncDeadlines: (ids) => deadlines.sync(ids),
@@ -282,6 +284,16 @@ export async function startApp(o: StartOptions): Promise<App> {
   const dashboard = role !== 'worker' && adapters.has('web') ? createDashboard({
     db: db.db, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
     sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
+    actions: {
+      settings: flowSettings, allowedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], allowedHost: createHostPolicy(config.http.allowedHosts),
+      // As after an inbound event's commit; each is also repaired by its reconciliation.
+      afterCommit: async (o) => {
+        const logged = (what: string) => (err: unknown) => { logger.error({ err }, what); };
+        if (o.outboxIds.length > 0) await dispatcher.enqueue(o.outboxIds).catch(logged('dashboard form: could not queue its messages; the reconciliation will'));
+        if (o.deadlineIds.length > 0) await deadlines.sync(o.deadlineIds).catch(logged('dashboard form: deadline sync failed'));
+        if (o.noticeIds?.length) await notices.startNotices(o.noticeIds).catch(logged('dashboard form: notice start failed'));
+      },
+    },
   }) : undefined;
   // The web page's inbox and threads (issue #14) read the same sessions, where the page is served.
   const inboxRoutes = role !== 'worker' && adapters.has('web') ? createInboxRoutes({

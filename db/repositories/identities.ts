@@ -29,6 +29,11 @@ export async function findIdentity(db: Db, id: number): Promise<Identity | undef
   return db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The identity of a platform user (`web`: the web page's owner id), if it exists. */
+export async function findIdentityOf(db: Db, platform: Platform, platformUserId: string): Promise<Identity | undefined> {
+  return db.selectFrom('identities').selectAll().where('platform', '=', platform).where('platform_user_id', '=', platformUserId).executeTakeFirst();
+}
+
 /** Updates the conversation state (JSON) of an identity; `null` clears it. */
 export async function setDialog(db: Db, identityId: number, dialog: unknown, nowIso: string): Promise<void> {
   await db.updateTable('identities')

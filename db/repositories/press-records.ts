@@ -140,14 +140,18 @@ export interface CorrectionRow {
   grounds: string;
   outcome: CorrectionOutcome;
   outcome_note: string | null;
+  /** The official letter: `attachment:<id>` (a file in the blob store), or null. */
   document_ref: string | null;
+  /** The letter's file name, when it is a stored file. */
+  document_name: string | null;
 }
 
 /** Correction requests made on local dates [from, to] by agencies in `orgIds`. */
 export async function listCorrections(db: Db, from: string, to: string, orgIds: OrgIds): Promise<CorrectionRow[]> {
   const ids = inOrgs(orgIds);
   let q = db.selectFrom('correction_requests as r').innerJoin('orgs', 'orgs.id', 'r.org_id')
-    .select(['r.id', 'r.code', 'r.org_id', 'orgs.name as agency', 'r.outlet_name', 'r.article', 'r.published_on', 'r.requested_on', 'r.grounds', 'r.outcome', 'r.outcome_note', 'r.document_ref'])
+    .leftJoin('attachments as a', (j) => j.on(sql<string>`${sql.lit('attachment:')} || cast(a.id as text)`, '=', sql.ref('r.document_ref')).on('a.status', '=', 'stored'))
+    .select(['r.id', 'r.code', 'r.org_id', 'orgs.name as agency', 'r.outlet_name', 'r.article', 'r.published_on', 'r.requested_on', 'r.grounds', 'r.outcome', 'r.outcome_note', 'r.document_ref', 'a.name as document_name'])
     .where('r.requested_on', '>=', from).where('r.requested_on', '<=', to);
   if (ids) q = q.where('r.org_id', 'in', ids);
   return (await q.orderBy('r.requested_on').orderBy('r.id').execute()).map((r) => ({ ...r, id: Number(r.id), org_id: Number(r.org_id) }));
@@ -177,6 +181,12 @@ export async function insertCorrection(db: Db, c: NewCorrection): Promise<string
   const code = `CC-${id}`;
   await db.updateTable('correction_requests').set({ code }).where('id', '=', id).execute();
   return code;
+}
+
+/** The agency of the correction request whose official letter is `documentRef` (`attachment:<id>`), if any. */
+export async function correctionOfLetter(db: Db, documentRef: string): Promise<{ org_id: number } | undefined> {
+  const r = await db.selectFrom('correction_requests').select('org_id').where('document_ref', '=', documentRef).limit(1).executeTakeFirst();
+  return r ? { org_id: Number(r.org_id) } : undefined;
 }
 
 /** One correction request by code (`CC-3`, `3`). */

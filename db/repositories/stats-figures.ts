@@ -272,12 +272,14 @@ export interface EvidenceCursor {
  * A page (at most `limit`, after `after`) of the inquiries behind a figure, in the order of the
  * index it walks: receipt time (`received`, `urgent`) or reply time (`replied_earlier`).
  */
-export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number): Promise<EvidenceRow[]> {
+export async function evidenceInquiries(
+  db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number, orgNames: ReadonlyMap<number, string>,
+): Promise<EvidenceRow[]> {
   const time = kind === 'replied_earlier' ? 'inquiries.closed_at' : 'inquiries.received_at';
+  // The agency's name comes from `orgNames` (a few hundred organisations), not a join per row.
   let q = db.selectFrom('inquiries')
-    .leftJoin('orgs', (j) => j.on(sql<SqlBool>`orgs.id = coalesce(inquiries.org_id, inquiries.suggested_org_id)`))
-    .select(['inquiries.id', 'inquiries.code', 'orgs.name as agency', 'inquiries.deadline_class', 'inquiries.status', 'inquiries.received_at',
-      'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
+    .select(['inquiries.id', 'inquiries.code', sql<number | null>`coalesce(inquiries.org_id, inquiries.suggested_org_id)`.as('agency_id'), 'inquiries.deadline_class', 'inquiries.status',
+      'inquiries.received_at', 'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
     .where(time, '>=', fromIso).where(time, '<', toIso);
   // The plain lower bound lets the index range start at the cursor (PostgreSQL otherwise re-read every earlier row per page).
   if (after) q = q.where(time, '>=', after.at).where((eb) => eb.or([eb(time, '>', after.at), eb('inquiries.id', '>', after.id)]));
@@ -286,7 +288,10 @@ export async function evidenceInquiries(db: Db, kind: EvidenceKind, fromIso: str
   if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);
   if (orgIds) q = q.where(sql<number>`coalesce(inquiries.org_id, inquiries.suggested_org_id, 0)`, 'in', orgIds.length > 0 ? orgIds : [-1]);
   const rows = await q.orderBy(time).orderBy('inquiries.id').limit(limit).execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows.map((r) => ({
+    id: Number(r.id), code: r.code, agency: r.agency_id === null ? null : orgNames.get(Number(r.agency_id)) ?? null, deadline_class: r.deadline_class, status: r.status,
+    received_at: r.received_at, due_at: r.due_at, original_due_at: r.original_due_at, closed_at: r.closed_at, question: r.question,
+  }));
 }
 
 /** The person signed in as web identity `ownerId` (platform user id), with their name and locale. */

@@ -2,6 +2,8 @@
 export interface PressCopy {
   /** To admins from 1 December: the Decree 244 Art. 10 report is due before 20 December. */
   annualReportDue(year: number, from: string, to: string): string;
+  /** A required form field (`title`, `outlet`, `startsAt`, …) was left empty. */
+  fieldMissing(field: string): string;
   notAllowed: string;
   conferenceUsage: string;
   conferenceBadTime(text: string): string;
@@ -25,6 +27,10 @@ export interface PressCopy {
   correctionUsage: string;
   correctionBadDate(text: string): string;
   correctionRecorded(code: string, outlet: string): string;
+  /** The official letter a correction request carries (its file name). */
+  correctionLetter(name: string): string;
+  /** The dashboard's letter upload is not the person's own stored file. */
+  letterInvalid: string;
   correctionOutcomeUsage: string;
   correctionNotFound(code: string): string;
   correctionOutcomeSaved(code: string, outcome: string): string;

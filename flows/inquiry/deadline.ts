@@ -7,7 +7,7 @@ import type { FlowContext } from '../context.js';
  * received time, and asks for its jobs to be planned. Returns the updated inquiry. Later changes
  * of the deadline are the lifecycle's (`flows/lifecycle/`: transfer, route, classify, …).
  */
-export async function assignDeadline(ctx: FlowContext, inquiry: Inquiry, deadlineClass: DeadlineClass, orgId: number | null): Promise<Inquiry> {
+export async function assignDeadline(ctx: Pick<FlowContext, 'db' | 'settings' | 'nowIso' | 'effects'>, inquiry: Inquiry, deadlineClass: DeadlineClass, orgId: number | null): Promise<Inquiry> {
   const a = await ctx.settings.deadlines.assign({ receivedAt: new Date(inquiry.received_at), deadlineClass, orgId, db: ctx.db });
   const due = a.dueAt.toISOString();
   const updated = await updateInquiryIf(ctx.db, inquiry.id, [inquiry.status], {

@@ -9,6 +9,7 @@ import {
 import { listOrgEntries, type OrgEntry } from '../../db/repositories/stats-figures.js';
 import { parseLocalDateTime } from '../copy/format.js';
 import type { FlowContext } from '../context.js';
+import { fromFlow, refused, replyWith, type PressContext, type PressOutcome } from './action.js';
 import { assignDeadline } from '../inquiry/deadline.js';
 import { notifyAgency } from '../inquiry/route.js';
 import { orgName } from '../inquiry/view.js';
@@ -26,44 +27,68 @@ import { subtree } from '../stats/scope.js';
  */
 
 /** The organisations a coordinator acts for: null for an unscoped one; undefined when not a coordinator. */
-function coordinatorScope(ctx: FlowContext, orgs: readonly OrgEntry[]): Set<number> | null | undefined {
+function coordinatorScope(ctx: PressContext, orgs: readonly OrgEntry[]): Set<number> | null | undefined {
   const mine = ctx.actor.roles.filter((r) => r.role === 'coordinator' && r.status === 'active');
   if (mine.length === 0) return undefined;
   if (mine.some((r) => r.org_id === null)) return null;
   return subtree(orgs, mine.map((r) => r.org_id!));
 }
 
-async function refuse(ctx: FlowContext, what: string): Promise<void> {
-  await ctx.effects.audit('access.denied', 'press_conference', what, null, { event: ctx.event.kind });
-  await ctx.reply((t) => ({ text: t.press.notAllowed }));
+async function refuse(ctx: PressContext, what: string): Promise<PressOutcome> {
+  await ctx.effects.audit('access.denied', 'press_conference', what, null, { event: ctx.via });
+  return refused('forbidden', (t) => t.press.notAllowed);
 }
 
 /** `/conference …`: schedule (five fields separated by `|`), `held HB-n [1,2]`, or `HB-n` (its questions). */
 export async function onConferenceCommand(ctx: FlowContext, e: CommandEvent): Promise<void> {
+  const press = fromFlow(ctx);
+  const args = e.args.trim();
+  const held = /^(held|đã họp|da hop)\s+(\S+)\s*([\d,\s]*)$/i.exec(args);
+  if (held) return replyWith(ctx, await markHeld(press, { code: held[2]!, answered: held[3] ?? '' }));
+  if (/^hb-?\d+$/i.test(args)) return showQuestions(ctx, press, args);
+  const parts = args.split('|').map((p) => p.trim());
+  if (parts.length !== 5 || parts.some((p) => p === '')) {
+    if (coordinatorScope(press, await listOrgEntries(ctx.db)) === undefined) return replyWith(ctx, await refuse(press, 'command'));
+    return void await ctx.reply((t) => ({ text: t.press.conferenceUsage }));
+  }
+  const [startsAt, place, host, agencies, title] = parts as [string, string, string, string, string];
+  await replyWith(ctx, await scheduleConference(press, { startsAt, place, host, agencies, title }));
+}
+
+/** A conference as typed: start `dd/mm/yyyy HH:mm` (Vietnam), place or link, the host's code, the presenting agencies' codes (comma or space separated), title. */
+export interface ConferenceInput {
+  startsAt: string;
+  place: string;
+  host: string;
+  agencies: string;
+  title: string;
+}
+
+const CONFERENCE_FIELDS = ['startsAt', 'place', 'host', 'agencies', 'title'] as const;
+
+/**
+ * Schedules a conference (a coordinator, with every organisation named within their scope) and
+ * announces it through the notices engine to every accredited reporter.
+ */
+export async function scheduleConference(ctx: PressContext, input: ConferenceInput): Promise<PressOutcome> {
   const orgs = await listOrgEntries(ctx.db);
   const scope = coordinatorScope(ctx, orgs);
   if (scope === undefined) return refuse(ctx, 'command');
-  const args = e.args.trim();
-  const held = /^(held|đã họp|da hop)\s+(\S+)\s*([\d,\s]*)$/i.exec(args);
-  if (held) return markHeld(ctx, scope, held[2]!, held[3] ?? '');
-  if (/^hb-?\d+$/i.test(args)) return showQuestions(ctx, scope, args);
-  return schedule(ctx, scope, orgs, args);
-}
-
-async function schedule(ctx: FlowContext, scope: Set<number> | null, orgs: readonly OrgEntry[], args: string): Promise<void> {
-  const parts = args.split('|').map((p) => p.trim());
-  if (parts.length !== 5 || parts.some((p) => p === '')) return void await ctx.reply((t) => ({ text: t.press.conferenceUsage }));
-  const [when, place, hostCode, agencyCodes, title] = parts as [string, string, string, string, string];
+  const missing = CONFERENCE_FIELDS.find((k) => input[k].trim() === '');
+  if (missing) return refused('invalid', (t) => t.press.fieldMissing(missing), missing);
+  const [when, place, hostCode, agencyCodes, title] = CONFERENCE_FIELDS.map((k) => input[k].trim()) as [string, string, string, string, string];
   const at = parseLocalDateTime(when);
-  if (!at || at.getTime() <= ctx.now.getTime()) return void await ctx.reply((t) => ({ text: t.press.conferenceBadTime(truncateText(when, 40)) }));
+  if (!at || at.getTime() <= ctx.now.getTime()) return refused('invalid', (t) => t.press.conferenceBadTime(truncateText(when, 40)), 'startsAt');
   const byCode = new Map(orgs.map((o) => [o.code.toUpperCase(), o]));
   const codes = [hostCode, ...agencyCodes.split(/[\s,]+/).filter(Boolean)].map((c) => c.toUpperCase());
+  const field = (c: string) => (c === codes[0] && c === hostCode.toUpperCase() ? 'host' : 'agencies');
   const unknown = codes.find((c) => !byCode.has(c));
-  if (unknown) return void await ctx.reply((t) => ({ text: t.press.conferenceUnknownOrg(truncateText(unknown, 40)) }));
+  if (unknown) return refused('invalid', (t) => t.press.conferenceUnknownOrg(truncateText(unknown, 40)), field(unknown));
   const outside = scope ? codes.find((c) => !scope.has(byCode.get(c)!.id)) : undefined;
-  if (outside) return void await ctx.reply((t) => ({ text: t.press.conferenceOutOfScope(outside) }));
+  if (outside) return refused('forbidden', (t) => t.press.conferenceOutOfScope(outside), field(outside));
   const host = byCode.get(codes[0]!)!;
   const agencies = codes.slice(1).map((c) => byCode.get(c)!);
+  if (agencies.length === 0) return refused('invalid', (t) => t.press.fieldMissing('agencies'), 'agencies');
   const conference = await insertConference(ctx.db, {
     title, startsAt: at.toISOString(), place, topics: title, hostOrgId: host.id, agencyIds: agencies.map((a) => a.id), createdBy: ctx.actor.person?.id ?? null, nowIso: ctx.nowIso,
   });
@@ -76,32 +101,44 @@ async function schedule(ctx: FlowContext, scope: Set<number> | null, orgs: reado
     ctx.effects.startNotice(draft.id);
     recipients = draft.perChannel.reduce((s, c) => s + c.n, 0);
   }
-  await ctx.effects.audit('conference.schedule', 'press_conference', conference.id, null, { code: conference.code, starts_at: conference.starts_at, host: host.code, agencies: agencies.map((a) => a.code), notice_id: 'id' in draft ? draft.id : null });
-  await ctx.reply((t) => ({ text: t.press.conferenceScheduled({ code: conference.code!, title, at, place, recipients }) }));
+  await ctx.effects.audit('conference.schedule', 'press_conference', conference.id, null, { code: conference.code, starts_at: conference.starts_at, host: host.code, agencies: agencies.map((a) => a.code), notice_id: 'id' in draft ? draft.id : null, via: ctx.via });
+  const code = conference.code!;
+  return { ok: true, code, say: (t) => t.press.conferenceScheduled({ code, title, at, place, recipients }) };
 }
 
-async function loadInScope(ctx: FlowContext, scope: Set<number> | null, code: string): Promise<ConferenceRow | undefined> {
+async function loadInScope(ctx: PressContext, scope: Set<number> | null, code: string): Promise<ConferenceRow | PressOutcome> {
   const conference = await findConference(ctx.db, code);
-  if (!conference) return void await ctx.reply((t) => ({ text: t.press.conferenceNotFound(truncateText(code, 20)) }));
-  if (scope && !scope.has(conference.host_org_id)) return void await refuse(ctx, conference.code ?? code);
+  if (!conference) return refused('not_found', (t) => t.press.conferenceNotFound(truncateText(code, 20)), 'code');
+  if (scope && !scope.has(conference.host_org_id)) return refuse(ctx, conference.code ?? code);
   return conference;
 }
 
-async function showQuestions(ctx: FlowContext, scope: Set<number> | null, code: string): Promise<void> {
-  const conference = await loadInScope(ctx, scope, code);
-  if (!conference) return;
+async function showQuestions(ctx: FlowContext, press: PressContext, code: string): Promise<void> {
+  const scope = coordinatorScope(press, await listOrgEntries(ctx.db));
+  if (scope === undefined) return replyWith(ctx, await refuse(press, 'command'));
+  const conference = await loadInScope(press, scope, code);
+  if ('ok' in conference) return replyWith(ctx, conference);
   const questions = await listConferenceQuestions(ctx.db, conference.id);
   const lines = questions.map((q, i) => `${i + 1}. [${q.status}] ${truncateText(q.question, 200)}`);
   await ctx.reply(() => ({ text: [`${conference.code}: ${conference.title}`, ...lines].join('\n') }));
 }
 
-async function markHeld(ctx: FlowContext, scope: Set<number> | null, code: string, answeredList: string): Promise<void> {
-  const conference = await loadInScope(ctx, scope, code);
-  if (!conference) return;
-  if (conference.status !== 'scheduled') return void await ctx.reply((t) => ({ text: t.press.heldAlready(conference.code!) }));
-  if (Date.parse(conference.starts_at) > ctx.now.getTime()) return void await ctx.reply((t) => ({ text: t.press.heldTooEarly(conference.code!, conference.starts_at) }));
-  if (!(await markConferenceHeld(ctx.db, conference.id, ctx.actor.person?.id ?? null, ctx.nowIso))) return void await ctx.reply((t) => ({ text: t.press.heldAlready(conference.code!) }));
-  const answered = new Set(answeredList.split(/[\s,]+/).filter(Boolean).map(Number));
+/**
+ * Marks a conference held (a coordinator whose scope holds its host; after its start): the
+ * questions numbered in `answered` (1-based, comma or space separated) were answered there; every
+ * other pending one becomes an ordinary inquiry received at the conference's start.
+ */
+export async function markHeld(ctx: PressContext, input: { code: string; answered: string }): Promise<PressOutcome> {
+  const scope = coordinatorScope(ctx, await listOrgEntries(ctx.db));
+  if (scope === undefined) return refuse(ctx, 'command');
+  const conference = await loadInScope(ctx, scope, input.code.trim());
+  if ('ok' in conference) return conference;
+  const code = conference.code!;
+  if (!/^[\d,\s]*$/.test(input.answered)) return refused('invalid', (t) => t.press.heldUsage, 'answered');
+  if (conference.status !== 'scheduled') return refused('conflict', (t) => t.press.heldAlready(code));
+  if (Date.parse(conference.starts_at) > ctx.now.getTime()) return refused('conflict', (t) => t.press.heldTooEarly(code, conference.starts_at));
+  if (!(await markConferenceHeld(ctx.db, conference.id, ctx.actor.person?.id ?? null, ctx.nowIso))) return refused('conflict', (t) => t.press.heldAlready(code));
+  const answered = new Set(input.answered.split(/[\s,]+/).filter(Boolean).map(Number));
   const questions = await listConferenceQuestions(ctx.db, conference.id);
   const converted: string[] = [];
   let answeredCount = 0;
@@ -111,17 +148,17 @@ async function markHeld(ctx: FlowContext, scope: Set<number> | null, code: strin
       if (await settleConferenceQuestion(ctx.db, q.id, 'answered', null, ctx.nowIso)) answeredCount += 1;
       continue;
     }
-    const code = await convertQuestion(ctx, conference, q);
-    if (code) converted.push(code);
+    const inquiryCode = await convertQuestion(ctx, conference, q);
+    if (inquiryCode) converted.push(inquiryCode);
   }
-  await ctx.effects.audit('conference.held', 'press_conference', conference.id, { status: 'scheduled' }, { status: 'held', answered: answeredCount, converted });
-  await ctx.reply((t) => ({ text: t.press.heldDone({ code: conference.code!, answered: answeredCount, converted }) }));
+  await ctx.effects.audit('conference.held', 'press_conference', conference.id, { status: 'scheduled' }, { status: 'held', answered: answeredCount, converted, via: ctx.via });
+  return { ok: true, code, say: (t) => t.press.heldDone({ code, answered: answeredCount, converted }) };
 }
 
 type QuestionRow = Awaited<ReturnType<typeof listConferenceQuestions>>[number];
 
 /** A question not answered on the day becomes an inquiry received at the conference's start, with its legal deadline. */
-async function convertQuestion(ctx: FlowContext, conference: ConferenceRow, q: QuestionRow): Promise<string | undefined> {
+async function convertQuestion(ctx: PressContext, conference: ConferenceRow, q: QuestionRow): Promise<string | undefined> {
   const identity = await findIdentity(ctx.db, q.identity_id);
   if (!identity) return undefined;
   const created = await createInquiry(ctx.db, {
@@ -143,7 +180,7 @@ async function convertQuestion(ctx: FlowContext, conference: ConferenceRow, q: Q
 async function reporter(ctx: FlowContext): Promise<number | undefined> {
   const person = ctx.actor.person;
   if (person && ctx.actor.roles.some((r) => r.role === 'reporter' && r.status === 'active')) return person.id;
-  await refuse(ctx, 'reporter');
+  await replyWith(ctx, await refuse(fromFlow(ctx), 'reporter'));
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { parsePeriod, shiftDay, type DayRange } from '../../flows/stats/periods.
 import { agencyIds, subtree } from '../../flows/stats/scope.js';
 import type { Reader } from './auth.js';
 import type { Figures } from './figures.js';
+import { pressRecordsTable } from './records.js';
 import { figuresTable, inquiriesTable, leagueTable, oneStopTable, topicsTable, trendsTable, type Table } from './tables.js';
 
 /** Why a request was refused (the route answers 400 / 403 / 404 with vi + en text). */
@@ -63,7 +64,7 @@ export function createDashboardData(db: Db, figures: Figures, now: () => Date) {
     async me(reader: Reader) {
       const topics = await listTopicEntries(db);
       return {
-        name: reader.name, roles: reader.roles, scope: reader.scope.kind, today: localDate(now()),
+        name: reader.name, roles: reader.roles, scope: reader.scope.kind, today: localDate(now()), csrfToken: reader.csrfToken,
         orgs: reader.orgs.map((o) => ({ code: o.code, name: o.name, type: o.type })), topics: topics.map((t) => ({ code: t.code, name: t.name })),
         classes: DEADLINE_CLASSES,
       };
@@ -114,6 +115,9 @@ export function createDashboardData(db: Db, figures: Figures, now: () => Date) {
       const rows = await noticeRecipients(db, id, reader.agencyIds);
       if (rows.length === 0 && reader.agencyIds !== null) throw forbidden();
       return noticeTables(title, rows, reader.orgs);
+    },
+    async records(q: Query): Promise<Table> {
+      return pressRecordsTable(db, q.range, q.filter.orgIds);
     },
     async conferences(reader: Reader): Promise<Table> {
       const last = await lastHeldByHost(db);

@@ -19,6 +19,10 @@ import { agencyIds, statsScope, subtree, type StatsScope } from '../../flows/sta
  */
 export interface Reader {
   personId: number;
+  /** The web page's owner id of the session (its web identity's platform user id). */
+  ownerId: string;
+  /** The session's CSRF token: every POST (the dashboard's forms) must carry it in `x-csrf-token`. */
+  csrfToken: string;
   name: string;
   locale: string | null;
   roles: Role[];
@@ -63,7 +67,7 @@ export function createReaderResolver(o: ReaderOptions): ReaderResolver {
       if (ids === undefined) return null;
       const visible = scope.kind === 'orgs' ? subtree(all, scope.roots) : undefined;
       return {
-        personId: person.id, name: person.full_name, locale: person.locale, roles: [...new Set(roles.map((r) => r.role))], scope,
+        personId: person.id, ownerId: session.ownerId, csrfToken: session.csrfToken, name: person.full_name, locale: person.locale, roles: [...new Set(roles.map((r) => r.role))], scope,
         agencyIds: ids, orgs: visible ? all.filter((x) => visible.has(x.id)) : all,
       };
     },

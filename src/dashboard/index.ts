@@ -5,6 +5,7 @@ import type { WorkCalendar } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
 import { createReaderResolver } from './auth.js';
 import { createFigures } from './figures.js';
+import type { DashboardActionDeps } from './actions.js';
 import { createDashboardLive } from './live.js';
 import { createDashboardRoutes } from './routes.js';
 
@@ -22,6 +23,8 @@ export interface DashboardOptions {
   /** The web sessions' lifetimes (`WEB_SESSION_IDLE_MS`, `WEB_SESSION_MAX_MS`): the dashboard reads the same sessions. */
   sessionIdleMs: number;
   sessionMaxMs: number;
+  /** The forms' needs (flow settings, allowed origins, hand-over after commit); absent: the page has no forms. */
+  actions?: Omit<DashboardActionDeps, 'db' | 'now'>;
   /** Live polling interval, in ms. Default 1000. */
   pollMs?: number;
 }
@@ -33,5 +36,5 @@ export function createDashboard(o: DashboardOptions): { routes: HttpRoute[]; clo
   const onError = (err: unknown) => o.logger.error({ err }, 'dashboard failed');
   const live = createDashboardLive({ db: o.db, figures, now, dueSoonMs: DUE_SOON_MS, onError, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
   const readers = createReaderResolver({ db: o.db, idleTimeoutMs: o.sessionIdleMs, maxAgeMs: o.sessionMaxMs, now: () => now().getTime() });
-  return { routes: createDashboardRoutes({ db: o.db, figures, readers, live, loadCalendar: o.loadCalendar, now, onError }), close: () => live.closeAll() };
+  return { routes: createDashboardRoutes({ db: o.db, figures, readers, live, loadCalendar: o.loadCalendar, now, onError, ...(o.actions ? { actions: o.actions } : {}) }), close: () => live.closeAll() };
 }

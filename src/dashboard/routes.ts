@@ -11,6 +11,7 @@ import type { WorkCalendar } from '../time/calendar.js';
 import { annualReport } from '../report/annual.js';
 import { renderAnnualHtml } from '../report/annual-html.js';
 import { writeAnnualXlsx } from '../report/annual-xlsx.js';
+import { DASHBOARD_ACTIONS, runDashboardAction, type DashboardActionDeps } from './actions.js';
 import { createDashboardData, DashboardError, forbidden, readQuery } from './api.js';
 import { chartLibraryPath, defaultDashboardPageDir } from './assets.js';
 import type { Reader, ReaderResolver } from './auth.js';
@@ -33,6 +34,8 @@ export interface DashboardRouteDeps {
   /** The page's folder. Default `src/dashboard/page`. */
   pageDir?: string;
   onError(err: unknown): void;
+  /** The forms' needs (flow settings, origin check, hand-over after commit); absent: no forms (POSTs are not served). */
+  actions?: Omit<DashboardActionDeps, 'db' | 'now'>;
 }
 
 const NO_STORE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -58,6 +61,7 @@ export function createDashboardRoutes(d: DashboardRouteDeps): HttpRoute[] {
     inquiries: async (r, req) => data.agencyInquiries(await query(r, req), 0),
     notices: async (r, req) => data.notices(r, await query(r, req)),
     conferences: async (r) => data.conferences(r),
+    records: async (r, req) => data.records(await query(r, req)),
     ...Object.fromEntries(['ack-provinces', 'ack-communes', 'unacked'].map((name, i) => [name, async (r: Reader, req: HttpRequest) => (await data.notice(r, idOf(req.query.notice)))[i]!])),
   };
   const api: Record<string, (reader: Reader, req: HttpRequest) => Promise<HttpResponse>> = {
@@ -72,6 +76,7 @@ export function createDashboardRoutes(d: DashboardRouteDeps): HttpRoute[] {
     notices: async (r, req) => json(200, await data.notices(r, await query(r, req))),
     notice: async (r, req) => json(200, await data.notice(r, idOf(req.query.id))),
     conferences: async (r) => json(200, await data.conferences(r)),
+    records: async (r, req) => json(200, await data.records(await query(r, req))),
     export: async (r, req) => exportTable(tables, r, req),
     annual: async (r, req) => annual(d, r, req),
   };
@@ -81,6 +86,12 @@ export function createDashboardRoutes(d: DashboardRouteDeps): HttpRoute[] {
       method: 'GET', path: `${prefix}/${name}`,
       handle: (req) => guarded(d, slot, req, async (reader) => { await fresh(); return handle(reader, req); }),
     }));
+    const actions = d.actions;
+    if (actions) {
+      for (const name of Object.keys(DASHBOARD_ACTIONS)) {
+        routes.push({ method: 'POST', path: `${prefix}/${name}`, handle: (req) => guarded(d, slot, req, (reader) => runDashboardAction({ ...actions, db: d.db, now: d.now }, name, reader, req)) });
+      }
+    }
     routes.push({ method: 'GET', path: `${prefix}/events`, handle: (req) => guarded(d, slot, req, async () => events(d)) });
     return routes;
   }).flat();

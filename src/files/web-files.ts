@@ -14,7 +14,7 @@ import { toStoredFile, type FileService } from './service.js';
 const INLINE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
 
 /** The source key of a web upload: `web:<owner id>:<uuid>` (the prepare hook checks the owner). */
-const uploadPrefix = (ownerId: string) => `web:${ownerId}:`;
+export const uploadPrefix = (ownerId: string): string => `web:${ownerId}:`;
 
 /** Options of {@link createWebFileStore}. */
 export interface WebFileStoreOptions {

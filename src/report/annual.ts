@@ -43,6 +43,8 @@ export interface AnnualReport {
   statementRows: StatementRow[];
   /** The inquiries behind figures 2–4, a page at a time (by id). */
   evidence(kind: EvidenceKind): AsyncGenerator<EvidenceRow>;
+  /** The same, a page (thousands of rows) at a time: what a long listing iterates, without a promise per row. */
+  evidencePages(kind: EvidenceKind): AsyncGenerator<EvidenceRow[]>;
 }
 
 /** Thrown when `--org` names no organisation. */
@@ -65,6 +67,7 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
   const org = o.orgCode === undefined ? undefined : orgs.find((x) => x.code.toUpperCase() === o.orgCode!.toUpperCase());
   if (o.orgCode !== undefined && !org) throw new UnknownOrgError(o.orgCode);
   const orgIds = org ? [...subtree(orgs, [org.id])] : null;
+  const names = new Map(orgs.map((x) => [x.id, x.name]));
   const figures = createFigures({ db, loadCalendar: async () => o.calendar, now: () => o.now });
   await figures.refresh();
   const all = await figures.summary({ range, filter: { orgIds } });
@@ -86,21 +89,36 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
     },
     corrections: { total: correctionRows.length, byOutcome },
     conferences, correctionRows, statementRows,
-    evidence: (kind) => pages(db, kind, fromIso, toIso, orgIds),
+    evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds, names)),
+    evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds, names),
   };
 }
 
 /** Rows read per page when listing the inquiries behind a figure. */
-const EVIDENCE_PAGE = 5_000;
+const EVIDENCE_PAGE = 10_000;
 
-async function* pages(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null): AsyncGenerator<EvidenceRow> {
-  for (let after: { at: string; id: number } | null = null; ;) {
-    const rows = await evidenceInquiries(db, kind, fromIso, toIso, orgIds, after, EVIDENCE_PAGE);
-    for (const r of rows) yield r;
+/**
+ * The inquiries behind a figure a page at a time, by (time, id). The next page is asked for
+ * before this one is handed on, so a database on another machine reads while the caller writes.
+ */
+async function* pages(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, names: ReadonlyMap<number, string>): AsyncGenerator<EvidenceRow[]> {
+  const read = (after: { at: string; id: number } | null) => {
+    const page = evidenceInquiries(db, kind, fromIso, toIso, orgIds, after, EVIDENCE_PAGE, names);
+    // A caller that stops early never awaits the page read ahead: its failure is not unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  for (let next = read(null); ;) {
+    const rows = await next;
+    const last = rows[rows.length - 1];
+    if (rows.length === EVIDENCE_PAGE && last) next = read({ at: kind === 'replied_earlier' ? last.closed_at! : last.received_at, id: last.id });
+    yield rows;
     if (rows.length < EVIDENCE_PAGE) return;
-    const last = rows[rows.length - 1]!;
-    after = { at: kind === 'replied_earlier' ? last.closed_at! : last.received_at, id: last.id };
   }
+}
+
+async function* rowsOf(list: AsyncGenerator<EvidenceRow[]>): AsyncGenerator<EvidenceRow> {
+  for await (const page of list) yield* page;
 }
 
 /** Whether an evidence inquiry was replied by its legal due time (the figures' rule, without extensions). */

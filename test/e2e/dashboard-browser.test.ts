@@ -192,7 +192,7 @@ describe('the leaders\' dashboard in Chromium (full bot, SQLite, Redis)', { time
     const csv = (await download(page, 4, 'export?table=overdue&format=csv')).toString('utf8');
     expect(csv.startsWith('\uFEFFMã / Code,Cơ quan / Agency')).toBe(true);
     expect(csv).toMatch(new RegExp(`Q-${ids['syt-overdue']},Sở Y tế,.*,assigned,\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2},`));
-    for (const table of ['onestop', 'figures', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences']) {
+    for (const table of ['onestop', 'figures', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences', 'records']) {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(await download(page, 4, `export?table=${table}&format=xlsx`) as unknown as ArrayBuffer);
       const ws = wb.worksheets[0]!;

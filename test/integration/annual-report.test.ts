@@ -11,7 +11,10 @@ import { annualReport, UnknownOrgError } from '../../src/report/annual.js';
 import { renderAnnualHtml } from '../../src/report/annual-html.js';
 import { writeAnnualFile } from '../../src/report/annual-cli.js';
 import { REPO_ROOT } from '../../src/paths.js';
+import { writeAnnualXlsx } from '../../src/report/annual-xlsx.js';
+import { writeAnnualXlsxWithExceljs } from '../helpers/annual-xlsx-exceljs.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { xlsxBytes, xlsxModel } from '../helpers/xlsx-compare.js';
 import { linkChat } from '../helpers/directory-fixture.js';
 import { DATASET_NOW, seedStatsDataset, vn, type SeededDataset } from '../helpers/stats-dataset.js';
 
@@ -105,6 +108,14 @@ describe.each(testDialects())('the Decree 244 annual report on %s', (dialect) =>
     expect(html).toContain('<td class="value">6 / 10</td>');
     expect(html).toContain('(Ký tên, đóng dấu)');
     expect(html).not.toContain('<script');
+  });
+
+  it('writes the same workbook, cell for cell, as exceljs\'s WorkbookWriter did (the whole network and one agency)', async () => {
+    for (const org of [undefined, 'SYT']) {
+      const mine = await xlsxBytes(async (out) => writeAnnualXlsx(await report(org), out));
+      const reference = await xlsxBytes(async (out) => writeAnnualXlsxWithExceljs(await report(org), out));
+      expect(await xlsxModel(mine)).toEqual(await xlsxModel(reference));
+    }
   });
 
   it('reminds the admins in chat once a day from 1 December until the report is made', async () => {

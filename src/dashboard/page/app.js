@@ -8,8 +8,8 @@ const { document, location, history, localStorage, fetch, EventSource, URLSearch
 const slot = /^\/dashboard\/u\/([1-9])\/?/.exec(location.pathname)?.[1];
 const API = slot ? `/web/u/${slot}/api` : '/web/api';
 const T = {
-  vi: { title: 'Bảng điều khiển phát ngôn', skip: 'Chuyển tới nội dung', signInTitle: 'Đăng nhập', signInHelp: 'Nhập mã đăng nhập nhận được khi gõ /web trong Telegram hoặc Zalo (hoặc mã mời của bạn).', codeLabel: 'Mã đăng nhập', signIn: 'Đăng nhập', filters: 'Kỳ và bộ lọc', period: 'Kỳ', periodYear: 'Năm báo cáo (15/12 – 14/12)', periodMonth: 'Tháng này', period7d: '7 ngày qua', periodRange: 'Khoảng tùy chọn', from: 'Từ ngày', to: 'Đến ngày', agency: 'Cơ quan (kèm đơn vị trực thuộc)', topic: 'Lĩnh vực', class: 'Loại thời hạn', apply: 'Xem', all: 'Tất cả', liveOn: 'Cập nhật trực tiếp', liveOff: 'Đang kết nối cập nhật trực tiếp…', asOf: 'Số liệu lúc', annual: 'Báo cáo năm (Điều 10 Nghị định 244)', year: 'Năm báo cáo', annualXlsx: 'Tải báo cáo năm (XLSX)', annualHtml: 'Bản in A4', csv: 'Tải CSV', xlsx: 'Tải XLSX', loading: 'Đang tải…', trendChart: 'Biểu đồ: câu hỏi nhận và trả lời theo tuần, tỉ lệ đúng hạn', topicChart: 'Biểu đồ: lĩnh vực được hỏi nhiều nhất', received: 'Nhận', replied: 'Trả lời', onTime: 'Đúng hạn (%)', thread: 'Diễn biến câu hỏi', close: 'Đóng', signedInAs: 'Đăng nhập:' },
-  en: { title: 'Spokesperson dashboard', skip: 'Skip to content', signInTitle: 'Sign in', signInHelp: 'Type the sign-in code you get by sending /web in Telegram or Zalo (or your invite code).', codeLabel: 'Sign-in code', signIn: 'Sign in', filters: 'Period and filters', period: 'Period', periodYear: 'Reporting year (15 Dec – 14 Dec)', periodMonth: 'This month', period7d: 'Last 7 days', periodRange: 'Custom range', from: 'From', to: 'To', agency: 'Agency (with its sub-units)', topic: 'Topic', class: 'Deadline class', apply: 'Show', all: 'All', liveOn: 'Live updates', liveOff: 'Connecting live updates…', asOf: 'Figures as of', annual: 'Annual report (Decree 244 Art. 10)', year: 'Reporting year', annualXlsx: 'Download the annual report (XLSX)', annualHtml: 'Printable A4 page', csv: 'CSV', xlsx: 'XLSX', loading: 'Loading…', trendChart: 'Chart: inquiries received and replied per week, on-time rate', topicChart: 'Chart: busiest topics', received: 'Received', replied: 'Replied', onTime: 'On time (%)', thread: 'Inquiry thread', close: 'Close', signedInAs: 'Signed in:' },
+  vi: { recordTitle: 'Ghi nhận họp báo, đề nghị cải chính, phát ngôn chủ động', recordHelp: 'Các mục này được tính trong báo cáo năm (Điều 10 Nghị định 244).', fConference: 'Lên lịch họp báo', startsAt: 'Thời gian', place: 'Địa điểm hoặc đường dẫn', host: 'Cơ quan chủ trì', agencies: 'Mã các cơ quan phát ngôn (cách nhau dấu phẩy)', confTitle: 'Tiêu đề và nội dung', fConferenceSubmit: 'Lên lịch và thông báo', fHeld: 'Đánh dấu họp báo đã tổ chức', confCode: 'Mã họp báo (HB-…)', answered: 'Số thứ tự các câu hỏi đã trả lời tại họp báo (cách nhau dấu phẩy)', fHeldSubmit: 'Đã tổ chức', fCorrection: 'Đề nghị cải chính', outlet: 'Cơ quan báo chí', article: 'Bài viết (tiêu đề hoặc đường dẫn)', published: 'Ngày đăng', grounds: 'Căn cứ đề nghị cải chính', fCorrectionSubmit: 'Ghi nhận đề nghị', letter: 'Văn bản đề nghị (PDF, Word hoặc ảnh; không bắt buộc)', uploading: 'Đang tải văn bản lên…', fOutcome: 'Kết quả đề nghị cải chính', corrCode: 'Mã đề nghị (CC-…)', outcome: 'Kết quả', oCorrected: 'Đã cải chính', oApologised: 'Đã xin lỗi', oRefused: 'Từ chối cải chính', oNoResponse: 'Không phản hồi', note: 'Ghi chú', fOutcomeSubmit: 'Ghi kết quả', fStatement: 'Phát ngôn chủ động về một sự việc', eventAt: 'Thời điểm xảy ra sự việc', stTitle: 'Tiêu đề thông tin đã phát ngôn', link: 'Đường dẫn (nếu có)', fStatementSubmit: 'Ghi nhận phát ngôn', sending: 'Đang gửi…', title: 'Bảng điều khiển phát ngôn', skip: 'Chuyển tới nội dung', signInTitle: 'Đăng nhập', signInHelp: 'Nhập mã đăng nhập nhận được khi gõ /web trong Telegram hoặc Zalo (hoặc mã mời của bạn).', codeLabel: 'Mã đăng nhập', signIn: 'Đăng nhập', filters: 'Kỳ và bộ lọc', period: 'Kỳ', periodYear: 'Năm báo cáo (15/12 – 14/12)', periodMonth: 'Tháng này', period7d: '7 ngày qua', periodRange: 'Khoảng tùy chọn', from: 'Từ ngày', to: 'Đến ngày', agency: 'Cơ quan (kèm đơn vị trực thuộc)', topic: 'Lĩnh vực', class: 'Loại thời hạn', apply: 'Xem', all: 'Tất cả', liveOn: 'Cập nhật trực tiếp', liveOff: 'Đang kết nối cập nhật trực tiếp…', asOf: 'Số liệu lúc', annual: 'Báo cáo năm (Điều 10 Nghị định 244)', year: 'Năm báo cáo', annualXlsx: 'Tải báo cáo năm (XLSX)', annualHtml: 'Bản in A4', csv: 'Tải CSV', xlsx: 'Tải XLSX', loading: 'Đang tải…', trendChart: 'Biểu đồ: câu hỏi nhận và trả lời theo tuần, tỉ lệ đúng hạn', topicChart: 'Biểu đồ: lĩnh vực được hỏi nhiều nhất', received: 'Nhận', replied: 'Trả lời', onTime: 'Đúng hạn (%)', thread: 'Diễn biến câu hỏi', close: 'Đóng', signedInAs: 'Đăng nhập:' },
+  en: { recordTitle: 'Record press conferences, correction requests, own-initiative statements', recordHelp: 'These count in the annual report (Decree 244 Art. 10).', fConference: 'Schedule a press conference', startsAt: 'Date and time', place: 'Place or link', host: 'Host agency', agencies: 'Presenting agencies\' codes (comma-separated)', confTitle: 'Title and topics', fConferenceSubmit: 'Schedule and announce', fHeld: 'Mark a press conference held', confCode: 'Conference code (HB-…)', answered: 'Numbers of the questions answered at the conference (comma-separated)', fHeldSubmit: 'Held', fCorrection: 'Correction request', outlet: 'Press outlet', article: 'Article (title or link)', published: 'Published on', grounds: 'Grounds for the correction', fCorrectionSubmit: 'Record the request', letter: 'Official letter (PDF, Word or image; optional)', uploading: 'Uploading the letter…', fOutcome: 'Outcome of a correction request', corrCode: 'Request code (CC-…)', outcome: 'Outcome', oCorrected: 'Corrected', oApologised: 'Apologised', oRefused: 'Refused to correct', oNoResponse: 'No response', note: 'Note', fOutcomeSubmit: 'Record the outcome', fStatement: 'Own-initiative statement about an event', eventAt: 'When the event happened', stTitle: 'Title of the statement published', link: 'Link (if any)', fStatementSubmit: 'Record the statement', sending: 'Sending…', title: 'Spokesperson dashboard', skip: 'Skip to content', signInTitle: 'Sign in', signInHelp: 'Type the sign-in code you get by sending /web in Telegram or Zalo (or your invite code).', codeLabel: 'Sign-in code', signIn: 'Sign in', filters: 'Period and filters', period: 'Period', periodYear: 'Reporting year (15 Dec – 14 Dec)', periodMonth: 'This month', period7d: 'Last 7 days', periodRange: 'Custom range', from: 'From', to: 'To', agency: 'Agency (with its sub-units)', topic: 'Topic', class: 'Deadline class', apply: 'Show', all: 'All', liveOn: 'Live updates', liveOff: 'Connecting live updates…', asOf: 'Figures as of', annual: 'Annual report (Decree 244 Art. 10)', year: 'Reporting year', annualXlsx: 'Download the annual report (XLSX)', annualHtml: 'Printable A4 page', csv: 'CSV', xlsx: 'XLSX', loading: 'Loading…', trendChart: 'Chart: inquiries received and replied per week, on-time rate', topicChart: 'Chart: busiest topics', received: 'Received', replied: 'Replied', onTime: 'On time (%)', thread: 'Inquiry thread', close: 'Close', signedInAs: 'Signed in:' },
 };
 let lang = localStorage.getItem('dashboard-lang') === 'en' ? 'en' : 'vi';
 const t = (k) => T[lang][k] ?? k;
@@ -94,8 +94,8 @@ async function load() {
   showError(null);
   const q = query();
   try {
-    const [summary, league, overdue, trends, topics, notices, conferences] = await Promise.all(
-      ['summary', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences'].map((p) => get(`${p}?${q}`)));
+    const [summary, league, overdue, trends, topics, notices, conferences, records] = await Promise.all(
+      ['summary', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences', 'records'].map((p) => get(`${p}?${q}`)));
     $('as-of').textContent = `${t('asOf')} ${new Date(summary.asOf).toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}`;
     section('onestop', title(summary.tables[0]), exportsFor('onestop'), renderTable(summary.tables[0], lang));
     section('figures', title(summary.tables[1]), exportsFor('figures'), renderTable(summary.tables[1], lang));
@@ -109,6 +109,7 @@ async function load() {
     section('topics', title(topics), renderChart('bar', topics.rows.map((r) => r.topic), [{ label: t('received'), data: topics.rows.map((r) => r.received), backgroundColor: '#1d4ed8' }], t('topicChart')), exportsFor('topics'), renderTable(topics, lang, { sortable: true }));
     section('notices', title(notices), exportsFor('notices'), renderTable(notices, lang, { sortable: true, link: (c, row) => (c.key === 'id' ? () => void openNotice(row.id) : undefined) }));
     section('conferences', title(conferences), exportsFor('conferences'), renderTable(conferences, lang, { sortable: true }));
+    section('records', title(records), exportsFor('records'), renderTable(records, lang, { sortable: true, link: (c, row) => (c.key === 'document' && row.documentId ? () => { location.assign(`${API}/file?id=${row.documentId}`); } : undefined) }));
     $('status').textContent = '';
   } catch (err) {
     if (err.message !== 'no_session') $('status').textContent = '';
@@ -124,6 +125,59 @@ function annualLinks() {
   const org = $('org').value ? `&org=${encodeURIComponent($('org').value)}` : '';
   $('annual-xlsx').href = `${API}/dashboard/annual?format=xlsx&year=${y}${org}`;
   $('annual-html').href = `${API}/dashboard/annual?format=html&year=${y}${org}`;
+}
+
+// The forms post JSON with the session's CSRF token; the server runs the chat command's own flow
+// and answers its sentence (vi and en), or a refusal (400 invalid field, 403 no standing).
+async function submitAction(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const result = form.querySelector('.result');
+  const fields = {};
+  const files = [];
+  for (const [k, v] of new FormData(form)) if (typeof v === 'string') fields[k] = v; else if (v.size > 0) files.push([k, v]);
+  result.className = 'result';
+  for (const n of form.querySelectorAll('[aria-invalid]')) n.removeAttribute('aria-invalid');
+  // A file (the correction request's letter) is uploaded first, checked and stored like any file; the form names it.
+  for (const [k, file] of files) {
+    result.textContent = t('uploading');
+    const up = await fetch(`${API}/files`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream', 'x-csrf-token': me.csrfToken, 'x-file-name': encodeURIComponent(file.name || 'tep') }, body: file });
+    const stored = await up.json().catch(() => ({}));
+    if (!up.ok) return refusedField(form, result, { ...stored, field: k });
+    fields[k] = stored.ref;
+  }
+  result.textContent = t('sending');
+  const res = await fetch(`${API}/dashboard/${form.dataset.action}`, {
+    method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': me.csrfToken }, body: JSON.stringify(fields),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401) return showSignIn();
+  if (!res.ok) return refusedField(form, result, body);
+  result.textContent = (lang === 'en' ? body.message_en : body.message_vi) ?? String(res.status);
+  result.className = 'result ok';
+  form.reset();
+  return load();
+}
+
+/** Tells a refusal under its form and marks (and focuses) the field it is about. */
+function refusedField(form, result, body) {
+  result.textContent = (lang === 'en' ? body.message_en : body.message_vi) ?? String(body.error ?? '');
+  result.className = 'result bad';
+  const field = body.field ? form.elements.namedItem(body.field) : null;
+  if (field) { field.setAttribute('aria-invalid', 'true'); field.focus(); }
+}
+
+function showForms() {
+  const hostOrgs = me.orgs.filter((o) => o.type === 'ministry' || o.type === 'province');
+  for (const select of document.querySelectorAll('.org-select')) {
+    select.replaceChildren(...(hostOrgs.length > 0 ? hostOrgs : me.orgs).map((o) => el('option', { value: o.code, text: `${o.name} (${o.code})` })));
+  }
+  let any = false;
+  for (const form of document.querySelectorAll('form.action')) {
+    form.hidden = !me.roles.includes(form.dataset.role);
+    any ||= !form.hidden;
+  }
+  $('record').hidden = !any;
 }
 
 let pending = null;
@@ -174,6 +228,7 @@ async function start() {
   fillSelect($('class'), me.classes, (c) => c, (c) => c);
   $('year').value = me.today.slice(0, 4);
   annualLinks();
+  showForms();
   await load();
   live();
 }
@@ -184,6 +239,7 @@ $('period').addEventListener('change', () => { for (const n of document.querySel
 $('year').addEventListener('change', annualLinks);
 $('org').addEventListener('change', annualLinks);
 $('sign-in').addEventListener('submit', (e) => void signIn(e));
+for (const form of document.querySelectorAll('form.action')) form.addEventListener('submit', (e) => void submitAction(e));
 for (const n of document.querySelectorAll('.range')) n.hidden = true;
 applyLang();
 void start();
