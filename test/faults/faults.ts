@@ -116,15 +116,19 @@ export function serverErrors(ms: number): Fault {
 }
 
 /**
- * For `ms`, every sendMessage is carried out by the platform but its answer never comes; then the
- * hung connections drop (a proxy's idle timeout). Each is a send in flight, which the bot may repeat.
+ * For `ms`, every sendMessage and every OA send is carried out by the platform but its answer never
+ * comes; then the hung connections drop (a proxy's idle timeout). Each is a send in flight, which the bot may repeat.
  */
 export function platformTimeouts(ms: number): Fault {
   return async (s) => {
     const stop = s.proxy.holdEvery((c) => c.path.endsWith('/sendMessage'));
+    s.oa?.holdAnswers(true);
     await sleep(ms);
     const held = stop();
+    s.oa?.holdAnswers(false);
     s.proxy.dropHeld();
-    return { recoveredAt: Date.now(), inFlight: held };
+    const heldOa = s.oa?.dropHeldAnswers() ?? 0;
+    s.o.log(`timeouts: ${held} Telegram and ${heldOa} Zalo OA sends held unanswered`);
+    return { recoveredAt: Date.now(), inFlight: held + heldOa };
   };
 }

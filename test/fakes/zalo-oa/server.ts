@@ -119,7 +119,9 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
   let currentRefresh = '';
   const scripted = new Map<string, OaScriptedError[]>();
   const closedWindows = new Set<string>();
-  const state: { tokenDelayMs: number; tokenCalls: number; origin: string; quoteField: string; everySend?: OaScriptedError | undefined } = {
+  /** Answers of delivered sends held back while `state.holdAnswers` (dropped by `dropHeldAnswers`). */
+  const heldAnswers: ServerResponse[] = [];
+  const state: { tokenDelayMs: number; tokenCalls: number; origin: string; quoteField: string; everySend?: OaScriptedError | undefined; holdAnswers?: boolean } = {
     tokenDelayMs: 0, tokenCalls: 0, origin: '', quoteField: options.quoteField ?? 'react_message_id',
   };
   /** Sends whose `message` carries one of these fields are refused with the given error. */
@@ -201,6 +203,8 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
       const body = parseObject(raw);
       userId = String((body.recipient as { user_id?: unknown } | undefined)?.user_id ?? '');
       answer = onSend(req, body);
+      // A timeout as the sender sees it: the message was delivered (recorded above), the answer never comes.
+      if (state.holdAnswers && answer.status === 200) return void heldAnswers.push(res);
     } else if (req.method === 'POST' && path === '/v4/oa/access_token') answer = await onToken(req, new URLSearchParams(raw));
     else if (req.method === 'POST' && path === '/message/template') answer = onZns(req, parseObject(raw));
     else answer = { status: 404, body: { error: 404, message: 'not found' } };
@@ -243,6 +247,17 @@ export function createFakeZaloOa(options: FakeZaloOaOptions) {
       const queue = scripted.get(userId) ?? [];
       for (let i = 0; i < times; i += 1) queue.push(error);
       scripted.set(userId, queue);
+    },
+    /**
+     * While `on`, every send that succeeds is delivered (in `sent`) but its answer is held back, as
+     * when the platform times out after doing the work; {@link dropHeldAnswers} ends those connections.
+     */
+    holdAnswers(on: boolean) { state.holdAnswers = on; },
+    /** Ends the connections of the held answers (a proxy's idle timeout); returns how many there were. */
+    dropHeldAnswers(): number {
+      const held = heldAnswers.splice(0);
+      for (const res of held) res.socket?.destroy();
+      return held.length;
     },
     /** Every send to anyone fails with `error` until called with `undefined` (a platform-wide outage). */
     failEverySend(error: OaScriptedError | undefined) { state.everySend = error; },
