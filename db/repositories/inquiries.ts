@@ -132,10 +132,12 @@ export async function addMessageRef(db: Db, ref: { platform: Platform; chatId: s
  */
 export async function findMessageRef(db: Db, platform: Platform, chatId: string, messageId: string): Promise<MessageRef | undefined> {
   if (messageId === '') return undefined;
-  const ref = await db.selectFrom('message_refs').selectAll()
+  const recorded = () => db.selectFrom('message_refs').selectAll()
     .where('platform', '=', platform).where('chat_id', '=', chatId).where('message_id', '=', messageId)
     .orderBy('id', 'desc').executeTakeFirst();
-  return ref ?? findInterruptedSendRef(db, platform, chatId, messageId);
+  // A reply can overtake the record of its message (PostgreSQL, a loaded machine): when the record
+  // commits between the two reads below, the send is no longer in flight either; read the refs again.
+  return (await recorded()) ?? (await findInterruptedSendRef(db, platform, chatId, messageId)) ?? recorded();
 }
 
 /** Records that the reporter asked for the urgent deadline (the coordinator confirms or changes it). */

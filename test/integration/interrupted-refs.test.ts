@@ -1,3 +1,4 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../adapters/types.js';
 import { findMessageRef } from '../../db/repositories/inquiries.js';
@@ -6,6 +7,24 @@ import type { NewOutboxRow } from '../../db/schema.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 
 const NOW = '2026-11-23T02:00:00.000Z';
+
+/** Runs `between` once, after the first read of `message_refs` returned and before the next statement. */
+class RecordAfterFirstRefRead implements KyselyPlugin {
+  ran = false;
+  private readonly pending = new WeakSet<QueryId>();
+  constructor(private readonly between: () => Promise<void>) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (!this.ran && args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node).includes('"message_refs"')) this.pending.add(args.queryId);
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    if (!this.ran && this.pending.has(args.queryId)) {
+      this.ran = true;
+      await this.between();
+    }
+    return args.result;
+  }
+}
 
 /**
  * A reply to a message whose id a crash kept us from recording (the platform accepted the send,
@@ -83,5 +102,19 @@ describe.each(testDialects())('replies to messages of interrupted sends (%s)', (
 
   it('takes the newest interrupted send where ids have no order', async () => {
     expect(await findMessageRef(t.db, 'zalo_oa', 'oa-1', 'ffee00')).toMatchObject({ inquiry_id: inquiries[1], kind: 'staff_notice' });
+  });
+
+  // PostgreSQL only: on SQLite a flow's reads and the sender's record share the one connection (a
+  // flow runs in one transaction), so no record can commit between two of its reads.
+  if (dialect === 'postgres') it('finds a reply that overtook the record of its message (the record committed between our two reads)', async () => {
+    const tg = await identity('telegram', '300');
+    const id = await row('telegram', '300', tg, { status: 'pending', attempts: 0, parts_sent: 0, sent_at: null, inquiry_id: inquiries[1]!, ref_kind: 'staff_notice', lease_owner: 'outbox-fedcba98', lease_until: NOW });
+    // The sender records message 301 right after our message_refs read came back empty.
+    const recordInBetween = new RecordAfterFirstRefRead(async () => {
+      await t.db.updateTable('outbox').set({ status: 'sent', sent_at: NOW, lease_owner: null, lease_until: null, ...sentAs('301') }).where('id', '=', id).execute();
+      await t.db.insertInto('message_refs').values({ platform: 'telegram', chat_id: '300', message_id: '301', inquiry_id: inquiries[1]!, kind: 'staff_notice', person_id: personId, created_at: NOW }).execute();
+    });
+    expect(await findMessageRef(t.db.withPlugin(recordInBetween), 'telegram', '300', '301')).toMatchObject({ inquiry_id: inquiries[1], kind: 'staff_notice' });
+    expect(recordInBetween.ran).toBe(true);
   });
 });
