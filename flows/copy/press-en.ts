@@ -33,7 +33,7 @@ export const pressEn: PressCopy = {
   convertedToReporter: (p) => `Your question for press conference ${p.conference} was not answered there; it is now inquiry ${p.inquiry} to ${p.agency}${p.dueAt ? `, due ${formatDue(p.dueAt, 'en')}` : ''}.`,
   correctionUsage: 'Usage: /correction press outlet | article (title or link) | published dd/mm/yyyy | grounds for the correction',
   correctionBadDate: (x) => `"${x}" is not a valid date (dd/mm/yyyy, not after today).`,
-  correctionRecorded: (c, o) => `Correction request ${c} to ${o} recorded. When it is settled: /correction ${c} corrected|apologised|refused|no_response [note].`,
+  correctionRecorded: (c, o) => `Correction request ${c} to ${o} recorded. When it is settled, record the outcome on the /dashboard page (Outcome of a correction request) or type /correction ${c} corrected|apologised|refused|no_response [note].`,
   correctionLetter: (n) => `Letter attached: ${n}.`,
   letterInvalid: 'The letter file is not valid or is not a file you just uploaded. Please choose the file again.',
   correctionOutcomeUsage: 'Usage: /correction CC-<n> corrected|apologised|refused|no_response [note]',

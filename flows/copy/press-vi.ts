@@ -33,7 +33,7 @@ export const pressVi: PressCopy = {
   convertedToReporter: (p) => `Câu hỏi bạn gửi trước cho họp báo ${p.conference} chưa được trả lời tại họp báo, nay là câu hỏi ${p.inquiry} gửi ${p.agency}${p.dueAt ? `, hạn trả lời ${formatDue(p.dueAt, 'vi')}` : ''}.`,
   correctionUsage: 'Cú pháp: /correction tên cơ quan báo chí | bài viết (tiêu đề hoặc đường dẫn) | ngày đăng dd/mm/yyyy | căn cứ đề nghị cải chính',
   correctionBadDate: (x) => `"${x}" không phải ngày hợp lệ (dd/mm/yyyy, không sau hôm nay).`,
-  correctionRecorded: (c, o) => `Đã ghi nhận đề nghị cải chính ${c} gửi ${o}. Khi có kết quả: /correction ${c} corrected|apologised|refused|no_response [ghi chú].`,
+  correctionRecorded: (c, o) => `Đã ghi nhận đề nghị cải chính ${c} gửi ${o}. Khi có kết quả, ghi lại trên trang /dashboard (mục Kết quả đề nghị cải chính) hoặc gõ /correction ${c} corrected|apologised|refused|no_response [ghi chú].`,
   correctionLetter: (n) => `Văn bản kèm theo: ${n}.`,
   letterInvalid: 'Tệp văn bản không hợp lệ hoặc không phải tệp bạn vừa tải lên. Vui lòng chọn lại tệp.',
   correctionOutcomeUsage: 'Cú pháp: /correction CC-<số> corrected|apologised|refused|no_response [ghi chú]',
