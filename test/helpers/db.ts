@@ -9,8 +9,9 @@ import { migrateToLatest } from '../../db/migrate.js';
 /**
  * kysely's migrator introspects tables across every schema; when another test file drops its
  * schema during that scan, PostgreSQL answers 3F000 ("schema … does not exist") or, from a
- * parallel worker of the scan, 42P01 ("relation … does not exist"). Only tests create and drop
- * schemas concurrently, so a retry here is the whole fix.
+ * parallel worker of the scan, 42P01 ("relation … does not exist"); when another file's migration
+ * alters a table during it, 42703 ("column … of relation … does not exist"). Only tests create,
+ * migrate and drop schemas concurrently, so a retry here is the whole fix.
  */
 async function migrateRetryingDroppedSchemas(db: DbHandle['db']): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -19,7 +20,7 @@ async function migrateRetryingDroppedSchemas(db: DbHandle['db']): Promise<void> 
       return;
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code;
-      if (!['3F000', '42P01'].includes(code ?? '') || attempt >= 5) throw err;
+      if (!['3F000', '42P01', '42703'].includes(code ?? '') || attempt >= 5) throw err;
     }
   }
 }
