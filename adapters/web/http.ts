@@ -49,6 +49,7 @@ const ERRORS = {
   rate_limited: [429, 'Quá nhiều lần đăng nhập. Vui lòng thử lại sau ít phút.', 'Too many sign-in attempts. Please try again in a few minutes.'],
   too_many_codes: [429, 'Bạn đã thử quá nhiều mã. Vui lòng thử lại sau ít phút.', 'Too many codes tried. Please try again in a few minutes.'],
   unavailable: [503, 'Hệ thống đang bận, vui lòng thử lại.', 'The service is busy; please try again.'],
+  internal: [500, 'Lỗi hệ thống, vui lòng thử lại.', 'Something went wrong; please try again.'],
 } as const satisfies Record<string, readonly [number, string, string]>;
 
 /** The neutral answer to "send me a code", whoever was named (202). */
@@ -72,6 +73,11 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export function refuse(code: WebErrorCode, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): HttpBodyResponse {
   const [status, vi, en] = ERRORS[code];
   return json(status, { error: code, message_vi: vi, message_en: en, ...extra }, headers);
+}
+
+/** A refusal worded by its caller (an API's own errors), shaped like {@link refuse}'s. */
+export function refusal(status: number, error: string, vi: string, en: string): HttpBodyResponse {
+  return json(status, { error, message_vi: vi, message_en: en });
 }
 
 /** The value of cookie `name` in a `Cookie` header, if present. */

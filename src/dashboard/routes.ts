@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { HttpBodyResponse, HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
-import { WEB_SLOTS } from '../../adapters/web/http.js';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
+import { json, refusal, refuse, WEB_SLOTS } from '../../adapters/web/http.js';
 import { PAGE_CSP } from '../../adapters/web/page-routes.js';
 import type { Db } from '../../db/client.js';
 import { localDate } from '../../flows/copy/format.js';
@@ -38,10 +38,6 @@ export interface DashboardRouteDeps {
   actions?: Omit<DashboardActionDeps, 'db' | 'now'>;
 }
 
-const NO_STORE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-const json = (status: number, body: unknown): HttpBodyResponse => ({ status, headers: NO_STORE, body: JSON.stringify(body) });
-const refusal = (status: number, error: string, vi: string, en: string) => json(status, { error, message_vi: vi, message_en: en });
-const NO_SESSION = () => refusal(401, 'no_session', 'Bạn chưa đăng nhập, hoặc phiên đã hết hạn. Vui lòng đăng nhập.', 'You are not signed in, or your session expired. Please sign in.');
 
 /** Every table a request can export, by name. */
 type Exporter = (reader: Reader, req: HttpRequest) => Promise<Table>;
@@ -108,13 +104,13 @@ function idOf(v: string | undefined): number {
 async function guarded(d: DashboardRouteDeps, slot: number, req: HttpRequest, then: (r: Reader) => Promise<HttpResponse>): Promise<HttpResponse> {
   try {
     const reader = await d.readers.resolve(req, slot);
-    if (reader === undefined) return NO_SESSION();
+    if (reader === undefined) return refuse('no_session');
     if (reader === null) throw forbidden();
     return await then(reader);
   } catch (err) {
     if (err instanceof DashboardError) return refusal(err.status, err.code, err.vi, err.en);
     d.onError(err);
-    return refusal(500, 'internal', 'Lỗi hệ thống, vui lòng thử lại.', 'Something went wrong; please try again.');
+    return refuse('internal');
   }
 }
 

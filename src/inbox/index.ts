@@ -1,5 +1,5 @@
-import type { HttpBodyResponse, HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
-import { slotPaths, WEB_SLOTS } from '../../adapters/web/http.js';
+import type { HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
+import { json, refusal, refuse, slotPaths, WEB_SLOTS } from '../../adapters/web/http.js';
 import { createSessionManager } from '../../adapters/web/sessions.js';
 import type { Db } from '../../db/client.js';
 import { createWebStore } from '../../db/repositories/web.js';
@@ -20,9 +20,6 @@ export interface InboxOptions {
   sessionMaxMs: number;
 }
 
-const NO_STORE = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-const json = (status: number, body: unknown): HttpBodyResponse => ({ status, headers: NO_STORE, body: JSON.stringify(body) });
-const refusal = (status: number, error: string, vi: string, en: string) => json(status, { error, message_vi: vi, message_en: en });
 
 /** A cursor of an earlier thread page: `<ISO instant>|<0-2>|<key>`. */
 const CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+Z\|[0-2]\|(?:entry|audit|deadline):[\w-]{1,40}$/;
@@ -56,7 +53,7 @@ export function createInboxRoutes(o: InboxOptions): HttpRoute[] {
     handle: async (req): Promise<HttpResponse> => {
       try {
         const reader = await resolveReader(o.db, sessions, req, slot, o.clock.now());
-        if (reader === undefined) return refusal(401, 'no_session', 'Bạn chưa đăng nhập, hoặc phiên đã hết hạn. Vui lòng đăng nhập.', 'You are not signed in, or your session expired. Please sign in.');
+        if (reader === undefined) return refuse('no_session');
         if (reader === null) return refusal(403, 'forbidden', 'Bạn chưa có trong danh bạ của mạng lưới.', 'You are not in the network’s directory yet.');
         return json(200, await handle(reader, req));
       } catch (err) {
@@ -65,7 +62,7 @@ export function createInboxRoutes(o: InboxOptions): HttpRoute[] {
           return refusal(err.status, err.code, err.vi, err.en);
         }
         o.logger.error({ err }, 'inbox failed');
-        return refusal(500, 'internal', 'Lỗi hệ thống, vui lòng thử lại.', 'Something went wrong; please try again.');
+        return refuse('internal');
       }
     },
   }))).flat();
