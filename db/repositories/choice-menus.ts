@@ -16,18 +16,19 @@ export async function insertChoiceMenu(db: Db, m: { platform: Platform; chatId: 
  * sender recorded it) or was interrupted (`kill -9` between the send and its record): when the
  * chat's newest such send with buttons (still claimed, or sent again since) is newer than its
  * newest recorded menu, its buttons are the menu (under the quoted id). Otherwise a "1" would press
- * an older menu's first button. The in-flight send is read first: if its record commits meanwhile,
- * the quoted lookup after it finds the record.
+ * an older menu's first button. As in `findMessageRef`, the quoted menu is read again after the
+ * in-flight lookup: its record may have committed between the two.
  */
 export async function findChoiceMenu(db: Db, platform: Platform, chatId: string, quotedMessageId: string | undefined, sinceIso: string): Promise<ChoiceMenu | undefined> {
   const base = db.selectFrom('choice_menus').selectAll().where('platform', '=', platform).where('chat_id', '=', chatId);
-  const unrecorded = quotedMessageId ? await newestUnrecordedMenu(db, platform, chatId, sinceIso) : undefined;
-  if (quotedMessageId) {
-    const quoted = await base.where('message_id', '=', quotedMessageId).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (quoted) return quoted;
-  }
-  const newest = await base.where('created_at', '>=', sinceIso).orderBy('id', 'desc').limit(1).executeTakeFirst();
-  if (!quotedMessageId || !unrecorded?.buttons || (newest && newest.created_at >= unrecorded.created_at)) return newest;
+  const newest = () => base.where('created_at', '>=', sinceIso).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!quotedMessageId) return newest();
+  const quoted = () => base.where('message_id', '=', quotedMessageId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const first = await quoted();
+  if (first) return first;
+  const unrecorded = await newestUnrecordedMenu(db, platform, chatId, sinceIso);
+  const recorded = (await quoted()) ?? (await newest());
+  if (recorded?.message_id === quotedMessageId || !unrecorded?.buttons || (recorded && recorded.created_at >= unrecorded.created_at)) return recorded;
   return { id: 0, platform, chat_id: chatId, message_id: quotedMessageId, buttons: unrecorded.buttons, created_at: unrecorded.created_at };
 }
 
