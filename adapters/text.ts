@@ -57,3 +57,25 @@ export function truncateText(text: string, max: number, ellipsis = '…'): strin
   const room = Math.max(0, max - ellipsis.length);
   return `${text.slice(0, graphemeBoundaryAtOrBefore(text, room)).trimEnd()}${ellipsis}`;
 }
+
+/**
+ * Split text into parts of at most `max` UTF-16 units (platform limits count those), preferring
+ * paragraph, line, then word boundaries, so an answer never breaks mid-word when it can be helped,
+ * and never inside a character as a person sees it (an emoji, a letter with its tone mark).
+ */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    let cut = window.lastIndexOf('\n\n');
+    if (cut < max / 2) cut = window.lastIndexOf('\n');
+    if (cut < max / 2) cut = window.lastIndexOf(' ');
+    if (cut < max / 2) cut = safeCutIndex(rest, max) || max;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).replace(/^\s+/, '');
+  }
+  if (rest.length > 0) parts.push(rest);
+  return parts;
+}

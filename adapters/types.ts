@@ -3,9 +3,9 @@
  * Flows import this file and nothing else from `adapters/`.
  */
 import type { Readable } from 'node:stream';
-import { safeCutIndex } from './text.js';
 
-export { graphemeBoundaryAtOrBefore, isBlankText, safeCutIndex, truncateText } from './text.js';
+export { AuthError, BadRequestError, ChatError, RateLimitError, TransientError, UnreachableError } from './errors.js';
+export { graphemeBoundaryAtOrBefore, isBlankText, safeCutIndex, splitText, truncateText } from './text.js';
 
 /** A chat platform the bot speaks on. Stored in the database; never rename a value. */
 export type Platform = 'telegram' | 'zalo_oa' | 'zalo_personal' | 'web';
@@ -348,52 +348,6 @@ export interface SendOptions {
   onPartSent?: (index: number, messageId: string) => void | Promise<void>;
 }
 
-/** Base class of every platform error an adapter throws. */
-export class ChatError extends Error {
-  /** Stable code for logs and metrics. */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/** The platform asked us to slow down. Retry after `retryAfterMs` milliseconds. */
-export class RateLimitError extends ChatError {
-  constructor(readonly retryAfterMs: number, message = 'rate limited', options?: { cause?: unknown }) {
-    super('rate_limited', message, options);
-  }
-}
-
-/** The recipient cannot be reached (blocked the bot, chat gone, outside the Zalo window). Do not retry. */
-export class UnreachableError extends ChatError {
-  constructor(readonly reason: string, message = reason, options?: { cause?: unknown }) {
-    super('unreachable', message, options);
-  }
-}
-
-/** Our credentials were refused. Do not retry until an operator acts. */
-export class AuthError extends ChatError {
-  constructor(message = 'authentication failed', options?: { cause?: unknown }) {
-    super('auth', message, options);
-  }
-}
-
-/** The platform refused the request as malformed. Retrying the same request will not help. */
-export class BadRequestError extends ChatError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('bad_request', message, options);
-  }
-}
-
-/** A network failure or a 5xx. Retry with backoff; `retryAfterMs` is a hint when known. */
-export class TransientError extends ChatError {
-  constructor(message: string, readonly retryAfterMs?: number, options?: { cause?: unknown }) {
-    super('transient', message, options);
-  }
-}
-
 /** Encode a button's action and payload into one platform callback string. */
 export function encodeButtonData(action: string, payload: string): string {
   const data = `${action}|${payload}`;
@@ -410,26 +364,4 @@ export function decodeButtonData(data: string): { action: string; payload: strin
   const action = data.slice(0, bar);
   if (!/^[a-z_]+$/.test(action)) return undefined;
   return { action, payload: data.slice(bar + 1) };
-}
-
-/**
- * Split text into parts of at most `max` UTF-16 units (platform limits count those), preferring
- * paragraph, line, then word boundaries, so an answer never breaks mid-word when it can be helped,
- * and never inside a character as a person sees it (an emoji, a letter with its tone mark).
- */
-export function splitText(text: string, max: number): string[] {
-  if (text.length <= max) return [text];
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    let cut = window.lastIndexOf('\n\n');
-    if (cut < max / 2) cut = window.lastIndexOf('\n');
-    if (cut < max / 2) cut = window.lastIndexOf(' ');
-    if (cut < max / 2) cut = safeCutIndex(rest, max) || max;
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.length > 0) parts.push(rest);
-  return parts;
 }
