@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { launchChromium } from '../helpers/browser.js';
+import { botMessage, launchChromium } from '../helpers/browser.js';
 import { tgUser } from '../helpers/e2e-app.js';
 import { sample, sha256 } from '../helpers/files.js';
 import { createZaloE2E, type ZaloE2E } from '../helpers/zalo-oa-e2e.js';
@@ -14,7 +14,6 @@ const WAIT = { timeout: 90_000 };
 const tgReporter = tgUser('Thư');
 const ZALO_REPORTER = '5720398470283746777';
 
-const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
 
 async function press(page: Page, label: string | RegExp): Promise<void> {
   await page.locator('button.action', { hasText: label }).last().click();

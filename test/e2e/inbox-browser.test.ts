@@ -2,24 +2,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { axeSerious, sidewaysScroll, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
+import { botMessage, checkScreen, pressAction as press, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
 import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 20_000 };
 const OUT = join(REPO_ROOT, 'test-output');
 
-const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
-const press = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).last().click();
-
-
-
-/** Screenshot at this width, no sideways scroll, no serious accessibility violation. */
-async function check(page: Page, name: string): Promise<void> {
-  const width = page.viewportSize()!.width;
-  expect(await sidewaysScroll(page)).toBe(0);
-  expect(await axeSerious(page), name).toEqual([]);
-  await page.screenshot({ path: join(OUT, `inbox-${name}-${width}.png`), fullPage: true });
-}
+const check = (page: Page, name: string) => checkScreen(page, OUT, 'inbox', name);
 
 describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day through inbox → thread → reply, a coordinator screening a likely duplicate, and search', () => {
   let e: E2E;

@@ -5,14 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
 import { startApp, type App } from '../../src/main.js';
 import { systemClock } from '../../src/time/clock.js';
-import { launchChromium } from '../helpers/browser.js';
+import { botMessage, launchChromium } from '../helpers/browser.js';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
 
 // A loaded CI machine can take tens of seconds for a page: these bound a hang, not the speed.
 const WAIT = { timeout: 90_000 };
 
 /** The bot's message (list item) whose text contains `text`. */
-const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
 
 async function send(page: Page, text: string): Promise<void> {
   await page.locator('#composer-text').fill(text);

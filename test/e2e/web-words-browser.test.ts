@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { axeSerious, withBotInChromium } from '../helpers/browser.js';
+import { axeSerious, botMessage, withBotInChromium } from '../helpers/browser.js';
 import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 15_000 };
 const OUT = join(REPO_ROOT, 'test-output');
-const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
 
 describe('the web page\'s wording and layout defects (issue 14), in Chromium at 1280 and 360 px', () => {
   let e: E2E;

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createE2E, type E2E } from './e2e-app.js';
 
 /** Debian's Chromium (installed by .ci/run); Playwright never downloads a browser here. */
@@ -72,4 +73,21 @@ export function withBotInChromium(outDir: string, use: (started: { e: E2E; brows
     await started.browser?.close();
     await started.e?.close();
   });
+}
+
+/** The chat's newest bot message containing `text`. */
+export const botMessage = (page: Page, text: string) => page.locator('li.msg-bot', { hasText: text }).last();
+
+/** Presses the chat's newest action button labelled `label`. */
+export const pressAction = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).last().click();
+
+/**
+ * Asserts the page as it is now has no sideways scroll and no serious accessibility violation, then
+ * saves a full-page screenshot `<outDir>/<prefix>-<name>-<width>.png`.
+ */
+export async function checkScreen(page: Page, outDir: string, prefix: string, name: string): Promise<void> {
+  const width = page.viewportSize()!.width;
+  expect(await sidewaysScroll(page)).toBe(0);
+  expect(await axeSerious(page), name).toEqual([]);
+  await page.screenshot({ path: join(outDir, `${prefix}-${name}-${width}.png`), fullPage: true });
 }
