@@ -78,7 +78,8 @@ export async function createE2E(options: E2EOptions = {}) {
     /** Waits for a message to `user` among those sent after index `since`. */
     async nextTo(user: FakeUser, since: number, expect: string | ((s: SentRecord) => boolean)): Promise<SentRecord> {
       const pred = typeof expect === 'string' ? (s: SentRecord) => s.text.includes(expect) : expect;
-      return fake.waitFor(() => newSince(since, user, pred), { timeoutMs: 10_000, description: `message to ${user.first_name}: ${String(expect)}` });
+      // A ceiling that bounds a hang, not the machine's speed (a loaded CI machine once took over 10 s).
+      return fake.waitFor(() => newSince(since, user, pred), { timeoutMs: 60_000, description: `message to ${user.first_name}: ${String(expect)}` });
     },
     /** Presses the button labelled `label` on the newest message to `user` that has it. */
     async press(user: FakeUser, label: string, expect: string | ((s: SentRecord) => boolean), chatOf: FakeUser = user): Promise<SentRecord> {
