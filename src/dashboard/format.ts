@@ -20,3 +20,8 @@ export function formatInstant(iso: string): string {
 export function spreadsheetDate(iso: string): Date {
   return new Date(Date.parse(iso) + OFFSET_MS);
 }
+
+/** {@link spreadsheetDate} as the number a cell holds: days since 1899-12-30 (the same value, without a Date). */
+export function spreadsheetSerial(iso: string): number {
+  return 25569 + (Date.parse(iso) + OFFSET_MS) / 86_400_000;
+}

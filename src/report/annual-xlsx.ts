@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { EvidenceRow } from '../../db/repositories/stats-figures.js';
 import { excerpt } from '../../flows/copy/format.js';
-import { formatDay, spreadsheetDate } from '../dashboard/format.js';
+import { shiftDay } from '../../flows/stats/periods.js';
+import { formatDay, spreadsheetDate, spreadsheetSerial } from '../dashboard/format.js';
 import { repliedOnTimeWithoutExtension, statementOnTime, type AnnualReport } from './annual.js';
-import { detailSheetEnd, detailSheetStart, packageParts, summarySheet, xlsxRow, type XlsxCell } from './xlsx-parts.js';
+import { detailInquiryRow, detailSheetEnd, detailSheetStart, packageParts, summarySheet, xlsxRow, type XlsxCell } from './xlsx-parts.js';
 import { createZipWriter } from './zip-writer.js';
 
 /** The report's lines: number, what it counts (Vietnamese / English), the figure, a note. */
@@ -23,41 +24,67 @@ const yesNo = (v: boolean) => (v ? 'Có' : 'Không');
 /** A row of the second sheet: figure, code, agency, kind, when, due, replied at, on time, subject (absent cells left out). */
 type DetailRow = [string, XlsxCell, XlsxCell, XlsxCell, XlsxCell, XlsxCell, XlsxCell, XlsxCell, XlsxCell];
 
-/** A row of the second sheet; a reply after the period's last day (`lastDay`) is not shown as given in it. */
-function inquiryRow(figure: string, r: EvidenceRow, onTime: boolean | null, lastDay?: string): DetailRow {
-  const replied = r.closed_at && (r.status === 'answered' || r.status === 'declined') && (!lastDay || spreadsheetDate(r.closed_at).toISOString().slice(0, 10) <= lastDay);
-  return [
-    figure, r.code ?? `Q-${r.id}`, r.agency ?? '', r.deadline_class ?? '', spreadsheetDate(r.received_at),
-    r.due_at ? spreadsheetDate(r.original_due_at ?? r.due_at) : null, replied ? spreadsheetDate(r.closed_at!) : null,
+/**
+ * A listed inquiry's row XML; a reply after the period's end (`endMs`, the instant after its last
+ * local day, in wall-clock ms as {@link spreadsheetDate} counts them) is not shown as given in it.
+ */
+function inquiryRow(n: number, figure: string, r: EvidenceRow, onTime: boolean | null, endMs = Infinity): string {
+  const replied = r.closed_at && (r.status === 'answered' || r.status === 'declined') && spreadsheetDate(r.closed_at).getTime() < endMs;
+  return detailInquiryRow(
+    n, figure, r.code ?? `Q-${r.id}`, r.agency ?? '', r.deadline_class ?? '', spreadsheetSerial(r.received_at),
+    r.due_at ? spreadsheetSerial(r.original_due_at ?? r.due_at) : null, replied ? spreadsheetSerial(r.closed_at!) : null,
     onTime === null ? '' : yesNo(onTime), excerpt(r.question, 160),
-  ];
+  );
 }
 
-/** Rows per chunk handed to the compressor (about 64 KB of XML). */
-const CHUNK_ROWS = 200;
+/** Bytes of XML per chunk handed to the compressor. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Rows' XML encoded straight into one buffer per chunk: a Buffer per row (and their concatenation)
+ * made most of the garbage a listing of half a million rows left to collect.
+ */
+function chunker(): { put(xml: string): Buffer | undefined; rest(): Buffer } {
+  let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  return {
+    put(xml) {
+      let full: Buffer | undefined;
+      // A UTF-16 unit is at most 3 bytes of UTF-8.
+      if (used + xml.length * 3 > buf.length) {
+        full = buf.subarray(0, used);
+        buf = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, xml.length * 3));
+        used = 0;
+      }
+      used += buf.write(xml, used, 'utf8');
+      return full;
+    },
+    rest: () => buf.subarray(0, used),
+  };
+}
 
 /** The second sheet's XML, in chunks: every record behind the figures, read a page at a time. */
 async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
   yield detailSheetStart();
   let n = 1;
-  let chunk: Buffer[] = [];
-  // Each row is encoded on its own: joining thousands of rows' strings first cost more than the rest.
-  const add = (row: DetailRow) => { chunk.push(Buffer.from(xlsxRow(++n, row), 'utf8')); };
-  const flush = () => { const out = Buffer.concat(chunk); chunk = []; return out; };
+  const chunks = chunker();
+  const rows: string[] = [];
+  const add = (row: DetailRow) => { rows.push(xlsxRow(++n, row)); };
   for (const c of r.conferences) add(['1. Họp báo', c.code, c.host, 'họp báo', spreadsheetDate(c.starts_at), undefined, undefined, undefined, `${c.title} — ${c.place}`]);
   // Figure 2: every request received in the year, once, with its reply when given in the year;
   // then the replies given in the year to requests of earlier years.
-  const toIso = r.range.to;
-  const sources: Array<[AsyncGenerator<EvidenceRow[]>, (q: EvidenceRow) => DetailRow]> = [
-    [r.evidencePages('received'), (q) => inquiryRow('2. Yêu cầu', q, null, toIso)],
-    [r.evidencePages('replied_earlier'), (q) => inquiryRow('2. Trả lời (yêu cầu năm trước)', q, null, toIso)],
-    [r.evidencePages('urgent'), (q) => inquiryRow('3-4. Sự kiện 24h', q, repliedOnTimeWithoutExtension(q))],
+  const endMs = Date.parse(`${shiftDay(r.range.to, 1)}T00:00:00Z`);
+  const sources: Array<[AsyncGenerator<EvidenceRow[]>, (q: EvidenceRow) => string]> = [
+    [r.evidencePages('received'), (q) => inquiryRow(++n, '2. Yêu cầu', q, null, endMs)],
+    [r.evidencePages('replied_earlier'), (q) => inquiryRow(++n, '2. Trả lời (yêu cầu năm trước)', q, null, endMs)],
+    [r.evidencePages('urgent'), (q) => inquiryRow(++n, '3-4. Sự kiện 24h', q, repliedOnTimeWithoutExtension(q))],
   ];
+  for (const xml of rows.splice(0)) yield* whenFull(chunks.put(xml));
   for (const [pages, toRow] of sources) {
     for await (const page of pages) {
       for (const q of page) {
-        add(toRow(q));
-        if (chunk.length >= CHUNK_ROWS) yield flush();
+        const full = chunks.put(toRow(q));
+        if (full) yield full;
       }
     }
   }
@@ -65,8 +92,13 @@ async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
   for (const c of r.correctionRows) {
     add(['5. Cải chính', c.code, c.agency, c.outcome, spreadsheetDate(`${c.requested_on}T00:00:00+07:00`), undefined, undefined, undefined, `${c.outlet_name}: ${c.article} — ${c.grounds}${c.document_name ? ` — Văn bản / letter: ${c.document_name}` : ''}`]);
   }
-  yield flush();
+  for (const xml of rows) yield* whenFull(chunks.put(xml));
+  yield chunks.rest();
   yield detailSheetEnd();
+}
+
+function* whenFull(full: Buffer | undefined): Generator<Buffer> {
+  if (full) yield full;
 }
 
 /**
@@ -75,7 +107,7 @@ async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
  * read a page at a time and compressed as they come). Dates are Vietnam wall-clock times
  * (dd/mm/yyyy hh:mm). The XML is written here rather than through exceljs's WorkbookWriter, whose
  * per-cell work took 2–10 s per 100,000 rows; the sheets are the same, cell for cell
- * (`test/integration/annual-xlsx-writer.test.ts` compares them).
+ * (`test/unit/annual-xlsx-writer.test.ts` compares them).
  */
 export async function writeAnnualXlsx(r: AnnualReport, out: Writable): Promise<void> {
   const zip = createZipWriter(out);

@@ -54,6 +54,21 @@ export async function createPostgresDatabase(serverUrl: string): Promise<BenchDa
   };
 }
 
+/** Database `name` on the server of `serverUrl`, created when missing and kept (a seeded bench database reused across runs). */
+export async function keptPostgresDatabase(serverUrl: string, name: string): Promise<BenchDatabase> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { dialect: 'postgres', label: 'PostgreSQL', url: url.toString(), drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   await client.connect();

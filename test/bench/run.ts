@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --only inquiry|import|deadlines|notices|zalo-webhook|acks|files|dashboard] [-- --quick]`: runs the benchmarks and prints one
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
- * (even if a bound was missed: the table says so), 1 when a benchmark itself broke.
+ * (even if a bound was missed: the table says so), 1 when a benchmark itself broke. The dashboard
+ * bench also takes `--part queries|annual` and `--keep-db DIR` (seed once, reuse on later runs).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -23,15 +24,21 @@ const SECTIONS: readonly Section[] = ['inquiry', 'import', 'deadlines', 'notices
 interface Options {
   only?: Section;
   quick: boolean;
+  /** Dashboard bench: keep the seeded databases here and reuse them on the next run (`--keep-db DIR`). */
+  keepDb?: string;
+  /** Dashboard bench: only the queries or only the annual report (`--part queries|annual`). */
+  part?: 'queries' | 'annual';
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, 'keep-db': { type: 'string' }, part: { type: 'string' } } });
   const only = values.only as Section | undefined;
   if (only !== undefined && !SECTIONS.includes(only)) {
     throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${values.only}"`);
   }
-  return { ...(only ? { only } : {}), quick: values.quick ?? false };
+  const part = values.part;
+  if (part !== undefined && part !== 'queries' && part !== 'annual') throw new Error(`--part takes "queries" or "annual", not "${part}"`);
+  return { ...(only ? { only } : {}), quick: values.quick ?? false, ...(values['keep-db'] ? { keepDb: values['keep-db'] } : {}), ...(part ? { part } : {}) };
 }
 
 const started = performance.now();
@@ -93,7 +100,7 @@ async function main(): Promise<number> {
   }
 
   if (wants('dashboard')) {
-    results.push(await runSection('dashboard', async () => ({ rows: await benchDashboard({ quick: options.quick, postgresUrl, log }), notes: [] })));
+    results.push(await runSection('dashboard', async () => ({ rows: await benchDashboard({ quick: options.quick, postgresUrl, log, keepDb: options.keepDb, part: options.part }), notes: [] })));
   }
 
   console.log(formatTable(results.flatMap((r) => r.rows)));
