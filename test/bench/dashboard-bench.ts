@@ -165,13 +165,17 @@ async function benchAnnual(handle: DbHandle, label: string, rows: BenchRow[], lo
     const report = await annualReport(handle.db, { year: 2026, now: NOW, calendar });
     rows.push({ name: `${label}: annual report, figures (whole network)`, value: round((performance.now() - t2) / 1000, 2), unit: 's', bound: '≤ 5 s' });
     const t3 = performance.now();
+    const cpu0 = process.cpuUsage();
     const out = createWriteStream(join(dir, 'annual.xlsx'));
     await writeAnnualXlsx(report, out);
     if (!out.writableFinished) await finished(out);
     const took = (performance.now() - t3) / 1000;
+    // CPU time of this process (compression threads included): what a shared machine's load inflates less than the wall clock.
+    const cpu = process.cpuUsage(cpu0);
     const { n: listed } = await sql<{ n: number }>`select count(*) as n from inquiries where received_at >= ${'2025-12-14T17:00:00.000Z'} and received_at < ${'2026-12-14T17:00:00.000Z'}`.execute(handle.db).then((r) => r.rows[0]!);
-    rows.push({ name: `${label}: annual report XLSX with its second sheet (${Number(listed).toLocaleString('en')} requests listed)`, value: round(took, 2), unit: 's', bound: '≤ 5 s' });
-    log(`${label}: annual report XLSX ${round(took, 2)} s`);
+    const cpuS = round((cpu.user + cpu.system) / 1e6, 2);
+    rows.push({ name: `${label}: annual report XLSX with its second sheet (${Number(listed).toLocaleString('en')} requests listed)`, value: round(took, 2), unit: 's', bound: '≤ 5 s', figure: `${round(took, 2)} s (CPU ${cpuS} s)` });
+    log(`${label}: annual report XLSX ${round(took, 2)} s, CPU ${cpuS} s`);
     // The same workbook through exceljs's streaming WorkbookWriter (what the report used before its own writer), for comparison.
     const t4 = performance.now();
     const before = createWriteStream(join(dir, 'annual-exceljs.xlsx'));
