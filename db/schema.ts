@@ -8,7 +8,7 @@ import type { InquiriesTable, InquiryEntriesTable, InquiryFollowersTable, Messag
 import type { NoticeRecipientsTable, NoticesTable } from './schema/notices.js';
 import type {
   CorrectionRequestsTable, PressConferenceAgenciesTable, PressConferenceQuestionsTable, PressConferenceRegistrationsTable,
-  PressConferencesTable, StatementsTable, StatsDirtyTable, StatsMetaTable, StatsRollupTable,
+  PressConferencesTable, StatementsTable, StatsDirtyTable, StatsFrAgencyTable, StatsMetaTable, StatsRollupTable,
 } from './schema/figures.js';
 
 /**
@@ -62,6 +62,7 @@ export interface Database {
   stats_dirty: StatsDirtyTable;
   stats_rollup: StatsRollupTable;
   stats_meta: StatsMetaTable;
+  stats_fr_agency: StatsFrAgencyTable;
   press_conferences: PressConferencesTable;
   press_conference_agencies: PressConferenceAgenciesTable;
   press_conference_registrations: PressConferenceRegistrationsTable;

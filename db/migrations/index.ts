@@ -25,6 +25,7 @@ import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
 import * as pushHeld from './2026-12-05-501-push-held.js';
 import * as noticeSummary from './2026-12-05-502-notice-summary.js';
 import * as reportIndexes from './2026-12-06-501-report-indexes.js';
+import * as agencyResponseHistograms from './2026-12-06-502-agency-response-histograms.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-501-push-held': pushHeld,
   '2026-12-05-502-notice-summary': noticeSummary,
   '2026-12-06-501-report-indexes': reportIndexes,
+  '2026-12-06-502-agency-response-histograms': agencyResponseHistograms,
 };

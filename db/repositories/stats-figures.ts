@@ -110,6 +110,27 @@ export async function sumRollups(
   return [...out.values()];
 }
 
+/**
+ * Each agency's first-response histogram over the local days [from, to] (`stats_fr_agency`: one
+ * row per agency and month or loose day, all topics and classes), for agencies `orgIds` (null:
+ * every one). What the league table's median and p90 are read from.
+ */
+export async function agencyHistograms(db: Db, range: { from: string; to: string }, orgIds: readonly number[] | null): Promise<Map<number, Map<number, number>>> {
+  const out = new Map<number, Map<number, number>>();
+  for (const slice of rollupSlices(range.from, range.to)) {
+    let q = db.selectFrom('stats_fr_agency').select(['org_id', 'r_fr_hist'])
+      .where('grain', '=', slice.grain).where('period', '>=', slice.from).where('period', '<=', slice.to);
+    if (orgIds) q = q.where('org_id', 'in', orgIds.length > 0 ? orgIds : [-1]);
+    for (const r of await q.execute()) {
+      const orgId = Number(r.org_id);
+      const hist = out.get(orgId) ?? new Map<number, number>();
+      mergeHistogram(hist, r.r_fr_hist);
+      out.set(orgId, hist);
+    }
+  }
+  return out;
+}
+
 function zero(): Counts {
   return Object.fromEntries(COUNT_COLUMNS.map((c) => [c, 0])) as Counts;
 }

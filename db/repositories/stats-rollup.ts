@@ -18,7 +18,7 @@ import type { StatsRollupTable } from '../schema-stats.js';
  *   by the legal one (`original_due_at`: as if no extension had been granted); `r_extended` whose due
  *   time was extended; `r_declined_<ground>`; `r_rated_<rating>`; `r_followups` the follow-ups they
  *   received; `r_fr_count` and `r_fr_hist` their first responses' office minutes (histogram buckets:
- *   exact minutes below 24 h, 15-minute steps below 240 h, then hours);
+ *   see `bucketExpr`), also merged per agency into `stats_fr_agency` (the league table's quantiles);
  * - `c_closed`: counted inquiries replied on D (the **replies given** that day, whenever received);
  *   `c_on_time` / `c_on_time_ne` of them replied by the due time in force / the legal one.
  * `grain = 'm'` rows are the sums of a month's day rows.
@@ -212,13 +212,28 @@ export function mergeHistogram(into: Map<number, number>, json: string): void {
   for (const [bucket, n] of Object.entries(parsed)) into.set(Number(bucket), (into.get(Number(bucket)) ?? 0) + n);
 }
 
+/** A histogram as stored: JSON `{"bucket": count}`, buckets ascending. */
+function histogramJson(hist: ReadonlyMap<number, number>): string {
+  return JSON.stringify(Object.fromEntries([...hist].sort((a, b) => a[0] - b[0])));
+}
+
+/** Writes a period's rows (the caller deleted the old ones), and its per-agency histograms (`stats_fr_agency`). */
 async function insertRows(db: Db, grain: 'd' | 'm', period: string, rows: DayRow[]): Promise<void> {
   const values = rows.map((r) => {
     const counts = Object.fromEntries(COUNT_COLUMNS.map((c) => [c, r[c] ?? 0])) as Counts;
-    const hist = r.hist && r.hist.size > 0 ? JSON.stringify(Object.fromEntries([...r.hist].sort((a, b) => a[0] - b[0]))) : null;
-    return { grain, period, org_id: r.org_id, topic_id: r.topic_id, deadline_class: r.deadline_class, ...counts, r_fr_hist: hist };
+    return { grain, period, org_id: r.org_id, topic_id: r.topic_id, deadline_class: r.deadline_class, ...counts, r_fr_hist: r.hist && r.hist.size > 0 ? histogramJson(r.hist) : null };
   });
   for (let i = 0; i < values.length; i += INSERT_CHUNK) await db.insertInto('stats_rollup').values(values.slice(i, i + INSERT_CHUNK)).execute();
+  await db.deleteFrom('stats_fr_agency').where('grain', '=', grain).where('period', '=', period).execute();
+  const byOrg = new Map<number, Map<number, number>>();
+  for (const r of rows) {
+    if (!r.hist || r.hist.size === 0) continue;
+    const into = byOrg.get(r.org_id) ?? new Map<number, number>();
+    for (const [bucket, n] of r.hist) into.set(bucket, (into.get(bucket) ?? 0) + n);
+    byOrg.set(r.org_id, into);
+  }
+  const agencies = [...byOrg].map(([orgId, hist]) => ({ grain, period, org_id: orgId, r_fr_hist: histogramJson(hist) }));
+  for (let i = 0; i < agencies.length; i += INSERT_CHUNK) await db.insertInto('stats_fr_agency').values(agencies.slice(i, i + INSERT_CHUNK)).execute();
 }
 
 /** An inquiry whose first response has not been measured in office minutes yet. */

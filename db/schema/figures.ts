@@ -42,6 +42,18 @@ export interface StatsRollupTable {
   c_on_time_ne: number;
 }
 
+/**
+ * Per grain and agency, the first-response histogram of `stats_rollup` merged over topics and
+ * classes (migration `2026-12-06-502`): the league table's per-agency quantiles read it.
+ */
+export interface StatsFrAgencyTable {
+  grain: RollupGrain;
+  period: string;
+  org_id: number;
+  /** JSON `{"<bucket minutes>": count}`, as `stats_rollup.r_fr_hist` (a row only when there is a count). */
+  r_fr_hist: string;
+}
+
 /** `version`: bumped whenever sums are rewritten (live dashboards poll it). */
 export interface StatsMetaTable {
   key: string;

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { openAt, overdueInquiries, sumBefore, sumRollups, type FigureFilter, type InquiryListRow, type RollupSum } from '../../db/repositories/stats-figures.js';
+import { agencyHistograms, openAt, overdueInquiries, sumBefore, sumRollups, type FigureFilter, type InquiryListRow, type RollupSum } from '../../db/repositories/stats-figures.js';
 import { dayStartIso, refreshRollups, storeOfficeMinutes, unmeasuredResponses, type RefreshOutcome } from '../../db/repositories/stats-rollup.js';
 import {
   cohortFigures, oneStopFigures, splitOpen, zeroCounts, type CohortFigures, type OneStopFigures,
@@ -55,8 +55,13 @@ export interface Figures {
   /** Measures pending first responses and recomputes dirty days. */
   refresh(): Promise<RefreshOutcome & { measured: number }>;
   summary(sel: Selection): Promise<{ cohort: CohortFigures; oneStop: OneStopFigures; asOf: string }>;
-  /** Per agency; `histogram`: with each agency's first-response quantiles (slower: the command-line report asks). */
-  league(sel: Selection, histogram?: boolean): Promise<LeagueRow[]>;
+  /**
+   * Per agency, with each agency's first-response median and p90 (from `stats_fr_agency`, over all
+   * topics and classes). Under a topic or class filter those come from the finer sums (slower: a
+   * year's histograms of every agency, topic and class), only when `filteredQuantiles` asks (the
+   * command-line report); otherwise they are null there.
+   */
+  league(sel: Selection, filteredQuantiles?: boolean): Promise<LeagueRow[]>;
   trends(sel: Selection): Promise<WeekPoint[]>;
   topics(sel: Selection, limit: number): Promise<TopicRow[]>;
   overdue(filter: FigureFilter, limit: number): Promise<InquiryListRow[]>;
@@ -107,12 +112,13 @@ export function createFigures(o: FiguresOptions): Figures {
         asOf: new Date(at).toISOString(),
       };
     },
-    async league(sel, histogram = false) {
-      const [period, before, openRows] = await Promise.all([
-        // No first-response histograms per agency: merging a year of them for every agency is what
-        // would make the table slow; an agency's median is its summary's (filter by the agency).
-        sumRollups(o.db, sel.range, sel.filter, ['org'], histogram), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
+    async league(sel, filteredQuantiles = false) {
+      const narrowed = sel.filter.topicIds !== undefined || sel.filter.classes !== undefined;
+      const [period, before, openRows, hists] = await Promise.all([
+        sumRollups(o.db, sel.range, sel.filter, ['org'], narrowed && filteredQuantiles), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
+        narrowed ? undefined : agencyHistograms(o.db, sel.range, sel.filter.orgIds),
       ]);
+      if (hists) for (const p of period) p.hist = hists.get(p.org_id ?? 0) ?? new Map();
       const byOrg = <T extends { org_id?: number }>(rows: readonly T[]) => new Map(rows.map((r) => [r.org_id ?? 0, r]));
       const periodBy = byOrg(period);
       const beforeBy = byOrg(before);

@@ -90,6 +90,8 @@ export function leagueTable(rows: readonly LeagueRow[], orgs: ReadonlyMap<number
       col('open', 'Đang xử lý', 'Open'), col('late', 'Trễ hạn (đang và đã xử lý)', 'Late (open and closed)'),
       col('onTimeRate', 'Tỉ lệ đúng hạn', 'On-time rate', 'pct'), col('onTimeRateNe', 'Tỉ lệ đúng hạn (không gia hạn)', 'On-time rate (no extensions)', 'pct'),
       col('replied', 'Đã trả lời (câu hỏi nhận trong kỳ)', 'Replied (received in the period)'), col('satisfied', 'Hài lòng', 'Satisfied'),
+      col('frMedian', 'Phản hồi đầu tiên, trung vị (giờ hành chính)', 'First response, median (office time)', 'minutes'),
+      col('frP90', 'Phản hồi đầu tiên, p90 (giờ hành chính)', 'First response, p90 (office time)', 'minutes'),
     ],
     rows: rows.map((r) => {
       const org = orgs.get(r.orgId);
@@ -97,6 +99,7 @@ export function leagueTable(rows: readonly LeagueRow[], orgs: ReadonlyMap<number
         code: org?.code ?? '—', agency: org?.name ?? '(chưa chuyển / not routed)', received: r.oneStop.received, carried: r.oneStop.carriedOver,
         toHandle: r.oneStop.toHandle, closed: r.oneStop.closed.total, open: r.oneStop.open.total, late: r.oneStop.open.late + r.oneStop.closed.late,
         onTimeRate: r.oneStop.onTimeRate, onTimeRateNe: r.oneStop.onTimeRateWithoutExtension, replied: r.cohort.replied, satisfied: r.cohort.ratings.satisfied,
+        frMedian: r.cohort.firstResponse.medianMin, frP90: r.cohort.firstResponse.p90Min,
       };
     }).sort((a, b) => (a.onTimeRate ?? 2) - (b.onTimeRate ?? 2) || b.late - a.late || String(a.code).localeCompare(String(b.code))),
   };

@@ -125,6 +125,10 @@ describe('the leaders\' dashboard in Chromium (full bot, SQLite, Redis)', { time
     expect(await oneStop(page, 'Đã tiếp nhận')).toBe('4');
     expect(await oneStop(page, 'Đang xử lý')).toBe('3');
     await page.locator('#s-league tbody tr', { hasText: 'Sở Y tế' }).waitFor(WAIT);
+    // The agency's first-response median and p90 in office hours (its one answered inquiry: both the same).
+    const sytRow = (await page.locator('#s-league tbody tr', { hasText: 'Sở Y tế' }).textContent()) ?? '';
+    expect(sytRow.match(/[\d,]+ giờ/g)).toHaveLength(2);
+    expect(await page.locator('#s-league th', { hasText: 'trung vị' }).count()).toBe(1);
     expect(await page.locator('#s-overdue tbody tr').count()).toBe(1);
     await page.locator('#s-trends canvas').waitFor(WAIT);
     expect(await page.locator('#s-conferences tbody tr', { hasText: 'Thành phố Huế' }).textContent()).toContain('Quá hạn');

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listOrgEntries } from '../../db/repositories/stats-figures.js';
+import { listOrgEntries, type FigureFilter } from '../../db/repositories/stats-figures.js';
 import { hasDirtyDays, rollupVersion } from '../../db/repositories/stats-rollup.js';
 import type { RoleAssignment } from '../../db/schema.js';
 import { percentile } from '../../flows/stats/measures.js';
@@ -73,6 +73,31 @@ describe.each(testDialects())('figures from the hand-built data set on %s', (dia
     expect(health.cohort.received).toBe(4);
     const urgent = await figures.summary({ range: YEAR, filter: { orgIds: null, classes: ['incident', 'public_opinion'] } });
     expect(urgent.cohort).toMatchObject({ received: 2, replied: 1, onTimeWithoutExtension: 1 });
+  });
+
+  it('gives each agency\'s first-response median and p90 in the league table, kept up to date by the refresh', async () => {
+    const orgs = new Map((await listOrgEntries(t.db)).map((o) => [o.id, o.code]));
+    const quantiles = async (range = YEAR, filter: FigureFilter = all, filtered = false) => Object.fromEntries((await figures.league({ range, filter }, filtered))
+      .map((r) => [orgs.get(r.orgId), [r.cohort.firstResponse.medianMin, r.cohort.firstResponse.p90Min]]));
+    // SYT: 90, 270, 1800 (a whole-hour bucket) → median 270, p90 270 + 0.8 × 1530; STC: 120, 300; CA: 60.
+    const year = { SYT: [270, 1494], STC: [210, 282], CA: [60, 60] };
+    expect(await quantiles()).toEqual(year);
+    // The same as each agency's own summary (one histogram, whichever sums it is read from).
+    for (const [code, id] of [['SYT', data.net.healthId], ['STC', data.net.financeId], ['CA', data.net.policeId]] as const) {
+      const own = await figures.summary({ range: YEAR, filter: { orgIds: [id] } });
+      expect([own.cohort.firstResponse.medianMin, own.cohort.firstResponse.p90Min]).toEqual(year[code]);
+    }
+    // Loose days (2 March – 1 April: daily rows only) give the same for SYT.
+    expect((await quantiles({ from: '2026-03-02', to: '2026-04-01' }, all)).SYT).toEqual([270, 1494]);
+    // Under a class filter the table leaves them out unless asked (the report asks; from the finer sums).
+    const routine = { orgIds: null, classes: ['routine'] };
+    expect(Object.values(await quantiles(YEAR, routine)).every(([m]) => m === null)).toBe(true);
+    expect(await quantiles(YEAR, routine, true)).toMatchObject({ SYT: [270, 1494], STC: [120, 120] });
+    // A first response recorded later (A7: Wed 15:00 → Thu 09:00, 120 + 90 office minutes) moves CA's after the refresh.
+    await t.db.updateTable('inquiries').set({ status: 'answered', first_response_at: vn('2026-12-03 09:00'), closed_at: vn('2026-12-03 09:00'), answered_at: vn('2026-12-03 09:00') })
+      .where('id', '=', data.ids.get('A7')!).execute();
+    await figures.refresh();
+    expect((await quantiles()).CA).toEqual([135, 195]);
   });
 
   it('lists the overdue worst first (a paused inquiry is not late), the weeks and the busiest topics', async () => {
