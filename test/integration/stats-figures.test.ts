@@ -77,7 +77,7 @@ describe.each(testDialects())('figures from the hand-built data set on %s', (dia
 
   it('gives each agency\'s first-response median and p90 in the league table, kept up to date by the refresh', async () => {
     const orgs = new Map((await listOrgEntries(t.db)).map((o) => [o.id, o.code]));
-    const quantiles = async (range = YEAR, filter: FigureFilter = all, filtered = false) => Object.fromEntries((await figures.league({ range, filter }, filtered))
+    const quantiles = async (range = YEAR, filter: FigureFilter = all, filtered = false): Promise<Record<string, Array<number | null>>> => Object.fromEntries((await figures.league({ range, filter }, filtered))
       .map((r) => [orgs.get(r.orgId), [r.cohort.firstResponse.medianMin, r.cohort.firstResponse.p90Min]]));
     // SYT: 90, 270, 1800 (a whole-hour bucket) → median 270, p90 270 + 0.8 × 1530; STC: 120, 300; CA: 60.
     const year = { SYT: [270, 1494], STC: [210, 282], CA: [60, 60] };
