@@ -2,7 +2,8 @@ import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import type { Database, InquiryStatus } from '../schema.js';
 import { OPEN_INQUIRY_STATUSES } from '../schema.js';
-import { COUNT_COLUMNS, mergeHistogram, NOT_COUNTED, REPLIED, statusExpr, type CountColumn, type Counts } from './stats-rollup.js';
+import { DenseHistogram } from './histogram.js';
+import { COUNT_COLUMNS, NOT_COUNTED, REPLIED, statusExpr, type CountColumn, type Counts } from './stats-rollup.js';
 
 /** Which inquiries a figure covers: agencies (ids; null = every one, 0 = not routed), topics, deadline classes. */
 export interface FigureFilter {
@@ -82,6 +83,7 @@ export async function sumRollups(
   const cols = groupBy.map((g) => GROUP_COLUMN[g]);
   const keyOf = (r: Record<string, unknown>) => cols.map((c) => String(r[c])).join('|');
   const out = new Map<string, RollupSum>();
+  const merged = new Map<string, DenseHistogram>();
   for (const slice of rollupSlices(range.from, range.to, groupBy.includes('day'))) {
     const base = rollupFilter(db.selectFrom('stats_rollup').where('grain', '=', slice.grain).where('period', '>=', slice.from).where('period', '<=', slice.to), filter);
     const rows = await base.select([
@@ -101,34 +103,17 @@ export async function sumRollups(
     if (!histogram) continue;
     const hists = await base.select([...cols.map((c) => sql.ref(c).as(c)), 'r_fr_hist']).where('r_fr_hist', 'is not', null).execute();
     for (const h of hists as Array<Record<string, unknown>>) {
-      const sum = out.get(keyOf(h));
-      if (sum && typeof h.r_fr_hist === 'string') mergeHistogram(sum.hist, h.r_fr_hist);
+      const key = keyOf(h);
+      if (!out.has(key) || typeof h.r_fr_hist !== 'string') continue;
+      let dense = merged.get(key);
+      if (!dense) merged.set(key, (dense = new DenseHistogram()));
+      dense.addJson(h.r_fr_hist);
     }
   }
+  for (const [key, dense] of merged) out.get(key)!.hist = dense.toMap();
   // Summing over nothing still gives one row of zeros when nothing is grouped.
   if (cols.length === 0 && out.size === 0) out.set('', { ...zero(), hist: new Map() } as RollupSum);
   return [...out.values()];
-}
-
-/**
- * Each agency's first-response histogram over the local days [from, to] (`stats_fr_agency`: one
- * row per agency and month or loose day, all topics and classes), for agencies `orgIds` (null:
- * every one). What the league table's median and p90 are read from.
- */
-export async function agencyHistograms(db: Db, range: { from: string; to: string }, orgIds: readonly number[] | null): Promise<Map<number, Map<number, number>>> {
-  const out = new Map<number, Map<number, number>>();
-  for (const slice of rollupSlices(range.from, range.to)) {
-    let q = db.selectFrom('stats_fr_agency').select(['org_id', 'r_fr_hist'])
-      .where('grain', '=', slice.grain).where('period', '>=', slice.from).where('period', '<=', slice.to);
-    if (orgIds) q = q.where('org_id', 'in', orgIds.length > 0 ? orgIds : [-1]);
-    for (const r of await q.execute()) {
-      const orgId = Number(r.org_id);
-      const hist = out.get(orgId) ?? new Map<number, number>();
-      mergeHistogram(hist, r.r_fr_hist);
-      out.set(orgId, hist);
-    }
-  }
-  return out;
 }
 
 function zero(): Counts {

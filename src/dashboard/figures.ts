@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
-import { agencyHistograms, openAt, overdueInquiries, sumBefore, sumRollups, type FigureFilter, type InquiryListRow, type RollupSum } from '../../db/repositories/stats-figures.js';
+import { openAt, overdueInquiries, sumBefore, sumRollups, type FigureFilter, type InquiryListRow, type RollupSum } from '../../db/repositories/stats-figures.js';
+import { agencyHistograms } from '../../db/repositories/stats-histograms.js';
 import { dayStartIso, refreshRollups, storeOfficeMinutes, unmeasuredResponses, type RefreshOutcome } from '../../db/repositories/stats-rollup.js';
 import {
   cohortFigures, oneStopFigures, splitOpen, zeroCounts, type CohortFigures, type OneStopFigures,
