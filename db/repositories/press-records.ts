@@ -195,6 +195,11 @@ export async function findCorrection(db: Db, code: string) {
   return m ? db.selectFrom('correction_requests').selectAll().where('id', '=', Number(m[1])).executeTakeFirst() : undefined;
 }
 
+/** Sets (or replaces) a correction request's official letter (`attachment:<id>`). */
+export async function setCorrectionLetter(db: Db, id: number, documentRef: string, nowIso: string): Promise<void> {
+  await db.updateTable('correction_requests').set({ document_ref: documentRef, updated_at: nowIso }).where('id', '=', id).execute();
+}
+
 /** Records a correction request's outcome. */
 export async function setCorrectionOutcome(db: Db, id: number, outcome: CorrectionOutcome, note: string | null, on: string, nowIso: string): Promise<void> {
   await db.updateTable('correction_requests').set({ outcome, outcome_note: note, outcome_on: on, updated_at: nowIso }).where('id', '=', id).execute();

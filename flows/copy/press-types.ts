@@ -34,6 +34,8 @@ export interface PressCopy {
   correctionOutcomeUsage: string;
   correctionNotFound(code: string): string;
   correctionOutcomeSaved(code: string, outcome: string): string;
+  /** A letter attached to an already recorded request (its file name). */
+  correctionLetterAttached(code: string, name: string): string;
   outcomeLabel(outcome: string): string;
   statementUsage: string;
   statementBadTime(text: string): string;

@@ -1,5 +1,5 @@
 import { truncateText, type InboundEvent } from '../../adapters/types.js';
-import { findCorrection, insertCorrection, setCorrectionOutcome } from '../../db/repositories/press-records.js';
+import { findCorrection, insertCorrection, setCorrectionLetter, setCorrectionOutcome } from '../../db/repositories/press-records.js';
 import { CORRECTION_OUTCOMES, type CorrectionOutcome } from '../../db/schema-stats.js';
 import { localDate, parseLocalDate } from '../copy/format.js';
 import type { FlowContext } from '../context.js';
@@ -61,30 +61,42 @@ export async function recordCorrection(ctx: PressContext, input: CorrectionInput
   return { ok: true, code, say: (t) => `${t.press.correctionRecorded(code, outlet)}${letter ? `\n${t.press.correctionLetter(letter)}` : ''}` };
 }
 
-/** Records what came of the actor's agency's correction request `code` (an outcome other than `pending`). */
-export async function recordCorrectionOutcome(ctx: PressContext, input: { code: string; outcome: string; note?: string }): Promise<PressOutcome> {
+/**
+ * Records what came of the actor's agency's correction request `code` (an outcome other than
+ * `pending`) and/or attaches its official letter (`letter`, replacing an earlier one: the audit
+ * keeps which). An empty `outcome` with a letter attaches the letter alone.
+ */
+export async function recordCorrectionOutcome(ctx: PressContext, input: { code: string; outcome: string; note?: string; letter?: Letter | null }): Promise<PressOutcome> {
   const orgId = await speakerAgency(ctx, 'correction_request');
   if (orgId === undefined) return refused('forbidden', (t) => t.press.notAllowed);
   const { code, outcome } = { code: input.code.trim(), outcome: input.outcome.trim().toLowerCase() };
   const note = input.note?.trim() ?? '';
-  if (!(CORRECTION_OUTCOMES as readonly string[]).includes(outcome) || outcome === 'pending') return refused('invalid', (t) => t.press.correctionOutcomeUsage, 'outcome');
+  const letter = input.letter ?? null;
+  const letterOnly = outcome === '' && letter !== null;
+  if (!letterOnly && (!(CORRECTION_OUTCOMES as readonly string[]).includes(outcome) || outcome === 'pending')) return refused('invalid', (t) => t.press.correctionOutcomeUsage, 'outcome');
   const request = code === '' ? undefined : await findCorrection(ctx.db, code);
   if (!request || request.org_id !== orgId) return refused('not_found', (t) => t.press.correctionNotFound(truncateText(code, 20)), 'code');
-  await setCorrectionOutcome(ctx.db, request.id, outcome as CorrectionOutcome, note === '' ? null : truncateText(note, 1000), localDate(ctx.now), ctx.nowIso);
   const shown = request.code ?? code;
+  if (letter) {
+    await setCorrectionLetter(ctx.db, request.id, letterRef(letter.attachmentId), ctx.nowIso);
+    await ctx.effects.audit('correction.letter', 'correction_request', shown, { letter: request.document_ref }, { letter: letter.attachmentId, via: ctx.via });
+  }
+  if (letterOnly) return { ok: true, code: shown, say: (t) => t.press.correctionLetterAttached(shown, letter.name) };
+  await setCorrectionOutcome(ctx.db, request.id, outcome as CorrectionOutcome, note === '' ? null : truncateText(note, 1000), localDate(ctx.now), ctx.nowIso);
   await ctx.effects.audit('correction.outcome', 'correction_request', shown, { outcome: request.outcome }, { outcome, via: ctx.via });
-  return { ok: true, code: shown, say: (t) => t.press.correctionOutcomeSaved(shown, outcome) };
+  return { ok: true, code: shown, say: (t) => `${t.press.correctionOutcomeSaved(shown, outcome)}${letter ? `\n${t.press.correctionLetter(letter.name)}` : ''}` };
 }
 
 /**
  * `/correction outlet | article | dd/mm/yyyy | grounds` records a correction request
  * ({@link recordCorrection}) with the message's `letter` if a file came with it; `/correction CC-n
- * outcome [note]` its outcome.
+ * outcome [note]` its outcome (with the letter if a file came with it); `/correction CC-n` with a
+ * file attaches the letter alone.
  */
 export async function onCorrectionCommand(ctx: FlowContext, args: string, letter: Letter | null): Promise<void> {
   const press = fromFlow(ctx);
-  const outcome = /^(cc-?\d+)\s+(\S+)\s*([\s\S]*)$/i.exec(args.trim());
-  if (outcome) return replyWith(ctx, await recordCorrectionOutcome(press, { code: outcome[1]!, outcome: outcome[2]!, note: outcome[3]! }));
+  const outcome = /^(cc-?\d+)(?:\s+(\S+)\s*([\s\S]*))?$/i.exec(args.trim());
+  if (outcome) return replyWith(ctx, await recordCorrectionOutcome(press, { code: outcome[1]!, outcome: outcome[2] ?? '', note: outcome[3] ?? '', letter }));
   const parts = args.split('|').map((p) => p.trim());
   if (parts.length !== 4 || parts.some((p) => p === '')) {
     if ((await speakerAgency(press, 'correction_request')) === undefined) return void await ctx.reply((t) => ({ text: t.press.notAllowed }));

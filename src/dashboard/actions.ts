@@ -55,7 +55,11 @@ export const DASHBOARD_ACTIONS: Record<string, Action> = {
     if (letter === undefined) return refused('invalid', (t) => t.press.letterInvalid, 'letter');
     return recordCorrection(ctx, { outlet: f.outlet ?? '', article: f.article ?? '', published: fromFormDate(f.published ?? ''), grounds: f.grounds ?? '', letter });
   },
-  'correction-outcome': (ctx, f) => recordCorrectionOutcome(ctx, { code: f.code ?? '', outcome: f.outcome ?? '', note: f.note ?? '' }),
+  'correction-outcome': async (ctx, f, reader) => {
+    const letter = f.letter ? await uploadedLetter(ctx, reader, f.letter) : null;
+    if (letter === undefined) return refused('invalid', (t) => t.press.letterInvalid, 'letter');
+    return recordCorrectionOutcome(ctx, { code: f.code ?? '', outcome: f.outcome ?? '', note: f.note ?? '', letter });
+  },
   statement: (ctx, f) => recordStatement(ctx, { eventAt: fromFormDate(f.eventAt ?? ''), title: f.title ?? '', link: f.link ?? '' }),
 };
 

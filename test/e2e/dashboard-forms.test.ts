@@ -227,12 +227,33 @@ describe('the dashboard\'s forms: press conferences, correction requests, statem
     const tgRow = rows.find((r) => r.document === 'CV 46-SYT.pdf')!;
     expect(sha256((await file(head, tgRow.documentId!)).bytes)).toBe(sha256(tgLetter));
 
+    // A letter can come later: with the outcome, or alone (the newer replaces the earlier; the audit keeps which).
+    const reply2 = await upload(head, 'Thư trả lời của Báo Z.pdf', sample.pdf(8_000, 6));
+    const settled = await post(head, 'correction-outcome', { code: made.body.code!, outcome: 'corrected', note: 'Đã đính chính', letter: reply2 });
+    expect(settled.body.message_vi).toBe(`Đã ghi kết quả đề nghị cải chính ${made.body.code}: đã cải chính.\nVăn bản kèm theo: Thư trả lời của Báo Z.pdf.`);
+    expect((await post(head, 'correction-outcome', { code: made.body.code!, outcome: '' })).body.field).toBe('outcome'); // nothing to attach
+    expect((await post(head, 'correction-outcome', { code: made.body.code!, outcome: '', letter: foreign })).body.field).toBe('letter');
+    const bare = await post(head, 'correction', { ...fields, outlet: 'Báo W' });
+    const later = await upload(head, 'CV 47-SYT.pdf', sample.pdf(6_000, 7));
+    expect((await post(head, 'correction-outcome', { code: bare.body.code!, outcome: '', letter: later })).body.message_vi).toBe(`Đã đính kèm văn bản CV 47-SYT.pdf vào đề nghị cải chính ${bare.body.code}.`);
+    // On Telegram: `/correction CC-n` as a file's caption attaches it (the spokesperson's own agency only).
+    const m = e.fake.sent.length;
+    const tgLater = sample.pdf(7_000, 8);
+    e.fake.userSendsFile(spokesperson, { kind: 'document', bytes: tgLater, name: 'CV 48-SYT.pdf', mimeType: 'application/pdf', caption: `/correction ${bare.body.code}` });
+    expect((await e.nextTo(spokesperson, m, 'Đã đính kèm văn bản')).text).toBe(`Đã đính kèm văn bản CV 48-SYT.pdf vào đề nghị cải chính ${bare.body.code}.`);
+    const byCode = new Map((JSON.parse((await get(head, 'records')).text) as { rows: Array<{ code: string; document: string | null; documentId: number | null }> }).rows.map((r) => [r.code, r]));
+    expect(byCode.get(made.body.code!)?.document).toBe('Thư trả lời của Báo Z.pdf');
+    expect(byCode.get(bare.body.code!)?.document).toBe('CV 48-SYT.pdf');
+    expect(sha256((await file(coordinator, byCode.get(bare.body.code!)!.documentId!)).bytes)).toBe(sha256(tgLater));
+    const letters = await e.app.db.db.selectFrom('audit_events').select('action').where('action', '=', 'correction.letter').execute();
+    expect(letters).toHaveLength(3);
+
     // The annual report's detail sheet names each letter.
     const res = await fetch(`${base()}/web/u/6/api/dashboard/annual?format=xlsx&year=${reportingYear()}&org=SYT`, { headers: { cookie: head.cookie } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
     const subjects = wb.getWorksheet('Chi tiết')!.getColumn(9).values.map(String);
-    expect(subjects.some((v) => v.includes('Văn bản / letter: Công văn 45-SYT đề nghị cải chính.pdf'))).toBe(true);
+    expect(subjects.some((v) => v.includes('Văn bản / letter: Thư trả lời của Báo Z.pdf'))).toBe(true);
     expect(subjects.some((v) => v.includes('Văn bản / letter: CV 46-SYT.pdf'))).toBe(true);
   });
 });
