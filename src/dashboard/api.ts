@@ -64,7 +64,7 @@ export function createDashboardData(db: Db, figures: Figures, now: () => Date) {
     async me(reader: Reader) {
       const topics = await listTopicEntries(db);
       return {
-        name: reader.name, roles: reader.roles, scope: reader.scope.kind, today: localDate(now()), csrfToken: reader.csrfToken,
+        name: reader.name, roles: reader.roles, scope: reader.scope.kind, recordsOnly: reader.recordsOnly, today: localDate(now()), csrfToken: reader.csrfToken,
         orgs: reader.orgs.map((o) => ({ code: o.code, name: o.name, type: o.type })), topics: topics.map((t) => ({ code: t.code, name: t.name })),
         classes: DEADLINE_CLASSES,
       };

@@ -31,11 +31,16 @@ export interface Reader {
   agencyIds: number[] | null;
   /** The organisations this reader may filter by (their scope's subtrees), for the filter list. */
   orgs: OrgEntry[];
+  /**
+   * A regular spokesperson: no figures, only the forms (correction requests, statements, which the
+   * flows record for their own agency) and the records table of their agency (`scope` is it).
+   */
+  recordsOnly: boolean;
 }
 
 /** Resolves readers from requests; one per process. */
 export interface ReaderResolver {
-  /** `undefined`: no live session in this slot; `null`: signed in, but no standing to read figures. */
+  /** `undefined`: no live session in this slot; `null`: signed in, but no standing to read figures nor to record (see `recordsOnly`). */
   resolve(req: HttpRequest, slot: number): Promise<Reader | null | undefined>;
   readonly paths: (slot: number) => SlotPaths;
 }
@@ -61,14 +66,18 @@ export function createReaderResolver(o: ReaderOptions): ReaderResolver {
       const person = await personOfWebOwner(o.db, session.ownerId);
       if (!person) return null;
       const roles = (await rolesOf(o.db, person.id, localDate(new Date(o.now())))).filter((r) => r.status === 'active');
-      const scope = statsScope(roles);
       const all = await listOrgEntries(o.db);
+      const figures = statsScope(roles);
+      const recordsOnly = agencyIds(figures, all) === undefined;
+      const own = roles.flatMap((r) => (r.role === 'spokesperson' && r.kind === 'regular' && r.org_id !== null ? [r.org_id] : []));
+      if (recordsOnly && own.length === 0) return null;
+      const scope: StatsScope = recordsOnly ? { kind: 'orgs', roots: [...new Set(own)].sort((a, b) => a - b) } : figures;
       const ids = agencyIds(scope, all);
       if (ids === undefined) return null;
       const visible = scope.kind === 'orgs' ? subtree(all, scope.roots) : undefined;
       return {
         personId: person.id, ownerId: session.ownerId, csrfToken: session.csrfToken, name: person.full_name, locale: person.locale, roles: [...new Set(roles.map((r) => r.role))], scope,
-        agencyIds: ids, orgs: visible ? all.filter((x) => visible.has(x.id)) : all,
+        agencyIds: ids, orgs: visible ? all.filter((x) => visible.has(x.id)) : all, recordsOnly,
       };
     },
   };

@@ -80,15 +80,15 @@ export function createDashboardRoutes(d: DashboardRouteDeps): HttpRoute[] {
     const prefix = `${d.readers.paths(slot).apiPrefix}/dashboard`;
     const routes: HttpRoute[] = Object.entries(api).map(([name, handle]) => ({
       method: 'GET', path: `${prefix}/${name}`,
-      handle: (req) => guarded(d, slot, req, async (reader) => { await fresh(); return handle(reader, req); }),
+      handle: (req) => guarded(d, slot, req, async (reader) => { await fresh(); return handle(reader, req); }, FOR_RECORDERS.has(name)),
     }));
     const actions = d.actions;
     if (actions) {
       for (const name of Object.keys(DASHBOARD_ACTIONS)) {
-        routes.push({ method: 'POST', path: `${prefix}/${name}`, handle: (req) => guarded(d, slot, req, (reader) => runDashboardAction({ ...actions, db: d.db, now: d.now }, name, reader, req)) });
+        routes.push({ method: 'POST', path: `${prefix}/${name}`, handle: (req) => guarded(d, slot, req, (reader) => runDashboardAction({ ...actions, db: d.db, now: d.now }, name, reader, req), true) });
       }
     }
-    routes.push({ method: 'GET', path: `${prefix}/events`, handle: (req) => guarded(d, slot, req, async () => events(d)) });
+    routes.push({ method: 'GET', path: `${prefix}/events`, handle: (req) => guarded(d, slot, req, async () => events(d), true) });
     return routes;
   }).flat();
   return [...slotRoutes, ...pageRoutes(d.pageDir ?? defaultDashboardPageDir())];
@@ -100,12 +100,18 @@ function idOf(v: string | undefined): number {
   return n;
 }
 
-/** Signed in (401 otherwise), with standing to read figures (403 otherwise); errors answered politely and logged. */
-async function guarded(d: DashboardRouteDeps, slot: number, req: HttpRequest, then: (r: Reader) => Promise<HttpResponse>): Promise<HttpResponse> {
+/** What a records-only reader (a regular spokesperson) may read: who they are and their agency's records (and its export); the forms' POSTs too (the flows check each). */
+const FOR_RECORDERS = new Set(['me', 'records', 'export']);
+
+/**
+ * Signed in (401 otherwise), with standing to read figures, or only to record when `recorders`
+ * (403 otherwise); errors answered politely and logged.
+ */
+async function guarded(d: DashboardRouteDeps, slot: number, req: HttpRequest, then: (r: Reader) => Promise<HttpResponse>, recorders = false): Promise<HttpResponse> {
   try {
     const reader = await d.readers.resolve(req, slot);
     if (reader === undefined) return refuse('no_session');
-    if (reader === null) throw forbidden();
+    if (reader === null || (reader.recordsOnly && !recorders)) throw forbidden();
     return await then(reader);
   } catch (err) {
     if (err instanceof DashboardError) return refusal(err.status, err.code, err.vi, err.en);
@@ -116,6 +122,7 @@ async function guarded(d: DashboardRouteDeps, slot: number, req: HttpRequest, th
 
 async function exportTable(tables: Record<string, Exporter>, r: Reader, req: HttpRequest): Promise<HttpResponse> {
   const make = tables[req.query.table ?? ''];
+  if (r.recordsOnly && req.query.table !== 'records') throw forbidden();
   const format = req.query.format ?? 'csv';
   if (!make || (format !== 'csv' && format !== 'xlsx')) throw new DashboardError(400, 'bad_request', 'Bảng hoặc định dạng không hợp lệ.', 'Unknown table or format.');
   const table = await make(r, req);

@@ -256,4 +256,48 @@ describe('the dashboard\'s forms: press conferences, correction requests, statem
     expect(subjects.some((v) => v.includes('Văn bản / letter: Thư trả lời của Báo Z.pdf'))).toBe(true);
     expect(subjects.some((v) => v.includes('Văn bản / letter: CV 46-SYT.pdf'))).toBe(true);
   });
+  it('a regular spokesperson records for their own agency on the web: figures refused by the server, their forms and records shown, at 1280 and 360 px', async () => {
+    const pn = await signIn('PN-TC-01', 9); // regular spokesperson of Sở Tài chính (STC)
+    const head = await signIn('LD-SYTE-01', 1);
+    for (const path of ['summary', 'league', 'overdue', 'trends', 'notices', `annual?format=html&year=${reportingYear()}`, 'export?table=league&format=csv']) expect((await get(pn, path)).status, path).toBe(403);
+    expect(JSON.parse((await get(pn, 'me')).text)).toMatchObject({ recordsOnly: true, orgs: [{ code: 'STC' }] });
+    const made = await post(pn, 'statement', { eventAt: localInput(-2), title: 'Thông tin về giá đất' });
+    expect(made).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await post(pn, 'conference', { startsAt: localInput(48), place: 'Hội trường', host: 'HUE', agencies: 'STC', title: 'Họp báo' })).status).toBe(403);
+    // Another agency's correction request is not theirs: refused as not found, and left as it was.
+    const syt = await post(head, 'correction', { outlet: 'Báo V', article: 'Bài U', published: localInput(-24).slice(0, 10), grounds: 'Sai' });
+    expect((await post(pn, 'correction-outcome', { code: syt.body.code!, outcome: 'corrected' })).status).toBe(404);
+    expect((await e.app.db.db.selectFrom('correction_requests').select('outcome').where('id', '=', Number(syt.body.code!.slice(3))).executeTakeFirstOrThrow()).outcome).toBe('pending');
+    const records = JSON.parse((await get(pn, 'records')).text) as { rows: Array<{ code: string }> };
+    expect(records.rows.map((r) => r.code)).toEqual([made.body.code]);
+    expect((await get(pn, 'export?table=records&format=csv')).text).toContain('Thông tin về giá đất');
+
+    // The page uses the session signed in above (sign-ins from one address are rate-limited, and this file makes many).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const [name, value] = pn.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: `${base()}/web/u/9/api/` }]);
+    const page: Page = await context.newPage();
+    await page.goto(`${base()}/dashboard/u/9/`);
+    await page.locator('#s-records tbody tr', { hasText: 'Thông tin về giá đất' }).waitFor(WAIT);
+    expect(await page.locator('#f-statement').isVisible()).toBe(true);
+    expect(await page.locator('#f-outcome').isVisible()).toBe(true);
+    expect(await page.locator('#f-conference').isVisible()).toBe(false);
+    expect(await page.locator('#filters').isVisible()).toBe(false);
+    expect(await page.locator('#annual').isVisible()).toBe(false);
+    expect(await page.locator('#s-league').count()).toBe(0);
+    const form = page.locator('#f-statement');
+    await form.locator('[name=eventAt]').fill(localInput(-1));
+    await form.locator('[name=title]').fill('Điều chỉnh bảng giá đất');
+    await form.locator('button[type=submit]').click();
+    await form.locator('.result.ok').waitFor(WAIT);
+    await page.locator('#s-records tbody tr', { hasText: 'Điều chỉnh bảng giá đất' }).waitFor(WAIT);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'dashboard-spokesperson-1280.png'), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.reload();
+    await page.locator('#s-records tbody tr', { hasText: 'Điều chỉnh bảng giá đất' }).waitFor(WAIT);
+    expect(await sidewaysScroll(page)).toBe(0);
+    expect(await axeSerious(page)).toEqual([]);
+    await page.screenshot({ path: join(OUT, 'dashboard-spokesperson-360.png'), fullPage: true });
+  });
 });

@@ -94,6 +94,7 @@ async function load() {
   showError(null);
   const q = query();
   try {
+    if (me.recordsOnly) return await loadRecords(q);
     const [summary, league, overdue, trends, topics, notices, conferences, records] = await Promise.all(
       ['summary', 'league', 'overdue', 'trends', 'topics', 'notices', 'conferences', 'records'].map((p) => get(`${p}?${q}`)));
     $('as-of').textContent = `${t('asOf')} ${new Date(summary.asOf).toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}`;
@@ -109,11 +110,21 @@ async function load() {
     section('topics', title(topics), renderChart('bar', topics.rows.map((r) => r.topic), [{ label: t('received'), data: topics.rows.map((r) => r.received), backgroundColor: '#1d4ed8' }], t('topicChart')), exportsFor('topics'), renderTable(topics, lang, { sortable: true }));
     section('notices', title(notices), exportsFor('notices'), renderTable(notices, lang, { sortable: true, link: (c, row) => (c.key === 'id' ? () => void openNotice(row.id) : undefined) }));
     section('conferences', title(conferences), exportsFor('conferences'), renderTable(conferences, lang, { sortable: true }));
-    section('records', title(records), exportsFor('records'), renderTable(records, lang, { sortable: true, link: (c, row) => (c.key === 'document' && row.documentId ? () => { location.assign(`${API}/file?id=${row.documentId}`); } : undefined) }));
+    recordsSection(records);
     $('status').textContent = '';
   } catch (err) {
     if (err.message !== 'no_session') $('status').textContent = '';
   }
+}
+
+function recordsSection(records) {
+  section('records', title(records), exportsFor('records'), renderTable(records, lang, { sortable: true, link: (c, row) => (c.key === 'document' && row.documentId ? () => { location.assign(`${API}/file?id=${row.documentId}`); } : undefined) }));
+}
+
+// A regular spokesperson records for their agency and sees its records; the figures are not theirs to read (the server refuses them).
+async function loadRecords(q) {
+  recordsSection(await get(`records?${q}`));
+  $('status').textContent = '';
 }
 
 function fillSelect(select, items, value, labelOf) {
@@ -228,6 +239,8 @@ async function start() {
   fillSelect($('class'), me.classes, (c) => c, (c) => c);
   $('year').value = me.today.slice(0, 4);
   annualLinks();
+  $('filters').hidden = me.recordsOnly;
+  $('annual').hidden = me.recordsOnly;
   showForms();
   await load();
   live();
