@@ -57,12 +57,11 @@ export interface Figures {
   refresh(): Promise<RefreshOutcome & { measured: number }>;
   summary(sel: Selection): Promise<{ cohort: CohortFigures; oneStop: OneStopFigures; asOf: string }>;
   /**
-   * Per agency, with each agency's first-response median and p90 (from `stats_fr_agency`, over all
-   * topics and classes). Under a topic or class filter those come from the finer sums (slower: a
-   * year's histograms of every agency, topic and class), only when `filteredQuantiles` asks (the
-   * command-line report); otherwise they are null there.
+   * Per agency, with each agency's first-response median and p90: from `stats_fr_agency` (one
+   * histogram per agency and slice), or under a topic or class filter from the finer sums (a year's
+   * histograms of every agency, topic and class: slower, still within the summary's cost).
    */
-  league(sel: Selection, filteredQuantiles?: boolean): Promise<LeagueRow[]>;
+  league(sel: Selection): Promise<LeagueRow[]>;
   trends(sel: Selection): Promise<WeekPoint[]>;
   topics(sel: Selection, limit: number): Promise<TopicRow[]>;
   overdue(filter: FigureFilter, limit: number): Promise<InquiryListRow[]>;
@@ -113,10 +112,10 @@ export function createFigures(o: FiguresOptions): Figures {
         asOf: new Date(at).toISOString(),
       };
     },
-    async league(sel, filteredQuantiles = false) {
+    async league(sel) {
       const narrowed = sel.filter.topicIds !== undefined || sel.filter.classes !== undefined;
       const [period, before, openRows, hists] = await Promise.all([
-        sumRollups(o.db, sel.range, sel.filter, ['org'], narrowed && filteredQuantiles), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
+        sumRollups(o.db, sel.range, sel.filter, ['org'], narrowed), sumBefore(o.db, sel.range.from, sel.filter, ['org']), open(sel),
         narrowed ? undefined : agencyHistograms(o.db, sel.range, sel.filter.orgIds),
       ]);
       if (hists) for (const p of period) p.hist = hists.get(p.org_id ?? 0) ?? new Map();

@@ -30,7 +30,7 @@ export interface OnTimeLine {
 export async function onTimeReport(db: Db, range: { from: string; to: string }, now: Date, calendar: WorkCalendar): Promise<OnTimeLine[]> {
   const figures = createFigures({ db, loadCalendar: async () => calendar, now: () => now });
   await figures.refresh();
-  const rows = await figures.league({ range, filter: { orgIds: null } }, true);
+  const rows = await figures.league({ range, filter: { orgIds: null } });
   const orgs = new Map((await listOrgEntries(db)).map((o) => [o.id, o]));
   return rows.filter((r) => r.cohort.received > 0).map((r) => {
     const org = orgs.get(r.orgId);
