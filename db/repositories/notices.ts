@@ -207,9 +207,13 @@ export async function markHandedOverSent(db: Db, outboxId: number, messageIds: r
 }
 
 
-/** Sent notices with a progress message that finished at or after `sinceIso` (their acknowledgements are still followed). */
+/**
+ * Sent notices with a progress message still followed: those finished at or after `sinceIso`
+ * (acknowledgements), and older ones whose final summary shows a delivery held (until it settles).
+ */
 export async function listFinishedWithProgressSince(db: Db, sinceIso: IsoInstant): Promise<number[]> {
   const rows = await db.selectFrom('notices').select('id').where('status', '=', 'sent')
-    .where('progress_identity_id', 'is not', null).where('finished_at', '>=', sinceIso).execute();
+    .where('progress_identity_id', 'is not', null)
+    .where((eb) => eb.or([eb('finished_at', '>=', sinceIso), eb('summary_held', '>', 0)])).execute();
   return rows.map((r) => r.id);
 }

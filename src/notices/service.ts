@@ -14,7 +14,7 @@ import { createQueueService } from '../scheduler/queue-service.js';
 import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
-import { ACK_FOLLOW_MS, createProgressReporter } from './progress.js';
+import { ACK_FOLLOW_MS, createProgressReporter, summaryShown } from './progress.js';
 import { remindNotice } from './remind.js';
 import type { NoticeBatchJob, NoticeContext } from './types.js';
 
@@ -97,7 +97,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       if (!identity) return { outboxIds: [], counts };
       const effects = createEffects(tx, now, o.defaultLocale, { personId: null, identityId: null });
       const summaryId = await effects.sendTo(identity, (t) => ({ text: t.notice.summary(notice.id, notice.title, counts) }), { reportUnreachable: false });
-      await setSummaryOutbox(tx, noticeId, summaryId);
+      await setSummaryOutbox(tx, noticeId, summaryId, summaryShown(counts));
       return { outboxIds: effects.outboxIds, counts };
     });
     if (finished === undefined) return;
