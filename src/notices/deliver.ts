@@ -109,7 +109,7 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
         log: { record: (ids) => recordRecipientParts(ctx.db, row.id, ids) }, persist, beforeNextPart: pace,
       });
     } catch (err) {
-      const next = await onSendError(ctx, notice, row, platform, err, failures);
+      const next = await onSendError(ctx, notice, row, platform, err, failures, progress.ids);
       if (next === 'again') {
         if (!(err instanceof RateLimitError)) failures += 1;
         continue;
@@ -162,7 +162,7 @@ export const NOTICE_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: MAX_BA
 
 /** The delivery core's decision (`src/delivery/outcome.ts`), acted out on the recipient's row. */
 async function onSendError(
-  ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number,
+  ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number, sentIds: readonly string[],
 ): Promise<RecipientOutcome | 'again'> {
   const now = ctx.clock.now().toISOString();
   const text = err instanceof Error ? err.message : String(err);
@@ -176,7 +176,7 @@ async function onSendError(
       return 'again';
     case 'hold':
       // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
-      return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON);
+      return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON, sentIds);
     case 'unreachable':
       await markRecipientSettled(ctx.db, row.id, 'unreachable', outcome.reason, now);
       if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, outcome.reason, now);
@@ -196,8 +196,8 @@ async function onSendError(
   }
 }
 
-async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<RecipientOutcome> {
-  if (!(await handOverToOutbox(ctx, notice, row, platform, reason))) return 'skipped';
+async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string, sentIds: readonly string[] = []): Promise<RecipientOutcome> {
+  if (!(await handOverToOutbox(ctx, notice, row, platform, reason, sentIds))) return 'skipped';
   ctx.onOutcome?.(platform, 'held');
   return 'held';
 }
