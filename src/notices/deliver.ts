@@ -178,8 +178,11 @@ async function onSendError(
       // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
       return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON, sentIds);
     case 'unreachable':
-      await markRecipientSettled(ctx.db, row.id, 'unreachable', outcome.reason, now);
-      if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, outcome.reason, now);
+      // One transaction: a crash between the two must not leave the chat looking reachable to the next notice.
+      await ctx.db.transaction().execute(async (tx) => {
+        await markRecipientSettled(tx, row.id, 'unreachable', outcome.reason, now);
+        if (row.identity_id !== null) await markIdentityUnreachable(tx, row.identity_id, outcome.reason, now);
+      });
       ctx.onOutcome?.(platform, 'unreachable');
       ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: outcome.reason }, 'notices: recipient unreachable');
       return 'unreachable';
