@@ -78,6 +78,8 @@ export interface NoticeRecipientsTable {
   attempts: Generated<number>;
   parts_sent: Generated<number>;
   send_started_at: IsoInstant | null;
+  /** The process whose send is in flight (`LeaseKeeper.owner`; migration `2026-12-06-902-notice-send-owner`). */
+  send_owner?: string | null;
   sent_message_id: string | null;
   /** JSON array of every part's message id. */
   sent_message_ids: string | null;

@@ -84,7 +84,7 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
   const identityId = row.identity_id;
   const leaseStart = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
   // In flight in another lane (or a process that may still be alive): not ours to send yet.
-  if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart) return 'skipped';
+  if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart && !ownerGone(ctx, row)) return 'skipped';
   const account = ctx.accountOf(platform);
   const rate = ctx.settings.ratePerS[platform] ?? 0;
   const message = await renderNotice(ctx, notice, row, adapter);
@@ -121,10 +121,17 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
   }
 }
 
+/** Whether the row's send in flight belongs to a process known to be dead (taken over without waiting out its lease). */
+function ownerGone(ctx: NoticeContext, row: DeliveryRow): boolean {
+  return row.status === 'sending' && !!row.send_owner && ctx.lease.isGone(row.send_owner);
+}
+
 /** Claims the row for this lane (counting a resumed send of a stopped process); false when another has it. */
 async function claim(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform): Promise<boolean> {
   const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
-  const claimed = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
+  const claimed = await claimRecipient(ctx.db, row.id, {
+    owner: ctx.lease.owner, nowIso: ctx.clock.now().toISOString(), leaseCutoff, ...(ownerGone(ctx, row) ? { goneOwner: row.send_owner! } : {}),
+  });
   if (!claimed) return false;
   ctx.lease.hold(row.id);
   if (claimed.resumed) {

@@ -67,7 +67,8 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     const base = await firstRecipientId(o.db, notice.id);
     if (base === undefined) return 0;
     const cutoff = new Date(o.clock.now().getTime() - o.settings.sendLeaseMs).toISOString();
-    const batches = [...new Set((await listDeliverableIds(o.db, notice.id, cutoff)).map((id) => Math.floor((id - base) / batchSize)))];
+    const deliverable = await listDeliverableIds(o.db, notice.id, { leaseCutoff: cutoff, ownerGone: (owner) => lease.isGone(owner) });
+    const batches = [...new Set(deliverable.map((id) => Math.floor((id - base) / batchSize)))];
     for (let i = 0; i < batches.length; i += 500) {
       await queue.addBulk(batches.slice(i, i + 500).map((k) => ({
         name: 'batch',

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, TransientError, UnreachableError, type Platform } from '../../adapters/types.js';
-import { insertRecipients, loadBatch } from '../../db/repositories/notices.js';
+import { insertRecipients, listDeliverableIds, loadBatch } from '../../db/repositories/notices.js';
 import { insertNotice } from '../../db/repositories/notices-write.js';
 import type { Notice } from '../../db/schema.js';
 import { createLogger } from '../../src/logger.js';
@@ -123,6 +123,27 @@ describe.each(testDialects())('the notices engine on the delivery core, on %s', 
     expect(parts.length).toBeGreaterThan(2);
     expect(parts.map((p) => p.text).join('')).toContain('Hết.');
     expect(JSON.parse((await recipient(recipientId)).sent_message_ids!)).toEqual(parts.map((p) => p.messageId));
+  });
+
+  it('a send in flight of a process known to be dead is taken over at once; one of a process that may be alive waits for its lease', async () => {
+    const { notice, recipientId } = await oneRecipient('Thứ Bảy.');
+    const tag = /-p\d+-([0-9a-f]{12})$/.exec(ctx.lease.owner)![1]!;
+    // An earlier process that had this very pid (a restarted container) claimed it a moment ago, within the lease.
+    const dead = `notices-aaaaaaaaaaaa-p${process.pid}-${tag}`;
+    const unsure = `notices-bbbbbbbbbbbb-p${process.pid}-000000000000`;
+    const inFlight = (owner: string) => t.db.updateTable('notice_recipients').set({ status: 'sending', send_started_at: NOW, send_owner: owner }).where('id', '=', recipientId).execute();
+    const takeover = { leaseCutoff: new Date(Date.parse(NOW) - 60_000).toISOString(), ownerGone: (o: string) => ctx.lease.isGone(o) };
+    await inFlight(unsure);
+    expect(await listDeliverableIds(t.db, notice.id, takeover)).toEqual([]);
+    expect(await deliver(notice, recipientId)).toBe('skipped');
+    expect(tg.sends).toHaveLength(0);
+    await inFlight(dead);
+    expect(await listDeliverableIds(t.db, notice.id, takeover)).toEqual([recipientId]);
+    expect(await deliver(notice, recipientId)).toBe('sent');
+    expect(tg.deliveredTo('chat-syt')).toHaveLength(1);
+    const row = await recipient(recipientId);
+    expect(row.status).toBe('sent');
+    expect((await t.db.selectFrom('notices').select('resent_in_flight').where('id', '=', notice.id).executeTakeFirstOrThrow()).resent_in_flight).toBe(1);
   });
 
   it('holds a notice whose recipient never wrote on a platform with a reply window: handed to the outbox, nothing sent', async () => {
