@@ -11,6 +11,7 @@ import { loadFor, tellRefusal } from '../guards.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { transition } from '../lifecycle/transition.js';
 import { correctionWindowMinutes, rateButtons } from './answer.js';
+import { tellFollowers } from './followers.js';
 import { signatureOf } from './signature.js';
 
 const MINUTE_MS = 60_000;
@@ -66,7 +67,8 @@ export async function sendCorrection(ctx: FlowContext, inquiryId: number, text: 
   const sign = await signatureOf(ctx.db, ctx.actor.person?.id, org);
   const shown = (t: Copy) => (isBlankText(text) ? t.files.seeAttached(files.length) : text);
   let corrected = 0;
-  for (const target of [updated, ...(await listMergedInto(ctx.db, updated.id))]) {
+  const targets = [updated, ...(await listMergedInto(ctx.db, updated.id))];
+  for (const target of targets) {
     const identity = await findIdentity(ctx.db, target.reporter_identity_id);
     const original = identity ? await findAnswerRow(ctx.db, target.id, identity.id) : undefined;
     if (!identity || !original) continue;
@@ -85,5 +87,7 @@ export async function sendCorrection(ctx: FlowContext, inquiryId: number, text: 
     }
     corrected += 1;
   }
+  // Followers were sent the first version: they get the corrected one (with its files), once each.
+  await tellFollowers(ctx, updated, targets, (t) => ({ text: t.answer.correctedToFollower(codeOf(updated), orgName(org, t), shown(t), sign(t)) }), files);
   await ctx.reply((t) => ({ text: t.answer.correctionSent(codeOf(updated), corrected) }));
 }

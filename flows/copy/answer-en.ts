@@ -18,6 +18,7 @@ export const answerEn: AnswerCopy = {
   sent: (c, n, min) => `The official answer to inquiry ${c} was sent${n > 1 ? ` to ${n} reporters` : ''}. For ${min} minutes you can correct it with "Correct the answer" (the reporter will see "edited").`,
   toReporter: (c, o, a, sig, corrected) => `Answer to inquiry ${c} — ${o}${corrected ? ' (edited)' : ''}\n\n${a}\n\n${sig}\n\nReply to this message to follow up. How would you rate this answer?`,
   correctedNotice: (c, o, a, sig) => `The answer to ${c} was corrected:\n\n${a}\n\n${sig}\n${o}`,
+  correctedToFollower: (c, o, a, sig) => `The answer to inquiry ${c}, which you follow, was corrected — ${o}\n\n${a}\n\n${sig}\n\nThis replaces the version you received earlier.`,
   correctionFiles: (c, n) => `The files of the corrected answer to ${c} (${n} file${n > 1 ? 's' : ''}):`,
   askCorrection: (c, left) => `Type the corrected answer to ${c} (${left} minutes left to correct it; /cancel to stop). The reporter will see "edited"; the earlier version stays on record.`,
   correctionSent: (c, n) => `The correction of the answer to ${c} was sent${n > 1 ? ` to ${n} reporters` : ''}. The reporter sees the answer marked "edited"; the record keeps both versions.`,

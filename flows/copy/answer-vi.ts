@@ -18,6 +18,7 @@ export const answerVi: AnswerCopy = {
   sent: (c, n, min) => `Đã gửi câu trả lời chính thức cho câu hỏi ${c}${n > 1 ? ` tới ${n} phóng viên` : ''}. Trong ${min} phút, bạn có thể sửa bằng nút «Sửa câu trả lời» (phóng viên sẽ thấy «đã sửa»).`,
   toReporter: (c, o, a, sig, corrected) => `Trả lời câu hỏi ${c} — ${o}${corrected ? ' (đã sửa)' : ''}\n\n${a}\n\n${sig}\n\nTrả lời tin nhắn này nếu cần hỏi thêm. Bạn đánh giá câu trả lời thế nào?`,
   correctedNotice: (c, o, a, sig) => `Câu trả lời ${c} đã được sửa:\n\n${a}\n\n${sig}\n${o}`,
+  correctedToFollower: (c, o, a, sig) => `Câu trả lời cho câu hỏi ${c} bạn đang theo dõi đã được sửa — ${o}\n\n${a}\n\n${sig}\n\nBản này thay cho bản bạn nhận trước đó.`,
   correctionFiles: (c, n) => `Tệp kèm theo câu trả lời ${c} đã sửa (${n} tệp):`,
   askCorrection: (c, left) => `Gõ nội dung đã sửa của câu trả lời ${c} (còn ${left} phút để sửa; /cancel để thôi). Phóng viên sẽ thấy «đã sửa»; bản trước vẫn được lưu trong hồ sơ.`,
   correctionSent: (c, n) => `Đã gửi bản sửa câu trả lời ${c}${n > 1 ? ` tới ${n} phóng viên` : ''}. Phóng viên thấy câu trả lời được đánh dấu «đã sửa»; hồ sơ giữ cả hai bản.`,
