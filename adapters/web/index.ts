@@ -4,6 +4,7 @@ import type {
 } from '../types.js';
 import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
+import type { PageEvents } from './page-events.js';
 import { createPageRoutes, defaultPageDir } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption, type WebRouteDeps } from './routes.js';
@@ -21,6 +22,7 @@ export { WEB_PAGE_PATH, slotPagePath } from './page-routes.js';
 export type { StoredSession, TimelineEntry, WebStore } from './store.js';
 export { FILE_NAME_HEADER, toTimelineFile, type WebFileStore } from './file-routes.js';
 export type { WebNotifyApi } from './push-routes.js';
+export type { InboxChange, PageEvents } from './page-events.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
@@ -81,6 +83,11 @@ export interface WebAdapterOptions {
    * the default): the page loads in it. Absent: the page keeps the browser's choice.
    */
   languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
+  /**
+   * Language and inbox events for the open pages' streams (`page-events.ts`), read on every poll
+   * (`pollMs`). Absent: the streams carry the timeline only.
+   */
+  pageEvents?: PageEvents;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -128,6 +135,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   });
   const live = createLiveStreams({
     store, now, pollMs: options.pollMs ?? DEFAULTS.pollMs, onError: (err) => logger.warn({ err }, 'web: reading new timeline entries failed'),
+    ...(options.pageEvents ? { events: options.pageEvents } : {}),
   });
   const state: { onEvent?: InboundHandler; stopped: boolean; inflight: Set<Promise<boolean>> } = { stopped: false, inflight: new Set() };
   const isReceiving = () => state.onEvent !== undefined && !state.stopped;
