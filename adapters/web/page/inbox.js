@@ -1,7 +1,8 @@
 // The inbox beside the chat (issue #14): the person's lists by role, search without diacritics,
 // similar questions offered before a reporter sends one, and the switch between an inquiry's
 // thread and the conversation with the bot. Its own module, wired into app.js by four calls.
-import { api, newClientId, post } from './api.js';
+import { runAction } from './action-result.js';
+import { api } from './api.js';
 import { el, showError, ui } from './dom.js';
 import { dayLabel, it } from './inbox-i18n.js';
 import { lang } from './i18n.js';
@@ -106,17 +107,15 @@ async function offerSimilar() {
 
 /**
  * Follows (or stops following) another reporter's similar question through the workspace's action
- * API (`POST inquiry-action`): the server checks the role and the question's state as for
- * `/follow Q-12` typed in a chat, and confirms in the conversation with the bot; nothing is typed.
+ * API: the server checks the role and the question's state as for `/follow Q-12` typed in a chat;
+ * the bot's answer (followed, or why not) is shown under the offer as well as in the chat.
  */
 async function toggleFollow(button, s) {
   button.disabled = true;
-  showError(undefined);
-  try {
-    await post('/inquiry-action', { action: s.following ? 'unfollow' : 'follow', code: s.code, clientId: newClientId() });
-    box.similarFor = '';
-    await offerSimilar();
-  } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); button.disabled = false; }
+  const answer = await runAction({ action: s.following ? 'unfollow' : 'follow', code: s.code }, nodes.similarResult);
+  box.similarFor = '';
+  await offerSimilar();
+  if (answer === undefined && button.isConnected) button.disabled = false;
 }
 
 /**
@@ -162,8 +161,10 @@ export function initInbox() {
   nodes.workspace.append(ui.chat);
   nodes.workspace.before(nodes.nav);
   nodes.similar = el('div', { className: 'similar', role: 'status', hidden: true });
-  ui.composer.prepend(nodes.similar);
-  ui.text.addEventListener('input', () => { clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 600); });
+  // The answer to a follow pressed above: always in the page, so screen readers announce it when it arrives.
+  nodes.similarResult = el('p', { className: 'action-result', role: 'status' });
+  ui.composer.prepend(nodes.similar, nodes.similarResult);
+  ui.text.addEventListener('input', () => { nodes.similarResult.textContent = ''; clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 600); });
   // A new bot message (an answer, a routing…) changes the lists: reload them, at most once a second.
   new MutationObserver(() => {
     if (nodes.inbox.hidden) return;

@@ -13,12 +13,15 @@ export function unbreakable(text) {
   return text.split(/(\b[A-Z]{1,3}-\d+|(?<![^\s])\d{1,3}\. \S+)/).map((part, i) => (i % 2 === 1 ? el('span', { className: 'nowrap' }, part) : part));
 }
 
-/** What a bubble's buttons do; set by app.js. */
-export const actions = { press: () => undefined };
+/** What a bubble's buttons do (set by app.js), and who is told of each new entry (action-result.js). */
+export const actions = { press: () => undefined, answered: () => undefined };
+
+/** A bot entry answering a workspace action replies to the action's id (`act-…`), not to a message: no quote. */
+const quotes = (entry) => entry.replyTo && !entry.replyTo.startsWith('act-');
 
 function renderEntry(entry) {
-  const item = el('li', { className: `msg msg-${entry.from}${entry.replyTo ? ' is-reply' : ''}`, id: `m-${entry.id}`, tabindex: '-1' });
-  if (entry.replyTo) {
+  const item = el('li', { className: `msg msg-${entry.from}${quotes(entry) ? ' is-reply' : ''}`, id: `m-${entry.id}`, tabindex: '-1' });
+  if (quotes(entry)) {
     const original = state.entries.get(entry.replyTo);
     const quoteText = original ? excerpt(original.text) : t('earlier');
     item.append(original
@@ -65,6 +68,7 @@ export function addEntry(entry) {
     return;
   }
   state.lastId = Math.max(state.lastId, Number(entry.id));
+  actions.answered(entry);
   const atBottom = ui.list.scrollHeight - ui.list.scrollTop - ui.list.clientHeight < 80;
   const next = [...ui.list.children].find((node) => Number(node.id.slice(2)) > Number(entry.id));
   ui.list.insertBefore(renderEntry(entry), next ?? null);
