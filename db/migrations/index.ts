@@ -24,6 +24,7 @@ import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
 import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
 import * as pushHeld from './2026-12-05-501-push-held.js';
 import * as noticeSummary from './2026-12-05-502-notice-summary.js';
+import * as inboxChanges from './2026-12-06-301-inbox-changes.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-971-inquiry-followers': inquiryFollowers,
   '2026-12-05-501-push-held': pushHeld,
   '2026-12-05-502-notice-summary': noticeSummary,
+  '2026-12-06-301-inbox-changes': inboxChanges,
 };

@@ -99,7 +99,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       allowedHost: createHostPolicy(config.http.allowedHosts),
       files: lateWebFiles(late), settles, botName: config.web.botName,
       languageOf: (ownerId) => languageOfChat(db, 'web', ownerId, config.defaultLocale),
-      pageEvents: createPageEvents({ db, defaultLocale: config.defaultLocale }),
+      pageEvents: createPageEvents({ db, defaultLocale: config.defaultLocale, now: () => clock.now() }),
       notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }

@@ -15,7 +15,11 @@ export function connectEvents(onUnauthorized) {
   state.source = source;
   source.addEventListener('open', () => {
     state.retryMs = 3000;
-    if (state.status === 'reconnecting') showStatus('connected');
+    if (state.status === 'reconnecting') {
+      showStatus('connected');
+      // Changes made while the stream was down were never told: the lists and the open thread reload.
+      pageEvents.inbox({ inquiries: [], registrations: false, all: true });
+    }
     // The stream starts at the newest stored entry (or after Last-Event-ID): anything stored
     // since the last load is fetched here. Duplicates are dropped by id.
     catchUp(addEntry).catch(() => undefined);

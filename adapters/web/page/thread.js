@@ -15,6 +15,8 @@ const n = {};
 let hooks = { back: () => undefined, refresh: () => undefined };
 
 export const threadOpen = () => th.id !== undefined;
+/** The open thread's inquiry id (a number), if any. */
+export const threadId = () => (th.id === undefined ? undefined : Number(th.id));
 
 function failed(err) { showError(err?.body?.message_vi ? err.body : 'network'); }
 
