@@ -8,6 +8,7 @@ import type { PageEvents } from './page-events.js';
 import { createPageRoutes, defaultPageDir } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption, type WebRouteDeps } from './routes.js';
+import type { PreviewActions } from './route-kit.js';
 import { createRequestQueue } from './request-queue.js';
 import { createFileRoutes, type WebFileStore } from './file-routes.js';
 import { createNotifyRoutes, type WebNotifyApi } from './push-routes.js';
@@ -23,6 +24,7 @@ export type { StoredSession, TimelineEntry, WebStore } from './store.js';
 export { FILE_NAME_HEADER, toTimelineFile, type WebFileStore } from './file-routes.js';
 export type { WebNotifyApi } from './push-routes.js';
 export type { InboxChange, PageEvents } from './page-events.js';
+export type { PreviewActions } from './route-kit.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
@@ -88,6 +90,8 @@ export interface WebAdapterOptions {
    * (`pollMs`). Absent: the streams carry the timeline only.
    */
   pageEvents?: PageEvents;
+  /** Actions whose buttons make a message a preview to confirm, shown as a panel by the page's composer. Absent: bubbles with buttons. */
+  previewActions?: PreviewActions;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -172,6 +176,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
     ...(options.files ? { files: options.files } : {}),
     ...(options.languageOf ? { languageOf: options.languageOf } : {}),
+    ...(options.previewActions ? { previewActions: options.previewActions } : {}),
   };
   const routes = createWebRoutes(routeDeps);
   const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };

@@ -24,7 +24,7 @@ export interface OutboxPort {
   /** Tells the admins in chat that a channel needs an operator. */
   alert(a: ChannelAlert): Promise<void>;
 }
-import { settles } from '../../flows/buttons.js';
+import { A, settles } from '../../flows/buttons.js';
 
 /**
  * What the channels need that exists only later in start-up; `startApp` creates each slot empty
@@ -100,6 +100,7 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       files: lateWebFiles(late), settles, botName: config.web.botName,
       languageOf: (ownerId) => languageOfChat(db, 'web', ownerId, config.defaultLocale),
       pageEvents: createPageEvents({ db, defaultLocale: config.defaultLocale, now: () => clock.now() }),
+      previewActions: { confirm: A.answerSend, edit: A.answerEdit, cancel: A.answerCancel },
       notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }

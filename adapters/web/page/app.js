@@ -9,6 +9,7 @@ import { connectEvents, pageEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
 import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
+import './preview.js';
 import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
 const { document, history, location, URLSearchParams } = globalThis;
@@ -40,6 +41,7 @@ function fail(err) {
 async function signedIn(session) {
   state.csrf = session.csrfToken;
   state.botName = typeof session.botName === 'string' ? session.botName : '';
+  state.previewActions = session.previewActions;
   state.signedIn = true;
   // One language setting: the page speaks the person's language, as the bot does.
   if (showLanguage(session.language)) applyLanguage();

@@ -14,7 +14,14 @@ export function unbreakable(text) {
 }
 
 /** What a bubble's buttons do (set by app.js), and who is told of each new entry (action-result.js). */
-export const actions = { press: () => undefined, answered: () => undefined };
+export const actions = { press: () => undefined, answered: () => undefined, changed: () => undefined };
+
+/** A bot entry previewing something to confirm, not yet settled: its buttons are in the panel by the composer (preview.js). */
+export const isOpenPreview = (entry) => {
+  const a = state.previewActions;
+  const buttons = (entry.buttons ?? []).flat();
+  return Boolean(a) && entry.from === 'bot' && buttons.some((b) => b.action === a.confirm) && buttons.every((b) => !b.state);
+};
 
 /** A bot entry answering a workspace action replies to the action's id (`act-…`), not to a message: no quote. */
 const quotes = (entry) => entry.replyTo && !entry.replyTo.startsWith('act-');
@@ -37,7 +44,8 @@ function renderEntry(entry) {
     ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
   item.append(bubble);
-  if (entry.buttons?.length) {
+  if (isOpenPreview(entry)) bubble.append(el('p', { className: 'preview-note' }, t('previewNote')));
+  else if (entry.buttons?.length) {
     bubble.append(el('div', { className: 'buttons' }, ...entry.buttons.map((row) => el('div', { className: 'button-row' },
       ...row.map((b) => el('button', {
         type: 'button', className: `action action-${b.style ?? 'primary'}${b.state ? ` is-${b.state}` : ''}`,
@@ -65,6 +73,7 @@ export function addEntry(entry) {
   state.entries.set(entry.id, entry);
   if (shown) {
     $(`m-${entry.id}`)?.replaceWith(renderEntry(entry));
+    actions.changed();
     return;
   }
   state.lastId = Math.max(state.lastId, Number(entry.id));
@@ -73,16 +82,19 @@ export function addEntry(entry) {
   const next = [...ui.list.children].find((node) => Number(node.id.slice(2)) > Number(entry.id));
   ui.list.insertBefore(renderEntry(entry), next ?? null);
   if (atBottom || entry.from === 'user') ui.list.scrollTop = ui.list.scrollHeight;
+  actions.changed();
 }
 
 export function renderAll() {
   const sorted = [...state.entries.values()].sort((a, b) => Number(a.id) - Number(b.id));
   ui.list.replaceChildren(...sorted.map(renderEntry));
+  actions.changed();
 }
 
 export function clearTimeline() {
   state.entries.clear();
   ui.list.replaceChildren();
+  actions.changed();
 }
 
 function jumpTo(id) {
