@@ -26,6 +26,7 @@ import * as pushHeld from './2026-12-05-501-push-held.js';
 import * as noticeSummary from './2026-12-05-502-notice-summary.js';
 import * as noticeSummaryShown from './2026-12-06-901-notice-summary-shown.js';
 import * as noticeSendOwner from './2026-12-06-902-notice-send-owner.js';
+import * as inboxChanges from './2026-12-06-301-inbox-changes.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-502-notice-summary': noticeSummary,
   '2026-12-06-901-notice-summary-shown': noticeSummaryShown,
   '2026-12-06-902-notice-send-owner': noticeSendOwner,
+  '2026-12-06-301-inbox-changes': inboxChanges,
 };
