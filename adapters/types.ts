@@ -31,6 +31,12 @@ interface InboundBase {
   chatId: string;
   /** Platform message id of the message this one replies to, if any. */
   replyTo?: string;
+  /**
+   * The bot's direct answers to this event reply to this id (absent: as each flow decides). The web
+   * page's workspace buttons set it to their action's id, so the page can show the answer (done, or
+   * the refusal's reason) beside the button that was pressed.
+   */
+  answerTo?: string;
   /** When the platform says the event happened (UTC instant). */
   at: Date;
   /** The platform's payload as received, for the audit trail and debugging. */

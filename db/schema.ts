@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { AnswerDraftsTable, ChoiceMenusTable, IdentitiesTable, InboxReadsTable, InboundEventsTable, LinkCodesTable, OutboxTable, WebMessagesTable, WebSessionsTable, ZaloOaTokensTable, ZaloOaZnsSendsTable } from './schema/channels.js';
+import type { AnswerDraftsTable, ChoiceMenusTable, IdentitiesTable, InboxChangesTable, InboxReadsTable, InboundEventsTable, LinkCodesTable, OutboxTable, WebMessagesTable, WebSessionsTable, ZaloOaTokensTable, ZaloOaZnsSendsTable } from './schema/channels.js';
 import type { AuditEventsTable } from './schema/common.js';
 import type { CalendarDaysTable, CalendarYearsTable, DeadlineEventsTable, DeadlineOverridesTable, ExtensionRequestsTable } from './schema/deadlines.js';
 import type { OrgsTable, OutletsTable, PersonsTable, RoleAssignmentsTable, TopicsTable } from './schema/directory.js';
@@ -56,6 +56,7 @@ export interface Database {
   choice_menus: ChoiceMenusTable;
   web_sessions: WebSessionsTable;
   inbox_reads: InboxReadsTable;
+  inbox_changes: InboxChangesTable;
   web_messages: WebMessagesTable;
   attachments: AttachmentsTable;
   platform_files: PlatformFilesTable;

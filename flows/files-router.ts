@@ -66,6 +66,8 @@ async function onFilesInDialog(ctx: FlowContext, e: MessageEvent, text: string, 
   if (d && d.step !== 'ask_text' && (await r.refuseLength(ctx, d.step, text))) return true;
   switch (d?.step) {
     case 'answer': await previewAnswer(ctx, d.inquiryId, text, files); return true;
+    // A corrected answer may bring its letter (sent after the edited text, under the answer).
+    case 'answer_correct': await previewAnswer(ctx, d.inquiryId, text, files, true); return true;
     // Files sent while a draft waits join it (their caption, if any, replaces its text): previewed again.
     case 'answer_confirm': await onDraftFiles(ctx, d, text, files); return true;
     case 'clarify': await submitClarification(ctx, d.inquiryId, text, files); return true;

@@ -39,7 +39,7 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
   const ctx: FlowContext = {
     db, now, nowIso, today, settings, event, effects,
     actor: { identity: actorIdentity, person, roles, t },
-    reply: (build, spec) => effects.sendTo(actorIdentity, build, spec),
+    reply: (build, spec) => effects.sendTo(actorIdentity, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
   };
   await routeEvent(ctx);
   return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, noticeIds: effects.noticeIds };

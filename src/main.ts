@@ -356,7 +356,7 @@ const CALENDAR_TTL_MS = 60_000;
 /** Telegram can redeliver an update for days after an outage; 30 days covers any platform's retries. */
 const RETENTION = {
   choiceMenusMs: CHOICE_MENU_TTL_MS, linkCodesMs: 24 * 3_600_000, inboundEventsMs: 30 * 24 * 3_600_000, webMessagesMs: 30 * 24 * 3_600_000,
-  answerDraftsMs: ANSWER_DRAFT_MINUTES * 60_000,
+  answerDraftsMs: ANSWER_DRAFT_MINUTES * 60_000, inboxChangesMs: 24 * 3_600_000,
 };
 
 async function loadSampleIfEmpty(db: Db, now: Date): Promise<boolean> {

@@ -4,9 +4,11 @@ import type {
 } from '../types.js';
 import { literalHostOnly } from './http.js';
 import { createLiveStreams } from './live.js';
+import type { PageEvents } from './page-events.js';
 import { createPageRoutes, defaultPageDir } from './page-routes.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { createWebRoutes, type CodeRedemption, type WebRouteDeps } from './routes.js';
+import type { PreviewActions } from './route-kit.js';
 import { createRequestQueue } from './request-queue.js';
 import { createFileRoutes, type WebFileStore } from './file-routes.js';
 import { createNotifyRoutes, type WebNotifyApi } from './push-routes.js';
@@ -21,6 +23,8 @@ export { WEB_PAGE_PATH, slotPagePath } from './page-routes.js';
 export type { StoredSession, TimelineEntry, WebStore } from './store.js';
 export { FILE_NAME_HEADER, toTimelineFile, type WebFileStore } from './file-routes.js';
 export type { WebNotifyApi } from './push-routes.js';
+export type { InboxChange, PageEvents } from './page-events.js';
+export type { PreviewActions } from './route-kit.js';
 
 /** Options of {@link createWebAdapter}. */
 export interface WebAdapterOptions {
@@ -81,6 +85,13 @@ export interface WebAdapterOptions {
    * the default): the page loads in it. Absent: the page keeps the browser's choice.
    */
   languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
+  /**
+   * Language and inbox events for the open pages' streams (`page-events.ts`), read on every poll
+   * (`pollMs`). Absent: the streams carry the timeline only.
+   */
+  pageEvents?: PageEvents;
+  /** Actions whose buttons make a message a preview to confirm, shown as a panel by the page's composer. Absent: bubbles with buttons. */
+  previewActions?: PreviewActions;
 }
 
 /** The web {@link ChatAdapter}, plus a read-only view of a chat's timeline. */
@@ -128,6 +139,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
   });
   const live = createLiveStreams({
     store, now, pollMs: options.pollMs ?? DEFAULTS.pollMs, onError: (err) => logger.warn({ err }, 'web: reading new timeline entries failed'),
+    ...(options.pageEvents ? { events: options.pageEvents } : {}),
   });
   const state: { onEvent?: InboundHandler; stopped: boolean; inflight: Set<Promise<boolean>> } = { stopped: false, inflight: new Set() };
   const isReceiving = () => state.onEvent !== undefined && !state.stopped;
@@ -164,6 +176,7 @@ export function createWebAdapter(options: WebAdapterOptions): WebAdapter {
     onError: (err, what) => logger.error({ err, what }, 'web: background work failed'),
     ...(options.files ? { files: options.files } : {}),
     ...(options.languageOf ? { languageOf: options.languageOf } : {}),
+    ...(options.previewActions ? { previewActions: options.previewActions } : {}),
   };
   const routes = createWebRoutes(routeDeps);
   const sendDeps = { sessions, store, live, now, revealMs: options.revealMs ?? DEFAULTS.revealMs, ...(options.faults ? { faults: options.faults } : {}) };

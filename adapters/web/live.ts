@@ -1,4 +1,5 @@
 import { createChannel, type Channel } from './channel.js';
+import { toSseInbox, toSseLanguage, type PageEvents } from './page-events.js';
 import type { TimelineEntry, WebStore } from './store.js';
 
 /**
@@ -21,6 +22,8 @@ export interface LiveStreamsOptions {
    */
   pollMs: number;
   onError(err: unknown): void;
+  /** The language and inbox events the streams carry besides the timeline; absent: timeline only. */
+  events?: PageEvents;
 }
 
 /**
@@ -42,7 +45,11 @@ export interface LiveStreams {
   closeAll(): void;
 }
 
-interface Subscription { ownerId: string; tokenHash: string; cursor: number; channel: Channel }
+interface Subscription {
+  ownerId: string; tokenHash: string; cursor: number; channel: Channel;
+  /** The language last told to this stream's page (none yet: the first poll tells it). */
+  language?: 'vi' | 'en';
+}
 
 /** Entries read per chat per poll; more are read by the next one. */
 const BATCH = 200;
@@ -74,6 +81,7 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
         }
       }
     }
+    if (o.events) await pushPageEvents(o.events, [...subs], [...byOwner.keys()]).catch(o.onError);
   };
   const run = (): void => {
     if (running) { again = true; return; }
@@ -107,4 +115,24 @@ export function createLiveStreams(o: LiveStreamsOptions): LiveStreams {
       timer = undefined;
     },
   };
+}
+
+/**
+ * Tells each stream its person's language when it differs from what the stream last told (so a
+ * stream's first poll tells it, which covers a change made while the page was disconnected), and
+ * each concerned owner's streams that their inbox changed.
+ */
+async function pushPageEvents(events: PageEvents, subs: readonly Subscription[], owners: readonly string[]): Promise<void> {
+  const languages = await events.languages(owners);
+  for (const s of subs) {
+    const language = languages.get(s.ownerId);
+    if (language === undefined || language === s.language) continue;
+    s.language = language;
+    s.channel.push(toSseLanguage(language));
+  }
+  const changes = await events.inboxChanges?.(owners);
+  for (const s of subs) {
+    const change = changes?.get(s.ownerId);
+    if (change) s.channel.push(toSseInbox(change));
+  }
 }

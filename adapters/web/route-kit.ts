@@ -58,7 +58,16 @@ export interface WebRouteDeps {
   files?: WebFileStore;
   /** The language the bot speaks to chat `ownerId` (the person's setting): the page follows it. */
   languageOf?: (ownerId: string) => Promise<'vi' | 'en'>;
+  /** The actions of a preview's buttons (see `WebAdapterOptions.previewActions`). */
+  previewActions?: PreviewActions;
 }
+
+/**
+ * The button actions of a message that previews something to confirm (an official answer): a
+ * message carrying a `confirm` button is shown by the page as a panel beside the composer, with its
+ * confirm, edit and cancel buttons, instead of a bubble with buttons.
+ */
+export interface PreviewActions { confirm: string; edit: string; cancel: string }
 
 /** The routes of one sign-in slot. */
 export interface SlotContext { deps: WebRouteDeps; paths: SlotPaths }

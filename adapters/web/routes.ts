@@ -147,7 +147,8 @@ const INQUIRY_ACTIONS = new Set(['follow', 'unfollow', 'merge']);
  * The workspace's own buttons on an inquiry — follow / stop following a similar question, merge a
  * screened duplicate into another — as typed fields, not chat commands: the flows' command handler
  * decides (role, scope, state, exactly as for `/follow Q-12`, `/merge Q-13 Q-12` typed anywhere)
- * and answers in the conversation with the bot; no bubble the person never typed.
+ * and answers in the conversation with the bot, replying to the action's id (`act-<clientId>`), which
+ * the page also shows beside the button; no bubble the person never typed.
  */
 async function postInquiryAction(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>): Promise<HttpResponse> {
   const { action, code, into, clientId } = body;
@@ -156,7 +157,8 @@ async function postInquiryAction(deps: WebRouteDeps, s: WebSession, body: Record
   if ((action === 'merge') !== (typeof into === 'string' && INQUIRY_CODE.test(into))) return refuse('bad_request');
   if (!deps.isReceiving()) return refuse('unavailable');
   const args = action === 'merge' ? `${code} ${String(into)}` : code;
-  const event: CommandEvent = { ...eventBase(deps, s, clientId, { action, code, into, clientId }), kind: 'command', messageId: `act-${clientId}`, command: action, args };
+  // The bot's answer replies to the action (`answerTo`): the page shows it beside the button pressed.
+  const event: CommandEvent = { ...eventBase(deps, s, clientId, { action, code, into, clientId }), kind: 'command', messageId: `act-${clientId}`, answerTo: `act-${clientId}`, command: action, args };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { eventId: event.eventId });
 }

@@ -8,12 +8,16 @@ import type { WebSession } from './sessions.js';
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * What the page learns about its session: who, the CSRF token, the bot's name, and the language the
- * bot speaks to this chat (the person's one setting), which the page then shows itself in.
+ * What the page learns about its session: who, the CSRF token, the bot's name, the language the
+ * bot speaks to this chat (the person's one setting), which the page then shows itself in, and the
+ * button actions that mark a preview to confirm (shown as a panel by the composer).
  */
-export async function sessionView(deps: Pick<WebRouteDeps, 'botName' | 'languageOf'>, s: WebSession) {
+export async function sessionView(deps: Pick<WebRouteDeps, 'botName' | 'languageOf' | 'previewActions'>, s: WebSession) {
   const language = deps.languageOf ? await deps.languageOf(s.ownerId) : undefined;
-  return { userId: s.ownerId, csrfToken: s.csrfToken, botName: deps.botName, ...(language ? { language } : {}) };
+  return {
+    userId: s.ownerId, csrfToken: s.csrfToken, botName: deps.botName, ...(language ? { language } : {}),
+    ...(deps.previewActions ? { previewActions: deps.previewActions } : {}),
+  };
 }
 
 /**

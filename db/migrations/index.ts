@@ -24,6 +24,9 @@ import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
 import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
 import * as pushHeld from './2026-12-05-501-push-held.js';
 import * as noticeSummary from './2026-12-05-502-notice-summary.js';
+import * as noticeSummaryShown from './2026-12-06-901-notice-summary-shown.js';
+import * as noticeSendOwner from './2026-12-06-902-notice-send-owner.js';
+import * as inboxChanges from './2026-12-06-301-inbox-changes.js';
 import * as reportIndexes from './2026-12-06-501-report-indexes.js';
 import * as agencyResponseHistograms from './2026-12-06-502-agency-response-histograms.js';
 
@@ -57,6 +60,9 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05-971-inquiry-followers': inquiryFollowers,
   '2026-12-05-501-push-held': pushHeld,
   '2026-12-05-502-notice-summary': noticeSummary,
+  '2026-12-06-901-notice-summary-shown': noticeSummaryShown,
+  '2026-12-06-902-notice-send-owner': noticeSendOwner,
+  '2026-12-06-301-inbox-changes': inboxChanges,
   '2026-12-06-501-report-indexes': reportIndexes,
   '2026-12-06-502-agency-response-histograms': agencyResponseHistograms,
 };

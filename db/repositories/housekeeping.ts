@@ -12,6 +12,8 @@ export interface Retention {
   webMessagesMs: number;
   /** Answer drafts never confirmed (they expire unsent); absent: kept. */
   answerDraftsMs?: number;
+  /** "Inbox changed" marks, read by the web pages' streams within seconds; absent: kept. */
+  inboxChangesMs?: number;
 }
 
 /** Rows removed per kind. */
@@ -22,6 +24,8 @@ export interface Pruned {
   webMessages: number;
   /** Present when `answerDraftsMs` was given. */
   answerDrafts?: number;
+  /** Present when `inboxChangesMs` was given. */
+  inboxChanges?: number;
 }
 
 /**
@@ -38,9 +42,11 @@ export async function pruneExpired(db: Db, now: Date, r: Retention): Promise<Pru
   // Clear texts of codes are erased within a minute by the web process; this is the backstop.
   await db.updateTable('web_messages').set({ reveal_text: null, reveal_until: null }).where('reveal_until', '<=', now.toISOString()).execute();
   const drafts = r.answerDraftsMs === undefined ? undefined : await db.deleteFrom('answer_drafts').where('created_at', '<', before(r.answerDraftsMs)).executeTakeFirst();
+  const marks = r.inboxChangesMs === undefined ? undefined : await db.deleteFrom('inbox_changes').where('at', '<', before(r.inboxChangesMs)).executeTakeFirst();
   return {
     choiceMenus: Number(menus.numDeletedRows), linkCodes: Number(codes.numDeletedRows), inboundEvents: Number(events.numDeletedRows), webMessages: web,
     ...(drafts ? { answerDrafts: Number(drafts.numDeletedRows) } : {}),
+    ...(marks ? { inboxChanges: Number(marks.numDeletedRows) } : {}),
   };
 }
 

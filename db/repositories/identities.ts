@@ -52,6 +52,15 @@ export async function findChatLocales(db: Db, platform: Platform, platformUserId
   return row ? { person: row.person ?? null, chat: row.chat ?? null } : undefined;
 }
 
+/** {@link findChatLocales} for many chats at once, with each chat's person (null: none yet); unknown chats are left out. */
+export async function findChatsLocales(db: Db, platform: Platform, platformUserIds: readonly string[]): Promise<Map<string, { person: string | null; chat: string | null; personId: number | null }>> {
+  if (platformUserIds.length === 0) return new Map();
+  const rows = await db.selectFrom('identities').leftJoin('persons', 'persons.id', 'identities.person_id')
+    .select(['identities.platform_user_id as id', 'identities.locale as chat', 'persons.locale as person', 'identities.person_id as personId'])
+    .where('identities.platform', '=', platform).where('identities.platform_user_id', 'in', [...platformUserIds]).execute();
+  return new Map(rows.map((r) => [r.id, { person: r.person ?? null, chat: r.chat ?? null, personId: r.personId === null ? null : Number(r.personId) }]));
+}
+
 /** The stored dialog (JSON, what the bot waits for) of chat `platformUserId` on `platform`; null: none; undefined: unknown chat. */
 export async function findChatDialog(db: Db, platform: Platform, platformUserId: string): Promise<string | null | undefined> {
   const row = await db.selectFrom('identities').select('dialog')

@@ -32,9 +32,21 @@ export async function setProgressOutbox(db: Db, noticeId: number, outboxId: numb
   await db.updateTable('notices').set({ progress_outbox_id: outboxId }).where('id', '=', noticeId).execute();
 }
 
-/** The outbox row carrying the notice's final summary (edited in place when a held delivery settles later). */
-export async function setSummaryOutbox(db: Db, noticeId: number, outboxId: number): Promise<void> {
-  await db.updateTable('notices').set({ summary_outbox_id: outboxId }).where('id', '=', noticeId).execute();
+/** What a notice's final summary shows: the deliveries' tally (a fingerprint) and how many it shows held. */
+export interface SummaryShown {
+  tally: string;
+  held: number;
+}
+
+/** The outbox row carrying the notice's final summary (edited in place when a held delivery settles later) and what it shows. */
+export async function setSummaryOutbox(db: Db, noticeId: number, outboxId: number, shown: SummaryShown): Promise<void> {
+  await db.updateTable('notices').set({ summary_outbox_id: outboxId, summary_shown: shown.tally, summary_held: shown.held })
+    .where('id', '=', noticeId).execute();
+}
+
+/** The final summary was edited to show `shown`. */
+export async function setSummaryShown(db: Db, noticeId: number, shown: SummaryShown): Promise<void> {
+  await db.updateTable('notices').set({ summary_shown: shown.tally, summary_held: shown.held }).where('id', '=', noticeId).execute();
 }
 
 /** Plans the notice's reminder at `remindAt`, unless one is planned already. */

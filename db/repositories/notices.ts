@@ -54,11 +54,30 @@ export async function countPendingByPlatform(db: Db, noticeId: number): Promise<
   return rows.map((r) => ({ platform: r.platform ?? '-', n: Number(r.n) }));
 }
 
-/** Ids of rows still to deliver: pending, or in flight since before `leaseCutoff` (presumed lost). */
-export async function listDeliverableIds(db: Db, noticeId: number, leaseCutoff: IsoInstant): Promise<number[]> {
+/** Who may take over a send in flight: its claim lapsed (taken before `leaseCutoff`), or its owner is known to be dead. */
+export interface NoticeTakeover {
+  leaseCutoff: IsoInstant;
+  /** True for an owner known to be dead (`LeaseKeeper.isGone`); absent: only the lease decides. */
+  ownerGone?(owner: string): boolean;
+}
+
+/** Owners of the sends in flight for a notice that are known to be dead. */
+async function goneOwners(db: Db, noticeId: number, takeover: NoticeTakeover): Promise<string[]> {
+  if (!takeover.ownerGone) return [];
+  const rows = await db.selectFrom('notice_recipients').select('send_owner').distinct()
+    .where('notice_id', '=', noticeId).where('status', '=', 'sending').where('send_owner', 'is not', null).execute();
+  return rows.flatMap((r) => (r.send_owner && takeover.ownerGone!(r.send_owner) ? [r.send_owner] : []));
+}
+
+/** Ids of rows still to deliver: pending, or in flight since before the lease cutoff or by a dead process (presumed lost). */
+export async function listDeliverableIds(db: Db, noticeId: number, takeover: NoticeTakeover): Promise<number[]> {
+  const gone = await goneOwners(db, noticeId, takeover);
   const rows = await db.selectFrom('notice_recipients').select('id')
     .where('notice_id', '=', noticeId)
-    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'sending'), eb('send_started_at', '<', leaseCutoff)])]))
+    .where((eb) => eb.or([
+      eb('status', '=', 'pending'),
+      eb.and([eb('status', '=', 'sending'), eb.or([eb('send_started_at', '<', takeover.leaseCutoff), ...(gone.length > 0 ? [eb('send_owner', 'in', gone)] : [])])]),
+    ]))
     .orderBy('id').execute();
   return rows.map((r) => r.id);
 }
@@ -69,32 +88,42 @@ export async function firstRecipientId(db: Db, noticeId: number): Promise<number
 }
 
 /** A delivery row with what rendering needs (the recipient's language). */
-export type DeliveryRow = Pick<NoticeRecipient, 'id' | 'person_id' | 'identity_id' | 'platform' | 'chat_id' | 'status' | 'attempts' | 'parts_sent' | 'sent_message_ids' | 'send_started_at'> & { locale: string | null };
+export type DeliveryRow = Pick<NoticeRecipient, 'id' | 'person_id' | 'identity_id' | 'platform' | 'chat_id' | 'status' | 'attempts' | 'parts_sent' | 'sent_message_ids' | 'send_started_at' | 'send_owner'> & { locale: string | null };
 
 /** Rows of one batch (ids `fromId`..`toId`) not yet settled. */
 export async function loadBatch(db: Db, noticeId: number, fromId: number, toId: number): Promise<DeliveryRow[]> {
   return db.selectFrom('notice_recipients as r')
     .leftJoin('identities as i', 'i.id', 'r.identity_id')
     .leftJoin('persons as p', 'p.id', 'r.person_id')
-    .select(['r.id', 'r.person_id', 'r.identity_id', 'r.platform', 'r.chat_id', 'r.status', 'r.attempts', 'r.parts_sent', 'r.sent_message_ids', 'r.send_started_at',
+    .select(['r.id', 'r.person_id', 'r.identity_id', 'r.platform', 'r.chat_id', 'r.status', 'r.attempts', 'r.parts_sent', 'r.sent_message_ids', 'r.send_started_at', 'r.send_owner',
       (eb) => eb.fn.coalesce('p.locale', 'i.locale').as('locale')])
     .where('r.notice_id', '=', noticeId).where('r.id', '>=', fromId).where('r.id', '<=', toId)
     .where('r.status', 'in', ['pending', 'sending'])
     .orderBy('r.id').execute();
 }
 
+/** A claim of one row for `owner`; `goneOwner`: the dead process whose send in flight may be taken over before its lease lapses. */
+export interface RecipientClaim {
+  owner: string;
+  nowIso: IsoInstant;
+  leaseCutoff: IsoInstant;
+  goneOwner?: string;
+}
+
 /**
- * Claims a row for one send: pending, or in flight since before `leaseCutoff`. Returns whether it
- * was claimed and whether it was a presumed-lost send (a possible repeat).
+ * Claims a row for one send: pending, or in flight since before `leaseCutoff` or by `goneOwner`.
+ * Returns whether it was claimed and whether it was a presumed-lost send (a possible repeat).
  */
-export async function claimRecipient(db: Db, id: number, nowIso: IsoInstant, leaseCutoff: IsoInstant): Promise<{ resumed: boolean } | undefined> {
+export async function claimRecipient(db: Db, id: number, c: RecipientClaim): Promise<{ resumed: boolean } | undefined> {
   const fresh = await db.updateTable('notice_recipients')
-    .set((eb) => ({ status: 'sending', send_started_at: nowIso, attempts: eb('attempts', '+', 1), updated_at: nowIso }))
+    .set((eb) => ({ status: 'sending', send_started_at: c.nowIso, send_owner: c.owner, attempts: eb('attempts', '+', 1), updated_at: c.nowIso }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   if (Number(fresh.numUpdatedRows) === 1) return { resumed: false };
   const stale = await db.updateTable('notice_recipients')
-    .set((eb) => ({ send_started_at: nowIso, attempts: eb('attempts', '+', 1), updated_at: nowIso }))
-    .where('id', '=', id).where('status', '=', 'sending').where('send_started_at', '<', leaseCutoff).executeTakeFirst();
+    .set((eb) => ({ send_started_at: c.nowIso, send_owner: c.owner, attempts: eb('attempts', '+', 1), updated_at: c.nowIso }))
+    .where('id', '=', id).where('status', '=', 'sending')
+    .where((eb) => eb.or([eb('send_started_at', '<', c.leaseCutoff), ...(c.goneOwner ? [eb('send_owner', '=', c.goneOwner)] : [])]))
+    .executeTakeFirst();
   return Number(stale.numUpdatedRows) === 1 ? { resumed: true } : undefined;
 }
 
@@ -207,9 +236,13 @@ export async function markHandedOverSent(db: Db, outboxId: number, messageIds: r
 }
 
 
-/** Sent notices with a progress message that finished at or after `sinceIso` (their acknowledgements are still followed). */
+/**
+ * Sent notices with a progress message still followed: those finished at or after `sinceIso`
+ * (acknowledgements), and older ones whose final summary shows a delivery held (until it settles).
+ */
 export async function listFinishedWithProgressSince(db: Db, sinceIso: IsoInstant): Promise<number[]> {
   const rows = await db.selectFrom('notices').select('id').where('status', '=', 'sent')
-    .where('progress_identity_id', 'is not', null).where('finished_at', '>=', sinceIso).execute();
+    .where('progress_identity_id', 'is not', null)
+    .where((eb) => eb.or([eb('finished_at', '>=', sinceIso), eb('summary_held', '>', 0)])).execute();
   return rows.map((r) => r.id);
 }

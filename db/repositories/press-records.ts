@@ -146,11 +146,15 @@ export interface CorrectionRow {
   document_name: string | null;
 }
 
+/** The attachment id of `r.document_ref` when it names a stored file (`attachment:<digits>`), else null. */
+const letterAttachmentId = sql<number>`case when r.document_ref like 'attachment:%' then cast(substr(r.document_ref, 12) as integer) end`;
+
 /** Correction requests made on local dates [from, to] by agencies in `orgIds`. */
 export async function listCorrections(db: Db, from: string, to: string, orgIds: OrgIds): Promise<CorrectionRow[]> {
   const ids = inOrgs(orgIds);
   let q = db.selectFrom('correction_requests as r').innerJoin('orgs', 'orgs.id', 'r.org_id')
-    .leftJoin('attachments as a', (j) => j.on(sql<string>`${sql.lit('attachment:')} || cast(a.id as text)`, '=', sql.ref('r.document_ref')).on('a.status', '=', 'stored'))
+    // By the attachment's key (`attachment:<id>` → id), so each letter is one key lookup, not a scan of every file.
+    .leftJoin('attachments as a', (j) => j.on('a.id', '=', letterAttachmentId).on('a.status', '=', 'stored'))
     .select(['r.id', 'r.code', 'r.org_id', 'orgs.name as agency', 'r.outlet_name', 'r.article', 'r.published_on', 'r.requested_on', 'r.grounds', 'r.outcome', 'r.outcome_note', 'r.document_ref', 'a.name as document_name'])
     .where('r.requested_on', '>=', from).where('r.requested_on', '<=', to);
   if (ids) q = q.where('r.org_id', 'in', ids);

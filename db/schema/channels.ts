@@ -188,6 +188,21 @@ export interface InboxReadsTable {
   read_at: IsoInstant;
 }
 
+/**
+ * Something in someone's inbox changed (appended by triggers: migration `2026-12-06-301-inbox-changes`);
+ * web processes read the rows after their cursor and tell the pages concerned.
+ */
+export interface InboxChangesTable {
+  id: Generated<number>;
+  /** Null: the reporter registrations waiting for verification changed. */
+  inquiry_id: number | null;
+  /** The inquiry's agency (routed, else suggested) at the change; a transfer also writes the one it left. */
+  agency_id: number | null;
+  reporter_person_id: number | null;
+  /** When it was written, by the database's clock (for pruning only). */
+  at: Generated<IsoInstant>;
+}
+
 /** A web channel session. The cookie's token itself is never stored: only its SHA-256 (hex). */
 export interface WebSessionsTable {
   token_hash: string;

@@ -41,6 +41,10 @@ export interface NoticesTable {
   progress_outbox_id: number | null;
   /** The outbox row that sent the final summary (edited in place when a held delivery settles later; migration `2026-12-05-502-notice-summary`). */
   summary_outbox_id?: number | null;
+  /** The deliveries' tally the final summary was last written with (migration `2026-12-06-901-notice-summary-shown`). */
+  summary_shown?: string | null;
+  /** How many deliveries the final summary shows as held: while > 0 the summary is followed. */
+  summary_held?: Generated<number>;
   /** For a reminder: the notice it reminds of (acknowledgements are recorded on the parent's rows). */
   parent_id: number | null;
   /** Sends found in flight after a crash and sent again: the only possible repeats. */
@@ -74,6 +78,8 @@ export interface NoticeRecipientsTable {
   attempts: Generated<number>;
   parts_sent: Generated<number>;
   send_started_at: IsoInstant | null;
+  /** The process whose send is in flight (`LeaseKeeper.owner`; migration `2026-12-06-902-notice-send-owner`). */
+  send_owner?: string | null;
   sent_message_id: string | null;
   /** JSON array of every part's message id. */
   sent_message_ids: string | null;

@@ -74,10 +74,10 @@ async function codeFor(ctx: FlowContext, inquiryId: number): Promise<string> {
 export async function onAnswerSend(ctx: FlowContext, payload: string): Promise<void> {
   const d = await takeLive(ctx, payload);
   if (!d) return;
-  if (d.correcting) return sendCorrection(ctx, d.inquiry_id, d.text);
   const files = filesOf(d);
-  await sendAnswer(ctx, d.inquiry_id, d.text, files);
-  // The answer's files go out now: say which reach a reporter only as a link.
+  if (d.correcting) await sendCorrection(ctx, d.inquiry_id, d.text, files);
+  else await sendAnswer(ctx, d.inquiry_id, d.text, files);
+  // The answer's (or correction's) files go out now: say which reach a reporter only as a link.
   if (files.length > 0) await tellLinkFallbacks(ctx, await loadStoredFiles(ctx.db, files));
 }
 

@@ -30,6 +30,10 @@ export interface AnswerCopy {
   toReporter(code: string, org: string, answer: string, signature: string, corrected: boolean): string;
   /** Where the platform cannot edit the answer in place: a new message replying to it. */
   correctedNotice(code: string, org: string, answer: string, signature: string): string;
+  /** A corrected answer, to a reporter who follows the inquiry (they were sent the first version). */
+  correctedToFollower(code: string, org: string, answer: string, signature: string): string;
+  /** The files of a corrected answer (`count` of them), sent after it as their own message (an edit cannot add files). */
+  correctionFiles(code: string, count: number): string;
   /** Asks for the corrected text, `minutesLeft` before the window closes. */
   askCorrection(code: string, minutesLeft: number): string;
   /** The correction went out; both versions are kept. */

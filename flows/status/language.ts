@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import { findChatLocales, setIdentityLocale } from '../../db/repositories/identities.js';
+import { findChatLocales, findChatsLocales, setIdentityLocale } from '../../db/repositories/identities.js';
 import { setPersonLocale } from '../../db/repositories/persons.js';
 import { copyFor } from '../copy/index.js';
 import type { FlowContext } from '../context.js';
@@ -21,6 +21,14 @@ export async function chooseLanguage(ctx: FlowContext, locale: 'vi' | 'en'): Pro
  * (`flows/handle.ts`), so a page shown in it agrees with the bot.
  */
 export async function languageOfChat(db: Db, platform: Platform, platformUserId: string, defaultLocale: 'vi' | 'en'): Promise<'vi' | 'en'> {
-  const locales = await findChatLocales(db, platform, platformUserId);
-  return copyFor(locales?.person ?? locales?.chat ?? defaultLocale, defaultLocale).locale;
+  return spokenIn(await findChatLocales(db, platform, platformUserId), defaultLocale);
 }
+
+/** {@link languageOfChat} for many chats in one query (the web page's streams, every poll); unknown chats are left out. */
+export async function languagesOfChats(db: Db, platform: Platform, platformUserIds: readonly string[], defaultLocale: 'vi' | 'en'): Promise<Map<string, 'vi' | 'en'>> {
+  const found = await findChatsLocales(db, platform, platformUserIds);
+  return new Map([...found].map(([id, locales]) => [id, spokenIn(locales, defaultLocale)]));
+}
+
+const spokenIn = (locales: { person: string | null; chat: string | null } | undefined, defaultLocale: 'vi' | 'en') =>
+  copyFor(locales?.person ?? locales?.chat ?? defaultLocale, defaultLocale).locale;

@@ -8,6 +8,7 @@ import { createWebStore } from '../../db/repositories/web.js';
 import { findPlatformFile, savePlatformFile } from '../../db/repositories/attachments.js';
 import type { ChannelAlert } from '../../flows/maintenance/channel-alert.js';
 import { languageOfChat } from '../../flows/status/language.js';
+import { createPageEvents } from '../inbox/page-events.js';
 import { redeemWebLoginCode, sendWebLoginCodeToChat } from '../../flows/web-login.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -23,7 +24,7 @@ export interface OutboxPort {
   /** Tells the admins in chat that a channel needs an operator. */
   alert(a: ChannelAlert): Promise<void>;
 }
-import { settles } from '../../flows/buttons.js';
+import { A, settles } from '../../flows/buttons.js';
 
 /**
  * What the channels need that exists only later in start-up; `startApp` creates each slot empty
@@ -98,6 +99,8 @@ export function createChannels(o: ChannelOptions): Map<Platform, ChatAdapter> {
       allowedHost: createHostPolicy(config.http.allowedHosts),
       files: lateWebFiles(late), settles, botName: config.web.botName,
       languageOf: (ownerId) => languageOfChat(db, 'web', ownerId, config.defaultLocale),
+      pageEvents: createPageEvents({ db, defaultLocale: config.defaultLocale, now: () => clock.now() }),
+      previewActions: { confirm: A.answerSend, edit: A.answerEdit, cancel: A.answerCancel },
       notify: createWebNotifyApi({ db, clock, logger: logger.child({ part: 'push' }), pushEnabled: config.push.enabled }),
     }));
   }

@@ -10,21 +10,25 @@ import { localDate } from '../../flows/copy/format.js';
 import { canSpeakFor, coordinates } from '../../flows/roles.js';
 import { subtree } from '../../flows/stats/scope.js';
 
-/**
- * Who is using the inbox, and what they may see. Resolved on every request from the slot's web
- * session (the same cookie, session and expiry as the chat page's API), so a role revoked or a
- * session expired takes effect at once.
- */
-export interface InboxReader {
-  session: WebSession;
+/** What a person's inbox holds, by their roles today. */
+export interface InboxScope {
   personId: number;
-  locale: string | null;
   roles: RoleAssignment[];
   isReporter: boolean;
   /** Spokesperson scope: the agencies under their regular/head assignments, and their authorised cases; undefined: not a spokesperson. */
   speaks?: { agencyIds: number[]; caseIds: number[] };
   /** Coordinator scope: null every agency; undefined: not a coordinator. */
   coordinates?: number[] | null;
+}
+
+/**
+ * Who is using the inbox, and what they may see. Resolved on every request from the slot's web
+ * session (the same cookie, session and expiry as the chat page's API), so a role revoked or a
+ * session expired takes effect at once.
+ */
+export interface InboxReader extends InboxScope {
+  session: WebSession;
+  locale: string | null;
 }
 
 /** `undefined`: no live session; `null`: signed in as nobody in the directory. */
@@ -34,19 +38,24 @@ export async function resolveReader(db: Db, sessions: SessionManager, req: HttpR
   if (!session) return undefined;
   const person = await personOfWebOwner(db, session.ownerId);
   if (!person) return null;
-  const roles = (await rolesOf(db, person.id, localDate(now))).filter((r) => r.status === 'active');
-  const reader: InboxReader = { session, personId: person.id, locale: person.locale, roles, isReporter: roles.some((r) => r.role === 'reporter') };
+  return { session, locale: person.locale, ...(await scopeOf(db, person.id, now)) };
+}
+
+/** Person `personId`'s inbox scope by their active roles on `now`'s local day. */
+export async function scopeOf(db: Db, personId: number, now: Date): Promise<InboxScope> {
+  const roles = (await rolesOf(db, personId, localDate(now))).filter((r) => r.status === 'active');
+  const scope: InboxScope = { personId, roles, isReporter: roles.some((r) => r.role === 'reporter') };
   const spokes = roles.filter((r) => r.role === 'spokesperson');
   const coords = roles.filter((r) => r.role === 'coordinator');
   if (spokes.length > 0 || coords.length > 0) {
     const orgs = await listOrgEntries(db);
     if (spokes.length > 0) {
       const roots = spokes.filter((r) => r.kind !== 'authorised' && r.org_id !== null).map((r) => r.org_id as number);
-      reader.speaks = { agencyIds: [...subtree(orgs, roots)], caseIds: spokes.filter((r) => r.kind === 'authorised' && r.case_inquiry_id !== null).map((r) => r.case_inquiry_id as number) };
+      scope.speaks = { agencyIds: [...subtree(orgs, roots)], caseIds: spokes.filter((r) => r.kind === 'authorised' && r.case_inquiry_id !== null).map((r) => r.case_inquiry_id as number) };
     }
-    if (coords.length > 0) reader.coordinates = coords.some((r) => r.org_id === null) ? null : [...subtree(orgs, coords.map((r) => r.org_id as number))];
+    if (coords.length > 0) scope.coordinates = coords.some((r) => r.org_id === null) ? null : [...subtree(orgs, coords.map((r) => r.org_id as number))];
   }
-  return reader;
+  return scope;
 }
 
 /** Everything this reader may search: their own questions, their agencies' and their coordinated scope's inquiries. */

@@ -84,7 +84,7 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
   const identityId = row.identity_id;
   const leaseStart = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
   // In flight in another lane (or a process that may still be alive): not ours to send yet.
-  if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart) return 'skipped';
+  if (row.status === 'sending' && row.send_started_at !== null && row.send_started_at >= leaseStart && !ownerGone(ctx, row)) return 'skipped';
   const account = ctx.accountOf(platform);
   const rate = ctx.settings.ratePerS[platform] ?? 0;
   const message = await renderNotice(ctx, notice, row, adapter);
@@ -109,7 +109,7 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
         log: { record: (ids) => recordRecipientParts(ctx.db, row.id, ids) }, persist, beforeNextPart: pace,
       });
     } catch (err) {
-      const next = await onSendError(ctx, notice, row, platform, err, failures);
+      const next = await onSendError(ctx, notice, row, platform, err, failures, progress.ids);
       if (next === 'again') {
         if (!(err instanceof RateLimitError)) failures += 1;
         continue;
@@ -121,10 +121,17 @@ async function deliverClaiming(ctx: NoticeContext, notice: Notice, row: Delivery
   }
 }
 
+/** Whether the row's send in flight belongs to a process known to be dead (taken over without waiting out its lease). */
+function ownerGone(ctx: NoticeContext, row: DeliveryRow): boolean {
+  return row.status === 'sending' && !!row.send_owner && ctx.lease.isGone(row.send_owner);
+}
+
 /** Claims the row for this lane (counting a resumed send of a stopped process); false when another has it. */
 async function claim(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform): Promise<boolean> {
   const leaseCutoff = new Date(ctx.clock.now().getTime() - ctx.settings.sendLeaseMs).toISOString();
-  const claimed = await claimRecipient(ctx.db, row.id, ctx.clock.now().toISOString(), leaseCutoff);
+  const claimed = await claimRecipient(ctx.db, row.id, {
+    owner: ctx.lease.owner, nowIso: ctx.clock.now().toISOString(), leaseCutoff, ...(ownerGone(ctx, row) ? { goneOwner: row.send_owner! } : {}),
+  });
   if (!claimed) return false;
   ctx.lease.hold(row.id);
   if (claimed.resumed) {
@@ -162,7 +169,7 @@ export const NOTICE_RETRY_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: MAX_BA
 
 /** The delivery core's decision (`src/delivery/outcome.ts`), acted out on the recipient's row. */
 async function onSendError(
-  ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number,
+  ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, err: unknown, failures: number, sentIds: readonly string[],
 ): Promise<RecipientOutcome | 'again'> {
   const now = ctx.clock.now().toISOString();
   const text = err instanceof Error ? err.message : String(err);
@@ -176,10 +183,13 @@ async function onSendError(
       return 'again';
     case 'hold':
       // The channel cannot take it now, but will: the outbox holds it (or uses another chat of the person).
-      return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON);
+      return held(ctx, notice, row, platform, outcome.reason === 'credentials' ? 'credentials refused' : REPLY_WINDOW_CLOSED_REASON, sentIds);
     case 'unreachable':
-      await markRecipientSettled(ctx.db, row.id, 'unreachable', outcome.reason, now);
-      if (row.identity_id !== null) await markIdentityUnreachable(ctx.db, row.identity_id, outcome.reason, now);
+      // One transaction: a crash between the two must not leave the chat looking reachable to the next notice.
+      await ctx.db.transaction().execute(async (tx) => {
+        await markRecipientSettled(tx, row.id, 'unreachable', outcome.reason, now);
+        if (row.identity_id !== null) await markIdentityUnreachable(tx, row.identity_id, outcome.reason, now);
+      });
       ctx.onOutcome?.(platform, 'unreachable');
       ctx.logger.warn({ noticeId: notice.id, recipientId: row.id, reason: outcome.reason }, 'notices: recipient unreachable');
       return 'unreachable';
@@ -196,8 +206,8 @@ async function onSendError(
   }
 }
 
-async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<RecipientOutcome> {
-  if (!(await handOverToOutbox(ctx, notice, row, platform, reason))) return 'skipped';
+async function held(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string, sentIds: readonly string[] = []): Promise<RecipientOutcome> {
+  if (!(await handOverToOutbox(ctx, notice, row, platform, reason, sentIds))) return 'skipped';
   ctx.onOutcome?.(platform, 'held');
   return 'held';
 }

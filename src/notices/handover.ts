@@ -15,9 +15,11 @@ import type { NoticeContext } from './types.js';
  * channel works again, or sends it to another of the person's chats — as it does for answers.
  * The delivery row becomes `held` and turns `sent` when the outbox delivers it
  * ({@link markHandedOverSent}); acknowledging works either way (by notice and person). Expects the
- * row claimed (`sending`); returns false when another lane settled it meanwhile.
+ * row claimed (`sending`); returns false when another lane settled it meanwhile. `sentIds`: the
+ * platform ids of the parts this chat already has (a refusal after the first parts): the outbox
+ * row starts after them, so the person does not get those parts twice.
  */
-export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string): Promise<boolean> {
+export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: DeliveryRow, platform: Platform, reason: string, sentIds: readonly string[] = []): Promise<boolean> {
   if (row.identity_id === null || row.chat_id === null) return false;
   const t = copyFor(row.locale, ctx.defaultLocale);
   const view = { title: notice.title, body: notice.body, link: notice.link };
@@ -32,7 +34,8 @@ export async function handOverToOutbox(ctx: NoticeContext, notice: Notice, row: 
       text: notice.parent_id === null ? t.notice.message(view) : t.notice.reminder(view),
       buttons: JSON.stringify([[btn(t.notice.btnAck, NOTICE_ACTIONS.ack, notice.parent_id ?? notice.id)]]),
       reply_to_message_id: null, reply_to_outbox_id: null, inquiry_id: null, ref_kind: null, ref_person_id: row.person_id,
-      report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+      report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: sentIds.length, sent_message_id: null,
+      sent_message_ids: sentIds.length > 0 ? JSON.stringify(sentIds) : null,
       last_error: null, created_at: nowIso, sent_at: null,
       ...(files.length > 0 ? { attachments: JSON.stringify(files) } : {}),
     });

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { findIdentity } from '../../db/repositories/identities.js';
+import { setSummaryShown, type SummaryShown } from '../../db/repositories/notices-write.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { Notice } from '../../db/schema.js';
 import { copyFor, type Copy } from '../../flows/copy/index.js';
@@ -31,15 +32,14 @@ function fingerprint(c: NoticeCounts): string {
   return [c.total, c.pending, c.sent, c.failed, c.unreachable, c.notJoined, c.held, c.acked].join('/');
 }
 
-/** Where the deliveries stand, acknowledgements aside: the final summary is edited only when this changes. */
-function deliveryPrint(c: NoticeCounts): string {
-  return [c.total, c.pending, c.sent, c.failed, c.unreachable, c.notJoined, c.held].join('/');
+/** What a final summary written with `c` shows: where the deliveries stand, acknowledgements aside (it is edited only when this changes). */
+export function summaryShown(c: NoticeCounts): SummaryShown {
+  return { tally: [c.total, c.pending, c.sent, c.failed, c.unreachable, c.notJoined, c.held].join('/'), held: c.held };
 }
 
 export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix: string): ProgressReporter {
   const lastTry = new Map<number, number>();
   const shownKey = (id: number) => `${prefix}:notice-acked-shown:${id}`;
-  const summaryKey = (id: number) => `${prefix}:notice-summary-shown:${id}`;
   const lockKey = (id: number) => `${prefix}:notice-progress:${id}`;
 
   /** Edits a message of the coordinator's chat to `text(t)`; true when it did. `outboxId` names the message when `messageId` is not known. */
@@ -71,15 +71,12 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
   };
 
   /** Whether a delivery settled since the final summary was written (a held recipient reached or failed later). */
-  const summaryStale = async (notice: Notice, counts: NoticeCounts): Promise<boolean> => {
-    if (!notice.summary_outbox_id) return false;
-    const shown = await redis.get(summaryKey(notice.id));
-    return shown !== null && shown !== deliveryPrint(counts);
-  };
+  const summaryStale = (notice: Notice, counts: NoticeCounts): boolean =>
+    Boolean(notice.summary_outbox_id) && notice.summary_shown != null && notice.summary_shown !== summaryShown(counts).tally;
   /** The one-time final summary, edited again — not for each acknowledgement (the progress message follows those). */
   const followSummary = async (notice: Notice, counts: NoticeCounts): Promise<void> => {
     if (await editOne(notice, null, notice.summary_outbox_id, (t) => t.notice.summary(notice.id, notice.title, counts))) {
-      await redis.set(summaryKey(notice.id), deliveryPrint(counts), 'PX', ACK_FOLLOW_MS);
+      await setSummaryShown(ctx.db, notice.id, summaryShown(counts));
     }
   };
 
@@ -97,14 +94,12 @@ export function createProgressReporter(ctx: NoticeContext, redis: Redis, prefix:
       if (!final && (await redis.set(lockKey(notice.id), '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
       const shown = await edit(notice, final, counts);
       if (final) await remember(notice.id, shown);
-      // The summary is written with these counts (the same transaction's tally): what it shows.
-      if (final && counts) await redis.set(summaryKey(notice.id), deliveryPrint(counts), 'PX', ACK_FOLLOW_MS);
     },
     async followAcks(notice) {
       if (notice.progress_identity_id === null || notice.status !== 'sent') return;
       const counts = await noticeTally(ctx.db, notice.id);
       const progressStale = (await redis.get(shownKey(notice.id))) !== fingerprint(counts);
-      const summary = await summaryStale(notice, counts);
+      const summary = summaryStale(notice, counts);
       if (!progressStale && !summary) return;
       if ((await redis.set(lockKey(notice.id), '1', 'PX', ctx.settings.progressIntervalMs, 'NX')) !== 'OK') return;
       if (progressStale) await remember(notice.id, await edit(notice, true, counts));

@@ -14,7 +14,7 @@ import { createQueueService } from '../scheduler/queue-service.js';
 import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
-import { ACK_FOLLOW_MS, createProgressReporter } from './progress.js';
+import { ACK_FOLLOW_MS, createProgressReporter, summaryShown } from './progress.js';
 import { remindNotice } from './remind.js';
 import type { NoticeBatchJob, NoticeContext } from './types.js';
 
@@ -67,7 +67,8 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     const base = await firstRecipientId(o.db, notice.id);
     if (base === undefined) return 0;
     const cutoff = new Date(o.clock.now().getTime() - o.settings.sendLeaseMs).toISOString();
-    const batches = [...new Set((await listDeliverableIds(o.db, notice.id, cutoff)).map((id) => Math.floor((id - base) / batchSize)))];
+    const deliverable = await listDeliverableIds(o.db, notice.id, { leaseCutoff: cutoff, ownerGone: (owner) => lease.isGone(owner) });
+    const batches = [...new Set(deliverable.map((id) => Math.floor((id - base) / batchSize)))];
     for (let i = 0; i < batches.length; i += 500) {
       await queue.addBulk(batches.slice(i, i + 500).map((k) => ({
         name: 'batch',
@@ -97,7 +98,7 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
       if (!identity) return { outboxIds: [], counts };
       const effects = createEffects(tx, now, o.defaultLocale, { personId: null, identityId: null });
       const summaryId = await effects.sendTo(identity, (t) => ({ text: t.notice.summary(notice.id, notice.title, counts) }), { reportUnreachable: false });
-      await setSummaryOutbox(tx, noticeId, summaryId);
+      await setSummaryOutbox(tx, noticeId, summaryId, summaryShown(counts));
       return { outboxIds: effects.outboxIds, counts };
     });
     if (finished === undefined) return;

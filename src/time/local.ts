@@ -14,29 +14,53 @@ export const DAY_MS = 86_400_000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK_RE = /^(\d{2}):(\d{2})$/;
 
-/** True when `date` is `YYYY-MM-DD` naming a real calendar date. */
-export function isLocalDate(date: string): boolean {
+/** Day numbers of dates already parsed: planning deadlines walks the same few thousand dates again and again. */
+const dayNumbers = new Map<string, number>();
+/** Past this many cached dates the cache starts afresh (a bound on memory, not a working limit). */
+const DAY_CACHE_MAX = 50_000;
+
+/** Days since 1970-01-01 of `date`, or `null` when it is not a real `YYYY-MM-DD` date. */
+function parseDayNumber(date: string): number | null {
+  const cached = dayNumbers.get(date);
+  if (cached !== undefined) return cached;
   const m = DATE_RE.exec(date);
-  if (!m) return false;
+  if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  if (dayNumbers.size >= DAY_CACHE_MAX) dayNumbers.clear();
+  const day = t.getTime() / DAY_MS;
+  dayNumbers.set(date, day);
+  return day;
+}
+
+/** True when `date` is `YYYY-MM-DD` naming a real calendar date. */
+export function isLocalDate(date: string): boolean {
+  return parseDayNumber(date) !== null;
 }
 
 /** Days since 1970-01-01 of a local date; throws `RangeError` on a malformed date. */
 function dayNumber(date: string): number {
-  const m = DATE_RE.exec(date);
-  if (!m || !isLocalDate(date)) throw new RangeError(`not a YYYY-MM-DD date: "${date}"`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+  const day = parseDayNumber(date);
+  if (day === null) throw new RangeError(`not a YYYY-MM-DD date: "${date}"`);
+  return day;
 }
 
+/** Dates of day numbers already formatted (the reverse of {@link dayNumbers}). */
+const dateTexts = new Map<number, string>();
+
 function fromDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const cached = dateTexts.get(day);
+  if (cached !== undefined) return cached;
+  const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (dateTexts.size >= DAY_CACHE_MAX) dateTexts.clear();
+  dateTexts.set(day, date);
+  return date;
 }
 
 /** The local date (Asia/Ho_Chi_Minh) of the instant `at`. */
 export function toLocalDate(at: Date): string {
-  return new Date(at.getTime() + LOCAL_OFFSET_MS).toISOString().slice(0, 10);
+  return fromDayNumber(Math.floor((at.getTime() + LOCAL_OFFSET_MS) / DAY_MS));
 }
 
 /** The instant of local midnight (00:00 Asia/Ho_Chi_Minh) starting `date`. */

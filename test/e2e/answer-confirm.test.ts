@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+import { sample, sha256 } from '../helpers/files.js';
 
 const reporter = tgUser('Thư');
 const health = tgUser('Tuấn');
@@ -79,6 +80,35 @@ describe('answers are previewed, confirmed, signed and correctable (Telegram)', 
     expect(entries).toEqual([{ kind: 'answer', text: 'Giá 150.000 đồng một mũi.' }, { kind: 'answer_correction', text: 'Giá 120.000 đồng một mũi.' }]);
     await e.say(health, '/help', 'Mạng lưới phát ngôn');
     expect(edits()).toHaveLength(1);
+  });
+
+  it('a correction with a letter: the text is edited in place and the letter follows under the answer, once; the record keeps it', async () => {
+    const { code, id, notice } = await ask('Quy trình cấp phép quảng cáo thực phẩm?');
+    await e.say(health, 'Hồ sơ nộp tại Sở Y tế.', 'CHƯA GỬI', notice);
+    const n = e.fake.sent.length;
+    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
+    const answer = await e.nextTo(reporter, n, 'Hồ sơ nộp tại Sở Y tế');
+    await e.press(health, 'Sửa câu trả lời', 'còn 10 phút');
+    const letter = sample.pdf(30_000, 11);
+    const m = e.fake.sent.length;
+    e.fake.userSendsFile(health, { kind: 'document', bytes: letter, name: 'CV 77-SYT.pdf', mimeType: 'application/pdf', caption: 'Hồ sơ nộp trực tuyến theo công văn kèm theo.' });
+    await e.nextTo(health, m, 'Xem trước bản sửa');
+    await e.press(health, 'Gửi câu trả lời', 'Đã gửi bản sửa');
+    const edited = await e.fake.waitFor(
+      () => e.fake.calls.find((c) => c.method === 'editMessageText' && c.status === 200 && Number(c.params.message_id) === answer.messageId),
+      { timeoutMs: 10_000, description: 'the answer edited' },
+    );
+    expect(String(edited.params.text)).toContain('(đã sửa)');
+    expect(String(edited.params.text)).toContain('Hồ sơ nộp trực tuyến');
+    const head = await e.nextTo(reporter, m, `Tệp kèm theo câu trả lời ${code} đã sửa (1 tệp)`);
+    expect(head.replyToMessageId).toBe(answer.messageId);
+    const doc = await e.nextTo(reporter, m, (s) => s.file?.method === 'sendDocument');
+    expect(doc.file).toMatchObject({ name: 'CV 77-SYT.pdf', sha256: sha256(letter) });
+    const files = await db().selectFrom('attachments as a').innerJoin('inquiry_entries as en', 'en.id', 'a.entry_id')
+      .select(['a.name', 'en.kind']).where('a.inquiry_id', '=', id).execute();
+    expect(files).toEqual([{ name: 'CV 77-SYT.pdf', kind: 'answer_correction' }]);
+    await e.say(health, '/help', 'Mạng lưới phát ngôn');
+    expect(e.fake.sent.filter((s) => s.chatId === reporter.id && s.file?.name === 'CV 77-SYT.pdf')).toHaveLength(1);
   });
 
   it('correction after the window is refused politely; nothing changes', async () => {

@@ -40,7 +40,11 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     expect(await line.textContent()).toContain(`Đã có câu hỏi tương tự ${code}`);
     expect(await line.textContent()).not.toContain('Trần Thị Minh Thư');
     await check(other, 'offer');
+    // The bot's answer shows under the offer too, in a live region there before it arrives.
+    const followResult = other.locator('#composer .action-result[role="status"]');
+    expect(await followResult.count()).toBe(1);
     await line.locator('button', { hasText: 'Theo dõi câu hỏi này' }).click();
+    await expect.poll(() => followResult.textContent(), WAIT).toContain(`Bạn đang theo dõi câu hỏi ${code}`);
     await other.locator('.similar-line', { hasText: `Đang theo dõi ${code}` }).waitFor(WAIT);
     expect(await line.locator('button[aria-pressed="true"]', { hasText: 'Thôi theo dõi' }).count()).toBe(1);
     await check(other, 'following');
@@ -63,8 +67,11 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     const merge = coordinator.locator('.thread-dups button', { hasText: `Gộp vào ${code}` });
     await merge.waitFor(WAIT);
     await check(coordinator, 'duplicates');
+    const mergeResult = coordinator.locator('#thread .action-result[role="status"]');
     await merge.click();
+    await expect.poll(() => mergeResult.textContent(), WAIT).toMatch(new RegExp(`Câu hỏi Q-\\d+: đã gộp vào ${code}`));
     await expect.poll(async () => coordinator.locator('.thread-meta').textContent(), WAIT).toContain('đã gộp');
+    await check(coordinator, 'merged');
     await botMessage(asker, `trùng nội dung với câu hỏi ${code}`).waitFor(WAIT);
     expect(await coordinator.locator('li.msg-user', { hasText: '/merge' }).count()).toBe(0);
 
@@ -93,5 +100,20 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await botMessage(other, `Câu hỏi ${code} bạn đang theo dõi đã có trả lời`).waitFor(WAIT);
     expect(await other.locator('li.msg-bot', { hasText: 'thứ Bảy hằng tuần' }).count()).toBe(1);
     await check(other, 'answered');
+
+    // A merge the server refuses (into a question already answered, so closed) says why, beside the button.
+    await asker.locator('#composer-text').fill('Cho hỏi lịch tiêm vắc xin sởi cho trẻ em tuần này?');
+    await asker.locator('#composer-text').press('Enter');
+    await botMessage(asker, '«Cho hỏi lịch tiêm vắc xin sởi cho trẻ em tuần này?»').waitFor(WAIT);
+    await press(asker, 'Khác / chưa rõ');
+    await press(asker, /^Gửi$/);
+    await expect.poll(async () => asker.locator('li.msg-bot', { hasText: 'Đã tiếp nhận câu hỏi Q-' }).count(), WAIT).toBe(3);
+    await coordinator.setViewportSize({ width: 360, height: 780 });
+    await coordinator.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+    await coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'tuần này' }).click(WAIT);
+    await coordinator.locator('.thread-dups button', { hasText: `Gộp vào ${code}` }).click(WAIT);
+    await expect.poll(() => mergeResult.textContent(), WAIT).toContain(`Không thể gộp vào ${code}`);
+    expect(await coordinator.locator('.thread-meta').textContent()).toContain('chờ sàng lọc');
+    await check(coordinator, 'merge-refused');
   }, 240_000);
 });

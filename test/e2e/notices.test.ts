@@ -151,6 +151,31 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
     expect(e.fake.sent.filter((m) => m.chatId === coord.id && m.text.includes('Tổng kết thông báo') && m.text.includes('Lịch cắt nước'))).toHaveLength(1);
   });
 
+  it('a delivery held for days settles: the final summary is still edited (what it shows is kept with the notice, not for three days in Redis)', async () => {
+    const nhung = contacts[1]!;
+    let refusing = true;
+    // Telegram refuses our token for her until the test says otherwise: held for the channel, re-tried and held again.
+    e.fake.addInterceptor((call) => (refusing && call.method === 'sendMessage' && call.chatId === nhung.id ? { error_code: 401, description: 'Unauthorized' } : undefined));
+    await compose(e, 'Lịch tiêm chủng', 'org:P-PHUXUAN');
+    await e.press(coord, 'Gửi', 'Đang gửi thông báo');
+    const summary = await e.nextTo(coord, 0, (m) => m.text.includes('Tổng kết thông báo') && m.text.includes('Lịch tiêm chủng'));
+    expect(summary.text).toContain('Đang giữ chờ kênh: 1');
+    const notice = () => e.app.db.db.selectFrom('notices').select(['id', 'summary_held', 'finished_at']).where('title', '=', 'Lịch tiêm chủng').executeTakeFirstOrThrow();
+    expect((await notice()).summary_held).toBe(1);
+    // Five days pass before the channel works again: past the three days acknowledgements are followed.
+    const fiveDaysAgo = new Date(Date.now() - 5 * 24 * 3_600_000).toISOString();
+    await e.app.db.db.updateTable('notices').set({ finished_at: fiveDaysAgo }).where('id', '=', (await notice()).id).execute();
+    refusing = false;
+    await e.fake.waitFor(() => e.sentTo(nhung, 'Lịch tiêm chủng')[0], { timeoutMs: 15_000, description: 'the held notice delivered' });
+    const edited = await e.fake.waitFor(
+      () => [...e.fake.edits].reverse().find((x) => x.messageId === summary.messageId && x.text?.includes('Đã gửi: 1/1')),
+      { timeoutMs: 15_000, description: 'the final summary edited after the held delivery settled' },
+    );
+    expect(edited.text).not.toContain('Đang giữ chờ kênh');
+    await expect.poll(async () => (await notice()).summary_held, { timeout: 10_000 }).toBe(0);
+    expect(e.sentTo(nhung, 'Lịch tiêm chủng')).toHaveLength(1);
+  });
+
   it('a coordinator can cancel a draft; nothing is sent', async () => {
     const before = e.fake.sent.length;
     await compose(e, 'Bản nháp bỏ đi', 'org:P-KIMLONG');

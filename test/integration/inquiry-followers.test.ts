@@ -73,6 +73,22 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     expect(bot.last(OTHER).text).toBe(`Bạn không theo dõi câu hỏi ${code}.`);
   });
 
+  it('a follower is sent a corrected answer once, as they were sent the first', async () => {
+    const code = await ask('Số điểm tiêm vắc-xin sởi ở Huế?');
+    await bot.command(OTHER, 'follow', code);
+    await bot.say(HEALTH, 'Có 40 điểm tiêm.', bot.last(HEALTH).messageId);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    clock.advance(60_000);
+    await bot.press(HEALTH, 'Sửa câu trả lời');
+    await bot.say(HEALTH, 'Có 42 điểm tiêm.');
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    const corrected = bot.inbox(OTHER).filter((m) => m.text.includes('Có 42 điểm'));
+    expect(corrected).toHaveLength(1);
+    expect(corrected[0]!.text).toContain(`Câu trả lời cho câu hỏi ${code} bạn đang theo dõi đã được sửa — Sở Y tế`);
+    expect(corrected[0]!.text).not.toContain('Trần Thị Phóng Viên');
+    expect(bot.inbox(OTHER).filter((m) => m.text.includes('Có 40 điểm'))).toHaveLength(1);
+  });
+
   it('a follower is told of a decline with its ground', async () => {
     const code = await ask('Danh sách bệnh nhân sốt xuất huyết ở Huế?');
     await bot.command(OTHER, 'follow', code);

@@ -1,13 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TransientError, UnreachableError, type Platform } from '../../adapters/types.js';
-import { insertRecipients, loadBatch } from '../../db/repositories/notices.js';
+import { AuthError, TransientError, UnreachableError, type Platform } from '../../adapters/types.js';
+import { insertRecipients, listDeliverableIds, loadBatch } from '../../db/repositories/notices.js';
 import { insertNotice } from '../../db/repositories/notices-write.js';
 import type { Notice } from '../../db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { deliverRecipient } from '../../src/notices/deliver.js';
 import { createPacer } from '../../src/notices/pacer.js';
 import type { NoticeContext } from '../../src/notices/types.js';
+import { createOutboxDispatcher } from '../../src/outbox/index.js';
 import { createLeaseKeeper } from '../../src/outbox/lease.js';
 import { createManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
@@ -91,6 +92,58 @@ describe.each(testDialects())('the notices engine on the delivery core, on %s', 
     expect(row.status).toBe('unreachable');
     expect(row.parts_sent).toBe(2);
     expect(JSON.parse(row.sent_message_ids!)).toEqual(tg.deliveredTo('chat-syt').map((p) => p.messageId));
+  });
+
+  it('a refusal to hold after the first parts hands over only the rest: the outbox resumes, no part reaches the chat twice', async () => {
+    const { notice, recipientId } = await oneRecipient(`${'Lịch cắt điện khu vực phường Phú Hội. '.repeat(12)}Hết.`);
+    // Telegram refuses our token on the third part: the channel's credentials, held for the outbox.
+    tg.failNext('chat-syt', new AuthError('401 Unauthorized'), 1, { onPart: 2 });
+    expect(await deliver(notice, recipientId)).toBe('held');
+    const firstIds = tg.deliveredTo('chat-syt').map((p) => p.messageId);
+    expect(firstIds).toHaveLength(2);
+    const handed = await t.db.selectFrom('outbox').select(['id', 'parts_sent', 'sent_message_ids']).executeTakeFirstOrThrow();
+    expect(handed.parts_sent).toBe(2);
+    expect(JSON.parse(handed.sent_message_ids!)).toEqual(firstIds);
+    const outboxPrefix = uniquePrefix(`notice-handover-parts-${dialect}`);
+    const dispatcher = createOutboxDispatcher({
+      db: t.db, redis: { url: TEST_REDIS_URL }, prefix: outboxPrefix, adapters: new Map<Platform, MemoryAdapter>([['telegram', tg]]),
+      logger: createLogger({ level: 'silent' }), clock, concurrency: 1, maxAttempts: 2, backoffMaxMs: 100, onUnreachable: async () => undefined,
+    });
+    try {
+      await dispatcher.start();
+      await dispatcher.enqueue([handed.id]);
+      await expect.poll(async () => (await recipient(recipientId)).status, { timeout: 15_000 }).toBe('sent');
+    } finally {
+      await dispatcher.close();
+      await deletePrefix(outboxPrefix);
+    }
+    const parts = tg.deliveredTo('chat-syt');
+    // Every part once, in order: the whole text arrives exactly as one uninterrupted send would have cut it.
+    expect(parts.map((p) => p.index)).toEqual(parts.map((_p, i) => i));
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.map((p) => p.text).join('')).toContain('Hết.');
+    expect(JSON.parse((await recipient(recipientId)).sent_message_ids!)).toEqual(parts.map((p) => p.messageId));
+  });
+
+  it('a send in flight of a process known to be dead is taken over at once; one of a process that may be alive waits for its lease', async () => {
+    const { notice, recipientId } = await oneRecipient('Thứ Bảy.');
+    const tag = /-p\d+-([0-9a-f]{12})$/.exec(ctx.lease.owner)![1]!;
+    // An earlier process that had this very pid (a restarted container) claimed it a moment ago, within the lease.
+    const dead = `notices-aaaaaaaaaaaa-p${process.pid}-${tag}`;
+    const unsure = `notices-bbbbbbbbbbbb-p${process.pid}-000000000000`;
+    const inFlight = (owner: string) => t.db.updateTable('notice_recipients').set({ status: 'sending', send_started_at: NOW, send_owner: owner }).where('id', '=', recipientId).execute();
+    const takeover = { leaseCutoff: new Date(Date.parse(NOW) - 60_000).toISOString(), ownerGone: (o: string) => ctx.lease.isGone(o) };
+    await inFlight(unsure);
+    expect(await listDeliverableIds(t.db, notice.id, takeover)).toEqual([]);
+    expect(await deliver(notice, recipientId)).toBe('skipped');
+    expect(tg.sends).toHaveLength(0);
+    await inFlight(dead);
+    expect(await listDeliverableIds(t.db, notice.id, takeover)).toEqual([recipientId]);
+    expect(await deliver(notice, recipientId)).toBe('sent');
+    expect(tg.deliveredTo('chat-syt')).toHaveLength(1);
+    const row = await recipient(recipientId);
+    expect(row.status).toBe('sent');
+    expect((await t.db.selectFrom('notices').select('resent_in_flight').where('id', '=', notice.id).executeTakeFirstOrThrow()).resent_in_flight).toBe(1);
   });
 
   it('holds a notice whose recipient never wrote on a platform with a reply window: handed to the outbox, nothing sent', async () => {

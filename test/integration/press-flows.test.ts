@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertAttachment } from '../../db/repositories/attachments.js';
+import { insertCorrection, listCorrections } from '../../db/repositories/press-records.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { annualReport } from '../../src/report/annual.js';
 import { createManualClock, type ManualClock } from '../../src/time/clock.js';
@@ -87,5 +89,20 @@ describe.each(testDialects())('press conferences, correction requests and statem
     expect(r.incidents).toMatchObject({ statements: 1, onTime: 1, events: 1 });
     const denied = await t.db.selectFrom('audit_events').select('action').where('action', '=', 'access.denied').execute();
     expect(denied).toHaveLength(1);
+  });
+  it("lists a correction request's letter by its attachment (stored files only), and no letter for a malformed reference", async () => {
+    const at = clock.now().toISOString();
+    const file = (n: number, status: 'stored' | 'quarantined') => insertAttachment(t.db, {
+      sha256: `${n}`.padStart(64, '0'), sizeBytes: 10, mimeType: 'application/pdf', kind: 'document', name: `CV ${n}.pdf`,
+      blobKey: `blob-${n}`, status, sourceKey: `test:${n}`, createdAt: at,
+    });
+    const [stored, refused] = [await file(1, 'stored'), await file(2, 'quarantined')];
+    const record = (documentRef: string | null) => insertCorrection(t.db, {
+      orgId: net.healthId, recordedBy: null, outletId: null, outletName: 'Báo Y', article: 'Bài', publishedOn: '2026-11-30',
+      requestedOn: '2026-12-01', grounds: 'Sai sự thật', documentRef, nowIso: at,
+    });
+    for (const ref of [`attachment:${stored.id}`, `attachment:${refused.id}`, null]) await record(ref);
+    const rows = await listCorrections(t.db, '2026-12-01', '2026-12-01', [net.healthId]);
+    expect(rows.map((r) => r.document_name)).toEqual(['CV 1.pdf', null, null]);
   });
 });

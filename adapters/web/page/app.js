@@ -5,13 +5,14 @@
 import { ApiError, SLOT, api, catchUp, newClientId, post } from './api.js';
 import { showError, showStatus, state, ui } from './dom.js';
 import { browserLanguage, lang, showLanguage, t, toggleLanguage } from './i18n.js';
-import { connectEvents, stopEvents } from './live.js';
+import { connectEvents, pageEvents, stopEvents } from './live.js';
 import { actions, addEntry, clearTimeline, renderAll, renderReplyBox } from './timeline.js';
 import { inboxLanguage, inboxSignedIn, inboxSignedOut, initInbox } from './inbox.js';
 import { busyError, clearUploads, initUploads, readyRefs, render as renderUploads, uploadsBusy } from './upload.js';
+import './preview.js';
 import { initNotify, notifyLanguage, notifySignedIn, notifySignedOut } from './notify.js';
 
-const { document, history, location, setTimeout, URLSearchParams } = globalThis;
+const { document, history, location, URLSearchParams } = globalThis;
 
 function applyLanguage() {
   document.documentElement.lang = lang.current;
@@ -40,6 +41,7 @@ function fail(err) {
 async function signedIn(session) {
   state.csrf = session.csrfToken;
   state.botName = typeof session.botName === 'string' ? session.botName : '';
+  state.previewActions = session.previewActions;
   state.signedIn = true;
   // One language setting: the page speaks the person's language, as the bot does.
   if (showLanguage(session.language)) applyLanguage();
@@ -120,19 +122,6 @@ async function requestCode(who) {
   }
 }
 
-/**
- * Reads the person's language again (it may have changed elsewhere: `/lang` typed here or in
- * another chat); `tries` > 1 waits for a change the bot is still recording.
- */
-async function followLanguage(tries = 1) {
-  for (let i = 0; i < tries && state.signedIn; i += 1) {
-    if (i > 0) await new Promise((resolve) => { setTimeout(resolve, 700); });
-    let session;
-    try { session = await api('GET', '/session'); } catch { return; }
-    if (showLanguage(session.language)) { applyLanguage(); return; }
-  }
-}
-
 async function sendMessage() {
   const text = ui.text.value;
   const files = readyRefs();
@@ -144,7 +133,6 @@ async function sendMessage() {
   try {
     const body = { text, clientId: newClientId(), ...(state.replyTo ? { replyTo: state.replyTo } : {}), ...(files.length > 0 ? { files } : {}) };
     await post('/messages', body);
-    if (/^\/lang(\s|@|$)/i.test(text.trim())) void followLanguage(5);
     ui.text.value = '';
     clearUploads();
     state.replyTo = undefined;
@@ -197,8 +185,9 @@ ui.lang.addEventListener('click', () => {
   // Signed in: the bot's messages follow too (the person's one language setting, for every channel).
   if (state.signedIn) post('/language', { language: lang.current, clientId: newClientId() }).catch(fail);
 });
-// Back to this tab: the person may have changed their language in another chat meanwhile.
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.signedIn) void followLanguage(); });
+// The person's language changed (`/lang` in any chat, the button in another tab): the stream says so,
+// whichever process recorded it, and when it (re)connects.
+pageEvents.language = (data) => { if (state.signedIn && showLanguage(data.language)) applyLanguage(); };
 ui.signOut.addEventListener('click', async () => {
   try { await api('POST', '/sign-out', {}); } catch { /* signed out either way */ }
   signedOut();

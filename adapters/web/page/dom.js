@@ -13,7 +13,7 @@ export const ui = {
 };
 
 export const state = {
-  csrf: '', botName: '', signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
+  csrf: '', botName: '', previewActions: undefined, signedIn: false, lastId: 0, lastRev: 0, entries: new Map(), replyTo: undefined,
   source: undefined, retryTimer: undefined, retryMs: 3000, error: undefined, status: '', pendingCode: undefined,
 };
 

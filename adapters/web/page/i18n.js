@@ -18,6 +18,7 @@ export const STRINGS = {
     codeSent: 'Nếu thông tin này khớp với một người đã liên kết Telegram hoặc Zalo, mã đăng nhập vừa được gửi tới cuộc trò chuyện đó (hiệu lực 10 phút). Nhập mã vào ô đăng nhập ở trên.',
     codeFromLink: 'Liên kết có kèm một mã đăng nhập. Bấm “Đăng nhập” nếu chính bạn đã nhận liên kết này.',
     switchTitle: 'Đăng nhập người khác?', switchConfirm: 'Đăng nhập bằng mã này', switchCancel: 'Giữ nguyên',
+    previewTitle: 'Xem trước câu trả lời (CHƯA GỬI)', previewNote: 'Xem trước: gửi, sửa hoặc hủy ở khung phía trên ô soạn tin.',
     switchHelp: 'Thẻ này đang đăng nhập. Đăng nhập bằng mã vừa nhận sẽ đăng xuất người đang dùng thẻ này. Chỉ tiếp tục nếu chính bạn đã mở liên kết hoặc nhập mã này.',
   },
   en: {
@@ -35,6 +36,7 @@ export const STRINGS = {
     codeSent: 'If this matches someone with a linked Telegram or Zalo chat, a sign-in code has just been sent there (valid 10 minutes). Type it into the sign-in box above.',
     codeFromLink: 'The link came with a sign-in code. Press “Sign in” if you are the one who received this link.',
     switchTitle: 'Sign in as someone else?', switchConfirm: 'Sign in with this code', switchCancel: 'Keep things as they are',
+    previewTitle: 'Preview of your answer (NOT SENT)', previewNote: 'Preview: send, edit or cancel it in the panel above the message box.',
     switchHelp: 'This tab is signed in. Signing in with the new code signs out whoever uses this tab now. Go on only if you opened the link or typed the code yourself.',
   },
 };

@@ -16,7 +16,8 @@ const STRINGS = {
     similarTitle: 'Đã có câu hỏi tương tự', open: 'Xem', dismiss: 'Bỏ qua',
     similarLine: (code, status) => `Đã có câu hỏi tương tự ${code}, ${status} — theo dõi câu hỏi đó?`,
     follow: 'Theo dõi câu hỏi này', unfollow: 'Thôi theo dõi', followingNow: (code) => `Đang theo dõi ${code}: câu trả lời sẽ được gửi vào “Trò chuyện với bot”.`,
-    mergeInto: (code) => `Gộp vào ${code}`, mergeDone: 'Đã gửi yêu cầu gộp.',
+    mergeInto: (code) => `Gộp vào ${code}`, working: 'Đang xử lý…',
+    answerInChat: 'Đã gửi. Kết quả sẽ hiện trong “Trò chuyện với bot”.', actionFailed: 'Không gửi được. Vui lòng kiểm tra mạng và thử lại.',
     by: 'bởi', system: 'Hệ thống',
     status: {
       screening: 'chờ sàng lọc', assigned: 'chờ nhận xử lý', acknowledged: 'đang xử lý', clarifying: 'chờ phóng viên làm rõ', answered: 'đã trả lời',
@@ -49,7 +50,8 @@ const STRINGS = {
     similarTitle: 'A similar question exists', open: 'Open', dismiss: 'Dismiss',
     similarLine: (code, status) => `A similar question exists: ${code}, ${status} — follow it?`,
     follow: 'Follow this question', unfollow: 'Stop following', followingNow: (code) => `Following ${code}: its answer will come to “Chat with the bot”.`,
-    mergeInto: (code) => `Merge into ${code}`, mergeDone: 'Merge requested.',
+    mergeInto: (code) => `Merge into ${code}`, working: 'Working…',
+    answerInChat: 'Sent. The outcome will appear in “Chat with the bot”.', actionFailed: 'Could not send. Please check your connection and try again.',
     by: 'by', system: 'System',
     status: {
       screening: 'being screened', assigned: 'waiting for the agency', acknowledged: 'in progress', clarifying: 'waiting for the reporter', answered: 'answered',

@@ -1,17 +1,19 @@
 // The inbox beside the chat (issue #14): the person's lists by role, search without diacritics,
 // similar questions offered before a reporter sends one, and the switch between an inquiry's
 // thread and the conversation with the bot. Its own module, wired into app.js by four calls.
-import { api, newClientId, post } from './api.js';
+import { runAction } from './action-result.js';
+import { api } from './api.js';
 import { el, showError, ui } from './dom.js';
 import { dayLabel, it } from './inbox-i18n.js';
 import { lang } from './i18n.js';
 import { initOlder, renderOlder, resetOlder } from './older.js';
-import { closeThread, initThread, openThread, refreshThread, threadOpen } from './thread.js';
+import { pageEvents } from './live.js';
+import { closeThread, initThread, openThread, refreshThread, threadId, threadOpen } from './thread.js';
 
 const { document, setTimeout, clearTimeout, MutationObserver, sessionStorage } = globalThis;
 const VIEW_KEY = 'liaison.view';
 
-const box = { stale: false, data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
+const box = { stale: false, threadStale: false, data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
 const nodes = {};
 
 /** A row's due text; an overdue one is marked for the eye and for screen readers alike (the words say it). */
@@ -56,12 +58,26 @@ function renderList() {
   nodes.lists.replaceChildren(...parts);
 }
 
-/** Reloads the lists (and the open thread's newest page). */
-export async function refreshInbox() {
+/**
+ * The stream says the inbox changed (a new inquiry in scope, a status or due time, a new entry or
+ * deadline event, a registration), whoever changed it and in whichever process: reload the lists,
+ * and the open thread when it is among the inquiries; several changes in a row reload once.
+ */
+function inboxChanged(change) {
+  if (nodes.inbox.hidden) return;
+  if (threadOpen() && (change.all || (change.inquiries ?? []).includes(threadId()))) box.threadStale = true;
+  // Not on screen (a phone showing the chat): reload when the lists are shown again.
+  if (nodes.inbox.offsetParent === null && !threadOpen()) { box.stale = true; return; }
+  clearTimeout(box.refreshTimer);
+  box.refreshTimer = setTimeout(() => { void refreshInbox(box.threadStale); box.threadStale = false; }, 300);
+}
+
+/** Reloads the lists (and, when `thread` is true, the open thread's newest page). */
+export async function refreshInbox(thread = true) {
   try {
     box.data = await api('GET', '/inbox');
     renderList();
-    if (threadOpen()) await refreshThread();
+    if (thread && threadOpen()) await refreshThread();
   } catch (err) {
     if (err?.status !== 401) showError(err?.body?.message_vi ? err.body : 'network');
   }
@@ -106,17 +122,15 @@ async function offerSimilar() {
 
 /**
  * Follows (or stops following) another reporter's similar question through the workspace's action
- * API (`POST inquiry-action`): the server checks the role and the question's state as for
- * `/follow Q-12` typed in a chat, and confirms in the conversation with the bot; nothing is typed.
+ * API: the server checks the role and the question's state as for `/follow Q-12` typed in a chat;
+ * the bot's answer (followed, or why not) is shown under the offer as well as in the chat.
  */
 async function toggleFollow(button, s) {
   button.disabled = true;
-  showError(undefined);
-  try {
-    await post('/inquiry-action', { action: s.following ? 'unfollow' : 'follow', code: s.code, clientId: newClientId() });
-    box.similarFor = '';
-    await offerSimilar();
-  } catch (err) { showError(err?.body?.message_vi ? err.body : 'network'); button.disabled = false; }
+  const answer = await runAction({ action: s.following ? 'unfollow' : 'follow', code: s.code }, nodes.similarResult);
+  box.similarFor = '';
+  await offerSimilar();
+  if (answer === undefined && button.isConnected) button.disabled = false;
 }
 
 /**
@@ -156,24 +170,24 @@ export function initInbox() {
   nodes.lists = el('div', { className: 'inbox-lists' });
   nodes.title = el('h2', { id: 'inbox-title' });
   nodes.inbox = el('section', { id: 'inbox', className: 'inbox', 'aria-labelledby': 'inbox-title', hidden: true }, nodes.title, nodes.form, nodes.lists);
-  const threadNode = initThread({ back: () => show('inbox'), refresh: () => refreshInbox() });
+  const threadNode = initThread({ back: () => show('inbox'), refresh: () => refreshInbox(false) });
   nodes.workspace = el('div', { className: 'workspace' }, nodes.inbox, threadNode);
   ui.chat.replaceWith(nodes.workspace);
   nodes.workspace.append(ui.chat);
   nodes.workspace.before(nodes.nav);
   nodes.similar = el('div', { className: 'similar', role: 'status', hidden: true });
-  ui.composer.prepend(nodes.similar);
-  ui.text.addEventListener('input', () => { clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 600); });
-  // A new bot message (an answer, a routing…) changes the lists: reload them, at most once a second.
+  // The answer to a follow pressed above: always in the page, so screen readers announce it when it arrives.
+  nodes.similarResult = el('p', { className: 'action-result', role: 'status' });
+  ui.composer.prepend(nodes.similar, nodes.similarResult);
+  ui.text.addEventListener('input', () => { nodes.similarResult.textContent = ''; clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 600); });
+  // A new bot message may be the bot asking the topic, or to confirm, or taking the question: offer
+  // what fits the waiting question now. (The lists themselves follow their own stream event below.)
   new MutationObserver(() => {
-    if (nodes.inbox.hidden) return;
-    // The bot asked the topic, or to confirm, or took the question: offer what fits the waiting question now.
-    if (asksQuestions() && ui.text.value.trim() === '') { clearTimeout(box.timer); box.timer = setTimeout(() => { void offerSimilar(); }, 800); }
-    // Not on screen (a phone showing the chat): reload when the lists are shown again.
-    if (nodes.inbox.offsetParent === null && !threadOpen()) { box.stale = true; return; }
-    clearTimeout(box.refreshTimer);
-    box.refreshTimer = setTimeout(() => { void refreshInbox(); }, 800);
+    if (nodes.inbox.hidden || !asksQuestions() || ui.text.value.trim() !== '') return;
+    clearTimeout(box.timer);
+    box.timer = setTimeout(() => { void offerSimilar(); }, 800);
   }).observe(ui.list, { childList: true });
+  pageEvents.inbox = inboxChanged;
   initOlder();
   inboxLanguage();
 }

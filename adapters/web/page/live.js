@@ -5,6 +5,9 @@ import { addEntry } from './timeline.js';
 
 const { EventSource, setTimeout, clearTimeout } = globalThis;
 
+/** What the page does with the stream's events beyond its timeline: `language` and `inbox` (set by app.js and inbox.js). */
+export const pageEvents = { language: () => undefined, inbox: () => undefined };
+
 /** Connects; `onUnauthorized(err)` is called when the session turns out to be over. */
 export function connectEvents(onUnauthorized) {
   state.source?.close();
@@ -12,12 +15,20 @@ export function connectEvents(onUnauthorized) {
   state.source = source;
   source.addEventListener('open', () => {
     state.retryMs = 3000;
-    if (state.status === 'reconnecting') showStatus('connected');
+    if (state.status === 'reconnecting') {
+      showStatus('connected');
+      // Changes made while the stream was down were never told: the lists and the open thread reload.
+      pageEvents.inbox({ inquiries: [], registrations: false, all: true });
+    }
     // The stream starts at the newest stored entry (or after Last-Event-ID): anything stored
     // since the last load is fetched here. Duplicates are dropped by id.
     catchUp(addEntry).catch(() => undefined);
   });
   source.addEventListener('message', (ev) => { try { addEntry(JSON.parse(ev.data)); } catch { /* a malformed entry is skipped */ } });
+  // The person's language changed (in any chat, any process), or their inbox did: the page follows.
+  for (const name of Object.keys(pageEvents)) {
+    source.addEventListener(name, (ev) => { let data; try { data = JSON.parse(ev.data); } catch { return; } pageEvents[name](data); });
+  }
   source.addEventListener('error', () => {
     if (state.source !== source) return;
     showStatus('reconnecting');

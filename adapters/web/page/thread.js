@@ -2,6 +2,7 @@
 // older pages loaded when scrolled to the top, its actions as buttons and a composer that replies
 // into it. Replies and buttons go through the chat API exactly as in the bot conversation (a reply
 // to the bot's message about this inquiry; the same button), so the flows decide everything.
+import { runAction } from './action-result.js';
 import { api, newClientId, post } from './api.js';
 import { el, showError } from './dom.js';
 import { dayKey, dayLabel, it, timeLabel } from './inbox-i18n.js';
@@ -14,6 +15,8 @@ const n = {};
 let hooks = { back: () => undefined, refresh: () => undefined };
 
 export const threadOpen = () => th.id !== undefined;
+/** The open thread's inquiry id (a number), if any. */
+export const threadId = () => (th.id === undefined ? undefined : Number(th.id));
 
 function failed(err) { showError(err?.body?.message_vi ? err.body : 'network'); }
 
@@ -147,6 +150,7 @@ async function loadOlder() {
 
 export function closeThread() {
   Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined });
+  if (n.mergeResult) n.mergeResult.textContent = '';
   if (n.root) n.root.hidden = true;
 }
 
@@ -161,17 +165,14 @@ async function press(button, messageId, b) {
 
 /**
  * One-click merge of the screened question into a likely duplicate, through the workspace's action
- * API (`POST inquiry-action`): the server's merge handler and the lifecycle table decide (role,
- * scope, state), as for `/merge` typed in a chat; nothing is typed into the conversation.
+ * API: the server's merge handler and the lifecycle table decide (role, scope, state), as for
+ * `/merge` typed in a chat; the bot's answer (merged, or why not) is shown under the list.
  */
 async function mergeInto(button, d) {
   button.disabled = true;
-  showError(undefined);
-  try {
-    await post('/inquiry-action', { action: 'merge', code: th.data.inquiry.code, into: d.code, clientId: newClientId() });
-    n.status.textContent = it('mergeDone');
-    setTimeout(() => { n.status.textContent = ''; void refreshThread(); }, 1000);
-  } catch (err) { failed(err); button.disabled = false; }
+  const answer = await runAction({ action: 'merge', code: th.data.inquiry.code, into: d.code }, n.mergeResult);
+  if (answer === undefined && button.isConnected) button.disabled = false;
+  else void refreshThread();
 }
 
 async function send() {
@@ -203,6 +204,8 @@ export function initThread(h) {
   n.list = el('ol', { className: 'thread-items', tabindex: '0', 'aria-labelledby': 'thread-title' });
   n.actions = el('div', { className: 'thread-actions buttons' });
   n.dups = el('div', { className: 'thread-dups', hidden: true });
+  // The answer to a merge pressed in the list above: outside it (the list is redrawn), announced when it arrives.
+  n.mergeResult = el('p', { className: 'action-result', role: 'status' });
   n.text = el('textarea', { id: 'thread-text', rows: '2' });
   n.label = el('label', { for: 'thread-text' });
   n.send = el('button', { type: 'submit' });
@@ -213,7 +216,7 @@ export function initThread(h) {
     n.label, el('div', { className: 'composer-row' }, n.text, n.send), n.replyHint, n.status);
   // Enter does not send here: an answer is official, so it goes with the button (Shift+Enter or Enter both add a line).
   n.root = el('section', { id: 'thread', className: 'thread', 'aria-labelledby': 'thread-title', hidden: true },
-    el('div', { className: 'thread-top' }, n.back, n.title), n.meta, n.list, n.dups, n.actions, n.composer);
+    el('div', { className: 'thread-top' }, n.back, n.title), n.meta, n.list, n.dups, n.mergeResult, n.actions, n.composer);
   new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void loadOlder(); }, { root: n.list }).observe(n.sentinel);
   return n.root;
 }

@@ -13,12 +13,22 @@ export function unbreakable(text) {
   return text.split(/(\b[A-Z]{1,3}-\d+|(?<![^\s])\d{1,3}\. \S+)/).map((part, i) => (i % 2 === 1 ? el('span', { className: 'nowrap' }, part) : part));
 }
 
-/** What a bubble's buttons do; set by app.js. */
-export const actions = { press: () => undefined };
+/** What a bubble's buttons do (set by app.js), and who is told of each new entry (action-result.js). */
+export const actions = { press: () => undefined, answered: () => undefined, changed: () => undefined };
+
+/** A bot entry previewing something to confirm, not yet settled: its buttons are in the panel by the composer (preview.js). */
+export const isOpenPreview = (entry) => {
+  const a = state.previewActions;
+  const buttons = (entry.buttons ?? []).flat();
+  return Boolean(a) && entry.from === 'bot' && buttons.some((b) => b.action === a.confirm) && buttons.every((b) => !b.state);
+};
+
+/** A bot entry answering a workspace action replies to the action's id (`act-…`), not to a message: no quote. */
+const quotes = (entry) => entry.replyTo && !entry.replyTo.startsWith('act-');
 
 function renderEntry(entry) {
-  const item = el('li', { className: `msg msg-${entry.from}${entry.replyTo ? ' is-reply' : ''}`, id: `m-${entry.id}`, tabindex: '-1' });
-  if (entry.replyTo) {
+  const item = el('li', { className: `msg msg-${entry.from}${quotes(entry) ? ' is-reply' : ''}`, id: `m-${entry.id}`, tabindex: '-1' });
+  if (quotes(entry)) {
     const original = state.entries.get(entry.replyTo);
     const quoteText = original ? excerpt(original.text) : t('earlier');
     item.append(original
@@ -34,7 +44,8 @@ function renderEntry(entry) {
     ...(entry.editedAt ? [el('span', { className: 'edited' }, t('edited'))] : []),
     el('time', { datetime: entry.at }, Number.isNaN(time.getTime()) ? '' : time.toLocaleTimeString(lang.current === 'en' ? 'en-GB' : 'vi-VN', { hour: '2-digit', minute: '2-digit' })));
   item.append(bubble);
-  if (entry.buttons?.length) {
+  if (isOpenPreview(entry)) bubble.append(el('p', { className: 'preview-note' }, t('previewNote')));
+  else if (entry.buttons?.length) {
     bubble.append(el('div', { className: 'buttons' }, ...entry.buttons.map((row) => el('div', { className: 'button-row' },
       ...row.map((b) => el('button', {
         type: 'button', className: `action action-${b.style ?? 'primary'}${b.state ? ` is-${b.state}` : ''}`,
@@ -62,23 +73,28 @@ export function addEntry(entry) {
   state.entries.set(entry.id, entry);
   if (shown) {
     $(`m-${entry.id}`)?.replaceWith(renderEntry(entry));
+    actions.changed();
     return;
   }
   state.lastId = Math.max(state.lastId, Number(entry.id));
+  actions.answered(entry);
   const atBottom = ui.list.scrollHeight - ui.list.scrollTop - ui.list.clientHeight < 80;
   const next = [...ui.list.children].find((node) => Number(node.id.slice(2)) > Number(entry.id));
   ui.list.insertBefore(renderEntry(entry), next ?? null);
   if (atBottom || entry.from === 'user') ui.list.scrollTop = ui.list.scrollHeight;
+  actions.changed();
 }
 
 export function renderAll() {
   const sorted = [...state.entries.values()].sort((a, b) => Number(a.id) - Number(b.id));
   ui.list.replaceChildren(...sorted.map(renderEntry));
+  actions.changed();
 }
 
 export function clearTimeline() {
   state.entries.clear();
   ui.list.replaceChildren();
+  actions.changed();
 }
 
 function jumpTo(id) {

@@ -46,11 +46,14 @@ export function nextOverdueNudge(afterDate: string, cal: WorkCalendar, settings:
   return { date, at: atLocalTime(date, settings.overdueNudgeTime) };
 }
 
-/** The instant `percent`% into the allowed time: wall time for `wall`, office time otherwise. */
-function percentPoint(received: Date, due: Date, percent: number, wall: boolean, cal: WorkCalendar, hours: OfficeHours): Date {
-  if (wall) return new Date(received.getTime() + Math.round(((due.getTime() - received.getTime()) * percent) / 100));
+/**
+ * The instants `percents`% into the allowed time: wall time for `wall`, office time otherwise
+ * (the office time allowed is measured once for all of them).
+ */
+function percentPoints(received: Date, due: Date, percents: readonly number[], wall: boolean, cal: WorkCalendar, hours: OfficeHours): Date[] {
+  if (wall) return percents.map((p) => new Date(received.getTime() + Math.round(((due.getTime() - received.getTime()) * p) / 100)));
   const allowedMs = businessMs(received, due, cal, hours);
-  return addBusinessMs(received, Math.round((allowedMs * percent) / 100), cal, hours);
+  return percents.map((p) => addBusinessMs(received, Math.round((allowedMs * p) / 100), cal, hours));
 }
 
 /**
@@ -74,8 +77,9 @@ export function planDeadlineSteps(inquiry: PlanInquiry, calendar: WorkCalendar, 
   const wall = inquiry.deadline_counting === 'wall';
   const place = (at: Date) => (wall ? at : nextOfficeTime(at, calendar, officeHours));
   const step = (kind: string, category: StepCategory, fireAt: Date): PlannedStep => ({ kind, step: stepName(kind, seq), category, fireAt });
-  const steps = [...settings.reminderPercents].sort((a, b) => a - b)
-    .map((p) => step(reminderKind(p), 'remind', place(percentPoint(received, due, p, wall, calendar, officeHours))));
+  const percents = [...settings.reminderPercents].sort((a, b) => a - b);
+  const points = percentPoints(received, due, percents, wall, calendar, officeHours);
+  const steps = percents.map((p, i) => step(reminderKind(p), 'remind', place(points[i] ?? due)));
   const dueFire = place(due);
   steps.push(step('due', 'remind', dueFire));
   settings.ladder.forEach((rung, i) => steps.push(step(RUNG_KINDS[rung], 'escalate', place(addWorkingDaysAt(due, i, calendar)))));

@@ -124,16 +124,25 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
 /**
  * Pages through every inquiry whose clock runs (keyset by id, `batchSize` a page) and adds the
  * job of its next step; an inquiry that has its job keeps it (BullMQ ignores a known id), so
- * this only fills in what is missing.
+ * this only fills in what is missing. The next page is read and planned while Redis adds the
+ * previous page's jobs: the two run on different processes, so after a FLUSHALL the whole takes
+ * about the longer of the two rather than their sum.
  */
 async function reconcileAll(o: DeadlineSchedulerOptions, cal: WorkCalendar, batchSize: number, addJobs: (jobs: readonly DeadlineJob[]) => Promise<void>): Promise<{ inquiries: number; jobs: number }> {
   let [inquiries, jobCount, afterId] = [0, 0, 0];
+  let adding: Promise<void> = Promise.resolve();
   for (;;) {
     const rows = await listRunningDeadlineInquiries(o.db, { afterId, limit: batchSize });
     const last = rows.at(-1);
-    if (!last) return { inquiries, jobs: jobCount };
+    if (!last) {
+      await adding;
+      return { inquiries, jobs: jobCount };
+    }
     const jobs = await nextJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
-    await addJobs(jobs);
+    await adding;
+    adding = addJobs(jobs);
+    // Awaited on the next turn; marked handled now so a failure meanwhile is not an unhandled rejection.
+    adding.catch(() => undefined);
     [inquiries, jobCount, afterId] = [inquiries + rows.length, jobCount + jobs.length, last.id];
   }
 }
