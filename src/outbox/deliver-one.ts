@@ -125,15 +125,17 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const changed = await persistently('record a delivered outbox row', () => ctx.db.transaction().execute(async (trx) => {
+  const record = async (trx: Db): Promise<boolean> => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
-    // Only notices handed over by the notice engine (never tied to an inquiry) can match.
-    if (ok && row.inquiry_id === null) await markHandedOverSent(trx, row.id, messageIds, at);
+    if (ok && row.notice_handover === 1) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
-  }), persistOptions(ctx, row));
+  };
+  // A row with nothing to record beside its own "sent" needs no transaction: one statement.
+  const alone = (row.inquiry_id === null || row.ref_kind === null) && row.notice_handover !== 1 && !menu;
+  const changed = await persistently('record a delivered outbox row', () => (alone ? record(ctx.db) : ctx.db.transaction().execute(record)), persistOptions(ctx, row));
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);
