@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
 import { markHandedOverSent } from '../../db/repositories/notices.js';
-import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
+import { findOutbox, insertDeliveryRefs, markOutboxSent, markOutboxSentWithRefs, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
@@ -135,7 +135,14 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   };
   // A row with nothing to record beside its own "sent" needs no transaction: one statement.
   const alone = (row.inquiry_id === null || row.ref_kind === null) && row.notice_handover !== 1 && !menu;
-  const changed = await persistently('record a delivered outbox row', () => (alone ? record(ctx.db) : ctx.db.transaction().execute(record)), persistOptions(ctx, row));
+  // With refs only (an inquiry's message), PostgreSQL marks and writes them in one statement; if
+  // that found the row no longer pending, the transaction below decides as always.
+  const refsOnly = !alone && !menu && row.notice_handover !== 1;
+  const changed = await persistently('record a delivered outbox row', async () => {
+    if (alone) return record(ctx.db);
+    if (refsOnly && (await markOutboxSentWithRefs(ctx.db, row, { messageIds, sentAt: at, attempts }))) return true;
+    return ctx.db.transaction().execute(record);
+  }, persistOptions(ctx, row));
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);
