@@ -93,7 +93,7 @@ function echoRows(echo: EchoResult, count: number): BenchRow[] {
 }
 
 async function benchOnDatabase(database: SessionDatabase, plan: InquiryPlan, echo: EchoResult, log: (m: string) => void): Promise<InquiryBenchReport> {
-  const { result, startRssBytes, peakRssBytes, session } = await withSession({ database, reporterCount: reportersNeeded(plan), log }, async (s) => {
+  const { result, startRssBytes, peakRssBytes, session, stopProblem } = await withSession({ database, reporterCount: reportersNeeded(plan), log }, async (s) => {
     const rows: BenchRow[] = [];
     for (const rate of plan.rates) rows.push(...await ratePhase(s, rate.perSecond, rate.perSecond * rate.seconds, plan.settleTimeoutMs, log));
     rows.push(...await sustainedPhase(s, plan.sustainedBatch, plan.settleTimeoutMs, { bound: SUSTAINED_BOUND[database.kind], echo }, log));
@@ -105,7 +105,8 @@ async function benchOnDatabase(database: SessionDatabase, plan: InquiryPlan, ech
     { name: `bot RSS right after start (${session.label})`, value: mb(startRssBytes), unit: 'MB', bound: '(reported)' },
     { name: `bot peak RSS (${session.label})`, value: mb(peakRssBytes), unit: 'MB', bound: `< ${RSS_BOUND_MB} MB` },
   ];
-  return { rows, notes: describeProblems(session) };
+  const stopRows: BenchRow[] = [{ name: `bot stopped cleanly on SIGTERM (${session.label})`, value: stopProblem ? 0 : 1, unit: '', bound: '= 1 (yes)', figure: stopProblem ? 'no' : 'yes' }];
+  return { rows: [...rows, ...stopRows], notes: [...describeProblems(session), ...(stopProblem ? [stopProblem] : [])] };
 }
 
 /** Prepares `count` inquiries, then fires their presses at `perSecond` and measures each one. */
