@@ -156,7 +156,7 @@ async function sustainedPhase(
   return [
     { name: `sustained inquiries/s ${at}`, value: round(perSecond), unit: '/s', bound: `≥ ${against.bound} /s` },
     // Absolute rates move with the machine; this fraction of the bare echo bot's rate is the comparable figure.
-    { name: `sustained rate as a fraction of the echo bot's ${at}`, value: round(perSecond / against.echo.perSecond, 3), unit: '', bound: '(reported)' },
+    { name: `sustained rate as a share of the echo bot's ${at}`, value: round((100 * perSecond) / against.echo.perSecond), unit: '%', bound: '(reported)' },
     // The burst → the last notice or digest carrying it: the flood's time to reach the spokesperson.
     { name: `burst → last notification or digest ${at}`, value: round(lastNotified - first), unit: 'ms', bound: '(reported)' },
     { name: `messages to the spokesperson's chat for ${count} inquiries ${at}`, value: messages, unit: '', bound: '(reported)', figure: `${messages} (${digests} digests)` },
