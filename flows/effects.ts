@@ -2,7 +2,7 @@ import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
-import { findPerson, preferredIdentity } from '../db/repositories/directory.js';
+import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
 import { insertOutbox } from '../db/repositories/outbox.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
@@ -71,8 +71,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
     return person?.locale ?? identity.locale ?? defaultLocale;
   };
-  const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => {
-    const locale = await localeOf(identity);
+  const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => send(identity, await localeOf(identity), build, spec);
+  const send = async (identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number> => {
     const t = copyFor(locale, defaultLocale);
     const message = build(t);
     const text = neutraliseBidi(message.text);
@@ -103,9 +103,9 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       if (!noticeIds.includes(noticeId)) noticeIds.push(noticeId);
     },
     sendTo,
-    notifyPerson: async (personId, build, spec) => {
-      const identity = await preferredIdentity(db, personId);
-      return identity ? sendTo(identity, build, spec) : undefined;
+    notifyPerson: async (personId, build, spec = {}) => {
+      const found = await preferredIdentityWithLocale(db, personId);
+      return found ? send(found.identity, found.personLocale ?? found.identity.locale ?? defaultLocale, build, spec) : undefined;
     },
     audit: (action, entity, entityId, before, after) => insertAudit(db, {
       at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,

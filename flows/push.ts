@@ -1,7 +1,7 @@
 import type { Db } from '../db/client.js';
 import { findInquiry } from '../db/repositories/inquiries.js';
 import { insertPushEvent } from '../db/repositories/web-push.js';
-import type { Identity } from '../db/schema.js';
+import type { Identity, Inquiry } from '../db/schema.js';
 import type { PushKind } from '../db/schema-push.js';
 import { pushTitle } from './copy/push.js';
 import { excerpt } from './copy/format.js';
@@ -9,6 +9,8 @@ import { excerpt } from './copy/format.js';
 /** Asks for a Web Push beside a chat message to a staff member (see `src/push/`). */
 export interface PushSpec {
   kind: PushKind;
+  /** The inquiry as the caller holds it in this transaction (its class and code), instead of reading it again. */
+  inquiry?: Pick<Inquiry, 'id' | 'deadline_class' | 'code'>;
 }
 
 /** Longest push body, in UTF-16 units (push services cap payloads near 4 KB; phones show ~2 lines). */
@@ -25,7 +27,7 @@ export async function recordPush(
   db: Db, identity: Identity, outboxId: number, text: string, locale: string, spec: PushSpec, inquiryId: number | undefined, nowIso: string,
 ): Promise<void> {
   if (identity.person_id === null) return;
-  const inquiry = inquiryId === undefined ? undefined : await findInquiry(db, inquiryId);
+  const inquiry = inquiryId === undefined ? undefined : spec.inquiry?.id === inquiryId ? spec.inquiry : await findInquiry(db, inquiryId);
   await insertPushEvent(db, {
     event_key: `outbox-${outboxId}`, person_id: identity.person_id, kind: spec.kind,
     urgent: inquiry?.deadline_class && URGENT_CLASSES.has(inquiry.deadline_class) ? 1 : 0,

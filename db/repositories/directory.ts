@@ -108,9 +108,27 @@ export async function personIdsWithRole(db: Db, role: Role, orgIds: readonly num
 export async function preferredIdentity(db: Db, personId: number, options: { exceptPlatform?: Platform } = {}): Promise<Identity | undefined> {
   let q = db.selectFrom('identities').selectAll().where('person_id', '=', personId);
   if (options.exceptPlatform) q = q.where('platform', '!=', options.exceptPlatform);
-  const rows = await q.execute();
+  return pickPreferred(await q.execute());
+}
+
+/** The best of a person's identities by the order of {@link preferredIdentity}. */
+function pickPreferred<T extends Identity>(rows: T[]): T | undefined {
   const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (Number(i.preferred) ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
+}
+
+/**
+ * {@link preferredIdentity} and the person's own language (`persons.locale`, null when unset) in
+ * one statement, for notifying a person in their language.
+ */
+export async function preferredIdentityWithLocale(db: Db, personId: number): Promise<{ identity: Identity; personLocale: string | null } | undefined> {
+  const rows = await db.selectFrom('identities').innerJoin('persons', 'persons.id', 'identities.person_id')
+    .selectAll('identities').select('persons.locale as person_locale')
+    .where('identities.person_id', '=', personId).execute();
+  const best = pickPreferred(rows);
+  if (!best) return undefined;
+  const { person_locale: personLocale, ...identity } = best;
+  return { identity, personLocale };
 }
 
 /**

@@ -67,9 +67,18 @@ export async function holdRecipientForOutbox(db: Db, recipientId: number, lastEr
   return Number(moved.numUpdatedRows) > 0;
 }
 
-/** The outbox row that delivers a held delivery row. */
+/**
+ * The outbox row that delivers a held delivery row; the row is marked (`notice_handover`) so its
+ * delivery settles the delivery row in the same transaction. Call in one transaction with the insert.
+ */
 export async function linkRecipientOutbox(db: Db, recipientId: number, outboxId: number): Promise<void> {
   await db.updateTable('notice_recipients').set({ outbox_id: outboxId }).where('id', '=', recipientId).execute();
+  await markNoticeHandover(db, outboxId);
+}
+
+/** Outbox row `outboxId` now settles a notice's delivery row when it is delivered or fails. */
+async function markNoticeHandover(db: Db, outboxId: number): Promise<void> {
+  await db.updateTable('outbox').set({ notice_handover: 1 }).where('id', '=', outboxId).execute();
 }
 
 /**
@@ -77,8 +86,9 @@ export async function linkRecipientOutbox(db: Db, recipientId: number, outboxId:
  * its copy): the held delivery row now follows the copy, so the copy's delivery settles it.
  */
 export async function followHandOverRedirect(db: Db, fromOutboxId: number, toOutboxId: number): Promise<void> {
-  await db.updateTable('notice_recipients').set({ outbox_id: toOutboxId })
-    .where('outbox_id', '=', fromOutboxId).where('status', '=', 'held').execute();
+  const moved = await db.updateTable('notice_recipients').set({ outbox_id: toOutboxId })
+    .where('outbox_id', '=', fromOutboxId).where('status', '=', 'held').executeTakeFirst();
+  if (Number(moved.numUpdatedRows) > 0) await markNoticeHandover(db, toOutboxId);
 }
 
 /** A handed-over notice's outbox row failed for good: its held delivery row settles the same way. */

@@ -61,7 +61,11 @@ export function isClaimLive(row: Pick<OutboxRow, 'id' | 'lease_owner' | 'lease_u
  * Claims the oldest pending row of `chat` for one send, unless it is claimed by a live send, or
  * not yet due. The update is conditional on the claim read, so two claimants never both win.
  */
-export async function claimChatHead(db: Db, chat: OutboxChat, request: ClaimRequest): Promise<ClaimResult> {
+export async function claimChatHead(db: Db, chat: OutboxChat, request: ClaimRequest, options: { freeFirst?: boolean } = {}): Promise<ClaimResult> {
+  if (options.freeFirst) {
+    const claimed = await claimFreeHead(db, chat, request);
+    if (claimed) return { kind: 'claimed', row: claimed, interrupted: false, previousOwner: null };
+  }
   const row = await findChatHead(db, chat);
   if (!row) return { kind: 'empty' };
   if (isClaimLive(row, request)) return { kind: 'busy', row };
@@ -82,6 +86,23 @@ export async function claimChatHead(db: Db, chat: OutboxChat, request: ClaimRequ
   const resent = Number(row.resent_in_flight) + (interrupted ? 1 : 0);
   const claimed = { ...row, lease_owner: request.owner, lease_until: request.leaseUntil, resent_in_flight: resent };
   return { kind: 'claimed', row: claimed, interrupted, previousOwner: row.lease_owner };
+}
+
+/**
+ * The common case of {@link claimChatHead} in one statement: claims the chat's oldest pending row
+ * when nobody has ever claimed it unfinished (no lease) and it is due, and returns it as claimed.
+ * Undefined otherwise (no row, claimed, not due, or a lapsed claim to take over): the caller then
+ * reads the head and decides as {@link claimChatHead} does. The conditions are re-checked on the
+ * row itself in the same statement, so two claimants never both win.
+ */
+async function claimFreeHead(db: Db, chat: OutboxChat, request: ClaimRequest): Promise<OutboxRow | undefined> {
+  return db.updateTable('outbox').set({ lease_owner: request.owner, lease_until: request.leaseUntil })
+    .where('id', '=', (eb) => eb.selectFrom('outbox as head').select('head.id')
+      .where('head.queue', '=', chat.queue).where('head.platform', '=', chat.platform).where('head.chat_id', '=', chat.chatId)
+      .where('head.status', '=', 'pending').orderBy('head.id').limit(1))
+    .where('status', '=', 'pending').where('lease_owner', 'is', null).where('lease_until', 'is', null)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', request.nowIso)]))
+    .returningAll().executeTakeFirst();
 }
 
 /** Extends the claims `owner` holds on `ids` (sends still running) until `leaseUntil`. */

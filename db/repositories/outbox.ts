@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
@@ -46,20 +46,50 @@ const UNCLAIMED = { lease_owner: null, lease_until: null, next_attempt_at: null 
  * Marks a pending row delivered and ends its claim. Returns false when the row was no longer
  * pending (another worker finished it), in which case nothing changed.
  */
-export async function markOutboxSent(
-  db: Db, id: number, outcome: { messageIds: readonly string[]; sentAt: IsoInstant; attempts: number },
-): Promise<boolean> {
-  const result = await db.updateTable('outbox').set((eb) => ({
+export async function markOutboxSent(db: Db, id: number, outcome: SentOutcome): Promise<boolean> {
+  const result = await db.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
+    .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A send the platform accepted: its message ids (one per part), when, and the attempts it took. */
+export interface SentOutcome {
+  messageIds: readonly string[];
+  sentAt: IsoInstant;
+  attempts: number;
+}
+
+function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOutcome) {
+  return {
     ...forgetSecrets(eb),
-    status: 'sent',
+    status: 'sent' as const,
     sent_message_id: outcome.messageIds[0] ?? null,
     sent_message_ids: JSON.stringify(outcome.messageIds),
     parts_sent: outcome.messageIds.length,
     sent_at: outcome.sentAt,
     attempts: outcome.attempts,
     ...UNCLAIMED,
-  })).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  };
+}
+
+/**
+ * PostgreSQL only: {@link markOutboxSent} and {@link insertDeliveryRefs} in ONE statement (a
+ * data-modifying WITH, atomic like a transaction, one round trip instead of four). The refs are
+ * written only when the row was still pending and is now sent. Returns true when it was; false
+ * (nothing written) otherwise, or on another database, or when the row has no refs to write:
+ * the caller then records the send as usual.
+ */
+export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: SentOutcome): Promise<boolean> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return false;
+  if (row.inquiry_id === null || row.ref_kind === null || outcome.messageIds.length === 0) return false;
+  const refs = outcome.messageIds.map((messageId) => sql`(${row.platform}, ${row.chat_id}, ${messageId}, ${row.inquiry_id}::integer, ${row.ref_kind}, ${row.ref_person_id}::integer, ${outcome.sentAt})`);
+  const inserted = await db
+    .with('marked', (qb) => qb.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
+      .where('id', '=', row.id).where('status', '=', 'pending').returning('id'))
+    .insertInto('message_refs').columns(['platform', 'chat_id', 'message_id', 'inquiry_id', 'kind', 'person_id', 'created_at'])
+    .expression(sql`select v.* from (values ${sql.join(refs)}) as v(platform, chat_id, message_id, inquiry_id, kind, person_id, created_at) where exists (select 1 from marked)`)
+    .returning('message_refs.id').execute();
+  return inserted.length > 0;
 }
 
 /** Marks a pending row finally undeliverable. Returns false when it was no longer pending. */

@@ -92,6 +92,8 @@ export interface OutboxTable {
   edit_text: ColumnType<string | null, string | null | undefined, string | null>;
   /** For a `digested` row: the outbox row of the digest message that carries it. */
   digest_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 1: the row delivers a notice handed over by the notice engine; its delivery also settles the `notice_recipients` row linked to it. */
+  notice_handover: ColumnType<number, number | undefined, number>;
 }
 
 /** Why an outbox row is `held`. */

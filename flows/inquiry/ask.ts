@@ -89,8 +89,10 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
   const due = await maybeDueInfo(ctx, inquiry.due_at);
   await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
-  if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today);
-  else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today);
+  // What this transaction already read (a question without files has none stored).
+  const known = { org, topic, reporter: person, ...(dialog.files?.length ? {} : { questionFiles: [] }) };
+  if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known);
+  else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);
 }
 

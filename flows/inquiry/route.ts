@@ -7,7 +7,7 @@ import { A, btn, rows } from '../buttons.js';
 import type { Copy, InquiryView } from '../copy/index.js';
 import type { Effects } from '../effects.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
-import { loadViewRows, orgName, toView } from './view.js';
+import { knownOr, loadViewRows, orgName, toView, type KnownRows } from './view.js';
 import { entryFileIds } from '../files.js';
 
 /** The spokesperson's action buttons on an inquiry notification. */
@@ -24,25 +24,25 @@ export function staffButtons(t: Copy, inquiryId: number) {
  * When the agency has nobody to receive it, the coordinators are told instead. Returns how many
  * people were notified.
  */
-export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string): Promise<number> {
+export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string, known: KnownRows = {}): Promise<number> {
   const people = await spokespersonsFor(db, inquiry, today);
   // A complaint's conclusion counts from its date: the agency can enter it from the notice.
   const conclusion = (t: Copy) => (inquiry.deadline_class === 'complaint_conclusion' && !inquiry.conclusion_on ? [[btn(t.lifecycle.btnConclusion, A.conclusion, inquiry.id)]] : []);
   const build = await viewBuilder(db, inquiry, (t, v) => ({
     text: t.staffNotice(v, note?.(t)), buttons: [...staffButtons(t, inquiry.id), ...conclusion(t)],
-  }));
+  }), known);
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
-  const files = await entryFileIds(db, inquiry.id, 'question');
+  const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
   for (const personId of people) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry' } });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } });
   }
-  if (people.length === 0) await notifyScreening(db, effects, inquiry, today);
+  if (people.length === 0) await notifyScreening(db, effects, inquiry, today, known);
   return people.length;
 }
 
 /** Sends the inquiry to the coordinators with the screening buttons. */
-export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string): Promise<void> {
-  const suggested = inquiry.suggested_org_id ? await findOrg(db, inquiry.suggested_org_id) : undefined;
+export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string, known: KnownRows = {}): Promise<void> {
+  const suggested = inquiry.suggested_org_id ? await knownOr(known.org, inquiry.suggested_org_id, findOrg, db) : undefined;
   const build = await viewBuilder(db, inquiry, (t, v) => ({
     text: t.screeningNotice(v, orgName(suggested, t)),
     buttons: [
@@ -50,10 +50,10 @@ export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry
       ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id, 'danger')], 2),
       [btn(t.merge, A.merge, inquiry.id)],
     ],
-  }));
-  const files = await entryFileIds(db, inquiry.id, 'question');
+  }), known);
+  const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
   for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry' } });
+    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry', inquiry } });
   }
 }
 
@@ -63,8 +63,8 @@ type Built = OutboundMessage;
  * Pre-loads the inquiry view in both languages so that message builders stay synchronous
  * (effects call them with each recipient's copy).
  */
-export async function viewBuilder(db: Db, inquiry: Inquiry, make: (t: Copy, v: InquiryView) => Built): Promise<(t: Copy) => Built> {
-  const rows = await loadViewRows(db, inquiry);
+export async function viewBuilder(db: Db, inquiry: Inquiry, make: (t: Copy, v: InquiryView) => Built, known: KnownRows = {}): Promise<(t: Copy) => Built> {
+  const rows = await loadViewRows(db, inquiry, known);
   return (t: Copy) => make(t, toView(inquiry, rows, t));
 }
 

@@ -23,14 +23,31 @@ export interface ViewRows {
   outlet: Outlet | undefined;
 }
 
-export async function loadViewRows(db: Db, inquiry: Inquiry): Promise<ViewRows> {
+/**
+ * Rows the caller already read in this same transaction, so the view need not read them again.
+ * Each is used only when its id is the one the inquiry names. `questionFiles`: the ids of the
+ * question's stored files, when the caller knows them (a question sent without files: `[]`).
+ */
+export interface KnownRows {
+  org?: Org | undefined;
+  topic?: Topic | undefined;
+  reporter?: Person | undefined;
+  questionFiles?: readonly number[];
+}
+
+export async function loadViewRows(db: Db, inquiry: Inquiry, known: KnownRows = {}): Promise<ViewRows> {
   const [org, topic, reporter] = await Promise.all([
-    inquiry.org_id ? findOrg(db, inquiry.org_id) : Promise.resolve(undefined),
-    inquiry.topic_id ? findTopic(db, inquiry.topic_id) : Promise.resolve(undefined),
-    findPerson(db, inquiry.reporter_person_id),
+    inquiry.org_id ? knownOr(known.org, inquiry.org_id, findOrg, db) : Promise.resolve(undefined),
+    inquiry.topic_id ? knownOr(known.topic, inquiry.topic_id, findTopic, db) : Promise.resolve(undefined),
+    knownOr(known.reporter, inquiry.reporter_person_id, findPerson, db),
   ]);
   const outlet = reporter?.outlet_id ? await findOutlet(db, reporter.outlet_id) : undefined;
   return { org, topic, reporter, outlet };
+}
+
+/** `row` when it is the one with `id`, else read by `find`. */
+export function knownOr<T extends { id: number }>(row: T | undefined, id: number, find: (db: Db, id: number) => Promise<T | undefined>, db: Db): Promise<T | undefined> {
+  return row?.id === id ? Promise.resolve(row) : find(db, id);
 }
 
 /** Everything the copy needs to show an inquiry, in the reader's language. */

@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
 import { markHandedOverSent } from '../../db/repositories/notices.js';
-import { findOutbox, insertDeliveryRefs, markOutboxSent, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
+import { findOutbox, insertDeliveryRefs, markOutboxSent, markOutboxSentWithRefs, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
@@ -125,15 +125,24 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const changed = await persistently('record a delivered outbox row', () => ctx.db.transaction().execute(async (trx) => {
+  const record = async (trx: Db): Promise<boolean> => {
     const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
     if (ok || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
-    // Only notices handed over by the notice engine (never tied to an inquiry) can match.
-    if (ok && row.inquiry_id === null) await markHandedOverSent(trx, row.id, messageIds, at);
+    if (ok && row.notice_handover === 1) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);
     if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
     return ok;
-  }), persistOptions(ctx, row));
+  };
+  // A row with nothing to record beside its own "sent" needs no transaction: one statement.
+  const alone = (row.inquiry_id === null || row.ref_kind === null) && row.notice_handover !== 1 && !menu;
+  // With refs only (an inquiry's message), PostgreSQL marks and writes them in one statement; if
+  // that found the row no longer pending, the transaction below decides as always.
+  const refsOnly = !alone && !menu && row.notice_handover !== 1;
+  const changed = await persistently('record a delivered outbox row', async () => {
+    if (alone) return record(ctx.db);
+    if (refsOnly && (await markOutboxSentWithRefs(ctx.db, row, { messageIds, sentAt: at, attempts }))) return true;
+    return ctx.db.transaction().execute(record);
+  }, persistOptions(ctx, row));
   if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);

@@ -51,7 +51,8 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
     const claim = await claimChatHead(ctx.db, chat, {
       owner: ctx.lease.owner, nowIso: new Date(ctx.lease.now()).toISOString(), leaseUntil: ctx.lease.leaseUntil(),
       inFlightHere: (id) => ctx.lease.holds(id), ownerGone: (owner) => ctx.lease.isGone(owner),
-    });
+      // A job's first look usually finds a free head (claimed in one statement); after a send, usually nothing.
+    }, { freeFirst: sent === 0 });
     if (claim.kind === 'empty') return 'drained';
     if (claim.kind === 'busy') return 'busy';
     if (claim.kind === 'not_due') {

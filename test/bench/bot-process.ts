@@ -94,10 +94,21 @@ export interface BotProcess {
  * arrived: the bot starts receiving last, after its database, queues and HTTP server are up.
  * `onLine` sees every complete output line (`[out] {…pino JSON…}`), e.g. to time the bot's own log lines.
  */
-export async function startBot(
+export function startBot(
   env: NodeJS.ProcessEnv, isPolling: () => boolean, nodeArgs: readonly string[] = [], timeoutMs = 60_000, onLine?: (line: string) => void,
 ): Promise<BotProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startChild([...nodeArgs, CLI, 'start'], env, isPolling, timeoutMs, onLine);
+}
+
+/**
+ * Starts `node <args>` in the repository root as {@link startBot} does (same output capture,
+ * readiness by `isPolling()`, stop and memory readings): for other bots on the same fake, such
+ * as the bench's bare telegraf echo bot.
+ */
+export async function startChild(
+  args: readonly string[], env: NodeJS.ProcessEnv, isPolling: () => boolean, timeoutMs = 60_000, onLine?: (line: string) => void,
+): Promise<BotProcess> {
+  const child = spawn(process.execPath, [...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not start the bot process');
   const tail = new OutputTail();
   const problems: string[] = [];

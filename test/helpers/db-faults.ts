@@ -20,6 +20,11 @@ export class DbFaults implements KyselyPlugin {
     this.rules.push({ match, remaining: times });
   }
 
+  /** Injected failures not yet used (a rule whose statement never ran keeps its count). */
+  unused(): number {
+    return this.rules.reduce((sum, r) => sum + r.remaining, 0);
+  }
+
   reset(): void {
     this.statements = 0;
   }
@@ -47,3 +52,7 @@ export const markingSent = (s: StatementView): boolean =>
 /** `UPDATE outbox SET parts_sent = …` (recording one delivered part). */
 export const recordingParts = (s: StatementView): boolean =>
   s.kind === 'UpdateQueryNode' && s.json.includes('"outbox"') && s.json.includes('"parts_sent"') && !s.json.includes('"sent_at"');
+
+/** PostgreSQL's one-statement `WITH marked AS (UPDATE outbox … 'sent') INSERT INTO message_refs …`. */
+export const markingSentWithRefs = (s: StatementView): boolean =>
+  s.kind === 'InsertQueryNode' && s.json.includes('"message_refs"') && s.json.includes('"sent"');

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransientError, type Platform } from '../../adapters/types.js';
 import { claimChatHead } from '../../db/repositories/outbox-claims.js';
 import { findOutbox, insertOutbox } from '../../db/repositories/outbox.js';
+import { createInquiry } from '../../db/repositories/inquiries.js';
 import type { NewOutboxRow, OutboxRow } from '../../db/schema.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.js';
 import { systemClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
-import { DbFaults, markingSent, recordingParts } from '../helpers/db-faults.js';
+import { DbFaults, markingSent, markingSentWithRefs, recordingParts } from '../helpers/db-faults.js';
 import { childOwner } from '../helpers/lease-child.js';
 import { createMemoryAdapter, type MemoryAdapter } from '../helpers/memory-adapter.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
@@ -94,6 +95,29 @@ describe.each(testDialects())('outbox faults on %s', (dialect) => {
     const [row] = await settled([id]);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, lease_owner: null });
     expect(telegram.deliveredTo(chat.chatId).map((p) => p.text)).toEqual(['Đã tiếp nhận câu hỏi Q-1.']);
+  });
+
+  it('a message about an inquiry is marked sent with its message refs, once each, though the recording failed', async () => {
+    const chat = await newChat();
+    const org = await t.db.insertInto('orgs').values({
+      code: `F-ORG-${chatSeq}`, name: 'Sở Y tế', name_en: null, type: 'department', parent_id: null, predecessor_id: null,
+      valid_from: null, valid_to: null, screening: 0, created_at: NOW, updated_at: NOW,
+    }).returning('id').executeTakeFirstOrThrow();
+    const inquiry = await createInquiry(t.db, {
+      reporterPersonId: personId, reporterIdentityId: chat.identityId, originChatId: chat.chatId, originMessageId: '1',
+      topicId: null, orgId: org.id, suggestedOrgId: org.id, status: 'assigned', question: 'Số ca sốt xuất huyết?', receivedAt: NOW,
+    });
+    // PostgreSQL records both in one statement, SQLite in a transaction: the failure hits whichever runs.
+    const unusedBefore = faults.unused();
+    faults.failNext(dialect === 'postgres' ? markingSentWithRefs : markingSent, 2);
+    const id = await insertOutbox(t.db, { ...pending(chat, 'Câu hỏi mới Q-1'), inquiry_id: inquiry.id, ref_kind: 'staff_notice', ref_person_id: personId });
+    await dispatcher.enqueue([id]);
+    const [row] = await settled([id]);
+    expect(row).toMatchObject({ status: 'sent', attempts: 1, lease_owner: null });
+    expect(faults.unused()).toBe(unusedBefore);
+    expect(telegram.deliveredTo(chat.chatId)).toHaveLength(1);
+    const refs = await t.db.selectFrom('message_refs').selectAll().where('inquiry_id', '=', inquiry.id).where('kind', '=', 'staff_notice').execute();
+    expect(refs).toEqual([expect.objectContaining({ platform: 'telegram', chat_id: chat.chatId, message_id: row!.sent_message_id, person_id: personId })]);
   });
 
   it('a part whose recording failed is not sent again when a later part fails', async () => {
