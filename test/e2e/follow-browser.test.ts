@@ -128,6 +128,8 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'tuần này' }).click(WAIT);
     await coordinator.locator('.thread-dups button', { hasText: `Gộp vào ${code}` }).click(WAIT);
     await expect.poll(() => mergeResult.textContent(), WAIT).toContain(`Không thể gộp vào ${code}`);
+    // Beside a button nothing is typed: the refusal asks for no code or /cancel.
+    expect(await mergeResult.textContent()).not.toMatch(/Gõ mã khác|\/cancel/);
     expect(await coordinator.locator('.thread-meta').textContent()).toContain('chờ sàng lọc');
     await check(coordinator, 'merge-refused');
   }, 240_000);
