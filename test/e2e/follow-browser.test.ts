@@ -82,9 +82,15 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     expect(await screeningButtons.count()).toBe(4);
     expect(await notice.locator('button.action.is-disabled[disabled]').count()).toBe(3);
     expect(await notice.locator('button.action:not([disabled])').count()).toBe(0);
+    await notice.scrollIntoViewIfNeeded();
     await check(coordinator, 'merged-notice');
     await coordinator.setViewportSize({ width: 360, height: 780 });
+    await notice.locator('button.action.is-chosen').scrollIntoViewIfNeeded();
     await check(coordinator, 'merged-notice');
+    // Nor does the duplicate's thread offer the screening buttons any more (a settled message has none to press).
+    const dupId = (await e.app.db.db.selectFrom('inquiries').select('id').where('code', '=', dup).executeTakeFirstOrThrow()).id;
+    const thread = await (await coordinator.request.get(`${base()}/web/u/3/api/inbox/thread?id=${dupId}`)).json() as { buttons: Array<{ buttons: Array<{ label: string }> }> };
+    expect(thread.buttons.flatMap((g) => g.buttons.map((b) => b.label))).not.toContain('Gộp vào câu hỏi khác');
     await coordinator.setViewportSize({ width: 1280, height: 900 });
     await coordinator.locator('nav.views button', { hasText: 'Hộp thư' }).click();
     await botMessage(asker, `trùng nội dung với câu hỏi ${code}`).waitFor(WAIT);

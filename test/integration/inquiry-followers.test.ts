@@ -144,7 +144,7 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     expect(bot.last(COORD).text).not.toContain('/cancel');
     // Asked for the code by the notice's button, a refused code may be typed again: there the hint stays.
     await bot.press(COORD, 'Gộp vào câu hỏi khác');
-    await bot.say(COORD, third.code);
+    await bot.say(COORD, third.code ?? '');
     expect(bot.last(COORD).text).toContain(`Không thể gộp vào ${third.code}: câu hỏi không tồn tại, đã đóng, hoặc chính là câu hỏi này. Gõ mã khác hoặc /cancel.`);
     expect((await db.selectFrom('inquiries').select('status').where('id', '=', third.id).executeTakeFirstOrThrow()).status).toBe('screening');
   });
