@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { checkScreen, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
+import { botMessage, checkScreen, pressAction, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
 import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 20_000 };
@@ -72,5 +72,27 @@ describe('a staff member\'s page header and message box on a 360 px phone, in Ch
     expect(await page.getByRole('button', { name: 'Notifications', exact: true }).count()).toBe(1);
     await assertFits(page, 'chat-offer-360-en');
     await checkScreen(page, OUT, 'phone-header', 'chat-offer-en');
+    await page.locator('#lang-toggle').click();
+    await page.locator('header.top h1', { hasText: 'Mạng lưới phát ngôn' }).waitFor(WAIT);
+
+    // An inquiry's thread on the phone (the page scrolls there): scrolled down, its end shows whole.
+    const reporter = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await signInWorkspace(reporter, base, 2, 'pv-hue-01', WAIT);
+    await botMessage(reporter, 'Xin chào').waitFor(WAIT);
+    await reporter.locator('#composer-text').fill('Chợ Đông Ba bao giờ mở cửa lại?');
+    await reporter.locator('#composer-text').press('Enter');
+    await pressAction(reporter, 'Khác / chưa rõ');
+    await pressAction(reporter, /^Gửi$/);
+    await botMessage(reporter, 'Đã tiếp nhận câu hỏi Q-').waitFor(WAIT);
+    await page.reload();
+    await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+    await page.locator('#inbox-screening + ul .inbox-open', { hasText: 'Chợ Đông Ba' }).click(WAIT);
+    // A coordinator only screens (no message box in the thread): its last screening button shows whole.
+    expect(await page.locator('.thread-composer').isHidden()).toBe(true);
+    const lastAction = page.locator('.thread-actions button.action').last();
+    await lastAction.evaluate((n) => { (n as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'end' }); });
+    expect(inside(await lastAction.boundingBox(), 360, 740), 'last screening button').toBe(true);
+    expect(inside(await page.locator('header.top').boundingBox(), 360, 740), 'thread header').toBe(true);
+    await checkScreen(page, OUT, 'phone-header', 'thread');
   }, 180_000);
 });
