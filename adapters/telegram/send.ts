@@ -4,6 +4,7 @@ import {
   BadRequestError, type ChatError, encodeButtonData,
   type Button, type OutboundMessage, type SendOptions, type SendResult,
 } from '../types.js';
+import { SETTLED_ACTION } from './settle.js';
 
 /** Remembers the `file_id` Telegram gave bytes this bot uploaded (keyed by SHA-256), so they are never uploaded twice. */
 export interface TelegramFileIds {
@@ -163,7 +164,10 @@ export async function editTelegramMessage(deps: EditDeps, chatId: string, messag
  * @throws {ChatError} only.
  */
 export async function editTelegramButtons(deps: EditDeps, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
-  const keyboard = toInlineKeyboard(buttons);
+  // Settled by the flow (a decision made elsewhere, e.g. a typed /merge): shown as a press would be
+  // (settle.ts): only the chosen button, marked, doing nothing (Telegram cannot grey out the others).
+  const chosen = buttons.flat().find((b) => b.state === 'chosen');
+  const keyboard = chosen ? { inline_keyboard: [[{ text: `✓ ${chosen.label}`, callback_data: encodeButtonData(SETTLED_ACTION, '') }]] } : toInlineKeyboard(buttons);
   try {
     await deps.telegram.editMessageReplyMarkup(chatId, Number(messageId), undefined, keyboard ?? { inline_keyboard: [] });
   } catch (err) {

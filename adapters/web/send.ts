@@ -126,7 +126,8 @@ function toButtons(buttons: Button[][] | undefined): Button[][] | undefined {
   try {
     return rows.map((row) => row.map((b) => {
       encodeButtonData(b.action, b.payload);
-      return { label: b.label, action: b.action, payload: b.payload, ...(b.style ? { style: b.style } : {}) };
+      // A settled message's buttons keep their state (chosen / disabled): the page draws it, and refuses presses on it.
+      return { label: b.label, action: b.action, payload: b.payload, ...(b.style ? { style: b.style } : {}), ...(b.state ? { state: b.state } : {}) };
     }));
   } catch (err) {
     throw new BadRequestError(err instanceof Error ? err.message : String(err), { cause: err });

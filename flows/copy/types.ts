@@ -137,7 +137,8 @@ export interface Copy {
   chooseOrg(code: string): string;
   askRejectReason(code: string): string;
   askMergeCode(code: string): string;
-  mergeInvalid(code: string): string;
+  /** The merge target `code` refused; `askAgain`: the merge dialog waits for another code (not when the code came with `/merge` or the page's button). */
+  mergeInvalid(code: string, askAgain: boolean): string;
   rejectedToReporter(code: string, reason: string): string;
   mergedToReporter(code: string, into: string): string;
   screeningDone(code: string, what: string): string;

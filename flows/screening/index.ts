@@ -10,6 +10,7 @@ import { notifyAgency, toReporterThread } from '../inquiry/route.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { isOpen } from '../lifecycle/table.js';
 import { addressableOrgs, checkTarget, type Sender } from '../lifecycle/target.js';
+import { settleScreeningNotice } from './settle.js';
 import { transition } from '../lifecycle/transition.js';
 import type { Admitted } from '../lifecycle/types.js';
 
@@ -83,17 +84,21 @@ export async function onMerge(ctx: FlowContext, payload: string): Promise<void> 
   const pair = parsePair(payload);
   const admitted = await loadFor(ctx, pair ? pair[0] : payload, 'merge');
   if (!admitted) return;
-  if (pair) return onMergeCode(ctx, pair[0], pair[1]);
+  if (pair) return onMergeCode(ctx, pair[0], pair[1], false);
   const code = codeOf(admitted.inquiry);
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'merge_code', inquiryId: admitted.inquiry.id } satisfies Dialog, ctx.nowIso);
   await ctx.reply((t) => ({ text: t.askMergeCode(code) }));
 }
 
-/** The code of the open inquiry to merge into. */
-export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: string): Promise<void> {
+/**
+ * The code of the open inquiry to merge into. `inDialog`: typed in answer to the merge dialog's
+ * question, which then waits for another code after a refusal; false when the code came with the
+ * command or the page's one-click merge (no dialog waits, so the refusal asks for no typing).
+ */
+export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: string, inDialog = true): Promise<void> {
   const target = await findInquiryByCode(ctx.db, text);
   if (!target || target.id === inquiryId || !isOpen(target.status)) {
-    await ctx.reply((t) => ({ text: t.mergeInvalid(truncateText(text.trim(), 20)) }));
+    await ctx.reply((t) => ({ text: t.mergeInvalid(truncateText(text.trim(), 20), inDialog) }));
     return;
   }
   await clearDialog(ctx);
@@ -104,4 +109,5 @@ export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: str
   const updated = r.inquiry;
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.mergedToReporter(codeOf(updated), codeOf(target)) }), 'info');
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.mergedWhat(codeOf(target))) }));
+  await settleScreeningNotice(ctx, updated, A.merge);
 }

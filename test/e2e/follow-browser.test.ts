@@ -72,6 +72,27 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await expect.poll(() => mergeResult.textContent(), WAIT).toMatch(new RegExp(`Câu hỏi Q-\\d+: đã gộp vào ${code}`));
     await expect.poll(async () => coordinator.locator('.thread-meta').textContent(), WAIT).toContain('đã gộp');
     await check(coordinator, 'merged');
+    // The coordinator's own screening notice of the duplicate shows what was done, as a press would:
+    // merge chosen, the other screening buttons disabled (nothing left to press by mistake).
+    const dup = /Câu hỏi (Q-\d+): đã gộp/.exec((await mergeResult.textContent()) ?? '')![1]!;
+    await coordinator.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
+    const notice = coordinator.locator('li.msg-bot', { hasText: dup }).filter({ has: coordinator.locator('button.action', { hasText: 'Gộp vào câu hỏi khác' }) });
+    await notice.locator('button.action.is-chosen[aria-pressed="true"]', { hasText: 'Gộp vào câu hỏi khác' }).waitFor(WAIT);
+    const screeningButtons = notice.locator('button.action');
+    expect(await screeningButtons.count()).toBe(4);
+    expect(await notice.locator('button.action.is-disabled[disabled]').count()).toBe(3);
+    expect(await notice.locator('button.action:not([disabled])').count()).toBe(0);
+    await notice.scrollIntoViewIfNeeded();
+    await check(coordinator, 'merged-notice');
+    await coordinator.setViewportSize({ width: 360, height: 780 });
+    await notice.locator('button.action.is-chosen').scrollIntoViewIfNeeded();
+    await check(coordinator, 'merged-notice');
+    // Nor does the duplicate's thread offer the screening buttons any more (a settled message has none to press).
+    const dupId = (await e.app.db.db.selectFrom('inquiries').select('id').where('code', '=', dup).executeTakeFirstOrThrow()).id;
+    const thread = await (await coordinator.request.get(`${base()}/web/u/3/api/inbox/thread?id=${dupId}`)).json() as { buttons: Array<{ buttons: Array<{ label: string }> }> };
+    expect(thread.buttons.flatMap((g) => g.buttons.map((b) => b.label))).not.toContain('Gộp vào câu hỏi khác');
+    await coordinator.setViewportSize({ width: 1280, height: 900 });
+    await coordinator.locator('nav.views button', { hasText: 'Hộp thư' }).click();
     await botMessage(asker, `trùng nội dung với câu hỏi ${code}`).waitFor(WAIT);
     expect(await coordinator.locator('li.msg-user', { hasText: '/merge' }).count()).toBe(0);
 
@@ -113,6 +134,8 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     await coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'tuần này' }).click(WAIT);
     await coordinator.locator('.thread-dups button', { hasText: `Gộp vào ${code}` }).click(WAIT);
     await expect.poll(() => mergeResult.textContent(), WAIT).toContain(`Không thể gộp vào ${code}`);
+    // Beside a button nothing is typed: the refusal asks for no code or /cancel.
+    expect(await mergeResult.textContent()).not.toMatch(/Gõ mã khác|\/cancel/);
     expect(await coordinator.locator('.thread-meta').textContent()).toContain('chờ sàng lọc');
     await check(coordinator, 'merge-refused');
   }, 240_000);

@@ -140,6 +140,12 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     const third = await askPolice(OTHER, 'Chợ Đông Ba bao giờ mở cửa lại?');
     await bot.command(COORD, 'merge', `${third.code} ${third.code}`);
     expect(bot.last(COORD).text).toContain(`Không thể gộp vào ${third.code}`);
+    // No dialog waits for another code here (the page shows this beside its button): no typing hint.
+    expect(bot.last(COORD).text).not.toContain('/cancel');
+    // Asked for the code by the notice's button, a refused code may be typed again: there the hint stays.
+    await bot.press(COORD, 'Gộp vào câu hỏi khác');
+    await bot.say(COORD, third.code ?? '');
+    expect(bot.last(COORD).text).toContain(`Không thể gộp vào ${third.code}: câu hỏi không tồn tại, đã đóng, hoặc chính là câu hỏi này. Gõ mã khác hoặc /cancel.`);
     expect((await db.selectFrom('inquiries').select('status').where('id', '=', third.id).executeTakeFirstOrThrow()).status).toBe('screening');
   });
 });

@@ -20,7 +20,6 @@ function applyLanguage() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   ui.composer.setAttribute('aria-label', t('composer'));
   ui.replyCancel.setAttribute('aria-label', t('cancelReply'));
-  ui.lang.textContent = t('langButton');
   ui.lang.lang = t('langOther');
   ui.lang.setAttribute('aria-label', t('langLabel'));
   showStatus(state.status);

@@ -172,7 +172,8 @@ function togglePanel(open = p.panel?.hidden) {
 }
 
 export function initPanel() {
-  p.button = el('button', { type: 'button', id: 'notify-toggle', 'aria-controls': 'notify-panel', 'aria-expanded': 'false', hidden: true, onclick: () => togglePanel() }, s('settings'));
+  p.button = el('button', { type: 'button', id: 'notify-toggle', 'aria-controls': 'notify-panel', 'aria-expanded': 'false', hidden: true, onclick: () => togglePanel() },
+    el('span', { className: 'top-icon icon-bell', 'aria-hidden': 'true' }), el('span', { className: 'top-label' }, s('settings')));
   document.querySelector('.top-actions').prepend(p.button);
   ui.signOut.addEventListener('click', () => { void signOutPressed(); });
 }
@@ -220,7 +221,7 @@ async function signOutPressed() {
 }
 
 export function panelLanguage() {
-  if (p.button) p.button.textContent = s('settings');
+  if (p.button) p.button.querySelector('.top-label').textContent = s('settings');
   if (p.view?.staff && state.signedIn) {
     const open = p.panel && !p.panel.hidden;
     const offerShown = p.offer && !p.offer.hidden;
