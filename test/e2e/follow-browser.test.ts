@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
-import { botMessage, checkScreen, pressAction as press, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
+import { actionCount, botMessage, checkScreen, pressAction as press, pressNewAction, signInWorkspace, withBotInChromium } from '../helpers/browser.js';
 import type { E2E } from '../helpers/e2e-app.js';
 
 const WAIT = { timeout: 20_000 };
@@ -58,9 +58,10 @@ describe('following a similar question and merging a duplicate, in Chromium', ()
     // The asker sends a duplicate anyway; the coordinator merges it in one click.
     await asker.locator('#composer-text').fill('Tiêm vắc xin sởi cho trẻ em ở đâu?');
     await asker.locator('.similar-line', { hasText: code }).waitFor(WAIT);
+    const [topics, sends] = [await actionCount(asker, 'Khác / chưa rõ'), await actionCount(asker, /^Gửi$/)];
     await asker.locator('#composer-text').press('Enter');
-    await press(asker, 'Khác / chưa rõ');
-    await press(asker, /^Gửi$/);
+    await pressNewAction(asker, 'Khác / chưa rõ', topics);
+    await pressNewAction(asker, /^Gửi$/, sends);
     await expect.poll(async () => asker.locator('li.msg-bot', { hasText: 'Đã tiếp nhận câu hỏi Q-' }).count(), WAIT).toBe(2);
     await coordinator.reload();
     await coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'Tiêm vắc xin sởi cho trẻ em ở đâu?' }).click();

@@ -81,6 +81,19 @@ export const botMessage = (page: Page, text: string) => page.locator('li.msg-bot
 /** Presses the chat's newest action button labelled `label`. */
 export const pressAction = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).last().click();
 
+/** How many action buttons `label` the conversation shows now (to wait for a newer menu with {@link pressNewAction}). */
+export const actionCount = (page: Page, label: string | RegExp) => page.locator('#chat button.action', { hasText: label }).count();
+
+/**
+ * Presses the newest action button `label` once the conversation shows more of them than
+ * `before`: on a loaded machine the menu asked for may not have arrived yet, and pressing then
+ * would hit an older menu's button of the same name.
+ */
+export async function pressNewAction(page: Page, label: string | RegExp, before: number, timeoutMs = 90_000): Promise<void> {
+  await expect.poll(() => actionCount(page, label), { timeout: timeoutMs }).toBeGreaterThan(before);
+  await pressAction(page, label);
+}
+
 /**
  * Asserts the page as it is now has no sideways scroll and no serious accessibility violation, then
  * saves a full-page screenshot `<outDir>/<prefix>-<name>-<width>.png`.
