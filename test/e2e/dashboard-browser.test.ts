@@ -57,7 +57,13 @@ async function seed(db: Db): Promise<Record<string, number>> {
 async function signIn(page: Page, base: string, slot: number, code: string): Promise<void> {
   await page.goto(`${base}/dashboard/u/${slot}/?code=${code}`);
   await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('#s-onestop table').waitFor(WAIT);
+  const shown = await Promise.race([
+    page.locator('#s-onestop table').waitFor(WAIT).then(() => 'figures', () => 'no figures within the wait'),
+    // The loser of the race ends with the wait (or the page): caught, so it never rejects unhandled.
+    page.locator('#error').waitFor({ state: 'visible', ...WAIT }).then(async () => `error: ${await page.locator('#error').textContent()}`, () => 'no figures within the wait'),
+  ]);
+  // A refusal or a failed request is named, not left to a timeout.
+  expect(shown).toBe('figures');
 }
 
 /** GETs a dashboard API path from inside the page (with its slot's cookie): status and body. */
