@@ -26,6 +26,14 @@ describe('answers are previewed, confirmed, signed and correctable (Telegram)', 
     return { code, id: Number(code.slice(2)), notice: notice.messageId };
   }
   const db = () => e.app.db.db;
+  /** Asks `question`, answers it with `text` (previewed, then sent): the reporter's answer message and the inquiry. */
+  async function answered(question: string, text: string) {
+    const asked = await ask(question);
+    await e.say(health, text, 'CHƯA GỬI', asked.notice);
+    const n = e.fake.sent.length;
+    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
+    return { ...asked, answer: await e.nextTo(reporter, n, text.slice(0, 12)) };
+  }
   const toReporter = (needle: string) => e.sentTo(reporter, needle);
 
   it('preview → confirm: nothing goes out before the press, then exactly one signed answer', async () => {
@@ -59,11 +67,7 @@ describe('answers are previewed, confirmed, signed and correctable (Telegram)', 
   });
 
   it('correction within the window: the reporter\'s message is edited in place ("đã sửa"), both versions kept', async () => {
-    const { code, id, notice } = await ask('Giá dịch vụ tiêm chủng?');
-    await e.say(health, 'Giá 150.000 đồng một mũi.', 'CHƯA GỬI', notice);
-    const n = e.fake.sent.length;
-    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
-    const answer = await e.nextTo(reporter, n, 'Giá 150.000');
+    const { code, id, answer } = await answered('Giá dịch vụ tiêm chủng?', 'Giá 150.000 đồng một mũi.');
     await e.press(health, 'Sửa câu trả lời', 'còn 10 phút');
     await e.say(health, 'Giá 120.000 đồng một mũi.', 'Xem trước bản sửa');
     const edits = () => e.fake.calls.filter((c) => c.method === 'editMessageText' && c.status === 200 && Number(c.params.message_id) === answer.messageId);
@@ -83,11 +87,7 @@ describe('answers are previewed, confirmed, signed and correctable (Telegram)', 
   });
 
   it('a correction with a letter: the text is edited in place and the letter follows under the answer, once; the record keeps it', async () => {
-    const { code, id, notice } = await ask('Quy trình cấp phép quảng cáo thực phẩm?');
-    await e.say(health, 'Hồ sơ nộp tại Sở Y tế.', 'CHƯA GỬI', notice);
-    const n = e.fake.sent.length;
-    await e.press(health, 'Gửi câu trả lời', 'Đã gửi câu trả lời chính thức');
-    const answer = await e.nextTo(reporter, n, 'Hồ sơ nộp tại Sở Y tế');
+    const { code, id, answer } = await answered('Quy trình cấp phép quảng cáo thực phẩm?', 'Hồ sơ nộp tại Sở Y tế.');
     await e.press(health, 'Sửa câu trả lời', 'còn 10 phút');
     const letter = sample.pdf(30_000, 11);
     const m = e.fake.sent.length;
