@@ -1,6 +1,7 @@
 import type { Button, ButtonEvent, MessageEvent, Platform } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import { findChoiceMenu, insertChoiceMenu } from '../db/repositories/choice-menus.js';
+import { A } from './buttons.js';
 import type { Copy } from './copy/index.js';
 import type { Dialog } from './dialog.js';
 
@@ -33,6 +34,14 @@ const CHOICE = /^\s*(\d{1,2})\s*[.)]?\s*$/;
 /** Dialog steps whose expected text could be a bare number (a press card, a date, an inquiry code). */
 const NUMBER_MEANS_TEXT = new Set<Dialog['step']>(['reg_name', 'reg_card', 'ask_text', 'answer', 'answer_correct', 'clarify', 'decline_reason', 'reject_reason', 'merge_code', 'ext_reason', 'ext_due']);
 
+/**
+ * Dialog steps that wait on one menu, by an action its buttons carry: while the bot waits for a
+ * topic, a "5" picks topic 5 even if an answer with rating choices arrived since.
+ */
+const MENU_OF_STEP: Partial<Record<Dialog['step'], string>> = {
+  reg_outlet: A.regOutlet, ask_topic: A.topic, ask_confirm: A.askSend, answer_confirm: A.answerSend,
+};
+
 /** What a numbered reply means: a press, a number out of range, or not a choice at all. */
 export type ChoiceReading =
   | { kind: 'press'; event: ButtonEvent }
@@ -42,13 +51,16 @@ export type ChoiceReading =
 /**
  * Reads a message as a numbered choice when it is one: only a bare number, only when the chat has
  * a menu (sent as numbered text, so never on platforms with buttons), and never while a dialog
- * waits for free text.
+ * waits for free text. A dialog that waits on a menu is answered from that menu unless the reply
+ * quotes another.
  */
 export async function readChoice(db: Db, e: MessageEvent, dialog: Dialog | undefined, now: Date): Promise<ChoiceReading> {
   const m = CHOICE.exec(e.text);
   if (!m || (dialog && NUMBER_MEANS_TEXT.has(dialog.step))) return { kind: 'none' };
   const since = new Date(now.getTime() - CHOICE_MENU_TTL_MS).toISOString();
-  const menu = await findChoiceMenu(db, e.platform, e.chatId, e.replyTo, since);
+  const wanted = dialog ? MENU_OF_STEP[dialog.step] : undefined;
+  const fits = wanted ? (json: string) => (JSON.parse(json) as Button[][]).flat().some((b) => b.action === wanted) : undefined;
+  const menu = await findChoiceMenu(db, e.platform, e.chatId, e.replyTo, since, fits);
   if (!menu) return { kind: 'none' };
   const flat = (JSON.parse(menu.buttons) as Button[][]).flat();
   const chosen = flat[Number(m[1]) - 1];

@@ -127,6 +127,31 @@ describe.each(testDialects())('channels without buttons on %s', (dialect) => {
     expect(rated).toEqual({ rating: 'satisfied', status: 'answered' });
   });
 
+  it('a number answers the menu the dialog waits on, not a rating menu that arrived meanwhile; quoting the rating still rates', async () => {
+    await say(zalo, 'z1', 'inv-pv1');
+    await say(tg, 't-syt', '/start inv-pn-syt');
+    const first = (await say(zalo, 'z1', 'Bao giờ có lịch tiêm vắc-xin?')).got.at(-1)!;
+    await say(zalo, 'z1', numberOf((await say(zalo, 'z1', numberOf(first, 'Y tế'))).got.at(-1)!, 'Gửi'));
+    const inquiry = await t.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
+
+    // The reporter starts a second question; while they pick its topic, the first one is answered.
+    const topics = (await say(zalo, 'z1', 'Trường học nào sẽ được sửa chữa?')).got.at(-1)!;
+    await say(tg, 't-syt', `/answer q-${inquiry.id}`);
+    await say(tg, 't-syt', 'Lịch tiêm bắt đầu thứ Hai.');
+    await say(tg, 't-syt', 'gửi');
+    const rating = zalo.deliveredTo('z1').at(-1)!;
+    expect(rating.text).toContain('Hài lòng');
+    const healthNumber = numberOf(topics, 'Y tế');
+    expect(Number(healthNumber)).toBeGreaterThan(0);
+
+    const confirm = (await say(zalo, 'z1', healthNumber)).got.at(-1)!;
+    expect(confirm.text).toContain('Xác nhận gửi');
+    expect((await t.db.selectFrom('inquiries').select('rating').where('id', '=', inquiry.id).executeTakeFirstOrThrow()).rating).toBeNull();
+
+    await say(zalo, 'z1', numberOf(rating, 'Hài lòng'), rating.messageId);
+    expect((await t.db.selectFrom('inquiries').select('rating').where('id', '=', inquiry.id).executeTakeFirstOrThrow()).rating).toBe('satisfied');
+  });
+
   it('a spokesperson without buttons previews the answer and confirms it by number; cancelling sends nothing', async () => {
     await say(zalo, 'z1', 'inv-pv1');
     await say(zalo, 'zs', 'inv-pn-syt');

@@ -65,4 +65,17 @@ describe.each(testDialects())('a numbered reply to an unrecorded menu on %s', (d
     await insertChoiceMenu(t.db, { platform: 'zalo_oa', chatId, messageId: 'copy', buttons: TOPICS, at: '2026-12-05T02:00:09.000Z' });
     expect(await findChoiceMenu(t.db, 'zalo_oa', chatId, 'lost-id-never-recorded', SINCE)).toMatchObject({ message_id: 'copy' });
   });
+
+  it('while a dialog waits on the topics, a reply quoting the lost copy answers the topics, not a rating recorded since', async () => {
+    const chatId = await chatWithInterruptedMenu(true);
+    const RATING = JSON.stringify([[{ label: 'Hài lòng', action: 'rate', payload: '1.s' }]]);
+    await insertChoiceMenu(t.db, { platform: 'zalo_oa', chatId, messageId: 'copy', buttons: TOPICS, at: '2026-12-05T02:00:09.000Z' });
+    await insertChoiceMenu(t.db, { platform: 'zalo_oa', chatId, messageId: 'rating', buttons: RATING, at: '2026-12-05T02:00:10.000Z' });
+    const topics = (json: string) => json.includes('"ask_topic"');
+    expect(await findChoiceMenu(t.db, 'zalo_oa', chatId, 'lost-id-never-recorded', SINCE)).toMatchObject({ message_id: 'rating' });
+    expect(await findChoiceMenu(t.db, 'zalo_oa', chatId, 'lost-id-never-recorded', SINCE, topics)).toMatchObject({ message_id: 'copy', buttons: TOPICS });
+    expect(await findChoiceMenu(t.db, 'zalo_oa', chatId, undefined, SINCE, topics)).toMatchObject({ message_id: 'copy' });
+    // A quoted menu we know is what the reporter meant, whatever the dialog waits on.
+    expect(await findChoiceMenu(t.db, 'zalo_oa', chatId, 'rating', SINCE, topics)).toMatchObject({ message_id: 'rating' });
+  });
 });
