@@ -1,7 +1,7 @@
 import { truncateText, type CommandEvent } from '../../adapters/types.js';
 import { follow, unfollow } from '../../db/repositories/followers.js';
 import { findInquiryByCode } from '../../db/repositories/inquiries.js';
-import type { InquiryStatus } from '../../db/schema.js';
+import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
 import { codeOf } from '../inquiry/view.js';
 import { isOpen } from '../lifecycle/table.js';
@@ -32,10 +32,18 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
     const was = await unfollow(ctx.db, person.id, inquiry.id);
     return void await ctx.reply((t) => ({ text: t.answer.unfollowed(shown, was) }));
   }
-  if (inquiry.reporter_person_id === person.id || !followable(inquiry.status)) {
-    return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
-  }
-  await follow(ctx.db, person.id, inquiry.id, ctx.nowIso);
-  await ctx.effects.audit('inquiry.follow', 'inquiry', inquiry.id, undefined, { person: person.id });
+  if (!(await followInquiry(ctx, person.id, inquiry))) return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
   await ctx.reply((t) => ({ text: t.answer.followed(shown) }));
+}
+
+/**
+ * The follow itself, for every way to ask for it (`/follow`, the web page's button, "Theo dõi Q-12"
+ * offered before a question is sent): reporter `personId` follows another reporter's open or
+ * answered inquiry, audited. False, with nothing recorded, when they may not follow it.
+ */
+export async function followInquiry(ctx: FlowContext, personId: number, inquiry: Inquiry): Promise<boolean> {
+  if (inquiry.reporter_person_id === personId || !followable(inquiry.status)) return false;
+  await follow(ctx.db, personId, inquiry.id, ctx.nowIso);
+  await ctx.effects.audit('inquiry.follow', 'inquiry', inquiry.id, undefined, { person: personId });
+  return true;
 }
