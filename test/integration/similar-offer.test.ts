@@ -172,6 +172,12 @@ describe.each(testDialects())('similar questions before sending, on %s', (dialec
     // A second press of the settled prompt changes nothing.
     expect((await emit(tg, 't2', { kind: 'button', action: follow.action, payload: follow.payload })).at(-1)!.text).toContain('already recorded');
     expect(await followerRows()).toHaveLength(1);
+    // `/follow` of an answered question (here after `/unfollow`, on her Zalo chat) brings its answer too; once.
+    await say(zalo, 'z2', `/unfollow ${answered}`);
+    const again = await say(zalo, 'z2', `/follow ${answered}`);
+    expect(again[0]!.text).toContain(`You are following inquiry ${answered}. It has been answered`);
+    expect(again.at(-1)!.text).toContain('Trạm y tế phường tiêm vào thứ Năm hằng tuần.');
+    expect((await say(zalo, 'z2', `/follow ${answered}`)).map((p) => p.text).join('\n')).not.toContain('Trạm y tế phường');
   });
 
   it('the coordinator\'s screening notice names likely duplicates of the same topic, each one press from a merge', async () => {
