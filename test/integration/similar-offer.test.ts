@@ -1,15 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Button, InboundEvent, Platform } from '../../adapters/types.js';
-import { loadCalendar } from '../../src/import/calendar.js';
-import { createInboundProcessor, type InboundProcessor } from '../../src/inbound/processor.js';
-import { createLogger } from '../../src/logger.js';
-import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.js';
+import type { Button, InboundEvent } from '../../adapters/types.js';
 import { createManualClock } from '../../src/time/clock.js';
-import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { addReporter, linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
-import { createMemoryAdapter, type DeliveredPart, type MemoryAdapter } from '../helpers/memory-adapter.js';
-import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import type { DeliveredPart, MemoryAdapter } from '../helpers/memory-adapter.js';
+import { startTwoChannels, type TwoChannels } from '../helpers/two-channels.js';
 
 const VACCINE = 'Lịch tiêm vắc-xin sởi cho trẻ dưới 5 tuổi tại Huế thế nào?';
 /** The same question typed without diacritics. */
@@ -24,60 +19,30 @@ const THEFT = 'Tình hình trộm cắp xe máy ở phường Phú Hội tháng 
 describe.each(testDialects())('similar questions before sending, on %s', (dialect) => {
   const clock = createManualClock('2026-11-23T02:00:00Z');
   let t: TestDb;
+  let ch: TwoChannels;
   let zalo: MemoryAdapter;
   let tg: MemoryAdapter;
-  let dispatcher: OutboxDispatcher;
-  let inbound: InboundProcessor;
-  let prefix: string;
   let seq = 0;
 
   beforeEach(async () => {
     t = await createTestDb(dialect);
     await seedMiniNetwork(t.db);
     await addReporter(t.db, 'pv2', 'Nguyễn Văn Hai');
-    prefix = uniquePrefix(`similar-${dialect}`);
-    zalo = createMemoryAdapter('zalo_oa', { buttons: false, replies: true, maxTextLength: 2000 });
-    tg = createMemoryAdapter('telegram', { startLinks: true });
-    const logger = createLogger({ level: 'silent' });
-    dispatcher = createOutboxDispatcher({
-      db: t.db, redis: { url: TEST_REDIS_URL }, prefix, adapters: new Map<Platform, MemoryAdapter>([['zalo_oa', zalo], ['telegram', tg]]),
-      logger, clock, concurrency: 4, maxAttempts: 3, backoffMaxMs: 1000, onUnreachable: async () => undefined,
-    });
-    await dispatcher.start();
-    inbound = createInboundProcessor({
-      db: t.db, clock, logger, enqueueOutbox: (ids) => dispatcher.enqueue(ids), syncDeadlines: async () => undefined,
-      settings: {
-        maxTextChars: 2000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db: t.db, loadCalendar: (via) => loadCalendar(via ?? t.db) }),
-        capabilities: (platform) => [zalo, tg].find((a) => a.platform === platform)?.capabilities,
-      },
-    });
-    await zalo.start((e) => inbound.accept(e));
-    await tg.start((e) => inbound.accept(e));
+    ch = await startTwoChannels(t.db, clock, `similar-${dialect}`);
+    ({ zalo, tg } = ch);
     for (const [adapter, user, text] of [[tg, 't1', '/start inv-pv1'], [zalo, 'z2', 'inv-pv2'], [tg, 't-syt', '/start inv-pn-syt'], [tg, 't-dm', '/start inv-dm1']] as const) await say(adapter, user, text);
   });
   afterEach(async () => {
-    await inbound.drain();
-    await dispatcher.close();
-    await deletePrefix(prefix);
+    await ch.close();
     await t.drop();
   });
-
-  async function settle(): Promise<void> {
-    await inbound.drain();
-    for (let i = 0; i < 500; i++) {
-      const left = await t.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute();
-      if (left.length === 0) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('outbox did not settle');
-  }
 
   /** Feeds one event from `user`; returns what they received because of it. */
   async function emit(adapter: MemoryAdapter, user: string, event: Record<string, unknown>): Promise<DeliveredPart[]> {
     const before = adapter.deliveredTo(user).length;
     seq += 1;
     await adapter.emit({ platform: adapter.platform, eventId: `e${seq}`, from: { id: user }, chatId: user, at: clock.now(), raw: null, messageId: `u${seq}`, ...event } as InboundEvent);
-    await settle();
+    await ch.settle();
     return adapter.deliveredTo(user).slice(before);
   }
   const say = (adapter: MemoryAdapter, user: string, text: string) => emit(adapter, user, text.startsWith('/')
