@@ -3,8 +3,7 @@ import type { WebStore } from '../../adapters/web/store.js';
 import type { Db } from '../../db/client.js';
 import { findTopic } from '../../db/repositories/directory.js';
 import { findChatDialog } from '../../db/repositories/identities.js';
-import { followedAmong } from '../../db/repositories/followers.js';
-import { lastReadEntry, listInbox, markRead, pendingRegistrations, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
+import { lastReadEntry, listInbox, markRead, pendingRegistrations, similarCandidates, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
 import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
@@ -97,12 +96,13 @@ export function createInboxData(d: InboxDeps) {
       if (!r.isReporter) return { items: [] };
       const text = typed.trim() === '' ? (await waitingQuestion(d.db, r.session.ownerId)) ?? '' : typed;
       if (text.trim().length < 8) return { items: [] };
-      const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 'recent', 200);
-      const best = mostSimilar(text, candidates);
-      const mine = new Set((await listInbox(d.db, r.personId, { reporterPersonId: r.personId, ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => x.id));
-      const following = await followedAmong(d.db, r.personId, best.map((b) => b.id));
+      // The same candidates and score as the bot's confirmation (flows/inquiry/similar.ts), every topic.
+      const best = mostSimilar(text, await similarCandidates(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 200));
+      const rows = new Map((await listInbox(d.db, r.personId, { ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => [x.id, x]));
+      const shown = best.flatMap((b) => { const row = rows.get(b.id); return row ? [{ ...row, mine: b.mine, following: b.following }] : []; });
       // Another reporter's question: its code, title and status only (InboxItem names no reporter).
-      return { items: (await items(best)).map((it) => ({ ...it, mine: mine.has(it.id), following: following.has(it.id) })) };
+      const listed = await items(shown);
+      return { items: listed.map((it, k) => ({ ...it, mine: shown[k]!.mine, following: shown[k]!.following })) };
     },
 
     /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
