@@ -4,6 +4,7 @@ import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
 const thu = tgUser('Thư');
 const nam = tgUser('Nam');
 const health = tgUser('Tuấn');
+const coord = tgUser('Diệp');
 
 /**
  * A similar question offered before sending, on Telegram (the real adapter against the fake Bot
@@ -14,7 +15,7 @@ describe('similar questions before sending, on Telegram', () => {
   let e: E2E;
   beforeAll(async () => {
     e = await createE2E();
-    for (const [user, code] of [[thu, 'pv-hue-01'], [nam, 'pv-tto-01'], [health, 'pn-syte-01']] as const) await e.say(user, `/start ${code}`, 'Xin chào');
+    for (const [user, code] of [[thu, 'pv-hue-01'], [nam, 'pv-tto-01'], [health, 'pn-syte-01'], [coord, 'dpv-vhtt-01']] as const) await e.say(user, `/start ${code}`, 'Xin chào');
   });
   afterAll(async () => { await e.close(); });
 
@@ -39,5 +40,20 @@ describe('similar questions before sending, on Telegram', () => {
     await e.answer(health, 'Trạm y tế các phường tiêm vào thứ Năm hằng tuần.', (await e.nextTo(health, 0, (s) => s.text.includes(code))).messageId);
     const got = await e.nextTo(nam, n, `Câu hỏi ${code} bạn đang theo dõi đã có trả lời`);
     expect(got.text).toContain('Trạm y tế các phường tiêm vào thứ Năm hằng tuần.');
+  });
+
+  it('the coordinator\'s screening notice names the likely duplicate of its topic; [Gộp vào Q-n] merges it and only that button stays, chosen', async () => {
+    await e.say(thu, 'Đường Lê Lợi bị ngập sâu sau mưa lớn, khi nào khắc phục?', 'lĩnh vực nào');
+    await e.press(thu, 'Khác / chưa rõ', 'Xác nhận gửi');
+    const first = /Q-\d+/.exec((await e.press(thu, 'Gửi', 'Đã tiếp nhận')).text)![0];
+    await e.say(nam, 'Duong Le Loi ngap sau sau mua lon bao gio khac phuc?', 'lĩnh vực nào');
+    await e.press(nam, 'Khác / chưa rõ', `Đã có câu hỏi tương tự ${first}`);
+    const n = e.fake.sent.length;
+    const dup = /Q-\d+/.exec((await e.press(nam, 'Gửi', 'Đã tiếp nhận')).text)![0];
+    const notice = await e.nextTo(coord, n, (s) => s.text.includes(dup) && s.text.includes('Có thể trùng'));
+    expect(notice.text).toContain(`Có thể trùng: ${first} (“Đường Lê Lợi bị ngập sâu`);
+    await e.press(coord, `Gộp vào ${first}`, `đã gộp vào ${first}`);
+    const settled = await e.fake.waitFor(() => e.fake.edits.find((x) => x.chatId === coord.id && x.messageId === notice.messageId), { description: 'the settled notice' });
+    expect(settled.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual([`✓ Gộp vào ${first}`]);
   });
 });
