@@ -92,15 +92,25 @@ async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
     ['urgent', (q) => inquiryRow(++n, '3-4. Sự kiện 24h', q, true)],
   ];
   for (const xml of rows.splice(0)) yield* whenFull(chunks.put(xml));
-  for (const [kind, toRow] of sources) {
-    for await (const page of tuplePages(r, kind)) {
-      for (const q of page) {
-        const full = chunks.put(toRow(q));
-        if (full) yield full;
+  // Every listing's first page is asked for now: on PostgreSQL the later, smaller ones (whose
+  // first page may scan) are read while the year's requests are written.
+  const listings = sources.map(([kind]) => tuplePages(r, kind));
+  const firsts = listings.map((l) => l.next());
+  for (const f of firsts) f.catch(() => undefined);
+  try {
+    for (const [i, [, toRow]] of sources.entries()) {
+      for (let page = await firsts[i]!; !page.done; page = await listings[i]!.next()) {
+        for (const q of page.value) {
+          const full = chunks.put(toRow(q));
+          if (full) yield full;
+        }
+        // A turn of the event loop between pages: a bot building the report keeps answering meanwhile.
+        await new Promise(setImmediate);
       }
-      // A turn of the event loop between pages: a bot building the report keeps answering meanwhile.
-      await new Promise(setImmediate);
     }
+  } finally {
+    // A listing left unread (the output failed) closes what it opened.
+    await Promise.all(listings.map((l) => l.return(undefined)));
   }
   for (const s of r.statementRows) add(['3-4. Sự kiện 24h', s.code, s.agency, 'tuyên bố chủ động', spreadsheetDate(s.event_at), undefined, spreadsheetDate(s.published_at), yesNo(statementOnTime(s)), s.title]);
   for (const c of r.correctionRows) {
