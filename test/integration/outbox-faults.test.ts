@@ -134,13 +134,11 @@ describe.each(testDialects())('outbox faults on %s', (dialect) => {
 
   it('a chat frozen behind a send whose process stopped goes on once its claim lapses; the repeat is counted', async () => {
     const chat = await newChat();
-    const first = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-2'));
+    // Another process claimed the first row and died mid-send (its claim is never renewed). The
+    // claim is written with the row: the dispatcher's sweep (every 100 ms) would otherwise claim
+    // the row itself between an insert and a claim.
+    const first = await insertOutbox(t.db, { ...pending(chat, 'Thông báo câu hỏi mới Q-2'), lease_owner: 'outbox-deadbeef0000', lease_until: new Date(Date.now() + LEASE_MS).toISOString() });
     const second = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-3'));
-    // Another process claimed the first row and died mid-send (its claim is never renewed).
-    const claim = await claimChatHead(t.db, { queue: 'outbox', platform: 'telegram', chatId: chat.chatId }, {
-      owner: 'outbox-deadbeef0000', nowIso: new Date().toISOString(), leaseUntil: new Date(Date.now() + LEASE_MS).toISOString(), inFlightHere: () => false,
-    });
-    expect(claim.kind).toBe('claimed');
     await dispatcher.enqueue([second]);
     const rows: OutboxRow[] = await settled([first, second]);
     expect(telegram.deliveredTo(chat.chatId).map((p) => p.text)).toEqual(['Thông báo câu hỏi mới Q-2', 'Thông báo câu hỏi mới Q-3']);
@@ -153,13 +151,9 @@ describe.each(testDialects())('outbox faults on %s', (dialect) => {
     const dead = await childOwner();
     await dead.kill9();
     const chat = await newChat();
-    const first = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-4'));
-    const second = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-5'));
     // Its claim would hold for ten minutes; the wait below gives up after fifteen seconds.
-    const claim = await claimChatHead(t.db, { queue: 'outbox', platform: 'telegram', chatId: chat.chatId }, {
-      owner: dead.owner, nowIso: new Date().toISOString(), leaseUntil: new Date(Date.now() + 600_000).toISOString(), inFlightHere: () => false,
-    });
-    expect(claim.kind).toBe('claimed');
+    const first = await insertOutbox(t.db, { ...pending(chat, 'Thông báo câu hỏi mới Q-4'), lease_owner: dead.owner, lease_until: new Date(Date.now() + 600_000).toISOString() });
+    const second = await insertOutbox(t.db, pending(chat, 'Thông báo câu hỏi mới Q-5'));
     await dispatcher.enqueue([second]);
     const rows: OutboxRow[] = await settled([first, second]);
     expect(telegram.deliveredTo(chat.chatId).map((p) => p.text)).toEqual(['Thông báo câu hỏi mới Q-4', 'Thông báo câu hỏi mới Q-5']);
