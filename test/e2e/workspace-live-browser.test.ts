@@ -159,3 +159,56 @@ describe('the workspace\'s inbox follows changes other people make in other proc
   });
 });
 
+
+/** Makes the page believe its tab is in the background (or shown again): the title counts what arrives meanwhile. */
+const setVisible = (page: Page, visible: boolean) => page.evaluate((v) => {
+  const d = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
+  Object.defineProperty(d, 'visibilityState', { value: v ? 'visible' : 'hidden', configurable: true });
+  d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
+}, visible);
+
+describe('reading a thread in one tab updates the person\'s other tabs: unread counts, title and favicon (--role web ×2 + --role worker), in Chromium (issue 14)', { timeout: 300_000 }, () => {
+  const x = scaledOut();
+
+  it('a spokesperson with two tabs on two processes: the question arrives unread in both; opened in one, the other\'s row, title and favicon drop without a reload', async () => {
+    const spokes = tgUser('Người phát ngôn');
+    const reporter = tgUser('Phóng viên');
+    await x.e.say(spokes, '/start pn-syte-01', 'Xin chào');
+    await x.e.say(reporter, '/start pv-hue-01', 'Xin chào');
+    // Tab A on the second web process, tab B (1280 px) on the first; one person, one web chat.
+    const a = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signInWorkspace(a, x.base2(), 1, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+    const b = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signInWorkspace(b, x.base1(), 1, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+    for (const page of [a, b]) {
+      await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+      await page.locator('#inbox-title').waitFor(WAIT);
+    }
+    await mark(b);
+    await setVisible(b, false);
+
+    await x.e.say(reporter, 'Trường mầm non nào có ca tay chân miệng tháng này?', 'lĩnh vực nào');
+    await x.e.press(reporter, 'Y tế', 'Xác nhận gửi');
+    const code = /Q-\d+/.exec((await x.e.press(reporter, 'Gửi', 'Đã tiếp nhận câu hỏi')).text)![0];
+    const rowIn = (page: Page) => page.locator('#inbox-queue + ul .inbox-open', { hasText: code });
+    // Unread in both tabs; tab B, in the background, counts the bot's notice in its title and favicon.
+    for (const page of [a, b]) await expect.poll(async () => (await rowIn(page).textContent()) ?? '', WAIT).toContain('1 chưa đọc');
+    await expect.poll(() => b.title(), WAIT).toMatch(/^\(1\) /);
+    expect(await b.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('1');
+
+    // Read in tab A: tab B's row, title and favicon follow, told by the stream (no reload).
+    await rowIn(a).click();
+    await a.locator('#thread-title', { hasText: code }).waitFor(WAIT);
+    await expect.poll(async () => (await rowIn(b).textContent()) ?? '', WAIT).not.toContain('chưa đọc');
+    await expect.poll(() => b.title(), WAIT).not.toMatch(/^\(\d/);
+    expect(await b.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('0');
+    expect(await rowIn(b).locator('.row-unread').count()).toBe(0);
+    expect(await marked(b)).toBe(true);
+    await setVisible(b, true);
+    await checkScreen(b, OUT, 'live', 'read-elsewhere');
+    await b.setViewportSize({ width: 360, height: 780 });
+    await checkScreen(b, OUT, 'live', 'read-elsewhere');
+    await a.context().close();
+    await b.context().close();
+  });
+});
