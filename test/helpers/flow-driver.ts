@@ -58,12 +58,15 @@ export function createFlowDriver(db: Db, clock: ManualClock) {
     async command(user: string, command: string, args = ''): Promise<void> {
       await emit({ ...base(user), kind: 'command', messageId: String(++seq), command, args });
     },
-    /** Presses the button whose label contains `label` on the user's latest message that has one. */
-    async press(user: string, label: string): Promise<void> {
-      const msgs = [...(inbox.get(user) ?? [])].reverse();
+    /**
+     * Presses the button whose label contains `label` on the user's latest message that has one
+     * (`text`: written with the press, as the web page's edit box sends it; `on`: that message instead).
+     */
+    async press(user: string, label: string, text?: string, on?: ChatMessage): Promise<void> {
+      const msgs = on ? [on] : [...(inbox.get(user) ?? [])].reverse();
       for (const m of msgs) {
         const b = m.buttons.flat().find((x) => x.label.includes(label));
-        if (b) return emit({ ...base(user), kind: 'button', messageId: m.messageId, action: b.action, payload: b.payload });
+        if (b) return emit({ ...base(user), kind: 'button', messageId: m.messageId, action: b.action, payload: b.payload, ...(text === undefined ? {} : { text }) });
       }
       throw new Error(`no button "${label}" in ${user}'s chat`);
     },
