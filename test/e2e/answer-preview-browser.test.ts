@@ -8,21 +8,30 @@ import { tgUser, type E2E } from '../helpers/e2e-app.js';
 const WAIT = { timeout: 30_000 };
 const OUT = join(REPO_ROOT, 'test-output');
 
+/**
+ * A new reporter (Telegram) asks the health department while its spokesperson, signed in on the
+ * web page (a fresh bot: slot 1, the invite), watches the chat: the page shows the notice.
+ */
+async function askWhileStaffWatches(e: E2E, browser: Browser, question: string) {
+  const reporter = tgUser('Phóng viên');
+  await e.say(reporter, '/start pv-hue-01', 'Xin chào');
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await signInWorkspace(page, `http://127.0.0.1:${e.app.httpPort}`, 1, 'pn-syte-01', WAIT);
+  await page.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
+  await e.say(reporter, question, 'lĩnh vực nào');
+  await e.press(reporter, 'Y tế', 'Xác nhận gửi');
+  const code = /Q-\d+/.exec((await e.press(reporter, 'Gửi', 'Đã tiếp nhận câu hỏi')).text)![0];
+  await botMessage(page, `Câu hỏi ${code}`).waitFor(WAIT);
+  return { reporter, page, code };
+}
+
 describe('a spokesperson\'s answer preview is a panel by the web page\'s composer (confirm / edit / cancel); Telegram keeps its buttons (issue 14), in Chromium', () => {
   let e: E2E;
   let browser: Browser;
   withBotInChromium(OUT, (started) => ({ e, browser } = started));
 
   it('cancel drops it, send sends it once', async () => {
-    const reporter = tgUser('Phóng viên');
-    await e.say(reporter, '/start pv-hue-01', 'Xin chào');
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(page, `http://127.0.0.1:${e.app.httpPort}`, 1, 'pn-syte-01', WAIT);
-    await page.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
-    await e.say(reporter, 'Bao giờ có lịch tiêm vắc-xin sởi đợt mới?', 'lĩnh vực nào');
-    await e.press(reporter, 'Y tế', 'Xác nhận gửi');
-    const code = /Q-\d+/.exec((await e.press(reporter, 'Gửi', 'Đã tiếp nhận câu hỏi')).text)![0];
-    await botMessage(page, `Câu hỏi ${code}`).waitFor(WAIT);
+    const { reporter, page, code } = await askWhileStaffWatches(e, browser, 'Bao giờ có lịch tiêm vắc-xin sởi đợt mới?');
 
     const panel = page.locator('#answer-preview');
     const write = async (text: string) => {
@@ -75,15 +84,7 @@ describe('the answer preview\'s edit box on the web page (issue 14), in Chromium
   withBotInChromium(OUT, (started) => ({ e, browser } = started));
 
   it('[Sửa] opens an edit box holding the draft; Enter is a new line, [Hủy sửa] keeps the draft, [Lưu bản nháp] shows the new preview; only [Gửi câu trả lời] sends the edited text; a correction is edited the same way', async () => {
-    const reporter = tgUser('Phóng viên');
-    await e.say(reporter, '/start pv-hue-01', 'Xin chào');
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(page, `http://127.0.0.1:${e.app.httpPort}`, 2, 'pn-syte-01', WAIT);
-    await page.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
-    await e.say(reporter, 'Trường mầm non nào có ca tay chân miệng tháng này?', 'lĩnh vực nào');
-    await e.press(reporter, 'Y tế', 'Xác nhận gửi');
-    const code = /Q-\d+/.exec((await e.press(reporter, 'Gửi', 'Đã tiếp nhận câu hỏi')).text)![0];
-    await botMessage(page, `Câu hỏi ${code}`).waitFor(WAIT);
+    const { reporter, page, code } = await askWhileStaffWatches(e, browser, 'Trường mầm non nào có ca tay chân miệng tháng này?');
     const panel = page.locator('#answer-preview');
     const box = page.getByLabel('Sửa nội dung câu trả lời', { exact: true });
     await pressAction(page, /^Trả lời$/);

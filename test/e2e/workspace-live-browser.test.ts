@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../../src/paths.js';
 import { systemClock } from '../../src/time/clock.js';
 import { checkScreen, launchChromium, signInWorkspace } from '../helpers/browser.js';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+import type { FakeUser } from '../fakes/telegram-bot-api.js';
 
 const WAIT = { timeout: 30_000 };
 const OUT = join(REPO_ROOT, 'test-output');
@@ -49,6 +50,12 @@ function scaledOut() {
     get browser() { return d.browser!; },
     base1: () => `http://127.0.0.1:${d.e!.app.httpPort}`,
     base2: () => `http://127.0.0.1:${d.web2!.httpPort}`,
+    /** A new browser tab at `width`×`height` signed in on `base`'s slot `slot` with a `/web` code `user` asked for on Telegram. */
+    async tab(user: FakeUser, base: string, slot: number, width: number, height: number): Promise<Page> {
+      const page = await (await d.browser!.newContext({ viewport: { width, height } })).newPage();
+      await signInWorkspace(page, base, slot, codeFrom((await d.e!.say(user, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+      return page;
+    },
   };
 }
 
@@ -101,10 +108,8 @@ describe('the workspace\'s inbox follows changes other people make in other proc
     await x.e.say(coord, '/start dpv-vhtt-01', 'Xin chào');
     await x.e.say(reporter, '/start pv-hue-01', 'Xin chào');
     // Both staff keep their notifications on Telegram (`/prefer` there after signing in on the web): no bot message reaches the pages.
-    const s = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(s, x.base2(), 3, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
-    const c = await (await x.browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
-    await signInWorkspace(c, x.base1(), 4, codeFrom((await x.e.say(coord, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+    const s = await x.tab(spokes, x.base2(), 3, 1280, 900);
+    const c = await x.tab(coord, x.base1(), 4, 360, 780);
     await x.e.say(spokes, '/prefer', 'Từ nay thông báo sẽ được gửi về Telegram');
     await x.e.say(coord, '/prefer', 'Từ nay thông báo sẽ được gửi về Telegram');
     for (const page of [s, c]) {
@@ -176,10 +181,8 @@ describe('reading a thread in one tab updates the person\'s other tabs: unread c
     await x.e.say(spokes, '/start pn-syte-01', 'Xin chào');
     await x.e.say(reporter, '/start pv-hue-01', 'Xin chào');
     // Tab A on the second web process, tab B (1280 px) on the first; one person, one web chat.
-    const a = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(a, x.base2(), 1, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
-    const b = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(b, x.base1(), 1, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+    const a = await x.tab(spokes, x.base2(), 1, 1280, 900);
+    const b = await x.tab(spokes, x.base1(), 1, 1280, 900);
     for (const page of [a, b]) {
       await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
       await page.locator('#inbox-title').waitFor(WAIT);

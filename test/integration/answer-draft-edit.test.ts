@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveDraft, takeDraft } from '../../db/repositories/answers.js';
 import { createInquiry } from '../../db/repositories/inquiries.js';
 import { createWebStore } from '../../db/repositories/web.js';
@@ -6,10 +6,9 @@ import { A } from '../../flows/buttons.js';
 import { InboxError } from '../../src/inbox/api.js';
 import { draftOfPreview } from '../../src/inbox/draft.js';
 import type { InboxReader } from '../../src/inbox/scope.js';
-import { createManualClock } from '../../src/time/clock.js';
-import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
-import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
-import { createFlowDriver } from '../helpers/flow-driver.js';
+import { testDialects, type TestDb } from '../helpers/db.js';
+import { linkChat, type MiniNetwork } from '../helpers/directory-fixture.js';
+import { useFlowDriver, type FlowDriverRun } from '../helpers/flow-driver.js';
 
 const REPORTER = '101';
 const HEALTH = '201';
@@ -22,18 +21,9 @@ const HEALTH = '201';
 describe.each(testDialects())('an answer draft edited in the web page\'s edit box, on %s', (dialect) => {
   let t: TestDb;
   let net: MiniNetwork;
-  let bot: ReturnType<typeof createFlowDriver>;
-  let clock: ReturnType<typeof createManualClock>;
-
-  beforeEach(async () => {
-    t = await createTestDb(dialect);
-    net = await seedMiniNetwork(t.db);
-    clock = createManualClock('2026-11-23T02:00:00Z');
-    bot = createFlowDriver(t.db, clock);
-    await bot.command(REPORTER, 'start', 'inv-pv1');
-    await bot.command(HEALTH, 'start', 'inv-pn-syt');
-  });
-  afterEach(async () => { await t.drop(); });
+  let bot: FlowDriverRun['bot'];
+  let clock: FlowDriverRun['clock'];
+  useFlowDriver(dialect, [[REPORTER, 'inv-pv1'], [HEALTH, 'inv-pn-syt']], (run) => ({ t, net, bot, clock } = run));
 
   /** Asks a question and writes a first answer: the spokesperson's preview. */
   async function previewed(text: string) {
