@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 /** Which queue a statement waits in for the one SQLite connection. */
 export type SqliteLane = 'normal' | 'priority';
@@ -29,7 +30,7 @@ interface SharedConnection {
 }
 
 function createSharedConnection(database: BetterSqlite3.Database): SharedConnection {
-  const inner = new SqliteDialect({ database }).createDriver();
+  const inner = new SqliteDialect({ database: withStatementCache(database) }).createDriver();
   let initialised: Promise<void> | undefined;
   const shared: SharedConnection = {
     inner, lock: createPriorityLock(), users: 0,

@@ -3,7 +3,7 @@ import type { Button } from '../adapters/types.js';
 /** Button action ids. Short, because action + payload must fit in 64 bytes on Telegram. */
 export const A = {
   lang: 'lang', regOutlet: 'rout', verifyOk: 'vok', verifyNo: 'vno',
-  topic: 'tp', askSend: 'aok', askCancel: 'acx',
+  topic: 'tp', askSend: 'aok', askCancel: 'acx', askFollow: 'afw',
   routeSuggested: 'sr', chooseOther: 'sc', routeTo: 'sco', rejectScope: 'sx', merge: 'sm',
   ack: 'ack', answer: 'ans', clarify: 'clq', transfer: 'trf', transferTo: 'trt', decline: 'dcl', declineGround: 'dcg',
   rate: 'rt', classify: 'cls', working: 'wk', extend: 'ext', extensionOk: 'exo', extensionNo: 'exn',
@@ -18,7 +18,7 @@ export const A = {
  * answer, clarify …) stay: the same notice serves several steps.
  */
 const SETTLING: ReadonlySet<string> = new Set([
-  A.lang, A.regOutlet, A.verifyOk, A.verifyNo, A.topic, A.askSend, A.askCancel, A.routeSuggested, A.routeTo,
+  A.lang, A.regOutlet, A.verifyOk, A.verifyNo, A.topic, A.askSend, A.askCancel, A.askFollow, A.routeSuggested, A.routeTo,
   A.transferTo, A.declineGround, A.rate, A.classify, A.extensionOk, A.extensionNo,
   A.answerSend, A.answerEdit, A.answerCancel,
 ]);

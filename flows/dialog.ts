@@ -1,6 +1,7 @@
 import { setDialog } from '../db/repositories/identities.js';
 import type { DeclineGround } from '../db/schema.js';
 import type { FlowContext } from './context.js';
+import type { SimilarRef } from './inquiry/similar.js';
 
 /** What the bot is waiting for from one identity. Stored as JSON on the identity. */
 export type Dialog =
@@ -9,7 +10,8 @@ export type Dialog =
   | { step: 'reg_card'; name: string; outletId: number | null; outletName: string | null }
   | { step: 'ask_text'; files?: number[] }
   | { step: 'ask_topic'; question: string; messageId: string; files?: number[] }
-  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[] }
+  /** `duplicates`: the topic's inquiries like the question, found when its topic was chosen, for the screening notice. */
+  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[]; duplicates?: SimilarRef[] }
   | { step: 'answer'; inquiryId: number }
   /** An answer (or its correction) previewed as draft `draftId` (`answer_drafts`), waiting for [Gửi câu trả lời]. */
   | { step: 'answer_confirm'; inquiryId: number; draftId: number; correcting?: boolean }

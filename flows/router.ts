@@ -12,6 +12,7 @@ import { hasStartLinks, type FlowContext } from './context.js';
 import { parseDialog, type Dialog } from './dialog.js';
 import { onAskCancel, onAskSend, onTopic, startAsk } from './inquiry/ask.js';
 import { onWithdraw } from './inquiry/withdraw.js';
+import { onAskFollow } from './inquiry/follow-instead.js';
 import { onLanguage, onOutletButton, onRegistrationText, onStart, onVerify, tryInviteText } from './registration/index.js';
 import { readChoice } from './choices.js';
 import { onTextCommand, TEXT_COMMANDS } from './text-commands.js';
@@ -46,6 +47,7 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.topic]: (ctx, e) => onTopic(ctx, e.payload),
   [A.askSend]: (ctx, e) => onAskSend(ctx, e.payload),
   [A.askCancel]: (ctx) => onAskCancel(ctx),
+  [A.askFollow]: (ctx, e) => onAskFollow(ctx, e.payload),
   [A.routeSuggested]: (ctx, e) => onRouteSuggested(ctx, e.payload),
   [A.chooseOther]: (ctx, e) => onChooseOther(ctx, e.payload),
   [A.routeTo]: (ctx, e) => onRouteToOrg(ctx, e.payload),

@@ -21,6 +21,7 @@ import * as webPush from './2026-12-05-401-web-push.js';
 import * as inviteHash from './2026-12-05-802-invite-hash.js';
 import * as inbox from './2026-12-05-301-inbox.js';
 import * as outboxDigest from './2026-12-05-101-outbox-digest.js';
+import * as similarTopicIndex from './2026-12-07-101-similar-topic-index.js';
 import * as outboxNoticeHandover from './2026-12-06-101-outbox-notice-handover.js';
 import * as inquiryFollowers from './2026-12-05-971-inquiry-followers.js';
 import * as pushHeld from './2026-12-05-501-push-held.js';
@@ -68,5 +69,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-501-report-indexes': reportIndexes,
   '2026-12-06-502-agency-response-histograms': agencyResponseHistograms,
   '2026-12-06-101-outbox-notice-handover': outboxNoticeHandover,
+  '2026-12-07-101-similar-topic-index': similarTopicIndex,
   '2026-12-07-301-inbox-read-changes': inboxReadChanges,
 };

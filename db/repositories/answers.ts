@@ -51,3 +51,11 @@ export async function findDraft(db: Db, id: number, identityId: number): Promise
 export async function takeDraft(db: Db, id: number, identityId: number): Promise<AnswerDraft | undefined> {
   return db.deleteFrom('answer_drafts').where('id', '=', id).where('identity_id', '=', identityId).returningAll().executeTakeFirst();
 }
+
+/** The text of an inquiry's answer as it stands: its newest correction, else the answer; who wrote it; which kind of entry. */
+export async function currentAnswer(db: Db, inquiryId: number): Promise<{ kind: 'answer' | 'answer_correction'; text: string; authorPersonId: number | null } | undefined> {
+  const row = await db.selectFrom('inquiry_entries').select(['kind', 'text', 'author_person_id'])
+    .where('inquiry_id', '=', inquiryId).where('kind', 'in', ['answer', 'answer_correction']).orderBy('id', 'desc').executeTakeFirst();
+  if (!row) return undefined;
+  return { kind: row.kind === 'answer_correction' ? 'answer_correction' : 'answer', text: row.text, authorPersonId: row.author_person_id === null ? null : Number(row.author_person_id) };
+}

@@ -14,13 +14,6 @@ export async function unfollow(db: Db, personId: number, inquiryId: number): Pro
   return Number(r.numDeletedRows) > 0;
 }
 
-/** Which of `inquiryIds` the person follows. */
-export async function followedAmong(db: Db, personId: number, inquiryIds: readonly number[]): Promise<Set<number>> {
-  if (inquiryIds.length === 0) return new Set();
-  const rows = await db.selectFrom('inquiry_followers').select('inquiry_id').where('person_id', '=', personId).where('inquiry_id', 'in', [...inquiryIds]).execute();
-  return new Set(rows.map((r) => Number(r.inquiry_id)));
-}
-
 /**
  * The followers of inquiry `inquiryId` not yet told of the outcome at instant `atIso`, each
  * claimed (its `notified_at` set to `atIso`) by a conditional update: called inside the

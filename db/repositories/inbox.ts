@@ -121,3 +121,36 @@ export async function lastReadEntry(db: Db, personId: number, inquiryId: number)
   const r = await db.selectFrom('inbox_reads').select('last_entry_id').where('person_id', '=', personId).where('inquiry_id', '=', inquiryId).executeTakeFirst();
   return Number(r?.last_entry_id ?? 0);
 }
+
+/** An inquiry a new question may repeat: what the similarity score and the offer need, nothing more. */
+export interface SimilarCandidate {
+  id: number;
+  code: string;
+  question: string;
+  status: InquiryStatus;
+  /** Asked by the person looking (their own question). */
+  mine: boolean;
+  /** The person looking follows it already. */
+  following: boolean;
+}
+
+/**
+ * In one statement, the newest `limit` (≤ 200) inquiries in `statuses` that a question may repeat,
+ * in topic `topicId` when given (else every topic), leaving out `exceptId`; each marked as
+ * `personId`'s own or followed by them. The caller scores them (`flows/inquiry/similar.ts`).
+ */
+export async function similarCandidates(
+  db: Db, personId: number, filter: { statuses: readonly InquiryStatus[]; topicId?: number; exceptId?: number }, limit: number,
+): Promise<SimilarCandidate[]> {
+  let q = db.selectFrom('inquiries as i').select([
+    'i.id', 'i.code', 'i.question', 'i.status',
+    sql<number>`case when i.reporter_person_id = ${personId} then 1 else 0 end`.as('mine'),
+    sql<number>`case when exists (select 1 from inquiry_followers f where f.inquiry_id = i.id and f.person_id = ${personId}) then 1 else 0 end`.as('following'),
+  ]).where('i.status', 'in', [...filter.statuses]);
+  if (filter.topicId !== undefined) q = q.where('i.topic_id', '=', filter.topicId);
+  if (filter.exceptId !== undefined) q = q.where('i.id', '<>', filter.exceptId);
+  const rows = await q.orderBy('i.received_at', 'desc').orderBy('i.id', 'desc').limit(Math.min(Math.max(limit, 1), 200)).execute();
+  return rows.map((r) => ({
+    id: Number(r.id), code: r.code ?? `Q-${r.id}`, question: r.question, status: r.status, mine: Number(r.mine) === 1, following: Number(r.following) === 1,
+  }));
+}

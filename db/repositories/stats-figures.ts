@@ -274,26 +274,41 @@ export interface EvidenceCursor {
   id: number;
 }
 
+/** The columns of an evidence page, in the order {@link evidenceQuery} selects them (an {@link EvidenceTuple}'s order). */
+export const EVIDENCE_COLUMNS = ['id', 'code', 'agency_id', 'deadline_class', 'status', 'received_at', 'due_at', 'original_due_at', 'closed_at', 'question'] as const;
+
 /**
- * A page (at most `limit`, after `after`) of the inquiries behind a figure, in the order of the
- * index it walks: receipt time (`received`, `urgent`) or reply time (`replied_earlier`).
+ * The query of a page (at most `limit`, after `after`) of the inquiries behind a figure, in the
+ * order of the index it walks: receipt time (`received`, `urgent`) or reply time
+ * (`replied_earlier`). Its columns are {@link EVIDENCE_COLUMNS}, in that order.
  */
-export async function evidenceInquiries(
-  db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number, orgNames: ReadonlyMap<number, string>,
-): Promise<EvidenceRow[]> {
+export function evidenceQuery(db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number) {
   const time = kind === 'replied_earlier' ? 'inquiries.closed_at' : 'inquiries.received_at';
-  // The agency's name comes from `orgNames` (a few hundred organisations), not a join per row.
+  // The agency's name comes from the caller's map of names (a few hundred organisations), not a join per row.
   let q = db.selectFrom('inquiries')
     .select(['inquiries.id', 'inquiries.code', sql<number | null>`coalesce(inquiries.org_id, inquiries.suggested_org_id)`.as('agency_id'), 'inquiries.deadline_class', 'inquiries.status',
       'inquiries.received_at', 'inquiries.due_at', 'inquiries.original_due_at', 'inquiries.closed_at', 'inquiries.question'])
-    .where(time, '>=', fromIso).where(time, '<', toIso);
-  // The plain lower bound lets the index range start at the cursor (PostgreSQL otherwise re-read every earlier row per page).
-  if (after) q = q.where(time, '>=', after.at).where((eb) => eb.or([eb(time, '>', after.at), eb('inquiries.id', '>', after.id)]));
+    // One plain lower bound, the cursor's when there is one (it is never before the period's
+    // start): the index range then starts there. With the period's start beside it, SQLite began
+    // every page at the start of the year (pages of 1,000 read the year's index ~165 times over),
+    // and without a plain bound PostgreSQL re-read every earlier row per page.
+    .where(time, '>=', after ? after.at : fromIso).where(time, '<', toIso);
+  if (after) q = q.where((eb) => eb.or([eb(time, '>', after.at), eb('inquiries.id', '>', after.id)]));
   if (kind === 'replied_earlier') q = q.where(statusExpr('inquiries'), 'in', REPLIED).where('inquiries.received_at', '<', fromIso);
   else q = q.where('inquiries.status', 'not in', NOT_COUNTED);
   if (kind === 'urgent') q = q.where('inquiries.deadline_class', 'in', ['incident', 'public_opinion']);
   if (orgIds) q = q.where(sql<number>`coalesce(inquiries.org_id, inquiries.suggested_org_id, 0)`, 'in', orgIds.length > 0 ? orgIds : [-1]);
-  const rows = await q.orderBy(time).orderBy('inquiries.id').limit(limit).execute();
+  return q.orderBy(time).orderBy('inquiries.id').limit(limit);
+}
+
+/**
+ * A page (at most `limit`, after `after`) of the inquiries behind a figure, as objects, in the
+ * order of the index it walks (see {@link evidenceQuery}).
+ */
+export async function evidenceInquiries(
+  db: Db, kind: EvidenceKind, fromIso: string, toIso: string, orgIds: readonly number[] | null, after: EvidenceCursor | null, limit: number, orgNames: ReadonlyMap<number, string>,
+): Promise<EvidenceRow[]> {
+  const rows = await evidenceQuery(db, kind, fromIso, toIso, orgIds, after, limit).execute();
   return rows.map((r) => ({
     id: Number(r.id), code: r.code, agency: r.agency_id === null ? null : orgNames.get(Number(r.agency_id)) ?? null, deadline_class: r.deadline_class, status: r.status,
     received_at: r.received_at, due_at: r.due_at, original_due_at: r.original_due_at, closed_at: r.closed_at, question: r.question,

@@ -1,9 +1,13 @@
-import { truncateText, type CommandEvent } from '../../adapters/types.js';
+import { isBlankText, truncateText, type CommandEvent } from '../../adapters/types.js';
+import { currentAnswer } from '../../db/repositories/answers.js';
+import { findOrg } from '../../db/repositories/directory.js';
 import { follow, unfollow } from '../../db/repositories/followers.js';
 import { findInquiryByCode } from '../../db/repositories/inquiries.js';
-import type { InquiryStatus } from '../../db/schema.js';
+import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
-import { codeOf } from '../inquiry/view.js';
+import { entryFileIds } from '../files.js';
+import { codeOf, orgName } from '../inquiry/view.js';
+import { signatureOf } from './signature.js';
 import { isOpen } from '../lifecycle/table.js';
 import { reporterStanding } from '../roles.js';
 
@@ -32,10 +36,34 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
     const was = await unfollow(ctx.db, person.id, inquiry.id);
     return void await ctx.reply((t) => ({ text: t.answer.unfollowed(shown, was) }));
   }
-  if (inquiry.reporter_person_id === person.id || !followable(inquiry.status)) {
-    return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
-  }
-  await follow(ctx.db, person.id, inquiry.id, ctx.nowIso);
-  await ctx.effects.audit('inquiry.follow', 'inquiry', inquiry.id, undefined, { person: person.id });
-  await ctx.reply((t) => ({ text: t.answer.followed(shown) }));
+  const done = await followInquiry(ctx, person.id, inquiry);
+  if (done === 'refused') return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
+  const answered = inquiry.status === 'answered';
+  await ctx.reply((t) => ({ text: t.answer.followed(shown, answered) }));
+  // Following a question already answered: its answer now, once (later corrections come as to every follower).
+  if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
+}
+
+/**
+ * The follow itself, for every way to ask for it (`/follow`, the web page's button, "Theo dõi Q-12"
+ * offered before a question is sent): reporter `personId` follows another reporter's open or
+ * answered inquiry, audited. `refused`, with nothing recorded, when they may not follow it; `already`
+ * when they followed it before.
+ */
+export async function followInquiry(ctx: FlowContext, personId: number, inquiry: Inquiry): Promise<'refused' | 'followed' | 'already'> {
+  if (inquiry.reporter_person_id === personId || !followable(inquiry.status)) return 'refused';
+  const fresh = await follow(ctx.db, personId, inquiry.id, ctx.nowIso);
+  await ctx.effects.audit('inquiry.follow', 'inquiry', inquiry.id, undefined, { person: personId });
+  return fresh ? 'followed' : 'already';
+}
+
+/** An answered inquiry's answer as it stands (corrected, signed, with its files), to the reporter who just followed it. */
+export async function sendCurrentAnswer(ctx: FlowContext, inquiry: Inquiry): Promise<void> {
+  const answer = await currentAnswer(ctx.db, inquiry.id);
+  if (!answer) return;
+  const org = inquiry.org_id ? await findOrg(ctx.db, inquiry.org_id) : undefined;
+  const sign = await signatureOf(ctx.db, answer.authorPersonId, org);
+  const files = await entryFileIds(ctx.db, inquiry.id, answer.kind);
+  const shown = (t: Parameters<typeof sign>[0]) => (isBlankText(answer.text) ? t.files.seeAttached(files.length) : answer.text);
+  await ctx.reply((t) => ({ text: t.answer.toFollower(codeOf(inquiry), orgName(org, t), shown(t), sign(t)) }), files.length > 0 ? { files } : undefined);
 }

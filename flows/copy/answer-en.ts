@@ -25,7 +25,7 @@ export const answerEn: AnswerCopy = {
   correctionClosed: (c, min) => `Sorry, the answer to ${c} can only be corrected within ${min} minutes of sending, and that time has passed or the inquiry has moved on. To set the record straight, send the reporter further information through the press office.`,
   correctionNotYours: (c) => `Only the person who sent the answer to ${c} can correct it.`,
   declineToReporter: (c, o, g, art, r, sig) => `${o} declines to provide information on inquiry ${c}.\nGround: ${g} (${art})\nReason: ${r}\n\n${sig}`,
-  followed: (c) => `You are following inquiry ${c}. Its answer will come to this chat. Send /unfollow ${c} to stop.`,
+  followed: (c, answered) => `You are following inquiry ${c}. ${answered ? 'It has been answered: the answer comes to this chat now, and any correction of it later.' : 'Its answer will come to this chat.'} Send /unfollow ${c} to stop.`,
   unfollowed: (c, was) => (was ? `You no longer follow inquiry ${c}.` : `You were not following inquiry ${c}.`),
   followRefused: (c) => `Cannot follow ${c}: only other reporters' inquiries that are awaiting an answer or answered can be followed.`,
   followNotReporter: 'Only verified reporters can follow inquiries.',

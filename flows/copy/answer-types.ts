@@ -48,7 +48,7 @@ export interface AnswerCopy {
   /** The answer in the chat of a reporter who follows another reporter's question (no rating, no follow-up). */
   toFollower(code: string, org: string, answer: string, signature: string): string;
   /** `/follow Q-12` done (or already so): the answer will come to this chat. */
-  followed(code: string): string;
+  followed(code: string, answered: boolean): string;
   /** `/unfollow Q-12` done; `was`: false when the person did not follow it. */
   unfollowed(code: string, was: boolean): string;
   /** Only open or answered questions of other reporters can be followed. */

@@ -25,7 +25,7 @@ export const answerVi: AnswerCopy = {
   correctionClosed: (c, min) => `Rất tiếc, câu trả lời ${c} chỉ sửa được trong ${min} phút sau khi gửi, nay đã quá thời gian đó hoặc câu hỏi đã chuyển sang bước khác. Nếu cần đính chính, hãy gửi thông tin bổ sung cho phóng viên qua đầu mối phát ngôn.`,
   correctionNotYours: (c) => `Chỉ người đã gửi câu trả lời ${c} mới sửa được câu trả lời đó.`,
   declineToReporter: (c, o, g, art, r, sig) => `${o} từ chối cung cấp thông tin cho câu hỏi ${c}.\nCăn cứ: ${g} (${art})\nLý do: ${r}\n\n${sig}`,
-  followed: (c) => `Bạn đang theo dõi câu hỏi ${c}. Khi có trả lời, bạn sẽ nhận được tại đây. Gõ /unfollow ${c} để thôi theo dõi.`,
+  followed: (c, answered) => `Bạn đang theo dõi câu hỏi ${c}. ${answered ? 'Câu hỏi đã có trả lời: bạn nhận được ngay tại đây, và cả bản sửa nếu có.' : 'Khi có trả lời, bạn sẽ nhận được tại đây.'} Gõ /unfollow ${c} để thôi theo dõi.`,
   unfollowed: (c, was) => (was ? `Đã thôi theo dõi câu hỏi ${c}.` : `Bạn không theo dõi câu hỏi ${c}.`),
   followRefused: (c) => `Không thể theo dõi ${c}: chỉ theo dõi được câu hỏi của phóng viên khác đang chờ trả lời hoặc đã được trả lời.`,
   followNotReporter: 'Chỉ phóng viên đã được xác minh mới theo dõi được câu hỏi.',

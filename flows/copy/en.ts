@@ -9,6 +9,7 @@ import { zaloOaEn } from './zalo-oa-en.js';
 import { noticeEn } from './notice-en.js';
 import { webEn } from './web-en.js';
 import { answerEn } from './answer-en.js';
+import { similarEn } from './similar-en.js';
 import { pressEn } from './press-en.js';
 import { excerpt, formatDue, formatLocalTime, formatMonth, type DueArg } from './format.js';
 
@@ -63,6 +64,7 @@ export const en: Copy = {
   web: webEn,
   press: pressEn,
   answer: answerEn,
+  similar: similarEn,
 
   help: (roles, registered) => [
     'Press-liaison network — the assistant that takes the press\'s questions to agency spokespersons.',

@@ -10,6 +10,7 @@ import type { ReplyWindowCopy } from './reply-window-types.js';
 import type { WebLoginCopy } from './web-types.js';
 import type { PressCopy } from './press-types.js';
 import type { AnswerCopy } from './answer-types.js';
+import type { SimilarCopy } from './similar-types.js';
 import type { DueArg } from './due.js';
 
 /** What the copy needs to describe an inquiry. */
@@ -60,6 +61,8 @@ export interface Copy {
   press: PressCopy;
   /** The official answer: preview and confirmation, signature, correction; declines. */
   answer: AnswerCopy;
+  /** Similar questions: offered before a reporter sends one; likely duplicates on a screening notice. */
+  similar: SimilarCopy;
   /** Channels without buttons, and linking several chats. */
   channel: ChannelCopy;
   /** Reply windows and lost channel credentials. */

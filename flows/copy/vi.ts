@@ -9,6 +9,7 @@ import { zaloOaVi } from './zalo-oa-vi.js';
 import { noticeVi } from './notice-vi.js';
 import { webVi } from './web-vi.js';
 import { answerVi } from './answer-vi.js';
+import { similarVi } from './similar-vi.js';
 import { pressVi } from './press-vi.js';
 import { excerpt, formatDue, formatLocalTime, formatMonth, type DueArg } from './format.js';
 
@@ -63,6 +64,7 @@ export const vi: Copy = {
   web: webVi,
   press: pressVi,
   answer: answerVi,
+  similar: similarVi,
 
   help: (roles, registered) => [
     'Mạng lưới phát ngôn — trợ lý tiếp nhận câu hỏi báo chí.',

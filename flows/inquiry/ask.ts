@@ -10,6 +10,7 @@ import { notifyAgency, notifyScreening } from './route.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import { askClassConfirmation } from '../screening/class.js';
 import { assignDeadline } from './deadline.js';
+import { lookupSimilar } from './similar.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
 import { maybeDueInfo } from '../due.js';
@@ -45,13 +46,19 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   }
   const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id, ...(dialog.files ? { files: dialog.files } : {}) }, ctx.nowIso);
+  // The one statement this step adds: questions of this topic the reporter could follow instead.
+  const { offer, duplicates } = ctx.actor.person ? await lookupSimilar(ctx.db, ctx.actor.person.id, dialog.question, topic.id) : { offer: [], duplicates: [] };
+  await setDialog(ctx.db, ctx.actor.identity.id, {
+    step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id,
+    ...(dialog.files ? { files: dialog.files } : {}), ...(duplicates.length > 0 ? { duplicates } : {}),
+  }, ctx.nowIso);
   await ctx.reply((t) => ({
-    text: t.confirmQuestion(topicName(topic, t), orgName(org, t), screened),
+    text: `${t.confirmQuestion(topicName(topic, t), orgName(org, t), screened)}${offer.length > 0 ? `\n\n${t.similar.offer(offer)}` : ''}`,
     buttons: [
       [btn(t.send, A.askSend, 'r')],
       [btn(t.sendUrgentIncident, A.askSend, 'i')],
       [btn(t.sendUrgentOpinion, A.askSend, 'o')],
+      ...offer.map((s) => [btn(t.similar.btnFollow(s.code), A.askFollow, s.id)]),
       [btn(t.cancel, A.askCancel, topic.id, 'secondary')],
     ],
   }));
@@ -90,7 +97,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const due = await maybeDueInfo(ctx, inquiry.due_at);
   await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
   // What this transaction already read (a question without files has none stored).
-  const known = { org, topic, reporter: person, ...(dialog.files?.length ? {} : { questionFiles: [] }) };
+  const known = { org, topic, reporter: person, duplicates: dialog.duplicates ?? [], ...(dialog.files?.length ? {} : { questionFiles: [] }) };
   if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known);
   else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);

@@ -9,6 +9,7 @@ import type { Effects } from '../effects.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
 import { knownOr, loadViewRows, orgName, toView, type KnownRows } from './view.js';
 import { entryFileIds } from '../files.js';
+import { lookupSimilar } from './similar.js';
 
 /** The spokesperson's action buttons on an inquiry notification. */
 export function staffButtons(t: Copy, inquiryId: number) {
@@ -43,11 +44,14 @@ export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, t
 /** Sends the inquiry to the coordinators with the screening buttons. */
 export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string, known: KnownRows = {}): Promise<void> {
   const suggested = inquiry.suggested_org_id ? await knownOr(known.org, inquiry.suggested_org_id, findOrg, db) : undefined;
+  const duplicates = known.duplicates ?? (inquiry.topic_id === null ? [] : (await lookupSimilar(db, inquiry.reporter_person_id, inquiry.question, inquiry.topic_id, inquiry.id)).duplicates);
   const build = await viewBuilder(db, inquiry, (t, v) => ({
-    text: t.screeningNotice(v, orgName(suggested, t)),
+    text: `${t.screeningNotice(v, orgName(suggested, t))}${duplicates.length > 0 ? `\n\n${t.similar.duplicates(duplicates)}` : ''}`,
     buttons: [
       [btn(t.routeTo(orgName(suggested, t)), A.routeSuggested, inquiry.id)],
       ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id, 'danger')], 2),
+      // A likely duplicate still open is one press away (an answered one cannot be merged into).
+      ...duplicates.filter((d) => !d.answered).map((d) => [btn(t.similar.btnMergeInto(d.code), A.merge, `${inquiry.id}.${d.code}`)]),
       [btn(t.merge, A.merge, inquiry.id)],
     ],
   }), known);

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { SimilarRef } from './similar.js';
 import { findOrg, findOutlet, findPerson, findTopic } from '../../db/repositories/directory.js';
 import type { Inquiry, Org, Outlet, Person, Topic } from '../../db/schema.js';
 import type { Copy, InquiryLine, InquiryView } from '../copy/index.js';
@@ -33,6 +34,8 @@ export interface KnownRows {
   topic?: Topic | undefined;
   reporter?: Person | undefined;
   questionFiles?: readonly number[];
+  /** The topic's inquiries like this one (found when the reporter chose the topic): a screening notice's likely duplicates. */
+  duplicates?: readonly SimilarRef[];
 }
 
 export async function loadViewRows(db: Db, inquiry: Inquiry, known: KnownRows = {}): Promise<ViewRows> {

@@ -109,5 +109,5 @@ export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: str
   const updated = r.inquiry;
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.mergedToReporter(codeOf(updated), codeOf(target)) }), 'info');
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.mergedWhat(codeOf(target))) }));
-  await settleScreeningNotice(ctx, updated, A.merge);
+  await settleScreeningNotice(ctx, updated, A.merge, `${updated.id}.${codeOf(target)}`);
 }

@@ -23,5 +23,10 @@ export function spreadsheetDate(iso: string): Date {
 
 /** {@link spreadsheetDate} as the number a cell holds: days since 1899-12-30 (the same value, without a Date). */
 export function spreadsheetSerial(iso: string): number {
-  return 25569 + (Date.parse(iso) + OFFSET_MS) / 86_400_000;
+  return spreadsheetSerialOfMs(Date.parse(iso));
+}
+
+/** {@link spreadsheetSerial} of an instant in ms since the epoch (for a caller that has parsed it already). */
+export function spreadsheetSerialOfMs(ms: number): number {
+  return 25569 + (ms + OFFSET_MS) / 86_400_000;
 }

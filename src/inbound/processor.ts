@@ -143,6 +143,7 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
   const serial = createKeyedSerializer(o.concurrency ?? 8);
   const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
   const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 500);
+  const handOns = createHandOnLine();
   /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
   const queued = new Set<string>();
   const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
@@ -155,7 +156,7 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
       void serial.run(`${event.platform}:${event.chatId}`, async () => {
         try {
           await gate.wait(queuedAt);
-          if ((await runStoredEvent(deps, event)) === 'already_done') o.onCommitUncertain?.();
+          if ((await runStoredEvent(deps, event, handOns.push)) === 'already_done') o.onCommitUncertain?.();
         } finally {
           queued.delete(key);
         }
@@ -163,7 +164,31 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
     },
     has: (platform, eventId) => queued.has(keyOf(platform, eventId)),
     arrived: () => gate.arrived(),
-    drain: () => serial.idle(),
+    drain: async () => {
+      await serial.idle();
+      await handOns.idle();
+    },
+  };
+}
+
+/**
+ * What a committed flow hands on (queue its outbox rows, re-plan its deadlines, start its notices)
+ * is network work, done in commit order on one line of its own. The flow's place in line (one
+ * transaction at a time on SQLite) is freed at its commit, so the next flow runs while Redis
+ * answers; on one line, two events' deadline re-plans for one inquiry never cross.
+ */
+function createHandOnLine(): { push(work: () => Promise<void>): void; idle(): Promise<void> } {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    // handOn logs its own failures and never rejects; the catch keeps the line going regardless.
+    push: (work) => { tail = tail.then(work).catch(() => undefined); },
+    idle: async () => {
+      // A hand-on may be pushed while an earlier one runs: wait until the line stays empty.
+      for (let seen: Promise<void> | undefined; seen !== tail;) {
+        seen = tail;
+        await seen;
+      }
+    },
   };
 }
 

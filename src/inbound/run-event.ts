@@ -40,7 +40,8 @@ export interface RunEventDeps {
 export type RunResult = 'done' | 'already_done' | 'failed' | 'left_pending';
 
 /**
- * Runs the flow of one stored event in one transaction and hands what it committed on.
+ * Runs the flow of one stored event in one transaction and hands what it committed on (at once,
+ * or through `handOnLater`, which runs it after this returns).
  *
  * A transient database failure (connection lost, server restarting, file locked) is retried here,
  * holding the chat's place in line so its events stay in order. That is safe even when the
@@ -50,7 +51,7 @@ export type RunResult = 'done' | 'already_done' | 'failed' | 'left_pending';
  * `retryForMs`, or the process stops, the event stays pending for the processor's sweep or the next
  * start; the sender gets no apology for a failure that is not theirs and will be repaired.
  */
-export async function runStoredEvent(d: RunEventDeps, received: InboundEvent): Promise<RunResult> {
+export async function runStoredEvent(d: RunEventDeps, received: InboundEvent, handOnLater?: (work: () => Promise<void>) => void): Promise<RunResult> {
   let outcome: FlowOutcome | 'already_done';
   let retried = false;
   let event = received;
@@ -76,7 +77,9 @@ export async function runStoredEvent(d: RunEventDeps, received: InboundEvent): P
     return 'failed';
   }
   if (outcome === 'already_done') return 'already_done';
-  await handOn(d, event, outcome);
+  const committed = outcome;
+  if (handOnLater) handOnLater(() => handOn(d, event, committed));
+  else await handOn(d, event, committed);
   return 'done';
 }
 

@@ -3,8 +3,7 @@ import type { WebStore } from '../../adapters/web/store.js';
 import type { Db } from '../../db/client.js';
 import { findTopic } from '../../db/repositories/directory.js';
 import { findChatDialog } from '../../db/repositories/identities.js';
-import { followedAmong } from '../../db/repositories/followers.js';
-import { lastReadEntry, listInbox, markRead, pendingRegistrations, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
+import { lastReadEntry, listInbox, markRead, pendingRegistrations, similarCandidates, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
 import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
@@ -15,8 +14,8 @@ import { canSpeakFor } from '../../flows/roles.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import { dueStanding, type DueStanding } from './due.js';
 import { maySee, searchScopes, type InboxReader } from './scope.js';
-import { mostSimilar } from './similar.js';
-import { titleOf } from './title.js';
+import { mostSimilar } from '../../flows/inquiry/similar.js';
+import { titleOf } from '../../flows/inquiry/title.js';
 
 /** Why a request was refused: the route answers with the status and both languages. */
 export class InboxError extends Error {
@@ -89,19 +88,21 @@ export function createInboxData(d: InboxDeps) {
     /**
      * Open or answered questions like one a reporter has not sent yet, most alike first: `text` as
      * typed (its topic is not known yet: every topic), or, when `text` is empty, the question waiting
-     * in the reporter's web chat to be sent — once its topic is chosen, in that topic only.
+     * in the reporter's web chat for its topic. Once the topic is chosen, nothing here: the bot's
+     * confirmation names that topic's similar questions, with a button to follow one instead
+     * (flows/inquiry/ask.ts), as on every channel.
      */
     async similar(r: InboxReader, typed: string) {
       if (!r.isReporter) return { items: [] };
-      const draft = typed.trim() === '' ? await waitingQuestion(d.db, r.session.ownerId) : { text: typed, topicId: undefined };
-      const text = draft?.text ?? '';
+      const text = typed.trim() === '' ? (await waitingQuestion(d.db, r.session.ownerId)) ?? '' : typed;
       if (text.trim().length < 8) return { items: [] };
-      const candidates = await listInbox(d.db, r.personId, { statuses: [...OPEN, 'answered'], ...(draft?.topicId === undefined ? {} : { topicId: draft.topicId }) }, 'recent', 200);
-      const best = mostSimilar(text, candidates);
-      const mine = new Set((await listInbox(d.db, r.personId, { reporterPersonId: r.personId, ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => x.id));
-      const following = await followedAmong(d.db, r.personId, best.map((b) => b.id));
+      // The same candidates and score as the bot's confirmation (flows/inquiry/similar.ts), every topic.
+      const best = mostSimilar(text, await similarCandidates(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 200));
+      const rows = new Map((await listInbox(d.db, r.personId, { ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => [x.id, x]));
+      const shown = best.flatMap((b) => { const row = rows.get(b.id); return row ? [{ ...row, mine: b.mine, following: b.following }] : []; });
       // Another reporter's question: its code, title and status only (InboxItem names no reporter).
-      return { items: (await items(best)).map((it) => ({ ...it, mine: mine.has(it.id), following: following.has(it.id) })) };
+      const listed = await items(shown);
+      return { items: listed.map((it, k) => ({ ...it, mine: shown[k]!.mine, following: shown[k]!.following })) };
     },
 
     /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
@@ -131,11 +132,10 @@ export function createInboxData(d: InboxDeps) {
   };
 }
 
-/** The question web chat `ownerId` has typed but not sent (the bot asks its topic or a confirmation), with its topic once chosen. */
-async function waitingQuestion(db: Db, ownerId: string): Promise<{ text: string; topicId: number | undefined } | undefined> {
+/** The question web chat `ownerId` has sent to the bot, which asks its topic; undefined otherwise. */
+async function waitingQuestion(db: Db, ownerId: string): Promise<string | undefined> {
   const dialog = parseDialog((await findChatDialog(db, 'web', ownerId)) ?? null);
-  if (dialog?.step === 'ask_confirm') return { text: dialog.question, topicId: dialog.topicId };
-  return dialog?.step === 'ask_topic' ? { text: dialog.question, topicId: undefined } : undefined;
+  return dialog?.step === 'ask_topic' ? dialog.question : undefined;
 }
 
 /** The buttons the bot's messages about this inquiry carry in the reader's chat (newest message first, each button once). */

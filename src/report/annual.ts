@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import {
   listConferences, listCorrections, listStatements, type ConferenceRow, type CorrectionRow, type StatementRow,
 } from '../../db/repositories/press-records.js';
+import { evidenceTuplePages, type EvidenceTuple } from '../../db/repositories/annual-listing.js';
 import { evidenceInquiries, listOrgEntries, type EvidenceKind, type EvidenceRow } from '../../db/repositories/stats-figures.js';
 import { dayStartIso } from '../../db/repositories/stats-rollup.js';
 import { CORRECTION_OUTCOMES, type CorrectionOutcome } from '../../db/schema-stats.js';
@@ -45,6 +46,12 @@ export interface AnnualReport {
   evidence(kind: EvidenceKind): AsyncGenerator<EvidenceRow>;
   /** The same, a page (thousands of rows) at a time: what a long listing iterates, without a promise per row. */
   evidencePages(kind: EvidenceKind): AsyncGenerator<EvidenceRow[]>;
+  /**
+   * The same as arrays, read without a row object each (the XLSX's listing: a third of a million
+   * rows a year at a ministry's volume). Absent from a report built in memory: the writer then
+   * converts {@link evidencePages}.
+   */
+  evidenceTuples?(kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]>;
 }
 
 /** Thrown when `--org` names no organisation. */
@@ -91,6 +98,7 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
     conferences, correctionRows, statementRows,
     evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds, names)),
     evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds, names),
+    evidenceTuples: (kind) => evidenceTuplePages(db, kind, fromIso, toIso, orgIds, names),
   };
 }
 

@@ -21,6 +21,12 @@ interface Entry { name: Buffer; crc: number; compressed: number; size: number; o
 
 /** Deflate level: 1 compresses the repetitive sheet XML nearly as well as 6, several times faster. */
 const LEVEL = 1;
+/**
+ * The compressor's output buffer, in bytes. zlib's default (16 KiB) made a round trip between the
+ * main thread and the thread pool for every 16 KiB it wrote: 256 KiB took the deflate of ~200 MB
+ * of sheet XML from 0.86 to 0.50 s of CPU, and the main thread's share of it from 0.21 to 0.05 s.
+ */
+const OUT_CHUNK = 256 * 1024;
 /** DOS date of 1 January 1980, midnight (ZIP's epoch; spreadsheets ignore entry times). */
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 /** General-purpose flags: sizes in a data descriptor (bit 3), UTF-8 names (bit 11). */
@@ -62,7 +68,7 @@ export function createZipWriter(out: Writable): ZipWriter {
     },
     async addStream(name, chunks) {
       const e = await begin(name);
-      const deflate = createDeflateRaw({ level: LEVEL });
+      const deflate = createDeflateRaw({ level: LEVEL, chunkSize: OUT_CHUNK });
       const pending: Promise<void>[] = [];
       deflate.on('data', (c: Buffer) => {
         e.compressed += c.length;

@@ -48,3 +48,8 @@ export async function seedMiniNetwork(db: Db): Promise<MiniNetwork> {
     coordinatorId: await person(db, 'dm1', 'Ngô Điều Phối', 'coordinator', cityId),
   };
 }
+
+/** Adds one more verified reporter (invite `inv-<code>`, no chat yet); returns their person id. */
+export function addReporter(db: Db, code: string, name: string): Promise<number> {
+  return person(db, code, name, 'reporter', null);
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { searchText, searchWords } from '../../db/repositories/search-text.js';
 import { dueStanding } from '../../src/inbox/due.js';
-import { mostSimilar, similarity } from '../../src/inbox/similar.js';
-import { titleOf } from '../../src/inbox/title.js';
+import { mostSimilar, similarity } from '../../flows/inquiry/similar.js';
+import { titleOf } from '../../flows/inquiry/title.js';
 import { createWorkCalendar } from '../../src/time/calendar.js';
 
 // Tuesday 08/12/2026 is made a holiday here, to see it skipped.

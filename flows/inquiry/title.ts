@@ -1,4 +1,4 @@
-import { truncateText } from '../../adapters/text.js';
+import { truncateText } from '../../adapters/types.js';
 
 /**
  * A list row's title: the question's first words, on one line, at most `max` UTF-16 units with the

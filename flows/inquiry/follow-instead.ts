@@ -1,0 +1,31 @@
+import { setDialog } from '../../db/repositories/identities.js';
+import { findInquiry } from '../../db/repositories/inquiries.js';
+import { followInquiry, sendCurrentAnswer } from '../answer/follow.js';
+import { parseId } from '../buttons.js';
+import type { FlowContext } from '../context.js';
+import { parseDialog } from '../dialog.js';
+import { codeOf } from './view.js';
+
+/**
+ * "Theo dõi Q-12" under the confirmation prompt (payload: the inquiry id): the reporter follows that
+ * similar inquiry instead of sending their question — the follow of `/follow`, with its checks —
+ * and the dialog ends with no inquiry created. They are told what comes next: its answer, sent at
+ * once when it has one. When the follow is refused (the inquiry was withdrawn or declined since)
+ * the question still waits to be sent.
+ */
+export async function onAskFollow(ctx: FlowContext, payload: string): Promise<void> {
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  const person = ctx.actor.person;
+  const id = parseId(payload);
+  if (dialog?.step !== 'ask_confirm' || !person || id === undefined) return void await ctx.reply((t) => ({ text: t.alreadyChosen }));
+  const inquiry = await findInquiry(ctx.db, id);
+  const done = inquiry ? await followInquiry(ctx, person.id, inquiry) : 'refused';
+  if (!inquiry || done === 'refused') {
+    const code = inquiry ? codeOf(inquiry) : `Q-${id}`;
+    return void await ctx.reply((t) => ({ text: t.answer.followRefused(code) }));
+  }
+  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+  const answered = inquiry.status === 'answered';
+  await ctx.reply((t) => ({ text: t.similar.followedInstead(codeOf(inquiry), answered) }));
+  if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
+}
