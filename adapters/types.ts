@@ -119,6 +119,12 @@ export interface ButtonEvent extends InboundBase {
   action: string;
   /** The opaque payload given in {@link Button.payload}. */
   payload: string;
+  /**
+   * Text written with the press, where a page has its own edit box: the web page's answer preview
+   * sends the new text with its edit button, so the draft is replaced in one step. Chat apps never
+   * set it.
+   */
+  text?: string;
 }
 
 /** Everything a platform can tell the bot, normalised. */

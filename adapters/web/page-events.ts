@@ -22,6 +22,11 @@ export interface InboxChange {
   /** Inquiry ids, ascending, at most 100 (more: the page reloads its lists either way). */
   inquiries: number[];
   registrations: boolean;
+  /**
+   * Inquiries whose thread the person read (in any tab, device or process), ascending, at most 100;
+   * absent when none. The page reloads its unread counts, not the open thread.
+   */
+  read?: number[];
 }
 
 /** `event: language`: the person's language is now `language`; the page shows itself in it. No `id:`, so a reconnect's Last-Event-ID stays the timeline's. */

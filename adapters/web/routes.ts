@@ -1,4 +1,4 @@
-import type { ButtonEvent, CommandEvent, HttpRequest, HttpResponse, HttpRoute, MessageEvent } from '../types.js';
+import type { CommandEvent, HttpRequest, HttpResponse, HttpRoute, MessageEvent } from '../types.js';
 import {
   CSRF_HEADER, WEB_SLOTS, clientAddress, isCrossOrigin, json, parseJsonBody, refuse, sessionCookie, slotPaths, tokensMatch, type SlotPaths,
 } from './http.js';
@@ -6,6 +6,7 @@ import {
   clearCookie, currentSession, eventBase, isCodeAttempt, rateLimited, type Refusal, type SlotContext, type WebRouteDeps,
 } from './route-kit.js';
 import { messageFiles, parseMessageFiles } from './file-routes.js';
+import { postButton, postPreviewEdit } from './press.js';
 import type { WebSession } from './sessions.js';
 import { sendCode, sessionView, signIn } from './sign-in.js';
 
@@ -44,6 +45,7 @@ function slotRoutes(deps: WebRouteDeps, paths: SlotPaths): HttpRoute[] {
     route('GET', '/messages', (req) => withSession(ctx, req, false, async (s) => json(200, { messages: await listFor(deps, s, req) }))),
     route('POST', '/messages', (req) => withSession(ctx, req, true, (s, body) => postMessage(deps, s, body, req))),
     route('POST', '/buttons', (req) => withSession(ctx, req, true, (s, body) => postButton(deps, s, body))),
+    route('POST', '/preview-edit', (req) => withSession(ctx, req, true, (s, body) => postPreviewEdit(deps, s, body))),
     route('POST', '/language', (req) => withSession(ctx, req, true, (s, body) => postLanguage(deps, s, body))),
     route('POST', '/inquiry-action', (req) => withSession(ctx, req, true, (s, body) => postInquiryAction(deps, s, body))),
     route('GET', '/events', (req) => withSession(ctx, req, false, (s) => openEvents(deps, s, req))),
@@ -104,26 +106,6 @@ async function postMessage(deps: WebRouteDeps, s: WebSession, body: Record<strin
   const event: MessageEvent | CommandEvent = command ? { ...base, kind: 'command', ...command } : { ...base, kind: 'message', text, ...messageFiles(fileIds, shown) };
   if (!(await deps.emit(event))) return refuse('unavailable');
   return json(200, { messageId, eventId: event.eventId });
-}
-
-async function postButton(deps: WebRouteDeps, s: WebSession, body: Record<string, unknown>): Promise<HttpResponse> {
-  const { messageId, action, payload, clientId } = body;
-  if (typeof messageId !== 'string' || !MESSAGE_ID.test(messageId) || typeof action !== 'string' || typeof payload !== 'string'
-    || typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return refuse('bad_request');
-  // Only buttons the bot really sent in this chat can be pressed.
-  const entry = await deps.store.findMessage(s.ownerId, messageId);
-  if (entry?.from !== 'bot' || !entry.buttons?.some((row) => row.some((b) => b.action === action && b.payload === payload))) return refuse('unknown_button');
-  // A second press on a settled message (a double tap, another tab) changes nothing and says nothing.
-  if (entry.buttons.some((row) => row.some((b) => b.state !== undefined))) return json(200, { settled: true });
-  if (!deps.isReceiving()) return refuse('unavailable');
-  const event: ButtonEvent = { ...eventBase(deps, s, clientId, { messageId, action, payload, clientId }), kind: 'button', messageId, action, payload };
-  if (!(await deps.emit(event))) return refuse('unavailable');
-  if (deps.settles?.(action)) {
-    const buttons = entry.buttons.map((row) => row.map((b) => ({ ...b, state: b.action === action && b.payload === payload ? 'chosen' as const : 'disabled' as const })));
-    await deps.store.editMessage(s.ownerId, messageId, { text: entry.text, buttons, at: new Date(deps.now()).toISOString(), buttonsOnly: true });
-    deps.live.wake();
-  }
-  return json(200, { eventId: event.eventId });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
+import { recordRead } from './inbox-changes.js';
 import type { InquiryStatus } from '../schema.js';
 
 /** One row of a person's inbox: an inquiry with its agency's name and the entries they have not read. */
@@ -99,13 +100,20 @@ export async function pendingRegistrations(db: Db, limit: number): Promise<Pendi
   return rows.map((r) => ({ personId: Number(r.id), name: r.full_name, outlet: r.outlet ?? null, since: r.created_at }));
 }
 
-/** Marks inquiry `inquiryId`'s thread read by `personId` up to its newest entry now. */
+/**
+ * Marks inquiry `inquiryId`'s thread read by `personId` up to its newest entry now. When the
+ * marker moved, an inbox change for this reader is recorded too (after the marker, so a page told
+ * of it reads the new counts): their other pages' unread counts follow. A marker that did not move
+ * records nothing, so two tabs showing one thread do not wake each other for ever.
+ */
 export async function markRead(db: Db, personId: number, inquiryId: number, nowIso: string): Promise<void> {
   const newest = await db.selectFrom('inquiry_entries').select(sql<number | null>`max(id)`.as('id')).where('inquiry_id', '=', inquiryId).executeTakeFirst();
   const last = Number(newest?.id ?? 0);
+  const before = await lastReadEntry(db, personId, inquiryId);
   await db.insertInto('inbox_reads').values({ person_id: personId, inquiry_id: inquiryId, last_entry_id: last, read_at: nowIso })
     .onConflict((oc) => oc.columns(['person_id', 'inquiry_id']).doUpdateSet({ last_entry_id: last, read_at: nowIso }))
     .execute();
+  if (last > before) await recordRead(db, personId, inquiryId);
 }
 
 /** The newest entry id of the inquiry this person has read (0: none). */

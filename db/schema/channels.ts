@@ -201,6 +201,8 @@ export interface InboxChangesTable {
   /** The inquiry's agency (routed, else suggested) at the change; a transfer also writes the one it left. */
   agency_id: number | null;
   reporter_person_id: number | null;
+  /** Set on a row written when this person read the inquiry's thread (their other pages reload their unread counts); null on the triggers' rows. */
+  reader_person_id: Generated<number | null>;
   /** When it was written, by the database's clock (for pruning only). */
   at: Generated<IsoInstant>;
 }

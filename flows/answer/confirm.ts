@@ -47,14 +47,14 @@ export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: s
 
 /**
  * Takes the actor's draft a button names (single use: a second press finds nothing). Undefined,
- * and the actor told, when it is gone or older than {@link ANSWER_DRAFT_MINUTES}.
+ * and the actor told, when it is gone or (unless `anyAge`) older than {@link ANSWER_DRAFT_MINUTES}.
  */
-async function takeLive(ctx: FlowContext, payload: string): Promise<AnswerDraft | undefined> {
+async function takeLive(ctx: FlowContext, payload: string, anyAge = false): Promise<AnswerDraft | undefined> {
   const id = parseId(payload);
   const draft = id ? await takeDraft(ctx.db, id, ctx.actor.identity.id) : undefined;
   const waiting = parseDialog(ctx.actor.identity.dialog);
   if (waiting?.step === 'answer_confirm' && waiting.draftId === id) await clearDialog(ctx);
-  if (draft && ctx.now.getTime() - Date.parse(draft.created_at) <= DRAFT_MS) return draft;
+  if (draft && (anyAge || ctx.now.getTime() - Date.parse(draft.created_at) <= DRAFT_MS)) return draft;
   const inquiry = draft ? await findInquiry(ctx.db, draft.inquiry_id) : undefined;
   const code = inquiry ? codeOf(inquiry) : undefined;
   await ctx.reply((t) => ({ text: t.answer.noDraft(code, ANSWER_DRAFT_MINUTES) }));
@@ -88,6 +88,18 @@ export async function onAnswerEdit(ctx: FlowContext, payload: string): Promise<v
   const code = await codeFor(ctx, d.inquiry_id);
   await setDialog(ctx.db, ctx.actor.identity.id, { step: d.correcting ? 'answer_correct' : 'answer', inquiryId: d.inquiry_id } satisfies Dialog, ctx.nowIso);
   await ctx.reply((t) => ({ text: t.answer.askAgain(code) }));
+}
+
+/**
+ * [Sửa] with the new text written in the web page's edit box: the draft is replaced as when a new
+ * text is typed while it waits (its files and whether it corrects a sent answer are kept), and
+ * shown again to be confirmed; nothing is sent. A draft past its time still takes the new text:
+ * the new preview has its own time, and must be confirmed.
+ */
+export async function onDraftEdited(ctx: FlowContext, payload: string, text: string): Promise<void> {
+  const d = await takeLive(ctx, payload, true);
+  if (!d) return;
+  return previewAnswer(ctx, d.inquiry_id, text, filesOf(d), Boolean(d.correcting));
 }
 
 /** [Hủy]: the draft is dropped; nothing was sent. */

@@ -29,7 +29,8 @@ const IDLE_RESET_MS = 60_000;
  * Reads `inbox_changes` (appended by triggers in the writers' transactions, in any process) after
  * this process's cursor, and says which open pages' inboxes each change concerns: the reporter's
  * own question; a spokesperson's agency (routed or suggested, the agency left by a transfer too)
- * or authorised case; a coordinator's scope, and, for coordinators, the registrations.
+ * or authorised case; a coordinator's scope, and, for coordinators, the registrations; a thread
+ * read: its reader only (their other tabs' unread counts).
  */
 export function createInboxFeed(o: InboxFeedOptions): (ownerIds: readonly string[]) => Promise<ReadonlyMap<string, InboxChange>> {
   const scopes = new Map<number, { scope: InboxScope; atMs: number }>();
@@ -85,13 +86,17 @@ export function createInboxFeed(o: InboxFeedOptions): (ownerIds: readonly string
 /** The part of `rows` in `scope`'s inbox, if any. */
 function concerning(scope: InboxScope, rows: readonly InboxChangeRow[]): InboxChange | undefined {
   const ids = new Set<number>();
+  const read = new Set<number>();
   let registrations = false;
   for (const r of rows) {
+    // A read marker moved: only its reader's pages care (their unread counts).
+    if (r.readerPersonId !== null) { if (r.readerPersonId === scope.personId && r.inquiryId !== null) read.add(r.inquiryId); continue; }
     if (r.inquiryId === null) { registrations ||= scope.coordinates !== undefined; continue; }
     if (inScope(scope, r)) ids.add(r.inquiryId);
   }
-  if (ids.size === 0 && !registrations) return undefined;
-  return { inquiries: [...ids].sort((a, b) => a - b).slice(0, MAX_IDS), registrations };
+  if (ids.size === 0 && !registrations && read.size === 0) return undefined;
+  const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b).slice(0, MAX_IDS);
+  return { inquiries: sorted(ids), registrations, ...(read.size > 0 ? { read: sorted(read) } : {}) };
 }
 
 /** The same scopes the inbox's lists use (`src/inbox/api.ts`). */

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
 import { badRequest, createInboxData, InboxError } from './api.js';
+import { draftOfPreview } from './draft.js';
 import { resolveReader, type InboxReader } from './scope.js';
 
 /** Options of {@link createInboxRoutes}. */
@@ -28,7 +29,8 @@ const CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+Z\|[0-2]\|(?:entry|audit|deadline):[\w-]
  * The web page's inbox (issue #14, Conversations): per sign-in slot, under the slot's API path
  * (`/web/u/<n>/api/inbox…`, so the browser sends that slot's session cookie), read-only routes:
  * `GET inbox` (the reader's lists by role), `inbox/thread?id=&before=` (one inquiry's history,
- * paged; opening its first page marks it read), `inbox/search?q=`, `inbox/similar?text=`. Every
+ * paged; opening its first page marks it read), `inbox/search?q=`, `inbox/similar?text=`,
+ * `inbox/draft?message=` (the text of the answer draft a preview shows, for the page's edit box). Every
  * route resolves the reader from the session and checks the scope on the server. Replies and
  * buttons go through the chat API (`POST messages` with `replyTo`, `POST buttons`), so the flows
  * decide everything exactly as for a reply in the chat.
@@ -47,6 +49,10 @@ export function createInboxRoutes(o: InboxOptions): HttpRoute[] {
     },
     '/search': (r, req) => data.search(r, (req.query.q ?? '').slice(0, 200)),
     '/similar': (r, req) => data.similar(r, (req.query.text ?? '').slice(0, 2000)),
+    '/draft': (r, req) => {
+      if (!/^[1-9][0-9]{0,15}$/.test(req.query.message ?? '')) throw badRequest();
+      return draftOfPreview(o.db, store, r, req.query.message!);
+    },
   };
   return Array.from({ length: WEB_SLOTS }, (_, slot) => Object.entries(api).map(([path, handle]): HttpRoute => ({
     method: 'GET', path: `${slotPaths(slot).apiPrefix}/inbox${path}`,

@@ -317,6 +317,25 @@ describe('web adapter over HTTP', () => {
     await expect(h.adapter.editButtons!('1001', '999', [])).rejects.toBeInstanceOf(BadRequestError);
   });
 
+  it('the preview\'s edit box: its text goes with the preview\'s own edit button, which settles it; refused for other messages, blank text or a settled preview', async () => {
+    h = await createWebHarness({ previewActions: { confirm: 'aso', edit: 'aed', cancel: 'acn' }, settles: (a) => ['aso', 'aed', 'acn'].includes(a) });
+    const client = await h.clientOf('1001');
+    const buttons = [[{ label: 'Gửi câu trả lời', action: 'aso', payload: '7' }], [{ label: 'Sửa', action: 'aed', payload: '7' }, { label: 'Hủy', action: 'acn', payload: '7' }]];
+    const preview = await h.adapter.send('1001', { text: 'Xem trước (CHƯA GỬI)', buttons });
+    const plain = await h.adapter.send('1001', { text: 'Chọn', buttons: [[{ label: 'A', action: 'tp', payload: '1' }]] });
+    expect((await client.post('/web/api/preview-edit', { messageId: plain.messageId, text: 'x', clientId: 'e1' })).body).toMatchObject({ error: 'unknown_button' });
+    expect((await client.post('/web/api/preview-edit', { messageId: preview.messageId, text: '  ', clientId: 'e1' })).body).toMatchObject({ error: 'bad_request' });
+    const other = await h.clientOf('1002');
+    expect((await other.post('/web/api/preview-edit', { messageId: preview.messageId, text: 'x', clientId: 'e1' })).body).toMatchObject({ error: 'unknown_button' });
+    const saved = await client.post('/web/api/preview-edit', { messageId: preview.messageId, text: 'Dòng một.\nDòng hai.', clientId: 'e2' });
+    expect(saved.status).toBe(200);
+    const event = await h.waitForEvent((e) => e.kind === 'button');
+    expect(event).toMatchObject({ kind: 'button', messageId: preview.messageId, action: 'aed', payload: '7', text: 'Dòng một.\nDòng hai.' });
+    const shown = (await client.get('/web/api/messages')).body.messages as Array<{ id: string; buttons?: Button[][] }>;
+    expect(shown.find((m) => m.id === preview.messageId)!.buttons!.flat().map((b) => b.state)).toEqual(['disabled', 'chosen', 'disabled']);
+    expect((await client.post('/web/api/preview-edit', { messageId: preview.messageId, text: 'Lần nữa.', clientId: 'e3' })).body).toEqual({ settled: true });
+  });
+
   it('answers 503 and keeps no session when the bot cannot take the event', async () => {
     const { logger } = createCapturedLogger();
     const db = await createTestDb('sqlite');

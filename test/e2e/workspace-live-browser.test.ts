@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../../src/paths.js';
 import { systemClock } from '../../src/time/clock.js';
 import { checkScreen, launchChromium, signInWorkspace } from '../helpers/browser.js';
 import { createE2E, tgUser, type E2E } from '../helpers/e2e-app.js';
+import type { FakeUser } from '../fakes/telegram-bot-api.js';
 
 const WAIT = { timeout: 30_000 };
 const OUT = join(REPO_ROOT, 'test-output');
@@ -49,6 +50,12 @@ function scaledOut() {
     get browser() { return d.browser!; },
     base1: () => `http://127.0.0.1:${d.e!.app.httpPort}`,
     base2: () => `http://127.0.0.1:${d.web2!.httpPort}`,
+    /** A new browser tab at `width`×`height` signed in on `base`'s slot `slot` with a `/web` code `user` asked for on Telegram. */
+    async tab(user: FakeUser, base: string, slot: number, width: number, height: number): Promise<Page> {
+      const page = await (await d.browser!.newContext({ viewport: { width, height } })).newPage();
+      await signInWorkspace(page, base, slot, codeFrom((await d.e!.say(user, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+      return page;
+    },
   };
 }
 
@@ -101,10 +108,8 @@ describe('the workspace\'s inbox follows changes other people make in other proc
     await x.e.say(coord, '/start dpv-vhtt-01', 'Xin chào');
     await x.e.say(reporter, '/start pv-hue-01', 'Xin chào');
     // Both staff keep their notifications on Telegram (`/prefer` there after signing in on the web): no bot message reaches the pages.
-    const s = await (await x.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await signInWorkspace(s, x.base2(), 3, codeFrom((await x.e.say(spokes, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
-    const c = await (await x.browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
-    await signInWorkspace(c, x.base1(), 4, codeFrom((await x.e.say(coord, '/web', 'Đăng nhập trang trò chuyện')).text), WAIT);
+    const s = await x.tab(spokes, x.base2(), 3, 1280, 900);
+    const c = await x.tab(coord, x.base1(), 4, 360, 780);
     await x.e.say(spokes, '/prefer', 'Từ nay thông báo sẽ được gửi về Telegram');
     await x.e.say(coord, '/prefer', 'Từ nay thông báo sẽ được gửi về Telegram');
     for (const page of [s, c]) {
@@ -159,3 +164,54 @@ describe('the workspace\'s inbox follows changes other people make in other proc
   });
 });
 
+
+/** Makes the page believe its tab is in the background (or shown again): the title counts what arrives meanwhile. */
+const setVisible = (page: Page, visible: boolean) => page.evaluate((v) => {
+  const d = (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document;
+  Object.defineProperty(d, 'visibilityState', { value: v ? 'visible' : 'hidden', configurable: true });
+  d.dispatchEvent(new (globalThis as unknown as { Event: new (t: string) => unknown }).Event('visibilitychange'));
+}, visible);
+
+describe('reading a thread in one tab updates the person\'s other tabs: unread counts, title and favicon (--role web ×2 + --role worker), in Chromium (issue 14)', { timeout: 300_000 }, () => {
+  const x = scaledOut();
+
+  it('a spokesperson with two tabs on two processes: the question arrives unread in both; opened in one, the other\'s row, title and favicon drop without a reload', async () => {
+    const spokes = tgUser('Người phát ngôn');
+    const reporter = tgUser('Phóng viên');
+    await x.e.say(spokes, '/start pn-syte-01', 'Xin chào');
+    await x.e.say(reporter, '/start pv-hue-01', 'Xin chào');
+    // Tab A on the second web process, tab B (1280 px) on the first; one person, one web chat.
+    const a = await x.tab(spokes, x.base2(), 1, 1280, 900);
+    const b = await x.tab(spokes, x.base1(), 1, 1280, 900);
+    for (const page of [a, b]) {
+      await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+      await page.locator('#inbox-title').waitFor(WAIT);
+    }
+    await mark(b);
+    await setVisible(b, false);
+
+    await x.e.say(reporter, 'Trường mầm non nào có ca tay chân miệng tháng này?', 'lĩnh vực nào');
+    await x.e.press(reporter, 'Y tế', 'Xác nhận gửi');
+    const code = /Q-\d+/.exec((await x.e.press(reporter, 'Gửi', 'Đã tiếp nhận câu hỏi')).text)![0];
+    const rowIn = (page: Page) => page.locator('#inbox-queue + ul .inbox-open', { hasText: code });
+    // Unread in both tabs; tab B, in the background, counts the bot's notice in its title and favicon.
+    for (const page of [a, b]) await expect.poll(async () => (await rowIn(page).textContent()) ?? '', WAIT).toContain('1 chưa đọc');
+    await expect.poll(() => b.title(), WAIT).toMatch(/^\(1\) /);
+    expect(await b.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('1');
+
+    // Read in tab A: tab B's row, title and favicon follow, told by the stream (no reload).
+    await rowIn(a).click();
+    await a.locator('#thread-title', { hasText: code }).waitFor(WAIT);
+    await expect.poll(async () => (await rowIn(b).textContent()) ?? '', WAIT).not.toContain('chưa đọc');
+    await expect.poll(() => b.title(), WAIT).not.toMatch(/^\(\d/);
+    expect(await b.locator('link[rel="icon"]').getAttribute('data-unread')).toBe('0');
+    expect(await rowIn(b).locator('.row-unread').count()).toBe(0);
+    expect(await marked(b)).toBe(true);
+    await setVisible(b, true);
+    await checkScreen(b, OUT, 'live', 'read-elsewhere');
+    await b.setViewportSize({ width: 360, height: 780 });
+    await checkScreen(b, OUT, 'live', 'read-elsewhere');
+    await a.context().close();
+    await b.context().close();
+  });
+});

@@ -1,10 +1,14 @@
+import { afterEach, beforeEach } from 'vitest';
 import type { Button, InboundEvent } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { createInboundProcessor } from '../../src/inbound/processor.js';
 import { createLogger } from '../../src/logger.js';
-import type { ManualClock } from '../../src/time/clock.js';
+import { createManualClock, type ManualClock } from '../../src/time/clock.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
+import type { Dialect } from '../../db/client.js';
+import { createTestDb, type TestDb } from './db.js';
+import { seedMiniNetwork, type MiniNetwork } from './directory-fixture.js';
 
 /** A message as the user's chat would show it. */
 export interface ChatMessage {
@@ -58,12 +62,15 @@ export function createFlowDriver(db: Db, clock: ManualClock) {
     async command(user: string, command: string, args = ''): Promise<void> {
       await emit({ ...base(user), kind: 'command', messageId: String(++seq), command, args });
     },
-    /** Presses the button whose label contains `label` on the user's latest message that has one. */
-    async press(user: string, label: string): Promise<void> {
-      const msgs = [...(inbox.get(user) ?? [])].reverse();
+    /**
+     * Presses the button whose label contains `label` on the user's latest message that has one
+     * (`text`: written with the press, as the web page's edit box sends it; `on`: that message instead).
+     */
+    async press(user: string, label: string, text?: string, on?: ChatMessage): Promise<void> {
+      const msgs = on ? [on] : [...(inbox.get(user) ?? [])].reverse();
       for (const m of msgs) {
         const b = m.buttons.flat().find((x) => x.label.includes(label));
-        if (b) return emit({ ...base(user), kind: 'button', messageId: m.messageId, action: b.action, payload: b.payload });
+        if (b) return emit({ ...base(user), kind: 'button', messageId: m.messageId, action: b.action, payload: b.payload, ...(text === undefined ? {} : { text }) });
       }
       throw new Error(`no button "${label}" in ${user}'s chat`);
     },
@@ -82,4 +89,25 @@ export function createFlowDriver(db: Db, clock: ManualClock) {
     /** Inquiry ids handed to the scheduler, in order. */
     deadlineSyncs,
   };
+}
+
+/** What {@link useFlowDriver} hands each test. */
+export interface FlowDriverRun { t: TestDb; net: MiniNetwork; clock: ManualClock; bot: ReturnType<typeof createFlowDriver> }
+
+/**
+ * Before each test of the block: a fresh `dialect` database with the mini network, a manual clock
+ * (2026-11-23 09:00 in Huế) and a driver, each `[user, invite]` of `starts` sent as `/start
+ * <invite>`; all handed to `use`. The database is dropped after each test.
+ */
+export function useFlowDriver(dialect: Dialect, starts: ReadonlyArray<readonly [string, string]>, use: (run: FlowDriverRun) => void): void {
+  let t: TestDb | undefined;
+  beforeEach(async () => {
+    t = await createTestDb(dialect);
+    const net = await seedMiniNetwork(t.db);
+    const clock = createManualClock('2026-11-23T02:00:00Z');
+    const bot = createFlowDriver(t.db, clock);
+    for (const [user, invite] of starts) await bot.command(user, 'start', invite);
+    use({ t, net, clock, bot });
+  });
+  afterEach(async () => { await t?.drop(); });
 }

@@ -3,7 +3,7 @@ import { findInquiry } from '../../db/repositories/inquiries.js';
 import { createManualClock } from '../../src/time/clock.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork, type MiniNetwork } from '../helpers/directory-fixture.js';
-import { createFlowDriver } from '../helpers/flow-driver.js';
+import { createFlowDriver, useFlowDriver } from '../helpers/flow-driver.js';
 import { hashInviteCode } from '../../db/invite-hash.js';
 
 const REPORTER = '101';
@@ -18,18 +18,8 @@ describe.each(testDialects())('inquiry flows on %s', (dialect) => {
   let bot: ReturnType<typeof createFlowDriver>;
   let clock: ReturnType<typeof createManualClock>;
 
-  beforeEach(async () => {
-    t = await createTestDb(dialect);
-    net = await seedMiniNetwork(t.db);
-    clock = createManualClock('2026-11-23T02:00:00Z');
-    bot = createFlowDriver(t.db, clock);
-    await bot.command(REPORTER, 'start', 'inv-pv1');
-    await bot.command(HEALTH, 'start', 'inv-pn-syt');
-    await bot.command(FINANCE, 'start', 'inv-pn-stc');
-    await bot.command(POLICE, 'start', 'inv-pn-ca');
-    await bot.command(COORD, 'start', 'inv-dm1');
-  });
-  afterEach(async () => { await t.drop(); });
+  const starts = [[REPORTER, 'inv-pv1'], [HEALTH, 'inv-pn-syt'], [FINANCE, 'inv-pn-stc'], [POLICE, 'inv-pn-ca'], [COORD, 'inv-dm1']] as const;
+  useFlowDriver(dialect, starts, (run) => ({ t, net, bot, clock } = run));
 
   async function ask(question: string, topic: string): Promise<string> {
     const messageId = await bot.say(REPORTER, question);

@@ -3,6 +3,7 @@ import { createLiveStreams } from '../../adapters/web/live.js';
 import { createSessionManager } from '../../adapters/web/sessions.js';
 import { setIdentityLocale, touchIdentity } from '../../db/repositories/identities.js';
 import { pruneExpired } from '../../db/repositories/housekeeping.js';
+import { markRead } from '../../db/repositories/inbox.js';
 import { addEntry, createInquiry } from '../../db/repositories/inquiries.js';
 import { createWebStore } from '../../db/repositories/web.js';
 import { createInboxFeed } from '../../src/inbox/inbox-feed.js';
@@ -79,6 +80,30 @@ describe.each(testDialects())('the web page\'s stream events beyond the timeline
     // Nobody asked for a minute (no page open here): the next call starts from the newest change.
     await addEntry(db.db, q.id, 'followup', net.reporterId, 'Hỏi lại', AT);
     nowMs += 61_000;
+    expect(await told()).toEqual({});
+  });
+
+  it('tells the reader\'s own pages, and nobody else\'s, when they read a thread (any tab or device); reading it again with nothing new tells nobody', async () => {
+    const net = await seedMiniNetwork(db.db);
+    const owners = { reporter: 'w-rep', health: 'w-syt', healthPhone: 'w-syt-2', coordinator: 'w-dm' };
+    await linkChat(db.db, net.reporterId, 'web', owners.reporter);
+    await linkChat(db.db, net.healthSpokesId, 'web', owners.health);
+    await linkChat(db.db, net.healthSpokesId, 'web', owners.healthPhone);
+    await linkChat(db.db, net.coordinatorId, 'web', owners.coordinator);
+    const feed = createInboxFeed({ db: db.db, now: () => new Date(AT) });
+    const all = Object.values(owners);
+    const told = async () => Object.fromEntries([...(await feed(all))].map(([owner, change]) => [owner, change]));
+    expect(await told()).toEqual({});
+    const reporterIdentity = await linkChat(db.db, net.reporterId, 'telegram', 'tg-rep');
+    const q = await createInquiry(db.db, { reporterPersonId: net.reporterId, reporterIdentityId: reporterIdentity, originChatId: 'tg-rep', originMessageId: '1', topicId: net.healthTopicId, orgId: net.healthId, suggestedOrgId: net.healthId, status: 'assigned', question: 'Lịch tiêm vắc-xin?', receivedAt: AT });
+    await addEntry(db.db, q.id, 'question', net.reporterId, 'Lịch tiêm vắc-xin?', AT);
+    expect(Object.keys(await told()).sort()).toEqual(all.slice().sort());
+    // The spokesperson opens the thread in one tab: both of their pages are told it was read, nobody else.
+    await markRead(db.db, net.healthSpokesId, q.id, AT);
+    const read = { inquiries: [], registrations: false, read: [q.id] };
+    expect(await told()).toEqual({ [owners.health]: read, [owners.healthPhone]: read });
+    // Opened again (another tab reloading the same thread) with nothing new: nothing to tell.
+    await markRead(db.db, net.healthSpokesId, q.id, AT);
     expect(await told()).toEqual({});
   });
 });

@@ -19,6 +19,8 @@ export const STRINGS = {
     codeFromLink: 'Liên kết có kèm một mã đăng nhập. Bấm “Đăng nhập” nếu chính bạn đã nhận liên kết này.',
     switchTitle: 'Đăng nhập người khác?', switchConfirm: 'Đăng nhập bằng mã này', switchCancel: 'Giữ nguyên',
     previewTitle: 'Xem trước câu trả lời (CHƯA GỬI)', previewNote: 'Xem trước: gửi, sửa hoặc hủy ở khung phía trên ô soạn tin.',
+    editLabel: 'Sửa nội dung câu trả lời', editLabelCorrecting: 'Sửa nội dung bản sửa câu trả lời', saveDraft: 'Lưu bản nháp', cancelEdit: 'Hủy sửa',
+    editHint: 'Enter để xuống dòng. Chỉ gửi đi khi bấm «Gửi câu trả lời».', savingDraft: 'Đang lưu bản nháp…',
     switchHelp: 'Thẻ này đang đăng nhập. Đăng nhập bằng mã vừa nhận sẽ đăng xuất người đang dùng thẻ này. Chỉ tiếp tục nếu chính bạn đã mở liên kết hoặc nhập mã này.',
   },
   en: {
@@ -37,6 +39,8 @@ export const STRINGS = {
     codeFromLink: 'The link came with a sign-in code. Press “Sign in” if you are the one who received this link.',
     switchTitle: 'Sign in as someone else?', switchConfirm: 'Sign in with this code', switchCancel: 'Keep things as they are',
     previewTitle: 'Preview of your answer (NOT SENT)', previewNote: 'Preview: send, edit or cancel it in the panel above the message box.',
+    editLabel: 'Edit the answer’s text', editLabelCorrecting: 'Edit the corrected answer’s text', saveDraft: 'Save draft', cancelEdit: 'Stop editing',
+    editHint: 'Enter starts a new line. Nothing is sent until “Send the answer”.', savingDraft: 'Saving the draft…',
     switchHelp: 'This tab is signed in. Signing in with the new code signs out whoever uses this tab now. Go on only if you opened the link or typed the code yourself.',
   },
 };

@@ -8,12 +8,13 @@ import { dayLabel, it } from './inbox-i18n.js';
 import { lang } from './i18n.js';
 import { initOlder, renderOlder, resetOlder } from './older.js';
 import { pageEvents } from './live.js';
+import { capUnread } from './notify.js';
 import { closeThread, initThread, openThread, refreshThread, threadId, threadOpen } from './thread.js';
 
 const { document, setTimeout, clearTimeout, MutationObserver, sessionStorage } = globalThis;
 const VIEW_KEY = 'liaison.view';
 
-const box = { stale: false, threadStale: false, data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
+const box = { stale: false, threadStale: false, readElsewhere: false, data: undefined, results: undefined, query: '', similarFor: '', dismissed: new Set(), timer: undefined, refreshTimer: undefined };
 const nodes = {};
 
 /** A row's due text; an overdue one is marked for the eye and for screen readers alike (the words say it). */
@@ -66,8 +67,11 @@ function renderList() {
 function inboxChanged(change) {
   if (nodes.inbox.hidden) return;
   if (threadOpen() && (change.all || (change.inquiries ?? []).includes(threadId()))) box.threadStale = true;
+  // The person read a thread (here, in another tab or on another device): the counts, and the
+  // tab's title count, follow now even when the lists are not on screen.
+  if ((change.read ?? []).length > 0) box.readElsewhere = true;
   // Not on screen (a phone showing the chat): reload when the lists are shown again.
-  if (nodes.inbox.offsetParent === null && !threadOpen()) { box.stale = true; return; }
+  if (nodes.inbox.offsetParent === null && !threadOpen() && !box.readElsewhere) { box.stale = true; return; }
   clearTimeout(box.refreshTimer);
   box.refreshTimer = setTimeout(() => { void refreshInbox(box.threadStale); box.threadStale = false; }, 300);
 }
@@ -75,12 +79,22 @@ function inboxChanged(change) {
 /** Reloads the lists (and, when `thread` is true, the open thread's newest page). */
 export async function refreshInbox(thread = true) {
   try {
+    const read = box.readElsewhere;
+    box.readElsewhere = false;
     box.data = await api('GET', '/inbox');
     renderList();
+    if (read) capUnread(unreadTotal());
     if (thread && threadOpen()) await refreshThread();
   } catch (err) {
     if (err?.status !== 401) showError(err?.body?.message_vi ? err.body : 'network');
   }
+}
+
+/** Unread entries over the person's inquiries (one inquiry may be in two lists: counted once). */
+function unreadTotal() {
+  const byId = new Map();
+  for (const s of box.data?.sections ?? []) for (const item of s.items) byId.set(item.id, item.unread);
+  return [...byId.values()].reduce((sum, n) => sum + n, 0);
 }
 
 async function search(query) {

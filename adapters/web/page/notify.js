@@ -69,6 +69,16 @@ function arrived(count) {
   sound.beep();
 }
 
+/**
+ * The person read threads (in this tab, another one or another device): this tab's count is at
+ * most what their inbox still holds unread (`total`), so reading elsewhere clears it here too.
+ */
+export function capUnread(total) {
+  if (note.unread <= total) return;
+  note.unread = Math.max(0, total);
+  refreshTitle();
+}
+
 /** Once, at boot: watch the timeline, register the service worker (installable page; no permission asked). */
 export function initNotify() {
   const link = document.createElement('link');
