@@ -2,6 +2,7 @@ import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
+import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
 import { insertOutbox } from '../db/repositories/outbox.js';
@@ -35,6 +36,17 @@ export interface SendSpec {
 }
 
 /**
+ * An inquiry created in this transaction, its deadline fields as the transaction leaves them, and
+ * the office hours (raw JSON, null: the default) of the organisation its deadline counts in
+ * (`org_id ?? suggested_org_id`). A new inquiry has no job and has fired no step yet, so its first
+ * job is planned from this after commit without reading the database again.
+ */
+export interface NewDeadline {
+  inquiry: DeadlineInquiry;
+  officeHoursJson: string | null;
+}
+
+/**
  * The side effects of a flow, written into the flow's own transaction: outbox rows and audit
  * events. Nothing is sent from here; the dispatcher delivers committed rows.
  */
@@ -43,8 +55,14 @@ export interface Effects {
   readonly outboxIds: number[];
   /** Inquiries whose deadline jobs must be brought in line with the database after commit. */
   readonly deadlineIds: number[];
-  /** Asks for the inquiry's reminder and escalation jobs to be re-planned after commit. */
-  syncDeadline(inquiryId: number): void;
+  /** The inquiries of `deadlineIds` created in this transaction whose first job is planned from what it knows. */
+  readonly newDeadlines: ReadonlyMap<number, NewDeadline>;
+  /**
+   * Asks for the inquiry's reminder and escalation jobs to be re-planned after commit; `created`
+   * when the inquiry was created in this transaction (its plan then needs no read). A later call
+   * without it (the deadline changed again) plans from the database as usual.
+   */
+  syncDeadline(inquiryId: number, created?: NewDeadline): void;
   /** Notices confirmed in this transaction, whose deliveries start after commit. */
   readonly noticeIds: number[];
   /** Asks for the notice's delivery jobs to be queued after commit. */
@@ -66,6 +84,7 @@ export interface EffectsActor {
 export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
   const outboxIds: number[] = [];
   const deadlineIds: number[] = [];
+  const newDeadlines = new Map<number, NewDeadline>();
   const noticeIds: number[] = [];
   const localeOf = async (identity: Identity): Promise<string> => {
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
@@ -95,8 +114,11 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
   return {
     outboxIds,
     deadlineIds,
-    syncDeadline: (inquiryId) => {
+    newDeadlines,
+    syncDeadline: (inquiryId, created) => {
       if (!deadlineIds.includes(inquiryId)) deadlineIds.push(inquiryId);
+      if (created) newDeadlines.set(inquiryId, created);
+      else newDeadlines.delete(inquiryId);
     },
     noticeIds,
     startNotice: (noticeId) => {

@@ -5,7 +5,7 @@ import { touchIdentity } from '../db/repositories/identities.js';
 import { copyFor } from './copy/index.js';
 import { localDate } from './copy/format.js';
 import type { FlowContext, FlowSettings } from './context.js';
-import { createEffects } from './effects.js';
+import { createEffects, type NewDeadline } from './effects.js';
 import { routeEvent } from './router.js';
 
 /** What a handled event asks of the infrastructure once its transaction committed. */
@@ -14,6 +14,8 @@ export interface FlowOutcome {
   outboxIds: number[];
   /** Inquiries whose deadline jobs must be re-planned. */
   deadlineIds: number[];
+  /** Those of `deadlineIds` created by this event, planned from what its transaction knew (no read). */
+  newDeadlines?: NewDeadline[];
   /** Notices confirmed: queue their deliveries. */
   noticeIds?: number[];
 }
@@ -42,6 +44,6 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     reply: (build, spec) => effects.sendTo(actorIdentity, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
   };
   await routeEvent(ctx);
-  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, noticeIds: effects.noticeIds };
+  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };
 }
 

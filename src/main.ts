@@ -249,7 +249,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     settings: flowSettings,
     prepare: createFilePreparer({ db: db.db, files: files.service, adapters, logger: logger.child({ part: 'files' }) }),
     enqueueOutbox: (ids) => dispatcher.enqueue(ids),
-    syncDeadlines: (ids) => deadlines.sync(ids),
+    syncDeadlines: (ids, created) => deadlines.sync(ids, created),
     startNotices: (ids) => notices.startNotices(ids),
     onEvent: (platform, kind, duplicate) => {
       metrics.inboundEventsTotal.inc({ platform, kind });

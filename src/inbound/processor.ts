@@ -4,6 +4,7 @@ import { describeDbError } from '../../db/errors.js';
 import { insertInbound, listPendingInbound } from '../../db/repositories/inbound.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
+import type { NewDeadline } from '../../flows/effects.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { runStoredEvent, type RunEventDeps } from './run-event.js';
@@ -25,8 +26,8 @@ export interface InboundProcessorOptions {
   settings: FlowSettings;
   /** Hands committed outbox rows to the dispatcher. */
   enqueueOutbox(ids: readonly number[]): Promise<void>;
-  /** Re-plans the deadline jobs of inquiries whose deadline changed. */
-  syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
+  /** Re-plans the deadline jobs of inquiries whose deadline changed (`created`: see `RunEventDeps.syncDeadlines`). */
+  syncDeadlines(inquiryIds: readonly number[], created?: readonly NewDeadline[]): Promise<void>;
   /** Queues the deliveries of notices confirmed by an event; optional (the boot reconciliation also does it). */
   startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Counts events for metrics; optional. */

@@ -5,6 +5,7 @@ import { markInboundDone, markInboundFailed } from '../../db/repositories/inboun
 import { releaseHeldInChat } from '../../db/repositories/outbox.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
+import type { NewDeadline } from '../../flows/effects.js';
 import { handleInboundEvent, type FlowOutcome } from '../../flows/handle.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
@@ -17,7 +18,8 @@ export interface RunEventDeps {
   logger: Logger;
   settings: FlowSettings;
   enqueueOutbox(ids: readonly number[]): Promise<void>;
-  syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
+  /** `created`: those of `inquiryIds` the event created, planned from what its transaction knew (see `DeadlineScheduler.sync`). */
+  syncDeadlines(inquiryIds: readonly number[], created?: readonly NewDeadline[]): Promise<void>;
   startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Told about each transient database error (the health monitor probes then). */
   onDatabaseError?(err: unknown): void;
@@ -101,7 +103,7 @@ async function runFlow(d: RunEventDeps, event: InboundEvent, retried: boolean): 
 async function handOn(d: RunEventDeps, event: InboundEvent, outcome: FlowOutcome): Promise<void> {
   const logged = (what: string) => (err: unknown) => { d.logger.error({ err, platform: event.platform, eventId: event.eventId }, what); };
   if (outcome.outboxIds.length > 0) await d.enqueueOutbox(outcome.outboxIds).catch(logged('could not queue the outbox rows of an event; the reconciliation will'));
-  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds).catch(logged('deadline sync failed'));
+  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds, outcome.newDeadlines).catch(logged('deadline sync failed'));
   if (outcome.noticeIds?.length) await d.startNotices?.(outcome.noticeIds).catch(logged('notice start failed'));
 }
 
