@@ -6,6 +6,7 @@ import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
 import { insertOutbox } from '../db/repositories/outbox.js';
+import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
 import { recordPush, type PushSpec } from './push.js';
@@ -53,6 +54,8 @@ export interface NewDeadline {
 export interface Effects {
   /** Ids of the outbox rows written so far, for the dispatcher once the transaction commits. */
   readonly outboxIds: number[];
+  /** The chat of each row of `outboxIds`, in the same order (the dispatcher then reads nothing to wake them). */
+  readonly outboxChats: OutboxRowChat[];
   /** Inquiries whose deadline jobs must be brought in line with the database after commit. */
   readonly deadlineIds: number[];
   /** The inquiries of `deadlineIds` created in this transaction whose first job is planned from what it knows. */
@@ -83,6 +86,7 @@ export interface EffectsActor {
 /** Creates the effects writer for one transaction. */
 export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
   const outboxIds: number[] = [];
+  const outboxChats: OutboxRowChat[] = [];
   const deadlineIds: number[] = [];
   const newDeadlines = new Map<number, NewDeadline>();
   const noticeIds: number[] = [];
@@ -108,11 +112,13 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
     });
     outboxIds.push(id);
+    outboxChats.push({ id, queue: spec.queue ?? 'outbox', platform: identity.platform, chatId: identity.chat_id });
     if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
   return {
     outboxIds,
+    outboxChats,
     deadlineIds,
     newDeadlines,
     syncDeadline: (inquiryId, created) => {

@@ -1,5 +1,6 @@
 import type { InboundEvent } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
+import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import { findPerson, rolesOf } from '../db/repositories/directory.js';
 import { touchIdentity } from '../db/repositories/identities.js';
 import { copyFor } from './copy/index.js';
@@ -12,6 +13,8 @@ import { routeEvent } from './router.js';
 export interface FlowOutcome {
   /** Outbox rows to deliver. */
   outboxIds: number[];
+  /** The chat of every row of `outboxIds`, when the transaction knows them all (the dispatcher then reads none). */
+  outboxChats?: OutboxRowChat[];
   /** Inquiries whose deadline jobs must be re-planned. */
   deadlineIds: number[];
   /** Those of `deadlineIds` created by this event, planned from what its transaction knew (no read). */
@@ -44,6 +47,6 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     reply: (build, spec) => effects.sendTo(actorIdentity, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
   };
   await routeEvent(ctx);
-  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };
+  return { outboxIds: effects.outboxIds, outboxChats: effects.outboxChats, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };
 }
 

@@ -14,6 +14,8 @@ import { createLogger } from '../../src/logger.js';
 import { createDeadlineScheduler, defaultDeadlineSettings, type DeadlineJobData } from '../../src/scheduler/deadlines/index.js';
 import { deadlineJobId, QUEUE_NAMES } from '../../src/scheduler/queues.js';
 import { createCalendarCache } from '../../src/time/calendar-cache.js';
+import { createOutboxDispatcher } from '../../src/outbox/dispatcher.js';
+import type { OutboxJobData } from '../../src/outbox/types.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 describe.each(testDialects())('database statement counter (%s)', (dialect) => {
@@ -79,9 +81,16 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
       db: h.db, redis: { url: TEST_REDIS_URL }, prefix, logger: createLogger({ level: 'silent' }), clock,
       settings: defaultDeadlineSettings(), loadCalendar: () => calendar(), onFire: async () => [], enqueueOutbox: async () => undefined,
     });
+    const dispatcher = createOutboxDispatcher({
+      db: h.db, redis: { url: TEST_REDIS_URL }, prefix, adapters: new Map(), logger: createLogger({ level: 'silent' }), clock,
+      concurrency: 1, maxAttempts: 3, backoffMaxMs: 200, onUnreachable: async () => undefined,
+    });
     const queue = new Queue<DeadlineJobData>(QUEUE_NAMES.deadlines, { connection: { url: TEST_REDIS_URL }, prefix });
+    const drains = new Queue<OutboxJobData>('outbox', { connection: { url: TEST_REDIS_URL }, prefix });
     try {
-      const bot = createFlowDriver(h.db, clock, { loadCalendar: (via) => calendar(via), syncDeadlines: (ids, created) => deadlines.sync(ids, created) });
+      const bot = createFlowDriver(h.db, clock, {
+        loadCalendar: (via) => calendar(via), syncDeadlines: (ids, created) => deadlines.sync(ids, created), enqueueOutbox: (ids, chats) => dispatcher.enqueue(ids, chats),
+      });
       await bot.command('101', 'start', 'inv-pv1');
       await bot.command('201', 'start', 'inv-pn-syt');
       await bot.say('101', 'Tình hình sốt xuất huyết tại Huế tuần này thế nào?');
@@ -91,8 +100,11 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
       const spent = h.statements() - before;
       expect(bot.last('101').text).toMatch(/Đã tiếp nhận câu hỏi Q-\d+/);
       expect(bot.last('201').text).toContain('sốt xuất huyết');
-      // The stored event, the flow's transaction, the deadline job's planning after commit (none:
-      // it comes from what the transaction knew) and this driver's own delivery (5).
+      // The stored event, the flow's transaction, after commit the outbox rows' chats and the
+      // deadline job's planning (none: they come from what the transaction knew), and this
+      // driver's own delivery (5).
+      const chats = (await drains.getJobs(['waiting', 'delayed'])).map((j) => ('chatId' in j.data ? j.data.chatId : '')).sort();
+      expect(chats).toEqual(expect.arrayContaining(['101', '201']));
       expect(spent).toBeLessThanOrEqual(BUDGET);
       const inquiryId = bot.deadlineSyncs.at(-1)!;
       const planned = (await queue.getJob(deadlineJobId(inquiryId)))?.data;
@@ -102,7 +114,9 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
       expect((await queue.getJob(deadlineJobId(inquiryId)))?.data).toEqual(planned);
     } finally {
       await queue.close();
+      await drains.close();
       await deadlines.close();
+      await dispatcher.close();
       await deletePrefix(prefix);
     }
   });
