@@ -25,12 +25,27 @@ export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly O
 /** `orgId` and every ancestor up to the root, nearest first (a parent missing from `orgs` ends the chain, included). */
 export async function orgAncestorIds(db: Db, orgId: number): Promise<number[]> {
   // One statement for the whole chain; the depth bound stops a cycle in bad data.
-  const { rows } = await sql<{ id: number; parent_id: number | null }>`
-    with recursive chain(id, parent_id, depth) as (
+  const { rows } = await sql<OrgChainRow>`${orgChainCte(orgId)} select id, parent_id from chain order by depth`.execute(db);
+  return orgChainIds(orgId, rows);
+}
+
+/** A row of {@link orgChainCte}: an organisation of the chain and its parent. */
+export interface OrgChainRow {
+  id: number;
+  parent_id: number | null;
+}
+
+/** `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded (a cycle repeats). */
+export function orgChainCte(orgId: number) {
+  return sql`with recursive chain(id, parent_id, depth) as (
       select id, parent_id, 0 from orgs where id = ${orgId}
       union all
       select o.id, o.parent_id, c.depth + 1 from orgs o join chain c on o.id = c.parent_id where c.depth < ${MAX_ORG_DEPTH}
-    ) select id, parent_id from chain order by depth`.execute(db);
+    )`;
+}
+
+/** The ancestor ids of `orgId` from its chain's rows (by depth): as {@link orgAncestorIds} returns them. */
+export function orgChainIds(orgId: number, rows: readonly OrgChainRow[]): number[] {
   const ids: number[] = [orgId];
   let next = rows[0]?.parent_id ?? null;
   for (const row of rows.slice(1)) {
