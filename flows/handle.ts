@@ -1,7 +1,7 @@
 import type { InboundEvent } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
-import { findPerson, rolesOf } from '../db/repositories/directory.js';
+import { personWithRoles } from '../db/repositories/directory.js';
 import { touchIdentity } from '../db/repositories/identities.js';
 import { copyFor } from './copy/index.js';
 import { localDate } from './copy/format.js';
@@ -34,8 +34,7 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     platform: event.platform, platformUserId: event.from.id, chatId: event.chatId,
     ...(event.from.name ? { displayName: event.from.name } : {}),
   }, nowIso);
-  const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
-  const roles = person ? await rolesOf(db, person.id, today) : [];
+  const { person, roles } = identity.person_id ? await personWithRoles(db, identity.person_id, today) : { person: undefined, roles: [] };
   // The person's language is the one setting; a chat's own only stands in before registration.
   const locale = person?.locale ?? identity.locale ?? settings.defaultLocale;
   const t = copyFor(locale, settings.defaultLocale);

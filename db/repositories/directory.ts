@@ -94,6 +94,31 @@ export async function rolesOf(db: Db, personId: number, today: IsoDate): Promise
     .orderBy('id').execute();
 }
 
+/** Columns of `role_assignments`, read beside a person's as `r_<column>`. */
+const ROLE_COLUMNS = ['id', 'person_id', 'role', 'kind', 'org_id', 'status', 'case_inquiry_id', 'valid_from', 'valid_to', 'created_at', 'updated_at'] as const;
+
+/**
+ * A person and their role assignments in force on `today` (as {@link rolesOf}), in one statement;
+ * `person` undefined (and no roles) when there is no such person.
+ */
+export async function personWithRoles(db: Db, personId: number, today: IsoDate): Promise<{ person: Person | undefined; roles: RoleAssignment[] }> {
+  const rows = await db.selectFrom('persons as p')
+    .leftJoin('role_assignments as r', (join) => join.onRef('r.person_id', '=', 'p.id')
+      .on((eb) => eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', today)]))
+      .on((eb) => eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', today)])))
+    .selectAll('p').select(ROLE_COLUMNS.map((c) => `r.${c} as r_${c}` as const))
+    .where('p.id', '=', personId).orderBy('r.id').execute();
+  const [first] = rows;
+  if (!first) return { person: undefined, roles: [] };
+  const person = Object.fromEntries(Object.entries(first).filter(([k]) => !k.startsWith('r_'))) as Person;
+  const roles = rows.flatMap((row) => {
+    if (row.r_id === null) return [];
+    const role = Object.fromEntries(ROLE_COLUMNS.map((c) => [c, row[`r_${c}`]]));
+    return [role as RoleAssignment];
+  });
+  return { person, roles };
+}
+
 export async function findRoleAssignment(db: Db, id: number): Promise<RoleAssignment | undefined> {
   return db.selectFrom('role_assignments').selectAll().where('id', '=', id).executeTakeFirst();
 }
