@@ -7,6 +7,7 @@ import { overridesUpTheTree } from '../../db/repositories/deadlines.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
 import { createInquiry } from '../../db/repositories/inquiries.js';
+import { findOutbox, insertDeliveryRefs, insertOutbox, markOutboxSentWithRefs } from '../../db/repositories/outbox.js';
 import { createFlowDriver } from '../helpers/flow-driver.js';
 import { createManualClock } from '../../src/time/clock.js';
 import { Queue } from 'bullmq';
@@ -109,6 +110,33 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
     }
     expect((await personWithRoles(h.db, net.healthSpokesId, '2026-11-23')).roles.length).toBeGreaterThanOrEqual(2);
     expect(await personWithRoles(h.db, 999_999, '2026-11-23')).toEqual({ person: undefined, roles: [] });
+  });
+
+  it('records a delivered inquiry message without BEGIN/COMMIT (one statement on PostgreSQL, two on SQLite), its refs written once', async () => {
+    h = await createTestDb(dialect);
+    const net = await seedMiniNetwork(h.db);
+    const identityId = await linkChat(h.db, net.healthSpokesId, 'telegram', 'u-sp');
+    const inquiry = await createInquiry(h.db, {
+      reporterPersonId: net.reporterId, reporterIdentityId: identityId, originChatId: 'u-sp', originMessageId: '1', topicId: net.healthTopicId,
+      orgId: net.healthId, suggestedOrgId: net.healthId, status: 'assigned', question: 'Câu hỏi?', receivedAt: '2026-11-23T02:00:00.000Z',
+    });
+    const id = await insertOutbox(h.db, {
+      queue: 'outbox', identity_id: identityId, platform: 'telegram', chat_id: 'u-sp', text: 'Câu hỏi mới', masked_text: null, secrets: null, buttons: null,
+      reply_to_message_id: null, reply_to_outbox_id: null, edit_of_outbox_id: null, edit_text: null, inquiry_id: inquiry.id, ref_kind: 'staff_notice',
+      ref_person_id: net.healthSpokesId, report_unreachable: 1, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+      last_error: null, created_at: '2026-11-23T02:00:00.000Z', sent_at: null, attachments: null,
+    });
+    const row = (await findOutbox(h.db, id))!;
+    const outcome = { messageIds: ['m1', 'm2'], sentAt: '2026-11-23T02:00:01.000Z', attempts: 1 };
+    const before = h.statements();
+    expect(await markOutboxSentWithRefs(h.db, row, outcome)).toBe(true);
+    expect(h.statements() - before).toBe(dialect === 'postgres' ? 1 : 2);
+    // A retried record (or another copy's) finds the row sent and writes no ref twice.
+    expect(await markOutboxSentWithRefs(h.db, row, outcome)).toBe(false);
+    await insertDeliveryRefs(h.db, row, outcome.messageIds, outcome.sentAt);
+    expect(await findOutbox(h.db, id)).toMatchObject({ status: 'sent', sent_message_ids: JSON.stringify(['m1', 'm2']) });
+    const refs = await h.db.selectFrom('message_refs').select(['message_id', 'inquiry_id', 'kind', 'person_id']).where('chat_id', '=', 'u-sp').orderBy('message_id').execute();
+    expect(refs).toEqual(['m1', 'm2'].map((m) => ({ message_id: m, inquiry_id: inquiry.id, kind: 'staff_notice', person_id: net.healthSpokesId })));
   });
 
   it('writes a new inquiry\'s code in its insert, one statement, never reusing the id of a deleted one', async () => {
