@@ -72,6 +72,8 @@ export interface Effects {
   startNotice(noticeId: number): void;
   /** Queues a message to one identity, in that identity's language. */
   sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+  /** Queues a message to one identity in `locale`, already known (the actor's own language): nothing read. */
+  sendInLocale(identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
@@ -131,6 +133,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       if (!noticeIds.includes(noticeId)) noticeIds.push(noticeId);
     },
     sendTo,
+    sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
     notifyPerson: async (personId, build, spec = {}) => {
       const found = await preferredIdentityWithLocale(db, personId);
       return found ? send(found.identity, found.personLocale ?? found.identity.locale ?? defaultLocale, build, spec) : undefined;

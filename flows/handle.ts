@@ -43,7 +43,7 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
   const ctx: FlowContext = {
     db, now, nowIso, today, settings, event, effects,
     actor: { identity: actorIdentity, person, roles, t },
-    reply: (build, spec) => effects.sendTo(actorIdentity, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
+    reply: (build, spec) => effects.sendInLocale(actorIdentity, locale, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
   };
   await routeEvent(ctx);
   return { outboxIds: effects.outboxIds, outboxChats: effects.outboxChats, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };
