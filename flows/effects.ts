@@ -2,9 +2,11 @@ import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
+import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
 import { insertOutbox } from '../db/repositories/outbox.js';
+import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
 import { recordPush, type PushSpec } from './push.js';
@@ -35,22 +37,43 @@ export interface SendSpec {
 }
 
 /**
+ * An inquiry created in this transaction, its deadline fields as the transaction leaves them, and
+ * the office hours (raw JSON, null: the default) of the organisation its deadline counts in
+ * (`org_id ?? suggested_org_id`). A new inquiry has no job and has fired no step yet, so its first
+ * job is planned from this after commit without reading the database again.
+ */
+export interface NewDeadline {
+  inquiry: DeadlineInquiry;
+  officeHoursJson: string | null;
+}
+
+/**
  * The side effects of a flow, written into the flow's own transaction: outbox rows and audit
  * events. Nothing is sent from here; the dispatcher delivers committed rows.
  */
 export interface Effects {
   /** Ids of the outbox rows written so far, for the dispatcher once the transaction commits. */
   readonly outboxIds: number[];
+  /** The chat of each row of `outboxIds`, in the same order (the dispatcher then reads nothing to wake them). */
+  readonly outboxChats: OutboxRowChat[];
   /** Inquiries whose deadline jobs must be brought in line with the database after commit. */
   readonly deadlineIds: number[];
-  /** Asks for the inquiry's reminder and escalation jobs to be re-planned after commit. */
-  syncDeadline(inquiryId: number): void;
+  /** The inquiries of `deadlineIds` created in this transaction whose first job is planned from what it knows. */
+  readonly newDeadlines: ReadonlyMap<number, NewDeadline>;
+  /**
+   * Asks for the inquiry's reminder and escalation jobs to be re-planned after commit; `created`
+   * when the inquiry was created in this transaction (its plan then needs no read). A later call
+   * without it (the deadline changed again) plans from the database as usual.
+   */
+  syncDeadline(inquiryId: number, created?: NewDeadline): void;
   /** Notices confirmed in this transaction, whose deliveries start after commit. */
   readonly noticeIds: number[];
   /** Asks for the notice's delivery jobs to be queued after commit. */
   startNotice(noticeId: number): void;
   /** Queues a message to one identity, in that identity's language. */
   sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+  /** Queues a message to one identity in `locale`, already known (the actor's own language): nothing read. */
+  sendInLocale(identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
@@ -65,7 +88,9 @@ export interface EffectsActor {
 /** Creates the effects writer for one transaction. */
 export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en', actor: EffectsActor): Effects {
   const outboxIds: number[] = [];
+  const outboxChats: OutboxRowChat[] = [];
   const deadlineIds: number[] = [];
+  const newDeadlines = new Map<number, NewDeadline>();
   const noticeIds: number[] = [];
   const localeOf = async (identity: Identity): Promise<string> => {
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
@@ -89,20 +114,26 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
     });
     outboxIds.push(id);
+    outboxChats.push({ id, queue: spec.queue ?? 'outbox', platform: identity.platform, chatId: identity.chat_id });
     if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
   return {
     outboxIds,
+    outboxChats,
     deadlineIds,
-    syncDeadline: (inquiryId) => {
+    newDeadlines,
+    syncDeadline: (inquiryId, created) => {
       if (!deadlineIds.includes(inquiryId)) deadlineIds.push(inquiryId);
+      if (created) newDeadlines.set(inquiryId, created);
+      else newDeadlines.delete(inquiryId);
     },
     noticeIds,
     startNotice: (noticeId) => {
       if (!noticeIds.includes(noticeId)) noticeIds.push(noticeId);
     },
     sendTo,
+    sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
     notifyPerson: async (personId, build, spec = {}) => {
       const found = await preferredIdentityWithLocale(db, personId);
       return found ? send(found.identity, found.personLocale ?? found.identity.locale ?? defaultLocale, build, spec) : undefined;

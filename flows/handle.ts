@@ -1,19 +1,24 @@
 import type { InboundEvent } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
-import { findPerson, rolesOf } from '../db/repositories/directory.js';
+import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
+import { personWithRoles } from '../db/repositories/directory.js';
 import { touchIdentity } from '../db/repositories/identities.js';
 import { copyFor } from './copy/index.js';
 import { localDate } from './copy/format.js';
 import type { FlowContext, FlowSettings } from './context.js';
-import { createEffects } from './effects.js';
+import { createEffects, type NewDeadline } from './effects.js';
 import { routeEvent } from './router.js';
 
 /** What a handled event asks of the infrastructure once its transaction committed. */
 export interface FlowOutcome {
   /** Outbox rows to deliver. */
   outboxIds: number[];
+  /** The chat of every row of `outboxIds`, when the transaction knows them all (the dispatcher then reads none). */
+  outboxChats?: OutboxRowChat[];
   /** Inquiries whose deadline jobs must be re-planned. */
   deadlineIds: number[];
+  /** Those of `deadlineIds` created by this event, planned from what its transaction knew (no read). */
+  newDeadlines?: NewDeadline[];
   /** Notices confirmed: queue their deliveries. */
   noticeIds?: number[];
 }
@@ -29,8 +34,7 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
     platform: event.platform, platformUserId: event.from.id, chatId: event.chatId,
     ...(event.from.name ? { displayName: event.from.name } : {}),
   }, nowIso);
-  const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
-  const roles = person ? await rolesOf(db, person.id, today) : [];
+  const { person, roles } = identity.person_id ? await personWithRoles(db, identity.person_id, today) : { person: undefined, roles: [] };
   // The person's language is the one setting; a chat's own only stands in before registration.
   const locale = person?.locale ?? identity.locale ?? settings.defaultLocale;
   const t = copyFor(locale, settings.defaultLocale);
@@ -39,9 +43,9 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
   const ctx: FlowContext = {
     db, now, nowIso, today, settings, event, effects,
     actor: { identity: actorIdentity, person, roles, t },
-    reply: (build, spec) => effects.sendTo(actorIdentity, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
+    reply: (build, spec) => effects.sendInLocale(actorIdentity, locale, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
   };
   await routeEvent(ctx);
-  return { outboxIds: effects.outboxIds, deadlineIds: effects.deadlineIds, noticeIds: effects.noticeIds };
+  return { outboxIds: effects.outboxIds, outboxChats: effects.outboxChats, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };
 }
 

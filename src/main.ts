@@ -248,8 +248,8 @@ export async function startApp(o: StartOptions): Promise<App> {
     onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: flowSettings,
     prepare: createFilePreparer({ db: db.db, files: files.service, adapters, logger: logger.child({ part: 'files' }) }),
-    enqueueOutbox: (ids) => dispatcher.enqueue(ids),
-    syncDeadlines: (ids) => deadlines.sync(ids),
+    enqueueOutbox: (ids, chats) => dispatcher.enqueue(ids, chats),
+    syncDeadlines: (ids, created) => deadlines.sync(ids, created),
     startNotices: (ids) => notices.startNotices(ids),
     onEvent: (platform, kind, duplicate) => {
       metrics.inboundEventsTotal.inc({ platform, kind });

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../client.js';
+import { orgChainCte, orgChainIds, type OrgChainRow } from './directory.js';
 import type { DeadlineClass, DeadlineOverride, InquiryStatus, IsoInstant } from '../schema.js';
 
 /**
@@ -49,17 +51,30 @@ export async function listRunningDeadlineInquiries(db: Db, page: { afterId: numb
   return rows.map(normalise);
 }
 
-/** Overrides of `deadlineClass` held by any of `orgIds`, grouped by organisation. */
-export async function listOverrides(db: Db, orgIds: readonly number[], deadlineClass: DeadlineClass): Promise<Map<number, DeadlineOverride[]>> {
-  const byOrg = new Map<number, DeadlineOverride[]>();
-  if (orgIds.length === 0) return byOrg;
-  const rows = await db.selectFrom('deadline_overrides').selectAll()
-    .where('org_id', 'in', [...orgIds]).where('deadline_class', '=', deadlineClass).execute();
-  for (const row of rows) {
-    const o = { ...row, id: Number(row.id), org_id: Number(row.org_id), amount: Number(row.amount) };
-    byOrg.set(o.org_id, [...(byOrg.get(o.org_id) ?? []), o]);
+/**
+ * `orgId`'s chain up the tree (as `orgAncestorIds` returns it) and the overrides of
+ * `deadlineClass` held along it, grouped by organisation, in one statement.
+ */
+export async function overridesUpTheTree(db: Db, orgId: number, deadlineClass: DeadlineClass): Promise<{ chain: number[]; overrides: Map<number, DeadlineOverride[]> }> {
+  type Row = { depth: number; chain_id: number; chain_parent_id: number | null } & { [K in keyof DeadlineOverride]: DeadlineOverride[K] | null };
+  const { rows } = await sql<Row>`${orgChainCte(orgId)}
+    select c.depth, c.id as chain_id, c.parent_id as chain_parent_id, o.id, o.org_id, o.deadline_class, o.amount, o.unit, o.legal_basis,
+      o.valid_from, o.valid_to, o.created_at, o.updated_at
+    from chain c left join deadline_overrides o on o.org_id = c.id and o.deadline_class = ${deadlineClass}
+    order by c.depth, o.id`.execute(db);
+  const levels = new Map<number, OrgChainRow>();
+  for (const r of rows) levels.set(Number(r.depth), { id: Number(r.chain_id), parent_id: r.chain_parent_id === null ? null : Number(r.chain_parent_id) });
+  const chain = orgChainIds(orgId, [...levels.values()]);
+  const overrides = new Map<number, DeadlineOverride[]>();
+  const seen = new Set<number>();
+  for (const { depth: _depth, chain_id: _chainId, chain_parent_id: _parentId, ...r } of rows) {
+    // A cycle in bad data repeats its organisations (and their overrides) up to the depth bound.
+    if (r.id === null || seen.has(Number(r.id))) continue;
+    seen.add(Number(r.id));
+    const o = { ...r, id: Number(r.id), org_id: Number(r.org_id), amount: Number(r.amount) } as DeadlineOverride;
+    overrides.set(o.org_id, [...(overrides.get(o.org_id) ?? []), o]);
   }
-  return byOrg;
+  return { chain, overrides };
 }
 
 /** The raw office-hours JSON of each organisation (null: the default hours). */

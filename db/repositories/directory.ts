@@ -25,12 +25,27 @@ export async function listRoutableOrgs(db: Db, today: IsoDate, types: readonly O
 /** `orgId` and every ancestor up to the root, nearest first (a parent missing from `orgs` ends the chain, included). */
 export async function orgAncestorIds(db: Db, orgId: number): Promise<number[]> {
   // One statement for the whole chain; the depth bound stops a cycle in bad data.
-  const { rows } = await sql<{ id: number; parent_id: number | null }>`
-    with recursive chain(id, parent_id, depth) as (
+  const { rows } = await sql<OrgChainRow>`${orgChainCte(orgId)} select id, parent_id from chain order by depth`.execute(db);
+  return orgChainIds(orgId, rows);
+}
+
+/** A row of {@link orgChainCte}: an organisation of the chain and its parent. */
+export interface OrgChainRow {
+  id: number;
+  parent_id: number | null;
+}
+
+/** `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded (a cycle repeats). */
+export function orgChainCte(orgId: number) {
+  return sql`with recursive chain(id, parent_id, depth) as (
       select id, parent_id, 0 from orgs where id = ${orgId}
       union all
       select o.id, o.parent_id, c.depth + 1 from orgs o join chain c on o.id = c.parent_id where c.depth < ${MAX_ORG_DEPTH}
-    ) select id, parent_id from chain order by depth`.execute(db);
+    )`;
+}
+
+/** The ancestor ids of `orgId` from its chain's rows (by depth): as {@link orgAncestorIds} returns them. */
+export function orgChainIds(orgId: number, rows: readonly OrgChainRow[]): number[] {
   const ids: number[] = [orgId];
   let next = rows[0]?.parent_id ?? null;
   for (const row of rows.slice(1)) {
@@ -77,6 +92,31 @@ export async function rolesOf(db: Db, personId: number, today: IsoDate): Promise
     .where((eb) => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', today)]))
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', today)]))
     .orderBy('id').execute();
+}
+
+/** Columns of `role_assignments`, read beside a person's as `r_<column>`. */
+const ROLE_COLUMNS = ['id', 'person_id', 'role', 'kind', 'org_id', 'status', 'case_inquiry_id', 'valid_from', 'valid_to', 'created_at', 'updated_at'] as const;
+
+/**
+ * A person and their role assignments in force on `today` (as {@link rolesOf}), in one statement;
+ * `person` undefined (and no roles) when there is no such person.
+ */
+export async function personWithRoles(db: Db, personId: number, today: IsoDate): Promise<{ person: Person | undefined; roles: RoleAssignment[] }> {
+  const rows = await db.selectFrom('persons as p')
+    .leftJoin('role_assignments as r', (join) => join.onRef('r.person_id', '=', 'p.id')
+      .on((eb) => eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', today)]))
+      .on((eb) => eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', today)])))
+    .selectAll('p').select(ROLE_COLUMNS.map((c) => `r.${c} as r_${c}` as const))
+    .where('p.id', '=', personId).orderBy('r.id').execute();
+  const [first] = rows;
+  if (!first) return { person: undefined, roles: [] };
+  const person = Object.fromEntries(Object.entries(first).filter(([k]) => !k.startsWith('r_'))) as Person;
+  const roles = rows.flatMap((row) => {
+    if (row.r_id === null) return [];
+    const role = Object.fromEntries(ROLE_COLUMNS.map((c) => [c, row[`r_${c}`]]));
+    return [role as RoleAssignment];
+  });
+  return { person, roles };
 }
 
 export async function findRoleAssignment(db: Db, id: number): Promise<RoleAssignment | undefined> {

@@ -1,5 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
+import { PostgresAdapter, sql } from 'kysely';
 import { findInterruptedSendRef } from './interrupted-refs.js';
 import { searchText } from './search-text.js';
 import type {
@@ -24,16 +25,25 @@ export interface NewInquiry {
 
 /** Inserts an inquiry and gives it its public code `Q-<id>`. */
 export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
-  const { id } = await db.insertInto('inquiries').values({
-    code: null, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
+  // The public code is `Q-<id>`, written by the insert itself: the id is taken first in the same
+  // statement (PostgreSQL: the sequence, read once in a CTE; SQLite: the next AUTOINCREMENT value,
+  // which a write statement reads and takes without another writer in between).
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const nextId = postgres
+    ? sql<number>`(select id from next_inquiry)`
+    : sql<number>`(select max(n) + 1 from (select coalesce(max(id), 0) as n from inquiries union all select seq from sqlite_sequence where name = 'inquiries'))`;
+  const into = postgres
+    ? db.with('next_inquiry', (qb) => qb.selectNoFrom(sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`.as('id'))).insertInto('inquiries')
+    : db.insertInto('inquiries');
+  return into.values({
+    id: nextId, code: sql<string>`'Q-' || ${nextId}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
     origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
     org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
     urgent_requested: 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
     resume_status: null, rating: null, rated_at: null, search_text: searchText(n.question), created_at: n.receivedAt, updated_at: n.receivedAt,
-  }).returning('id').executeTakeFirstOrThrow();
-  return db.updateTable('inquiries').set({ code: `Q-${id}` }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  }).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {

@@ -149,15 +149,23 @@ export async function listChatHeads(db: Db, queue: OutboxQueue): Promise<OutboxR
   return rows;
 }
 
+/** An outbox row's id and the chat it goes to. */
+export type OutboxRowChat = OutboxChat & { id: number };
+
 /** The chats of the given rows that are still pending, with the oldest given id of each. */
-export async function chatsOfPending(db: Db, ids: readonly number[]): Promise<Array<OutboxChat & { id: number }>> {
+export async function chatsOfPending(db: Db, ids: readonly number[]): Promise<OutboxRowChat[]> {
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('outbox').select(['id', 'queue', 'platform', 'chat_id'])
-    .where('id', 'in', [...ids]).where('status', '=', 'pending').orderBy('id').execute();
-  const byChat = new Map<string, OutboxChat & { id: number }>();
-  for (const r of rows) {
-    const key = `${r.queue}\u0000${r.platform}\u0000${r.chat_id}`;
-    if (!byChat.has(key)) byChat.set(key, { id: Number(r.id), queue: r.queue, platform: r.platform, chatId: r.chat_id });
+    .where('id', 'in', [...ids]).where('status', '=', 'pending').execute();
+  return oldestPerChat(rows.map((r) => ({ id: Number(r.id), queue: r.queue, platform: r.platform, chatId: r.chat_id })));
+}
+
+/** Each chat of `rows` once, with its oldest row's id. */
+export function oldestPerChat(rows: readonly OutboxRowChat[]): OutboxRowChat[] {
+  const byChat = new Map<string, OutboxRowChat>();
+  for (const r of [...rows].sort((a, b) => a.id - b.id)) {
+    const key = `${r.queue}\u0000${r.platform}\u0000${r.chatId}`;
+    if (!byChat.has(key)) byChat.set(key, { id: r.id, queue: r.queue, platform: r.platform, chatId: r.chatId });
   }
   return [...byChat.values()];
 }

@@ -73,15 +73,21 @@ function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOut
 }
 
 /**
- * PostgreSQL only: {@link markOutboxSent} and {@link insertDeliveryRefs} in ONE statement (a
- * data-modifying WITH, atomic like a transaction, one round trip instead of four). The refs are
- * written only when the row was still pending and is now sent. Returns true when it was; false
- * (nothing written) otherwise, or on another database, or when the row has no refs to write:
- * the caller then records the send as usual.
+ * {@link markOutboxSent} and {@link insertDeliveryRefs} without a transaction. PostgreSQL: ONE
+ * statement (a data-modifying WITH, atomic like a transaction), the refs written only when the row
+ * was still pending and is now sent. Other databases (SQLite): two statements, the refs first
+ * (each once), then the mark; a crash between them leaves refs to a message that was delivered,
+ * and the row pending, so it is sent again as after any crash before its record. Returns true
+ * when the row was marked sent; false when it was no longer pending (SQLite: this copy's refs
+ * are written, as the transaction writes them), or when the row has no refs to write: the caller
+ * then records the send as usual.
  */
 export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: SentOutcome): Promise<boolean> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return false;
   if (row.inquiry_id === null || row.ref_kind === null || outcome.messageIds.length === 0) return false;
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    await insertDeliveryRefs(db, row, outcome.messageIds, outcome.sentAt);
+    return markOutboxSent(db, row.id, outcome);
+  }
   const refs = outcome.messageIds.map((messageId) => sql`(${row.platform}, ${row.chat_id}, ${messageId}, ${row.inquiry_id}::integer, ${row.ref_kind}, ${row.ref_person_id}::integer, ${outcome.sentAt})`);
   const inserted = await db
     .with('marked', (qb) => qb.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
@@ -104,17 +110,18 @@ export async function markOutboxUndeliverable(
 
 /**
  * Writes one `message_refs` row per delivered part of `row` (when it names an inquiry and a ref
- * kind), so a reply to any part routes to the inquiry.
+ * kind), so a reply to any part routes to the inquiry; a ref already written (a retried record)
+ * is not written again. Returns how many parts have refs.
  */
 export async function insertDeliveryRefs(
   db: Db, row: OutboxRow, messageIds: readonly string[], createdAt: IsoInstant,
 ): Promise<number> {
   if (row.inquiry_id === null || row.ref_kind === null || messageIds.length === 0) return 0;
-  const { inquiry_id: inquiryId, ref_kind: kind } = row;
-  await db.insertInto('message_refs').values(messageIds.map((messageId) => ({
-    platform: row.platform, chat_id: row.chat_id, message_id: messageId,
-    inquiry_id: inquiryId, kind, person_id: row.ref_person_id, created_at: createdAt,
-  }))).execute();
+  const values = messageIds.map((messageId) => sql`(${row.platform}, ${row.chat_id}, ${messageId}, cast(${row.inquiry_id} as integer), ${row.ref_kind}, cast(${row.ref_person_id} as integer), ${createdAt})`);
+  await sql`with v(platform, chat_id, message_id, inquiry_id, kind, person_id, created_at) as (values ${sql.join(values)})
+    insert into message_refs (platform, chat_id, message_id, inquiry_id, kind, person_id, created_at)
+    select v.platform, v.chat_id, v.message_id, v.inquiry_id, v.kind, v.person_id, v.created_at from v
+    where not exists (select 1 from message_refs m where m.platform = v.platform and m.chat_id = v.chat_id and m.message_id = v.message_id and m.inquiry_id = v.inquiry_id)`.execute(db);
   return messageIds.length;
 }
 

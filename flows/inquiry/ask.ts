@@ -86,7 +86,8 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   });
   if (urgentClass) await markUrgentRequested(ctx.db, created.id);
   // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
-  const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id);
+  // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
+  const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id, org);
   await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
   const entryId = await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
   if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });

@@ -2,8 +2,10 @@ import type { InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { describeDbError } from '../../db/errors.js';
 import { insertInbound, listPendingInbound } from '../../db/repositories/inbound.js';
+import type { OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
+import type { NewDeadline } from '../../flows/effects.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { runStoredEvent, type RunEventDeps } from './run-event.js';
@@ -23,10 +25,10 @@ export interface InboundProcessorOptions {
   clock: Clock;
   logger: Logger;
   settings: FlowSettings;
-  /** Hands committed outbox rows to the dispatcher. */
-  enqueueOutbox(ids: readonly number[]): Promise<void>;
-  /** Re-plans the deadline jobs of inquiries whose deadline changed. */
-  syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
+  /** Hands committed outbox rows to the dispatcher (`chats`: see `RunEventDeps.enqueueOutbox`). */
+  enqueueOutbox(ids: readonly number[], chats?: readonly OutboxRowChat[]): Promise<void>;
+  /** Re-plans the deadline jobs of inquiries whose deadline changed (`created`: see `RunEventDeps.syncDeadlines`). */
+  syncDeadlines(inquiryIds: readonly number[], created?: readonly NewDeadline[]): Promise<void>;
   /** Queues the deliveries of notices confirmed by an event; optional (the boot reconciliation also does it). */
   startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Counts events for metrics; optional. */

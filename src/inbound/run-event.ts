@@ -3,8 +3,10 @@ import type { Db } from '../../db/client.js';
 import { describeDbError, isTransientDbError } from '../../db/errors.js';
 import { markInboundDone, markInboundFailed } from '../../db/repositories/inbound.js';
 import { releaseHeldInChat } from '../../db/repositories/outbox.js';
+import type { OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
+import type { NewDeadline } from '../../flows/effects.js';
 import { handleInboundEvent, type FlowOutcome } from '../../flows/handle.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
@@ -16,8 +18,10 @@ export interface RunEventDeps {
   clock: Clock;
   logger: Logger;
   settings: FlowSettings;
-  enqueueOutbox(ids: readonly number[]): Promise<void>;
-  syncDeadlines(inquiryIds: readonly number[]): Promise<void>;
+  /** `chats`: the chat of every row of `ids`, when known (then the dispatcher reads none). */
+  enqueueOutbox(ids: readonly number[], chats?: readonly OutboxRowChat[]): Promise<void>;
+  /** `created`: those of `inquiryIds` the event created, planned from what its transaction knew (see `DeadlineScheduler.sync`). */
+  syncDeadlines(inquiryIds: readonly number[], created?: readonly NewDeadline[]): Promise<void>;
   startNotices?(noticeIds: readonly number[]): Promise<void>;
   /** Told about each transient database error (the health monitor probes then). */
   onDatabaseError?(err: unknown): void;
@@ -92,7 +96,8 @@ async function runFlow(d: RunEventDeps, event: InboundEvent, retried: boolean): 
     // chat goes out first (older ids are delivered first within a chat), committed with the
     // new last_inbound_at so the delivery sees the window open.
     const released = await releaseHeldInChat(tx, 'outbox', event.platform, event.chatId);
-    return { ...handled, outboxIds: [...released, ...handled.outboxIds] };
+    const chats = handled.outboxChats && [...released.map((id): OutboxRowChat => ({ id, queue: 'outbox', platform: event.platform, chatId: event.chatId })), ...handled.outboxChats];
+    return { ...handled, outboxIds: [...released, ...handled.outboxIds], ...(chats ? { outboxChats: chats } : {}) };
   });
 }
 
@@ -103,8 +108,8 @@ async function runFlow(d: RunEventDeps, event: InboundEvent, retried: boolean): 
  */
 async function handOn(d: RunEventDeps, event: InboundEvent, outcome: FlowOutcome): Promise<void> {
   const logged = (what: string) => (err: unknown) => { d.logger.error({ err, platform: event.platform, eventId: event.eventId }, what); };
-  if (outcome.outboxIds.length > 0) await d.enqueueOutbox(outcome.outboxIds).catch(logged('could not queue the outbox rows of an event; the reconciliation will'));
-  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds).catch(logged('deadline sync failed'));
+  if (outcome.outboxIds.length > 0) await d.enqueueOutbox(outcome.outboxIds, outcome.outboxChats).catch(logged('could not queue the outbox rows of an event; the reconciliation will'));
+  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds, outcome.newDeadlines).catch(logged('deadline sync failed'));
   if (outcome.noticeIds?.length) await d.startNotices?.(outcome.noticeIds).catch(logged('notice start failed'));
 }
 

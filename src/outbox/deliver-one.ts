@@ -135,8 +135,9 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   };
   // A row with nothing to record beside its own "sent" needs no transaction: one statement.
   const alone = (row.inquiry_id === null || row.ref_kind === null) && row.notice_handover !== 1 && !menu;
-  // With refs only (an inquiry's message), PostgreSQL marks and writes them in one statement; if
-  // that found the row no longer pending, the transaction below decides as always.
+  // With refs only (an inquiry's message), PostgreSQL marks and writes them in one statement,
+  // SQLite in two (refs, then mark) without BEGIN/COMMIT; if the row was no longer pending, the
+  // transaction below decides as always (refs are written once, so none twice).
   const refsOnly = !alone && !menu && row.notice_handover !== 1;
   const changed = await persistently('record a delivered outbox row', async () => {
     if (alone) return record(ctx.db);

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { chatsOfPending, clearBackoff, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
+import { chatsOfPending, clearBackoff, oldestPerChat, renewClaims, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import { findOutbox } from '../../db/repositories/outbox.js';
 import type { OutboxQueue } from '../../db/schema.js';
 import type { Logger } from '../logger.js';
@@ -50,8 +50,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   let timers: NodeJS.Timeout[] = [];
 
   const { add, waker: wake } = createWakeUps(queue, lease.owner, lease.now);
-  const enqueue = async (ids: readonly number[]): Promise<void> => {
-    const chats = await chatsOfPending(options.db, ids);
+  const enqueue: OutboxDispatcher['enqueue'] = async (ids, known) => {
+    const covered = known !== undefined && ids.every((id) => known.some((c) => c.id === id));
+    const chats = covered ? oldestPerChat(known.filter((c) => ids.includes(c.id))) : await chatsOfPending(options.db, ids);
     await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
   };
   ctx.enqueue = enqueue;

@@ -3,7 +3,7 @@ import type { OutboxFiles } from './files.js';
 import type { LeaseKeeper } from './lease.js';
 import type { ChatAdapter, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import type { OutboxChat } from '../../db/repositories/outbox-claims.js';
+import type { OutboxChat, OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxHeldReason, OutboxQueue, OutboxRow } from '../../db/schema.js';
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
@@ -81,8 +81,12 @@ export interface OutboxDispatcherOptions {
 
 /** Delivers committed outbox rows of one queue through the adapters. */
 export interface OutboxDispatcher {
-  /** Wakes the chats of these committed rows (one job per chat); rows no longer pending are ignored. Idempotent. */
-  enqueue(ids: readonly number[]): Promise<void>;
+  /**
+   * Wakes the chats of these committed rows (one job per chat); rows no longer pending are ignored.
+   * `chats`: the chat of every row of `ids`, as the transaction that wrote them knew it; then nothing
+   * is read (a chat whose rows were meanwhile delivered gets a drain that finds nothing). Idempotent.
+   */
+  enqueue(ids: readonly number[], chats?: readonly OutboxRowChat[]): Promise<void>;
   /** Starts the worker and the periodic sweep; resolves when it is connected. Idempotent. */
   start(): Promise<void>;
   /**

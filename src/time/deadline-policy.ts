@@ -1,6 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { listOverrides, officeHoursJsonByOrg } from '../../db/repositories/deadlines.js';
-import { orgAncestorIds } from '../../db/repositories/directory.js';
+import { officeHoursJsonByOrg, overridesUpTheTree } from '../../db/repositories/deadlines.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import type { DeadlineAssignment, DeadlinePolicy } from '../../flows/deadlines.js';
 import type { WorkCalendar } from './calendar.js';
@@ -29,8 +28,8 @@ export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
   const ruleFor = async (db: Db, receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null): Promise<Rule> => {
     const statutory = selectRule(receivedAt, deadlineClass, o.rules);
     if (orgId === null) return statutory;
-    const chain = await orgAncestorIds(db, orgId);
-    const picked = pickOverride(await listOverrides(db, chain, deadlineClass), chain, toLocalDate(receivedAt));
+    const { chain, overrides } = await overridesUpTheTree(db, orgId, deadlineClass);
+    const picked = pickOverride(overrides, chain, toLocalDate(receivedAt));
     return picked ? ruleFromOverride(picked, statutory) : statutory;
   };
   const officeHoursOf = async (db: Db, orgId: number | null): Promise<OfficeHours> => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { Button, InboundEvent } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import { createInboundProcessor } from '../../src/inbound/processor.js';
+import { createInboundProcessor, type InboundProcessorOptions } from '../../src/inbound/processor.js';
+import type { WorkCalendar } from '../../src/time/calendar.js';
 import { createLogger } from '../../src/logger.js';
 import { createManualClock, type ManualClock } from '../../src/time/clock.js';
 import { loadCalendar } from '../../src/import/calendar.js';
@@ -19,15 +20,30 @@ export interface ChatMessage {
   replyTo: string | null;
 }
 
+/** What a test may put in place of the driver's defaults (nothing after commit; the calendar read each time). */
+export interface FlowDriverOptions {
+  /** Called after each event's commit with its outbox rows, as the dispatcher is. */
+  enqueueOutbox?: InboundProcessorOptions['enqueueOutbox'];
+  /** Called after each event's commit with its inquiries' deadline changes, as the scheduler is. */
+  syncDeadlines?: InboundProcessorOptions['syncDeadlines'];
+  /** The legal calendar (e.g. a cached one, as `src/main.ts` has). */
+  loadCalendar?: (db: Db) => Promise<WorkCalendar> | WorkCalendar;
+}
+
 /**
  * Drives the flows through the real inbound processor and database, delivering outbox rows the
  * way the dispatcher does (message ids, message refs) but without a queue or platform. For flow
  * integration tests; the end-to-end tests use the real dispatcher and adapters.
  */
-export function createFlowDriver(db: Db, clock: ManualClock) {
+export function createFlowDriver(db: Db, clock: ManualClock, options: FlowDriverOptions = {}) {
   const deadlineSyncs: number[] = [];
   const logger = createLogger({ level: 'silent' });
-  const processor = createInboundProcessor({ db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: createDeadlinePolicy({ db, loadCalendar: (via) => loadCalendar(via) }) }, enqueueOutbox: async () => undefined, syncDeadlines: async (ids) => { deadlineSyncs.push(...ids); } });
+  const policy = createDeadlinePolicy({ db, loadCalendar: options.loadCalendar ?? ((via) => loadCalendar(via)) });
+  const processor = createInboundProcessor({
+    db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: policy },
+    enqueueOutbox: options.enqueueOutbox ?? (async () => undefined),
+    syncDeadlines: async (ids, created) => { deadlineSyncs.push(...ids); await options.syncDeadlines?.(ids, created); },
+  });
   const inbox = new Map<string, ChatMessage[]>();
   let seq = 1000;
 

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { findDeadlineInquiries } from '../../db/repositories/deadlines.js';
 import { createInquiry } from '../../db/repositories/inquiries.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import { fireDeadlineStep } from '../../flows/deadline/fire.js';
@@ -126,6 +127,25 @@ describe.each(testDialects())('deadline scheduler on %s', (dialect) => {
     await inspect?.close();
     await t?.drop();
     await deletePrefix(prefix);
+  });
+
+  it('plans a new inquiry from what its transaction knew, the job the database gives, and never replaces a job already there', async () => {
+    clock.set(at('2026-11-23 10:00'));
+    const id = await ask('2026-11-23 10:00');
+    const fromDatabase = await jobsOf(id);
+    const [row] = await findDeadlineInquiries(t.db, [id]);
+    const hours = (await t.db.selectFrom('orgs').select('office_hours').where('id', '=', net.healthId).executeTakeFirstOrThrow()).office_hours;
+    // Another change's sync (which read the committed database) got there first: its job stays.
+    const stale = { ...row!, due_at: at('2026-11-30 24:00').toISOString() };
+    const before = t.statements();
+    await scheduler.sync([id], [{ inquiry: stale, officeHoursJson: hours }]);
+    expect(t.statements()).toBe(before);
+    expect(await jobsOf(id)).toEqual(fromDatabase);
+    // With no job yet, the transaction's facts give the same job as the database would.
+    await inspect.remove(`deadline-${id}`);
+    await scheduler.sync([id], [{ inquiry: row!, officeHoursJson: hours }]);
+    expect(await jobsOf(id)).toEqual(fromDatabase);
+    expect(t.statements()).toBe(before);
   });
 
   it('fires the ladder in order: reminders, due, head, coordinating office, leader, daily nudges', async () => {

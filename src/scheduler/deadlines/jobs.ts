@@ -57,18 +57,37 @@ export interface PlanContext {
 }
 
 /**
+ * What planning reads besides the inquiries: each organisation's raw office-hours JSON (null: the
+ * default hours) and the steps each inquiry already fired (`r50-3`, …; none when absent).
+ */
+export interface PlanFacts {
+  hoursJson: ReadonlyMap<number, string | null>;
+  fired: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
+/**
  * The steps a batch of inquiries should still fire, each inquiry's in firing order: two batched
  * reads (office hours of their organisations, steps already fired), then pure planning.
  */
 export async function plannedSteps(ctx: PlanContext, rows: readonly DeadlineInquiry[]): Promise<Map<number, PlannedStep[]>> {
+  return planWithFacts(ctx, rows, await readPlanFacts(ctx.db, rows));
+}
+
+/** The two batched reads planning needs (see {@link PlanFacts}). */
+export async function readPlanFacts(db: Db, rows: readonly DeadlineInquiry[]): Promise<PlanFacts> {
   const orgIds = rows.flatMap((r) => { const org = r.org_id ?? r.suggested_org_id; return org === null ? [] : [org]; });
-  const [hoursJson, fired] = await Promise.all([officeHoursJsonByOrg(ctx.db, orgIds), listFiredSteps(ctx.db, rows.map((r) => r.id))]);
+  const [hoursJson, fired] = await Promise.all([officeHoursJsonByOrg(db, orgIds), listFiredSteps(db, rows.map((r) => r.id))]);
+  return { hoursJson, fired };
+}
+
+/** {@link plannedSteps} from facts already known: no database. */
+export function planWithFacts(ctx: Omit<PlanContext, 'db'>, rows: readonly DeadlineInquiry[], facts: PlanFacts): Map<number, PlannedStep[]> {
   const out = new Map<number, PlannedStep[]>();
   for (const row of rows) {
     const org = row.org_id ?? row.suggested_org_id;
-    const hours = parseOfficeHours(org === null ? null : hoursJson.get(org) ?? null);
+    const hours = parseOfficeHours(org === null ? null : facts.hoursJson.get(org) ?? null);
     const planned = planDeadlineSteps(row, ctx.calendar, hours, ctx.settings, ctx.now);
-    const steps = selectStepsToSchedule(planned, firedInPeriod(fired.get(row.id) ?? new Set(), row.period_seq), ctx.now);
+    const steps = selectStepsToSchedule(planned, firedInPeriod(facts.fired.get(row.id) ?? new Set(), row.period_seq), ctx.now);
     out.set(row.id, steps.sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime()));
   }
   return out;
@@ -79,6 +98,15 @@ export async function plannedSteps(ctx: PlanContext, rows: readonly DeadlineInqu
  * one runs at once), or none when nothing is left (closed, paused, no due time).
  */
 export async function nextJobs(ctx: PlanContext, rows: readonly DeadlineInquiry[]): Promise<DeadlineJob[]> {
-  const nowMs = ctx.now.getTime();
-  return [...(await plannedSteps(ctx, rows))].flatMap(([id, steps]) => (steps[0] ? [toDeadlineJob(id, steps[0], nowMs)] : []));
+  return firstJobs(ctx.now, await plannedSteps(ctx, rows));
+}
+
+/** {@link nextJobs} from facts already known: no database. */
+export function nextJobsWithFacts(ctx: Omit<PlanContext, 'db'>, rows: readonly DeadlineInquiry[], facts: PlanFacts): DeadlineJob[] {
+  return firstJobs(ctx.now, planWithFacts(ctx, rows, facts));
+}
+
+function firstJobs(now: Date, planned: ReadonlyMap<number, PlannedStep[]>): DeadlineJob[] {
+  const nowMs = now.getTime();
+  return [...planned].flatMap(([id, steps]) => (steps[0] ? [toDeadlineJob(id, steps[0], nowMs)] : []));
 }

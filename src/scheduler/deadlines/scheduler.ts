@@ -7,7 +7,8 @@ import { createWorkCalendar, type WorkCalendar } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
 import { createQueueService } from '../queue-service.js';
 import { deadlineJobId, QUEUE_NAMES, type RedisTarget } from '../queues.js';
-import { nextJobs, type DeadlineJob, type DeadlineJobData } from './jobs.js';
+import type { NewDeadline } from '../../../flows/effects.js';
+import { nextJobs, nextJobsWithFacts, type DeadlineJob, type DeadlineJobData } from './jobs.js';
 import type { DeadlineSettings } from './settings.js';
 import { createDeadlineProcessor } from './worker.js';
 
@@ -45,8 +46,10 @@ export interface DeadlineScheduler {
    * Makes Redis match the database for these inquiries (call after the transaction that changed
    * them commits): replaces each one's job with the job of its next step; a closed or paused
    * inquiry is left with none. A job running meanwhile re-plans from the database itself.
+   * `created`: those of `inquiryIds` created by the committed transaction, as it left them; their
+   * first job is planned from that with no read, and only added (see {@link NewDeadline}).
    */
-  sync(inquiryIds: readonly number[]): Promise<void>;
+  sync(inquiryIds: readonly number[], created?: readonly NewDeadline[]): Promise<void>;
   /** Adds the missing jobs of every inquiry whose clock runs (on boot; survives a Redis FLUSHALL). Returns how many inquiries were planned. */
   reconcile(): Promise<number>;
   /** Starts the worker; resolves when it is connected. Idempotent. */
@@ -100,9 +103,22 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
     timer.unref();
   };
 
-  const sync = async (inquiryIds: readonly number[]): Promise<void> => {
+  const addCreated = async (created: readonly NewDeadline[]): Promise<void> => {
+    const rows = created.map((c) => c.inquiry);
+    const hoursJson = new Map(created.flatMap((c) => { const org = c.inquiry.org_id ?? c.inquiry.suggested_org_id; return org === null ? [] : [[org, c.officeHoursJson] as const]; }));
+    const jobs = nextJobsWithFacts({ calendar: await calendar(), settings: o.settings, now: o.clock.now() }, rows, { hoursJson, fired: new Map() });
+    // Added, never replaced: a new inquiry has no job yet, unless a later change's sync (which read
+    // the database after this commit) already planned it, and that plan is the newer one. A job
+    // planned here that a later change made stale fires nothing: the worker re-reads first.
+    await addJobs(jobs);
+  };
+
+  const sync = async (inquiryIds: readonly number[], created: readonly NewDeadline[] = []): Promise<void> => {
     if (closing) throw new Error('deadline scheduler is closed');
-    const unique = [...new Set(inquiryIds)];
+    const ids = new Set(inquiryIds);
+    const known = created.filter((c) => ids.has(c.inquiry.id));
+    if (known.length > 0) await addCreated(known);
+    const unique = [...ids].filter((id) => !known.some((c) => c.inquiry.id === id));
     for (let i = 0; i < unique.length; i += batchSize) await syncBatch(unique.slice(i, i + batchSize));
   };
 
