@@ -7,8 +7,18 @@ import { titleOf } from './title.js';
 /** Syllables too common to tell two questions apart (Vietnamese function words, normalised). */
 const COMMON = new Set(['cho', 'cua', 'la', 'va', 'co', 'khong', 'the', 'nao', 'nhu', 'gi', 'duoc', 'nay', 'o', 'tai', 've', 'voi', 'cac', 'nhung', 'mot', 'da', 'se', 'bao', 'gio', 'hoi', 'xin', 'a', 'the', 'of', 'and', 'is', 'what', 'how', 'when']);
 
+/** Syllables of texts already scored: each lookup scores the topic's newest 200 questions, the same ones again and again. */
+const syllableCache = new Map<string, Set<string>>();
+/** Past this many texts the cache starts afresh (a bound on memory, not a working limit). */
+const SYLLABLE_CACHE_MAX = 5000;
+
 function syllables(text: string): Set<string> {
-  return new Set(searchText(text).split(' ').filter((w) => w.length > 1 && !COMMON.has(w)));
+  const cached = syllableCache.get(text);
+  if (cached) return cached;
+  const words = new Set(searchText(text).split(' ').filter((w) => w.length > 1 && !COMMON.has(w)));
+  if (syllableCache.size >= SYLLABLE_CACHE_MAX) syllableCache.clear();
+  syllableCache.set(text, words);
+  return words;
 }
 
 /**
