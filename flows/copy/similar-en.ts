@@ -11,6 +11,7 @@ export const similarEn: SimilarCopy = {
   followedInstead: (c, answered) => (answered
     ? `You are following inquiry ${c}; your question was not sent. ${c} has been answered: the answer comes to this chat now, and any correction of it later. Send /unfollow ${c} to stop.`
     : `You are following inquiry ${c}; your question was not sent. When ${c} is answered, the answer will come to this chat. Send /unfollow ${c} to stop.`),
+  stillReady: 'Your question has not been sent: press Send to send it, or Cancel.',
   duplicates: (lines) => lines.map((l) => `Possible duplicate: ${l.code} (“${l.title}”, ${state(l)})`).join('\n'),
   btnMergeInto: (c) => `Merge into ${c}`,
 };

@@ -15,6 +15,8 @@ export interface SimilarCopy {
   btnFollow(code: string): string;
   /** Followed `code` instead: the question was not sent; what comes next (its answer, now if it has one). */
   followedInstead(code: string, answered: boolean): string;
+  /** A follow instead was refused: the question was not sent and can still be (the buttons come again). */
+  stillReady: string;
   /** On a screening notice: inquiries of the same topic that may be the same question. */
   duplicates(lines: readonly SimilarLine[]): string;
   /** The one-press merge into a likely duplicate. */

@@ -11,6 +11,7 @@ export const similarVi: SimilarCopy = {
   followedInstead: (c, answered) => (answered
     ? `Bạn đang theo dõi câu hỏi ${c}; câu hỏi của bạn không được gửi. ${c} đã có câu trả lời: bạn sẽ nhận được ngay tại đây, và cả bản sửa nếu có. Gõ /unfollow ${c} để thôi theo dõi.`
     : `Bạn đang theo dõi câu hỏi ${c}; câu hỏi của bạn không được gửi. Khi ${c} có câu trả lời, bạn sẽ nhận được tại đây. Gõ /unfollow ${c} để thôi theo dõi.`),
+  stillReady: 'Câu hỏi của bạn chưa được gửi: bấm Gửi để gửi, hoặc Hủy.',
   duplicates: (lines) => lines.map((l) => `Có thể trùng: ${l.code} (“${l.title}”, ${state(l)})`).join('\n'),
   btnMergeInto: (c) => `Gộp vào ${c}`,
 };

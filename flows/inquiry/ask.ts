@@ -1,4 +1,4 @@
-import { isBlankText } from '../../adapters/types.js';
+import { isBlankText, type Button } from '../../adapters/types.js';
 import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, addMessageRef, createInquiry, markUrgentRequested } from '../../db/repositories/inquiries.js';
@@ -54,14 +54,19 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   }, ctx.nowIso);
   await ctx.reply((t) => ({
     text: `${t.confirmQuestion(topicName(topic, t), orgName(org, t), screened)}${offer.length > 0 ? `\n\n${t.similar.offer(offer)}` : ''}`,
-    buttons: [
-      [btn(t.send, A.askSend, 'r')],
-      [btn(t.sendUrgentIncident, A.askSend, 'i')],
-      [btn(t.sendUrgentOpinion, A.askSend, 'o')],
-      ...offer.map((s) => [btn(t.similar.btnFollow(s.code), A.askFollow, s.id)]),
-      [btn(t.cancel, A.askCancel, topic.id, 'secondary')],
-    ],
+    buttons: confirmButtons(t, topic.id, offer),
   }));
+}
+
+/** The confirmation prompt's buttons: send (routine or urgent), follow a similar one instead, cancel. */
+export function confirmButtons(t: Copy, topicId: number, offer: ReadonlyArray<{ id: number; code: string }> = []): Button[][] {
+  return [
+    [btn(t.send, A.askSend, 'r')],
+    [btn(t.sendUrgentIncident, A.askSend, 'i')],
+    [btn(t.sendUrgentOpinion, A.askSend, 'o')],
+    ...offer.map((s) => [btn(t.similar.btnFollow(s.code), A.askFollow, s.id)]),
+    [btn(t.cancel, A.askCancel, topicId, 'secondary')],
+  ];
 }
 
 const URGENCY: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opinion' };

@@ -145,6 +145,22 @@ describe.each(testDialects())('similar questions before sending, on %s', (dialec
     expect((await say(zalo, 'z2', `/follow ${answered}`)).map((p) => p.text).join('\n')).not.toContain('Trạm y tế phường');
   });
 
+  it('a follow refused because the similar question was withdrawn meanwhile says the question is not sent and offers Gửi again', async () => {
+    const first = await ask(tg, 't1', VACCINE, 'Y tế');
+    expect((await askUpTo(zalo, 'z2', VACCINE_PLAIN, 'Y tế')).text).toContain(first);
+    // Its reporter withdraws it between the offer and the press.
+    await t.db.updateTable('inquiries').set({ status: 'withdrawn' }).where('code', '=', first).execute();
+    const refused = await press(zalo, 'z2', `Theo dõi ${first}`);
+    expect(refused.at(-1)!.text).toContain(`Không thể theo dõi ${first}`);
+    expect(refused.at(-1)!.text).toContain('Câu hỏi của bạn chưa được gửi');
+    expect(buttonsOf(zalo, 'z2').map((b) => b.action)).toEqual(['aok', 'aok', 'aok', 'acx']);
+    const before = await inquiryCount();
+    const sent = await press(zalo, 'z2', 'Gửi');
+    expect(sent.at(-1)!.text).toMatch(/Đã tiếp nhận câu hỏi Q-\d+/);
+    expect(await inquiryCount()).toBe(before + 1);
+    expect(await followerRows()).toEqual([]);
+  });
+
   it('the coordinator\'s screening notice names likely duplicates of the same topic, each one press from a merge', async () => {
     const theft = await ask(tg, 't1', THEFT, 'An ninh trật tự');
     await ask(tg, 't1', VACCINE, 'Y tế');
