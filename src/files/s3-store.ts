@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException,
-} from '@aws-sdk/client-s3';
+import type * as S3Sdk from '@aws-sdk/client-s3';
 import { assertKey, BlobMissingError, type BlobStore } from './blob-store.js';
 
 /** Where an S3-compatible store is (MinIO, Ceph, AWS). Credentials are secrets: never logged. */
@@ -24,47 +22,56 @@ export interface S3StoreOptions {
  * Blobs in an S3 bucket, so several machines share them. Uploads are one streamed PutObject with
  * its length known (the file is finished and hashed first); downloads stream the body.
  */
-export function createS3BlobStore(o: S3StoreOptions): BlobStore & { client: S3Client } {
-  const client = new S3Client({
-    region: o.region, forcePathStyle: o.forcePathStyle, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
-    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    // Checksums only where S3 requires them: several S3-compatible servers refuse the SDK's
-    // default trailing checksums; our own SHA-256 is checked on every download anyway.
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+export function createS3BlobStore(o: S3StoreOptions): BlobStore {
+  // The SDK is ~28 MB of memory: loaded when the store is first used, not in every process
+  // (most deployments keep their files in a folder and never load it).
+  let loading: Promise<{ sdk: typeof S3Sdk; client: S3Sdk.S3Client }> | undefined;
+  const ready = () => (loading ??= import('@aws-sdk/client-s3').then((sdk) => ({
+    sdk,
+    client: new sdk.S3Client({
+      region: o.region, forcePathStyle: o.forcePathStyle, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
+      ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      // Checksums only where S3 requires them: several S3-compatible servers refuse the SDK's
+      // default trailing checksums; our own SHA-256 is checked on every download anyway.
+      requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  })));
   const Key = (key: string) => {
     assertKey(key);
     return `${o.prefix}${key}`;
   };
-  const isMissing = (err: unknown) => err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
+  const isMissing = (sdk: typeof S3Sdk, err: unknown) => err instanceof sdk.S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey' || err.name === 'NotFound');
   return {
     kind: 's3',
-    client,
     async putFile(key, path, sizeBytes) {
-      await client.send(new PutObjectCommand({ Bucket: o.bucket, Key: Key(key), Body: createReadStream(path), ContentLength: sizeBytes }));
+      const { sdk, client } = await ready();
+      await client.send(new sdk.PutObjectCommand({ Bucket: o.bucket, Key: Key(key), Body: createReadStream(path), ContentLength: sizeBytes }));
       await unlink(path);
     },
     async has(key) {
+      const { sdk, client } = await ready();
       try {
-        await client.send(new HeadObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
+        await client.send(new sdk.HeadObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
         return true;
       } catch (err) {
-        if (isMissing(err)) return false;
+        if (isMissing(sdk, err)) return false;
         throw err;
       }
     },
     async open(key) {
+      const { sdk, client } = await ready();
       try {
-        const got = await client.send(new GetObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
+        const got = await client.send(new sdk.GetObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
         if (!(got.Body instanceof Readable)) throw new Error('s3: the response body is not a Node stream');
         return got.Body;
       } catch (err) {
-        if (isMissing(err)) throw new BlobMissingError(key);
+        if (isMissing(sdk, err)) throw new BlobMissingError(key);
         throw err;
       }
     },
     async delete(key) {
-      await client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
+      const { sdk, client } = await ready();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: o.bucket, Key: Key(key) }));
     },
   };
 }

@@ -1,5 +1,5 @@
+import type WebPush from 'web-push';
 import type { Agent } from 'node:https';
-import webPush from 'web-push';
 import type { Db } from '../../db/client.js';
 import {
   claimDelivery, countPushAttempt, countRetries, deleteSubscriptionById, finishPushEvent, holdPushEvent, listPendingPushEvents, listSubscriptions,
@@ -42,6 +42,9 @@ const PURGE_EVERY_MS = 3_600_000;
  * twice. 404/410 from the push service removes the subscription.
  */
 export function createPushSender(o: PushSenderOptions) {
+  // Loaded at the first push, not at start: a process whose people never subscribed never needs it.
+  let library: Promise<typeof WebPush> | undefined;
+  const webPushLibrary = () => (library ??= import('web-push').then((m) => m.default));
   const maxAttempts = o.maxAttempts ?? 5;
   const log = o.logger;
 
@@ -52,6 +55,7 @@ export function createPushSender(o: PushSenderOptions) {
       title: event.title, body: event.body, tag: event.event_key, urgent: event.urgent === 1,
       url: event.inquiry_id === null ? '/web' : `/web#inquiry-${event.inquiry_id}`,
     };
+    const webPush = await webPushLibrary();
     try {
       await webPush.sendNotification({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, JSON.stringify(payload), {
         vapidDetails: { subject: o.subject, publicKey: o.keys.publicKey, privateKey: o.keys.privateKey },

@@ -1,4 +1,3 @@
-import webPush from 'web-push';
 import type { Db } from '../../db/client.js';
 import { insertVapidKeys, readVapidKeys, sealStoredVapidKey, type VapidKeys } from '../../db/repositories/web-push.js';
 import type { SecretBox } from '../../db/secret-box.js';
@@ -15,6 +14,9 @@ export async function ensureVapidKeys(db: Db, now: Date, box: SecretBox): Promis
   const sealedNow = await sealStoredVapidKey(db, box);
   const stored = await readVapidKeys(db, box);
   if (stored) return { ...stored, sealedNow };
+  // Loaded only here and when a push is sent (push/sender.ts): once the keys are stored, most
+  // processes never need the library.
+  const { default: webPush } = await import('web-push');
   await insertVapidKeys(db, webPush.generateVAPIDKeys(), now.toISOString(), box);
   const kept = await readVapidKeys(db, box);
   if (!kept) throw new Error('VAPID keys could not be stored');

@@ -1,4 +1,5 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import type { CalendarEntry } from './types.js';
 import { addDays, dayOfWeek } from './local.js';
 
@@ -52,7 +53,9 @@ function art112Holidays(year: number): readonly CalendarEntry[] {
   if (!Number.isInteger(year) || year < 1 || year > 9999) throw new RangeError(`not a year: ${year}`);
   const cached = holidayCache.get(year);
   if (cached) return cached;
-  library ??= new Holidays('VN');
+  // Required on first use, not imported: the library holds ~10 MB of every country's rules, and a
+  // process whose years all have an imported official schedule never needs it.
+  library ??= new (createRequire(import.meta.url)('date-holidays') as typeof Holidays)('VN');
   const found = new Map<string, string>();
   for (const h of library.getHolidays(year)) {
     if (h.type === 'public' && Object.hasOwn(ART_112_RULES, h.rule)) found.set(h.rule, h.date.slice(0, 10));
