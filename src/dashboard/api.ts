@@ -13,15 +13,17 @@ import type { Figures } from './figures.js';
 import { pressRecordsTable } from './records.js';
 import { figuresTable, inquiriesTable, leagueTable, oneStopTable, topicsTable, trendsTable, type Table } from './tables.js';
 
-/** Why a request was refused (the route answers 400 / 403 / 404 with vi + en text). */
+/** Why a request was refused (the route answers 400 / 403 / 404, or 503 for a sign-in still being completed, with vi + en text). */
 export class DashboardError extends Error {
-  constructor(readonly status: 400 | 403 | 404, readonly code: string, readonly vi: string, readonly en: string) {
+  constructor(readonly status: 400 | 403 | 404 | 503, readonly code: string, readonly vi: string, readonly en: string) {
     super(code);
   }
 }
 
 const badRequest = () => new DashboardError(400, 'bad_request', 'Khoảng thời gian hoặc bộ lọc không hợp lệ.', 'The period or a filter is not valid.');
 export const forbidden = () => new DashboardError(403, 'forbidden', 'Bạn không có quyền xem số liệu này.', 'You may not see these figures.');
+/** The sign-in's invite is still being bound to its person (see `ReaderResolver.resolve`): the page asks again. */
+export const signInPending = () => new DashboardError(503, 'sign_in_pending', 'Đang hoàn tất đăng nhập, xin chờ giây lát.', 'Finishing signing in, one moment.');
 const notFound = () => new DashboardError(404, 'not_found', 'Không tìm thấy.', 'Not found.');
 
 /** What a request selects: the period and the inquiries (scope ∩ filters). */

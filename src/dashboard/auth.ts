@@ -40,8 +40,12 @@ export interface Reader {
 
 /** Resolves readers from requests; one per process. */
 export interface ReaderResolver {
-  /** `undefined`: no live session in this slot; `null`: signed in, but no standing to read figures nor to record (see `recordsOnly`). */
-  resolve(req: HttpRequest, slot: number): Promise<Reader | null | undefined>;
+  /**
+   * `undefined`: no live session in this slot; `null`: signed in, but no standing to read figures
+   * nor to record (see `recordsOnly`); `'pending'`: signed in with an invite whose binding to its
+   * person the bot's flow has not committed yet (a moment after the sign-in answered).
+   */
+  resolve(req: HttpRequest, slot: number): Promise<Reader | null | undefined | 'pending'>;
   readonly paths: (slot: number) => SlotPaths;
 }
 
@@ -64,7 +68,9 @@ export function createReaderResolver(o: ReaderOptions): ReaderResolver {
       const session = token === undefined ? undefined : await sessions.get(token, slot);
       if (!session) return undefined;
       const person = await personOfWebOwner(o.db, session.ownerId);
-      if (!person) return null;
+      // A session is only made for a live code (adapters/web/sign-in.ts), so one without its
+      // person is an invite still being bound by the flow, not a stranger.
+      if (!person) return 'pending';
       const roles = (await rolesOf(o.db, person.id, localDate(new Date(o.now())))).filter((r) => r.status === 'active');
       const all = await listOrgEntries(o.db);
       const figures = statsScope(roles);

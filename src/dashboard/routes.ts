@@ -12,7 +12,7 @@ import { annualReport } from '../report/annual.js';
 import { renderAnnualHtml } from '../report/annual-html.js';
 import { writeAnnualXlsx } from '../report/annual-xlsx.js';
 import { DASHBOARD_ACTIONS, runDashboardAction, type DashboardActionDeps } from './actions.js';
-import { createDashboardData, DashboardError, forbidden, readQuery } from './api.js';
+import { createDashboardData, DashboardError, forbidden, readQuery, signInPending } from './api.js';
 import { chartLibraryPath, defaultDashboardPageDir } from './assets.js';
 import type { Reader, ReaderResolver } from './auth.js';
 import { toCsv, toXlsx } from './export.js';
@@ -111,6 +111,7 @@ async function guarded(d: DashboardRouteDeps, slot: number, req: HttpRequest, th
   try {
     const reader = await d.readers.resolve(req, slot);
     if (reader === undefined) return refuse('no_session');
+    if (reader === 'pending') throw signInPending();
     if (reader === null || (reader.recordsOnly && !recorders)) throw forbidden();
     return await then(reader);
   } catch (err) {

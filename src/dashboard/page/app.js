@@ -28,10 +28,17 @@ function showError(body) {
   $('error').textContent = body ? (lang === 'en' ? body.message_en : body.message_vi) ?? String(body) : '';
 }
 
-async function get(path) {
+/** Asks for a signing-in invite's binding again every 250 ms, for up to 10 s (the bot's flow makes it). */
+const PENDING_TRIES = 40;
+
+async function get(path, tries = 0) {
   const res = await fetch(`${API}/dashboard/${path}`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
   const body = await res.json().catch(() => ({}));
   if (res.status === 401) { showSignIn(); throw new Error('no_session'); }
+  if (res.status === 503 && body.error === 'sign_in_pending' && tries < PENDING_TRIES) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    return get(path, tries + 1);
+  }
   if (!res.ok) { showError(body); throw new Error(body.error ?? String(res.status)); }
   return body;
 }
