@@ -2,9 +2,11 @@ import { isBlankText, truncateText, type CommandEvent } from '../../adapters/typ
 import { currentAnswer } from '../../db/repositories/answers.js';
 import { findOrg } from '../../db/repositories/directory.js';
 import { follow, unfollow } from '../../db/repositories/followers.js';
+import { setDialog } from '../../db/repositories/identities.js';
 import { findInquiryByCode } from '../../db/repositories/inquiries.js';
 import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
+import { parseDialog } from '../dialog.js';
 import { entryFileIds } from '../files.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { signatureOf } from './signature.js';
@@ -38,9 +40,24 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
   }
   const done = await followInquiry(ctx, person.id, inquiry);
   if (done === 'refused') return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
+  // Their own question waits for its topic or its confirmation (the web page's similar questions
+  // offer the follow then): it is followed instead, exactly as with "Theo dõi Q-12" under the prompt.
+  const step = parseDialog(ctx.actor.identity.dialog)?.step;
+  if (step === 'ask_topic' || step === 'ask_confirm') return followedInstead(ctx, inquiry, done);
   const answered = inquiry.status === 'answered';
   await ctx.reply((t) => ({ text: t.answer.followed(shown, answered) }));
   // Following a question already answered: its answer now, once (later corrections come as to every follower).
+  if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
+}
+
+/**
+ * Followed `inquiry` instead of sending the question waiting in the dialog: the dialog ends with no
+ * inquiry created, and the reporter is told so and what comes next (its answer, now when it has one).
+ */
+export async function followedInstead(ctx: FlowContext, inquiry: Inquiry, done: 'followed' | 'already'): Promise<void> {
+  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+  const answered = inquiry.status === 'answered';
+  await ctx.reply((t) => ({ text: t.similar.followedInstead(codeOf(inquiry), answered) }));
   if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
 }
 
