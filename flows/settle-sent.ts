@@ -1,4 +1,5 @@
 import type { Button } from '../adapters/types.js';
+import { recentSentTo } from '../db/repositories/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { FlowContext } from './context.js';
 
@@ -18,3 +19,16 @@ export async function settleSent(ctx: FlowContext, row: OutboxRow, chosen: (b: B
 
 /** Whether the platform of the actor's chat edits sent messages (when not, there is nothing to settle). */
 export const editsInPlace = (ctx: FlowContext): boolean => ctx.settings.capabilities?.(ctx.actor.identity.platform)?.edits === true;
+
+/**
+ * A dialog ended otherwise than by its prompt's buttons (e.g. a question followed instead from the
+ * web page's panel while the bot asked its topic): the prompt — the chat's newest message carrying
+ * a button `action` — shows its buttons spent, none chosen. Earlier prompts were settled when
+ * pressed; only the newest few messages are looked at.
+ */
+export async function settlePrompt(ctx: FlowContext, action: string): Promise<void> {
+  if (!editsInPlace(ctx)) return;
+  const carries = (row: OutboxRow) => row.buttons !== null && (JSON.parse(row.buttons) as Button[][]).flat().some((b) => b.action === action);
+  const prompt = (await recentSentTo(ctx.db, ctx.actor.identity.id, 10)).find(carries);
+  if (prompt) await settleSent(ctx, prompt, () => false);
+}

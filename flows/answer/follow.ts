@@ -7,6 +7,8 @@ import { findInquiryByCode } from '../../db/repositories/inquiries.js';
 import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
 import { parseDialog } from '../dialog.js';
+import { A } from '../buttons.js';
+import { settlePrompt } from '../settle-sent.js';
 import { entryFileIds } from '../files.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { signatureOf } from './signature.js';
@@ -43,7 +45,11 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
   // Their own question waits for its topic or its confirmation (the web page's similar questions
   // offer the follow then): it is followed instead, exactly as with "Theo dõi Q-12" under the prompt.
   const step = parseDialog(ctx.actor.identity.dialog)?.step;
-  if (step === 'ask_topic' || step === 'ask_confirm') return followedInstead(ctx, inquiry, done);
+  if (step === 'ask_topic' || step === 'ask_confirm') {
+    // Its prompt (the topics, or send / cancel) was not pressed: its buttons are shown spent.
+    await settlePrompt(ctx, step === 'ask_topic' ? A.topic : A.askSend);
+    return followedInstead(ctx, inquiry, done);
+  }
   const answered = inquiry.status === 'answered';
   await ctx.reply((t) => ({ text: t.answer.followed(shown, answered) }));
   // Following a question already answered: its answer now, once (later corrections come as to every follower).

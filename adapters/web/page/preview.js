@@ -2,14 +2,12 @@
 // a panel above the message box — its text and [Gửi câu trả lời] [Sửa] [Hủy] — rather than as a
 // bubble with buttons (issue #14). Send and cancel are the bot's own buttons (the same press as in a
 // bubble), so the flows decide; Telegram and Zalo keep their buttons. [Sửa] turns the preview into
-// an edit box holding the draft's text (`GET inbox/draft`); [Lưu bản nháp] sends the new text with
-// the preview's edit button (`POST preview-edit`): the bot replaces the draft and shows it again.
-// Nothing is sent until [Gửi câu trả lời]; Enter in the edit box is a new line. Which actions make a
-// preview comes with the session (`previewActions`), not from this page.
-import { api, ApiError, newClientId, post } from './api.js';
-import { el, showError, state, ui } from './dom.js';
+// the edit box of draft-edit.js (the thread view has the same box). Nothing is sent until
+// [Gửi câu trả lời].
+import { el, state, ui } from './dom.js';
 import { t } from './i18n.js';
 import { actions, isOpenPreview, unbreakable } from './timeline.js';
+import { editForm, isPreviewEdit, openDraft, previewLook, saveDraft } from './draft-edit.js';
 
 const { document } = globalThis;
 /**
@@ -19,12 +17,10 @@ const { document } = globalThis;
 const panel = { root: undefined, editing: undefined, awaitAfter: undefined, keepFocus: false };
 
 function button(entry, b) {
-  const a = state.previewActions;
-  const look = b.action === a.confirm ? 'primary' : b.action === a.cancel ? 'danger' : 'secondary';
   return el('button', {
-    type: 'button', className: `action action-${look}`,
+    type: 'button', className: `action action-${previewLook(b.action)}`,
     onclick: async (ev) => {
-      if (b.action === a.edit) { await startEditing(entry); return; }
+      if (isPreviewEdit(b.action)) { await startEditing(entry); return; }
       await actions.press(ev.currentTarget, entry.id, b);
     },
   }, b.label);
@@ -32,17 +28,11 @@ function button(entry, b) {
 
 /** [Sửa]: the draft's own text (not the preview's heading and signature) goes into the edit box. */
 async function startEditing(entry) {
-  showError(undefined);
-  try {
-    const draft = await api('GET', `/inbox/draft?message=${encodeURIComponent(entry.id)}`);
-    const textarea = el('textarea', { id: 'preview-edit-text', rows: '6', 'aria-describedby': 'preview-edit-hint' });
-    textarea.value = draft.text;
-    panel.editing = { id: entry.id, textarea, correcting: draft.correcting === true, busy: false };
-    renderPreviews();
-    textarea.focus();
-  } catch (err) {
-    showError(err instanceof ApiError && err.body.message_vi ? err.body : 'network');
-  }
+  const editing = await openDraft(entry.id, 'preview-edit-text');
+  if (!editing) return;
+  panel.editing = editing;
+  renderPreviews();
+  editing.textarea.focus();
 }
 
 function stopEditing() {
@@ -55,43 +45,27 @@ function stopEditing() {
 /** [Lưu bản nháp]: the new text replaces the draft (the flows show it again); nothing is sent. */
 async function save() {
   const editing = panel.editing;
-  const text = editing.textarea.value;
-  if (text.trim() === '') { editing.textarea.focus(); return; }
+  if (editing.textarea.value.trim() === '') { editing.textarea.focus(); return; }
   editing.busy = true;
   panel.keepFocus = true;
   renderPreviews();
-  showError(undefined);
-  try {
-    const answer = await post('/preview-edit', { messageId: editing.id, text, clientId: newClientId() });
-    // Settled meanwhile (sent or cancelled in another tab): there is no draft to replace.
-    if (!answer.settled) panel.awaitAfter = state.lastId;
-    panel.editing = undefined;
-  } catch (err) {
+  const outcome = await saveDraft(editing);
+  if (outcome === 'failed') {
     editing.busy = false;
     panel.keepFocus = false;
-    showError(err instanceof ApiError && err.body.message_vi ? err.body : 'network');
+  } else {
+    // Settled meanwhile (sent or cancelled in another tab): there is no draft to replace.
+    if (outcome === 'saved') panel.awaitAfter = state.lastId;
+    panel.editing = undefined;
   }
   renderPreviews();
   panel.editing?.textarea.focus();
 }
 
-/** The edit box in place of a preview's text and buttons; the same textarea is kept across redraws. */
-function editForm(editing) {
-  const { textarea } = editing;
-  textarea.disabled = editing.busy;
-  return el('div', { className: 'preview-edit' },
-    el('label', { for: 'preview-edit-text' }, t(editing.correcting ? 'editLabelCorrecting' : 'editLabel')),
-    textarea,
-    el('p', { id: 'preview-edit-hint', className: 'hint' }, editing.busy ? t('savingDraft') : t('editHint')),
-    el('div', { className: 'button-row' },
-      el('button', { type: 'button', className: 'action action-primary', onclick: () => void save(), ...(editing.busy ? { disabled: '' } : {}) }, t('saveDraft')),
-      el('button', { type: 'button', className: 'action action-secondary', onclick: stopEditing, ...(editing.busy ? { disabled: '' } : {}) }, t('cancelEdit'))));
-}
-
 function item(entry) {
   const editing = panel.editing?.id === entry.id ? panel.editing : undefined;
   return el('article', { className: 'preview-item', 'data-preview': entry.id },
-    ...(editing ? [editForm(editing)] : [
+    ...(editing ? [editForm(editing, { save: () => void save(), cancel: stopEditing })] : [
       // Scrolls when long (a phone): focusable, so a keyboard can scroll it too.
       el('p', { className: 'text', tabindex: '0' }, ...unbreakable(entry.text)),
       el('div', { className: 'button-row' }, ...(entry.buttons ?? []).flat().map((b) => button(entry, b)))]));
