@@ -24,7 +24,9 @@ export function followable(status: InquiryStatus): boolean {
  * `/follow Q-12` and `/unfollow Q-12` (the web page's "Theo dõi câu hỏi này" posts the same as typed fields: `POST …/inquiry-action`): a
  * verified reporter follows another reporter's open or answered inquiry and receives its answer in
  * their own chat (flows/answer/followers.ts). The reply names the code only, never the other
- * reporter. Unfollowing needs no check beyond being the person who follows.
+ * reporter. Unfollowing needs no check beyond being the person who follows. A follow while their own
+ * question waits for its topic or confirmation (the web page's panel offers one then) is a follow
+ * instead: that question is not sent, as with "Theo dõi Q-12" under the prompt.
  */
 export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boolean): Promise<void> {
   const code = e.args.trim().split(/\s+/)[0] ?? '';
