@@ -211,6 +211,12 @@ describe('an answer preview in the inquiry\'s thread (issue 14), in Chromium', (
     const box = page.getByLabel('Sửa nội dung câu trả lời', { exact: true });
     await box.waitFor(WAIT);
     expect(await box.getAttribute('id')).toBe('thread-edit-text');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('thread-edit-text');
+    // [Hủy sửa]: the preview as it was, the keyboard back on its [Sửa]; then [Sửa] again.
+    await preview.locator('button', { hasText: 'Hủy sửa' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent), WAIT).toBe('Sửa');
+    await preview.locator('button', { hasText: /^Sửa$/ }).click();
+    await box.waitFor(WAIT);
     expect(await box.inputValue()).toBe('Bệnh viện Trung ương Huế và Bệnh viện Đại học Y Dược nhận khám cả thứ Bảy.');
     expect(await preview.locator('button').allTextContents()).toEqual(['Lưu bản nháp', 'Hủy sửa']);
     await box.press('End');

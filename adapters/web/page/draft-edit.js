@@ -65,3 +65,46 @@ export function editForm(editing, { save, cancel }) {
       el('button', { type: 'button', className: 'action action-primary', onclick: save, ...off }, t('saveDraft')),
       el('button', { type: 'button', className: 'action action-secondary', onclick: cancel, ...off }, t('cancelEdit'))));
 }
+
+/**
+ * One place that shows previews and edits them (the chat's panel, a thread): which preview it is
+ * editing (`editing`), and opening, closing and starting to save its box. `render()` redraws the
+ * place; `root()` is its element; `fieldId` its textarea's id (both places may be in the page).
+ */
+export function editPlace(fieldId, render, root) {
+  const place = {
+    editing: undefined,
+    /** [Sửa]: the draft's own text (not the preview's heading and signature) goes into the box. */
+    async start(messageId) {
+      const editing = await openDraft(messageId, fieldId);
+      if (!editing) return;
+      place.editing = editing;
+      render();
+      editing.textarea.focus();
+    },
+    /** [Hủy sửa]: the preview as it was, the keyboard back on its [Sửa]. */
+    stop() {
+      const id = place.editing?.id;
+      place.editing = undefined;
+      render();
+      root()?.querySelector(`[data-preview="${id}"] button.action-secondary`)?.focus();
+    },
+    /** [Lưu bản nháp] pressed: the box marked busy and redrawn; undefined (the box keeps the keyboard) when empty. */
+    begin() {
+      const editing = place.editing;
+      if (editing.textarea.value.trim() === '') { editing.textarea.focus(); return undefined; }
+      editing.busy = true;
+      render();
+      return editing;
+    },
+    /** The box of preview `messageId` when it is the one edited here, else undefined. */
+    form(messageId, save) {
+      return place.editing?.id === messageId ? editForm(place.editing, { save, cancel: place.stop }) : undefined;
+    },
+    /** Forgets the box when its preview is no longer `shown` (sent or cancelled elsewhere), unless it is saving. */
+    keepIf(shown) {
+      if (place.editing && !place.editing.busy && !shown(place.editing.id)) place.editing = undefined;
+    },
+  };
+  return place;
+}

@@ -7,65 +7,48 @@
 import { el, state, ui } from './dom.js';
 import { t } from './i18n.js';
 import { actions, isOpenPreview, unbreakable } from './timeline.js';
-import { editForm, isPreviewEdit, openDraft, previewLook, saveDraft } from './draft-edit.js';
+import { editPlace, isPreviewEdit, previewLook, saveDraft } from './draft-edit.js';
 
 const { document } = globalThis;
-/**
- * `editing`: the preview being edited `{id, textarea, correcting, busy}`; `awaitAfter`: after a
- * save, the newest message id then — the panel says it is saving until the bot answers after it.
- */
-const panel = { root: undefined, editing: undefined, awaitAfter: undefined, keepFocus: false };
+/** `awaitAfter`: after a save, the newest message id then — the panel says it is saving until the bot answers after it. */
+const panel = { root: undefined, awaitAfter: undefined, keepFocus: false };
+/** The preview being edited in the panel, if any (draft-edit.js). */
+const box = editPlace('preview-edit-text', () => renderPreviews(), () => panel.root);
 
 function button(entry, b) {
   return el('button', {
     type: 'button', className: `action action-${previewLook(b.action)}`,
     onclick: async (ev) => {
-      if (isPreviewEdit(b.action)) { await startEditing(entry); return; }
+      if (isPreviewEdit(b.action)) { await box.start(entry.id); return; }
       await actions.press(ev.currentTarget, entry.id, b);
     },
   }, b.label);
 }
 
-/** [Sửa]: the draft's own text (not the preview's heading and signature) goes into the edit box. */
-async function startEditing(entry) {
-  const editing = await openDraft(entry.id, 'preview-edit-text');
-  if (!editing) return;
-  panel.editing = editing;
-  renderPreviews();
-  editing.textarea.focus();
-}
-
-function stopEditing() {
-  const id = panel.editing?.id;
-  panel.editing = undefined;
-  renderPreviews();
-  panel.root.querySelector(`[data-preview="${id}"] button.action-secondary`)?.focus();
-}
-
 /** [Lưu bản nháp]: the new text replaces the draft (the flows show it again); nothing is sent. */
 async function save() {
-  const editing = panel.editing;
-  if (editing.textarea.value.trim() === '') { editing.textarea.focus(); return; }
-  editing.busy = true;
   panel.keepFocus = true;
-  renderPreviews();
+  const editing = box.begin();
+  if (!editing) { panel.keepFocus = false; return; }
+  // The chat's newest message before the save: the bot's answer may arrive before the POST's own.
+  const before = state.lastId;
   const outcome = await saveDraft(editing);
   if (outcome === 'failed') {
     editing.busy = false;
     panel.keepFocus = false;
   } else {
     // Settled meanwhile (sent or cancelled in another tab): there is no draft to replace.
-    if (outcome === 'saved') panel.awaitAfter = state.lastId;
-    panel.editing = undefined;
+    if (outcome === 'saved') panel.awaitAfter = before;
+    box.editing = undefined;
   }
   renderPreviews();
-  panel.editing?.textarea.focus();
+  box.editing?.textarea.focus();
 }
 
 function item(entry) {
-  const editing = panel.editing?.id === entry.id ? panel.editing : undefined;
+  const form = box.form(entry.id, () => void save());
   return el('article', { className: 'preview-item', 'data-preview': entry.id },
-    ...(editing ? [editForm(editing, { save: () => void save(), cancel: stopEditing })] : [
+    ...(form ? [form] : [
       // Scrolls when long (a phone): focusable, so a keyboard can scroll it too.
       el('p', { className: 'text', tabindex: '0' }, ...unbreakable(entry.text)),
       el('div', { className: 'button-row' }, ...(entry.buttons ?? []).flat().map((b) => button(entry, b)))]));
@@ -80,19 +63,19 @@ export function renderPreviews() {
   const entries = [...state.entries.values()];
   const open = entries.filter(isOpenPreview).sort((x, y) => Number(x.id) - Number(y.id));
   // The preview being edited was settled elsewhere (sent, cancelled): its edit box goes with it.
-  if (panel.editing && !panel.editing.busy && !open.some((e) => e.id === panel.editing.id)) panel.editing = undefined;
+  box.keepIf((id) => open.some((e) => e.id === id));
   if (panel.awaitAfter !== undefined && entries.some((e) => e.from === 'bot' && Number(e.id) > panel.awaitAfter)) panel.awaitAfter = undefined;
   const waiting = panel.awaitAfter !== undefined;
   const focused = panel.root.contains(document.activeElement);
-  const typing = focused && document.activeElement === panel.editing?.textarea;
+  const typing = focused && document.activeElement === box.editing?.textarea;
   panel.root.hidden = open.length === 0 && !waiting;
   panel.root.replaceChildren(el('h2', { id: 'answer-preview-title', tabindex: '-1' }, t('previewTitle')), ...open.map(item),
     ...(waiting ? [el('p', { className: 'hint', role: 'status' }, t('savingDraft'))] : []));
-  if (typing) { panel.editing.textarea.focus(); return; }
+  if (typing) { box.editing.textarea.focus(); return; }
   // After a save the keyboard stays in the panel: on its heading while the bot answers, then on the
   // new preview's text — never on its send button, which a key still held down could press.
   if (panel.keepFocus) {
-    const settling = waiting || panel.editing?.busy === true;
+    const settling = waiting || box.editing?.busy === true;
     if (!settling) panel.keepFocus = false;
     (panel.root.hidden ? ui.text : settling ? panel.root.querySelector('h2') : panel.root.querySelector('.preview-item .text') ?? ui.text)?.focus();
     return;

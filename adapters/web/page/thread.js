@@ -5,7 +5,7 @@
 // answer preview shows its text with its buttons, and [Sửa] edits it here, in the chat panel's box.
 import { runAction } from './action-result.js';
 import { api, newClientId, post } from './api.js';
-import { editForm, isPreviewEdit, openDraft, previewLook, saveDraft } from './draft-edit.js';
+import { editPlace, isPreviewEdit, previewLook, saveDraft } from './draft-edit.js';
 import { el, showError, state, ui } from './dom.js';
 import { dayKey, dayLabel, it, timeLabel } from './inbox-i18n.js';
 import { lang, t } from './i18n.js';
@@ -13,11 +13,12 @@ import { lang, t } from './i18n.js';
 const { document, IntersectionObserver, MutationObserver, setTimeout } = globalThis;
 
 /**
- * `editing`: the preview being edited here (draft-edit.js's state); `awaitAfter`: saved when the
- * chat's newest message was this one — the thread says it is saving until the bot's next message
- * (the new preview) arrives.
+ * `awaitAfter`: saved when the chat's newest message was this one — the thread says it is saving
+ * until the bot's next message (the new preview) arrives.
  */
-const th = { id: undefined, data: undefined, items: [], before: undefined, loadingOlder: false, readOnly: false, sending: false, editing: undefined, awaitAfter: undefined };
+const th = { id: undefined, data: undefined, items: [], before: undefined, loadingOlder: false, readOnly: false, sending: false, awaitAfter: undefined };
+/** The answer preview being edited in the thread, if any (draft-edit.js). */
+const box = editPlace('thread-edit-text', () => { if (th.data) renderActions(); }, () => n.actions);
 const n = {};
 let hooks = { back: () => undefined, refresh: () => undefined };
 
@@ -67,29 +68,29 @@ function renderHeader() {
 
 /** An answer preview among the actions: its text and buttons, or the edit box while [Sửa] is open. */
 function previewNode(g) {
-  const editing = th.editing?.id === g.messageId ? th.editing : undefined;
+  const form = box.form(g.messageId, () => void saveEdit());
   return el('article', { className: 'preview-item', 'data-preview': g.messageId },
     el('h4', {}, t('previewTitle')),
-    ...(editing ? [editForm(editing, { save: () => void saveEdit(), cancel: stopEditing })] : [
+    ...(form ? [form] : [
       el('p', { className: 'text', tabindex: '0' }, g.preview),
       el('div', { className: 'button-row' }, ...g.buttons.map((b) => el('button', {
         type: 'button', className: `action action-${previewLook(b.action)}`,
-        onclick: (ev) => (isPreviewEdit(b.action) ? void startEditing(g.messageId) : press(ev.currentTarget, g.messageId, b)),
+        onclick: (ev) => (isPreviewEdit(b.action) ? void box.start(g.messageId) : press(ev.currentTarget, g.messageId, b)),
       }, b.label)))]));
 }
 
 function renderActions() {
   const groups = th.readOnly ? [] : th.data.buttons;
   // The box being edited stays while its preview is shown; the preview settled elsewhere takes it away.
-  if (th.editing && !th.editing.busy && !groups.some((g) => g.messageId === th.editing.id)) th.editing = undefined;
-  const typing = th.editing && document.activeElement === th.editing.textarea;
+  box.keepIf((id) => groups.some((g) => g.messageId === id));
+  const typing = box.editing && document.activeElement === box.editing.textarea;
   n.actions.hidden = groups.length === 0 && th.awaitAfter === undefined;
   n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')), ...groups.map((g) => (g.preview === undefined
     ? el('div', { className: 'button-row' },
       ...g.buttons.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))
     : el('section', { className: 'answer-preview thread-preview' }, previewNode(g)))),
   ...(th.awaitAfter !== undefined ? [el('p', { className: 'hint', role: 'status' }, t('savingDraft'))] : []));
-  if (typing) th.editing.textarea.focus();
+  if (typing) box.editing.textarea.focus();
   const dups = th.data.duplicates ?? [];
   n.dups.hidden = dups.length === 0;
   n.dups.replaceChildren(el('h3', {}, it('duplicates')), el('p', { className: 'hint' }, it('duplicatesHint')),
@@ -175,34 +176,17 @@ async function loadOlder() {
   } catch (err) { failed(err); } finally { th.loadingOlder = false; }
 }
 
-/** [Sửa] on a preview in the thread: its draft's text in the edit box, here. */
-async function startEditing(messageId) {
-  const editing = await openDraft(messageId, 'thread-edit-text');
-  if (!editing || th.data === undefined) return;
-  th.editing = editing;
-  renderActions();
-  editing.textarea.focus();
-}
-
-function stopEditing() {
-  const id = th.editing?.id;
-  th.editing = undefined;
-  renderActions();
-  n.actions.querySelector(`[data-preview="${id}"] button.action-secondary`)?.focus();
-}
-
 /** [Lưu bản nháp]: the draft takes the new text and the bot previews it again (nothing is sent). */
 async function saveEdit() {
-  const editing = th.editing;
-  if (editing.textarea.value.trim() === '') { editing.textarea.focus(); return; }
-  editing.busy = true;
-  renderActions();
+  const editing = box.begin();
+  if (!editing) return;
   // The chat's newest message before the save: the bot's answer may arrive before the POST's own.
   const before = state.lastId;
   const outcome = await saveDraft(editing);
   editing.busy = false;
-  if (outcome !== 'failed') th.editing = undefined;
+  if (outcome !== 'failed') box.editing = undefined;
   th.awaitAfter = outcome === 'saved' ? before : undefined;
+  if (!th.data) return;
   renderActions();
   if (outcome === 'failed') editing.textarea.focus();
   else n.title.focus();
@@ -219,7 +203,8 @@ function previewArrived() {
 }
 
 export function closeThread() {
-  Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined, editing: undefined, awaitAfter: undefined });
+  Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined, awaitAfter: undefined });
+  box.editing = undefined;
   if (n.mergeResult) n.mergeResult.textContent = '';
   if (n.root) n.root.hidden = true;
 }
