@@ -44,19 +44,20 @@ export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: s
     // Tied to the inquiry like its notice, so the web thread shows the preview's buttons and a reply
     // to the preview is, like a reply to the notice, a new answer to preview.
   }), { ref: { inquiryId, kind: 'staff_notice' } });
-  if (replaced.length > 0) await settleSuperseded(ctx, inquiryId, replaced);
+  if (replaced.length > 0) await settlePreviews(ctx, inquiryId, replaced);
 }
 
 /**
- * The previews of drafts just replaced (a new text typed while one waited) no longer do anything:
- * their buttons are shown spent (all disabled), as a pressed preview's are, where the chat edits
- * messages in place. Only this chat's newest few notices are looked at: the one replaced is among them.
+ * The previews of drafts `draftIds` no longer do anything: their buttons are shown as a press
+ * shows them — `chosen` marked (a button's word typed instead), or all disabled (the draft replaced
+ * by a new text) — where the chat edits messages in place. Only this chat's newest few notices
+ * are looked at: the preview is among them.
  */
-async function settleSuperseded(ctx: FlowContext, inquiryId: number, draftIds: readonly number[]): Promise<void> {
+async function settlePreviews(ctx: FlowContext, inquiryId: number, draftIds: readonly number[], chosen?: string): Promise<void> {
   if (!editsInPlace(ctx)) return;
   const names = (row: OutboxRow) => (row.buttons ? (JSON.parse(row.buttons) as Button[][]).flat() : [])
     .some((b) => b.action === A.answerSend && !b.state && draftIds.includes(Number(b.payload)));
-  for (const row of (await sentStaffNotices(ctx.db, inquiryId, ctx.actor.identity.id, 5)).filter(names)) await settleSent(ctx, row, () => false);
+  for (const row of (await sentStaffNotices(ctx.db, inquiryId, ctx.actor.identity.id, 5)).filter(names)) await settleSent(ctx, row, (b) => b.action === chosen);
 }
 
 /**
@@ -128,6 +129,10 @@ export async function onAnswerCancel(ctx: FlowContext, payload: string): Promise
 const SEND_WORD = /^(gửi|gui|send)[.!]?$/i;
 const EDIT_WORD = /^(sửa|sua|edit)[.!]?$/i;
 const CANCEL_WORD = /^(hủy|huỷ|huy|cancel)[.!]?$/i;
+/** Each word, the button it stands for, and what that button does. */
+const WORDS: ReadonlyArray<readonly [RegExp, string, (ctx: FlowContext, payload: string) => Promise<void>]> = [
+  [SEND_WORD, A.answerSend, onAnswerSend], [EDIT_WORD, A.answerEdit, onAnswerEdit], [CANCEL_WORD, A.answerCancel, onAnswerCancel],
+];
 
 /**
  * Text while the latest draft waits: a button's word acts as that button on it ("gửi", "sửa",
@@ -135,9 +140,12 @@ const CANCEL_WORD = /^(hủy|huỷ|huy|cancel)[.!]?$/i;
  */
 export async function onDraftText(ctx: FlowContext, w: Waiting, text: string): Promise<void> {
   const id = String(w.draftId);
-  if (SEND_WORD.test(text)) return onAnswerSend(ctx, id);
-  if (EDIT_WORD.test(text)) return onAnswerEdit(ctx, id);
-  if (CANCEL_WORD.test(text)) return onAnswerCancel(ctx, id);
+  const word = WORDS.find(([pattern]) => pattern.test(text));
+  if (word) {
+    await word[2](ctx, id);
+    // Typed, not pressed: the preview shows the choice as a press would.
+    return settlePreviews(ctx, w.inquiryId, [w.draftId], word[1]);
+  }
   const earlier = await findDraft(ctx.db, w.draftId, ctx.actor.identity.id);
   return previewAnswer(ctx, w.inquiryId, text, earlier ? filesOf(earlier) : [], w.correcting === true);
 }
