@@ -64,6 +64,7 @@ export function createInboxData(d: InboxDeps) {
   const list = async (r: InboxReader, filter: InboxFilter, order: 'due' | 'recent', limit = 100) => items(await listInbox(d.db, r.personId, filter, order, limit));
   /** Inquiries `ids` as rows, in that order. */
   const rowsOf = async (personId: number, ids: readonly number[]): Promise<InboxRow[]> => {
+    if (ids.length === 0) return [];
     const byId = new Map((await listInbox(d.db, personId, { ids: [...ids] }, 'recent', ids.length)).map((x) => [x.id, x]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   };
