@@ -165,9 +165,12 @@ export async function editTelegramMessage(deps: EditDeps, chatId: string, messag
  */
 export async function editTelegramButtons(deps: EditDeps, chatId: string, messageId: string, buttons: Button[][]): Promise<void> {
   // Settled by the flow (a decision made elsewhere, e.g. a typed /merge): shown as a press would be
-  // (settle.ts): only the chosen button, marked, doing nothing (Telegram cannot grey out the others).
-  const chosen = buttons.flat().find((b) => b.state === 'chosen');
-  const keyboard = chosen ? { inline_keyboard: [[{ text: `✓ ${chosen.label}`, callback_data: encodeButtonData(SETTLED_ACTION, '') }]] } : toInlineKeyboard(buttons);
+  // (flows/settle-sent.ts): only the chosen button, marked, doing nothing (Telegram cannot grey out
+  // the others); none chosen (a preview superseded, a prompt left unanswered): no keyboard at all.
+  const all = buttons.flat();
+  const chosen = all.find((b) => b.state === 'chosen');
+  const spent = all.length > 0 && all.every((b) => b.state === 'disabled');
+  const keyboard = chosen ? { inline_keyboard: [[{ text: `✓ ${chosen.label}`, callback_data: encodeButtonData(SETTLED_ACTION, '') }]] } : spent ? undefined : toInlineKeyboard(buttons);
   try {
     await deps.telegram.editMessageReplyMarkup(chatId, Number(messageId), undefined, keyboard ?? { inline_keyboard: [] });
   } catch (err) {

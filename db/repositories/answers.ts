@@ -34,12 +34,29 @@ export async function findAnswerRow(db: Db, inquiryId: number, identityId: numbe
 
 /** Keeps a previewed draft, replacing the chat's earlier draft for the same inquiry; returns its id. */
 export async function saveDraft(db: Db, d: { identityId: number; inquiryId: number; text: string; files: readonly number[]; correcting: boolean; nowIso: IsoInstant }): Promise<number> {
-  await db.deleteFrom('answer_drafts').where('identity_id', '=', d.identityId).where('inquiry_id', '=', d.inquiryId).execute();
+  return (await replaceDraft(db, d)).id;
+}
+
+/** {@link saveDraft}, also naming the drafts it replaced (whose previews are superseded). */
+export async function replaceDraft(db: Db, d: { identityId: number; inquiryId: number; text: string; files: readonly number[]; correcting: boolean; nowIso: IsoInstant }): Promise<{ id: number; replaced: number[] }> {
+  const gone = await db.deleteFrom('answer_drafts').where('identity_id', '=', d.identityId).where('inquiry_id', '=', d.inquiryId).returning('id').execute();
   const row = await db.insertInto('answer_drafts').values({
     identity_id: d.identityId, inquiry_id: d.inquiryId, text: d.text, files: d.files.length > 0 ? JSON.stringify(d.files) : null,
     correcting: d.correcting ? 1 : 0, created_at: d.nowIso,
   }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, replaced: gone.map((g) => Number(g.id)) };
+}
+
+/**
+ * The newest `limit` messages about an inquiry delivered to chat `identityId` as its staff notice
+ * (the notice itself and the answer previews, which are tied to it), newest first: where the
+ * preview of a replaced draft is found, to settle its buttons.
+ */
+export async function sentStaffNotices(db: Db, inquiryId: number, identityId: number, limit: number): Promise<OutboxRow[]> {
+  return db.selectFrom('outbox').selectAll()
+    .where('inquiry_id', '=', inquiryId).where('identity_id', '=', identityId).where('ref_kind', '=', 'staff_notice')
+    .where('edit_of_outbox_id', 'is', null).where('status', '=', 'sent')
+    .orderBy('id', 'desc').limit(limit).execute();
 }
 
 /** The chat's draft `id`, left in place. */

@@ -128,6 +128,8 @@ export interface SimilarCandidate {
   code: string;
   question: string;
   status: InquiryStatus;
+  /** The routed agency, else the suggested one (null: none): whose coordinators may be shown it. */
+  orgId: number | null;
   /** Asked by the person looking (their own question). */
   mine: boolean;
   /** The person looking follows it already. */
@@ -143,7 +145,7 @@ export async function similarCandidates(
   db: Db, personId: number, filter: { statuses: readonly InquiryStatus[]; topicId?: number; exceptId?: number }, limit: number,
 ): Promise<SimilarCandidate[]> {
   let q = db.selectFrom('inquiries as i').select([
-    'i.id', 'i.code', 'i.question', 'i.status',
+    'i.id', 'i.code', 'i.question', 'i.status', sql<number | null>`coalesce(i.org_id, i.suggested_org_id)`.as('org_id'),
     sql<number>`case when i.reporter_person_id = ${personId} then 1 else 0 end`.as('mine'),
     sql<number>`case when exists (select 1 from inquiry_followers f where f.inquiry_id = i.id and f.person_id = ${personId}) then 1 else 0 end`.as('following'),
   ]).where('i.status', 'in', [...filter.statuses]);
@@ -151,6 +153,6 @@ export async function similarCandidates(
   if (filter.exceptId !== undefined) q = q.where('i.id', '<>', filter.exceptId);
   const rows = await q.orderBy('i.received_at', 'desc').orderBy('i.id', 'desc').limit(Math.min(Math.max(limit, 1), 200)).execute();
   return rows.map((r) => ({
-    id: Number(r.id), code: r.code ?? `Q-${r.id}`, question: r.question, status: r.status, mine: Number(r.mine) === 1, following: Number(r.following) === 1,
+    id: Number(r.id), code: r.code ?? `Q-${r.id}`, question: r.question, status: r.status, orgId: r.org_id === null ? null : Number(r.org_id), mine: Number(r.mine) === 1, following: Number(r.following) === 1,
   }));
 }

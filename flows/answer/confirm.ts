@@ -1,9 +1,9 @@
-import { isBlankText } from '../../adapters/types.js';
-import { findDraft, saveDraft, takeDraft } from '../../db/repositories/answers.js';
+import { isBlankText, type Button } from '../../adapters/types.js';
+import { findDraft, replaceDraft, sentStaffNotices, takeDraft } from '../../db/repositories/answers.js';
 import { findOrg } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
-import type { AnswerDraft } from '../../db/schema.js';
+import type { AnswerDraft, OutboxRow } from '../../db/schema.js';
 import { A, btn, parseId } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { clearDialog, parseDialog, type Dialog } from '../dialog.js';
@@ -13,6 +13,7 @@ import { codeOf } from '../inquiry/view.js';
 import { sendAnswer } from './answer.js';
 import { correctionOpen, sendCorrection } from './correct.js';
 import { signatureOf } from './signature.js';
+import { editsInPlace, settleSent } from '../settle-sent.js';
 
 /** How long a previewed answer waits for [Gửi câu trả lời], in minutes (stated in the preview). */
 export const ANSWER_DRAFT_MINUTES = 30;
@@ -29,7 +30,7 @@ type Waiting = Extract<Dialog, { step: 'answer_confirm' }>;
 export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: string, files: readonly number[] = [], correcting = false): Promise<void> {
   const admitted = await loadFor(ctx, inquiryId, correcting ? 'correct_answer' : 'answer');
   if (!admitted || (correcting && !(await correctionOpen(ctx, admitted.inquiry)))) return clearDialog(ctx);
-  const draftId = await saveDraft(ctx.db, { identityId: ctx.actor.identity.id, inquiryId, text, files, correcting, nowIso: ctx.nowIso });
+  const { id: draftId, replaced } = await replaceDraft(ctx.db, { identityId: ctx.actor.identity.id, inquiryId, text, files, correcting, nowIso: ctx.nowIso });
   await setDialog(ctx.db, ctx.actor.identity.id, { step: 'answer_confirm', inquiryId, draftId, ...(correcting ? { correcting } : {}) } satisfies Waiting, ctx.nowIso);
   const inquiry = admitted.inquiry;
   const sign = await signatureOf(ctx.db, ctx.actor.person?.id, inquiry.org_id ? await findOrg(ctx.db, inquiry.org_id) : undefined);
@@ -43,6 +44,20 @@ export async function previewAnswer(ctx: FlowContext, inquiryId: number, text: s
     // Tied to the inquiry like its notice, so the web thread shows the preview's buttons and a reply
     // to the preview is, like a reply to the notice, a new answer to preview.
   }), { ref: { inquiryId, kind: 'staff_notice' } });
+  if (replaced.length > 0) await settlePreviews(ctx, inquiryId, replaced);
+}
+
+/**
+ * The previews of drafts `draftIds` no longer do anything: their buttons are shown as a press
+ * shows them — `chosen` marked (a button's word typed instead), or all disabled (the draft replaced
+ * by a new text) — where the chat edits messages in place. Only this chat's newest few notices
+ * are looked at: the preview is among them.
+ */
+async function settlePreviews(ctx: FlowContext, inquiryId: number, draftIds: readonly number[], chosen?: string): Promise<void> {
+  if (!editsInPlace(ctx)) return;
+  const names = (row: OutboxRow) => (row.buttons ? (JSON.parse(row.buttons) as Button[][]).flat() : [])
+    .some((b) => b.action === A.answerSend && !b.state && draftIds.includes(Number(b.payload)));
+  for (const row of (await sentStaffNotices(ctx.db, inquiryId, ctx.actor.identity.id, 5)).filter(names)) await settleSent(ctx, row, (b) => b.action === chosen);
 }
 
 /**
@@ -114,6 +129,10 @@ export async function onAnswerCancel(ctx: FlowContext, payload: string): Promise
 const SEND_WORD = /^(gửi|gui|send)[.!]?$/i;
 const EDIT_WORD = /^(sửa|sua|edit)[.!]?$/i;
 const CANCEL_WORD = /^(hủy|huỷ|huy|cancel)[.!]?$/i;
+/** Each word, the button it stands for, and what that button does. */
+const WORDS: ReadonlyArray<readonly [RegExp, string, (ctx: FlowContext, payload: string) => Promise<void>]> = [
+  [SEND_WORD, A.answerSend, onAnswerSend], [EDIT_WORD, A.answerEdit, onAnswerEdit], [CANCEL_WORD, A.answerCancel, onAnswerCancel],
+];
 
 /**
  * Text while the latest draft waits: a button's word acts as that button on it ("gửi", "sửa",
@@ -121,9 +140,12 @@ const CANCEL_WORD = /^(hủy|huỷ|huy|cancel)[.!]?$/i;
  */
 export async function onDraftText(ctx: FlowContext, w: Waiting, text: string): Promise<void> {
   const id = String(w.draftId);
-  if (SEND_WORD.test(text)) return onAnswerSend(ctx, id);
-  if (EDIT_WORD.test(text)) return onAnswerEdit(ctx, id);
-  if (CANCEL_WORD.test(text)) return onAnswerCancel(ctx, id);
+  const word = WORDS.find(([pattern]) => pattern.test(text));
+  if (word) {
+    await word[2](ctx, id);
+    // Typed, not pressed: the preview shows the choice as a press would.
+    return settlePreviews(ctx, w.inquiryId, [w.draftId], word[1]);
+  }
   const earlier = await findDraft(ctx.db, w.draftId, ctx.actor.identity.id);
   return previewAnswer(ctx, w.inquiryId, text, earlier ? filesOf(earlier) : [], w.correcting === true);
 }

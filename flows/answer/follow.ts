@@ -2,9 +2,13 @@ import { isBlankText, truncateText, type CommandEvent } from '../../adapters/typ
 import { currentAnswer } from '../../db/repositories/answers.js';
 import { findOrg } from '../../db/repositories/directory.js';
 import { follow, unfollow } from '../../db/repositories/followers.js';
+import { setDialog } from '../../db/repositories/identities.js';
 import { findInquiryByCode } from '../../db/repositories/inquiries.js';
 import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
+import { parseDialog } from '../dialog.js';
+import { A } from '../buttons.js';
+import { settlePrompt } from '../settle-sent.js';
 import { entryFileIds } from '../files.js';
 import { codeOf, orgName } from '../inquiry/view.js';
 import { signatureOf } from './signature.js';
@@ -20,7 +24,9 @@ export function followable(status: InquiryStatus): boolean {
  * `/follow Q-12` and `/unfollow Q-12` (the web page's "Theo dõi câu hỏi này" posts the same as typed fields: `POST …/inquiry-action`): a
  * verified reporter follows another reporter's open or answered inquiry and receives its answer in
  * their own chat (flows/answer/followers.ts). The reply names the code only, never the other
- * reporter. Unfollowing needs no check beyond being the person who follows.
+ * reporter. Unfollowing needs no check beyond being the person who follows. A follow while their own
+ * question waits for its topic or confirmation (the web page's panel offers one then) is a follow
+ * instead: that question is not sent, as with "Theo dõi Q-12" under the prompt.
  */
 export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boolean): Promise<void> {
   const code = e.args.trim().split(/\s+/)[0] ?? '';
@@ -38,9 +44,28 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
   }
   const done = await followInquiry(ctx, person.id, inquiry);
   if (done === 'refused') return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
+  // Their own question waits for its topic or its confirmation (the web page's similar questions
+  // offer the follow then): it is followed instead, exactly as with "Theo dõi Q-12" under the prompt.
+  const step = parseDialog(ctx.actor.identity.dialog)?.step;
+  if (step === 'ask_topic' || step === 'ask_confirm') {
+    // Its prompt (the topics, or send / cancel) was not pressed: its buttons are shown spent.
+    await settlePrompt(ctx, step === 'ask_topic' ? A.topic : A.askSend);
+    return followedInstead(ctx, inquiry, done);
+  }
   const answered = inquiry.status === 'answered';
   await ctx.reply((t) => ({ text: t.answer.followed(shown, answered) }));
   // Following a question already answered: its answer now, once (later corrections come as to every follower).
+  if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
+}
+
+/**
+ * Followed `inquiry` instead of sending the question waiting in the dialog: the dialog ends with no
+ * inquiry created, and the reporter is told so and what comes next (its answer, now when it has one).
+ */
+export async function followedInstead(ctx: FlowContext, inquiry: Inquiry, done: 'followed' | 'already'): Promise<void> {
+  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
+  const answered = inquiry.status === 'answered';
+  await ctx.reply((t) => ({ text: t.similar.followedInstead(codeOf(inquiry), answered) }));
   if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
 }
 

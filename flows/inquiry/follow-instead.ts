@@ -1,6 +1,5 @@
-import { setDialog } from '../../db/repositories/identities.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
-import { followInquiry, sendCurrentAnswer } from '../answer/follow.js';
+import { followedInstead, followInquiry } from '../answer/follow.js';
 import { parseId } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { parseDialog } from '../dialog.js';
@@ -26,8 +25,5 @@ export async function onAskFollow(ctx: FlowContext, payload: string): Promise<vo
     const code = inquiry ? codeOf(inquiry) : `Q-${id}`;
     return void await ctx.reply((t) => ({ text: `${t.answer.followRefused(code)}\n\n${t.similar.stillReady}`, buttons: confirmButtons(t, dialog.topicId) }));
   }
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  const answered = inquiry.status === 'answered';
-  await ctx.reply((t) => ({ text: t.similar.followedInstead(codeOf(inquiry), answered) }));
-  if (answered && done === 'followed') await sendCurrentAnswer(ctx, inquiry);
+  await followedInstead(ctx, inquiry, done);
 }

@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
-import { findOrg } from '../../db/repositories/directory.js';
+import { findOrg, rolesOf } from '../../db/repositories/directory.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import type { Inquiry } from '../../db/schema.js';
 import { A, btn, rows } from '../buttons.js';
@@ -9,7 +9,7 @@ import type { Effects } from '../effects.js';
 import { coordinatorsFor, spokespersonsFor } from '../roles.js';
 import { knownOr, loadViewRows, orgName, toView, type KnownRows } from './view.js';
 import { entryFileIds } from '../files.js';
-import { lookupSimilar } from './similar.js';
+import { duplicatesFor, lookupSimilar, type SimilarRef } from './similar.js';
 
 /** The spokesperson's action buttons on an inquiry notification. */
 export function staffButtons(t: Copy, inquiryId: number) {
@@ -41,23 +41,30 @@ export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, t
   return people.length;
 }
 
-/** Sends the inquiry to the coordinators with the screening buttons. */
+/**
+ * Sends the inquiry to the coordinators with the screening buttons, and the topic's likely
+ * duplicates each of them coordinates (`duplicatesFor`: one outside their scope is never named).
+ */
 export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string, known: KnownRows = {}): Promise<void> {
   const suggested = inquiry.suggested_org_id ? await knownOr(known.org, inquiry.suggested_org_id, findOrg, db) : undefined;
   const duplicates = known.duplicates ?? (inquiry.topic_id === null ? [] : (await lookupSimilar(db, inquiry.reporter_person_id, inquiry.question, inquiry.topic_id, inquiry.id)).duplicates);
-  const build = await viewBuilder(db, inquiry, (t, v) => ({
-    text: `${t.screeningNotice(v, orgName(suggested, t))}${duplicates.length > 0 ? `\n\n${t.similar.duplicates(duplicates)}` : ''}`,
+  const viewRows = await loadViewRows(db, inquiry, known);
+  const message = (shown: readonly SimilarRef[]) => (t: Copy): Built => ({
+    text: `${t.screeningNotice(toView(inquiry, viewRows, t), orgName(suggested, t))}${shown.length > 0 ? `\n\n${t.similar.duplicates(shown)}` : ''}`,
     buttons: [
       [btn(t.routeTo(orgName(suggested, t)), A.routeSuggested, inquiry.id)],
       ...rows([btn(t.chooseOther, A.chooseOther, inquiry.id), btn(t.rejectOutOfScope, A.rejectScope, inquiry.id, 'danger')], 2),
       // A likely duplicate still open is one press away (an answered one cannot be merged into).
-      ...duplicates.filter((d) => !d.answered).map((d) => [btn(t.similar.btnMergeInto(d.code), A.merge, `${inquiry.id}.${d.code}`)]),
+      ...shown.filter((d) => !d.answered).map((d) => [btn(t.similar.btnMergeInto(d.code), A.merge, `${inquiry.id}.${d.code}`)]),
       [btn(t.merge, A.merge, inquiry.id)],
     ],
-  }), known);
+  });
+  const plain = message([]);
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
   for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry', inquiry } });
+    // No duplicates (the usual case): no query per coordinator.
+    const shown = duplicates.length === 0 ? [] : await duplicatesFor(db, { roles: await rolesOf(db, personId, today) }, duplicates);
+    await effects.notifyPerson(personId, shown.length === 0 ? plain : message(shown), { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry', inquiry } });
   }
 }
 

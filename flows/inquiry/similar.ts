@@ -2,6 +2,8 @@ import type { Db } from '../../db/client.js';
 import { similarCandidates, type SimilarCandidate } from '../../db/repositories/inbox.js';
 import { searchText } from '../../db/repositories/search-text.js';
 import { OPEN } from '../lifecycle/table.js';
+import type { Actor } from '../context.js';
+import { coordinates } from '../roles.js';
 import { titleOf } from './title.js';
 
 /** Syllables too common to tell two questions apart (Vietnamese function words, normalised). */
@@ -48,6 +50,8 @@ export interface SimilarRef {
   title: string;
   /** Answered already (else open: waiting for its answer). */
   answered: boolean;
+  /** Its agency (routed, else suggested; null: none): a coordinator is shown it only in their scope ({@link duplicatesFor}). Absent in a dialog kept from before it was recorded. */
+  orgId?: number | null;
 }
 
 /** How many similar inquiries a message names at most. */
@@ -65,9 +69,21 @@ const CANDIDATES = 200;
 export async function lookupSimilar(db: Db, personId: number, question: string, topicId: number, exceptId?: number): Promise<{ offer: SimilarRef[]; duplicates: SimilarRef[] }> {
   const candidates = await similarCandidates(db, personId, { statuses: [...OPEN, 'answered'], topicId, ...(exceptId === undefined ? {} : { exceptId }) }, CANDIDATES);
   const best = mostSimilar(question, candidates, candidates.length);
-  const ref = (c: SimilarCandidate): SimilarRef => ({ id: c.id, code: c.code, title: titleOf(c.question), answered: c.status === 'answered' });
+  const ref = (c: SimilarCandidate): SimilarRef => ({ id: c.id, code: c.code, title: titleOf(c.question), answered: c.status === 'answered', orgId: c.orgId });
   return {
     offer: best.filter((c) => !c.mine && !c.following).slice(0, SIMILAR_SHOWN).map(ref),
     duplicates: best.slice(0, SIMILAR_SHOWN).map(ref),
   };
+}
+
+/**
+ * The likely duplicates coordinator `coordinator` may be shown: those whose agency is in their
+ * scope (`coordinates`, as every screening action checks), so a duplicate routed to an agency they
+ * do not coordinate never shows its code or first words to them. The one rule for the screening
+ * notice (per recipient) and the web thread's list.
+ */
+export async function duplicatesFor<T extends { orgId?: number | null }>(db: Db, coordinator: Pick<Actor, 'roles'>, duplicates: readonly T[]): Promise<T[]> {
+  const shown: T[] = [];
+  for (const d of duplicates) if (await coordinates(db, coordinator, d.orgId ?? null)) shown.push(d);
+  return shown;
 }

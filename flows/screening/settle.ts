@@ -2,6 +2,7 @@ import type { Button } from '../../adapters/types.js';
 import { findSentScreeningNotice } from '../../db/repositories/screening-notices.js';
 import type { Inquiry } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
+import { editsInPlace, settleSent } from '../settle-sent.js';
 
 /**
  * After a screening decision not made by pressing the notice's own buttons (a merge typed as
@@ -12,14 +13,10 @@ import type { FlowContext } from '../context.js';
  * reached this chat.
  */
 export async function settleScreeningNotice(ctx: FlowContext, inquiry: Inquiry, action: string, payload?: string): Promise<void> {
-  if (ctx.settings.capabilities?.(ctx.actor.identity.platform)?.edits !== true) return;
+  if (!editsInPlace(ctx)) return;
   const notice = await findSentScreeningNotice(ctx.db, inquiry.id, ctx.actor.identity.id);
   if (!notice?.buttons) return;
-  const sent = JSON.parse(notice.buttons) as Button[][];
   // A merge into a likely duplicate the notice names marks that one button ("Gộp vào Q-12"), not every merge button.
-  const exact = payload !== undefined && sent.flat().some((b) => b.action === action && b.payload === payload);
-  const chosen = (b: Button) => b.action === action && (!exact || b.payload === payload);
-  const buttons = sent.map((row) => row.map((b) => ({ ...b, state: chosen(b) ? 'chosen' as const : 'disabled' as const })));
-  // The same text, so the outbox edits only the buttons (see src/outbox/edit.ts).
-  await ctx.effects.sendTo(ctx.actor.identity, () => ({ text: notice.text, buttons }), { edit: { outboxId: notice.id, text: () => notice.text } });
+  const exact = payload !== undefined && (JSON.parse(notice.buttons) as Button[][]).flat().some((b) => b.action === action && b.payload === payload);
+  await settleSent(ctx, notice, (b) => b.action === action && (!exact || b.payload === payload));
 }

@@ -7,14 +7,15 @@ import { lastReadEntry, listInbox, markRead, pendingRegistrations, similarCandid
 import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
-import type { InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import type { Inquiry, InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import { A } from '../../flows/buttons.js';
 import { parseDialog } from '../../flows/dialog.js';
 import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
 import { canSpeakFor } from '../../flows/roles.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import { dueStanding, type DueStanding } from './due.js';
 import { maySee, searchScopes, type InboxReader } from './scope.js';
-import { mostSimilar } from '../../flows/inquiry/similar.js';
+import { duplicatesFor, lookupSimilar, mostSimilar } from '../../flows/inquiry/similar.js';
 import { titleOf } from '../../flows/inquiry/title.js';
 
 /** Why a request was refused: the route answers with the status and both languages. */
@@ -61,6 +62,21 @@ export function createInboxData(d: InboxDeps) {
     }));
   };
   const list = async (r: InboxReader, filter: InboxFilter, order: 'due' | 'recent', limit = 100) => items(await listInbox(d.db, r.personId, filter, order, limit));
+  /** Inquiries `ids` as rows, in that order. */
+  const rowsOf = async (personId: number, ids: readonly number[]): Promise<InboxRow[]> => {
+    if (ids.length === 0) return [];
+    const byId = new Map((await listInbox(d.db, personId, { ids: [...ids] }, 'recent', ids.length)).map((x) => [x.id, x]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  };
+  /**
+   * A screened inquiry's likely duplicates for coordinator `r`: those of its screening notice
+   * (`lookupSimilar`: the same topic; `duplicatesFor`: in the coordinator's scope), as list rows.
+   */
+  const duplicatesOf = async (inquiry: Inquiry, r: InboxReader): Promise<InboxItem[]> => {
+    if (inquiry.topic_id === null) return [];
+    const found = await duplicatesFor(d.db, r, (await lookupSimilar(d.db, inquiry.reporter_person_id, inquiry.question, inquiry.topic_id, inquiry.id)).duplicates);
+    return items(await rowsOf(r.personId, found.map((f) => f.id)));
+  };
   return {
     /** Each of the reader's lists: by role. */
     async inbox(r: InboxReader) {
@@ -86,23 +102,33 @@ export function createInboxData(d: InboxDeps) {
     },
 
     /**
-     * Open or answered questions like one a reporter has not sent yet, most alike first: `text` as
-     * typed (its topic is not known yet: every topic), or, when `text` is empty, the question waiting
-     * in the reporter's web chat for its topic. Once the topic is chosen, nothing here: the bot's
-     * confirmation names that topic's similar questions, with a button to follow one instead
-     * (flows/inquiry/ask.ts), as on every channel.
+     * Open or answered questions like one a reporter has not sent yet, most alike first, each with
+     * its topic: `text` as typed (its topic is not known yet: every topic), or, when `text` is
+     * empty, the question waiting in the reporter's web chat for its topic (`instead`: following one
+     * then ends that dialog, the question unsent — `flows/answer/follow.ts`). Once the topic is
+     * chosen, nothing here: the bot's confirmation names that topic's similar questions, with a
+     * button to follow one instead (flows/inquiry/ask.ts), as on every channel.
      */
     async similar(r: InboxReader, typed: string) {
-      if (!r.isReporter) return { items: [] };
-      const text = typed.trim() === '' ? (await waitingQuestion(d.db, r.session.ownerId)) ?? '' : typed;
-      if (text.trim().length < 8) return { items: [] };
+      if (!r.isReporter) return { items: [], instead: false };
+      const instead = typed.trim() === '';
+      const text = instead ? (await waitingQuestion(d.db, r.session.ownerId)) ?? '' : typed;
+      if (text.trim().length < 8) return { items: [], instead };
       // The same candidates and score as the bot's confirmation (flows/inquiry/similar.ts), every topic.
       const best = mostSimilar(text, await similarCandidates(d.db, r.personId, { statuses: [...OPEN, 'answered'] }, 200));
-      const rows = new Map((await listInbox(d.db, r.personId, { ids: best.map((b) => b.id) }, 'recent', 10)).map((x) => [x.id, x]));
-      const shown = best.flatMap((b) => { const row = rows.get(b.id); return row ? [{ ...row, mine: b.mine, following: b.following }] : []; });
-      // Another reporter's question: its code, title and status only (InboxItem names no reporter).
-      const listed = await items(shown);
-      return { items: listed.map((it, k) => ({ ...it, mine: shown[k]!.mine, following: shown[k]!.following })) };
+      const flags = new Map(best.map((b) => [b.id, b]));
+      const rows = await rowsOf(r.personId, best.map((b) => b.id));
+      const topics = new Map<number, Awaited<ReturnType<typeof findTopic>>>();
+      for (const x of rows) if (x.topicId !== null && !topics.has(x.topicId)) topics.set(x.topicId, await findTopic(d.db, x.topicId));
+      // Another reporter's question: its code, title, topic and status only (InboxItem names no reporter).
+      const listed = await items(rows);
+      return {
+        instead,
+        items: listed.map((it, k) => {
+          const topic = topics.get(rows[k]!.topicId ?? 0);
+          return { ...it, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: flags.get(it.id)!.mine, following: flags.get(it.id)!.following };
+        }),
+      };
     },
 
     /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
@@ -119,9 +145,7 @@ export function createInboxData(d: InboxDeps) {
       // Who the reader is in this thread decides what a reply is; a coordinator only screens (buttons).
       const role = inquiry.reporter_person_id === r.personId ? 'reporter' : r.speaks && (await canSpeakFor(d.db, r, inquiry)) ? 'staff' : 'coordinator';
       const reply = role === 'coordinator' ? undefined : await latestRefInChat(d.db, r.session.ownerId, id, REPLY_KINDS[role]);
-      const duplicates = inquiry.status === 'screening' && r.coordinates !== undefined
-        ? await items(mostSimilar(inquiry.question, await listInbox(d.db, r.personId, { ...(r.coordinates === null ? {} : { agencyIds: r.coordinates }), statuses: [...OPEN, 'answered'], exceptId: id }, 'recent', 200)))
-        : [];
+      const duplicates = inquiry.status === 'screening' && r.coordinates !== undefined ? await duplicatesOf(inquiry, r) : [];
       return {
         inquiry: { ...row!, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: role === 'reporter', role },
         items: page.items, before: page.before, lastRead,
@@ -138,10 +162,14 @@ async function waitingQuestion(db: Db, ownerId: string): Promise<string | undefi
   return dialog?.step === 'ask_topic' ? dialog.question : undefined;
 }
 
-/** The buttons the bot's messages about this inquiry carry in the reader's chat (newest message first, each button once). */
-async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly string[]): Promise<Array<{ messageId: string; buttons: Button[] }>> {
+/**
+ * The buttons the bot's messages about this inquiry carry in the reader's chat (newest message
+ * first, each button once). An answer preview waiting to be confirmed also gives its text
+ * (`preview`), so the thread shows what [Gửi câu trả lời] would send, and edits it in place.
+ */
+async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly string[]): Promise<Array<{ messageId: string; buttons: Button[]; preview?: string }>> {
   const seen = new Set<string>();
-  const out: Array<{ messageId: string; buttons: Button[] }> = [];
+  const out: Array<{ messageId: string; buttons: Button[]; preview?: string }> = [];
   for (const messageId of messageIds) {
     const entry = await store.findMessage(chatId, messageId);
     const buttons = (entry?.buttons ?? []).flat();
@@ -149,7 +177,7 @@ async function buttonsOf(store: WebStore, chatId: string, messageIds: readonly s
     if (buttons.some((b) => b.state !== undefined)) continue;
     const fresh = buttons.filter((b) => !seen.has(`${b.action}\0${b.payload}`));
     for (const b of fresh) seen.add(`${b.action}\0${b.payload}`);
-    if (fresh.length > 0) out.push({ messageId, buttons: fresh });
+    if (fresh.length > 0) out.push({ messageId, buttons: fresh, ...(fresh.some((b) => b.action === A.answerSend) ? { preview: entry!.text } : {}) });
   }
   return out;
 }

@@ -55,6 +55,24 @@ describe('answers are previewed, confirmed, signed and correctable (Telegram)', 
     expect(toReporter('Đợt mới bắt đầu')).toHaveLength(1);
   });
 
+  it('a new text while a preview waits replaces it: the old preview loses its keyboard, only the new one sends (its word typed marks it as a press would)', async () => {
+    const { code, notice } = await ask('Trạm y tế nào mở cửa chủ nhật?');
+    const first = await e.say(health, 'Trạm y tế phường Vĩnh Ninh.', 'CHƯA GỬI', notice);
+    const second = await e.say(health, 'Trạm y tế phường Vĩnh Ninh và phường Phú Hội.', 'CHƯA GỬI');
+    expect(second.messageId).not.toBe(first.messageId);
+    const spent = () => e.fake.edits.filter((x) => x.messageId === first.messageId && x.method === 'editMessageReplyMarkup');
+    await expect.poll(() => spent().length, { timeout: 20_000 }).toBe(1);
+    expect(spent()[0]!.replyMarkup?.inline_keyboard.flat() ?? []).toEqual([]);
+    expect(e.fake.edits.filter((x) => x.messageId === second.messageId)).toEqual([]);
+    // Sent by typing the button's word: the preview shows the choice as a press would.
+    const n = e.fake.sent.length;
+    await e.say(health, 'gửi', 'Đã gửi câu trả lời chính thức');
+    expect((await e.nextTo(reporter, n, `Trả lời câu hỏi ${code}`)).text).toContain('và phường Phú Hội');
+    const marked = () => e.fake.edits.filter((x) => x.messageId === second.messageId && x.method === 'editMessageReplyMarkup');
+    await expect.poll(() => marked().length, { timeout: 20_000 }).toBe(1);
+    expect(marked()[0]!.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['✓ Gửi câu trả lời']);
+  });
+
   it('cancel: nothing is sent or recorded', async () => {
     const { id, notice } = await ask('Có bao nhiêu điểm tiêm?');
     await e.say(health, 'Có 40 điểm tiêm.', 'CHƯA GỬI', notice);

@@ -160,3 +160,83 @@ describe('the answer preview\'s edit box on the web page (issue 14), in Chromium
     expect([...edited(), ...e.sentTo(reporter, 'Có 4').map((m) => m.text)].filter((text) => text.includes('Có 4 trường mầm non ghi nhận ca bệnh.'))).toEqual([]);
   }, 240_000);
 });
+
+describe('an answer preview in the inquiry\'s thread (issue 14), in Chromium', () => {
+  let e: E2E;
+  let browser: Browser;
+  withBotInChromium(OUT, (started) => ({ e, browser } = started));
+
+  it('shows the preview\'s text with its buttons; a new text supersedes it (its buttons spent, in the chat too); [Sửa] edits it in place, [Gửi câu trả lời] sends the edited text', async () => {
+    const { reporter, page, code } = await askWhileStaffWatches(e, browser, 'Bệnh viện nào nhận khám sốt xuất huyết vào cuối tuần?');
+    await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+    await page.locator('.inbox-open', { hasText: code }).click();
+    await page.locator('#thread-title', { hasText: code }).waitFor(WAIT);
+    const preview = page.locator('.thread-preview');
+    const answer = async (text: string) => {
+      await page.locator('#thread-text').fill(text);
+      await page.locator('.thread-composer button[type="submit"]').click();
+    };
+
+    // The answer written in the thread is previewed there: its text, not sent, with its three buttons.
+    await answer('Bệnh viện Trung ương Huế nhận khám cả thứ Bảy.');
+    await preview.locator('.preview-item', { hasText: 'nhận khám cả thứ Bảy' }).waitFor(WAIT);
+    expect(await preview.locator('h4').textContent()).toBe('Xem trước câu trả lời (CHƯA GỬI)');
+    expect(await preview.locator('button').allTextContents()).toEqual(['Gửi câu trả lời', 'Sửa', 'Hủy']);
+
+    // A new text while it waits replaces the draft: the old preview's buttons are spent, here and in the chat.
+    await answer('Bệnh viện Trung ương Huế và Bệnh viện Đại học Y Dược nhận khám cả thứ Bảy.');
+    await preview.locator('.preview-item', { hasText: 'Đại học Y Dược' }).waitFor(WAIT);
+    await expect.poll(() => preview.locator('.preview-item').count(), WAIT).toBe(1);
+    const old = page.locator('li.msg-bot', { hasText: 'Bệnh viện Trung ương Huế nhận khám cả thứ Bảy.' });
+    await expect.poll(() => old.locator('button.action.is-disabled[disabled]').count(), WAIT).toBe(3);
+    expect(await old.locator('button.is-chosen').count()).toBe(0);
+    expect(await page.locator('#answer-preview .preview-item').count()).toBe(1);
+    // In the chat: the superseded preview is an ordinary message with its buttons off, the panel holds the new one.
+    await page.locator('nav.views button', { hasText: 'Trò chuyện với bot' }).click();
+    await old.scrollIntoViewIfNeeded();
+    await checkScreen(page, OUT, 'preview', 'superseded');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await checkScreen(page, OUT, 'preview', 'superseded');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
+    await page.locator('.inbox-open', { hasText: code }).click();
+    await preview.locator('.preview-item', { hasText: 'Đại học Y Dược' }).waitFor(WAIT);
+    await checkScreen(page, OUT, 'preview', 'thread');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await checkScreen(page, OUT, 'preview', 'thread');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // [Sửa] in the thread: the draft's own text in the thread's edit box (the bot asks nothing again).
+    await preview.locator('button', { hasText: /^Sửa$/ }).click();
+    const box = page.getByLabel('Sửa nội dung câu trả lời', { exact: true });
+    await box.waitFor(WAIT);
+    expect(await box.getAttribute('id')).toBe('thread-edit-text');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('thread-edit-text');
+    // [Hủy sửa]: the preview as it was, the keyboard back on its [Sửa]; then [Sửa] again.
+    await preview.locator('button', { hasText: 'Hủy sửa' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent), WAIT).toBe('Sửa');
+    await preview.locator('button', { hasText: /^Sửa$/ }).click();
+    await box.waitFor(WAIT);
+    expect(await box.inputValue()).toBe('Bệnh viện Trung ương Huế và Bệnh viện Đại học Y Dược nhận khám cả thứ Bảy.');
+    expect(await preview.locator('button').allTextContents()).toEqual(['Lưu bản nháp', 'Hủy sửa']);
+    await box.press('End');
+    await box.press('Enter');
+    await box.pressSequentially('Chủ nhật: cấp cứu.');
+    expect(await box.inputValue()).toContain('thứ Bảy.\nChủ nhật: cấp cứu.');
+    await checkScreen(page, OUT, 'preview', 'thread-edit');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await checkScreen(page, OUT, 'preview', 'thread-edit');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await preview.locator('button', { hasText: 'Lưu bản nháp' }).click();
+    await preview.locator('.preview-item', { hasText: 'Chủ nhật: cấp cứu.' }).waitFor(WAIT);
+    expect(await preview.locator('button').allTextContents()).toEqual(['Gửi câu trả lời', 'Sửa', 'Hủy']);
+    expect(await page.locator('li.msg-bot', { hasText: `Gõ lại nội dung trả lời cho câu hỏi ${code}` }).count()).toBe(0);
+    expect(e.sentTo(reporter, 'Chủ nhật')).toEqual([]);
+
+    await preview.locator('button', { hasText: 'Gửi câu trả lời' }).click();
+    await page.locator('.t-kind-answer', { hasText: 'Chủ nhật: cấp cứu.' }).waitFor(WAIT);
+    await expect.poll(() => preview.count(), WAIT).toBe(0);
+    await expect.poll(() => e.sentTo(reporter, `Trả lời câu hỏi ${code}`).length, WAIT).toBe(1);
+    expect(e.sentTo(reporter, `Trả lời câu hỏi ${code}`)[0]!.text).toContain('Đại học Y Dược nhận khám cả thứ Bảy.\nChủ nhật: cấp cứu.');
+  }, 240_000);
+});

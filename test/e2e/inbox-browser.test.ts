@@ -57,8 +57,10 @@ describe('the web inbox in Chromium: a reporter\'s and a spokesperson\'s day thr
     const screening = coordinator.locator('#inbox-screening + ul .inbox-open', { hasText: 'Tiêm vắc xin sởi cho trẻ em ở đâu?' });
     await screening.waitFor(WAIT);
     await screening.click();
-    await coordinator.locator('.thread-dups', { hasText: code }).waitFor(WAIT);
-    expect(await coordinator.locator('.thread-actions button.action', { hasText: 'Gộp' }).count()).toBeGreaterThan(0);
+    await coordinator.locator('.thread-actions button.action', { hasText: 'Gộp' }).first().waitFor(WAIT);
+    // Likely duplicates are the same topic's (as on the screening notice): the health question is not listed here.
+    expect(await coordinator.locator('.thread-dups').isHidden()).toBe(true);
+    expect(await coordinator.locator('li.msg-bot', { hasText: 'Có thể trùng' }).count()).toBe(0);
     await check(coordinator, 'coordinator-screening');
 
     // The spokesperson (phone) opens the page on the inbox: the question is in the agency's queue, unread.

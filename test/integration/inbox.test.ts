@@ -159,10 +159,36 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
     expect(similar.map((i: Item) => i.id)).toContain(ids.screened);
     expect(similar.find((i: Item) => i.id === ids.screened)!.mine).toBe(true);
     expect((await get('health', `/similar?text=${encodeURIComponent('Tiêm vắc-xin sởi cho trẻ ở đâu?')}`)).body.items).toEqual([]);
-    const screening = (await get('coordinator', `/thread?id=${ids.screened}`)).body;
-    expect(screening.duplicates.map((i: Item) => i.id)).toEqual([ids.vaccine]);
-    expect(screening.inquiry).toMatchObject({ role: 'coordinator', mine: false });
     expect((await get('health', `/thread?id=${ids.vaccine}`)).body.inquiry).toMatchObject({ role: 'staff' });
+  });
+
+  it('lists a screened question\'s likely duplicates as its screening notice does: the same topic\'s, in the coordinator\'s scope', async () => {
+    // A coordinator of the police only, beside the city's (whose scope holds every agency).
+    const police = await t.db.insertInto('persons').values({ code: 'dm-ca', full_name: 'Điều Phối Công An', outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: null, invite_used_at: null, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow();
+    await t.db.insertInto('role_assignments').values({ person_id: police.id, role: 'coordinator', kind: null, org_id: net.policeId, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: NOW, updated_at: NOW }).execute();
+    await linkChat(t.db, police.id, 'web', 'owner-dm-ca');
+    cookies['dm-ca'] = (await createSessionManager({ store: createWebStore(t.db), idleTimeoutMs: 3_600_000, maxAgeMs: 86_400_000, now: () => clock.now().getTime() }).create('owner-dm-ca', 1)).token;
+    const topics = (vaccine: number | null, screened: number | null) => Promise.all([
+      t.db.updateTable('inquiries').set({ topic_id: vaccine }).where('id', '=', ids.vaccine!).execute(),
+      t.db.updateTable('inquiries').set({ topic_id: screened }).where('id', '=', ids.screened!).execute(),
+    ]);
+    const duplicates = async (who: string) => ((await get(who, `/thread?id=${ids.screened}`)).body.duplicates).map((i: Item) => i.id);
+    try {
+      // Another topic: not a duplicate to list, however alike (the notice does not name it either).
+      await topics(net.healthTopicId, net.securityTopicId);
+      expect(await duplicates('coordinator')).toEqual([]);
+      // The same topic: listed for the city's coordinator; never for the police's, since the
+      // duplicate is at the health department, outside their scope (its code and words stay unseen).
+      await topics(net.securityTopicId, net.securityTopicId);
+      expect(await duplicates('coordinator')).toEqual([ids.vaccine]);
+      expect((await get('coordinator', `/thread?id=${ids.screened}`)).body.inquiry).toMatchObject({ role: 'coordinator', mine: false });
+      expect(await duplicates('dm-ca')).toEqual([]);
+      // No topic (asked before topics, or imported): nothing to compare within.
+      await topics(null, null);
+      expect(await duplicates('coordinator')).toEqual([]);
+    } finally {
+      await topics(null, null);
+    }
   });
 
   it('offers, for the question waiting for its topic, similar ones in every topic; once the topic is chosen, nothing (the bot\'s confirmation offers them)', async () => {
@@ -174,14 +200,20 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
     try {
       // Nothing typed and nothing waiting: nothing offered.
       expect(await offered()).toEqual([]);
-      // Sent to the bot, which asks its topic: not known yet, so every topic.
+      // Sent to the bot, which asks its topic: not known yet, so every topic, each item naming its
+      // own; following one then is following it instead of sending (`instead`).
       await dialog({ step: 'ask_topic', question: waiting, messageId: '7' });
       expect(await offered()).toEqual(expect.arrayContaining([ids.vaccine, ids.screened]));
+      const answer = (await get('reporter', '/similar?text=')).body as unknown as { instead: boolean; items: Item[] };
+      expect(answer.instead).toBe(true);
+      expect(answer.items.find((i) => i.id === ids.vaccine)).toMatchObject({ topic: 'Y tế' });
+      expect(answer.items.find((i) => i.id === ids.screened)).toMatchObject({ topic: 'An ninh trật tự' });
       // Topic chosen (Y tế), the bot asks to confirm: its message names the topic's similar questions, the panel steps aside.
       await dialog({ step: 'ask_confirm', question: waiting, messageId: '7', topicId: net.healthTopicId });
       expect(await offered()).toEqual([]);
-      // Typing a new question in the composer: its topic is not known, every topic again.
+      // Typing a new question in the composer: its topic is not known, every topic again; nothing waits.
       expect(await offered(waiting)).toEqual(expect.arrayContaining([ids.vaccine, ids.screened]));
+      expect(((await get('reporter', `/similar?text=${encodeURIComponent(waiting)}`)).body as unknown as { instead: boolean }).instead).toBe(false);
     } finally {
       await dialog(null);
       await t.db.updateTable('inquiries').set({ topic_id: null }).where('id', 'in', [ids.vaccine!, ids.screened!]).execute();

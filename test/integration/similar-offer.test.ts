@@ -145,6 +145,30 @@ describe.each(testDialects())('similar questions before sending, on %s', (dialec
     expect((await say(zalo, 'z2', `/follow ${answered}`)).map((p) => p.text).join('\n')).not.toContain('Trạm y tế phường');
   });
 
+  it('following a question (the web page\'s panel, or /follow) while one\'s own question waits for its topic or confirmation follows it instead: the question is not sent, and the reporter is told so', async () => {
+    const first = await ask(tg, 't1', VACCINE, 'Y tế');
+    const before = await inquiryCount();
+    // Waiting for its topic (the page's panel offers the similar question then).
+    await say(zalo, 'z2', VACCINE_PLAIN);
+    const followed = await say(zalo, 'z2', `/follow ${first}`);
+    expect(followed.at(-1)!.text).toContain(`Bạn đang theo dõi câu hỏi ${first}; câu hỏi của bạn không được gửi.`);
+    const pv2 = (await t.db.selectFrom('persons').select('id').where('code', '=', 'pv2').executeTakeFirstOrThrow()).id;
+    expect(await followerRows()).toEqual([expect.objectContaining({ inquiry_id: Number(first.slice(2)), person_id: pv2 })]);
+    // The dialog ended: choosing a topic now sends nothing.
+    expect((await say(zalo, 'z2', '1')).at(-1)!.text).not.toContain('Xác nhận gửi');
+    expect(await inquiryCount()).toBe(before);
+    // Waiting for its confirmation, in English: the same, in her language.
+    await t.db.updateTable('persons').set({ locale: 'en' }).where('id', '=', pv2).execute();
+    await say(zalo, 'z2', `/unfollow ${first}`);
+    await askUpTo(zalo, 'z2', VACCINE_PLAIN, 'Y tế');
+    expect((await say(zalo, 'z2', `/follow ${first}`)).at(-1)!.text).toContain(`You are following inquiry ${first}; your question was not sent.`);
+    expect((await say(zalo, 'z2', '1')).at(-1)!.text).not.toMatch(/Q-\d+ (was|has been) received/);
+    expect(await inquiryCount()).toBe(before);
+    // With nothing waiting, /follow is the plain follow.
+    await say(zalo, 'z2', `/unfollow ${first}`);
+    expect((await say(zalo, 'z2', `/follow ${first}`)).at(-1)!.text).not.toContain('not sent');
+  });
+
   it('a follow refused because the similar question was withdrawn meanwhile says the question is not sent and offers Gửi again', async () => {
     const first = await ask(tg, 't1', VACCINE, 'Y tế');
     expect((await askUpTo(zalo, 'z2', VACCINE_PLAIN, 'Y tế')).text).toContain(first);
@@ -179,5 +203,28 @@ describe.each(testDialects())('similar questions before sending, on %s', (dialec
     // An unlike question in the screened topic: a notice with no such line.
     await ask(zalo, 'z2', 'Khi nào công an cấp căn cước cho trẻ em tại phường?', 'An ninh trật tự');
     expect(tg.deliveredTo('t-dm').at(-1)!.text).not.toContain('Có thể trùng');
+  });
+
+  it('names a likely duplicate on each coordinator\'s notice only within their scope: one routed to another agency is not shown to the police\'s own coordinator', async () => {
+    // A coordinator of the police only (the city's coordinator, dm1, covers every agency).
+    const dmca = await addReporter(t.db, 'dm-ca', 'Điều Phối Công An');
+    await t.db.updateTable('role_assignments').set({ role: 'coordinator', org_id: (await t.db.selectFrom('orgs').select('id').where('code', '=', 'CA').executeTakeFirstOrThrow()).id }).where('person_id', '=', dmca).execute();
+    await linkChat(t.db, dmca, 'telegram', 't-dmca');
+    const theft = await ask(tg, 't1', THEFT, 'An ninh trật tự');
+    expect(tg.deliveredTo('t-dmca').at(-1)!.text).toContain(theft);
+    // Screened and sent on to another agency (the health department), outside the police's scope.
+    const health = (await t.db.selectFrom('orgs').select('id').where('code', '=', 'SYT').executeTakeFirstOrThrow()).id;
+    await t.db.updateTable('inquiries').set({ org_id: health, suggested_org_id: health, status: 'assigned' }).where('code', '=', theft).execute();
+    await askUpTo(zalo, 'z2', 'Trộm cắp xe máy ở phường Phú Hội tháng này thế nào?', 'An ninh trật tự');
+    const dup = /Q-\d+/.exec((await press(zalo, 'z2', 'Gửi')).at(-1)!.text)![0];
+    const city = tg.deliveredTo('t-dm').at(-1)!;
+    const police = tg.deliveredTo('t-dmca').at(-1)!;
+    expect(city.text).toContain(dup);
+    expect(city.text).toContain(`Có thể trùng: ${theft}`);
+    expect(police.text).toContain(dup);
+    expect(police.text).not.toContain(theft);
+    expect(police.text).not.toContain('Tình hình trộm cắp');
+    expect(buttonsOf(tg, 't-dmca').map((b) => b.label)).not.toContain(`Gộp vào ${theft}`);
+    expect(buttonsOf(tg, 't-dm').map((b) => b.label)).toContain(`Gộp vào ${theft}`);
   });
 });

@@ -26,6 +26,12 @@ describe('editing only a message\'s buttons on Telegram', () => {
     expect(keyboards).toEqual([{ inline_keyboard: [[{ text: '✓ Gộp vào câu hỏi khác', callback_data: 'done|' }]] }]);
   });
 
+  it('removes the keyboard of a message whose buttons are all spent, none chosen (a superseded answer preview)', async () => {
+    const { deps, keyboards } = recorder();
+    await editTelegramButtons(deps, '501', '12', screening.map((row) => row.map((b) => ({ ...b, state: 'disabled' as const }))));
+    expect(keyboards).toEqual([{ inline_keyboard: [] }]);
+  });
+
   it('keeps every button of a keyboard nobody settled (a page of choices turning)', async () => {
     const { deps, keyboards } = recorder();
     await editTelegramButtons(deps, '501', '12', screening);

@@ -111,22 +111,25 @@ async function search(query) {
 const asksQuestions = () => box.data?.sections?.some((s) => s.name === 'mine') ?? false;
 
 /**
- * Before a reporter sends a question: similar open or answered ones, each one click away. With text
- * in the composer, like that text (its topic is not known yet); with the composer empty, like the
- * question the bot is asking them to place and confirm (in its topic once chosen; nothing once sent).
+ * Before a reporter sends a question: similar open or answered ones, each one click away and each
+ * naming its topic (the question's own is not known yet). With text in the composer, like that text;
+ * with the composer empty, like the question the bot asks them to place in a topic (`instead`:
+ * following one then is instead of sending it, and the bot ends that dialog). Once the topic is
+ * chosen, nothing here: the bot's confirmation names that topic's similar questions itself.
  */
 async function offerSimilar() {
   const text = ui.text.value.trim();
   if (text !== '' && (text.startsWith('/') || text.length < 12 || text === box.similarFor)) return;
   box.similarFor = text;
-  let items = [];
-  try { items = (await api('GET', `/inbox/similar?text=${encodeURIComponent(text.slice(0, 2000))}`)).items ?? []; } catch { items = []; }
+  let answer = {};
+  try { answer = await api('GET', `/inbox/similar?text=${encodeURIComponent(text.slice(0, 2000))}`); } catch { answer = {}; }
   // The person typed on meanwhile: a newer request answers for the newer text.
   if (ui.text.value.trim() !== text) return;
-  items = items.filter((s) => !box.dismissed.has(s.id));
+  const items = (answer.items ?? []).filter((s) => !box.dismissed.has(s.id));
+  const topicOf = (s) => (lang.current === 'en' && s.topicEn ? s.topicEn : s.topic);
   nodes.similar.hidden = items.length === 0;
   nodes.similar.replaceChildren(...items.slice(0, 2).map((s) => el('div', { className: 'similar-line' },
-    el('span', {}, it('similarLine')(s.code, it('status')[s.status] ?? s.status), el('span', { className: 'similar-title' }, ` “${s.title}”`)),
+    el('span', {}, it('similarLine')(s.code, it('status')[s.status] ?? s.status, topicOf(s), answer.instead === true), el('span', { className: 'similar-title' }, ` “${s.title}”`)),
     // Another reporter's question is only named: its thread is theirs (the server would refuse it).
     ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))]
       : [el('button', { type: 'button', className: `small-button${s.following ? ' secondary' : ''}`, 'aria-pressed': String(Boolean(s.following)), onclick: (ev) => void toggleFollow(ev.currentTarget, s) }, it(s.following ? 'unfollow' : 'follow'))]),

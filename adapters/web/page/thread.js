@@ -1,16 +1,24 @@
 // One inquiry's thread (issue #14): its history in order with date dividers and an unread marker,
 // older pages loaded when scrolled to the top, its actions as buttons and a composer that replies
 // into it. Replies and buttons go through the chat API exactly as in the bot conversation (a reply
-// to the bot's message about this inquiry; the same button), so the flows decide everything.
+// to the bot's message about this inquiry; the same button), so the flows decide everything. An
+// answer preview shows its text with its buttons, and [Sửa] edits it here, in the chat panel's box.
 import { runAction } from './action-result.js';
 import { api, newClientId, post } from './api.js';
-import { el, showError } from './dom.js';
+import { editPlace, isPreviewEdit, previewLook, saveDraft } from './draft-edit.js';
+import { el, showError, state, ui } from './dom.js';
 import { dayKey, dayLabel, it, timeLabel } from './inbox-i18n.js';
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
 
-const { IntersectionObserver, setTimeout } = globalThis;
+const { document, IntersectionObserver, MutationObserver, setTimeout } = globalThis;
 
-const th = { id: undefined, data: undefined, items: [], before: undefined, loadingOlder: false, readOnly: false, sending: false };
+/**
+ * `awaitAfter`: saved when the chat's newest message was this one — the thread says it is saving
+ * until the bot's next message (the new preview) arrives.
+ */
+const th = { id: undefined, data: undefined, items: [], before: undefined, loadingOlder: false, readOnly: false, sending: false, awaitAfter: undefined };
+/** The answer preview being edited in the thread, if any (draft-edit.js). */
+const box = editPlace('thread-edit-text', () => { if (th.data) renderActions(); }, () => n.actions);
 const n = {};
 let hooks = { back: () => undefined, refresh: () => undefined };
 
@@ -58,11 +66,31 @@ function renderHeader() {
     ...(due && due(q.due.n) ? [el('span', { className: `row-due${q.due.kind.startsWith('over_') ? ' is-over' : ''}` }, `${it('due')}: ${due(q.due.n)}`)] : []));
 }
 
+/** An answer preview among the actions: its text and buttons, or the edit box while [Sửa] is open. */
+function previewNode(g) {
+  const form = box.form(g.messageId, () => void saveEdit());
+  return el('article', { className: 'preview-item', 'data-preview': g.messageId },
+    el('h4', {}, t('previewTitle')),
+    ...(form ? [form] : [
+      el('p', { className: 'text', tabindex: '0' }, g.preview),
+      el('div', { className: 'button-row' }, ...g.buttons.map((b) => el('button', {
+        type: 'button', className: `action action-${previewLook(b.action)}`,
+        onclick: (ev) => (isPreviewEdit(b.action) ? void box.start(g.messageId) : press(ev.currentTarget, g.messageId, b)),
+      }, b.label)))]));
+}
+
 function renderActions() {
   const groups = th.readOnly ? [] : th.data.buttons;
-  n.actions.hidden = groups.length === 0;
-  n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')), ...groups.map((g) => el('div', { className: 'button-row' },
-    ...g.buttons.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))));
+  // The box being edited stays while its preview is shown; the preview settled elsewhere takes it away.
+  box.keepIf((id) => groups.some((g) => g.messageId === id));
+  const typing = box.editing && document.activeElement === box.editing.textarea;
+  n.actions.hidden = groups.length === 0 && th.awaitAfter === undefined;
+  n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')), ...groups.map((g) => (g.preview === undefined
+    ? el('div', { className: 'button-row' },
+      ...g.buttons.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))
+    : el('section', { className: 'answer-preview thread-preview' }, previewNode(g)))),
+  ...(th.awaitAfter !== undefined ? [el('p', { className: 'hint', role: 'status' }, t('savingDraft'))] : []));
+  if (typing) box.editing.textarea.focus();
   const dups = th.data.duplicates ?? [];
   n.dups.hidden = dups.length === 0;
   n.dups.replaceChildren(el('h3', {}, it('duplicates')), el('p', { className: 'hint' }, it('duplicatesHint')),
@@ -148,8 +176,35 @@ async function loadOlder() {
   } catch (err) { failed(err); } finally { th.loadingOlder = false; }
 }
 
+/** [Lưu bản nháp]: the draft takes the new text and the bot previews it again (nothing is sent). */
+async function saveEdit() {
+  const editing = box.begin();
+  if (!editing) return;
+  // The chat's newest message before the save: the bot's answer may arrive before the POST's own.
+  const before = state.lastId;
+  const outcome = await saveDraft(editing);
+  editing.busy = false;
+  if (outcome !== 'failed') box.editing = undefined;
+  th.awaitAfter = outcome === 'saved' ? before : undefined;
+  if (!th.data) return;
+  renderActions();
+  if (outcome === 'failed') editing.textarea.focus();
+  else n.title.focus();
+  if (outcome === 'settled') void refreshThread();
+  else previewArrived();
+}
+
+/** After a save, once the bot's next message is in the chat: the thread shows the new preview. */
+function previewArrived() {
+  const after = th.awaitAfter;
+  if (after === undefined || !threadOpen() || ![...state.entries.values()].some((e) => e.from === 'bot' && Number(e.id) > after)) return;
+  th.awaitAfter = undefined;
+  void refreshThread();
+}
+
 export function closeThread() {
-  Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined });
+  Object.assign(th, { id: undefined, data: undefined, items: [], before: undefined, awaitAfter: undefined });
+  box.editing = undefined;
   if (n.mergeResult) n.mergeResult.textContent = '';
   if (n.root) n.root.hidden = true;
 }
@@ -218,5 +273,8 @@ export function initThread(h) {
   n.root = el('section', { id: 'thread', className: 'thread', 'aria-labelledby': 'thread-title', hidden: true },
     el('div', { className: 'thread-top' }, n.back, n.title), n.meta, n.list, n.dups, n.mergeResult, n.actions, n.composer);
   new IntersectionObserver((entries) => { if (entries.some((e) => e.isIntersecting)) void loadOlder(); }, { root: n.list }).observe(n.sentinel);
+  // After a save the bot's new preview arrives in the chat (no inbox event: a draft is no change to
+  // the inquiry): the thread then shows it, with its buttons.
+  new MutationObserver(previewArrived).observe(ui.list, { childList: true });
   return n.root;
 }
