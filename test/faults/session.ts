@@ -174,7 +174,8 @@ export class FaultSession {
     try {
       const rows = await handle.db.selectFrom('outbox')
         .select(['id', 'chat_id', 'text', 'status', 'lease_owner', 'created_at', 'sent_at', 'resent_in_flight'])
-        .where('queue', '=', 'outbox').where('id', '>', afterId).orderBy('id').execute();
+        // An edit row (a settled keyboard, a corrected text) changes a message already counted: not a message of its own.
+        .where('queue', '=', 'outbox').where('edit_of_outbox_id', 'is', null).where('id', '>', afterId).orderBy('id').execute();
       return rows.map((r) => ({
         id: Number(r.id), chat_id: r.chat_id, text: r.text, status: r.status, lease_owner: r.lease_owner,
         createdAt: Date.parse(r.created_at), sentAt: r.sent_at ? Date.parse(r.sent_at) : undefined, resent_in_flight: Number(r.resent_in_flight),
