@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
 import { json, refusal, refuse, WEB_SLOTS } from '../../adapters/web/http.js';
 import { PAGE_CSP } from '../../adapters/web/page-routes.js';
@@ -10,7 +9,7 @@ import { recordAnnualReportMade } from '../../flows/maintenance/annual-report-re
 import type { WorkCalendar } from '../time/calendar.js';
 import { annualReport } from '../report/annual.js';
 import { renderAnnualHtml } from '../report/annual-html.js';
-import { writeAnnualXlsx } from '../report/annual-xlsx.js';
+import { annualXlsxBytes } from '../report/annual-file.js';
 import { DASHBOARD_ACTIONS, runDashboardAction, type DashboardActionDeps } from './actions.js';
 import { createDashboardData, DashboardError, forbidden, readQuery } from './api.js';
 import { chartLibraryPath, defaultDashboardPageDir } from './assets.js';
@@ -144,12 +143,10 @@ async function annual(d: DashboardRouteDeps, r: Reader, req: HttpRequest): Promi
   if (req.query.format === 'html') {
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff' }, body: renderAnnualHtml(report, { href: `${DASHBOARD_PATH}/print.css` }) };
   }
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  await writeAnnualXlsx(report, out);
+  // Written on a worker thread: the bot keeps answering chats and requests meanwhile.
+  const body = await annualXlsxBytes(report);
   const file = `bao-cao-nam-${year}${code ? `-${code}` : ''}.xlsx`.replace(/[^A-Za-z0-9.-]+/g, '-');
-  return { status: 200, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}"`, 'cache-control': 'no-store' }, body: Buffer.concat(chunks) };
+  return { status: 200, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}"`, 'cache-control': 'no-store' }, body };
 }
 
 function events(d: DashboardRouteDeps): HttpResponse {

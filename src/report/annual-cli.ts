@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { readFileSync } from 'node:fs';
 import type { DbHandle } from '../../db/client.js';
 import { localDate } from '../../flows/copy/format.js';
 import { recordAnnualReportMade } from '../../flows/maintenance/annual-report-reminder.js';
@@ -11,7 +10,8 @@ import { writePrivateFile } from '../private-files.js';
 import { systemClock } from '../time/clock.js';
 import { annualReport, UnknownOrgError, type AnnualReport } from './annual.js';
 import { renderAnnualHtml } from './annual-html.js';
-import { annualLines, writeAnnualXlsx } from './annual-xlsx.js';
+import { writeAnnualXlsxFile } from './annual-file.js';
+import { annualLines } from './annual-xlsx.js';
 
 /** What the annual report command needs from the CLI. */
 export interface AnnualCliDeps {
@@ -28,12 +28,16 @@ export function formatAnnualText(r: AnnualReport): string {
   ].join('\n');
 }
 
-/** Writes the XLSX to `path` (600, streamed). */
+/** Writes the XLSX to `path` (600, on a worker thread, renamed into place when complete); an interrupt (Ctrl-C) leaves no partial file. */
 export async function writeAnnualFile(r: AnnualReport, path: string): Promise<void> {
-  writePrivateFile(path, '');
-  const out = createWriteStream(path, { flags: 'w' });
-  await writeAnnualXlsx(r, out);
-  if (!out.writableFinished) await finished(out);
+  const interrupted = new AbortController();
+  const stop = () => { interrupted.abort(new Error('Đã dừng / Interrupted.')); };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    await writeAnnualXlsxFile(r, path, { signal: interrupted.signal });
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 /** `liaison report annual [--year Y] [--org CODE] [--out file.xlsx] [--html file.html]`. */

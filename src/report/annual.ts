@@ -54,6 +54,21 @@ export interface AnnualReport {
   evidenceTuples?(kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]>;
 }
 
+/**
+ * A report's figures and records without its listings: plain data, what is copied to the thread
+ * that writes its XLSX (src/report/annual-file.ts).
+ */
+export type AnnualReportData = Omit<AnnualReport, 'evidence' | 'evidencePages' | 'evidenceTuples'>;
+
+/** What the XLSX writer reads: a report's data and its listing, as arrays or (a report built in memory) as objects. */
+export type AnnualXlsxSource = AnnualReportData & (Pick<AnnualReport, 'evidenceTuples'> | Pick<AnnualReport, 'evidencePages'>);
+
+/** The report without its listings (functions cannot cross to another thread). */
+export function annualReportData(r: AnnualXlsxSource): AnnualReportData {
+  const { evidence: _e, evidencePages: _p, evidenceTuples: _t, ...data } = r as AnnualReportData & Partial<Pick<AnnualReport, 'evidence' | 'evidencePages' | 'evidenceTuples'>>;
+  return data;
+}
+
 /** Thrown when `--org` names no organisation. */
 export class UnknownOrgError extends Error {
   constructor(readonly code: string) {
