@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
 import { json, refusal, refuse, WEB_SLOTS } from '../../adapters/web/http.js';
 import { PAGE_CSP } from '../../adapters/web/page-routes.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbSource } from '../../db/client.js';
 import { localDate } from '../../flows/copy/format.js';
 import { recordAnnualReportMade } from '../../flows/maintenance/annual-report-reminder.js';
 import type { WorkCalendar } from '../time/calendar.js';
@@ -25,6 +25,8 @@ export const DASHBOARD_PATH = '/dashboard';
 /** What the routes need. */
 export interface DashboardRouteDeps {
   db: Db;
+  /** How the annual report's worker thread opens `db` itself (`DbHandle.source`); absent: the pages are read here and handed over. */
+  dbSource?: DbSource;
   figures: Figures;
   readers: ReaderResolver;
   live: DashboardLive;
@@ -144,7 +146,7 @@ async function annual(d: DashboardRouteDeps, r: Reader, req: HttpRequest): Promi
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff' }, body: renderAnnualHtml(report, { href: `${DASHBOARD_PATH}/print.css` }) };
   }
   // Written on a worker thread: the bot keeps answering chats and requests meanwhile.
-  const body = await annualXlsxBytes(report);
+  const body = await annualXlsxBytes(report, d.dbSource ? { source: d.dbSource } : {});
   const file = `bao-cao-nam-${year}${code ? `-${code}` : ''}.xlsx`.replace(/[^A-Za-z0-9.-]+/g, '-');
   return { status: 200, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}"`, 'cache-control': 'no-store' }, body };
 }

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import { sqlitePath, type DbSource } from '../../db/client.js';
 import { workerEntry } from '../worker-entry.js';
 import { annualReportData, type AnnualReportData, type AnnualXlsxSource } from './annual.js';
 import { deserializeError, serveListings, type SerializedError } from './annual-listing-channel.js';
@@ -13,8 +14,10 @@ export interface AnnualWorkerData {
   report: AnnualReportData;
   /** The file it creates (600) and writes; renamed into place by the starting thread. */
   file: string;
-  /** Its end of the listing's channel (annual-listing-channel.ts). */
-  port: MessagePort;
+  /** The database, when the worker reads the listing itself (read-only, a connection of its own). */
+  source?: DbSource;
+  /** Otherwise its end of the listing's channel (annual-listing-channel.ts). */
+  port?: MessagePort;
 }
 
 /** The worker's last message. */
@@ -34,13 +37,19 @@ export interface AnnualFileOptions {
   signal?: AbortSignal;
   /** The worker thread's heap bounds (Node's `ResourceLimits`, in MB). Default: Node's own. */
   resourceLimits?: ResourceLimits;
+  /**
+   * The report's database (`DbHandle.source`): the worker then reads the listing itself, with a
+   * read-only connection of its own. Without it (or for a database in memory, or a report built in
+   * memory), this thread reads the pages and hands them over.
+   */
+  source?: DbSource;
 }
 
 /**
- * Writes the report's XLSX to `path` (600) on a worker thread: the sheets' XML, its encoding and
- * compression run there, while this thread only reads the listing's pages (its database handle
- * stays here) and hands them over, a page at a time on the worker's demand. The file is written
- * under a temporary name beside `path` and renamed into place when complete: a failure, a crashed
+ * Writes the report's XLSX to `path` (600) on a worker thread: reading the listing, building the
+ * sheets' XML, encoding and compressing it all run there (with `source`; see
+ * {@link AnnualFileOptions.source}), so the bot's event loop only waits. The file is written under
+ * a temporary name beside `path` and renamed into place when complete: a failure, a crashed
  * worker or an abort leaves no partial file. An error inside the worker rejects here as the same
  * error (name, message, `code`); a worker that dies rejects with {@link AnnualWorkerExitError}.
  * Same workbook as {@link import('./annual-xlsx.js').writeAnnualXlsx}, which it runs.
@@ -48,12 +57,13 @@ export interface AnnualFileOptions {
 export async function writeAnnualXlsxFile(r: AnnualXlsxSource, path: string, o: AnnualFileOptions = {}): Promise<void> {
   o.signal?.throwIfAborted();
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const channel = new MessageChannel();
-  const server = serveListings(channel.port1, (kind) => tuplePages(r, kind));
+  const own = o.source !== undefined && r.listing !== undefined && sqlitePath(o.source.url) !== ':memory:';
+  const channel = own ? undefined : new MessageChannel();
+  const server = channel && serveListings(channel.port1, (kind) => tuplePages(r, kind));
+  const data: AnnualWorkerData = { report: annualReportData(r), file: temp, ...(channel ? { port: channel.port2 } : { source: o.source! }) };
   const entry = workerEntry('annual-worker', new URL('./annual-worker.ts', import.meta.url));
-  const data: AnnualWorkerData = { report: annualReportData(r), file: temp, port: channel.port2 };
   const worker = new Worker(entry.url, {
-    workerData: data, transferList: [channel.port2], execArgv: entry.execArgv, ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
+    workerData: data, transferList: channel ? [channel.port2] : [], execArgv: entry.execArgv, ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
   });
   try {
     await outcome(worker, o.signal);
@@ -62,7 +72,7 @@ export async function writeAnnualXlsxFile(r: AnnualXlsxSource, path: string, o: 
     await rm(temp, { force: true });
     throw err;
   } finally {
-    await server.close();
+    await server?.close();
     await worker.terminate();
   }
 }

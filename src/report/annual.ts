@@ -52,6 +52,19 @@ export interface AnnualReport {
    * converts {@link evidencePages}.
    */
   evidenceTuples?(kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]>;
+  /**
+   * What the listing reads, as data: what a thread with a database connection of its own (the
+   * XLSX's worker) needs to read it itself. Absent from a report built in memory.
+   */
+  listing?: AnnualListingQuery;
+}
+
+/** The annual listing's query: the period as UTC instants [from, to), the organisations (null: all) and every organisation's name by id. */
+export interface AnnualListingQuery {
+  fromIso: string;
+  toIso: string;
+  orgIds: number[] | null;
+  orgNames: Array<[number, string]>;
 }
 
 /**
@@ -114,6 +127,7 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
     evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds, names)),
     evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds, names),
     evidenceTuples: (kind) => evidenceTuplePages(db, kind, fromIso, toIso, orgIds, names),
+    listing: { fromIso, toIso, orgIds, orgNames: [...names] },
   };
 }
 
