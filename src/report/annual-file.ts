@@ -69,6 +69,8 @@ export async function writeAnnualXlsxFile(r: AnnualXlsxSource, path: string, o: 
     await outcome(worker, o.signal);
     await rename(temp, path);
   } catch (err) {
+    // Stopped first, so that it creates nothing after the removal.
+    await worker.terminate();
     await rm(temp, { force: true });
     throw err;
   } finally {

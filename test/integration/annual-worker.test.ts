@@ -1,0 +1,141 @@
+import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync, fstatSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadCalendar } from '../../src/import/calendar.js';
+import { annualReport, type AnnualReport } from '../../src/report/annual.js';
+import { AnnualWorkerExitError, writeAnnualXlsxFile } from '../../src/report/annual-file.js';
+import { writeAnnualXlsx } from '../../src/report/annual-xlsx.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { seedStatsDataset, DATASET_NOW } from '../helpers/stats-dataset.js';
+import { xlsxBytes, xlsxModel } from '../helpers/xlsx-compare.js';
+
+/** The ZIP end-of-central-directory record's signature: the last thing the writer writes. */
+const END_OF_ZIP = 0x06054b50;
+
+/** Whether `path` is a complete ZIP file (its last 22 bytes are the end record). */
+function completeZip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 22) return false;
+    const tail = Buffer.alloc(22);
+    readSync(fd, tail, 0, 22, size - 22);
+    return tail.readUInt32LE(0) === END_OF_ZIP;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Sleeps this thread without turning its event loop (nothing queued on it runs meanwhile). */
+function blockThread(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+describe.each(testDialects())('the annual report\'s XLSX on a worker thread, on %s', (dialect) => {
+  let t: TestDb;
+  let dir: string;
+  beforeEach(async () => {
+    t = await createTestDb(dialect);
+    await seedStatsDataset(t.db);
+    dir = mkdtempSync(join(tmpdir(), 'annual-worker-'));
+  });
+  afterEach(async () => {
+    await t.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const report = async (orgCode?: string): Promise<AnnualReport> => annualReport(t.db, { year: 2026, ...(orgCode ? { orgCode } : {}), now: new Date(DATASET_NOW), calendar: await loadCalendar(t.db) });
+
+  it('writes the same workbook as the writer on this thread, reading the database itself or handed the pages (600, nothing else left)', async () => {
+    for (const org of [undefined, 'SYT']) {
+      const r = await report(org);
+      const expected = await xlsxModel(await xlsxBytes((out) => writeAnnualXlsx(r, out)));
+      await writeAnnualXlsxFile(r, join(dir, 'own.xlsx'), { source: t.source });
+      await writeAnnualXlsxFile(r, join(dir, 'handed.xlsx'));
+      for (const file of ['own.xlsx', 'handed.xlsx']) {
+        expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+        expect(await xlsxModel(readFileSync(join(dir, file)))).toEqual(expected);
+      }
+    }
+    expect(readdirSync(dir).sort()).toEqual(['handed.xlsx', 'own.xlsx']);
+  });
+
+  it('writes the whole file while this thread is blocked, and this thread\'s requests are answered while it runs', async () => {
+    const r = await report();
+    const path = join(dir, 'bao-cao.xlsx');
+    const events: string[] = [];
+    const server: Server = createServer((_req, res) => { res.end('ok'); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const writing = writeAnnualXlsxFile(r, path, { source: t.source }).then(() => { events.push('report written'); });
+      // The event loop is free while the worker works: a request is answered before the report is in place.
+      const answer = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      events.push(`request answered (${existsSync(path) ? 'file in place' : 'file not yet in place'})`);
+      expect(answer).toBe('ok');
+      // This thread now stops turning its event loop altogether (no timer, message or I/O
+      // callback runs) until the worker's temporary file is a complete ZIP: the worker reads,
+      // builds, compresses and writes it without this thread. (The loop bounds a hang only.)
+      let ticks = 0;
+      const ticker = setInterval(() => { ticks += 1; }, 1);
+      const start = ticks;
+      let complete = false;
+      for (let i = 0; i < 12_000 && !complete; i += 1) {
+        const temp = readdirSync(dir).find((f) => f.endsWith('.tmp'));
+        complete = temp !== undefined && completeZip(join(dir, temp));
+        if (!complete) blockThread(10);
+      }
+      expect(ticks).toBe(start);
+      clearInterval(ticker);
+      expect(complete).toBe(true);
+      expect(existsSync(path)).toBe(false); // renamed into place by this thread, once it turns again
+      await writing;
+      expect(events).toEqual(['request answered (file not yet in place)', 'report written']);
+      expect(readdirSync(dir)).toEqual(['bao-cao.xlsx']);
+      expect(((await xlsxModel(readFileSync(path))) as Array<{ name: string }>).map((s) => s.name)).toEqual(['Báo cáo', 'Chi tiết']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('rejects with the database\'s own error when the worker cannot read, leaving no file', async () => {
+    const r = await report();
+    // The figures are made; the listing, read by the worker, then finds no table.
+    await sql`alter table inquiries rename to inquiries_away`.execute(t.db);
+    try {
+      const handed = writeAnnualXlsxFile(r, join(dir, 'handed.xlsx'));
+      handed.catch(() => undefined); // awaited below, after the other one: not unhandled meanwhile
+      const own = writeAnnualXlsxFile(r, join(dir, 'own.xlsx'), { source: t.source });
+      for (const result of [own, handed]) {
+        const err = await result.then(() => undefined, (e: unknown) => e as Error & { code?: string });
+        expect(err).toBeInstanceOf(Error);
+        expect(err!.message).toMatch(dialect === 'sqlite' ? /no such table: inquiries/ : /relation "inquiries" does not exist/);
+        expect(err!.code).toBe(dialect === 'sqlite' ? 'SQLITE_ERROR' : '42P01');
+      }
+    } finally {
+      await sql`alter table inquiries_away rename to inquiries`.execute(t.db);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('rejects as the same file-system error when the folder is missing, and when the worker dies or is stopped, leaving no file; the next report is written', async () => {
+    const r = await report();
+    const missing = await writeAnnualXlsxFile(r, join(dir, 'nowhere', 'x.xlsx'), { source: t.source }).catch((e: unknown) => e as Error & { code?: string });
+    expect(missing).toBeInstanceOf(Error);
+    expect([missing!.code, missing!.message]).toEqual(['ENOENT', expect.stringContaining('nowhere')]);
+    // A heap too small for the worker to start: it dies (out of memory); this process does not.
+    const crashed = await writeAnnualXlsxFile(r, join(dir, 'crashed.xlsx'), { source: t.source, resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } }).catch((e: unknown) => e);
+    expect(crashed).toBeInstanceOf(AnnualWorkerExitError);
+    expect((crashed as Error).message).toContain('Không tạo được tệp báo cáo năm');
+    const stop = new AbortController();
+    const stopped = writeAnnualXlsxFile(r, join(dir, 'stopped.xlsx'), { source: t.source, signal: stop.signal }).catch((e: unknown) => e);
+    stop.abort(new Error('stopped by the test'));
+    expect(((await stopped) as Error).message).toBe('stopped by the test');
+    expect(readdirSync(dir)).toEqual([]);
+    await writeAnnualXlsxFile(r, join(dir, 'after.xlsx'), { source: t.source });
+    expect(readdirSync(dir)).toEqual(['after.xlsx']);
+  });
+});
