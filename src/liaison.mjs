@@ -79,7 +79,9 @@ function placeBundle(files) {
   const hourAgo = Date.now() - 3_600_000;
   for (const file of readdirSync(cacheDir)) {
     const path = `${cacheDir}/${file}`;
-    if (file.startsWith('cli') && !file.startsWith(`${stem}.`) && !file.startsWith(`${stem}-`) && statSync(path).mtimeMs < hourAgo) rmSync(path, { force: true });
+    // `src-*`: worker entries bundled by tests and the bench from the sources (src/worker-entry.ts).
+    const earlier = file.startsWith('src-') || (file.startsWith('cli') && !file.startsWith(`${stem}.`) && !file.startsWith(`${stem}-`));
+    if (earlier && statSync(path).mtimeMs < hourAgo) rmSync(path, { force: true });
   }
   return target;
 }

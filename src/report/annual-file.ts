@@ -55,13 +55,13 @@ export interface AnnualFileOptions {
  * Same workbook as {@link import('./annual-xlsx.js').writeAnnualXlsx}, which it runs.
  */
 export async function writeAnnualXlsxFile(r: AnnualXlsxSource, path: string, o: AnnualFileOptions = {}): Promise<void> {
+  const entry = await workerEntry('annual-worker', new URL('./annual-worker.ts', import.meta.url));
   o.signal?.throwIfAborted();
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const own = o.source !== undefined && r.listing !== undefined && sqlitePath(o.source.url) !== ':memory:';
   const channel = own ? undefined : new MessageChannel();
   const server = channel && serveListings(channel.port1, (kind) => tuplePages(r, kind));
   const data: AnnualWorkerData = { report: annualReportData(r), file: temp, ...(channel ? { port: channel.port2 } : { source: o.source! }) };
-  const entry = workerEntry('annual-worker', new URL('./annual-worker.ts', import.meta.url));
   const worker = new Worker(entry.url, {
     workerData: data, transferList: channel ? [channel.port2] : [], execArgv: entry.execArgv, ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}),
   });

@@ -132,6 +132,8 @@ describe.each(testDialects())('the annual report\'s XLSX on a worker thread, on 
     expect((crashed as Error).message).toContain('Không tạo được tệp báo cáo năm');
     const stop = new AbortController();
     const stopped = writeAnnualXlsxFile(r, join(dir, 'stopped.xlsx'), { source: t.source, signal: stop.signal }).catch((e: unknown) => e);
+    // Once its temporary file exists, the worker is running.
+    while (!readdirSync(dir).some((f) => f.endsWith('.tmp'))) await new Promise((resolve) => setTimeout(resolve, 5));
     stop.abort(new Error('stopped by the test'));
     expect(((await stopped) as Error).message).toBe('stopped by the test');
     expect(readdirSync(dir)).toEqual([]);
