@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDb } from '../../db/client.js';
 import { loadCalendar } from '../../src/import/calendar.js';
 import { annualReport, type AnnualReport } from '../../src/report/annual.js';
 import { AnnualWorkerExitError, writeAnnualXlsxFile } from '../../src/report/annual-file.js';
@@ -98,6 +99,17 @@ describe.each(testDialects())('the annual report\'s XLSX on a worker thread, on 
       expect(((await xlsxModel(readFileSync(path))) as Array<{ name: string }>).map((s) => s.name)).toEqual(['Báo cáo', 'Chi tiết']);
     } finally {
       server.close();
+    }
+  });
+
+  it('reads through a connection that cannot write (the worker\'s: createDb with readOnly)', async () => {
+    const reader = createDb({ ...t.source, readOnly: true, pgPoolSize: 1 });
+    try {
+      expect(Number((await sql<{ n: number }>`select count(*) as n from inquiries`.execute(reader.db)).rows[0]!.n)).toBeGreaterThan(0);
+      const refused = await sql`update inquiries set question = 'x'`.execute(reader.db).catch((e: unknown) => e as { code?: string });
+      expect((refused as { code?: string }).code).toBe(dialect === 'sqlite' ? 'SQLITE_READONLY' : '25006');
+    } finally {
+      await reader.close();
     }
   });
 
