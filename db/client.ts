@@ -35,6 +35,18 @@ export interface CreateDbOptions {
    * demand; this is for a log line. Without it such errors are ignored (never a crash).
    */
   onConnectionError?(err: Error): void;
+  /**
+   * Open for reading only: SQLite's file read-only (it must exist; no pragma that writes), every
+   * PostgreSQL transaction read-only. For a second connection to the application's database
+   * (the annual report's worker thread). Default false.
+   */
+  readOnly?: boolean;
+}
+
+/** What another thread needs to open the same database: its URL and, for PostgreSQL, the `search_path` schema. */
+export interface DbSource {
+  url: string;
+  pgSchema?: string;
 }
 
 /** A database handle and what it runs on. */
@@ -48,6 +60,8 @@ export interface DbHandle {
    */
   priority: Db;
   dialect: Dialect;
+  /** How to open this database again from another thread (see {@link CreateDbOptions.readOnly}). */
+  source: DbSource;
   /**
    * How many statements this process has sent to the database through `db` and `priority`
    * since it opened them, BEGIN and COMMIT included (each is one round trip on PostgreSQL),
@@ -77,6 +91,10 @@ export function createDb(options: CreateDbOptions): DbHandle {
 function createPostgres(options: CreateDbOptions): DbHandle {
   // int8 (COUNT, SUM) arrives as a string: every such number we read fits in a JS number.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  const serverOptions = [
+    ...(options.pgSchema ? [`-c search_path=${options.pgSchema}`] : []),
+    ...(options.readOnly ? ['-c default_transaction_read_only=on'] : []),
+  ];
   const makePool = (max: number) => {
     const pool = new pg.Pool({
       connectionString: options.url,
@@ -85,7 +103,7 @@ function createPostgres(options: CreateDbOptions): DbHandle {
       connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 5000,
       // A dead peer (no FIN: a failover, a dropped NAT entry) is noticed instead of waited on forever.
       keepAlive: true,
-      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+      ...(serverOptions.length > 0 ? { options: serverOptions.join(' ') } : {}),
     });
     watchConnections(pool, options.onConnectionError);
     return pool;
@@ -97,10 +115,14 @@ function createPostgres(options: CreateDbOptions): DbHandle {
   // connections in parallel; idle ones close after pg's 10 s, so at rest it holds one or none.
   const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }), log: counter.log });
   return {
-    db, priority, dialect: 'postgres', statements: counter.count,
+    db, priority, dialect: 'postgres', statements: counter.count, source: sourceOf(options),
     ping: (timeoutMs) => withTimeout(sql`select 1`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },
   };
+}
+
+function sourceOf(options: CreateDbOptions): DbSource {
+  return { url: options.url, ...(options.pgSchema ? { pgSchema: options.pgSchema } : {}) };
 }
 
 /**
@@ -127,12 +149,14 @@ function watchConnections(pool: pg.Pool, onError: ((err: Error) => void) | undef
 
 function createSqlite(options: CreateDbOptions): DbHandle {
   const file = sqlitePath(options.url);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
+  if (file !== ':memory:' && !options.readOnly) mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file, options.readOnly ? { readonly: true, fileMustExist: true } : {});
+  if (!options.readOnly) {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+  }
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.sqliteBusyTimeoutMs ?? 5000))}`);
-  sqlite.pragma('synchronous = NORMAL');
   const lanes = createSqliteLanes(sqlite);
   const counter = createStatementCounter();
   // Both lanes share ONE connection object, and kysely wraps a connection's executeQuery for
@@ -142,7 +166,7 @@ function createSqlite(options: CreateDbOptions): DbHandle {
   const db = new Kysely<Schema>({ dialect: lanes.normal, log: counter.log });
   const priority = new Kysely<Schema>({ dialect: lanes.priority });
   return {
-    db, priority, dialect: 'sqlite', statements: counter.count,
+    db, priority, dialect: 'sqlite', statements: counter.count, source: sourceOf(options),
     // Reads the schema, so a file that cannot be read (deleted folder, locked by another process) fails.
     ping: (timeoutMs) => withTimeout(sql`select count(*) from sqlite_master`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },

@@ -282,7 +282,7 @@ export async function startApp(o: StartOptions): Promise<App> {
 
   // The leaders' dashboard reads the web channel's sessions: served where the web page is.
   const dashboard = role !== 'worker' && adapters.has('web') ? createDashboard({
-    db: db.db, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
+    db: db.db, dbSource: db.source, clock, logger: logger.child({ part: 'dashboard' }), loadCalendar: () => calendar(),
     sessionIdleMs: config.web.sessionIdleMs, sessionMaxMs: config.web.sessionMaxMs,
     actions: {
       settings: flowSettings, allowedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [], allowedHost: createHostPolicy(config.http.allowedHosts),

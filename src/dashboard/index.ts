@@ -1,5 +1,5 @@
 import type { HttpRoute } from '../../adapters/types.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbSource } from '../../db/client.js';
 import type { Logger } from '../logger.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import type { Clock } from '../time/clock.js';
@@ -17,6 +17,8 @@ export const DUE_SOON_MS = 24 * 3_600_000;
 /** Options of {@link createDashboard}. */
 export interface DashboardOptions {
   db: Db;
+  /** How the annual report's worker thread opens the same database (`DbHandle.source`). */
+  dbSource?: DbSource;
   clock: Clock;
   logger: Logger;
   loadCalendar(): Promise<WorkCalendar>;
@@ -36,5 +38,5 @@ export function createDashboard(o: DashboardOptions): { routes: HttpRoute[]; clo
   const onError = (err: unknown) => o.logger.error({ err }, 'dashboard failed');
   const live = createDashboardLive({ db: o.db, figures, now, dueSoonMs: DUE_SOON_MS, onError, ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
   const readers = createReaderResolver({ db: o.db, idleTimeoutMs: o.sessionIdleMs, maxAgeMs: o.sessionMaxMs, now: () => now().getTime() });
-  return { routes: createDashboardRoutes({ db: o.db, figures, readers, live, loadCalendar: o.loadCalendar, now, onError, ...(o.actions ? { actions: o.actions } : {}) }), close: () => live.closeAll() };
+  return { routes: createDashboardRoutes({ db: o.db, ...(o.dbSource ? { dbSource: o.dbSource } : {}), figures, readers, live, loadCalendar: o.loadCalendar, now, onError, ...(o.actions ? { actions: o.actions } : {}) }), close: () => live.closeAll() };
 }

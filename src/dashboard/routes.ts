@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import type { HttpRequest, HttpResponse, HttpRoute } from '../../adapters/types.js';
 import { json, refusal, refuse, WEB_SLOTS } from '../../adapters/web/http.js';
 import { PAGE_CSP } from '../../adapters/web/page-routes.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbSource } from '../../db/client.js';
 import { localDate } from '../../flows/copy/format.js';
 import { recordAnnualReportMade } from '../../flows/maintenance/annual-report-reminder.js';
 import type { WorkCalendar } from '../time/calendar.js';
 import { annualReport } from '../report/annual.js';
 import { renderAnnualHtml } from '../report/annual-html.js';
-import { writeAnnualXlsx } from '../report/annual-xlsx.js';
+import { annualXlsxBytes } from '../report/annual-file.js';
 import { DASHBOARD_ACTIONS, runDashboardAction, type DashboardActionDeps } from './actions.js';
 import { createDashboardData, DashboardError, forbidden, readQuery, signInPending } from './api.js';
 import { chartLibraryPath, defaultDashboardPageDir } from './assets.js';
@@ -26,6 +25,8 @@ export const DASHBOARD_PATH = '/dashboard';
 /** What the routes need. */
 export interface DashboardRouteDeps {
   db: Db;
+  /** How the annual report's worker thread opens `db` itself (`DbHandle.source`); absent: the pages are read here and handed over. */
+  dbSource?: DbSource;
   figures: Figures;
   readers: ReaderResolver;
   live: DashboardLive;
@@ -145,12 +146,10 @@ async function annual(d: DashboardRouteDeps, r: Reader, req: HttpRequest): Promi
   if (req.query.format === 'html') {
     return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff' }, body: renderAnnualHtml(report, { href: `${DASHBOARD_PATH}/print.css` }) };
   }
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  await writeAnnualXlsx(report, out);
+  // Written on a worker thread: the bot keeps answering chats and requests meanwhile.
+  const body = await annualXlsxBytes(report, d.dbSource ? { source: d.dbSource } : {});
   const file = `bao-cao-nam-${year}${code ? `-${code}` : ''}.xlsx`.replace(/[^A-Za-z0-9.-]+/g, '-');
-  return { status: 200, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}"`, 'cache-control': 'no-store' }, body: Buffer.concat(chunks) };
+  return { status: 200, headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${file}"`, 'cache-control': 'no-store' }, body };
 }
 
 function events(d: DashboardRouteDeps): HttpResponse {

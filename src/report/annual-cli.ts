@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
-import type { DbHandle } from '../../db/client.js';
+import { readFileSync } from 'node:fs';
+import type { DbHandle, DbSource } from '../../db/client.js';
 import { localDate } from '../../flows/copy/format.js';
 import { recordAnnualReportMade } from '../../flows/maintenance/annual-report-reminder.js';
 import { formatDay } from '../dashboard/format.js';
@@ -11,7 +10,8 @@ import { writePrivateFile } from '../private-files.js';
 import { systemClock } from '../time/clock.js';
 import { annualReport, UnknownOrgError, type AnnualReport } from './annual.js';
 import { renderAnnualHtml } from './annual-html.js';
-import { annualLines, writeAnnualXlsx } from './annual-xlsx.js';
+import { writeAnnualXlsxFile } from './annual-file.js';
+import { annualLines } from './annual-xlsx.js';
 
 /** What the annual report command needs from the CLI. */
 export interface AnnualCliDeps {
@@ -28,12 +28,19 @@ export function formatAnnualText(r: AnnualReport): string {
   ].join('\n');
 }
 
-/** Writes the XLSX to `path` (600, streamed). */
-export async function writeAnnualFile(r: AnnualReport, path: string): Promise<void> {
-  writePrivateFile(path, '');
-  const out = createWriteStream(path, { flags: 'w' });
-  await writeAnnualXlsx(r, out);
-  if (!out.writableFinished) await finished(out);
+/**
+ * Writes the XLSX to `path` (600, on a worker thread reading `source` itself, renamed into place
+ * when complete); an interrupt (Ctrl-C) leaves no partial file.
+ */
+export async function writeAnnualFile(r: AnnualReport, path: string, source?: DbSource): Promise<void> {
+  const interrupted = new AbortController();
+  const stop = () => { interrupted.abort(new Error('Đã dừng / Interrupted.')); };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    await writeAnnualXlsxFile(r, path, { signal: interrupted.signal, ...(source ? { source } : {}) });
+  } finally {
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+  }
 }
 
 /** `liaison report annual [--year Y] [--org CODE] [--out file.xlsx] [--html file.html]`. */
@@ -44,7 +51,7 @@ export function registerAnnualCommand(report: Command, deps: AnnualCliDeps): voi
     .option('--org <code>', 'organisation code (a ministry or province); default the whole network')
     .option('--out <file.xlsx>', 'write the XLSX report here (file mode 600)')
     .option('--html <file.html>', 'write the printable A4 page here (file mode 600)')
-    .action((opts: { year?: string; org?: string; out?: string; html?: string }) => deps.withDb(async ({ db }) => {
+    .action((opts: { year?: string; org?: string; out?: string; html?: string }) => deps.withDb(async ({ db, source }) => {
       const now = systemClock.now();
       // From 15 December to the year's end this is the year just ended, whose report is due by the 20th.
       const year = Number(opts.year ?? localDate(now).slice(0, 4));
@@ -58,7 +65,7 @@ export function registerAnnualCommand(report: Command, deps: AnnualCliDeps): voi
         console.log(formatAnnualText(report));
         if (opts.out || opts.html) await db.transaction().execute((tx) => recordAnnualReportMade(tx, year, now, null));
         if (opts.out) {
-          await writeAnnualFile(report, opts.out);
+          await writeAnnualFile(report, opts.out, source);
           console.log(`Đã ghi / Wrote ${opts.out}`);
         }
         if (opts.html) {

@@ -4,12 +4,12 @@ import type { EvidenceKind, EvidenceRow } from '../../db/repositories/stats-figu
 import { excerpt } from '../../flows/copy/format.js';
 import { shiftDay } from '../../flows/stats/periods.js';
 import { formatDay, spreadsheetDate, spreadsheetSerial, spreadsheetSerialOfMs } from '../dashboard/format.js';
-import { statementOnTime, type AnnualReport } from './annual.js';
+import { statementOnTime, type AnnualReportData, type AnnualXlsxSource } from './annual.js';
 import { detailInquiryRow, detailSheetEnd, detailSheetStart, packageParts, summarySheet, xlsxRow, type XlsxCell } from './xlsx-parts.js';
 import { createZipWriter } from './zip-writer.js';
 
 /** The report's lines: number, what it counts (Vietnamese / English), the figure, a note. */
-export function annualLines(r: AnnualReport): Array<{ no: string; vi: string; en: string; value: string; note: string }> {
+export function annualLines(r: AnnualReportData): Array<{ no: string; vi: string; en: string; value: string; note: string }> {
   const o = r.corrections.byOutcome;
   return [
     { no: '1', vi: 'Số cuộc họp báo đã tổ chức', en: 'Press conferences held', value: String(r.conferencesHeld), note: '' },
@@ -76,7 +76,7 @@ function chunker(): { put(xml: string): Buffer | undefined; rest(): Buffer } {
 }
 
 /** The second sheet's XML, in chunks: every record behind the figures, read a page at a time. */
-async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
+async function* detailSheet(r: AnnualXlsxSource): AsyncGenerator<string | Buffer> {
   yield detailSheetStart();
   let n = 1;
   const chunks = chunker();
@@ -122,12 +122,12 @@ async function* detailSheet(r: AnnualReport): AsyncGenerator<string | Buffer> {
 }
 
 /** The report's listing as arrays: read as such when the report can, else its objects converted. */
-async function* tuplePages(r: AnnualReport, kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]> {
-  if (r.evidenceTuples) {
+export async function* tuplePages(r: AnnualXlsxSource, kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]> {
+  if ('evidenceTuples' in r && r.evidenceTuples) {
     yield* r.evidenceTuples(kind);
     return;
   }
-  for await (const page of r.evidencePages(kind)) yield page.map(evidenceTuple);
+  if ('evidencePages' in r) for await (const page of r.evidencePages(kind)) yield page.map(evidenceTuple);
 }
 
 function* whenFull(full: Buffer | undefined): Generator<Buffer> {
@@ -142,7 +142,7 @@ function* whenFull(full: Buffer | undefined): Generator<Buffer> {
  * per-cell work took 2–10 s per 100,000 rows; the sheets are the same, cell for cell
  * (`test/unit/annual-xlsx-writer.test.ts` compares them).
  */
-export async function writeAnnualXlsx(r: AnnualReport, out: Writable): Promise<void> {
+export async function writeAnnualXlsx(r: AnnualXlsxSource, out: Writable): Promise<void> {
   const zip = createZipWriter(out);
   const summary = [
     { cells: [`BÁO CÁO CÔNG TÁC PHÁT NGÔN VÀ CUNG CẤP THÔNG TIN CHO BÁO CHÍ NĂM ${r.year}`] },

@@ -52,6 +52,34 @@ export interface AnnualReport {
    * converts {@link evidencePages}.
    */
   evidenceTuples?(kind: EvidenceKind): AsyncGenerator<EvidenceTuple[]>;
+  /**
+   * What the listing reads, as data: what a thread with a database connection of its own (the
+   * XLSX's worker) needs to read it itself. Absent from a report built in memory.
+   */
+  listing?: AnnualListingQuery;
+}
+
+/** The annual listing's query: the period as UTC instants [from, to), the organisations (null: all) and every organisation's name by id. */
+export interface AnnualListingQuery {
+  fromIso: string;
+  toIso: string;
+  orgIds: number[] | null;
+  orgNames: Array<[number, string]>;
+}
+
+/**
+ * A report's figures and records without its listings: plain data, what is copied to the thread
+ * that writes its XLSX (src/report/annual-file.ts).
+ */
+export type AnnualReportData = Omit<AnnualReport, 'evidence' | 'evidencePages' | 'evidenceTuples'>;
+
+/** What the XLSX writer reads: a report's data and its listing, as arrays or (a report built in memory) as objects. */
+export type AnnualXlsxSource = AnnualReportData & (Pick<AnnualReport, 'evidenceTuples'> | Pick<AnnualReport, 'evidencePages'>);
+
+/** The report without its listings (functions cannot cross to another thread). */
+export function annualReportData(r: AnnualXlsxSource): AnnualReportData {
+  const { evidence: _e, evidencePages: _p, evidenceTuples: _t, ...data } = r as AnnualReportData & Partial<Pick<AnnualReport, 'evidence' | 'evidencePages' | 'evidenceTuples'>>;
+  return data;
 }
 
 /** Thrown when `--org` names no organisation. */
@@ -99,6 +127,7 @@ export async function annualReport(db: Db, o: { year: number; orgCode?: string; 
     evidence: (kind) => rowsOf(pages(db, kind, fromIso, toIso, orgIds, names)),
     evidencePages: (kind) => pages(db, kind, fromIso, toIso, orgIds, names),
     evidenceTuples: (kind) => evidenceTuplePages(db, kind, fromIso, toIso, orgIds, names),
+    listing: { fromIso, toIso, orgIds, orgNames: [...names] },
   };
 }
 
