@@ -62,7 +62,7 @@ describe('a reporter\'s followed questions in the workspace, in Chromium', () =>
     await staff.locator('.inbox-open', { hasText: code }).click();
     await staff.locator('#thread .thread-actions button.action-danger', { hasText: 'Từ chối' }).waitFor(WAIT);
     expect(await staff.locator('#thread .thread-actions button.action-primary', { hasText: 'Nhận xử lý' }).count()).toBe(1);
-    const colour = (label: string) => staff.locator('#thread .thread-actions button', { hasText: label }).evaluate((b) => getComputedStyle(b).backgroundColor);
+    const colour = (label: string) => staff.locator('#thread .thread-actions button', { hasText: label }).evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor);
     expect(await colour('Từ chối')).not.toBe(await colour('Nhận xử lý'));
     await check(staff, 'staff-actions');
 
