@@ -8,7 +8,9 @@ import { latestRefInChat, publicEntries, refMessagesInChat, threadPage } from '.
 import { isFollowing } from '../../db/repositories/followers.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
-import type { EntryKind, Inquiry, InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import { DECLINE_GROUNDS, type DeclineGround, type EntryKind, type Inquiry, type InquiryStatus, type MessageRefKind } from '../../db/schema.js';
+import { declineArticle } from '../../flows/answer/decline-basis.js';
+import { copyFor } from '../../flows/copy/index.js';
 import { A } from '../../flows/buttons.js';
 import { parseDialog } from '../../flows/dialog.js';
 import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
@@ -156,7 +158,7 @@ export function createInboxData(d: InboxDeps) {
       const topic = inquiry.topic_id === null ? undefined : await findTopic(d.db, inquiry.topic_id);
       return {
         inquiry: { ...row!, unread: 0, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: false, role: 'follower' },
-        items: await publicEntries(d.db, id, PUBLIC_KINDS, 50),
+        items: (await publicEntries(d.db, id, PUBLIC_KINDS, 50)).map((e) => (e.kind === 'decline' ? { ...e, text: declineText(e.text, inquiry, r.locale) } : e)),
       };
     },
 
@@ -183,6 +185,18 @@ export function createInboxData(d: InboxDeps) {
       };
     },
   };
+}
+
+/**
+ * A decline entry (`<ground>: <reason>`, as `submitDecline` records it) in the reader's language,
+ * with its ground's name and legal article, as the followers are sent it; other text as stored.
+ */
+function declineText(text: string, inquiry: Inquiry, locale: string | null): string {
+  const cut = text.indexOf(': ');
+  const ground = text.slice(0, cut) as DeclineGround;
+  if (cut < 0 || !DECLINE_GROUNDS.includes(ground)) return text;
+  const t = copyFor(locale);
+  return t.answer.declineBasis(t.groundLabel(ground), declineArticle(inquiry, ground, t.locale), text.slice(cut + 2));
 }
 
 /** The question web chat `ownerId` has sent to the bot, which asks its topic; undefined otherwise. */

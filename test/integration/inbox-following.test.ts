@@ -97,6 +97,20 @@ describe.each(testDialects())('a reporter\'s followed questions in the web inbox
     expect((await section('follower', 'following'))![0]!.unread).toBe(0);
   });
 
+  it('shows a decline as its followers are sent it: the ground by name, its legal article and the reason, signed', async () => {
+    const q = await createInquiry(t.db, {
+      reporterPersonId: net.reporterId, reporterIdentityId: (await linkChat(t.db, net.reporterId, 'telegram', 'tg-asker')), originChatId: 'tg-asker', originMessageId: '2', topicId: net.healthTopicId,
+      orgId: net.healthId, suggestedOrgId: net.healthId, status: 'declined', question: 'Số ca mắc trong ổ dịch đang điều tra là bao nhiêu?', receivedAt: '2026-12-04T02:00:00.000Z',
+    });
+    await addEntry(t.db, q.id, 'decline', net.healthSpokesId, 'investigation: Vụ việc đang được điều tra.', '2026-12-05T02:00:00.000Z');
+    await follow(t.db, follower, q.id, NOW);
+    const [decline] = (await get('follower', `/followed?id=${q.id}`)).body.items;
+    expect(decline).toMatchObject({ kind: 'decline', by: 'Lê Văn Y Tế', byTitle: 'Phó Giám đốc' });
+    expect(decline!.text).toMatch(/^Căn cứ: .+ \(khoản 2 Điều 31 Luật Báo chí 2025 \(126\/2025\/QH15\)\)\nLý do: Vụ việc đang được điều tra\.$/);
+    expect(decline!.text).not.toContain('investigation');
+    await unfollow(t.db, follower, q.id);
+  });
+
   it('opens only for a reporter who follows the question: 403 for anyone else (the asker included), 404 unknown, 400 malformed', async () => {
     expect((await get('stranger', `/followed?id=${question}`)).status).toBe(403);
     expect((await get('reporter', `/followed?id=${question}`)).status).toBe(403);
