@@ -135,7 +135,8 @@ async function offerSimilar() {
     // Another reporter's question is only named: its thread is theirs (the server would refuse it).
     ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))]
       : [el('button', { type: 'button', className: `small-button${s.following ? ' secondary' : ''}`, 'aria-pressed': String(Boolean(s.following)), onclick: (ev) => void toggleFollow(ev.currentTarget, s) }, it(s.following ? 'unfollow' : 'follow'))]),
-    ...(s.following ? [el('span', { className: 'similar-following' }, it('followingNow')(s.code))] : []),
+    ...(s.following ? [el('span', { className: 'similar-following' }, it('followingNow')(s.code)),
+      el('button', { type: 'button', className: 'small-button secondary', onclick: () => show('thread', s.id, true) }, it('open'))] : []),
     el('button', { type: 'button', className: 'small-button secondary', onclick: () => { box.dismissed.add(s.id); box.similarFor = ''; void offerSimilar(); } }, it('dismiss')))));
 }
 
