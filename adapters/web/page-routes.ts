@@ -14,7 +14,7 @@ export function slotPagePath(slot: number): string {
 
 /** The page's script modules (plain ES modules, no bundler: the CSP allows only this origin's files). */
 export const PAGE_MODULES = ['app.js', 'i18n.js', 'dom.js', 'api.js', 'timeline.js', 'live.js', 'attachments.js', 'upload.js',
-  'notify.js', 'notify-panel.js', 'sound.js', 'inbox.js', 'inbox-i18n.js', 'thread.js', 'older.js', 'action-result.js', 'preview.js', 'draft-edit.js'] as const;
+  'notify.js', 'notify-panel.js', 'sound.js', 'inbox.js', 'inbox-i18n.js', 'thread.js', 'older.js', 'action-result.js', 'preview.js', 'draft-edit.js', 'followed.js'] as const;
 
 /** The page's style sheets (`attachments.css` is loaded by `upload.js`, `inbox.css` by `inbox.js`). */
 export const PAGE_STYLES = ['app.css', 'attachments.css', 'notify.css', 'inbox.css'] as const;

@@ -37,3 +37,17 @@ export async function followerCount(db: Db, inquiryId: number): Promise<number> 
   const r = await db.selectFrom('inquiry_followers').select(sql<number>`count(*)`.as('n')).where('inquiry_id', '=', inquiryId).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
+
+/** Does person `personId` follow inquiry `inquiryId`? */
+export async function isFollowing(db: Db, personId: number, inquiryId: number): Promise<boolean> {
+  const r = await db.selectFrom('inquiry_followers').select('person_id').where('person_id', '=', personId).where('inquiry_id', '=', inquiryId).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Which of `personIds` follow which of `inquiryIds`, in one statement: `<personId>:<inquiryId>` keys. */
+export async function followsAmong(db: Db, personIds: readonly number[], inquiryIds: readonly number[]): Promise<Set<string>> {
+  if (personIds.length === 0 || inquiryIds.length === 0) return new Set();
+  const rows = await db.selectFrom('inquiry_followers').select(['person_id', 'inquiry_id'])
+    .where('person_id', 'in', [...personIds]).where('inquiry_id', 'in', [...inquiryIds]).execute();
+  return new Set(rows.map((r) => `${Number(r.person_id)}:${Number(r.inquiry_id)}`));
+}

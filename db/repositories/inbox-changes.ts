@@ -10,6 +10,8 @@ export interface InboxChangeRow {
   reporterPersonId: number | null;
   /** Set: this person read the inquiry's thread (it concerns their pages only). */
   readerPersonId: number | null;
+  /** Set: this person started or stopped following the inquiry (it concerns their pages only). */
+  followerPersonId: number | null;
 }
 
 /** The newest change's id (0: none). */
@@ -20,12 +22,13 @@ export async function lastInboxChange(db: Db): Promise<number> {
 
 /** Changes with id > `afterId`, in id order, at most `limit`. */
 export async function inboxChangesAfter(db: Db, afterId: number, limit: number): Promise<InboxChangeRow[]> {
-  const rows = await db.selectFrom('inbox_changes').select(['id', 'inquiry_id', 'agency_id', 'reporter_person_id', 'reader_person_id'])
+  const rows = await db.selectFrom('inbox_changes').select(['id', 'inquiry_id', 'agency_id', 'reporter_person_id', 'reader_person_id', 'follower_person_id'])
     .where('id', '>', afterId).orderBy('id').limit(limit).execute();
   return rows.map((r) => ({
     id: Number(r.id), inquiryId: r.inquiry_id === null ? null : Number(r.inquiry_id),
     agencyId: r.agency_id === null ? null : Number(r.agency_id), reporterPersonId: r.reporter_person_id === null ? null : Number(r.reporter_person_id),
     readerPersonId: r.reader_person_id === null ? null : Number(r.reader_person_id),
+    followerPersonId: r.follower_person_id === null ? null : Number(r.follower_person_id),
   }));
 }
 

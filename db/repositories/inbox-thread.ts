@@ -1,5 +1,5 @@
 import type { Db } from '../client.js';
-import type { MessageRefKind } from '../schema.js';
+import type { EntryKind, MessageRefKind } from '../schema.js';
 
 /** One item of an inquiry's thread: an entry (question, answer…), an audit event, or a deadline event. */
 export interface ThreadItem {
@@ -89,4 +89,28 @@ export async function refMessagesInChat(db: Db, chatId: string, inquiryId: numbe
     .where('platform', '=', 'web').where('chat_id', '=', chatId).where('inquiry_id', '=', inquiryId)
     .orderBy('id', 'desc').limit(limit).execute();
   return rows.map((r) => r.message_id);
+}
+
+/** An entry a follower may read: with its author's position, so an answer can be quoted as it was signed. */
+export interface PublicEntry extends ThreadItem {
+  /** The author's position from the directory (`persons.title`, `title_en`), if any. */
+  byTitle: string | null;
+  byTitleEn: string | null;
+}
+
+/**
+ * Inquiry `inquiryId`'s entries of `kinds` only (what its followers are sent: answers, their
+ * corrections, a decline), oldest first, at most `limit`. Nothing else of the thread is read, so
+ * no clarification, follow-up or internal event can reach a follower's view.
+ */
+export async function publicEntries(db: Db, inquiryId: number, kinds: readonly EntryKind[], limit: number): Promise<PublicEntry[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db.selectFrom('inquiry_entries as e').leftJoin('persons as p', 'p.id', 'e.author_person_id')
+    .select(['e.id', 'e.kind', 'e.text', 'e.created_at', 'e.author_person_id', 'p.full_name', 'p.title', 'p.title_en'])
+    .where('e.inquiry_id', '=', inquiryId).where('e.kind', 'in', [...kinds])
+    .orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
+  return rows.reverse().map((r) => ({
+    key: `entry:${String(r.id).padStart(12, '0')}`, source: 'entry', kind: r.kind, text: r.text, by: r.full_name ?? null,
+    byPersonId: r.author_person_id === null ? null : Number(r.author_person_id), at: r.created_at, entryId: Number(r.id), byTitle: r.title ?? null, byTitleEn: r.title_en ?? null,
+  }));
 }

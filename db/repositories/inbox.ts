@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../client.js';
 import { recordRead } from './inbox-changes.js';
-import type { InquiryStatus } from '../schema.js';
+import type { EntryKind, InquiryStatus } from '../schema.js';
 
 /** One row of a person's inbox: an inquiry with its agency's name and the entries they have not read. */
 export interface InboxRow {
@@ -28,6 +28,8 @@ export interface InboxRow {
 export interface InboxFilter {
   /** Only this reporter's inquiries. */
   reporterPersonId?: number;
+  /** Only the inquiries this person follows (another reporter's questions). */
+  followerPersonId?: number;
   /** Only inquiries whose agency (routed, else suggested) is one of these; with `caseIds`, either. */
   agencyIds?: readonly number[];
   /** Inquiries a person is authorised for, in addition to `agencyIds`. */
@@ -42,6 +44,8 @@ export interface InboxFilter {
   ids?: readonly number[];
   /** Leave this inquiry out (the one being screened, when looking for duplicates). */
   exceptId?: number;
+  /** Count only these kinds of entries as unread (a follower sees the public ones only); default every kind. */
+  unreadKinds?: readonly EntryKind[];
 }
 
 /** `due`: earliest due first, those with no due time last (so overdue comes first); `recent`: newest first. */
@@ -53,13 +57,18 @@ const AGENCY = sql<number>`coalesce(i.org_id, i.suggested_org_id, 0)`;
 export async function listInbox(db: Db, personId: number, filter: InboxFilter, order: InboxOrder, limit: number): Promise<InboxRow[]> {
   if ((filter.agencyIds?.length ?? 1) === 0 && (filter.caseIds?.length ?? 0) === 0) return [];
   const readUpTo = sql<number>`coalesce((select r.last_entry_id from inbox_reads r where r.person_id = ${personId} and r.inquiry_id = i.id), 0)`;
+  const kinds = filter.unreadKinds === undefined ? sql`` : sql` and e.kind in (${sql.join(filter.unreadKinds.length > 0 ? [...filter.unreadKinds] : ['-'])})`;
   let q = db.selectFrom('inquiries as i')
     .leftJoin('orgs as o', (j) => j.on(sql<SqlBool>`o.id = coalesce(i.org_id, i.suggested_org_id)`))
     .select([
       'i.id', 'i.code', 'i.question', 'i.status', 'i.topic_id', 'i.received_at', 'i.due_at', AGENCY.as('org_id'), 'o.name as agency', 'o.name_en as agency_en',
-      sql<number>`(select count(*) from inquiry_entries e where e.inquiry_id = i.id and e.id > ${readUpTo} and (e.author_person_id is null or e.author_person_id <> ${personId}))`.as('unread'),
+      sql<number>`(select count(*) from inquiry_entries e where e.inquiry_id = i.id and e.id > ${readUpTo} and (e.author_person_id is null or e.author_person_id <> ${personId})${kinds})`.as('unread'),
     ]);
   if (filter.reporterPersonId !== undefined) q = q.where('i.reporter_person_id', '=', filter.reporterPersonId);
+  if (filter.followerPersonId !== undefined) {
+    const follower = filter.followerPersonId;
+    q = q.where(({ exists, selectFrom }) => exists(selectFrom('inquiry_followers as f').select('f.person_id').whereRef('f.inquiry_id', '=', 'i.id').where('f.person_id', '=', follower)));
+  }
   if (filter.agencyIds !== undefined) {
     const agencies = filter.agencyIds;
     const cases = filter.caseIds ?? [];

@@ -203,6 +203,8 @@ export interface InboxChangesTable {
   reporter_person_id: number | null;
   /** Set on a row written when this person read the inquiry's thread (their other pages reload their unread counts); null on the triggers' rows. */
   reader_person_id: Generated<number | null>;
+  /** Set on a row written (by a trigger) when this person started or stopped following the inquiry: their pages reload their lists. */
+  follower_person_id: Generated<number | null>;
   /** When it was written, by the database's clock (for pruning only). */
   at: Generated<IsoInstant>;
 }

@@ -31,5 +31,6 @@ export const answerEn: AnswerCopy = {
   followNotReporter: 'Only verified reporters can follow inquiries.',
   toFollower: (c, o, a, sig) => `Inquiry ${c}, which you follow, has been answered — ${o}\n\n${a}\n\n${sig}\n\nTo ask more, send a question of your own.`,
   declineToFollower: (c, o, g, art, r, sig) => `Inquiry ${c}, which you follow: ${o} declines to provide information.\nGround: ${g} (${art})\nReason: ${r}\n\n${sig}`,
+  declineBasis: (g, art, r) => `Ground: ${g} (${art})\nReason: ${r}`,
   declineDone: (c) => `The decline of inquiry ${c} was sent with its legal ground and reason.`,
 };

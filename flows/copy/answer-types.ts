@@ -57,4 +57,6 @@ export interface AnswerCopy {
   followNotReporter: string;
   /** The decline in a follower's chat. */
   declineToFollower(code: string, org: string, ground: string, article: string, reason: string, signature: string): string;
+  /** A decline's ground, legal article and reason, as the web page's follower's view shows the decline entry. */
+  declineBasis(ground: string, article: string, reason: string): string;
 }

@@ -31,5 +31,6 @@ export const answerVi: AnswerCopy = {
   followNotReporter: 'Chỉ phóng viên đã được xác minh mới theo dõi được câu hỏi.',
   toFollower: (c, o, a, sig) => `Câu hỏi ${c} bạn đang theo dõi đã có trả lời — ${o}\n\n${a}\n\n${sig}\n\nNếu cần hỏi thêm, hãy gửi câu hỏi của riêng bạn.`,
   declineToFollower: (c, o, g, art, r, sig) => `Câu hỏi ${c} bạn đang theo dõi: ${o} từ chối cung cấp thông tin.\nCăn cứ: ${g} (${art})\nLý do: ${r}\n\n${sig}`,
+  declineBasis: (g, art, r) => `Căn cứ: ${g} (${art})\nLý do: ${r}`,
   declineDone: (c) => `Đã gửi thông báo từ chối câu hỏi ${c} kèm căn cứ pháp lý và lý do.`,
 };

@@ -4,10 +4,13 @@ import type { Db } from '../../db/client.js';
 import { findTopic } from '../../db/repositories/directory.js';
 import { findChatDialog } from '../../db/repositories/identities.js';
 import { lastReadEntry, listInbox, markRead, pendingRegistrations, similarCandidates, type InboxFilter, type InboxRow } from '../../db/repositories/inbox.js';
-import { latestRefInChat, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
+import { latestRefInChat, publicEntries, refMessagesInChat, threadPage } from '../../db/repositories/inbox-thread.js';
+import { isFollowing } from '../../db/repositories/followers.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { searchWords } from '../../db/repositories/search-text.js';
-import type { Inquiry, InquiryStatus, MessageRefKind } from '../../db/schema.js';
+import { DECLINE_GROUNDS, type DeclineGround, type EntryKind, type Inquiry, type InquiryStatus, type MessageRefKind } from '../../db/schema.js';
+import { declineArticle } from '../../flows/answer/decline-basis.js';
+import { copyFor } from '../../flows/copy/index.js';
 import { A } from '../../flows/buttons.js';
 import { parseDialog } from '../../flows/dialog.js';
 import { ACTIONS, LIFECYCLE } from '../../flows/lifecycle/table.js';
@@ -42,6 +45,12 @@ const REPLY_KINDS: Record<'reporter' | 'staff', MessageRefKind[]> = {
   staff: ['staff_notice', 'followup_notice'],
 };
 const PAGE = 30;
+/**
+ * What a follower of another reporter's question may read: what they are sent (its answers, their
+ * corrections, a decline; flows/answer/followers.ts), never the reporter's clarifications,
+ * follow-ups or the agency's internal steps.
+ */
+const PUBLIC_KINDS: EntryKind[] = ['answer', 'answer_correction', 'decline'];
 
 /** What the inbox routes need. */
 export interface InboxDeps {
@@ -87,7 +96,10 @@ export function createInboxData(d: InboxDeps) {
         sections.push({ name: 'screening', items: await list(r, { ...scope, statuses: ['screening'] }, 'due') });
         sections.push({ name: 'overdue', items: await list(r, { ...scope, statuses: OPEN, dueBefore: d.now().toISOString() }, 'due') });
       }
-      if (r.isReporter) sections.push({ name: 'mine', items: await list(r, { reporterPersonId: r.personId }, 'recent') });
+      if (r.isReporter) {
+        sections.push({ name: 'mine', items: await list(r, { reporterPersonId: r.personId }, 'recent') });
+        sections.push({ name: 'following', items: await list(r, { followerPersonId: r.personId, unreadKinds: PUBLIC_KINDS }, 'recent') });
+      }
       const registrations = r.coordinates !== undefined ? await pendingRegistrations(d.db, 50) : [];
       return { sections, registrations };
     },
@@ -131,6 +143,25 @@ export function createInboxData(d: InboxDeps) {
       };
     },
 
+    /**
+     * Another reporter's question as its follower `r` may read it: the question, its status and
+     * due standing, its official answers (signed with their author's name and position) — never
+     * who asked, their clarifications or follow-ups, or internal events. Only for a reporter who
+     * follows it; opening it marks it read.
+     */
+    async followed(r: InboxReader, id: number) {
+      const inquiry = await findInquiry(d.db, id);
+      if (!inquiry) throw notFound();
+      if (!r.isReporter || !(await isFollowing(d.db, r.personId, id))) throw forbidden();
+      const [row] = await list(r, { ids: [id], unreadKinds: PUBLIC_KINDS }, 'recent', 1);
+      await markRead(d.db, r.personId, id, d.now().toISOString());
+      const topic = inquiry.topic_id === null ? undefined : await findTopic(d.db, inquiry.topic_id);
+      return {
+        inquiry: { ...row!, unread: 0, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: false, role: 'follower' },
+        items: (await publicEntries(d.db, id, PUBLIC_KINDS, 50)).map((e) => (e.kind === 'decline' ? { ...e, text: declineText(e.text, inquiry, r.locale) } : e)),
+      };
+    },
+
     /** One inquiry's thread: a page of its history (newest first page unless `before`), its reply target and buttons. */
     async thread(r: InboxReader, id: number, before?: string) {
       const inquiry = await findInquiry(d.db, id);
@@ -154,6 +185,18 @@ export function createInboxData(d: InboxDeps) {
       };
     },
   };
+}
+
+/**
+ * A decline entry (`<ground>: <reason>`, as `submitDecline` records it) in the reader's language,
+ * with its ground's name and legal article, as the followers are sent it; other text as stored.
+ */
+function declineText(text: string, inquiry: Inquiry, locale: string | null): string {
+  const cut = text.indexOf(': ');
+  const ground = text.slice(0, cut) as DeclineGround;
+  if (cut < 0 || !DECLINE_GROUNDS.includes(ground)) return text;
+  const t = copyFor(locale);
+  return t.answer.declineBasis(t.groundLabel(ground), declineArticle(inquiry, ground, t.locale), text.slice(cut + 2));
 }
 
 /** The question web chat `ownerId` has sent to the bot, which asks its topic; undefined otherwise. */

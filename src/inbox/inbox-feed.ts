@@ -1,5 +1,6 @@
 import type { InboxChange } from '../../adapters/web/index.js';
 import type { Db } from '../../db/client.js';
+import { followsAmong } from '../../db/repositories/followers.js';
 import { findChatsLocales } from '../../db/repositories/identities.js';
 import { inboxChangesAfter, lastInboxChange, type InboxChangeRow } from '../../db/repositories/inbox-changes.js';
 import { scopeOf, type InboxScope } from './scope.js';
@@ -28,9 +29,10 @@ const IDLE_RESET_MS = 60_000;
 /**
  * Reads `inbox_changes` (appended by triggers in the writers' transactions, in any process) after
  * this process's cursor, and says which open pages' inboxes each change concerns: the reporter's
- * own question; a spokesperson's agency (routed or suggested, the agency left by a transfer too)
- * or authorised case; a coordinator's scope, and, for coordinators, the registrations; a thread
- * read: its reader only (their other tabs' unread counts).
+ * own question; a question a reporter follows, and their following or unfollowing it (their
+ * "Đang theo dõi" list); a spokesperson's agency (routed or suggested, the agency left by a
+ * transfer too) or authorised case; a coordinator's scope, and, for coordinators, the
+ * registrations; a thread read: its reader only (their other tabs' unread counts).
  */
 export function createInboxFeed(o: InboxFeedOptions): (ownerIds: readonly string[]) => Promise<ReadonlyMap<string, InboxChange>> {
   const scopes = new Map<number, { scope: InboxScope; atMs: number }>();
@@ -73,26 +75,30 @@ export function createInboxFeed(o: InboxFeedOptions): (ownerIds: readonly string
     advance(nowMs);
     if (rows.length === 0 || ownerIds.length === 0) return new Map();
     const people = await findChatsLocales(o.db, 'web', ownerIds);
+    const persons = [...new Set([...people.values()].flatMap((p) => (p.personId === null ? [] : [p.personId])))];
+    const follows = await followsAmong(o.db, persons, [...new Set(rows.flatMap((r) => (r.inquiryId === null ? [] : [r.inquiryId])))]);
     const out = new Map<string, InboxChange>();
     for (const [ownerId, { personId }] of people) {
       if (personId === null) continue;
-      const change = concerning(await scopeFor(personId, nowMs), rows);
+      const change = concerning(await scopeFor(personId, nowMs), rows, follows);
       if (change) out.set(ownerId, change);
     }
     return out;
   };
 }
 
-/** The part of `rows` in `scope`'s inbox, if any. */
-function concerning(scope: InboxScope, rows: readonly InboxChangeRow[]): InboxChange | undefined {
+/** The part of `rows` in `scope`'s inbox, if any; `follows`: `<personId>:<inquiryId>` of the people's follows now. */
+function concerning(scope: InboxScope, rows: readonly InboxChangeRow[], follows: ReadonlySet<string>): InboxChange | undefined {
   const ids = new Set<number>();
   const read = new Set<number>();
   let registrations = false;
   for (const r of rows) {
     // A read marker moved: only its reader's pages care (their unread counts).
     if (r.readerPersonId !== null) { if (r.readerPersonId === scope.personId && r.inquiryId !== null) read.add(r.inquiryId); continue; }
+    // Followed or unfollowed: only that person's lists change.
+    if (r.followerPersonId !== null) { if (r.followerPersonId === scope.personId && r.inquiryId !== null) ids.add(r.inquiryId); continue; }
     if (r.inquiryId === null) { registrations ||= scope.coordinates !== undefined; continue; }
-    if (inScope(scope, r)) ids.add(r.inquiryId);
+    if (inScope(scope, r) || (scope.isReporter && follows.has(`${scope.personId}:${r.inquiryId}`))) ids.add(r.inquiryId);
   }
   if (ids.size === 0 && !registrations && read.size === 0) return undefined;
   const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b).slice(0, MAX_IDS);

@@ -29,7 +29,8 @@ const CURSOR = /^\d{4}-\d\d-\d\dT[\d:.]+Z\|[0-2]\|(?:entry|audit|deadline):[\w-]
  * The web page's inbox (issue #14, Conversations): per sign-in slot, under the slot's API path
  * (`/web/u/<n>/api/inbox…`, so the browser sends that slot's session cookie), read-only routes:
  * `GET inbox` (the reader's lists by role), `inbox/thread?id=&before=` (one inquiry's history,
- * paged; opening its first page marks it read), `inbox/search?q=`, `inbox/similar?text=`,
+ * paged; opening its first page marks it read), `inbox/followed?id=` (another reporter's question the reader follows: its
+ * public part only), `inbox/search?q=`, `inbox/similar?text=`,
  * `inbox/draft?message=` (the text of the answer draft a preview shows, for the page's edit box). Every
  * route resolves the reader from the session and checks the scope on the server. Replies and
  * buttons go through the chat API (`POST messages` with `replyTo`, `POST buttons`), so the flows
@@ -46,6 +47,11 @@ export function createInboxRoutes(o: InboxOptions): HttpRoute[] {
       const before = req.query.before;
       if (!Number.isSafeInteger(id) || id <= 0 || (before !== undefined && !CURSOR.test(before))) throw badRequest();
       return data.thread(r, id, before);
+    },
+    '/followed': (r, req) => {
+      const id = Number(req.query.id);
+      if (!Number.isSafeInteger(id) || id <= 0) throw badRequest();
+      return data.followed(r, id);
     },
     '/search': (r, req) => data.search(r, (req.query.q ?? '').slice(0, 200)),
     '/similar': (r, req) => data.similar(r, (req.query.text ?? '').slice(0, 2000)),

@@ -79,7 +79,7 @@ describe.each(testDialects())('the web inbox on %s: lists, search, threads and s
 
   it('gives each role its lists: a reporter their own, a spokesperson their agency by due time, a coordinator screening, overdue and registrations', async () => {
     const mine = (await get('reporter', '/')).body;
-    expect(mine.sections.map((s: Section) => s.name)).toEqual(['mine']);
+    expect(mine.sections.map((s: Section) => s.name)).toEqual(['mine', 'following']);
     expect(mine.sections[0]!.items.map((i: Item) => i.id).sort()).toEqual([ids.vaccine, ids.security, ids.screened].sort());
     const vaccine = mine.sections[0]!.items.find((i: Item) => i.id === ids.vaccine);
     expect(vaccine).toMatchObject({ code: `Q-${ids.vaccine}`, agency: 'Sở Y tế', status: 'assigned', due: { kind: 'working_days', n: 2 } });

@@ -23,11 +23,12 @@ function dueText(due) {
   return words ? words(due.n) : '';
 }
 
-function row(item) {
+/** A list row; `followed`: another reporter's question the person follows (it opens the follower's view). */
+function row(item, followed = false) {
   const over = item.due?.kind?.startsWith('over_');
   const agency = lang.current === 'en' && item.agencyEn ? item.agencyEn : item.agency;
   return el('li', { className: 'inbox-row' },
-    el('button', { type: 'button', className: `inbox-open${item.unread > 0 ? ' has-unread' : ''}`, onclick: () => show('thread', item.id) },
+    el('button', { type: 'button', className: `inbox-open${item.unread > 0 ? ' has-unread' : ''}`, onclick: () => show('thread', item.id, followed) },
       el('span', { className: 'row-top' },
         el('span', { className: 'row-code' }, item.code),
         el('span', { className: 'row-title' }, item.title),
@@ -41,7 +42,8 @@ function row(item) {
 function section(id, title, items, extra = []) {
   return el('section', { className: 'inbox-section', 'aria-labelledby': `inbox-${id}` },
     el('h3', { id: `inbox-${id}` }, `${title} (${items.length})`), ...extra,
-    items.length > 0 ? el('ul', { className: 'inbox-list' }, ...items.map(row)) : el('p', { className: 'inbox-empty' }, it('empty')));
+    items.length > 0 ? el('ul', { className: 'inbox-list' }, ...items.map((item) => row(item, id === 'following')))
+      : el('p', { className: 'inbox-empty' }, it(id === 'following' ? 'emptyFollowing' : 'empty')));
 }
 
 function renderList() {
@@ -133,7 +135,8 @@ async function offerSimilar() {
     // Another reporter's question is only named: its thread is theirs (the server would refuse it).
     ...(s.mine ? [el('button', { type: 'button', className: 'small-button', onclick: () => show('thread', s.id) }, it('open'))]
       : [el('button', { type: 'button', className: `small-button${s.following ? ' secondary' : ''}`, 'aria-pressed': String(Boolean(s.following)), onclick: (ev) => void toggleFollow(ev.currentTarget, s) }, it(s.following ? 'unfollow' : 'follow'))]),
-    ...(s.following ? [el('span', { className: 'similar-following' }, it('followingNow')(s.code))] : []),
+    ...(s.following ? [el('span', { className: 'similar-following' }, it('followingNow')(s.code)),
+      el('button', { type: 'button', className: 'small-button secondary', onclick: () => show('thread', s.id, true) }, it('open'))] : []),
     el('button', { type: 'button', className: 'small-button secondary', onclick: () => { box.dismissed.add(s.id); box.similarFor = ''; void offerSimilar(); } }, it('dismiss')))));
 }
 
@@ -152,8 +155,8 @@ async function toggleFollow(button, s) {
 
 /**
  * Shows one view: `inbox` (the lists; beside the chat on a wide screen), `thread` (one inquiry),
- * or `chat` (the conversation with the bot). `readOnly`: a similar question of someone else,
- * opened to read (the server decides what may be seen).
+ * or `chat` (the conversation with the bot). `readOnly`: another reporter's question the person
+ * follows, opened in the follower's view (the server decides what may be seen).
  */
 export function show(view, id, readOnly = false) {
   const page = document.body;

@@ -7,6 +7,7 @@ import { runAction } from './action-result.js';
 import { api, newClientId, post } from './api.js';
 import { editPlace, isPreviewEdit, previewLook, saveDraft } from './draft-edit.js';
 import { el, showError, state, ui } from './dom.js';
+import { followerBar, followerItems, signedBy, viewPath } from './followed.js';
 import { dayKey, dayLabel, it, timeLabel } from './inbox-i18n.js';
 import { lang, t } from './i18n.js';
 
@@ -30,7 +31,7 @@ function failed(err) { showError(err?.body?.message_vi ? err.body : 'network'); 
 
 function itemNode(item) {
   const label = it('kinds')[item.kind] ?? item.kind;
-  const who = item.by ?? (item.source === 'entry' ? '' : it('system'));
+  const who = signedBy(item) ?? (item.source === 'entry' ? '' : it('system'));
   const text = item.source === 'entry' ? item.text : '';
   return el('li', { className: `t-item t-${item.source} t-kind-${item.kind.replace(/\W/g, '-')}`, id: `t-${item.key.replace(/\W/g, '-')}` },
     el('div', { className: 't-head' }, el('span', { className: 't-label' }, label), who ? el('span', { className: 't-by' }, `${it('by')} ${who}`) : '',
@@ -84,10 +85,11 @@ function renderActions() {
   // The box being edited stays while its preview is shown; the preview settled elsewhere takes it away.
   box.keepIf((id) => groups.some((g) => g.messageId === id));
   const typing = box.editing && document.activeElement === box.editing.textarea;
-  n.actions.hidden = groups.length === 0 && th.awaitAfter === undefined;
-  n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')), ...groups.map((g) => (g.preview === undefined
+  n.actions.hidden = groups.length === 0 && th.awaitAfter === undefined && !th.readOnly;
+  n.actions.replaceChildren(el('h3', { className: 'visually-hidden' }, it('actions')),
+    ...(th.readOnly ? [followerBar(th.data.inquiry.code, n.mergeResult, () => hooks.back())] : []), ...groups.map((g) => (g.preview === undefined
     ? el('div', { className: 'button-row' },
-      ...g.buttons.map((b) => el('button', { type: 'button', className: 'action', onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))
+      ...g.buttons.map((b) => el('button', { type: 'button', className: `action action-${b.style ?? 'primary'}`, onclick: (ev) => press(ev.currentTarget, g.messageId, b) }, b.label)))
     : el('section', { className: 'answer-preview thread-preview' }, previewNode(g)))),
   ...(th.awaitAfter !== undefined ? [el('p', { className: 'hint', role: 'status' }, t('savingDraft'))] : []));
   if (typing) box.editing.textarea.focus();
@@ -121,17 +123,19 @@ function merge(items) {
   th.items = [...byKey.values()].sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : 1) : a.at < b.at ? -1 : 1));
 }
 
+/** Opens inquiry `id`'s thread; `readOnly`: another reporter's question the person follows (the follower's view). */
 export async function openThread(id, readOnly = false) {
   Object.assign(th, { id, data: undefined, items: [], before: undefined, readOnly });
   n.root.hidden = false;
   n.title.textContent = '…';
   n.list.replaceChildren();
+  if (n.mergeResult) n.mergeResult.textContent = '';
   try {
-    const data = await api('GET', `/inbox/thread?id=${id}`);
+    const data = await api('GET', viewPath(id, readOnly));
     if (th.id !== id) return;
     th.data = data;
     th.before = data.before;
-    merge(data.items);
+    merge(readOnly ? followerItems(data) : data.items);
     render();
     const marker = n.list.querySelector('#t-unread-marker');
     if (marker) marker.scrollIntoView({ block: 'center' }); else n.list.scrollTop = n.list.scrollHeight;
@@ -147,15 +151,18 @@ export async function openThread(id, readOnly = false) {
 export async function refreshThread() {
   const id = th.id;
   try {
-    const data = await api('GET', `/inbox/thread?id=${id}`);
+    const data = await api('GET', viewPath(id, th.readOnly));
     if (th.id !== id) return;
     const atBottom = n.list.scrollHeight - n.list.scrollTop - n.list.clientHeight < 80;
     th.data = { ...data, firstUnread: th.data?.firstUnread ?? data.firstUnread };
     if (th.items.length === 0) th.before = data.before;
-    merge(data.items);
+    merge(th.readOnly ? followerItems(data) : data.items);
     render();
     if (atBottom) n.list.scrollTop = n.list.scrollHeight;
-  } catch (err) { failed(err); }
+  } catch (err) {
+    // No longer followed (stopped in another tab): nothing of it is the person's to see any more.
+    if (th.readOnly && err?.status === 403) hooks.back(); else failed(err);
+  }
 }
 
 async function loadOlder() {
