@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './setup/slow-first.js';
 
 export default defineConfig({
   test: {
@@ -13,6 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     env: { TZ: 'UTC' },
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },
 });
