@@ -68,6 +68,22 @@ export async function findTopic(db: Db, id: number): Promise<Topic | undefined> 
   return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+const ORG_COLUMNS = ['id', 'code', 'name', 'name_en', 'type', 'parent_id', 'predecessor_id', 'valid_from', 'valid_to', 'screening', 'office_hours', 'created_at', 'updated_at'] as const;
+
+/**
+ * A topic and the organisation it belongs to (`topics.org_id`), in one statement: `topic`
+ * undefined (and no org) when there is no such topic; `org` undefined when its organisation is gone.
+ */
+export async function topicWithOrg(db: Db, id: number): Promise<{ topic: Topic | undefined; org: Org | undefined }> {
+  const row = await db.selectFrom('topics as t').leftJoin('orgs as o', 'o.id', 't.org_id')
+    .selectAll('t').select(ORG_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
+    .where('t.id', '=', id).executeTakeFirst();
+  if (!row) return { topic: undefined, org: undefined };
+  const topic = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('o_'))) as Topic;
+  const org = row.o_id === null ? undefined : Object.fromEntries(ORG_COLUMNS.map((c) => [c, row[`o_${c}`]])) as Org;
+  return { topic, org };
+}
+
 export async function listOutlets(db: Db): Promise<Outlet[]> {
   return db.selectFrom('outlets').selectAll().orderBy('name').execute();
 }

@@ -1,5 +1,5 @@
 import { isBlankText, type Button } from '../../adapters/types.js';
-import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
+import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { addEntry, addMessageRef, createInquiry, markUrgentRequested } from '../../db/repositories/inquiries.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
@@ -38,13 +38,12 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
 /** The reporter picked a topic: show where it goes and ask for confirmation. */
 export async function onTopic(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
-  const topic = parseId(payload) ? await findTopic(ctx.db, Number(payload)) : undefined;
+  const { topic, org } = parseId(payload) ? await topicWithOrg(ctx.db, Number(payload)) : { topic: undefined, org: undefined };
   if (dialog?.step !== 'ask_topic' || !topic || topic.active !== 1) {
     // A second tap (or a tap on an old list) after the topic was chosen: say so, not "type your question".
     await ctx.reply((t) => ({ text: dialog?.step === 'ask_confirm' || !dialog ? t.alreadyChosen : t.askPrompt }));
     return;
   }
-  const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   // The one statement this step adds: questions of this topic the reporter could follow instead.
   const { offer, duplicates } = ctx.actor.person ? await lookupSimilar(ctx.db, ctx.actor.person.id, dialog.question, topic.id) : { offer: [], duplicates: [] };
@@ -75,12 +74,11 @@ const URGENCY: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opini
 export async function onAskSend(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const person = ctx.actor.person;
-  const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
+  const { topic, org } = dialog?.step === 'ask_confirm' ? await topicWithOrg(ctx.db, dialog.topicId) : { topic: undefined, org: undefined };
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
     await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
   }
-  const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   const urgentClass = URGENCY[payload];
   const created = await createInquiry(ctx.db, {
