@@ -2,6 +2,7 @@ import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
 import { insertAudit } from '../db/repositories/audit.js';
+import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
@@ -76,6 +77,8 @@ export interface Effects {
   sendInLocale(identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
+  /** {@link notifyPerson} where the person's preferred identity and language were read already (undefined: they have none). */
+  notifyReached(reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
 }
 
@@ -118,6 +121,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
+  const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> =>
+    reach ? send(reach.identity, reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec) : undefined;
   return {
     outboxIds,
     outboxChats,
@@ -134,10 +139,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     },
     sendTo,
     sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
-    notifyPerson: async (personId, build, spec = {}) => {
-      const found = await preferredIdentityWithLocale(db, personId);
-      return found ? send(found.identity, found.personLocale ?? found.identity.locale ?? defaultLocale, build, spec) : undefined;
-    },
+    notifyPerson: async (personId, build, spec = {}) => notifyReached(await preferredIdentityWithLocale(db, personId), build, spec),
+    notifyReached: (reach, build, spec = {}) => notifyReached(reach, build, spec),
     audit: (action, entity, entityId, before, after) => insertAudit(db, {
       at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
     }),

@@ -2,6 +2,7 @@ import type { Platform } from '../../adapters/types.js';
 import { sql } from 'kysely';
 import { hashInviteCode } from '../invite-hash.js';
 import type { Db } from '../client.js';
+import { unprefixed, withoutPrefixed } from './joined-rows.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
 /** Reads of the directory (organisations, topics, outlets, people, roles) used by the flows. */
@@ -79,9 +80,7 @@ export async function topicWithOrg(db: Db, id: number): Promise<{ topic: Topic |
     .selectAll('t').select(ORG_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
     .where('t.id', '=', id).executeTakeFirst();
   if (!row) return { topic: undefined, org: undefined };
-  const topic = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('o_'))) as Topic;
-  const org = row.o_id === null ? undefined : Object.fromEntries(ORG_COLUMNS.map((c) => [c, row[`o_${c}`]])) as Org;
-  return { topic, org };
+  return { topic: withoutPrefixed<Topic>(row, ['o_']), org: unprefixed<Org>(row, 'o_', ORG_COLUMNS) };
 }
 
 export async function listOutlets(db: Db): Promise<Outlet[]> {
@@ -126,12 +125,8 @@ export async function personWithRoles(db: Db, personId: number, today: IsoDate):
     .where('p.id', '=', personId).orderBy('r.id').execute();
   const [first] = rows;
   if (!first) return { person: undefined, roles: [] };
-  const person = Object.fromEntries(Object.entries(first).filter(([k]) => !k.startsWith('r_'))) as Person;
-  const roles = rows.flatMap((row) => {
-    if (row.r_id === null) return [];
-    const role = Object.fromEntries(ROLE_COLUMNS.map((c) => [c, row[`r_${c}`]]));
-    return [role as RoleAssignment];
-  });
+  const person = withoutPrefixed<Person>(first, ['r_']);
+  const roles = rows.flatMap((row) => unprefixed<RoleAssignment>(row, 'r_', ROLE_COLUMNS) ?? []);
   return { person, roles };
 }
 
@@ -168,7 +163,7 @@ export async function preferredIdentity(db: Db, personId: number, options: { exc
 }
 
 /** The best of a person's identities by the order of {@link preferredIdentity}. */
-function pickPreferred<T extends Identity>(rows: T[]): T | undefined {
+export function pickPreferred<T extends Identity>(rows: T[]): T | undefined {
   const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (Number(i.preferred) ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
 }
