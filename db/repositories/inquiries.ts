@@ -21,7 +21,14 @@ export interface NewInquiry {
   status: InquiryStatus;
   question: string;
   receivedAt: string;
+  /** Its legal deadline, written by the insert itself (absent: none yet, `deadline_seq` 0). */
+  deadline?: InquiryDeadline;
+  /** The reporter asked for the urgent deadline. */
+  urgentRequested?: boolean;
 }
+
+/** A new inquiry's deadline columns (its first deadline: `deadline_seq` 1). */
+export type InquiryDeadline = Required<Pick<InquiryUpdate, 'deadline_class' | 'rule_id' | 'legal_basis' | 'deadline_counting' | 'due_at' | 'original_due_at' | 'clock_from_at'>>;
 
 /** Inserts an inquiry and gives it its public code `Q-<id>`. */
 export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
@@ -40,7 +47,8 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
     org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
-    urgent_requested: 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
+    ...(n.deadline ? { ...n.deadline, deadline_seq: 1 } : {}),
+    urgent_requested: n.urgentRequested ? 1 : 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
     resume_status: null, rating: null, rated_at: null, search_text: searchText(n.question), created_at: n.receivedAt, updated_at: n.receivedAt,
   }).returningAll().executeTakeFirstOrThrow();
@@ -150,7 +158,3 @@ export async function findMessageRef(db: Db, platform: Platform, chatId: string,
   return (await recorded()) ?? (await findInterruptedSendRef(db, platform, chatId, messageId)) ?? recorded();
 }
 
-/** Records that the reporter asked for the urgent deadline (the coordinator confirms or changes it). */
-export async function markUrgentRequested(db: Db, id: number): Promise<void> {
-  await db.updateTable('inquiries').set({ urgent_requested: 1 }).where('id', '=', id).execute();
-}

@@ -1,7 +1,7 @@
 import { isBlankText, type Button } from '../../adapters/types.js';
 import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, addMessageRef, createInquiry, markUrgentRequested } from '../../db/repositories/inquiries.js';
+import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
@@ -9,7 +9,7 @@ import { parseDialog } from '../dialog.js';
 import { notifyAgency, notifyScreening } from './route.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import { askClassConfirmation } from '../screening/class.js';
-import { assignDeadline } from './deadline.js';
+import { newInquiryDeadline, planNewInquiry } from './deadline.js';
 import { lookupSimilar } from './similar.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
@@ -81,16 +81,16 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   }
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   const urgentClass = URGENCY[payload];
-  const created = await createInquiry(ctx.db, {
+  // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
+  // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
+  const inquiry = await createInquiry(ctx.db, {
     reporterPersonId: person.id, reporterIdentityId: ctx.actor.identity.id,
     originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
     status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
+    deadline: await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id), urgentRequested: urgentClass !== undefined,
   });
-  if (urgentClass) await markUrgentRequested(ctx.db, created.id);
-  // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
-  // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
-  const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id, org);
+  planNewInquiry(ctx, inquiry, org);
   await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
   const entryId = await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
   if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });

@@ -3,6 +3,7 @@ import { agencyRecipients } from '../../db/repositories/agency-recipients.js';
 import { findOutlet, findPerson, preferredIdentityWithLocale } from '../../db/repositories/directory.js';
 import { createInquiry } from '../../db/repositories/inquiries.js';
 import { chooseSpokespersons, spokespersonsFor } from '../../flows/roles.js';
+import type { RoleStatus, SpokespersonKind } from '../../db/schema.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
 import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
 
@@ -23,7 +24,7 @@ describe.each(testDialects())('an agency\'s recipients in one statement (%s)', (
     const person = async (name: string, locale: string | null) => (await db.insertInto('persons').values({
       full_name: name, code: null, outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale, invite_code: null, invite_used_at: null, created_at: AT, updated_at: AT,
     }).returning('id').executeTakeFirstOrThrow()).id;
-    const assign = (personId: number, kind: string, orgId: number | null, extra: { case?: number; from?: string; to?: string; status?: 'active' | 'ended' } = {}) => db.insertInto('role_assignments').values({
+    const assign = (personId: number, kind: SpokespersonKind, orgId: number | null, extra: { case?: number; from?: string; to?: string; status?: RoleStatus } = {}) => db.insertInto('role_assignments').values({
       person_id: personId, role: 'spokesperson', kind, org_id: orgId, status: extra.status ?? 'active', case_inquiry_id: extra.case ?? null,
       valid_from: extra.from ?? null, valid_to: extra.to ?? null, created_at: AT, updated_at: AT,
     }).execute();
@@ -37,7 +38,7 @@ describe.each(testDialects())('an agency\'s recipients in one statement (%s)', (
       orgId: net.healthId, suggestedOrgId: net.healthId, status: 'assigned', question: 'Câu khác?', receivedAt: AT,
     });
     // The regular one reached on two chats (the later one preferred), an English-speaking case deputy,
-    // an expired and an ended assignment, one authorised for another case, and a head (not chosen while others are).
+    // an expired and a revoked assignment, one authorised for another case, and a head (not chosen while others are).
     await linkChat(db, net.healthSpokesId, 'telegram', 'sp-a');
     const preferred = await linkChat(db, net.healthSpokesId, 'zalo_oa', 'sp-b');
     await db.updateTable('identities').set({ preferred: 1 }).where('id', '=', preferred).execute();
@@ -47,8 +48,8 @@ describe.each(testDialects())('an agency\'s recipients in one statement (%s)', (
     const expired = await person('Hết hạn', null);
     await assign(expired, 'regular', net.healthId, { to: '2026-01-01' });
     await linkChat(db, expired, 'telegram', 'exp');
-    const ended = await person('Thôi', null);
-    await assign(ended, 'regular', net.healthId, { status: 'ended' });
+    const revoked = await person('Thôi', null);
+    await assign(revoked, 'regular', net.healthId, { status: 'revoked' });
     const elsewhere = await person('Vụ khác', null);
     await assign(elsewhere, 'authorised', null, { case: other.id });
     const head = await person('Trưởng', null);
