@@ -1,7 +1,7 @@
 import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
-import { insertAudit } from '../db/repositories/audit.js';
+import { insertAudit, type AuditInput } from '../db/repositories/audit.js';
 import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
@@ -80,6 +80,8 @@ export interface Effects {
   /** {@link notifyPerson} where the person's preferred identity and language were read already (undefined: they have none). */
   notifyReached(reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
+  /** The record {@link audit} would write (this transaction's actor and time), for a repository that writes it with other rows. */
+  auditRecord(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): AuditInput;
 }
 
 /** Who caused the effects, for the audit trail. */
@@ -121,6 +123,9 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
+  const auditRecord: Effects['auditRecord'] = (action, entity, entityId, before, after) => ({
+    at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
+  });
   const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> =>
     reach ? send(reach.identity, reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec) : undefined;
   return {
@@ -141,9 +146,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
     notifyPerson: async (personId, build, spec = {}) => notifyReached(await preferredIdentityWithLocale(db, personId), build, spec),
     notifyReached: (reach, build, spec = {}) => notifyReached(reach, build, spec),
-    audit: (action, entity, entityId, before, after) => insertAudit(db, {
-      at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
-    }),
+    audit: (action, entity, entityId, before, after) => insertAudit(db, auditRecord(action, entity, entityId, before, after)),
+    auditRecord,
   };
 }
 

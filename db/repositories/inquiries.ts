@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import { PostgresAdapter, sql } from 'kysely';
 import { findInterruptedSendRef } from './interrupted-refs.js';
 import { searchText } from './search-text.js';
+import { auditRow, type AuditInput } from './audit.js';
 import type {
   EntryKind, Inquiry, InquiryStatus, InquiryUpdate, MessageRef, MessageRefKind,
 } from '../schema.js';
@@ -158,3 +159,42 @@ export async function findMessageRef(db: Db, platform: Platform, chatId: string,
   return (await recorded()) ?? (await findInterruptedSendRef(db, platform, chatId, messageId)) ?? recorded();
 }
 
+
+/** What a reporter's new question leaves beside the inquiry itself (see {@link recordQuestion}). */
+export interface QuestionRecords {
+  /** The reporter's message, so a reply to it routes to the inquiry. */
+  ref: { platform: Platform; chatId: string; messageId: string; personId: number };
+  inquiryId: number;
+  question: string;
+  /** The reporter's chat, whose dialog (the question being asked) ends. */
+  identityId: number;
+  audit: AuditInput;
+  nowIso: string;
+}
+
+/**
+ * Writes a new question's message ref, its `question` entry, the end of the reporter's dialog and
+ * the audit event; returns the entry's id. PostgreSQL: ONE statement (data-modifying WITHs, each
+ * write independent of the others); SQLite: the four statements in turn (in-process calls).
+ */
+export async function recordQuestion(db: Db, r: QuestionRecords): Promise<number> {
+  const ref = { platform: r.ref.platform, chat_id: r.ref.chatId, message_id: r.ref.messageId, inquiry_id: r.inquiryId, kind: 'question' as const, person_id: r.ref.personId, created_at: r.nowIso };
+  const entry = { inquiry_id: r.inquiryId, kind: 'question' as const, author_person_id: r.ref.personId, text: r.question, created_at: r.nowIso };
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    await db.insertInto('message_refs').values(ref).execute();
+    const id = (await db.insertInto('inquiry_entries').values(entry).returning('id').executeTakeFirstOrThrow()).id;
+    await endDialog(db, r.identityId, r.nowIso).execute();
+    await db.insertInto('audit_events').values(auditRow(r.audit)).execute();
+    return id;
+  }
+  const row = await db
+    .with('question_ref', (qb) => qb.insertInto('message_refs').values(ref).returning('id'))
+    .with('dialog_ended', () => endDialog(db, r.identityId, r.nowIso).returning('id'))
+    .with('audited', (qb) => qb.insertInto('audit_events').values(auditRow(r.audit)).returning('id'))
+    .insertInto('inquiry_entries').values(entry).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function endDialog(db: Db, identityId: number, nowIso: string) {
+  return db.updateTable('identities').set({ dialog: null, updated_at: nowIso }).where('id', '=', identityId);
+}

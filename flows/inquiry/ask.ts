@@ -1,7 +1,7 @@
 import { isBlankText, type Button } from '../../adapters/types.js';
 import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, addMessageRef, createInquiry } from '../../db/repositories/inquiries.js';
+import { createInquiry, recordQuestion } from '../../db/repositories/inquiries.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
@@ -91,11 +91,12 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
     deadline: await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id), urgentRequested: urgentClass !== undefined,
   });
   planNewInquiry(ctx, inquiry, org);
-  await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
-  const entryId = await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
+  const entryId = await recordQuestion(ctx.db, {
+    ref: { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, personId: person.id },
+    inquiryId: inquiry.id, question: inquiry.question, identityId: ctx.actor.identity.id, nowIso: ctx.nowIso,
+    audit: ctx.effects.auditRecord('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at }),
+  });
   if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
   const due = await maybeDueInfo(ctx, inquiry.due_at);
