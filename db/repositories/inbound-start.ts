@@ -1,0 +1,51 @@
+import { PostgresAdapter, sql } from 'kysely';
+import type { Db } from '../client.js';
+import type { Identity, IsoInstant } from '../schema.js';
+import { markInboundDone } from './inbound.js';
+import { touchIdentity, type SeenIdentity } from './identities.js';
+import { releaseHeldInChat } from './outbox.js';
+
+/**
+ * What starting an inbound event's transaction did: nothing when the event was no longer pending
+ * (another worker took it); else it is marked done, its sender's identity touched (as
+ * `touchIdentity`), and the chat's held interactive rows made pending again (ids, oldest first).
+ */
+export type InboundStart = { done: false } | { done: true; identity: Identity; released: number[] };
+
+/**
+ * Marks the event done, touches its sender's identity and releases the chat's held rows (the
+ * person wrote, so a closed reply window is open again). PostgreSQL: ONE statement (the identity
+ * and the release written only when the event was pending); SQLite: three in turn.
+ */
+export async function startInboundEvent(db: Db, e: { eventId: string; seen: SeenIdentity; nowIso: IsoInstant }): Promise<InboundStart> {
+  const { seen, nowIso } = e;
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    if (!(await markInboundDone(db, seen.platform, e.eventId, nowIso))) return { done: false };
+    const identity = await touchIdentity(db, seen, nowIso);
+    return { done: true, identity, released: await releaseHeldInChat(db, 'outbox', seen.platform, seen.chatId) };
+  }
+  // As touchIdentity: a new identity takes the name as given, a known one only a non-empty name.
+  const name = seen.displayName ?? null;
+  const rename = seen.displayName ? seen.displayName : null;
+  const { rows } = await sql<Identity & { released_ids: number[] }>`
+    with done as (
+      update inbound_events set status = 'done', processed_at = ${nowIso}
+      where platform = ${seen.platform} and event_id = ${e.eventId} and status = 'pending' returning 1 as one
+    ), released as (
+      update outbox set status = 'pending', last_error = null, held_reason = null
+      where status = 'held' and queue = 'outbox' and platform = ${seen.platform} and chat_id = ${seen.chatId} and exists (select 1 from done)
+      returning id
+    ), touched as (
+      insert into identities (platform, platform_user_id, chat_id, person_id, display_name, locale, dialog, unreachable_at, unreachable_reason, last_inbound_at, created_at, updated_at)
+      select ${seen.platform}, ${seen.platformUserId}, ${seen.chatId}, null::integer, ${name}::text, null, null, null, null, ${nowIso}, ${nowIso}, ${nowIso}
+      where exists (select 1 from done)
+      on conflict (platform, platform_user_id) do update set chat_id = excluded.chat_id, last_inbound_at = excluded.last_inbound_at,
+        unreachable_at = null, unreachable_reason = null, display_name = coalesce(${rename}::text, identities.display_name)
+      returning *
+    )
+    select touched.*, array(select id from released order by id) as released_ids from touched`.execute(db);
+  const [row] = rows;
+  if (!row) return { done: false };
+  const { released_ids: released, ...identity } = row;
+  return { done: true, identity, released: released.map(Number) };
+}
