@@ -6,11 +6,11 @@ import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
-import { insertOutbox } from '../db/repositories/outbox.js';
+import { insertOutboxWithPush } from '../db/repositories/outbox.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
-import { recordPush, type PushSpec } from './push.js';
+import { pushBeside, type PushSpec } from './push.js';
 
 /** Links a sent message to an inquiry so that a reply to it can be routed. */
 export interface MessageRefSpec {
@@ -107,7 +107,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     const message = build(t);
     const text = neutraliseBidi(message.text);
     const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
-    const id = await insertOutbox(db, {
+    const push = spec.push ? await pushBeside(db, identity, text, locale, spec.push, spec.ref?.inquiryId, nowIso) : undefined;
+    const id = await insertOutboxWithPush(db, {
       queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
       text, masked_text: secrets.length > 0 ? maskSecrets(text, secrets) : null, secrets: secrets.length > 0 ? JSON.stringify(secrets) : null, buttons: message.buttons ? JSON.stringify(message.buttons.map((row) => row.map((b) => ({ ...b, label: neutraliseBidi(b.label) })))) : null,
       reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: spec.edit?.outboxId ?? null,
@@ -117,10 +118,9 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
       last_error: null, created_at: nowIso, sent_at: null,
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
-    });
+    }, push);
     outboxIds.push(id);
     outboxChats.push({ id, queue: spec.queue ?? 'outbox', platform: identity.platform, chatId: identity.chat_id });
-    if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
   const auditRecord: Effects['auditRecord'] = (action, entity, entityId, before, after) => ({

@@ -1,4 +1,6 @@
-import { PostgresAdapter, sql, type ExpressionBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Insertable } from 'kysely';
+import type { PushEventsTable } from '../schema-push.js';
+import { insertPushEvent } from './web-push.js';
 import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
@@ -15,6 +17,27 @@ const forgetSecrets = (eb: ExpressionBuilder<Database, 'outbox'>) => ({
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
   const inserted = await db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** A push event written beside an outbox row, keyed `outbox-<the row's id>`. */
+export type PushBesideRow = Omit<Insertable<PushEventsTable>, 'event_key'>;
+
+/**
+ * {@link insertOutbox} and, when given, the push event beside it (unless its key exists: the flow
+ * that wrote it ran again). PostgreSQL: one statement; SQLite: two. Returns the row's id.
+ */
+export async function insertOutboxWithPush(db: Db, row: NewOutboxRow, push: PushBesideRow | undefined): Promise<number> {
+  if (!push) return insertOutbox(db, row);
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    const id = await insertOutbox(db, row);
+    await insertPushEvent(db, { ...push, event_key: `outbox-${id}` });
+    return id;
+  }
+  const inserted = await db.with('row_in', (qb) => qb.insertInto('outbox').values(row).returning('id'))
+    .with('push_in', (qb) => qb.insertInto('push_events').values({ ...push, event_key: sql<string>`(select 'outbox-' || id from row_in)` })
+      .onConflict((oc) => oc.column('event_key').doNothing()).returning('id'))
+    .selectFrom('row_in').select('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 
