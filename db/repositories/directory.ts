@@ -1,5 +1,5 @@
 import type { Platform } from '../../adapters/types.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { hashInviteCode } from '../invite-hash.js';
 import type { Db } from '../client.js';
 import { unprefixed, withoutPrefixed } from './joined-rows.js';
@@ -36,8 +36,11 @@ export interface OrgChainRow {
   parent_id: number | null;
 }
 
-/** `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded (a cycle repeats). */
-export function orgChainCte(orgId: number) {
+/**
+ * `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded
+ * (a cycle repeats). `orgId` may be a scalar subquery (the organisation of a row read in the same statement).
+ */
+export function orgChainCte(orgId: number | RawBuilder<number | null>) {
   return sql`with recursive chain(id, parent_id, depth) as (
       select id, parent_id, 0 from orgs where id = ${orgId}
       union all
@@ -69,7 +72,7 @@ export async function findTopic(db: Db, id: number): Promise<Topic | undefined> 
   return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-const ORG_COLUMNS = ['id', 'code', 'name', 'name_en', 'type', 'parent_id', 'predecessor_id', 'valid_from', 'valid_to', 'screening', 'office_hours', 'created_at', 'updated_at'] as const;
+export const ORG_COLUMNS = ['id', 'code', 'name', 'name_en', 'type', 'parent_id', 'predecessor_id', 'valid_from', 'valid_to', 'screening', 'office_hours', 'created_at', 'updated_at'] as const;
 
 /**
  * A topic and the organisation it belongs to (`topics.org_id`), in one statement: `topic`

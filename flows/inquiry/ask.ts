@@ -1,5 +1,6 @@
 import { isBlankText, type Button } from '../../adapters/types.js';
 import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
+import { topicForSend } from '../../db/repositories/topic-for-send.js';
 import { setDialog } from '../../db/repositories/identities.js';
 import { createInquiry, recordQuestion } from '../../db/repositories/inquiries.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
@@ -74,13 +75,14 @@ const URGENCY: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opini
 export async function onAskSend(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const person = ctx.actor.person;
-  const { topic, org } = dialog?.step === 'ask_confirm' ? await topicWithOrg(ctx.db, dialog.topicId) : { topic: undefined, org: undefined };
+  const urgentClass = URGENCY[payload];
+  // The topic, its agency, and the agency's deadline overrides up the tree: one statement.
+  const { topic, org, tree } = dialog?.step === 'ask_confirm' ? await topicForSend(ctx.db, dialog.topicId, urgentClass ?? 'routine') : { topic: undefined, org: undefined, tree: undefined };
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
     await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
   }
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
-  const urgentClass = URGENCY[payload];
   // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
   // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
   const inquiry = await createInquiry(ctx.db, {
@@ -88,7 +90,7 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
     originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
     status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
-    deadline: await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id), urgentRequested: urgentClass !== undefined,
+    deadline: await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id, tree), urgentRequested: urgentClass !== undefined,
   });
   planNewInquiry(ctx, inquiry, org);
   const entryId = await recordQuestion(ctx.db, {

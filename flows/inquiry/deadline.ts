@@ -1,16 +1,17 @@
-import type { DeadlineInquiry } from '../../db/repositories/deadlines.js';
+import type { DeadlineInquiry, OrgTree } from '../../db/repositories/deadlines.js';
 import { updateInquiryIf, type InquiryDeadline } from '../../db/repositories/inquiries.js';
 import type { DeadlineClass, Inquiry, Org } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
 
 /**
  * The legal deadline of `deadlineClass` for agency `orgId`, counted from `receivedAt`, as the
- * columns a new inquiry is given (by its insert, or by {@link assignDeadline}).
+ * columns a new inquiry is given (by its insert, or by {@link assignDeadline}). `tree`: `orgId`'s
+ * chain and overrides of that class, when the caller read them already.
  */
 export async function newInquiryDeadline(
-  ctx: Pick<FlowContext, 'db' | 'settings'>, receivedAt: string, deadlineClass: DeadlineClass, orgId: number | null,
+  ctx: Pick<FlowContext, 'db' | 'settings'>, receivedAt: string, deadlineClass: DeadlineClass, orgId: number | null, tree?: OrgTree,
 ): Promise<InquiryDeadline> {
-  const a = await ctx.settings.deadlines.assign({ receivedAt: new Date(receivedAt), deadlineClass, orgId, db: ctx.db });
+  const a = await ctx.settings.deadlines.assign({ receivedAt: new Date(receivedAt), deadlineClass, orgId, db: ctx.db, ...(tree ? { tree } : {}) });
   const due = a.dueAt.toISOString();
   return {
     deadline_class: a.deadlineClass, rule_id: a.ruleId, legal_basis: a.legalBasis, deadline_counting: a.counting,
