@@ -1,9 +1,8 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
-import { PostgresAdapter, sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { findInterruptedSendRef } from './interrupted-refs.js';
 import { searchText } from './search-text.js';
-import { auditRow, type AuditInput } from './audit.js';
 import type {
   EntryKind, Inquiry, InquiryStatus, InquiryUpdate, MessageRef, MessageRefKind,
 } from '../schema.js';
@@ -41,10 +40,15 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     ? sql<number>`(select id from next_inquiry)`
     : sql<number>`(select max(n) + 1 from (select coalesce(max(id), 0) as n from inquiries union all select seq from sqlite_sequence where name = 'inquiries'))`;
   const into = postgres
-    ? db.with('next_inquiry', (qb) => qb.selectNoFrom(sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`.as('id'))).insertInto('inquiries')
+    ? db.with('next_inquiry', (qb) => qb.selectNoFrom(NEXT_INQUIRY_ID.as('id'))).insertInto('inquiries')
     : db.insertInto('inquiries');
-  return into.values({
-    id: nextId, code: sql<string>`'Q-' || ${nextId}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
+  return into.values(inquiryValues(n, nextId)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The `inquiries` row of a new inquiry whose id is `id` (an expression of the statement that inserts it). */
+export function inquiryValues(n: NewInquiry, id: RawBuilder<number>) {
+  return {
+    id, code: sql<string>`'Q-' || ${id}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
     origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
     org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
@@ -52,8 +56,11 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     urgent_requested: n.urgentRequested ? 1 : 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
     resume_status: null, rating: null, rated_at: null, search_text: searchText(n.question), created_at: n.receivedAt, updated_at: n.receivedAt,
-  }).returningAll().executeTakeFirstOrThrow();
+  };
 }
+
+/** The PostgreSQL CTE that takes a new inquiry's id from its sequence (`select id from next_inquiry`). */
+export const NEXT_INQUIRY_ID = sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`;
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {
   return db.selectFrom('inquiries').selectAll().where('id', '=', id).executeTakeFirst();
@@ -157,44 +164,4 @@ export async function findMessageRef(db: Db, platform: Platform, chatId: string,
   // A reply can overtake the record of its message (PostgreSQL, a loaded machine): when the record
   // commits between the two reads below, the send is no longer in flight either; read the refs again.
   return (await recorded()) ?? (await findInterruptedSendRef(db, platform, chatId, messageId)) ?? recorded();
-}
-
-
-/** What a reporter's new question leaves beside the inquiry itself (see {@link recordQuestion}). */
-export interface QuestionRecords {
-  /** The reporter's message, so a reply to it routes to the inquiry. */
-  ref: { platform: Platform; chatId: string; messageId: string; personId: number };
-  inquiryId: number;
-  question: string;
-  /** The reporter's chat, whose dialog (the question being asked) ends. */
-  identityId: number;
-  audit: AuditInput;
-  nowIso: string;
-}
-
-/**
- * Writes a new question's message ref, its `question` entry, the end of the reporter's dialog and
- * the audit event; returns the entry's id. PostgreSQL: ONE statement (data-modifying WITHs, each
- * write independent of the others); SQLite: the four statements in turn (in-process calls).
- */
-export async function recordQuestion(db: Db, r: QuestionRecords): Promise<number> {
-  const ref = { platform: r.ref.platform, chat_id: r.ref.chatId, message_id: r.ref.messageId, inquiry_id: r.inquiryId, kind: 'question' as const, person_id: r.ref.personId, created_at: r.nowIso };
-  const entry = { inquiry_id: r.inquiryId, kind: 'question' as const, author_person_id: r.ref.personId, text: r.question, created_at: r.nowIso };
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
-    await db.insertInto('message_refs').values(ref).execute();
-    const id = (await db.insertInto('inquiry_entries').values(entry).returning('id').executeTakeFirstOrThrow()).id;
-    await endDialog(db, r.identityId, r.nowIso).execute();
-    await db.insertInto('audit_events').values(auditRow(r.audit)).execute();
-    return id;
-  }
-  const row = await db
-    .with('question_ref', (qb) => qb.insertInto('message_refs').values(ref).returning('id'))
-    .with('dialog_ended', () => endDialog(db, r.identityId, r.nowIso).returning('id'))
-    .with('audited', (qb) => qb.insertInto('audit_events').values(auditRow(r.audit)).returning('id'))
-    .insertInto('inquiry_entries').values(entry).returning('id').executeTakeFirstOrThrow();
-  return row.id;
-}
-
-function endDialog(db: Db, identityId: number, nowIso: string) {
-  return db.updateTable('identities').set({ dialog: null, updated_at: nowIso }).where('id', '=', identityId);
 }

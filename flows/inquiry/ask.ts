@@ -2,7 +2,7 @@ import { isBlankText, type Button } from '../../adapters/types.js';
 import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
 import { topicForSend } from '../../db/repositories/topic-for-send.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { createInquiry, recordQuestion } from '../../db/repositories/inquiries.js';
+import { createInquiryWithQuestion } from '../../db/repositories/new-inquiry.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
@@ -85,19 +85,20 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
   // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
-  const inquiry = await createInquiry(ctx.db, {
+  const status = screened ? 'screening' : 'assigned';
+  const deadline = await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id, tree);
+  const { inquiry, entryId } = await createInquiryWithQuestion(ctx.db, {
     reporterPersonId: person.id, reporterIdentityId: ctx.actor.identity.id,
     originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
-    status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
-    deadline: await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id, tree), urgentRequested: urgentClass !== undefined,
+    status, question: dialog.question, receivedAt: ctx.nowIso, deadline, urgentRequested: urgentClass !== undefined,
+  }, {
+    ref: { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, personId: person.id },
+    identityId: ctx.actor.identity.id,
+    // The entity id (0 here) is the new inquiry's, written with it.
+    audit: ctx.effects.auditRecord('inquiry.create', 'inquiry', 0, null, { status, topic: topic.code, org: org?.code, class: deadline.deadline_class, due_at: deadline.due_at }),
   });
   planNewInquiry(ctx, inquiry, org);
-  const entryId = await recordQuestion(ctx.db, {
-    ref: { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, personId: person.id },
-    inquiryId: inquiry.id, question: inquiry.question, identityId: ctx.actor.identity.id, nowIso: ctx.nowIso,
-    audit: ctx.effects.auditRecord('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at }),
-  });
   if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
