@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { DeadlineClass, DeadlineCounting, IsoDate } from '../db/schema.js';
+import type { OrgTree } from '../db/repositories/deadlines.js';
 
 /** The legal deadline given to an inquiry. */
 export interface DeadlineAssignment {
@@ -25,6 +26,8 @@ export interface DeadlineFacts {
   reopenedAt?: Date | null;
   /** The complaint's conclusion date (`YYYY-MM-DD`), for rules that count from it. */
   concludedOn?: IsoDate | null;
+  /** `orgId`'s chain and its overrides of `deadlineClass`, when the caller read them already (else read through `db`). */
+  tree?: OrgTree;
   db?: Db;
 }
 

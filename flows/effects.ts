@@ -1,15 +1,16 @@
 import { maskSecrets, type OutboundMessage } from '../adapters/types.js';
 import { neutraliseBidi } from './copy/bidi.js';
 import type { Db } from '../db/client.js';
-import { insertAudit } from '../db/repositories/audit.js';
+import { insertAudit, type AuditInput } from '../db/repositories/audit.js';
+import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
-import { insertOutbox } from '../db/repositories/outbox.js';
+import { insertOutboxWithPush } from '../db/repositories/outbox.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
-import { recordPush, type PushSpec } from './push.js';
+import { pushBeside, type PushSpec } from './push.js';
 
 /** Links a sent message to an inquiry so that a reply to it can be routed. */
 export interface MessageRefSpec {
@@ -76,7 +77,11 @@ export interface Effects {
   sendInLocale(identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
+  /** {@link notifyPerson} where the person's preferred identity and language were read already (undefined: they have none). */
+  notifyReached(reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
+  /** The record {@link audit} would write (this transaction's actor and time), for a repository that writes it with other rows. */
+  auditRecord(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): AuditInput;
 }
 
 /** Who caused the effects, for the audit trail. */
@@ -102,7 +107,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     const message = build(t);
     const text = neutraliseBidi(message.text);
     const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
-    const id = await insertOutbox(db, {
+    const push = spec.push ? await pushBeside(db, identity, text, locale, spec.push, spec.ref?.inquiryId, nowIso) : undefined;
+    const id = await insertOutboxWithPush(db, {
       queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
       text, masked_text: secrets.length > 0 ? maskSecrets(text, secrets) : null, secrets: secrets.length > 0 ? JSON.stringify(secrets) : null, buttons: message.buttons ? JSON.stringify(message.buttons.map((row) => row.map((b) => ({ ...b, label: neutraliseBidi(b.label) })))) : null,
       reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: spec.edit?.outboxId ?? null,
@@ -112,12 +118,16 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
       last_error: null, created_at: nowIso, sent_at: null,
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
-    });
+    }, push);
     outboxIds.push(id);
     outboxChats.push({ id, queue: spec.queue ?? 'outbox', platform: identity.platform, chatId: identity.chat_id });
-    if (spec.push) await recordPush(db, identity, id, text, locale, spec.push, spec.ref?.inquiryId, nowIso);
     return id;
   };
+  const auditRecord: Effects['auditRecord'] = (action, entity, entityId, before, after) => ({
+    at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
+  });
+  const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> =>
+    reach ? send(reach.identity, reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec) : undefined;
   return {
     outboxIds,
     outboxChats,
@@ -134,13 +144,10 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     },
     sendTo,
     sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
-    notifyPerson: async (personId, build, spec = {}) => {
-      const found = await preferredIdentityWithLocale(db, personId);
-      return found ? send(found.identity, found.personLocale ?? found.identity.locale ?? defaultLocale, build, spec) : undefined;
-    },
-    audit: (action, entity, entityId, before, after) => insertAudit(db, {
-      at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
-    }),
+    notifyPerson: async (personId, build, spec = {}) => notifyReached(await preferredIdentityWithLocale(db, personId), build, spec),
+    notifyReached: (reach, build, spec = {}) => notifyReached(reach, build, spec),
+    audit: (action, entity, entityId, before, after) => insertAudit(db, auditRecord(action, entity, entityId, before, after)),
+    auditRecord,
   };
 }
 

@@ -2,7 +2,8 @@ import type { InboundEvent } from '../adapters/types.js';
 import type { Db } from '../db/client.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import { personWithRoles } from '../db/repositories/directory.js';
-import { touchIdentity } from '../db/repositories/identities.js';
+import { touchIdentity, type SeenIdentity } from '../db/repositories/identities.js';
+import type { Identity, Person, RoleAssignment } from '../db/schema.js';
 import { copyFor } from './copy/index.js';
 import { localDate } from './copy/format.js';
 import type { FlowContext, FlowSettings } from './context.js';
@@ -23,18 +24,32 @@ export interface FlowOutcome {
   noticeIds?: number[];
 }
 
+/** What the event tells about its sender (see `touchIdentity`). */
+export function seenIdentity(event: InboundEvent): SeenIdentity {
+  return { platform: event.platform, platformUserId: event.from.id, chatId: event.chatId, ...(event.from.name ? { displayName: event.from.name } : {}) };
+}
+
+/** Who sent an event: their identity (touched), and its person with their roles in force today. */
+export interface Sender {
+  identity: Identity;
+  person: Person | undefined;
+  roles: RoleAssignment[];
+}
+
+async function touchSender(db: Db, event: InboundEvent, nowIso: string, today: string): Promise<Sender> {
+  const identity = await touchIdentity(db, seenIdentity(event), nowIso);
+  const { person, roles } = identity.person_id ? await personWithRoles(db, identity.person_id, today) : { person: undefined, roles: [] };
+  return { identity, person, roles };
+}
+
 /**
  * Handles one inbound event inside the caller's transaction: resolves who sent it, runs the
  * owning flow, and returns what to hand to the dispatcher and the scheduler after commit.
  */
-export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date, settings: FlowSettings): Promise<FlowOutcome> {
+export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date, settings: FlowSettings, sender?: Sender): Promise<FlowOutcome> {
   const nowIso = now.toISOString();
   const today = localDate(now);
-  const identity = await touchIdentity(db, {
-    platform: event.platform, platformUserId: event.from.id, chatId: event.chatId,
-    ...(event.from.name ? { displayName: event.from.name } : {}),
-  }, nowIso);
-  const { person, roles } = identity.person_id ? await personWithRoles(db, identity.person_id, today) : { person: undefined, roles: [] };
+  const { identity, person, roles } = sender ?? await touchSender(db, event, nowIso, today);
   // The person's language is the one setting; a chat's own only stands in before registration.
   const locale = person?.locale ?? identity.locale ?? settings.defaultLocale;
   const t = copyFor(locale, settings.defaultLocale);

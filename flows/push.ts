@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { findInquiry } from '../db/repositories/inquiries.js';
-import { insertPushEvent } from '../db/repositories/web-push.js';
+import type { PushBesideRow } from '../db/repositories/outbox.js';
 import type { Identity, Inquiry } from '../db/schema.js';
 import type { PushKind } from '../db/schema-push.js';
 import { pushTitle } from './copy/push.js';
@@ -20,18 +20,19 @@ const BODY_MAX = 180;
 const URGENT_CLASSES: ReadonlySet<string> = new Set(['incident', 'public_opinion']);
 
 /**
- * Records, in the flow's transaction, that the person behind `identity` should also get a push for
- * outbox row `outboxId` (keyed by it, so it is written once). Nothing for an identity with no person.
+ * The push event that should go with a chat message to the person behind `identity` (written in
+ * the flow's transaction beside its outbox row, keyed by it, so it is written once). Undefined for
+ * an identity with no person.
  */
-export async function recordPush(
-  db: Db, identity: Identity, outboxId: number, text: string, locale: string, spec: PushSpec, inquiryId: number | undefined, nowIso: string,
-): Promise<void> {
-  if (identity.person_id === null) return;
+export async function pushBeside(
+  db: Db, identity: Identity, text: string, locale: string, spec: PushSpec, inquiryId: number | undefined, nowIso: string,
+): Promise<PushBesideRow | undefined> {
+  if (identity.person_id === null) return undefined;
   const inquiry = inquiryId === undefined ? undefined : spec.inquiry?.id === inquiryId ? spec.inquiry : await findInquiry(db, inquiryId);
-  await insertPushEvent(db, {
-    event_key: `outbox-${outboxId}`, person_id: identity.person_id, kind: spec.kind,
+  return {
+    person_id: identity.person_id, kind: spec.kind,
     urgent: inquiry?.deadline_class && URGENT_CLASSES.has(inquiry.deadline_class) ? 1 : 0,
     title: pushTitle(locale, spec.kind, inquiry?.code ?? ''), body: excerpt(text, BODY_MAX),
     inquiry_id: inquiryId ?? null, status: 'pending', outcome: null, attempts: 0, created_at: nowIso, done_at: null,
-  });
+  };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { SpokespersonAssignment } from '../db/repositories/agency-recipients.js';
 import { activeRoleHolderIds, authorisedSpokespersonIds, orgAncestorIds, personIdsWithRole } from '../db/repositories/directory.js';
 import type { Inquiry, IsoDate, Role, RoleAssignment } from '../db/schema.js';
 import type { Actor } from './context.js';
@@ -63,8 +64,18 @@ export async function allCoordinators(db: Db, today: IsoDate): Promise<number[]>
 export async function spokespersonsFor(db: Db, inquiry: Inquiry, today: IsoDate): Promise<number[]> {
   if (inquiry.org_id === null) return [];
   const all = await personIdsWithRole(db, 'spokesperson', [inquiry.org_id], today);
-  const regular = all.filter((p) => p.kind === 'regular').map((p) => p.personId);
   const authorised = await authorisedSpokespersonIds(db, inquiry.id);
+  return chooseSpokespersons([
+    ...all.map((p) => ({ personId: p.personId, kind: p.kind, atAgency: true, forCase: false })),
+    ...authorised.map((personId) => ({ personId, kind: 'authorised', atAgency: false, forCase: true })),
+  ]);
+}
+
+/** {@link spokespersonsFor} from assignments already read (`agencyRecipients`). */
+export function chooseSpokespersons(assignments: readonly SpokespersonAssignment[]): number[] {
+  const atAgency = assignments.filter((a) => a.atAgency);
+  const regular = atAgency.filter((a) => a.kind === 'regular').map((a) => a.personId);
+  const authorised = assignments.filter((a) => a.forCase).map((a) => a.personId);
   const chosen = [...new Set([...regular, ...authorised])];
-  return chosen.length > 0 ? chosen : all.filter((p) => p.kind === 'head').map((p) => p.personId);
+  return chosen.length > 0 ? chosen : atAgency.filter((a) => a.kind === 'head').map((a) => a.personId);
 }

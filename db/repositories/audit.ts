@@ -13,12 +13,17 @@ export interface AuditInput {
 }
 
 export async function insertAudit(db: Db, a: AuditInput): Promise<void> {
-  await db.insertInto('audit_events').values({
+  await db.insertInto('audit_events').values(auditRow(a)).execute();
+}
+
+/** The `audit_events` row of one audit record. */
+export function auditRow(a: AuditInput) {
+  return {
     at: a.at, actor_person_id: a.actorPersonId, actor_identity_id: a.actorIdentityId,
     action: a.action, entity: a.entity, entity_id: String(a.entityId),
     before: a.before === undefined ? null : JSON.stringify(a.before),
     after: a.after === undefined ? null : JSON.stringify(a.after),
-  }).execute();
+  };
 }
 
 /** An audit event on an inquiry, with its actor's name. */

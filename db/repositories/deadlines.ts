@@ -55,23 +55,38 @@ export async function listRunningDeadlineInquiries(db: Db, page: { afterId: numb
  * `orgId`'s chain up the tree (as `orgAncestorIds` returns it) and the overrides of
  * `deadlineClass` held along it, grouped by organisation, in one statement.
  */
-export async function overridesUpTheTree(db: Db, orgId: number, deadlineClass: DeadlineClass): Promise<{ chain: number[]; overrides: Map<number, DeadlineOverride[]> }> {
-  type Row = { depth: number; chain_id: number; chain_parent_id: number | null } & { [K in keyof DeadlineOverride]: DeadlineOverride[K] | null };
-  const { rows } = await sql<Row>`${orgChainCte(orgId)}
+export async function overridesUpTheTree(db: Db, orgId: number, deadlineClass: DeadlineClass): Promise<OrgTree> {
+  const { rows } = await sql<TreeRow>`${orgChainCte(orgId)}
     select c.depth, c.id as chain_id, c.parent_id as chain_parent_id, o.id, o.org_id, o.deadline_class, o.amount, o.unit, o.legal_basis,
       o.valid_from, o.valid_to, o.created_at, o.updated_at
     from chain c left join deadline_overrides o on o.org_id = c.id and o.deadline_class = ${deadlineClass}
     order by c.depth, o.id`.execute(db);
+  return treeFromRows(orgId, rows);
+}
+
+/** An organisation's chain up the tree and the overrides of one deadline class held along it (see {@link overridesUpTheTree}). */
+export interface OrgTree {
+  chain: number[];
+  overrides: Map<number, DeadlineOverride[]>;
+}
+
+/** A row of the chain joined to its overrides: the chain's level, and an override's columns (null: none at that level). */
+export type TreeRow = { depth: number | null; chain_id: number | null; chain_parent_id: number | null } & { [K in keyof DeadlineOverride]: DeadlineOverride[K] | null };
+
+const OVERRIDE_COLUMNS = ['id', 'org_id', 'deadline_class', 'amount', 'unit', 'legal_basis', 'valid_from', 'valid_to', 'created_at', 'updated_at'] as const;
+
+/** {@link OrgTree} from the rows of `orgId`'s chain joined to its overrides, by depth then override id (other columns ignored). */
+export function treeFromRows(orgId: number, rows: readonly TreeRow[]): OrgTree {
   const levels = new Map<number, OrgChainRow>();
-  for (const r of rows) levels.set(Number(r.depth), { id: Number(r.chain_id), parent_id: r.chain_parent_id === null ? null : Number(r.chain_parent_id) });
+  for (const r of rows) if (r.depth !== null && r.chain_id !== null) levels.set(Number(r.depth), { id: Number(r.chain_id), parent_id: r.chain_parent_id === null ? null : Number(r.chain_parent_id) });
   const chain = orgChainIds(orgId, [...levels.values()]);
   const overrides = new Map<number, DeadlineOverride[]>();
   const seen = new Set<number>();
-  for (const { depth: _depth, chain_id: _chainId, chain_parent_id: _parentId, ...r } of rows) {
+  for (const r of rows) {
     // A cycle in bad data repeats its organisations (and their overrides) up to the depth bound.
     if (r.id === null || seen.has(Number(r.id))) continue;
     seen.add(Number(r.id));
-    const o = { ...r, id: Number(r.id), org_id: Number(r.org_id), amount: Number(r.amount) } as DeadlineOverride;
+    const o = { ...Object.fromEntries(OVERRIDE_COLUMNS.map((c) => [c, r[c]])), id: Number(r.id), org_id: Number(r.org_id), amount: Number(r.amount) } as DeadlineOverride;
     overrides.set(o.org_id, [...(overrides.get(o.org_id) ?? []), o]);
   }
   return { chain, overrides };

@@ -1,7 +1,8 @@
 import type { Platform } from '../../adapters/types.js';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { hashInviteCode } from '../invite-hash.js';
 import type { Db } from '../client.js';
+import { unprefixed, withoutPrefixed } from './joined-rows.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
 /** Reads of the directory (organisations, topics, outlets, people, roles) used by the flows. */
@@ -35,8 +36,11 @@ export interface OrgChainRow {
   parent_id: number | null;
 }
 
-/** `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded (a cycle repeats). */
-export function orgChainCte(orgId: number) {
+/**
+ * `with recursive chain(id, parent_id, depth)`: `orgId` (depth 0) and its ancestors, depth-bounded
+ * (a cycle repeats). `orgId` may be a scalar subquery (the organisation of a row read in the same statement).
+ */
+export function orgChainCte(orgId: number | RawBuilder<number | null>) {
   return sql`with recursive chain(id, parent_id, depth) as (
       select id, parent_id, 0 from orgs where id = ${orgId}
       union all
@@ -66,6 +70,20 @@ export async function listActiveTopics(db: Db): Promise<Topic[]> {
 
 export async function findTopic(db: Db, id: number): Promise<Topic | undefined> {
   return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export const ORG_COLUMNS = ['id', 'code', 'name', 'name_en', 'type', 'parent_id', 'predecessor_id', 'valid_from', 'valid_to', 'screening', 'office_hours', 'created_at', 'updated_at'] as const;
+
+/**
+ * A topic and the organisation it belongs to (`topics.org_id`), in one statement: `topic`
+ * undefined (and no org) when there is no such topic; `org` undefined when its organisation is gone.
+ */
+export async function topicWithOrg(db: Db, id: number): Promise<{ topic: Topic | undefined; org: Org | undefined }> {
+  const row = await db.selectFrom('topics as t').leftJoin('orgs as o', 'o.id', 't.org_id')
+    .selectAll('t').select(ORG_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
+    .where('t.id', '=', id).executeTakeFirst();
+  if (!row) return { topic: undefined, org: undefined };
+  return { topic: withoutPrefixed<Topic>(row, ['o_']), org: unprefixed<Org>(row, 'o_', ORG_COLUMNS) };
 }
 
 export async function listOutlets(db: Db): Promise<Outlet[]> {
@@ -110,12 +128,8 @@ export async function personWithRoles(db: Db, personId: number, today: IsoDate):
     .where('p.id', '=', personId).orderBy('r.id').execute();
   const [first] = rows;
   if (!first) return { person: undefined, roles: [] };
-  const person = Object.fromEntries(Object.entries(first).filter(([k]) => !k.startsWith('r_'))) as Person;
-  const roles = rows.flatMap((row) => {
-    if (row.r_id === null) return [];
-    const role = Object.fromEntries(ROLE_COLUMNS.map((c) => [c, row[`r_${c}`]]));
-    return [role as RoleAssignment];
-  });
+  const person = withoutPrefixed<Person>(first, ['r_']);
+  const roles = rows.flatMap((row) => unprefixed<RoleAssignment>(row, 'r_', ROLE_COLUMNS) ?? []);
   return { person, roles };
 }
 
@@ -152,7 +166,7 @@ export async function preferredIdentity(db: Db, personId: number, options: { exc
 }
 
 /** The best of a person's identities by the order of {@link preferredIdentity}. */
-function pickPreferred<T extends Identity>(rows: T[]): T | undefined {
+export function pickPreferred<T extends Identity>(rows: T[]): T | undefined {
   const score = (i: Identity) => (i.unreachable_at ? 0 : 2e15) + (Number(i.preferred) ? 1e15 : 0) + (i.last_inbound_at ? Date.parse(i.last_inbound_at) / 1000 : 0);
   return rows.sort((a, b) => score(b) - score(a))[0];
 }

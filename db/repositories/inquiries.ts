@@ -1,6 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
-import { PostgresAdapter, sql } from 'kysely';
+import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { findInterruptedSendRef } from './interrupted-refs.js';
 import { searchText } from './search-text.js';
 import type {
@@ -21,7 +21,14 @@ export interface NewInquiry {
   status: InquiryStatus;
   question: string;
   receivedAt: string;
+  /** Its legal deadline, written by the insert itself (absent: none yet, `deadline_seq` 0). */
+  deadline?: InquiryDeadline;
+  /** The reporter asked for the urgent deadline. */
+  urgentRequested?: boolean;
 }
+
+/** A new inquiry's deadline columns (its first deadline: `deadline_seq` 1). */
+export type InquiryDeadline = Required<Pick<InquiryUpdate, 'deadline_class' | 'rule_id' | 'legal_basis' | 'deadline_counting' | 'due_at' | 'original_due_at' | 'clock_from_at'>>;
 
 /** Inserts an inquiry and gives it its public code `Q-<id>`. */
 export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
@@ -33,18 +40,27 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
     ? sql<number>`(select id from next_inquiry)`
     : sql<number>`(select max(n) + 1 from (select coalesce(max(id), 0) as n from inquiries union all select seq from sqlite_sequence where name = 'inquiries'))`;
   const into = postgres
-    ? db.with('next_inquiry', (qb) => qb.selectNoFrom(sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`.as('id'))).insertInto('inquiries')
+    ? db.with('next_inquiry', (qb) => qb.selectNoFrom(NEXT_INQUIRY_ID.as('id'))).insertInto('inquiries')
     : db.insertInto('inquiries');
-  return into.values({
-    id: nextId, code: sql<string>`'Q-' || ${nextId}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
+  return into.values(inquiryValues(n, nextId)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The `inquiries` row of a new inquiry whose id is `id` (an expression of the statement that inserts it). */
+export function inquiryValues(n: NewInquiry, id: RawBuilder<number>) {
+  return {
+    id, code: sql<string>`'Q-' || ${id}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
     origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
     org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
-    urgent_requested: 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
+    ...(n.deadline ? { ...n.deadline, deadline_seq: 1 } : {}),
+    urgent_requested: n.urgentRequested ? 1 : 0, merged_into_id: null, decline_ground: null, decline_reason: null, reject_reason: null,
     handler_person_id: null, acknowledged_at: null, first_response_at: null, answered_at: null, closed_at: null,
     resume_status: null, rating: null, rated_at: null, search_text: searchText(n.question), created_at: n.receivedAt, updated_at: n.receivedAt,
-  }).returningAll().executeTakeFirstOrThrow();
+  };
 }
+
+/** The PostgreSQL CTE that takes a new inquiry's id from its sequence (`select id from next_inquiry`). */
+export const NEXT_INQUIRY_ID = sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`;
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {
   return db.selectFrom('inquiries').selectAll().where('id', '=', id).executeTakeFirst();
@@ -148,9 +164,4 @@ export async function findMessageRef(db: Db, platform: Platform, chatId: string,
   // A reply can overtake the record of its message (PostgreSQL, a loaded machine): when the record
   // commits between the two reads below, the send is no longer in flight either; read the refs again.
   return (await recorded()) ?? (await findInterruptedSendRef(db, platform, chatId, messageId)) ?? recorded();
-}
-
-/** Records that the reporter asked for the urgent deadline (the coordinator confirms or changes it). */
-export async function markUrgentRequested(db: Db, id: number): Promise<void> {
-  await db.updateTable('inquiries').set({ urgent_requested: 1 }).where('id', '=', id).execute();
 }

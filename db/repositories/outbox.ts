@@ -1,4 +1,6 @@
-import { PostgresAdapter, sql, type ExpressionBuilder } from 'kysely';
+import { PostgresAdapter, sql, type ExpressionBuilder, type Insertable } from 'kysely';
+import type { PushEventsTable } from '../schema-push.js';
+import { insertPushEvent } from './web-push.js';
 import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
@@ -15,6 +17,27 @@ const forgetSecrets = (eb: ExpressionBuilder<Database, 'outbox'>) => ({
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
   const inserted = await db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/** A push event written beside an outbox row, keyed `outbox-<the row's id>`. */
+export type PushBesideRow = Omit<Insertable<PushEventsTable>, 'event_key'>;
+
+/**
+ * {@link insertOutbox} and, when given, the push event beside it (unless its key exists: the flow
+ * that wrote it ran again). PostgreSQL: one statement; SQLite: two. Returns the row's id.
+ */
+export async function insertOutboxWithPush(db: Db, row: NewOutboxRow, push: PushBesideRow | undefined): Promise<number> {
+  if (!push) return insertOutbox(db, row);
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    const id = await insertOutbox(db, row);
+    await insertPushEvent(db, { ...push, event_key: `outbox-${id}` });
+    return id;
+  }
+  const inserted = await db.with('row_in', (qb) => qb.insertInto('outbox').values(row).returning('id'))
+    .with('push_in', (qb) => qb.insertInto('push_events').values({ ...push, event_key: sql<string>`(select 'outbox-' || id from row_in)` })
+      .onConflict((oc) => oc.column('event_key').doNothing()).returning('id'))
+    .selectFrom('row_in').select('id').executeTakeFirstOrThrow();
   return inserted.id;
 }
 
@@ -49,13 +72,32 @@ export async function recordOutboxPartsSent(db: Db, id: number, messageIds: read
 const UNCLAIMED = { lease_owner: null, lease_until: null, next_attempt_at: null } as const;
 
 /**
- * Marks a pending row delivered and ends its claim. Returns false when the row was no longer
- * pending (another worker finished it), in which case nothing changed.
+ * What marking a row sent saw of its chat: `more` when another pending row of the same queue and
+ * chat existed as the mark was made (committed before it), so the drain goes on with it; else the
+ * chat was empty and the drain needs no read of its head to know it.
  */
-export async function markOutboxSent(db: Db, id: number, outcome: SentOutcome): Promise<boolean> {
-  const result = await db.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
-    .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+export interface SentMark {
+  more: boolean;
+}
+
+/**
+ * Marks a pending row delivered and ends its claim, and says whether its chat has more to send
+ * (one statement). Undefined when the row was no longer pending (another worker finished it),
+ * in which case nothing changed.
+ */
+export async function markOutboxSent(db: Db, id: number, outcome: SentOutcome): Promise<SentMark | undefined> {
+  const marked = await db.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
+    .where('id', '=', id).where('status', '=', 'pending')
+    .returning((eb) => moreInChat(eb).as('more')).executeTakeFirst();
+  return marked ? { more: Boolean(marked.more) } : undefined;
+}
+
+/** Is another row of the updated row's chat and queue pending (SQLite: 0/1, PostgreSQL: boolean)? */
+function moreInChat(eb: ExpressionBuilder<Database, 'outbox'>) {
+  return eb.exists(eb.selectFrom('outbox as other').select('other.id')
+    .whereRef('other.queue', '=', 'outbox.queue').whereRef('other.platform', '=', 'outbox.platform')
+    .whereRef('other.chat_id', '=', 'outbox.chat_id').where('other.status', '=', 'pending')
+    .whereRef('other.id', '!=', 'outbox.id'));
 }
 
 /** A send the platform accepted: its message ids (one per part), when, and the attempts it took. */
@@ -83,13 +125,13 @@ function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOut
  * statement (a data-modifying WITH, atomic like a transaction), the refs written only when the row
  * was still pending and is now sent. Other databases (SQLite): two statements, the refs first
  * (each once), then the mark; a crash between them leaves refs to a message that was delivered,
- * and the row pending, so it is sent again as after any crash before its record. Returns true
- * when the row was marked sent; false when it was no longer pending (SQLite: this copy's refs
- * are written, as the transaction writes them), or when the row has no refs to write: the caller
- * then records the send as usual.
+ * and the row pending, so it is sent again as after any crash before its record. Returns the
+ * mark (as {@link markOutboxSent}) when the row was marked sent; undefined when it was no longer
+ * pending (SQLite: this copy's refs are written, as the transaction writes them), or when the row
+ * has no refs to write: the caller then records the send as usual.
  */
-export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: SentOutcome): Promise<boolean> {
-  if (row.inquiry_id === null || row.ref_kind === null || outcome.messageIds.length === 0) return false;
+export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: SentOutcome): Promise<SentMark | undefined> {
+  if (row.inquiry_id === null || row.ref_kind === null || outcome.messageIds.length === 0) return undefined;
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
     await insertDeliveryRefs(db, row, outcome.messageIds, outcome.sentAt);
     return markOutboxSent(db, row.id, outcome);
@@ -97,11 +139,12 @@ export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: Se
   const refs = outcome.messageIds.map((messageId) => sql`(${row.platform}, ${row.chat_id}, ${messageId}, ${row.inquiry_id}::integer, ${row.ref_kind}, ${row.ref_person_id}::integer, ${outcome.sentAt})`);
   const inserted = await db
     .with('marked', (qb) => qb.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
-      .where('id', '=', row.id).where('status', '=', 'pending').returning('id'))
+      .where('id', '=', row.id).where('status', '=', 'pending').returning((eb) => ['id', moreInChat(eb).as('more')]))
     .insertInto('message_refs').columns(['platform', 'chat_id', 'message_id', 'inquiry_id', 'kind', 'person_id', 'created_at'])
     .expression(sql`select v.* from (values ${sql.join(refs)}) as v(platform, chat_id, message_id, inquiry_id, kind, person_id, created_at) where exists (select 1 from marked)`)
-    .returning('message_refs.id').execute();
-  return inserted.length > 0;
+    .returning(sql<boolean>`(select more from marked)`.as('more')).execute();
+  const [first] = inserted;
+  return first ? { more: Boolean(first.more) } : undefined;
 }
 
 /** Marks a pending row finally undeliverable. Returns false when it was no longer pending. */

@@ -1,7 +1,8 @@
 import { isBlankText, type Button } from '../../adapters/types.js';
-import { findOrg, findTopic, listActiveTopics } from '../../db/repositories/directory.js';
+import { listActiveTopics, topicWithOrg } from '../../db/repositories/directory.js';
+import { topicForSend } from '../../db/repositories/topic-for-send.js';
 import { setDialog } from '../../db/repositories/identities.js';
-import { addEntry, addMessageRef, createInquiry, markUrgentRequested } from '../../db/repositories/inquiries.js';
+import { createInquiryWithQuestion } from '../../db/repositories/new-inquiry.js';
 import { attachFiles } from '../../db/repositories/attachments.js';
 import { A, btn, parseId, rows } from '../buttons.js';
 import type { FlowContext } from '../context.js';
@@ -9,7 +10,7 @@ import { parseDialog } from '../dialog.js';
 import { notifyAgency, notifyScreening } from './route.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import { askClassConfirmation } from '../screening/class.js';
-import { assignDeadline } from './deadline.js';
+import { newInquiryDeadline, planNewInquiry } from './deadline.js';
 import { lookupSimilar } from './similar.js';
 import { orgName, topicName } from './view.js';
 import type { Copy } from '../copy/index.js';
@@ -38,13 +39,12 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
 /** The reporter picked a topic: show where it goes and ask for confirmation. */
 export async function onTopic(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
-  const topic = parseId(payload) ? await findTopic(ctx.db, Number(payload)) : undefined;
+  const { topic, org } = parseId(payload) ? await topicWithOrg(ctx.db, Number(payload)) : { topic: undefined, org: undefined };
   if (dialog?.step !== 'ask_topic' || !topic || topic.active !== 1) {
     // A second tap (or a tap on an old list) after the topic was chosen: say so, not "type your question".
     await ctx.reply((t) => ({ text: dialog?.step === 'ask_confirm' || !dialog ? t.alreadyChosen : t.askPrompt }));
     return;
   }
-  const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   // The one statement this step adds: questions of this topic the reporter could follow instead.
   const { offer, duplicates } = ctx.actor.person ? await lookupSimilar(ctx.db, ctx.actor.person.id, dialog.question, topic.id) : { offer: [], duplicates: [] };
@@ -75,29 +75,31 @@ const URGENCY: Record<string, DeadlineClass> = { i: 'incident', o: 'public_opini
 export async function onAskSend(ctx: FlowContext, payload: string): Promise<void> {
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const person = ctx.actor.person;
-  const topic = dialog?.step === 'ask_confirm' ? await findTopic(ctx.db, dialog.topicId) : undefined;
+  const urgentClass = URGENCY[payload];
+  // The topic, its agency, and the agency's deadline overrides up the tree: one statement.
+  const { topic, org, tree } = dialog?.step === 'ask_confirm' ? await topicForSend(ctx.db, dialog.topicId, urgentClass ?? 'routine') : { topic: undefined, org: undefined, tree: undefined };
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
     await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
   }
-  const org = await findOrg(ctx.db, topic.org_id);
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
-  const urgentClass = URGENCY[payload];
-  const created = await createInquiry(ctx.db, {
+  // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
+  // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
+  const status = screened ? 'screening' : 'assigned';
+  const deadline = await newInquiryDeadline(ctx, ctx.nowIso, urgentClass ?? 'routine', topic.org_id, tree);
+  const { inquiry, entryId } = await createInquiryWithQuestion(ctx.db, {
     reporterPersonId: person.id, reporterIdentityId: ctx.actor.identity.id,
     originChatId: ctx.actor.identity.chat_id, originMessageId: dialog.messageId, topicId: topic.id,
     orgId: screened ? null : topic.org_id, suggestedOrgId: topic.org_id,
-    status: screened ? 'screening' : 'assigned', question: dialog.question, receivedAt: ctx.nowIso,
+    status, question: dialog.question, receivedAt: ctx.nowIso, deadline, urgentRequested: urgentClass !== undefined,
+  }, {
+    ref: { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, personId: person.id },
+    identityId: ctx.actor.identity.id,
+    // The entity id (0 here) is the new inquiry's, written with it.
+    audit: ctx.effects.auditRecord('inquiry.create', 'inquiry', 0, null, { status, topic: topic.code, org: org?.code, class: deadline.deadline_class, due_at: deadline.due_at }),
   });
-  if (urgentClass) await markUrgentRequested(ctx.db, created.id);
-  // An urgent request is honoured at once (the shorter deadline); the coordinator confirms or changes it.
-  // The deadline counts in the topic's agency (`suggested_org_id`, and `org_id` unless screened): `org`.
-  const inquiry = await assignDeadline(ctx, { ...created, urgent_requested: urgentClass ? 1 : 0 }, urgentClass ?? 'routine', topic.org_id, org);
-  await addMessageRef(ctx.db, { platform: ctx.actor.identity.platform, chatId: ctx.actor.identity.chat_id, messageId: dialog.messageId, inquiryId: inquiry.id, kind: 'question', personId: person.id, nowIso: ctx.nowIso });
-  const entryId = await addEntry(ctx.db, inquiry.id, 'question', person.id, inquiry.question, ctx.nowIso);
+  planNewInquiry(ctx, inquiry, org);
   if (dialog.files?.length) await attachFiles(ctx.db, dialog.files, { inquiryId: inquiry.id, entryId, senderPersonId: person.id, senderIdentityId: ctx.actor.identity.id });
-  await setDialog(ctx.db, ctx.actor.identity.id, null, ctx.nowIso);
-  await ctx.effects.audit('inquiry.create', 'inquiry', inquiry.id, null, { status: inquiry.status, topic: topic.code, org: org?.code, class: inquiry.deadline_class, due_at: inquiry.due_at });
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
   const due = await maybeDueInfo(ctx, inquiry.due_at);

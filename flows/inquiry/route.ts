@@ -1,12 +1,13 @@
 import type { OutboundMessage } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
+import { agencyRecipients } from '../../db/repositories/agency-recipients.js';
 import { findOrg, rolesOf } from '../../db/repositories/directory.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import type { Inquiry } from '../../db/schema.js';
 import { A, btn, rows } from '../buttons.js';
 import type { Copy, InquiryView } from '../copy/index.js';
 import type { Effects } from '../effects.js';
-import { coordinatorsFor, spokespersonsFor } from '../roles.js';
+import { chooseSpokespersons, coordinatorsFor } from '../roles.js';
 import { knownOr, loadViewRows, orgName, toView, type KnownRows } from './view.js';
 import { entryFileIds } from '../files.js';
 import { duplicatesFor, lookupSimilar, type SimilarRef } from './similar.js';
@@ -26,16 +27,19 @@ export function staffButtons(t: Copy, inquiryId: number) {
  * people were notified.
  */
 export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string, known: KnownRows = {}): Promise<number> {
-  const people = await spokespersonsFor(db, inquiry, today);
+  // Who receives it, where each is reached, and the reporter's outlet for the view: one statement.
+  const reporter = known.reporter?.id === inquiry.reporter_person_id ? known.reporter : undefined;
+  const found = inquiry.org_id === null ? undefined : await agencyRecipients(db, { orgId: inquiry.org_id, inquiryId: inquiry.id, today, outletId: reporter?.outlet_id });
+  const people = found ? chooseSpokespersons(found.assignments) : [];
   // A complaint's conclusion counts from its date: the agency can enter it from the notice.
   const conclusion = (t: Copy) => (inquiry.deadline_class === 'complaint_conclusion' && !inquiry.conclusion_on ? [[btn(t.lifecycle.btnConclusion, A.conclusion, inquiry.id)]] : []);
   const build = await viewBuilder(db, inquiry, (t, v) => ({
     text: t.staffNotice(v, note?.(t)), buttons: [...staffButtons(t, inquiry.id), ...conclusion(t)],
-  }), known);
+  }), found?.outlet ? { ...known, outlet: found.outlet } : known);
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
   for (const personId of people) {
-    await effects.notifyPerson(personId, build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } });
+    await effects.notifyReached(found?.reach.get(personId), build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } });
   }
   if (people.length === 0) await notifyScreening(db, effects, inquiry, today, known);
   return people.length;

@@ -33,6 +33,8 @@ export interface KnownRows {
   org?: Org | undefined;
   topic?: Topic | undefined;
   reporter?: Person | undefined;
+  /** The reporter's outlet (used when it is the one the reporter names). */
+  outlet?: Outlet | undefined;
   questionFiles?: readonly number[];
   /** The topic's inquiries like this one (found when the reporter chose the topic): a screening notice's likely duplicates. */
   duplicates?: readonly SimilarRef[];
@@ -44,7 +46,7 @@ export async function loadViewRows(db: Db, inquiry: Inquiry, known: KnownRows = 
     inquiry.topic_id ? knownOr(known.topic, inquiry.topic_id, findTopic, db) : Promise.resolve(undefined),
     knownOr(known.reporter, inquiry.reporter_person_id, findPerson, db),
   ]);
-  const outlet = reporter?.outlet_id ? await findOutlet(db, reporter.outlet_id) : undefined;
+  const outlet = reporter?.outlet_id ? await knownOr(known.outlet, reporter.outlet_id, findOutlet, db) : undefined;
   return { org, topic, reporter, outlet };
 }
 

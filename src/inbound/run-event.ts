@@ -1,13 +1,14 @@
 import type { InboundEvent } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { describeDbError, isTransientDbError } from '../../db/errors.js';
-import { markInboundDone, markInboundFailed } from '../../db/repositories/inbound.js';
-import { releaseHeldInChat } from '../../db/repositories/outbox.js';
+import { markInboundFailed } from '../../db/repositories/inbound.js';
+import { startInboundEvent } from '../../db/repositories/inbound-start.js';
 import type { OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
 import type { NewDeadline } from '../../flows/effects.js';
-import { handleInboundEvent, type FlowOutcome } from '../../flows/handle.js';
+import { localDate } from '../../flows/copy/format.js';
+import { handleInboundEvent, seenIdentity, type FlowOutcome } from '../../flows/handle.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { genericErrorReply } from './error-reply.js';
@@ -90,12 +91,14 @@ export async function runStoredEvent(d: RunEventDeps, received: InboundEvent, ha
 async function runFlow(d: RunEventDeps, event: InboundEvent, retried: boolean): Promise<FlowOutcome | 'already_done'> {
   const now = d.clock.now();
   return d.db.transaction().execute(async (tx) => {
-    if (!(await markInboundDone(tx, event.platform, event.eventId, now.toISOString()))) return retried ? 'already_done' : { outboxIds: [], deadlineIds: [] };
-    const handled = await handleInboundEvent(tx, event, now, d.settings);
     // The person wrote, so a closed reply window (Zalo OA) is open again: what waited for this
     // chat goes out first (older ids are delivered first within a chat), committed with the
-    // new last_inbound_at so the delivery sees the window open.
-    const released = await releaseHeldInChat(tx, 'outbox', event.platform, event.chatId);
+    // new last_inbound_at so the delivery sees the window open. With the event's mark, the
+    // sender's identity and their person and roles: one statement on PostgreSQL.
+    const start = await startInboundEvent(tx, { eventId: event.eventId, seen: seenIdentity(event), nowIso: now.toISOString(), today: localDate(now) });
+    if (!start.done) return retried ? 'already_done' : { outboxIds: [], deadlineIds: [] };
+    const handled = await handleInboundEvent(tx, event, now, d.settings, start);
+    const { released } = start;
     const chats = handled.outboxChats && [...released.map((id): OutboxRowChat => ({ id, queue: 'outbox', platform: event.platform, chatId: event.chatId })), ...handled.outboxChats];
     return { ...handled, outboxIds: [...released, ...handled.outboxIds], ...(chats ? { outboxChats: chats } : {}) };
   });

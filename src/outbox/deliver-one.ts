@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { withNumberedChoices, recordChoiceMenu } from '../../flows/choices.js';
 import { copyForIdentity } from '../../flows/effects.js';
 import { markHandedOverSent } from '../../db/repositories/notices.js';
-import { findOutbox, insertDeliveryRefs, markOutboxSent, markOutboxSentWithRefs, recordOutboxPartsSent } from '../../db/repositories/outbox.js';
+import { findOutbox, insertDeliveryRefs, markOutboxSent, markOutboxSentWithRefs, recordOutboxPartsSent, type SentMark } from '../../db/repositories/outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { findIdentity } from '../../db/repositories/identities.js';
 import { handleSendError } from './send-errors.js';
@@ -125,13 +125,13 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const sentAt = ctx.clock.now();
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
-  const record = async (trx: Db): Promise<boolean> => {
-    const ok = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
-    if (ok || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
-    if (ok && row.notice_handover === 1) await markHandedOverSent(trx, row.id, messageIds, at);
+  const record = async (trx: Db): Promise<SentMark | undefined> => {
+    const mark = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
+    if (mark || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
+    if (mark && row.notice_handover === 1) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);
-    if (ok && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
-    return ok;
+    if (mark && menu && last) await recordChoiceMenu(trx, { platform: row.platform, chatId: row.chat_id, messageId: last, buttons: menu, at });
+    return mark;
   };
   // A row with nothing to record beside its own "sent" needs no transaction: one statement.
   const alone = (row.inquiry_id === null || row.ref_kind === null) && row.notice_handover !== 1 && !menu;
@@ -139,16 +139,16 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   // SQLite in two (refs, then mark) without BEGIN/COMMIT; if the row was no longer pending, the
   // transaction below decides as always (refs are written once, so none twice).
   const refsOnly = !alone && !menu && row.notice_handover !== 1;
-  const changed = await persistently('record a delivered outbox row', async () => {
+  const mark = await persistently('record a delivered outbox row', async () => {
     if (alone) return record(ctx.db);
-    if (refsOnly && (await markOutboxSentWithRefs(ctx.db, row, { messageIds, sentAt: at, attempts }))) return true;
-    return ctx.db.transaction().execute(record);
+    const marked = refsOnly ? await markOutboxSentWithRefs(ctx.db, row, { messageIds, sentAt: at, attempts }) : undefined;
+    return marked ?? ctx.db.transaction().execute(record);
   }, persistOptions(ctx, row));
-  if (!changed) return { kind: 'skipped', reason: 'not_pending', row };
+  if (!mark) return { kind: 'skipped', reason: 'not_pending', row };
   const labels = { platform: row.platform };
   ctx.metrics?.outboxSentTotal.inc(labels);
   const latencyMs = sentAt.getTime() - Date.parse(row.created_at);
   if (Number.isFinite(latencyMs)) ctx.metrics?.outboxDeliverySeconds.observe(labels, Math.max(0, latencyMs) / 1000);
   const sent = { ...row, status: 'sent' as const, attempts, sent_at: at, sent_message_id: messageIds[0] ?? null };
-  return { kind: 'sent', messageIds, row: sent };
+  return { kind: 'sent', messageIds, row: sent, chatHasMore: mark.more };
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { createQueueService } from '../scheduler/queue-service.js';
 import { createCredentialWatch } from './credentials.js';
 import type { DeliveryContext } from './types.js';
-import { drainChat, type DrainResult } from './drain.js';
+import { createBusyNotes, drainChat, type DrainResult } from './drain.js';
 import { createPlatformBack } from './platform-back.js';
 import { createDefaultErrorScrubber } from '../delivery/error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
@@ -63,7 +63,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   let stopping = false;
   const platformBack = createPlatformBack({ wake, logger, now: lease.now, clear: (ids, nowIso) => clearBackoff(options.db, ids, nowIso) });
   const drainDeps = {
-    ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping, platformBack,
+    ctx, wake, enqueue, rowsPerJob: options.rowsPerJob ?? 20, stopping: () => stopping, platformBack, busyHere: createBusyNotes(),
     ...(options.digest ? { digest: options.digest } : {}),
   };
 

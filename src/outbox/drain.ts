@@ -28,6 +28,32 @@ export interface DrainDeps {
   platformBack?: PlatformBack;
   /** Waiting notices of one chat sent as one digest past a threshold; absent: never. */
   digest?: DigestSettings;
+  /** Chats whose drain found the head claimed by a send of this process (see {@link createBusyNotes}). */
+  busyHere: BusyNotes;
+}
+
+/**
+ * A send's mark tells whether its chat has more, as of the mark's snapshot. On PostgreSQL a row
+ * committed while the mark runs is not in it, and the job woken for that row may find the chat
+ * still busy with this very send and end: the drain that finds the head claimed by a send of
+ * this process notes the chat here, and the holder then reads the chat again after its mark
+ * whatever the mark said. (A job of another process that ends so, in that instant, is covered by
+ * the sweep, within `OUTBOX_SWEEP_MS`; on SQLite the mark holds the only write lock, so it sees
+ * every committed row.)
+ */
+export interface BusyNotes {
+  note(chat: OutboxChat): void;
+  /** True (once) when the chat was noted since the last call. */
+  take(chat: OutboxChat): boolean;
+}
+
+export function createBusyNotes(): BusyNotes {
+  const noted = new Set<string>();
+  const key = (chat: OutboxChat) => `${chat.queue}\u0000${chat.platform}\u0000${chat.chatId}`;
+  return {
+    note: (chat) => { noted.add(key(chat)); },
+    take: (chat) => noted.delete(key(chat)),
+  };
 }
 
 /** How one chat's drain ended (the job's return value). */
@@ -51,10 +77,13 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
     const claim = await claimChatHead(ctx.db, chat, {
       owner: ctx.lease.owner, nowIso: new Date(ctx.lease.now()).toISOString(), leaseUntil: ctx.lease.leaseUntil(),
       inFlightHere: (id) => ctx.lease.holds(id), ownerGone: (owner) => ctx.lease.isGone(owner),
-      // A job's first look usually finds a free head (claimed in one statement); after a send, usually nothing.
-    }, { freeFirst: sent === 0 });
+      // A job's first look, and a look after a send whose mark saw more, usually find a free head: claimed in one statement.
+    }, { freeFirst: true });
     if (claim.kind === 'empty') return 'drained';
-    if (claim.kind === 'busy') return 'busy';
+    if (claim.kind === 'busy') {
+      if (claim.row.lease_owner === ctx.lease.owner) deps.busyHere.note(chat);
+      return 'busy';
+    }
     if (claim.kind === 'not_due') {
       await deps.wake.at(chat, claim.row.id, Date.parse(claim.dueAt));
       return 'waiting';
@@ -63,14 +92,17 @@ export async function drainChat(deps: DrainDeps, chat: OutboxChat): Promise<Drai
     // A flood of notices: the head and those behind it become one digest row, claimed next.
     else if (deps.digest && (await tryDigest(ctx, deps.digest, chat, claim.row, last !== undefined))) continue;
     last = claim.row;
-    if ((await deliverAndSettle(deps, chat, claim.row)) === 'stop') return 'waiting';
+    const next = await deliverAndSettle(deps, chat, claim.row);
+    if (next === 'stop') return 'waiting';
+    if (next === 'drained') return 'drained';
   }
   // Fairness: other chats' jobs run before this chat's next rows (a job of its own: a new id).
   if (last) await deps.wake.at(chat, last.id, ctx.lease.now());
   return 'yielded';
 }
 
-async function deliverAndSettle(deps: DrainDeps, chat: OutboxChat, row: OutboxRow): Promise<'next' | 'stop'> {
+/** `drained`: the row was sent and its mark saw nothing else pending in the chat. */
+async function deliverAndSettle(deps: DrainDeps, chat: OutboxChat, row: OutboxRow): Promise<'next' | 'stop' | 'drained'> {
   const { ctx } = deps;
   ctx.lease.hold(row.id);
   try {
@@ -88,7 +120,7 @@ async function deliverAndSettle(deps: DrainDeps, chat: OutboxChat, row: OutboxRo
 }
 
 /** Ends the claim of an attempt that did not finish; `stop` when the chat must wait for the row. */
-async function settle(deps: DrainDeps, chat: OutboxChat, outcome: DeliveryOutcome): Promise<'next' | 'stop'> {
+async function settle(deps: DrainDeps, chat: OutboxChat, outcome: DeliveryOutcome): Promise<'next' | 'stop' | 'drained'> {
   const { ctx } = deps;
   const { row } = outcome;
   const later = async (delayMs: number, extra: { attempts?: number; lastError?: string } = {}) => {
@@ -109,7 +141,10 @@ async function settle(deps: DrainDeps, chat: OutboxChat, outcome: DeliveryOutcom
     case 'redirected':
       await deps.enqueue(outcome.newIds);
       return 'next';
-    case 'sent': case 'failed': case 'unreachable': case 'held':
+    case 'sent':
+      // Taken whatever the mark said, so a note never outlives the send it was about.
+      return deps.busyHere.take(chat) || outcome.chatHasMore ? 'next' : 'drained';
+    case 'failed': case 'unreachable': case 'held':
       return 'next';
   }
 }

@@ -139,7 +139,8 @@ export type DeliveryOutcome =
   | { kind: 'rate_limited'; delayMs: number; row: OutboxRow }
   /** A failed attempt to retry after `delayMs`; `attempts` and `error` are recorded with the release. */
   | { kind: 'retry'; delayMs: number; error: string; attempts: number; row: OutboxRow }
-  | { kind: 'sent'; messageIds: string[]; row: OutboxRow }
+  /** `chatHasMore`: another row of the chat was pending when this one was marked sent (false: the chat was empty then). */
+  | { kind: 'sent'; messageIds: string[]; row: OutboxRow; chatHasMore: boolean }
   | { kind: 'failed'; reason: 'bad_request' | 'max_attempts'; error: string; row: OutboxRow }
   | { kind: 'unreachable'; reason: string; row: OutboxRow }
   /** Parked: until the recipient writes (`reply_window`), or until the platform accepts our credentials (`credentials`). */

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { officeHoursJsonByOrg, overridesUpTheTree } from '../../db/repositories/deadlines.js';
+import { officeHoursJsonByOrg, overridesUpTheTree, type OrgTree } from '../../db/repositories/deadlines.js';
 import type { DeadlineClass } from '../../db/schema.js';
 import type { DeadlineAssignment, DeadlinePolicy } from '../../flows/deadlines.js';
 import type { WorkCalendar } from './calendar.js';
@@ -25,10 +25,10 @@ export interface DeadlinePolicyOptions {
  * legal calendar.
  */
 export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
-  const ruleFor = async (db: Db, receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null): Promise<Rule> => {
+  const ruleFor = async (db: Db, receivedAt: Date, deadlineClass: DeadlineClass, orgId: number | null, tree: OrgTree | undefined): Promise<Rule> => {
     const statutory = selectRule(receivedAt, deadlineClass, o.rules);
     if (orgId === null) return statutory;
-    const { chain, overrides } = await overridesUpTheTree(db, orgId, deadlineClass);
+    const { chain, overrides } = tree ?? await overridesUpTheTree(db, orgId, deadlineClass);
     const picked = pickOverride(overrides, chain, toLocalDate(receivedAt));
     return picked ? ruleFromOverride(picked, statutory) : statutory;
   };
@@ -37,8 +37,8 @@ export function createDeadlinePolicy(o: DeadlinePolicyOptions): DeadlinePolicy {
     return parseOfficeHours((await officeHoursJsonByOrg(db, [orgId])).get(orgId) ?? null);
   };
   return {
-    async assign({ receivedAt, deadlineClass, orgId, reopenedAt, concludedOn, db = o.db }): Promise<DeadlineAssignment> {
-      const rule = await ruleFor(db, receivedAt, deadlineClass, orgId);
+    async assign({ receivedAt, deadlineClass, orgId, reopenedAt, concludedOn, tree, db = o.db }): Promise<DeadlineAssignment> {
+      const rule = await ruleFor(db, receivedAt, deadlineClass, orgId, tree);
       const { fromAt, awaitsConclusion } = periodStart(rule, receivedAt, reopenedAt, concludedOn);
       const dueAt = computeDue(fromAt, rule.amount, rule.unit, await o.loadCalendar(db));
       return { deadlineClass, ruleId: rule.id, legalBasis: rule.legalBasis, dueAt, counting: rule.counting, fromAt, awaitsConclusion };

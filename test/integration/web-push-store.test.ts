@@ -5,6 +5,7 @@ import { testBox } from '../helpers/secrets.js';
 import {
   claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, readVapidPublicKey, resetVapidKeys, saveSubscription,
 } from '../../db/repositories/web-push.js';
+import { findOutbox, insertOutboxWithPush } from '../../db/repositories/outbox.js';
 import { createLogger } from '../../src/logger.js';
 import { createPushSender } from '../../src/push/sender.js';
 import { ensureVapidKeys } from '../../src/push/vapid.js';
@@ -30,6 +31,36 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
   const event = (key: string, personId: number) => insertPushEvent(t.db, {
     event_key: key, person_id: personId, kind: 'reminder', urgent: 0, title: 'Nhắc hạn trả lời Q-7', body: 'còn 4 giờ', inquiry_id: null,
     status: 'pending', outcome: null, attempts: 0, created_at: clock.now().toISOString(), done_at: null,
+  });
+
+  it('a push event written beside its outbox row is keyed by it, in one statement on PostgreSQL, and a key already written stays as it was', async () => {
+    const at = clock.now().toISOString();
+    const person = await t.db.insertInto('persons').values({
+      full_name: 'Lê Văn Y Tế', code: null, outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: null, invite_used_at: null, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const identity = await t.db.insertInto('identities').values({
+      platform: 'telegram', platform_user_id: 'beside', chat_id: 'beside', person_id: person.id, display_name: null, locale: null, dialog: null,
+      unreachable_at: null, unreachable_reason: null, last_inbound_at: null, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const row = {
+      queue: 'outbox' as const, identity_id: identity.id, platform: 'telegram' as const, chat_id: 'beside', text: 'Câu hỏi mới', buttons: null, reply_to_message_id: null, reply_to_outbox_id: null,
+      inquiry_id: null, ref_kind: null, ref_person_id: person.id, report_unreachable: 1, status: 'pending' as const, attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+      last_error: null, created_at: at, sent_at: null,
+    };
+    const beside = { person_id: person.id, kind: 'inquiry' as const, urgent: 1, title: 'Câu hỏi mới Q-1', body: 'Câu hỏi mới', inquiry_id: null, status: 'pending' as const, outcome: null, attempts: 0, created_at: at, done_at: null };
+    const before = t.statements();
+    const id = await insertOutboxWithPush(t.db, row, beside);
+    expect(t.statements() - before).toBe(dialect === 'postgres' ? 1 : 2);
+    expect(await findPushEventByKey(t.db, `outbox-${id}`)).toMatchObject({ person_id: person.id, kind: 'inquiry', urgent: 1, title: 'Câu hỏi mới Q-1', status: 'pending' });
+    expect(await findOutbox(t.db, id)).toMatchObject({ id, chat_id: 'beside', status: 'pending' });
+    // The next row's key taken already (a flow run again): the row is written, the push left as it was.
+    await event(`outbox-${id + 1}`, person.id);
+    const next = await insertOutboxWithPush(t.db, row, { ...beside, title: 'khác' });
+    expect(next).toBe(id + 1);
+    expect(await findPushEventByKey(t.db, `outbox-${next}`)).toMatchObject({ title: 'Nhắc hạn trả lời Q-7' });
+    expect(await insertOutboxWithPush(t.db, row, undefined)).toBe(next + 1);
+    // The tests below send what is pending: these were only about the write.
+    await t.db.deleteFrom('push_events').where('event_key', 'like', 'outbox-%').execute();
   });
 
   it('VAPID keys are made once, whoever starts first', async () => {
