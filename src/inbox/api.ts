@@ -158,7 +158,7 @@ export function createInboxData(d: InboxDeps) {
       const topic = inquiry.topic_id === null ? undefined : await findTopic(d.db, inquiry.topic_id);
       return {
         inquiry: { ...row!, unread: 0, question: inquiry.question, topic: topic?.name ?? null, topicEn: topic?.name_en ?? null, mine: false, role: 'follower' },
-        items: (await publicEntries(d.db, id, PUBLIC_KINDS, 50)).map((e) => (e.kind === 'decline' ? { ...e, text: declineText(e.text, inquiry, r.locale) } : e)),
+        items: worded(await publicEntries(d.db, id, PUBLIC_KINDS, 50), inquiry, r.locale),
       };
     },
 
@@ -167,7 +167,8 @@ export function createInboxData(d: InboxDeps) {
       const inquiry = await findInquiry(d.db, id);
       if (!inquiry) throw notFound();
       if (!(await maySee(d.db, r, inquiry))) throw forbidden();
-      const page = await threadPage(d.db, id, THREAD_AUDITS, PAGE, before);
+      const found = await threadPage(d.db, id, THREAD_AUDITS, PAGE, before);
+      const page = { ...found, items: worded(found.items, inquiry, r.locale) };
       if (before !== undefined) return { items: page.items, before: page.before };
       const lastRead = await lastReadEntry(d.db, r.personId, id);
       await markRead(d.db, r.personId, id, d.now().toISOString());
@@ -185,6 +186,11 @@ export function createInboxData(d: InboxDeps) {
       };
     },
   };
+}
+
+/** Thread items as the reader reads them: a decline with its ground's name and article (see {@link declineText}). */
+function worded<T extends { kind: string; text: string }>(items: readonly T[], inquiry: Inquiry, locale: string | null): T[] {
+  return items.map((e) => (e.kind === 'decline' ? { ...e, text: declineText(e.text, inquiry, locale) } : e));
 }
 
 /**

@@ -108,6 +108,9 @@ describe.each(testDialects())('a reporter\'s followed questions in the web inbox
     expect(decline).toMatchObject({ kind: 'decline', by: 'Lê Văn Y Tế', byTitle: 'Phó Giám đốc' });
     expect(decline!.text).toMatch(/^Căn cứ: .+ \(khoản 2 Điều 31 Luật Báo chí 2025 \(126\/2025\/QH15\)\)\nLý do: Vụ việc đang được điều tra\.$/);
     expect(decline!.text).not.toContain('investigation');
+    // The asker's own thread words it the same way, never the stored ground code.
+    const inThread = (await get('reporter', `/thread?id=${q.id}`)).body.items.find((e) => e.kind === 'decline');
+    expect(inThread!.text).toBe(decline!.text);
     await unfollow(t.db, follower, q.id);
   });
 
