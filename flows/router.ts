@@ -2,7 +2,7 @@ import { isBlankText, truncateText, type ButtonEvent, type CommandEvent, type Me
 import { findInquiry, findMessageRef } from '../db/repositories/inquiries.js';
 import { onAnswerButton, onAck, onClarifyButton, onDeclineButton, onDeclineGround, onTransferButton, onTransferTo, submitClarification, submitDecline } from './answer/staff.js';
 import { onClarificationReply, onFollowup, onRate } from './answer/answer.js';
-import { onAnswerCancel, onAnswerEdit, onAnswerSend, onDraftEdited, onDraftText, previewAnswer } from './answer/confirm.js';
+import { offerDraftAgain, onAnswerCancel, onAnswerEdit, onAnswerSend, onDraftEdited, onDraftText, previewAnswer } from './answer/confirm.js';
 import { onCorrectButton } from './answer/correct.js';
 import { onExtendButton, onExtensionDecision, onExtensionDue, onExtensionReason, onWorking } from './answer/extension.js';
 import { A } from './buttons.js';
@@ -62,9 +62,9 @@ const BUTTONS: Record<string, ButtonHandler> = {
   [A.declineGround]: (ctx, e) => onDeclineGround(ctx, e.payload),
   [A.rate]: (ctx, e) => onRate(ctx, e.payload),
   [A.answerSend]: (ctx, e) => onAnswerSend(ctx, e.payload),
-  // With text: the web page's edit box saved a new text for the draft (too long: refused, draft kept).
+  // With text: the web page's edit box saved a new text for the draft (too long: refused, the kept draft previewed again).
   [A.answerEdit]: async (ctx, e) => (e.text === undefined ? onAnswerEdit(ctx, e.payload)
-    : (await refuseLength(ctx, 'answer_confirm', e.text)) ? undefined : onDraftEdited(ctx, e.payload, e.text)),
+    : (await refuseLength(ctx, 'answer_confirm', e.text)) ? offerDraftAgain(ctx, e.payload) : onDraftEdited(ctx, e.payload, e.text)),
   [A.answerCancel]: (ctx, e) => onAnswerCancel(ctx, e.payload),
   [A.answerCorrect]: (ctx, e) => onCorrectButton(ctx, e.payload),
   [A.classify]: (ctx, e) => onClassChoice(ctx, e.payload),

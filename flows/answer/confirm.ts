@@ -117,6 +117,16 @@ export async function onDraftEdited(ctx: FlowContext, payload: string, text: str
   return previewAnswer(ctx, d.inquiry_id, text, filesOf(d), Boolean(d.correcting));
 }
 
+/**
+ * The edit box's text was refused (too long): the press had already settled the preview's buttons,
+ * so the kept draft is previewed again, with buttons that work, rather than left to a typed "gửi".
+ */
+export async function offerDraftAgain(ctx: FlowContext, payload: string): Promise<void> {
+  const id = parseId(payload);
+  const d = id ? await findDraft(ctx.db, id, ctx.actor.identity.id) : undefined;
+  if (d) await previewAnswer(ctx, d.inquiry_id, d.text, filesOf(d), Boolean(d.correcting));
+}
+
 /** [Hủy]: the draft is dropped; nothing was sent. */
 export async function onAnswerCancel(ctx: FlowContext, payload: string): Promise<void> {
   const d = await takeLive(ctx, payload);

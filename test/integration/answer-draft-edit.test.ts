@@ -64,8 +64,14 @@ describe.each(testDialects())('an answer draft edited in the web page\'s edit bo
 
   it('takes the new text past the draft\'s 30 minutes (a new preview with its own time); refuses text too long, keeping the draft', async () => {
     await previewed('Có kết quả sau 2 ngày.');
+    const before = bot.inbox(HEALTH).length;
     await bot.press(HEALTH, 'Sửa', 'x'.repeat(4000 * 5 + 1));
-    expect(bot.last(HEALTH).text).toContain('20000');
+    // Refused, and the kept draft previewed again with buttons that work (the press spent the old ones).
+    const [refusal, offered] = bot.inbox(HEALTH).slice(before);
+    expect(refusal!.text).toContain('20000');
+    expect(offered!.text).toContain('CHƯA GỬI');
+    expect(offered!.text).toContain('Có kết quả sau 2 ngày.');
+    expect(offered!.buttons.flat().map((b) => b.label)).toEqual(['Gửi câu trả lời', 'Sửa', 'Hủy']);
     expect(await drafts()).toEqual([{ text: 'Có kết quả sau 2 ngày.', correcting: 0 }]);
     clock.advance(31 * 60_000);
     await bot.press(HEALTH, 'Sửa', 'Có kết quả sau 4 ngày.');
