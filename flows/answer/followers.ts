@@ -13,9 +13,12 @@ import type { FlowContext } from '../context.js';
  */
 export async function tellFollowers(ctx: FlowContext, inquiry: Inquiry, reporters: readonly Inquiry[], build: (t: Copy) => OutboundMessage, files: readonly number[] = []): Promise<number> {
   const skip = new Set(reporters.map((r) => r.reporter_person_id));
+  // Those who followed a question merged into this one wait for this one's outcome too.
+  const followed = [inquiry.id, ...reporters.filter((r) => r.merged_into_id === inquiry.id).map((r) => r.id)];
   let sent = 0;
-  for (const personId of await claimFollowers(ctx.db, inquiry.id, ctx.nowIso)) {
+  for (const inquiryId of followed) for (const personId of await claimFollowers(ctx.db, inquiryId, ctx.nowIso)) {
     if (skip.has(personId)) continue;
+    skip.add(personId);
     const id = await ctx.effects.notifyPerson(personId, build, files.length > 0 ? { files } : {});
     if (id !== undefined) sent += 1;
   }

@@ -2,6 +2,7 @@ import type { DeclineGround } from '../../db/schema.js';
 import { DECLINE_GROUNDS } from '../../db/schema.js';
 import { findOrg } from '../../db/repositories/directory.js';
 import { setDialog } from '../../db/repositories/identities.js';
+import { listMergedInto } from '../../db/repositories/inquiries.js';
 import { A, btn, parsePair } from '../buttons.js';
 import type { FlowContext } from '../context.js';
 import { clearDialog } from '../dialog.js';
@@ -129,10 +130,14 @@ export async function submitDecline(ctx: FlowContext, inquiryId: number, ground:
   const updated = r.inquiry;
   const org = updated.org_id ? await findOrg(ctx.db, updated.org_id) : undefined;
   const sign = await signatureOf(ctx.db, ctx.actor.person?.id, org);
-  await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({
-    text: t.answer.declineToReporter(codeOf(updated), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
-  }), 'info', files);
-  await tellFollowers(ctx, updated, [updated], (t) => ({
+  // As with an answer, the reporters of questions merged into this one are told in their own thread.
+  const targets = [updated, ...(await listMergedInto(ctx.db, updated.id))];
+  for (const target of targets) {
+    await toReporterThread(ctx.db, ctx.effects, target, (t) => ({
+      text: t.answer.declineToReporter(codeOf(target), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
+    }), 'info', files);
+  }
+  await tellFollowers(ctx, updated, targets, (t) => ({
     text: t.answer.declineToFollower(codeOf(updated), orgName(org, t), t.groundLabel(ground), declineArticle(updated, ground, t.locale), reason, sign(t)),
   }), files);
   await ctx.reply((t) => ({ text: t.answer.declineDone(codeOf(updated)) }));

@@ -118,6 +118,51 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     expect(net.reporterId).toBeGreaterThan(0);
   });
 
+  it('a follower of a question merged into another is sent that other question\'s answer, once', async () => {
+    const thirdId = (await db.insertInto('persons').values({ code: 'pv3', full_name: 'Lê Thị Ba', outlet_id: null, outlet_name: 'Báo Quảng Trị', press_card: 'QT-1', phone: null, tags: null, locale: null, invite_code: hashInviteCode('inv-pv3'), invite_used_at: null, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('role_assignments').values({ person_id: thirdId, role: 'reporter', kind: null, org_id: null, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: NOW, updated_at: NOW }).execute();
+    await bot.command('103', 'start', 'inv-pv3');
+    const kept = await ask('Số ca sốt xuất huyết ở Huế tuần này là bao nhiêu?');
+    const notice = bot.last(HEALTH).messageId;
+    await bot.say(OTHER, 'Tuần này Huế có bao nhiêu ca sốt xuất huyết?');
+    await bot.press(OTHER, 'An ninh');
+    await bot.press(OTHER, 'Gửi');
+    const duplicate = (await latest()).code ?? '';
+    await bot.command('103', 'follow', duplicate);
+    await bot.command(COORD, 'merge', `${duplicate} ${kept}`);
+    expect(bot.last(COORD).text).toContain(`đã gộp vào ${kept}`);
+    await bot.say(HEALTH, 'Có 12 ca, không có ca tử vong.', notice);
+    await bot.press(HEALTH, 'Gửi câu trả lời');
+    // The duplicate's reporter in their thread, and its follower in theirs: each once.
+    expect(bot.inbox(OTHER).filter((m) => m.text.includes('Có 12 ca'))).toHaveLength(1);
+    const toFollower = bot.inbox('103').filter((m) => m.text.includes('Có 12 ca'));
+    expect(toFollower).toHaveLength(1);
+    expect(toFollower[0]!.text).toContain(`Câu hỏi ${kept} bạn đang theo dõi đã có trả lời`);
+  });
+
+  it('a decline of a question reaches the reporters and followers of the questions merged into it, once each', async () => {
+    const thirdId = (await db.insertInto('persons').values({ code: 'pv3', full_name: 'Lê Thị Ba', outlet_id: null, outlet_name: 'Báo Quảng Trị', press_card: 'QT-1', phone: null, tags: null, locale: null, invite_code: hashInviteCode('inv-pv3'), invite_used_at: null, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id;
+    await db.insertInto('role_assignments').values({ person_id: thirdId, role: 'reporter', kind: null, org_id: null, status: 'active', case_inquiry_id: null, valid_from: null, valid_to: null, created_at: NOW, updated_at: NOW }).execute();
+    await bot.command('103', 'start', 'inv-pv3');
+    const kept = await ask('Danh sách bệnh nhân sốt xuất huyết ở Huế?');
+    const notice = bot.last(HEALTH);
+    await bot.say(OTHER, 'Cho xin danh sách người bệnh sốt xuất huyết tại Huế?');
+    await bot.press(OTHER, 'An ninh');
+    await bot.press(OTHER, 'Gửi');
+    const duplicate = (await latest()).code ?? '';
+    await bot.command('103', 'follow', duplicate);
+    await bot.command(COORD, 'merge', `${duplicate} ${kept}`);
+    await bot.press(HEALTH, 'Từ chối', undefined, notice);
+    await bot.press(HEALTH, 'bí mật');
+    await bot.say(HEALTH, 'Thông tin cá nhân người bệnh được pháp luật bảo vệ.');
+    const declined = (chat: string) => bot.inbox(chat).filter((m) => m.text.includes('từ chối cung cấp thông tin'));
+    expect(declined(REPORTER)).toHaveLength(1);
+    expect(declined(OTHER)).toHaveLength(1);
+    expect(declined(OTHER)[0]!.text).toContain(duplicate);
+    expect(declined('103')).toHaveLength(1);
+    expect(declined('103')[0]!.text).toContain('Căn cứ: Thuộc bí mật nhà nước');
+  });
+
   it('a coordinator merges a duplicate in one step (/merge Q-13 Q-12, the web page’s “Gộp vào”), through the lifecycle’s checks', async () => {
     const askPolice = async (chat: string, q: string) => {
       await bot.say(chat, q);
