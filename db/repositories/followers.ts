@@ -8,6 +8,21 @@ export async function follow(db: Db, personId: number, inquiryId: number, nowIso
   return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/**
+ * A merge: the followers of inquiry `fromId` follow `toId` instead (its outcome is theirs now),
+ * except `exceptPersonId` (the kept question's own reporter, told in their thread anyway) and
+ * those who already follow it. Returns how many moved.
+ */
+export async function moveFollowers(db: Db, fromId: number, toId: number, exceptPersonId: number, nowIso: string): Promise<number> {
+  const rows = await db.selectFrom('inquiry_followers').select('person_id').where('inquiry_id', '=', fromId).execute();
+  let moved = 0;
+  for (const { person_id } of rows) {
+    if (Number(person_id) !== exceptPersonId && (await follow(db, Number(person_id), toId, nowIso))) moved += 1;
+  }
+  await db.deleteFrom('inquiry_followers').where('inquiry_id', '=', fromId).execute();
+  return moved;
+}
+
 /** Stops following; false when the person did not follow it. */
 export async function unfollow(db: Db, personId: number, inquiryId: number): Promise<boolean> {
   const r = await db.deleteFrom('inquiry_followers').where('person_id', '=', personId).where('inquiry_id', '=', inquiryId).executeTakeFirst();

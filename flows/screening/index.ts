@@ -1,5 +1,6 @@
 import { truncateText } from '../../adapters/types.js';
 import { setDialog } from '../../db/repositories/identities.js';
+import { moveFollowers } from '../../db/repositories/followers.js';
 import { findInquiryByCode } from '../../db/repositories/inquiries.js';
 import type { Inquiry } from '../../db/schema.js';
 import { A, btn, parsePair, rows } from '../buttons.js';
@@ -107,6 +108,8 @@ export async function onMergeCode(ctx: FlowContext, inquiryId: number, text: str
   const r = await transition(ctx, admitted, { set: { merged_into_id: target.id }, entryText: codeOf(target), audit: { after: { into: target.id } } });
   if (!r.ok) return tellRefusal(ctx, r, String(inquiryId));
   const updated = r.inquiry;
+  // Whoever followed the duplicate follows the kept question now: its outcome, and its row in their inbox.
+  await moveFollowers(ctx.db, updated.id, target.id, target.reporter_person_id, ctx.nowIso);
   await toReporterThread(ctx.db, ctx.effects, updated, (t) => ({ text: t.mergedToReporter(codeOf(updated), codeOf(target)) }), 'info');
   await ctx.reply((t) => ({ text: t.screeningDone(codeOf(updated), t.mergedWhat(codeOf(target))) }));
   await settleScreeningNotice(ctx, updated, A.merge, `${updated.id}.${codeOf(target)}`);

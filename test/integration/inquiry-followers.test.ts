@@ -131,6 +131,9 @@ describe.each(testDialects())('following another reporter’s question on %s', (
     await bot.command('103', 'follow', duplicate);
     await bot.command(COORD, 'merge', `${duplicate} ${kept}`);
     expect(bot.last(COORD).text).toContain(`đã gộp vào ${kept}`);
+    // The follower follows the kept question now (its row in their inbox), no longer the duplicate.
+    const keptId = Number(kept.slice(2));
+    expect((await followers()).map((f) => [Number(f.person_id), Number(f.inquiry_id)])).toEqual([[thirdId, keptId]]);
     await bot.say(HEALTH, 'Có 12 ca, không có ca tử vong.', notice);
     await bot.press(HEALTH, 'Gửi câu trả lời');
     // The duplicate's reporter in their thread, and its follower in theirs: each once.
