@@ -13,7 +13,8 @@ import type { FlowContext } from '../context.js';
  */
 export async function tellFollowers(ctx: FlowContext, inquiry: Inquiry, reporters: readonly Inquiry[], build: (t: Copy) => OutboundMessage, files: readonly number[] = []): Promise<number> {
   const skip = new Set(reporters.map((r) => r.reporter_person_id));
-  // Those who followed a question merged into this one wait for this one's outcome too.
+  // A merge moves the duplicate's followers here (flows/screening/index.ts); those of a merge made
+  // before it did still follow the duplicate, and wait for this one's outcome too.
   const followed = [inquiry.id, ...reporters.filter((r) => r.merged_into_id === inquiry.id).map((r) => r.id)];
   let sent = 0;
   for (const inquiryId of followed) for (const personId of await claimFollowers(ctx.db, inquiryId, ctx.nowIso)) {

@@ -23,7 +23,7 @@ export class DashboardError extends Error {
 const badRequest = () => new DashboardError(400, 'bad_request', 'Khoảng thời gian hoặc bộ lọc không hợp lệ.', 'The period or a filter is not valid.');
 export const forbidden = () => new DashboardError(403, 'forbidden', 'Bạn không có quyền xem số liệu này.', 'You may not see these figures.');
 /** The sign-in's invite is still being bound to its person (see `ReaderResolver.resolve`): the page asks again. */
-export const signInPending = () => new DashboardError(503, 'sign_in_pending', 'Đang hoàn tất đăng nhập, xin chờ giây lát.', 'Finishing signing in, one moment.');
+export const signInPending = () => new DashboardError(503, 'sign_in_pending', 'Đang hoàn tất đăng nhập. Nếu thông báo này vẫn còn, vui lòng tải lại trang.', 'Finishing signing in. If this message stays, please reload the page.');
 const notFound = () => new DashboardError(404, 'not_found', 'Không tìm thấy.', 'Not found.');
 
 /** What a request selects: the period and the inquiries (scope ∩ filters). */
