@@ -88,8 +88,10 @@ describe('a staff member\'s page header and message box on a 360 px phone, in Ch
     await page.locator('nav.views button', { hasText: 'Hộp thư' }).click();
     await page.locator('#inbox-screening + ul .inbox-open', { hasText: 'Chợ Đông Ba' }).click(WAIT);
     // A coordinator only screens (no message box in the thread): its last screening button shows whole.
-    expect(await page.locator('.thread-composer').isHidden()).toBe(true);
+    // The thread's data first (its actions drawn), then what it hides: not the page before it loaded.
     const lastAction = page.locator('.thread-actions button.action').last();
+    await lastAction.waitFor(WAIT);
+    expect(await page.locator('.thread-composer').isHidden()).toBe(true);
     await lastAction.evaluate((n) => { (n as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'end' }); });
     expect(inside(await lastAction.boundingBox(), 360, 740), 'last screening button').toBe(true);
     expect(inside(await page.locator('header.top').boundingBox(), 360, 740), 'thread header').toBe(true);
