@@ -138,7 +138,9 @@ export function parseJsonBody(req: HttpRequest): { body: Record<string, unknown>
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return { refusal: refuse('unsupported_media_type') };
   let body: unknown;
   try {
-    body = JSON.parse(req.rawBody.toString('utf8'));
+    // U+0000 dropped from every string, as from every inbound event (src/inbound/without-nul.ts):
+    // PostgreSQL text cannot hold it, and the page's own copy of a message is stored from here.
+    body = JSON.parse(req.rawBody.toString('utf8'), (_key, value: unknown) => (typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value));
   } catch {
     return { refusal: refuse('bad_json') };
   }

@@ -57,6 +57,8 @@ describe('web channel primitives', () => {
   it('parses JSON object bodies and refuses the rest with the right status', () => {
     expect(parseJsonBody(request('{"text":"à"}'))).toEqual({ body: { text: 'à' } });
     expect(parseJsonBody(request('{"a":1}', 'application/json; charset=utf-8'))).toEqual({ body: { a: 1 } });
+    // U+0000 (which PostgreSQL text cannot store) is dropped from every string, at any depth.
+    expect(parseJsonBody(request('{"text":"\\u0000a\\u0000b","files":["c\\u0000"]}'))).toEqual({ body: { text: 'ab', files: ['c'] } });
     const status = (req: HttpRequest) => { const r = parseJsonBody(req); return 'refusal' in r ? r.refusal.status : 200; };
     expect(status(request(Buffer.alloc(16 * 1024 + 1, 32)))).toBe(413);
     expect(status(request('{}', 'text/plain'))).toBe(415);
