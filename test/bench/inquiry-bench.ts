@@ -58,6 +58,8 @@ export interface InquiryBenchOptions {
   plan: InquiryPlan;
   /** PostgreSQL server URL, or undefined to skip PostgreSQL (see `findPostgres` in bench-db.ts). */
   postgresUrl: string | undefined;
+  /** Whether to run on SQLite too (false: PostgreSQL only). */
+  sqlite: boolean;
   log: (message: string) => void;
 }
 
@@ -66,7 +68,7 @@ export async function benchInquiries(o: InquiryBenchOptions): Promise<InquiryBen
   const report: InquiryBenchReport = { rows: [], notes: [] };
   const echo = await benchEchoBot(o.plan.sustainedBatch, o.plan.settleTimeoutMs, o.log);
   report.rows.push(...echoRows(echo, o.plan.sustainedBatch));
-  const databases: SessionDatabase[] = [{ kind: 'sqlite' }, ...(o.postgresUrl ? [{ kind: 'postgres' as const, serverUrl: o.postgresUrl }] : [])];
+  const databases: SessionDatabase[] = [...(o.sqlite ? [{ kind: 'sqlite' as const }] : []), ...(o.postgresUrl ? [{ kind: 'postgres' as const, serverUrl: o.postgresUrl }] : [])];
   for (const database of databases) {
     const part = await benchOnDatabase(database, o.plan, echo, o.log);
     report.rows.push(...part.rows);

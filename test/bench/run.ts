@@ -3,6 +3,8 @@
  * table, each figure beside the bound it is measured against. Exits 0 when every benchmark ran
  * (even if a bound was missed: the table says so), 1 when a benchmark itself broke. The dashboard
  * bench also takes `--part queries|annual` and `--keep-db DIR` (seed once, reuse on later runs).
+ * `--db sqlite` leaves PostgreSQL out even when a server answers (`--db postgres` leaves SQLite out
+ * of the inquiry bench), for investigations of one database.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -28,17 +30,21 @@ interface Options {
   keepDb?: string;
   /** Dashboard bench: only the queries or only the annual report (`--part queries|annual`). */
   part?: 'queries' | 'annual';
+  /** Only this database (`--db sqlite|postgres`); both by default. */
+  db?: 'sqlite' | 'postgres';
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, 'keep-db': { type: 'string' }, part: { type: 'string' } } });
+  const { values } = parseArgs({ args: [...argv], options: { only: { type: 'string' }, quick: { type: 'boolean', default: false }, 'keep-db': { type: 'string' }, part: { type: 'string' }, db: { type: 'string' } } });
   const only = values.only as Section | undefined;
   if (only !== undefined && !SECTIONS.includes(only)) {
     throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${values.only}"`);
   }
   const part = values.part;
   if (part !== undefined && part !== 'queries' && part !== 'annual') throw new Error(`--part takes "queries" or "annual", not "${part}"`);
-  return { ...(only ? { only } : {}), quick: values.quick ?? false, ...(values['keep-db'] ? { keepDb: values['keep-db'] } : {}), ...(part ? { part } : {}) };
+  const db = values.db;
+  if (db !== undefined && db !== 'sqlite' && db !== 'postgres') throw new Error(`--db takes "sqlite" or "postgres", not "${db}"`);
+  return { ...(only ? { only } : {}), ...(db ? { db } : {}), quick: values.quick ?? false, ...(values['keep-db'] ? { keepDb: values['keep-db'] } : {}), ...(part ? { part } : {}) };
 }
 
 const started = performance.now();
@@ -67,7 +73,7 @@ async function runSection(name: string, fn: () => Promise<{ rows: BenchRow[]; no
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  const postgresUrl = await findPostgres();
+  const postgresUrl = options.db === 'sqlite' ? undefined : await findPostgres();
   // The import bench reads TEST_POSTGRES_URL itself: cover PostgreSQL there too when the default server answers.
   if (postgresUrl && !process.env.TEST_POSTGRES_URL) process.env.TEST_POSTGRES_URL = postgresUrl;
   log(`PostgreSQL: ${postgresUrl ? 'available' : 'not available, SQLite only'}${options.quick ? '; quick run' : ''}`);
@@ -75,7 +81,7 @@ async function main(): Promise<number> {
   const results: SectionResult[] = [];
   const wants = (section: Section) => options.only === undefined || options.only === section;
   if (wants('inquiry')) {
-    results.push(await runSection('inquiry', () => benchInquiries({ plan: options.quick ? QUICK_PLAN : FULL_PLAN, postgresUrl, log })));
+    results.push(await runSection('inquiry', () => benchInquiries({ plan: options.quick ? QUICK_PLAN : FULL_PLAN, postgresUrl, sqlite: options.db !== 'postgres', log })));
   }
   if (wants('import')) {
     results.push(await runSection('import', async () => ({ rows: await benchImport(), notes: [] })));
