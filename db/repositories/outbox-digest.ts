@@ -59,7 +59,7 @@ export async function replaceWithDigest(
       });
       const digest = await tx.insertInto('outbox').values(await build(rows[0]!, items, tx)).returning('id').executeTakeFirstOrThrow();
       const ids = rows.map((x) => x.id);
-      const moved = await tx.updateTable('outbox').set({ status: 'digested', digest_id: digest.id, lease_owner: null, lease_until: null })
+      const moved = await tx.updateTable('outbox').set({ status: 'digested', digest_id: digest.id, held_reason: null, lease_owner: null, lease_until: null })
         .where('id', 'in', ids).where('status', '=', 'pending')
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb.and([eb('id', '=', r.headId), eb('lease_owner', '=', r.owner)])]))
         .executeTakeFirst();

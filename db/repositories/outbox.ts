@@ -116,6 +116,7 @@ function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOut
     parts_sent: outcome.messageIds.length,
     sent_at: outcome.sentAt,
     attempts: outcome.attempts,
+    held_reason: null,
     ...UNCLAIMED,
   };
 }
@@ -152,7 +153,7 @@ export async function markOutboxUndeliverable(
   db: Db, id: number, outcome: { status: 'failed' | 'unreachable'; attempts: number; lastError: string },
 ): Promise<boolean> {
   const result = await db.updateTable('outbox')
-    .set((eb) => ({ ...forgetSecrets(eb), status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError, ...UNCLAIMED }))
+    .set((eb) => ({ ...forgetSecrets(eb), status: outcome.status, attempts: outcome.attempts, last_error: outcome.lastError, held_reason: null, ...UNCLAIMED }))
     .where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -215,11 +216,13 @@ export async function markOutboxHeld(
 /**
  * Rows of `queue` held because `platform` refused our credentials, back to pending; returns their
  * ids, oldest first. `oldestOnly`: just the oldest one (a probe: if it goes out, the rest follow).
+ * A probe keeps `held_reason = 'credentials'` while pending, so `/held` still lists it until its
+ * send's outcome is recorded (a probe runs every re-check: a listing must not miss it meanwhile).
  */
 export async function releaseCredentialHolds(
   db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], options: { oldestOnly?: boolean } = {},
 ): Promise<number[]> {
-  let update = db.updateTable('outbox').set({ status: 'pending', last_error: null, held_reason: null })
+  let update = db.updateTable('outbox').set({ status: 'pending', last_error: null, ...(options.oldestOnly ? {} : { held_reason: null }) })
     .where('status', '=', 'held').where('held_reason', '=', 'credentials').where('queue', '=', queue).where('platform', '=', platform);
   if (options.oldestOnly) {
     const oldest = await db.selectFrom('outbox').select('id')
@@ -247,7 +250,12 @@ export async function releaseHeldInChat(db: Db, queue: OutboxQueue, platform: Ou
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
-/** Rows waiting for their recipient to write again, oldest first (for coordinators). */
+/**
+ * Rows held (waiting for their recipient to write again, or for our credentials), oldest first, for
+ * coordinators; with the one out on a credentials probe (pending, still `held_reason = 'credentials'`).
+ */
 export async function listHeldOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'held').orderBy('id').limit(limit).execute();
+  return db.selectFrom('outbox').selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'held'), eb.and([eb('status', '=', 'pending'), eb('held_reason', '=', 'credentials')])]))
+    .orderBy('id').limit(limit).execute();
 }

@@ -63,7 +63,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: IsoInstant;
   sent_at: IsoInstant | null;
-  /** Why a `held` row waits: `reply_window` (null on older rows) or `credentials`; null otherwise. */
+  /**
+   * Why a `held` row waits: `reply_window` (null on older rows) or `credentials`. A `pending` row
+   * out on a credentials probe keeps `credentials` until its send's outcome is recorded. Null otherwise.
+   */
   held_reason: OutboxHeldReason | null;
   /**
    * `text` with its credentials (one-time codes) masked, while the row still needs the clear text

@@ -79,7 +79,13 @@ export async function createE2E(options: E2EOptions = {}) {
     async nextTo(user: FakeUser, since: number, expect: string | ((s: SentRecord) => boolean)): Promise<SentRecord> {
       const pred = typeof expect === 'string' ? (s: SentRecord) => s.text.includes(expect) : expect;
       // A ceiling that bounds a hang, not the machine's speed (a loaded CI machine once took over 10 s).
-      return fake.waitFor(() => newSince(since, user, pred), { timeoutMs: 60_000, description: `message to ${user.first_name}: ${String(expect)}` });
+      try {
+        return await fake.waitFor(() => newSince(since, user, pred), { timeoutMs: 60_000, description: `message to ${user.first_name}: ${String(expect)}` });
+      } catch (err) {
+        // What the user got instead (a reply other than the one expected) tells a wrong answer from a hang.
+        const got = fake.sent.slice(since).filter((s) => s.chatId === user.id).map((s) => s.text.slice(0, 160));
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; sent to ${user.first_name} meanwhile: ${JSON.stringify(got)}`, { cause: err });
+      }
     },
     /** Presses the button labelled `label` on the newest message to `user` that has it. */
     async press(user: FakeUser, label: string, expect: string | ((s: SentRecord) => boolean), chatOf: FakeUser = user): Promise<SentRecord> {

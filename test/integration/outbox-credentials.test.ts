@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, type Platform } from '../../adapters/types.js';
-import { findOutbox, insertOutbox } from '../../db/repositories/outbox.js';
+import { findOutbox, insertOutbox, listHeldOutbox } from '../../db/repositories/outbox.js';
 import type { NewOutboxRow } from '../../db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/outbox/index.js';
@@ -87,6 +87,23 @@ describe.each(testDialects())('outbox: credentials refused (%s)', (dialect) => {
     expect(telegram.deliveredTo(a.chatId).map((p) => p.text)).toEqual(['Trả lời A']);
     expect(telegram.deliveredTo(b.chatId).map((p) => p.text)).toEqual(['Trả lời B']);
     expect(await findOutbox(t.db, idA)).toMatchObject({ held_reason: null, attempts: 5 });
+  });
+
+  it('a row out on a re-check probe is still listed as held for credentials (`/held`), until its send says otherwise', async () => {
+    const c = await newChat(await newPerson());
+    // Each send to this chat takes 1 s before the adapter answers: the probe's send stays in flight long enough to look at.
+    telegram.setLatency((chatId) => (chatId === c.chatId ? 1000 : 0));
+    telegram.failNext(c.chatId, new AuthError('401 Unauthorized'), 2);
+    const id = await insertOutbox(t.db, row(c, 'Trả lời C'));
+    await dispatcher.enqueue([id]);
+    await expect.poll(() => statusOf(id), { timeout: 10_000 }).toBe('held');
+    // The next re-check releases it to pending for its probe send (refused again 1 s later).
+    await expect.poll(() => statusOf(id), { interval: 20, timeout: 10_000 }).toBe('pending');
+    expect((await listHeldOutbox(t.db, 30)).map((r) => [r.id, r.held_reason])).toEqual([[id, 'credentials']]);
+    await expect.poll(() => statusOf(id), { timeout: 10_000 }).toBe('sent');
+    expect(telegram.sends.filter((s) => s.chatId === c.chatId)).toHaveLength(3);
+    expect(await findOutbox(t.db, id)).toMatchObject({ held_reason: null, attempts: 3 });
+    expect(await listHeldOutbox(t.db, 30)).toEqual([]);
   });
 
   it('goes to the person\'s chat on another platform instead, when there is one', async () => {
