@@ -24,10 +24,13 @@ const CONFIG_KEYS = [
   'OUTBOX_SEND_LEASE_MS', 'OUTBOX_SWEEP_MS', 'REDIS_CHECK_INTERVAL_MS', 'OUTBOX_DIGEST_THRESHOLD',
 ] as const;
 
-/** Builds the child's environment: the parent's, every config key blanked, then `settings`. */
+/**
+ * Builds the child's environment: the parent's, every config key blanked, then `settings`; with
+ * glibc's `MALLOC_ARENA_MAX` at 2 unless the parent sets it, as `npm start` runs the bot (package.json).
+ */
 export function botEnvironment(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const blank = Object.fromEntries(CONFIG_KEYS.map((k) => [k, '']));
-  return { ...process.env, ...blank, ...settings };
+  return { MALLOC_ARENA_MAX: '2', ...process.env, ...blank, ...settings };
 }
 
 /** Keeps the last lines a child wrote, to show them if it fails. */
