@@ -3,6 +3,8 @@
  * sequence, a letter with its combining marks), never UTF-16 units. Re-exported by `types.ts`.
  */
 
+import { certainGraphemeBoundaryAtOrBefore } from './grapheme-anchor.js';
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
@@ -25,12 +27,17 @@ export function isBlankText(text: string): boolean {
 export function graphemeBoundaryAtOrBefore(text: string, max: number): number {
   if (max >= text.length) return text.length;
   if (max <= 0) return 0;
+  // Segmenting from a boundary known without the text before it gives the same boundaries as
+  // segmenting from the start, and such a boundary is usually within a few units of `max`: this
+  // keeps a cut near the end of a long answer from segmenting the whole answer.
+  const start = certainGraphemeBoundaryAtOrBefore(text, max);
+  if (start === max) return max;
   // A boundary at i depends only on the text before i and the code point at i (two units when a
   // surrogate pair), so segmenting two units past `max` gives the true boundaries up to `max`.
-  let boundary = 0;
-  for (const { index } of graphemes.segment(text.slice(0, max + 2))) {
-    if (index > max) break;
-    boundary = index;
+  let boundary = start;
+  for (const { index } of graphemes.segment(text.slice(start, max + 2))) {
+    if (start + index > max) break;
+    boundary = start + index;
   }
   return boundary;
 }

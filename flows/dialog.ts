@@ -9,9 +9,10 @@ export type Dialog =
   | { step: 'reg_outlet'; name: string }
   | { step: 'reg_card'; name: string; outletId: number | null; outletName: string | null }
   | { step: 'ask_text'; files?: number[] }
-  | { step: 'ask_topic'; question: string; messageId: string; files?: number[] }
+  /** `promptOutboxId`: the outbox row of the prompt whose buttons answer this step (absent in dialogs stored before it was kept). */
+  | { step: 'ask_topic'; question: string; messageId: string; files?: number[]; promptOutboxId?: number }
   /** `duplicates`: the topic's inquiries like the question, found when its topic was chosen, for the screening notice. */
-  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[]; duplicates?: SimilarRef[] }
+  | { step: 'ask_confirm'; question: string; messageId: string; topicId: number; files?: number[]; duplicates?: SimilarRef[]; promptOutboxId?: number }
   | { step: 'answer'; inquiryId: number }
   /** An answer (or its correction) previewed as draft `draftId` (`answer_drafts`), waiting for [Gửi câu trả lời]. */
   | { step: 'answer_confirm'; inquiryId: number; draftId: number; correcting?: boolean }

@@ -1,5 +1,5 @@
 import type { Button } from '../adapters/types.js';
-import { recentSentTo } from '../db/repositories/outbox.js';
+import { findOutbox } from '../db/repositories/outbox.js';
 import type { OutboxRow } from '../db/schema.js';
 import type { FlowContext } from './context.js';
 
@@ -22,13 +22,12 @@ export const editsInPlace = (ctx: FlowContext): boolean => ctx.settings.capabili
 
 /**
  * A dialog ended otherwise than by its prompt's buttons (e.g. a question followed instead from the
- * web page's panel while the bot asked its topic): the prompt — the chat's newest message carrying
- * a button `action` — shows its buttons spent, none chosen. Earlier prompts were settled when
- * pressed; only the newest few messages are looked at.
+ * web page's panel while the bot asked its topic): the prompt — outbox row `promptOutboxId`, kept
+ * with the dialog, however many messages came after it — shows its buttons spent, none chosen.
+ * Nothing when the dialog kept no prompt (stored before prompts were kept).
  */
-export async function settlePrompt(ctx: FlowContext, action: string): Promise<void> {
-  if (!editsInPlace(ctx)) return;
-  const carries = (row: OutboxRow) => row.buttons !== null && (JSON.parse(row.buttons) as Button[][]).flat().some((b) => b.action === action);
-  const prompt = (await recentSentTo(ctx.db, ctx.actor.identity.id, 10)).find(carries);
-  if (prompt) await settleSent(ctx, prompt, () => false);
+export async function settlePrompt(ctx: FlowContext, promptOutboxId: number | undefined): Promise<void> {
+  if (!editsInPlace(ctx) || promptOutboxId === undefined) return;
+  const prompt = await findOutbox(ctx.db, promptOutboxId);
+  if (prompt?.status === 'sent' && prompt.identity_id === ctx.actor.identity.id) await settleSent(ctx, prompt, () => false);
 }

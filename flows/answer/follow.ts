@@ -7,7 +7,6 @@ import { findInquiryByCode } from '../../db/repositories/inquiries.js';
 import type { Inquiry, InquiryStatus } from '../../db/schema.js';
 import type { FlowContext } from '../context.js';
 import { parseDialog } from '../dialog.js';
-import { A } from '../buttons.js';
 import { settlePrompt } from '../settle-sent.js';
 import { entryFileIds } from '../files.js';
 import { codeOf, orgName } from '../inquiry/view.js';
@@ -46,10 +45,10 @@ export async function onFollowCommand(ctx: FlowContext, e: CommandEvent, on: boo
   if (done === 'refused') return void await ctx.reply((t) => ({ text: t.answer.followRefused(shown) }));
   // Their own question waits for its topic or its confirmation (the web page's similar questions
   // offer the follow then): it is followed instead, exactly as with "Theo dõi Q-12" under the prompt.
-  const step = parseDialog(ctx.actor.identity.dialog)?.step;
-  if (step === 'ask_topic' || step === 'ask_confirm') {
+  const dialog = parseDialog(ctx.actor.identity.dialog);
+  if (dialog?.step === 'ask_topic' || dialog?.step === 'ask_confirm') {
     // Its prompt (the topics, or send / cancel) was not pressed: its buttons are shown spent.
-    await settlePrompt(ctx, step === 'ask_topic' ? A.topic : A.askSend);
+    await settlePrompt(ctx, dialog.promptOutboxId);
     return followedInstead(ctx, inquiry, done);
   }
   const answered = inquiry.status === 'answered';

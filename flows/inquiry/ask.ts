@@ -28,12 +28,12 @@ export async function startAsk(ctx: FlowContext, question: string, messageId: st
     return;
   }
   const topics = await listActiveTopics(ctx.db);
-  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId, ...(files.length > 0 ? { files: [...files] } : {}) }, ctx.nowIso);
-  await ctx.reply((t) => ({
+  const promptOutboxId = await ctx.reply((t) => ({
     text: t.chooseTopic(text),
     buttons: [...rows(topics.map((tp) => btn(topicName(tp, t), A.topic, tp.id)), 2), [btn(t.cancel, A.askCancel, 0, 'secondary')]],
     replyTo: messageId,
   }));
+  await setDialog(ctx.db, ctx.actor.identity.id, { step: 'ask_topic', question: text, messageId, ...(files.length > 0 ? { files: [...files] } : {}), promptOutboxId }, ctx.nowIso);
 }
 
 /** The reporter picked a topic: show where it goes and ask for confirmation. */
@@ -48,14 +48,14 @@ export async function onTopic(ctx: FlowContext, payload: string): Promise<void> 
   const screened = (topic.screening ?? org?.screening ?? 0) === 1;
   // The one statement this step adds: questions of this topic the reporter could follow instead.
   const { offer, duplicates } = ctx.actor.person ? await lookupSimilar(ctx.db, ctx.actor.person.id, dialog.question, topic.id) : { offer: [], duplicates: [] };
-  await setDialog(ctx.db, ctx.actor.identity.id, {
-    step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id,
-    ...(dialog.files ? { files: dialog.files } : {}), ...(duplicates.length > 0 ? { duplicates } : {}),
-  }, ctx.nowIso);
-  await ctx.reply((t) => ({
+  const promptOutboxId = await ctx.reply((t) => ({
     text: `${t.confirmQuestion(topicName(topic, t), orgName(org, t), screened)}${offer.length > 0 ? `\n\n${t.similar.offer(offer)}` : ''}`,
     buttons: confirmButtons(t, topic.id, offer),
   }));
+  await setDialog(ctx.db, ctx.actor.identity.id, {
+    step: 'ask_confirm', question: dialog.question, messageId: dialog.messageId, topicId: topic.id,
+    ...(dialog.files ? { files: dialog.files } : {}), ...(duplicates.length > 0 ? { duplicates } : {}), promptOutboxId,
+  }, ctx.nowIso);
 }
 
 /** The confirmation prompt's buttons: send (routine or urgent), follow a similar one instead, cancel. */

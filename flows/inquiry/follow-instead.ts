@@ -1,3 +1,4 @@
+import { setDialog } from '../../db/repositories/identities.js';
 import { findInquiry } from '../../db/repositories/inquiries.js';
 import { followedInstead, followInquiry } from '../answer/follow.js';
 import { parseId } from '../buttons.js';
@@ -23,7 +24,8 @@ export async function onAskFollow(ctx: FlowContext, payload: string): Promise<vo
   if (!inquiry || done === 'refused') {
     // The press settled the prompt's buttons: offer sending again, or the question would be stuck.
     const code = inquiry ? codeOf(inquiry) : `Q-${id}`;
-    return void await ctx.reply((t) => ({ text: `${t.answer.followRefused(code)}\n\n${t.similar.stillReady}`, buttons: confirmButtons(t, dialog.topicId) }));
+    const promptOutboxId = await ctx.reply((t) => ({ text: `${t.answer.followRefused(code)}\n\n${t.similar.stillReady}`, buttons: confirmButtons(t, dialog.topicId) }));
+    return void await setDialog(ctx.db, ctx.actor.identity.id, { ...dialog, promptOutboxId }, ctx.nowIso);
   }
   await followedInstead(ctx, inquiry, done);
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { Button, InboundEvent } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
+import type { FlowSettings } from '../../flows/context.js';
 import { createInboundProcessor, type InboundProcessorOptions } from '../../src/inbound/processor.js';
 import type { WorkCalendar } from '../../src/time/calendar.js';
 import { createLogger } from '../../src/logger.js';
@@ -28,6 +29,8 @@ export interface FlowDriverOptions {
   syncDeadlines?: InboundProcessorOptions['syncDeadlines'];
   /** The legal calendar (e.g. a cached one, as `src/main.ts` has). */
   loadCalendar?: (db: Db) => Promise<WorkCalendar> | WorkCalendar;
+  /** What each platform's chats can do (e.g. `edits`: an edit row then changes the message it edits). Default: none known. */
+  capabilities?: FlowSettings['capabilities'];
 }
 
 /**
@@ -40,7 +43,7 @@ export function createFlowDriver(db: Db, clock: ManualClock, options: FlowDriver
   const logger = createLogger({ level: 'silent' });
   const policy = createDeadlinePolicy({ db, loadCalendar: options.loadCalendar ?? ((via) => loadCalendar(via)) });
   const processor = createInboundProcessor({
-    db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: policy },
+    db, clock, logger, settings: { maxTextChars: 4000, defaultLocale: 'vi', deadlines: policy, ...(options.capabilities ? { capabilities: options.capabilities } : {}) },
     enqueueOutbox: options.enqueueOutbox ?? (async () => undefined),
     syncDeadlines: async (ids, created) => { deadlineSyncs.push(...ids); await options.syncDeadlines?.(ids, created); },
   });
@@ -56,6 +59,11 @@ export function createFlowDriver(db: Db, clock: ManualClock, options: FlowDriver
         await db.insertInto('message_refs').values({ platform: row.platform, chat_id: row.chat_id, message_id: messageId, inquiry_id: row.inquiry_id, kind: row.ref_kind, person_id: row.ref_person_id, created_at: clock.now().toISOString() }).execute();
       }
       const list = inbox.get(row.chat_id) ?? [];
+      const edited = row.edit_of_outbox_id === null ? undefined : list.find((m) => m.outboxId === row.edit_of_outbox_id);
+      if (edited) {
+        Object.assign(edited, { text: row.edit_text ?? row.text, buttons: row.buttons ? JSON.parse(row.buttons) as Button[][] : [] });
+        continue;
+      }
       list.push({ outboxId: row.id, messageId, text: row.text, buttons: row.buttons ? JSON.parse(row.buttons) as Button[][] : [], replyTo: row.reply_to_message_id });
       inbox.set(row.chat_id, list);
     }
@@ -115,13 +123,13 @@ export interface FlowDriverRun { t: TestDb; net: MiniNetwork; clock: ManualClock
  * (2026-11-23 09:00 in Huế) and a driver, each `[user, invite]` of `starts` sent as `/start
  * <invite>`; all handed to `use`. The database is dropped after each test.
  */
-export function useFlowDriver(dialect: Dialect, starts: ReadonlyArray<readonly [string, string]>, use: (run: FlowDriverRun) => void): void {
+export function useFlowDriver(dialect: Dialect, starts: ReadonlyArray<readonly [string, string]>, use: (run: FlowDriverRun) => void, options: FlowDriverOptions = {}): void {
   let t: TestDb | undefined;
   beforeEach(async () => {
     t = await createTestDb(dialect);
     const net = await seedMiniNetwork(t.db);
     const clock = createManualClock('2026-11-23T02:00:00Z');
-    const bot = createFlowDriver(t.db, clock);
+    const bot = createFlowDriver(t.db, clock, options);
     for (const [user, invite] of starts) await bot.command(user, 'start', invite);
     use({ t, net, clock, bot });
   });
