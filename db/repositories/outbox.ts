@@ -46,13 +46,6 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The newest `limit` messages delivered to chat `identityId` (originals, not the edit rows that changed them), newest first. */
-export async function recentSentTo(db: Db, identityId: number, limit: number): Promise<OutboxRow[]> {
-  return db.selectFrom('outbox').selectAll().where('status', '=', 'sent').where('identity_id', '=', identityId)
-    .where('edit_of_outbox_id', 'is', null).orderBy('id', 'desc').limit(limit).execute();
-}
-
-/** Records that the first `partsSent` parts were delivered, with their message ids, so a retry skips them. */
 /**
  * The row that first delivered platform message `messageId` to this chat (the original, not the
  * edit rows that changed it in place since), if any.
