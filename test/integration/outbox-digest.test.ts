@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Button, Platform } from '../../adapters/types.js';
+import { RateLimitError, type Button, type Platform } from '../../adapters/types.js';
 import { createInquiry } from '../../db/repositories/inquiries.js';
 import { insertOutbox } from '../../db/repositories/outbox.js';
 import { replaceWithDigest } from '../../db/repositories/outbox-digest.js';
@@ -107,6 +107,27 @@ describe.each(testDialects())('a flood of notices into one chat becomes one dige
     for (const n of notices) expect(digest.text).toContain(n.code);
     const buttons = (JSON.parse(digest.buttons ?? '[]') as Button[][]).flat();
     expect(buttons.map((b) => [b.label, b.action, b.payload])).toEqual(notices.map((n) => [n.code, 'dgo', String(n.id)]));
+  });
+
+  it('a 429 from the platform: the notices that gathered behind it go out as one digest after the pause', async () => {
+    const chat = await newChat();
+    const now = () => new Date().toISOString();
+    // Telegram's retry_after is seconds; past a second the waiting head is always checked for a backlog.
+    telegram.failNext(chat.chatId, new RateLimitError(1200), 1);
+    const first = await notice(chat, 200, { created_at: now() });
+    await dispatcher.enqueue([first.id]);
+    await waitFor(async () => (await rowsOf(chat.chatId))[0]?.next_attempt_at ?? undefined);
+    const behind: Array<{ id: number; code: string }> = [];
+    for (let n = 201; n <= 206; n += 1) behind.push(await notice(chat, n, { created_at: now() }));
+    await dispatcher.enqueue(behind.map((x) => x.id));
+    await waitFor(async () => {
+      const all = await rowsOf(chat.chatId);
+      return all.every((r) => r.status === 'sent' || r.status === 'digested') ? all : undefined;
+    });
+    const sent = telegram.deliveredTo(chat.chatId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toMatch(/^7 câu hỏi mới/);
+    for (const n of [first, ...behind]) expect(sent[0]!.text).toContain(n.code);
   });
 
   it('sends notices one by one below the threshold', async () => {
