@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema.js';
+import { prepareMarkedStatements } from './pg-prepared.js';
 import { createSqliteLanes } from './sqlite-lanes.js';
 
 /** The application's database handle. Repositories take it (or a transaction) as first argument. */
@@ -20,6 +21,12 @@ export interface CreateDbOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. Default 10. */
   pgPoolSize?: number;
+  /**
+   * PostgreSQL: run the statements marked `PREPARED` (db/pg-prepared.ts) as named (server-side prepared)
+   * statements on each connection. Default true; false behind a pooler in transaction mode that
+   * cannot keep them (PgBouncer before 1.21, or with `max_prepared_statements = 0`).
+   */
+  pgPreparedStatements?: boolean;
   /**
    * PostgreSQL `application_name` of every connection (shown in `pg_stat_activity`), unless the URL
    * sets `?application_name=`, which wins. Default `liaison`.
@@ -106,6 +113,7 @@ function createPostgres(options: CreateDbOptions): DbHandle {
       ...(serverOptions.length > 0 ? { options: serverOptions.join(' ') } : {}),
     });
     watchConnections(pool, options.onConnectionError);
+    if (options.pgPreparedStatements ?? true) pool.on('connect', prepareMarkedStatements);
     return pool;
   };
   const size = options.pgPoolSize ?? 10;

@@ -1,3 +1,5 @@
+import { isStalePlanError } from './pg-prepared.js';
+
 /**
  * Which database errors are worth trying again. Shared by every caller that retries (the inbound
  * processor, deliveries) and by the health monitor, so "the database blinked" is decided once.
@@ -38,6 +40,8 @@ export function transientKind(err: unknown, depth = 0): TransientKind | undefine
   if (code.startsWith('08') && code.length === 5) return 'connection';
   if (PG_CONNECTION_CODES.has(code) || NETWORK_CODES.has(code)) return 'connection';
   if (PG_CONFLICT_CODES.has(code)) return 'conflict';
+  // A prepared statement whose table changed under it (a migration by another process): forgotten, so it is prepared again.
+  if (isStalePlanError(err)) return 'conflict';
   if (/^SQLITE_(BUSY|LOCKED|PROTOCOL)(_|$)/.test(code)) return 'busy';
   const message = typeof e.message === 'string' ? e.message : '';
   if (PG_CONNECTION_MESSAGES.some((re) => re.test(message))) return 'connection';

@@ -32,6 +32,7 @@ const schema = z.object({
   TELEGRAM_BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,64}$/).optional(),
   PUBLIC_URL: z.url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) URL').optional(),
   DATABASE_URL: z.string().trim().min(1).default('data/liaison.sqlite'),
+  DATABASE_PREPARED_STATEMENTS: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('liaison'),
@@ -82,6 +83,8 @@ export interface Config {
   /** Public base URL of this service (webhooks), e.g. `https://bot.example.gov.vn`. */
   publicUrl?: string;
   databaseUrl: string;
+  /** PostgreSQL: the inquiry path's marked statements run as named (prepared) statements. */
+  databasePreparedStatements: boolean;
   /** `undefined`: run a private redis-server child. */
   redisUrl?: string;
   redisServerBin: string;
@@ -222,6 +225,7 @@ function toConfig(raw: Raw): Config {
     ...(zaloOa ? { zaloOa } : {}),
     ...(raw.PUBLIC_URL ? { publicUrl: raw.PUBLIC_URL.replace(/\/$/, '') } : {}),
     databaseUrl: raw.DATABASE_URL,
+    databasePreparedStatements: raw.DATABASE_PREPARED_STATEMENTS,
     ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),
     redisServerBin: raw.REDIS_SERVER_BIN,
     queuePrefix: raw.QUEUE_PREFIX,

@@ -110,6 +110,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   makeDataPrivate(config.dataDir, isPostgresUrl(config.databaseUrl) ? [] : [sqlitePath(config.databaseUrl)]);
   const db = o.db ?? createDb({
     url: config.databaseUrl,
+    pgPreparedStatements: config.databasePreparedStatements,
     // An idle connection closed by the server (restart, failover, pooler timeout) is replaced on demand.
     onConnectionError: (err) => logger.warn({ error: describeDbError(err) }, 'database connection lost; it is replaced when next needed'),
   });

@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import type { Identity, IsoDate, Outlet } from '../schema.js';
 import { pickPreferred } from './directory.js';
 import { unprefixed, withoutPrefixed } from './joined-rows.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /** A spokesperson assignment that may make its holder a recipient of an inquiry at its agency. */
 export interface SpokespersonAssignment {
@@ -55,7 +56,7 @@ export async function agencyRecipients(db: Db, q: { orgId: number; inquiryId: nu
     .select(['r.id as r_id', 'r.person_id as r_person_id', 'r.kind as r_kind', 'r.org_id as r_org_id', 'r.case_inquiry_id as r_case_inquiry_id', 'r.valid_from as r_valid_from', 'r.valid_to as r_valid_to', 'p.locale as person_locale'])
     .select(IDENTITY_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
     .select(OUTLET_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
-    .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').execute();
+    .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').modifyEnd(PREPARED).execute();
   const assignments = new Map<number, SpokespersonAssignment>();
   const identities = new Map<number, Array<Identity & { person_locale: string | null }>>();
   for (const row of rows) {

@@ -5,6 +5,7 @@ import { personWithRoles } from './directory.js';
 import { markInboundDone } from './inbound.js';
 import { touchIdentity, type SeenIdentity } from './identities.js';
 import { releaseHeldInChat } from './outbox.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /**
  * What starting an inbound event's transaction did: nothing when the event was no longer pending
@@ -51,7 +52,7 @@ export async function startInboundEvent(db: Db, e: { eventId: string; seen: Seen
       (select row_to_json(p) from persons p where p.id = touched.person_id) as person_json,
       (select coalesce(json_agg(r order by r.id), '[]') from role_assignments r where r.person_id = touched.person_id
         and (r.valid_from is null or r.valid_from <= ${today}) and (r.valid_to is null or r.valid_to >= ${today})) as roles_json
-    from touched`.execute(db);
+    from touched${PREPARED}`.execute(db);
   const [row] = rows;
   if (!row) return { done: false };
   const { released_ids: released, person_json: person, roles_json: roles, ...identity } = row;

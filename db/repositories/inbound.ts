@@ -1,5 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /** A persisted inbound event awaiting (or done with) processing. */
 export interface StoredInbound {
@@ -13,7 +14,7 @@ export async function insertInbound(db: Db, platform: Platform, eventId: string,
   const result = await db.insertInto('inbound_events')
     .values({ platform, event_id: eventId, payload, status: 'pending', error: null, received_at: nowIso, processed_at: null })
     .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
-    .executeTakeFirst();
+    .modifyEnd(PREPARED).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../client.js';
 import type { Inquiry } from '../schema.js';
 import { auditRow, type AuditInput } from './audit.js';
 import { createInquiry, inquiryValues, NEXT_INQUIRY_ID, type NewInquiry } from './inquiries.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /** What a reporter's new question leaves beside the inquiry itself (see {@link createInquiryWithQuestion}). */
 export interface QuestionRecords {
@@ -42,7 +43,7 @@ export async function createInquiryWithQuestion(db: Db, n: NewInquiry, r: Questi
     .with('dialog_ended', () => endDialog(db).returning('id'))
     .with('audited', (qb) => qb.insertInto('audit_events').values({ ...auditRow({ ...r.audit, entityId: 0 }), entity_id: sql<string>`(select id::text from next_inquiry)` }).returning('id'))
     .selectFrom('created').selectAll('created').select(sql<number>`(select id from question_entry)`.as('entry_id'))
-    .executeTakeFirstOrThrow();
+    .modifyEnd(PREPARED).executeTakeFirstOrThrow();
   const { entry_id: entryId, ...inquiry } = row;
   return { inquiry, entryId };
 }

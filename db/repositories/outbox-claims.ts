@@ -1,5 +1,6 @@
 import type { Db } from '../client.js';
 import type { IsoInstant, OutboxQueue, OutboxRow } from '../schema.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /**
  * Claims on outbox rows: a row is sent only by the process that claimed it, and only the oldest
@@ -43,7 +44,7 @@ export type ClaimResult =
 export async function findChatHead(db: Db, chat: OutboxChat): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll()
     .where('queue', '=', chat.queue).where('platform', '=', chat.platform).where('chat_id', '=', chat.chatId)
-    .where('status', '=', 'pending').orderBy('id').limit(1).executeTakeFirst();
+    .where('status', '=', 'pending').orderBy('id').limit(1).modifyEnd(PREPARED).executeTakeFirst();
 }
 
 /**
@@ -102,7 +103,7 @@ async function claimFreeHead(db: Db, chat: OutboxChat, request: ClaimRequest): P
       .where('head.status', '=', 'pending').orderBy('head.id').limit(1))
     .where('status', '=', 'pending').where('lease_owner', 'is', null).where('lease_until', 'is', null)
     .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', request.nowIso)]))
-    .returningAll().executeTakeFirst();
+    .returningAll().modifyEnd(PREPARED).executeTakeFirst();
 }
 
 /** Extends the claims `owner` holds on `ids` (sends still running) until `leaseUntil`. */

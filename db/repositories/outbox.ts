@@ -4,6 +4,7 @@ import { insertPushEvent } from './web-push.js';
 import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
+import { PREPARED } from '../pg-prepared.js';
 
 /**
  * A row leaving `pending` no longer needs the clear text of a credential it carried (a one-time
@@ -16,7 +17,7 @@ const forgetSecrets = (eb: ExpressionBuilder<Database, 'outbox'>) => ({
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
-  const inserted = await db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow();
+  const inserted = await db.insertInto('outbox').values(row).returning('id').modifyEnd(PREPARED).executeTakeFirstOrThrow();
   return inserted.id;
 }
 
@@ -37,7 +38,7 @@ export async function insertOutboxWithPush(db: Db, row: NewOutboxRow, push: Push
   const inserted = await db.with('row_in', (qb) => qb.insertInto('outbox').values(row).returning('id'))
     .with('push_in', (qb) => qb.insertInto('push_events').values({ ...push, event_key: sql<string>`(select 'outbox-' || id from row_in)` })
       .onConflict((oc) => oc.column('event_key').doNothing()).returning('id'))
-    .selectFrom('row_in').select('id').executeTakeFirstOrThrow();
+    .selectFrom('row_in').select('id').modifyEnd(PREPARED).executeTakeFirstOrThrow();
   return inserted.id;
 }
 
@@ -81,7 +82,7 @@ export interface SentMark {
 export async function markOutboxSent(db: Db, id: number, outcome: SentOutcome): Promise<SentMark | undefined> {
   const marked = await db.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
     .where('id', '=', id).where('status', '=', 'pending')
-    .returning((eb) => moreInChat(eb).as('more')).executeTakeFirst();
+    .returning((eb) => moreInChat(eb).as('more')).modifyEnd(PREPARED).executeTakeFirst();
   return marked ? { more: Boolean(marked.more) } : undefined;
 }
 
@@ -136,7 +137,7 @@ export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: Se
       .where('id', '=', row.id).where('status', '=', 'pending').returning((eb) => ['id', moreInChat(eb).as('more')]))
     .insertInto('message_refs').columns(['platform', 'chat_id', 'message_id', 'inquiry_id', 'kind', 'person_id', 'created_at'])
     .expression(sql`select v.* from (values ${sql.join(refs)}) as v(platform, chat_id, message_id, inquiry_id, kind, person_id, created_at) where exists (select 1 from marked)`)
-    .returning(sql<boolean>`(select more from marked)`.as('more')).execute();
+    .returning(sql<boolean>`(select more from marked)`.as('more')).modifyEnd(PREPARED).execute();
   const [first] = inserted;
   return first ? { more: Boolean(first.more) } : undefined;
 }

@@ -4,6 +4,7 @@ import type { DeadlineClass, Org, Topic } from '../schema.js';
 import { treeFromRows, type OrgTree, type TreeRow } from './deadlines.js';
 import { ORG_COLUMNS, orgChainCte } from './directory.js';
 import { unprefixed } from './joined-rows.js';
+import { PREPARED } from '../pg-prepared.js';
 
 const TOPIC_COLUMNS = ['id', 'code', 'name', 'name_en', 'org_id', 'screening', 'active', 'created_at', 'updated_at'] as const;
 
@@ -28,7 +29,7 @@ export async function topicForSend(db: Db, topicId: number, deadlineClass: Deadl
       left join chain c on true
       left join deadline_overrides o on o.org_id = c.id and o.deadline_class = ${deadlineClass}
     where t.id = ${topicId}
-    order by c.depth, o.id`.execute(db);
+    order by c.depth, o.id${PREPARED}`.execute(db);
   const [first] = rows;
   const topic = first ? unprefixed<Topic>(first, 't_', TOPIC_COLUMNS) : undefined;
   if (!first || !topic) return { topic: undefined, org: undefined, tree: undefined };
