@@ -25,12 +25,24 @@ const CONFIG_KEYS = [
 ] as const;
 
 /**
+ * How `npm start` launches the bot, read from package.json's `start` script
+ * (`NAME=${NAME:-default} … node <node options> src/liaison.mjs start`): the environment defaults it
+ * sets and the options it gives `node`, so the bench starts the bot exactly so.
+ */
+export function npmStartLaunch(): { envDefaults: Record<string, string>; nodeArgs: string[] } {
+  const script = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const envDefaults = Object.fromEntries([...script.matchAll(/(\w+)=\$\{\w+:-([^}]*)\}/g)].map((m) => [m[1]!, m[2]!]));
+  const nodeArgs = /\bnode\s+((?:--\S+\s+)*)src\/liaison\.mjs start/.exec(script)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  return { envDefaults, nodeArgs };
+}
+
+/**
  * Builds the child's environment: the parent's, every config key blanked, then `settings`; with
- * glibc's `MALLOC_ARENA_MAX` at 2 unless the parent sets it, as `npm start` runs the bot (package.json).
+ * the defaults `npm start` sets (glibc's `MALLOC_ARENA_MAX`) unless the parent sets them.
  */
 export function botEnvironment(settings: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const blank = Object.fromEntries(CONFIG_KEYS.map((k) => [k, '']));
-  return { MALLOC_ARENA_MAX: '2', ...process.env, ...blank, ...settings };
+  return { ...npmStartLaunch().envDefaults, ...process.env, ...blank, ...settings };
 }
 
 /** Keeps the last lines a child wrote, to show them if it fails. */
@@ -93,14 +105,14 @@ export interface BotProcess {
 }
 
 /**
- * Starts `node [nodeArgs] src/liaison.mjs start` and resolves once `isPolling()` says its first long poll
+ * Starts `node [npm start's node options] [nodeArgs] src/liaison.mjs start` and resolves once `isPolling()` says its first long poll
  * arrived: the bot starts receiving last, after its database, queues and HTTP server are up.
  * `onLine` sees every complete output line (`[out] {…pino JSON…}`), e.g. to time the bot's own log lines.
  */
 export function startBot(
   env: NodeJS.ProcessEnv, isPolling: () => boolean, nodeArgs: readonly string[] = [], timeoutMs = 60_000, onLine?: (line: string) => void,
 ): Promise<BotProcess> {
-  return startChild([...nodeArgs, CLI, 'start'], env, isPolling, timeoutMs, onLine);
+  return startChild([...npmStartLaunch().nodeArgs, ...nodeArgs, CLI, 'start'], env, isPolling, timeoutMs, onLine);
 }
 
 /**
