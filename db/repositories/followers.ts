@@ -14,13 +14,12 @@ export async function follow(db: Db, personId: number, inquiryId: number, nowIso
  * those who already follow it. Returns how many moved.
  */
 export async function moveFollowers(db: Db, fromId: number, toId: number, exceptPersonId: number, nowIso: string): Promise<number> {
-  const rows = await db.selectFrom('inquiry_followers').select('person_id').where('inquiry_id', '=', fromId).execute();
-  let moved = 0;
-  for (const { person_id } of rows) {
-    if (Number(person_id) !== exceptPersonId && (await follow(db, Number(person_id), toId, nowIso))) moved += 1;
-  }
+  const r = await db.insertInto('inquiry_followers').columns(['person_id', 'inquiry_id', 'created_at', 'notified_at'])
+    .expression(db.selectFrom('inquiry_followers').select((eb) => ['person_id', eb.val(toId).as('inquiry_id'), eb.val(nowIso).as('created_at'), eb.val(null).as('notified_at')])
+      .where('inquiry_id', '=', fromId).where('person_id', '!=', exceptPersonId))
+    .onConflict((oc) => oc.columns(['inquiry_id', 'person_id']).doNothing()).executeTakeFirst();
   await db.deleteFrom('inquiry_followers').where('inquiry_id', '=', fromId).execute();
-  return moved;
+  return Number(r.numInsertedOrUpdatedRows ?? 0n);
 }
 
 /** Stops following; false when the person did not follow it. */
