@@ -12,6 +12,7 @@ import { createDefaultErrorScrubber } from '../delivery/error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
 import { createSweeper } from './sweep.js';
 import { createWakeUps, every } from './wake.js';
+import { createLocalRuns } from './local-runs.js';
 import type { OutboxDispatcher, OutboxDispatcherOptions, OutboxJobData } from './types.js';
 
 
@@ -50,10 +51,18 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   let timers: NodeJS.Timeout[] = [];
 
   const { add, waker: wake } = createWakeUps(queue, lease.owner, lease.now);
+  const local = createLocalRuns({
+    concurrency: options.concurrency, logger,
+    drain: (chat) => drainChat(drainDeps, chat),
+    fallback: (wakeUp) => add([wakeUp]),
+  });
   const enqueue: OutboxDispatcher['enqueue'] = async (ids, known) => {
     const covered = known !== undefined && ids.every((id) => known.some((c) => c.id === id));
     const chats = covered ? oldestPerChat(known.filter((c) => ids.includes(c.id))) : await chatsOfPending(options.db, ids);
-    await add(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
+    const wakeUps = chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id }));
+    // This process sends: its drain needs no job (local-runs.ts). A `web` process queues a job for the workers.
+    if (started && !stopping) local.wake(wakeUps);
+    else await add(wakeUps);
   };
   ctx.enqueue = enqueue;
   const sweepMs = options.sweepMs ?? 1000;
@@ -101,8 +110,9 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   const close = (): Promise<void> => (closing ??= (async () => {
     stopping = true;
     for (const timer of timers) clearInterval(timer);
+    await local.close();
     await service.close();
     lease.close();
   })());
-  return { enqueue, start, reconcile, close };
+  return { enqueue, start, reconcile, idle: () => local.idle(), close };
 }

@@ -94,6 +94,11 @@ export interface OutboxDispatcher {
    * Redis lost its data), and probes platforms that refused our credentials; returns how many chats.
    */
   reconcile(): Promise<number>;
+  /**
+   * Resolves once no drain woken in this process (`enqueue` after `start`) is running or waiting;
+   * drains of queue jobs (delayed wake-ups, the sweep's, another process's) are not counted.
+   */
+  idle(): Promise<void>;
   /** Waits for in-flight deliveries, then closes the worker, the queue and their connections. Idempotent. */
   close(): Promise<void>;
 }

@@ -174,9 +174,11 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
       clock: createManualClock('2026-11-23T02:00:00Z'), concurrency: 1, maxAttempts: 3, backoffMaxMs: 200, sweepMs: 600_000, onUnreachable: async () => undefined,
     });
     const jobs = new Queue<OutboxJobData>('outbox', { connection: { url: TEST_REDIS_URL }, prefix });
-    // Waits on Redis and the fake platform only, so the count is the deliveries' own.
+    // Waits on Redis, the fake platform and the dispatcher only, so the count is the deliveries' own
+    // (the drains woken by `enqueue` run in this process, without a job).
     const settled = async (parts: number) => {
       for (let tries = 0; tries < 500; tries += 1) {
+        await dispatcher.idle();
         const counts = await jobs.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         if (adapter.delivered.length >= parts && Object.values(counts).every((n) => n === 0)) return;
         await new Promise((resolve) => setTimeout(resolve, 10));

@@ -62,7 +62,9 @@ describe.each(testDialects())('outbox dispatcher on %s', (dialect) => {
     const row = await findOutbox(t.db, id);
     return row && row.status !== 'pending' ? row : undefined;
   });
+  // The drains `enqueue` wakes run in this process (no job): both must be done.
   const drained = () => waitFor(async () => {
+    await dispatcher.idle();
     const counts = await inspect.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).every((n) => n === 0);
   });
