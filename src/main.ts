@@ -33,7 +33,7 @@ import { createHostPolicy } from './http/hosts.js';
 import { createMetricsGuard } from './http/metrics-auth.js';
 import { createDatabaseMonitor } from './health/database-monitor.js';
 import { createInPlaceReconciliation, waitForDatabase } from './health/recovery.js';
-import { createInboundProcessor } from './inbound/processor.js';
+import { createInboundProcessor, receiverOf } from './inbound/processor.js';
 import { createScrubber, type Logger } from './logger.js';
 import { createOutboxDispatcher } from './outbox/index.js';
 import { createNoticeService } from './notices/service.js';
@@ -320,7 +320,7 @@ export async function startApp(o: StartOptions): Promise<App> {
     // (in order) until the database takes them. Webhooks and polling get an error instead, and
     // their platform delivers again.
     for (const adapter of adapters.values()) {
-      await adapter.start((event) => (adapter.platform === 'zalo_personal' ? inbound.acceptPatiently(event) : inbound.accept(event)));
+      await adapter.start(receiverOf(adapter, inbound));
     }
   }
 

@@ -1,4 +1,4 @@
-import type { InboundEvent, Platform } from '../../adapters/types.js';
+import type { ChatAdapter, InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { describeDbError } from '../../db/errors.js';
 import { insertInbound, listPendingInbound } from '../../db/repositories/inbound.js';
@@ -77,6 +77,12 @@ export interface InboundProcessor {
    * stops: for channels that never deliver an event twice (the personal Zalo account's socket).
    */
   acceptPatiently(event: InboundEvent): Promise<void>;
+  /**
+   * Like `accept`, for an event the bot fetched itself (Telegram's getUpdates): no platform waits
+   * on an ack for it, so the flows already queued are not held back by its arrival (burst-gate.ts)
+   * — during a burst of polled updates, holding them back only left the thread idle.
+   */
+  acceptPolled(event: InboundEvent): Promise<void>;
   /** Schedules every event stored but never processed (at start, after a crash). Returns how many. */
   recover(): Promise<number>;
   /**
@@ -96,11 +102,12 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 /** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
   const runner = createEventRunner(o);
-  const accept = async (received: InboundEvent, patient: boolean) => {
+  /** `acked`: a platform (or a person's page) waits for this store's answer, so queued flows make way for it. */
+  const accept = async (received: InboundEvent, patient: boolean, acked: boolean) => {
     const event = { ...withoutNul(withoutRaw(received)), raw: received.raw } as InboundEvent;
     const { fresh, retried } = await storeEvent(o, event, patient);
     o.onEvent?.(event.platform, event.kind, !fresh);
-    runner.arrived();
+    if (acked) runner.arrived();
     // After a retry "seen before" may be our own insert whose answer was lost: run it anyway
     // (processing is guarded, so a real duplicate does nothing).
     if (!fresh && !retried) {
@@ -111,8 +118,9 @@ export function createInboundProcessor(o: InboundProcessorOptions): InboundProce
   };
   const sweep = () => sweepPending(o, runner);
   return {
-    accept: (event) => accept(event, false),
-    acceptPatiently: (event) => accept(event, true),
+    accept: (event) => accept(event, false, true),
+    acceptPatiently: (event) => accept(event, true, false),
+    acceptPolled: (event) => accept(event, false, false),
     async recover() {
       const pending = await listPendingInbound(o.db);
       scheduleStored(runner, pending);
@@ -231,4 +239,15 @@ function scheduleStored(runner: EventRunner, rows: ReadonlyArray<{ payload: stri
 function withoutRaw(event: InboundEvent): Omit<InboundEvent, 'raw'> {
   const { raw: _raw, ...rest } = event;
   return rest;
+}
+
+/**
+ * How an adapter's events are taken in. Webhooks and the web page wait for the store's answer (the
+ * ack), so a burst of them holds back the flows; the personal Zalo account's socket never delivers
+ * an event twice, so storing waits for the database; Telegram's polled updates wait for nobody.
+ */
+export function receiverOf(adapter: ChatAdapter, inbound: InboundProcessor): (event: InboundEvent) => Promise<void> {
+  if (adapter.platform === 'zalo_personal') return (event) => inbound.acceptPatiently(event);
+  if (adapter.webhook || adapter.platform === 'web') return (event) => inbound.accept(event);
+  return (event) => inbound.acceptPolled(event);
 }
