@@ -8,7 +8,7 @@ import type { FlowSettings } from '../../flows/context.js';
 import type { NewDeadline } from '../../flows/effects.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
-import { runStoredEvent, type RunEventDeps } from './run-event.js';
+import { runStoredEvent, type HandOnLine, type RunEventDeps } from './run-event.js';
 import { createBurstGate } from './burst-gate.js';
 import { createKeyedSerializer } from './serializer.js';
 import { withoutNul } from './without-nul.js';
@@ -153,7 +153,8 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
   const serial = createKeyedSerializer(o.concurrency ?? 8);
   const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
   const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 500);
-  const handOns = createHandOnLine();
+  const handOns = { outbox: createHandOnLine(), plans: createHandOnLine() };
+  const handOnLater = (work: () => Promise<void>, line: HandOnLine) => handOns[line].push(work);
   /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
   const queued = new Set<string>();
   const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
@@ -166,7 +167,7 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
       void serial.run(`${event.platform}:${event.chatId}`, async () => {
         try {
           await gate.wait(queuedAt);
-          if ((await runStoredEvent(deps, event, handOns.push)) === 'already_done') o.onCommitUncertain?.();
+          if ((await runStoredEvent(deps, event, handOnLater)) === 'already_done') o.onCommitUncertain?.();
         } finally {
           queued.delete(key);
         }
@@ -176,16 +177,17 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
     arrived: () => gate.arrived(),
     drain: async () => {
       await serial.idle();
-      await handOns.idle();
+      await Promise.all([handOns.outbox.idle(), handOns.plans.idle()]);
     },
   };
 }
 
 /**
- * What a committed flow hands on (queue its outbox rows, re-plan its deadlines, start its notices)
- * is network work, done in commit order on one line of its own. The flow's place in line (one
- * transaction at a time on SQLite) is freed at its commit, so the next flow runs while Redis
- * answers; on one line, two events' deadline re-plans for one inquiry never cross.
+ * What a committed flow hands on is work outside its transaction, done in commit order on a line
+ * of its own (one for outbox rows, one for deadline re-plans and notice starts: see
+ * {@link HandOnLine}). The flow's place in line (one transaction at a time on SQLite) is freed at
+ * its commit, so the next flow runs while Redis answers; on one line, two events' deadline
+ * re-plans for one inquiry never cross.
  */
 function createHandOnLine(): { push(work: () => Promise<void>): void; idle(): Promise<void> } {
   let tail: Promise<void> = Promise.resolve();

@@ -45,8 +45,15 @@ export interface RunEventDeps {
 export type RunResult = 'done' | 'already_done' | 'failed' | 'left_pending';
 
 /**
+ * The two lines of what a committed flow hands on: its outbox rows (a process that sends drains
+ * them itself, needing no Redis), and its deadline re-plans and notice starts (which wait for
+ * Redis while it is away). On separate lines, replies keep going out while Redis is away.
+ */
+export type HandOnLine = 'outbox' | 'plans';
+
+/**
  * Runs the flow of one stored event in one transaction and hands what it committed on (at once,
- * or through `handOnLater`, which runs it after this returns).
+ * or through `handOnLater`, which runs each part after this returns, on its {@link HandOnLine}).
  *
  * A transient database failure (connection lost, server restarting, file locked) is retried here,
  * holding the chat's place in line so its events stay in order. That is safe even when the
@@ -56,7 +63,7 @@ export type RunResult = 'done' | 'already_done' | 'failed' | 'left_pending';
  * `retryForMs`, or the process stops, the event stays pending for the processor's sweep or the next
  * start; the sender gets no apology for a failure that is not theirs and will be repaired.
  */
-export async function runStoredEvent(d: RunEventDeps, received: InboundEvent, handOnLater?: (work: () => Promise<void>) => void): Promise<RunResult> {
+export async function runStoredEvent(d: RunEventDeps, received: InboundEvent, handOnLater?: (work: () => Promise<void>, line: HandOnLine) => void): Promise<RunResult> {
   let outcome: FlowOutcome | 'already_done';
   let retried = false;
   let event = received;
@@ -83,8 +90,13 @@ export async function runStoredEvent(d: RunEventDeps, received: InboundEvent, ha
   }
   if (outcome === 'already_done') return 'already_done';
   const committed = outcome;
-  if (handOnLater) handOnLater(() => handOn(d, event, committed));
-  else await handOn(d, event, committed);
+  if (handOnLater) {
+    handOnLater(() => queueOutbox(d, event, committed), 'outbox');
+    handOnLater(() => handOnPlans(d, event, committed), 'plans');
+  } else {
+    await queueOutbox(d, event, committed);
+    await handOnPlans(d, event, committed);
+  }
   return 'done';
 }
 
@@ -109,11 +121,18 @@ async function runFlow(d: RunEventDeps, event: InboundEvent, retried: boolean): 
  * by a reconciliation (outbox rows and deadline jobs at start and when the database returns,
  * notices periodically), so it is logged, never turned into a failure of the event.
  */
-async function handOn(d: RunEventDeps, event: InboundEvent, outcome: FlowOutcome): Promise<void> {
-  const logged = (what: string) => (err: unknown) => { d.logger.error({ err, platform: event.platform, eventId: event.eventId }, what); };
-  if (outcome.outboxIds.length > 0) await d.enqueueOutbox(outcome.outboxIds, outcome.outboxChats).catch(logged('could not queue the outbox rows of an event; the reconciliation will'));
-  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds, outcome.newDeadlines).catch(logged('deadline sync failed'));
-  if (outcome.noticeIds?.length) await d.startNotices?.(outcome.noticeIds).catch(logged('notice start failed'));
+async function queueOutbox(d: RunEventDeps, event: InboundEvent, outcome: FlowOutcome): Promise<void> {
+  if (outcome.outboxIds.length > 0) await d.enqueueOutbox(outcome.outboxIds, outcome.outboxChats).catch(handOnFailed(d, event, 'could not queue the outbox rows of an event; the reconciliation will'));
+}
+
+/** Deadline re-plans and notice starts: they need Redis, and wait for it while it is away. */
+async function handOnPlans(d: RunEventDeps, event: InboundEvent, outcome: FlowOutcome): Promise<void> {
+  if (outcome.deadlineIds.length > 0) await d.syncDeadlines(outcome.deadlineIds, outcome.newDeadlines).catch(handOnFailed(d, event, 'deadline sync failed'));
+  if (outcome.noticeIds?.length) await d.startNotices?.(outcome.noticeIds).catch(handOnFailed(d, event, 'notice start failed'));
+}
+
+function handOnFailed(d: RunEventDeps, event: InboundEvent, what: string): (err: unknown) => void {
+  return (err) => { d.logger.error({ err, platform: event.platform, eventId: event.eventId }, what); };
 }
 
 /** A flow that failed for a reason of its own: marked failed (kept for inspection) and the sender gets an apology. */

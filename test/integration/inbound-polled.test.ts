@@ -13,6 +13,8 @@ import { createManualClock } from '../../src/time/clock.js';
 import { createDeadlinePolicy } from '../../src/time/deadline-policy.js';
 import { createCapturedLogger } from '../fakes/telegram/harness.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
+import { seedMiniNetwork } from '../helpers/directory-fixture.js';
+import { createFlowDriver } from '../helpers/flow-driver.js';
 
 const clock = createManualClock('2026-12-05T02:00:00Z');
 /** Far longer than any test waits: a flow held back by the gate is visibly not run. */
@@ -49,6 +51,37 @@ describe('taking in an event during a burst', () => {
     expect(await statusOf(t, 'u-2')).toBe('pending');
     await processor.drain();
     expect(await statusOf(t, 'u-2')).toBe('done');
+  });
+
+  it('replies are handed on while a deadline re-plan waits for Redis (away): the two never share a line', async () => {
+    t = await createTestDb('sqlite');
+    await seedMiniNetwork(t.db);
+    const enqueued: number[][] = [];
+    let hang = false;
+    let replans = 0;
+    const bot = createFlowDriver(t.db, createManualClock('2026-11-23T02:00:00Z'), {
+      enqueueOutbox: async (ids) => { enqueued.push([...ids]); },
+      // As BullMQ's add does while Redis is away: it waits.
+      syncDeadlines: async () => { if (hang) { replans += 1; await new Promise<void>(() => undefined); } },
+    });
+    await bot.command('101', 'start', 'inv-pv1');
+    await bot.say('101', 'Số ca sốt xuất huyết ở Huế tuần này là bao nhiêu?');
+    await bot.press('101', 'Y tế');
+    const send = bot.last('101').buttons.flat().find((b) => b.label.includes('Gửi'))!;
+    hang = true;
+    enqueued.length = 0;
+    const base = { platform: 'telegram' as const, from: { id: '101', name: 'PV' }, chatId: '101', at: new Date(), raw: null };
+    // The press creates the inquiry: its confirmation and notification, and a deadline to plan (hangs).
+    await bot.processor.acceptPolled({ ...base, eventId: 'press', kind: 'button', messageId: bot.last('101').messageId, action: send.action, payload: send.payload });
+    // The next message's reply must not wait behind that plan.
+    await bot.processor.acceptPolled({ ...base, eventId: 'help', kind: 'command', messageId: '9001', command: 'help', args: '' });
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && enqueued.length < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(replans).toBe(1);
+    expect(enqueued).toHaveLength(2);
+    const textsOf = async (ids: readonly number[]) => (await t!.db.selectFrom('outbox').select('text').where('id', 'in', [...ids]).where('chat_id', '=', '101').execute()).map((r) => r.text);
+    expect((await textsOf(enqueued[0]!)).join('\n')).toMatch(/Đã (tiếp nhận|nhận)/);
+    expect((await textsOf(enqueued[1]!)).length).toBe(1);
   });
 
   it('each adapter gets the right way in: webhooks and the web page are acked, polling is not, the Zalo account waits for the database', async () => {
