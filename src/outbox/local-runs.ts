@@ -56,8 +56,10 @@ export function createLocalRuns(o: LocalRunsOptions): LocalRuns {
           await o.drain(wakeUp.chat);
         } while (!closed && running.get(key) === true);
       } catch (err) {
-        o.logger.warn({ err: String(err), platform: wakeUp.chat.platform }, 'outbox: a drain in this process failed; its chat is queued instead');
-        await o.fallback(wakeUp).catch(() => undefined);
+        // The drain logged the cause (scrubbed); its text may hold a platform URL, so only the kind here.
+        o.logger.warn({ error: err instanceof Error ? err.name : typeof err, platform: wakeUp.chat.platform }, 'outbox: a drain in this process failed; its chat is queued instead');
+        // Not awaited: while Redis is away the job waits, and the chat must stay free for the next wake.
+        void o.fallback(wakeUp).catch(() => undefined);
       } finally {
         running.delete(key);
       }
