@@ -16,6 +16,11 @@ export interface OutboxChat {
   chatId: string;
 }
 
+/** A string naming one chat of one queue, for maps and sets (NUL cannot occur in any of its parts). */
+export function outboxChatKey(chat: OutboxChat): string {
+  return `${chat.queue}\u0000${chat.platform}\u0000${chat.chatId}`;
+}
+
 /** Who claims, and until when. Instants are ISO-8601 UTC on the real clock (queue time). */
 export interface ClaimRequest {
   owner: string;
@@ -165,7 +170,7 @@ export async function chatsOfPending(db: Db, ids: readonly number[]): Promise<Ou
 export function oldestPerChat(rows: readonly OutboxRowChat[]): OutboxRowChat[] {
   const byChat = new Map<string, OutboxRowChat>();
   for (const r of [...rows].sort((a, b) => a.id - b.id)) {
-    const key = `${r.queue}\u0000${r.platform}\u0000${r.chatId}`;
+    const key = outboxChatKey(r);
     if (!byChat.has(key)) byChat.set(key, { id: r.id, queue: r.queue, platform: r.platform, chatId: r.chatId });
   }
   return [...byChat.values()];

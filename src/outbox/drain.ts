@@ -1,4 +1,4 @@
-import { claimChatHead, releaseClaim, type OutboxChat } from '../../db/repositories/outbox-claims.js';
+import { claimChatHead, outboxChatKey, releaseClaim, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { OutboxRow } from '../../db/schema.js';
 import { deliverClaimed, DeliveryAborted } from './deliver-one.js';
 import type { DeliveryContext, DeliveryOutcome, DigestSettings, Waker } from './types.js';
@@ -49,10 +49,9 @@ export interface BusyNotes {
 
 export function createBusyNotes(): BusyNotes {
   const noted = new Set<string>();
-  const key = (chat: OutboxChat) => `${chat.queue}\u0000${chat.platform}\u0000${chat.chatId}`;
   return {
-    note: (chat) => { noted.add(key(chat)); },
-    take: (chat) => noted.delete(key(chat)),
+    note: (chat) => { noted.add(outboxChatKey(chat)); },
+    take: (chat) => noted.delete(outboxChatKey(chat)),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { OutboxChat } from '../../db/repositories/outbox-claims.js';
+import { outboxChatKey, type OutboxChat } from '../../db/repositories/outbox-claims.js';
 import type { WakeUp } from './sweep.js';
 import type { Logger } from '../logger.js';
 
@@ -36,10 +36,11 @@ export function createLocalRuns(o: LocalRunsOptions): LocalRuns {
   const waiting = new Map<string, WakeUp>();
   /** Chats whose drain runs now → whether they were woken again meanwhile. */
   const running = new Map<string, boolean>();
-  const inFlight = new Set<Promise<void>>();
   const idleWaiters: Array<() => void> = [];
   let closed = false;
 
+  const isIdle = (): boolean => running.size === 0 && waiting.size === 0;
+  const idle = (): Promise<void> => (isIdle() ? Promise.resolve() : new Promise((resolve) => { idleWaiters.push(resolve); }));
   const pump = (): void => {
     while (!closed && running.size < o.concurrency && waiting.size > 0) {
       const [key, wakeUp] = waiting.entries().next().value!;
@@ -49,7 +50,7 @@ export function createLocalRuns(o: LocalRunsOptions): LocalRuns {
   };
   const start = (key: string, wakeUp: WakeUp): void => {
     running.set(key, false);
-    const run = (async () => {
+    void (async () => {
       try {
         do {
           running.set(key, false);
@@ -63,33 +64,25 @@ export function createLocalRuns(o: LocalRunsOptions): LocalRuns {
       } finally {
         running.delete(key);
       }
-    })();
-    inFlight.add(run);
-    void run.finally(() => {
-      inFlight.delete(run);
       pump();
-      if (running.size === 0 && waiting.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
-    });
+      if (isIdle()) for (const resolve of idleWaiters.splice(0)) resolve();
+    })();
   };
   return {
     wake(wakeUps) {
       if (closed) return;
       for (const wakeUp of wakeUps) {
-        const key = chatKey(wakeUp.chat);
+        const key = outboxChatKey(wakeUp.chat);
         if (running.has(key)) running.set(key, true);
         else if (!waiting.has(key)) waiting.set(key, wakeUp);
       }
       pump();
     },
-    idle: () => (running.size === 0 && waiting.size === 0 ? Promise.resolve() : new Promise((resolve) => { idleWaiters.push(resolve); })),
-    async close() {
+    idle,
+    close() {
       closed = true;
       waiting.clear();
-      await Promise.all([...inFlight]);
+      return idle();
     },
   };
-}
-
-function chatKey(chat: OutboxChat): string {
-  return `${chat.queue}\u0000${chat.platform}\u0000${chat.chatId}`;
 }
