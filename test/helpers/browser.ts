@@ -48,11 +48,20 @@ export async function sidewaysScroll(page: Page): Promise<number> {
   return Math.max(0, scroll - width);
 }
 
-/** Signs a web page slot in with `code` and waits for the workspace (the inbox's tabs). */
+/**
+ * Signs a web page slot in with `code` and waits for the workspace (the inbox's tabs). The first
+ * sign-in right after the bot starts may wait on a loaded machine, so the wait is at least the
+ * page actions' bound; if the page shows an error instead, the test fails with its text.
+ */
 export async function signInWorkspace(page: Page, base: string, slot: number, code: string, wait: { timeout: number }): Promise<void> {
   await page.goto(`${base}/web/u/${slot}/?code=${code}`);
   await page.locator('#sign-in button[type="submit"]').click();
-  await page.locator('nav.views').waitFor(wait);
+  const timeout = Math.max(wait.timeout, BROWSER_ACTION_TIMEOUT_MS);
+  const shown = await Promise.race([
+    page.locator('nav.views').waitFor({ timeout }).then(() => 'workspace' as const),
+    page.locator('#error').waitFor({ state: 'visible', timeout }).then(() => 'error' as const, () => new Promise<never>(() => undefined)),
+  ]);
+  if (shown === 'error') throw new Error(`sign-in with ${code} showed an error: ${await page.locator('#error').textContent()}`);
 }
 
 /**
