@@ -1,6 +1,5 @@
-import { PostgresAdapter, sql, type ExpressionBuilder, type Insertable } from 'kysely';
-import type { PushEventsTable } from '../schema-push.js';
-import { insertPushEvent } from './web-push.js';
+import { PostgresAdapter, sql, type ExpressionBuilder, type QueryCreator } from 'kysely';
+import { insertPushIfSubscribed, type PushBesideRow } from './web-push.js';
 import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
@@ -21,23 +20,23 @@ export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
   return inserted.id;
 }
 
-/** A push event written beside an outbox row, keyed `outbox-<the row's id>`. */
-export type PushBesideRow = Omit<Insertable<PushEventsTable>, 'event_key'>;
+export type { PushBesideRow };
 
 /**
- * {@link insertOutbox} and, when given, the push event beside it (unless its key exists: the flow
- * that wrote it ran again). PostgreSQL: one statement; SQLite: two. Returns the row's id.
+ * {@link insertOutbox} and, when given, the push event beside it, keyed `outbox-<the row's id>`,
+ * if its person has a browser subscribed and the key is new (the flow that wrote it ran again).
+ * PostgreSQL: one statement; SQLite: two. Returns the row's id.
  */
 export async function insertOutboxWithPush(db: Db, row: NewOutboxRow, push: PushBesideRow | undefined): Promise<number> {
   if (!push) return insertOutbox(db, row);
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
     const id = await insertOutbox(db, row);
-    await insertPushEvent(db, { ...push, event_key: `outbox-${id}` });
+    await insertPushIfSubscribed(db, push, sql<string>`${`outbox-${id}`}`).execute();
     return id;
   }
   const inserted = await db.with('row_in', (qb) => qb.insertInto('outbox').values(row).returning('id'))
-    .with('push_in', (qb) => qb.insertInto('push_events').values({ ...push, event_key: sql<string>`(select 'outbox-' || id from row_in)` })
-      .onConflict((oc) => oc.column('event_key').doNothing()).returning('id'))
+    // The CTE's scope only adds `row_in`, read by the key's raw SQL.
+    .with('push_in', (qb) => insertPushIfSubscribed(qb as unknown as QueryCreator<Database>, push, sql<string>`(select 'outbox-' || id from row_in)`).returning('id'))
     .selectFrom('row_in').select('id').modifyEnd(PREPARED).executeTakeFirstOrThrow();
   return inserted.id;
 }

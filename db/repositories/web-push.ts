@@ -2,7 +2,8 @@ import type { Db } from '../client.js';
 import type {
   NotificationPrefsRow, PushDeliveryStatus, PushEvent, PushEventsTable, PushSubscriptionRow,
 } from '../schema-push.js';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type QueryCreator, type RawBuilder } from 'kysely';
+import type { Database } from '../schema.js';
 import { isSealed, type SecretBox } from '../secret-box.js';
 
 /** The VAPID key pair (base64url). `privateKey` is a secret: stored sealed by the deployment's box. */
@@ -100,6 +101,28 @@ export async function savePrefs(db: Db, row: NotificationPrefsRow): Promise<void
 /** Writes a push event unless its key exists (the flow that wrote it ran again). */
 export async function insertPushEvent(db: Db, row: Insertable<PushEventsTable>): Promise<void> {
   await db.insertInto('push_events').values(row).onConflict((oc) => oc.column('event_key').doNothing()).execute();
+}
+
+/** A push event to write beside a chat message; its key is the message's. */
+export type PushBesideRow = Omit<Insertable<PushEventsTable>, 'event_key' | 'not_before'>;
+
+/**
+ * The insert of `push` under `key`, made only when its person has a browser subscribed (and its key
+ * is new): a push for nobody would be written, read by the sender, found without a subscription
+ * and closed — three more statements per notification for everyone who never turned pushes on.
+ * Values are cast: PostgreSQL types a bare parameter in a SELECT list as text.
+ */
+export function insertPushIfSubscribed(db: QueryCreator<Database>, push: PushBesideRow, key: RawBuilder<string>) {
+  const integer = (v: number | null | undefined) => sql<number>`cast(${v ?? null} as integer)`;
+  const text = (v: string | null | undefined) => sql<string>`cast(${v ?? null} as text)`;
+  return db.insertInto('push_events')
+    .columns(['event_key', 'person_id', 'kind', 'urgent', 'title', 'body', 'inquiry_id', 'status', 'outcome', 'attempts', 'created_at', 'done_at'])
+    .expression(db.selectNoFrom([
+      key.as('event_key'), integer(push.person_id).as('person_id'), text(push.kind).as('kind'), integer(push.urgent).as('urgent'),
+      text(push.title).as('title'), text(push.body).as('body'), integer(push.inquiry_id).as('inquiry_id'), text(push.status).as('status'),
+      text(push.outcome).as('outcome'), integer(push.attempts).as('attempts'), text(push.created_at).as('created_at'), text(push.done_at).as('done_at'),
+    ]).where((w) => w.exists(db.selectFrom('push_subscriptions').select(sql<number>`1`.as('one')).where('person_id', '=', push.person_id))))
+    .onConflict((oc) => oc.column('event_key').doNothing());
 }
 
 /** Pending push events due at `nowIso` (none held past it by quiet hours), oldest first. */

@@ -33,7 +33,7 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     status: 'pending', outcome: null, attempts: 0, created_at: clock.now().toISOString(), done_at: null,
   });
 
-  it('a push event written beside its outbox row is keyed by it, in one statement on PostgreSQL, and a key already written stays as it was', async () => {
+  it('a push event is written beside its outbox row only for a person with a browser subscribed, keyed by the row, in one statement on PostgreSQL; a key already written stays as it was', async () => {
     const at = clock.now().toISOString();
     const person = await t.db.insertInto('persons').values({
       full_name: 'Lê Văn Y Tế', code: null, outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: null, invite_used_at: null, created_at: at, updated_at: at,
@@ -48,10 +48,17 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
       last_error: null, created_at: at, sent_at: null,
     };
     const beside = { person_id: person.id, kind: 'inquiry' as const, urgent: 1, title: 'Câu hỏi mới Q-1', body: 'Câu hỏi mới', inquiry_id: null, status: 'pending' as const, outcome: null, attempts: 0, created_at: at, done_at: null };
+    // Nobody subscribed yet: the row is written, no push (the sender would only close it).
+    const unseen = await insertOutboxWithPush(t.db, row, beside);
+    expect(await findOutbox(t.db, unseen)).toMatchObject({ id: unseen, chat_id: 'beside', status: 'pending' });
+    expect(await findPushEventByKey(t.db, `outbox-${unseen}`)).toBeUndefined();
+    await saveSubscription(t.db, { personId: person.id, endpoint: 'https://push.example.vn/beside', p256dh: 'k', auth: 'a' }, at);
     const before = t.statements();
     const id = await insertOutboxWithPush(t.db, row, beside);
     expect(t.statements() - before).toBe(dialect === 'postgres' ? 1 : 2);
-    expect(await findPushEventByKey(t.db, `outbox-${id}`)).toMatchObject({ person_id: person.id, kind: 'inquiry', urgent: 1, title: 'Câu hỏi mới Q-1', status: 'pending' });
+    expect(await findPushEventByKey(t.db, `outbox-${id}`)).toMatchObject({
+      person_id: person.id, kind: 'inquiry', urgent: 1, title: 'Câu hỏi mới Q-1', body: 'Câu hỏi mới', inquiry_id: null, status: 'pending', outcome: null, attempts: 0, created_at: at, done_at: null,
+    });
     expect(await findOutbox(t.db, id)).toMatchObject({ id, chat_id: 'beside', status: 'pending' });
     // The next row's key taken already (a flow run again): the row is written, the push left as it was.
     await event(`outbox-${id + 1}`, person.id);
@@ -61,6 +68,7 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     expect(await insertOutboxWithPush(t.db, row, undefined)).toBe(next + 1);
     // The tests below send what is pending: these were only about the write.
     await t.db.deleteFrom('push_events').where('event_key', 'like', 'outbox-%').execute();
+    await t.db.deleteFrom('push_subscriptions').where('person_id', '=', person.id).execute();
   });
 
   it('VAPID keys are made once, whoever starts first', async () => {
