@@ -132,13 +132,17 @@ describe('policy notices over the fake Bot API (real adapter, SQLite, Redis, not
   it('a delivery still held when the broadcast finished settles later: the final summary is edited too, as the progress message is', async () => {
     const nhung = contacts[1]!;
     await compose(e, 'Lịch cắt nước', 'org:P-PHUXUAN');
-    // Telegram refuses our token for her twice (the notice, then the outbox it is handed to): held for the channel.
-    e.fake.failNext({ method: 'sendMessage', chatId: nhung.id, times: 2, error: { error_code: 401, description: 'Unauthorized' } });
+    // Telegram refuses our token for her (the notice, then the outbox it is handed to, and each
+    // re-check's probe) until the summary is out: held for the channel. A refusal of a fixed number
+    // of sends would let the 1 s re-check deliver it before a slow machine finished the broadcast.
+    let refusing = true;
+    e.fake.addInterceptor((call) => (refusing && call.method === 'sendMessage' && call.chatId === nhung.id ? { error_code: 401, description: 'Unauthorized' } : undefined));
     await e.press(coord, 'Gửi', 'Đang gửi thông báo');
     const summary = await e.nextTo(coord, 0, (m) => m.text.includes('Tổng kết thông báo') && m.text.includes('Lịch cắt nước'));
     expect(summary.text).toContain('Đã gửi: 0/1');
     expect(summary.text).toContain('Đang giữ chờ kênh: 1');
-    // The channel works again (the summary's own send, or the periodic check, releases what it held): she gets it once…
+    refusing = false;
+    // The channel works again (the periodic check releases what it held): she gets it once…
     await e.fake.waitFor(() => e.sentTo(nhung, 'Lịch cắt nước')[0], { timeoutMs: 15_000, description: 'the held notice delivered' });
     // …and the summary already sent is edited to say so (editMessageText on its own message).
     const edited = await e.fake.waitFor(
