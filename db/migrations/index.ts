@@ -31,6 +31,7 @@ import * as noticeSendOwner from './2026-12-06-902-notice-send-owner.js';
 import * as inboxChanges from './2026-12-06-301-inbox-changes.js';
 import * as inboxReadChanges from './2026-12-07-301-inbox-read-changes.js';
 import * as followChanges from './2026-12-08-401-follow-changes.js';
+import * as dropPrefixIndexes from './2026-12-09-001-drop-prefix-indexes.js';
 import * as reportIndexes from './2026-12-06-501-report-indexes.js';
 import * as agencyResponseHistograms from './2026-12-06-502-agency-response-histograms.js';
 
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-101-similar-topic-index': similarTopicIndex,
   '2026-12-07-301-inbox-read-changes': inboxReadChanges,
   '2026-12-08-401-follow-changes': followChanges,
+  '2026-12-09-001-drop-prefix-indexes': dropPrefixIndexes,
 };
