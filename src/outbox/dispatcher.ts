@@ -10,7 +10,7 @@ import { createBusyNotes, drainChat, type DrainResult } from './drain.js';
 import { createPlatformBack } from './platform-back.js';
 import { createDefaultErrorScrubber } from '../delivery/error-text.js';
 import { createLeaseKeeper, type LeaseKeeper } from './lease.js';
-import { createSweeper } from './sweep.js';
+import { createSweeper, type WakeUp } from './sweep.js';
 import { createWakeUps, every } from './wake.js';
 import { createLocalRuns } from './local-runs.js';
 import type { OutboxDispatcher, OutboxDispatcherOptions, OutboxJobData } from './types.js';
@@ -56,17 +56,25 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     drain: (chat) => drainChat(drainDeps, chat),
     fallback: (wakeUp) => add([wakeUp]),
   });
+  /**
+   * This process sends: a chat due now is drained here, with no job (local-runs.ts), so it goes out
+   * while Redis is away too. A `web` process, a stopping one and a wake-up due later use a job.
+   */
+  const wakeUp = async (wakeUps: readonly WakeUp[]): Promise<void> => {
+    if (!started || stopping) return add(wakeUps);
+    local.wake(wakeUps.filter((w) => w.dueMs === undefined));
+    const later = wakeUps.filter((w) => w.dueMs !== undefined);
+    if (later.length > 0) await add(later);
+  };
   const enqueue: OutboxDispatcher['enqueue'] = async (ids, known) => {
     const covered = known !== undefined && ids.every((id) => known.some((c) => c.id === id));
     const chats = covered ? oldestPerChat(known.filter((c) => ids.includes(c.id))) : await chatsOfPending(options.db, ids);
-    const wakeUps = chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id }));
-    // This process sends: its drain needs no job (local-runs.ts). A `web` process queues a job for the workers.
-    if (started && !stopping) local.wake(wakeUps);
-    else await add(wakeUps);
+    await wakeUp(chats.filter((c) => c.queue === queueName).map((c) => ({ chat: c, headId: c.id })));
   };
   ctx.enqueue = enqueue;
   const sweepMs = options.sweepMs ?? 1000;
-  const sweeper = createSweeper(ctx, add, sweepMs);
+  // The sweep's chats due now too: rows committed by a `web` process while Redis is away go out.
+  const sweeper = createSweeper(ctx, wakeUp, sweepMs);
   const credentials = createCredentialWatch({ ctx, enqueue });
   ctx.credentials = credentials;
   let stopping = false;
