@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.js';
 import { findInquiry } from '../db/repositories/inquiries.js';
-import type { PushBesideRow } from '../db/repositories/outbox.js';
+import type { PushBesideRow } from '../db/repositories/web-push.js';
 import type { Identity, Inquiry } from '../db/schema.js';
 import type { PushKind } from '../db/schema-push.js';
 import { pushTitle } from './copy/push.js';

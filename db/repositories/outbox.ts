@@ -20,8 +20,6 @@ export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
   return inserted.id;
 }
 
-export type { PushBesideRow };
-
 /**
  * {@link insertOutbox} and, when given, the push event beside it, keyed `outbox-<the row's id>`,
  * if its person has a browser subscribed and the key is new (the flow that wrote it ran again).
