@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -10,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { MISDIRECTED } from './hosts.js';
 import type { MetricsRequest } from './metrics-auth.js';
 
-/** While closing, idle keep-alive sockets are closed this often, in ms. */
+/** While closing, connections with no request in flight are closed this often, in ms. */
 const CLOSE_SWEEP_MS = 100;
 
 /** Largest webhook body accepted, in bytes (1 MiB). */
@@ -74,6 +75,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     fastify.post(webhook.path, { bodyLimit: webhook.maxBodyBytes ?? WEBHOOK_BODY_LIMIT_BYTES }, (req, reply) => handleWebhook(webhook, req, reply));
   }
   const streams: OpenStreams = { ends: new Set(), closing: false };
+  const connections = trackConnections(fastify.server);
   for (const route of (options.routes ?? []).filter((r) => !r.streamBody)) {
     fastify.route({ method: route.method, url: route.path, exposeHeadRoute: false, handler: (req, reply) => handleRoute(route, req, reply, streams, logger) });
   }
@@ -114,16 +116,38 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       // Streams never end by themselves, and fastify.close() waits for every open request.
       streams.closing = true;
       for (const end of [...streams.ends]) end();
-      // Node closes only the keep-alive sockets idle when close() begins: one whose response was
-      // still finishing then stays open until the client hangs up, and close() waits for it. Ask
-      // again until everything is closed.
-      const sweep = setInterval(() => { fastify.server.closeIdleConnections(); }, CLOSE_SWEEP_MS);
+      // Node closes only the keep-alive sockets idle when close() begins (one whose response was
+      // still finishing stays open until the client hangs up), and never one that has sent nothing
+      // yet (a browser's spare connection): it counts as a request begun until the 60 s headers
+      // timeout. Close every connection with no request in flight, until all are closed.
+      connections.closeUnused();
+      const sweep = setInterval(() => { connections.closeUnused(); }, CLOSE_SWEEP_MS);
       try {
         await fastify.close();
       } finally {
         clearInterval(sweep);
       }
     })()),
+  };
+}
+
+/** The server's open connections, and which of them have a request in flight. */
+function trackConnections(server: FastifyInstance['server']): { closeUnused(): void } {
+  const open = new Set<Socket>();
+  const busy = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => { open.delete(socket); busy.delete(socket); });
+  });
+  // One request at a time per connection (nobody pipelines): from its arrival to its response's end.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    busy.add(req.socket);
+    res.once('close', () => { busy.delete(req.socket); });
+  });
+  return {
+    closeUnused() {
+      for (const socket of open) if (!busy.has(socket)) socket.destroy();
+    },
   };
 }
 

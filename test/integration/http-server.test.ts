@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequest, HttpRoute, WebhookRequest } from '../../adapters/types.js';
 import { sql } from 'kysely';
@@ -179,5 +180,32 @@ describe('http server: adapter routes', () => {
     await server.close();
     expect((await b.reader.read()).done).toBe(true);
     expect(returned).toEqual(['s1', 's2']);
+  });
+
+  it('close() does not wait for a connection that never sent a request (a browser\'s spare one), and still finishes a request in flight', async () => {
+    let release: (() => void) | undefined;
+    const routes: HttpRoute[] = [{
+      method: 'GET', path: '/web/api/slow',
+      handle: () => new Promise((resolve) => { release = () => { resolve({ status: 200, body: 'xong' }); }; }),
+    }];
+    const server = createHttpServer({ host: '127.0.0.1', port: 0, logger: createLogger({ level: 'silent' }), webhooks: [], routes, health: async () => ({ ok: true, details: {} }) });
+    const { port } = await server.start();
+    // Node counts a silent connection as a request begun, so closeIdleConnections() leaves it to the
+    // 60 s headers timeout: shutdown waited that long for any browser that had preconnected.
+    const silent: Socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const silentClosed = new Promise((resolve) => silent.once('close', resolve));
+    const slow = fetch(`http://127.0.0.1:${port}/web/api/slow`);
+    await expect.poll(() => release).toBeDefined();
+    // A ceiling far under the 60 s the code before took; it bounds a hang, not the machine's speed.
+    const within20s = <T>(p: Promise<T>, what: string) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} after 20 s`)), 20_000))]);
+    let closed = false;
+    const closing = server.close().then(() => { closed = true; });
+    await within20s(silentClosed, 'the silent connection still open');
+    expect(closed).toBe(false);
+    release!();
+    expect(await (await slow).text()).toBe('xong');
+    await within20s(closing, 'close() still waiting');
+    expect(closed).toBe(true);
   });
 });
