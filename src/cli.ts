@@ -77,7 +77,15 @@ async function start(options: { role: ProcessRole }): Promise<void> {
     role: options.role, deployment: describeDeployment(cfg), sampleLoaded: app.sampleLoaded, webLinks, telegramLinks: tryLinks,
     ...(webBase ? { webBase } : {}), ...(username ? { telegram: { username, mode: cfg.telegram?.mode ?? 'polling' } } : {}),
   }));
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A signal may come twice: Ctrl+C reaches both `npm start` and the bot, and npm passes its own
+    // on. The first stops the bot; the stop is bounded by SHUTDOWN_TIMEOUT_MS, never cut short.
+    if (stopping) {
+      logger.info({ signal }, 'signal received again; the stop is under way');
+      return;
+    }
+    stopping = true;
     logger.info({ signal }, 'signal received');
     const timer = setTimeout(() => {
       logger.error('graceful stop timed out; exiting');
@@ -89,8 +97,8 @@ async function start(options: { role: ProcessRole }): Promise<void> {
       process.exit(1);
     });
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 /** Builds the `liaison` command line. */

@@ -93,8 +93,9 @@ describe('the set-up pre-step of npm start and npm test (a fresh machine)', () =
       expect(statics.filter((s) => !s.startsWith('node:') && !s.startsWith('.')), file).toEqual([]);
     }
     const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    // glibc's malloc arenas capped at 2, V8's young generation at 4 MB a semi-space (README "Operating it": resident memory, measured).
-    expect(scripts.start).toBe('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-semi-space-size=4 src/liaison.mjs start');
+    // glibc's malloc arenas capped at 2, V8's young generation at 4 MB a semi-space (README "Operating it": resident memory,
+    // measured); exec, so that npm's signals reach the bot (README "Operating it": stopping).
+    expect(scripts.start).toBe('MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} exec node --max-semi-space-size=4 src/liaison.mjs start');
     expect(scripts.test?.startsWith('node test/setup/prepare.mjs && ')).toBe(true);
     expect(readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test \|\| status=\$\?$/m);
   });

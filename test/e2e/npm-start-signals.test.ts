@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/paths.js';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+/**
+ * `npm start` as an operator runs it: a supervisor or `docker stop` signals npm's process only,
+ * and Ctrl+C signals npm and the bot alike (npm then passes its own signal on, so the bot gets two).
+ * Either way the bot stops gracefully ("stopped", exit 0), never killed half way.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'liaison-npm-start-'));
+const prefixes: string[] = [];
+/** A hang's bound, not the machine's speed: a start was seen past 4 s on a loaded machine. */
+const WAIT_MS = 90_000;
+
+function npmStart(name: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const prefix = uniquePrefix('npm-start');
+  prefixes.push(prefix);
+  const env = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, DATABASE_URL: join(dir, `${name}.sqlite`), DATA_DIR: join(dir, name),
+    REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'info',
+  };
+  // Its own process group, as a terminal gives the command it runs: the group is what Ctrl+C signals.
+  const child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+  child.stderr!.on('data', (b: Buffer) => { text += b.toString('utf8'); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${WAIT_MS} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('npm start and signals', () => {
+  let running: ChildProcess | undefined;
+  afterEach(() => {
+    // A failed test must not leave a bot running: end the whole group.
+    if (running?.pid && running.exitCode === null) try { process.kill(-running.pid, 'SIGKILL'); } catch { /* gone */ }
+    running = undefined;
+  });
+  afterAll(async () => {
+    for (const p of prefixes) await deletePrefix(p);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM to npm alone (a supervisor, docker stop) reaches the bot, which stops gracefully', async () => {
+    const bot = npmStart('term');
+    running = bot.child;
+    await until('http listening', () => bot.output().includes('"msg":"http listening"'));
+    process.kill(bot.child.pid!, 'SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('"signal":"SIGTERM"');
+    expect(bot.output()).toContain('"msg":"stopped"');
+  }, 2 * WAIT_MS + 10_000);
+
+  it('Ctrl+C (SIGINT to npm and the bot, then npm\'s own passed on) stops it gracefully, not at the second signal', async () => {
+    const bot = npmStart('int');
+    running = bot.child;
+    await until('http listening', () => bot.output().includes('"msg":"http listening"'));
+    process.kill(-bot.child.pid!, 'SIGINT');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('"msg":"stopped"');
+    expect(bot.output()).not.toContain('graceful stop timed out');
+  }, 2 * WAIT_MS + 10_000);
+});
