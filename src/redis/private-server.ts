@@ -1,16 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../logger.js';
 import { RedisStartError, RedisUnavailableError } from './errors.js';
-import { pingUnixSocket } from './ping.js';
+import { otherClientsOnUnixSocket, pingUnixSocket, serverPidOnUnixSocket, shutdownOnUnixSocket } from './ping.js';
 
 export { RedisStartError, RedisUnavailableError } from './errors.js';
 
 /** Longest unix socket path we use, in bytes (the OS limit is 104 on macOS, 108 on Linux). */
 const MAX_SOCKET_PATH_BYTES = 100;
+/** The file under `<dataDir>/redis/` that holds the running server's socket path. */
+const SOCKET_NOTE = 'socket-path';
 /** redis-server output lines kept for error messages. */
 const LOG_TAIL_LINES = 30;
 
@@ -50,16 +52,18 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
   const dir = resolve(options.dataDir, 'redis');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const socket = chooseSocketPath(dir);
-  if (await pingUnixSocket(socket.path)) {
+  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  try {
+    await retireLeftServer(dir, socket.path, stopTimeoutMs, logger);
+  } catch (err) {
     socket.cleanup();
-    throw new RedisStartError(`a Redis server already answers on ${socket.path}: is another bot process using ${options.dataDir}?`);
+    throw err;
   }
   const { child, exited } = await spawnRedis(options.bin, redisArgs(dir, socket.path)).catch((err: unknown) => {
     socket.cleanup();
     throw err;
   });
   const tail = captureOutput(child, logger);
-  const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
   try {
     await waitUntilReady(socket.path, exited, options.startTimeoutMs ?? 15_000, tail);
   } catch (err) {
@@ -70,15 +74,63 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
   // 'exit' handlers must be synchronous: a signal is all we can send on the way out.
   const onParentExit = () => { child.kill('SIGTERM'); };
   process.once('exit', onParentExit);
+  // Where it listens, for the next start to find it should this process die without stopping it.
+  writeFileSync(join(dir, SOCKET_NOTE), socket.path, { mode: 0o600 });
   logger.info({ socket: socket.path, dir, pid: child.pid }, 'private redis-server ready');
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     process.removeListener('exit', onParentExit);
     await terminate(child, exited, stopTimeoutMs);
+    rmSync(join(dir, SOCKET_NOTE), { force: true });
     socket.cleanup();
     logger.info('private redis-server stopped');
   })());
   return { target: { path: socket.path }, pid: child.pid ?? -1, stop };
+}
+
+/**
+ * A server still answering on this data directory's socket (or on the one the last start noted)
+ * is either another bot's, which is connected to it — then starting is refused — or one left
+ * running by a bot killed without the chance to stop it (`kill -9`, the OOM killer): nobody is
+ * connected, and it is shut down (its AOF fsynced, so its data is read again by the new server).
+ */
+async function retireLeftServer(dir: string, socketPath: string, stopTimeoutMs: number, logger: Logger): Promise<void> {
+  const noted = readNote(join(dir, SOCKET_NOTE));
+  for (const path of new Set([socketPath, ...(noted ? [noted] : [])])) {
+    if (!(await pingUnixSocket(path))) continue;
+    if ((await otherClientsOnUnixSocket(path)) !== 0) {
+      throw new RedisStartError(`a Redis server already answers on ${path}, with clients connected: is another bot process using ${dir}?`);
+    }
+    const pid = await serverPidOnUnixSocket(path);
+    logger.warn({ socket: path, pid }, 'a private redis-server left running by a bot that was killed (nobody connected): shutting it down, its data is kept');
+    await shutdownOnUnixSocket(path);
+    // The new server reads the same AOF: start it only once the old one has exited.
+    const deadline = Date.now() + stopTimeoutMs;
+    while (pid === undefined ? await pingUnixSocket(path, 200) : isRunning(pid)) {
+      if (Date.now() > deadline) throw new RedisStartError(`the private redis-server left on ${path} did not shut down within ${stopTimeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Whether process `pid` still runs (a zombie, exited but not yet reaped, does not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // Linux: the state after the command's name in /proc/<pid>/stat; elsewhere, alive is running.
+  const stat = readNote(`/proc/${pid}/stat`);
+  return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+function readNote(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function redisArgs(dir: string, socketPath: string): string[] {

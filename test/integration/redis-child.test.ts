@@ -1,24 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { RedisUnavailableError, startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
+import { isRunning, RedisUnavailableError, startPrivateRedis, type PrivateRedis } from '../../src/redis/private-server.js';
 import { createRedisConnection } from '../../src/scheduler/queues.js';
 
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isAlive = isRunning;
 
 describe('private redis-server', () => {
   const dirs: string[] = [];
@@ -70,13 +63,53 @@ describe('private redis-server', () => {
     await second.stop();
   });
 
-  it('refuses to start a second server on the same data directory', async () => {
+  it('refuses to start a second server on the same data directory while a bot is connected to the first', async () => {
     const dataDir = tempDir();
     const first = await startPrivateRedis({ bin, dataDir, logger });
     servers.push(first);
-    await expect(startPrivateRedis({ bin, dataDir, logger })).rejects.toThrow(/already answers/);
+    const bot = createRedisConnection(first.target, 'test');
+    await bot.ping();
+    await expect(startPrivateRedis({ bin, dataDir, logger })).rejects.toThrow(/already answers .* clients connected/);
+    expect(await bot.ping()).toBe('PONG');
+    await bot.quit();
     await first.stop();
   });
+
+  // A bot killed with -9 (or by the OOM killer) cannot stop its server: the next start found it
+  // answering and refused, until someone killed it by hand.
+  it.each([['its data directory', ''], ['a deep data directory (socket under the temp dir)', 'a-rather-long-directory-name-'.repeat(4)]])(
+    'takes over from a server left by a killed bot, in %s: shuts it down and starts its own on the same data',
+    async (_name, deep) => {
+      const dataDir = join(tempDir(), deep);
+      const moduleUrl = new URL('../../src/redis/private-server.ts', import.meta.url).href;
+      const script = [
+        `const { startPrivateRedis } = await import(${JSON.stringify(moduleUrl)});`,
+        'const logger = { child: () => logger, info() {}, debug() {}, warn() {}, error() {} };',
+        `const server = await startPrivateRedis({ bin: ${JSON.stringify(bin)}, dataDir: ${JSON.stringify(dataDir)}, logger });`,
+        'console.log(JSON.stringify({ pid: server.pid, path: server.target.path }));',
+        'setInterval(() => {}, 1000);',
+      ].join('\n');
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const left = await new Promise<{ pid: number; path: string }>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (b: Buffer) => { out += b.toString('utf8'); if (out.includes('}')) resolve(JSON.parse(out.trim()) as { pid: number; path: string }); });
+        child.once('exit', (code) => reject(new Error(`the parent exited (${code}) before its server was ready`)));
+      });
+      const before = createRedisConnection({ path: left.path }, 'test');
+      await before.set('kept', 'yes');
+      await before.quit();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(isAlive(left.pid)).toBe(true);
+      const next = await startPrivateRedis({ bin, dataDir, logger });
+      servers.push(next);
+      expect(isAlive(left.pid)).toBe(false);
+      const after = createRedisConnection(next.target, 'test');
+      expect(await after.get('kept')).toBe('yes');
+      await after.quit();
+      await next.stop();
+    },
+  );
 
   it('uses a short socket path when the data directory is deep', async () => {
     const dataDir = join(tempDir(), 'a-rather-long-directory-name-'.repeat(4));
