@@ -18,7 +18,7 @@ import { createLogger } from './logger.js';
 import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { issueWebLoginCodeForPerson, WEB_LOGIN_CODE_TTL_MS } from '../flows/web-login.js';
-import { RedisUnavailableError } from './redis/private-server.js';
+import { RedisStartError, RedisUnavailableError } from './redis/private-server.js';
 import { systemClock } from './time/clock.js';
 import { ZaloLoginError, zaloLoginCommand } from './zalo-login.js';
 import { registerNoticeCommands } from './notices/cli.js';
@@ -35,8 +35,20 @@ function fail(err: unknown): never {
     console.error(err.message);
     process.exit(2);
   }
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+  const known = err instanceof RedisStartError ? err.message : portInUse(err);
+  console.error(known ?? (err instanceof Error ? err.stack ?? err.message : String(err)));
   process.exit(1);
+}
+
+/** What to do when the HTTP port is taken (a bot already running, or another program), in both languages. */
+function portInUse(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  const where = `${e.address ?? ''}:${e.port ?? ''}`;
+  return [
+    `Cổng ${where} đang được một chương trình khác dùng (có thể là một bot đang chạy): dừng chương trình đó, hoặc đặt HTTP_PORT khác.`,
+    `The port ${where} is in use by another program (perhaps a bot already running): stop it, or set another HTTP_PORT.`,
+  ].join('\n');
 }
 
 function config(): Readonly<Config> {

@@ -99,7 +99,10 @@ async function retireLeftServer(dir: string, socketPath: string, stopTimeoutMs: 
   for (const path of new Set([socketPath, ...(noted ? [noted] : [])])) {
     if (!(await pingUnixSocket(path))) continue;
     if ((await otherClientsOnUnixSocket(path)) !== 0) {
-      throw new RedisStartError(`a Redis server already answers on ${path}, with clients connected: is another bot process using ${dir}?`);
+      throw new RedisStartError([
+        `Một bot khác đang dùng thư mục dữ liệu này (Redis riêng của nó đang có kết nối tại ${path}): dừng bot đó trước, hoặc đặt DATA_DIR khác.`,
+        `Another bot is using this data directory (its private Redis on ${path} has clients connected): stop that bot first, or set another DATA_DIR.`,
+      ].join('\n'));
     }
     const pid = await serverPidOnUnixSocket(path);
     logger.warn({ socket: path, pid }, 'a private redis-server left running by a bot that was killed (nobody connected): shutting it down, its data is kept');

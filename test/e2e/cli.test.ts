@@ -2,10 +2,12 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
 import { sample, sha256 } from '../helpers/files.js';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'liaison-cli-'));
 const baseEnv = { PATH: process.env.PATH ?? '', DATABASE_URL: join(dir, 'cli.sqlite'), DATA_DIR: dir, LOG_LEVEL: 'silent' };
@@ -30,6 +32,23 @@ describe('the liaison command line', () => {
     const r = liaison(['start'], { WEB_ENABLED: 'false' });
     expect(r.code).toBe(2);
     expect(r.out).toContain('TELEGRAM_BOT_TOKEN');
+  }, forCommands(1));
+
+  it('says plainly, in both languages and without a stack trace, that the HTTP port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    const prefix = uniquePrefix('cli-port');
+    try {
+      const r = liaison(['start'], { HTTP_PORT: String(port), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix });
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`Cổng 127.0.0.1:${port} đang được một chương trình khác dùng`);
+      expect(r.out).toContain(`The port 127.0.0.1:${port} is in use by another program`);
+      expect(r.out).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await deletePrefix(prefix);
+    }
   }, forCommands(1));
 
   it('lists every bad setting at once', () => {

@@ -69,7 +69,7 @@ describe('private redis-server', () => {
     servers.push(first);
     const bot = createRedisConnection(first.target, 'test');
     await bot.ping();
-    await expect(startPrivateRedis({ bin, dataDir, logger })).rejects.toThrow(/already answers .* clients connected/);
+    await expect(startPrivateRedis({ bin, dataDir, logger })).rejects.toThrow(/Another bot is using this data directory .* clients connected/);
     expect(await bot.ping()).toBe('PONG');
     await bot.quit();
     await first.stop();
