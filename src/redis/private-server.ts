@@ -33,13 +33,18 @@ export interface PrivateRedisOptions {
 export interface PrivateRedis {
   /** Where it listens: a unix socket only (no TCP port). */
   target: { path: string };
-  /** Process id of the child. */
-  pid: number;
+  /** Process id of the child (a new one after it was started again). */
+  readonly pid: number;
   /** Shuts the server down (AOF fsynced) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null }
+interface Running { child: ChildProcess; exited: Promise<Exit> }
+
+/** The wait before starting a server that died again, in ms: doubled each failed try, up to the most. */
+const RESTART_FIRST_DELAY_MS = 250;
+const RESTART_MAX_DELAY_MS = 30_000;
 
 /**
  * Starts a private `redis-server` for a single-machine install: unix socket only (mode 700), AOF
@@ -59,33 +64,88 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
     socket.cleanup();
     throw err;
   }
-  const { child, exited } = await spawnRedis(options.bin, redisArgs(dir, socket.path)).catch((err: unknown) => {
+  const startTimeoutMs = options.startTimeoutMs ?? 15_000;
+  const launch = async (): Promise<Running> => {
+    const running = await spawnRedis(options.bin, redisArgs(dir, socket.path));
+    const tail = captureOutput(running.child, logger);
+    try {
+      await waitUntilReady(socket.path, running.exited, startTimeoutMs, tail);
+    } catch (err) {
+      await terminate(running, stopTimeoutMs);
+      throw err;
+    }
+    return running;
+  };
+  const first = await launch().catch((err: unknown) => {
     socket.cleanup();
     throw err;
   });
-  const tail = captureOutput(child, logger);
-  try {
-    await waitUntilReady(socket.path, exited, options.startTimeoutMs ?? 15_000, tail);
-  } catch (err) {
-    await terminate(child, exited, stopTimeoutMs);
-    socket.cleanup();
-    throw err;
-  }
+  const server = superviseServer(first, launch, stopTimeoutMs, logger);
   // 'exit' handlers must be synchronous: a signal is all we can send on the way out.
-  const onParentExit = () => { child.kill('SIGTERM'); };
+  const onParentExit = () => { server.current().child.kill('SIGTERM'); };
   process.once('exit', onParentExit);
   // Where it listens, for the next start to find it should this process die without stopping it.
   writeFileSync(join(dir, SOCKET_NOTE), socket.path, { mode: 0o600 });
-  logger.info({ socket: socket.path, dir, pid: child.pid }, 'private redis-server ready');
+  logger.info({ socket: socket.path, dir, pid: first.child.pid }, 'private redis-server ready');
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
+    await server.stop();
     process.removeListener('exit', onParentExit);
-    await terminate(child, exited, stopTimeoutMs);
     rmSync(join(dir, SOCKET_NOTE), { force: true });
     socket.cleanup();
     logger.info('private redis-server stopped');
   })());
-  return { target: { path: socket.path }, pid: child.pid ?? -1, stop };
+  return { target: { path: socket.path }, get pid() { return server.current().child.pid ?? -1; }, stop };
+}
+
+/**
+ * Keeps the server running: killed under the bot (the OOM killer, a signal by hand), it is started
+ * again on the same socket and data, after a pause doubled on each failed try, so the bot's
+ * clients reconnect by themselves (the bot notices any data lost with it). `stop()` ends a restart
+ * in progress and stops the server.
+ */
+function superviseServer(first: Running, launch: () => Promise<Running>, stopTimeoutMs: number, logger: Logger): { current(): Running; stop(): Promise<void> } {
+  let current = first;
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); resolve(); };
+  });
+  const restart = async (): Promise<void> => {
+    for (let attempt = 0; !stopping; attempt += 1) {
+      await pause(Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** attempt));
+      if (stopping) return;
+      try {
+        current = await launch();
+      } catch (err) {
+        logger.error({ err, attempt: attempt + 1 }, 'private redis-server did not start again; trying later');
+        continue;
+      }
+      if (stopping) return;
+      logger.warn({ pid: current.child.pid }, 'private redis-server started again');
+      watch(current);
+      return;
+    }
+  };
+  const watch = (running: Running): void => {
+    void running.exited.then((exit) => {
+      if (stopping) return;
+      logger.error({ code: exit.code, signal: exit.signal }, 'private redis-server exited unexpectedly; starting it again');
+      restarting = restart();
+    });
+  };
+  watch(first);
+  return {
+    current: () => current,
+    async stop() {
+      stopping = true;
+      wake?.();
+      await restarting;
+      await terminate(current, stopTimeoutMs);
+    },
+  };
 }
 
 /**
@@ -153,7 +213,7 @@ function chooseSocketPath(dir: string): { path: string; cleanup(): void } {
   return { path: join(short, 'redis.sock'), cleanup: () => rmSync(short, { recursive: true, force: true }) };
 }
 
-function spawnRedis(bin: string, args: string[]): Promise<{ child: ChildProcess; exited: Promise<Exit> }> {
+function spawnRedis(bin: string, args: string[]): Promise<Running> {
   return new Promise((resolvePromise, reject) => {
     // Its own process group: a terminal's Ctrl+C must reach only the bot, which stops Redis
     // last, after the queues have drained.
@@ -196,7 +256,7 @@ async function waitUntilReady(socketPath: string, exited: Promise<Exit>, timeout
 }
 
 /** SIGTERM makes redis-server fsync the AOF and exit; SIGKILL only if it hangs. */
-async function terminate(child: ChildProcess, exited: Promise<Exit>, timeoutMs: number): Promise<void> {
+async function terminate({ child, exited }: Running, timeoutMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;

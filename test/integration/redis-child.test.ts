@@ -111,6 +111,27 @@ describe('private redis-server', () => {
     },
   );
 
+  // Killed under a running bot (the OOM killer), it stayed down until the bot was restarted by hand.
+  it('is started again on the same socket when killed under the bot; its clients reconnect, and stop() stops the new one', async () => {
+    const dataDir = tempDir();
+    const server = await startPrivateRedis({ bin, dataDir, logger });
+    servers.push(server);
+    const client = createRedisConnection(server.target, 'test');
+    client.on('error', () => undefined); // refused while the server is down: expected here
+    await client.set('before', 'yes');
+    const killed = server.pid;
+    process.kill(killed, 'SIGKILL');
+    // ioredis queues the command while it reconnects; it succeeds once the new server answers.
+    await expect.poll(async () => (server.pid !== killed ? await client.set('after', 'yes') : 'same pid'), { timeout: 30_000, interval: 100 }).toBe('OK');
+    expect(isAlive(killed)).toBe(false);
+    expect(await client.get('after')).toBe('yes');
+    await client.quit();
+    const restarted = server.pid;
+    await server.stop();
+    expect(isAlive(restarted)).toBe(false);
+    expect(existsSync(server.target.path)).toBe(false);
+  });
+
   it('uses a short socket path when the data directory is deep', async () => {
     const dataDir = join(tempDir(), 'a-rather-long-directory-name-'.repeat(4));
     const server = await startPrivateRedis({ bin, dataDir, logger });
