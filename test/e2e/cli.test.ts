@@ -40,7 +40,9 @@ describe('the liaison command line', () => {
     const { port } = taken.address() as AddressInfo;
     const prefix = uniquePrefix('cli-port');
     try {
-      const r = liaison(['start'], { HTTP_PORT: String(port), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix });
+      // A database of its own: a start loads the sample network, which the other tests' imports do not expect.
+      const own = mkdtempSync(join(dir, 'port-'));
+      const r = liaison(['start'], { HTTP_PORT: String(port), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, DATABASE_URL: join(own, 'bot.sqlite'), DATA_DIR: own });
       expect(r.code).toBe(1);
       expect(r.out).toContain(`Cổng 127.0.0.1:${port} đang được một chương trình khác dùng`);
       expect(r.out).toContain(`The port 127.0.0.1:${port} is in use by another program`);
