@@ -14,7 +14,7 @@ import { bilingual, importCsvFile, IMPORT_KINDS, parseImportKind } from './impor
 import { exportInvites } from './import/invites-export.js';
 import { sampleTryLinks } from './import/sample.js';
 import { startBanner } from './banner.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { formatOnTimeReport, onTimeReport } from './report/on-time.js';
 import { describeDeployment, NoChannelError, startApp, type ProcessRole } from './main.js';
 import { issueWebLoginCodeForPerson, WEB_LOGIN_CODE_TTL_MS } from '../flows/web-login.js';
@@ -75,7 +75,12 @@ async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): P
 async function start(options: { role: ProcessRole }): Promise<void> {
   const cfg = config();
   const logger = createLogger({ level: cfg.logLevel, secrets: cfg.secrets });
-  const app = await startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
+  const started = startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
+  // From the first moment: a signal while starting (or just after the HTTP server is up) stops
+  // the bot once it has started, instead of Node's default of ending the process on the spot.
+  const signals = stopOnSignals(started, cfg.shutdownTimeoutMs, logger);
+  const app = await started;
+  if (signals.stopping()) return;
   const telegram = app.adapters.get('telegram') as { botUsername?: () => Promise<string> } | undefined;
   const username = await telegram?.botUsername?.().catch(() => undefined);
   const servesPage = app.adapters.get('web')?.routes?.some((r) => r.method === 'GET' && r.path === '/web') ?? false;
@@ -85,14 +90,21 @@ async function start(options: { role: ProcessRole }): Promise<void> {
   let slot = 0;
   const webLinks = webBase ? await sampleTryLinks(app.db.db, (code) => `${webBase}/u/${(slot += 1)}/?code=${code}`).catch(() => []) : [];
   const tryLinks = username ? await sampleTryLinks(app.db.db, (code) => `https://t.me/${username}?start=${code}`).catch(() => []) : [];
+  if (signals.stopping()) return;
   console.log(startBanner({
     role: options.role, deployment: describeDeployment(cfg), sampleLoaded: app.sampleLoaded, webLinks, telegramLinks: tryLinks,
     ...(webBase ? { webBase } : {}), ...(username ? { telegram: { username, mode: cfg.telegram?.mode ?? 'polling' } } : {}),
   }));
+}
+
+/**
+ * SIGINT and SIGTERM stop the bot gracefully, bounded by `timeoutMs` (then exit 1). A signal may
+ * come twice: Ctrl+C reaches both `npm start` and the bot, and npm passes its own on; the first
+ * stops the bot, later ones are logged and never cut the stop short.
+ */
+function stopOnSignals(started: Promise<{ stop(): Promise<void> }>, timeoutMs: number, logger: Logger): { stopping(): boolean } {
   let stopping = false;
   const shutdown = (signal: string) => {
-    // A signal may come twice: Ctrl+C reaches both `npm start` and the bot, and npm passes its own
-    // on. The first stops the bot; the stop is bounded by SHUTDOWN_TIMEOUT_MS, never cut short.
     if (stopping) {
       logger.info({ signal }, 'signal received again; the stop is under way');
       return;
@@ -102,15 +114,16 @@ async function start(options: { role: ProcessRole }): Promise<void> {
     const timer = setTimeout(() => {
       logger.error('graceful stop timed out; exiting');
       process.exit(1);
-    }, cfg.shutdownTimeoutMs);
+    }, timeoutMs);
     timer.unref();
-    void app.stop().then(() => process.exit(0), (err: unknown) => {
+    void started.then((app) => app.stop()).then(() => process.exit(0), (err: unknown) => {
       logger.error({ err }, 'stop failed');
       process.exit(1);
     });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return { stopping: () => stopping };
 }
 
 /** Builds the `liaison` command line. */

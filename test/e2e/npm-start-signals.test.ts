@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/paths.js';
+import { pingUnixSocket } from '../../src/redis/ping.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /**
@@ -16,12 +17,13 @@ const prefixes: string[] = [];
 /** A hang's bound, not the machine's speed: a start was seen past 4 s on a loaded machine. */
 const WAIT_MS = 90_000;
 
-function npmStart(name: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+/** `privateRedis`: no REDIS_URL, so the bot runs its own redis-server, as on the embedded defaults. */
+function npmStart(name: string, privateRedis = false): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const prefix = uniquePrefix('npm-start');
   prefixes.push(prefix);
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, DATABASE_URL: join(dir, `${name}.sqlite`), DATA_DIR: join(dir, name),
-    REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'info',
+    ...(privateRedis ? {} : { REDIS_URL: TEST_REDIS_URL }), QUEUE_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'info',
   };
   // Its own process group, as a terminal gives the command it runs: the group is what Ctrl+C signals.
   const child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,4 +73,33 @@ describe('npm start and signals', () => {
     expect(bot.output()).toContain('"msg":"stopped"');
     expect(bot.output()).not.toContain('graceful stop timed out');
   }, 2 * WAIT_MS + 10_000);
+
+  it('a signal while the bot is still starting stops it once started, gracefully, not on the spot', async () => {
+    const bot = npmStart('starting');
+    running = bot.child;
+    await until('database ready', () => bot.output().includes('"msg":"database ready"'));
+    process.kill(bot.child.pid!, 'SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output()).toContain('"signal":"SIGTERM"');
+    expect(bot.output()).toContain('"msg":"stopped"');
+  }, 2 * WAIT_MS + 10_000);
+
+  it('after kill -9, npm start again takes over the private redis-server the killed bot left, and stops it with itself', async () => {
+    const first = npmStart('killed', true);
+    running = first.child;
+    await until('http listening', () => first.output().includes('"msg":"http listening"'));
+    // npm and the bot (the group); the private redis-server has a group of its own and stays.
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await first.exited;
+    const socket = join(dir, 'killed', 'redis', 'redis.sock');
+    expect(await pingUnixSocket(socket)).toBe(true);
+    const second = npmStart('killed', true);
+    running = second.child;
+    await until('http listening', () => second.output().includes('"msg":"http listening"'));
+    expect(second.output()).toContain('left running by a bot that was killed');
+    process.kill(second.child.pid!, 'SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('"msg":"private redis-server stopped"');
+    expect(await pingUnixSocket(socket)).toBe(false);
+  }, 3 * WAIT_MS + 10_000);
 });
