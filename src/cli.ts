@@ -104,6 +104,8 @@ async function start(options: { role: ProcessRole }): Promise<void> {
  */
 function stopOnSignals(started: Promise<{ stop(): Promise<void> }>, timeoutMs: number, logger: Logger): { stopping(): boolean } {
   let stopping = false;
+  let running = false;
+  void started.then(() => { running = true; });
   const shutdown = (signal: string) => {
     if (stopping) {
       logger.info({ signal }, 'signal received again; the stop is under way');
@@ -112,7 +114,7 @@ function stopOnSignals(started: Promise<{ stop(): Promise<void> }>, timeoutMs: n
     stopping = true;
     logger.info({ signal }, 'signal received');
     const timer = setTimeout(() => {
-      logger.error('graceful stop timed out; exiting');
+      logger.error(running ? 'graceful stop timed out; exiting' : 'still starting (waiting for the database or Redis) when asked to stop; exiting');
       process.exit(1);
     }, timeoutMs);
     timer.unref();

@@ -18,12 +18,12 @@ const prefixes: string[] = [];
 const WAIT_MS = 90_000;
 
 /** `privateRedis`: no REDIS_URL, so the bot runs its own redis-server, as on the embedded defaults. */
-function npmStart(name: string, privateRedis = false): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function npmStart(name: string, privateRedis = false, extra: Record<string, string> = {}): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const prefix = uniquePrefix('npm-start');
   prefixes.push(prefix);
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir, DATABASE_URL: join(dir, `${name}.sqlite`), DATA_DIR: join(dir, name),
-    ...(privateRedis ? {} : { REDIS_URL: TEST_REDIS_URL }), QUEUE_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'info',
+    ...(privateRedis ? {} : { REDIS_URL: TEST_REDIS_URL }), QUEUE_PREFIX: prefix, HTTP_PORT: '0', LOG_LEVEL: 'info', ...extra,
   };
   // Its own process group, as a terminal gives the command it runs: the group is what Ctrl+C signals.
   const child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -82,6 +82,16 @@ describe('npm start and signals', () => {
     expect(await bot.exited).toBe(0);
     expect(bot.output()).toContain('"signal":"SIGTERM"');
     expect(bot.output()).toContain('"msg":"stopped"');
+  }, 2 * WAIT_MS + 10_000);
+
+  it('a signal while it waits for a database that does not answer ends it after SHUTDOWN_TIMEOUT_MS, saying why', async () => {
+    // Nothing listens on port 1: the start waits for the database (as while PostgreSQL restarts).
+    const bot = npmStart('no-database', false, { DATABASE_URL: 'postgres://liaison@127.0.0.1:1/liaison', SHUTDOWN_TIMEOUT_MS: '500' });
+    running = bot.child;
+    await until('waiting for the database', () => bot.output().includes('"msg":"waiting for the database"'));
+    process.kill(bot.child.pid!, 'SIGTERM');
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('still starting (waiting for the database or Redis) when asked to stop; exiting');
   }, 2 * WAIT_MS + 10_000);
 
   it('after kill -9, npm start again takes over the private redis-server the killed bot left, and stops it with itself', async () => {
