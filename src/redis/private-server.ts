@@ -155,7 +155,7 @@ function superviseServer(first: Running, launch: () => Promise<Running>, stopTim
  * connected, and it is shut down (its AOF fsynced, so its data is read again by the new server).
  */
 async function retireLeftServer(dir: string, socketPath: string, stopTimeoutMs: number, logger: Logger): Promise<void> {
-  const noted = readNote(join(dir, SOCKET_NOTE));
+  const noted = readTrimmed(join(dir, SOCKET_NOTE));
   for (const path of new Set([socketPath, ...(noted ? [noted] : [])])) {
     if (!(await pingUnixSocket(path))) continue;
     if ((await otherClientsOnUnixSocket(path)) !== 0) {
@@ -170,7 +170,12 @@ async function retireLeftServer(dir: string, socketPath: string, stopTimeoutMs: 
     // The new server reads the same AOF: start it only once the old one has exited.
     const deadline = Date.now() + stopTimeoutMs;
     while (pid === undefined ? await pingUnixSocket(path, 200) : isRunning(pid)) {
-      if (Date.now() > deadline) throw new RedisStartError(`the private redis-server left on ${path} did not shut down within ${stopTimeoutMs} ms`);
+      if (Date.now() > deadline) {
+        throw new RedisStartError([
+          `Redis riêng còn lại từ lần chạy trước (${path}) không dừng sau ${stopTimeoutMs} ms: hãy dừng tiến trình redis-server${pid === undefined ? '' : ` ${pid}`} rồi khởi động lại.`,
+          `The private Redis left from an earlier run (${path}) did not shut down within ${stopTimeoutMs} ms: stop that redis-server process${pid === undefined ? '' : ` (${pid})`}, then start again.`,
+        ].join('\n'));
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -184,11 +189,12 @@ export function isRunning(pid: number): boolean {
     return false;
   }
   // Linux: the state after the command's name in /proc/<pid>/stat; elsewhere, alive is running.
-  const stat = readNote(`/proc/${pid}/stat`);
+  const stat = readTrimmed(`/proc/${pid}/stat`);
   return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
-function readNote(path: string): string | undefined {
+/** A small file's text, trimmed; undefined when it is missing, unreadable or empty. */
+function readTrimmed(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8').trim() || undefined;
   } catch {
@@ -247,12 +253,18 @@ async function waitUntilReady(socketPath: string, exited: Promise<Exit>, timeout
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exit) {
-      throw new RedisStartError(`redis-server exited during start-up (code ${exit.code}, signal ${exit.signal})`, tail.lines());
+      throw new RedisStartError([
+        `Redis riêng dừng ngay khi khởi động (mã ${exit.code}, tín hiệu ${exit.signal}); xem các dòng cuối của nó bên dưới.`,
+        `redis-server exited during start-up (code ${exit.code}, signal ${exit.signal}); its last lines are below.`,
+      ].join('\n'), tail.lines());
     }
     if (await pingUnixSocket(socketPath, 500)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new RedisStartError(`redis-server did not answer PING on ${socketPath} within ${timeoutMs} ms`, tail.lines());
+  throw new RedisStartError([
+    `Redis riêng không trả lời trên ${socketPath} sau ${timeoutMs} ms.`,
+    `redis-server did not answer PING on ${socketPath} within ${timeoutMs} ms.`,
+  ].join('\n'), tail.lines());
 }
 
 /** SIGTERM makes redis-server fsync the AOF and exit; SIGKILL only if it hangs. */

@@ -13,6 +13,17 @@ const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 
 const isAlive = isRunning;
 
+/** A parent process's script (node -e): starts a private server on `dataDir`, then runs `then`. */
+function parentScript(dataDir: string, then: string[]): string {
+  const moduleUrl = new URL('../../src/redis/private-server.ts', import.meta.url).href;
+  return [
+    `const { startPrivateRedis } = await import(${JSON.stringify(moduleUrl)});`,
+    'const logger = { child: () => logger, info() {}, debug() {}, warn() {}, error() {} };',
+    `const server = await startPrivateRedis({ bin: ${JSON.stringify(bin)}, dataDir: ${JSON.stringify(dataDir)}, logger });`,
+    ...then,
+  ].join('\n');
+}
+
 describe('private redis-server', () => {
   const dirs: string[] = [];
   const servers: PrivateRedis[] = [];
@@ -81,14 +92,7 @@ describe('private redis-server', () => {
     'takes over from a server left by a killed bot, in %s: shuts it down and starts its own on the same data',
     async (_name, deep) => {
       const dataDir = join(tempDir(), deep);
-      const moduleUrl = new URL('../../src/redis/private-server.ts', import.meta.url).href;
-      const script = [
-        `const { startPrivateRedis } = await import(${JSON.stringify(moduleUrl)});`,
-        'const logger = { child: () => logger, info() {}, debug() {}, warn() {}, error() {} };',
-        `const server = await startPrivateRedis({ bin: ${JSON.stringify(bin)}, dataDir: ${JSON.stringify(dataDir)}, logger });`,
-        'console.log(JSON.stringify({ pid: server.pid, path: server.target.path }));',
-        'setInterval(() => {}, 1000);',
-      ].join('\n');
+      const script = parentScript(dataDir, ['console.log(JSON.stringify({ pid: server.pid, path: server.target.path }));', 'setInterval(() => {}, 1000);']);
       const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
       const left = await new Promise<{ pid: number; path: string }>((resolve, reject) => {
         let out = '';
@@ -144,14 +148,7 @@ describe('private redis-server', () => {
 
   it('does not outlive a parent that exits without stopping it', async () => {
     const dataDir = tempDir();
-    const moduleUrl = new URL('../../src/redis/private-server.ts', import.meta.url).href;
-    const script = [
-      `const { startPrivateRedis } = await import(${JSON.stringify(moduleUrl)});`,
-      "const logger = { child: () => logger, info() {}, debug() {}, warn() {}, error() {} };",
-      `const server = await startPrivateRedis({ bin: ${JSON.stringify(bin)}, dataDir: ${JSON.stringify(dataDir)}, logger });`,
-      'console.log(server.pid);',
-      'process.exit(0);',
-    ].join('\n');
+    const script = parentScript(dataDir, ['console.log(server.pid);', 'process.exit(0);']);
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     const pid = Number(out.trim().split('\n').at(-1));
     expect(pid).toBeGreaterThan(0);
