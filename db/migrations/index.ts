@@ -34,6 +34,7 @@ import * as followChanges from './2026-12-08-401-follow-changes.js';
 import * as dropPrefixIndexes from './2026-12-09-001-drop-prefix-indexes.js';
 import * as reportIndexes from './2026-12-06-501-report-indexes.js';
 import * as agencyResponseHistograms from './2026-12-06-502-agency-response-histograms.js';
+import * as roleCaseIndex from './2026-12-10-001-role-case-index.js';
 
 /**
  * Every migration, by date-prefixed name. One set for SQLite and PostgreSQL.
@@ -75,4 +76,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-301-inbox-read-changes': inboxReadChanges,
   '2026-12-08-401-follow-changes': followChanges,
   '2026-12-09-001-drop-prefix-indexes': dropPrefixIndexes,
+  '2026-12-10-001-role-case-index': roleCaseIndex,
 };

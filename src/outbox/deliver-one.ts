@@ -126,7 +126,7 @@ async function completeDelivery(ctx: DeliveryContext, row: OutboxRow, messageIds
   const at = sentAt.toISOString();
   const attempts = row.attempts + 1;
   const record = async (trx: Db): Promise<SentMark | undefined> => {
-    const mark = await markOutboxSent(trx, row.id, { messageIds, sentAt: at, attempts });
+    const mark = await markOutboxSent(trx, row, { messageIds, sentAt: at, attempts });
     if (mark || !(await recordsSameSend(trx, row.id, messageIds))) await insertDeliveryRefs(trx, row, messageIds, at);
     if (mark && row.notice_handover === 1) await markHandedOverSent(trx, row.id, messageIds, at);
     const last = messageIds.at(-1);

@@ -1,0 +1,87 @@
+/**
+ * Two statements that run for every inquiry and used to walk rows that grow with the network:
+ * marking an outbox row sent (its "more in this chat?" looked at every pending row of every chat)
+ * and finding an agency's notice recipients (it walked every role of the directory, reporters
+ * included). On SQLite their plans now search indexes on every condition; on both databases the
+ * answers are the same as before.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/client.js';
+import { agencyRecipients } from '../../db/repositories/agency-recipients.js';
+import { findOutbox, insertOutbox, markOutboxSent } from '../../db/repositories/outbox.js';
+import type { Database as Schema, NewOutboxRow } from '../../db/schema.js';
+import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
+
+const AT = '2026-11-23T02:00:00.000Z';
+
+function outboxRow(chatId: string, identityId: number): NewOutboxRow {
+  return {
+    queue: 'outbox', identity_id: identityId, platform: 'telegram', chat_id: chatId, text: 'Câu hỏi mới', masked_text: null, secrets: null, buttons: null,
+    reply_to_message_id: null, reply_to_outbox_id: null, edit_of_outbox_id: null, edit_text: null, inquiry_id: null, ref_kind: null,
+    ref_person_id: null, report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
+    last_error: null, created_at: AT, sent_at: null, attachments: null,
+  };
+}
+
+describe.each(testDialects())('a sent mark says whether its own chat has more (%s)', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createTestDb(dialect); });
+  afterAll(async () => { await t?.drop(); });
+
+  it('counts only pending rows of the same queue and chat, other than the row itself', async () => {
+    const net = await seedMiniNetwork(t.db);
+    const identityId = await linkChat(t.db, net.healthSpokesId, 'telegram', 'chat-a');
+    const sent = { messageIds: ['m1'], sentAt: AT, attempts: 1 };
+    const [a1, a2] = [await insertOutbox(t.db, outboxRow('chat-a', identityId)), await insertOutbox(t.db, outboxRow('chat-a', identityId))];
+    await insertOutbox(t.db, outboxRow('chat-b', identityId));
+    await insertOutbox(t.db, { ...outboxRow('chat-a', identityId), queue: 'notices' });
+    expect(await markOutboxSent(t.db, (await findOutbox(t.db, a1))!, sent)).toEqual({ more: true });
+    // chat-b's row and chat-a's row of the other queue do not count.
+    expect(await markOutboxSent(t.db, (await findOutbox(t.db, a2))!, sent)).toEqual({ more: false });
+    // A row no longer pending is not marked again.
+    expect(await markOutboxSent(t.db, (await findOutbox(t.db, a2))!, sent)).toBeUndefined();
+  });
+});
+
+describe('plans of the per-inquiry statements, on SQLite', () => {
+  let t: TestDb;
+  let raw: Database.Database;
+  let captured: CompiledQuery[];
+  let spy: Db;
+  beforeAll(async () => {
+    t = await createTestDb('sqlite');
+    raw = new Database(t.url);
+    captured = [];
+    spy = new Kysely<Schema>({ dialect: new SqliteDialect({ database: raw }), log: (e) => { captured.push(e.query); } });
+  });
+  afterAll(async () => {
+    await spy?.destroy();
+    await t?.drop();
+  });
+
+  /** EXPLAIN QUERY PLAN of the last statement `spy` ran, with its own values. */
+  const lastPlan = () => {
+    const q = captured.at(-1)!;
+    return (raw.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+  };
+
+  it('marking a row sent searches the pending heads of its own chat only', async () => {
+    const net = await seedMiniNetwork(t.db);
+    const identityId = await linkChat(t.db, net.healthSpokesId, 'telegram', 'chat-p');
+    const id = await insertOutbox(t.db, outboxRow('chat-p', identityId));
+    await markOutboxSent(spy, (await findOutbox(t.db, id))!, { messageIds: ['m1'], sentAt: AT, attempts: 1 });
+    expect(lastPlan()).toMatch(/SEARCH other USING (COVERING )?INDEX outbox_pending_heads \(status=\? AND queue=\? AND platform=\? AND chat_id=\?/);
+  });
+
+  it('finding an agency’s recipients searches its spokespersons and the case’s, never every role', async () => {
+    const org = (await sql<{ id: number }>`select id from orgs order by id limit 1`.execute(t.db)).rows[0]!.id;
+    await agencyRecipients(spy, { orgId: org, inquiryId: 1, today: '2026-11-23' });
+    const plan = lastPlan();
+    expect(plan).toMatch(/SEARCH r USING INDEX role_assignments_org_role/);
+    expect(plan).toMatch(/SEARCH r USING INDEX role_assignments_case/);
+    expect(plan).not.toMatch(/SCAN r\b/);
+  });
+});
