@@ -2,7 +2,7 @@
  * The bot as a child process, started exactly as an operator would (`node src/liaison.mjs …`
  * in the repository root), with its output captured and its peak resident memory readable.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,8 @@ export interface BotProcess {
   peakRssBytes(): number;
   /** Current resident set size, in bytes (VmRSS). */
   rssBytes(): number;
+  /** CPU time the process used so far, every thread, user and system, in seconds (/proc/<pid>/stat). */
+  cpuSeconds(): number;
   /** SIGTERM, then waits for the exit (SIGKILL after `timeoutMs`); resolves with the exit code. */
   stop(timeoutMs?: number): Promise<number | null>;
   /** The last lines the child wrote. */
@@ -153,6 +155,7 @@ export async function startChild(
     messageCounts,
     peakRssBytes: () => readStatusKb(child.pid!, 'VmHWM') * 1024,
     rssBytes: () => readStatusKb(child.pid!, 'VmRSS') * 1024,
+    cpuSeconds: () => readCpuSeconds(child.pid!),
     stop: async (stopTimeoutMs = 20_000) => {
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
@@ -189,6 +192,18 @@ export function readStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
   if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(m[1]);
+}
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`; 100 on Linux when it cannot be asked). */
+let clockTicks: number | undefined;
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, after the parenthesised command name), in seconds. */
+export function readCpuSeconds(pid: number): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12 here.
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
 /** Polls `done()` every 20 ms; rejects on timeout or when `abort` rejects first. */
