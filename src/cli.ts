@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { setFlagsFromString } from 'node:v8';
 import { makeDataPrivate, writePrivateFile } from './private-files.js';
 import { createDb, isPostgresUrl, sqlitePath } from '../db/client.js';
 import { installZaloTokens } from '../db/repositories/zalo-oa-tokens.js';
@@ -75,6 +76,9 @@ async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): P
 async function start(options: { role: ProcessRole }): Promise<void> {
   const cfg = config();
   const logger = createLogger({ level: cfg.logLevel, secrets: cfg.secrets });
+  // Before the bot allocates: V8 then keeps the heap small from the start.
+  if (cfg.lowMemory) setFlagsFromString('--optimize-for-size');
+  logger.info({ lowMemory: cfg.lowMemory }, cfg.lowMemory ? 'V8 favours memory over speed (LOW_MEMORY=true)' : 'V8 favours speed over memory (LOW_MEMORY=false)');
   const started = startApp({ config: cfg, logger, clock: systemClock, role: options.role }).catch(fail);
   // From the first moment: a signal while starting (or just after the HTTP server is up) stops
   // the bot once it has started, instead of Node's default of ending the process on the spot.

@@ -8,15 +8,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { ensureDependencies } from './setup/dependencies.mjs';
 
-// V8 grows the heap lazily; for a long-running bot whose live heap is small, growing it slowly
-// keeps resident memory well under 200 MB at a small cost in throughput (see README, Benchmarks).
 // Every file the bot writes (database, Redis files, exports, sessions) is private to its user: 600
 // for files and 700 for folders, set before anything is opened (issue #10).
 process.umask(0o077);
-if (process.argv[2] === 'start') setFlagsFromString('--optimize-for-size');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The worker threads' entry modules, by the name src/worker-entry.ts is given. */

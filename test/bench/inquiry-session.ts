@@ -177,6 +177,8 @@ export async function withSession<T>(o: SessionOptions, body: (s: Session) => Pr
       REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), DATA_DIR: dir,
       // Investigation knob: BENCH_BOT_LOG_LEVEL=debug (the notes then count the bot's log messages).
       LOG_LEVEL: process.env.BENCH_BOT_LOG_LEVEL ?? 'warn',
+      // Investigation knob: BENCH_LOW_MEMORY=false measures the bot with V8 favouring speed.
+      ...(process.env.BENCH_LOW_MEMORY ? { LOW_MEMORY: process.env.BENCH_LOW_MEMORY } : {}),
     });
     const reporters = await importReporters(env, dir, o.reporterCount, o.log);
     o.log(`${db.label}: starting the bot`);

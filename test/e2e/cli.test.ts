@@ -42,8 +42,10 @@ describe('the liaison command line', () => {
     try {
       // A database of its own: a start loads the sample network, which the other tests' imports do not expect.
       const own = mkdtempSync(join(dir, 'port-'));
-      const r = liaison(['start'], { HTTP_PORT: String(port), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, DATABASE_URL: join(own, 'bot.sqlite'), DATA_DIR: own });
+      const r = liaison(['start'], { HTTP_PORT: String(port), REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, DATABASE_URL: join(own, 'bot.sqlite'), DATA_DIR: own, LOW_MEMORY: 'false', LOG_LEVEL: 'info' });
       expect(r.code).toBe(1);
+      // Said before anything else starts; the default (true) is the npm-start-signals tests' bot.
+      expect(r.out).toContain('"lowMemory":false');
       expect(r.out).toContain(`Cổng 127.0.0.1:${port} đang được một chương trình khác dùng`);
       expect(r.out).toContain(`The port 127.0.0.1:${port} is in use by another program`);
       expect(r.out).not.toMatch(/^\s+at /m);

@@ -78,6 +78,8 @@ describe('npm start and signals', () => {
     const bot = npmStart('starting');
     running = bot.child;
     await until('database ready', () => bot.output().includes('"msg":"database ready"'));
+    // npm start's default: V8 favours memory (LOW_MEMORY=true), said first.
+    expect(bot.output()).toContain('"lowMemory":true');
     process.kill(bot.child.pid!, 'SIGTERM');
     expect(await bot.exited).toBe(0);
     expect(bot.output()).toContain('"signal":"SIGTERM"');

@@ -9,6 +9,13 @@ describe('loadConfig', () => {
     expect(c.telegram).toBeUndefined();
     expect(c).toMatchObject({ databaseUrl: 'data/liaison.sqlite', http: { host: '127.0.0.1', port: 8080 }, defaultLocale: 'vi', queuePrefix: 'liaison', loadSampleIfEmpty: true });
     expect(c.redisUrl).toBeUndefined();
+    expect(c.lowMemory).toBe(true);
+  });
+
+  it('lets V8 favour speed over memory only when LOW_MEMORY is false', () => {
+    expect(loadConfig({ LOW_MEMORY: 'false' }).lowMemory).toBe(false);
+    expect(loadConfig({ LOW_MEMORY: 'true' }).lowMemory).toBe(true);
+    expect(() => loadConfig({ LOW_MEMORY: 'sometimes' })).toThrow(ConfigError);
   });
 
   it('builds the Telegram settings and remembers secrets for the log scrubber', () => {
