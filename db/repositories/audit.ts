@@ -51,14 +51,21 @@ export async function recentInquiryEvents(db: Db, inquiryId: number, actions: re
   }));
 }
 
-/** Audit records of `action` after `sinceIso` (any actor). */
-export async function countAuditSince(db: Db, action: string, sinceIso: string): Promise<number> {
+/**
+ * Audit records of `action` on an `entity` after `sinceIso` (any actor). The entity lets the
+ * lookup search the entity index instead of reading every audit record ever written.
+ */
+export async function countAuditSince(db: Db, entity: string, action: string, sinceIso: string): Promise<number> {
   const row = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('action', '=', action).where('at', '>', sinceIso).executeTakeFirstOrThrow();
+    .where('entity', '=', entity).where('action', '=', action).where('at', '>', sinceIso).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-/** True when an audit event of `action` was written for `entityId` (used to do a thing once). */
-export async function auditEventExists(db: Db, action: string, entityId: string): Promise<boolean> {
-  return (await db.selectFrom('audit_events').select('id').where('action', '=', action).where('entity_id', '=', entityId).executeTakeFirst()) !== undefined;
+/**
+ * True when an audit event of `action` was written for `entity` `entityId` (a mark that a thing
+ * was done once: a reminder of the day, a report of the year). Searched by the entity index.
+ */
+export async function auditEventExists(db: Db, entity: string, action: string, entityId: string): Promise<boolean> {
+  return (await db.selectFrom('audit_events').select('id').where('entity', '=', entity).where('entity_id', '=', entityId)
+    .where('action', '=', action).limit(1).executeTakeFirst()) !== undefined;
 }

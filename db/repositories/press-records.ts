@@ -242,10 +242,6 @@ export async function insertStatement(db: Db, s: { orgId: number; recordedBy: nu
   return code;
 }
 
-/** Whether an audit event `action` on `entityId` exists (idempotence marks of reminders and reports). */
-export async function auditMarkExists(db: Db, action: string, entityId: string): Promise<boolean> {
-  return (await db.selectFrom('audit_events').select('id').where('action', '=', action).where('entity_id', '=', entityId).limit(1).executeTakeFirst()) !== undefined;
-}
 
 /** People holding the active admin role. */
 export async function activeAdminIds(db: Db): Promise<number[]> {

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
-import { activeAdminIds, auditMarkExists } from '../../db/repositories/press-records.js';
+import { auditEventExists } from '../../db/repositories/audit.js';
+import { activeAdminIds } from '../../db/repositories/press-records.js';
 import { localDate } from '../copy/format.js';
 import { createEffects } from '../effects.js';
 import { reportingYear } from '../stats/periods.js';
@@ -18,8 +19,8 @@ export async function remindAnnualReport(db: Db, now: Date, defaultLocale: 'vi' 
   const today = localDate(now);
   const year = Number(today.slice(0, 4));
   if (today.slice(5, 7) !== '12' || today.slice(8) > '19') return [];
-  if (await auditMarkExists(db, ANNUAL_REPORT_MADE, String(year))) return [];
-  if (await auditMarkExists(db, REMINDED, `${year}@${today}`)) return [];
+  if (await auditEventExists(db, 'report', ANNUAL_REPORT_MADE, String(year))) return [];
+  if (await auditEventExists(db, 'report', REMINDED, `${year}@${today}`)) return [];
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
   await effects.audit(REMINDED, 'report', `${year}@${today}`);
   const range = reportingYear(year);
@@ -32,7 +33,7 @@ export async function remindAnnualReport(db: Db, now: Date, defaultLocale: 'vi' 
 
 /** Records that `year`'s annual report was made (the reminders stop). */
 export async function recordAnnualReportMade(db: Db, year: number, now: Date, actorPersonId: number | null): Promise<void> {
-  if (await auditMarkExists(db, ANNUAL_REPORT_MADE, String(year))) return;
+  if (await auditEventExists(db, 'report', ANNUAL_REPORT_MADE, String(year))) return;
   const effects = createEffects(db, now.toISOString(), 'vi', { personId: actorPersonId, identityId: null });
   await effects.audit(ANNUAL_REPORT_MADE, 'report', String(year));
 }

@@ -16,7 +16,7 @@ export async function remindMissingCalendar(db: Db, now: Date, defaultLocale: 'v
   if (month !== 12) return [];
   const next = year + 1;
   if (await hasOfficialYear(db, next)) return [];
-  if (await auditEventExists(db, 'calendar.reminder', `${next}@${today}`)) return [];
+  if (await auditEventExists(db, 'calendar', 'calendar.reminder', `${next}@${today}`)) return [];
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
   await effects.audit('calendar.reminder', 'calendar', `${next}@${today}`);
   for (const personId of await activeRoleHolderIds(db, 'admin')) {

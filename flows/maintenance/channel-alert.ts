@@ -28,7 +28,7 @@ export interface ChannelAlert {
 export async function alertAdmins(db: Db, alert: ChannelAlert, now: Date, defaultLocale: 'vi' | 'en'): Promise<number[]> {
   const today = localDate(now);
   if (alert.oncePerDay) {
-    if (await auditEventExists(db, alert.action, `${alert.platform}@${today}`)) return [];
+    if (await auditEventExists(db, 'channel', alert.action, `${alert.platform}@${today}`)) return [];
   }
   const effects = createEffects(db, now.toISOString(), defaultLocale, { personId: null, identityId: null });
   await effects.audit(alert.action, 'channel', `${alert.platform}@${today}`, null, { reason: truncateText(alert.reason, 200) });

@@ -161,7 +161,7 @@ export const REGISTRATION_ANNOUNCEMENTS_PER_HOUR = 10;
 async function mayAnnounceRegistration(ctx: FlowContext): Promise<boolean> {
   const since = new Date(ctx.now.getTime() - 3_600_000).toISOString();
   // This registration's own audit row is already written: it counts.
-  return (await countAuditSince(ctx.db, 'reporter.register', since)) <= REGISTRATION_ANNOUNCEMENTS_PER_HOUR;
+  return (await countAuditSince(ctx.db, 'person', 'reporter.register', since)) <= REGISTRATION_ANNOUNCEMENTS_PER_HOUR;
 }
 
 /** A coordinator pressed Approve / Reject on a registration. */

@@ -3,13 +3,16 @@
  * marking an outbox row sent (its "more in this chat?" looked at every pending row of every chat)
  * and finding an agency's notice recipients (it walked every role of the directory, reporters
  * included). On SQLite their plans now search indexes on every condition; on both databases the
- * answers are the same as before.
+ * answers are the same as before. Also the audit lookups that mark a thing done once (a day's
+ * reminder, a year's report) and count registrations: they name the entity, so they search the
+ * entity index instead of reading every audit record ever written.
  */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql, type CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.js';
 import { agencyRecipients } from '../../db/repositories/agency-recipients.js';
+import { auditEventExists, countAuditSince, insertAudit } from '../../db/repositories/audit.js';
 import { findOutbox, insertOutbox, markOutboxSent } from '../../db/repositories/outbox.js';
 import type { Database as Schema, NewOutboxRow } from '../../db/schema.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
@@ -83,5 +86,32 @@ describe('plans of the per-inquiry statements, on SQLite', () => {
     expect(plan).toMatch(/SEARCH r USING INDEX role_assignments_org_role/);
     expect(plan).toMatch(/SEARCH r USING INDEX role_assignments_case/);
     expect(plan).not.toMatch(/SCAN r\b/);
+  });
+
+  it('audit marks and counts search the entity index, never the whole table', async () => {
+    await auditEventExists(spy, 'report', 'report.annual', '2026');
+    expect(lastPlan()).toMatch(/SEARCH audit_events USING INDEX audit_events_entity \(entity=\? AND entity_id=\?\)/);
+    await countAuditSince(spy, 'person', 'reporter.register', AT);
+    expect(lastPlan()).toMatch(/SEARCH audit_events USING INDEX audit_events_entity \(entity=\?\)/);
+  });
+});
+
+describe.each(testDialects())('audit marks (%s)', (dialect) => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createTestDb(dialect); });
+  afterAll(async () => { await t?.drop(); });
+
+  it('find a mark only for its own entity, action and id; count only the entity\'s action since the time', async () => {
+    const audit = (action: string, entity: string, entityId: string, at: string) => insertAudit(t.db, { at, actorPersonId: null, actorIdentityId: null, action, entity, entityId });
+    await audit('report.annual', 'report', '2026', AT);
+    await audit('reporter.register', 'person', '7', AT);
+    await audit('reporter.register', 'person', '8', '2026-11-23T03:00:00.000Z');
+    await audit('reporter.register', 'other', '9', '2026-11-23T03:00:00.000Z');
+    expect(await auditEventExists(t.db, 'report', 'report.annual', '2026')).toBe(true);
+    expect(await auditEventExists(t.db, 'report', 'report.annual', '2025')).toBe(false);
+    expect(await auditEventExists(t.db, 'calendar', 'report.annual', '2026')).toBe(false);
+    expect(await auditEventExists(t.db, 'report', 'report.annual_reminder', '2026')).toBe(false);
+    expect(await countAuditSince(t.db, 'person', 'reporter.register', AT)).toBe(1);
+    expect(await countAuditSince(t.db, 'person', 'reporter.register', '2026-11-23T01:00:00.000Z')).toBe(2);
   });
 });
