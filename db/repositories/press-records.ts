@@ -242,7 +242,6 @@ export async function insertStatement(db: Db, s: { orgId: number; recordedBy: nu
   return code;
 }
 
-
 /** People holding the active admin role. */
 export async function activeAdminIds(db: Db): Promise<number[]> {
   const rows = await db.selectFrom('role_assignments').select('person_id').distinct().where('role', '=', 'admin').where('status', '=', 'active').execute();
