@@ -4,6 +4,7 @@ import type { Identity, IsoDate, Outlet } from '../schema.js';
 import { pickPreferred } from './directory.js';
 import { unprefixed, withoutPrefixed } from './joined-rows.js';
 import { PREPARED } from '../pg-prepared.js';
+import { compiledOnce } from '../compiled.js';
 
 /** A spokesperson assignment that may make its holder a recipient of an inquiry at its agency. */
 export interface SpokespersonAssignment {
@@ -44,19 +45,7 @@ const OUTLET_COLUMNS = ['id', 'code', 'name', 'created_at', 'updated_at'] as con
  * joined to a one-row base, so it is found even when nobody holds an assignment.
  */
 export async function agencyRecipients(db: Db, q: { orgId: number; inquiryId: number; today: IsoDate; outletId?: number | null }): Promise<AgencyRecipients> {
-  const rows = await db.selectFrom(sql<{ one: number }>`(select 1 as one)`.as('base'))
-    .leftJoin('outlets as o', (join) => join.on('o.id', '=', q.outletId ?? -1))
-    .leftJoin('role_assignments as r', (join) => join.on('r.role', '=', 'spokesperson').on('r.status', '=', 'active')
-      .on((eb) => eb.or([
-        eb.and([eb('r.org_id', '=', q.orgId), eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', q.today)]), eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', q.today)])]),
-        eb.and([eb('r.kind', '=', 'authorised'), eb('r.case_inquiry_id', '=', q.inquiryId)]),
-      ])))
-    .leftJoin('persons as p', 'p.id', 'r.person_id')
-    .leftJoin('identities as i', 'i.person_id', 'r.person_id')
-    .select(['r.id as r_id', 'r.person_id as r_person_id', 'r.kind as r_kind', 'r.org_id as r_org_id', 'r.case_inquiry_id as r_case_inquiry_id', 'r.valid_from as r_valid_from', 'r.valid_to as r_valid_to', 'p.locale as person_locale'])
-    .select(IDENTITY_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
-    .select(OUTLET_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
-    .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').modifyEnd(PREPARED).execute();
+  const { rows } = await recipientsStatement(db, q.outletId ?? -1, q.orgId, q.today, q.inquiryId);
   const assignments = new Map<number, SpokespersonAssignment>();
   const identities = new Map<number, Array<Identity & { person_locale: string | null }>>();
   for (const row of rows) {
@@ -80,6 +69,20 @@ export async function agencyRecipients(db: Db, q: { orgId: number; inquiryId: nu
 }
 
 /** The same test as the join's, on the row (an assignment may match as authorised for the case only). */
+const recipientsStatement = compiledOnce((db: Db, outletId: number, orgId: number, today: IsoDate, inquiryId: number) => db.selectFrom(sql<{ one: number }>`(select 1 as one)`.as('base'))
+    .leftJoin('outlets as o', (join) => join.on('o.id', '=', outletId))
+    .leftJoin('role_assignments as r', (join) => join.on('r.role', '=', 'spokesperson').on('r.status', '=', 'active')
+      .on((eb) => eb.or([
+        eb.and([eb('r.org_id', '=', orgId), eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', today)]), eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', today)])]),
+        eb.and([eb('r.kind', '=', 'authorised'), eb('r.case_inquiry_id', '=', inquiryId)]),
+      ])))
+    .leftJoin('persons as p', 'p.id', 'r.person_id')
+    .leftJoin('identities as i', 'i.person_id', 'r.person_id')
+    .select(['r.id as r_id', 'r.person_id as r_person_id', 'r.kind as r_kind', 'r.org_id as r_org_id', 'r.case_inquiry_id as r_case_inquiry_id', 'r.valid_from as r_valid_from', 'r.valid_to as r_valid_to', 'p.locale as person_locale'])
+    .select(IDENTITY_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
+    .select(OUTLET_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
+    .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').modifyEnd(PREPARED));
+
 function inForce(validFrom: string | null, validTo: string | null, today: IsoDate): boolean {
   return (validFrom === null || validFrom <= today) && (validTo === null || validTo >= today);
 }

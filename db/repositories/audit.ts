@@ -1,4 +1,5 @@
 import type { Db } from '../client.js';
+import { compiledRowOnce } from '../compiled.js';
 
 /** One audit record: who did what to which entity, with the state before and after. */
 export interface AuditInput {
@@ -13,8 +14,13 @@ export interface AuditInput {
 }
 
 export async function insertAudit(db: Db, a: AuditInput): Promise<void> {
-  await db.insertInto('audit_events').values(auditRow(a)).execute();
+  await insertAuditStatement(db, auditRow(a));
 }
+
+const insertAuditStatement = compiledRowOnce((db: Db, row: AuditRow) => db.insertInto('audit_events').values(row));
+
+/** The `audit_events` row of one audit record (plain values). */
+export type AuditRow = ReturnType<typeof auditRow>;
 
 /** The `audit_events` row of one audit record. */
 export function auditRow(a: AuditInput) {

@@ -2,6 +2,7 @@ import type { Platform } from '../../adapters/types.js';
 import { sql, type RawBuilder } from 'kysely';
 import { hashInviteCode } from '../invite-hash.js';
 import type { Db } from '../client.js';
+import { compiledOnce } from '../compiled.js';
 import { unprefixed, withoutPrefixed } from './joined-rows.js';
 import type { Identity, IsoDate, Org, OrgType, Outlet, Person, Role, RoleAssignment, Topic } from '../schema.js';
 
@@ -120,18 +121,20 @@ const ROLE_COLUMNS = ['id', 'person_id', 'role', 'kind', 'org_id', 'status', 'ca
  * `person` undefined (and no roles) when there is no such person.
  */
 export async function personWithRoles(db: Db, personId: number, today: IsoDate): Promise<{ person: Person | undefined; roles: RoleAssignment[] }> {
-  const rows = await db.selectFrom('persons as p')
-    .leftJoin('role_assignments as r', (join) => join.onRef('r.person_id', '=', 'p.id')
-      .on((eb) => eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', today)]))
-      .on((eb) => eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', today)])))
-    .selectAll('p').select(ROLE_COLUMNS.map((c) => `r.${c} as r_${c}` as const))
-    .where('p.id', '=', personId).orderBy('r.id').execute();
+  const { rows } = await personWithRolesStatement(db, personId, today);
   const [first] = rows;
   if (!first) return { person: undefined, roles: [] };
   const person = withoutPrefixed<Person>(first, ['r_']);
   const roles = rows.flatMap((row) => unprefixed<RoleAssignment>(row, 'r_', ROLE_COLUMNS) ?? []);
   return { person, roles };
 }
+
+const personWithRolesStatement = compiledOnce((db: Db, personId: number, today: IsoDate) => db.selectFrom('persons as p')
+  .leftJoin('role_assignments as r', (join) => join.onRef('r.person_id', '=', 'p.id')
+    .on((eb) => eb.or([eb('r.valid_from', 'is', null), eb('r.valid_from', '<=', today)]))
+    .on((eb) => eb.or([eb('r.valid_to', 'is', null), eb('r.valid_to', '>=', today)])))
+  .selectAll('p').select(ROLE_COLUMNS.map((c) => `r.${c} as r_${c}` as const))
+  .where('p.id', '=', personId).orderBy('r.id'));
 
 export async function findRoleAssignment(db: Db, id: number): Promise<RoleAssignment | undefined> {
   return db.selectFrom('role_assignments').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,7 @@
 import type { Platform } from '../../adapters/types.js';
+import { sql } from 'kysely';
 import type { Db } from '../client.js';
+import { compiledOnce } from '../compiled.js';
 import type { Identity } from '../schema.js';
 
 /** What an inbound event tells us about its sender. */
@@ -15,15 +17,21 @@ export interface SeenIdentity {
  * (a person who writes to us is reachable again).
  */
 export async function touchIdentity(db: Db, seen: SeenIdentity, nowIso: string): Promise<Identity> {
-  return db.insertInto('identities').values({
-    platform: seen.platform, platform_user_id: seen.platformUserId, chat_id: seen.chatId,
-    person_id: null, display_name: seen.displayName ?? null, locale: null, dialog: null,
-    unreachable_at: null, unreachable_reason: null, last_inbound_at: nowIso, created_at: nowIso, updated_at: nowIso,
-  }).onConflict((oc) => oc.columns(['platform', 'platform_user_id']).doUpdateSet({
-    chat_id: seen.chatId, last_inbound_at: nowIso, unreachable_at: null, unreachable_reason: null,
-    ...(seen.displayName ? { display_name: seen.displayName } : {}),
-  })).returningAll().executeTakeFirstOrThrow();
+  // A new identity takes the name as given (or none), a known one only a non-empty name.
+  const { rows: [identity] } = await touchIdentityStatement(db, seen.platform, seen.platformUserId, seen.chatId, seen.displayName ?? null, seen.displayName ? seen.displayName : null, nowIso);
+  return identity!;
 }
+
+const touchIdentityStatement = compiledOnce((
+  db: Db, platform: Platform, platformUserId: string, chatId: string, name: string | null, rename: string | null, nowIso: string,
+) => db.insertInto('identities').values({
+  platform, platform_user_id: platformUserId, chat_id: chatId,
+  person_id: null, display_name: name, locale: null, dialog: null,
+  unreachable_at: null, unreachable_reason: null, last_inbound_at: nowIso, created_at: nowIso, updated_at: nowIso,
+}).onConflict((oc) => oc.columns(['platform', 'platform_user_id']).doUpdateSet({
+  chat_id: chatId, last_inbound_at: nowIso, unreachable_at: null, unreachable_reason: null,
+  display_name: sql<string | null>`coalesce(cast(${rename} as text), identities.display_name)`,
+})).returningAll());
 
 export async function findIdentity(db: Db, id: number): Promise<Identity | undefined> {
   return db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
 import { PREPARED } from '../pg-prepared.js';
+import { compiledOnce } from '../compiled.js';
 
 /** A persisted inbound event awaiting (or done with) processing. */
 export interface StoredInbound {
@@ -11,20 +12,24 @@ export interface StoredInbound {
 
 /** Stores an inbound event once; returns false when `(platform, eventId)` was seen before. */
 export async function insertInbound(db: Db, platform: Platform, eventId: string, payload: string, nowIso: string): Promise<boolean> {
-  const result = await db.insertInto('inbound_events')
-    .values({ platform, event_id: eventId, payload, status: 'pending', error: null, received_at: nowIso, processed_at: null })
-    .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
-    .modifyEnd(PREPARED).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  const result = await insertInboundStatement(db, platform, eventId, payload, nowIso);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+const insertInboundStatement = compiledOnce((db: Db, platform: Platform, eventId: string, payload: string, nowIso: string) => db.insertInto('inbound_events')
+  .values({ platform, event_id: eventId, payload, status: 'pending', error: null, received_at: nowIso, processed_at: null })
+  .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
+  .modifyEnd(PREPARED));
 
 /** Marks an event processed; returns false when it was not pending (another worker took it). */
 export async function markInboundDone(db: Db, platform: Platform, eventId: string, nowIso: string): Promise<boolean> {
-  const r = await db.updateTable('inbound_events').set({ status: 'done', processed_at: nowIso })
-    .where('platform', '=', platform).where('event_id', '=', eventId).where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  const r = await markInboundDoneStatement(db, platform, eventId, nowIso);
+  return Number(r.numAffectedRows ?? 0) > 0;
 }
+
+const markInboundDoneStatement = compiledOnce((db: Db, platform: Platform, eventId: string, nowIso: string) => db.updateTable('inbound_events')
+  .set({ status: 'done', processed_at: nowIso })
+  .where('platform', '=', platform).where('event_id', '=', eventId).where('status', '=', 'pending'));
 
 export async function markInboundFailed(db: Db, platform: Platform, eventId: string, error: string, nowIso: string): Promise<void> {
   await db.updateTable('inbound_events').set({ status: 'failed', error: error.slice(0, 500), processed_at: nowIso })

@@ -1,5 +1,6 @@
 import type { Platform } from '../../adapters/types.js';
 import type { Db } from '../client.js';
+import { compiledRowOnce } from '../compiled.js';
 import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
 import { findInterruptedSendRef } from './interrupted-refs.js';
 import { searchText } from './search-text.js';
@@ -32,6 +33,11 @@ export type InquiryDeadline = Required<Pick<InquiryUpdate, 'deadline_class' | 'r
 
 /** Inserts an inquiry and gives it its public code `Q-<id>`. */
 export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
+  const { rows: [inquiry] } = await createInquiryStatement(db, inquiryValues(n));
+  return inquiry!;
+}
+
+const createInquiryStatement = compiledRowOnce((db: Db, values: InquiryValues) => {
   // The public code is `Q-<id>`, written by the insert itself: the id is taken first in the same
   // statement (PostgreSQL: the sequence, read once in a CTE; SQLite: the next AUTOINCREMENT value,
   // which a write statement reads and takes without another writer in between).
@@ -42,13 +48,16 @@ export async function createInquiry(db: Db, n: NewInquiry): Promise<Inquiry> {
   const into = postgres
     ? db.with('next_inquiry', (qb) => qb.selectNoFrom(NEXT_INQUIRY_ID.as('id'))).insertInto('inquiries')
     : db.insertInto('inquiries');
-  return into.values(inquiryValues(n, nextId)).returningAll().executeTakeFirstOrThrow();
-}
+  return into.values(withInquiryId(values, nextId)).returningAll();
+});
 
-/** The `inquiries` row of a new inquiry whose id is `id` (an expression of the statement that inserts it). */
-export function inquiryValues(n: NewInquiry, id: RawBuilder<number>) {
+/** The `inquiries` row of a new inquiry but its id and code (plain values). */
+export type InquiryValues = ReturnType<typeof inquiryValues>;
+
+/** The values of a new inquiry's `inquiries` row but its id and code (see {@link withInquiryId}). */
+export function inquiryValues(n: NewInquiry) {
   return {
-    id, code: sql<string>`'Q-' || ${id}`, reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
+    reporter_person_id: n.reporterPersonId, reporter_identity_id: n.reporterIdentityId,
     origin_chat_id: n.originChatId, origin_message_id: n.originMessageId, topic_id: n.topicId,
     org_id: n.orgId, suggested_org_id: n.suggestedOrgId, status: n.status, question: n.question,
     received_at: n.receivedAt, deadline_class: null, rule_id: null, legal_basis: null, due_at: null,
@@ -59,7 +68,11 @@ export function inquiryValues(n: NewInquiry, id: RawBuilder<number>) {
   };
 }
 
-/** The PostgreSQL CTE that takes a new inquiry's id from its sequence (`select id from next_inquiry`). */
+/** {@link inquiryValues} with the id `id` (an expression of the statement that inserts it) and the code `Q-<id>`. */
+export function withInquiryId(values: InquiryValues, id: RawBuilder<number>) {
+  return { ...values, id, code: sql<string>`'Q-' || ${id}` };
+}
+
 export const NEXT_INQUIRY_ID = sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`;
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {

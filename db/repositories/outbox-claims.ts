@@ -1,6 +1,7 @@
 import type { Db } from '../client.js';
 import type { IsoInstant, OutboxQueue, OutboxRow } from '../schema.js';
 import { PREPARED } from '../pg-prepared.js';
+import { compiledOnce } from '../compiled.js';
 
 /**
  * Claims on outbox rows: a row is sent only by the process that claimed it, and only the oldest
@@ -102,14 +103,19 @@ export async function claimChatHead(db: Db, chat: OutboxChat, request: ClaimRequ
  * row itself in the same statement, so two claimants never both win.
  */
 async function claimFreeHead(db: Db, chat: OutboxChat, request: ClaimRequest): Promise<OutboxRow | undefined> {
-  return db.updateTable('outbox').set({ lease_owner: request.owner, lease_until: request.leaseUntil })
-    .where('id', '=', (eb) => eb.selectFrom('outbox as head').select('head.id')
-      .where('head.queue', '=', chat.queue).where('head.platform', '=', chat.platform).where('head.chat_id', '=', chat.chatId)
-      .where('head.status', '=', 'pending').orderBy('head.id').limit(1))
-    .where('status', '=', 'pending').where('lease_owner', 'is', null).where('lease_until', 'is', null)
-    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', request.nowIso)]))
-    .returningAll().modifyEnd(PREPARED).executeTakeFirst();
+  const result = await claimFreeHeadStatement(db, chat.queue, chat.platform, chat.chatId, request.owner, request.leaseUntil, request.nowIso);
+  return result.rows[0];
 }
+
+const claimFreeHeadStatement = compiledOnce((
+  db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string, owner: string, leaseUntil: IsoInstant, nowIso: IsoInstant,
+) => db.updateTable('outbox').set({ lease_owner: owner, lease_until: leaseUntil })
+  .where('id', '=', (eb) => eb.selectFrom('outbox as head').select('head.id')
+    .where('head.queue', '=', queue).where('head.platform', '=', platform).where('head.chat_id', '=', chatId)
+    .where('head.status', '=', 'pending').orderBy('head.id').limit(1))
+  .where('status', '=', 'pending').where('lease_owner', 'is', null).where('lease_until', 'is', null)
+  .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]))
+  .returningAll().modifyEnd(PREPARED));
 
 /** Extends the claims `owner` holds on `ids` (sends still running) until `leaseUntil`. */
 export async function renewClaims(db: Db, owner: string, ids: readonly number[], leaseUntil: IsoInstant): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Db } from '../client.js';
-import type { NewOutboxRow, OutboxRow } from '../schema.js';
+import { compiledOnce } from '../compiled.js';
+import type { NewOutboxRow, OutboxQueue, OutboxRow } from '../schema.js';
 import type { OutboxChat } from './outbox-claims.js';
 
 /**
@@ -79,10 +80,13 @@ export async function findDigestedRow(db: Db, id: number): Promise<OutboxRow | u
 
 /** How many digestible rows wait for `chat`, counted up to `limit` (a cheap check before {@link replaceWithDigest}). */
 export async function countDigestible(db: Db, chat: OutboxChat, limit: number): Promise<number> {
-  const rows = await db.selectFrom('outbox').select('id')
-    .where('queue', '=', chat.queue).where('platform', '=', chat.platform).where('chat_id', '=', chat.chatId)
-    .where('status', '=', 'pending').where('ref_kind', '=', 'staff_notice').where('inquiry_id', 'is not', null)
-    .where('attachments', 'is', null).where('reply_to_outbox_id', 'is', null).where('parts_sent', '=', 0)
-    .limit(limit).execute();
+  const { rows } = await countDigestibleStatement(db, chat.queue, chat.platform, chat.chatId, limit);
   return rows.length;
 }
+
+const countDigestibleStatement = compiledOnce((db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string, limit: number) => db
+  .selectFrom('outbox').select('id')
+  .where('queue', '=', queue).where('platform', '=', platform).where('chat_id', '=', chatId)
+  .where('status', '=', 'pending').where('ref_kind', '=', 'staff_notice').where('inquiry_id', 'is not', null)
+  .where('attachments', 'is', null).where('reply_to_outbox_id', 'is', null).where('parts_sent', '=', 0)
+  .limit(limit));

@@ -4,6 +4,7 @@ import type { Db } from '../client.js';
 import type { Database } from '../schema.js';
 import type { IsoInstant, NewOutboxRow, OutboxHeldReason, OutboxQueue, OutboxRow, OutboxStatus } from '../schema.js';
 import { PREPARED } from '../pg-prepared.js';
+import { compiledOnce, compiledRowOnce } from '../compiled.js';
 
 /**
  * A row leaving `pending` no longer needs the clear text of a credential it carried (a one-time
@@ -16,9 +17,11 @@ const forgetSecrets = (eb: ExpressionBuilder<Database, 'outbox'>) => ({
 
 /** Inserts one outbound message (committed with the state change that caused it); returns its id. */
 export async function insertOutbox(db: Db, row: NewOutboxRow): Promise<number> {
-  const inserted = await db.insertInto('outbox').values(row).returning('id').modifyEnd(PREPARED).executeTakeFirstOrThrow();
-  return inserted.id;
+  const { rows: [inserted] } = await insertOutboxStatement(db, row);
+  return inserted!.id;
 }
+
+const insertOutboxStatement = compiledRowOnce((db: Db, row: NewOutboxRow) => db.insertInto('outbox').values(row).returning('id').modifyEnd(PREPARED));
 
 /**
  * {@link insertOutbox} and, when given, the push event beside it, keyed `outbox-<the row's id>`,
@@ -29,15 +32,20 @@ export async function insertOutboxWithPush(db: Db, row: NewOutboxRow, push: Push
   if (!push) return insertOutbox(db, row);
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
     const id = await insertOutbox(db, row);
-    await insertPushIfSubscribed(db, push, sql<string>`${`outbox-${id}`}`).execute();
+    await insertPushStatement(db, { push, key: `outbox-${id}` });
     return id;
   }
-  const inserted = await db.with('row_in', (qb) => qb.insertInto('outbox').values(row).returning('id'))
-    // The CTE's scope only adds `row_in`, read by the key's raw SQL.
-    .with('push_in', (qb) => insertPushIfSubscribed(qb as unknown as QueryCreator<Database>, push, sql<string>`(select 'outbox-' || id from row_in)`).returning('id'))
-    .selectFrom('row_in').select('id').modifyEnd(PREPARED).executeTakeFirstOrThrow();
-  return inserted.id;
+  const { rows: [inserted] } = await insertWithPushStatement(db, { row, push });
+  return inserted!.id;
 }
+
+const insertPushStatement = compiledRowOnce((db: Db, r: { push: PushBesideRow; key: string }) => insertPushIfSubscribed(db, r.push, sql<string>`${r.key}`));
+
+const insertWithPushStatement = compiledRowOnce((db: Db, r: { row: NewOutboxRow; push: PushBesideRow }) => db
+  .with('row_in', (qb) => qb.insertInto('outbox').values(r.row).returning('id'))
+  // The CTE's scope only adds `row_in`, read by the key's raw SQL.
+  .with('push_in', (qb) => insertPushIfSubscribed(qb as unknown as QueryCreator<Database>, r.push, sql<string>`(select 'outbox-' || id from row_in)`).returning('id'))
+  .selectFrom('row_in').select('id').modifyEnd(PREPARED));
 
 /** Loads one outbox row, or `undefined`. */
 export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
@@ -77,11 +85,22 @@ export interface SentMark {
  * in which case nothing changed.
  */
 export async function markOutboxSent(db: Db, row: OutboxRowChatKey, outcome: SentOutcome): Promise<SentMark | undefined> {
-  const marked = await db.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
-    .where('id', '=', row.id).where('status', '=', 'pending')
-    .returning((eb) => moreInChat(eb, row).as('more')).modifyEnd(PREPARED).executeTakeFirst();
+  const sent = sentValues(outcome);
+  const { rows: [marked] } = await markSentStatement(db, row.id, row.queue, row.platform, row.chat_id,
+    sent.sent_message_id, sent.sent_message_ids, sent.parts_sent, sent.sent_at, sent.attempts);
   return marked ? { more: Boolean(marked.more) } : undefined;
 }
+
+const markSentStatement = compiledOnce((
+  db: Db, id: number, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string,
+  sentMessageId: string | null, sentMessageIds: string, partsSent: number, sentAt: IsoInstant, attempts: number,
+) => db.updateTable('outbox')
+  .set((eb) => ({
+    ...forgetSecrets(eb), status: 'sent' as const, held_reason: null, ...UNCLAIMED,
+    sent_message_id: sentMessageId, sent_message_ids: sentMessageIds, parts_sent: partsSent, sent_at: sentAt, attempts,
+  }))
+  .where('id', '=', id).where('status', '=', 'pending')
+  .returning((eb) => moreInChat(eb, { id, queue, platform, chat_id: chatId }).as('more')).modifyEnd(PREPARED));
 
 /** The row being marked, as the mark needs it: its id and its chat. */
 export type OutboxRowChatKey = Pick<OutboxRow, 'id' | 'queue' | 'platform' | 'chat_id'>;
@@ -104,18 +123,19 @@ export interface SentOutcome {
   attempts: number;
 }
 
-function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOutcome) {
+/** The values a sent mark records (besides the status, the forgotten secrets and the ended claim). */
+function sentValues(outcome: SentOutcome) {
   return {
-    ...forgetSecrets(eb),
-    status: 'sent' as const,
     sent_message_id: outcome.messageIds[0] ?? null,
     sent_message_ids: JSON.stringify(outcome.messageIds),
     parts_sent: outcome.messageIds.length,
     sent_at: outcome.sentAt,
     attempts: outcome.attempts,
-    held_reason: null,
-    ...UNCLAIMED,
   };
+}
+
+function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOutcome) {
+  return { ...forgetSecrets(eb), status: 'sent' as const, held_reason: null, ...UNCLAIMED, ...sentValues(outcome) };
 }
 
 /**
@@ -241,11 +261,14 @@ export async function listCredentialHeldPlatforms(db: Db, queue: OutboxQueue): P
 
 /** Held rows of `queue` to one chat back to pending (its person just wrote); returns their ids, oldest first. */
 export async function releaseHeldInChat(db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string): Promise<number[]> {
-  const rows = await db.updateTable('outbox').set({ status: 'pending', last_error: null, held_reason: null })
-    .where('status', '=', 'held').where('queue', '=', queue).where('platform', '=', platform).where('chat_id', '=', chatId)
-    .returning('id').execute();
+  const { rows } = await releaseHeldStatement(db, queue, platform, chatId);
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
+
+const releaseHeldStatement = compiledOnce((db: Db, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string) => db.updateTable('outbox')
+  .set({ status: 'pending', last_error: null, held_reason: null })
+  .where('status', '=', 'held').where('queue', '=', queue).where('platform', '=', platform).where('chat_id', '=', chatId)
+  .returning('id'));
 
 /**
  * Rows held (waiting for their recipient to write again, or for our credentials), oldest first, for
