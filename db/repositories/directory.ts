@@ -66,8 +66,10 @@ export function orgChainIds(orgId: number, rows: readonly OrgChainRow[]): number
 const MAX_ORG_DEPTH = 64;
 
 export async function listActiveTopics(db: Db): Promise<Topic[]> {
-  return db.selectFrom('topics').selectAll().where('active', '=', 1).orderBy('name').execute();
+  return (await activeTopicsStatement(db)).rows;
 }
+
+const activeTopicsStatement = compiledOnce((db: Db) => db.selectFrom('topics').selectAll().where('active', '=', 1).orderBy('name'));
 
 export async function findTopic(db: Db, id: number): Promise<Topic | undefined> {
   return db.selectFrom('topics').selectAll().where('id', '=', id).executeTakeFirst();

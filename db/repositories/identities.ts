@@ -44,10 +44,11 @@ export async function findIdentityOf(db: Db, platform: Platform, platformUserId:
 
 /** Updates the conversation state (JSON) of an identity; `null` clears it. */
 export async function setDialog(db: Db, identityId: number, dialog: unknown, nowIso: string): Promise<void> {
-  await db.updateTable('identities')
-    .set({ dialog: dialog === null ? null : JSON.stringify(dialog), updated_at: nowIso })
-    .where('id', '=', identityId).execute();
+  await setDialogStatement(db, identityId, dialog === null ? null : JSON.stringify(dialog), nowIso);
 }
+
+const setDialogStatement = compiledOnce((db: Db, identityId: number, dialog: string | null, nowIso: string) => db.updateTable('identities')
+  .set({ dialog, updated_at: nowIso }).where('id', '=', identityId));
 
 /**
  * The languages recorded for chat `platformUserId` on `platform`: its person's (`person`) and its
