@@ -10,19 +10,13 @@ import type { Db } from '../../db/client.js';
 import { compiledOnce, compiledRowOnce } from '../../db/compiled.js';
 import type { NewOutboxRow } from '../../db/schema.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { pendingOutboxRow } from '../helpers/outbox-row.js';
 import { DbFaults } from '../helpers/db-faults.js';
 import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
 
 const AT = '2026-12-06T02:00:00.000Z';
 
-function outboxRow(chatId: string, identityId: number): NewOutboxRow {
-  return {
-    queue: 'outbox', identity_id: identityId, platform: 'telegram', chat_id: chatId, text: 'Câu hỏi mới 📨', masked_text: null, secrets: null, buttons: null,
-    reply_to_message_id: null, reply_to_outbox_id: null, edit_of_outbox_id: null, edit_text: null, inquiry_id: null, ref_kind: null,
-    ref_person_id: null, report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
-    last_error: null, created_at: AT, sent_at: null, attachments: null,
-  };
-}
+const outboxRow = (chatId: string, identityId: number): NewOutboxRow => pendingOutboxRow(chatId, identityId, AT, 'Câu hỏi mới 📨');
 
 describe.each(testDialects())('statements compiled once (%s)', (dialect) => {
   let t: TestDb;

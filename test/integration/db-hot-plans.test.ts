@@ -16,18 +16,12 @@ import { auditEventExists, countAuditSince, insertAudit } from '../../db/reposit
 import { findOutbox, insertOutbox, markOutboxSent } from '../../db/repositories/outbox.js';
 import type { Database as Schema, NewOutboxRow } from '../../db/schema.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
+import { pendingOutboxRow } from '../helpers/outbox-row.js';
 import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
 
 const AT = '2026-11-23T02:00:00.000Z';
 
-function outboxRow(chatId: string, identityId: number): NewOutboxRow {
-  return {
-    queue: 'outbox', identity_id: identityId, platform: 'telegram', chat_id: chatId, text: 'Câu hỏi mới', masked_text: null, secrets: null, buttons: null,
-    reply_to_message_id: null, reply_to_outbox_id: null, edit_of_outbox_id: null, edit_text: null, inquiry_id: null, ref_kind: null,
-    ref_person_id: null, report_unreachable: 0, status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
-    last_error: null, created_at: AT, sent_at: null, attachments: null,
-  };
-}
+const outboxRow = (chatId: string, identityId: number): NewOutboxRow => pendingOutboxRow(chatId, identityId, AT);
 
 describe.each(testDialects())('a sent mark says whether its own chat has more (%s)', (dialect) => {
   let t: TestDb;
