@@ -38,7 +38,8 @@ const QUERY_ID = Object.freeze({ queryId: 'compiled-once' });
 export function compiledOnce<A extends unknown[], O>(build: (db: Db, ...args: A) => Statement<O>): (db: Db, ...args: A) => Promise<QueryResult<O>> {
   return async (db, ...args) => {
     if (db.getExecutor().plugins.length > 0) return db.executeQuery(compileNow(db, build(db, ...args)));
-    const template = templateOf(db, build, '', args.length, (slots) => build(db, ...(slots as A)));
+    // Keyed by the number of arguments too: a builder with an optional one compiles once for each.
+    const template = templateOf(db, build, String(args.length), args.length, (slots) => build(db, ...(slots as A)));
     return run(db, template, args);
   };
 }

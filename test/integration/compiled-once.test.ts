@@ -47,6 +47,14 @@ describe.each(testDialects())('statements compiled once (%s)', (dialect) => {
     expect(builds).toBe(2);
   });
 
+  it('a builder with an optional argument is compiled once for each number of arguments', async () => {
+    const pendingIn = compiledOnce((db: Db, chatId: string, status?: 'pending' | 'sent') => db.selectFrom('outbox').select('id')
+      .where('chat_id', '=', chatId).where('status', '=', status ?? 'sent'));
+    expect((await pendingIn(t.db, 'chat-a', 'pending')).rows).toHaveLength(1);
+    expect((await pendingIn(t.db, 'chat-a')).rows).toHaveLength(0);
+    expect((await pendingIn(t.db, 'chat-a', 'pending')).rows).toHaveLength(1);
+  });
+
   it('a row statement is compiled once per set of columns (undefined ones left out, as kysely does)', async () => {
     let builds = 0;
     type Row = Omit<NewOutboxRow, 'last_error'>;
