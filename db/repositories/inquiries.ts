@@ -73,6 +73,7 @@ export function withInquiryId(values: InquiryValues, id: RawBuilder<number>) {
   return { ...values, id, code: sql<string>`'Q-' || ${id}` };
 }
 
+/** The PostgreSQL CTE that takes a new inquiry's id from its sequence (`select id from next_inquiry`). */
 export const NEXT_INQUIRY_ID = sql<number>`nextval(pg_get_serial_sequence('inquiries', 'id'))`;
 
 export async function findInquiry(db: Db, id: number): Promise<Inquiry | undefined> {

@@ -95,10 +95,7 @@ const markSentStatement = compiledOnce((
   db: Db, id: number, queue: OutboxQueue, platform: OutboxRow['platform'], chatId: string,
   sentMessageId: string | null, sentMessageIds: string, partsSent: number, sentAt: IsoInstant, attempts: number,
 ) => db.updateTable('outbox')
-  .set((eb) => ({
-    ...forgetSecrets(eb), status: 'sent' as const, held_reason: null, ...UNCLAIMED,
-    sent_message_id: sentMessageId, sent_message_ids: sentMessageIds, parts_sent: partsSent, sent_at: sentAt, attempts,
-  }))
+  .set((eb) => sentColumns(eb, { sent_message_id: sentMessageId, sent_message_ids: sentMessageIds, parts_sent: partsSent, sent_at: sentAt, attempts }))
   .where('id', '=', id).where('status', '=', 'pending')
   .returning((eb) => moreInChat(eb, { id, queue, platform, chat_id: chatId }).as('more')).modifyEnd(PREPARED));
 
@@ -134,8 +131,9 @@ function sentValues(outcome: SentOutcome) {
   };
 }
 
-function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, outcome: SentOutcome) {
-  return { ...forgetSecrets(eb), status: 'sent' as const, held_reason: null, ...UNCLAIMED, ...sentValues(outcome) };
+/** The columns of a sent mark: its values, the status, the forgotten secrets and the ended claim. */
+function sentColumns(eb: ExpressionBuilder<Database, 'outbox'>, sent: ReturnType<typeof sentValues>) {
+  return { ...forgetSecrets(eb), status: 'sent' as const, held_reason: null, ...UNCLAIMED, ...sent };
 }
 
 /**
@@ -156,7 +154,7 @@ export async function markOutboxSentWithRefs(db: Db, row: OutboxRow, outcome: Se
   }
   const refs = outcome.messageIds.map((messageId) => sql`(${row.platform}, ${row.chat_id}, ${messageId}, ${row.inquiry_id}::integer, ${row.ref_kind}, ${row.ref_person_id}::integer, ${outcome.sentAt})`);
   const inserted = await db
-    .with('marked', (qb) => qb.updateTable('outbox').set((eb) => sentColumns(eb, outcome))
+    .with('marked', (qb) => qb.updateTable('outbox').set((eb) => sentColumns(eb, sentValues(outcome)))
       .where('id', '=', row.id).where('status', '=', 'pending').returning((eb) => ['id', moreInChat(eb, row).as('more')]))
     .insertInto('message_refs').columns(['platform', 'chat_id', 'message_id', 'inquiry_id', 'kind', 'person_id', 'created_at'])
     .expression(sql`select v.* from (values ${sql.join(refs)}) as v(platform, chat_id, message_id, inquiry_id, kind, person_id, created_at) where exists (select 1 from marked)`)
