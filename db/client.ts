@@ -71,7 +71,8 @@ export interface DbHandle {
   source: DbSource;
   /**
    * How many statements this process has sent to the database through `db` and `priority`
-   * since it opened them, BEGIN and COMMIT included (each is one round trip on PostgreSQL),
+   * since it opened them, BEGIN and COMMIT included (each is one round trip on PostgreSQL; on
+   * SQLite, each batch's shared BEGIN and COMMIT and each transaction's savepoint and release),
    * failed ones too. For `/metrics` (`db_statements_total`) and the benchmark's round trips per inquiry.
    */
   statements(): number;
@@ -164,17 +165,16 @@ function createSqlite(options: CreateDbOptions): DbHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
   }
-  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.round(options.sqliteBusyTimeoutMs ?? 5000))}`);
-  const lanes = createSqliteLanes(sqlite);
+  const busyTimeoutMs = Math.max(0, Math.round(options.sqliteBusyTimeoutMs ?? 5000));
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  const lanes = createSqliteLanes(sqlite, busyTimeoutMs);
   const counter = createStatementCounter();
-  // Both lanes share ONE connection object, and kysely wraps a connection's executeQuery for
-  // its log once per instance: a hook on each would count every statement twice once both
-  // lanes have run one. The hook on `db` sees the priority lane's statements too (same
-  // connection object) from the first statement `db` runs (the migration, at start).
+  // Each holder of the lock gets a connection object of its own (db/sqlite-lanes.ts), which
+  // kysely wraps for the log of the handle it came through: each statement is counted once.
   const db = new Kysely<Schema>({ dialect: lanes.normal, log: counter.log });
-  const priority = new Kysely<Schema>({ dialect: lanes.priority });
+  const priority = new Kysely<Schema>({ dialect: lanes.priority, log: counter.log });
   return {
-    db, priority, dialect: 'sqlite', statements: counter.count, source: sourceOf(options),
+    db, priority, dialect: 'sqlite', statements: () => counter.count() + lanes.controlStatements(), source: sourceOf(options),
     // Reads the schema, so a file that cannot be read (deleted folder, locked by another process) fails.
     ping: (timeoutMs) => withTimeout(sql`select count(*) from sqlite_master`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },

@@ -1,9 +1,18 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { GroupCommit } from './sqlite-group-commit.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 /** Which queue a statement waits in for the one SQLite connection. */
 export type SqliteLane = 'normal' | 'priority';
+
+/** The two lanes' dialects, and what their shared connection counts. */
+export interface SqliteLanes extends Record<SqliteLane, SqliteDialect> {
+  /** Transaction control the group commit sent itself (BEGIN, COMMIT, savepoints): not seen by kysely's log. */
+  controlStatements(): number;
+  /** COMMITs so far (each one the durable end of a batch). */
+  commits(): number;
+}
 
 /**
  * Two kysely dialects over ONE better-sqlite3 connection. SQLite has a single connection, and a
@@ -13,31 +22,47 @@ export type SqliteLane = 'normal' | 'priority';
  * releases it, before everything waiting on `normal`. The priority lane is for short statements
  * on a request path — storing an inbound event before its webhook is acknowledged, the health
  * probe — so an ack waits for at most the one transaction in progress, never for the backlog.
+ * Writes are committed in groups (db/sqlite-group-commit.ts).
  */
-export function createSqliteLanes(database: BetterSqlite3.Database): Record<SqliteLane, SqliteDialect> {
-  const shared = createSharedConnection(database);
-  return { normal: new LaneDialect(database, shared, 'normal'), priority: new LaneDialect(database, shared, 'priority') };
+export function createSqliteLanes(database: BetterSqlite3.Database, busyTimeoutMs: number): SqliteLanes {
+  const shared = createSharedConnection(database, busyTimeoutMs);
+  return {
+    normal: new LaneDialect(database, shared, 'normal'),
+    priority: new LaneDialect(database, shared, 'priority'),
+    controlStatements: () => shared.group.controlStatements(),
+    commits: () => shared.group.commitCount(),
+  };
 }
 
-/** One connection (kysely's SQLite driver), a two-queue lock in front of it, and how many lanes still use it. */
+/** One connection, its group commit, a two-queue lock in front of it, and how many lanes still use it. */
 interface SharedConnection {
-  inner: Driver;
+  group: GroupCommit;
   lock: PriorityLock;
-  init(): Promise<void>;
-  /** Closes the database once every lane that was opened has been destroyed. */
+  /** Commits what is pending and closes the database once every lane that was opened has been destroyed. */
   release(): Promise<void>;
   users: number;
 }
 
-function createSharedConnection(database: BetterSqlite3.Database): SharedConnection {
-  const inner = new SqliteDialect({ database: withStatementCache(database) }).createDriver();
-  let initialised: Promise<void> | undefined;
+function createSharedConnection(database: BetterSqlite3.Database, busyTimeoutMs: number): SharedConnection {
+  const lock = createPriorityLock();
+  const cached = withStatementCache(database);
+  const commitWhenFree = async () => {
+    // Priority: the batch's writers are waiting for this commit, and nobody holds the lock while waiting.
+    await lock.acquire('priority');
+    try {
+      group.commitNow();
+    } finally {
+      lock.release();
+    }
+  };
+  const group = new GroupCommit(cached, () => { setImmediate(() => void commitWhenFree()); }, busyTimeoutMs);
   const shared: SharedConnection = {
-    inner, lock: createPriorityLock(), users: 0,
-    init: () => (initialised ??= inner.init()),
+    group, lock, users: 0,
     release: async () => {
       shared.users -= 1;
-      if (shared.users <= 0) await inner.destroy();
+      if (shared.users > 0) return;
+      await commitWhenFree();
+      cached.close();
     },
   };
   return shared;
@@ -54,33 +79,81 @@ class LaneDialect extends SqliteDialect {
   }
 }
 
+/**
+ * The connection as one holder of the lock sees it. A statement outside the holder's own
+ * transaction lets the lock go as soon as it has run, before it waits for its batch's commit, so
+ * others' statements join the same batch; a further statement takes the lock again.
+ */
+class LaneConnection implements DatabaseConnection {
+  private inUnit = false;
+  private held = true;
+
+  constructor(private readonly shared: SharedConnection, private readonly lane: SqliteLane) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.inUnit) return this.shared.group.runInUnit(query) as QueryResult<R>;
+    if (!this.held) {
+      await this.shared.lock.acquire(this.lane);
+      this.held = true;
+    }
+    if (this.shared.group.needsBatch(query)) await this.shared.group.open();
+    const { result, durable } = this.shared.group.run(query);
+    if (durable) {
+      this.letGo();
+      await durable;
+    }
+    return result as QueryResult<R>;
+  }
+
+  // eslint-disable-next-line require-yield -- nothing streams from SQLite here; a clear refusal over a silent half-feature.
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming SQLite queries is not supported (group commit)');
+  }
+
+  async begin(): Promise<void> {
+    await this.shared.group.open();
+    this.shared.group.beginUnit();
+    this.inUnit = true;
+  }
+
+  async commit(): Promise<void> {
+    this.inUnit = false;
+    const durable = this.shared.group.commitUnit();
+    this.letGo();
+    await durable;
+  }
+
+  rollback(): void {
+    if (!this.inUnit) return;
+    this.inUnit = false;
+    this.shared.group.rollbackUnit();
+  }
+
+  /** Releases the lock if this holder still has it (at the end, or before waiting for a commit). */
+  letGo(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.shared.lock.release();
+  }
+}
+
 function createLaneDriver(shared: SharedConnection, lane: SqliteLane): Driver {
-  const { inner } = shared;
   let destroyed = false;
+  const unsupported = () => Promise.reject(new Error('SQLite savepoints inside a transaction are not supported (group commit)'));
   return {
-    init: () => shared.init(),
+    init: () => Promise.resolve(),
     async acquireConnection(): Promise<DatabaseConnection> {
       await shared.lock.acquire(lane);
-      try {
-        // Uncontended: only the holder of our lock gets this far.
-        return await inner.acquireConnection();
-      } catch (err) {
-        shared.lock.release();
-        throw err;
-      }
+      return new LaneConnection(shared, lane);
     },
-    beginTransaction: (c: DatabaseConnection, s: TransactionSettings) => inner.beginTransaction(c, s),
-    commitTransaction: (c) => inner.commitTransaction(c),
-    rollbackTransaction: (c) => inner.rollbackTransaction(c),
-    savepoint: (c, name, compile) => inner.savepoint!(c, name, compile),
-    rollbackToSavepoint: (c, name, compile) => inner.rollbackToSavepoint!(c, name, compile),
-    releaseSavepoint: (c, name, compile) => inner.releaseSavepoint!(c, name, compile),
+    beginTransaction: (c: DatabaseConnection, _s: TransactionSettings) => (c as LaneConnection).begin(),
+    commitTransaction: (c) => (c as LaneConnection).commit(),
+    rollbackTransaction: async (c) => { (c as LaneConnection).rollback(); },
+    savepoint: unsupported,
+    rollbackToSavepoint: unsupported,
+    releaseSavepoint: unsupported,
     async releaseConnection(c) {
-      try {
-        await inner.releaseConnection(c);
-      } finally {
-        shared.lock.release();
-      }
+      (c as LaneConnection).letGo();
     },
     async destroy() {
       if (destroyed) return;

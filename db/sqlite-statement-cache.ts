@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { GroupCommitDatabase } from './sqlite-group-commit.js';
 
 /** How many distinct statements stay prepared (the bot's working set is a few hundred; a bound on memory). */
 const MAX_STATEMENTS = 1000;
@@ -12,11 +12,13 @@ const MAX_STATEMENTS = 1000;
  * statement instead of the cached one; SQLite re-prepares a cached statement itself after a
  * schema change (a migration).
  */
-export function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+export function withStatementCache(database: BetterSqlite3.Database): GroupCommitDatabase & { close(): void } {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
     close: () => { cache.clear(); database.close(); },
-    prepare(sql: string): SqliteStatement {
+    exec: (sql: string) => { database.exec(sql); },
+    get inTransaction() { return database.inTransaction; },
+    prepare(sql: string): BetterSqlite3.Statement {
       const cached = cache.get(sql);
       if (cached && !cached.busy) return cached;
       const stmt = database.prepare(sql);

@@ -242,9 +242,6 @@ export async function startApp(o: StartOptions): Promise<App> {
   };
   const inbound = createInboundProcessor({
     db: db.db, storeDb: db.priority, clock, logger: logger.child({ part: 'inbound' }), signal: halt.signal,
-    // SQLite runs one transaction at a time anyway: more flows in flight only make acks and
-    // deliveries wait longer for the thread (issue #10, fault 7). PostgreSQL overlaps them.
-    concurrency: db.dialect === 'sqlite' ? 1 : 8,
     onDatabaseError: (err) => dbMonitor.suspect(err),
     onCommitUncertain: () => { void reconcileInPlace('a commit lost its connection'); },
     settings: flowSettings,

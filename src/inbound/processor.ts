@@ -48,7 +48,11 @@ export interface InboundProcessorOptions {
   onCommitUncertain?(): void;
   /** Aborted when the process stops: stops waiting for the database and stops the sweep. */
   signal?: AbortSignal;
-  /** Flow transactions run at once (one per chat at a time). Default 8. */
+  /**
+   * Flow transactions run at once (one per chat at a time). Default 8, on SQLite too: it still
+   * runs one transaction at a time, but flows in flight together share commits
+   * (db/sqlite-group-commit.ts), and acks go ahead on its priority lane (issue #10, fault 7).
+   */
   concurrency?: number;
   /**
    * During a burst, acks go first: a flow waits until no event arrived for this long, in ms

@@ -58,6 +58,8 @@ describe('SQLite lanes over one connection', () => {
     }));
     const plain = sql`insert into lane_log (what) values ('queued plain')`.execute(db);
     const urgent = sql`insert into lane_log (what) values ('priority')`.execute(t.priority);
+    // kysely reaches the lock after a few microtasks; one turn of the event loop has them all waiting.
+    await new Promise((r) => setImmediate(r));
     gate.resolve();
     await Promise.all([holder, ...queued, plain, urgent]);
     const rows = await sql<{ what: string }>`select what from lane_log order by id`.execute(db);
