@@ -76,6 +76,8 @@ export interface DbHandle {
    * failed ones too. For `/metrics` (`db_statements_total`) and the benchmark's round trips per inquiry.
    */
   statements(): number;
+  /** SQLite: the COMMITs its group commit sent so far (db/sqlite-group-commit.ts); absent on PostgreSQL. */
+  commits?(): number;
   /** Resolves when the database answers a trivial query within `timeoutMs` (default 2,000 ms); rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -174,7 +176,7 @@ function createSqlite(options: CreateDbOptions): DbHandle {
   const db = new Kysely<Schema>({ dialect: lanes.normal, log: counter.log });
   const priority = new Kysely<Schema>({ dialect: lanes.priority, log: counter.log });
   return {
-    db, priority, dialect: 'sqlite', statements: () => counter.count() + lanes.controlStatements(), source: sourceOf(options),
+    db, priority, dialect: 'sqlite', statements: () => counter.count() + lanes.controlStatements(), commits: lanes.commits, source: sourceOf(options),
     // Reads the schema, so a file that cannot be read (deleted folder, locked by another process) fails.
     ping: (timeoutMs) => withTimeout(sql`select count(*) from sqlite_master`.execute(priority).then(() => undefined), timeoutMs ?? 2000),
     close: async () => { await Promise.all([db.destroy(), priority.destroy()]); },

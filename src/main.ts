@@ -160,7 +160,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   };
   const metrics = createMetrics();
   if (config.metricsEnabled) collectDefaultMetrics({ register: metrics.registry });
-  registerDbStatements(metrics.registry, () => db.statements());
+  registerDbStatements(metrics.registry, () => db.statements(), db.commits && (() => db.commits!()));
   const dispatcher = createOutboxDispatcher({
     db: db.db, redis, prefix: config.queuePrefix, adapters, logger: logger.child({ part: 'outbox' }), clock,
     concurrency: config.outbox.concurrency, maxAttempts: config.outbox.maxAttempts, backoffMaxMs: config.outbox.backoffMaxMs,

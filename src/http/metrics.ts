@@ -72,14 +72,21 @@ export function createMetrics(registry: Registry = new Registry()): Metrics {
 
 /**
  * Registers `db_statements_total`: statements this process sent to the database (BEGIN and
- * COMMIT included), read from `count` at each scrape (`DbHandle.statements`).
+ * COMMIT included), read from `count` at each scrape (`DbHandle.statements`); with `commits`
+ * (SQLite), `db_commits_total` too: the group commit's COMMITs (`DbHandle.commits`).
  */
-export function registerDbStatements(registry: Registry, count: () => number): void {
+export function registerDbStatements(registry: Registry, count: () => number, commits?: () => number): void {
+  readCounter(registry, 'db_statements_total', 'Statements sent to the database (BEGIN and COMMIT included)', count);
+  if (commits) readCounter(registry, 'db_commits_total', 'SQLite: COMMITs of the group commit (each makes a batch of writes durable)', commits);
+}
+
+/** A counter whose value is read from `read` at each scrape. */
+function readCounter(registry: Registry, name: string, help: string, read: () => number): void {
   let reported = 0;
   new Counter({
-    name: 'db_statements_total', help: 'Statements sent to the database (BEGIN and COMMIT included)', registers: [registry],
+    name, help, registers: [registry],
     collect() {
-      const now = count();
+      const now = read();
       // A handle swapped for a new one (tests) starts from 0 again: never count backwards.
       if (now > reported) this.inc(now - reported);
       reported = Math.max(reported, now);

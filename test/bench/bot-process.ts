@@ -231,11 +231,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The bot's `db_statements_total` (statements sent to the database so far), read from its /metrics on loopback. */
-export async function readDbStatements(port: number): Promise<number> {
+/** What the bot counted of its database work so far. */
+export interface DbCounters {
+  /** `db_statements_total`: statements sent to the database. */
+  statements: number;
+  /** `db_commits_total`: SQLite's group COMMITs (absent on PostgreSQL). */
+  commits?: number;
+}
+
+/** The bot's database counters, read from its /metrics on loopback. */
+export async function readDbCounters(port: number): Promise<DbCounters> {
   const response = await fetch(`http://127.0.0.1:${port}/metrics`);
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
-  const m = /^db_statements_total (\d+)$/m.exec(await response.text());
-  if (!m) throw new Error('no db_statements_total in /metrics');
-  return Number(m[1]);
+  const text = await response.text();
+  const statements = /^db_statements_total (\d+)$/m.exec(text);
+  if (!statements) throw new Error('no db_statements_total in /metrics');
+  const commits = /^db_commits_total (\d+)$/m.exec(text);
+  return { statements: Number(statements[1]), ...(commits ? { commits: Number(commits[1]) } : {}) };
 }

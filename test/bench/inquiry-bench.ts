@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fireAtRate, round, sleep, summarize, type BenchRow } from './bench-helpers.js';
 import { benchEchoBot, type EchoResult } from './echo-bench.js';
 import { withSession, type InquiryOutcome, type PreparedInquiry, type Session, type SessionDatabase } from './inquiry-session.js';
+import type { DbCounters } from './bot-process.js';
 
 /** Sizes and durations of one run. */
 export interface InquiryPlan {
@@ -137,11 +138,11 @@ async function warmUp(s: Session, settleMs: number, log: (m: string) => void): P
 async function ratePhase(s: Session, perSecond: number, count: number, settleMs: number, log: (m: string) => void): Promise<BenchRow[]> {
   const prepared = await prepareBatch(s, count, `r${perSecond}`, log);
   log(`${s.label}: firing ${count} presses at ${perSecond}/s`);
-  const before = await s.statements();
+  const before = await s.counters();
   const firing = await s.guard(fireAtRate(count, perSecond, (i) => s.press(prepared[i]!)));
   const outcomes = await settle(s, prepared, settleMs);
   const at = `@${perSecond}/s (${s.label})`;
-  const trips = await roundTripsRow(s, before, count, at);
+  const trips = await roundTripRows(s, before, count, at);
   const latency = summarize(latenciesOf(outcomes));
   const confirmation = summarize(confirmationLatenciesOf(outcomes));
   const p99Bound = perSecond === P99_BOUND_RATE ? `< ${P99_BOUND_MS} ms` : '(reported)';
@@ -152,7 +153,7 @@ async function ratePhase(s: Session, perSecond: number, count: number, settleMs:
     // The reporter's own chat has no queue in front of it: the gap to the p99 above is the spokesperson chat's ordering.
     { name: `reporter's confirmation p99 ${at}`, value: round(confirmation.p99), unit: 'ms', bound: '(reported)' },
     { name: `offered rate ${at}`, value: round(firing.achievedPerS), unit: '/s', bound: `≥ ${round(perSecond * RATE_TOLERANCE)} /s` },
-    trips,
+    ...trips,
     ...completenessRows(at, outcomes),
   ];
 }
@@ -163,7 +164,7 @@ async function sustainedPhase(
 ): Promise<BenchRow[]> {
   const prepared = await prepareBatch(s, count, 'burst', log);
   log(`${s.label}: pressing ${count} at once`);
-  const before = await s.statements();
+  const before = await s.counters();
   const [messagesBefore, digestsBefore] = [s.tracker.spokespersonMessages, s.tracker.digests];
   const cpuBefore = s.bot.cpuSeconds();
   for (const p of prepared) s.press(p);
@@ -176,7 +177,7 @@ async function sustainedPhase(
   const delivered = outcomes.filter((o) => o.notifiedAt !== undefined && o.acceptedAt !== undefined).length;
   const perSecond = delivered / ((last - first) / 1000);
   const at = `(${count} at once, ${s.label})`;
-  const trips = await roundTripsRow(s, before, count, at);
+  const trips = await roundTripRows(s, before, count, at);
   const messages = s.tracker.spokespersonMessages - messagesBefore;
   const digests = s.tracker.digests - digestsBefore;
   return [
@@ -189,7 +190,7 @@ async function sustainedPhase(
     // The burst → the last notice or digest carrying it: the flood's time to reach the spokesperson.
     { name: `burst → last notification or digest ${at}`, value: round(lastNotified - first), unit: 'ms', bound: '(reported)' },
     { name: `messages to the spokesperson's chat for ${count} inquiries ${at}`, value: messages, unit: '', bound: '(reported)', figure: `${messages} (${digests} digests)` },
-    trips,
+    ...trips,
     ...completenessRows(at, outcomes),
   ];
 }
@@ -198,12 +199,17 @@ async function sustainedPhase(
  * Every statement the bot sent from just before the first press until shortly after the last
  * notification, divided by the inquiries: the press's stored event, its flow, both deliveries
  * (spokesperson and reporter) and their bookkeeping, plus whatever ran in the background meanwhile.
+ * On SQLite also the group commit's COMMITs per inquiry: what its writes cost most.
  */
-async function roundTripsRow(s: Session, before: number, count: number, at: string): Promise<BenchRow> {
+async function roundTripRows(s: Session, before: DbCounters, count: number, at: string): Promise<BenchRow[]> {
   // The last deliveries' "sent" marks follow the fake's answer.
   await sleep(300);
-  const perInquiry = (await s.statements() - before) / count;
-  return { name: `DB round trips per inquiry ${at}`, value: round(perInquiry), unit: '', bound: `≤ ${ROUND_TRIPS_AIM} (aim)` };
+  const after = await s.counters();
+  const rows: BenchRow[] = [{ name: `DB round trips per inquiry ${at}`, value: round((after.statements - before.statements) / count), unit: '', bound: `≤ ${ROUND_TRIPS_AIM} (aim)` }];
+  if (after.commits !== undefined && before.commits !== undefined) {
+    rows.push({ name: `SQLite COMMITs per inquiry ${at}`, value: round((after.commits - before.commits) / count), unit: '', bound: '(reported)' });
+  }
+  return rows;
 }
 
 async function prepareBatch(s: Session, count: number, batch: string, log: (m: string) => void): Promise<PreparedInquiry[]> {

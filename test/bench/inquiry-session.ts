@@ -11,7 +11,7 @@ import { createFakeTelegram, type FakeTelegram, type FakeUser, type SentRecord }
 import { deletePrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { mapLimit } from './bench-helpers.js';
 import { benchPrefix, createPostgresDatabase, sqliteDatabase, type BenchDatabase } from './bench-db.js';
-import { botEnvironment, freePort, readDbStatements, runLiaison, startBot, type BotProcess } from './bot-process.js';
+import { botEnvironment, freePort, readDbCounters, runLiaison, startBot, type BotProcess, type DbCounters } from './bot-process.js';
 import { findButton, SentWatch } from './sent-watch.js';
 
 const TOKEN = '987654321:BenchTokenForTheFakeBotApi_abcdef';
@@ -132,8 +132,8 @@ export interface Session {
   prepare(reporters: readonly FakeUser[], batch: string): Promise<PreparedInquiry[]>;
   /** Presses "Gửi" of `p` and records the moment (t0). */
   press(p: PreparedInquiry): void;
-  /** Statements the bot has sent to its database so far (its `db_statements_total`). */
-  statements(): Promise<number>;
+  /** What the bot counted of its database work so far (`db_statements_total`, `db_commits_total`). */
+  counters(): Promise<DbCounters>;
 }
 
 /** What {@link withSession} returns: the body's result and the bot's memory figures. */
@@ -184,7 +184,7 @@ export async function withSession<T>(o: SessionOptions, body: (s: Session) => Pr
     o.log(`${db.label}: starting the bot`);
     bot = await startBot(env, () => fake.longPollWaiting, botNodeArgs());
     const startRssBytes = bot.rssBytes();
-    const session = createSession(db.label, fake, watch, bot, reporters, () => readDbStatements(httpPort));
+    const session = createSession(db.label, fake, watch, bot, reporters, () => readDbCounters(httpPort));
     await linkEveryone(session, o.log);
     const result = await body(session);
     const peakRssBytes = bot.peakRssBytes();
@@ -240,10 +240,10 @@ function pad(n: number): string {
 
 const SPOKESPERSON: FakeUser = { id: 8_000_001, first_name: 'Tuấn', language_code: 'vi' };
 
-function createSession(label: string, fake: FakeTelegram, watch: SentWatch, bot: BotProcess, reporters: FakeUser[], statements: () => Promise<number>): Session {
+function createSession(label: string, fake: FakeTelegram, watch: SentWatch, bot: BotProcess, reporters: FakeUser[], counters: () => Promise<DbCounters>): Session {
   const tracker = new InquiryTracker(watch, SPOKESPERSON.id);
   const session: Session = {
-    label, fake, watch, bot, tracker, reporters, statements,
+    label, fake, watch, bot, tracker, reporters, counters,
     guard: (promise) => Promise.race([promise, bot.died]),
     prepare: (users, batch) => session.guard(mapLimit(users, SETUP_CONCURRENCY, (u, i) => prepareOne(session, u, `${batch}-${pad(i + 1)}`))),
     press: (p) => {

@@ -46,11 +46,22 @@ describe.each(testDialects())('database statement counter (%s)', (dialect) => {
     expect(h.statements()).toBe(start + 7);
 
     const registry = new Registry();
-    registerDbStatements(registry, () => h!.statements());
+    registerDbStatements(registry, () => h!.statements(), h.commits && (() => h!.commits!()));
     const total = (text: string) => Number(/^db_statements_total (\d+)$/m.exec(text)?.[1]);
     expect(total(await registry.metrics())).toBe(h.statements());
     await sql`select 1`.execute(h.db);
     expect(total(await registry.metrics())).toBe(h.statements());
+    // SQLite's group commit: one COMMIT for the writes of one turn, served as db_commits_total.
+    const commits = (text: string) => /^db_commits_total (\d+)$/m.exec(text)?.[1];
+    if (dialect === 'postgres') {
+      expect(h.commits).toBeUndefined();
+      expect(commits(await registry.metrics())).toBeUndefined();
+      return;
+    }
+    const before = h.commits!();
+    await Promise.all([1, 2, 3].map((n) => sql`create table if not exists counted_${sql.raw(String(n))} (id integer)`.execute(h!.db)));
+    expect(h.commits!() - before).toBe(1);
+    expect(Number(commits(await registry.metrics()))).toBe(h.commits!());
   });
 
   it('reads an organisation\'s ancestors in one statement (alone, or with the deadline overrides held along them), nearest first, stopping at a missing parent or a cycle', async () => {

@@ -125,6 +125,37 @@ describe('SQLite group commit', () => {
     expect(committed(g)).toEqual(['last']);
   });
 
+  it('lets another handle on the file wait for a batch without blocking the thread, or give up after its busy timeout', async () => {
+    const g = await open();
+    const second = (busyTimeoutMs: number) => {
+      const database = new Database(g.file);
+      database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      const lanes = createSqliteLanes(database, busyTimeoutMs);
+      return new Kysely<unknown>({ dialect: lanes.normal });
+    };
+    const patient = second(5000);
+    const hasty = second(30);
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      // The first handle's transaction holds the file's write lock until its timer fires.
+      const holder = g.db.transaction().execute(async (tx) => {
+        await insert(tx, 'first');
+        await gate;
+      });
+      await turn();
+      const waited = insert(patient, 'second');
+      const gaveUp = insert(hasty, 'third');
+      // A thread blocked in SQLite's own busy wait would never run this timer, nor the first COMMIT.
+      setTimeout(release, 100);
+      await expect(gaveUp).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+      await Promise.all([holder, waited]);
+      expect(committed(g)).toEqual(['first', 'second']);
+    } finally {
+      await Promise.all([patient.destroy(), hasty.destroy()]);
+    }
+  });
+
   it('keeps several turns of work apart: one COMMIT per turn with writes', async () => {
     const g = await open();
     const before = g.lanes.commits();
