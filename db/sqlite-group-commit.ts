@@ -33,16 +33,16 @@ const MAX_BUSY_DELAY_MS = 20;
 /**
  * Group commit for the one SQLite connection. Each write used to be its own transaction, and a
  * commit writes every page the transaction touched to the WAL: on the inquiry path that was most
- * of SQLite's time (the same outbox and index pages written again for each statement). Here the
- * writes of everyone who gets the connection in one turn of the event loop share one transaction
- * (`BEGIN IMMEDIATE` … `COMMIT` at `setImmediate`), and a caller's own transaction is a savepoint
- * inside it. Nothing is reported done before it is durable: a write, and any statement that ran
- * while uncommitted writes were in the batch, resolves only after the COMMIT; if the COMMIT
- * fails, every one of them fails with its error (and callers retry as for any database error).
- * A read with no batch open runs alone and returns at once.
+ * of SQLite's time (the same outbox, inquiry and index pages written again for each flow and
+ * each delivery). Here the writes of everyone who gets the connection before the next COMMIT
+ * share one transaction (`BEGIN IMMEDIATE` … `COMMIT`), and a caller's own transaction is a
+ * savepoint inside it. Nothing is reported done before it is durable: a write resolves only after
+ * the COMMIT; if the COMMIT fails, every write of the batch fails with its error (callers retry
+ * as for any database error). A read runs at once: alone when no batch is open, else on the
+ * reader connection, which sees what is committed.
  *
- * The caller holds the connection's lock while it runs statements (src: sqlite-lanes.ts);
- * `scheduleCommit` is given a function that takes the lock, calls {@link commitNow} and
+ * The caller holds the connection's lock while it runs statements (db/sqlite-lanes.ts);
+ * `scheduleCommit` arranges for a function that takes the lock, calls {@link commitNow} and
  * releases it.
  */
 export class GroupCommit {
@@ -50,8 +50,17 @@ export class GroupCommit {
   private commits = 0;
   private controls = 0;
 
-  /** `busyTimeoutMs`: how long {@link open} waits for another connection's write, as SQLite's `busy_timeout` (which stays set for everything else). */
-  constructor(private readonly db: GroupCommitDatabase, private readonly scheduleCommit: () => void, private readonly busyTimeoutMs: number) {}
+  /**
+   * `busyTimeoutMs`: how long {@link open} waits for another connection's write, as SQLite's
+   * `busy_timeout` (which stays set for everything else). `reader`: a second connection to the
+   * same file (none for `:memory:`), opened on first use, for reads while a batch is open.
+   */
+  constructor(
+    private readonly db: GroupCommitDatabase,
+    private readonly scheduleCommit: () => void,
+    private readonly busyTimeoutMs: number,
+    private readonly reader?: () => Pick<GroupCommitDatabase, 'prepare'>,
+  ) {}
 
   /** COMMITs handed to SQLite so far (for tests and the benchmark). */
   commitCount(): number {
@@ -96,7 +105,10 @@ export class GroupCommit {
    * Runs a statement outside any caller's transaction (the lock held, a batch opened when
    * {@link needsBatch} said so). Returns the result, and the commit to wait for when the
    * statement wrote or saw uncommitted writes. Throws what SQLite throws; if the error ended the
-   * batch's transaction, the whole batch fails with it.
+   * batch's transaction, the whole batch fails with it. A read while a batch is open runs on the
+   * reader: it sees what is committed, as if it had run just before the batch's writes, and it
+   * waits for nobody (inside the batch it would wait for the COMMIT, and a flow's reads before
+   * its transaction would each wait for one).
    */
   run(query: CompiledQuery): Ran {
     const stmt = this.db.prepare(query.sql);
@@ -104,7 +116,9 @@ export class GroupCommit {
       this.commitNow();
       return { result: this.execute(stmt, query) };
     }
-    if (!this.batch && stmt.readonly) return { result: this.execute(stmt, query) };
+    if (stmt.readonly && (!this.batch || this.reader)) {
+      return { result: this.execute(this.batch ? this.reader!().prepare(query.sql) : stmt, query) };
+    }
     if (!this.batch) this.begin();
     return { result: this.guarded(() => this.execute(stmt, query)), durable: this.batch!.durable };
   }

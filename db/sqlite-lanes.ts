@@ -1,7 +1,11 @@
+import Database from 'better-sqlite3';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
+
+/** Holders waiting on the normal lane from which a batch's COMMIT waits behind them (they join it). */
+const QUEUE_TO_GROUP = 2;
 
 /** Which queue a statement waits in for the one SQLite connection. */
 export type SqliteLane = 'normal' | 'priority';
@@ -38,6 +42,8 @@ export function createSqliteLanes(database: BetterSqlite3.Database, busyTimeoutM
 interface SharedConnection {
   group: GroupCommit;
   lock: PriorityLock;
+  /** Commits the open batch at the next turn, when the lock comes to `lane`'s turn (default: see createSharedConnection). */
+  commitSoon(lane?: SqliteLane): void;
   /** Commits what is pending and closes the database once every lane that was opened has been destroyed. */
   release(): Promise<void>;
   users: number;
@@ -46,26 +52,42 @@ interface SharedConnection {
 function createSharedConnection(database: BetterSqlite3.Database, busyTimeoutMs: number): SharedConnection {
   const lock = createPriorityLock();
   const cached = withStatementCache(database);
-  const commitWhenFree = async () => {
-    // Priority: the batch's writers are waiting for this commit, and nobody holds the lock while waiting.
-    await lock.acquire('priority');
+  let reader: ReturnType<typeof withStatementCache> | undefined;
+  const openReader = () => (reader ??= withStatementCache(readerOf(database, busyTimeoutMs)));
+  const commitWhenFree = async (lane: SqliteLane) => {
+    await lock.acquire(lane);
     try {
       group.commitNow();
     } finally {
       lock.release();
     }
   };
-  const group = new GroupCommit(cached, () => { setImmediate(() => void commitWhenFree()); }, busyTimeoutMs);
+  const commitSoon = (lane?: SqliteLane) => {
+    setImmediate(() => void commitWhenFree(lane ?? (lock.waiting().normal >= QUEUE_TO_GROUP ? 'normal' : 'priority')));
+  };
+  // Under load, the batch's COMMIT queues behind the work already waiting for the connection, so
+  // its writes join the batch; otherwise (and for a statement on the priority lane: an ack waits
+  // for it) it goes first, as there is nobody to share it with.
+  const group = new GroupCommit(cached, () => commitSoon(), busyTimeoutMs, database.memory ? undefined : openReader);
   const shared: SharedConnection = {
-    group, lock, users: 0,
+    group, lock, users: 0, commitSoon,
     release: async () => {
       shared.users -= 1;
       if (shared.users > 0) return;
-      await commitWhenFree();
+      await commitWhenFree('normal');
+      reader?.close();
       cached.close();
     },
   };
   return shared;
+}
+
+/** A second connection to `database`'s file, for reads only (`query_only`): it sees what is committed. */
+function readerOf(database: BetterSqlite3.Database, busyTimeoutMs: number): BetterSqlite3.Database {
+  const reader = new Database(database.name, { fileMustExist: true });
+  reader.pragma('query_only = ON');
+  reader.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return reader;
 }
 
 class LaneDialect extends SqliteDialect {
@@ -99,6 +121,7 @@ class LaneConnection implements DatabaseConnection {
     if (this.shared.group.needsBatch(query)) await this.shared.group.open();
     const { result, durable } = this.shared.group.run(query);
     if (durable) {
+      if (this.lane === 'priority') this.shared.commitSoon('priority');
       this.letGo();
       await durable;
     }
@@ -119,6 +142,7 @@ class LaneConnection implements DatabaseConnection {
   async commit(): Promise<void> {
     this.inUnit = false;
     const durable = this.shared.group.commitUnit();
+    if (this.lane === 'priority') this.shared.commitSoon('priority');
     this.letGo();
     await durable;
   }

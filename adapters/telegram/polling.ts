@@ -98,11 +98,7 @@ async function runLoop(bot: Telegraf, o: PollingOptions, signal: AbortSignal): P
       await wait(emptyPollPauseMs(earlyEmpty, o.maxBackoffMs), signal);
       continue;
     }
-    for (const update of updates) {
-      if (signal.aborted) break;
-      if (!(await handleOne(bot, update, o, signal, wait))) break;
-      offset = update.update_id + 1;
-    }
+    offset = Math.max(offset, await handleBatch(bot, updates, o, signal, wait));
   }
   // Confirms what was handled, so the next start (or another poller) does not receive it again.
   if (offset > 0) await bot.telegram.callApi('getUpdates', { offset, limit: 1, timeout: 0 }).catch(() => undefined);
@@ -118,18 +114,49 @@ function emptyPollPauseMs(streak: number, maxBackoffMs = 30_000): number {
   return Math.min(EMPTY_POLL_PAUSE_MS * 2 ** Math.min(streak - 1, 20), EMPTY_POLL_PAUSE_MAX_MS, maxBackoffMs);
 }
 
-/** Handles one update; on failure waits and returns false so the batch is fetched again from it. */
-async function handleOne(
-  bot: Telegraf, update: Update, o: PollingOptions, signal: AbortSignal, wait: NonNullable<PollingOptions['wait']>,
-): Promise<boolean> {
-  try {
-    await bot.handleUpdate(update);
-    return true;
-  } catch (err) {
-    o.logger.error({ err: toScrubbedError(err, o.scrub), updateId: update.update_id }, 'telegram update not persisted; it will be fetched again');
-    await wait(backoffMs(1, err, o.maxBackoffMs), signal);
-    return false;
+/**
+ * Persists a batch of updates: one chat's in order, different chats' side by side (each persist
+ * waits for its COMMIT, which on SQLite the persists of one turn share). Returns the offset to
+ * ask from next: past the batch when every update was persisted, else the first one that was not
+ * (after a backoff). Those after it that were persisted come again and are recognised as
+ * duplicates (events are stored once per update id).
+ */
+async function handleBatch(
+  bot: Telegraf, updates: readonly Update[], o: PollingOptions, signal: AbortSignal, wait: NonNullable<PollingOptions['wait']>,
+): Promise<number> {
+  const persisted = new Set<number>();
+  let failure: { err: unknown } | undefined;
+  await Promise.all([...chatsOf(updates).values()].map(async (chain) => {
+    for (const update of chain) {
+      if (signal.aborted || failure) return;
+      try {
+        await bot.handleUpdate(update);
+        persisted.add(update.update_id);
+      } catch (err) {
+        o.logger.error({ err: toScrubbedError(err, o.scrub), updateId: update.update_id }, 'telegram update not persisted; it will be fetched again');
+        failure ??= { err };
+        return;
+      }
+    }
+  }));
+  if (failure && !signal.aborted) await wait(backoffMs(1, failure.err, o.maxBackoffMs), signal);
+  const first = updates.find((u) => !persisted.has(u.update_id));
+  if (first) return first.update_id;
+  // An empty batch asks from 0, which the caller keeps below its offset.
+  return updates.length > 0 ? updates[updates.length - 1]!.update_id + 1 : 0;
+}
+
+/** The updates of each chat, in order (a button's chat is its message's, else its presser's). */
+function chatsOf(updates: readonly Update[]): Map<string, Update[]> {
+  const chains = new Map<string, Update[]>();
+  for (const update of updates) {
+    const u = update as { message?: { chat?: { id?: unknown } }; callback_query?: { message?: { chat?: { id?: unknown } }; from?: { id?: unknown } } };
+    const key = String(u.message?.chat?.id ?? u.callback_query?.message?.chat?.id ?? u.callback_query?.from?.id ?? '');
+    const chain = chains.get(key);
+    if (chain) chain.push(update);
+    else chains.set(key, [update]);
   }
+  return chains;
 }
 
 /** 1 s, 2 s, 4 s … capped; at least the server's `retry_after`. A 409 (webhook set, another poller) waits long. */

@@ -40,6 +40,29 @@ describe('telegram polling loop', () => {
     expect(seen).toEqual(['first', 'second']);
   });
 
+  it('persists one poll\'s updates of different chats side by side, each chat\'s in order', async () => {
+    fake = createFakeTelegram({ token: TOKEN });
+    await fake.start();
+    const [a, b] = [{ id: 21, first_name: 'A' }, { id: 22, first_name: 'B' }];
+    // Queued before the first poll: one getUpdates answers all four.
+    for (const [user, text] of [[a, 'a1'], [b, 'b1'], [a, 'a2'], [b, 'b2']] as const) fake.userSends(user, text);
+    const seen: string[] = [];
+    let bSeen!: () => void;
+    const bFirst = new Promise<void>((r) => { bSeen = r; });
+    adapter = createTelegramAdapter({ token: TOKEN, apiRoot: fake.apiRoot, mode: 'polling', pollingTimeoutS: 5, logger: createLogger({ level: 'silent' }) });
+    await adapter.start(async (e) => {
+      if (e.kind !== 'message') return;
+      // A's first persist finishes only once B's has: one update at a time would never get there.
+      if (e.text === 'a1') await bFirst;
+      seen.push(e.text);
+      if (e.text === 'b1') bSeen();
+    });
+    await fake.waitFor(() => seen.length >= 4, { timeoutMs: 10_000, description: 'all four updates handled' });
+    expect(seen.filter((t) => t.startsWith('a'))).toEqual(['a1', 'a2']);
+    expect(seen.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2']);
+    expect(seen.indexOf('b1')).toBeLessThan(seen.indexOf('a1'));
+  });
+
   it('stop() does not wait out a backoff (here a 30 s retry_after)', async () => {
     await start(async () => undefined);
     fake.failNext({ method: 'getUpdates', times: 5, error: { error_code: 429, description: 'Too Many Requests: retry after 30', retry_after: 30 } });
