@@ -103,8 +103,8 @@ export class GroupCommit {
 
   /**
    * Runs a statement outside any caller's transaction (the lock held, a batch opened when
-   * {@link needsBatch} said so). Returns the result, and the commit to wait for when the
-   * statement wrote or saw uncommitted writes. Throws what SQLite throws; if the error ended the
+   * {@link needsBatch} said so). Returns the result, and when the statement wrote, the commit to
+   * wait for. Throws what SQLite throws; if the error ended the
    * batch's transaction, the whole batch fails with it. A read while a batch is open runs on the
    * reader: it sees what is committed, as if it had run just before the batch's writes, and it
    * waits for nobody (inside the batch it would wait for the COMMIT, and a flow's reads before

@@ -12,7 +12,7 @@ export type SqliteLane = 'normal' | 'priority';
 
 /** The two lanes' dialects, and what their shared connection counts. */
 export interface SqliteLanes extends Record<SqliteLane, SqliteDialect> {
-  /** Transaction control the group commit sent itself (BEGIN, COMMIT, savepoints): not seen by kysely's log. */
+  /** Callers' transactions' savepoints and releases (or rollbacks), which kysely's log does not see; see `GroupCommit.controlStatements`. */
   controlStatements(): number;
   /** COMMITs so far (each one the durable end of a batch). */
   commits(): number;
