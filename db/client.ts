@@ -72,8 +72,8 @@ export interface DbHandle {
   /**
    * How many statements this process has sent to the database through `db` and `priority`
    * since it opened them, BEGIN and COMMIT included (each is one round trip on PostgreSQL; on
-   * SQLite, each batch's shared BEGIN and COMMIT and each transaction's savepoint and release),
-   * failed ones too. For `/metrics` (`db_statements_total`) and the benchmark's round trips per inquiry.
+   * SQLite, each transaction's savepoint and release, while the batches' shared COMMITs are
+   * counted by {@link commits}), failed ones too. For `/metrics` (`db_statements_total`) and the benchmark's round trips per inquiry.
    */
   statements(): number;
   /** SQLite: the COMMITs its group commit sent so far (db/sqlite-group-commit.ts); absent on PostgreSQL. */
