@@ -5,8 +5,9 @@ import type { GroupCommitDatabase } from './sqlite-group-commit.js';
 const MAX_STATEMENTS = 1000;
 
 /**
- * The connection as kysely's SQLite driver sees it, with prepared statements kept and reused.
- * kysely prepares every statement again each time it runs it, and on the inquiry path that
+ * The connection as the group commit (db/sqlite-group-commit.ts) sees it, with prepared
+ * statements kept and reused. kysely's driver prepared every statement again each time it ran
+ * it, and on the inquiry path that
  * parsing and planning was about a tenth of the bot's CPU (a profile of the inquiry benchmark).
  * A statement still being iterated (a streamed query) is busy, so the same text then gets a fresh
  * statement instead of the cached one; SQLite re-prepares a cached statement itself after a
