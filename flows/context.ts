@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Identity, IsoDate, Person, RoleAssignment } from '../db/schema.js';
 import type { Copy } from './copy/index.js';
 import type { DeadlinePolicy } from './deadlines.js';
-import type { Effects, SendSpec } from './effects.js';
+import type { Effects, PlannedSend, SendSpec } from './effects.js';
 
 /** Settings the flows need (a slice of the configuration). */
 export interface FlowSettings {
@@ -50,6 +50,8 @@ export interface FlowContext {
   effects: Effects;
   /** Queues a message to the actor's own chat. */
   reply(build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+  /** The message {@link reply} would queue, for `effects.sendEach` with others (written together). */
+  planReply(build: (t: Copy) => OutboundMessage, spec?: SendSpec): PlannedSend;
 }
 
 /** True when the actor's platform opens the bot from a link with a start code, so an invite can be a link. */

@@ -6,9 +6,9 @@ import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
-import { insertOutboxWithPush } from '../db/repositories/outbox.js';
+import { insertOutboxRows, insertOutboxWithPush, type OutboxRowWithPush } from '../db/repositories/outbox.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
-import type { Identity, MessageRefKind, OutboxQueue } from '../db/schema.js';
+import type { Identity, MessageRefKind, NewOutboxRow, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
 import { pushBeside, type PushSpec } from './push.js';
 
@@ -75,6 +75,10 @@ export interface Effects {
   sendTo(identity: Identity, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
   /** Queues a message to one identity in `locale`, already known (the actor's own language): nothing read. */
   sendInLocale(identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number>;
+  /** Queues several messages, written together (PostgreSQL: one statement) and taking ids in this order; their ids, in order. */
+  sendEach(sends: readonly PlannedSend[]): Promise<number[]>;
+  /** What {@link notifyReached} would send, for {@link sendEach}; undefined when the person has no identity. */
+  planReached(reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec?: SendSpec): PlannedSend | undefined;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   /** {@link notifyPerson} where the person's preferred identity and language were read already (undefined: they have none). */
@@ -82,6 +86,14 @@ export interface Effects {
   audit(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): Promise<void>;
   /** The record {@link audit} would write (this transaction's actor and time), for a repository that writes it with other rows. */
   auditRecord(action: string, entity: string, entityId: string | number, before?: unknown, after?: unknown): AuditInput;
+}
+
+/** One message to one identity in `locale`, built in that language when it is written (see {@link Effects.sendEach}). */
+export interface PlannedSend {
+  identity: Identity;
+  locale: string;
+  build: (t: Copy) => OutboundMessage;
+  spec?: SendSpec;
 }
 
 /** Who caused the effects, for the audit trail. */
@@ -102,13 +114,14 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     return person?.locale ?? identity.locale ?? defaultLocale;
   };
   const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => send(identity, await localeOf(identity), build, spec);
-  const send = async (identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number> => {
+  /** The outbox row (and push event) of one message, not written yet. */
+  const prepare = async ({ identity, locale, build, spec = {} }: PlannedSend): Promise<OutboxRowWithPush> => {
     const t = copyFor(locale, defaultLocale);
     const message = build(t);
     const text = neutraliseBidi(message.text);
     const secrets = message.secrets?.filter((s) => text.includes(s)) ?? [];
     const push = spec.push ? await pushBeside(db, identity, text, locale, spec.push, spec.ref?.inquiryId, nowIso) : undefined;
-    const id = await insertOutboxWithPush(db, {
+    const row: NewOutboxRow = {
       queue: spec.queue ?? 'outbox', identity_id: identity.id, platform: identity.platform, chat_id: identity.chat_id,
       text, masked_text: secrets.length > 0 ? maskSecrets(text, secrets) : null, secrets: secrets.length > 0 ? JSON.stringify(secrets) : null, buttons: message.buttons ? JSON.stringify(message.buttons.map((row) => row.map((b) => ({ ...b, label: neutraliseBidi(b.label) })))) : null,
       reply_to_message_id: spec.replyToMessageId ?? message.replyTo ?? null, reply_to_outbox_id: spec.edit?.outboxId ?? null,
@@ -118,16 +131,33 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       status: 'pending', attempts: 0, parts_sent: 0, sent_message_id: null, sent_message_ids: null,
       last_error: null, created_at: nowIso, sent_at: null,
       attachments: spec.files?.length ? JSON.stringify(spec.files) : null,
-    }, push);
+    };
+    return { row, push };
+  };
+  const written = (id: number, row: NewOutboxRow): number => {
     outboxIds.push(id);
-    outboxChats.push({ id, queue: spec.queue ?? 'outbox', platform: identity.platform, chatId: identity.chat_id });
+    outboxChats.push({ id, queue: row.queue, platform: row.platform, chatId: row.chat_id });
     return id;
+  };
+  const send = async (identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number> => {
+    const { row, push } = await prepare({ identity, locale, build, spec });
+    return written(await insertOutboxWithPush(db, row, push), row);
+  };
+  const sendEach: Effects['sendEach'] = async (sends) => {
+    const prepared: OutboxRowWithPush[] = [];
+    for (const planned of sends) prepared.push(await prepare(planned));
+    const ids = await insertOutboxRows(db, prepared);
+    return ids.map((id, i) => written(id, prepared[i]!.row));
   };
   const auditRecord: Effects['auditRecord'] = (action, entity, entityId, before, after) => ({
     at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
   });
-  const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> =>
-    reach ? send(reach.identity, reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec) : undefined;
+  const planReached: Effects['planReached'] = (reach, build, spec = {}) =>
+    reach ? { identity: reach.identity, locale: reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec } : undefined;
+  const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> => {
+    const planned = planReached(reach, build, spec);
+    return planned ? send(planned.identity, planned.locale, build, spec) : undefined;
+  };
   return {
     outboxIds,
     outboxChats,
@@ -144,6 +174,8 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     },
     sendTo,
     sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
+    sendEach,
+    planReached,
     notifyPerson: async (personId, build, spec = {}) => notifyReached(await preferredIdentityWithLocale(db, personId), build, spec),
     notifyReached: (reach, build, spec = {}) => notifyReached(reach, build, spec),
     audit: (action, entity, entityId, before, after) => insertAudit(db, auditRecord(action, entity, entityId, before, after)),

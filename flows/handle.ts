@@ -7,7 +7,7 @@ import type { Identity, Person, RoleAssignment } from '../db/schema.js';
 import { copyFor } from './copy/index.js';
 import { localDate } from './copy/format.js';
 import type { FlowContext, FlowSettings } from './context.js';
-import { createEffects, type NewDeadline } from './effects.js';
+import { createEffects, type NewDeadline, type SendSpec } from './effects.js';
 import { routeEvent } from './router.js';
 
 /** What a handled event asks of the infrastructure once its transaction committed. */
@@ -55,10 +55,12 @@ export async function handleInboundEvent(db: Db, event: InboundEvent, now: Date,
   const t = copyFor(locale, settings.defaultLocale);
   const effects = createEffects(db, nowIso, settings.defaultLocale, { personId: person?.id ?? null, identityId: identity.id });
   const actorIdentity = { ...identity, locale };
+  const replySpec = (spec: SendSpec | undefined): SendSpec | undefined => (event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo });
   const ctx: FlowContext = {
     db, now, nowIso, today, settings, event, effects,
     actor: { identity: actorIdentity, person, roles, t },
-    reply: (build, spec) => effects.sendInLocale(actorIdentity, locale, build, event.answerTo === undefined ? spec : { ...spec, replyToMessageId: event.answerTo }),
+    reply: (build, spec) => effects.sendInLocale(actorIdentity, locale, build, replySpec(spec)),
+    planReply: (build, spec) => ({ identity: actorIdentity, locale, build, spec: replySpec(spec) }),
   };
   await routeEvent(ctx);
   return { outboxIds: effects.outboxIds, outboxChats: effects.outboxChats, deadlineIds: effects.deadlineIds, newDeadlines: [...effects.newDeadlines.values()], noticeIds: effects.noticeIds };

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client.js';
 import type { Identity, IsoDate, Outlet } from '../schema.js';
 import { pickPreferred } from './directory.js';
@@ -46,6 +46,17 @@ const OUTLET_COLUMNS = ['id', 'code', 'name', 'created_at', 'updated_at'] as con
  */
 export async function agencyRecipients(db: Db, q: { orgId: number; inquiryId: number; today: IsoDate; outletId?: number | null }): Promise<AgencyRecipients> {
   const { rows } = await recipientsStatement(db, q.outletId ?? -1, q.orgId, q.today, q.inquiryId);
+  return recipientsFromRows(rows, q);
+}
+
+/** A row of {@link recipientsQuery}: an assignment (`r_`), one of its holder's identities (`i_`) and the outlet (`o_`), each part null when absent. */
+export type RecipientRow = Record<string, unknown> & {
+  r_id: number | null; r_person_id: number | null; r_kind: string | null; r_org_id: number | null; r_case_inquiry_id: number | null;
+  r_valid_from: string | null; r_valid_to: string | null; person_locale: string | null;
+};
+
+/** What {@link agencyRecipients} returns, from the rows of {@link recipientsQuery} (ordered by person, assignment, identity). */
+export function recipientsFromRows(rows: readonly RecipientRow[], q: { orgId: number; inquiryId: number; today: IsoDate }): AgencyRecipients {
   const assignments = new Map<number, SpokespersonAssignment>();
   const identities = new Map<number, Array<Identity & { person_locale: string | null }>>();
   for (const row of rows) {
@@ -68,8 +79,12 @@ export async function agencyRecipients(db: Db, q: { orgId: number; inquiryId: nu
   return { assignments: [...assignments.values()], reach, outlet: first ? unprefixed<Outlet>(first, 'o_', OUTLET_COLUMNS) : undefined };
 }
 
-/** The same test as the join's, on the row (an assignment may match as authorised for the case only). */
-const recipientsStatement = compiledOnce((db: Db, outletId: number, orgId: number, today: IsoDate, inquiryId: number) => db.selectFrom(sql<{ one: number }>`(select 1 as one)`.as('base'))
+/**
+ * The rows {@link recipientsFromRows} reads; `orgId` may be a scalar subquery (the organisation of
+ * a row read in the same statement). Unordered: the caller orders by `r_person_id, r_id, i_id`.
+ */
+export function recipientsQuery(db: Db, outletId: number, orgId: number | RawBuilder<number | null>, today: IsoDate, inquiryId: number) {
+  return db.selectFrom(sql<{ one: number }>`(select 1 as one)`.as('base'))
     .leftJoin('outlets as o', (join) => join.on('o.id', '=', outletId))
     .leftJoin('role_assignments as r', (join) => join.on('r.role', '=', 'spokesperson').on('r.status', '=', 'active')
       .on((eb) => eb.or([
@@ -80,9 +95,13 @@ const recipientsStatement = compiledOnce((db: Db, outletId: number, orgId: numbe
     .leftJoin('identities as i', 'i.person_id', 'r.person_id')
     .select(['r.id as r_id', 'r.person_id as r_person_id', 'r.kind as r_kind', 'r.org_id as r_org_id', 'r.case_inquiry_id as r_case_inquiry_id', 'r.valid_from as r_valid_from', 'r.valid_to as r_valid_to', 'p.locale as person_locale'])
     .select(IDENTITY_COLUMNS.map((c) => `i.${c} as i_${c}` as const))
-    .select(OUTLET_COLUMNS.map((c) => `o.${c} as o_${c}` as const))
-    .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').modifyEnd(PREPARED));
+    .select(OUTLET_COLUMNS.map((c) => `o.${c} as o_${c}` as const));
+}
 
+const recipientsStatement = compiledOnce((db: Db, outletId: number, orgId: number, today: IsoDate, inquiryId: number) => recipientsQuery(db, outletId, orgId, today, inquiryId)
+  .orderBy('r.person_id').orderBy('r.id').orderBy('i.id').modifyEnd(PREPARED));
+
+/** The same test as the join's, on the row (an assignment may match as authorised for the case only). */
 function inForce(validFrom: string | null, validTo: string | null, today: IsoDate): boolean {
   return (validFrom === null || validFrom <= today) && (validTo === null || validTo >= today);
 }

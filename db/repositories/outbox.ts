@@ -47,6 +47,52 @@ const insertWithPushStatement = compiledRowOnce((db: Db, r: { row: NewOutboxRow;
   .with('push_in', (qb) => insertPushIfSubscribed(qb as unknown as QueryCreator<Database>, r.push, sql<string>`(select 'outbox-' || id from row_in)`).returning('id'))
   .selectFrom('row_in').select('id').modifyEnd(PREPARED));
 
+/** One row for {@link insertOutboxRows}, with the push event to write beside it (if any). */
+export interface OutboxRowWithPush {
+  row: NewOutboxRow;
+  push: PushBesideRow | undefined;
+}
+
+/**
+ * {@link insertOutboxWithPush} for several rows, which take ids in the order given (a chat's rows
+ * leave in id order). PostgreSQL: ONE statement; SQLite: each in turn (in-process calls).
+ * Returns their ids in the same order.
+ */
+export async function insertOutboxRows(db: Db, items: readonly OutboxRowWithPush[]): Promise<number[]> {
+  if (items.length === 1 || !(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    const ids: number[] = [];
+    for (const item of items) ids.push(await insertOutboxWithPush(db, item.row, item.push));
+    return ids;
+  }
+  if (items.length === 0) return [];
+  const rows: Record<string, object> = {};
+  items.forEach((item, i) => {
+    rows[`row${i}`] = item.row;
+    if (item.push) rows[`push${i}`] = item.push;
+  });
+  const result = await insertRowsStatement(db, rows);
+  return result.rows.map((r) => Number(r.id));
+}
+
+/**
+ * One INSERT of all the rows, so they take the sequence's values in the order of its VALUES list
+ * (the statement calls nextval row by row; another session's ids may fall between, never out of
+ * order); the k-th push event is keyed by the k-th smallest id.
+ */
+const insertRowsStatement = compiledRowOnce((db: Db, r: Record<string, object>) => {
+  const count = Object.keys(r).filter((k) => k.startsWith('row')).length;
+  const rows = Array.from({ length: count }, (_, i) => r[`row${i}`] as NewOutboxRow);
+  let query = db.with('rows_in', (qb) => qb.insertInto('outbox').values(rows).returning('id'));
+  for (let i = 0; i < count; i += 1) {
+    const push = r[`push${i}`] as PushBesideRow | undefined;
+    if (!push) continue;
+    const key = sql<string>`(select 'outbox-' || id from rows_in order by id limit 1 offset ${sql.lit(i)})`;
+    // As in insertWithPushStatement: the CTE's scope only adds `rows_in`, read by the key's raw SQL.
+    query = query.with(`push_in${i}`, (qb) => insertPushIfSubscribed(qb as unknown as QueryCreator<Database>, push, key).returning('id')) as unknown as typeof query;
+  }
+  return query.selectFrom('rows_in').select('id').orderBy('id').modifyEnd(PREPARED);
+});
+
 /** Loads one outbox row, or `undefined`. */
 export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();

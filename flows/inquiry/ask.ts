@@ -76,8 +76,10 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const dialog = parseDialog(ctx.actor.identity.dialog);
   const person = ctx.actor.person;
   const urgentClass = URGENCY[payload];
-  // The topic, its agency, and the agency's deadline overrides up the tree: one statement.
-  const { topic, org, tree } = dialog?.step === 'ask_confirm' ? await topicForSend(ctx.db, dialog.topicId, urgentClass ?? 'routine') : { topic: undefined, org: undefined, tree: undefined };
+  // The topic, its agency, the agency's deadline overrides up the tree and its spokespersons: one statement on PostgreSQL.
+  const { topic, org, tree, recipients } = dialog?.step === 'ask_confirm'
+    ? await topicForSend(ctx.db, dialog.topicId, urgentClass ?? 'routine', { today: ctx.today, outletId: person?.outlet_id ?? null })
+    : { topic: undefined, org: undefined, tree: undefined, recipients: undefined };
   if (dialog?.step !== 'ask_confirm' || !topic || !person) {
     await ctx.reply((t) => ({ text: t.alreadyChosen }));
     return;
@@ -103,11 +105,16 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const windowMs = ctx.settings.replyWindowMs?.(ctx.actor.identity.platform);
   const windowNote = (t: Copy) => (windowMs === undefined ? '' : `\n\n${t.replyWindow.windowNotice(Math.round(windowMs / 3_600_000))}`);
   const due = await maybeDueInfo(ctx, inquiry.due_at);
-  await ctx.reply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
+  const accepted = ctx.planReply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
   // What this transaction already read (a question without files has none stored).
-  const known = { org, topic, reporter: person, duplicates: dialog.duplicates ?? [], ...(dialog.files?.length ? {} : { questionFiles: [] }) };
-  if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known);
-  else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known);
+  const known = { org, topic, reporter: person, recipients, duplicates: dialog.duplicates ?? [], ...(dialog.files?.length ? {} : { questionFiles: [] }) };
+  if (screened) {
+    await ctx.effects.sendEach([accepted]);
+    await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known);
+  } else {
+    // The reporter's confirmation first, written with the spokespersons' notices.
+    await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known, [accepted]);
+  }
   if (urgentClass) await askClassConfirmation(ctx, inquiry);
 }
 

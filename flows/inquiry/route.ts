@@ -6,7 +6,7 @@ import { findIdentity } from '../../db/repositories/identities.js';
 import type { Inquiry } from '../../db/schema.js';
 import { A, btn, rows } from '../buttons.js';
 import type { Copy, InquiryView } from '../copy/index.js';
-import type { Effects } from '../effects.js';
+import type { Effects, PlannedSend } from '../effects.js';
 import { chooseSpokespersons, coordinatorsFor } from '../roles.js';
 import { knownOr, loadViewRows, orgName, toView, type KnownRows } from './view.js';
 import { entryFileIds } from '../files.js';
@@ -23,13 +23,17 @@ export function staffButtons(t: Copy, inquiryId: number) {
 
 /**
  * Sends the inquiry to its agency's spokespersons (a reply to the notification is an answer).
- * When the agency has nobody to receive it, the coordinators are told instead. Returns how many
- * people were notified.
+ * When the agency has nobody to receive it, the coordinators are told instead. `along`: messages
+ * of the same flow written first, in the same write as the notices. Returns how many people were
+ * notified.
  */
-export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string, known: KnownRows = {}): Promise<number> {
-  // Who receives it, where each is reached, and the reporter's outlet for the view: one statement.
+export async function notifyAgency(
+  db: Db, effects: Effects, inquiry: Inquiry, today: string, note?: (t: Copy) => string, known: KnownRows = {}, along: readonly PlannedSend[] = [],
+): Promise<number> {
+  // Who receives it, where each is reached, and the reporter's outlet for the view: one statement (or read already with the topic).
   const reporter = known.reporter?.id === inquiry.reporter_person_id ? known.reporter : undefined;
-  const found = inquiry.org_id === null ? undefined : await agencyRecipients(db, { orgId: inquiry.org_id, inquiryId: inquiry.id, today, outletId: reporter?.outlet_id });
+  const read = reporter && known.recipients?.orgId === inquiry.org_id ? known.recipients : undefined;
+  const found = inquiry.org_id === null ? undefined : read ?? await agencyRecipients(db, { orgId: inquiry.org_id, inquiryId: inquiry.id, today, outletId: reporter?.outlet_id });
   const people = found ? chooseSpokespersons(found.assignments) : [];
   // A complaint's conclusion counts from its date: the agency can enter it from the notice.
   const conclusion = (t: Copy) => (inquiry.deadline_class === 'complaint_conclusion' && !inquiry.conclusion_on ? [[btn(t.lifecycle.btnConclusion, A.conclusion, inquiry.id)]] : []);
@@ -38,9 +42,8 @@ export async function notifyAgency(db: Db, effects: Effects, inquiry: Inquiry, t
   }), found?.outlet ? { ...known, outlet: found.outlet } : known);
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
-  for (const personId of people) {
-    await effects.notifyReached(found?.reach.get(personId), build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } });
-  }
+  const notices = people.flatMap((personId) => effects.planReached(found?.reach.get(personId), build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } }) ?? []);
+  await effects.sendEach([...along, ...notices]);
   if (people.length === 0) await notifyScreening(db, effects, inquiry, today, known);
   return people.length;
 }

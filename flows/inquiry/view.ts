@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { AgencyRecipients } from '../../db/repositories/agency-recipients.js';
 import type { SimilarRef } from './similar.js';
 import { findOrg, findOutlet, findPerson, findTopic } from '../../db/repositories/directory.js';
 import type { Inquiry, Org, Outlet, Person, Topic } from '../../db/schema.js';
@@ -38,6 +39,8 @@ export interface KnownRows {
   questionFiles?: readonly number[];
   /** The topic's inquiries like this one (found when the reporter chose the topic): a screening notice's likely duplicates. */
   duplicates?: readonly SimilarRef[];
+  /** Who receives a new inquiry at organisation `orgId`, read with the topic (`topicForSend`), for this reporter. */
+  recipients?: (AgencyRecipients & { orgId: number }) | undefined;
 }
 
 export async function loadViewRows(db: Db, inquiry: Inquiry, known: KnownRows = {}): Promise<ViewRows> {

@@ -6,7 +6,7 @@ import type { FlowContext } from '../context.js';
  * without the inbound event and the reply, so the same rules run from a chat command and from the
  * dashboard's forms. `via` names the entry point in the audit trail (the event's kind, `dashboard`).
  */
-export type PressContext = Omit<FlowContext, 'event' | 'reply'> & { via: string };
+export type PressContext = Omit<FlowContext, 'event' | 'reply' | 'planReply'> & { via: string };
 
 /** Why an action was refused: no standing (403 on the web), a field not valid (400), a record not found (404), already done (409). */
 export type PressRefusal = 'forbidden' | 'invalid' | 'not_found' | 'conflict';

@@ -40,6 +40,7 @@ export async function testFlowContext(db: Db, identityId: number, now: Date, set
     event: { kind: 'command', platform: identity.platform, eventId: `test-${nowIso}`, from: { id: identity.platform_user_id }, chatId: identity.chat_id, at: now, raw: null, messageId: '1', command: 'test', args: '' },
     actor: { identity, person, roles, t },
     reply: async (build) => { replies.push(build(t).text); return 0; },
+    planReply: (build, spec) => ({ identity, locale: 'vi', build, ...(spec ? { spec } : {}) }),
   };
   return { ctx, replies };
 }

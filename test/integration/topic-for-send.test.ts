@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { overridesUpTheTree } from '../../db/repositories/deadlines.js';
-import { topicWithOrg } from '../../db/repositories/directory.js';
+import { agencyRecipients } from '../../db/repositories/agency-recipients.js';
+import { findPerson, topicWithOrg } from '../../db/repositories/directory.js';
 import { topicForSend } from '../../db/repositories/topic-for-send.js';
 import { createTestDb, testDialects, type TestDb } from '../helpers/db.js';
-import { seedMiniNetwork } from '../helpers/directory-fixture.js';
+import { linkChat, seedMiniNetwork } from '../helpers/directory-fixture.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
 
@@ -48,5 +49,32 @@ describe.each(testDialects())('a topic for sending in one statement (%s)', (dial
     const current = await topicWithOrg(db, topic);
     expect({ topic: orphan.topic, org: orphan.org }).toEqual(current);
     expect(orphan.tree).toEqual(await overridesUpTheTree(db, current.topic!.org_id, 'routine'));
+  });
+
+  it('reads who at the topic\'s organisation receives a new inquiry with it, as agencyRecipients does (one statement on PostgreSQL)', async () => {
+    h = await createTestDb(dialect);
+    const db = h.db;
+    const net = await seedMiniNetwork(db);
+    await linkChat(db, net.healthSpokesId, 'telegram', 'sp-a');
+    const preferred = await linkChat(db, net.healthSpokesId, 'zalo_oa', 'sp-b');
+    await db.updateTable('identities').set({ preferred: 1 }).where('id', '=', preferred).execute();
+    const reporter = await findPerson(db, net.reporterId);
+    const asked = { today: '2026-11-23', outletId: reporter!.outlet_id };
+    const before = h.statements();
+    const found = await topicForSend(db, net.healthTopicId, 'routine', asked);
+    expect(h.statements()).toBe(before + (dialect === 'postgres' ? 1 : 2));
+    const expected = await agencyRecipients(db, { orgId: net.healthId, inquiryId: 999_999, today: asked.today, outletId: asked.outletId });
+    expect(found.recipients).toEqual({ ...expected, orgId: net.healthId });
+    expect(found.recipients?.assignments.map((a) => a.personId)).toEqual([net.healthSpokesId]);
+    expect(found.recipients?.reach.get(net.healthSpokesId)?.identity.id).toBe(preferred);
+    expect(found.recipients?.outlet?.code).toBe('HUE');
+    // What the topic read is the same with or without the recipients.
+    const { recipients: _recipients, ...plain } = found;
+    expect(plain).toEqual(await topicForSend(db, net.healthTopicId, 'routine'));
+    // Nobody assigned and no outlet: none, and no outlet.
+    await db.deleteFrom('role_assignments').where('person_id', '=', net.healthSpokesId).execute();
+    const empty = await topicForSend(db, net.healthTopicId, 'routine', { today: asked.today, outletId: null });
+    expect(empty.recipients).toEqual({ assignments: [], reach: new Map(), outlet: undefined, orgId: net.healthId });
+    expect(await topicForSend(db, 999_999, 'routine', asked)).toEqual({ topic: undefined, org: undefined, tree: undefined });
   });
 });

@@ -5,7 +5,7 @@ import { testBox } from '../helpers/secrets.js';
 import {
   claimDelivery, findPushEventByKey, insertPushEvent, listSubscriptions, purgePushEvents, readVapidKeys, readVapidPublicKey, resetVapidKeys, saveSubscription,
 } from '../../db/repositories/web-push.js';
-import { findOutbox, insertOutboxWithPush } from '../../db/repositories/outbox.js';
+import { findOutbox, insertOutboxRows, insertOutboxWithPush } from '../../db/repositories/outbox.js';
 import { createLogger } from '../../src/logger.js';
 import { createPushSender } from '../../src/push/sender.js';
 import { ensureVapidKeys } from '../../src/push/vapid.js';
@@ -69,6 +69,43 @@ describe.each(testDialects())('web push store and sender (%s)', (dialect) => {
     // The tests below send what is pending: these were only about the write.
     await t.db.deleteFrom('push_events').where('event_key', 'like', 'outbox-%').execute();
     await t.db.deleteFrom('push_subscriptions').where('person_id', '=', person.id).execute();
+  });
+
+  it('several rows are written together (one statement on PostgreSQL) in the order given, each push keyed by its own row, only where a browser is subscribed', async () => {
+    const at = clock.now().toISOString();
+    const person = async (name: string) => (await t.db.insertInto('persons').values({
+      full_name: name, code: null, outlet_id: null, outlet_name: null, press_card: null, phone: null, tags: null, locale: null, invite_code: null, invite_used_at: null, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow()).id;
+    const [subscribed, unsubscribed] = [await person('Có trình duyệt'), await person('Không trình duyệt')];
+    await saveSubscription(t.db, { personId: subscribed, endpoint: 'https://push.example.vn/many', p256dh: 'k', auth: 'a' }, at);
+    const identity = await t.db.insertInto('identities').values({
+      platform: 'telegram', platform_user_id: 'many', chat_id: 'many', person_id: subscribed, display_name: null, locale: null, dialog: null,
+      unreachable_at: null, unreachable_reason: null, last_inbound_at: null, created_at: at, updated_at: at,
+    }).returning('id').executeTakeFirstOrThrow();
+    const row = (chatId: string, text: string) => ({
+      queue: 'outbox' as const, identity_id: identity.id, platform: 'telegram' as const, chat_id: chatId, text, buttons: null, reply_to_message_id: null, reply_to_outbox_id: null,
+      inquiry_id: null, ref_kind: null, ref_person_id: null, report_unreachable: 1, status: 'pending' as const, attempts: 0, parts_sent: 0,
+      sent_message_id: null, sent_message_ids: null, last_error: null, created_at: at, sent_at: null,
+    });
+    const beside = (personId: number, title: string) => ({ person_id: personId, kind: 'inquiry' as const, urgent: 0, title, body: title, inquiry_id: null, status: 'pending' as const, outcome: null, attempts: 0, created_at: at, done_at: null });
+    const before = t.statements();
+    const ids = await insertOutboxRows(t.db, [
+      { row: row('many-a', 'một'), push: undefined },
+      { row: row('many-b', 'hai'), push: beside(subscribed, 'Đẩy hai') },
+      { row: row('many-a', 'ba'), push: beside(unsubscribed, 'Không đẩy') },
+      { row: row('many-c', 'bốn'), push: beside(subscribed, 'Đẩy bốn') },
+    ]);
+    if (dialect === 'postgres') expect(t.statements() - before).toBe(1);
+    expect(ids).toHaveLength(4);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(await Promise.all(ids.map(async (id) => (await findOutbox(t.db, id))?.text))).toEqual(['một', 'hai', 'ba', 'bốn']);
+    expect(await findPushEventByKey(t.db, `outbox-${ids[0]}`)).toBeUndefined();
+    expect(await findPushEventByKey(t.db, `outbox-${ids[1]}`)).toMatchObject({ person_id: subscribed, title: 'Đẩy hai' });
+    expect(await findPushEventByKey(t.db, `outbox-${ids[2]}`)).toBeUndefined();
+    expect(await findPushEventByKey(t.db, `outbox-${ids[3]}`)).toMatchObject({ person_id: subscribed, title: 'Đẩy bốn' });
+    expect(await insertOutboxRows(t.db, [])).toEqual([]);
+    await t.db.deleteFrom('push_events').where('event_key', 'like', 'outbox-%').execute();
+    await t.db.deleteFrom('push_subscriptions').where('person_id', '=', subscribed).execute();
   });
 
   it('VAPID keys are made once, whoever starts first', async () => {
