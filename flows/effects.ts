@@ -79,6 +79,8 @@ export interface Effects {
   sendEach(sends: readonly PlannedSend[]): Promise<number[]>;
   /** What {@link notifyReached} would send, for {@link sendEach}; undefined when the person has no identity. */
   planReached(reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec?: SendSpec): PlannedSend | undefined;
+  /** What {@link notifyPerson} would send (their preferred identity read), for {@link sendEach}; undefined when they have none. */
+  planPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<PlannedSend | undefined>;
   /** Queues a message to a person on their preferred identity; undefined when they have none. */
   notifyPerson(personId: number, build: (t: Copy) => OutboundMessage, spec?: SendSpec): Promise<number | undefined>;
   /** {@link notifyPerson} where the person's preferred identity and language were read already (undefined: they have none). */
@@ -176,6 +178,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
     sendEach,
     planReached,
+    planPerson: async (personId, build, spec = {}) => planReached(await preferredIdentityWithLocale(db, personId), build, spec),
     notifyPerson: async (personId, build, spec = {}) => notifyReached(await preferredIdentityWithLocale(db, personId), build, spec),
     notifyReached: (reach, build, spec = {}) => notifyReached(reach, build, spec),
     audit: (action, entity, entityId, before, after) => insertAudit(db, auditRecord(action, entity, entityId, before, after)),

@@ -108,13 +108,9 @@ export async function onAskSend(ctx: FlowContext, payload: string): Promise<void
   const accepted = ctx.planReply((t) => ({ text: `${t.inquiryAccepted(inquiry.code ?? '', orgName(org, t), screened, due)}${windowNote(t)}`, replyTo: dialog.messageId }));
   // What this transaction already read (a question without files has none stored).
   const known = { org, topic, reporter: person, recipients, duplicates: dialog.duplicates ?? [], ...(dialog.files?.length ? {} : { questionFiles: [] }) };
-  if (screened) {
-    await ctx.effects.sendEach([accepted]);
-    await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known);
-  } else {
-    // The reporter's confirmation first, written with the spokespersons' notices.
-    await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known, [accepted]);
-  }
+  // The reporter's confirmation first, written with the notices to the agency or the coordinators.
+  if (screened) await notifyScreening(ctx.db, ctx.effects, inquiry, ctx.today, known, [accepted]);
+  else await notifyAgency(ctx.db, ctx.effects, inquiry, ctx.today, undefined, known, [accepted]);
   if (urgentClass) await askClassConfirmation(ctx, inquiry);
 }
 

@@ -42,17 +42,23 @@ export async function notifyAgency(
   }), found?.outlet ? { ...known, outlet: found.outlet } : known);
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
+  if (people.length === 0) {
+    await notifyScreening(db, effects, inquiry, today, known, along);
+    return 0;
+  }
   const notices = people.flatMap((personId) => effects.planReached(found?.reach.get(personId), build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } }) ?? []);
   await effects.sendEach([...along, ...notices]);
-  if (people.length === 0) await notifyScreening(db, effects, inquiry, today, known);
   return people.length;
 }
 
 /**
  * Sends the inquiry to the coordinators with the screening buttons, and the topic's likely
  * duplicates each of them coordinates (`duplicatesFor`: one outside their scope is never named).
+ * `along`: messages of the same flow written first, in the same write as the notices.
  */
-export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry, today: string, known: KnownRows = {}): Promise<void> {
+export async function notifyScreening(
+  db: Db, effects: Effects, inquiry: Inquiry, today: string, known: KnownRows = {}, along: readonly PlannedSend[] = [],
+): Promise<void> {
   const suggested = inquiry.suggested_org_id ? await knownOr(known.org, inquiry.suggested_org_id, findOrg, db) : undefined;
   const duplicates = known.duplicates ?? (inquiry.topic_id === null ? [] : (await lookupSimilar(db, inquiry.reporter_person_id, inquiry.question, inquiry.topic_id, inquiry.id)).duplicates);
   const viewRows = await loadViewRows(db, inquiry, known);
@@ -68,11 +74,14 @@ export async function notifyScreening(db: Db, effects: Effects, inquiry: Inquiry
   });
   const plain = message([]);
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
+  const notices: PlannedSend[] = [];
   for (const personId of await coordinatorsFor(db, inquiry.suggested_org_id ?? inquiry.org_id, today)) {
     // No duplicates (the usual case): no query per coordinator.
     const shown = duplicates.length === 0 ? [] : await duplicatesFor(db, { roles: await rolesOf(db, personId, today) }, duplicates);
-    await effects.notifyPerson(personId, shown.length === 0 ? plain : message(shown), { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry', inquiry } });
+    const planned = await effects.planPerson(personId, shown.length === 0 ? plain : message(shown), { ref: { inquiryId: inquiry.id, kind: 'screening_notice' }, files, push: { kind: 'inquiry', inquiry } });
+    if (planned) notices.push(planned);
   }
+  await effects.sendEach([...along, ...notices]);
 }
 
 type Built = OutboundMessage;
