@@ -1,7 +1,9 @@
 import type { Platform } from '../../adapters/types.js';
+import type { Insertable } from 'kysely';
 import type { Db } from '../client.js';
+import type { InboundEventsTable } from '../schema.js';
 import { PREPARED } from '../pg-prepared.js';
-import { compiledOnce } from '../compiled.js';
+import { compiledOnce, compiledRowOnce } from '../compiled.js';
 
 /** A persisted inbound event awaiting (or done with) processing. */
 export interface StoredInbound {
@@ -19,6 +21,36 @@ export async function insertInbound(db: Db, platform: Platform, eventId: string,
 const insertInboundStatement = compiledOnce((db: Db, platform: Platform, eventId: string, payload: string, nowIso: string) => db.insertInto('inbound_events')
   .values({ platform, event_id: eventId, payload, status: 'pending', error: null, received_at: nowIso, processed_at: null })
   .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
+  .modifyEnd(PREPARED));
+
+/** One event for {@link insertInboundMany}; `nowIso` is when it was received. */
+export interface NewInbound {
+  platform: Platform;
+  eventId: string;
+  payload: string;
+  nowIso: string;
+}
+
+/**
+ * Stores several inbound events in ONE statement, each once (the keys must differ); returns, in
+ * the order given, whether each was new (false: seen before).
+ */
+export async function insertInboundMany(db: Db, events: readonly NewInbound[]): Promise<boolean[]> {
+  if (events.length === 1) return [await insertInbound(db, events[0]!.platform, events[0]!.eventId, events[0]!.payload, events[0]!.nowIso)];
+  if (events.length === 0) return [];
+  const rows: Record<string, object> = {};
+  events.forEach((e, i) => {
+    rows[`e${i}`] = { platform: e.platform, event_id: e.eventId, payload: e.payload, status: 'pending', error: null, received_at: e.nowIso, processed_at: null };
+  });
+  const { rows: inserted } = await insertManyStatement(db, rows);
+  const fresh = new Set(inserted.map((r) => `${r.platform}\u0000${r.event_id}`));
+  return events.map((e) => fresh.has(`${e.platform}\u0000${e.eventId}`));
+}
+
+const insertManyStatement = compiledRowOnce((db: Db, r: Record<string, object>) => db.insertInto('inbound_events')
+  .values(Object.values(r) as Array<Insertable<InboundEventsTable>>)
+  .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
+  .returning(['platform', 'event_id'])
   .modifyEnd(PREPARED));
 
 /** Marks an event processed; returns false when it was not pending (another worker took it). */

@@ -1,7 +1,8 @@
 import type { ChatAdapter, InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { describeDbError } from '../../db/errors.js';
-import { insertInbound, listPendingInbound } from '../../db/repositories/inbound.js';
+import { listPendingInbound } from '../../db/repositories/inbound.js';
+import { createInboundStore, type StoreInbound } from './store-batch.js';
 import type { OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import { retryTransient } from '../../db/retry.js';
 import type { FlowSettings } from '../../flows/context.js';
@@ -106,10 +107,11 @@ type StoredEvent = Omit<InboundEvent, 'raw' | 'at'> & { at: string };
 /** Creates the inbound pipeline: adapter → persisted event → flow in one transaction → outbox. */
 export function createInboundProcessor(o: InboundProcessorOptions): InboundProcessor {
   const runner = createEventRunner(o);
+  const store = createInboundStore(o.storeDb ?? o.db);
   /** `acked`: a platform (or a person's page) waits for this store's answer, so queued flows make way for it. */
   const accept = async (received: InboundEvent, patient: boolean, acked: boolean) => {
     const event = { ...withoutNul(withoutRaw(received)), raw: received.raw } as InboundEvent;
-    const { fresh, retried } = await storeEvent(o, event, patient);
+    const { fresh, retried } = await storeEvent(o, store, event, patient);
     o.onEvent?.(event.platform, event.kind, !fresh);
     if (acked) runner.arrived();
     // After a retry "seen before" may be our own insert whose answer was lost: run it anyway
@@ -209,13 +211,14 @@ function createHandOnLine(): { push(work: () => Promise<void>): void; idle(): Pr
 }
 
 /**
- * Stores the event through the ack path's handle. A dropped connection is retried briefly (or,
- * `patient`, until the database answers or the process stops).
+ * Stores the event through the ack path's handle (with those stored in the same turn: one
+ * statement). A dropped connection is retried briefly (or, `patient`, until the database answers
+ * or the process stops).
  */
-async function storeEvent(o: InboundProcessorOptions, event: InboundEvent, patient: boolean): Promise<{ fresh: boolean; retried: boolean }> {
+async function storeEvent(o: InboundProcessorOptions, store: StoreInbound, event: InboundEvent, patient: boolean): Promise<{ fresh: boolean; retried: boolean }> {
   const payload = JSON.stringify({ ...withoutRaw(event), at: event.at.toISOString() } satisfies StoredEvent);
   let retried = false;
-  const fresh = await retryTransient(() => insertInbound(o.storeDb ?? o.db, event.platform, event.eventId, payload, o.clock.now().toISOString()), {
+  const fresh = await retryTransient(() => store({ platform: event.platform, eventId: event.eventId, payload, nowIso: o.clock.now().toISOString() }), {
     firstDelayMs: 50, maxDelayMs: patient ? 5000 : 200, ...(patient ? {} : { giveUpAfterMs: 500 }), ...(o.signal ? { signal: o.signal } : {}),
     onRetry: (err, attempt) => {
       retried = true;
