@@ -6,7 +6,7 @@ import type { Reach } from '../db/repositories/agency-recipients.js';
 import type { DeadlineInquiry } from '../db/repositories/deadlines.js';
 import { findPerson, preferredIdentityWithLocale } from '../db/repositories/directory.js';
 import { findIdentity } from '../db/repositories/identities.js';
-import { insertOutboxRows, insertOutboxWithPush, type OutboxRowWithPush } from '../db/repositories/outbox.js';
+import { insertOutboxRows, type OutboxRowWithPush } from '../db/repositories/outbox.js';
 import type { OutboxRowChat } from '../db/repositories/outbox-claims.js';
 import type { Identity, MessageRefKind, NewOutboxRow, OutboxQueue } from '../db/schema.js';
 import { copyFor, type Copy } from './copy/index.js';
@@ -115,7 +115,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     const person = identity.person_id ? await findPerson(db, identity.person_id) : undefined;
     return person?.locale ?? identity.locale ?? defaultLocale;
   };
-  const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => send(identity, await localeOf(identity), build, spec);
+  const sendTo: Effects['sendTo'] = async (identity, build, spec = {}) => send({ identity, locale: await localeOf(identity), build, spec });
   /** The outbox row (and push event) of one message, not written yet. */
   const prepare = async ({ identity, locale, build, spec = {} }: PlannedSend): Promise<OutboxRowWithPush> => {
     const t = copyFor(locale, defaultLocale);
@@ -141,16 +141,13 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     outboxChats.push({ id, queue: row.queue, platform: row.platform, chatId: row.chat_id });
     return id;
   };
-  const send = async (identity: Identity, locale: string, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number> => {
-    const { row, push } = await prepare({ identity, locale, build, spec });
-    return written(await insertOutboxWithPush(db, row, push), row);
-  };
   const sendEach: Effects['sendEach'] = async (sends) => {
     const prepared: OutboxRowWithPush[] = [];
     for (const planned of sends) prepared.push(await prepare(planned));
     const ids = await insertOutboxRows(db, prepared);
     return ids.map((id, i) => written(id, prepared[i]!.row));
   };
+  const send = async (planned: PlannedSend): Promise<number> => (await sendEach([planned]))[0]!;
   const auditRecord: Effects['auditRecord'] = (action, entity, entityId, before, after) => ({
     at: nowIso, actorPersonId: actor.personId, actorIdentityId: actor.identityId, action, entity, entityId, before, after,
   });
@@ -158,7 +155,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
     reach ? { identity: reach.identity, locale: reach.personLocale ?? reach.identity.locale ?? defaultLocale, build, spec } : undefined;
   const notifyReached = async (reach: Reach | undefined, build: (t: Copy) => OutboundMessage, spec: SendSpec): Promise<number | undefined> => {
     const planned = planReached(reach, build, spec);
-    return planned ? send(planned.identity, planned.locale, build, spec) : undefined;
+    return planned ? send(planned) : undefined;
   };
   return {
     outboxIds,
@@ -175,7 +172,7 @@ export function createEffects(db: Db, nowIso: string, defaultLocale: 'vi' | 'en'
       if (!noticeIds.includes(noticeId)) noticeIds.push(noticeId);
     },
     sendTo,
-    sendInLocale: (identity, locale, build, spec = {}) => send(identity, locale, build, spec),
+    sendInLocale: (identity, locale, build, spec = {}) => send({ identity, locale, build, spec }),
     sendEach,
     planReached,
     planPerson: async (personId, build, spec = {}) => planReached(await preferredIdentityWithLocale(db, personId), build, spec),

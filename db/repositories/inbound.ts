@@ -36,8 +36,7 @@ export interface NewInbound {
  * the order given, whether each was new (false: seen before).
  */
 export async function insertInboundMany(db: Db, events: readonly NewInbound[]): Promise<boolean[]> {
-  if (events.length === 1) return [await insertInbound(db, events[0]!.platform, events[0]!.eventId, events[0]!.payload, events[0]!.nowIso)];
-  if (events.length === 0) return [];
+  if (events.length <= 1) return Promise.all(events.map((e) => insertInbound(db, e.platform, e.eventId, e.payload, e.nowIso)));
   const rows: Record<string, object> = {};
   events.forEach((e, i) => {
     rows[`e${i}`] = { platform: e.platform, event_id: e.eventId, payload: e.payload, status: 'pending', error: null, received_at: e.nowIso, processed_at: null };

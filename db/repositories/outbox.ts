@@ -59,12 +59,11 @@ export interface OutboxRowWithPush {
  * Returns their ids in the same order.
  */
 export async function insertOutboxRows(db: Db, items: readonly OutboxRowWithPush[]): Promise<number[]> {
-  if (items.length === 1 || !(db.getExecutor().adapter instanceof PostgresAdapter)) {
+  if (items.length <= 1 || !(db.getExecutor().adapter instanceof PostgresAdapter)) {
     const ids: number[] = [];
     for (const item of items) ids.push(await insertOutboxWithPush(db, item.row, item.push));
     return ids;
   }
-  if (items.length === 0) return [];
   const rows: Record<string, object> = {};
   items.forEach((item, i) => {
     rows[`row${i}`] = item.row;

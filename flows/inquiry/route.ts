@@ -35,6 +35,10 @@ export async function notifyAgency(
   const read = reporter && known.recipients?.orgId === inquiry.org_id ? known.recipients : undefined;
   const found = inquiry.org_id === null ? undefined : read ?? await agencyRecipients(db, { orgId: inquiry.org_id, inquiryId: inquiry.id, today, outletId: reporter?.outlet_id });
   const people = found ? chooseSpokespersons(found.assignments) : [];
+  if (people.length === 0) {
+    await notifyScreening(db, effects, inquiry, today, known, along);
+    return 0;
+  }
   // A complaint's conclusion counts from its date: the agency can enter it from the notice.
   const conclusion = (t: Copy) => (inquiry.deadline_class === 'complaint_conclusion' && !inquiry.conclusion_on ? [[btn(t.lifecycle.btnConclusion, A.conclusion, inquiry.id)]] : []);
   const build = await viewBuilder(db, inquiry, (t, v) => ({
@@ -42,10 +46,6 @@ export async function notifyAgency(
   }), found?.outlet ? { ...known, outlet: found.outlet } : known);
   // The question's photos and documents go with it, to whoever receives it (a transfer included).
   const files = known.questionFiles ?? await entryFileIds(db, inquiry.id, 'question');
-  if (people.length === 0) {
-    await notifyScreening(db, effects, inquiry, today, known, along);
-    return 0;
-  }
   const notices = people.flatMap((personId) => effects.planReached(found?.reach.get(personId), build, { ref: { inquiryId: inquiry.id, kind: 'staff_notice' }, files, push: { kind: 'inquiry', inquiry } }) ?? []);
   await effects.sendEach([...along, ...notices]);
   return people.length;
