@@ -12,6 +12,7 @@ import { untilReachable } from './reach.js';
 import { createTokenScrubber, toChatError, toScrubbedError } from './errors.js';
 import { ALLOWED_UPDATES, startPolling, type PollingHandle } from './polling.js';
 import { boundTelegramRequests } from './timeout.js';
+import { useJsonTransport } from './transport.js';
 import { editTelegramButtons, editTelegramMessage, sendTelegramMessage, TELEGRAM_MAX_TEXT_LENGTH, type TelegramFileIds } from './send.js';
 import { createWebhookHandler, TELEGRAM_WEBHOOK_PATH } from './webhook.js';
 
@@ -145,6 +146,7 @@ function createBot(
 ): Telegraf {
   const { logger } = options;
   const bot = new Telegraf(options.token, { telegram: { apiRoot: options.apiRoot, webhookReply: false } });
+  useJsonTransport(bot.telegram, options);
   boundTelegramRequests(bot.telegram, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   // telegraf's default handler prints the whole update (personal data) to stderr and rethrows.
   bot.catch((err, ctx) => {
