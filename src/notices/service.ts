@@ -10,7 +10,7 @@ import { planRemindAt, setSummaryOutbox } from '../../db/repositories/notices-wr
 import { noticeTally } from '../../flows/notices/status.js';
 import type { NoticeCounts } from '../../flows/copy/notice-types.js';
 import { createLeaseKeeper } from '../outbox/lease.js';
-import { createQueueService } from '../scheduler/queue-service.js';
+import { addJobs, createQueueService } from '../scheduler/queue-service.js';
 import { QUEUE_NAMES, type RedisTarget } from '../scheduler/queues.js';
 import { deliverRecipient } from './deliver.js';
 import { createPacer } from './pacer.js';
@@ -69,13 +69,11 @@ export function createNoticeService(o: NoticeServiceOptions): NoticeService {
     const cutoff = new Date(o.clock.now().getTime() - o.settings.sendLeaseMs).toISOString();
     const deliverable = await listDeliverableIds(o.db, notice.id, { leaseCutoff: cutoff, ownerGone: (owner) => lease.isGone(owner) });
     const batches = [...new Set(deliverable.map((id) => Math.floor((id - base) / batchSize)))];
-    for (let i = 0; i < batches.length; i += 500) {
-      await queue.addBulk(batches.slice(i, i + 500).map((k) => ({
-        name: 'batch',
-        data: { noticeId: notice.id, fromId: base + k * batchSize, toId: base + (k + 1) * batchSize - 1 },
-        opts: { jobId: `notice-${notice.id}-b${k}`, removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
-      })));
-    }
+    await addJobs(queue, batches.map((k) => ({
+      name: 'batch',
+      data: { noticeId: notice.id, fromId: base + k * batchSize, toId: base + (k + 1) * batchSize - 1 },
+      opts: { jobId: `notice-${notice.id}-b${k}`, removeOnComplete: true, removeOnFail: true, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    })), 500);
     if (batches.length === 0) await finishIfDone(notice.id);
     return batches.length;
   };

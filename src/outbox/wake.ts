@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
+import { addJobs } from '../scheduler/queue-service.js';
 import { outboxJobId } from '../scheduler/queues.js';
 import type { Waker } from './types.js';
 import type { WakeUp } from './sweep.js';
@@ -26,15 +27,13 @@ export interface WakeUps {
 export function createWakeUps(queue: Queue<OutboxJobData>, owner: string, now: () => number): WakeUps {
   const add = async (wakeUps: readonly WakeUp[]): Promise<void> => {
     const at = now();
-    for (let i = 0; i < wakeUps.length; i += BATCH) {
-      await queue.addBulk(wakeUps.slice(i, i + BATCH).map((w) => {
-        const dueMs = w.dueMs === undefined ? undefined : Math.max(0, Math.round(w.dueMs));
-        return {
-          name: DRAIN_JOB_NAME, data: { platform: w.chat.platform, chatId: w.chat.chatId },
-          opts: { ...JOB_OPTIONS, jobId: outboxJobId(w.headId, owner, dueMs), delay: dueMs === undefined ? 0 : Math.max(0, dueMs - at) },
-        };
-      }));
-    }
+    await addJobs(queue, wakeUps.map((w) => {
+      const dueMs = w.dueMs === undefined ? undefined : Math.max(0, Math.round(w.dueMs));
+      return {
+        name: DRAIN_JOB_NAME, data: { platform: w.chat.platform, chatId: w.chat.chatId },
+        opts: { ...JOB_OPTIONS, jobId: outboxJobId(w.headId, owner, dueMs), delay: dueMs === undefined ? 0 : Math.max(0, dueMs - at) },
+      };
+    }), BATCH);
   };
   return {
     add,

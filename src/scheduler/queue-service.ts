@@ -83,6 +83,23 @@ export function createQueueService<T>(o: QueueServiceOptions): QueueService<T> {
   return { connection, queue, startWorker, close: () => (closing ??= closeAll()) };
 }
 
+/**
+ * Adds `jobs` to `queue`, `chunk` per round trip (`addBulk`). A lone job goes through `add`: the
+ * same script, without the ioredis pipeline `addBulk` builds (it copies every loaded script onto
+ * itself), which a new inquiry's one deadline job paid each time.
+ */
+export async function addJobs<T>(queue: Queue<T>, jobs: ReadonlyArray<BulkJob<T>>, chunk: number): Promise<void> {
+  const [job] = jobs;
+  if (job && jobs.length === 1) {
+    await queue.add(job.name, job.data, job.opts);
+    return;
+  }
+  for (let i = 0; i < jobs.length; i += chunk) await queue.addBulk(jobs.slice(i, i + chunk));
+}
+
+/** One job as `Queue.addBulk` takes it. */
+type BulkJob<T> = Parameters<Queue<T>['addBulk']>[0][number];
+
 /** How long a close waits for BullMQ's Redis teardown once no job runs, in ms. */
 const TEARDOWN_GRACE_MS = 5_000;
 

@@ -5,7 +5,7 @@ import { findDeadlineInquiries, listRunningDeadlineInquiries } from '../../../db
 import type { Logger } from '../../logger.js';
 import { createWorkCalendar, type WorkCalendar } from '../../time/calendar.js';
 import type { Clock } from '../../time/clock.js';
-import { createQueueService } from '../queue-service.js';
+import { addJobs, createQueueService } from '../queue-service.js';
 import { deadlineJobId, QUEUE_NAMES, type RedisTarget } from '../queues.js';
 import type { NewDeadline } from '../../../flows/effects.js';
 import { nextJobs, nextJobsWithFacts, type DeadlineJob, type DeadlineJobData } from './jobs.js';
@@ -74,15 +74,15 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
   const batchSize = o.batchSize ?? 1000;
   let closing: Promise<void> | undefined;
 
-  const addJobs = async (jobs: readonly DeadlineJob[]): Promise<void> => {
-    for (let i = 0; i < jobs.length; i += ADD_CHUNK) await queue.addBulk(jobs.slice(i, i + ADD_CHUNK));
+  const addAll = async (jobs: readonly DeadlineJob[]): Promise<void> => {
+    await addJobs(queue, jobs, ADD_CHUNK);
   };
 
   const syncBatch = async (ids: readonly number[]): Promise<void> => {
     const [rows, cal] = await Promise.all([findDeadlineInquiries(o.db, ids), calendar()]);
     const jobs = await nextJobs({ db: o.db, calendar: cal, settings: o.settings, now: o.clock.now() }, rows);
     const removed = await Promise.all(ids.map((id) => queue.remove(deadlineJobId(id))));
-    await addJobs(jobs);
+    await addAll(jobs);
     // A job running right now cannot be removed (0), and it may re-arm from what it read before
     // the change committed: plan those again once it is done.
     const busy = ids.filter((_id, i) => removed[i] === 0);
@@ -110,7 +110,7 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
     // Added, never replaced: a new inquiry has no job yet, unless a later change's sync (which read
     // the database after this commit) already planned it, and that plan is the newer one. A job
     // planned here that a later change made stale fires nothing: the worker re-reads first.
-    await addJobs(jobs);
+    await addAll(jobs);
   };
 
   const sync = async (inquiryIds: readonly number[], created: readonly NewDeadline[] = []): Promise<void> => {
@@ -123,7 +123,7 @@ export function createDeadlineScheduler(o: DeadlineSchedulerOptions): DeadlineSc
   };
 
   const reconcile = async (): Promise<number> => {
-    const { inquiries, jobs } = await reconcileAll(o, await calendar(), batchSize, addJobs);
+    const { inquiries, jobs } = await reconcileAll(o, await calendar(), batchSize, addAll);
     logger.info({ inquiries, jobs }, 'deadlines: reconciled');
     return inquiries;
   };
