@@ -42,8 +42,13 @@ export async function insertInboundMany(db: Db, events: readonly NewInbound[]): 
     rows[`e${i}`] = { platform: e.platform, event_id: e.eventId, payload: e.payload, status: 'pending', error: null, received_at: e.nowIso, processed_at: null };
   });
   const { rows: inserted } = await insertManyStatement(db, rows);
-  const fresh = new Set(inserted.map((r) => `${r.platform}\u0000${r.event_id}`));
-  return events.map((e) => fresh.has(`${e.platform}\u0000${e.eventId}`));
+  const fresh = new Set(inserted.map((r) => inboundKey(r.platform, r.event_id)));
+  return events.map((e) => fresh.has(inboundKey(e.platform, e.eventId)));
+}
+
+/** An inbound event's identity (platform and event id) as one string, for sets and maps. */
+export function inboundKey(platform: string, eventId: string): string {
+  return `${platform}\u0000${eventId}`;
 }
 
 const insertManyStatement = compiledRowOnce((db: Db, r: Record<string, object>) => db.insertInto('inbound_events')

@@ -1,7 +1,7 @@
 import type { ChatAdapter, InboundEvent, Platform } from '../../adapters/types.js';
 import type { Db } from '../../db/client.js';
 import { describeDbError } from '../../db/errors.js';
-import { listPendingInbound } from '../../db/repositories/inbound.js';
+import { inboundKey, listPendingInbound } from '../../db/repositories/inbound.js';
 import { createInboundStore, type StoreInbound } from './store-batch.js';
 import type { OutboxRowChat } from '../../db/repositories/outbox-claims.js';
 import { retryTransient } from '../../db/retry.js';
@@ -163,10 +163,9 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
   const handOnLater = (work: () => Promise<void>, line: HandOnLine) => handOns[line].push(work);
   /** Events queued or running in this process, so the sweep and `recover` never queue one twice. */
   const queued = new Set<string>();
-  const keyOf = (platform: Platform, eventId: string) => `${platform}\u0000${eventId}`;
   return {
     schedule(event) {
-      const key = keyOf(event.platform, event.eventId);
+      const key = inboundKey(event.platform, event.eventId);
       if (queued.has(key)) return;
       queued.add(key);
       const queuedAt = performance.now();
@@ -179,7 +178,7 @@ function createEventRunner(o: InboundProcessorOptions): EventRunner {
         }
       });
     },
-    has: (platform, eventId) => queued.has(keyOf(platform, eventId)),
+    has: (platform, eventId) => queued.has(inboundKey(platform, eventId)),
     arrived: () => gate.arrived(),
     drain: async () => {
       await serial.idle();

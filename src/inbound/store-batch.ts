@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { insertInboundMany, type NewInbound } from '../../db/repositories/inbound.js';
+import { inboundKey, insertInboundMany, type NewInbound } from '../../db/repositories/inbound.js';
 
 /** Most events written by one statement (a bound on the statement shapes each connection prepares). */
 const MAX_BATCH = 32;
@@ -38,7 +38,7 @@ export function createInboundStore(db: Db): StoreInbound {
 
 /** One statement for `batch`; an event asked for twice in it (a redelivery racing the first) is stored once, the later caller told it was seen. */
 async function write(db: Db, batch: readonly Waiting[]): Promise<void> {
-  const keyOf = (e: NewInbound) => `${e.platform}\u0000${e.eventId}`;
+  const keyOf = (e: NewInbound) => inboundKey(e.platform, e.eventId);
   const index = new Map<string, number>();
   const unique: NewInbound[] = [];
   for (const { event } of batch) {
