@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database as Schema } from './schema.js';
 import { prepareMarkedStatements } from './pg-prepared.js';
 import { createSqliteLanes } from './sqlite-lanes.js';
+import { DEFAULT_PG_POOL_SIZE, PRIORITY_POOL_MAX } from './pool-sizes.js';
 
 /** The application's database handle. Repositories take it (or a transaction) as first argument. */
 export type Db = Kysely<Schema>;
@@ -19,7 +20,7 @@ export interface CreateDbOptions {
   url: string;
   /** PostgreSQL `search_path` to use (tests isolate themselves in a schema). */
   pgSchema?: string;
-  /** PostgreSQL pool size. Default 10. */
+  /** PostgreSQL: most connections of the main pool ({@link DEFAULT_PG_POOL_SIZE} unless given); the priority pool has up to {@link PRIORITY_POOL_MAX}, never more. */
   pgPoolSize?: number;
   /**
    * PostgreSQL: run the statements marked `PREPARED` (db/pg-prepared.ts) as named (server-side prepared)
@@ -63,7 +64,7 @@ export interface DbHandle {
    * The same database, for short statements on a request path (storing an inbound event before
    * its ack, the health probe): they do not queue behind the work queued on `db`. SQLite: they go
    * ahead of every statement and transaction waiting for the one connection. PostgreSQL: a pool
-   * of their own, as large as the main one (`pgPoolSize`).
+   * of their own, of up to {@link PRIORITY_POOL_MAX} connections (never more than the main one).
    */
   priority: Db;
   dialect: Dialect;
@@ -119,12 +120,11 @@ function createPostgres(options: CreateDbOptions): DbHandle {
     if (options.pgPreparedStatements ?? true) pool.on('connect', prepareMarkedStatements);
     return pool;
   };
-  const size = options.pgPoolSize ?? 10;
+  const size = options.pgPoolSize ?? DEFAULT_PG_POOL_SIZE;
   const counter = createStatementCounter();
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }), log: counter.log });
-  // As large as the main pool: each ack waits for its own commit, so a burst's acks need
-  // connections in parallel; idle ones close after pg's 10 s, so at rest it holds one or none.
-  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(size) }), log: counter.log });
+  // Idle connections close after pg's 10 s, so at rest it holds one or none.
+  const priority = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: makePool(Math.min(size, PRIORITY_POOL_MAX)) }), log: counter.log });
   return {
     db, priority, dialect: 'postgres', statements: counter.count, source: sourceOf(options),
     ping: (timeoutMs) => withTimeout(sql`select 1`.execute(priority).then(() => undefined), timeoutMs ?? 2000),

@@ -63,7 +63,7 @@ function config(): Readonly<Config> {
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const cfg = config();
   makeDataPrivate(cfg.dataDir, isPostgresUrl(cfg.databaseUrl) ? [] : [sqlitePath(cfg.databaseUrl)]);
-  const handle = createDb({ url: cfg.databaseUrl });
+  const handle = createDb({ url: cfg.databaseUrl, pgPoolSize: cfg.databasePoolSize });
   try {
     // Every command sees the release's schema and shipped data (calendars), not only `start`.
     await migrateDatabase(handle.db, systemClock.now());

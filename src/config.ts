@@ -7,6 +7,7 @@ import { noticeKeys, toNoticeSettings, type NoticeSettings } from './config/noti
 import { toZaloOa, toZaloPersonal, zaloCrossCheck, zaloKeys, type ZaloOaConfig, type ZaloPersonalConfig } from './config/zalo.js';
 import { securityKeys, allowedHostNames } from './config/security.js';
 import type { SecretsKeySource } from './secrets-key.js';
+import { DEFAULT_PG_POOL_SIZE } from '../db/pool-sizes.js';
 import { fileCrossCheck, fileKeys, fileSecrets, toFileSettings, type FileSettings } from './config/files.js';
 import { pushKeys, toPushSettings, type PushSettings } from './config/push.js';
 
@@ -33,6 +34,7 @@ const schema = z.object({
   PUBLIC_URL: z.url().refine((u) => u.startsWith('https://') || u.startsWith('http://'), 'http(s) URL').optional(),
   DATABASE_URL: z.string().trim().min(1).default('data/liaison.sqlite'),
   DATABASE_PREPARED_STATEMENTS: bool.default(true),
+  DATABASE_POOL_SIZE: int(2, 500).default(DEFAULT_PG_POOL_SIZE),
   LOW_MEMORY: bool.default(true),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
   REDIS_SERVER_BIN: z.string().min(1).default('redis-server'),
@@ -86,6 +88,8 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL: the inquiry path's marked statements run as named (prepared) statements. */
   databasePreparedStatements: boolean;
+  /** PostgreSQL: most connections of each process's main pool (its acks' own pool adds up to 10: `db/pool-sizes.ts`). */
+  databasePoolSize: number;
   /**
    * `liaison start` has V8 favour a small heap (`--optimize-for-size`): a lower peak of resident
    * memory for more CPU per inquiry (README, *Operating it*, "Memory").
@@ -232,6 +236,7 @@ function toConfig(raw: Raw): Config {
     ...(raw.PUBLIC_URL ? { publicUrl: raw.PUBLIC_URL.replace(/\/$/, '') } : {}),
     databaseUrl: raw.DATABASE_URL,
     databasePreparedStatements: raw.DATABASE_PREPARED_STATEMENTS,
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
     lowMemory: raw.LOW_MEMORY,
     ...(raw.REDIS_URL ? { redisUrl: raw.REDIS_URL } : {}),
     redisServerBin: raw.REDIS_SERVER_BIN,

@@ -111,6 +111,7 @@ export async function startApp(o: StartOptions): Promise<App> {
   const db = o.db ?? createDb({
     url: config.databaseUrl,
     pgPreparedStatements: config.databasePreparedStatements,
+    pgPoolSize: config.databasePoolSize,
     // An idle connection closed by the server (restart, failover, pooler timeout) is replaced on demand.
     onConnectionError: (err) => logger.warn({ error: describeDbError(err) }, 'database connection lost; it is replaced when next needed'),
   });

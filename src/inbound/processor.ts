@@ -50,9 +50,11 @@ export interface InboundProcessorOptions {
   /** Aborted when the process stops: stops waiting for the database and stops the sweep. */
   signal?: AbortSignal;
   /**
-   * Flow transactions run at once (one per chat at a time). Default 8, on SQLite too: it still
-   * runs one transaction at a time, but flows in flight together share commits
-   * (db/sqlite-group-commit.ts), and acks go ahead on its priority lane (issue #10, fault 7).
+   * Flow transactions run at once (one per chat at a time). Default 16: on PostgreSQL each holds a
+   * connection (the main pool has 20 by default), and a burst's turns then carry more work each
+   * (1,000 presses at once: 278–314 inquiries/s against 244–259 with 8, and less CPU per inquiry).
+   * On SQLite too: it still runs one transaction at a time, but flows in flight together share
+   * commits (db/sqlite-group-commit.ts), and acks go ahead on its priority lane (issue #10, fault 7).
    */
   concurrency?: number;
   /**
@@ -156,7 +158,7 @@ interface EventRunner {
 }
 
 function createEventRunner(o: InboundProcessorOptions): EventRunner {
-  const serial = createKeyedSerializer(o.concurrency ?? 8);
+  const serial = createKeyedSerializer(o.concurrency ?? 16);
   const deps: RunEventDeps = { ...o, retryForMs: o.retryForMs ?? 120_000 };
   const gate = createBurstGate(o.burstQuietMs ?? 5, o.burstMaxDeferMs ?? 500);
   const handOns = { outbox: createHandOnLine(), plans: createHandOnLine() };

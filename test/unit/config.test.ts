@@ -12,6 +12,14 @@ describe('loadConfig', () => {
     expect(c.lowMemory).toBe(true);
   });
 
+  it('sizes the PostgreSQL pool from DATABASE_POOL_SIZE (default 20), refusing sizes a process cannot run on', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(20);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '8' }).databasePoolSize).toBe(8);
+    for (const bad of ['1', '0', 'many', '501']) {
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: bad })).toThrow(ConfigError);
+    }
+  });
+
   it('lets V8 favour speed over memory only when LOW_MEMORY is false', () => {
     expect(loadConfig({ LOW_MEMORY: 'false' }).lowMemory).toBe(false);
     expect(loadConfig({ LOW_MEMORY: 'true' }).lowMemory).toBe(true);
